@@ -259,7 +259,7 @@ fn naming_obstacle_course_matches_its_snapshot() {
     assert!(models.contains("pub type_: String,"));
     assert!(models.contains("fields.required(\"type\", &mut slots.0);"));
     assert!(models.contains("type_: f0,"));
-    assert!(models.contains("members.required(\"type\", &value.type_);"));
+    assert!(models.contains("members.required(\"type\", &self.type_);"));
     assert!(models.contains("pub field_3ds_info: Option<String>,"));
     assert!(models.contains("see \\[the docs\\](<https://example.test/a_b>) &lt;b&gt;"));
     let enums = output

@@ -327,7 +327,7 @@ fn method(api: &Api, service: &Service, op: &Operation) -> TokenStream {
     let constant = ident(&op.const_name);
     let target = target_building(op);
     let body = if op.has_body() {
-        quote!(Some(crate::runtime::encode_json(request)?))
+        quote!(Some(crate::runtime::encode_json_object(request)?))
     } else {
         quote!(None)
     };
@@ -338,7 +338,7 @@ fn method(api: &Api, service: &Service, op: &Operation) -> TokenStream {
         }
         (None, Some(body)) => {
             let body = ident(&body.name);
-            (quote!(#body), quote!(crate::runtime::decode_json))
+            (quote!(#body), quote!(crate::runtime::decode_json_object))
         }
         (None, None) => (quote!(()), quote!(crate::runtime::decode_empty)),
     };

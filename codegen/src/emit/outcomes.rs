@@ -96,7 +96,7 @@ fn outcome_doc(outcome: &Outcome) -> String {
 fn decode_outcome(outcome: &Outcome) -> TokenStream {
     let variant = ident(&outcome.variant);
     match outcome.body {
-        Some(_) => quote!(crate::runtime::decode_json(response).map(Self::#variant)),
+        Some(_) => quote!(crate::runtime::decode_json_object(response).map(Self::#variant)),
         None => quote!(crate::runtime::decode_empty(response).map(|()| Self::#variant)),
     }
 }

@@ -87,7 +87,7 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
     } else {
         TokenStream::new()
     };
-    let serde = [serialize_impl(spec), deserialize_impl(spec)];
+    let serde = serde_impls(spec);
     quote! {
         #docs
         #[derive(#debug_derive Clone, #default PartialEq)]
@@ -98,74 +98,115 @@ pub fn emit_struct(spec: &StructSpec<'_>) -> TokenStream {
         }
         #debug_impl
         #methods
-        #(#serde)*
+        #serde
     }
 }
 
-/// `Serialize` through the runtime's shared object encoder: the struct's own code is one plain
-/// function listing its body members by wire name; path and query fields travel in the URL, and
-/// optional fields without a value are left out.
-fn serialize_impl(spec: &StructSpec<'_>) -> TokenStream {
+/// The struct as a runtime `Object` (one plain function each way: `build` takes its members
+/// by wire name, `members` lists them), and its serde impls as one line each over those; see
+/// `runtime/object.rs`. Members that are generated structs themselves go through their own
+/// `Object` impl, so no code generic over serde's deserializers is compiled per type.
+fn serde_impls(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
+    let build = build_fn(spec);
+    let members = members_fn(spec);
+    quote! {
+        impl crate::runtime::Object for #name {
+            #build
+            #members
+        }
+        impl serde::Serialize for #name {
+            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+                crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
+            }
+        }
+        impl<'de> serde::Deserialize<'de> for #name {
+            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+                crate::runtime::decode_object(deserializer, <Self as crate::runtime::Object>::build)
+            }
+        }
+    }
+}
+
+/// How a member is encoded and decoded: generated structs, alone or in an array, through
+/// their `Object` impl; everything else through serde.
+#[derive(Clone, Copy)]
+enum Member {
+    Serde,
+    Object,
+    Objects,
+}
+
+fn member(field: &Field) -> Member {
+    match &field.ty {
+        FieldType::Struct(_) => Member::Object,
+        FieldType::Array(item) if matches!(**item, FieldType::Struct(_)) => Member::Objects,
+        _ => Member::Serde,
+    }
+}
+
+/// The `Fields` or `Members` method for a member: `required`, `optional_object`, ….
+fn member_method(field: &Field) -> proc_macro2::Ident {
+    let presence = if field.required {
+        "required"
+    } else {
+        "optional"
+    };
+    let kind = match member(field) {
+        Member::Serde => "",
+        Member::Object => "_object",
+        Member::Objects => "_objects",
+    };
+    format_ident!("{presence}{kind}")
+}
+
+/// `Object::members`: the body members by wire name; path and query fields travel in the
+/// URL, and optional fields without a value are left out.
+fn members_fn(spec: &StructSpec<'_>) -> TokenStream {
     let body: Vec<&Field> = spec
         .fields
         .iter()
         .filter(|field| field.location == Location::Body)
         .collect();
     // The mode's fields sit first on the wire, where its field is declared.
-    let mode = spec.mode.map(|_| quote!(members.flatten(&value.mode);));
+    let mode = spec.mode.map(|_| quote!(members.flatten(&self.mode);));
     let adds = body.iter().map(|field| {
         let rust = ident(&field.rust_name);
         let wire = &field.wire_name;
-        if field.required {
-            quote!(members.required(#wire, &value.#rust);)
-        } else {
-            quote!(members.optional(#wire, &value.#rust);)
-        }
+        let method = member_method(field);
+        quote!(members.#method(#wire, &self.#rust);)
     });
     let capacity = proc_macro2::Literal::usize_unsuffixed(body.len());
-    let members = if body.is_empty() && spec.mode.is_none() {
+    if body.is_empty() && spec.mode.is_none() {
         quote! {
-            fn members(_value: &#name) -> crate::runtime::Members {
+            fn members(&self) -> crate::runtime::Members {
                 crate::runtime::Members::default()
             }
         }
     } else {
         quote! {
-            fn members(value: &#name) -> crate::runtime::Members {
+            fn members(&self) -> crate::runtime::Members {
                 let mut members = crate::runtime::Members::with_capacity(#capacity);
                 #mode
                 #(#adds)*
                 members
             }
         }
-    };
-    quote! {
-        impl serde::Serialize for #name {
-            fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-                #members
-                crate::runtime::encode_object(members(self), serializer)
-            }
-        }
     }
 }
 
-/// `Deserialize` through the runtime's shared object decoder: the struct's own code is one
-/// plain function that decodes each member by wire name into a slot (a tuple of `Option`s), checks
-/// once that all went well, and moves the slots into the struct. No `?` per field: that was most
-/// of the crate's machine code (see `runtime/object.rs`).
-fn deserialize_impl(spec: &StructSpec<'_>) -> TokenStream {
+/// `Object::build`: decodes each member by wire name into a slot (a tuple of `Option`s),
+/// checks once that all went well, and moves the slots into the struct. No `?` per field:
+/// that was most of the crate's machine code (see `runtime/object.rs`).
+fn build_fn(spec: &StructSpec<'_>) -> TokenStream {
     let name = ident(spec.name);
     let slot = |index: usize| syn::Index::from(index);
     let binding = |index: usize| ident(&format!("f{index}"));
     let takes = spec.fields.iter().enumerate().map(|(index, field)| {
         let wire = &field.wire_name;
         let slot = slot(index);
-        if field.required {
-            quote!(fields.required(#wire, &mut slots.#slot);)
-        } else {
-            quote!(fields.optional(#wire, &mut slots.#slot);)
-        }
+        let method = member_method(field);
+        quote!(fields.#method(#wire, &mut slots.#slot);)
     });
     let nones = spec.fields.iter().map(|_| quote!(None));
     let patterns = spec.fields.iter().enumerate().map(|(index, field)| {
@@ -211,13 +252,8 @@ fn deserialize_impl(spec: &StructSpec<'_>) -> TokenStream {
         quote!(fields)
     };
     quote! {
-        impl<'de> serde::Deserialize<'de> for #name {
-            fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-                fn build(#fields: &mut crate::runtime::Fields) -> Result<#name, serde_json::Error> {
-                    #body
-                }
-                crate::runtime::decode_object(deserializer, build)
-            }
+        fn build(#fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+            #body
         }
     }
 }

@@ -5,37 +5,63 @@ use serde::Serialize;
 use serde::de::DeserializeOwned;
 
 use super::error::{ApiError, Error, ErrorDetail};
+use super::object::{Object, build_object};
 use super::transport::ApiResponse;
 
 /// Serialises a request body to the exact bytes that are signed and sent.
 pub fn encode_json<T: Serialize>(body: &T) -> Result<Vec<u8>, Error> {
-    serde_json::to_vec(body).map_err(|error| {
-        Error::Validation(super::ValidationError {
-            field: String::new(),
-            rule: format!("the body cannot be serialised as JSON: {error}"),
-        })
+    serde_json::to_vec(body).map_err(unserialisable)
+}
+
+/// Serialises a generated struct's body members to the exact bytes that are signed and sent.
+pub fn encode_json_object<T: Object>(body: &T) -> Result<Vec<u8>, Error> {
+    body.members().into_json().map_err(unserialisable)
+}
+
+/// Not generic, so not copied for every body type.
+fn unserialisable(error: serde_json::Error) -> Error {
+    Error::Validation(super::ValidationError {
+        field: String::new(),
+        rule: format!("the body cannot be serialised as JSON: {error}"),
     })
+}
+
+/// Decodes a 2xx body into the generated struct `T`, or an error body into [`Error::Api`]: the
+/// same as [`decode_json`], but through `T`'s [`Object::build`], so no serde code generic over
+/// deserializers is compiled for `T`.
+pub fn decode_json_object<T: Object>(response: ApiResponse) -> Result<T, Error> {
+    read_answer(response, build_object::<T>)
 }
 
 /// Decodes a 2xx body into `T`, or an error body into [`Error::Api`].
 ///
 /// The body is decoded from its text with serde_json's text reader, the one generated structs
-/// decode their members with (see `object`), so each type's decoder is compiled for one
-/// deserializer only and a number keeps the text it was sent as.
+/// decode their members with (see `object`), so a number keeps the text it was sent as.
 pub fn decode_json<T: DeserializeOwned>(response: ApiResponse) -> Result<T, Error> {
+    read_answer(response, |text| serde_json::from_str(text))
+}
+
+/// A 2xx body read by `read` from its text; an error body as [`Error::Api`].
+fn read_answer<T>(
+    response: ApiResponse,
+    read: fn(&str) -> Result<T, serde_json::Error>,
+) -> Result<T, Error> {
     if !is_success(response.status) {
         return Err(api_error(response));
     }
-    let decoded = match std::str::from_utf8(&response.body) {
-        Ok(text) => serde_json::from_str(text),
-        Err(error) => Err(serde::de::Error::custom(format_args!(
-            "the body is not UTF-8: {error}"
-        ))),
+    let decoded = match body_text(&response.body) {
+        Ok(text) => read(text),
+        Err(error) => Err(error),
     };
     match decoded {
         Ok(decoded) => Ok(decoded),
         Err(error) => Err(decode_error(response, &error)),
     }
+}
+
+fn body_text(body: &[u8]) -> Result<&str, serde_json::Error> {
+    std::str::from_utf8(body)
+        .map_err(|error| serde::de::Error::custom(format_args!("the body is not UTF-8: {error}")))
 }
 
 fn decode_error(response: ApiResponse, error: &serde_json::Error) -> Error {

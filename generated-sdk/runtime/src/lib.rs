@@ -49,7 +49,7 @@ pub use client::Client;
 pub use clock::{Clock, SystemClock};
 pub use crypto::ApiV3Key;
 pub use decimal::{Decimal, NotANumber};
-pub use decode::{decode_empty, decode_json, encode_json};
+pub use decode::{decode_empty, decode_json, decode_json_object, encode_json, encode_json_object};
 pub use download::{query_asks, request_from_download_url};
 pub use encode::PathAndQuery;
 pub use error::{ApiError, Error, ErrorDetail, TransportErrorKind, ValidationError};
@@ -59,7 +59,7 @@ pub use notify::{
     EncryptedResource, Envelope, HeaderSource, Notification, NotificationEvent, NotificationReply,
     open_notification,
 };
-pub use object::{Fields, Members, ModeAttempt, decode_mode, decode_object, encode_object};
+pub use object::{Fields, Members, ModeAttempt, Object, decode_mode, decode_object, encode_object};
 pub use pay_params::{AppPayParams, JsapiPayParams};
 pub use retry::RetryPolicy;
 pub use sensitive::{EncryptSensitive, SensitiveEncryptor};

@@ -23,6 +23,19 @@ use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, Vi
 use serde::ser::{self, Serialize, SerializeMap, Serializer};
 use serde_json::value::RawValue;
 
+/// A generated struct: built from the members of its JSON object, and listed as members on
+/// the way back. Both are plain functions, compiled once per type; the request bodies the
+/// client sends, the answers it decodes and the members of other structs go through them
+/// without any code generic over serde's deserializers or serializers (see [`Fields::parse`]).
+pub trait Object: Sized {
+    /// Builds the struct from its object's members.
+    fn build(fields: &mut Fields) -> Result<Self, serde_json::Error>;
+
+    /// Its body members by wire name, in declaration order (path and query fields travel in
+    /// the URL).
+    fn members(&self) -> Members;
+}
+
 /// The members of one JSON object, taken by wire name while a generated struct is built.
 /// Members no field takes are ignored, as unknown response fields must be.
 ///
@@ -35,20 +48,91 @@ pub struct Fields {
 }
 
 impl Fields {
+    /// The members of the JSON object `text`; anything else, or text after it, is refused.
+    pub fn parse(text: &str) -> Result<Fields, serde_json::Error> {
+        let mut deserializer = serde_json::Deserializer::from_str(text);
+        let fields = deserializer.deserialize_map(FieldsVisitor)?;
+        deserializer.end()?;
+        Ok(fields)
+    }
+
     /// Takes and decodes the member `name` into `slot`; it must be there.
     pub fn required<T: DeserializeOwned>(&mut self, name: &'static str, slot: &mut Option<T>) {
-        match self.members.remove(name) {
-            Some(raw) => self.decode(name, &raw, slot),
-            None => self.fail(de::Error::missing_field(name)),
+        if let Some(raw) = self.take(name, Presence::Required) {
+            self.decode(name, &raw, slot);
         }
     }
 
     /// Takes and decodes the member `name` into `slot`; absent or `null` leaves it `None`.
     pub fn optional<T: DeserializeOwned>(&mut self, name: &'static str, slot: &mut Option<T>) {
-        match self.members.remove(name) {
-            Some(raw) if raw.get() == "null" => {}
-            None => {}
-            Some(raw) => self.decode(name, &raw, slot),
+        if let Some(raw) = self.take(name, Presence::Optional) {
+            self.decode(name, &raw, slot);
+        }
+    }
+
+    /// The member `name` to decode, if it has a value; a required one that is absent is kept
+    /// as the error. Not generic, so shared by every member type.
+    fn take(&mut self, name: &'static str, presence: Presence) -> Option<Box<RawValue>> {
+        match (self.members.remove(name), presence) {
+            (None, Presence::Required) => {
+                self.fail(de::Error::missing_field(name));
+                None
+            }
+            (Some(raw), Presence::Optional) if raw.get() == "null" => None,
+            (raw, _) => raw,
+        }
+    }
+
+    /// Takes the member `name`, a generated struct, and builds it into `slot`; it must be there.
+    pub fn required_object<T: Object>(&mut self, name: &'static str, slot: &mut Option<T>) {
+        if let Some(raw) = self.take(name, Presence::Required) {
+            self.build(name, &raw, slot);
+        }
+    }
+
+    /// Takes the member `name`, a generated struct, and builds it into `slot`; absent or `null`
+    /// leaves it `None`.
+    pub fn optional_object<T: Object>(&mut self, name: &'static str, slot: &mut Option<T>) {
+        if let Some(raw) = self.take(name, Presence::Optional) {
+            self.build(name, &raw, slot);
+        }
+    }
+
+    /// Takes the member `name`, an array of generated structs, and builds it into `slot`; it
+    /// must be there.
+    pub fn required_objects<T: Object>(&mut self, name: &'static str, slot: &mut Option<Vec<T>>) {
+        if let Some(raw) = self.take(name, Presence::Required) {
+            self.build_each(name, &raw, slot);
+        }
+    }
+
+    /// Takes the member `name`, an array of generated structs, and builds it into `slot`;
+    /// absent or `null` leaves it `None`.
+    pub fn optional_objects<T: Object>(&mut self, name: &'static str, slot: &mut Option<Vec<T>>) {
+        if let Some(raw) = self.take(name, Presence::Optional) {
+            self.build_each(name, &raw, slot);
+        }
+    }
+
+    fn build_each<T: Object>(&mut self, name: &str, raw: &RawValue, slot: &mut Option<Vec<T>>) {
+        let items = match serde_json::from_str::<Vec<&RawValue>>(raw.get()) {
+            Ok(items) => items,
+            Err(error) => return self.fail(member_error(name, &error)),
+        };
+        let mut built = Vec::with_capacity(items.len());
+        for (index, item) in items.into_iter().enumerate() {
+            match build_object(item.get()) {
+                Ok(one) => built.push(one),
+                Err(error) => return self.fail(item_error(name, index, &error)),
+            }
+        }
+        *slot = Some(built);
+    }
+
+    fn build<T: Object>(&mut self, name: &str, raw: &RawValue, slot: &mut Option<T>) {
+        match build_object(raw.get()) {
+            Ok(built) => *slot = Some(built),
+            Err(error) => self.fail(member_error(name, &error)),
         }
     }
 
@@ -87,9 +171,27 @@ impl Fields {
     }
 }
 
+/// Whether a member must be there.
+#[derive(Clone, Copy)]
+enum Presence {
+    Required,
+    Optional,
+}
+
+/// Builds the generated struct `T` from the JSON object `text`.
+pub(crate) fn build_object<T: Object>(text: &str) -> Result<T, serde_json::Error> {
+    let mut fields = Fields::parse(text)?;
+    T::build(&mut fields)
+}
+
 /// Not generic, so not copied for every member type.
 fn member_error(name: &str, error: &serde_json::Error) -> serde_json::Error {
     de::Error::custom(format_args!("{name}: {error}"))
+}
+
+/// The error of one item of an array member; not generic either.
+fn item_error(name: &str, index: usize, error: &serde_json::Error) -> serde_json::Error {
+    de::Error::custom(format_args!("{name}[{index}]: {error}"))
 }
 
 /// Decodes a JSON object from `deserializer` and builds `T` from its members with `build`.
@@ -164,6 +266,51 @@ impl Members {
             Ok(value) => self.members.push((Cow::Borrowed(name), value)),
             Err(error) => self.fail(name, &error),
         }
+    }
+
+    /// Adds the member `name`, a generated struct.
+    pub fn required_object<T: Object>(&mut self, name: &'static str, value: &T) {
+        self.push(name, value.members().into_raw());
+    }
+
+    /// Adds the member `name`, a generated struct, when it has a value.
+    pub fn optional_object<T: Object>(&mut self, name: &'static str, value: &Option<T>) {
+        if let Some(value) = value {
+            self.required_object(name, value);
+        }
+    }
+
+    /// Adds the member `name`, an array of generated structs.
+    pub fn required_objects<T: Object>(&mut self, name: &'static str, values: &[T]) {
+        let mut items = Vec::with_capacity(values.len());
+        for value in values {
+            match value.members().into_raw() {
+                Ok(item) => items.push(item),
+                Err(error) => return self.fail(name, &error),
+            }
+        }
+        self.push(name, serde_json::value::to_raw_value(&items));
+    }
+
+    /// Adds the member `name`, an array of generated structs, when it has a value.
+    pub fn optional_objects<T: Object>(&mut self, name: &'static str, values: &Option<Vec<T>>) {
+        if let Some(values) = values {
+            self.required_objects(name, values);
+        }
+    }
+
+    /// The object's JSON text, as it is signed and sent.
+    pub fn into_json(self) -> Result<Vec<u8>, serde_json::Error> {
+        let mut json = Vec::new();
+        encode_object(self, &mut serde_json::Serializer::new(&mut json))?;
+        Ok(json)
+    }
+
+    fn into_raw(self) -> Result<Box<RawValue>, serde_json::Error> {
+        let json = self.into_json()?;
+        // The serializer writes UTF-8 only.
+        let text = String::from_utf8(json).map_err(ser::Error::custom)?;
+        RawValue::from_string(text)
     }
 
     /// Adds the member `name` when it has a value; `None` is left out of the object.
@@ -286,6 +433,107 @@ mod tests {
         assert!(wrong.starts_with("id: invalid type"), "{wrong}");
         let array = decode(r#"["a", 3]"#).unwrap_err();
         assert!(array.contains("expected a JSON object"), "{array}");
+    }
+
+    /// A struct holding generated structs, alone and in an array, as the generator writes
+    /// them: each through its `Object` impl.
+    #[derive(Debug, PartialEq)]
+    struct Order {
+        first: Sample,
+        rest: Option<Vec<Sample>>,
+    }
+
+    impl Object for Sample {
+        fn build(fields: &mut Fields) -> Result<Self, serde_json::Error> {
+            build(fields)
+        }
+
+        fn members(&self) -> Members {
+            let mut members = Members::with_capacity(2);
+            members.required("id", &self.id);
+            members.optional("count", &self.count);
+            members
+        }
+    }
+
+    impl Object for Order {
+        fn build(fields: &mut Fields) -> Result<Self, serde_json::Error> {
+            let mut slots = (None, None);
+            fields.required_object("first", &mut slots.0);
+            fields.optional_objects("rest", &mut slots.1);
+            fields.finish()?;
+            match slots {
+                (Some(first), rest) => Ok(Order { first, rest }),
+                _ => Err(Fields::incomplete()),
+            }
+        }
+
+        fn members(&self) -> Members {
+            let mut members = Members::with_capacity(2);
+            members.required_object("first", &self.first);
+            members.optional_objects("rest", &self.rest);
+            members
+        }
+    }
+
+    fn order(json: &str) -> Result<Order, String> {
+        let mut fields = Fields::parse(json).map_err(|error| error.to_string())?;
+        Order::build(&mut fields).map_err(|error| error.to_string())
+    }
+
+    fn sample(id: &str, count: Option<i64>) -> Sample {
+        Sample {
+            id: id.to_owned(),
+            count,
+        }
+    }
+
+    #[test]
+    fn nested_structs_and_arrays_of_them_go_through_their_own_members() {
+        let json = r#"{"rest": [{"id": "b"}, {"id": "c", "count": 2}], "first": {"id": "a"}}"#;
+        let decoded = order(json).expect("decodes");
+        assert_eq!(
+            decoded,
+            Order {
+                first: sample("a", None),
+                rest: Some(vec![sample("b", None), sample("c", Some(2))]),
+            }
+        );
+        let written = decoded.members().into_json().expect("encodes");
+        assert_eq!(
+            String::from_utf8(written).expect("UTF-8"),
+            r#"{"first":{"id":"a"},"rest":[{"id":"b"},{"id":"c","count":2}]}"#
+        );
+        assert_eq!(
+            order(r#"{"first": {"id": "a"}, "rest": null}"#),
+            Ok(Order {
+                first: sample("a", None),
+                rest: None
+            })
+        );
+    }
+
+    #[test]
+    fn a_nested_failure_names_the_member_and_the_item() {
+        let missing = order(r#"{"rest": []}"#).unwrap_err();
+        assert!(missing.contains("missing field `first`"), "{missing}");
+        let inner = order(r#"{"first": {"count": 1}}"#).unwrap_err();
+        assert!(inner.starts_with("first: missing field `id`"), "{inner}");
+        let item =
+            order(r#"{"first": {"id": "a"}, "rest": [{"id": "b"}, {"id": 3}]}"#).unwrap_err();
+        assert!(item.starts_with("rest[1]: id: invalid type"), "{item}");
+        let not_array = order(r#"{"first": {"id": "a"}, "rest": {"id": "b"}}"#).unwrap_err();
+        assert!(
+            not_array.starts_with("rest: invalid type: map"),
+            "{not_array}"
+        );
+        let not_object = order(r#"{"first": ["a"]}"#).unwrap_err();
+        assert!(
+            not_object.contains("expected a JSON object"),
+            "{not_object}"
+        );
+        let trailing = order(r#"{"first": {"id": "a"}} x"#).unwrap_err();
+        assert!(trailing.contains("trailing characters"), "{trailing}");
     }
 
     /// What WeChat Pay wrote is what a member holds and what is written again: no trip through

@@ -15,8 +15,9 @@ use proptest::sample::Index;
 use wechatpay_apiv3::Error;
 use wechatpay_apiv3::runtime::verify::{SignatureHeaders, verify};
 use wechatpay_apiv3::runtime::{
-    ApiResponse, ApiV3Key, Client, HeaderSource, KeyRing, PathAndQuery, VerifyingKey,
-    WechatPayPublicKey, decode_empty, decode_json, open_notification,
+    ApiResponse, ApiV3Key, Client, Fields, HeaderSource, KeyRing, Members, Object, PathAndQuery,
+    VerifyingKey, WechatPayPublicKey, decode_empty, decode_json, decode_json_object,
+    open_notification,
 };
 
 use crate::support::{
@@ -443,6 +444,20 @@ fn a_json_array_is_no_error_body() {
     }
 }
 
+/// A generated struct without members: any JSON object is one (unknown members are ignored).
+struct AnyObject;
+
+impl Object for AnyObject {
+    fn build(fields: &mut Fields) -> Result<Self, serde_json::Error> {
+        fields.finish()?;
+        Ok(AnyObject)
+    }
+
+    fn members(&self) -> Members {
+        Members::default()
+    }
+}
+
 /// `Error::Api` only for a non-2xx status and a JSON object with a string `code`, kept as sent.
 fn check_decoded(status: u16, body: &[u8], error: Option<Error>) -> Result<(), TestCaseError> {
     if let Some(Error::Api(api)) = error {
@@ -467,6 +482,11 @@ proptest! {
         let json = serde_json::from_slice::<serde_json::Value>(&body).is_ok();
         let decoded = decode_json::<serde_json::Value>(response.clone());
         prop_assert_eq!(decoded.is_ok(), success && json);
+        check_decoded(status, &body, decoded.err())?;
+        // A generated struct's answer: the same, but only a JSON object is one.
+        let object = body.trim_ascii_start().starts_with(b"{");
+        let decoded = decode_json_object::<AnyObject>(response.clone());
+        prop_assert_eq!(decoded.is_ok(), success && json && object);
         check_decoded(status, &body, decoded.err())?;
         let empty = decode_empty(response);
         prop_assert_eq!(empty.is_ok(), success);

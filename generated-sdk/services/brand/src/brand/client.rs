@@ -82,7 +82,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交入驻申请
@@ -124,7 +124,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_BRAND_APPLYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -132,7 +132,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据申请单ID查询申请状态
@@ -184,7 +184,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据业务申请编号查询申请状态
@@ -236,7 +236,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销申请
@@ -278,7 +278,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_BRAND_APPLYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -286,7 +286,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询摇优惠活动列表
@@ -340,7 +340,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 列表查询品牌门店信息
@@ -398,7 +398,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建品牌门店
@@ -445,7 +445,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_BRAND_STORE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -453,7 +453,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除品牌门店
@@ -495,7 +495,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_BRAND_STORE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -554,7 +554,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新品牌门店
@@ -603,7 +603,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_BRAND_STORE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -611,7 +611,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 绑定收款商户号
@@ -656,7 +656,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::BIND_BRAND_STORE_RECIPIENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -664,7 +664,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 暂停门店营业
@@ -707,7 +707,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLOSE_BRAND_STORE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -715,7 +715,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 恢复门店营业
@@ -758,7 +758,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RESUME_BRAND_STORE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -766,7 +766,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解绑收款商户号
@@ -811,7 +811,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UNBIND_BRAND_STORE_RECIPIENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -819,7 +819,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建门店API
@@ -856,7 +856,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_STORE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -864,7 +864,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询门店API
@@ -913,7 +913,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改门店API
@@ -951,7 +951,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_STORE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -998,7 +998,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::BIND_STORE_RECIPIENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1006,7 +1006,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除门店收款信息绑定
@@ -1045,7 +1045,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UNBIND_STORE_RECIPIENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1053,7 +1053,7 @@ impl<'a, T: Transport> BrandClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -29,45 +29,48 @@ pub struct QueryProductAuthoritiesResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, required.
     pub update_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryProductAuthoritiesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("authorization_type", &mut slots.1);
+        fields.optional("authorization_product", &mut slots.2);
+        fields.required("update_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(QueryProductAuthoritiesResponse {
+                    brand_id: f0,
+                    authorization_type: f1,
+                    authorization_product: f2,
+                    update_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("brand_id", &self.brand_id);
+        members.required("authorization_type", &self.authorization_type);
+        members.optional("authorization_product", &self.authorization_product);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for QueryProductAuthoritiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryProductAuthoritiesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("brand_id", &value.brand_id);
-            members.required("authorization_type", &value.authorization_type);
-            members.optional("authorization_product", &value.authorization_product);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProductAuthoritiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProductAuthoritiesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("authorization_type", &mut slots.1);
-            fields.optional("authorization_product", &mut slots.2);
-            fields.required("update_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(QueryProductAuthoritiesResponse {
-                        brand_id: f0,
-                        authorization_type: f1,
-                        authorization_product: f2,
-                        update_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 管理员信息
@@ -105,42 +108,45 @@ impl crate::runtime::Validate for AdminInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for AdminInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("admin_name", &mut slots.0);
+        fields.required("id_doc_type", &mut slots.1);
+        fields.required("id_card_number", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AdminInfo {
+                    admin_name: f0,
+                    id_doc_type: f1,
+                    id_card_number: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("admin_name", &self.admin_name);
+        members.required("id_doc_type", &self.id_doc_type);
+        members.required("id_card_number", &self.id_card_number);
+        members
+    }
+}
 impl serde::Serialize for AdminInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AdminInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("admin_name", &value.admin_name);
-            members.required("id_doc_type", &value.id_doc_type);
-            members.required("id_card_number", &value.id_card_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdminInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdminInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("admin_name", &mut slots.0);
-            fields.required("id_doc_type", &mut slots.1);
-            fields.required("id_card_number", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AdminInfo {
-                        admin_name: f0,
-                        id_doc_type: f1,
-                        id_card_number: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 主体资料
@@ -178,46 +184,45 @@ impl crate::runtime::Validate for SubjectInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubjectInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("subject_type", &mut slots.0);
+        fields.required("subject_name", &mut slots.1);
+        fields.required("unified_social_credit_code", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(SubjectInfo {
+                    subject_type: f0,
+                    subject_name: f1,
+                    unified_social_credit_code: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("subject_type", &self.subject_type);
+        members.required("subject_name", &self.subject_name);
+        members.required("unified_social_credit_code", &self.unified_social_credit_code);
+        members
+    }
+}
 impl serde::Serialize for SubjectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubjectInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("subject_type", &value.subject_type);
-            members.required("subject_name", &value.subject_name);
-            members
-                .required(
-                    "unified_social_credit_code",
-                    &value.unified_social_credit_code,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubjectInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubjectInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("subject_type", &mut slots.0);
-            fields.required("subject_name", &mut slots.1);
-            fields.required("unified_social_credit_code", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(SubjectInfo {
-                        subject_type: f0,
-                        subject_name: f1,
-                        unified_social_credit_code: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌基础信息
@@ -245,39 +250,42 @@ impl BrandBasicInfo {
     }
 }
 impl crate::runtime::Validate for BrandBasicInfo {}
+impl crate::runtime::Object for BrandBasicInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("brand_name", &mut slots.0);
+        fields.required("brand_logo", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(BrandBasicInfo {
+                    brand_name: f0,
+                    brand_logo: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_name", &self.brand_name);
+        members.required("brand_logo", &self.brand_logo);
+        members
+    }
+}
 impl serde::Serialize for BrandBasicInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BrandBasicInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_name", &value.brand_name);
-            members.required("brand_logo", &value.brand_logo);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BrandBasicInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BrandBasicInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("brand_name", &mut slots.0);
-            fields.required("brand_logo", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(BrandBasicInfo {
-                        brand_name: f0,
-                        brand_logo: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商标注册证
@@ -385,96 +393,98 @@ impl TrademarkRegistrationCertificate {
     }
 }
 impl crate::runtime::Validate for TrademarkRegistrationCertificate {}
+impl crate::runtime::Object for TrademarkRegistrationCertificate {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("certificate", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("number", &mut slots.2);
+        fields.required("valid_begin_time", &mut slots.3);
+        fields.required("valid_end_time", &mut slots.4);
+        fields.required("international_class", &mut slots.5);
+        fields.required("holder", &mut slots.6);
+        fields.optional("license", &mut slots.7);
+        fields.optional("authorization_begin_time", &mut slots.8);
+        fields.optional("authorization_end_time", &mut slots.9);
+        fields.optional("certificate_list", &mut slots.10);
+        fields.optional("license_list", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(TrademarkRegistrationCertificate {
+                    certificate: f0,
+                    name: f1,
+                    number: f2,
+                    valid_begin_time: f3,
+                    valid_end_time: f4,
+                    international_class: f5,
+                    holder: f6,
+                    license: f7,
+                    authorization_begin_time: f8,
+                    authorization_end_time: f9,
+                    certificate_list: f10,
+                    license_list: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("certificate", &self.certificate);
+        members.required("name", &self.name);
+        members.required("number", &self.number);
+        members.required("valid_begin_time", &self.valid_begin_time);
+        members.required("valid_end_time", &self.valid_end_time);
+        members.required("international_class", &self.international_class);
+        members.required("holder", &self.holder);
+        members.optional("license", &self.license);
+        members.optional("authorization_begin_time", &self.authorization_begin_time);
+        members.optional("authorization_end_time", &self.authorization_end_time);
+        members.optional("certificate_list", &self.certificate_list);
+        members.optional("license_list", &self.license_list);
+        members
+    }
+}
 impl serde::Serialize for TrademarkRegistrationCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TrademarkRegistrationCertificate) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("certificate", &value.certificate);
-            members.required("name", &value.name);
-            members.required("number", &value.number);
-            members.required("valid_begin_time", &value.valid_begin_time);
-            members.required("valid_end_time", &value.valid_end_time);
-            members.required("international_class", &value.international_class);
-            members.required("holder", &value.holder);
-            members.optional("license", &value.license);
-            members
-                .optional("authorization_begin_time", &value.authorization_begin_time);
-            members.optional("authorization_end_time", &value.authorization_end_time);
-            members.optional("certificate_list", &value.certificate_list);
-            members.optional("license_list", &value.license_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TrademarkRegistrationCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TrademarkRegistrationCertificate, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("certificate", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("number", &mut slots.2);
-            fields.required("valid_begin_time", &mut slots.3);
-            fields.required("valid_end_time", &mut slots.4);
-            fields.required("international_class", &mut slots.5);
-            fields.required("holder", &mut slots.6);
-            fields.optional("license", &mut slots.7);
-            fields.optional("authorization_begin_time", &mut slots.8);
-            fields.optional("authorization_end_time", &mut slots.9);
-            fields.optional("certificate_list", &mut slots.10);
-            fields.optional("license_list", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(TrademarkRegistrationCertificate {
-                        certificate: f0,
-                        name: f1,
-                        number: f2,
-                        valid_begin_time: f3,
-                        valid_end_time: f4,
-                        international_class: f5,
-                        holder: f6,
-                        license: f7,
-                        authorization_begin_time: f8,
-                        authorization_end_time: f9,
-                        certificate_list: f10,
-                        license_list: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌商标资料
@@ -565,64 +575,64 @@ impl crate::runtime::Validate for Trademark {
         Ok(())
     }
 }
+impl crate::runtime::Object for Trademark {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("trademark_exists", &mut slots.0);
+        fields.optional_object("trademark_registration_certificate", &mut slots.1);
+        fields.optional_object("logo_trademark_registration_certificate", &mut slots.2);
+        fields.optional("no_trademark_addition_prove", &mut slots.3);
+        fields.optional("no_trademark_addition_prove_list", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(Trademark {
+                    trademark_exists: f0,
+                    trademark_registration_certificate: f1,
+                    logo_trademark_registration_certificate: f2,
+                    no_trademark_addition_prove: f3,
+                    no_trademark_addition_prove_list: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("trademark_exists", &self.trademark_exists);
+        members
+            .optional_object(
+                "trademark_registration_certificate",
+                &self.trademark_registration_certificate,
+            );
+        members
+            .optional_object(
+                "logo_trademark_registration_certificate",
+                &self.logo_trademark_registration_certificate,
+            );
+        members
+            .optional("no_trademark_addition_prove", &self.no_trademark_addition_prove);
+        members
+            .optional(
+                "no_trademark_addition_prove_list",
+                &self.no_trademark_addition_prove_list,
+            );
+        members
+    }
+}
 impl serde::Serialize for Trademark {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Trademark) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("trademark_exists", &value.trademark_exists);
-            members
-                .optional(
-                    "trademark_registration_certificate",
-                    &value.trademark_registration_certificate,
-                );
-            members
-                .optional(
-                    "logo_trademark_registration_certificate",
-                    &value.logo_trademark_registration_certificate,
-                );
-            members
-                .optional(
-                    "no_trademark_addition_prove",
-                    &value.no_trademark_addition_prove,
-                );
-            members
-                .optional(
-                    "no_trademark_addition_prove_list",
-                    &value.no_trademark_addition_prove_list,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Trademark {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Trademark, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("trademark_exists", &mut slots.0);
-            fields.optional("trademark_registration_certificate", &mut slots.1);
-            fields.optional("logo_trademark_registration_certificate", &mut slots.2);
-            fields.optional("no_trademark_addition_prove", &mut slots.3);
-            fields.optional("no_trademark_addition_prove_list", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(Trademark {
-                        trademark_exists: f0,
-                        trademark_registration_certificate: f1,
-                        logo_trademark_registration_certificate: f2,
-                        no_trademark_addition_prove: f3,
-                        no_trademark_addition_prove_list: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交入驻申请的应答
@@ -640,39 +650,42 @@ pub struct SubmitBrandApplymentResponse {
     /// Wire: `business_code`, `string`, required.
     pub business_code: String,
 }
+impl crate::runtime::Object for SubmitBrandApplymentResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("applyment_id", &mut slots.0);
+        fields.required("business_code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SubmitBrandApplymentResponse {
+                    applyment_id: f0,
+                    business_code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("business_code", &self.business_code);
+        members
+    }
+}
 impl serde::Serialize for SubmitBrandApplymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitBrandApplymentResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("business_code", &value.business_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitBrandApplymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitBrandApplymentResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("applyment_id", &mut slots.0);
-            fields.required("business_code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SubmitBrandApplymentResponse {
-                        applyment_id: f0,
-                        business_code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 根据申请单ID查询申请状态的应答
@@ -710,58 +723,61 @@ pub struct QueryBrandApplymentByIdResponse {
     /// Wire: `brand_id`, `string`, optional.
     pub brand_id: Option<String>,
 }
+impl crate::runtime::Object for QueryBrandApplymentByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("applyment_id", &mut slots.0);
+        fields.required("business_code", &mut slots.1);
+        fields.required("applyment_state", &mut slots.2);
+        fields.required("applyment_state_desc", &mut slots.3);
+        fields.optional("authorization_confirmation_qr_code", &mut slots.4);
+        fields.optional("reject_reason", &mut slots.5);
+        fields.optional("brand_id", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(QueryBrandApplymentByIdResponse {
+                    applyment_id: f0,
+                    business_code: f1,
+                    applyment_state: f2,
+                    applyment_state_desc: f3,
+                    authorization_confirmation_qr_code: f4,
+                    reject_reason: f5,
+                    brand_id: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("business_code", &self.business_code);
+        members.required("applyment_state", &self.applyment_state);
+        members.required("applyment_state_desc", &self.applyment_state_desc);
+        members
+            .optional(
+                "authorization_confirmation_qr_code",
+                &self.authorization_confirmation_qr_code,
+            );
+        members.optional("reject_reason", &self.reject_reason);
+        members.optional("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for QueryBrandApplymentByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBrandApplymentByIdResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("business_code", &value.business_code);
-            members.required("applyment_state", &value.applyment_state);
-            members.required("applyment_state_desc", &value.applyment_state_desc);
-            members
-                .optional(
-                    "authorization_confirmation_qr_code",
-                    &value.authorization_confirmation_qr_code,
-                );
-            members.optional("reject_reason", &value.reject_reason);
-            members.optional("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBrandApplymentByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBrandApplymentByIdResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("applyment_id", &mut slots.0);
-            fields.required("business_code", &mut slots.1);
-            fields.required("applyment_state", &mut slots.2);
-            fields.required("applyment_state_desc", &mut slots.3);
-            fields.optional("authorization_confirmation_qr_code", &mut slots.4);
-            fields.optional("reject_reason", &mut slots.5);
-            fields.optional("brand_id", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(QueryBrandApplymentByIdResponse {
-                        applyment_id: f0,
-                        business_code: f1,
-                        applyment_state: f2,
-                        applyment_state_desc: f3,
-                        authorization_confirmation_qr_code: f4,
-                        reject_reason: f5,
-                        brand_id: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投放时间范围
@@ -779,39 +795,42 @@ pub struct TimeRange {
     /// Wire: `end_time`, `datetime (RFC 3339)`, required.
     pub end_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for TimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.required("end_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TimeRange {
+                    start_time: f0,
+                    end_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("start_time", &self.start_time);
+        members.required("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for TimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TimeRange) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("start_time", &value.start_time);
-            members.required("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TimeRange, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.required("end_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TimeRange {
-                        start_time: f0,
-                        end_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品券批次列表
@@ -825,32 +844,35 @@ pub struct StockList {
     /// Wire: `stock_id`, `string`, required.
     pub stock_id: String,
 }
+impl crate::runtime::Object for StockList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("stock_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(StockList { stock_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for StockList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("stock_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(StockList { stock_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品券
@@ -868,39 +890,42 @@ pub struct ProductCoupon {
     /// Wire: `stock_list`, `array[object StockList]`, optional.
     pub stock_list: Option<Vec<StockList>>,
 }
+impl crate::runtime::Object for ProductCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.optional_objects("stock_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ProductCoupon {
+                    product_coupon_id: f0,
+                    stock_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.optional_objects("stock_list", &self.stock_list);
+        members
+    }
+}
 impl serde::Serialize for ProductCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProductCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.optional("stock_list", &value.stock_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProductCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProductCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.optional("stock_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ProductCoupon {
-                        product_coupon_id: f0,
-                        stock_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 摇一摇有优惠活动列表
@@ -944,70 +969,73 @@ pub struct Data {
     /// Wire: `product_coupon`, `object ProductCoupon`, optional.
     pub product_coupon: Option<ProductCoupon>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("activity_state", &mut slots.2);
+        fields.required("audit_state", &mut slots.3);
+        fields.required("available_quota", &mut slots.4);
+        fields.required("total_quota", &mut slots.5);
+        fields.required("delivery_mode", &mut slots.6);
+        fields.required_object("time_range", &mut slots.7);
+        fields.optional_object("product_coupon", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+            ) => {
+                Ok(Data {
+                    id: f0,
+                    name: f1,
+                    activity_state: f2,
+                    audit_state: f3,
+                    available_quota: f4,
+                    total_quota: f5,
+                    delivery_mode: f6,
+                    time_range: f7,
+                    product_coupon: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("id", &self.id);
+        members.required("name", &self.name);
+        members.required("activity_state", &self.activity_state);
+        members.required("audit_state", &self.audit_state);
+        members.required("available_quota", &self.available_quota);
+        members.required("total_quota", &self.total_quota);
+        members.required("delivery_mode", &self.delivery_mode);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("product_coupon", &self.product_coupon);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("id", &value.id);
-            members.required("name", &value.name);
-            members.required("activity_state", &value.activity_state);
-            members.required("audit_state", &value.audit_state);
-            members.required("available_quota", &value.available_quota);
-            members.required("total_quota", &value.total_quota);
-            members.required("delivery_mode", &value.delivery_mode);
-            members.required("time_range", &value.time_range);
-            members.optional("product_coupon", &value.product_coupon);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("activity_state", &mut slots.2);
-            fields.required("audit_state", &mut slots.3);
-            fields.required("available_quota", &mut slots.4);
-            fields.required("total_quota", &mut slots.5);
-            fields.required("delivery_mode", &mut slots.6);
-            fields.required("time_range", &mut slots.7);
-            fields.optional("product_coupon", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(Data {
-                        id: f0,
-                        name: f1,
-                        activity_state: f2,
-                        audit_state: f3,
-                        available_quota: f4,
-                        total_quota: f5,
-                        delivery_mode: f6,
-                        time_range: f7,
-                        product_coupon: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询摇优惠活动列表的应答
@@ -1033,45 +1061,48 @@ pub struct ListShakeActivitiesResponse {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for ListShakeActivitiesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("offset", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("total_count", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(ListShakeActivitiesResponse {
+                    offset: f0,
+                    limit: f1,
+                    total_count: f2,
+                    data: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListShakeActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListShakeActivitiesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListShakeActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListShakeActivitiesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("offset", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("total_count", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(ListShakeActivitiesResponse {
-                        offset: f0,
-                        limit: f1,
-                        total_count: f2,
-                        data: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店基础信息
@@ -1109,35 +1140,38 @@ impl StoreBasics {
     }
 }
 impl crate::runtime::Validate for StoreBasics {}
+impl crate::runtime::Object for StoreBasics {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("store_reference_id", &mut slots.0);
+        fields.optional("branch_name", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(StoreBasics {
+            store_reference_id: f0,
+            branch_name: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("store_reference_id", &self.store_reference_id);
+        members.optional("branch_name", &self.branch_name);
+        members
+    }
+}
 impl serde::Serialize for StoreBasics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StoreBasics) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("store_reference_id", &value.store_reference_id);
-            members.optional("branch_name", &value.branch_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StoreBasics {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StoreBasics, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("store_reference_id", &mut slots.0);
-            fields.optional("branch_name", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(StoreBasics {
-                store_reference_id: f0,
-                branch_name: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店地址信息
@@ -1195,48 +1229,51 @@ impl StoreAddress {
     }
 }
 impl crate::runtime::Validate for StoreAddress {}
+impl crate::runtime::Object for StoreAddress {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("address_code", &mut slots.0);
+        fields.required("address_detail", &mut slots.1);
+        fields.optional("address_complements", &mut slots.2);
+        fields.optional("longitude", &mut slots.3);
+        fields.optional("latitude", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(StoreAddress {
+                    address_code: f0,
+                    address_detail: f1,
+                    address_complements: f2,
+                    longitude: f3,
+                    latitude: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("address_code", &self.address_code);
+        members.required("address_detail", &self.address_detail);
+        members.optional("address_complements", &self.address_complements);
+        members.optional("longitude", &self.longitude);
+        members.optional("latitude", &self.latitude);
+        members
+    }
+}
 impl serde::Serialize for StoreAddress {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StoreAddress) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("address_code", &value.address_code);
-            members.required("address_detail", &value.address_detail);
-            members.optional("address_complements", &value.address_complements);
-            members.optional("longitude", &value.longitude);
-            members.optional("latitude", &value.latitude);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StoreAddress {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StoreAddress, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("address_code", &mut slots.0);
-            fields.required("address_detail", &mut slots.1);
-            fields.optional("address_complements", &mut slots.2);
-            fields.optional("longitude", &mut slots.3);
-            fields.optional("latitude", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(StoreAddress {
-                        address_code: f0,
-                        address_detail: f1,
-                        address_complements: f2,
-                        longitude: f3,
-                        latitude: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店经营信息
@@ -1274,35 +1311,38 @@ impl StoreBusiness {
     }
 }
 impl crate::runtime::Validate for StoreBusiness {}
+impl crate::runtime::Object for StoreBusiness {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("service_phone", &mut slots.0);
+        fields.optional("business_hours", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(StoreBusiness {
+            service_phone: f0,
+            business_hours: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("service_phone", &self.service_phone);
+        members.optional("business_hours", &self.business_hours);
+        members
+    }
+}
 impl serde::Serialize for StoreBusiness {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StoreBusiness) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("service_phone", &value.service_phone);
-            members.optional("business_hours", &value.business_hours);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StoreBusiness {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StoreBusiness, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("service_phone", &mut slots.0);
-            fields.optional("business_hours", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(StoreBusiness {
-                service_phone: f0,
-                business_hours: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店收款信息
@@ -1324,38 +1364,41 @@ pub struct StoreRecipient {
     /// Wire: `recipient_state`, `enum RecipientState`, optional.
     pub recipient_state: Option<RecipientState>,
 }
+impl crate::runtime::Object for StoreRecipient {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("company_name", &mut slots.1);
+        fields.optional("recipient_state", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(StoreRecipient {
+            mchid: f0,
+            company_name: f1,
+            recipient_state: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("mchid", &self.mchid);
+        members.optional("company_name", &self.company_name);
+        members.optional("recipient_state", &self.recipient_state);
+        members
+    }
+}
 impl serde::Serialize for StoreRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StoreRecipient) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("mchid", &value.mchid);
-            members.optional("company_name", &value.company_name);
-            members.optional("recipient_state", &value.recipient_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StoreRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StoreRecipient, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("company_name", &mut slots.1);
-            fields.optional("recipient_state", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(StoreRecipient {
-                mchid: f0,
-                company_name: f1,
-                recipient_state: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌门店列表
@@ -1401,60 +1444,63 @@ pub struct ListBrandStoresData {
     /// Wire: `store_recipient`, `array[object StoreRecipient]`, optional.
     pub store_recipient: Option<Vec<StoreRecipient>>,
 }
+impl crate::runtime::Object for ListBrandStoresData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("store_id", &mut slots.1);
+        fields.optional("store_state", &mut slots.2);
+        fields.optional("audit_state", &mut slots.3);
+        fields.optional("review_reject_reason", &mut slots.4);
+        fields.optional_object("store_basics", &mut slots.5);
+        fields.optional_object("store_address", &mut slots.6);
+        fields.optional_object("store_business", &mut slots.7);
+        fields.optional_objects("store_recipient", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8) => {
+                Ok(ListBrandStoresData {
+                    brand_id: f0,
+                    store_id: f1,
+                    store_state: f2,
+                    audit_state: f3,
+                    review_reject_reason: f4,
+                    store_basics: f5,
+                    store_address: f6,
+                    store_business: f7,
+                    store_recipient: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("brand_id", &self.brand_id);
+        members.optional("store_id", &self.store_id);
+        members.optional("store_state", &self.store_state);
+        members.optional("audit_state", &self.audit_state);
+        members.optional("review_reject_reason", &self.review_reject_reason);
+        members.optional_object("store_basics", &self.store_basics);
+        members.optional_object("store_address", &self.store_address);
+        members.optional_object("store_business", &self.store_business);
+        members.optional_objects("store_recipient", &self.store_recipient);
+        members
+    }
+}
 impl serde::Serialize for ListBrandStoresData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListBrandStoresData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("brand_id", &value.brand_id);
-            members.optional("store_id", &value.store_id);
-            members.optional("store_state", &value.store_state);
-            members.optional("audit_state", &value.audit_state);
-            members.optional("review_reject_reason", &value.review_reject_reason);
-            members.optional("store_basics", &value.store_basics);
-            members.optional("store_address", &value.store_address);
-            members.optional("store_business", &value.store_business);
-            members.optional("store_recipient", &value.store_recipient);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListBrandStoresData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListBrandStoresData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("store_id", &mut slots.1);
-            fields.optional("store_state", &mut slots.2);
-            fields.optional("audit_state", &mut slots.3);
-            fields.optional("review_reject_reason", &mut slots.4);
-            fields.optional("store_basics", &mut slots.5);
-            fields.optional("store_address", &mut slots.6);
-            fields.optional("store_business", &mut slots.7);
-            fields.optional("store_recipient", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8) => {
-                    Ok(ListBrandStoresData {
-                        brand_id: f0,
-                        store_id: f1,
-                        store_state: f2,
-                        audit_state: f3,
-                        review_reject_reason: f4,
-                        store_basics: f5,
-                        store_address: f6,
-                        store_business: f7,
-                        store_recipient: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 列表查询品牌门店信息的应答
@@ -1484,48 +1530,51 @@ pub struct ListBrandStoresResponse {
     /// Wire: `data`, `array[object ListBrandStoresData]`, optional.
     pub data: Option<Vec<ListBrandStoresData>>,
 }
+impl crate::runtime::Object for ListBrandStoresResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.optional_objects("data", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(ListBrandStoresResponse {
+                    brand_id: f0,
+                    offset: f1,
+                    limit: f2,
+                    total_count: f3,
+                    data: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("brand_id", &self.brand_id);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListBrandStoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListBrandStoresResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("brand_id", &value.brand_id);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListBrandStoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListBrandStoresResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.optional("data", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(ListBrandStoresResponse {
-                        brand_id: f0,
-                        offset: f1,
-                        limit: f2,
-                        total_count: f3,
-                        data: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店收款信息
@@ -1547,42 +1596,45 @@ pub struct CreateBrandStoreStoreRecipient {
     /// Wire: `recipient_state`, `enum RecipientState`, optional.
     pub recipient_state: Option<RecipientState>,
 }
+impl crate::runtime::Object for CreateBrandStoreStoreRecipient {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.optional("company_name", &mut slots.1);
+        fields.optional("recipient_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(CreateBrandStoreStoreRecipient {
+                    mchid: f0,
+                    company_name: f1,
+                    recipient_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.optional("company_name", &self.company_name);
+        members.optional("recipient_state", &self.recipient_state);
+        members
+    }
+}
 impl serde::Serialize for CreateBrandStoreStoreRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateBrandStoreStoreRecipient) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.optional("company_name", &value.company_name);
-            members.optional("recipient_state", &value.recipient_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBrandStoreStoreRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateBrandStoreStoreRecipient, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.optional("company_name", &mut slots.1);
-            fields.optional("recipient_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(CreateBrandStoreStoreRecipient {
-                        mchid: f0,
-                        company_name: f1,
-                        recipient_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建品牌门店的应答
@@ -1628,60 +1680,63 @@ pub struct CreateBrandStoreResponse {
     /// Wire: `store_recipient`, `array[object CreateBrandStoreStoreRecipient]`, optional.
     pub store_recipient: Option<Vec<CreateBrandStoreStoreRecipient>>,
 }
+impl crate::runtime::Object for CreateBrandStoreResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("store_id", &mut slots.1);
+        fields.optional("store_state", &mut slots.2);
+        fields.optional("audit_state", &mut slots.3);
+        fields.optional("review_reject_reason", &mut slots.4);
+        fields.optional_object("store_basics", &mut slots.5);
+        fields.optional_object("store_address", &mut slots.6);
+        fields.optional_object("store_business", &mut slots.7);
+        fields.optional_objects("store_recipient", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8) => {
+                Ok(CreateBrandStoreResponse {
+                    brand_id: f0,
+                    store_id: f1,
+                    store_state: f2,
+                    audit_state: f3,
+                    review_reject_reason: f4,
+                    store_basics: f5,
+                    store_address: f6,
+                    store_business: f7,
+                    store_recipient: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("brand_id", &self.brand_id);
+        members.optional("store_id", &self.store_id);
+        members.optional("store_state", &self.store_state);
+        members.optional("audit_state", &self.audit_state);
+        members.optional("review_reject_reason", &self.review_reject_reason);
+        members.optional_object("store_basics", &self.store_basics);
+        members.optional_object("store_address", &self.store_address);
+        members.optional_object("store_business", &self.store_business);
+        members.optional_objects("store_recipient", &self.store_recipient);
+        members
+    }
+}
 impl serde::Serialize for CreateBrandStoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateBrandStoreResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("brand_id", &value.brand_id);
-            members.optional("store_id", &value.store_id);
-            members.optional("store_state", &value.store_state);
-            members.optional("audit_state", &value.audit_state);
-            members.optional("review_reject_reason", &value.review_reject_reason);
-            members.optional("store_basics", &value.store_basics);
-            members.optional("store_address", &value.store_address);
-            members.optional("store_business", &value.store_business);
-            members.optional("store_recipient", &value.store_recipient);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBrandStoreResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateBrandStoreResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("store_id", &mut slots.1);
-            fields.optional("store_state", &mut slots.2);
-            fields.optional("audit_state", &mut slots.3);
-            fields.optional("review_reject_reason", &mut slots.4);
-            fields.optional("store_basics", &mut slots.5);
-            fields.optional("store_address", &mut slots.6);
-            fields.optional("store_business", &mut slots.7);
-            fields.optional("store_recipient", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8) => {
-                    Ok(CreateBrandStoreResponse {
-                        brand_id: f0,
-                        store_id: f1,
-                        store_state: f2,
-                        audit_state: f3,
-                        review_reject_reason: f4,
-                        store_basics: f5,
-                        store_address: f6,
-                        store_business: f7,
-                        store_recipient: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询品牌门店的应答
@@ -1727,60 +1782,63 @@ pub struct QueryBrandStoreResponse {
     /// Wire: `store_recipient`, `array[object CreateBrandStoreStoreRecipient]`, optional.
     pub store_recipient: Option<Vec<CreateBrandStoreStoreRecipient>>,
 }
+impl crate::runtime::Object for QueryBrandStoreResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("store_id", &mut slots.1);
+        fields.optional("store_state", &mut slots.2);
+        fields.optional("audit_state", &mut slots.3);
+        fields.optional("review_reject_reason", &mut slots.4);
+        fields.optional_object("store_basics", &mut slots.5);
+        fields.optional_object("store_address", &mut slots.6);
+        fields.optional_object("store_business", &mut slots.7);
+        fields.optional_objects("store_recipient", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8) => {
+                Ok(QueryBrandStoreResponse {
+                    brand_id: f0,
+                    store_id: f1,
+                    store_state: f2,
+                    audit_state: f3,
+                    review_reject_reason: f4,
+                    store_basics: f5,
+                    store_address: f6,
+                    store_business: f7,
+                    store_recipient: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("brand_id", &self.brand_id);
+        members.required("store_id", &self.store_id);
+        members.optional("store_state", &self.store_state);
+        members.optional("audit_state", &self.audit_state);
+        members.optional("review_reject_reason", &self.review_reject_reason);
+        members.optional_object("store_basics", &self.store_basics);
+        members.optional_object("store_address", &self.store_address);
+        members.optional_object("store_business", &self.store_business);
+        members.optional_objects("store_recipient", &self.store_recipient);
+        members
+    }
+}
 impl serde::Serialize for QueryBrandStoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBrandStoreResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("brand_id", &value.brand_id);
-            members.required("store_id", &value.store_id);
-            members.optional("store_state", &value.store_state);
-            members.optional("audit_state", &value.audit_state);
-            members.optional("review_reject_reason", &value.review_reject_reason);
-            members.optional("store_basics", &value.store_basics);
-            members.optional("store_address", &value.store_address);
-            members.optional("store_business", &value.store_business);
-            members.optional("store_recipient", &value.store_recipient);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBrandStoreResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBrandStoreResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("store_id", &mut slots.1);
-            fields.optional("store_state", &mut slots.2);
-            fields.optional("audit_state", &mut slots.3);
-            fields.optional("review_reject_reason", &mut slots.4);
-            fields.optional("store_basics", &mut slots.5);
-            fields.optional("store_address", &mut slots.6);
-            fields.optional("store_business", &mut slots.7);
-            fields.optional("store_recipient", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8) => {
-                    Ok(QueryBrandStoreResponse {
-                        brand_id: f0,
-                        store_id: f1,
-                        store_state: f2,
-                        audit_state: f3,
-                        review_reject_reason: f4,
-                        store_basics: f5,
-                        store_address: f6,
-                        store_business: f7,
-                        store_recipient: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 绑定收款商户号的应答
@@ -1810,44 +1868,47 @@ pub struct BindBrandStoreRecipientResponse {
     /// Wire: `recipient_state`, `enum RecipientState`, optional.
     pub recipient_state: Option<RecipientState>,
 }
+impl crate::runtime::Object for BindBrandStoreRecipientResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("brand_id", &mut slots.0);
+        fields.optional("store_id", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.optional("company_name", &mut slots.3);
+        fields.optional("recipient_state", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(BindBrandStoreRecipientResponse {
+            brand_id: f0,
+            store_id: f1,
+            mchid: f2,
+            company_name: f3,
+            recipient_state: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("brand_id", &self.brand_id);
+        members.optional("store_id", &self.store_id);
+        members.optional("mchid", &self.mchid);
+        members.optional("company_name", &self.company_name);
+        members.optional("recipient_state", &self.recipient_state);
+        members
+    }
+}
 impl serde::Serialize for BindBrandStoreRecipientResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BindBrandStoreRecipientResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("brand_id", &value.brand_id);
-            members.optional("store_id", &value.store_id);
-            members.optional("mchid", &value.mchid);
-            members.optional("company_name", &value.company_name);
-            members.optional("recipient_state", &value.recipient_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BindBrandStoreRecipientResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BindBrandStoreRecipientResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("brand_id", &mut slots.0);
-            fields.optional("store_id", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.optional("company_name", &mut slots.3);
-            fields.optional("recipient_state", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(BindBrandStoreRecipientResponse {
-                brand_id: f0,
-                store_id: f1,
-                mchid: f2,
-                company_name: f3,
-                recipient_state: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 暂停门店营业的应答
@@ -1869,42 +1930,45 @@ pub struct CloseBrandStoreResponse {
     /// Wire: `store_state`, `enum StoreState`, optional.
     pub store_state: Option<StoreState>,
 }
+impl crate::runtime::Object for CloseBrandStoreResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("store_id", &mut slots.1);
+        fields.optional("store_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(CloseBrandStoreResponse {
+                    brand_id: f0,
+                    store_id: f1,
+                    store_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.optional("store_id", &self.store_id);
+        members.optional("store_state", &self.store_state);
+        members
+    }
+}
 impl serde::Serialize for CloseBrandStoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseBrandStoreResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.optional("store_id", &value.store_id);
-            members.optional("store_state", &value.store_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseBrandStoreResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseBrandStoreResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("store_id", &mut slots.1);
-            fields.optional("store_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(CloseBrandStoreResponse {
-                        brand_id: f0,
-                        store_id: f1,
-                        store_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 解绑收款商户号的应答
@@ -1918,34 +1982,35 @@ pub struct UnbindBrandStoreRecipientResponse {
     /// Wire: `failed_reason`, `string`, optional.
     pub failed_reason: Option<String>,
 }
+impl crate::runtime::Object for UnbindBrandStoreRecipientResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("failed_reason", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(UnbindBrandStoreRecipientResponse {
+            failed_reason: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("failed_reason", &self.failed_reason);
+        members
+    }
+}
 impl serde::Serialize for UnbindBrandStoreRecipientResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UnbindBrandStoreRecipientResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("failed_reason", &value.failed_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnbindBrandStoreRecipientResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnbindBrandStoreRecipientResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("failed_reason", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(UnbindBrandStoreRecipientResponse {
-                failed_reason: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店基础信息
@@ -2008,48 +2073,51 @@ impl CreateStoreStoreBasics {
     }
 }
 impl crate::runtime::Validate for CreateStoreStoreBasics {}
+impl crate::runtime::Object for CreateStoreStoreBasics {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("store_reference_id", &mut slots.0);
+        fields.optional("brand_name", &mut slots.1);
+        fields.required("store_name", &mut slots.2);
+        fields.optional("branch_name", &mut slots.3);
+        fields.optional("brand_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), f3, f4) => {
+                Ok(CreateStoreStoreBasics {
+                    store_reference_id: f0,
+                    brand_name: f1,
+                    store_name: f2,
+                    branch_name: f3,
+                    brand_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("store_reference_id", &self.store_reference_id);
+        members.optional("brand_name", &self.brand_name);
+        members.required("store_name", &self.store_name);
+        members.optional("branch_name", &self.branch_name);
+        members.optional("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for CreateStoreStoreBasics {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStoreStoreBasics) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("store_reference_id", &value.store_reference_id);
-            members.optional("brand_name", &value.brand_name);
-            members.required("store_name", &value.store_name);
-            members.optional("branch_name", &value.branch_name);
-            members.optional("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStoreStoreBasics {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStoreStoreBasics, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("store_reference_id", &mut slots.0);
-            fields.optional("brand_name", &mut slots.1);
-            fields.required("store_name", &mut slots.2);
-            fields.optional("branch_name", &mut slots.3);
-            fields.optional("brand_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), f3, f4) => {
-                    Ok(CreateStoreStoreBasics {
-                        store_reference_id: f0,
-                        brand_name: f1,
-                        store_name: f2,
-                        branch_name: f3,
-                        brand_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店收款信息
@@ -2082,39 +2150,42 @@ impl CreateStoreStoreRecipient {
     }
 }
 impl crate::runtime::Validate for CreateStoreStoreRecipient {}
+impl crate::runtime::Object for CreateStoreStoreRecipient {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.optional("company_name", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(CreateStoreStoreRecipient {
+                    mchid: f0,
+                    company_name: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.optional("company_name", &self.company_name);
+        members
+    }
+}
 impl serde::Serialize for CreateStoreStoreRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStoreStoreRecipient) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.optional("company_name", &value.company_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStoreStoreRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStoreStoreRecipient, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.optional("company_name", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(CreateStoreStoreRecipient {
-                        mchid: f0,
-                        company_name: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建门店API的应答
@@ -2128,36 +2199,39 @@ pub struct CreateStoreResponse {
     /// Wire: `store_id`, `integer`, required.
     pub store_id: i64,
 }
+impl crate::runtime::Object for CreateStoreResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("store_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateStoreResponse {
+                    store_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("store_id", &self.store_id);
+        members
+    }
+}
 impl serde::Serialize for CreateStoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStoreResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("store_id", &value.store_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStoreResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStoreResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("store_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateStoreResponse {
-                        store_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店状态
@@ -2179,38 +2253,41 @@ pub struct QueryStoreStoreState {
     /// Wire: `store_state_value`, `string`, optional.
     pub store_state_value: Option<String>,
 }
+impl crate::runtime::Object for QueryStoreStoreState {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("store_state_message", &mut slots.0);
+        fields.optional("address_failed_reason", &mut slots.1);
+        fields.optional("store_state_value", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(QueryStoreStoreState {
+            store_state_message: f0,
+            address_failed_reason: f1,
+            store_state_value: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("store_state_message", &self.store_state_message);
+        members.optional("address_failed_reason", &self.address_failed_reason);
+        members.optional("store_state_value", &self.store_state_value);
+        members
+    }
+}
 impl serde::Serialize for QueryStoreStoreState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryStoreStoreState) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("store_state_message", &value.store_state_message);
-            members.optional("address_failed_reason", &value.address_failed_reason);
-            members.optional("store_state_value", &value.store_state_value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStoreStoreState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStoreStoreState, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("store_state_message", &mut slots.0);
-            fields.optional("address_failed_reason", &mut slots.1);
-            fields.optional("store_state_value", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(QueryStoreStoreState {
-                store_state_message: f0,
-                address_failed_reason: f1,
-                store_state_value: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询门店API的应答
@@ -2240,44 +2317,47 @@ pub struct QueryStoreResponse {
     /// Wire: `store_state`, `object QueryStoreStoreState`, optional.
     pub store_state: Option<QueryStoreStoreState>,
 }
+impl crate::runtime::Object for QueryStoreResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional_object("store_basics", &mut slots.0);
+        fields.optional_object("store_address", &mut slots.1);
+        fields.optional_object("store_business", &mut slots.2);
+        fields.optional_objects("store_recipient", &mut slots.3);
+        fields.optional_object("store_state", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(QueryStoreResponse {
+            store_basics: f0,
+            store_address: f1,
+            store_business: f2,
+            store_recipient: f3,
+            store_state: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional_object("store_basics", &self.store_basics);
+        members.optional_object("store_address", &self.store_address);
+        members.optional_object("store_business", &self.store_business);
+        members.optional_objects("store_recipient", &self.store_recipient);
+        members.optional_object("store_state", &self.store_state);
+        members
+    }
+}
 impl serde::Serialize for QueryStoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryStoreResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("store_basics", &value.store_basics);
-            members.optional("store_address", &value.store_address);
-            members.optional("store_business", &value.store_business);
-            members.optional("store_recipient", &value.store_recipient);
-            members.optional("store_state", &value.store_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStoreResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStoreResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("store_basics", &mut slots.0);
-            fields.optional("store_address", &mut slots.1);
-            fields.optional("store_business", &mut slots.2);
-            fields.optional("store_recipient", &mut slots.3);
-            fields.optional("store_state", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(QueryStoreResponse {
-                store_basics: f0,
-                store_address: f1,
-                store_business: f2,
-                store_recipient: f3,
-                store_state: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.failed_store_recipient
@@ -2295,35 +2375,38 @@ pub struct FailedStoreRecipient {
     /// Wire: `failed_reason`, `string`, optional.
     pub failed_reason: Option<String>,
 }
+impl crate::runtime::Object for FailedStoreRecipient {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("failed_reason", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(FailedStoreRecipient {
+            mchid: f0,
+            failed_reason: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("mchid", &self.mchid);
+        members.optional("failed_reason", &self.failed_reason);
+        members
+    }
+}
 impl serde::Serialize for FailedStoreRecipient {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FailedStoreRecipient) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("mchid", &value.mchid);
-            members.optional("failed_reason", &value.failed_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FailedStoreRecipient {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FailedStoreRecipient, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("failed_reason", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(FailedStoreRecipient {
-                mchid: f0,
-                failed_reason: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 绑定门店收款信息的应答
@@ -2335,31 +2418,34 @@ pub struct BindStoreRecipientResponse {
     /// Wire: `failed_store_recipient`, `array[object FailedStoreRecipient]`, optional.
     pub failed_store_recipient: Option<Vec<FailedStoreRecipient>>,
 }
+impl crate::runtime::Object for BindStoreRecipientResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("failed_store_recipient", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(BindStoreRecipientResponse {
+            failed_store_recipient: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("failed_store_recipient", &self.failed_store_recipient);
+        members
+    }
+}
 impl serde::Serialize for BindStoreRecipientResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BindStoreRecipientResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("failed_store_recipient", &value.failed_store_recipient);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BindStoreRecipientResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BindStoreRecipientResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("failed_store_recipient", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(BindStoreRecipientResponse {
-                failed_store_recipient: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

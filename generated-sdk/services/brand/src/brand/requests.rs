@@ -22,34 +22,37 @@ impl QueryProductAuthoritiesRequest {
     }
 }
 impl crate::runtime::Validate for QueryProductAuthoritiesRequest {}
+impl crate::runtime::Object for QueryProductAuthoritiesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("brand_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryProductAuthoritiesRequest {
+                    brand_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryProductAuthoritiesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryProductAuthoritiesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProductAuthoritiesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProductAuthoritiesRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("brand_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryProductAuthoritiesRequest {
-                        brand_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_brand_applyment` (提交入驻申请): `POST /v3/brand/applyments`.
@@ -113,48 +116,51 @@ impl crate::runtime::Validate for SubmitBrandApplymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitBrandApplymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required_object("admin_info", &mut slots.1);
+        fields.required_object("subject_info", &mut slots.2);
+        fields.required_object("brand_basic_info", &mut slots.3);
+        fields.required_object("trademark", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(SubmitBrandApplymentRequest {
+                    business_code: f0,
+                    admin_info: f1,
+                    subject_info: f2,
+                    brand_basic_info: f3,
+                    trademark: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("business_code", &self.business_code);
+        members.required_object("admin_info", &self.admin_info);
+        members.required_object("subject_info", &self.subject_info);
+        members.required_object("brand_basic_info", &self.brand_basic_info);
+        members.required_object("trademark", &self.trademark);
+        members
+    }
+}
 impl serde::Serialize for SubmitBrandApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitBrandApplymentRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("business_code", &value.business_code);
-            members.required("admin_info", &value.admin_info);
-            members.required("subject_info", &value.subject_info);
-            members.required("brand_basic_info", &value.brand_basic_info);
-            members.required("trademark", &value.trademark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitBrandApplymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitBrandApplymentRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("admin_info", &mut slots.1);
-            fields.required("subject_info", &mut slots.2);
-            fields.required("brand_basic_info", &mut slots.3);
-            fields.required("trademark", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(SubmitBrandApplymentRequest {
-                        business_code: f0,
-                        admin_info: f1,
-                        subject_info: f2,
-                        brand_basic_info: f3,
-                        trademark: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_brand_applyment_by_id` (根据申请单ID查询申请状态): `GET /v3/brand/applyments/applyment-id/{applyment_id}`.
@@ -180,34 +186,37 @@ impl crate::runtime::Validate for QueryBrandApplymentByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryBrandApplymentByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryBrandApplymentByIdRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBrandApplymentByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBrandApplymentByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBrandApplymentByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBrandApplymentByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryBrandApplymentByIdRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_brand_applyment_by_business_code` (根据业务申请编号查询申请状态): `GET /v3/brand/applyments/business-code/{business_code}`.
@@ -233,36 +242,37 @@ impl crate::runtime::Validate for QueryBrandApplymentByBusinessCodeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryBrandApplymentByBusinessCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("business_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryBrandApplymentByBusinessCodeRequest {
+                    business_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBrandApplymentByBusinessCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryBrandApplymentByBusinessCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBrandApplymentByBusinessCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBrandApplymentByBusinessCodeRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("business_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryBrandApplymentByBusinessCodeRequest {
-                        business_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_brand_applyment` (撤销申请): `POST /v3/brand/applyments/cancel-applyment`.
@@ -310,35 +320,38 @@ impl crate::runtime::Validate for CancelBrandApplymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CancelBrandApplymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("applyment_id", &mut slots.0);
+        fields.optional("business_code", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CancelBrandApplymentRequest {
+            applyment_id: f0,
+            business_code: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("applyment_id", &self.applyment_id);
+        members.optional("business_code", &self.business_code);
+        members
+    }
+}
 impl serde::Serialize for CancelBrandApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelBrandApplymentRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("applyment_id", &value.applyment_id);
-            members.optional("business_code", &value.business_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelBrandApplymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelBrandApplymentRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("applyment_id", &mut slots.0);
-            fields.optional("business_code", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CancelBrandApplymentRequest {
-                applyment_id: f0,
-                business_code: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_shake_activities` (查询摇优惠活动列表): `GET /v3/brand/marketing/shake-activities/activities`.
@@ -391,42 +404,45 @@ impl crate::runtime::Validate for ListShakeActivitiesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListShakeActivitiesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional("activity_state", &mut slots.3);
+        fields.optional("audit_state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(ListShakeActivitiesRequest {
+                    brand_id: f0,
+                    limit: f1,
+                    offset: f2,
+                    activity_state: f3,
+                    audit_state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListShakeActivitiesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListShakeActivitiesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListShakeActivitiesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListShakeActivitiesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("activity_state", &mut slots.3);
-            fields.optional("audit_state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(ListShakeActivitiesRequest {
-                        brand_id: f0,
-                        limit: f1,
-                        offset: f2,
-                        activity_state: f3,
-                        audit_state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_brand_stores` (列表查询品牌门店信息): `GET /v3/brand/partner/store/brandstores`.
@@ -478,40 +494,43 @@ impl crate::runtime::Validate for ListBrandStoresRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListBrandStoresRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("store_state", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ListBrandStoresRequest {
+                    brand_id: f0,
+                    store_state: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListBrandStoresRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListBrandStoresRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListBrandStoresRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListBrandStoresRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("store_state", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ListBrandStoresRequest {
-                        brand_id: f0,
-                        store_state: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_brand_store` (创建品牌门店): `POST /v3/brand/partner/store/brandstores`.
@@ -579,45 +598,48 @@ impl crate::runtime::Validate for CreateBrandStoreRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateBrandStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional_object("store_basics", &mut slots.1);
+        fields.required_object("store_address", &mut slots.2);
+        fields.optional_object("store_business", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3) => {
+                Ok(CreateBrandStoreRequest {
+                    brand_id: f0,
+                    store_basics: f1,
+                    store_address: f2,
+                    store_business: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("brand_id", &self.brand_id);
+        members.optional_object("store_basics", &self.store_basics);
+        members.required_object("store_address", &self.store_address);
+        members.optional_object("store_business", &self.store_business);
+        members
+    }
+}
 impl serde::Serialize for CreateBrandStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateBrandStoreRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("brand_id", &value.brand_id);
-            members.optional("store_basics", &value.store_basics);
-            members.required("store_address", &value.store_address);
-            members.optional("store_business", &value.store_business);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBrandStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateBrandStoreRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("store_basics", &mut slots.1);
-            fields.required("store_address", &mut slots.2);
-            fields.optional("store_business", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3) => {
-                    Ok(CreateBrandStoreRequest {
-                        brand_id: f0,
-                        store_basics: f1,
-                        store_address: f2,
-                        store_business: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_brand_store` (删除品牌门店): `DELETE /v3/brand/partner/store/brandstores/{store_id}`.
@@ -643,38 +665,41 @@ impl DeleteBrandStoreRequest {
     }
 }
 impl crate::runtime::Validate for DeleteBrandStoreRequest {}
+impl crate::runtime::Object for DeleteBrandStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DeleteBrandStoreRequest {
+                    store_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for DeleteBrandStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteBrandStoreRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteBrandStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteBrandStoreRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DeleteBrandStoreRequest {
-                        store_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_brand_store` (查询品牌门店): `GET /v3/brand/partner/store/brandstores/{store_id}`.
@@ -698,36 +723,39 @@ impl QueryBrandStoreRequest {
     }
 }
 impl crate::runtime::Validate for QueryBrandStoreRequest {}
+impl crate::runtime::Object for QueryBrandStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryBrandStoreRequest {
+                    store_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBrandStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBrandStoreRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBrandStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBrandStoreRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryBrandStoreRequest {
-                        store_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_brand_store` (更新品牌门店): `PATCH /v3/brand/partner/store/brandstores/{store_id}`.
@@ -805,47 +833,50 @@ impl crate::runtime::Validate for UpdateBrandStoreRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateBrandStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.optional_object("store_basics", &mut slots.2);
+        fields.optional_object("store_address", &mut slots.3);
+        fields.optional_object("store_business", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(UpdateBrandStoreRequest {
+                    store_id: f0,
+                    brand_id: f1,
+                    store_basics: f2,
+                    store_address: f3,
+                    store_business: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("brand_id", &self.brand_id);
+        members.optional_object("store_basics", &self.store_basics);
+        members.optional_object("store_address", &self.store_address);
+        members.optional_object("store_business", &self.store_business);
+        members
+    }
+}
 impl serde::Serialize for UpdateBrandStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateBrandStoreRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("brand_id", &value.brand_id);
-            members.optional("store_basics", &value.store_basics);
-            members.optional("store_address", &value.store_address);
-            members.optional("store_business", &value.store_business);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateBrandStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateBrandStoreRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.optional("store_basics", &mut slots.2);
-            fields.optional("store_address", &mut slots.3);
-            fields.optional("store_business", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(UpdateBrandStoreRequest {
-                        store_id: f0,
-                        brand_id: f1,
-                        store_basics: f2,
-                        store_address: f3,
-                        store_business: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `bind_brand_store_recipient` (绑定收款商户号): `POST /v3/brand/partner/store/brandstores/{store_id}/bindrecipient`.
@@ -887,44 +918,47 @@ impl crate::runtime::Validate for BindBrandStoreRecipientRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for BindBrandStoreRecipientRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.required("company_name", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(BindBrandStoreRecipientRequest {
+                    store_id: f0,
+                    brand_id: f1,
+                    mchid: f2,
+                    company_name: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("mchid", &self.mchid);
+        members.required("company_name", &self.company_name);
+        members
+    }
+}
 impl serde::Serialize for BindBrandStoreRecipientRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BindBrandStoreRecipientRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("mchid", &value.mchid);
-            members.required("company_name", &value.company_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BindBrandStoreRecipientRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BindBrandStoreRecipientRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.required("company_name", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(BindBrandStoreRecipientRequest {
-                        store_id: f0,
-                        brand_id: f1,
-                        mchid: f2,
-                        company_name: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_brand_store` (暂停门店营业): `POST /v3/brand/partner/store/brandstores/{store_id}/close`.
@@ -950,38 +984,41 @@ impl CloseBrandStoreRequest {
     }
 }
 impl crate::runtime::Validate for CloseBrandStoreRequest {}
+impl crate::runtime::Object for CloseBrandStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CloseBrandStoreRequest {
+                    store_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for CloseBrandStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseBrandStoreRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseBrandStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseBrandStoreRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CloseBrandStoreRequest {
-                        store_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `resume_brand_store` (恢复门店营业): `POST /v3/brand/partner/store/brandstores/{store_id}/resume`.
@@ -1007,38 +1044,41 @@ impl ResumeBrandStoreRequest {
     }
 }
 impl crate::runtime::Validate for ResumeBrandStoreRequest {}
+impl crate::runtime::Object for ResumeBrandStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ResumeBrandStoreRequest {
+                    store_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for ResumeBrandStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ResumeBrandStoreRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ResumeBrandStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ResumeBrandStoreRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ResumeBrandStoreRequest {
-                        store_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unbind_brand_store_recipient` (解绑收款商户号): `POST /v3/brand/partner/store/brandstores/{store_id}/unbindrecipient`.
@@ -1074,41 +1114,44 @@ impl crate::runtime::Validate for UnbindBrandStoreRecipientRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UnbindBrandStoreRecipientRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(UnbindBrandStoreRecipientRequest {
+                    store_id: f0,
+                    brand_id: f1,
+                    mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_id", &self.brand_id);
+        members.required("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for UnbindBrandStoreRecipientRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnbindBrandStoreRecipientRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_id", &value.brand_id);
-            members.required("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnbindBrandStoreRecipientRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnbindBrandStoreRecipientRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(UnbindBrandStoreRecipientRequest {
-                        store_id: f0,
-                        brand_id: f1,
-                        mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_store` (创建门店API): `POST /v3/merchant-store/stores`.
@@ -1212,44 +1255,47 @@ impl crate::runtime::Validate for CreateStoreRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional_object("store_basics", &mut slots.1);
+        fields.optional_object("store_address", &mut slots.2);
+        fields.optional_object("store_business", &mut slots.3);
+        fields.optional_objects("store_recipient", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(CreateStoreRequest {
+            sub_mchid: f0,
+            store_basics: f1,
+            store_address: f2,
+            store_business: f3,
+            store_recipient: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_object("store_basics", &self.store_basics);
+        members.optional_object("store_address", &self.store_address);
+        members.optional_object("store_business", &self.store_business);
+        members.optional_objects("store_recipient", &self.store_recipient);
+        members
+    }
+}
 impl serde::Serialize for CreateStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStoreRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("store_basics", &value.store_basics);
-            members.optional("store_address", &value.store_address);
-            members.optional("store_business", &value.store_business);
-            members.optional("store_recipient", &value.store_recipient);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStoreRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("store_basics", &mut slots.1);
-            fields.optional("store_address", &mut slots.2);
-            fields.optional("store_business", &mut slots.3);
-            fields.optional("store_recipient", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(CreateStoreRequest {
-                sub_mchid: f0,
-                store_basics: f1,
-                store_address: f2,
-                store_business: f3,
-                store_recipient: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_store` (查询门店API): `GET /v3/merchant-store/stores/{store_id}`.
@@ -1275,36 +1321,39 @@ impl QueryStoreRequest {
     }
 }
 impl crate::runtime::Validate for QueryStoreRequest {}
+impl crate::runtime::Object for QueryStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryStoreRequest {
+                    store_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryStoreRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStoreRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryStoreRequest {
-                        store_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_store` (修改门店API): `PATCH /v3/merchant-store/stores/{store_id}`.
@@ -1387,47 +1436,50 @@ impl crate::runtime::Validate for UpdateStoreRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional_object("store_basics", &mut slots.2);
+        fields.optional_object("store_address", &mut slots.3);
+        fields.optional_object("store_business", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(UpdateStoreRequest {
+                    store_id: f0,
+                    sub_mchid: f1,
+                    store_basics: f2,
+                    store_address: f3,
+                    store_business: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_object("store_basics", &self.store_basics);
+        members.optional_object("store_address", &self.store_address);
+        members.optional_object("store_business", &self.store_business);
+        members
+    }
+}
 impl serde::Serialize for UpdateStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateStoreRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("store_basics", &value.store_basics);
-            members.optional("store_address", &value.store_address);
-            members.optional("store_business", &value.store_business);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateStoreRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("store_basics", &mut slots.2);
-            fields.optional("store_address", &mut slots.3);
-            fields.optional("store_business", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(UpdateStoreRequest {
-                        store_id: f0,
-                        sub_mchid: f1,
-                        store_basics: f2,
-                        store_address: f3,
-                        store_business: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `bind_store_recipient` (绑定门店收款信息): `POST /v3/merchant-store/stores/{store_id}/recipients/bind`.
@@ -1471,41 +1523,44 @@ impl crate::runtime::Validate for BindStoreRecipientRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for BindStoreRecipientRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required_objects("store_recipient", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(BindStoreRecipientRequest {
+                    store_id: f0,
+                    sub_mchid: f1,
+                    store_recipient: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_objects("store_recipient", &self.store_recipient);
+        members
+    }
+}
 impl serde::Serialize for BindStoreRecipientRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BindStoreRecipientRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("store_recipient", &value.store_recipient);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BindStoreRecipientRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BindStoreRecipientRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("store_recipient", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(BindStoreRecipientRequest {
-                        store_id: f0,
-                        sub_mchid: f1,
-                        store_recipient: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unbind_store_recipient` (解除门店收款信息绑定): `POST /v3/merchant-store/stores/{store_id}/recipients/unbind`.
@@ -1564,40 +1619,43 @@ impl crate::runtime::Validate for UnbindStoreRecipientRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UnbindStoreRecipientRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional_objects("store_recipient", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(UnbindStoreRecipientRequest {
+                    store_id: f0,
+                    sub_mchid: f1,
+                    store_recipient: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_objects("store_recipient", &self.store_recipient);
+        members
+    }
+}
 impl serde::Serialize for UnbindStoreRecipientRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnbindStoreRecipientRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("store_recipient", &value.store_recipient);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnbindStoreRecipientRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnbindStoreRecipientRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("store_recipient", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(UnbindStoreRecipientRequest {
-                        store_id: f0,
-                        sub_mchid: f1,
-                        store_recipient: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

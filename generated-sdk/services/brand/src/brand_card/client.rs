@@ -91,7 +91,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交商家名片配置申请
@@ -132,7 +132,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_CARD_CONFIG,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -140,7 +140,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销商家名片配置申请
@@ -184,7 +184,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_CARD_CONFIG_APPLYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -192,7 +192,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取商家名片预览二维码
@@ -249,7 +249,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发布商家名片配置
@@ -291,7 +291,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PUBLISH_CARD_CONFIG,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -299,7 +299,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询已生效交易连接名片规则
@@ -357,7 +357,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加交易连接名片规则申请
@@ -398,7 +398,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_CARD_LINK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -406,7 +406,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据业务申请编号查询添加申请状态
@@ -459,7 +459,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销交易连接名片配置申请
@@ -503,7 +503,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_CARD_LINK_APPLYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -511,7 +511,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除已生效交易连接名片场景
@@ -552,7 +552,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UNBIND_CARD_LINK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -560,7 +560,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询会员卡模板列表
@@ -617,7 +617,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建会员卡模板
@@ -679,7 +679,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_MEMBER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -687,7 +687,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除会员卡模板
@@ -734,7 +734,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询会员卡模板信息
@@ -784,7 +784,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改会员卡模板信息
@@ -856,7 +856,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_MEMBER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -864,7 +864,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 作废会员卡模板
@@ -906,7 +906,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INVALIDATE_MEMBER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -914,7 +914,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询品牌会员发券活动列表
@@ -971,7 +971,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建品牌会员发券活动
@@ -1014,7 +1014,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_MEMBERSHIP_ACTIVITY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1022,7 +1022,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询品牌会员发券活动
@@ -1074,7 +1074,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改品牌会员发券活动信息
@@ -1117,7 +1117,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_MEMBERSHIP_ACTIVITY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1125,7 +1125,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 终止品牌会员发券活动
@@ -1169,7 +1169,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_MEMBERSHIP_ACTIVITY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1177,7 +1177,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 品牌会员展示付款码组件预授权
@@ -1214,7 +1214,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PAY_VIEW_TOKEN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1222,7 +1222,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 入会组件预授权
@@ -1267,7 +1267,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PRE_AUTH_TOKEN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1275,7 +1275,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户在品牌下所有会员卡
@@ -1331,7 +1331,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据openid导入用户会员卡
@@ -1383,7 +1383,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::IMPORT_USER_CARDS_BY_OPENID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1391,7 +1391,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据手机号导入用户会员卡
@@ -1430,7 +1430,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::IMPORT_USER_CARDS_BY_PHONE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1438,7 +1438,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户会员卡信息
@@ -1493,7 +1493,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改用户会员卡信息
@@ -1559,7 +1559,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_USER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1567,7 +1567,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 同步会员开通结果
@@ -1636,7 +1636,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CONFIRM_USER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1644,7 +1644,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 作废用户会员卡
@@ -1693,7 +1693,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INVALIDATE_USER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1701,7 +1701,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建用户动态信息
@@ -1746,7 +1746,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_USER_FEED,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1754,7 +1754,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 同步积分兑券结果
@@ -1801,7 +1801,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CONFIRM_POINTS_COUPON_EXCHANGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1809,7 +1809,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 同步积分余额
@@ -1850,7 +1850,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_USER_POINTS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1858,7 +1858,7 @@ impl<'a, T: Transport> BrandCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -42,54 +42,57 @@ pub struct QueryCardConfigResponse {
     /// Wire: `actual_publish_time`, `datetime (RFC 3339)`, optional.
     pub actual_publish_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for QueryCardConfigResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("applyment_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("applyment_state", &mut slots.3);
+        fields.optional("scheduled_publish_time", &mut slots.4);
+        fields.optional("reject_reason", &mut slots.5);
+        fields.optional("actual_publish_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(QueryCardConfigResponse {
+                    business_code: f0,
+                    applyment_id: f1,
+                    brand_id: f2,
+                    applyment_state: f3,
+                    scheduled_publish_time: f4,
+                    reject_reason: f5,
+                    actual_publish_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("business_code", &self.business_code);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("applyment_state", &self.applyment_state);
+        members.optional("scheduled_publish_time", &self.scheduled_publish_time);
+        members.optional("reject_reason", &self.reject_reason);
+        members.optional("actual_publish_time", &self.actual_publish_time);
+        members
+    }
+}
 impl serde::Serialize for QueryCardConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryCardConfigResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("business_code", &value.business_code);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("brand_id", &value.brand_id);
-            members.required("applyment_state", &value.applyment_state);
-            members.optional("scheduled_publish_time", &value.scheduled_publish_time);
-            members.optional("reject_reason", &value.reject_reason);
-            members.optional("actual_publish_time", &value.actual_publish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardConfigResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("applyment_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("applyment_state", &mut slots.3);
-            fields.optional("scheduled_publish_time", &mut slots.4);
-            fields.optional("reject_reason", &mut slots.5);
-            fields.optional("actual_publish_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(QueryCardConfigResponse {
-                        business_code: f0,
-                        applyment_id: f1,
-                        brand_id: f2,
-                        applyment_state: f3,
-                        scheduled_publish_time: f4,
-                        reject_reason: f5,
-                        actual_publish_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌小程序信息
@@ -122,39 +125,42 @@ impl BrandMiniProgramInfo {
     }
 }
 impl crate::runtime::Validate for BrandMiniProgramInfo {}
+impl crate::runtime::Object for BrandMiniProgramInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("default_jump_path", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(BrandMiniProgramInfo {
+                    appid: f0,
+                    default_jump_path: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("appid", &self.appid);
+        members.optional("default_jump_path", &self.default_jump_path);
+        members
+    }
+}
 impl serde::Serialize for BrandMiniProgramInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BrandMiniProgramInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("appid", &value.appid);
-            members.optional("default_jump_path", &value.default_jump_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BrandMiniProgramInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BrandMiniProgramInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("default_jump_path", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(BrandMiniProgramInfo {
-                        appid: f0,
-                        default_jump_path: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌客服信息
@@ -216,45 +222,48 @@ impl crate::runtime::Validate for BrandCustomerService {
         Ok(())
     }
 }
+impl crate::runtime::Object for BrandCustomerService {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("customer_service_type", &mut slots.0);
+        fields.optional("customer_service_phone", &mut slots.1);
+        fields.optional("customer_service_path", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(BrandCustomerService {
+                    customer_service_type: f0,
+                    customer_service_phone: f1,
+                    customer_service_path: f2,
+                    appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("customer_service_type", &self.customer_service_type);
+        members.optional("customer_service_phone", &self.customer_service_phone);
+        members.optional("customer_service_path", &self.customer_service_path);
+        members.optional("appid", &self.appid);
+        members
+    }
+}
 impl serde::Serialize for BrandCustomerService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BrandCustomerService) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("customer_service_type", &value.customer_service_type);
-            members.optional("customer_service_phone", &value.customer_service_phone);
-            members.optional("customer_service_path", &value.customer_service_path);
-            members.optional("appid", &value.appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BrandCustomerService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BrandCustomerService, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("customer_service_type", &mut slots.0);
-            fields.optional("customer_service_phone", &mut slots.1);
-            fields.optional("customer_service_path", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(BrandCustomerService {
-                        customer_service_type: f0,
-                        customer_service_phone: f1,
-                        customer_service_path: f2,
-                        appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务列表
@@ -317,48 +326,51 @@ impl crate::runtime::Validate for ServiceList {
         Ok(())
     }
 }
+impl crate::runtime::Object for ServiceList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("service_classify_name", &mut slots.0);
+        fields.optional("service_name", &mut slots.1);
+        fields.required("service_jump_type", &mut slots.2);
+        fields.required("service_jump_path", &mut slots.3);
+        fields.optional("appid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4) => {
+                Ok(ServiceList {
+                    service_classify_name: f0,
+                    service_name: f1,
+                    service_jump_type: f2,
+                    service_jump_path: f3,
+                    appid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("service_classify_name", &self.service_classify_name);
+        members.optional("service_name", &self.service_name);
+        members.required("service_jump_type", &self.service_jump_type);
+        members.required("service_jump_path", &self.service_jump_path);
+        members.optional("appid", &self.appid);
+        members
+    }
+}
 impl serde::Serialize for ServiceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ServiceList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("service_classify_name", &value.service_classify_name);
-            members.optional("service_name", &value.service_name);
-            members.required("service_jump_type", &value.service_jump_type);
-            members.required("service_jump_path", &value.service_jump_path);
-            members.optional("appid", &value.appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ServiceList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("service_classify_name", &mut slots.0);
-            fields.optional("service_name", &mut slots.1);
-            fields.required("service_jump_type", &mut slots.2);
-            fields.required("service_jump_path", &mut slots.3);
-            fields.optional("appid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4) => {
-                    Ok(ServiceList {
-                        service_classify_name: f0,
-                        service_name: f1,
-                        service_jump_type: f2,
-                        service_jump_path: f3,
-                        appid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交商家名片配置申请的应答
@@ -384,45 +396,48 @@ pub struct SubmitCardConfigResponse {
     /// Wire: `card_preview_url`, `string`, required.
     pub card_preview_url: String,
 }
+impl crate::runtime::Object for SubmitCardConfigResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("applyment_id", &mut slots.2);
+        fields.required("card_preview_url", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(SubmitCardConfigResponse {
+                    business_code: f0,
+                    brand_id: f1,
+                    applyment_id: f2,
+                    card_preview_url: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("business_code", &self.business_code);
+        members.required("brand_id", &self.brand_id);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("card_preview_url", &self.card_preview_url);
+        members
+    }
+}
 impl serde::Serialize for SubmitCardConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitCardConfigResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("business_code", &value.business_code);
-            members.required("brand_id", &value.brand_id);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("card_preview_url", &value.card_preview_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitCardConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitCardConfigResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("applyment_id", &mut slots.2);
-            fields.required("card_preview_url", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(SubmitCardConfigResponse {
-                        business_code: f0,
-                        brand_id: f1,
-                        applyment_id: f2,
-                        card_preview_url: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销商家名片配置申请的应答
@@ -448,47 +463,48 @@ pub struct CancelCardConfigApplymentResponse {
     /// Wire: `applyment_state`, `enum ApplymentState`, required.
     pub applyment_state: ApplymentState,
 }
+impl crate::runtime::Object for CancelCardConfigApplymentResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("applyment_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("applyment_state", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CancelCardConfigApplymentResponse {
+                    business_code: f0,
+                    applyment_id: f1,
+                    brand_id: f2,
+                    applyment_state: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("business_code", &self.business_code);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("applyment_state", &self.applyment_state);
+        members
+    }
+}
 impl serde::Serialize for CancelCardConfigApplymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CancelCardConfigApplymentResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("business_code", &value.business_code);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("brand_id", &value.brand_id);
-            members.required("applyment_state", &value.applyment_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelCardConfigApplymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelCardConfigApplymentResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("applyment_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("applyment_state", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CancelCardConfigApplymentResponse {
-                        business_code: f0,
-                        applyment_id: f1,
-                        brand_id: f2,
-                        applyment_state: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取商家名片预览二维码的应答
@@ -518,48 +534,51 @@ pub struct QueryCardPreviewUrlResponse {
     /// Wire: `url_expired_time`, `datetime (RFC 3339)`, required.
     pub url_expired_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryCardPreviewUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("applyment_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("card_preview_url", &mut slots.3);
+        fields.required("url_expired_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(QueryCardPreviewUrlResponse {
+                    business_code: f0,
+                    applyment_id: f1,
+                    brand_id: f2,
+                    card_preview_url: f3,
+                    url_expired_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("business_code", &self.business_code);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_preview_url", &self.card_preview_url);
+        members.required("url_expired_time", &self.url_expired_time);
+        members
+    }
+}
 impl serde::Serialize for QueryCardPreviewUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryCardPreviewUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("business_code", &value.business_code);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_preview_url", &value.card_preview_url);
-            members.required("url_expired_time", &value.url_expired_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardPreviewUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardPreviewUrlResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("applyment_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("card_preview_url", &mut slots.3);
-            fields.required("url_expired_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(QueryCardPreviewUrlResponse {
-                        business_code: f0,
-                        applyment_id: f1,
-                        brand_id: f2,
-                        card_preview_url: f3,
-                        url_expired_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发布商家名片配置的应答
@@ -589,48 +608,51 @@ pub struct PublishCardConfigResponse {
     /// Wire: `scheduled_publish_time`, `datetime (RFC 3339)`, optional.
     pub scheduled_publish_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for PublishCardConfigResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("applyment_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("publish_type", &mut slots.3);
+        fields.optional("scheduled_publish_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(PublishCardConfigResponse {
+                    business_code: f0,
+                    applyment_id: f1,
+                    brand_id: f2,
+                    publish_type: f3,
+                    scheduled_publish_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("business_code", &self.business_code);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("publish_type", &self.publish_type);
+        members.optional("scheduled_publish_time", &self.scheduled_publish_time);
+        members
+    }
+}
 impl serde::Serialize for PublishCardConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PublishCardConfigResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("business_code", &value.business_code);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("brand_id", &value.brand_id);
-            members.required("publish_type", &value.publish_type);
-            members.optional("scheduled_publish_time", &value.scheduled_publish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PublishCardConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PublishCardConfigResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("applyment_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("publish_type", &mut slots.3);
-            fields.optional("scheduled_publish_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(PublishCardConfigResponse {
-                        business_code: f0,
-                        applyment_id: f1,
-                        brand_id: f2,
-                        publish_type: f3,
-                        scheduled_publish_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 已生效连接列表
@@ -656,45 +678,48 @@ pub struct ActiveLinkList {
     /// Wire: `service_id`, `string`, optional.
     pub service_id: Option<String>,
 }
+impl crate::runtime::Object for ActiveLinkList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("payment_scene", &mut slots.0);
+        fields.optional("appid_list", &mut slots.1);
+        fields.optional("card_link_mchid", &mut slots.2);
+        fields.optional("service_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ActiveLinkList {
+                    payment_scene: f0,
+                    appid_list: f1,
+                    card_link_mchid: f2,
+                    service_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("payment_scene", &self.payment_scene);
+        members.optional("appid_list", &self.appid_list);
+        members.optional("card_link_mchid", &self.card_link_mchid);
+        members.optional("service_id", &self.service_id);
+        members
+    }
+}
 impl serde::Serialize for ActiveLinkList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActiveLinkList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("payment_scene", &value.payment_scene);
-            members.optional("appid_list", &value.appid_list);
-            members.optional("card_link_mchid", &value.card_link_mchid);
-            members.optional("service_id", &value.service_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActiveLinkList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActiveLinkList, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("payment_scene", &mut slots.0);
-            fields.optional("appid_list", &mut slots.1);
-            fields.optional("card_link_mchid", &mut slots.2);
-            fields.optional("service_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ActiveLinkList {
-                        payment_scene: f0,
-                        appid_list: f1,
-                        card_link_mchid: f2,
-                        service_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询已生效交易连接名片规则的应答
@@ -724,44 +749,47 @@ pub struct ListCardLinksResponse {
     /// Wire: `active_link_list`, `array[object ActiveLinkList]`, optional.
     pub active_link_list: Option<Vec<ActiveLinkList>>,
 }
+impl crate::runtime::Object for ListCardLinksResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("brand_id", &mut slots.0);
+        fields.optional("page_index", &mut slots.1);
+        fields.optional("page_size", &mut slots.2);
+        fields.optional("total_num", &mut slots.3);
+        fields.optional_objects("active_link_list", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(ListCardLinksResponse {
+            brand_id: f0,
+            page_index: f1,
+            page_size: f2,
+            total_num: f3,
+            active_link_list: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("brand_id", &self.brand_id);
+        members.optional("page_index", &self.page_index);
+        members.optional("page_size", &self.page_size);
+        members.optional("total_num", &self.total_num);
+        members.optional_objects("active_link_list", &self.active_link_list);
+        members
+    }
+}
 impl serde::Serialize for ListCardLinksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListCardLinksResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("brand_id", &value.brand_id);
-            members.optional("page_index", &value.page_index);
-            members.optional("page_size", &value.page_size);
-            members.optional("total_num", &value.total_num);
-            members.optional("active_link_list", &value.active_link_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCardLinksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCardLinksResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("brand_id", &mut slots.0);
-            fields.optional("page_index", &mut slots.1);
-            fields.optional("page_size", &mut slots.2);
-            fields.optional("total_num", &mut slots.3);
-            fields.optional("active_link_list", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(ListCardLinksResponse {
-                brand_id: f0,
-                page_index: f1,
-                page_size: f2,
-                total_num: f3,
-                active_link_list: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加交易连接名片规则申请的应答
@@ -795,51 +823,54 @@ pub struct ApplyCardLinkResponse {
     /// Wire: `service_id`, `string`, optional.
     pub service_id: Option<String>,
 }
+impl crate::runtime::Object for ApplyCardLinkResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("payment_scene", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.optional("card_link_mchid", &mut slots.4);
+        fields.optional("service_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(ApplyCardLinkResponse {
+                    business_code: f0,
+                    brand_id: f1,
+                    payment_scene: f2,
+                    appid: f3,
+                    card_link_mchid: f4,
+                    service_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("business_code", &self.business_code);
+        members.required("brand_id", &self.brand_id);
+        members.required("payment_scene", &self.payment_scene);
+        members.optional("appid", &self.appid);
+        members.optional("card_link_mchid", &self.card_link_mchid);
+        members.optional("service_id", &self.service_id);
+        members
+    }
+}
 impl serde::Serialize for ApplyCardLinkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyCardLinkResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("business_code", &value.business_code);
-            members.required("brand_id", &value.brand_id);
-            members.required("payment_scene", &value.payment_scene);
-            members.optional("appid", &value.appid);
-            members.optional("card_link_mchid", &value.card_link_mchid);
-            members.optional("service_id", &value.service_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCardLinkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCardLinkResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("payment_scene", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.optional("card_link_mchid", &mut slots.4);
-            fields.optional("service_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(ApplyCardLinkResponse {
-                        business_code: f0,
-                        brand_id: f1,
-                        payment_scene: f2,
-                        appid: f3,
-                        card_link_mchid: f4,
-                        service_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 根据业务申请编号查询添加申请状态的应答
@@ -881,57 +912,60 @@ pub struct QueryCardLinkApplymentResponse {
     /// Wire: `reject_reason`, `string`, optional.
     pub reject_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryCardLinkApplymentResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("payment_scene", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.optional("card_link_mchid", &mut slots.4);
+        fields.optional("service_id", &mut slots.5);
+        fields.required("configuration_state", &mut slots.6);
+        fields.optional("reject_reason", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, Some(f6), f7) => {
+                Ok(QueryCardLinkApplymentResponse {
+                    business_code: f0,
+                    brand_id: f1,
+                    payment_scene: f2,
+                    appid: f3,
+                    card_link_mchid: f4,
+                    service_id: f5,
+                    configuration_state: f6,
+                    reject_reason: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("business_code", &self.business_code);
+        members.required("brand_id", &self.brand_id);
+        members.required("payment_scene", &self.payment_scene);
+        members.optional("appid", &self.appid);
+        members.optional("card_link_mchid", &self.card_link_mchid);
+        members.optional("service_id", &self.service_id);
+        members.required("configuration_state", &self.configuration_state);
+        members.optional("reject_reason", &self.reject_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryCardLinkApplymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryCardLinkApplymentResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("business_code", &value.business_code);
-            members.required("brand_id", &value.brand_id);
-            members.required("payment_scene", &value.payment_scene);
-            members.optional("appid", &value.appid);
-            members.optional("card_link_mchid", &value.card_link_mchid);
-            members.optional("service_id", &value.service_id);
-            members.required("configuration_state", &value.configuration_state);
-            members.optional("reject_reason", &value.reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardLinkApplymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardLinkApplymentResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("payment_scene", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.optional("card_link_mchid", &mut slots.4);
-            fields.optional("service_id", &mut slots.5);
-            fields.required("configuration_state", &mut slots.6);
-            fields.optional("reject_reason", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, Some(f6), f7) => {
-                    Ok(QueryCardLinkApplymentResponse {
-                        business_code: f0,
-                        brand_id: f1,
-                        payment_scene: f2,
-                        appid: f3,
-                        card_link_mchid: f4,
-                        service_id: f5,
-                        configuration_state: f6,
-                        reject_reason: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销交易连接名片配置申请的应答
@@ -945,36 +979,39 @@ pub struct CancelCardLinkApplymentResponse {
     /// Wire: `business_code`, `string`, required.
     pub business_code: String,
 }
+impl crate::runtime::Object for CancelCardLinkApplymentResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("business_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CancelCardLinkApplymentResponse {
+                    business_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("business_code", &self.business_code);
+        members
+    }
+}
 impl serde::Serialize for CancelCardLinkApplymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelCardLinkApplymentResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("business_code", &value.business_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelCardLinkApplymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelCardLinkApplymentResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("business_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CancelCardLinkApplymentResponse {
-                        business_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 解除已生效交易连接名片场景的应答
@@ -1004,48 +1041,51 @@ pub struct UnbindCardLinkResponse {
     /// Wire: `service_id`, `string`, optional.
     pub service_id: Option<String>,
 }
+impl crate::runtime::Object for UnbindCardLinkResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("payment_scene", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.optional("card_link_mchid", &mut slots.3);
+        fields.optional("service_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(UnbindCardLinkResponse {
+                    brand_id: f0,
+                    payment_scene: f1,
+                    appid: f2,
+                    card_link_mchid: f3,
+                    service_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("brand_id", &self.brand_id);
+        members.required("payment_scene", &self.payment_scene);
+        members.optional("appid", &self.appid);
+        members.optional("card_link_mchid", &self.card_link_mchid);
+        members.optional("service_id", &self.service_id);
+        members
+    }
+}
 impl serde::Serialize for UnbindCardLinkResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnbindCardLinkResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("brand_id", &value.brand_id);
-            members.required("payment_scene", &value.payment_scene);
-            members.optional("appid", &value.appid);
-            members.optional("card_link_mchid", &value.card_link_mchid);
-            members.optional("service_id", &value.service_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnbindCardLinkResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnbindCardLinkResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("payment_scene", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.optional("card_link_mchid", &mut slots.3);
-            fields.optional("service_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(UnbindCardLinkResponse {
-                        brand_id: f0,
-                        payment_scene: f1,
-                        appid: f2,
-                        card_link_mchid: f3,
-                        service_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员码跳转信息
@@ -1083,35 +1123,38 @@ impl CodeJumpInformation {
     }
 }
 impl crate::runtime::Validate for CodeJumpInformation {}
+impl crate::runtime::Object for CodeJumpInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("jump_appid", &mut slots.0);
+        fields.optional("jump_path", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CodeJumpInformation {
+            jump_appid: f0,
+            jump_path: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("jump_appid", &self.jump_appid);
+        members.optional("jump_path", &self.jump_path);
+        members
+    }
+}
 impl serde::Serialize for CodeJumpInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CodeJumpInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("jump_appid", &value.jump_appid);
-            members.optional("jump_path", &value.jump_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CodeJumpInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CodeJumpInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("jump_appid", &mut slots.0);
-            fields.optional("jump_path", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CodeJumpInformation {
-                jump_appid: f0,
-                jump_path: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员卡有效期
@@ -1169,49 +1212,49 @@ impl crate::runtime::Validate for ValidDateInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for ValidDateInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("available_begin_time", &mut slots.1);
+        fields.optional("available_end_time", &mut slots.2);
+        fields.optional("available_day_after_receive", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ValidDateInformation {
+                    type_: f0,
+                    available_begin_time: f1,
+                    available_end_time: f2,
+                    available_day_after_receive: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("type", &self.type_);
+        members.optional("available_begin_time", &self.available_begin_time);
+        members.optional("available_end_time", &self.available_end_time);
+        members
+            .optional("available_day_after_receive", &self.available_day_after_receive);
+        members
+    }
+}
 impl serde::Serialize for ValidDateInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ValidDateInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("type", &value.type_);
-            members.optional("available_begin_time", &value.available_begin_time);
-            members.optional("available_end_time", &value.available_end_time);
-            members
-                .optional(
-                    "available_day_after_receive",
-                    &value.available_day_after_receive,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidDateInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ValidDateInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("available_begin_time", &mut slots.1);
-            fields.optional("available_end_time", &mut slots.2);
-            fields.optional("available_day_after_receive", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ValidDateInformation {
-                        type_: f0,
-                        available_begin_time: f1,
-                        available_end_time: f2,
-                        available_day_after_receive: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 付费会员信息
@@ -1259,38 +1302,41 @@ impl PurchaseInformation {
     }
 }
 impl crate::runtime::Validate for PurchaseInformation {}
+impl crate::runtime::Object for PurchaseInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("price", &mut slots.0);
+        fields.optional("jump_appid", &mut slots.1);
+        fields.optional("jump_path", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(PurchaseInformation {
+            price: f0,
+            jump_appid: f1,
+            jump_path: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("price", &self.price);
+        members.optional("jump_appid", &self.jump_appid);
+        members.optional("jump_path", &self.jump_path);
+        members
+    }
+}
 impl serde::Serialize for PurchaseInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PurchaseInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("price", &value.price);
-            members.optional("jump_appid", &value.jump_appid);
-            members.optional("jump_path", &value.jump_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PurchaseInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PurchaseInformation, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("price", &mut slots.0);
-            fields.optional("jump_appid", &mut slots.1);
-            fields.optional("jump_path", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(PurchaseInformation {
-                price: f0,
-                jump_appid: f1,
-                jump_path: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户自定义的开卡信息字段
@@ -1345,38 +1391,41 @@ impl crate::runtime::Validate for CustomFieldList {
         Ok(())
     }
 }
+impl crate::runtime::Object for CustomFieldList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("values", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CustomFieldList {
+            type_: f0,
+            name: f1,
+            values: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("type", &self.type_);
+        members.optional("name", &self.name);
+        members.optional("values", &self.values);
+        members
+    }
+}
 impl serde::Serialize for CustomFieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CustomFieldList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("type", &value.type_);
-            members.optional("name", &value.name);
-            members.optional("values", &value.values);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CustomFieldList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("values", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CustomFieldList {
-                type_: f0,
-                name: f1,
-                values: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户开卡信息
@@ -1438,35 +1487,38 @@ impl crate::runtime::Validate for UserInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for UserInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("common_field_list", &mut slots.0);
+        fields.optional_objects("custom_field_list", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(UserInformation {
+            common_field_list: f0,
+            custom_field_list: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("common_field_list", &self.common_field_list);
+        members.optional_objects("custom_field_list", &self.custom_field_list);
+        members
+    }
+}
 impl serde::Serialize for UserInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("common_field_list", &value.common_field_list);
-            members.optional("custom_field_list", &value.custom_field_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("common_field_list", &mut slots.0);
-            fields.optional("custom_field_list", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(UserInformation {
-                common_field_list: f0,
-                custom_field_list: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员卡模板列表
@@ -1576,160 +1628,163 @@ pub struct Data {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("card_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("card_type", &mut slots.3);
+        fields.required("card_title", &mut slots.4);
+        fields.required("card_color", &mut slots.5);
+        fields.required("card_picture_url", &mut slots.6);
+        fields.required("code_mode", &mut slots.7);
+        fields.required("code_type", &mut slots.8);
+        fields.optional_object("code_jump_information", &mut slots.9);
+        fields.required("benefits", &mut slots.10);
+        fields.required("notify_url", &mut slots.11);
+        fields.optional("need_pinned", &mut slots.12);
+        fields.optional("need_display_level", &mut slots.13);
+        fields.optional("init_level", &mut slots.14);
+        fields.optional("service_phone", &mut slots.15);
+        fields.optional("legal_agreement", &mut slots.16);
+        fields.required_object("valid_date_information", &mut slots.17);
+        fields.optional_object("points_information", &mut slots.18);
+        fields.optional_object("balance_information", &mut slots.19);
+        fields.optional_object("purchase_information", &mut slots.20);
+        fields.optional_object("user_information", &mut slots.21);
+        fields.required("state", &mut slots.22);
+        fields.required("create_time", &mut slots.23);
+        fields.required("update_time", &mut slots.24);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                Some(f17),
+                f18,
+                f19,
+                f20,
+                f21,
+                Some(f22),
+                Some(f23),
+                Some(f24),
+            ) => {
+                Ok(Data {
+                    card_id: f0,
+                    brand_id: f1,
+                    appid: f2,
+                    card_type: f3,
+                    card_title: f4,
+                    card_color: f5,
+                    card_picture_url: f6,
+                    code_mode: f7,
+                    code_type: f8,
+                    code_jump_information: f9,
+                    benefits: f10,
+                    notify_url: f11,
+                    need_pinned: f12,
+                    need_display_level: f13,
+                    init_level: f14,
+                    service_phone: f15,
+                    legal_agreement: f16,
+                    valid_date_information: f17,
+                    points_information: f18,
+                    balance_information: f19,
+                    purchase_information: f20,
+                    user_information: f21,
+                    state: f22,
+                    create_time: f23,
+                    update_time: f24,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(25);
+        members.required("card_id", &self.card_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("appid", &self.appid);
+        members.required("card_type", &self.card_type);
+        members.required("card_title", &self.card_title);
+        members.required("card_color", &self.card_color);
+        members.required("card_picture_url", &self.card_picture_url);
+        members.required("code_mode", &self.code_mode);
+        members.required("code_type", &self.code_type);
+        members.optional_object("code_jump_information", &self.code_jump_information);
+        members.required("benefits", &self.benefits);
+        members.required("notify_url", &self.notify_url);
+        members.optional("need_pinned", &self.need_pinned);
+        members.optional("need_display_level", &self.need_display_level);
+        members.optional("init_level", &self.init_level);
+        members.optional("service_phone", &self.service_phone);
+        members.optional("legal_agreement", &self.legal_agreement);
+        members.required_object("valid_date_information", &self.valid_date_information);
+        members.optional_object("points_information", &self.points_information);
+        members.optional_object("balance_information", &self.balance_information);
+        members.optional_object("purchase_information", &self.purchase_information);
+        members.optional_object("user_information", &self.user_information);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(25);
-            members.required("card_id", &value.card_id);
-            members.required("brand_id", &value.brand_id);
-            members.required("appid", &value.appid);
-            members.required("card_type", &value.card_type);
-            members.required("card_title", &value.card_title);
-            members.required("card_color", &value.card_color);
-            members.required("card_picture_url", &value.card_picture_url);
-            members.required("code_mode", &value.code_mode);
-            members.required("code_type", &value.code_type);
-            members.optional("code_jump_information", &value.code_jump_information);
-            members.required("benefits", &value.benefits);
-            members.required("notify_url", &value.notify_url);
-            members.optional("need_pinned", &value.need_pinned);
-            members.optional("need_display_level", &value.need_display_level);
-            members.optional("init_level", &value.init_level);
-            members.optional("service_phone", &value.service_phone);
-            members.optional("legal_agreement", &value.legal_agreement);
-            members.required("valid_date_information", &value.valid_date_information);
-            members.optional("points_information", &value.points_information);
-            members.optional("balance_information", &value.balance_information);
-            members.optional("purchase_information", &value.purchase_information);
-            members.optional("user_information", &value.user_information);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("card_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("card_type", &mut slots.3);
-            fields.required("card_title", &mut slots.4);
-            fields.required("card_color", &mut slots.5);
-            fields.required("card_picture_url", &mut slots.6);
-            fields.required("code_mode", &mut slots.7);
-            fields.required("code_type", &mut slots.8);
-            fields.optional("code_jump_information", &mut slots.9);
-            fields.required("benefits", &mut slots.10);
-            fields.required("notify_url", &mut slots.11);
-            fields.optional("need_pinned", &mut slots.12);
-            fields.optional("need_display_level", &mut slots.13);
-            fields.optional("init_level", &mut slots.14);
-            fields.optional("service_phone", &mut slots.15);
-            fields.optional("legal_agreement", &mut slots.16);
-            fields.required("valid_date_information", &mut slots.17);
-            fields.optional("points_information", &mut slots.18);
-            fields.optional("balance_information", &mut slots.19);
-            fields.optional("purchase_information", &mut slots.20);
-            fields.optional("user_information", &mut slots.21);
-            fields.required("state", &mut slots.22);
-            fields.required("create_time", &mut slots.23);
-            fields.required("update_time", &mut slots.24);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                    Some(f22),
-                    Some(f23),
-                    Some(f24),
-                ) => {
-                    Ok(Data {
-                        card_id: f0,
-                        brand_id: f1,
-                        appid: f2,
-                        card_type: f3,
-                        card_title: f4,
-                        card_color: f5,
-                        card_picture_url: f6,
-                        code_mode: f7,
-                        code_type: f8,
-                        code_jump_information: f9,
-                        benefits: f10,
-                        notify_url: f11,
-                        need_pinned: f12,
-                        need_display_level: f13,
-                        init_level: f14,
-                        service_phone: f15,
-                        legal_agreement: f16,
-                        valid_date_information: f17,
-                        points_information: f18,
-                        balance_information: f19,
-                        purchase_information: f20,
-                        user_information: f21,
-                        state: f22,
-                        create_time: f23,
-                        update_time: f24,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询会员卡模板列表的应答
@@ -1755,45 +1810,48 @@ pub struct ListMemberCardsResponse {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for ListMemberCardsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(ListMemberCardsResponse {
+                    total_count: f0,
+                    offset: f1,
+                    limit: f2,
+                    data: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListMemberCardsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListMemberCardsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMemberCardsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMemberCardsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(ListMemberCardsResponse {
-                        total_count: f0,
-                        offset: f1,
-                        limit: f2,
-                        data: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 作废会员卡模板的应答
@@ -1911,170 +1969,173 @@ pub struct InvalidateMemberCardResponse {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for InvalidateMemberCardResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("card_type", &mut slots.4);
+        fields.required("card_title", &mut slots.5);
+        fields.required("card_color", &mut slots.6);
+        fields.required("card_picture_url", &mut slots.7);
+        fields.required("code_mode", &mut slots.8);
+        fields.required("code_type", &mut slots.9);
+        fields.optional_object("code_jump_information", &mut slots.10);
+        fields.required("benefits", &mut slots.11);
+        fields.required("notify_url", &mut slots.12);
+        fields.optional("need_pinned", &mut slots.13);
+        fields.optional("need_display_level", &mut slots.14);
+        fields.optional("init_level", &mut slots.15);
+        fields.optional("service_phone", &mut slots.16);
+        fields.optional("legal_agreement", &mut slots.17);
+        fields.required_object("valid_date_information", &mut slots.18);
+        fields.required_object("member_information", &mut slots.19);
+        fields.optional_object("points_information", &mut slots.20);
+        fields.optional_object("balance_information", &mut slots.21);
+        fields.optional_object("purchase_information", &mut slots.22);
+        fields.optional_object("user_information", &mut slots.23);
+        fields.required("state", &mut slots.24);
+        fields.required("create_time", &mut slots.25);
+        fields.required("update_time", &mut slots.26);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                Some(f18),
+                Some(f19),
+                f20,
+                f21,
+                f22,
+                f23,
+                Some(f24),
+                Some(f25),
+                Some(f26),
+            ) => {
+                Ok(InvalidateMemberCardResponse {
+                    out_request_no: f0,
+                    card_id: f1,
+                    brand_id: f2,
+                    appid: f3,
+                    card_type: f4,
+                    card_title: f5,
+                    card_color: f6,
+                    card_picture_url: f7,
+                    code_mode: f8,
+                    code_type: f9,
+                    code_jump_information: f10,
+                    benefits: f11,
+                    notify_url: f12,
+                    need_pinned: f13,
+                    need_display_level: f14,
+                    init_level: f15,
+                    service_phone: f16,
+                    legal_agreement: f17,
+                    valid_date_information: f18,
+                    member_information: f19,
+                    points_information: f20,
+                    balance_information: f21,
+                    purchase_information: f22,
+                    user_information: f23,
+                    state: f24,
+                    create_time: f25,
+                    update_time: f26,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(27);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("card_id", &self.card_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("appid", &self.appid);
+        members.required("card_type", &self.card_type);
+        members.required("card_title", &self.card_title);
+        members.required("card_color", &self.card_color);
+        members.required("card_picture_url", &self.card_picture_url);
+        members.required("code_mode", &self.code_mode);
+        members.required("code_type", &self.code_type);
+        members.optional_object("code_jump_information", &self.code_jump_information);
+        members.required("benefits", &self.benefits);
+        members.required("notify_url", &self.notify_url);
+        members.optional("need_pinned", &self.need_pinned);
+        members.optional("need_display_level", &self.need_display_level);
+        members.optional("init_level", &self.init_level);
+        members.optional("service_phone", &self.service_phone);
+        members.optional("legal_agreement", &self.legal_agreement);
+        members.required_object("valid_date_information", &self.valid_date_information);
+        members.required_object("member_information", &self.member_information);
+        members.optional_object("points_information", &self.points_information);
+        members.optional_object("balance_information", &self.balance_information);
+        members.optional_object("purchase_information", &self.purchase_information);
+        members.optional_object("user_information", &self.user_information);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for InvalidateMemberCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InvalidateMemberCardResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(27);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("card_id", &value.card_id);
-            members.required("brand_id", &value.brand_id);
-            members.required("appid", &value.appid);
-            members.required("card_type", &value.card_type);
-            members.required("card_title", &value.card_title);
-            members.required("card_color", &value.card_color);
-            members.required("card_picture_url", &value.card_picture_url);
-            members.required("code_mode", &value.code_mode);
-            members.required("code_type", &value.code_type);
-            members.optional("code_jump_information", &value.code_jump_information);
-            members.required("benefits", &value.benefits);
-            members.required("notify_url", &value.notify_url);
-            members.optional("need_pinned", &value.need_pinned);
-            members.optional("need_display_level", &value.need_display_level);
-            members.optional("init_level", &value.init_level);
-            members.optional("service_phone", &value.service_phone);
-            members.optional("legal_agreement", &value.legal_agreement);
-            members.required("valid_date_information", &value.valid_date_information);
-            members.required("member_information", &value.member_information);
-            members.optional("points_information", &value.points_information);
-            members.optional("balance_information", &value.balance_information);
-            members.optional("purchase_information", &value.purchase_information);
-            members.optional("user_information", &value.user_information);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvalidateMemberCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InvalidateMemberCardResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("card_type", &mut slots.4);
-            fields.required("card_title", &mut slots.5);
-            fields.required("card_color", &mut slots.6);
-            fields.required("card_picture_url", &mut slots.7);
-            fields.required("code_mode", &mut slots.8);
-            fields.required("code_type", &mut slots.9);
-            fields.optional("code_jump_information", &mut slots.10);
-            fields.required("benefits", &mut slots.11);
-            fields.required("notify_url", &mut slots.12);
-            fields.optional("need_pinned", &mut slots.13);
-            fields.optional("need_display_level", &mut slots.14);
-            fields.optional("init_level", &mut slots.15);
-            fields.optional("service_phone", &mut slots.16);
-            fields.optional("legal_agreement", &mut slots.17);
-            fields.required("valid_date_information", &mut slots.18);
-            fields.required("member_information", &mut slots.19);
-            fields.optional("points_information", &mut slots.20);
-            fields.optional("balance_information", &mut slots.21);
-            fields.optional("purchase_information", &mut slots.22);
-            fields.optional("user_information", &mut slots.23);
-            fields.required("state", &mut slots.24);
-            fields.required("create_time", &mut slots.25);
-            fields.required("update_time", &mut slots.26);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    Some(f18),
-                    Some(f19),
-                    f20,
-                    f21,
-                    f22,
-                    f23,
-                    Some(f24),
-                    Some(f25),
-                    Some(f26),
-                ) => {
-                    Ok(InvalidateMemberCardResponse {
-                        out_request_no: f0,
-                        card_id: f1,
-                        brand_id: f2,
-                        appid: f3,
-                        card_type: f4,
-                        card_title: f5,
-                        card_color: f6,
-                        card_picture_url: f7,
-                        code_mode: f8,
-                        code_type: f9,
-                        code_jump_information: f10,
-                        benefits: f11,
-                        notify_url: f12,
-                        need_pinned: f13,
-                        need_display_level: f14,
-                        init_level: f15,
-                        service_phone: f16,
-                        legal_agreement: f17,
-                        valid_date_information: f18,
-                        member_information: f19,
-                        points_information: f20,
-                        balance_information: f21,
-                        purchase_information: f22,
-                        user_information: f23,
-                        state: f24,
-                        create_time: f25,
-                        update_time: f26,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品券批次列表
@@ -2102,39 +2163,42 @@ impl ProductCouponStockList {
     }
 }
 impl crate::runtime::Validate for ProductCouponStockList {}
+impl crate::runtime::Object for ProductCouponStockList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ProductCouponStockList {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for ProductCouponStockList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProductCouponStockList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProductCouponStockList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProductCouponStockList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ProductCouponStockList {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动列表
@@ -2204,111 +2268,117 @@ pub struct ListMembershipActivitiesData {
     /// Wire: `modify_time`, `datetime (RFC 3339)`, required.
     pub modify_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for ListMembershipActivitiesData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("card_id", &mut slots.2);
+        fields.required("activity_channel", &mut slots.3);
+        fields.required("title", &mut slots.4);
+        fields.required("sub_title", &mut slots.5);
+        fields.required("begin_time", &mut slots.6);
+        fields.required("end_time", &mut slots.7);
+        fields.required("apply_total", &mut slots.8);
+        fields.required("apply_available", &mut slots.9);
+        fields.required_objects("product_coupon_stock_list", &mut slots.10);
+        fields.required("activity_id", &mut slots.11);
+        fields.required("activity_state", &mut slots.12);
+        fields.required("create_time", &mut slots.13);
+        fields.required("modify_time", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+            ) => {
+                Ok(ListMembershipActivitiesData {
+                    out_request_no: f0,
+                    brand_id: f1,
+                    card_id: f2,
+                    activity_channel: f3,
+                    title: f4,
+                    sub_title: f5,
+                    begin_time: f6,
+                    end_time: f7,
+                    apply_total: f8,
+                    apply_available: f9,
+                    product_coupon_stock_list: f10,
+                    activity_id: f11,
+                    activity_state: f12,
+                    create_time: f13,
+                    modify_time: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("activity_channel", &self.activity_channel);
+        members.required("title", &self.title);
+        members.required("sub_title", &self.sub_title);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members.required("apply_total", &self.apply_total);
+        members.required("apply_available", &self.apply_available);
+        members
+            .required_objects(
+                "product_coupon_stock_list",
+                &self.product_coupon_stock_list,
+            );
+        members.required("activity_id", &self.activity_id);
+        members.required("activity_state", &self.activity_state);
+        members.required("create_time", &self.create_time);
+        members.required("modify_time", &self.modify_time);
+        members
+    }
+}
 impl serde::Serialize for ListMembershipActivitiesData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListMembershipActivitiesData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("activity_channel", &value.activity_channel);
-            members.required("title", &value.title);
-            members.required("sub_title", &value.sub_title);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members.required("apply_total", &value.apply_total);
-            members.required("apply_available", &value.apply_available);
-            members
-                .required("product_coupon_stock_list", &value.product_coupon_stock_list);
-            members.required("activity_id", &value.activity_id);
-            members.required("activity_state", &value.activity_state);
-            members.required("create_time", &value.create_time);
-            members.required("modify_time", &value.modify_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMembershipActivitiesData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMembershipActivitiesData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("card_id", &mut slots.2);
-            fields.required("activity_channel", &mut slots.3);
-            fields.required("title", &mut slots.4);
-            fields.required("sub_title", &mut slots.5);
-            fields.required("begin_time", &mut slots.6);
-            fields.required("end_time", &mut slots.7);
-            fields.required("apply_total", &mut slots.8);
-            fields.required("apply_available", &mut slots.9);
-            fields.required("product_coupon_stock_list", &mut slots.10);
-            fields.required("activity_id", &mut slots.11);
-            fields.required("activity_state", &mut slots.12);
-            fields.required("create_time", &mut slots.13);
-            fields.required("modify_time", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                ) => {
-                    Ok(ListMembershipActivitiesData {
-                        out_request_no: f0,
-                        brand_id: f1,
-                        card_id: f2,
-                        activity_channel: f3,
-                        title: f4,
-                        sub_title: f5,
-                        begin_time: f6,
-                        end_time: f7,
-                        apply_total: f8,
-                        apply_available: f9,
-                        product_coupon_stock_list: f10,
-                        activity_id: f11,
-                        activity_state: f12,
-                        create_time: f13,
-                        modify_time: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询品牌会员发券活动列表的应答
@@ -2334,45 +2404,48 @@ pub struct ListMembershipActivitiesResponse {
     /// Wire: `total_count`, `integer`, required.
     pub total_count: i64,
 }
+impl crate::runtime::Object for ListMembershipActivitiesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListMembershipActivitiesResponse {
+                    data: f0,
+                    offset: f1,
+                    limit: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListMembershipActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListMembershipActivitiesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMembershipActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMembershipActivitiesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListMembershipActivitiesResponse {
-                        data: f0,
-                        offset: f1,
-                        limit: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌会员展示付款码组件预授权的应答
@@ -2390,39 +2463,42 @@ pub struct CreatePayViewTokenResponse {
     /// Wire: `expire_time`, `datetime (RFC 3339)`, required.
     pub expire_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CreatePayViewTokenResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("token", &mut slots.0);
+        fields.required("expire_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreatePayViewTokenResponse {
+                    token: f0,
+                    expire_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("token", &self.token);
+        members.required("expire_time", &self.expire_time);
+        members
+    }
+}
 impl serde::Serialize for CreatePayViewTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayViewTokenResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("token", &value.token);
-            members.required("expire_time", &value.expire_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayViewTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayViewTokenResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("token", &mut slots.0);
-            fields.required("expire_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreatePayViewTokenResponse {
-                        token: f0,
-                        expire_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 平台提供的通用开卡信息字段
@@ -2464,35 +2540,38 @@ impl crate::runtime::Validate for UserInformationCommonFieldList {
         Ok(())
     }
 }
+impl crate::runtime::Object for UserInformationCommonFieldList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("value", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(UserInformationCommonFieldList {
+            name: f0,
+            value: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("name", &self.name);
+        members.optional("value", &self.value);
+        members
+    }
+}
 impl serde::Serialize for UserInformationCommonFieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserInformationCommonFieldList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("name", &value.name);
-            members.optional("value", &value.value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInformationCommonFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserInformationCommonFieldList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("value", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(UserInformationCommonFieldList {
-                name: f0,
-                value: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户自定义的开卡信息字段
@@ -2530,35 +2609,38 @@ impl UserInformationCustomFieldList {
     }
 }
 impl crate::runtime::Validate for UserInformationCustomFieldList {}
+impl crate::runtime::Object for UserInformationCustomFieldList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("user_chosen_values", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(UserInformationCustomFieldList {
+            name: f0,
+            user_chosen_values: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("name", &self.name);
+        members.optional("user_chosen_values", &self.user_chosen_values);
+        members
+    }
+}
 impl serde::Serialize for UserInformationCustomFieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserInformationCustomFieldList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("name", &value.name);
-            members.optional("user_chosen_values", &value.user_chosen_values);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInformationCustomFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserInformationCustomFieldList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("user_chosen_values", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(UserInformationCustomFieldList {
-                name: f0,
-                user_chosen_values: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户开卡时填写的个人信息
@@ -2628,35 +2710,38 @@ impl crate::runtime::Validate for DataUserInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for DataUserInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("common_field_list", &mut slots.0);
+        fields.optional_objects("custom_field_list", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(DataUserInformation {
+            common_field_list: f0,
+            custom_field_list: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("common_field_list", &self.common_field_list);
+        members.optional_objects("custom_field_list", &self.custom_field_list);
+        members
+    }
+}
 impl serde::Serialize for DataUserInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DataUserInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("common_field_list", &value.common_field_list);
-            members.optional("custom_field_list", &value.custom_field_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataUserInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DataUserInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("common_field_list", &mut slots.0);
-            fields.optional("custom_field_list", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(DataUserInformation {
-                common_field_list: f0,
-                custom_field_list: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员卡列表
@@ -2730,115 +2815,118 @@ pub struct ListUserCardsData {
     /// Wire: `invalid_time`, `datetime (RFC 3339)`, optional.
     pub invalid_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for ListUserCardsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("user_card_code", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.optional("card_color", &mut slots.3);
+        fields.optional("card_picture_url", &mut slots.4);
+        fields.required("brand_id", &mut slots.5);
+        fields.required("card_type", &mut slots.6);
+        fields.optional("phone_number", &mut slots.7);
+        fields.optional("level", &mut slots.8);
+        fields.required_object("valid_date_information", &mut slots.9);
+        fields.required("pickup_time", &mut slots.10);
+        fields.optional_object("user_information", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.required("user_card_state", &mut slots.13);
+        fields.optional("invalid_reason", &mut slots.14);
+        fields.optional("invalid_time", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                Some(f13),
+                f14,
+                f15,
+            ) => {
+                Ok(ListUserCardsData {
+                    user_card_code: f0,
+                    card_id: f1,
+                    openid: f2,
+                    card_color: f3,
+                    card_picture_url: f4,
+                    brand_id: f5,
+                    card_type: f6,
+                    phone_number: f7,
+                    level: f8,
+                    valid_date_information: f9,
+                    pickup_time: f10,
+                    user_information: f11,
+                    attach: f12,
+                    user_card_state: f13,
+                    invalid_reason: f14,
+                    invalid_time: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("user_card_code", &self.user_card_code);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members.optional("card_color", &self.card_color);
+        members.optional("card_picture_url", &self.card_picture_url);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_type", &self.card_type);
+        members.optional("phone_number", &self.phone_number);
+        members.optional("level", &self.level);
+        members.required_object("valid_date_information", &self.valid_date_information);
+        members.required("pickup_time", &self.pickup_time);
+        members.optional_object("user_information", &self.user_information);
+        members.optional("attach", &self.attach);
+        members.required("user_card_state", &self.user_card_state);
+        members.optional("invalid_reason", &self.invalid_reason);
+        members.optional("invalid_time", &self.invalid_time);
+        members
+    }
+}
 impl serde::Serialize for ListUserCardsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListUserCardsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("user_card_code", &value.user_card_code);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members.optional("card_color", &value.card_color);
-            members.optional("card_picture_url", &value.card_picture_url);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_type", &value.card_type);
-            members.optional("phone_number", &value.phone_number);
-            members.optional("level", &value.level);
-            members.required("valid_date_information", &value.valid_date_information);
-            members.required("pickup_time", &value.pickup_time);
-            members.optional("user_information", &value.user_information);
-            members.optional("attach", &value.attach);
-            members.required("user_card_state", &value.user_card_state);
-            members.optional("invalid_reason", &value.invalid_reason);
-            members.optional("invalid_time", &value.invalid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserCardsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserCardsData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("user_card_code", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.optional("card_color", &mut slots.3);
-            fields.optional("card_picture_url", &mut slots.4);
-            fields.required("brand_id", &mut slots.5);
-            fields.required("card_type", &mut slots.6);
-            fields.optional("phone_number", &mut slots.7);
-            fields.optional("level", &mut slots.8);
-            fields.required("valid_date_information", &mut slots.9);
-            fields.required("pickup_time", &mut slots.10);
-            fields.optional("user_information", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.required("user_card_state", &mut slots.13);
-            fields.optional("invalid_reason", &mut slots.14);
-            fields.optional("invalid_time", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    Some(f13),
-                    f14,
-                    f15,
-                ) => {
-                    Ok(ListUserCardsData {
-                        user_card_code: f0,
-                        card_id: f1,
-                        openid: f2,
-                        card_color: f3,
-                        card_picture_url: f4,
-                        brand_id: f5,
-                        card_type: f6,
-                        phone_number: f7,
-                        level: f8,
-                        valid_date_information: f9,
-                        pickup_time: f10,
-                        user_information: f11,
-                        attach: f12,
-                        user_card_state: f13,
-                        invalid_reason: f14,
-                        invalid_time: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户在品牌下所有会员卡的应答
@@ -2864,45 +2952,48 @@ pub struct ListUserCardsResponse {
     /// Wire: `data`, `array[object ListUserCardsData]`, optional.
     pub data: Option<Vec<ListUserCardsData>>,
 }
+impl crate::runtime::Object for ListUserCardsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(ListUserCardsResponse {
+                    total_count: f0,
+                    offset: f1,
+                    limit: f2,
+                    data: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListUserCardsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListUserCardsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserCardsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserCardsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(ListUserCardsResponse {
-                        total_count: f0,
-                        offset: f1,
-                        limit: f2,
-                        data: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 根据openid导入用户会员卡的应答
@@ -2976,115 +3067,118 @@ pub struct ImportUserCardsByOpenidResponse {
     /// Wire: `invalid_time`, `datetime (RFC 3339)`, optional.
     pub invalid_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for ImportUserCardsByOpenidResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("user_card_code", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.optional("card_color", &mut slots.3);
+        fields.optional("card_picture_url", &mut slots.4);
+        fields.required("brand_id", &mut slots.5);
+        fields.required("card_type", &mut slots.6);
+        fields.optional("phone_number", &mut slots.7);
+        fields.optional("level", &mut slots.8);
+        fields.required_object("valid_date_information", &mut slots.9);
+        fields.required("pickup_time", &mut slots.10);
+        fields.optional_object("user_information", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.required("user_card_state", &mut slots.13);
+        fields.optional("invalid_reason", &mut slots.14);
+        fields.optional("invalid_time", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                Some(f13),
+                f14,
+                f15,
+            ) => {
+                Ok(ImportUserCardsByOpenidResponse {
+                    user_card_code: f0,
+                    card_id: f1,
+                    openid: f2,
+                    card_color: f3,
+                    card_picture_url: f4,
+                    brand_id: f5,
+                    card_type: f6,
+                    phone_number: f7,
+                    level: f8,
+                    valid_date_information: f9,
+                    pickup_time: f10,
+                    user_information: f11,
+                    attach: f12,
+                    user_card_state: f13,
+                    invalid_reason: f14,
+                    invalid_time: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("user_card_code", &self.user_card_code);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members.optional("card_color", &self.card_color);
+        members.optional("card_picture_url", &self.card_picture_url);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_type", &self.card_type);
+        members.optional("phone_number", &self.phone_number);
+        members.optional("level", &self.level);
+        members.required_object("valid_date_information", &self.valid_date_information);
+        members.required("pickup_time", &self.pickup_time);
+        members.optional_object("user_information", &self.user_information);
+        members.optional("attach", &self.attach);
+        members.required("user_card_state", &self.user_card_state);
+        members.optional("invalid_reason", &self.invalid_reason);
+        members.optional("invalid_time", &self.invalid_time);
+        members
+    }
+}
 impl serde::Serialize for ImportUserCardsByOpenidResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImportUserCardsByOpenidResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("user_card_code", &value.user_card_code);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members.optional("card_color", &value.card_color);
-            members.optional("card_picture_url", &value.card_picture_url);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_type", &value.card_type);
-            members.optional("phone_number", &value.phone_number);
-            members.optional("level", &value.level);
-            members.required("valid_date_information", &value.valid_date_information);
-            members.required("pickup_time", &value.pickup_time);
-            members.optional("user_information", &value.user_information);
-            members.optional("attach", &value.attach);
-            members.required("user_card_state", &value.user_card_state);
-            members.optional("invalid_reason", &value.invalid_reason);
-            members.optional("invalid_time", &value.invalid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportUserCardsByOpenidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImportUserCardsByOpenidResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("user_card_code", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.optional("card_color", &mut slots.3);
-            fields.optional("card_picture_url", &mut slots.4);
-            fields.required("brand_id", &mut slots.5);
-            fields.required("card_type", &mut slots.6);
-            fields.optional("phone_number", &mut slots.7);
-            fields.optional("level", &mut slots.8);
-            fields.required("valid_date_information", &mut slots.9);
-            fields.required("pickup_time", &mut slots.10);
-            fields.optional("user_information", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.required("user_card_state", &mut slots.13);
-            fields.optional("invalid_reason", &mut slots.14);
-            fields.optional("invalid_time", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    Some(f13),
-                    f14,
-                    f15,
-                ) => {
-                    Ok(ImportUserCardsByOpenidResponse {
-                        user_card_code: f0,
-                        card_id: f1,
-                        openid: f2,
-                        card_color: f3,
-                        card_picture_url: f4,
-                        brand_id: f5,
-                        card_type: f6,
-                        phone_number: f7,
-                        level: f8,
-                        valid_date_information: f9,
-                        pickup_time: f10,
-                        user_information: f11,
-                        attach: f12,
-                        user_card_state: f13,
-                        invalid_reason: f14,
-                        invalid_time: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建用户动态信息的应答
@@ -3118,51 +3212,54 @@ pub struct CreateUserFeedResponse {
     /// Wire: `cell_message`, `string`, required.
     pub cell_message: String,
 }
+impl crate::runtime::Object for CreateUserFeedResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("user_card_code", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("out_request_no", &mut slots.4);
+        fields.required("cell_message", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(CreateUserFeedResponse {
+                    brand_id: f0,
+                    card_id: f1,
+                    user_card_code: f2,
+                    openid: f3,
+                    out_request_no: f4,
+                    cell_message: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("user_card_code", &self.user_card_code);
+        members.required("openid", &self.openid);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("cell_message", &self.cell_message);
+        members
+    }
+}
 impl serde::Serialize for CreateUserFeedResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateUserFeedResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("user_card_code", &value.user_card_code);
-            members.required("openid", &value.openid);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("cell_message", &value.cell_message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserFeedResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserFeedResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("user_card_code", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("out_request_no", &mut slots.4);
-            fields.required("cell_message", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(CreateUserFeedResponse {
-                        brand_id: f0,
-                        card_id: f1,
-                        user_card_code: f2,
-                        openid: f3,
-                        out_request_no: f4,
-                        cell_message: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 同步积分兑券结果的应答
@@ -3208,76 +3305,74 @@ pub struct ConfirmPointsCouponExchangeResponse {
     /// Wire: `fail_reason`, `string`, optional.
     pub fail_reason: Option<String>,
 }
+impl crate::runtime::Object for ConfirmPointsCouponExchangeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("record_id", &mut slots.0);
+        fields.required("exchange_coupon_template_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("card_id", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.required("user_card_code", &mut slots.5);
+        fields.required("state", &mut slots.6);
+        fields.optional("coupon_code", &mut slots.7);
+        fields.optional("fail_reason", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+            ) => {
+                Ok(ConfirmPointsCouponExchangeResponse {
+                    record_id: f0,
+                    exchange_coupon_template_id: f1,
+                    brand_id: f2,
+                    card_id: f3,
+                    openid: f4,
+                    user_card_code: f5,
+                    state: f6,
+                    coupon_code: f7,
+                    fail_reason: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("record_id", &self.record_id);
+        members
+            .required("exchange_coupon_template_id", &self.exchange_coupon_template_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members.required("user_card_code", &self.user_card_code);
+        members.required("state", &self.state);
+        members.optional("coupon_code", &self.coupon_code);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for ConfirmPointsCouponExchangeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ConfirmPointsCouponExchangeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("record_id", &value.record_id);
-            members
-                .required(
-                    "exchange_coupon_template_id",
-                    &value.exchange_coupon_template_id,
-                );
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members.required("user_card_code", &value.user_card_code);
-            members.required("state", &value.state);
-            members.optional("coupon_code", &value.coupon_code);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmPointsCouponExchangeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConfirmPointsCouponExchangeResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("record_id", &mut slots.0);
-            fields.required("exchange_coupon_template_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("card_id", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.required("user_card_code", &mut slots.5);
-            fields.required("state", &mut slots.6);
-            fields.optional("coupon_code", &mut slots.7);
-            fields.optional("fail_reason", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(ConfirmPointsCouponExchangeResponse {
-                        record_id: f0,
-                        exchange_coupon_template_id: f1,
-                        brand_id: f2,
-                        card_id: f3,
-                        openid: f4,
-                        user_card_code: f5,
-                        state: f6,
-                        coupon_code: f7,
-                        fail_reason: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 同步积分余额的应答
@@ -3311,50 +3406,53 @@ pub struct SyncUserPointsResponse {
     /// Wire: `point_balance`, `integer`, required.
     pub point_balance: i64,
 }
+impl crate::runtime::Object for SyncUserPointsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("card_id", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("user_card_code", &mut slots.4);
+        fields.required("point_balance", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(SyncUserPointsResponse {
+                    out_request_no: f0,
+                    brand_id: f1,
+                    card_id: f2,
+                    openid: f3,
+                    user_card_code: f4,
+                    point_balance: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members.required("user_card_code", &self.user_card_code);
+        members.required("point_balance", &self.point_balance);
+        members
+    }
+}
 impl serde::Serialize for SyncUserPointsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncUserPointsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members.required("user_card_code", &value.user_card_code);
-            members.required("point_balance", &value.point_balance);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncUserPointsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncUserPointsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("card_id", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("user_card_code", &mut slots.4);
-            fields.required("point_balance", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(SyncUserPointsResponse {
-                        out_request_no: f0,
-                        brand_id: f1,
-                        card_id: f2,
-                        openid: f3,
-                        user_card_code: f4,
-                        point_balance: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -56,38 +56,41 @@ impl crate::runtime::Validate for QueryCardConfigRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCardConfigRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("business_code", &mut slots.0);
+        fields.optional("applyment_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(QueryCardConfigRequest {
+                    business_code: f0,
+                    applyment_id: f1,
+                    brand_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCardConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCardConfigRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardConfigRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("business_code", &mut slots.0);
-            fields.optional("applyment_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(QueryCardConfigRequest {
-                        business_code: f0,
-                        applyment_id: f1,
-                        brand_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_card_config` (提交商家名片配置申请): `POST /v3/brand/card/card-configs`.
@@ -167,48 +170,52 @@ impl crate::runtime::Validate for SubmitCardConfigRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitCardConfigRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.optional_object("brand_mini_program_info", &mut slots.2);
+        fields.required_object("brand_customer_service", &mut slots.3);
+        fields.optional_objects("service_list", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4) => {
+                Ok(SubmitCardConfigRequest {
+                    business_code: f0,
+                    brand_id: f1,
+                    brand_mini_program_info: f2,
+                    brand_customer_service: f3,
+                    service_list: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("business_code", &self.business_code);
+        members.required("brand_id", &self.brand_id);
+        members
+            .optional_object("brand_mini_program_info", &self.brand_mini_program_info);
+        members.required_object("brand_customer_service", &self.brand_customer_service);
+        members.optional_objects("service_list", &self.service_list);
+        members
+    }
+}
 impl serde::Serialize for SubmitCardConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitCardConfigRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("business_code", &value.business_code);
-            members.required("brand_id", &value.brand_id);
-            members.optional("brand_mini_program_info", &value.brand_mini_program_info);
-            members.required("brand_customer_service", &value.brand_customer_service);
-            members.optional("service_list", &value.service_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitCardConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitCardConfigRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.optional("brand_mini_program_info", &mut slots.2);
-            fields.required("brand_customer_service", &mut slots.3);
-            fields.optional("service_list", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4) => {
-                    Ok(SubmitCardConfigRequest {
-                        business_code: f0,
-                        brand_id: f1,
-                        brand_mini_program_info: f2,
-                        brand_customer_service: f3,
-                        service_list: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_card_config_applyment` (撤销商家名片配置申请): `POST /v3/brand/card/card-configs/cancel-applyment`.
@@ -262,42 +269,45 @@ impl crate::runtime::Validate for CancelCardConfigApplymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CancelCardConfigApplymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("business_code", &mut slots.0);
+        fields.optional("applyment_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(CancelCardConfigApplymentRequest {
+                    business_code: f0,
+                    applyment_id: f1,
+                    brand_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("business_code", &self.business_code);
+        members.optional("applyment_id", &self.applyment_id);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for CancelCardConfigApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelCardConfigApplymentRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("business_code", &value.business_code);
-            members.optional("applyment_id", &value.applyment_id);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelCardConfigApplymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelCardConfigApplymentRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("business_code", &mut slots.0);
-            fields.optional("applyment_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(CancelCardConfigApplymentRequest {
-                        business_code: f0,
-                        applyment_id: f1,
-                        brand_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_card_preview_url` (获取商家名片预览二维码): `GET /v3/brand/card/card-configs/preview-url`.
@@ -345,38 +355,41 @@ impl crate::runtime::Validate for QueryCardPreviewUrlRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCardPreviewUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("business_code", &mut slots.0);
+        fields.optional("applyment_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(QueryCardPreviewUrlRequest {
+                    business_code: f0,
+                    applyment_id: f1,
+                    brand_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCardPreviewUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCardPreviewUrlRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardPreviewUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardPreviewUrlRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("business_code", &mut slots.0);
-            fields.optional("applyment_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(QueryCardPreviewUrlRequest {
-                        business_code: f0,
-                        applyment_id: f1,
-                        brand_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `publish_card_config` (发布商家名片配置): `POST /v3/brand/card/card-configs/publish`.
@@ -452,48 +465,51 @@ impl crate::runtime::Validate for PublishCardConfigRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PublishCardConfigRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("business_code", &mut slots.0);
+        fields.optional("applyment_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("publish_type", &mut slots.3);
+        fields.optional("scheduled_publish_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4) => {
+                Ok(PublishCardConfigRequest {
+                    business_code: f0,
+                    applyment_id: f1,
+                    brand_id: f2,
+                    publish_type: f3,
+                    scheduled_publish_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("business_code", &self.business_code);
+        members.optional("applyment_id", &self.applyment_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("publish_type", &self.publish_type);
+        members.optional("scheduled_publish_time", &self.scheduled_publish_time);
+        members
+    }
+}
 impl serde::Serialize for PublishCardConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PublishCardConfigRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("business_code", &value.business_code);
-            members.optional("applyment_id", &value.applyment_id);
-            members.required("brand_id", &value.brand_id);
-            members.required("publish_type", &value.publish_type);
-            members.optional("scheduled_publish_time", &value.scheduled_publish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PublishCardConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PublishCardConfigRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("business_code", &mut slots.0);
-            fields.optional("applyment_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("publish_type", &mut slots.3);
-            fields.optional("scheduled_publish_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4) => {
-                    Ok(PublishCardConfigRequest {
-                        business_code: f0,
-                        applyment_id: f1,
-                        brand_id: f2,
-                        publish_type: f3,
-                        scheduled_publish_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_card_links` (查询已生效交易连接名片规则): `GET /v3/brand/card/card-links`.
@@ -546,40 +562,43 @@ impl crate::runtime::Validate for ListCardLinksRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListCardLinksRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("payment_scene", &mut slots.1);
+        fields.optional("page_index", &mut slots.2);
+        fields.optional("page_size", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ListCardLinksRequest {
+                    brand_id: f0,
+                    payment_scene: f1,
+                    page_index: f2,
+                    page_size: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListCardLinksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListCardLinksRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCardLinksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCardLinksRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("payment_scene", &mut slots.1);
-            fields.optional("page_index", &mut slots.2);
-            fields.optional("page_size", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ListCardLinksRequest {
-                        brand_id: f0,
-                        payment_scene: f1,
-                        page_index: f2,
-                        page_size: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_card_link` (添加交易连接名片规则申请): `POST /v3/brand/card/card-links`.
@@ -658,51 +677,54 @@ impl crate::runtime::Validate for ApplyCardLinkRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyCardLinkRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("payment_scene", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.optional("card_link_mchid", &mut slots.4);
+        fields.optional("service_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(ApplyCardLinkRequest {
+                    business_code: f0,
+                    brand_id: f1,
+                    payment_scene: f2,
+                    appid: f3,
+                    card_link_mchid: f4,
+                    service_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("business_code", &self.business_code);
+        members.required("brand_id", &self.brand_id);
+        members.required("payment_scene", &self.payment_scene);
+        members.optional("appid", &self.appid);
+        members.optional("card_link_mchid", &self.card_link_mchid);
+        members.optional("service_id", &self.service_id);
+        members
+    }
+}
 impl serde::Serialize for ApplyCardLinkRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyCardLinkRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("business_code", &value.business_code);
-            members.required("brand_id", &value.brand_id);
-            members.required("payment_scene", &value.payment_scene);
-            members.optional("appid", &value.appid);
-            members.optional("card_link_mchid", &value.card_link_mchid);
-            members.optional("service_id", &value.service_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCardLinkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCardLinkRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("payment_scene", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.optional("card_link_mchid", &mut slots.4);
-            fields.optional("service_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(ApplyCardLinkRequest {
-                        business_code: f0,
-                        brand_id: f1,
-                        payment_scene: f2,
-                        appid: f3,
-                        card_link_mchid: f4,
-                        service_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_card_link_applyment` (根据业务申请编号查询添加申请状态): `GET /v3/brand/card/card-links/business-code/{business_code}`.
@@ -732,36 +754,39 @@ impl crate::runtime::Validate for QueryCardLinkApplymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCardLinkApplymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryCardLinkApplymentRequest {
+                    business_code: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCardLinkApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCardLinkApplymentRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardLinkApplymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardLinkApplymentRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryCardLinkApplymentRequest {
-                        business_code: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_card_link_applyment` (撤销交易连接名片配置申请): `POST /v3/brand/card/card-links/cancel-applyment`.
@@ -795,39 +820,42 @@ impl crate::runtime::Validate for CancelCardLinkApplymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CancelCardLinkApplymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CancelCardLinkApplymentRequest {
+                    business_code: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("business_code", &self.business_code);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for CancelCardLinkApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelCardLinkApplymentRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("business_code", &value.business_code);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelCardLinkApplymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelCardLinkApplymentRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CancelCardLinkApplymentRequest {
-                        business_code: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unbind_card_link` (解除已生效交易连接名片场景): `POST /v3/brand/card/card-links/unbind-card-link`.
@@ -900,48 +928,51 @@ impl crate::runtime::Validate for UnbindCardLinkRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UnbindCardLinkRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("payment_scene", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.optional("card_link_mchid", &mut slots.3);
+        fields.optional("service_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(UnbindCardLinkRequest {
+                    brand_id: f0,
+                    payment_scene: f1,
+                    appid: f2,
+                    card_link_mchid: f3,
+                    service_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("brand_id", &self.brand_id);
+        members.required("payment_scene", &self.payment_scene);
+        members.optional("appid", &self.appid);
+        members.optional("card_link_mchid", &self.card_link_mchid);
+        members.optional("service_id", &self.service_id);
+        members
+    }
+}
 impl serde::Serialize for UnbindCardLinkRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnbindCardLinkRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("brand_id", &value.brand_id);
-            members.required("payment_scene", &value.payment_scene);
-            members.optional("appid", &value.appid);
-            members.optional("card_link_mchid", &value.card_link_mchid);
-            members.optional("service_id", &value.service_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnbindCardLinkRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnbindCardLinkRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("payment_scene", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.optional("card_link_mchid", &mut slots.3);
-            fields.optional("service_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(UnbindCardLinkRequest {
-                        brand_id: f0,
-                        payment_scene: f1,
-                        appid: f2,
-                        card_link_mchid: f3,
-                        service_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_member_cards` (查询会员卡模板列表): `GET /v3/brand/partner/card-member/cards`.
@@ -994,40 +1025,43 @@ impl crate::runtime::Validate for ListMemberCardsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListMemberCardsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("state", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ListMemberCardsRequest {
+                    brand_id: f0,
+                    state: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListMemberCardsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListMemberCardsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMemberCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMemberCardsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("state", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ListMemberCardsRequest {
-                        brand_id: f0,
-                        state: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_member_card` (创建会员卡模板): `POST /v3/brand/partner/card-member/cards`.
@@ -1262,140 +1296,143 @@ impl crate::runtime::Validate for CreateMemberCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateMemberCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("brand_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("card_type", &mut slots.2);
+        fields.required("card_title", &mut slots.3);
+        fields.required("card_color", &mut slots.4);
+        fields.required("card_picture_url", &mut slots.5);
+        fields.required("code_mode", &mut slots.6);
+        fields.required("code_type", &mut slots.7);
+        fields.optional_object("code_jump_information", &mut slots.8);
+        fields.required("benefits", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.optional("need_pinned", &mut slots.11);
+        fields.optional("need_display_level", &mut slots.12);
+        fields.optional("init_level", &mut slots.13);
+        fields.optional("service_phone", &mut slots.14);
+        fields.optional("legal_agreement", &mut slots.15);
+        fields.required_object("valid_date_information", &mut slots.16);
+        fields.optional_object("points_information", &mut slots.17);
+        fields.optional_object("balance_information", &mut slots.18);
+        fields.optional_object("purchase_information", &mut slots.19);
+        fields.optional_object("user_information", &mut slots.20);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                Some(f16),
+                f17,
+                f18,
+                f19,
+                f20,
+            ) => {
+                Ok(CreateMemberCardRequest {
+                    brand_id: f0,
+                    appid: f1,
+                    card_type: f2,
+                    card_title: f3,
+                    card_color: f4,
+                    card_picture_url: f5,
+                    code_mode: f6,
+                    code_type: f7,
+                    code_jump_information: f8,
+                    benefits: f9,
+                    notify_url: f10,
+                    need_pinned: f11,
+                    need_display_level: f12,
+                    init_level: f13,
+                    service_phone: f14,
+                    legal_agreement: f15,
+                    valid_date_information: f16,
+                    points_information: f17,
+                    balance_information: f18,
+                    purchase_information: f19,
+                    user_information: f20,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(21);
+        members.required("brand_id", &self.brand_id);
+        members.required("appid", &self.appid);
+        members.required("card_type", &self.card_type);
+        members.required("card_title", &self.card_title);
+        members.required("card_color", &self.card_color);
+        members.required("card_picture_url", &self.card_picture_url);
+        members.required("code_mode", &self.code_mode);
+        members.required("code_type", &self.code_type);
+        members.optional_object("code_jump_information", &self.code_jump_information);
+        members.required("benefits", &self.benefits);
+        members.required("notify_url", &self.notify_url);
+        members.optional("need_pinned", &self.need_pinned);
+        members.optional("need_display_level", &self.need_display_level);
+        members.optional("init_level", &self.init_level);
+        members.optional("service_phone", &self.service_phone);
+        members.optional("legal_agreement", &self.legal_agreement);
+        members.required_object("valid_date_information", &self.valid_date_information);
+        members.optional_object("points_information", &self.points_information);
+        members.optional_object("balance_information", &self.balance_information);
+        members.optional_object("purchase_information", &self.purchase_information);
+        members.optional_object("user_information", &self.user_information);
+        members
+    }
+}
 impl serde::Serialize for CreateMemberCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateMemberCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(21);
-            members.required("brand_id", &value.brand_id);
-            members.required("appid", &value.appid);
-            members.required("card_type", &value.card_type);
-            members.required("card_title", &value.card_title);
-            members.required("card_color", &value.card_color);
-            members.required("card_picture_url", &value.card_picture_url);
-            members.required("code_mode", &value.code_mode);
-            members.required("code_type", &value.code_type);
-            members.optional("code_jump_information", &value.code_jump_information);
-            members.required("benefits", &value.benefits);
-            members.required("notify_url", &value.notify_url);
-            members.optional("need_pinned", &value.need_pinned);
-            members.optional("need_display_level", &value.need_display_level);
-            members.optional("init_level", &value.init_level);
-            members.optional("service_phone", &value.service_phone);
-            members.optional("legal_agreement", &value.legal_agreement);
-            members.required("valid_date_information", &value.valid_date_information);
-            members.optional("points_information", &value.points_information);
-            members.optional("balance_information", &value.balance_information);
-            members.optional("purchase_information", &value.purchase_information);
-            members.optional("user_information", &value.user_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMemberCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateMemberCardRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("brand_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("card_type", &mut slots.2);
-            fields.required("card_title", &mut slots.3);
-            fields.required("card_color", &mut slots.4);
-            fields.required("card_picture_url", &mut slots.5);
-            fields.required("code_mode", &mut slots.6);
-            fields.required("code_type", &mut slots.7);
-            fields.optional("code_jump_information", &mut slots.8);
-            fields.required("benefits", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.optional("need_pinned", &mut slots.11);
-            fields.optional("need_display_level", &mut slots.12);
-            fields.optional("init_level", &mut slots.13);
-            fields.optional("service_phone", &mut slots.14);
-            fields.optional("legal_agreement", &mut slots.15);
-            fields.required("valid_date_information", &mut slots.16);
-            fields.optional("points_information", &mut slots.17);
-            fields.optional("balance_information", &mut slots.18);
-            fields.optional("purchase_information", &mut slots.19);
-            fields.optional("user_information", &mut slots.20);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    Some(f16),
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                ) => {
-                    Ok(CreateMemberCardRequest {
-                        brand_id: f0,
-                        appid: f1,
-                        card_type: f2,
-                        card_title: f3,
-                        card_color: f4,
-                        card_picture_url: f5,
-                        code_mode: f6,
-                        code_type: f7,
-                        code_jump_information: f8,
-                        benefits: f9,
-                        notify_url: f10,
-                        need_pinned: f11,
-                        need_display_level: f12,
-                        init_level: f13,
-                        service_phone: f14,
-                        legal_agreement: f15,
-                        valid_date_information: f16,
-                        points_information: f17,
-                        balance_information: f18,
-                        purchase_information: f19,
-                        user_information: f20,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_member_card` (删除会员卡模板): `DELETE /v3/brand/partner/card-member/cards/{card_id}`.
@@ -1419,36 +1456,39 @@ impl DeleteMemberCardRequest {
     }
 }
 impl crate::runtime::Validate for DeleteMemberCardRequest {}
+impl crate::runtime::Object for DeleteMemberCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DeleteMemberCardRequest {
+                    card_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DeleteMemberCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DeleteMemberCardRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteMemberCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteMemberCardRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DeleteMemberCardRequest {
-                        card_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_member_card` (查询会员卡模板信息): `GET /v3/brand/partner/card-member/cards/{card_id}`.
@@ -1478,36 +1518,39 @@ impl crate::runtime::Validate for QueryMemberCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryMemberCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryMemberCardRequest {
+                    card_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMemberCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryMemberCardRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMemberCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMemberCardRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryMemberCardRequest {
-                        card_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_member_card` (修改会员卡模板信息): `PATCH /v3/brand/partner/card-member/cards/{card_id}`.
@@ -1753,124 +1796,127 @@ impl crate::runtime::Validate for UpdateMemberCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateMemberCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("card_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.optional("card_title", &mut slots.2);
+        fields.optional("card_color", &mut slots.3);
+        fields.optional("card_picture_url", &mut slots.4);
+        fields.optional_object("code_jump_information", &mut slots.5);
+        fields.optional("benefits", &mut slots.6);
+        fields.optional("notify_url", &mut slots.7);
+        fields.optional("need_pinned", &mut slots.8);
+        fields.optional("need_display_level", &mut slots.9);
+        fields.optional("init_level", &mut slots.10);
+        fields.optional("service_phone", &mut slots.11);
+        fields.optional("legal_agreement", &mut slots.12);
+        fields.optional_object("valid_date_information", &mut slots.13);
+        fields.optional_object("points_information", &mut slots.14);
+        fields.optional_object("balance_information", &mut slots.15);
+        fields.optional_object("purchase_information", &mut slots.16);
+        fields.optional_object("user_information", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+            ) => {
+                Ok(UpdateMemberCardRequest {
+                    card_id: f0,
+                    brand_id: f1,
+                    card_title: f2,
+                    card_color: f3,
+                    card_picture_url: f4,
+                    code_jump_information: f5,
+                    benefits: f6,
+                    notify_url: f7,
+                    need_pinned: f8,
+                    need_display_level: f9,
+                    init_level: f10,
+                    service_phone: f11,
+                    legal_agreement: f12,
+                    valid_date_information: f13,
+                    points_information: f14,
+                    balance_information: f15,
+                    purchase_information: f16,
+                    user_information: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("brand_id", &self.brand_id);
+        members.optional("card_title", &self.card_title);
+        members.optional("card_color", &self.card_color);
+        members.optional("card_picture_url", &self.card_picture_url);
+        members.optional_object("code_jump_information", &self.code_jump_information);
+        members.optional("benefits", &self.benefits);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("need_pinned", &self.need_pinned);
+        members.optional("need_display_level", &self.need_display_level);
+        members.optional("init_level", &self.init_level);
+        members.optional("service_phone", &self.service_phone);
+        members.optional("legal_agreement", &self.legal_agreement);
+        members.optional_object("valid_date_information", &self.valid_date_information);
+        members.optional_object("points_information", &self.points_information);
+        members.optional_object("balance_information", &self.balance_information);
+        members.optional_object("purchase_information", &self.purchase_information);
+        members.optional_object("user_information", &self.user_information);
+        members
+    }
+}
 impl serde::Serialize for UpdateMemberCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateMemberCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("brand_id", &value.brand_id);
-            members.optional("card_title", &value.card_title);
-            members.optional("card_color", &value.card_color);
-            members.optional("card_picture_url", &value.card_picture_url);
-            members.optional("code_jump_information", &value.code_jump_information);
-            members.optional("benefits", &value.benefits);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("need_pinned", &value.need_pinned);
-            members.optional("need_display_level", &value.need_display_level);
-            members.optional("init_level", &value.init_level);
-            members.optional("service_phone", &value.service_phone);
-            members.optional("legal_agreement", &value.legal_agreement);
-            members.optional("valid_date_information", &value.valid_date_information);
-            members.optional("points_information", &value.points_information);
-            members.optional("balance_information", &value.balance_information);
-            members.optional("purchase_information", &value.purchase_information);
-            members.optional("user_information", &value.user_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateMemberCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateMemberCardRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("card_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.optional("card_title", &mut slots.2);
-            fields.optional("card_color", &mut slots.3);
-            fields.optional("card_picture_url", &mut slots.4);
-            fields.optional("code_jump_information", &mut slots.5);
-            fields.optional("benefits", &mut slots.6);
-            fields.optional("notify_url", &mut slots.7);
-            fields.optional("need_pinned", &mut slots.8);
-            fields.optional("need_display_level", &mut slots.9);
-            fields.optional("init_level", &mut slots.10);
-            fields.optional("service_phone", &mut slots.11);
-            fields.optional("legal_agreement", &mut slots.12);
-            fields.optional("valid_date_information", &mut slots.13);
-            fields.optional("points_information", &mut slots.14);
-            fields.optional("balance_information", &mut slots.15);
-            fields.optional("purchase_information", &mut slots.16);
-            fields.optional("user_information", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                ) => {
-                    Ok(UpdateMemberCardRequest {
-                        card_id: f0,
-                        brand_id: f1,
-                        card_title: f2,
-                        card_color: f3,
-                        card_picture_url: f4,
-                        code_jump_information: f5,
-                        benefits: f6,
-                        notify_url: f7,
-                        need_pinned: f8,
-                        need_display_level: f9,
-                        init_level: f10,
-                        service_phone: f11,
-                        legal_agreement: f12,
-                        valid_date_information: f13,
-                        points_information: f14,
-                        balance_information: f15,
-                        purchase_information: f16,
-                        user_information: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `invalidate_member_card` (作废会员卡模板): `POST /v3/brand/partner/card-member/cards/{card_id}/invalidate`.
@@ -1902,38 +1948,41 @@ impl crate::runtime::Validate for InvalidateMemberCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InvalidateMemberCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InvalidateMemberCardRequest {
+                    card_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for InvalidateMemberCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InvalidateMemberCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvalidateMemberCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InvalidateMemberCardRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InvalidateMemberCardRequest {
-                        card_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_membership_activities` (查询品牌会员发券活动列表): `GET /v3/brand/partner/card-member/membership-activities`.
@@ -1987,42 +2036,45 @@ impl crate::runtime::Validate for ListMembershipActivitiesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListMembershipActivitiesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("card_id", &mut slots.1);
+        fields.optional("activity_state", &mut slots.2);
+        fields.required("offset", &mut slots.3);
+        fields.required("limit", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                Ok(ListMembershipActivitiesRequest {
+                    brand_id: f0,
+                    card_id: f1,
+                    activity_state: f2,
+                    offset: f3,
+                    limit: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListMembershipActivitiesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListMembershipActivitiesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMembershipActivitiesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMembershipActivitiesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("card_id", &mut slots.1);
-            fields.optional("activity_state", &mut slots.2);
-            fields.required("offset", &mut slots.3);
-            fields.required("limit", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
-                    Ok(ListMembershipActivitiesRequest {
-                        brand_id: f0,
-                        card_id: f1,
-                        activity_state: f2,
-                        offset: f3,
-                        limit: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_membership_activity` (创建品牌会员发券活动): `POST /v3/brand/partner/card-member/membership-activities`.
@@ -2111,75 +2163,81 @@ impl crate::runtime::Validate for CreateMembershipActivityRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateMembershipActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("card_id", &mut slots.2);
+        fields.required("activity_channel", &mut slots.3);
+        fields.required("title", &mut slots.4);
+        fields.required("sub_title", &mut slots.5);
+        fields.required("begin_time", &mut slots.6);
+        fields.required("end_time", &mut slots.7);
+        fields.required("apply_total", &mut slots.8);
+        fields.required_objects("product_coupon_stock_list", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(CreateMembershipActivityRequest {
+                    out_request_no: f0,
+                    brand_id: f1,
+                    card_id: f2,
+                    activity_channel: f3,
+                    title: f4,
+                    sub_title: f5,
+                    begin_time: f6,
+                    end_time: f7,
+                    apply_total: f8,
+                    product_coupon_stock_list: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("activity_channel", &self.activity_channel);
+        members.required("title", &self.title);
+        members.required("sub_title", &self.sub_title);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members.required("apply_total", &self.apply_total);
+        members
+            .required_objects(
+                "product_coupon_stock_list",
+                &self.product_coupon_stock_list,
+            );
+        members
+    }
+}
 impl serde::Serialize for CreateMembershipActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateMembershipActivityRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("activity_channel", &value.activity_channel);
-            members.required("title", &value.title);
-            members.required("sub_title", &value.sub_title);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members.required("apply_total", &value.apply_total);
-            members
-                .required("product_coupon_stock_list", &value.product_coupon_stock_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMembershipActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateMembershipActivityRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("card_id", &mut slots.2);
-            fields.required("activity_channel", &mut slots.3);
-            fields.required("title", &mut slots.4);
-            fields.required("sub_title", &mut slots.5);
-            fields.required("begin_time", &mut slots.6);
-            fields.required("end_time", &mut slots.7);
-            fields.required("apply_total", &mut slots.8);
-            fields.required("product_coupon_stock_list", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(CreateMembershipActivityRequest {
-                        out_request_no: f0,
-                        brand_id: f1,
-                        card_id: f2,
-                        activity_channel: f3,
-                        title: f4,
-                        sub_title: f5,
-                        begin_time: f6,
-                        end_time: f7,
-                        apply_total: f8,
-                        product_coupon_stock_list: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_membership_activity` (查询品牌会员发券活动): `GET /v3/brand/partner/card-member/membership-activities/{activity_id}`.
@@ -2208,36 +2266,39 @@ impl crate::runtime::Validate for QueryMembershipActivityRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryMembershipActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryMembershipActivityRequest {
+                    activity_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMembershipActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryMembershipActivityRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMembershipActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMembershipActivityRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryMembershipActivityRequest {
-                        activity_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_membership_activity` (修改品牌会员发券活动信息): `PATCH /v3/brand/partner/card-member/membership-activities/{activity_id}`.
@@ -2290,50 +2351,53 @@ impl crate::runtime::Validate for UpdateMembershipActivityRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateMembershipActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("title", &mut slots.2);
+        fields.required("sub_title", &mut slots.3);
+        fields.required("begin_time", &mut slots.4);
+        fields.required("end_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(UpdateMembershipActivityRequest {
+                    activity_id: f0,
+                    brand_id: f1,
+                    title: f2,
+                    sub_title: f3,
+                    begin_time: f4,
+                    end_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("brand_id", &self.brand_id);
+        members.required("title", &self.title);
+        members.required("sub_title", &self.sub_title);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for UpdateMembershipActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateMembershipActivityRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("brand_id", &value.brand_id);
-            members.required("title", &value.title);
-            members.required("sub_title", &value.sub_title);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateMembershipActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateMembershipActivityRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("title", &mut slots.2);
-            fields.required("sub_title", &mut slots.3);
-            fields.required("begin_time", &mut slots.4);
-            fields.required("end_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(UpdateMembershipActivityRequest {
-                        activity_id: f0,
-                        brand_id: f1,
-                        title: f2,
-                        sub_title: f3,
-                        begin_time: f4,
-                        end_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_membership_activity` (终止品牌会员发券活动): `POST /v3/brand/partner/card-member/membership-activities/{activity_id}/terminate`.
@@ -2366,40 +2430,41 @@ impl crate::runtime::Validate for TerminateMembershipActivityRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for TerminateMembershipActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TerminateMembershipActivityRequest {
+                    activity_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for TerminateMembershipActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminateMembershipActivityRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateMembershipActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateMembershipActivityRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TerminateMembershipActivityRequest {
-                        activity_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_pay_view_token` (品牌会员展示付款码组件预授权): `POST /v3/brand/partner/card-member/pay-view-tokens`.
@@ -2432,42 +2497,45 @@ impl CreatePayViewTokenRequest {
     }
 }
 impl crate::runtime::Validate for CreatePayViewTokenRequest {}
+impl crate::runtime::Object for CreatePayViewTokenRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CreatePayViewTokenRequest {
+                    brand_id: f0,
+                    card_id: f1,
+                    openid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for CreatePayViewTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayViewTokenRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayViewTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayViewTokenRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CreatePayViewTokenRequest {
-                        brand_id: f0,
-                        card_id: f1,
-                        openid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_pre_auth_token` (入会组件预授权): `POST /v3/brand/partner/card-member/pre-auth-tokens`.
@@ -2507,42 +2575,45 @@ impl crate::runtime::Validate for CreatePreAuthTokenRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePreAuthTokenRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CreatePreAuthTokenRequest {
+                    brand_id: f0,
+                    card_id: f1,
+                    openid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for CreatePreAuthTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePreAuthTokenRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePreAuthTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePreAuthTokenRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CreatePreAuthTokenRequest {
-                        brand_id: f0,
-                        card_id: f1,
-                        openid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_user_cards` (查询用户在品牌下所有会员卡): `GET /v3/brand/partner/card-member/user-cards`.
@@ -2589,42 +2660,45 @@ impl crate::runtime::Validate for ListUserCardsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListUserCardsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.optional("user_card_state", &mut slots.2);
+        fields.required("offset", &mut slots.3);
+        fields.required("limit", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(ListUserCardsRequest {
+                    brand_id: f0,
+                    openid: f1,
+                    user_card_state: f2,
+                    offset: f3,
+                    limit: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListUserCardsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListUserCardsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserCardsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.optional("user_card_state", &mut slots.2);
-            fields.required("offset", &mut slots.3);
-            fields.required("limit", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(ListUserCardsRequest {
-                        brand_id: f0,
-                        openid: f1,
-                        user_card_state: f2,
-                        offset: f3,
-                        limit: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `import_user_cards_by_openid` (根据openid导入用户会员卡): `POST /v3/brand/partner/card-member/user-cards/import-by-openid`.
@@ -2713,57 +2787,60 @@ impl crate::runtime::Validate for ImportUserCardsByOpenidRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ImportUserCardsByOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("user_card_code", &mut slots.3);
+        fields.optional("phone_number", &mut slots.4);
+        fields.optional_object("user_information", &mut slots.5);
+        fields.required_object("date_information", &mut slots.6);
+        fields.required("pickup_time", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, Some(f6), Some(f7)) => {
+                Ok(ImportUserCardsByOpenidRequest {
+                    brand_id: f0,
+                    card_id: f1,
+                    openid: f2,
+                    user_card_code: f3,
+                    phone_number: f4,
+                    user_information: f5,
+                    date_information: f6,
+                    pickup_time: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members.required("user_card_code", &self.user_card_code);
+        members.optional("phone_number", &self.phone_number);
+        members.optional_object("user_information", &self.user_information);
+        members.required_object("date_information", &self.date_information);
+        members.required("pickup_time", &self.pickup_time);
+        members
+    }
+}
 impl serde::Serialize for ImportUserCardsByOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImportUserCardsByOpenidRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members.required("user_card_code", &value.user_card_code);
-            members.optional("phone_number", &value.phone_number);
-            members.optional("user_information", &value.user_information);
-            members.required("date_information", &value.date_information);
-            members.required("pickup_time", &value.pickup_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportUserCardsByOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImportUserCardsByOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("user_card_code", &mut slots.3);
-            fields.optional("phone_number", &mut slots.4);
-            fields.optional("user_information", &mut slots.5);
-            fields.required("date_information", &mut slots.6);
-            fields.required("pickup_time", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, Some(f6), Some(f7)) => {
-                    Ok(ImportUserCardsByOpenidRequest {
-                        brand_id: f0,
-                        card_id: f1,
-                        openid: f2,
-                        user_card_code: f3,
-                        phone_number: f4,
-                        user_information: f5,
-                        date_information: f6,
-                        pickup_time: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `import_user_cards_by_phone` (根据手机号导入用户会员卡): `POST /v3/brand/partner/card-member/user-cards/import-by-phone`.
@@ -2835,54 +2912,57 @@ impl crate::runtime::Validate for ImportUserCardsByPhoneRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ImportUserCardsByPhoneRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("phone_number", &mut slots.2);
+        fields.required("user_card_code", &mut slots.3);
+        fields.optional_object("user_information", &mut slots.4);
+        fields.required_object("date_information", &mut slots.5);
+        fields.required("pickup_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
+                Ok(ImportUserCardsByPhoneRequest {
+                    brand_id: f0,
+                    card_id: f1,
+                    phone_number: f2,
+                    user_card_code: f3,
+                    user_information: f4,
+                    date_information: f5,
+                    pickup_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("phone_number", &self.phone_number);
+        members.required("user_card_code", &self.user_card_code);
+        members.optional_object("user_information", &self.user_information);
+        members.required_object("date_information", &self.date_information);
+        members.required("pickup_time", &self.pickup_time);
+        members
+    }
+}
 impl serde::Serialize for ImportUserCardsByPhoneRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImportUserCardsByPhoneRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("phone_number", &value.phone_number);
-            members.required("user_card_code", &value.user_card_code);
-            members.optional("user_information", &value.user_information);
-            members.required("date_information", &value.date_information);
-            members.required("pickup_time", &value.pickup_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportUserCardsByPhoneRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImportUserCardsByPhoneRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("phone_number", &mut slots.2);
-            fields.required("user_card_code", &mut slots.3);
-            fields.optional("user_information", &mut slots.4);
-            fields.required("date_information", &mut slots.5);
-            fields.required("pickup_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
-                    Ok(ImportUserCardsByPhoneRequest {
-                        brand_id: f0,
-                        card_id: f1,
-                        phone_number: f2,
-                        user_card_code: f3,
-                        user_information: f4,
-                        date_information: f5,
-                        pickup_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_card` (查询用户会员卡信息): `GET /v3/brand/partner/card-member/user-cards/{user_card_code}`.
@@ -2920,40 +3000,43 @@ impl crate::runtime::Validate for QueryUserCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryUserCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("user_card_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("card_id", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(QueryUserCardRequest {
+                    user_card_code: f0,
+                    brand_id: f1,
+                    card_id: f2,
+                    openid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserCardRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("user_card_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("card_id", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(QueryUserCardRequest {
-                        user_card_code: f0,
-                        brand_id: f1,
-                        card_id: f2,
-                        openid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_user_card` (修改用户会员卡信息): `PATCH /v3/brand/partner/card-member/user-cards/{user_card_code}`.
@@ -3115,80 +3198,83 @@ impl crate::runtime::Validate for UpdateUserCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateUserCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("user_card_code", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.optional("brand_id", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.optional("card_color", &mut slots.4);
+        fields.optional("card_picture_url", &mut slots.5);
+        fields.optional("phone_number", &mut slots.6);
+        fields.optional("level", &mut slots.7);
+        fields.optional_object("valid_date_information", &mut slots.8);
+        fields.optional("pickup_time", &mut slots.9);
+        fields.optional_object("user_information", &mut slots.10);
+        fields.optional("attach", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) => {
+                Ok(UpdateUserCardRequest {
+                    user_card_code: f0,
+                    card_id: f1,
+                    brand_id: f2,
+                    openid: f3,
+                    card_color: f4,
+                    card_picture_url: f5,
+                    phone_number: f6,
+                    level: f7,
+                    valid_date_information: f8,
+                    pickup_time: f9,
+                    user_information: f10,
+                    attach: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("brand_id", &self.brand_id);
+        members.optional("openid", &self.openid);
+        members.optional("card_color", &self.card_color);
+        members.optional("card_picture_url", &self.card_picture_url);
+        members.optional("phone_number", &self.phone_number);
+        members.optional("level", &self.level);
+        members.optional_object("valid_date_information", &self.valid_date_information);
+        members.optional("pickup_time", &self.pickup_time);
+        members.optional_object("user_information", &self.user_information);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for UpdateUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateUserCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("brand_id", &value.brand_id);
-            members.optional("openid", &value.openid);
-            members.optional("card_color", &value.card_color);
-            members.optional("card_picture_url", &value.card_picture_url);
-            members.optional("phone_number", &value.phone_number);
-            members.optional("level", &value.level);
-            members.optional("valid_date_information", &value.valid_date_information);
-            members.optional("pickup_time", &value.pickup_time);
-            members.optional("user_information", &value.user_information);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateUserCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateUserCardRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("user_card_code", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.optional("brand_id", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.optional("card_color", &mut slots.4);
-            fields.optional("card_picture_url", &mut slots.5);
-            fields.optional("phone_number", &mut slots.6);
-            fields.optional("level", &mut slots.7);
-            fields.optional("valid_date_information", &mut slots.8);
-            fields.optional("pickup_time", &mut slots.9);
-            fields.optional("user_information", &mut slots.10);
-            fields.optional("attach", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) => {
-                    Ok(UpdateUserCardRequest {
-                        user_card_code: f0,
-                        card_id: f1,
-                        brand_id: f2,
-                        openid: f3,
-                        card_color: f4,
-                        card_picture_url: f5,
-                        phone_number: f6,
-                        level: f7,
-                        valid_date_information: f8,
-                        pickup_time: f9,
-                        user_information: f10,
-                        attach: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `confirm_user_card` (同步会员开通结果): `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/confirm`.
@@ -3336,93 +3422,96 @@ impl crate::runtime::Validate for ConfirmUserCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ConfirmUserCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("user_card_code", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.optional("card_color", &mut slots.4);
+        fields.optional("card_picture_url", &mut slots.5);
+        fields.optional("phone_number", &mut slots.6);
+        fields.optional("level", &mut slots.7);
+        fields.optional_object("valid_date_information", &mut slots.8);
+        fields.optional_object("user_information", &mut slots.9);
+        fields.optional("attach", &mut slots.10);
+        fields.required("user_card_confirm_state", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+            ) => {
+                Ok(ConfirmUserCardRequest {
+                    user_card_code: f0,
+                    card_id: f1,
+                    brand_id: f2,
+                    openid: f3,
+                    card_color: f4,
+                    card_picture_url: f5,
+                    phone_number: f6,
+                    level: f7,
+                    valid_date_information: f8,
+                    user_information: f9,
+                    attach: f10,
+                    user_card_confirm_state: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("brand_id", &self.brand_id);
+        members.required("openid", &self.openid);
+        members.optional("card_color", &self.card_color);
+        members.optional("card_picture_url", &self.card_picture_url);
+        members.optional("phone_number", &self.phone_number);
+        members.optional("level", &self.level);
+        members.optional_object("valid_date_information", &self.valid_date_information);
+        members.optional_object("user_information", &self.user_information);
+        members.optional("attach", &self.attach);
+        members.required("user_card_confirm_state", &self.user_card_confirm_state);
+        members
+    }
+}
 impl serde::Serialize for ConfirmUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ConfirmUserCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("brand_id", &value.brand_id);
-            members.required("openid", &value.openid);
-            members.optional("card_color", &value.card_color);
-            members.optional("card_picture_url", &value.card_picture_url);
-            members.optional("phone_number", &value.phone_number);
-            members.optional("level", &value.level);
-            members.optional("valid_date_information", &value.valid_date_information);
-            members.optional("user_information", &value.user_information);
-            members.optional("attach", &value.attach);
-            members.required("user_card_confirm_state", &value.user_card_confirm_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmUserCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConfirmUserCardRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("user_card_code", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.optional("card_color", &mut slots.4);
-            fields.optional("card_picture_url", &mut slots.5);
-            fields.optional("phone_number", &mut slots.6);
-            fields.optional("level", &mut slots.7);
-            fields.optional("valid_date_information", &mut slots.8);
-            fields.optional("user_information", &mut slots.9);
-            fields.optional("attach", &mut slots.10);
-            fields.required("user_card_confirm_state", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                ) => {
-                    Ok(ConfirmUserCardRequest {
-                        user_card_code: f0,
-                        card_id: f1,
-                        brand_id: f2,
-                        openid: f3,
-                        card_color: f4,
-                        card_picture_url: f5,
-                        phone_number: f6,
-                        level: f7,
-                        valid_date_information: f8,
-                        user_information: f9,
-                        attach: f10,
-                        user_card_confirm_state: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `invalidate_user_card` (作废用户会员卡): `POST /v3/brand/partner/card-member/user-cards/{user_card_code}/invalidate`.
@@ -3473,45 +3562,48 @@ impl crate::runtime::Validate for InvalidateUserCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InvalidateUserCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("user_card_code", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("card_id", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.optional("invalid_reason", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(InvalidateUserCardRequest {
+                    user_card_code: f0,
+                    brand_id: f1,
+                    card_id: f2,
+                    openid: f3,
+                    invalid_reason: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("openid", &self.openid);
+        members.optional("invalid_reason", &self.invalid_reason);
+        members
+    }
+}
 impl serde::Serialize for InvalidateUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InvalidateUserCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("openid", &value.openid);
-            members.optional("invalid_reason", &value.invalid_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvalidateUserCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InvalidateUserCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("user_card_code", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("card_id", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.optional("invalid_reason", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(InvalidateUserCardRequest {
-                        user_card_code: f0,
-                        brand_id: f1,
-                        card_id: f2,
-                        openid: f3,
-                        invalid_reason: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_user_feed` (创建用户动态信息): `POST /v3/brand/partner/card-member/user-feeds`.
@@ -3568,51 +3660,54 @@ impl crate::runtime::Validate for CreateUserFeedRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateUserFeedRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.required("user_card_code", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("out_request_no", &mut slots.4);
+        fields.required("cell_message", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(CreateUserFeedRequest {
+                    brand_id: f0,
+                    card_id: f1,
+                    user_card_code: f2,
+                    openid: f3,
+                    out_request_no: f4,
+                    cell_message: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("user_card_code", &self.user_card_code);
+        members.required("openid", &self.openid);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("cell_message", &self.cell_message);
+        members
+    }
+}
 impl serde::Serialize for CreateUserFeedRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateUserFeedRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("user_card_code", &value.user_card_code);
-            members.required("openid", &value.openid);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("cell_message", &value.cell_message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserFeedRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserFeedRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.required("user_card_code", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("out_request_no", &mut slots.4);
-            fields.required("cell_message", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(CreateUserFeedRequest {
-                        brand_id: f0,
-                        card_id: f1,
-                        user_card_code: f2,
-                        openid: f3,
-                        out_request_no: f4,
-                        cell_message: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `confirm_points_coupon_exchange` (同步积分兑券结果): `POST /v3/brand/partner/card-member/user-points/exchange-coupon/confirm`.
@@ -3703,76 +3798,74 @@ impl crate::runtime::Validate for ConfirmPointsCouponExchangeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ConfirmPointsCouponExchangeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("record_id", &mut slots.0);
+        fields.required("exchange_coupon_template_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("card_id", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.required("user_card_code", &mut slots.5);
+        fields.required("state", &mut slots.6);
+        fields.optional("coupon_code", &mut slots.7);
+        fields.optional("fail_reason", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+            ) => {
+                Ok(ConfirmPointsCouponExchangeRequest {
+                    record_id: f0,
+                    exchange_coupon_template_id: f1,
+                    brand_id: f2,
+                    card_id: f3,
+                    openid: f4,
+                    user_card_code: f5,
+                    state: f6,
+                    coupon_code: f7,
+                    fail_reason: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("record_id", &self.record_id);
+        members
+            .required("exchange_coupon_template_id", &self.exchange_coupon_template_id);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members.required("user_card_code", &self.user_card_code);
+        members.required("state", &self.state);
+        members.optional("coupon_code", &self.coupon_code);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for ConfirmPointsCouponExchangeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ConfirmPointsCouponExchangeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("record_id", &value.record_id);
-            members
-                .required(
-                    "exchange_coupon_template_id",
-                    &value.exchange_coupon_template_id,
-                );
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members.required("user_card_code", &value.user_card_code);
-            members.required("state", &value.state);
-            members.optional("coupon_code", &value.coupon_code);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmPointsCouponExchangeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConfirmPointsCouponExchangeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("record_id", &mut slots.0);
-            fields.required("exchange_coupon_template_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("card_id", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.required("user_card_code", &mut slots.5);
-            fields.required("state", &mut slots.6);
-            fields.optional("coupon_code", &mut slots.7);
-            fields.optional("fail_reason", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(ConfirmPointsCouponExchangeRequest {
-                        record_id: f0,
-                        exchange_coupon_template_id: f1,
-                        brand_id: f2,
-                        card_id: f3,
-                        openid: f4,
-                        user_card_code: f5,
-                        state: f6,
-                        coupon_code: f7,
-                        fail_reason: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_user_points` (同步积分余额): `POST /v3/brand/partner/card-member/user-points/sync`.
@@ -3829,50 +3922,53 @@ impl crate::runtime::Validate for SyncUserPointsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncUserPointsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("card_id", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("user_card_code", &mut slots.4);
+        fields.required("point_balance", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(SyncUserPointsRequest {
+                    out_request_no: f0,
+                    brand_id: f1,
+                    card_id: f2,
+                    openid: f3,
+                    user_card_code: f4,
+                    point_balance: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("brand_id", &self.brand_id);
+        members.required("card_id", &self.card_id);
+        members.required("openid", &self.openid);
+        members.required("user_card_code", &self.user_card_code);
+        members.required("point_balance", &self.point_balance);
+        members
+    }
+}
 impl serde::Serialize for SyncUserPointsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncUserPointsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("brand_id", &value.brand_id);
-            members.required("card_id", &value.card_id);
-            members.required("openid", &value.openid);
-            members.required("user_card_code", &value.user_card_code);
-            members.required("point_balance", &value.point_balance);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncUserPointsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncUserPointsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("card_id", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("user_card_code", &mut slots.4);
-            fields.required("point_balance", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(SyncUserPointsRequest {
-                        out_request_no: f0,
-                        brand_id: f1,
-                        card_id: f2,
-                        openid: f3,
-                        user_card_code: f4,
-                        point_balance: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -72,7 +72,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 完结分账API
@@ -113,7 +113,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::FINISH_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -121,7 +121,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询分账结果API
@@ -172,7 +172,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求分账API
@@ -214,7 +214,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -222,7 +222,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单剩余待分金额API
@@ -272,7 +272,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加分账接收方API
@@ -312,7 +312,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_RECEIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -320,7 +320,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除分账接收方API
@@ -360,7 +360,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_RECEIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -368,7 +368,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询分账回退结果API
@@ -424,7 +424,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求分账回退API
@@ -465,7 +465,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_RETURN_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -473,7 +473,7 @@ impl<'a, T: Transport> BrandProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

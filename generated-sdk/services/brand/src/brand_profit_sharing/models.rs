@@ -20,39 +20,42 @@ pub struct QueryBrandMerchantRatioResponse {
     /// Wire: `max_ratio`, `integer`, required.
     pub max_ratio: i64,
 }
+impl crate::runtime::Object for QueryBrandMerchantRatioResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("brand_mchid", &mut slots.0);
+        fields.required("max_ratio", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryBrandMerchantRatioResponse {
+                    brand_mchid: f0,
+                    max_ratio: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_mchid", &self.brand_mchid);
+        members.required("max_ratio", &self.max_ratio);
+        members
+    }
+}
 impl serde::Serialize for QueryBrandMerchantRatioResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBrandMerchantRatioResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_mchid", &value.brand_mchid);
-            members.required("max_ratio", &value.max_ratio);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBrandMerchantRatioResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBrandMerchantRatioResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("brand_mchid", &mut slots.0);
-            fields.required("max_ratio", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryBrandMerchantRatioResponse {
-                        brand_mchid: f0,
-                        max_ratio: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 完结分账API的应答
@@ -78,45 +81,48 @@ pub struct FinishOrderResponse {
     /// Wire: `order_id`, `string`, required.
     pub order_id: String,
 }
+impl crate::runtime::Object for FinishOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(FinishOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for FinishOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FinishOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FinishOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FinishOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(FinishOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -158,66 +164,69 @@ pub struct Receivers {
     /// Wire: `detail_id`, `string`, required.
     pub detail_id: String,
 }
+impl crate::runtime::Object for Receivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("account", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.required("result", &mut slots.4);
+        fields.required("finish_time", &mut slots.5);
+        fields.optional("fail_reason", &mut slots.6);
+        fields.required("detail_id", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+            ) => {
+                Ok(Receivers {
+                    type_: f0,
+                    account: f1,
+                    amount: f2,
+                    description: f3,
+                    result: f4,
+                    finish_time: f5,
+                    fail_reason: f6,
+                    detail_id: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("result", &self.result);
+        members.required("finish_time", &self.finish_time);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("detail_id", &self.detail_id);
+        members
+    }
+}
 impl serde::Serialize for Receivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Receivers) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("result", &value.result);
-            members.required("finish_time", &value.finish_time);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("detail_id", &value.detail_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Receivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Receivers, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("account", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.required("result", &mut slots.4);
-            fields.required("finish_time", &mut slots.5);
-            fields.optional("fail_reason", &mut slots.6);
-            fields.required("detail_id", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                ) => {
-                    Ok(Receivers {
-                        type_: f0,
-                        account: f1,
-                        amount: f2,
-                        description: f3,
-                        result: f4,
-                        finish_time: f5,
-                        fail_reason: f6,
-                        detail_id: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询分账结果API的应答
@@ -259,57 +268,60 @@ pub struct QueryOrderResponse {
     /// Wire: `finish_description`, `string`, optional.
     pub finish_description: Option<String>,
 }
+impl crate::runtime::Object for QueryOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.required("status", &mut slots.4);
+        fields.required_objects("receivers", &mut slots.5);
+        fields.optional("finish_amount", &mut slots.6);
+        fields.optional("finish_description", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(QueryOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                    status: f4,
+                    receivers: f5,
+                    finish_amount: f6,
+                    finish_description: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members.required("status", &self.status);
+        members.required_objects("receivers", &self.receivers);
+        members.optional("finish_amount", &self.finish_amount);
+        members.optional("finish_description", &self.finish_description);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members.required("status", &value.status);
-            members.required("receivers", &value.receivers);
-            members.optional("finish_amount", &value.finish_amount);
-            members.optional("finish_description", &value.finish_description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.required("status", &mut slots.4);
-            fields.required("receivers", &mut slots.5);
-            fields.optional("finish_amount", &mut slots.6);
-            fields.optional("finish_description", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(QueryOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                        status: f4,
-                        receivers: f5,
-                        finish_amount: f6,
-                        finish_description: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -362,48 +374,51 @@ impl crate::runtime::Validate for CreateOrderReceivers {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateOrderReceivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("account", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.optional("name", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(CreateOrderReceivers {
+                    type_: f0,
+                    account: f1,
+                    amount: f2,
+                    description: f3,
+                    name: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.optional("name", &self.name);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderReceivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderReceivers) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.optional("name", &value.name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderReceivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderReceivers, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("account", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.optional("name", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(CreateOrderReceivers {
-                        type_: f0,
-                        account: f1,
-                        amount: f2,
-                        description: f3,
-                        name: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -445,66 +460,69 @@ pub struct CreateOrderReceivers2 {
     /// Wire: `detail_id`, `string`, required.
     pub detail_id: String,
 }
+impl crate::runtime::Object for CreateOrderReceivers2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("account", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.required("result", &mut slots.4);
+        fields.required("finish_time", &mut slots.5);
+        fields.optional("fail_reason", &mut slots.6);
+        fields.required("detail_id", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+            ) => {
+                Ok(CreateOrderReceivers2 {
+                    type_: f0,
+                    account: f1,
+                    amount: f2,
+                    description: f3,
+                    result: f4,
+                    finish_time: f5,
+                    fail_reason: f6,
+                    detail_id: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("result", &self.result);
+        members.required("finish_time", &self.finish_time);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("detail_id", &self.detail_id);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderReceivers2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderReceivers2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("result", &value.result);
-            members.required("finish_time", &value.finish_time);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("detail_id", &value.detail_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderReceivers2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderReceivers2, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("account", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.required("result", &mut slots.4);
-            fields.required("finish_time", &mut slots.5);
-            fields.optional("fail_reason", &mut slots.6);
-            fields.required("detail_id", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                ) => {
-                    Ok(CreateOrderReceivers2 {
-                        type_: f0,
-                        account: f1,
-                        amount: f2,
-                        description: f3,
-                        result: f4,
-                        finish_time: f5,
-                        fail_reason: f6,
-                        detail_id: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求分账API的应答
@@ -542,54 +560,57 @@ pub struct CreateOrderResponse {
     /// Wire: `status`, `enum Status`, optional.
     pub status: Option<Status>,
 }
+impl crate::runtime::Object for CreateOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("brand_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("out_order_no", &mut slots.3);
+        fields.required("order_id", &mut slots.4);
+        fields.optional_objects("receivers", &mut slots.5);
+        fields.optional("status", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(CreateOrderResponse {
+                    brand_mchid: f0,
+                    sub_mchid: f1,
+                    transaction_id: f2,
+                    out_order_no: f3,
+                    order_id: f4,
+                    receivers: f5,
+                    status: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("brand_mchid", &self.brand_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members.optional_objects("receivers", &self.receivers);
+        members.optional("status", &self.status);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("brand_mchid", &value.brand_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members.optional("receivers", &value.receivers);
-            members.optional("status", &value.status);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("brand_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("out_order_no", &mut slots.3);
-            fields.required("order_id", &mut slots.4);
-            fields.optional("receivers", &mut slots.5);
-            fields.optional("status", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(CreateOrderResponse {
-                        brand_mchid: f0,
-                        sub_mchid: f1,
-                        transaction_id: f2,
-                        out_order_no: f3,
-                        order_id: f4,
-                        receivers: f5,
-                        status: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单剩余待分金额API的应答
@@ -607,39 +628,42 @@ pub struct QueryOrderAmountResponse {
     /// Wire: `unsplit_amount`, `integer`, required.
     pub unsplit_amount: i64,
 }
+impl crate::runtime::Object for QueryOrderAmountResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("unsplit_amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryOrderAmountResponse {
+                    transaction_id: f0,
+                    unsplit_amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("unsplit_amount", &self.unsplit_amount);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderAmountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderAmountResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("unsplit_amount", &value.unsplit_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderAmountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderAmountResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("unsplit_amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryOrderAmountResponse {
-                        transaction_id: f0,
-                        unsplit_amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加分账接收方API的应答
@@ -661,42 +685,45 @@ pub struct AddReceiverResponse {
     /// Wire: `account`, `string`, required.
     pub account: String,
 }
+impl crate::runtime::Object for AddReceiverResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("brand_mchid", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("account", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AddReceiverResponse {
+                    brand_mchid: f0,
+                    type_: f1,
+                    account: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_mchid", &self.brand_mchid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members
+    }
+}
 impl serde::Serialize for AddReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddReceiverResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_mchid", &value.brand_mchid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddReceiverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddReceiverResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("brand_mchid", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("account", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AddReceiverResponse {
-                        brand_mchid: f0,
-                        type_: f1,
-                        account: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询分账回退结果API的应答
@@ -746,74 +773,77 @@ pub struct QueryReturnOrderResponse {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, required.
     pub finish_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryReturnOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("order_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("out_return_no", &mut slots.3);
+        fields.required("return_mchid", &mut slots.4);
+        fields.required("return_no", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("result", &mut slots.7);
+        fields.optional("fail_reason", &mut slots.8);
+        fields.required("finish_time", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+            ) => {
+                Ok(QueryReturnOrderResponse {
+                    sub_mchid: f0,
+                    order_id: f1,
+                    out_order_no: f2,
+                    out_return_no: f3,
+                    return_mchid: f4,
+                    return_no: f5,
+                    amount: f6,
+                    result: f7,
+                    fail_reason: f8,
+                    finish_time: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("order_id", &self.order_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("return_mchid", &self.return_mchid);
+        members.required("return_no", &self.return_no);
+        members.required("amount", &self.amount);
+        members.required("result", &self.result);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for QueryReturnOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryReturnOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("order_id", &value.order_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("return_mchid", &value.return_mchid);
-            members.required("return_no", &value.return_no);
-            members.required("amount", &value.amount);
-            members.required("result", &value.result);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReturnOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReturnOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("order_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("out_return_no", &mut slots.3);
-            fields.required("return_mchid", &mut slots.4);
-            fields.required("return_no", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("result", &mut slots.7);
-            fields.optional("fail_reason", &mut slots.8);
-            fields.required("finish_time", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                ) => {
-                    Ok(QueryReturnOrderResponse {
-                        sub_mchid: f0,
-                        order_id: f1,
-                        out_order_no: f2,
-                        out_return_no: f3,
-                        return_mchid: f4,
-                        return_no: f5,
-                        amount: f6,
-                        result: f7,
-                        fail_reason: f8,
-                        finish_time: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求分账回退API的应答
@@ -863,73 +893,76 @@ pub struct CreateReturnOrderResponse {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, required.
     pub finish_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CreateReturnOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("order_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("out_return_no", &mut slots.3);
+        fields.required("return_mchid", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("return_no", &mut slots.6);
+        fields.required("result", &mut slots.7);
+        fields.optional("fail_reason", &mut slots.8);
+        fields.required("finish_time", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+            ) => {
+                Ok(CreateReturnOrderResponse {
+                    sub_mchid: f0,
+                    order_id: f1,
+                    out_order_no: f2,
+                    out_return_no: f3,
+                    return_mchid: f4,
+                    amount: f5,
+                    return_no: f6,
+                    result: f7,
+                    fail_reason: f8,
+                    finish_time: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("order_id", &self.order_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("return_mchid", &self.return_mchid);
+        members.required("amount", &self.amount);
+        members.required("return_no", &self.return_no);
+        members.required("result", &self.result);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for CreateReturnOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateReturnOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("order_id", &value.order_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("return_mchid", &value.return_mchid);
-            members.required("amount", &value.amount);
-            members.required("return_no", &value.return_no);
-            members.required("result", &value.result);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateReturnOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateReturnOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("order_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("out_return_no", &mut slots.3);
-            fields.required("return_mchid", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("return_no", &mut slots.6);
-            fields.required("result", &mut slots.7);
-            fields.optional("fail_reason", &mut slots.8);
-            fields.required("finish_time", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                ) => {
-                    Ok(CreateReturnOrderResponse {
-                        sub_mchid: f0,
-                        order_id: f1,
-                        out_order_no: f2,
-                        out_return_no: f3,
-                        return_mchid: f4,
-                        amount: f5,
-                        return_no: f6,
-                        result: f7,
-                        fail_reason: f8,
-                        finish_time: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -56,7 +56,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_RED_PACKET_BATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -64,7 +64,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付批次单号查询批次单
@@ -116,7 +116,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家明细单号查询明细单
@@ -164,7 +164,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家批次单号查询批次单
@@ -218,7 +218,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家明细单号查询明细单
@@ -268,7 +268,7 @@ impl<'a, T: Transport> BrandRedpacketClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -47,48 +47,51 @@ impl DetailList {
     }
 }
 impl crate::runtime::Validate for DetailList {}
+impl crate::runtime::Object for DetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_detail_no", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.optional("user_name", &mut slots.3);
+        fields.required("remark", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(DetailList {
+                    out_detail_no: f0,
+                    amount: f1,
+                    openid: f2,
+                    user_name: f3,
+                    remark: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("amount", &self.amount);
+        members.required("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for DetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("amount", &value.amount);
-            members.required("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_detail_no", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.optional("user_name", &mut slots.3);
-            fields.required("remark", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(DetailList {
-                        out_detail_no: f0,
-                        amount: f1,
-                        openid: f2,
-                        user_name: f3,
-                        remark: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌商户发放红包的应答
@@ -114,45 +117,48 @@ pub struct SendRedPacketBatchResponse {
     /// Wire: `batch_state`, `enum BatchState`, optional.
     pub batch_state: Option<BatchState>,
 }
+impl crate::runtime::Object for SendRedPacketBatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.optional("batch_no", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.optional("batch_state", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3) => {
+                Ok(SendRedPacketBatchResponse {
+                    out_batch_no: f0,
+                    batch_no: f1,
+                    create_time: f2,
+                    batch_state: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.optional("batch_no", &self.batch_no);
+        members.required("create_time", &self.create_time);
+        members.optional("batch_state", &self.batch_state);
+        members
+    }
+}
 impl serde::Serialize for SendRedPacketBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendRedPacketBatchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.optional("batch_no", &value.batch_no);
-            members.required("create_time", &value.create_time);
-            members.optional("batch_state", &value.batch_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendRedPacketBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendRedPacketBatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.optional("batch_no", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.optional("batch_state", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3) => {
-                    Ok(SendRedPacketBatchResponse {
-                        out_batch_no: f0,
-                        batch_no: f1,
-                        create_time: f2,
-                        batch_state: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌红包明细列表
@@ -174,42 +180,45 @@ pub struct QueryBatchByBatchNoDetailList {
     /// Wire: `detail_state`, `enum DetailListDetailState`, required.
     pub detail_state: DetailListDetailState,
 }
+impl crate::runtime::Object for QueryBatchByBatchNoDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("transfer_detail_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("detail_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryBatchByBatchNoDetailList {
+                    transfer_detail_no: f0,
+                    out_detail_no: f1,
+                    detail_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("transfer_detail_no", &self.transfer_detail_no);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_state", &self.detail_state);
+        members
+    }
+}
 impl serde::Serialize for QueryBatchByBatchNoDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBatchByBatchNoDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("transfer_detail_no", &value.transfer_detail_no);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_state", &value.detail_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBatchByBatchNoDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBatchByBatchNoDetailList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("transfer_detail_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("detail_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryBatchByBatchNoDetailList {
-                        transfer_detail_no: f0,
-                        out_detail_no: f1,
-                        detail_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付批次单号查询批次单的应答
@@ -295,130 +304,133 @@ pub struct QueryBatchByBatchNoResponse {
     /// Wire: `detail_list`, `array[object QueryBatchByBatchNoDetailList]`, optional.
     pub detail_list: Option<Vec<QueryBatchByBatchNoDetailList>>,
 }
+impl crate::runtime::Object for QueryBatchByBatchNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("brand_mchid", &mut slots.0);
+        fields.required("batch_no", &mut slots.1);
+        fields.required("out_batch_no", &mut slots.2);
+        fields.optional("brand_id", &mut slots.3);
+        fields.optional("template_id", &mut slots.4);
+        fields.optional("brand_appid", &mut slots.5);
+        fields.required("batch_state", &mut slots.6);
+        fields.required("batch_name", &mut slots.7);
+        fields.required("batch_remark", &mut slots.8);
+        fields.optional("close_reason", &mut slots.9);
+        fields.required("total_amount", &mut slots.10);
+        fields.required("total_num", &mut slots.11);
+        fields.required("create_time", &mut slots.12);
+        fields.optional("update_time", &mut slots.13);
+        fields.required("success_amount", &mut slots.14);
+        fields.required("success_num", &mut slots.15);
+        fields.required("fail_amount", &mut slots.16);
+        fields.required("fail_num", &mut slots.17);
+        fields.optional_objects("detail_list", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                f18,
+            ) => {
+                Ok(QueryBatchByBatchNoResponse {
+                    brand_mchid: f0,
+                    batch_no: f1,
+                    out_batch_no: f2,
+                    brand_id: f3,
+                    template_id: f4,
+                    brand_appid: f5,
+                    batch_state: f6,
+                    batch_name: f7,
+                    batch_remark: f8,
+                    close_reason: f9,
+                    total_amount: f10,
+                    total_num: f11,
+                    create_time: f12,
+                    update_time: f13,
+                    success_amount: f14,
+                    success_num: f15,
+                    fail_amount: f16,
+                    fail_num: f17,
+                    detail_list: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("brand_mchid", &self.brand_mchid);
+        members.required("batch_no", &self.batch_no);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.optional("brand_id", &self.brand_id);
+        members.optional("template_id", &self.template_id);
+        members.optional("brand_appid", &self.brand_appid);
+        members.required("batch_state", &self.batch_state);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.optional("close_reason", &self.close_reason);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.required("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.required("success_amount", &self.success_amount);
+        members.required("success_num", &self.success_num);
+        members.required("fail_amount", &self.fail_amount);
+        members.required("fail_num", &self.fail_num);
+        members.optional_objects("detail_list", &self.detail_list);
+        members
+    }
+}
 impl serde::Serialize for QueryBatchByBatchNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBatchByBatchNoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("brand_mchid", &value.brand_mchid);
-            members.required("batch_no", &value.batch_no);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.optional("brand_id", &value.brand_id);
-            members.optional("template_id", &value.template_id);
-            members.optional("brand_appid", &value.brand_appid);
-            members.required("batch_state", &value.batch_state);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.optional("close_reason", &value.close_reason);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.required("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.required("success_amount", &value.success_amount);
-            members.required("success_num", &value.success_num);
-            members.required("fail_amount", &value.fail_amount);
-            members.required("fail_num", &value.fail_num);
-            members.optional("detail_list", &value.detail_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBatchByBatchNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBatchByBatchNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("brand_mchid", &mut slots.0);
-            fields.required("batch_no", &mut slots.1);
-            fields.required("out_batch_no", &mut slots.2);
-            fields.optional("brand_id", &mut slots.3);
-            fields.optional("template_id", &mut slots.4);
-            fields.optional("brand_appid", &mut slots.5);
-            fields.required("batch_state", &mut slots.6);
-            fields.required("batch_name", &mut slots.7);
-            fields.required("batch_remark", &mut slots.8);
-            fields.optional("close_reason", &mut slots.9);
-            fields.required("total_amount", &mut slots.10);
-            fields.required("total_num", &mut slots.11);
-            fields.required("create_time", &mut slots.12);
-            fields.optional("update_time", &mut slots.13);
-            fields.required("success_amount", &mut slots.14);
-            fields.required("success_num", &mut slots.15);
-            fields.required("fail_amount", &mut slots.16);
-            fields.required("fail_num", &mut slots.17);
-            fields.optional("detail_list", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    Some(f16),
-                    Some(f17),
-                    f18,
-                ) => {
-                    Ok(QueryBatchByBatchNoResponse {
-                        brand_mchid: f0,
-                        batch_no: f1,
-                        out_batch_no: f2,
-                        brand_id: f3,
-                        template_id: f4,
-                        brand_appid: f5,
-                        batch_state: f6,
-                        batch_name: f7,
-                        batch_remark: f8,
-                        close_reason: f9,
-                        total_amount: f10,
-                        total_num: f11,
-                        create_time: f12,
-                        update_time: f13,
-                        success_amount: f14,
-                        success_num: f15,
-                        fail_amount: f16,
-                        fail_num: f17,
-                        detail_list: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商家明细单号查询明细单的应答
@@ -492,114 +504,117 @@ pub struct QueryDetailByDetailNoResponse {
     /// Wire: `brand_appid`, `string`, optional.
     pub brand_appid: Option<String>,
 }
+impl crate::runtime::Object for QueryDetailByDetailNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("brand_mchid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("batch_no", &mut slots.2);
+        fields.required("out_detail_no", &mut slots.3);
+        fields.required("detail_no", &mut slots.4);
+        fields.required("detail_state", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("remark", &mut slots.7);
+        fields.optional("fail_reason", &mut slots.8);
+        fields.required("openid", &mut slots.9);
+        fields.optional("user_name", &mut slots.10);
+        fields.optional("initiate_time", &mut slots.11);
+        fields.required("update_time", &mut slots.12);
+        fields.required("brand_id", &mut slots.13);
+        fields.required("template_id", &mut slots.14);
+        fields.optional("brand_appid", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                f15,
+            ) => {
+                Ok(QueryDetailByDetailNoResponse {
+                    brand_mchid: f0,
+                    out_batch_no: f1,
+                    batch_no: f2,
+                    out_detail_no: f3,
+                    detail_no: f4,
+                    detail_state: f5,
+                    amount: f6,
+                    remark: f7,
+                    fail_reason: f8,
+                    openid: f9,
+                    user_name: f10,
+                    initiate_time: f11,
+                    update_time: f12,
+                    brand_id: f13,
+                    template_id: f14,
+                    brand_appid: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("brand_mchid", &self.brand_mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_no", &self.batch_no);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_no", &self.detail_no);
+        members.required("detail_state", &self.detail_state);
+        members.required("amount", &self.amount);
+        members.required("remark", &self.remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.optional("initiate_time", &self.initiate_time);
+        members.required("update_time", &self.update_time);
+        members.required("brand_id", &self.brand_id);
+        members.required("template_id", &self.template_id);
+        members.optional("brand_appid", &self.brand_appid);
+        members
+    }
+}
 impl serde::Serialize for QueryDetailByDetailNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDetailByDetailNoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("brand_mchid", &value.brand_mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_no", &value.batch_no);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_no", &value.detail_no);
-            members.required("detail_state", &value.detail_state);
-            members.required("amount", &value.amount);
-            members.required("remark", &value.remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.optional("initiate_time", &value.initiate_time);
-            members.required("update_time", &value.update_time);
-            members.required("brand_id", &value.brand_id);
-            members.required("template_id", &value.template_id);
-            members.optional("brand_appid", &value.brand_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailByDetailNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailByDetailNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("brand_mchid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("batch_no", &mut slots.2);
-            fields.required("out_detail_no", &mut slots.3);
-            fields.required("detail_no", &mut slots.4);
-            fields.required("detail_state", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("remark", &mut slots.7);
-            fields.optional("fail_reason", &mut slots.8);
-            fields.required("openid", &mut slots.9);
-            fields.optional("user_name", &mut slots.10);
-            fields.optional("initiate_time", &mut slots.11);
-            fields.required("update_time", &mut slots.12);
-            fields.required("brand_id", &mut slots.13);
-            fields.required("template_id", &mut slots.14);
-            fields.optional("brand_appid", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    f15,
-                ) => {
-                    Ok(QueryDetailByDetailNoResponse {
-                        brand_mchid: f0,
-                        out_batch_no: f1,
-                        batch_no: f2,
-                        out_detail_no: f3,
-                        detail_no: f4,
-                        detail_state: f5,
-                        amount: f6,
-                        remark: f7,
-                        fail_reason: f8,
-                        openid: f9,
-                        user_name: f10,
-                        initiate_time: f11,
-                        update_time: f12,
-                        brand_id: f13,
-                        template_id: f14,
-                        brand_appid: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

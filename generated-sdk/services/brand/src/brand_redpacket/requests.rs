@@ -79,74 +79,77 @@ impl crate::runtime::Validate for SendRedPacketBatchRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendRedPacketBatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("brand_appid", &mut slots.1);
+        fields.required("scene", &mut slots.2);
+        fields.required("template_id", &mut slots.3);
+        fields.required("out_batch_no", &mut slots.4);
+        fields.required("batch_name", &mut slots.5);
+        fields.required("batch_remark", &mut slots.6);
+        fields.required("total_amount", &mut slots.7);
+        fields.required("total_num", &mut slots.8);
+        fields.required_objects("detail_list", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(SendRedPacketBatchRequest {
+                    brand_id: f0,
+                    brand_appid: f1,
+                    scene: f2,
+                    template_id: f3,
+                    out_batch_no: f4,
+                    batch_name: f5,
+                    batch_remark: f6,
+                    total_amount: f7,
+                    total_num: f8,
+                    detail_list: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("brand_id", &self.brand_id);
+        members.required("brand_appid", &self.brand_appid);
+        members.required("scene", &self.scene);
+        members.required("template_id", &self.template_id);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.required_objects("detail_list", &self.detail_list);
+        members
+    }
+}
 impl serde::Serialize for SendRedPacketBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendRedPacketBatchRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("brand_id", &value.brand_id);
-            members.required("brand_appid", &value.brand_appid);
-            members.required("scene", &value.scene);
-            members.required("template_id", &value.template_id);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.required("detail_list", &value.detail_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendRedPacketBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendRedPacketBatchRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("brand_appid", &mut slots.1);
-            fields.required("scene", &mut slots.2);
-            fields.required("template_id", &mut slots.3);
-            fields.required("out_batch_no", &mut slots.4);
-            fields.required("batch_name", &mut slots.5);
-            fields.required("batch_remark", &mut slots.6);
-            fields.required("total_amount", &mut slots.7);
-            fields.required("total_num", &mut slots.8);
-            fields.required("detail_list", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(SendRedPacketBatchRequest {
-                        brand_id: f0,
-                        brand_appid: f1,
-                        scene: f2,
-                        template_id: f3,
-                        out_batch_no: f4,
-                        batch_name: f5,
-                        batch_remark: f6,
-                        total_amount: f7,
-                        total_num: f8,
-                        detail_list: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_batch_by_batch_no` (微信支付批次单号查询批次单): `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}`.
@@ -190,38 +193,41 @@ impl crate::runtime::Validate for QueryBatchByBatchNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryBatchByBatchNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("batch_no", &mut slots.0);
+        fields.optional("need_query_detail", &mut slots.1);
+        fields.optional("detail_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryBatchByBatchNoRequest {
+                    batch_no: f0,
+                    need_query_detail: f1,
+                    detail_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBatchByBatchNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBatchByBatchNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBatchByBatchNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBatchByBatchNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("batch_no", &mut slots.0);
-            fields.optional("need_query_detail", &mut slots.1);
-            fields.optional("detail_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryBatchByBatchNoRequest {
-                        batch_no: f0,
-                        need_query_detail: f1,
-                        detail_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_detail_by_detail_no` (商家明细单号查询明细单): `GET /v3/fund-app/brand-redpacket/brand-merchant-batches/{batch_no}/details/{detail_no}`.
@@ -245,36 +251,39 @@ impl QueryDetailByDetailNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryDetailByDetailNoRequest {}
+impl crate::runtime::Object for QueryDetailByDetailNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("batch_no", &mut slots.0);
+        fields.required("detail_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDetailByDetailNoRequest {
+                    batch_no: f0,
+                    detail_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDetailByDetailNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDetailByDetailNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailByDetailNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailByDetailNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("batch_no", &mut slots.0);
-            fields.required("detail_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDetailByDetailNoRequest {
-                        batch_no: f0,
-                        detail_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_batch_by_out_batch_no` (商家批次单号查询批次单): `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}`.
@@ -318,38 +327,41 @@ impl crate::runtime::Validate for QueryBatchByOutBatchNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryBatchByOutBatchNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.optional("need_query_detail", &mut slots.1);
+        fields.optional("detail_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryBatchByOutBatchNoRequest {
+                    out_batch_no: f0,
+                    need_query_detail: f1,
+                    detail_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBatchByOutBatchNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBatchByOutBatchNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBatchByOutBatchNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBatchByOutBatchNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.optional("need_query_detail", &mut slots.1);
-            fields.optional("detail_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryBatchByOutBatchNoRequest {
-                        out_batch_no: f0,
-                        need_query_detail: f1,
-                        detail_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_detail_by_out_detail_no` (商家明细单号查询明细单): `GET /v3/fund-app/brand-redpacket/brand-merchant-out-batches/{out_batch_no}/out-details/{out_detail_no}`.
@@ -373,35 +385,38 @@ impl QueryDetailByOutDetailNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryDetailByOutDetailNoRequest {}
+impl crate::runtime::Object for QueryDetailByOutDetailNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDetailByOutDetailNoRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDetailByOutDetailNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDetailByOutDetailNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailByOutDetailNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailByOutDetailNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDetailByOutDetailNoRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -79,7 +79,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_PARKING_STATUS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -130,7 +130,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_POINTS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -195,7 +195,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商圈会员待积分状态查询
@@ -297,7 +297,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_CATERING_ORDER_STATUS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -342,7 +342,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_CUSTOM_ENTRANCE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -350,7 +350,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询自定义入口
@@ -396,7 +396,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新自定义入口
@@ -434,7 +434,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_CUSTOM_ENTRANCE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -442,7 +442,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上传商家电子小票跳转信息
@@ -482,7 +482,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPLOAD_RECEIPT_JUMP_INFO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -490,7 +490,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上传电子小票
@@ -546,7 +546,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务人员查询API
@@ -628,7 +628,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务人员注册API
@@ -689,7 +689,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REGISTER_GUIDE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -697,7 +697,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务人员信息更新API
@@ -751,7 +751,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_GUIDE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -808,7 +808,7 @@ impl<'a, T: Transport> BusinessToolsClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ASSIGN_GUIDE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

@@ -25,45 +25,48 @@ pub struct QueryUserAuthorizationResponse {
     /// Wire: `deauthorize_time`, `string`, optional.
     pub deauthorize_time: Option<String>,
 }
+impl crate::runtime::Object for QueryUserAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("authorize_state", &mut slots.1);
+        fields.optional("authorize_time", &mut slots.2);
+        fields.optional("deauthorize_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(QueryUserAuthorizationResponse {
+                    openid: f0,
+                    authorize_state: f1,
+                    authorize_time: f2,
+                    deauthorize_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("openid", &self.openid);
+        members.required("authorize_state", &self.authorize_state);
+        members.optional("authorize_time", &self.authorize_time);
+        members.optional("deauthorize_time", &self.deauthorize_time);
+        members
+    }
+}
 impl serde::Serialize for QueryUserAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryUserAuthorizationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("openid", &value.openid);
-            members.required("authorize_state", &value.authorize_state);
-            members.optional("authorize_time", &value.authorize_time);
-            members.optional("deauthorize_time", &value.deauthorize_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("authorize_state", &mut slots.1);
-            fields.optional("authorize_time", &mut slots.2);
-            fields.optional("deauthorize_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(QueryUserAuthorizationResponse {
-                        openid: f0,
-                        authorize_state: f1,
-                        authorize_time: f2,
-                        deauthorize_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 菜品属性
@@ -111,48 +114,51 @@ impl Properties {
     }
 }
 impl crate::runtime::Validate for Properties {}
+impl crate::runtime::Object for Properties {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("taste", &mut slots.0);
+        fields.required("cuisine", &mut slots.1);
+        fields.required("main_material", &mut slots.2);
+        fields.required("ingredients", &mut slots.3);
+        fields.optional("others", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(Properties {
+                    taste: f0,
+                    cuisine: f1,
+                    main_material: f2,
+                    ingredients: f3,
+                    others: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("taste", &self.taste);
+        members.required("cuisine", &self.cuisine);
+        members.required("main_material", &self.main_material);
+        members.required("ingredients", &self.ingredients);
+        members.optional("others", &self.others);
+        members
+    }
+}
 impl serde::Serialize for Properties {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Properties) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("taste", &value.taste);
-            members.required("cuisine", &value.cuisine);
-            members.required("main_material", &value.main_material);
-            members.required("ingredients", &value.ingredients);
-            members.optional("others", &value.others);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Properties {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Properties, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("taste", &mut slots.0);
-            fields.required("cuisine", &mut slots.1);
-            fields.required("main_material", &mut slots.2);
-            fields.required("ingredients", &mut slots.3);
-            fields.optional("others", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(Properties {
-                        taste: f0,
-                        cuisine: f1,
-                        main_material: f2,
-                        ingredients: f3,
-                        others: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户菜品信息列表
@@ -246,60 +252,63 @@ impl crate::runtime::Validate for DishList {
         Ok(())
     }
 }
+impl crate::runtime::Object for DishList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("out_dish_no", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("price", &mut slots.2);
+        fields.required("unit", &mut slots.3);
+        fields.required("count", &mut slots.4);
+        fields.optional("discount", &mut slots.5);
+        fields.optional("type", &mut slots.6);
+        fields.optional("priority", &mut slots.7);
+        fields.optional_object("properties", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7, f8) => {
+                Ok(DishList {
+                    out_dish_no: f0,
+                    name: f1,
+                    price: f2,
+                    unit: f3,
+                    count: f4,
+                    discount: f5,
+                    type_: f6,
+                    priority: f7,
+                    properties: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("out_dish_no", &self.out_dish_no);
+        members.required("name", &self.name);
+        members.required("price", &self.price);
+        members.required("unit", &self.unit);
+        members.required("count", &self.count);
+        members.optional("discount", &self.discount);
+        members.optional("type", &self.type_);
+        members.optional("priority", &self.priority);
+        members.optional_object("properties", &self.properties);
+        members
+    }
+}
 impl serde::Serialize for DishList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DishList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("out_dish_no", &value.out_dish_no);
-            members.required("name", &value.name);
-            members.required("price", &value.price);
-            members.required("unit", &value.unit);
-            members.required("count", &value.count);
-            members.optional("discount", &value.discount);
-            members.optional("type", &value.type_);
-            members.optional("priority", &value.priority);
-            members.optional("properties", &value.properties);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DishList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DishList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("out_dish_no", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("price", &mut slots.2);
-            fields.required("unit", &mut slots.3);
-            fields.required("count", &mut slots.4);
-            fields.optional("discount", &mut slots.5);
-            fields.optional("type", &mut slots.6);
-            fields.optional("priority", &mut slots.7);
-            fields.optional("properties", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7, f8) => {
-                    Ok(DishList {
-                        out_dish_no: f0,
-                        name: f1,
-                        price: f2,
-                        unit: f3,
-                        count: f4,
-                        discount: f5,
-                        type_: f6,
-                        priority: f7,
-                        properties: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自定义入口跳转信息
@@ -327,39 +336,42 @@ impl JumpLink {
     }
 }
 impl crate::runtime::Validate for JumpLink {}
+impl crate::runtime::Object for JumpLink {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mini_programs_appid", &mut slots.0);
+        fields.required("mini_programs_path", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(JumpLink {
+                    mini_programs_appid: f0,
+                    mini_programs_path: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mini_programs_appid", &self.mini_programs_appid);
+        members.required("mini_programs_path", &self.mini_programs_path);
+        members
+    }
+}
 impl serde::Serialize for JumpLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpLink) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mini_programs_appid", &value.mini_programs_appid);
-            members.required("mini_programs_path", &value.mini_programs_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpLink, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mini_programs_appid", &mut slots.0);
-            fields.required("mini_programs_path", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(JumpLink {
-                        mini_programs_appid: f0,
-                        mini_programs_path: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建自定义入口的应答
@@ -413,90 +425,93 @@ pub struct CreateCustomEntranceResponse {
     /// Wire: `jump_link`, `object JumpLink`, required.
     pub jump_link: JumpLink,
 }
+impl crate::runtime::Object for CreateCustomEntranceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("custom_entrance_type", &mut slots.0);
+        fields.required("subtitle", &mut slots.1);
+        fields.optional("goods_thumbnail_url", &mut slots.2);
+        fields.required("custom_entrance_state", &mut slots.3);
+        fields.required("start_time", &mut slots.4);
+        fields.required("end_time", &mut slots.5);
+        fields.required("brand_id", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("modify_time", &mut slots.8);
+        fields.required("out_request_no", &mut slots.9);
+        fields.required_object("jump_link", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+            ) => {
+                Ok(CreateCustomEntranceResponse {
+                    custom_entrance_type: f0,
+                    subtitle: f1,
+                    goods_thumbnail_url: f2,
+                    custom_entrance_state: f3,
+                    start_time: f4,
+                    end_time: f5,
+                    brand_id: f6,
+                    create_time: f7,
+                    modify_time: f8,
+                    out_request_no: f9,
+                    jump_link: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("custom_entrance_type", &self.custom_entrance_type);
+        members.required("subtitle", &self.subtitle);
+        members.optional("goods_thumbnail_url", &self.goods_thumbnail_url);
+        members.required("custom_entrance_state", &self.custom_entrance_state);
+        members.required("start_time", &self.start_time);
+        members.required("end_time", &self.end_time);
+        members.required("brand_id", &self.brand_id);
+        members.required("create_time", &self.create_time);
+        members.required("modify_time", &self.modify_time);
+        members.required("out_request_no", &self.out_request_no);
+        members.required_object("jump_link", &self.jump_link);
+        members
+    }
+}
 impl serde::Serialize for CreateCustomEntranceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCustomEntranceResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("custom_entrance_type", &value.custom_entrance_type);
-            members.required("subtitle", &value.subtitle);
-            members.optional("goods_thumbnail_url", &value.goods_thumbnail_url);
-            members.required("custom_entrance_state", &value.custom_entrance_state);
-            members.required("start_time", &value.start_time);
-            members.required("end_time", &value.end_time);
-            members.required("brand_id", &value.brand_id);
-            members.required("create_time", &value.create_time);
-            members.required("modify_time", &value.modify_time);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("jump_link", &value.jump_link);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCustomEntranceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCustomEntranceResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("custom_entrance_type", &mut slots.0);
-            fields.required("subtitle", &mut slots.1);
-            fields.optional("goods_thumbnail_url", &mut slots.2);
-            fields.required("custom_entrance_state", &mut slots.3);
-            fields.required("start_time", &mut slots.4);
-            fields.required("end_time", &mut slots.5);
-            fields.required("brand_id", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("modify_time", &mut slots.8);
-            fields.required("out_request_no", &mut slots.9);
-            fields.required("jump_link", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                ) => {
-                    Ok(CreateCustomEntranceResponse {
-                        custom_entrance_type: f0,
-                        subtitle: f1,
-                        goods_thumbnail_url: f2,
-                        custom_entrance_state: f3,
-                        start_time: f4,
-                        end_time: f5,
-                        brand_id: f6,
-                        create_time: f7,
-                        modify_time: f8,
-                        out_request_no: f9,
-                        jump_link: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 跳转信息
@@ -524,39 +539,42 @@ impl JumpInfo {
     }
 }
 impl crate::runtime::Validate for JumpInfo {}
+impl crate::runtime::Object for JumpInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("merchant_appid", &mut slots.0);
+        fields.required("merchant_path", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(JumpInfo {
+                    merchant_appid: f0,
+                    merchant_path: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("merchant_appid", &self.merchant_appid);
+        members.required("merchant_path", &self.merchant_path);
+        members
+    }
+}
 impl serde::Serialize for JumpInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("merchant_appid", &value.merchant_appid);
-            members.required("merchant_path", &value.merchant_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("merchant_appid", &mut slots.0);
-            fields.required("merchant_path", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(JumpInfo {
-                        merchant_appid: f0,
-                        merchant_path: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商家电子小票跳转信息
@@ -602,70 +620,63 @@ pub struct MerchantJumpInfo {
     /// Wire: `brand_id`, `integer`, optional.
     pub brand_id: Option<i64>,
 }
+impl crate::runtime::Object for MerchantJumpInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("transaction_mchid", &mut slots.1);
+        fields.optional("transaction_sub_mchid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("merchant_upload_time", &mut slots.4);
+        fields.required_object("jump_info", &mut slots.5);
+        fields.required("create_time", &mut slots.6);
+        fields.required("modify_time", &mut slots.7);
+        fields.optional("brand_id", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5), Some(f6), Some(f7), f8) => {
+                Ok(MerchantJumpInfo {
+                    transaction_id: f0,
+                    transaction_mchid: f1,
+                    transaction_sub_mchid: f2,
+                    openid: f3,
+                    merchant_upload_time: f4,
+                    jump_info: f5,
+                    create_time: f6,
+                    modify_time: f7,
+                    brand_id: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("transaction_mchid", &self.transaction_mchid);
+        members.optional("transaction_sub_mchid", &self.transaction_sub_mchid);
+        members.required("openid", &self.openid);
+        members.required("merchant_upload_time", &self.merchant_upload_time);
+        members.required_object("jump_info", &self.jump_info);
+        members.required("create_time", &self.create_time);
+        members.required("modify_time", &self.modify_time);
+        members.optional("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for MerchantJumpInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MerchantJumpInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("transaction_mchid", &value.transaction_mchid);
-            members.optional("transaction_sub_mchid", &value.transaction_sub_mchid);
-            members.required("openid", &value.openid);
-            members.required("merchant_upload_time", &value.merchant_upload_time);
-            members.required("jump_info", &value.jump_info);
-            members.required("create_time", &value.create_time);
-            members.required("modify_time", &value.modify_time);
-            members.optional("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MerchantJumpInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MerchantJumpInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("transaction_mchid", &mut slots.1);
-            fields.optional("transaction_sub_mchid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("merchant_upload_time", &mut slots.4);
-            fields.required("jump_info", &mut slots.5);
-            fields.required("create_time", &mut slots.6);
-            fields.required("modify_time", &mut slots.7);
-            fields.optional("brand_id", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(MerchantJumpInfo {
-                        transaction_id: f0,
-                        transaction_mchid: f1,
-                        transaction_sub_mchid: f2,
-                        openid: f3,
-                        merchant_upload_time: f4,
-                        jump_info: f5,
-                        create_time: f6,
-                        modify_time: f7,
-                        brand_id: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传商家电子小票跳转信息的应答
@@ -679,32 +690,35 @@ pub struct UploadReceiptJumpInfoResponse {
     /// Wire: `merchant_jump_info`, `object MerchantJumpInfo`, optional.
     pub merchant_jump_info: Option<MerchantJumpInfo>,
 }
+impl crate::runtime::Object for UploadReceiptJumpInfoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("merchant_jump_info", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(UploadReceiptJumpInfoResponse {
+            merchant_jump_info: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("merchant_jump_info", &self.merchant_jump_info);
+        members
+    }
+}
 impl serde::Serialize for UploadReceiptJumpInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadReceiptJumpInfoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("merchant_jump_info", &value.merchant_jump_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadReceiptJumpInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadReceiptJumpInfoResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("merchant_jump_info", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(UploadReceiptJumpInfoResponse {
-                merchant_jump_info: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户与商家的联系渠道
@@ -732,33 +746,35 @@ impl MerchantContactInformation {
     }
 }
 impl crate::runtime::Validate for MerchantContactInformation {}
+impl crate::runtime::Object for MerchantContactInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("consultation_phone_number", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(MerchantContactInformation {
+            consultation_phone_number: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("consultation_phone_number", &self.consultation_phone_number);
+        members
+    }
+}
 impl serde::Serialize for MerchantContactInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MerchantContactInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .optional("consultation_phone_number", &value.consultation_phone_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MerchantContactInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MerchantContactInformation, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("consultation_phone_number", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(MerchantContactInformation {
-                consultation_phone_number: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 电子小票上传信息
@@ -820,104 +836,107 @@ pub struct Receipt {
     /// Wire: `upload_time`, `datetime (RFC 3339)`, optional.
     pub upload_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for Receipt {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("receipt_id", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.optional("transaction_mchid", &mut slots.3);
+        fields.optional("transaction_sub_mchid", &mut slots.4);
+        fields.required("openid", &mut slots.5);
+        fields.optional("brand_id", &mut slots.6);
+        fields.required("sha256", &mut slots.7);
+        fields.required("image_type", &mut slots.8);
+        fields.required("create_time", &mut slots.9);
+        fields.required("modify_time", &mut slots.10);
+        fields.optional_object("merchant_contact_information", &mut slots.11);
+        fields.optional("upload_time", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+            ) => {
+                Ok(Receipt {
+                    receipt_id: f0,
+                    state: f1,
+                    transaction_id: f2,
+                    transaction_mchid: f3,
+                    transaction_sub_mchid: f4,
+                    openid: f5,
+                    brand_id: f6,
+                    sha256: f7,
+                    image_type: f8,
+                    create_time: f9,
+                    modify_time: f10,
+                    merchant_contact_information: f11,
+                    upload_time: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("receipt_id", &self.receipt_id);
+        members.required("state", &self.state);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("transaction_mchid", &self.transaction_mchid);
+        members.optional("transaction_sub_mchid", &self.transaction_sub_mchid);
+        members.required("openid", &self.openid);
+        members.optional("brand_id", &self.brand_id);
+        members.required("sha256", &self.sha256);
+        members.required("image_type", &self.image_type);
+        members.required("create_time", &self.create_time);
+        members.required("modify_time", &self.modify_time);
+        members
+            .optional_object(
+                "merchant_contact_information",
+                &self.merchant_contact_information,
+            );
+        members.optional("upload_time", &self.upload_time);
+        members
+    }
+}
 impl serde::Serialize for Receipt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Receipt) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("receipt_id", &value.receipt_id);
-            members.required("state", &value.state);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("transaction_mchid", &value.transaction_mchid);
-            members.optional("transaction_sub_mchid", &value.transaction_sub_mchid);
-            members.required("openid", &value.openid);
-            members.optional("brand_id", &value.brand_id);
-            members.required("sha256", &value.sha256);
-            members.required("image_type", &value.image_type);
-            members.required("create_time", &value.create_time);
-            members.required("modify_time", &value.modify_time);
-            members
-                .optional(
-                    "merchant_contact_information",
-                    &value.merchant_contact_information,
-                );
-            members.optional("upload_time", &value.upload_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Receipt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Receipt, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("receipt_id", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.optional("transaction_mchid", &mut slots.3);
-            fields.optional("transaction_sub_mchid", &mut slots.4);
-            fields.required("openid", &mut slots.5);
-            fields.optional("brand_id", &mut slots.6);
-            fields.required("sha256", &mut slots.7);
-            fields.required("image_type", &mut slots.8);
-            fields.required("create_time", &mut slots.9);
-            fields.required("modify_time", &mut slots.10);
-            fields.optional("merchant_contact_information", &mut slots.11);
-            fields.optional("upload_time", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                ) => {
-                    Ok(Receipt {
-                        receipt_id: f0,
-                        state: f1,
-                        transaction_id: f2,
-                        transaction_mchid: f3,
-                        transaction_sub_mchid: f4,
-                        openid: f5,
-                        brand_id: f6,
-                        sha256: f7,
-                        image_type: f8,
-                        create_time: f9,
-                        modify_time: f10,
-                        merchant_contact_information: f11,
-                        upload_time: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传电子小票的应答
@@ -931,36 +950,39 @@ pub struct UploadShoppingReceiptResponse {
     /// Wire: `receipt`, `object Receipt`, required.
     pub receipt: Receipt,
 }
+impl crate::runtime::Object for UploadShoppingReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_object("receipt", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UploadShoppingReceiptResponse {
+                    receipt: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_object("receipt", &self.receipt);
+        members
+    }
+}
 impl serde::Serialize for UploadShoppingReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadShoppingReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("receipt", &value.receipt);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadShoppingReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadShoppingReceiptResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("receipt", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UploadShoppingReceiptResponse {
-                        receipt: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务人员信息列表
@@ -994,47 +1016,50 @@ pub struct Data {
     /// Wire: `work_id`, `string`, optional.
     pub work_id: Option<String>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("guide_id", &mut slots.0);
+        fields.optional("store_id", &mut slots.1);
+        fields.optional("name", &mut slots.2);
+        fields.optional("mobile", &mut slots.3);
+        fields.optional("userid", &mut slots.4);
+        fields.optional("work_id", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(Data {
+            guide_id: f0,
+            store_id: f1,
+            name: f2,
+            mobile: f3,
+            userid: f4,
+            work_id: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("guide_id", &self.guide_id);
+        members.optional("store_id", &self.store_id);
+        members.optional("name", &self.name);
+        members.optional("mobile", &self.mobile);
+        members.optional("userid", &self.userid);
+        members.optional("work_id", &self.work_id);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("guide_id", &value.guide_id);
-            members.optional("store_id", &value.store_id);
-            members.optional("name", &value.name);
-            members.optional("mobile", &value.mobile);
-            members.optional("userid", &value.userid);
-            members.optional("work_id", &value.work_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("guide_id", &mut slots.0);
-            fields.optional("store_id", &mut slots.1);
-            fields.optional("name", &mut slots.2);
-            fields.optional("mobile", &mut slots.3);
-            fields.optional("userid", &mut slots.4);
-            fields.optional("work_id", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(Data {
-                guide_id: f0,
-                store_id: f1,
-                name: f2,
-                mobile: f3,
-                userid: f4,
-                work_id: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务人员查询API的应答
@@ -1060,41 +1085,44 @@ pub struct QueryGuidesResponse {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for QueryGuidesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total_count", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(QueryGuidesResponse {
+            total_count: f0,
+            limit: f1,
+            offset: f2,
+            data: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total_count", &self.total_count);
+        members.optional("limit", &self.limit);
+        members.optional("offset", &self.offset);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for QueryGuidesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryGuidesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total_count", &value.total_count);
-            members.optional("limit", &value.limit);
-            members.optional("offset", &value.offset);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryGuidesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryGuidesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total_count", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(QueryGuidesResponse {
-                total_count: f0,
-                limit: f1,
-                offset: f2,
-                data: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务人员注册API的应答
@@ -1108,35 +1136,38 @@ pub struct RegisterGuideResponse {
     /// Wire: `guide_id`, `string`, required.
     pub guide_id: String,
 }
+impl crate::runtime::Object for RegisterGuideResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("guide_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RegisterGuideResponse {
+                    guide_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("guide_id", &self.guide_id);
+        members
+    }
+}
 impl serde::Serialize for RegisterGuideResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RegisterGuideResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("guide_id", &value.guide_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RegisterGuideResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RegisterGuideResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("guide_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RegisterGuideResponse {
-                        guide_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

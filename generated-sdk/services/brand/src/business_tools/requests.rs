@@ -69,54 +69,57 @@ impl crate::runtime::Validate for SyncParkingStatusRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncParkingStatusRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("brandid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("plate_number", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.required("time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(SyncParkingStatusRequest {
+                    sub_mchid: f0,
+                    brandid: f1,
+                    appid: f2,
+                    openid: f3,
+                    plate_number: f4,
+                    state: f5,
+                    time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("brandid", &self.brandid);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("plate_number", &self.plate_number);
+        members.required("state", &self.state);
+        members.required("time", &self.time);
+        members
+    }
+}
 impl serde::Serialize for SyncParkingStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncParkingStatusRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("brandid", &value.brandid);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("plate_number", &value.plate_number);
-            members.required("state", &value.state);
-            members.required("time", &value.time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncParkingStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncParkingStatusRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("brandid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("plate_number", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.required("time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
-                    Ok(SyncParkingStatusRequest {
-                        sub_mchid: f0,
-                        brandid: f1,
-                        appid: f2,
-                        openid: f3,
-                        plate_number: f4,
-                        state: f5,
-                        time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_points` (商圈会员积分同步): `POST /v3/businesscircle/points/notify`.
@@ -213,70 +216,63 @@ impl crate::runtime::Validate for NotifyPointsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyPointsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("earn_points", &mut slots.4);
+        fields.required("increased_points", &mut slots.5);
+        fields.required("points_update_time", &mut slots.6);
+        fields.optional("no_points_remarks", &mut slots.7);
+        fields.optional("total_points", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6), f7, f8) => {
+                Ok(NotifyPointsRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    appid: f2,
+                    openid: f3,
+                    earn_points: f4,
+                    increased_points: f5,
+                    points_update_time: f6,
+                    no_points_remarks: f7,
+                    total_points: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("earn_points", &self.earn_points);
+        members.required("increased_points", &self.increased_points);
+        members.required("points_update_time", &self.points_update_time);
+        members.optional("no_points_remarks", &self.no_points_remarks);
+        members.optional("total_points", &self.total_points);
+        members
+    }
+}
 impl serde::Serialize for NotifyPointsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyPointsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("earn_points", &value.earn_points);
-            members.required("increased_points", &value.increased_points);
-            members.required("points_update_time", &value.points_update_time);
-            members.optional("no_points_remarks", &value.no_points_remarks);
-            members.optional("total_points", &value.total_points);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyPointsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyPointsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("earn_points", &mut slots.4);
-            fields.required("increased_points", &mut slots.5);
-            fields.required("points_update_time", &mut slots.6);
-            fields.optional("no_points_remarks", &mut slots.7);
-            fields.optional("total_points", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(NotifyPointsRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        appid: f2,
-                        openid: f3,
-                        earn_points: f4,
-                        increased_points: f5,
-                        points_update_time: f6,
-                        no_points_remarks: f7,
-                        total_points: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_authorization` (商圈积分授权查询): `GET /v3/businesscircle/user-authorizations/{openid}`.
@@ -317,38 +313,41 @@ impl crate::runtime::Validate for QueryUserAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryUserAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(QueryUserAuthorizationRequest {
+                    openid: f0,
+                    sub_mchid: f1,
+                    appid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserAuthorizationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(QueryUserAuthorizationRequest {
-                        openid: f0,
-                        sub_mchid: f1,
-                        appid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_points_commit_status` (商圈会员待积分状态查询): `GET /v3/businesscircle/users/{openid}/points/commit_status`.
@@ -392,40 +391,43 @@ impl crate::runtime::Validate for QueryPointsCommitStatusRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryPointsCommitStatusRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("brandid", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(QueryPointsCommitStatusRequest {
+                    openid: f0,
+                    sub_mchid: f1,
+                    brandid: f2,
+                    appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPointsCommitStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPointsCommitStatusRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPointsCommitStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPointsCommitStatusRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("brandid", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(QueryPointsCommitStatusRequest {
-                        openid: f0,
-                        sub_mchid: f1,
-                        brandid: f2,
-                        appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_catering_order_status` (点餐订单信息同步（渠道商/服务商）): `POST /v3/catering/orders/sync-status`.
@@ -594,140 +596,143 @@ impl crate::runtime::Validate for SyncCateringOrderStatusRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncCateringOrderStatusRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sp_mchid", &mut slots.0);
+        fields.optional("sp_appid", &mut slots.1);
+        fields.required("channel_id", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("sub_appid", &mut slots.4);
+        fields.required("out_shop_no", &mut slots.5);
+        fields.required("sub_openid", &mut slots.6);
+        fields.required("login_token", &mut slots.7);
+        fields.required("order_entry", &mut slots.8);
+        fields.required("total_amount", &mut slots.9);
+        fields.required("discount_amount", &mut slots.10);
+        fields.required("user_amount", &mut slots.11);
+        fields.required("status", &mut slots.12);
+        fields.required("action_time", &mut slots.13);
+        fields.optional("pay_time", &mut slots.14);
+        fields.optional("transaction_id", &mut slots.15);
+        fields.optional("out_trade_no", &mut slots.16);
+        fields.required("out_order_no", &mut slots.17);
+        fields.optional("out_table_no", &mut slots.18);
+        fields.optional("people_count", &mut slots.19);
+        fields.required_objects("dish_list", &mut slots.20);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                Some(f17),
+                f18,
+                f19,
+                Some(f20),
+            ) => {
+                Ok(SyncCateringOrderStatusRequest {
+                    sp_mchid: f0,
+                    sp_appid: f1,
+                    channel_id: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    out_shop_no: f5,
+                    sub_openid: f6,
+                    login_token: f7,
+                    order_entry: f8,
+                    total_amount: f9,
+                    discount_amount: f10,
+                    user_amount: f11,
+                    status: f12,
+                    action_time: f13,
+                    pay_time: f14,
+                    transaction_id: f15,
+                    out_trade_no: f16,
+                    out_order_no: f17,
+                    out_table_no: f18,
+                    people_count: f19,
+                    dish_list: f20,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(21);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required("channel_id", &self.channel_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sub_appid", &self.sub_appid);
+        members.required("out_shop_no", &self.out_shop_no);
+        members.required("sub_openid", &self.sub_openid);
+        members.required("login_token", &self.login_token);
+        members.required("order_entry", &self.order_entry);
+        members.required("total_amount", &self.total_amount);
+        members.required("discount_amount", &self.discount_amount);
+        members.required("user_amount", &self.user_amount);
+        members.required("status", &self.status);
+        members.required("action_time", &self.action_time);
+        members.optional("pay_time", &self.pay_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.required("out_order_no", &self.out_order_no);
+        members.optional("out_table_no", &self.out_table_no);
+        members.optional("people_count", &self.people_count);
+        members.required_objects("dish_list", &self.dish_list);
+        members
+    }
+}
 impl serde::Serialize for SyncCateringOrderStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncCateringOrderStatusRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(21);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("channel_id", &value.channel_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sub_appid", &value.sub_appid);
-            members.required("out_shop_no", &value.out_shop_no);
-            members.required("sub_openid", &value.sub_openid);
-            members.required("login_token", &value.login_token);
-            members.required("order_entry", &value.order_entry);
-            members.required("total_amount", &value.total_amount);
-            members.required("discount_amount", &value.discount_amount);
-            members.required("user_amount", &value.user_amount);
-            members.required("status", &value.status);
-            members.required("action_time", &value.action_time);
-            members.optional("pay_time", &value.pay_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.required("out_order_no", &value.out_order_no);
-            members.optional("out_table_no", &value.out_table_no);
-            members.optional("people_count", &value.people_count);
-            members.required("dish_list", &value.dish_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncCateringOrderStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncCateringOrderStatusRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sp_mchid", &mut slots.0);
-            fields.optional("sp_appid", &mut slots.1);
-            fields.required("channel_id", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("sub_appid", &mut slots.4);
-            fields.required("out_shop_no", &mut slots.5);
-            fields.required("sub_openid", &mut slots.6);
-            fields.required("login_token", &mut slots.7);
-            fields.required("order_entry", &mut slots.8);
-            fields.required("total_amount", &mut slots.9);
-            fields.required("discount_amount", &mut slots.10);
-            fields.required("user_amount", &mut slots.11);
-            fields.required("status", &mut slots.12);
-            fields.required("action_time", &mut slots.13);
-            fields.optional("pay_time", &mut slots.14);
-            fields.optional("transaction_id", &mut slots.15);
-            fields.optional("out_trade_no", &mut slots.16);
-            fields.required("out_order_no", &mut slots.17);
-            fields.optional("out_table_no", &mut slots.18);
-            fields.optional("people_count", &mut slots.19);
-            fields.required("dish_list", &mut slots.20);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                    f18,
-                    f19,
-                    Some(f20),
-                ) => {
-                    Ok(SyncCateringOrderStatusRequest {
-                        sp_mchid: f0,
-                        sp_appid: f1,
-                        channel_id: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        out_shop_no: f5,
-                        sub_openid: f6,
-                        login_token: f7,
-                        order_entry: f8,
-                        total_amount: f9,
-                        discount_amount: f10,
-                        user_amount: f11,
-                        status: f12,
-                        action_time: f13,
-                        pay_time: f14,
-                        transaction_id: f15,
-                        out_trade_no: f16,
-                        out_order_no: f17,
-                        out_table_no: f18,
-                        people_count: f19,
-                        dish_list: f20,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_custom_entrance` (创建自定义入口): `POST /v3/marketing/shopping-receipt/customentrances`.
@@ -813,70 +818,73 @@ impl crate::runtime::Validate for CreateCustomEntranceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCustomEntranceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("custom_entrance_type", &mut slots.0);
+        fields.required("subtitle", &mut slots.1);
+        fields.optional("goods_thumbnail_url", &mut slots.2);
+        fields.required("start_time", &mut slots.3);
+        fields.required("end_time", &mut slots.4);
+        fields.required("custom_entrance_state", &mut slots.5);
+        fields.required("brand_id", &mut slots.6);
+        fields.required("out_request_no", &mut slots.7);
+        fields.required_object("jump_link", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(CreateCustomEntranceRequest {
+                    custom_entrance_type: f0,
+                    subtitle: f1,
+                    goods_thumbnail_url: f2,
+                    start_time: f3,
+                    end_time: f4,
+                    custom_entrance_state: f5,
+                    brand_id: f6,
+                    out_request_no: f7,
+                    jump_link: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("custom_entrance_type", &self.custom_entrance_type);
+        members.required("subtitle", &self.subtitle);
+        members.optional("goods_thumbnail_url", &self.goods_thumbnail_url);
+        members.required("start_time", &self.start_time);
+        members.required("end_time", &self.end_time);
+        members.required("custom_entrance_state", &self.custom_entrance_state);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required_object("jump_link", &self.jump_link);
+        members
+    }
+}
 impl serde::Serialize for CreateCustomEntranceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCustomEntranceRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("custom_entrance_type", &value.custom_entrance_type);
-            members.required("subtitle", &value.subtitle);
-            members.optional("goods_thumbnail_url", &value.goods_thumbnail_url);
-            members.required("start_time", &value.start_time);
-            members.required("end_time", &value.end_time);
-            members.required("custom_entrance_state", &value.custom_entrance_state);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("jump_link", &value.jump_link);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCustomEntranceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCustomEntranceRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("custom_entrance_type", &mut slots.0);
-            fields.required("subtitle", &mut slots.1);
-            fields.optional("goods_thumbnail_url", &mut slots.2);
-            fields.required("start_time", &mut slots.3);
-            fields.required("end_time", &mut slots.4);
-            fields.required("custom_entrance_state", &mut slots.5);
-            fields.required("brand_id", &mut slots.6);
-            fields.required("out_request_no", &mut slots.7);
-            fields.required("jump_link", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(CreateCustomEntranceRequest {
-                        custom_entrance_type: f0,
-                        subtitle: f1,
-                        goods_thumbnail_url: f2,
-                        start_time: f3,
-                        end_time: f4,
-                        custom_entrance_state: f5,
-                        brand_id: f6,
-                        out_request_no: f7,
-                        jump_link: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_custom_entrance` (查询自定义入口): `GET /v3/marketing/shopping-receipt/customentrances/{brand_id}`.
@@ -895,34 +903,37 @@ impl QueryCustomEntranceRequest {
     }
 }
 impl crate::runtime::Validate for QueryCustomEntranceRequest {}
+impl crate::runtime::Object for QueryCustomEntranceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("brand_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCustomEntranceRequest {
+                    brand_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCustomEntranceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCustomEntranceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCustomEntranceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCustomEntranceRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("brand_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCustomEntranceRequest {
-                        brand_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_custom_entrance` (更新自定义入口): `PATCH /v3/marketing/shopping-receipt/customentrances/{brand_id}`.
@@ -1034,59 +1045,62 @@ impl crate::runtime::Validate for UpdateCustomEntranceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateCustomEntranceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("custom_entrance_type", &mut slots.1);
+        fields.optional("subtitle", &mut slots.2);
+        fields.optional("goods_thumbnail_url", &mut slots.3);
+        fields.optional("custom_entrance_state", &mut slots.4);
+        fields.optional("start_time", &mut slots.5);
+        fields.optional("end_time", &mut slots.6);
+        fields.required("out_request_no", &mut slots.7);
+        fields.optional_object("jump_link", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, Some(f7), f8) => {
+                Ok(UpdateCustomEntranceRequest {
+                    brand_id: f0,
+                    custom_entrance_type: f1,
+                    subtitle: f2,
+                    goods_thumbnail_url: f3,
+                    custom_entrance_state: f4,
+                    start_time: f5,
+                    end_time: f6,
+                    out_request_no: f7,
+                    jump_link: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("custom_entrance_type", &self.custom_entrance_type);
+        members.optional("subtitle", &self.subtitle);
+        members.optional("goods_thumbnail_url", &self.goods_thumbnail_url);
+        members.optional("custom_entrance_state", &self.custom_entrance_state);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional_object("jump_link", &self.jump_link);
+        members
+    }
+}
 impl serde::Serialize for UpdateCustomEntranceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateCustomEntranceRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("custom_entrance_type", &value.custom_entrance_type);
-            members.optional("subtitle", &value.subtitle);
-            members.optional("goods_thumbnail_url", &value.goods_thumbnail_url);
-            members.optional("custom_entrance_state", &value.custom_entrance_state);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("jump_link", &value.jump_link);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateCustomEntranceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateCustomEntranceRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("custom_entrance_type", &mut slots.1);
-            fields.optional("subtitle", &mut slots.2);
-            fields.optional("goods_thumbnail_url", &mut slots.3);
-            fields.optional("custom_entrance_state", &mut slots.4);
-            fields.optional("start_time", &mut slots.5);
-            fields.optional("end_time", &mut slots.6);
-            fields.required("out_request_no", &mut slots.7);
-            fields.optional("jump_link", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, Some(f7), f8) => {
-                    Ok(UpdateCustomEntranceRequest {
-                        brand_id: f0,
-                        custom_entrance_type: f1,
-                        subtitle: f2,
-                        goods_thumbnail_url: f3,
-                        custom_entrance_state: f4,
-                        start_time: f5,
-                        end_time: f6,
-                        out_request_no: f7,
-                        jump_link: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_receipt_jump_info` (上传商家电子小票跳转信息): `POST /v3/marketing/shopping-receipt/merchantshoppingreceiptjumpinfos`.
@@ -1152,51 +1166,54 @@ impl crate::runtime::Validate for UploadReceiptJumpInfoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UploadReceiptJumpInfoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("transaction_mchid", &mut slots.1);
+        fields.optional("transaction_sub_mchid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("merchant_upload_time", &mut slots.4);
+        fields.required_object("jump_info", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
+                Ok(UploadReceiptJumpInfoRequest {
+                    transaction_id: f0,
+                    transaction_mchid: f1,
+                    transaction_sub_mchid: f2,
+                    openid: f3,
+                    merchant_upload_time: f4,
+                    jump_info: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("transaction_mchid", &self.transaction_mchid);
+        members.optional("transaction_sub_mchid", &self.transaction_sub_mchid);
+        members.required("openid", &self.openid);
+        members.required("merchant_upload_time", &self.merchant_upload_time);
+        members.required_object("jump_info", &self.jump_info);
+        members
+    }
+}
 impl serde::Serialize for UploadReceiptJumpInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadReceiptJumpInfoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("transaction_mchid", &value.transaction_mchid);
-            members.optional("transaction_sub_mchid", &value.transaction_sub_mchid);
-            members.required("openid", &value.openid);
-            members.required("merchant_upload_time", &value.merchant_upload_time);
-            members.required("jump_info", &value.jump_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadReceiptJumpInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadReceiptJumpInfoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("transaction_mchid", &mut slots.1);
-            fields.optional("transaction_sub_mchid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("merchant_upload_time", &mut slots.4);
-            fields.required("jump_info", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
-                    Ok(UploadReceiptJumpInfoRequest {
-                        transaction_id: f0,
-                        transaction_mchid: f1,
-                        transaction_sub_mchid: f2,
-                        openid: f3,
-                        merchant_upload_time: f4,
-                        jump_info: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_shopping_receipt` (上传电子小票): `POST /v3/marketing/shopping-receipt/shoppingreceipts`.
@@ -1287,58 +1304,61 @@ impl crate::runtime::Validate for UploadShoppingReceiptRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UploadShoppingReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("transaction_mchid", &mut slots.1);
+        fields.optional("transaction_sub_mchid", &mut slots.2);
+        fields.optional("out_trade_no", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.optional_object("merchant_contact_information", &mut slots.5);
+        fields.optional("upload_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6) => {
+                Ok(UploadShoppingReceiptRequest {
+                    transaction_id: f0,
+                    transaction_mchid: f1,
+                    transaction_sub_mchid: f2,
+                    out_trade_no: f3,
+                    openid: f4,
+                    merchant_contact_information: f5,
+                    upload_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("transaction_mchid", &self.transaction_mchid);
+        members.optional("transaction_sub_mchid", &self.transaction_sub_mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.required("openid", &self.openid);
+        members
+            .optional_object(
+                "merchant_contact_information",
+                &self.merchant_contact_information,
+            );
+        members.optional("upload_time", &self.upload_time);
+        members
+    }
+}
 impl serde::Serialize for UploadShoppingReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadShoppingReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("transaction_mchid", &value.transaction_mchid);
-            members.optional("transaction_sub_mchid", &value.transaction_sub_mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.required("openid", &value.openid);
-            members
-                .optional(
-                    "merchant_contact_information",
-                    &value.merchant_contact_information,
-                );
-            members.optional("upload_time", &value.upload_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadShoppingReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadShoppingReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("transaction_mchid", &mut slots.1);
-            fields.optional("transaction_sub_mchid", &mut slots.2);
-            fields.optional("out_trade_no", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.optional("merchant_contact_information", &mut slots.5);
-            fields.optional("upload_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6) => {
-                    Ok(UploadShoppingReceiptRequest {
-                        transaction_id: f0,
-                        transaction_mchid: f1,
-                        transaction_sub_mchid: f2,
-                        out_trade_no: f3,
-                        openid: f4,
-                        merchant_contact_information: f5,
-                        upload_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_guides` (服务人员查询API): `GET /v3/smartguide/guides`.
@@ -1417,46 +1437,49 @@ impl crate::runtime::Validate for QueryGuidesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryGuidesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("store_id", &mut slots.1);
+        fields.optional("userid", &mut slots.2);
+        fields.optional("mobile", &mut slots.3);
+        fields.optional("work_id", &mut slots.4);
+        fields.optional("limit", &mut slots.5);
+        fields.optional("offset", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, f3, f4, f5, f6) => {
+                Ok(QueryGuidesRequest {
+                    sub_mchid: f0,
+                    store_id: f1,
+                    userid: f2,
+                    mobile: f3,
+                    work_id: f4,
+                    limit: f5,
+                    offset: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryGuidesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryGuidesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryGuidesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryGuidesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("store_id", &mut slots.1);
-            fields.optional("userid", &mut slots.2);
-            fields.optional("mobile", &mut slots.3);
-            fields.optional("work_id", &mut slots.4);
-            fields.optional("limit", &mut slots.5);
-            fields.optional("offset", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, f3, f4, f5, f6) => {
-                    Ok(QueryGuidesRequest {
-                        sub_mchid: f0,
-                        store_id: f1,
-                        userid: f2,
-                        mobile: f3,
-                        work_id: f4,
-                        limit: f5,
-                        offset: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `register_guide` (服务人员注册API): `POST /v3/smartguide/guides`.
@@ -1542,70 +1565,73 @@ impl crate::runtime::Validate for RegisterGuideRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for RegisterGuideRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("corpid", &mut slots.1);
+        fields.required("store_id", &mut slots.2);
+        fields.required("userid", &mut slots.3);
+        fields.required("name", &mut slots.4);
+        fields.required("mobile", &mut slots.5);
+        fields.required("qr_code", &mut slots.6);
+        fields.required("avatar", &mut slots.7);
+        fields.optional("group_qrcode", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+            ) => {
+                Ok(RegisterGuideRequest {
+                    sub_mchid: f0,
+                    corpid: f1,
+                    store_id: f2,
+                    userid: f3,
+                    name: f4,
+                    mobile: f5,
+                    qr_code: f6,
+                    avatar: f7,
+                    group_qrcode: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("corpid", &self.corpid);
+        members.required("store_id", &self.store_id);
+        members.required("userid", &self.userid);
+        members.required("name", &self.name);
+        members.required("mobile", &self.mobile);
+        members.required("qr_code", &self.qr_code);
+        members.required("avatar", &self.avatar);
+        members.optional("group_qrcode", &self.group_qrcode);
+        members
+    }
+}
 impl serde::Serialize for RegisterGuideRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RegisterGuideRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("corpid", &value.corpid);
-            members.required("store_id", &value.store_id);
-            members.required("userid", &value.userid);
-            members.required("name", &value.name);
-            members.required("mobile", &value.mobile);
-            members.required("qr_code", &value.qr_code);
-            members.required("avatar", &value.avatar);
-            members.optional("group_qrcode", &value.group_qrcode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RegisterGuideRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RegisterGuideRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("corpid", &mut slots.1);
-            fields.required("store_id", &mut slots.2);
-            fields.required("userid", &mut slots.3);
-            fields.required("name", &mut slots.4);
-            fields.required("mobile", &mut slots.5);
-            fields.required("qr_code", &mut slots.6);
-            fields.required("avatar", &mut slots.7);
-            fields.optional("group_qrcode", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(RegisterGuideRequest {
-                        sub_mchid: f0,
-                        corpid: f1,
-                        store_id: f2,
-                        userid: f3,
-                        name: f4,
-                        mobile: f5,
-                        qr_code: f6,
-                        avatar: f7,
-                        group_qrcode: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_guide` (服务人员信息更新API): `PATCH /v3/smartguide/guides/{guide_id}`.
@@ -1703,53 +1729,56 @@ impl crate::runtime::Validate for UpdateGuideRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateGuideRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("guide_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("name", &mut slots.2);
+        fields.optional("mobile", &mut slots.3);
+        fields.optional("qr_code", &mut slots.4);
+        fields.optional("avatar", &mut slots.5);
+        fields.optional("group_qrcode", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6) => {
+                Ok(UpdateGuideRequest {
+                    guide_id: f0,
+                    sub_mchid: f1,
+                    name: f2,
+                    mobile: f3,
+                    qr_code: f4,
+                    avatar: f5,
+                    group_qrcode: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("name", &self.name);
+        members.optional("mobile", &self.mobile);
+        members.optional("qr_code", &self.qr_code);
+        members.optional("avatar", &self.avatar);
+        members.optional("group_qrcode", &self.group_qrcode);
+        members
+    }
+}
 impl serde::Serialize for UpdateGuideRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateGuideRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("name", &value.name);
-            members.optional("mobile", &value.mobile);
-            members.optional("qr_code", &value.qr_code);
-            members.optional("avatar", &value.avatar);
-            members.optional("group_qrcode", &value.group_qrcode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateGuideRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateGuideRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("guide_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("name", &mut slots.2);
-            fields.optional("mobile", &mut slots.3);
-            fields.optional("qr_code", &mut slots.4);
-            fields.optional("avatar", &mut slots.5);
-            fields.optional("group_qrcode", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6) => {
-                    Ok(UpdateGuideRequest {
-                        guide_id: f0,
-                        sub_mchid: f1,
-                        name: f2,
-                        mobile: f3,
-                        qr_code: f4,
-                        avatar: f5,
-                        group_qrcode: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `assign_guide` (服务人员分配API): `POST /v3/smartguide/guides/{guide_id}/assign`.
@@ -1794,40 +1823,43 @@ impl crate::runtime::Validate for AssignGuideRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AssignGuideRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("guide_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(AssignGuideRequest {
+                    guide_id: f0,
+                    sub_mchid: f1,
+                    out_trade_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for AssignGuideRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssignGuideRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssignGuideRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssignGuideRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("guide_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(AssignGuideRequest {
-                        guide_id: f0,
-                        sub_mchid: f1,
-                        out_trade_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -68,7 +68,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请预算出资的电子回单
@@ -107,7 +107,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_BUDGET_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -115,7 +115,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请公益捐赠预算
@@ -152,7 +152,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_CHARITY_BUDGET,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -160,7 +160,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户单号查询公益捐赠预算详情
@@ -207,7 +207,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解锁公益捐赠预算
@@ -246,7 +246,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UNLOCK_CHARITY_BUDGET,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -254,7 +254,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起公益捐赠
@@ -291,7 +291,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_CHARITY_TRANSFER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -299,7 +299,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户单号查询公益捐赠详情
@@ -350,7 +350,7 @@ impl<'a, T: Transport> CharityClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

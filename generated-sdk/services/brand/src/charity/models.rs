@@ -52,74 +52,77 @@ pub struct QueryBudgetReceiptResponse {
     /// Wire: `download_url`, `string`, optional.
     pub download_url: Option<String>,
 }
+impl crate::runtime::Object for QueryBudgetReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_budget_no", &mut slots.0);
+        fields.required("start_date", &mut slots.1);
+        fields.required("end_date", &mut slots.2);
+        fields.required("sponsor_mchid", &mut slots.3);
+        fields.optional("receiver_mchid", &mut slots.4);
+        fields.required("receipt_state", &mut slots.5);
+        fields.required("accept_id", &mut slots.6);
+        fields.optional("hash_type", &mut slots.7);
+        fields.optional("hash_value", &mut slots.8);
+        fields.optional("download_url", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+            ) => {
+                Ok(QueryBudgetReceiptResponse {
+                    out_budget_no: f0,
+                    start_date: f1,
+                    end_date: f2,
+                    sponsor_mchid: f3,
+                    receiver_mchid: f4,
+                    receipt_state: f5,
+                    accept_id: f6,
+                    hash_type: f7,
+                    hash_value: f8,
+                    download_url: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_budget_no", &self.out_budget_no);
+        members.required("start_date", &self.start_date);
+        members.required("end_date", &self.end_date);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.optional("receiver_mchid", &self.receiver_mchid);
+        members.required("receipt_state", &self.receipt_state);
+        members.required("accept_id", &self.accept_id);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for QueryBudgetReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBudgetReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_budget_no", &value.out_budget_no);
-            members.required("start_date", &value.start_date);
-            members.required("end_date", &value.end_date);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.optional("receiver_mchid", &value.receiver_mchid);
-            members.required("receipt_state", &value.receipt_state);
-            members.required("accept_id", &value.accept_id);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBudgetReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBudgetReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_budget_no", &mut slots.0);
-            fields.required("start_date", &mut slots.1);
-            fields.required("end_date", &mut slots.2);
-            fields.required("sponsor_mchid", &mut slots.3);
-            fields.optional("receiver_mchid", &mut slots.4);
-            fields.required("receipt_state", &mut slots.5);
-            fields.required("accept_id", &mut slots.6);
-            fields.optional("hash_type", &mut slots.7);
-            fields.optional("hash_value", &mut slots.8);
-            fields.optional("download_url", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                ) => {
-                    Ok(QueryBudgetReceiptResponse {
-                        out_budget_no: f0,
-                        start_date: f1,
-                        end_date: f2,
-                        sponsor_mchid: f3,
-                        receiver_mchid: f4,
-                        receipt_state: f5,
-                        accept_id: f6,
-                        hash_type: f7,
-                        hash_value: f8,
-                        download_url: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请公益捐赠预算的应答
@@ -189,110 +192,113 @@ pub struct ApplyCharityBudgetResponse {
     /// Wire: `closed_time`, `datetime (RFC 3339)`, optional.
     pub closed_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for ApplyCharityBudgetResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("out_budget_no", &mut slots.1);
+        fields.required("budget_id", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("sponsor_mchid", &mut slots.4);
+        fields.required("activity_name", &mut slots.5);
+        fields.required("activity_remark", &mut slots.6);
+        fields.optional("state", &mut slots.7);
+        fields.optional("confirm_url", &mut slots.8);
+        fields.optional("super_admin_wxid_mask", &mut slots.9);
+        fields.optional("remain_amount", &mut slots.10);
+        fields.optional("unlock_remark", &mut slots.11);
+        fields.optional("locked_time", &mut slots.12);
+        fields.optional("finished_time", &mut slots.13);
+        fields.optional("closed_time", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(ApplyCharityBudgetResponse {
+                    sp_mchid: f0,
+                    out_budget_no: f1,
+                    budget_id: f2,
+                    amount: f3,
+                    sponsor_mchid: f4,
+                    activity_name: f5,
+                    activity_remark: f6,
+                    state: f7,
+                    confirm_url: f8,
+                    super_admin_wxid_mask: f9,
+                    remain_amount: f10,
+                    unlock_remark: f11,
+                    locked_time: f12,
+                    finished_time: f13,
+                    closed_time: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("out_budget_no", &self.out_budget_no);
+        members.required("budget_id", &self.budget_id);
+        members.required("amount", &self.amount);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.required("activity_name", &self.activity_name);
+        members.required("activity_remark", &self.activity_remark);
+        members.optional("state", &self.state);
+        members.optional("confirm_url", &self.confirm_url);
+        members.optional("super_admin_wxid_mask", &self.super_admin_wxid_mask);
+        members.optional("remain_amount", &self.remain_amount);
+        members.optional("unlock_remark", &self.unlock_remark);
+        members.optional("locked_time", &self.locked_time);
+        members.optional("finished_time", &self.finished_time);
+        members.optional("closed_time", &self.closed_time);
+        members
+    }
+}
 impl serde::Serialize for ApplyCharityBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyCharityBudgetResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("out_budget_no", &value.out_budget_no);
-            members.required("budget_id", &value.budget_id);
-            members.required("amount", &value.amount);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.required("activity_name", &value.activity_name);
-            members.required("activity_remark", &value.activity_remark);
-            members.optional("state", &value.state);
-            members.optional("confirm_url", &value.confirm_url);
-            members.optional("super_admin_wxid_mask", &value.super_admin_wxid_mask);
-            members.optional("remain_amount", &value.remain_amount);
-            members.optional("unlock_remark", &value.unlock_remark);
-            members.optional("locked_time", &value.locked_time);
-            members.optional("finished_time", &value.finished_time);
-            members.optional("closed_time", &value.closed_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCharityBudgetResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCharityBudgetResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("out_budget_no", &mut slots.1);
-            fields.required("budget_id", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("sponsor_mchid", &mut slots.4);
-            fields.required("activity_name", &mut slots.5);
-            fields.required("activity_remark", &mut slots.6);
-            fields.optional("state", &mut slots.7);
-            fields.optional("confirm_url", &mut slots.8);
-            fields.optional("super_admin_wxid_mask", &mut slots.9);
-            fields.optional("remain_amount", &mut slots.10);
-            fields.optional("unlock_remark", &mut slots.11);
-            fields.optional("locked_time", &mut slots.12);
-            fields.optional("finished_time", &mut slots.13);
-            fields.optional("closed_time", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(ApplyCharityBudgetResponse {
-                        sp_mchid: f0,
-                        out_budget_no: f1,
-                        budget_id: f2,
-                        amount: f3,
-                        sponsor_mchid: f4,
-                        activity_name: f5,
-                        activity_remark: f6,
-                        state: f7,
-                        confirm_url: f8,
-                        super_admin_wxid_mask: f9,
-                        remain_amount: f10,
-                        unlock_remark: f11,
-                        locked_time: f12,
-                        finished_time: f13,
-                        closed_time: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 解锁公益捐赠预算的应答
@@ -350,95 +356,98 @@ pub struct UnlockCharityBudgetResponse {
     /// Wire: `unlocked_amount`, `integer`, optional.
     pub unlocked_amount: Option<i64>,
 }
+impl crate::runtime::Object for UnlockCharityBudgetResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("out_budget_no", &mut slots.1);
+        fields.required("budget_id", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("sponsor_mchid", &mut slots.4);
+        fields.required("activity_name", &mut slots.5);
+        fields.required("activity_remark", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("unlock_remark", &mut slots.8);
+        fields.required("locked_time", &mut slots.9);
+        fields.required("finished_time", &mut slots.10);
+        fields.optional("unlocked_amount", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+            ) => {
+                Ok(UnlockCharityBudgetResponse {
+                    sp_mchid: f0,
+                    out_budget_no: f1,
+                    budget_id: f2,
+                    amount: f3,
+                    sponsor_mchid: f4,
+                    activity_name: f5,
+                    activity_remark: f6,
+                    state: f7,
+                    unlock_remark: f8,
+                    locked_time: f9,
+                    finished_time: f10,
+                    unlocked_amount: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("out_budget_no", &self.out_budget_no);
+        members.required("budget_id", &self.budget_id);
+        members.required("amount", &self.amount);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.required("activity_name", &self.activity_name);
+        members.required("activity_remark", &self.activity_remark);
+        members.required("state", &self.state);
+        members.required("unlock_remark", &self.unlock_remark);
+        members.required("locked_time", &self.locked_time);
+        members.required("finished_time", &self.finished_time);
+        members.optional("unlocked_amount", &self.unlocked_amount);
+        members
+    }
+}
 impl serde::Serialize for UnlockCharityBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnlockCharityBudgetResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("out_budget_no", &value.out_budget_no);
-            members.required("budget_id", &value.budget_id);
-            members.required("amount", &value.amount);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.required("activity_name", &value.activity_name);
-            members.required("activity_remark", &value.activity_remark);
-            members.required("state", &value.state);
-            members.required("unlock_remark", &value.unlock_remark);
-            members.required("locked_time", &value.locked_time);
-            members.required("finished_time", &value.finished_time);
-            members.optional("unlocked_amount", &value.unlocked_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnlockCharityBudgetResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnlockCharityBudgetResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("out_budget_no", &mut slots.1);
-            fields.required("budget_id", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("sponsor_mchid", &mut slots.4);
-            fields.required("activity_name", &mut slots.5);
-            fields.required("activity_remark", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("unlock_remark", &mut slots.8);
-            fields.required("locked_time", &mut slots.9);
-            fields.required("finished_time", &mut slots.10);
-            fields.optional("unlocked_amount", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(UnlockCharityBudgetResponse {
-                        sp_mchid: f0,
-                        out_budget_no: f1,
-                        budget_id: f2,
-                        amount: f3,
-                        sponsor_mchid: f4,
-                        activity_name: f5,
-                        activity_remark: f6,
-                        state: f7,
-                        unlock_remark: f8,
-                        locked_time: f9,
-                        finished_time: f10,
-                        unlocked_amount: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 关联的交易单号
@@ -471,39 +480,42 @@ impl crate::runtime::Validate for TransactionInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for TransactionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_type", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TransactionInfo {
+                    transaction_type: f0,
+                    transaction_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("transaction_type", &self.transaction_type);
+        members.required("transaction_id", &self.transaction_id);
+        members
+    }
+}
 impl serde::Serialize for TransactionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("transaction_type", &value.transaction_type);
-            members.required("transaction_id", &value.transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_type", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TransactionInfo {
-                        transaction_type: f0,
-                        transaction_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起公益捐赠的应答
@@ -553,73 +565,76 @@ pub struct CreateCharityTransferResponse {
     /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
     pub success_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CreateCharityTransferResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_budget_no", &mut slots.0);
+        fields.required("budget_id", &mut slots.1);
+        fields.required("out_transfer_no", &mut slots.2);
+        fields.required("transfer_id", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.required("transfer_remark", &mut slots.5);
+        fields.required("receive_mchid", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("create_time", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(CreateCharityTransferResponse {
+                    out_budget_no: f0,
+                    budget_id: f1,
+                    out_transfer_no: f2,
+                    transfer_id: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    receive_mchid: f6,
+                    state: f7,
+                    create_time: f8,
+                    success_time: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_budget_no", &self.out_budget_no);
+        members.required("budget_id", &self.budget_id);
+        members.required("out_transfer_no", &self.out_transfer_no);
+        members.required("transfer_id", &self.transfer_id);
+        members.required("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("receive_mchid", &self.receive_mchid);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.optional("success_time", &self.success_time);
+        members
+    }
+}
 impl serde::Serialize for CreateCharityTransferResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCharityTransferResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_budget_no", &value.out_budget_no);
-            members.required("budget_id", &value.budget_id);
-            members.required("out_transfer_no", &value.out_transfer_no);
-            members.required("transfer_id", &value.transfer_id);
-            members.required("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("receive_mchid", &value.receive_mchid);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.optional("success_time", &value.success_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCharityTransferResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCharityTransferResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_budget_no", &mut slots.0);
-            fields.required("budget_id", &mut slots.1);
-            fields.required("out_transfer_no", &mut slots.2);
-            fields.required("transfer_id", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("transfer_remark", &mut slots.5);
-            fields.required("receive_mchid", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("create_time", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(CreateCharityTransferResponse {
-                        out_budget_no: f0,
-                        budget_id: f1,
-                        out_transfer_no: f2,
-                        transfer_id: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        receive_mchid: f6,
-                        state: f7,
-                        create_time: f8,
-                        success_time: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

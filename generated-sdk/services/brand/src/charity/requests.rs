@@ -23,36 +23,39 @@ impl QueryBudgetReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QueryBudgetReceiptRequest {}
+impl crate::runtime::Object for QueryBudgetReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_budget_no", &mut slots.0);
+        fields.required("accept_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryBudgetReceiptRequest {
+                    out_budget_no: f0,
+                    accept_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBudgetReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBudgetReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBudgetReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBudgetReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_budget_no", &mut slots.0);
-            fields.required("accept_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryBudgetReceiptRequest {
-                        out_budget_no: f0,
-                        accept_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_budget_receipt` (申请预算出资的电子回单): `POST /v3/fund-app/mch-transfer/partner/budget/{out_budget_no}/electronic-receipts`.
@@ -98,47 +101,50 @@ impl ApplyBudgetReceiptRequest {
     }
 }
 impl crate::runtime::Validate for ApplyBudgetReceiptRequest {}
+impl crate::runtime::Object for ApplyBudgetReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_budget_no", &mut slots.0);
+        fields.required("start_date", &mut slots.1);
+        fields.required("end_date", &mut slots.2);
+        fields.required("sponsor_mchid", &mut slots.3);
+        fields.optional("receiver_mchid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ApplyBudgetReceiptRequest {
+                    out_budget_no: f0,
+                    start_date: f1,
+                    end_date: f2,
+                    sponsor_mchid: f3,
+                    receiver_mchid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_date", &self.start_date);
+        members.required("end_date", &self.end_date);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.optional("receiver_mchid", &self.receiver_mchid);
+        members
+    }
+}
 impl serde::Serialize for ApplyBudgetReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyBudgetReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_date", &value.start_date);
-            members.required("end_date", &value.end_date);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.optional("receiver_mchid", &value.receiver_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBudgetReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBudgetReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_budget_no", &mut slots.0);
-            fields.required("start_date", &mut slots.1);
-            fields.required("end_date", &mut slots.2);
-            fields.required("sponsor_mchid", &mut slots.3);
-            fields.optional("receiver_mchid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ApplyBudgetReceiptRequest {
-                        out_budget_no: f0,
-                        start_date: f1,
-                        end_date: f2,
-                        sponsor_mchid: f3,
-                        receiver_mchid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_charity_budget` (申请公益捐赠预算): `POST /v3/fund-app/mch-transfer/partner/charity-budget`.
@@ -196,54 +202,57 @@ impl ApplyCharityBudgetRequest {
     }
 }
 impl crate::runtime::Validate for ApplyCharityBudgetRequest {}
+impl crate::runtime::Object for ApplyCharityBudgetRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_budget_no", &mut slots.0);
+        fields.required("sponsor_mchid", &mut slots.1);
+        fields.required("sponsor_subject_name", &mut slots.2);
+        fields.required("activity_name", &mut slots.3);
+        fields.required("activity_remark", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(ApplyCharityBudgetRequest {
+                    out_budget_no: f0,
+                    sponsor_mchid: f1,
+                    sponsor_subject_name: f2,
+                    activity_name: f3,
+                    activity_remark: f4,
+                    amount: f5,
+                    notify_url: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_budget_no", &self.out_budget_no);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.required("sponsor_subject_name", &self.sponsor_subject_name);
+        members.required("activity_name", &self.activity_name);
+        members.required("activity_remark", &self.activity_remark);
+        members.required("amount", &self.amount);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for ApplyCharityBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyCharityBudgetRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_budget_no", &value.out_budget_no);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.required("sponsor_subject_name", &value.sponsor_subject_name);
-            members.required("activity_name", &value.activity_name);
-            members.required("activity_remark", &value.activity_remark);
-            members.required("amount", &value.amount);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCharityBudgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCharityBudgetRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_budget_no", &mut slots.0);
-            fields.required("sponsor_mchid", &mut slots.1);
-            fields.required("sponsor_subject_name", &mut slots.2);
-            fields.required("activity_name", &mut slots.3);
-            fields.required("activity_remark", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(ApplyCharityBudgetRequest {
-                        out_budget_no: f0,
-                        sponsor_mchid: f1,
-                        sponsor_subject_name: f2,
-                        activity_name: f3,
-                        activity_remark: f4,
-                        amount: f5,
-                        notify_url: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_charity_budget` (商户单号查询公益捐赠预算详情): `GET /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}`.
@@ -267,36 +276,39 @@ impl QueryCharityBudgetRequest {
     }
 }
 impl crate::runtime::Validate for QueryCharityBudgetRequest {}
+impl crate::runtime::Object for QueryCharityBudgetRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_budget_no", &mut slots.0);
+        fields.required("sponsor_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryCharityBudgetRequest {
+                    out_budget_no: f0,
+                    sponsor_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCharityBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCharityBudgetRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCharityBudgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCharityBudgetRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_budget_no", &mut slots.0);
-            fields.required("sponsor_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryCharityBudgetRequest {
-                        out_budget_no: f0,
-                        sponsor_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unlock_charity_budget` (解锁公益捐赠预算): `POST /v3/fund-app/mch-transfer/partner/charity-budget/{out_budget_no}/unlock`.
@@ -327,41 +339,44 @@ impl UnlockCharityBudgetRequest {
     }
 }
 impl crate::runtime::Validate for UnlockCharityBudgetRequest {}
+impl crate::runtime::Object for UnlockCharityBudgetRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_budget_no", &mut slots.0);
+        fields.required("sponsor_mchid", &mut slots.1);
+        fields.required("activity_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(UnlockCharityBudgetRequest {
+                    out_budget_no: f0,
+                    sponsor_mchid: f1,
+                    activity_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.required("activity_remark", &self.activity_remark);
+        members
+    }
+}
 impl serde::Serialize for UnlockCharityBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnlockCharityBudgetRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.required("activity_remark", &value.activity_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnlockCharityBudgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnlockCharityBudgetRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_budget_no", &mut slots.0);
-            fields.required("sponsor_mchid", &mut slots.1);
-            fields.required("activity_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(UnlockCharityBudgetRequest {
-                        out_budget_no: f0,
-                        sponsor_mchid: f1,
-                        activity_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_charity_transfer` (发起公益捐赠): `POST /v3/fund-app/mch-transfer/partner/charity-transfer-bills`.
@@ -429,54 +444,57 @@ impl crate::runtime::Validate for CreateCharityTransferRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCharityTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_budget_no", &mut slots.0);
+        fields.required("out_transfer_no", &mut slots.1);
+        fields.optional_object("transaction_info", &mut slots.2);
+        fields.required("sponsor_mchid", &mut slots.3);
+        fields.required("receive_mchid", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(CreateCharityTransferRequest {
+                    out_budget_no: f0,
+                    out_transfer_no: f1,
+                    transaction_info: f2,
+                    sponsor_mchid: f3,
+                    receive_mchid: f4,
+                    amount: f5,
+                    transfer_remark: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_budget_no", &self.out_budget_no);
+        members.required("out_transfer_no", &self.out_transfer_no);
+        members.optional_object("transaction_info", &self.transaction_info);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.required("receive_mchid", &self.receive_mchid);
+        members.required("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members
+    }
+}
 impl serde::Serialize for CreateCharityTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCharityTransferRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_budget_no", &value.out_budget_no);
-            members.required("out_transfer_no", &value.out_transfer_no);
-            members.optional("transaction_info", &value.transaction_info);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.required("receive_mchid", &value.receive_mchid);
-            members.required("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCharityTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCharityTransferRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_budget_no", &mut slots.0);
-            fields.required("out_transfer_no", &mut slots.1);
-            fields.optional("transaction_info", &mut slots.2);
-            fields.required("sponsor_mchid", &mut slots.3);
-            fields.required("receive_mchid", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5), Some(f6)) => {
-                    Ok(CreateCharityTransferRequest {
-                        out_budget_no: f0,
-                        out_transfer_no: f1,
-                        transaction_info: f2,
-                        sponsor_mchid: f3,
-                        receive_mchid: f4,
-                        amount: f5,
-                        transfer_remark: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_charity_transfer` (商户单号查询公益捐赠详情): `GET /v3/fund-app/mch-transfer/partner/charity-transfer-bills/out-transfer-no/{out_transfer_no}`.
@@ -503,37 +521,40 @@ impl QueryCharityTransferRequest {
     }
 }
 impl crate::runtime::Validate for QueryCharityTransferRequest {}
+impl crate::runtime::Object for QueryCharityTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_transfer_no", &mut slots.0);
+        fields.required("sponsor_mchid", &mut slots.1);
+        fields.required("out_budget_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryCharityTransferRequest {
+                    out_transfer_no: f0,
+                    sponsor_mchid: f1,
+                    out_budget_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCharityTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCharityTransferRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCharityTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCharityTransferRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_transfer_no", &mut slots.0);
-            fields.required("sponsor_mchid", &mut slots.1);
-            fields.required("out_budget_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryCharityTransferRequest {
-                        out_transfer_no: f0,
-                        sponsor_mchid: f1,
-                        out_budget_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

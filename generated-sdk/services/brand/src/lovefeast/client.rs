@@ -59,7 +59,7 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户捐赠单列表
@@ -111,7 +111,7 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户捐赠单详情
@@ -159,7 +159,7 @@ impl<'a, T: Transport> LovefeastClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

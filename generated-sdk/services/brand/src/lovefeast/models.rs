@@ -17,39 +17,42 @@ pub struct BrandEntity {
     /// Wire: `consume_count`, `integer`, optional.
     pub consume_count: Option<i64>,
 }
+impl crate::runtime::Object for BrandEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("donate_count", &mut slots.0);
+        fields.optional("consume_count", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(BrandEntity {
+                    donate_count: f0,
+                    consume_count: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("donate_count", &self.donate_count);
+        members.optional("consume_count", &self.consume_count);
+        members
+    }
+}
 impl serde::Serialize for BrandEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BrandEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("donate_count", &value.donate_count);
-            members.optional("consume_count", &value.consume_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BrandEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BrandEntity, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("donate_count", &mut slots.0);
-            fields.optional("consume_count", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(BrandEntity {
-                        donate_count: f0,
-                        consume_count: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -75,41 +78,44 @@ pub struct Payer {
     /// Wire: `nickname`, `string`, optional.
     pub nickname: Option<String>,
 }
+impl crate::runtime::Object for Payer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.optional("avatar", &mut slots.2);
+        fields.optional("nickname", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(Payer {
+            openid: f0,
+            sub_openid: f1,
+            avatar: f2,
+            nickname: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("avatar", &self.avatar);
+        members.optional("nickname", &self.nickname);
+        members
+    }
+}
 impl serde::Serialize for Payer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Payer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("avatar", &value.avatar);
-            members.optional("nickname", &value.nickname);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Payer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Payer, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.optional("avatar", &mut slots.2);
-            fields.optional("nickname", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(Payer {
-                openid: f0,
-                sub_openid: f1,
-                avatar: f2,
-                nickname: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -135,41 +141,44 @@ pub struct Amount {
     /// Wire: `payer_currency`, `string`, optional.
     pub payer_currency: Option<String>,
 }
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total", &mut slots.0);
+        fields.optional("payer_total", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.optional("payer_currency", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(Amount {
+            total: f0,
+            payer_total: f1,
+            currency: f2,
+            payer_currency: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total", &self.total);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("currency", &self.currency);
+        members.optional("payer_currency", &self.payer_currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total", &value.total);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("currency", &value.currency);
-            members.optional("payer_currency", &value.payer_currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total", &mut slots.0);
-            fields.optional("payer_total", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.optional("payer_currency", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(Amount {
-                total: f0,
-                payer_total: f1,
-                currency: f2,
-                payer_currency: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结果集
@@ -231,82 +240,85 @@ pub struct Data {
     /// Wire: `device_id`, `string`, optional.
     pub device_id: Option<String>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("welfare_trade_id", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("brand_id", &mut slots.3);
+        fields.optional("donate_source", &mut slots.4);
+        fields.optional("merchant_order", &mut slots.5);
+        fields.optional("institution_name", &mut slots.6);
+        fields.optional("business_id", &mut slots.7);
+        fields.optional("business_name", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional_object("payer", &mut slots.10);
+        fields.optional_object("amount", &mut slots.11);
+        fields.optional("device_id", &mut slots.12);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
+        Ok(Data {
+            welfare_trade_id: f0,
+            appid: f1,
+            sub_appid: f2,
+            brand_id: f3,
+            donate_source: f4,
+            merchant_order: f5,
+            institution_name: f6,
+            business_id: f7,
+            business_name: f8,
+            success_time: f9,
+            payer: f10,
+            amount: f11,
+            device_id: f12,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.optional("welfare_trade_id", &self.welfare_trade_id);
+        members.optional("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("brand_id", &self.brand_id);
+        members.optional("donate_source", &self.donate_source);
+        members.optional("merchant_order", &self.merchant_order);
+        members.optional("institution_name", &self.institution_name);
+        members.optional("business_id", &self.business_id);
+        members.optional("business_name", &self.business_name);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("payer", &self.payer);
+        members.optional_object("amount", &self.amount);
+        members.optional("device_id", &self.device_id);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.optional("welfare_trade_id", &value.welfare_trade_id);
-            members.optional("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("brand_id", &value.brand_id);
-            members.optional("donate_source", &value.donate_source);
-            members.optional("merchant_order", &value.merchant_order);
-            members.optional("institution_name", &value.institution_name);
-            members.optional("business_id", &value.business_id);
-            members.optional("business_name", &value.business_name);
-            members.optional("success_time", &value.success_time);
-            members.optional("payer", &value.payer);
-            members.optional("amount", &value.amount);
-            members.optional("device_id", &value.device_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("welfare_trade_id", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("brand_id", &mut slots.3);
-            fields.optional("donate_source", &mut slots.4);
-            fields.optional("merchant_order", &mut slots.5);
-            fields.optional("institution_name", &mut slots.6);
-            fields.optional("business_id", &mut slots.7);
-            fields.optional("business_name", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("payer", &mut slots.10);
-            fields.optional("amount", &mut slots.11);
-            fields.optional("device_id", &mut slots.12);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
-            Ok(Data {
-                welfare_trade_id: f0,
-                appid: f1,
-                sub_appid: f2,
-                brand_id: f3,
-                donate_source: f4,
-                merchant_order: f5,
-                institution_name: f6,
-                business_id: f7,
-                business_name: f8,
-                success_time: f9,
-                payer: f10,
-                amount: f11,
-                device_id: f12,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户捐赠单列表的应答
@@ -336,43 +348,46 @@ pub struct OrdersListByUserResponse {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for OrdersListByUserResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("count", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.optional_objects("data", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(OrdersListByUserResponse {
+            count: f0,
+            limit: f1,
+            offset: f2,
+            total_count: f3,
+            data: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("count", &self.count);
+        members.optional("limit", &self.limit);
+        members.optional("offset", &self.offset);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for OrdersListByUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OrdersListByUserResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("count", &value.count);
-            members.optional("limit", &value.limit);
-            members.optional("offset", &value.offset);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OrdersListByUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OrdersListByUserResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("count", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.optional("data", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(OrdersListByUserResponse {
-                count: f0,
-                limit: f1,
-                offset: f2,
-                total_count: f3,
-                data: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

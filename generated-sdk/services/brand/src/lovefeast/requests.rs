@@ -17,30 +17,33 @@ impl QueryBrandRequest {
     }
 }
 impl crate::runtime::Validate for QueryBrandRequest {}
+impl crate::runtime::Object for QueryBrandRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("brand_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(QueryBrandRequest { brand_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBrandRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBrandRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBrandRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBrandRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("brand_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(QueryBrandRequest { brand_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_user_orders` (查询用户捐赠单列表): `GET /v3/lovefeast/users/{openid}/orders/brand-id/{brand_id}`.
@@ -75,40 +78,43 @@ impl ListUserOrdersRequest {
     }
 }
 impl crate::runtime::Validate for ListUserOrdersRequest {}
+impl crate::runtime::Object for ListUserOrdersRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(ListUserOrdersRequest {
+                    openid: f0,
+                    brand_id: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListUserOrdersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListUserOrdersRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserOrdersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserOrdersRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(ListUserOrdersRequest {
-                        openid: f0,
-                        brand_id: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_order` (查询用户捐赠单详情): `GET /v3/lovefeast/users/{openid}/orders/out-trade-no/{out_trade_no}`.
@@ -132,35 +138,38 @@ impl QueryUserOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryUserOrderRequest {}
+impl crate::runtime::Object for QueryUserOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryUserOrderRequest {
+                    openid: f0,
+                    out_trade_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserOrderRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryUserOrderRequest {
-                        openid: f0,
-                        out_trade_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -89,7 +89,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建活动API
@@ -126,7 +126,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_ACTIVITY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -134,7 +134,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询活动详情API
@@ -180,7 +180,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 终止活动API
@@ -227,7 +227,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取用户信息（跳转型激活）API
@@ -275,7 +275,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询回调地址API
@@ -320,7 +320,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 设置回调地址API
@@ -357,7 +357,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_CALLBACK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -365,7 +365,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询会员卡模板列表API
@@ -418,7 +418,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建会员卡模板API
@@ -455,7 +455,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -463,7 +463,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除会员卡模板API
@@ -555,7 +555,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改会员卡模板信息API
@@ -593,7 +593,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -640,7 +640,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DEPOSIT_CODES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -648,7 +648,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户会员卡信息API
@@ -696,7 +696,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改用户会员卡信息API
@@ -736,7 +736,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_USER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -785,7 +785,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ACTIVATE_USER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -834,7 +834,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::COMMIT_BONUS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -883,7 +883,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PREPARE_BONUS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -932,7 +932,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_USER_CARD_RIGHTS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -981,7 +981,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_SERVICE_MODULE_DATA,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1030,7 +1030,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INVALIDATE_USER_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1086,7 +1086,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户预授权
@@ -1125,7 +1125,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PERMISSION_TOKEN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1133,7 +1133,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据手机号导入用户会员卡API
@@ -1174,7 +1174,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::IMPORT_USER_CARDS_BY_PHONE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1182,7 +1182,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建会员卡二维码API
@@ -1221,7 +1221,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_CARD_QRCODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1229,7 +1229,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 设置会员卡模板权益项API
@@ -1268,7 +1268,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_CARD_RIGHTS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1315,7 +1315,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_SERVICE_MODULE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1323,7 +1323,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 移除会员卡服务项
@@ -1411,7 +1411,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_SERVICE_MODULE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1419,7 +1419,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 老会员卡模板升级API
@@ -1458,7 +1458,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPGRADE_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1507,7 +1507,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::IMPORT_USER_CARDS_BY_OPENID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1515,7 +1515,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 导入加密手机号提醒会员领卡API
@@ -1554,7 +1554,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::IMPORT_PHONE_NUMBER_MEMBERS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1611,7 +1611,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户在品牌下所有会员卡API
@@ -1662,7 +1662,7 @@ impl<'a, T: Transport> MembercardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -30,39 +30,42 @@ impl AwardSendTime {
     }
 }
 impl crate::runtime::Validate for AwardSendTime {}
+impl crate::runtime::Object for AwardSendTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("begin_time", &mut slots.0);
+        fields.required("end_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AwardSendTime {
+                    begin_time: f0,
+                    end_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for AwardSendTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AwardSendTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AwardSendTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AwardSendTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("begin_time", &mut slots.0);
-            fields.required("end_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AwardSendTime {
-                        begin_time: f0,
-                        end_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 每日发放开始时间
@@ -95,42 +98,45 @@ impl BeginDayTime {
     }
 }
 impl crate::runtime::Validate for BeginDayTime {}
+impl crate::runtime::Object for BeginDayTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("hours", &mut slots.0);
+        fields.required("minutes", &mut slots.1);
+        fields.required("seconds", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(BeginDayTime {
+                    hours: f0,
+                    minutes: f1,
+                    seconds: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("hours", &self.hours);
+        members.required("minutes", &self.minutes);
+        members.required("seconds", &self.seconds);
+        members
+    }
+}
 impl serde::Serialize for BeginDayTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BeginDayTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("hours", &value.hours);
-            members.required("minutes", &value.minutes);
-            members.required("seconds", &value.seconds);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BeginDayTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BeginDayTime, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("hours", &mut slots.0);
-            fields.required("minutes", &mut slots.1);
-            fields.required("seconds", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(BeginDayTime {
-                        hours: f0,
-                        minutes: f1,
-                        seconds: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 指定时间段
@@ -170,39 +176,42 @@ impl crate::runtime::Validate for AwardSendDayTime {
         Ok(())
     }
 }
+impl crate::runtime::Object for AwardSendDayTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("begin_day_time", &mut slots.0);
+        fields.required_object("end_day_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AwardSendDayTime {
+                    begin_day_time: f0,
+                    end_day_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("begin_day_time", &self.begin_day_time);
+        members.required_object("end_day_time", &self.end_day_time);
+        members
+    }
+}
 impl serde::Serialize for AwardSendDayTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AwardSendDayTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("begin_day_time", &value.begin_day_time);
-            members.required("end_day_time", &value.end_day_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AwardSendDayTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AwardSendDayTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("begin_day_time", &mut slots.0);
-            fields.required("end_day_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AwardSendDayTime {
-                        begin_day_time: f0,
-                        end_day_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放时间段
@@ -266,35 +275,38 @@ impl crate::runtime::Validate for AwardSendPeriod {
         Ok(())
     }
 }
+impl crate::runtime::Object for AwardSendPeriod {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("award_send_time", &mut slots.0);
+        fields.optional_objects("award_send_day_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AwardSendPeriod {
+            award_send_time: f0,
+            award_send_day_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("award_send_time", &self.award_send_time);
+        members.optional_objects("award_send_day_time", &self.award_send_day_time);
+        members
+    }
+}
 impl serde::Serialize for AwardSendPeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AwardSendPeriod) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("award_send_time", &value.award_send_time);
-            members.optional("award_send_day_time", &value.award_send_day_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AwardSendPeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AwardSendPeriod, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("award_send_time", &mut slots.0);
-            fields.optional("award_send_day_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AwardSendPeriod {
-                award_send_time: f0,
-                award_send_day_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠券列表
@@ -322,39 +334,42 @@ impl StockList {
     }
 }
 impl crate::runtime::Validate for StockList {}
+impl crate::runtime::Object for StockList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_creator_mchid", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(StockList {
+                    stock_creator_mchid: f0,
+                    stock_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("stock_creator_mchid", &self.stock_creator_mchid);
+        members.required("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for StockList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("stock_creator_mchid", &value.stock_creator_mchid);
-            members.required("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_creator_mchid", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(StockList {
-                        stock_creator_mchid: f0,
-                        stock_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 跳转激活的小程序
@@ -382,39 +397,42 @@ impl ActivateMiniprogram {
     }
 }
 impl crate::runtime::Validate for ActivateMiniprogram {}
+impl crate::runtime::Object for ActivateMiniprogram {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("activate_appid", &mut slots.0);
+        fields.required("activate_path", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ActivateMiniprogram {
+                    activate_appid: f0,
+                    activate_path: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("activate_appid", &self.activate_appid);
+        members.required("activate_path", &self.activate_path);
+        members
+    }
+}
 impl serde::Serialize for ActivateMiniprogram {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivateMiniprogram) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("activate_appid", &value.activate_appid);
-            members.required("activate_path", &value.activate_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivateMiniprogram {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivateMiniprogram, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("activate_appid", &mut slots.0);
-            fields.required("activate_path", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ActivateMiniprogram {
-                        activate_appid: f0,
-                        activate_path: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 激活方式设置
@@ -467,42 +485,45 @@ impl crate::runtime::Validate for ActivateSetting {
         Ok(())
     }
 }
+impl crate::runtime::Object for ActivateSetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activate_type", &mut slots.0);
+        fields.optional("activate_url", &mut slots.1);
+        fields.optional_object("activate_miniprogram", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ActivateSetting {
+                    activate_type: f0,
+                    activate_url: f1,
+                    activate_miniprogram: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("activate_type", &self.activate_type);
+        members.optional("activate_url", &self.activate_url);
+        members.optional_object("activate_miniprogram", &self.activate_miniprogram);
+        members
+    }
+}
 impl serde::Serialize for ActivateSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivateSetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("activate_type", &value.activate_type);
-            members.optional("activate_url", &value.activate_url);
-            members.optional("activate_miniprogram", &value.activate_miniprogram);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivateSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivateSetting, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activate_type", &mut slots.0);
-            fields.optional("activate_url", &mut slots.1);
-            fields.optional("activate_miniprogram", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ActivateSetting {
-                        activate_type: f0,
-                        activate_url: f1,
-                        activate_miniprogram: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付模式
@@ -516,32 +537,35 @@ pub struct PaymentMode {
     /// Wire: `payment_scene_list`, `array[JSON (any value)]`, optional.
     pub payment_scene_list: Option<Vec<serde_json::Value>>,
 }
+impl crate::runtime::Object for PaymentMode {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("payment_scene_list", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(PaymentMode {
+            payment_scene_list: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("payment_scene_list", &self.payment_scene_list);
+        members
+    }
+}
 impl serde::Serialize for PaymentMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PaymentMode) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("payment_scene_list", &value.payment_scene_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PaymentMode, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("payment_scene_list", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(PaymentMode {
-                payment_scene_list: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付设置
@@ -563,38 +587,41 @@ pub struct PaymentSetting {
     /// Wire: `goods_tags`, `array[JSON (any value)]`, optional.
     pub goods_tags: Option<Vec<serde_json::Value>>,
 }
+impl crate::runtime::Object for PaymentSetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional_object("payment_mode", &mut slots.0);
+        fields.optional("limit_bank", &mut slots.1);
+        fields.optional("goods_tags", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(PaymentSetting {
+            payment_mode: f0,
+            limit_bank: f1,
+            goods_tags: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional_object("payment_mode", &self.payment_mode);
+        members.optional("limit_bank", &self.limit_bank);
+        members.optional("goods_tags", &self.goods_tags);
+        members
+    }
+}
 impl serde::Serialize for PaymentSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PaymentSetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("payment_mode", &value.payment_mode);
-            members.optional("limit_bank", &value.limit_bank);
-            members.optional("goods_tags", &value.goods_tags);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PaymentSetting, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("payment_mode", &mut slots.0);
-            fields.optional("limit_bank", &mut slots.1);
-            fields.optional("goods_tags", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(PaymentSetting {
-                payment_mode: f0,
-                limit_bank: f1,
-                goods_tags: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付后活动设置
@@ -624,48 +651,51 @@ pub struct PayActivitySetting {
     /// Wire: `payment_setting`, `object PaymentSetting`, optional.
     pub payment_setting: Option<PaymentSetting>,
 }
+impl crate::runtime::Object for PayActivitySetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("logo_url", &mut slots.0);
+        fields.required("activity_second_title", &mut slots.1);
+        fields.optional("mchid_list", &mut slots.2);
+        fields.optional_object("activate_setting", &mut slots.3);
+        fields.optional_object("payment_setting", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(PayActivitySetting {
+                    logo_url: f0,
+                    activity_second_title: f1,
+                    mchid_list: f2,
+                    activate_setting: f3,
+                    payment_setting: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("logo_url", &self.logo_url);
+        members.required("activity_second_title", &self.activity_second_title);
+        members.optional("mchid_list", &self.mchid_list);
+        members.optional_object("activate_setting", &self.activate_setting);
+        members.optional_object("payment_setting", &self.payment_setting);
+        members
+    }
+}
 impl serde::Serialize for PayActivitySetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayActivitySetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("logo_url", &value.logo_url);
-            members.required("activity_second_title", &value.activity_second_title);
-            members.optional("mchid_list", &value.mchid_list);
-            members.optional("activate_setting", &value.activate_setting);
-            members.optional("payment_setting", &value.payment_setting);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayActivitySetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayActivitySetting, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("logo_url", &mut slots.0);
-            fields.required("activity_second_title", &mut slots.1);
-            fields.optional("mchid_list", &mut slots.2);
-            fields.optional("activate_setting", &mut slots.3);
-            fields.optional("payment_setting", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(PayActivitySetting {
-                        logo_url: f0,
-                        activity_second_title: f1,
-                        mchid_list: f2,
-                        activate_setting: f3,
-                        payment_setting: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 领奖页面跳转配置
@@ -713,38 +743,41 @@ impl AwardJumpDeploy {
     }
 }
 impl crate::runtime::Validate for AwardJumpDeploy {}
+impl crate::runtime::Object for AwardJumpDeploy {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("mini_program_appid", &mut slots.0);
+        fields.optional("mini_program_path", &mut slots.1);
+        fields.optional("button_text", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(AwardJumpDeploy {
+            mini_program_appid: f0,
+            mini_program_path: f1,
+            button_text: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("mini_program_appid", &self.mini_program_appid);
+        members.optional("mini_program_path", &self.mini_program_path);
+        members.optional("button_text", &self.button_text);
+        members
+    }
+}
 impl serde::Serialize for AwardJumpDeploy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AwardJumpDeploy) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("mini_program_appid", &value.mini_program_appid);
-            members.optional("mini_program_path", &value.mini_program_path);
-            members.optional("button_text", &value.button_text);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AwardJumpDeploy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AwardJumpDeploy, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("mini_program_appid", &mut slots.0);
-            fields.optional("mini_program_path", &mut slots.1);
-            fields.optional("button_text", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(AwardJumpDeploy {
-                mini_program_appid: f0,
-                mini_program_path: f1,
-                button_text: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付前会员活动设置
@@ -792,35 +825,38 @@ impl crate::runtime::Validate for MiniprogramActivitySetting {
         Ok(())
     }
 }
+impl crate::runtime::Object for MiniprogramActivitySetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("outer_str", &mut slots.0);
+        fields.optional_object("award_jump_deploy", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(MiniprogramActivitySetting {
+            outer_str: f0,
+            award_jump_deploy: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("outer_str", &self.outer_str);
+        members.optional_object("award_jump_deploy", &self.award_jump_deploy);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramActivitySetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramActivitySetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("outer_str", &value.outer_str);
-            members.optional("award_jump_deploy", &value.award_jump_deploy);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramActivitySetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramActivitySetting, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("outer_str", &mut slots.0);
-            fields.optional("award_jump_deploy", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(MiniprogramActivitySetting {
-                outer_str: f0,
-                award_jump_deploy: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动详情
@@ -886,94 +922,97 @@ pub struct Data {
     /// Wire: `miniprogram_activity_setting`, `object MiniprogramActivitySetting`, optional.
     pub miniprogram_activity_setting: Option<MiniprogramActivitySetting>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("activity_id", &mut slots.0);
+        fields.optional("activity_status", &mut slots.1);
+        fields.optional("create_time", &mut slots.2);
+        fields.optional("update_time", &mut slots.3);
+        fields.optional("card_id", &mut slots.4);
+        fields.optional("activity_name", &mut slots.5);
+        fields.optional("activity_type", &mut slots.6);
+        fields.optional("begin_time", &mut slots.7);
+        fields.optional("end_time", &mut slots.8);
+        fields.optional_object("award_send_period", &mut slots.9);
+        fields.optional_objects("stock_list", &mut slots.10);
+        fields.optional("out_request_no", &mut slots.11);
+        fields.optional_object("pay_activity_setting", &mut slots.12);
+        fields.optional_object("miniprogram_activity_setting", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13) => {
+                Ok(Data {
+                    activity_id: f0,
+                    activity_status: f1,
+                    create_time: f2,
+                    update_time: f3,
+                    card_id: f4,
+                    activity_name: f5,
+                    activity_type: f6,
+                    begin_time: f7,
+                    end_time: f8,
+                    award_send_period: f9,
+                    stock_list: f10,
+                    out_request_no: f11,
+                    pay_activity_setting: f12,
+                    miniprogram_activity_setting: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("activity_id", &self.activity_id);
+        members.optional("activity_status", &self.activity_status);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("card_id", &self.card_id);
+        members.optional("activity_name", &self.activity_name);
+        members.optional("activity_type", &self.activity_type);
+        members.optional("begin_time", &self.begin_time);
+        members.optional("end_time", &self.end_time);
+        members.optional_object("award_send_period", &self.award_send_period);
+        members.optional_objects("stock_list", &self.stock_list);
+        members.optional("out_request_no", &self.out_request_no);
+        members.optional_object("pay_activity_setting", &self.pay_activity_setting);
+        members
+            .optional_object(
+                "miniprogram_activity_setting",
+                &self.miniprogram_activity_setting,
+            );
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("activity_id", &value.activity_id);
-            members.optional("activity_status", &value.activity_status);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("card_id", &value.card_id);
-            members.optional("activity_name", &value.activity_name);
-            members.optional("activity_type", &value.activity_type);
-            members.optional("begin_time", &value.begin_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("award_send_period", &value.award_send_period);
-            members.optional("stock_list", &value.stock_list);
-            members.optional("out_request_no", &value.out_request_no);
-            members.optional("pay_activity_setting", &value.pay_activity_setting);
-            members
-                .optional(
-                    "miniprogram_activity_setting",
-                    &value.miniprogram_activity_setting,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("activity_id", &mut slots.0);
-            fields.optional("activity_status", &mut slots.1);
-            fields.optional("create_time", &mut slots.2);
-            fields.optional("update_time", &mut slots.3);
-            fields.optional("card_id", &mut slots.4);
-            fields.optional("activity_name", &mut slots.5);
-            fields.optional("activity_type", &mut slots.6);
-            fields.optional("begin_time", &mut slots.7);
-            fields.optional("end_time", &mut slots.8);
-            fields.optional("award_send_period", &mut slots.9);
-            fields.optional("stock_list", &mut slots.10);
-            fields.optional("out_request_no", &mut slots.11);
-            fields.optional("pay_activity_setting", &mut slots.12);
-            fields.optional("miniprogram_activity_setting", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13) => {
-                    Ok(Data {
-                        activity_id: f0,
-                        activity_status: f1,
-                        create_time: f2,
-                        update_time: f3,
-                        card_id: f4,
-                        activity_name: f5,
-                        activity_type: f6,
-                        begin_time: f7,
-                        end_time: f8,
-                        award_send_period: f9,
-                        stock_list: f10,
-                        out_request_no: f11,
-                        pay_activity_setting: f12,
-                        miniprogram_activity_setting: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询活动列表API的应答
@@ -999,41 +1038,44 @@ pub struct ListActivitiesResponse {
     /// Wire: `total_count`, `integer`, optional.
     pub total_count: Option<i64>,
 }
+impl crate::runtime::Object for ListActivitiesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListActivitiesResponse {
+            data: f0,
+            offset: f1,
+            limit: f2,
+            total_count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members.optional("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListActivitiesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members.optional("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActivitiesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListActivitiesResponse {
-                data: f0,
-                offset: f1,
-                limit: f2,
-                total_count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付模式
@@ -1059,32 +1101,35 @@ impl PaymentSettingPaymentMode {
     }
 }
 impl crate::runtime::Validate for PaymentSettingPaymentMode {}
+impl crate::runtime::Object for PaymentSettingPaymentMode {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("payment_scene_list", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(PaymentSettingPaymentMode {
+            payment_scene_list: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("payment_scene_list", &self.payment_scene_list);
+        members
+    }
+}
 impl serde::Serialize for PaymentSettingPaymentMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PaymentSettingPaymentMode) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("payment_scene_list", &value.payment_scene_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentSettingPaymentMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PaymentSettingPaymentMode, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("payment_scene_list", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(PaymentSettingPaymentMode {
-                payment_scene_list: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付设置
@@ -1142,38 +1187,41 @@ impl crate::runtime::Validate for PayActivitySettingPaymentSetting {
         Ok(())
     }
 }
+impl crate::runtime::Object for PayActivitySettingPaymentSetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional_object("payment_mode", &mut slots.0);
+        fields.optional("limit_bank", &mut slots.1);
+        fields.optional("goods_tags", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(PayActivitySettingPaymentSetting {
+            payment_mode: f0,
+            limit_bank: f1,
+            goods_tags: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional_object("payment_mode", &self.payment_mode);
+        members.optional("limit_bank", &self.limit_bank);
+        members.optional("goods_tags", &self.goods_tags);
+        members
+    }
+}
 impl serde::Serialize for PayActivitySettingPaymentSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayActivitySettingPaymentSetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("payment_mode", &value.payment_mode);
-            members.optional("limit_bank", &value.limit_bank);
-            members.optional("goods_tags", &value.goods_tags);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayActivitySettingPaymentSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayActivitySettingPaymentSetting, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("payment_mode", &mut slots.0);
-            fields.optional("limit_bank", &mut slots.1);
-            fields.optional("goods_tags", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(PayActivitySettingPaymentSetting {
-                payment_mode: f0,
-                limit_bank: f1,
-                goods_tags: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付后活动设置
@@ -1250,48 +1298,51 @@ impl crate::runtime::Validate for CreateActivityPayActivitySetting {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateActivityPayActivitySetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("logo_url", &mut slots.0);
+        fields.required("activity_second_title", &mut slots.1);
+        fields.optional("mchid_list", &mut slots.2);
+        fields.optional_object("activate_setting", &mut slots.3);
+        fields.optional_object("payment_setting", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(CreateActivityPayActivitySetting {
+                    logo_url: f0,
+                    activity_second_title: f1,
+                    mchid_list: f2,
+                    activate_setting: f3,
+                    payment_setting: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("logo_url", &self.logo_url);
+        members.required("activity_second_title", &self.activity_second_title);
+        members.optional("mchid_list", &self.mchid_list);
+        members.optional_object("activate_setting", &self.activate_setting);
+        members.optional_object("payment_setting", &self.payment_setting);
+        members
+    }
+}
 impl serde::Serialize for CreateActivityPayActivitySetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateActivityPayActivitySetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("logo_url", &value.logo_url);
-            members.required("activity_second_title", &value.activity_second_title);
-            members.optional("mchid_list", &value.mchid_list);
-            members.optional("activate_setting", &value.activate_setting);
-            members.optional("payment_setting", &value.payment_setting);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateActivityPayActivitySetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateActivityPayActivitySetting, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("logo_url", &mut slots.0);
-            fields.required("activity_second_title", &mut slots.1);
-            fields.optional("mchid_list", &mut slots.2);
-            fields.optional("activate_setting", &mut slots.3);
-            fields.optional("payment_setting", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(CreateActivityPayActivitySetting {
-                        logo_url: f0,
-                        activity_second_title: f1,
-                        mchid_list: f2,
-                        activate_setting: f3,
-                        payment_setting: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付后活动设置
@@ -1321,48 +1372,51 @@ pub struct QueryActivityPayActivitySetting {
     /// Wire: `payment_setting`, `object PaymentSetting`, optional.
     pub payment_setting: Option<PaymentSetting>,
 }
+impl crate::runtime::Object for QueryActivityPayActivitySetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("logo_url", &mut slots.0);
+        fields.required("activity_second_title", &mut slots.1);
+        fields.optional("mchid_list", &mut slots.2);
+        fields.optional_object("activate_setting", &mut slots.3);
+        fields.optional_object("payment_setting", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryActivityPayActivitySetting {
+                    logo_url: f0,
+                    activity_second_title: f1,
+                    mchid_list: f2,
+                    activate_setting: f3,
+                    payment_setting: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("logo_url", &self.logo_url);
+        members.required("activity_second_title", &self.activity_second_title);
+        members.optional("mchid_list", &self.mchid_list);
+        members.optional_object("activate_setting", &self.activate_setting);
+        members.optional_object("payment_setting", &self.payment_setting);
+        members
+    }
+}
 impl serde::Serialize for QueryActivityPayActivitySetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryActivityPayActivitySetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("logo_url", &value.logo_url);
-            members.required("activity_second_title", &value.activity_second_title);
-            members.optional("mchid_list", &value.mchid_list);
-            members.optional("activate_setting", &value.activate_setting);
-            members.optional("payment_setting", &value.payment_setting);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryActivityPayActivitySetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryActivityPayActivitySetting, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("logo_url", &mut slots.0);
-            fields.required("activity_second_title", &mut slots.1);
-            fields.optional("mchid_list", &mut slots.2);
-            fields.optional("activate_setting", &mut slots.3);
-            fields.optional("payment_setting", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryActivityPayActivitySetting {
-                        logo_url: f0,
-                        activity_second_title: f1,
-                        mchid_list: f2,
-                        activate_setting: f3,
-                        payment_setting: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询活动详情API的应答
@@ -1428,94 +1482,97 @@ pub struct QueryActivityResponse {
     /// Wire: `miniprogram_activity_setting`, `object MiniprogramActivitySetting`, optional.
     pub miniprogram_activity_setting: Option<MiniprogramActivitySetting>,
 }
+impl crate::runtime::Object for QueryActivityResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("activity_id", &mut slots.0);
+        fields.optional("activity_status", &mut slots.1);
+        fields.optional("create_time", &mut slots.2);
+        fields.optional("update_time", &mut slots.3);
+        fields.optional("card_id", &mut slots.4);
+        fields.optional("activity_name", &mut slots.5);
+        fields.optional("activity_type", &mut slots.6);
+        fields.optional("begin_time", &mut slots.7);
+        fields.optional("end_time", &mut slots.8);
+        fields.optional_object("award_send_period", &mut slots.9);
+        fields.optional_objects("stock_list", &mut slots.10);
+        fields.optional("out_request_no", &mut slots.11);
+        fields.optional_object("pay_activity_setting", &mut slots.12);
+        fields.optional_object("miniprogram_activity_setting", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13) => {
+                Ok(QueryActivityResponse {
+                    activity_id: f0,
+                    activity_status: f1,
+                    create_time: f2,
+                    update_time: f3,
+                    card_id: f4,
+                    activity_name: f5,
+                    activity_type: f6,
+                    begin_time: f7,
+                    end_time: f8,
+                    award_send_period: f9,
+                    stock_list: f10,
+                    out_request_no: f11,
+                    pay_activity_setting: f12,
+                    miniprogram_activity_setting: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("activity_id", &self.activity_id);
+        members.optional("activity_status", &self.activity_status);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("card_id", &self.card_id);
+        members.optional("activity_name", &self.activity_name);
+        members.optional("activity_type", &self.activity_type);
+        members.optional("begin_time", &self.begin_time);
+        members.optional("end_time", &self.end_time);
+        members.optional_object("award_send_period", &self.award_send_period);
+        members.optional_objects("stock_list", &self.stock_list);
+        members.optional("out_request_no", &self.out_request_no);
+        members.optional_object("pay_activity_setting", &self.pay_activity_setting);
+        members
+            .optional_object(
+                "miniprogram_activity_setting",
+                &self.miniprogram_activity_setting,
+            );
+        members
+    }
+}
 impl serde::Serialize for QueryActivityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryActivityResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("activity_id", &value.activity_id);
-            members.optional("activity_status", &value.activity_status);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("card_id", &value.card_id);
-            members.optional("activity_name", &value.activity_name);
-            members.optional("activity_type", &value.activity_type);
-            members.optional("begin_time", &value.begin_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("award_send_period", &value.award_send_period);
-            members.optional("stock_list", &value.stock_list);
-            members.optional("out_request_no", &value.out_request_no);
-            members.optional("pay_activity_setting", &value.pay_activity_setting);
-            members
-                .optional(
-                    "miniprogram_activity_setting",
-                    &value.miniprogram_activity_setting,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryActivityResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("activity_id", &mut slots.0);
-            fields.optional("activity_status", &mut slots.1);
-            fields.optional("create_time", &mut slots.2);
-            fields.optional("update_time", &mut slots.3);
-            fields.optional("card_id", &mut slots.4);
-            fields.optional("activity_name", &mut slots.5);
-            fields.optional("activity_type", &mut slots.6);
-            fields.optional("begin_time", &mut slots.7);
-            fields.optional("end_time", &mut slots.8);
-            fields.optional("award_send_period", &mut slots.9);
-            fields.optional("stock_list", &mut slots.10);
-            fields.optional("out_request_no", &mut slots.11);
-            fields.optional("pay_activity_setting", &mut slots.12);
-            fields.optional("miniprogram_activity_setting", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13) => {
-                    Ok(QueryActivityResponse {
-                        activity_id: f0,
-                        activity_status: f1,
-                        create_time: f2,
-                        update_time: f3,
-                        card_id: f4,
-                        activity_name: f5,
-                        activity_type: f6,
-                        begin_time: f7,
-                        end_time: f8,
-                        award_send_period: f9,
-                        stock_list: f10,
-                        out_request_no: f11,
-                        pay_activity_setting: f12,
-                        miniprogram_activity_setting: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 终止活动API的应答
@@ -1533,39 +1590,42 @@ pub struct TerminateActivityResponse {
     /// Wire: `terminate_time`, `string`, optional.
     pub terminate_time: Option<String>,
 }
+impl crate::runtime::Object for TerminateActivityResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.optional("terminate_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(TerminateActivityResponse {
+                    activity_id: f0,
+                    terminate_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("activity_id", &self.activity_id);
+        members.optional("terminate_time", &self.terminate_time);
+        members
+    }
+}
 impl serde::Serialize for TerminateActivityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TerminateActivityResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("activity_id", &value.activity_id);
-            members.optional("terminate_time", &value.terminate_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateActivityResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.optional("terminate_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(TerminateActivityResponse {
-                        activity_id: f0,
-                        terminate_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 平台提供的通用开卡信息字段
@@ -1583,35 +1643,38 @@ pub struct CommonFieldList {
     /// Wire: `value`, `string`, optional.
     pub value: Option<String>,
 }
+impl crate::runtime::Object for CommonFieldList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("value", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CommonFieldList {
+            name: f0,
+            value: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("name", &self.name);
+        members.optional("value", &self.value);
+        members
+    }
+}
 impl serde::Serialize for CommonFieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CommonFieldList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("name", &value.name);
-            members.optional("value", &value.value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CommonFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CommonFieldList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("value", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CommonFieldList {
-                name: f0,
-                value: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户自定义的开卡信息字段
@@ -1633,38 +1696,41 @@ pub struct CustomFieldList {
     /// Wire: `value_list`, `array[string]`, optional.
     pub value_list: Option<Vec<String>>,
 }
+impl crate::runtime::Object for CustomFieldList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("value", &mut slots.1);
+        fields.optional("value_list", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CustomFieldList {
+            name: f0,
+            value: f1,
+            value_list: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("name", &self.name);
+        members.optional("value", &self.value);
+        members.optional("value_list", &self.value_list);
+        members
+    }
+}
 impl serde::Serialize for CustomFieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CustomFieldList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("name", &value.name);
-            members.optional("value", &value.value);
-            members.optional("value_list", &value.value_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CustomFieldList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("value", &mut slots.1);
-            fields.optional("value_list", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CustomFieldList {
-                name: f0,
-                value: f1,
-                value_list: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户开卡时填写的个人信息
@@ -1682,35 +1748,38 @@ pub struct UserInformation {
     /// Wire: `custom_field_list`, `array[object CustomFieldList]`, optional.
     pub custom_field_list: Option<Vec<CustomFieldList>>,
 }
+impl crate::runtime::Object for UserInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("common_field_list", &mut slots.0);
+        fields.optional_objects("custom_field_list", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(UserInformation {
+            common_field_list: f0,
+            custom_field_list: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("common_field_list", &self.common_field_list);
+        members.optional_objects("custom_field_list", &self.custom_field_list);
+        members
+    }
+}
 impl serde::Serialize for UserInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("common_field_list", &value.common_field_list);
-            members.optional("custom_field_list", &value.custom_field_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("common_field_list", &mut slots.0);
-            fields.optional("custom_field_list", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(UserInformation {
-                common_field_list: f0,
-                custom_field_list: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取用户信息（跳转型激活）API的应答
@@ -1732,38 +1801,41 @@ pub struct QueryActivateInformationResponse {
     /// Wire: `user_information`, `object UserInformation`, optional.
     pub user_information: Option<UserInformation>,
 }
+impl crate::runtime::Object for QueryActivateInformationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("nickname", &mut slots.0);
+        fields.optional("head_image_url", &mut slots.1);
+        fields.optional_object("user_information", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(QueryActivateInformationResponse {
+            nickname: f0,
+            head_image_url: f1,
+            user_information: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("nickname", &self.nickname);
+        members.optional("head_image_url", &self.head_image_url);
+        members.optional_object("user_information", &self.user_information);
+        members
+    }
+}
 impl serde::Serialize for QueryActivateInformationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryActivateInformationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("nickname", &value.nickname);
-            members.optional("head_image_url", &value.head_image_url);
-            members.optional("user_information", &value.user_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryActivateInformationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryActivateInformationResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("nickname", &mut slots.0);
-            fields.optional("head_image_url", &mut slots.1);
-            fields.optional("user_information", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(QueryActivateInformationResponse {
-                nickname: f0,
-                head_image_url: f1,
-                user_information: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询回调地址API的应答
@@ -1781,39 +1853,42 @@ pub struct QueryCallbackResponse {
     /// Wire: `mchid`, `string`, optional.
     pub mchid: Option<String>,
 }
+impl crate::runtime::Object for QueryCallbackResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("notify_url", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryCallbackResponse {
+                    notify_url: f0,
+                    mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("notify_url", &self.notify_url);
+        members.optional("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for QueryCallbackResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryCallbackResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("notify_url", &value.notify_url);
-            members.optional("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCallbackResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCallbackResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("notify_url", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryCallbackResponse {
-                        notify_url: f0,
-                        mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌信息
@@ -1841,39 +1916,42 @@ impl Brand {
     }
 }
 impl crate::runtime::Validate for Brand {}
+impl crate::runtime::Object for Brand {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("display_name", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Brand {
+                    brand_id: f0,
+                    display_name: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_id", &self.brand_id);
+        members.required("display_name", &self.display_name);
+        members
+    }
+}
 impl serde::Serialize for Brand {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Brand) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_id", &value.brand_id);
-            members.required("display_name", &value.display_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Brand {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Brand, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("display_name", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Brand {
-                        brand_id: f0,
-                        display_name: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 有效期
@@ -1899,49 +1977,49 @@ pub struct DateInformation {
     /// Wire: `available_day_after_receive`, `integer`, optional.
     pub available_day_after_receive: Option<i64>,
 }
+impl crate::runtime::Object for DateInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("available_begin_time", &mut slots.1);
+        fields.optional("available_end_time", &mut slots.2);
+        fields.optional("available_day_after_receive", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(DateInformation {
+                    type_: f0,
+                    available_begin_time: f1,
+                    available_end_time: f2,
+                    available_day_after_receive: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("type", &self.type_);
+        members.optional("available_begin_time", &self.available_begin_time);
+        members.optional("available_end_time", &self.available_end_time);
+        members
+            .optional("available_day_after_receive", &self.available_day_after_receive);
+        members
+    }
+}
 impl serde::Serialize for DateInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DateInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("type", &value.type_);
-            members.optional("available_begin_time", &value.available_begin_time);
-            members.optional("available_end_time", &value.available_end_time);
-            members
-                .optional(
-                    "available_day_after_receive",
-                    &value.available_day_after_receive,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DateInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DateInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("available_begin_time", &mut slots.1);
-            fields.optional("available_end_time", &mut slots.2);
-            fields.optional("available_day_after_receive", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(DateInformation {
-                        type_: f0,
-                        available_begin_time: f1,
-                        available_end_time: f2,
-                        available_day_after_receive: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 储值信息
@@ -1999,41 +2077,44 @@ impl BalanceInformation {
     }
 }
 impl crate::runtime::Validate for BalanceInformation {}
+impl crate::runtime::Object for BalanceInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("need_balance", &mut slots.0);
+        fields.optional("balance_appid", &mut slots.1);
+        fields.optional("balance_path", &mut slots.2);
+        fields.optional("balance_url", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(BalanceInformation {
+            need_balance: f0,
+            balance_appid: f1,
+            balance_path: f2,
+            balance_url: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("need_balance", &self.need_balance);
+        members.optional("balance_appid", &self.balance_appid);
+        members.optional("balance_path", &self.balance_path);
+        members.optional("balance_url", &self.balance_url);
+        members
+    }
+}
 impl serde::Serialize for BalanceInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BalanceInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("need_balance", &value.need_balance);
-            members.optional("balance_appid", &value.balance_appid);
-            members.optional("balance_path", &value.balance_path);
-            members.optional("balance_url", &value.balance_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BalanceInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BalanceInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("need_balance", &mut slots.0);
-            fields.optional("balance_appid", &mut slots.1);
-            fields.optional("balance_path", &mut slots.2);
-            fields.optional("balance_url", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(BalanceInformation {
-                need_balance: f0,
-                balance_appid: f1,
-                balance_path: f2,
-                balance_url: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户自定义的开卡信息字段
@@ -2086,40 +2167,41 @@ impl crate::runtime::Validate for UserInformationFormCustomFieldList {
         Ok(())
     }
 }
+impl crate::runtime::Object for UserInformationFormCustomFieldList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("values", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(UserInformationFormCustomFieldList {
+            type_: f0,
+            name: f1,
+            values: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("type", &self.type_);
+        members.optional("name", &self.name);
+        members.optional("values", &self.values);
+        members
+    }
+}
 impl serde::Serialize for UserInformationFormCustomFieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UserInformationFormCustomFieldList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("type", &value.type_);
-            members.optional("name", &value.name);
-            members.optional("values", &value.values);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInformationFormCustomFieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserInformationFormCustomFieldList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("values", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(UserInformationFormCustomFieldList {
-                type_: f0,
-                name: f1,
-                values: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 开卡信息
@@ -2184,35 +2266,38 @@ impl crate::runtime::Validate for UserInformationForm {
         Ok(())
     }
 }
+impl crate::runtime::Object for UserInformationForm {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("common_field_list", &mut slots.0);
+        fields.optional_objects("custom_field_list", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(UserInformationForm {
+            common_field_list: f0,
+            custom_field_list: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("common_field_list", &self.common_field_list);
+        members.optional_objects("custom_field_list", &self.custom_field_list);
+        members
+    }
+}
 impl serde::Serialize for UserInformationForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserInformationForm) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("common_field_list", &value.common_field_list);
-            members.optional("custom_field_list", &value.custom_field_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInformationForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserInformationForm, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("common_field_list", &mut slots.0);
-            fields.optional("custom_field_list", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(UserInformationForm {
-                common_field_list: f0,
-                custom_field_list: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户补充声明
@@ -2270,41 +2355,44 @@ impl AdditionalStatement {
     }
 }
 impl crate::runtime::Validate for AdditionalStatement {}
+impl crate::runtime::Object for AdditionalStatement {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("title", &mut slots.0);
+        fields.optional("url", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.optional("path", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(AdditionalStatement {
+            title: f0,
+            url: f1,
+            appid: f2,
+            path: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("title", &self.title);
+        members.optional("url", &self.url);
+        members.optional("appid", &self.appid);
+        members.optional("path", &self.path);
+        members
+    }
+}
 impl serde::Serialize for AdditionalStatement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AdditionalStatement) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("title", &value.title);
-            members.optional("url", &value.url);
-            members.optional("appid", &value.appid);
-            members.optional("path", &value.path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionalStatement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdditionalStatement, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("title", &mut slots.0);
-            fields.optional("url", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.optional("path", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(AdditionalStatement {
-                title: f0,
-                url: f1,
-                appid: f2,
-                path: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员卡列表
@@ -2402,145 +2490,148 @@ pub struct ListCardsData {
     /// Wire: `additional_statement`, `object AdditionalStatement`, optional.
     pub additional_statement: Option<AdditionalStatement>,
 }
+impl crate::runtime::Object for ListCardsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("card_id", &mut slots.0);
+        fields.optional("create_time", &mut slots.1);
+        fields.optional("update_time", &mut slots.2);
+        fields.optional("remain_quantity", &mut slots.3);
+        fields.optional("status", &mut slots.4);
+        fields.required_object("brand", &mut slots.5);
+        fields.required("appid", &mut slots.6);
+        fields.required("logo_url", &mut slots.7);
+        fields.required("title", &mut slots.8);
+        fields.required("background_picture_url", &mut slots.9);
+        fields.required("description", &mut slots.10);
+        fields.optional("service_phone", &mut slots.11);
+        fields.required("code_type", &mut slots.12);
+        fields.optional("total_quantity", &mut slots.13);
+        fields.required_object("date_information", &mut slots.14);
+        fields.required("code_mode", &mut slots.15);
+        fields.optional("need_display_level", &mut slots.16);
+        fields.optional("init_level", &mut slots.17);
+        fields.required("out_request_no", &mut slots.18);
+        fields.optional_object("balance_information", &mut slots.19);
+        fields.optional_object("user_information_form", &mut slots.20);
+        fields.optional_object("additional_statement", &mut slots.21);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+                Some(f12),
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                Some(f18),
+                f19,
+                f20,
+                f21,
+            ) => {
+                Ok(ListCardsData {
+                    card_id: f0,
+                    create_time: f1,
+                    update_time: f2,
+                    remain_quantity: f3,
+                    status: f4,
+                    brand: f5,
+                    appid: f6,
+                    logo_url: f7,
+                    title: f8,
+                    background_picture_url: f9,
+                    description: f10,
+                    service_phone: f11,
+                    code_type: f12,
+                    total_quantity: f13,
+                    date_information: f14,
+                    code_mode: f15,
+                    need_display_level: f16,
+                    init_level: f17,
+                    out_request_no: f18,
+                    balance_information: f19,
+                    user_information_form: f20,
+                    additional_statement: f21,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(22);
+        members.required("card_id", &self.card_id);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("remain_quantity", &self.remain_quantity);
+        members.optional("status", &self.status);
+        members.required_object("brand", &self.brand);
+        members.required("appid", &self.appid);
+        members.required("logo_url", &self.logo_url);
+        members.required("title", &self.title);
+        members.required("background_picture_url", &self.background_picture_url);
+        members.required("description", &self.description);
+        members.optional("service_phone", &self.service_phone);
+        members.required("code_type", &self.code_type);
+        members.optional("total_quantity", &self.total_quantity);
+        members.required_object("date_information", &self.date_information);
+        members.required("code_mode", &self.code_mode);
+        members.optional("need_display_level", &self.need_display_level);
+        members.optional("init_level", &self.init_level);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional_object("balance_information", &self.balance_information);
+        members.optional_object("user_information_form", &self.user_information_form);
+        members.optional_object("additional_statement", &self.additional_statement);
+        members
+    }
+}
 impl serde::Serialize for ListCardsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListCardsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(22);
-            members.required("card_id", &value.card_id);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("remain_quantity", &value.remain_quantity);
-            members.optional("status", &value.status);
-            members.required("brand", &value.brand);
-            members.required("appid", &value.appid);
-            members.required("logo_url", &value.logo_url);
-            members.required("title", &value.title);
-            members.required("background_picture_url", &value.background_picture_url);
-            members.required("description", &value.description);
-            members.optional("service_phone", &value.service_phone);
-            members.required("code_type", &value.code_type);
-            members.optional("total_quantity", &value.total_quantity);
-            members.required("date_information", &value.date_information);
-            members.required("code_mode", &value.code_mode);
-            members.optional("need_display_level", &value.need_display_level);
-            members.optional("init_level", &value.init_level);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("balance_information", &value.balance_information);
-            members.optional("user_information_form", &value.user_information_form);
-            members.optional("additional_statement", &value.additional_statement);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCardsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCardsData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("card_id", &mut slots.0);
-            fields.optional("create_time", &mut slots.1);
-            fields.optional("update_time", &mut slots.2);
-            fields.optional("remain_quantity", &mut slots.3);
-            fields.optional("status", &mut slots.4);
-            fields.required("brand", &mut slots.5);
-            fields.required("appid", &mut slots.6);
-            fields.required("logo_url", &mut slots.7);
-            fields.required("title", &mut slots.8);
-            fields.required("background_picture_url", &mut slots.9);
-            fields.required("description", &mut slots.10);
-            fields.optional("service_phone", &mut slots.11);
-            fields.required("code_type", &mut slots.12);
-            fields.optional("total_quantity", &mut slots.13);
-            fields.required("date_information", &mut slots.14);
-            fields.required("code_mode", &mut slots.15);
-            fields.optional("need_display_level", &mut slots.16);
-            fields.optional("init_level", &mut slots.17);
-            fields.required("out_request_no", &mut slots.18);
-            fields.optional("balance_information", &mut slots.19);
-            fields.optional("user_information_form", &mut slots.20);
-            fields.optional("additional_statement", &mut slots.21);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    Some(f12),
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    Some(f18),
-                    f19,
-                    f20,
-                    f21,
-                ) => {
-                    Ok(ListCardsData {
-                        card_id: f0,
-                        create_time: f1,
-                        update_time: f2,
-                        remain_quantity: f3,
-                        status: f4,
-                        brand: f5,
-                        appid: f6,
-                        logo_url: f7,
-                        title: f8,
-                        background_picture_url: f9,
-                        description: f10,
-                        service_phone: f11,
-                        code_type: f12,
-                        total_quantity: f13,
-                        date_information: f14,
-                        code_mode: f15,
-                        need_display_level: f16,
-                        init_level: f17,
-                        out_request_no: f18,
-                        balance_information: f19,
-                        user_information_form: f20,
-                        additional_statement: f21,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询会员卡模板列表API的应答
@@ -2566,45 +2657,48 @@ pub struct ListCardsResponse {
     /// Wire: `data`, `array[object ListCardsData]`, optional.
     pub data: Option<Vec<ListCardsData>>,
 }
+impl crate::runtime::Object for ListCardsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(ListCardsResponse {
+                    total_count: f0,
+                    limit: f1,
+                    offset: f2,
+                    data: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total_count", &self.total_count);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListCardsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListCardsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total_count", &value.total_count);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCardsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCardsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(ListCardsResponse {
-                        total_count: f0,
-                        limit: f1,
-                        offset: f2,
-                        data: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 有效期
@@ -2672,52 +2766,52 @@ impl crate::runtime::Validate for CreateCardDateInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCardDateInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("available_begin_time", &mut slots.1);
+        fields.optional("available_end_time", &mut slots.2);
+        fields.optional("available_day_after_receive", &mut slots.3);
+        fields.optional("wait_days_after_receive", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(CreateCardDateInformation {
+                    type_: f0,
+                    available_begin_time: f1,
+                    available_end_time: f2,
+                    available_day_after_receive: f3,
+                    wait_days_after_receive: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("type", &self.type_);
+        members.optional("available_begin_time", &self.available_begin_time);
+        members.optional("available_end_time", &self.available_end_time);
+        members
+            .optional("available_day_after_receive", &self.available_day_after_receive);
+        members.optional("wait_days_after_receive", &self.wait_days_after_receive);
+        members
+    }
+}
 impl serde::Serialize for CreateCardDateInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCardDateInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("type", &value.type_);
-            members.optional("available_begin_time", &value.available_begin_time);
-            members.optional("available_end_time", &value.available_end_time);
-            members
-                .optional(
-                    "available_day_after_receive",
-                    &value.available_day_after_receive,
-                );
-            members.optional("wait_days_after_receive", &value.wait_days_after_receive);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCardDateInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCardDateInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("available_begin_time", &mut slots.1);
-            fields.optional("available_end_time", &mut slots.2);
-            fields.optional("available_day_after_receive", &mut slots.3);
-            fields.optional("wait_days_after_receive", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(CreateCardDateInformation {
-                        type_: f0,
-                        available_begin_time: f1,
-                        available_end_time: f2,
-                        available_day_after_receive: f3,
-                        wait_days_after_receive: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 有效期
@@ -2785,52 +2879,52 @@ impl crate::runtime::Validate for UpdateCardDateInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateCardDateInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("available_end_time", &mut slots.1);
+        fields.optional("available_day_after_receive", &mut slots.2);
+        fields.optional("wait_days_after_receive", &mut slots.3);
+        fields.optional("available_begin_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(UpdateCardDateInformation {
+                    type_: f0,
+                    available_end_time: f1,
+                    available_day_after_receive: f2,
+                    wait_days_after_receive: f3,
+                    available_begin_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("type", &self.type_);
+        members.optional("available_end_time", &self.available_end_time);
+        members
+            .optional("available_day_after_receive", &self.available_day_after_receive);
+        members.optional("wait_days_after_receive", &self.wait_days_after_receive);
+        members.optional("available_begin_time", &self.available_begin_time);
+        members
+    }
+}
 impl serde::Serialize for UpdateCardDateInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateCardDateInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("type", &value.type_);
-            members.optional("available_end_time", &value.available_end_time);
-            members
-                .optional(
-                    "available_day_after_receive",
-                    &value.available_day_after_receive,
-                );
-            members.optional("wait_days_after_receive", &value.wait_days_after_receive);
-            members.optional("available_begin_time", &value.available_begin_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateCardDateInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateCardDateInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("available_end_time", &mut slots.1);
-            fields.optional("available_day_after_receive", &mut slots.2);
-            fields.optional("wait_days_after_receive", &mut slots.3);
-            fields.optional("available_begin_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(UpdateCardDateInformation {
-                        type_: f0,
-                        available_end_time: f1,
-                        available_day_after_receive: f2,
-                        wait_days_after_receive: f3,
-                        available_begin_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 开卡信息
@@ -2905,39 +2999,41 @@ impl crate::runtime::Validate for UpdateCardUserInformationForm {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateCardUserInformationForm {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("can_modify_after_activate", &mut slots.0);
+        fields.optional("common_field_list", &mut slots.1);
+        fields.optional_objects("custom_field_list", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(UpdateCardUserInformationForm {
+            can_modify_after_activate: f0,
+            common_field_list: f1,
+            custom_field_list: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("can_modify_after_activate", &self.can_modify_after_activate);
+        members.optional("common_field_list", &self.common_field_list);
+        members.optional_objects("custom_field_list", &self.custom_field_list);
+        members
+    }
+}
 impl serde::Serialize for UpdateCardUserInformationForm {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateCardUserInformationForm) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members
-                .optional("can_modify_after_activate", &value.can_modify_after_activate);
-            members.optional("common_field_list", &value.common_field_list);
-            members.optional("custom_field_list", &value.custom_field_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateCardUserInformationForm {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateCardUserInformationForm, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("can_modify_after_activate", &mut slots.0);
-            fields.optional("common_field_list", &mut slots.1);
-            fields.optional("custom_field_list", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(UpdateCardUserInformationForm {
-                can_modify_after_activate: f0,
-                common_field_list: f1,
-                custom_field_list: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 导入结果
@@ -2955,35 +3051,38 @@ pub struct DepositCodesData {
     /// Wire: `result`, `enum Result_`, optional.
     pub result: Option<Result_>,
 }
+impl crate::runtime::Object for DepositCodesData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("code", &mut slots.0);
+        fields.optional("result", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(DepositCodesData {
+            code: f0,
+            result: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("code", &self.code);
+        members.optional("result", &self.result);
+        members
+    }
+}
 impl serde::Serialize for DepositCodesData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DepositCodesData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("code", &value.code);
-            members.optional("result", &value.result);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DepositCodesData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DepositCodesData, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("code", &mut slots.0);
-            fields.optional("result", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(DepositCodesData {
-                code: f0,
-                result: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 导入会员Code API的应答
@@ -2997,30 +3096,33 @@ pub struct DepositCodesResponse {
     /// Wire: `data`, `array[object DepositCodesData]`, optional.
     pub data: Option<Vec<DepositCodesData>>,
 }
+impl crate::runtime::Object for DepositCodesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("data", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(DepositCodesResponse { data: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for DepositCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DepositCodesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DepositCodesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DepositCodesResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("data", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(DepositCodesResponse { data: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户会员卡信息API的应答
@@ -3078,78 +3180,81 @@ pub struct QueryUserCardResponse {
     /// Wire: `bonus_value`, `integer`, optional.
     pub bonus_value: Option<i64>,
 }
+impl crate::runtime::Object for QueryUserCardResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("card_id", &mut slots.0);
+        fields.optional("code", &mut slots.1);
+        fields.optional("openid", &mut slots.2);
+        fields.optional("membership_number", &mut slots.3);
+        fields.optional("level", &mut slots.4);
+        fields.optional("nickname", &mut slots.5);
+        fields.optional("head_image_url", &mut slots.6);
+        fields.optional("background_picture_url", &mut slots.7);
+        fields.optional("balance", &mut slots.8);
+        fields.optional("user_card_status", &mut slots.9);
+        fields.optional_object("user_information", &mut slots.10);
+        fields.optional("bonus_value", &mut slots.11);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
+        Ok(QueryUserCardResponse {
+            card_id: f0,
+            code: f1,
+            openid: f2,
+            membership_number: f3,
+            level: f4,
+            nickname: f5,
+            head_image_url: f6,
+            background_picture_url: f7,
+            balance: f8,
+            user_card_status: f9,
+            user_information: f10,
+            bonus_value: f11,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("card_id", &self.card_id);
+        members.optional("code", &self.code);
+        members.optional("openid", &self.openid);
+        members.optional("membership_number", &self.membership_number);
+        members.optional("level", &self.level);
+        members.optional("nickname", &self.nickname);
+        members.optional("head_image_url", &self.head_image_url);
+        members.optional("background_picture_url", &self.background_picture_url);
+        members.optional("balance", &self.balance);
+        members.optional("user_card_status", &self.user_card_status);
+        members.optional_object("user_information", &self.user_information);
+        members.optional("bonus_value", &self.bonus_value);
+        members
+    }
+}
 impl serde::Serialize for QueryUserCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryUserCardResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("card_id", &value.card_id);
-            members.optional("code", &value.code);
-            members.optional("openid", &value.openid);
-            members.optional("membership_number", &value.membership_number);
-            members.optional("level", &value.level);
-            members.optional("nickname", &value.nickname);
-            members.optional("head_image_url", &value.head_image_url);
-            members.optional("background_picture_url", &value.background_picture_url);
-            members.optional("balance", &value.balance);
-            members.optional("user_card_status", &value.user_card_status);
-            members.optional("user_information", &value.user_information);
-            members.optional("bonus_value", &value.bonus_value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserCardResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("card_id", &mut slots.0);
-            fields.optional("code", &mut slots.1);
-            fields.optional("openid", &mut slots.2);
-            fields.optional("membership_number", &mut slots.3);
-            fields.optional("level", &mut slots.4);
-            fields.optional("nickname", &mut slots.5);
-            fields.optional("head_image_url", &mut slots.6);
-            fields.optional("background_picture_url", &mut slots.7);
-            fields.optional("balance", &mut slots.8);
-            fields.optional("user_card_status", &mut slots.9);
-            fields.optional("user_information", &mut slots.10);
-            fields.optional("bonus_value", &mut slots.11);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
-            Ok(QueryUserCardResponse {
-                card_id: f0,
-                code: f1,
-                openid: f2,
-                membership_number: f3,
-                level: f4,
-                nickname: f5,
-                head_image_url: f6,
-                background_picture_url: f7,
-                balance: f8,
-                user_card_status: f9,
-                user_information: f10,
-                bonus_value: f11,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户储值变更信息
@@ -3192,45 +3297,48 @@ impl UpdateUserCardBalanceInformation {
     }
 }
 impl crate::runtime::Validate for UpdateUserCardBalanceInformation {}
+impl crate::runtime::Object for UpdateUserCardBalanceInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("before_balance", &mut slots.0);
+        fields.required("balance", &mut slots.1);
+        fields.required("add_balance", &mut slots.2);
+        fields.optional("balance_remark", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(UpdateUserCardBalanceInformation {
+                    before_balance: f0,
+                    balance: f1,
+                    add_balance: f2,
+                    balance_remark: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("before_balance", &self.before_balance);
+        members.required("balance", &self.balance);
+        members.required("add_balance", &self.add_balance);
+        members.optional("balance_remark", &self.balance_remark);
+        members
+    }
+}
 impl serde::Serialize for UpdateUserCardBalanceInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateUserCardBalanceInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("before_balance", &value.before_balance);
-            members.required("balance", &value.balance);
-            members.required("add_balance", &value.add_balance);
-            members.optional("balance_remark", &value.balance_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateUserCardBalanceInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateUserCardBalanceInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("before_balance", &mut slots.0);
-            fields.required("balance", &mut slots.1);
-            fields.required("add_balance", &mut slots.2);
-            fields.optional("balance_remark", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(UpdateUserCardBalanceInformation {
-                        before_balance: f0,
-                        balance: f1,
-                        add_balance: f2,
-                        balance_remark: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员专属咨询信息
@@ -3298,46 +3406,47 @@ impl Guide {
     }
 }
 impl crate::runtime::Validate for Guide {}
+impl crate::runtime::Object for Guide {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("staff_name", &mut slots.0);
+        fields.optional("head_image_url", &mut slots.1);
+        fields.optional("contact_information_name", &mut slots.2);
+        fields.optional("contact_information_value", &mut slots.3);
+        fields.optional("phone_number", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(Guide {
+            staff_name: f0,
+            head_image_url: f1,
+            contact_information_name: f2,
+            contact_information_value: f3,
+            phone_number: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("staff_name", &self.staff_name);
+        members.optional("head_image_url", &self.head_image_url);
+        members.optional("contact_information_name", &self.contact_information_name);
+        members.optional("contact_information_value", &self.contact_information_value);
+        members.optional("phone_number", &self.phone_number);
+        members
+    }
+}
 impl serde::Serialize for Guide {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Guide) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("staff_name", &value.staff_name);
-            members.optional("head_image_url", &value.head_image_url);
-            members
-                .optional("contact_information_name", &value.contact_information_name);
-            members
-                .optional("contact_information_value", &value.contact_information_value);
-            members.optional("phone_number", &value.phone_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Guide {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Guide, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("staff_name", &mut slots.0);
-            fields.optional("head_image_url", &mut slots.1);
-            fields.optional("contact_information_name", &mut slots.2);
-            fields.optional("contact_information_value", &mut slots.3);
-            fields.optional("phone_number", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(Guide {
-                staff_name: f0,
-                head_image_url: f1,
-                contact_information_name: f2,
-                contact_information_value: f3,
-                phone_number: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务内容列表
@@ -3365,39 +3474,42 @@ impl FieldList {
     }
 }
 impl crate::runtime::Validate for FieldList {}
+impl crate::runtime::Object for FieldList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("field_id", &mut slots.0);
+        fields.required("field_value", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(FieldList {
+                    field_id: f0,
+                    field_value: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("field_id", &self.field_id);
+        members.required("field_value", &self.field_value);
+        members
+    }
+}
 impl serde::Serialize for FieldList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FieldList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("field_id", &value.field_id);
-            members.required("field_value", &value.field_value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FieldList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FieldList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("field_id", &mut slots.0);
-            fields.required("field_value", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(FieldList {
-                        field_id: f0,
-                        field_value: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 跳转小程序
@@ -3425,39 +3537,42 @@ impl JumpMiniprogram {
     }
 }
 impl crate::runtime::Validate for JumpMiniprogram {}
+impl crate::runtime::Object for JumpMiniprogram {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("path", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(JumpMiniprogram {
+                    appid: f0,
+                    path: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("appid", &self.appid);
+        members.required("path", &self.path);
+        members
+    }
+}
 impl serde::Serialize for JumpMiniprogram {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpMiniprogram) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("appid", &value.appid);
-            members.required("path", &value.path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpMiniprogram {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpMiniprogram, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("path", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(JumpMiniprogram {
-                        appid: f0,
-                        path: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 操作设置
@@ -3493,39 +3608,42 @@ impl crate::runtime::Validate for ActionSetting {
         Ok(())
     }
 }
+impl crate::runtime::Object for ActionSetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("action_name", &mut slots.0);
+        fields.required_object("jump_miniprogram", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ActionSetting {
+                    action_name: f0,
+                    jump_miniprogram: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("action_name", &self.action_name);
+        members.required_object("jump_miniprogram", &self.jump_miniprogram);
+        members
+    }
+}
 impl serde::Serialize for ActionSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActionSetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("action_name", &value.action_name);
-            members.required("jump_miniprogram", &value.jump_miniprogram);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActionSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActionSetting, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("action_name", &mut slots.0);
-            fields.required("jump_miniprogram", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ActionSetting {
-                        action_name: f0,
-                        jump_miniprogram: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 内容模板设置
@@ -3584,35 +3702,38 @@ impl crate::runtime::Validate for ContentTemplateData {
         Ok(())
     }
 }
+impl crate::runtime::Object for ContentTemplateData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("field_list", &mut slots.0);
+        fields.optional_object("action_setting", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ContentTemplateData {
+            field_list: f0,
+            action_setting: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("field_list", &self.field_list);
+        members.optional_object("action_setting", &self.action_setting);
+        members
+    }
+}
 impl serde::Serialize for ContentTemplateData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContentTemplateData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("field_list", &value.field_list);
-            members.optional("action_setting", &value.action_setting);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContentTemplateData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContentTemplateData, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("field_list", &mut slots.0);
-            fields.optional("action_setting", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ContentTemplateData {
-                field_list: f0,
-                action_setting: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 消息模板设置
@@ -3650,39 +3771,42 @@ impl crate::runtime::Validate for MessageTemplateSetting {
         Ok(())
     }
 }
+impl crate::runtime::Object for MessageTemplateSetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("message_template_id", &mut slots.0);
+        fields.required_objects("field_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(MessageTemplateSetting {
+                    message_template_id: f0,
+                    field_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("message_template_id", &self.message_template_id);
+        members.required_objects("field_list", &self.field_list);
+        members
+    }
+}
 impl serde::Serialize for MessageTemplateSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MessageTemplateSetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("message_template_id", &value.message_template_id);
-            members.required("field_list", &value.field_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MessageTemplateSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MessageTemplateSetting, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("message_template_id", &mut slots.0);
-            fields.required("field_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(MessageTemplateSetting {
-                        message_template_id: f0,
-                        field_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务状态设置
@@ -3737,43 +3861,46 @@ impl crate::runtime::Validate for StateSetting {
         Ok(())
     }
 }
+impl crate::runtime::Object for StateSetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("state_id", &mut slots.0);
+        fields.required_object("content_template_data", &mut slots.1);
+        fields.optional_object("message_template_setting", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(StateSetting {
+                    state_id: f0,
+                    content_template_data: f1,
+                    message_template_setting: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("state_id", &self.state_id);
+        members.required_object("content_template_data", &self.content_template_data);
+        members
+            .optional_object("message_template_setting", &self.message_template_setting);
+        members
+    }
+}
 impl serde::Serialize for StateSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StateSetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("state_id", &value.state_id);
-            members.required("content_template_data", &value.content_template_data);
-            members
-                .optional("message_template_setting", &value.message_template_setting);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StateSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StateSetting, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("state_id", &mut slots.0);
-            fields.required("content_template_data", &mut slots.1);
-            fields.optional("message_template_setting", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(StateSetting {
-                        state_id: f0,
-                        content_template_data: f1,
-                        message_template_setting: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 加密code解码（跳转型激活）API的应答
@@ -3787,32 +3914,35 @@ pub struct DecryptCodeResponse {
     /// Wire: `code`, `string`, required.
     pub code: String,
 }
+impl crate::runtime::Object for DecryptCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(DecryptCodeResponse { code: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("code", &self.code);
+        members
+    }
+}
 impl serde::Serialize for DecryptCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DecryptCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("code", &value.code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DecryptCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DecryptCodeResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(DecryptCodeResponse { code: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户预授权的应答
@@ -3826,36 +3956,39 @@ pub struct CreatePermissionTokenResponse {
     /// Wire: `permission_token`, `string`, required.
     pub permission_token: String,
 }
+impl crate::runtime::Object for CreatePermissionTokenResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("permission_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreatePermissionTokenResponse {
+                    permission_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("permission_token", &self.permission_token);
+        members
+    }
+}
 impl serde::Serialize for CreatePermissionTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePermissionTokenResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("permission_token", &value.permission_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePermissionTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePermissionTokenResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("permission_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreatePermissionTokenResponse {
-                        permission_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建会员卡二维码API的应答
@@ -3869,36 +4002,39 @@ pub struct CreateCardQrcodeResponse {
     /// Wire: `url`, `string`, required.
     pub url: String,
 }
+impl crate::runtime::Object for CreateCardQrcodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateCardQrcodeResponse {
+                    url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("url", &self.url);
+        members
+    }
+}
 impl serde::Serialize for CreateCardQrcodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCardQrcodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("url", &value.url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCardQrcodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCardQrcodeResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateCardQrcodeResponse {
-                        url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员积分
@@ -3991,60 +4127,63 @@ impl Bonus {
     }
 }
 impl crate::runtime::Validate for Bonus {}
+impl crate::runtime::Object for Bonus {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("init_bonus", &mut slots.0);
+        fields.required("bonus_value_word", &mut slots.1);
+        fields.optional("bonus_cost_title", &mut slots.2);
+        fields.required("bonus_cost_word", &mut slots.3);
+        fields.optional("bonus_jump_word", &mut slots.4);
+        fields.optional("bonus_jump_appid", &mut slots.5);
+        fields.optional("bonus_jump_path", &mut slots.6);
+        fields.optional("bonus_support_appid", &mut slots.7);
+        fields.optional("bonus_support_path", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, f5, f6, f7, f8) => {
+                Ok(Bonus {
+                    init_bonus: f0,
+                    bonus_value_word: f1,
+                    bonus_cost_title: f2,
+                    bonus_cost_word: f3,
+                    bonus_jump_word: f4,
+                    bonus_jump_appid: f5,
+                    bonus_jump_path: f6,
+                    bonus_support_appid: f7,
+                    bonus_support_path: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("init_bonus", &self.init_bonus);
+        members.required("bonus_value_word", &self.bonus_value_word);
+        members.optional("bonus_cost_title", &self.bonus_cost_title);
+        members.required("bonus_cost_word", &self.bonus_cost_word);
+        members.optional("bonus_jump_word", &self.bonus_jump_word);
+        members.optional("bonus_jump_appid", &self.bonus_jump_appid);
+        members.optional("bonus_jump_path", &self.bonus_jump_path);
+        members.optional("bonus_support_appid", &self.bonus_support_appid);
+        members.optional("bonus_support_path", &self.bonus_support_path);
+        members
+    }
+}
 impl serde::Serialize for Bonus {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Bonus) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("init_bonus", &value.init_bonus);
-            members.required("bonus_value_word", &value.bonus_value_word);
-            members.optional("bonus_cost_title", &value.bonus_cost_title);
-            members.required("bonus_cost_word", &value.bonus_cost_word);
-            members.optional("bonus_jump_word", &value.bonus_jump_word);
-            members.optional("bonus_jump_appid", &value.bonus_jump_appid);
-            members.optional("bonus_jump_path", &value.bonus_jump_path);
-            members.optional("bonus_support_appid", &value.bonus_support_appid);
-            members.optional("bonus_support_path", &value.bonus_support_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Bonus {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Bonus, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("init_bonus", &mut slots.0);
-            fields.required("bonus_value_word", &mut slots.1);
-            fields.optional("bonus_cost_title", &mut slots.2);
-            fields.required("bonus_cost_word", &mut slots.3);
-            fields.optional("bonus_jump_word", &mut slots.4);
-            fields.optional("bonus_jump_appid", &mut slots.5);
-            fields.optional("bonus_jump_path", &mut slots.6);
-            fields.optional("bonus_support_appid", &mut slots.7);
-            fields.optional("bonus_support_path", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, f5, f6, f7, f8) => {
-                    Ok(Bonus {
-                        init_bonus: f0,
-                        bonus_value_word: f1,
-                        bonus_cost_title: f2,
-                        bonus_cost_word: f3,
-                        bonus_jump_word: f4,
-                        bonus_jump_appid: f5,
-                        bonus_jump_path: f6,
-                        bonus_support_appid: f7,
-                        bonus_support_path: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员优惠
@@ -4127,51 +4266,54 @@ impl crate::runtime::Validate for Favor {
         Ok(())
     }
 }
+impl crate::runtime::Object for Favor {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("show_coupon", &mut slots.0);
+        fields.optional("member_price_word", &mut slots.1);
+        fields.optional("member_price_appid", &mut slots.2);
+        fields.optional("member_price_path", &mut slots.3);
+        fields.optional("member_price_title", &mut slots.4);
+        fields.optional("favor_module_title", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(Favor {
+                    show_coupon: f0,
+                    member_price_word: f1,
+                    member_price_appid: f2,
+                    member_price_path: f3,
+                    member_price_title: f4,
+                    favor_module_title: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("show_coupon", &self.show_coupon);
+        members.optional("member_price_word", &self.member_price_word);
+        members.optional("member_price_appid", &self.member_price_appid);
+        members.optional("member_price_path", &self.member_price_path);
+        members.optional("member_price_title", &self.member_price_title);
+        members.optional("favor_module_title", &self.favor_module_title);
+        members
+    }
+}
 impl serde::Serialize for Favor {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Favor) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("show_coupon", &value.show_coupon);
-            members.optional("member_price_word", &value.member_price_word);
-            members.optional("member_price_appid", &value.member_price_appid);
-            members.optional("member_price_path", &value.member_price_path);
-            members.optional("member_price_title", &value.member_price_title);
-            members.optional("favor_module_title", &value.favor_module_title);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Favor {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Favor, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("show_coupon", &mut slots.0);
-            fields.optional("member_price_word", &mut slots.1);
-            fields.optional("member_price_appid", &mut slots.2);
-            fields.optional("member_price_path", &mut slots.3);
-            fields.optional("member_price_title", &mut slots.4);
-            fields.optional("favor_module_title", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(Favor {
-                        show_coupon: f0,
-                        member_price_word: f1,
-                        member_price_appid: f2,
-                        member_price_path: f3,
-                        member_price_title: f4,
-                        favor_module_title: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员发票
@@ -4219,38 +4361,41 @@ impl Fapiao {
     }
 }
 impl crate::runtime::Validate for Fapiao {}
+impl crate::runtime::Object for Fapiao {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("fapiao_jump_word", &mut slots.0);
+        fields.optional("fapiao_jump_appid", &mut slots.1);
+        fields.optional("fapiao_jump_path", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Fapiao {
+            fapiao_jump_word: f0,
+            fapiao_jump_appid: f1,
+            fapiao_jump_path: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("fapiao_jump_word", &self.fapiao_jump_word);
+        members.optional("fapiao_jump_appid", &self.fapiao_jump_appid);
+        members.optional("fapiao_jump_path", &self.fapiao_jump_path);
+        members
+    }
+}
 impl serde::Serialize for Fapiao {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Fapiao) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("fapiao_jump_word", &value.fapiao_jump_word);
-            members.optional("fapiao_jump_appid", &value.fapiao_jump_appid);
-            members.optional("fapiao_jump_path", &value.fapiao_jump_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Fapiao {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Fapiao, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("fapiao_jump_word", &mut slots.0);
-            fields.optional("fapiao_jump_appid", &mut slots.1);
-            fields.optional("fapiao_jump_path", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Fapiao {
-                fapiao_jump_word: f0,
-                fapiao_jump_appid: f1,
-                fapiao_jump_path: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加会员卡服务项的应答
@@ -4272,42 +4417,45 @@ pub struct AddServiceModuleResponse {
     /// Wire: `jump_miniprogram`, `object JumpMiniprogram`, required.
     pub jump_miniprogram: JumpMiniprogram,
 }
+impl crate::runtime::Object for AddServiceModuleResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("service_module_id", &mut slots.1);
+        fields.required_object("jump_miniprogram", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AddServiceModuleResponse {
+                    card_id: f0,
+                    service_module_id: f1,
+                    jump_miniprogram: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("card_id", &self.card_id);
+        members.required("service_module_id", &self.service_module_id);
+        members.required_object("jump_miniprogram", &self.jump_miniprogram);
+        members
+    }
+}
 impl serde::Serialize for AddServiceModuleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddServiceModuleResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("card_id", &value.card_id);
-            members.required("service_module_id", &value.service_module_id);
-            members.required("jump_miniprogram", &value.jump_miniprogram);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddServiceModuleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddServiceModuleResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("service_module_id", &mut slots.1);
-            fields.required("jump_miniprogram", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AddServiceModuleResponse {
-                        card_id: f0,
-                        service_module_id: f1,
-                        jump_miniprogram: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员信息
@@ -4355,45 +4503,48 @@ impl MemberInformation {
     }
 }
 impl crate::runtime::Validate for MemberInformation {}
+impl crate::runtime::Object for MemberInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.optional("code", &mut slots.1);
+        fields.optional("membership_number", &mut slots.2);
+        fields.required("registration_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3)) => {
+                Ok(MemberInformation {
+                    card_id: f0,
+                    code: f1,
+                    membership_number: f2,
+                    registration_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("card_id", &self.card_id);
+        members.optional("code", &self.code);
+        members.optional("membership_number", &self.membership_number);
+        members.required("registration_time", &self.registration_time);
+        members
+    }
+}
 impl serde::Serialize for MemberInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MemberInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("card_id", &value.card_id);
-            members.optional("code", &value.code);
-            members.optional("membership_number", &value.membership_number);
-            members.required("registration_time", &value.registration_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MemberInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MemberInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.optional("code", &mut slots.1);
-            fields.optional("membership_number", &mut slots.2);
-            fields.required("registration_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3)) => {
-                    Ok(MemberInformation {
-                        card_id: f0,
-                        code: f1,
-                        membership_number: f2,
-                        registration_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户会员卡信息
@@ -4427,51 +4578,54 @@ pub struct UserCardInformation {
     /// Wire: `card_id`, `string`, required.
     pub card_id: String,
 }
+impl crate::runtime::Object for UserCardInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("code", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.optional("unionid", &mut slots.2);
+        fields.required("receive_time", &mut slots.3);
+        fields.required("card_appid", &mut slots.4);
+        fields.required("card_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5)) => {
+                Ok(UserCardInformation {
+                    code: f0,
+                    openid: f1,
+                    unionid: f2,
+                    receive_time: f3,
+                    card_appid: f4,
+                    card_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("code", &self.code);
+        members.required("openid", &self.openid);
+        members.optional("unionid", &self.unionid);
+        members.required("receive_time", &self.receive_time);
+        members.required("card_appid", &self.card_appid);
+        members.required("card_id", &self.card_id);
+        members
+    }
+}
 impl serde::Serialize for UserCardInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserCardInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("code", &value.code);
-            members.required("openid", &value.openid);
-            members.optional("unionid", &value.unionid);
-            members.required("receive_time", &value.receive_time);
-            members.required("card_appid", &value.card_appid);
-            members.required("card_id", &value.card_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserCardInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserCardInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("code", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.optional("unionid", &mut slots.2);
-            fields.required("receive_time", &mut slots.3);
-            fields.required("card_appid", &mut slots.4);
-            fields.required("card_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5)) => {
-                    Ok(UserCardInformation {
-                        code: f0,
-                        openid: f1,
-                        unionid: f2,
-                        receive_time: f3,
-                        card_appid: f4,
-                        card_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过加密手机号查询会员领卡状态API的应答
@@ -4489,39 +4643,42 @@ pub struct SearchPhoneNumberMemberResponse {
     /// Wire: `user_card_information`, `object UserCardInformation`, optional.
     pub user_card_information: Option<UserCardInformation>,
 }
+impl crate::runtime::Object for SearchPhoneNumberMemberResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("receive_status", &mut slots.0);
+        fields.optional_object("user_card_information", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(SearchPhoneNumberMemberResponse {
+                    receive_status: f0,
+                    user_card_information: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("receive_status", &self.receive_status);
+        members.optional_object("user_card_information", &self.user_card_information);
+        members
+    }
+}
 impl serde::Serialize for SearchPhoneNumberMemberResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SearchPhoneNumberMemberResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("receive_status", &value.receive_status);
-            members.optional("user_card_information", &value.user_card_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SearchPhoneNumberMemberResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SearchPhoneNumberMemberResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("receive_status", &mut slots.0);
-            fields.optional("user_card_information", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(SearchPhoneNumberMemberResponse {
-                        receive_status: f0,
-                        user_card_information: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员卡列表
@@ -4539,35 +4696,38 @@ pub struct ListUserCardsData {
     /// Wire: `code`, `string`, optional.
     pub code: Option<String>,
 }
+impl crate::runtime::Object for ListUserCardsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("card_id", &mut slots.0);
+        fields.optional("code", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ListUserCardsData {
+            card_id: f0,
+            code: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("card_id", &self.card_id);
+        members.optional("code", &self.code);
+        members
+    }
+}
 impl serde::Serialize for ListUserCardsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListUserCardsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("card_id", &value.card_id);
-            members.optional("code", &value.code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserCardsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserCardsData, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("card_id", &mut slots.0);
-            fields.optional("code", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ListUserCardsData {
-                card_id: f0,
-                code: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户在品牌下所有会员卡API的应答
@@ -4593,44 +4753,47 @@ pub struct ListUserCardsResponse {
     /// Wire: `limit`, `integer`, required.
     pub limit: i64,
 }
+impl crate::runtime::Object for ListUserCardsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListUserCardsResponse {
+                    data: f0,
+                    total_count: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for ListUserCardsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListUserCardsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserCardsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserCardsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListUserCardsResponse {
-                        data: f0,
-                        total_count: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

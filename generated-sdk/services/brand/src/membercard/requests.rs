@@ -67,42 +67,45 @@ impl crate::runtime::Validate for ListActivitiesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListActivitiesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("limit", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.required("activity_type", &mut slots.2);
+        fields.optional("card_id", &mut slots.3);
+        fields.optional("activity_status", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), f3, f4) => {
+                Ok(ListActivitiesRequest {
+                    limit: f0,
+                    offset: f1,
+                    activity_type: f2,
+                    card_id: f3,
+                    activity_status: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListActivitiesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListActivitiesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActivitiesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActivitiesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("limit", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.required("activity_type", &mut slots.2);
-            fields.optional("card_id", &mut slots.3);
-            fields.optional("activity_status", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), f3, f4) => {
-                    Ok(ListActivitiesRequest {
-                        limit: f0,
-                        offset: f1,
-                        activity_type: f2,
-                        card_id: f3,
-                        activity_status: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_activity` (创建活动API): `POST /v3/marketing/membercard-activity/activities`.
@@ -230,78 +233,81 @@ impl crate::runtime::Validate for CreateActivityRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("activity_name", &mut slots.1);
+        fields.required("activity_type", &mut slots.2);
+        fields.required("begin_time", &mut slots.3);
+        fields.required("end_time", &mut slots.4);
+        fields.optional_object("award_send_period", &mut slots.5);
+        fields.optional_objects("stock_list", &mut slots.6);
+        fields.required("out_request_no", &mut slots.7);
+        fields.optional_object("pay_activity_setting", &mut slots.8);
+        fields.optional_object("miniprogram_activity_setting", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                f9,
+            ) => {
+                Ok(CreateActivityRequest {
+                    card_id: f0,
+                    activity_name: f1,
+                    activity_type: f2,
+                    begin_time: f3,
+                    end_time: f4,
+                    award_send_period: f5,
+                    stock_list: f6,
+                    out_request_no: f7,
+                    pay_activity_setting: f8,
+                    miniprogram_activity_setting: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("card_id", &self.card_id);
+        members.required("activity_name", &self.activity_name);
+        members.required("activity_type", &self.activity_type);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members.optional_object("award_send_period", &self.award_send_period);
+        members.optional_objects("stock_list", &self.stock_list);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional_object("pay_activity_setting", &self.pay_activity_setting);
+        members
+            .optional_object(
+                "miniprogram_activity_setting",
+                &self.miniprogram_activity_setting,
+            );
+        members
+    }
+}
 impl serde::Serialize for CreateActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateActivityRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("card_id", &value.card_id);
-            members.required("activity_name", &value.activity_name);
-            members.required("activity_type", &value.activity_type);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members.optional("award_send_period", &value.award_send_period);
-            members.optional("stock_list", &value.stock_list);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("pay_activity_setting", &value.pay_activity_setting);
-            members
-                .optional(
-                    "miniprogram_activity_setting",
-                    &value.miniprogram_activity_setting,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateActivityRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("activity_name", &mut slots.1);
-            fields.required("activity_type", &mut slots.2);
-            fields.required("begin_time", &mut slots.3);
-            fields.required("end_time", &mut slots.4);
-            fields.optional("award_send_period", &mut slots.5);
-            fields.optional("stock_list", &mut slots.6);
-            fields.required("out_request_no", &mut slots.7);
-            fields.optional("pay_activity_setting", &mut slots.8);
-            fields.optional("miniprogram_activity_setting", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(CreateActivityRequest {
-                        card_id: f0,
-                        activity_name: f1,
-                        activity_type: f2,
-                        begin_time: f3,
-                        end_time: f4,
-                        award_send_period: f5,
-                        stock_list: f6,
-                        out_request_no: f7,
-                        pay_activity_setting: f8,
-                        miniprogram_activity_setting: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_activity` (查询活动详情API): `GET /v3/marketing/membercard-activity/activities/{activity_id}`.
@@ -322,34 +328,37 @@ impl QueryActivityRequest {
     }
 }
 impl crate::runtime::Validate for QueryActivityRequest {}
+impl crate::runtime::Object for QueryActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("activity_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryActivityRequest {
+                    activity_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryActivityRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryActivityRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("activity_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryActivityRequest {
-                        activity_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_activity` (终止活动API): `POST /v3/marketing/membercard-activity/activities/{activity_id}/terminate`.
@@ -370,34 +379,37 @@ impl TerminateActivityRequest {
     }
 }
 impl crate::runtime::Validate for TerminateActivityRequest {}
+impl crate::runtime::Object for TerminateActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("activity_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(TerminateActivityRequest {
+                    activity_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for TerminateActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &TerminateActivityRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateActivityRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("activity_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(TerminateActivityRequest {
-                        activity_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_activate_information` (获取用户信息（跳转型激活）API): `GET /v3/marketing/membercard-open/activate-informations/{activate_ticket}`.
@@ -418,34 +430,37 @@ impl QueryActivateInformationRequest {
     }
 }
 impl crate::runtime::Validate for QueryActivateInformationRequest {}
+impl crate::runtime::Object for QueryActivateInformationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("activate_ticket", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryActivateInformationRequest {
+                    activate_ticket: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryActivateInformationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryActivateInformationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryActivateInformationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryActivateInformationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("activate_ticket", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryActivateInformationRequest {
-                        activate_ticket: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_callback` (查询回调地址API): `GET /v3/marketing/membercard-open/callback`.
@@ -461,24 +476,27 @@ impl QueryCallbackRequest {
     }
 }
 impl crate::runtime::Validate for QueryCallbackRequest {}
+impl crate::runtime::Object for QueryCallbackRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(QueryCallbackRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCallbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCallbackRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCallbackRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCallbackRequest, serde_json::Error> {
-            Ok(QueryCallbackRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_callback` (设置回调地址API): `PATCH /v3/marketing/membercard-open/callback`.
@@ -501,36 +519,39 @@ impl SetCallbackRequest {
     }
 }
 impl crate::runtime::Validate for SetCallbackRequest {}
+impl crate::runtime::Object for SetCallbackRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("notify_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SetCallbackRequest {
+                    notify_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for SetCallbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetCallbackRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetCallbackRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetCallbackRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("notify_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SetCallbackRequest {
-                        notify_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_cards` (查询会员卡模板列表API): `GET /v3/marketing/membercard-open/cards`.
@@ -570,40 +591,43 @@ impl ListCardsRequest {
     }
 }
 impl crate::runtime::Validate for ListCardsRequest {}
+impl crate::runtime::Object for ListCardsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("brand_id", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3)) => {
+                Ok(ListCardsRequest {
+                    brand_id: f0,
+                    appid: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListCardsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListCardsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCardsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("brand_id", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3)) => {
-                    Ok(ListCardsRequest {
-                        brand_id: f0,
-                        appid: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_card` (创建会员卡模板API): `POST /v3/marketing/membercard-open/cards`.
@@ -783,125 +807,128 @@ impl crate::runtime::Validate for CreateCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("logo_url", &mut slots.1);
+        fields.required_object("brand", &mut slots.2);
+        fields.required("title", &mut slots.3);
+        fields.required("background_picture_url", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional("service_phone", &mut slots.6);
+        fields.required("code_type", &mut slots.7);
+        fields.optional("total_quantity", &mut slots.8);
+        fields.required_object("date_information", &mut slots.9);
+        fields.required("code_mode", &mut slots.10);
+        fields.optional("need_display_level", &mut slots.11);
+        fields.optional("init_level", &mut slots.12);
+        fields.required("out_request_no", &mut slots.13);
+        fields.optional_object("balance_information", &mut slots.14);
+        fields.optional_object("user_information_form", &mut slots.15);
+        fields.optional_object("additional_statement", &mut slots.16);
+        fields.optional("need_dynamic_code", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                f17,
+            ) => {
+                Ok(CreateCardRequest {
+                    appid: f0,
+                    logo_url: f1,
+                    brand: f2,
+                    title: f3,
+                    background_picture_url: f4,
+                    description: f5,
+                    service_phone: f6,
+                    code_type: f7,
+                    total_quantity: f8,
+                    date_information: f9,
+                    code_mode: f10,
+                    need_display_level: f11,
+                    init_level: f12,
+                    out_request_no: f13,
+                    balance_information: f14,
+                    user_information_form: f15,
+                    additional_statement: f16,
+                    need_dynamic_code: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("appid", &self.appid);
+        members.required("logo_url", &self.logo_url);
+        members.required_object("brand", &self.brand);
+        members.required("title", &self.title);
+        members.required("background_picture_url", &self.background_picture_url);
+        members.required("description", &self.description);
+        members.optional("service_phone", &self.service_phone);
+        members.required("code_type", &self.code_type);
+        members.optional("total_quantity", &self.total_quantity);
+        members.required_object("date_information", &self.date_information);
+        members.required("code_mode", &self.code_mode);
+        members.optional("need_display_level", &self.need_display_level);
+        members.optional("init_level", &self.init_level);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional_object("balance_information", &self.balance_information);
+        members.optional_object("user_information_form", &self.user_information_form);
+        members.optional_object("additional_statement", &self.additional_statement);
+        members.optional("need_dynamic_code", &self.need_dynamic_code);
+        members
+    }
+}
 impl serde::Serialize for CreateCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("appid", &value.appid);
-            members.required("logo_url", &value.logo_url);
-            members.required("brand", &value.brand);
-            members.required("title", &value.title);
-            members.required("background_picture_url", &value.background_picture_url);
-            members.required("description", &value.description);
-            members.optional("service_phone", &value.service_phone);
-            members.required("code_type", &value.code_type);
-            members.optional("total_quantity", &value.total_quantity);
-            members.required("date_information", &value.date_information);
-            members.required("code_mode", &value.code_mode);
-            members.optional("need_display_level", &value.need_display_level);
-            members.optional("init_level", &value.init_level);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("balance_information", &value.balance_information);
-            members.optional("user_information_form", &value.user_information_form);
-            members.optional("additional_statement", &value.additional_statement);
-            members.optional("need_dynamic_code", &value.need_dynamic_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCardRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("logo_url", &mut slots.1);
-            fields.required("brand", &mut slots.2);
-            fields.required("title", &mut slots.3);
-            fields.required("background_picture_url", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("service_phone", &mut slots.6);
-            fields.required("code_type", &mut slots.7);
-            fields.optional("total_quantity", &mut slots.8);
-            fields.required("date_information", &mut slots.9);
-            fields.required("code_mode", &mut slots.10);
-            fields.optional("need_display_level", &mut slots.11);
-            fields.optional("init_level", &mut slots.12);
-            fields.required("out_request_no", &mut slots.13);
-            fields.optional("balance_information", &mut slots.14);
-            fields.optional("user_information_form", &mut slots.15);
-            fields.optional("additional_statement", &mut slots.16);
-            fields.optional("need_dynamic_code", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                ) => {
-                    Ok(CreateCardRequest {
-                        appid: f0,
-                        logo_url: f1,
-                        brand: f2,
-                        title: f3,
-                        background_picture_url: f4,
-                        description: f5,
-                        service_phone: f6,
-                        code_type: f7,
-                        total_quantity: f8,
-                        date_information: f9,
-                        code_mode: f10,
-                        need_display_level: f11,
-                        init_level: f12,
-                        out_request_no: f13,
-                        balance_information: f14,
-                        user_information_form: f15,
-                        additional_statement: f16,
-                        need_dynamic_code: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_card` (删除会员卡模板API): `DELETE /v3/marketing/membercard-open/cards/{card_id}`.
@@ -920,30 +947,33 @@ impl DeleteCardRequest {
     }
 }
 impl crate::runtime::Validate for DeleteCardRequest {}
+impl crate::runtime::Object for DeleteCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("card_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(DeleteCardRequest { card_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DeleteCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DeleteCardRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteCardRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("card_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(DeleteCardRequest { card_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_card` (查询会员卡模板信息API): `GET /v3/marketing/membercard-open/cards/{card_id}`.
@@ -962,30 +992,33 @@ impl QueryCardRequest {
     }
 }
 impl crate::runtime::Validate for QueryCardRequest {}
+impl crate::runtime::Object for QueryCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("card_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(QueryCardRequest { card_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCardRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("card_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(QueryCardRequest { card_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_card` (修改会员卡模板信息API): `PATCH /v3/marketing/membercard-open/cards/{card_id}`.
@@ -1203,119 +1236,122 @@ impl crate::runtime::Validate for UpdateCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("card_id", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("logo_url", &mut slots.2);
+        fields.optional("title", &mut slots.3);
+        fields.optional("background_picture_url", &mut slots.4);
+        fields.optional("description", &mut slots.5);
+        fields.optional("service_phone", &mut slots.6);
+        fields.optional("total_quantity", &mut slots.7);
+        fields.optional_object("date_information", &mut slots.8);
+        fields.optional("need_display_level", &mut slots.9);
+        fields.optional("init_level", &mut slots.10);
+        fields.optional_object("balance_information", &mut slots.11);
+        fields.optional_object("user_information_form", &mut slots.12);
+        fields.optional_object("additional_statement", &mut slots.13);
+        fields.optional("code_mode", &mut slots.14);
+        fields.optional("code_type", &mut slots.15);
+        fields.optional("need_dynamic_code", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+            ) => {
+                Ok(UpdateCardRequest {
+                    card_id: f0,
+                    appid: f1,
+                    logo_url: f2,
+                    title: f3,
+                    background_picture_url: f4,
+                    description: f5,
+                    service_phone: f6,
+                    total_quantity: f7,
+                    date_information: f8,
+                    need_display_level: f9,
+                    init_level: f10,
+                    balance_information: f11,
+                    user_information_form: f12,
+                    additional_statement: f13,
+                    code_mode: f14,
+                    code_type: f15,
+                    need_dynamic_code: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.optional("appid", &self.appid);
+        members.optional("logo_url", &self.logo_url);
+        members.optional("title", &self.title);
+        members.optional("background_picture_url", &self.background_picture_url);
+        members.optional("description", &self.description);
+        members.optional("service_phone", &self.service_phone);
+        members.optional("total_quantity", &self.total_quantity);
+        members.optional_object("date_information", &self.date_information);
+        members.optional("need_display_level", &self.need_display_level);
+        members.optional("init_level", &self.init_level);
+        members.optional_object("balance_information", &self.balance_information);
+        members.optional_object("user_information_form", &self.user_information_form);
+        members.optional_object("additional_statement", &self.additional_statement);
+        members.optional("code_mode", &self.code_mode);
+        members.optional("code_type", &self.code_type);
+        members.optional("need_dynamic_code", &self.need_dynamic_code);
+        members
+    }
+}
 impl serde::Serialize for UpdateCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.optional("appid", &value.appid);
-            members.optional("logo_url", &value.logo_url);
-            members.optional("title", &value.title);
-            members.optional("background_picture_url", &value.background_picture_url);
-            members.optional("description", &value.description);
-            members.optional("service_phone", &value.service_phone);
-            members.optional("total_quantity", &value.total_quantity);
-            members.optional("date_information", &value.date_information);
-            members.optional("need_display_level", &value.need_display_level);
-            members.optional("init_level", &value.init_level);
-            members.optional("balance_information", &value.balance_information);
-            members.optional("user_information_form", &value.user_information_form);
-            members.optional("additional_statement", &value.additional_statement);
-            members.optional("code_mode", &value.code_mode);
-            members.optional("code_type", &value.code_type);
-            members.optional("need_dynamic_code", &value.need_dynamic_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateCardRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("card_id", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("logo_url", &mut slots.2);
-            fields.optional("title", &mut slots.3);
-            fields.optional("background_picture_url", &mut slots.4);
-            fields.optional("description", &mut slots.5);
-            fields.optional("service_phone", &mut slots.6);
-            fields.optional("total_quantity", &mut slots.7);
-            fields.optional("date_information", &mut slots.8);
-            fields.optional("need_display_level", &mut slots.9);
-            fields.optional("init_level", &mut slots.10);
-            fields.optional("balance_information", &mut slots.11);
-            fields.optional("user_information_form", &mut slots.12);
-            fields.optional("additional_statement", &mut slots.13);
-            fields.optional("code_mode", &mut slots.14);
-            fields.optional("code_type", &mut slots.15);
-            fields.optional("need_dynamic_code", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                ) => {
-                    Ok(UpdateCardRequest {
-                        card_id: f0,
-                        appid: f1,
-                        logo_url: f2,
-                        title: f3,
-                        background_picture_url: f4,
-                        description: f5,
-                        service_phone: f6,
-                        total_quantity: f7,
-                        date_information: f8,
-                        need_display_level: f9,
-                        init_level: f10,
-                        balance_information: f11,
-                        user_information_form: f12,
-                        additional_statement: f13,
-                        code_mode: f14,
-                        code_type: f15,
-                        need_dynamic_code: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `deposit_codes` (导入会员Code API): `POST /v3/marketing/membercard-open/cards/{card_id}/codes/deposit`.
@@ -1346,38 +1382,41 @@ impl DepositCodesRequest {
     }
 }
 impl crate::runtime::Validate for DepositCodesRequest {}
+impl crate::runtime::Object for DepositCodesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.optional("code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(DepositCodesRequest {
+                    card_id: f0,
+                    code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("code", &self.code);
+        members
+    }
+}
 impl serde::Serialize for DepositCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DepositCodesRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("code", &value.code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DepositCodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DepositCodesRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.optional("code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(DepositCodesRequest {
-                        card_id: f0,
-                        code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_card` (查询用户会员卡信息API): `GET /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`.
@@ -1401,36 +1440,39 @@ impl QueryUserCardRequest {
     }
 }
 impl crate::runtime::Validate for QueryUserCardRequest {}
+impl crate::runtime::Object for QueryUserCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryUserCardRequest {
+                    card_id: f0,
+                    code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserCardRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserCardRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryUserCardRequest {
-                        card_id: f0,
-                        code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_user_card` (修改用户会员卡信息API): `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}`.
@@ -1537,58 +1579,61 @@ impl crate::runtime::Validate for UpdateUserCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateUserCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.optional("membership_number", &mut slots.2);
+        fields.optional("background_picture_url", &mut slots.3);
+        fields.optional("level", &mut slots.4);
+        fields.optional("out_request_no", &mut slots.5);
+        fields.optional_object("balance_information", &mut slots.6);
+        fields.optional("need_inform_balance", &mut slots.7);
+        fields.optional("need_inform_level", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8) => {
+                Ok(UpdateUserCardRequest {
+                    card_id: f0,
+                    code: f1,
+                    membership_number: f2,
+                    background_picture_url: f3,
+                    level: f4,
+                    out_request_no: f5,
+                    balance_information: f6,
+                    need_inform_balance: f7,
+                    need_inform_level: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("membership_number", &self.membership_number);
+        members.optional("background_picture_url", &self.background_picture_url);
+        members.optional("level", &self.level);
+        members.optional("out_request_no", &self.out_request_no);
+        members.optional_object("balance_information", &self.balance_information);
+        members.optional("need_inform_balance", &self.need_inform_balance);
+        members.optional("need_inform_level", &self.need_inform_level);
+        members
+    }
+}
 impl serde::Serialize for UpdateUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateUserCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("membership_number", &value.membership_number);
-            members.optional("background_picture_url", &value.background_picture_url);
-            members.optional("level", &value.level);
-            members.optional("out_request_no", &value.out_request_no);
-            members.optional("balance_information", &value.balance_information);
-            members.optional("need_inform_balance", &value.need_inform_balance);
-            members.optional("need_inform_level", &value.need_inform_level);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateUserCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateUserCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.optional("membership_number", &mut slots.2);
-            fields.optional("background_picture_url", &mut slots.3);
-            fields.optional("level", &mut slots.4);
-            fields.optional("out_request_no", &mut slots.5);
-            fields.optional("balance_information", &mut slots.6);
-            fields.optional("need_inform_balance", &mut slots.7);
-            fields.optional("need_inform_level", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8) => {
-                    Ok(UpdateUserCardRequest {
-                        card_id: f0,
-                        code: f1,
-                        membership_number: f2,
-                        background_picture_url: f3,
-                        level: f4,
-                        out_request_no: f5,
-                        balance_information: f6,
-                        need_inform_balance: f7,
-                        need_inform_level: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `activate_user_card` (激活会员卡（跳转型激活）API): `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/activate`.
@@ -1622,40 +1667,43 @@ impl ActivateUserCardRequest {
     }
 }
 impl crate::runtime::Validate for ActivateUserCardRequest {}
+impl crate::runtime::Object for ActivateUserCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.optional("membership_number", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ActivateUserCardRequest {
+                    card_id: f0,
+                    code: f1,
+                    membership_number: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("membership_number", &self.membership_number);
+        members
+    }
+}
 impl serde::Serialize for ActivateUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivateUserCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("membership_number", &value.membership_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivateUserCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivateUserCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.optional("membership_number", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ActivateUserCardRequest {
-                        card_id: f0,
-                        code: f1,
-                        membership_number: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `commit_bonus` (设置支付后展示的积分到账API): `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/commit`.
@@ -1699,49 +1747,52 @@ impl CommitBonusRequest {
     }
 }
 impl crate::runtime::Validate for CommitBonusRequest {}
+impl crate::runtime::Object for CommitBonusRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.required("bonus_value", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(CommitBonusRequest {
+                    card_id: f0,
+                    code: f1,
+                    out_trade_no: f2,
+                    mchid: f3,
+                    sub_mchid: f4,
+                    bonus_value: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("bonus_value", &self.bonus_value);
+        members
+    }
+}
 impl serde::Serialize for CommitBonusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CommitBonusRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("bonus_value", &value.bonus_value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CommitBonusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CommitBonusRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.required("bonus_value", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(CommitBonusRequest {
-                        card_id: f0,
-                        code: f1,
-                        out_trade_no: f2,
-                        mchid: f3,
-                        sub_mchid: f4,
-                        bonus_value: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `prepare_bonus` (支付结果页展示会员积分API): `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/bonus/prepare`.
@@ -1785,49 +1836,52 @@ impl PrepareBonusRequest {
     }
 }
 impl crate::runtime::Validate for PrepareBonusRequest {}
+impl crate::runtime::Object for PrepareBonusRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.required("bonus_value", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(PrepareBonusRequest {
+                    card_id: f0,
+                    code: f1,
+                    out_trade_no: f2,
+                    mchid: f3,
+                    sub_mchid: f4,
+                    bonus_value: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("bonus_value", &self.bonus_value);
+        members
+    }
+}
 impl serde::Serialize for PrepareBonusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PrepareBonusRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("bonus_value", &value.bonus_value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PrepareBonusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PrepareBonusRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.required("bonus_value", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(PrepareBonusRequest {
-                        card_id: f0,
-                        code: f1,
-                        out_trade_no: f2,
-                        mchid: f3,
-                        sub_mchid: f4,
-                        bonus_value: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_user_card_rights` (设置会员权益API): `PATCH /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/rights`.
@@ -1936,61 +1990,64 @@ impl crate::runtime::Validate for SetUserCardRightsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SetUserCardRightsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.optional("before_bonus_value", &mut slots.2);
+        fields.optional("bonus_value", &mut slots.3);
+        fields.optional("add_bonus_value", &mut slots.4);
+        fields.required("out_request_no", &mut slots.5);
+        fields.optional("need_inform_bonus", &mut slots.6);
+        fields.optional("member_price_word", &mut slots.7);
+        fields.optional("fapiao_jump_word", &mut slots.8);
+        fields.optional_object("guide", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, Some(f5), f6, f7, f8, f9) => {
+                Ok(SetUserCardRightsRequest {
+                    card_id: f0,
+                    code: f1,
+                    before_bonus_value: f2,
+                    bonus_value: f3,
+                    add_bonus_value: f4,
+                    out_request_no: f5,
+                    need_inform_bonus: f6,
+                    member_price_word: f7,
+                    fapiao_jump_word: f8,
+                    guide: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("before_bonus_value", &self.before_bonus_value);
+        members.optional("bonus_value", &self.bonus_value);
+        members.optional("add_bonus_value", &self.add_bonus_value);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("need_inform_bonus", &self.need_inform_bonus);
+        members.optional("member_price_word", &self.member_price_word);
+        members.optional("fapiao_jump_word", &self.fapiao_jump_word);
+        members.optional_object("guide", &self.guide);
+        members
+    }
+}
 impl serde::Serialize for SetUserCardRightsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetUserCardRightsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("before_bonus_value", &value.before_bonus_value);
-            members.optional("bonus_value", &value.bonus_value);
-            members.optional("add_bonus_value", &value.add_bonus_value);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("need_inform_bonus", &value.need_inform_bonus);
-            members.optional("member_price_word", &value.member_price_word);
-            members.optional("fapiao_jump_word", &value.fapiao_jump_word);
-            members.optional("guide", &value.guide);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetUserCardRightsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetUserCardRightsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.optional("before_bonus_value", &mut slots.2);
-            fields.optional("bonus_value", &mut slots.3);
-            fields.optional("add_bonus_value", &mut slots.4);
-            fields.required("out_request_no", &mut slots.5);
-            fields.optional("need_inform_bonus", &mut slots.6);
-            fields.optional("member_price_word", &mut slots.7);
-            fields.optional("fapiao_jump_word", &mut slots.8);
-            fields.optional("guide", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, Some(f5), f6, f7, f8, f9) => {
-                    Ok(SetUserCardRightsRequest {
-                        card_id: f0,
-                        code: f1,
-                        before_bonus_value: f2,
-                        bonus_value: f3,
-                        add_bonus_value: f4,
-                        out_request_no: f5,
-                        need_inform_bonus: f6,
-                        member_price_word: f7,
-                        fapiao_jump_word: f8,
-                        guide: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_service_module_data` (设置会员服务项用户信息): `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/set-service-module-data`.
@@ -2037,46 +2094,49 @@ impl crate::runtime::Validate for SetServiceModuleDataRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SetServiceModuleDataRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("service_module_id", &mut slots.3);
+        fields.required_object("state_setting", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(SetServiceModuleDataRequest {
+                    card_id: f0,
+                    code: f1,
+                    out_request_no: f2,
+                    service_module_id: f3,
+                    state_setting: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("service_module_id", &self.service_module_id);
+        members.required_object("state_setting", &self.state_setting);
+        members
+    }
+}
 impl serde::Serialize for SetServiceModuleDataRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetServiceModuleDataRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("service_module_id", &value.service_module_id);
-            members.required("state_setting", &value.state_setting);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetServiceModuleDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetServiceModuleDataRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("service_module_id", &mut slots.3);
-            fields.required("state_setting", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(SetServiceModuleDataRequest {
-                        card_id: f0,
-                        code: f1,
-                        out_request_no: f2,
-                        service_module_id: f3,
-                        state_setting: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `invalidate_user_card` (作废用户会员卡API): `POST /v3/marketing/membercard-open/cards/{card_id}/codes/{code}/unavailable`.
@@ -2110,40 +2170,43 @@ impl InvalidateUserCardRequest {
     }
 }
 impl crate::runtime::Validate for InvalidateUserCardRequest {}
+impl crate::runtime::Object for InvalidateUserCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.optional("reason", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(InvalidateUserCardRequest {
+                    card_id: f0,
+                    code: f1,
+                    reason: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for InvalidateUserCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InvalidateUserCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvalidateUserCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InvalidateUserCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.optional("reason", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(InvalidateUserCardRequest {
-                        card_id: f0,
-                        code: f1,
-                        reason: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `decrypt_code` (加密code解码（跳转型激活）API): `GET /v3/marketing/membercard-open/cards/{card_id}/decrypt-code`.
@@ -2167,36 +2230,39 @@ impl DecryptCodeRequest {
     }
 }
 impl crate::runtime::Validate for DecryptCodeRequest {}
+impl crate::runtime::Object for DecryptCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("encrypt_code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DecryptCodeRequest {
+                    card_id: f0,
+                    encrypt_code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DecryptCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DecryptCodeRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DecryptCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DecryptCodeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("encrypt_code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DecryptCodeRequest {
-                        card_id: f0,
-                        encrypt_code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_permission_token` (商户预授权): `POST /v3/marketing/membercard-open/cards/{card_id}/permission-tokens`.
@@ -2272,57 +2338,57 @@ impl CreatePermissionTokenRequest {
     }
 }
 impl crate::runtime::Validate for CreatePermissionTokenRequest {}
+impl crate::runtime::Object for CreatePermissionTokenRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("activate_type", &mut slots.1);
+        fields.optional("navigate_back_previous_page", &mut slots.2);
+        fields.optional("activate_url", &mut slots.3);
+        fields.optional("activate_appid", &mut slots.4);
+        fields.optional("activate_path", &mut slots.5);
+        fields.optional("outer_str", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
+                Ok(CreatePermissionTokenRequest {
+                    card_id: f0,
+                    activate_type: f1,
+                    navigate_back_previous_page: f2,
+                    activate_url: f3,
+                    activate_appid: f4,
+                    activate_path: f5,
+                    outer_str: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("activate_type", &self.activate_type);
+        members
+            .optional("navigate_back_previous_page", &self.navigate_back_previous_page);
+        members.optional("activate_url", &self.activate_url);
+        members.optional("activate_appid", &self.activate_appid);
+        members.optional("activate_path", &self.activate_path);
+        members.optional("outer_str", &self.outer_str);
+        members
+    }
+}
 impl serde::Serialize for CreatePermissionTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePermissionTokenRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("activate_type", &value.activate_type);
-            members
-                .optional(
-                    "navigate_back_previous_page",
-                    &value.navigate_back_previous_page,
-                );
-            members.optional("activate_url", &value.activate_url);
-            members.optional("activate_appid", &value.activate_appid);
-            members.optional("activate_path", &value.activate_path);
-            members.optional("outer_str", &value.outer_str);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePermissionTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePermissionTokenRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("activate_type", &mut slots.1);
-            fields.optional("navigate_back_previous_page", &mut slots.2);
-            fields.optional("activate_url", &mut slots.3);
-            fields.optional("activate_appid", &mut slots.4);
-            fields.optional("activate_path", &mut slots.5);
-            fields.optional("outer_str", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
-                    Ok(CreatePermissionTokenRequest {
-                        card_id: f0,
-                        activate_type: f1,
-                        navigate_back_previous_page: f2,
-                        activate_url: f3,
-                        activate_appid: f4,
-                        activate_path: f5,
-                        outer_str: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `import_user_cards_by_phone` (根据手机号导入用户会员卡API): `POST /v3/marketing/membercard-open/cards/{card_id}/phone-membercard/import`.
@@ -2363,44 +2429,47 @@ impl ImportUserCardsByPhoneRequest {
     }
 }
 impl crate::runtime::Validate for ImportUserCardsByPhoneRequest {}
+impl crate::runtime::Object for ImportUserCardsByPhoneRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("encrypted_phone_number", &mut slots.1);
+        fields.optional("code", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(ImportUserCardsByPhoneRequest {
+                    card_id: f0,
+                    encrypted_phone_number: f1,
+                    code: f2,
+                    out_request_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("encrypted_phone_number", &self.encrypted_phone_number);
+        members.optional("code", &self.code);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for ImportUserCardsByPhoneRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImportUserCardsByPhoneRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("encrypted_phone_number", &value.encrypted_phone_number);
-            members.optional("code", &value.code);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportUserCardsByPhoneRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImportUserCardsByPhoneRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("encrypted_phone_number", &mut slots.1);
-            fields.optional("code", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(ImportUserCardsByPhoneRequest {
-                        card_id: f0,
-                        encrypted_phone_number: f1,
-                        code: f2,
-                        out_request_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_card_qrcode` (创建会员卡二维码API): `POST /v3/marketing/membercard-open/cards/{card_id}/qrcode`.
@@ -2471,50 +2540,53 @@ impl crate::runtime::Validate for CreateCardQrcodeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCardQrcodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("activate_type", &mut slots.1);
+        fields.optional("activate_url", &mut slots.2);
+        fields.optional("activate_appid", &mut slots.3);
+        fields.optional("activate_path", &mut slots.4);
+        fields.optional("outer_str", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5) => {
+                Ok(CreateCardQrcodeRequest {
+                    card_id: f0,
+                    activate_type: f1,
+                    activate_url: f2,
+                    activate_appid: f3,
+                    activate_path: f4,
+                    outer_str: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("activate_type", &self.activate_type);
+        members.optional("activate_url", &self.activate_url);
+        members.optional("activate_appid", &self.activate_appid);
+        members.optional("activate_path", &self.activate_path);
+        members.optional("outer_str", &self.outer_str);
+        members
+    }
+}
 impl serde::Serialize for CreateCardQrcodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCardQrcodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("activate_type", &value.activate_type);
-            members.optional("activate_url", &value.activate_url);
-            members.optional("activate_appid", &value.activate_appid);
-            members.optional("activate_path", &value.activate_path);
-            members.optional("outer_str", &value.outer_str);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCardQrcodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCardQrcodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("activate_type", &mut slots.1);
-            fields.optional("activate_url", &mut slots.2);
-            fields.optional("activate_appid", &mut slots.3);
-            fields.optional("activate_path", &mut slots.4);
-            fields.optional("outer_str", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5) => {
-                    Ok(CreateCardQrcodeRequest {
-                        card_id: f0,
-                        activate_type: f1,
-                        activate_url: f2,
-                        activate_appid: f3,
-                        activate_path: f4,
-                        outer_str: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_card_rights` (设置会员卡模板权益项API): `PATCH /v3/marketing/membercard-open/cards/{card_id}/rights`.
@@ -2633,59 +2705,62 @@ impl crate::runtime::Validate for SetCardRightsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SetCardRightsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("show_bonus", &mut slots.1);
+        fields.required("show_favor", &mut slots.2);
+        fields.optional_object("bonus", &mut slots.3);
+        fields.optional_object("favor", &mut slots.4);
+        fields.optional("show_fapiao", &mut slots.5);
+        fields.optional_object("fapiao", &mut slots.6);
+        fields.optional("show_guide", &mut slots.7);
+        fields.optional_object("guide", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, f8) => {
+                Ok(SetCardRightsRequest {
+                    card_id: f0,
+                    show_bonus: f1,
+                    show_favor: f2,
+                    bonus: f3,
+                    favor: f4,
+                    show_fapiao: f5,
+                    fapiao: f6,
+                    show_guide: f7,
+                    guide: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("show_bonus", &self.show_bonus);
+        members.required("show_favor", &self.show_favor);
+        members.optional_object("bonus", &self.bonus);
+        members.optional_object("favor", &self.favor);
+        members.optional("show_fapiao", &self.show_fapiao);
+        members.optional_object("fapiao", &self.fapiao);
+        members.optional("show_guide", &self.show_guide);
+        members.optional_object("guide", &self.guide);
+        members
+    }
+}
 impl serde::Serialize for SetCardRightsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetCardRightsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("show_bonus", &value.show_bonus);
-            members.required("show_favor", &value.show_favor);
-            members.optional("bonus", &value.bonus);
-            members.optional("favor", &value.favor);
-            members.optional("show_fapiao", &value.show_fapiao);
-            members.optional("fapiao", &value.fapiao);
-            members.optional("show_guide", &value.show_guide);
-            members.optional("guide", &value.guide);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetCardRightsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetCardRightsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("show_bonus", &mut slots.1);
-            fields.required("show_favor", &mut slots.2);
-            fields.optional("bonus", &mut slots.3);
-            fields.optional("favor", &mut slots.4);
-            fields.optional("show_fapiao", &mut slots.5);
-            fields.optional("fapiao", &mut slots.6);
-            fields.optional("show_guide", &mut slots.7);
-            fields.optional("guide", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, f8) => {
-                    Ok(SetCardRightsRequest {
-                        card_id: f0,
-                        show_bonus: f1,
-                        show_favor: f2,
-                        bonus: f3,
-                        favor: f4,
-                        show_fapiao: f5,
-                        fapiao: f6,
-                        show_guide: f7,
-                        guide: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_service_module` (添加会员卡服务项): `POST /v3/marketing/membercard-open/cards/{card_id}/service-modules`.
@@ -2724,41 +2799,44 @@ impl crate::runtime::Validate for AddServiceModuleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AddServiceModuleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("service_module_id", &mut slots.1);
+        fields.required_object("jump_miniprogram", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AddServiceModuleRequest {
+                    card_id: f0,
+                    service_module_id: f1,
+                    jump_miniprogram: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("service_module_id", &self.service_module_id);
+        members.required_object("jump_miniprogram", &self.jump_miniprogram);
+        members
+    }
+}
 impl serde::Serialize for AddServiceModuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddServiceModuleRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("service_module_id", &value.service_module_id);
-            members.required("jump_miniprogram", &value.jump_miniprogram);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddServiceModuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddServiceModuleRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("service_module_id", &mut slots.1);
-            fields.required("jump_miniprogram", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AddServiceModuleRequest {
-                        card_id: f0,
-                        service_module_id: f1,
-                        jump_miniprogram: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_service_module` (移除会员卡服务项): `DELETE /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`.
@@ -2782,36 +2860,39 @@ impl DeleteServiceModuleRequest {
     }
 }
 impl crate::runtime::Validate for DeleteServiceModuleRequest {}
+impl crate::runtime::Object for DeleteServiceModuleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("service_module_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DeleteServiceModuleRequest {
+                    card_id: f0,
+                    service_module_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DeleteServiceModuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DeleteServiceModuleRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteServiceModuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteServiceModuleRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("service_module_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DeleteServiceModuleRequest {
-                        card_id: f0,
-                        service_module_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_service_module` (修改会员卡服务项): `PATCH /v3/marketing/membercard-open/cards/{card_id}/service-modules/{service_module_id}`.
@@ -2848,40 +2929,43 @@ impl crate::runtime::Validate for UpdateServiceModuleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateServiceModuleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("service_module_id", &mut slots.1);
+        fields.required_object("jump_miniprogram", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(UpdateServiceModuleRequest {
+                    card_id: f0,
+                    service_module_id: f1,
+                    jump_miniprogram: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_object("jump_miniprogram", &self.jump_miniprogram);
+        members
+    }
+}
 impl serde::Serialize for UpdateServiceModuleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateServiceModuleRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("jump_miniprogram", &value.jump_miniprogram);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateServiceModuleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateServiceModuleRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("service_module_id", &mut slots.1);
-            fields.required("jump_miniprogram", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(UpdateServiceModuleRequest {
-                        card_id: f0,
-                        service_module_id: f1,
-                        jump_miniprogram: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upgrade_card` (老会员卡模板升级API): `POST /v3/marketing/membercard-open/cards/{card_id}/upgrade`.
@@ -2912,41 +2996,44 @@ impl UpgradeCardRequest {
     }
 }
 impl crate::runtime::Validate for UpgradeCardRequest {}
+impl crate::runtime::Object for UpgradeCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(UpgradeCardRequest {
+                    card_id: f0,
+                    brand_id: f1,
+                    appid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_id", &self.brand_id);
+        members.required("appid", &self.appid);
+        members
+    }
+}
 impl serde::Serialize for UpgradeCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpgradeCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_id", &value.brand_id);
-            members.required("appid", &value.appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpgradeCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpgradeCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(UpgradeCardRequest {
-                        card_id: f0,
-                        brand_id: f1,
-                        appid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `import_user_cards_by_openid` (根据openid导入用户会员卡API): `POST /v3/marketing/membercard-open/cards/{card_id}/users/import`.
@@ -2987,44 +3074,47 @@ impl ImportUserCardsByOpenidRequest {
     }
 }
 impl crate::runtime::Validate for ImportUserCardsByOpenidRequest {}
+impl crate::runtime::Object for ImportUserCardsByOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.optional("code", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(ImportUserCardsByOpenidRequest {
+                    card_id: f0,
+                    openid: f1,
+                    code: f2,
+                    out_request_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("openid", &self.openid);
+        members.optional("code", &self.code);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for ImportUserCardsByOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImportUserCardsByOpenidRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("openid", &value.openid);
-            members.optional("code", &value.code);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportUserCardsByOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImportUserCardsByOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.optional("code", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(ImportUserCardsByOpenidRequest {
-                        card_id: f0,
-                        openid: f1,
-                        code: f2,
-                        out_request_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `import_phone_number_members` (导入加密手机号提醒会员领卡API): `POST /v3/marketing/membercard-open/phonenumber-member/import`.
@@ -3070,42 +3160,45 @@ impl crate::runtime::Validate for ImportPhoneNumberMembersRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ImportPhoneNumberMembersRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required_object("member_information", &mut slots.0);
+        fields.required("encrypted_phone_number", &mut slots.1);
+        fields.optional("outer_str", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ImportPhoneNumberMembersRequest {
+                    member_information: f0,
+                    encrypted_phone_number: f1,
+                    outer_str: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required_object("member_information", &self.member_information);
+        members.required("encrypted_phone_number", &self.encrypted_phone_number);
+        members.optional("outer_str", &self.outer_str);
+        members
+    }
+}
 impl serde::Serialize for ImportPhoneNumberMembersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImportPhoneNumberMembersRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("member_information", &value.member_information);
-            members.required("encrypted_phone_number", &value.encrypted_phone_number);
-            members.optional("outer_str", &value.outer_str);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportPhoneNumberMembersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImportPhoneNumberMembersRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("member_information", &mut slots.0);
-            fields.required("encrypted_phone_number", &mut slots.1);
-            fields.optional("outer_str", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ImportPhoneNumberMembersRequest {
-                        member_information: f0,
-                        encrypted_phone_number: f1,
-                        outer_str: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `search_phone_number_member` (通过加密手机号查询会员领卡状态API): `GET /v3/marketing/membercard-open/phonenumber-member/search`.
@@ -3129,36 +3222,39 @@ impl SearchPhoneNumberMemberRequest {
     }
 }
 impl crate::runtime::Validate for SearchPhoneNumberMemberRequest {}
+impl crate::runtime::Object for SearchPhoneNumberMemberRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("encrypted_phone_number", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SearchPhoneNumberMemberRequest {
+                    card_id: f0,
+                    encrypted_phone_number: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for SearchPhoneNumberMemberRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &SearchPhoneNumberMemberRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SearchPhoneNumberMemberRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SearchPhoneNumberMemberRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("encrypted_phone_number", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SearchPhoneNumberMemberRequest {
-                        card_id: f0,
-                        encrypted_phone_number: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_user_cards` (查询用户在品牌下所有会员卡API): `GET /v3/marketing/membercard-open/user/cards`.
@@ -3193,39 +3289,42 @@ impl ListUserCardsRequest {
     }
 }
 impl crate::runtime::Validate for ListUserCardsRequest {}
+impl crate::runtime::Object for ListUserCardsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(ListUserCardsRequest {
+                    openid: f0,
+                    appid: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListUserCardsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListUserCardsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserCardsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(ListUserCardsRequest {
-                        openid: f0,
-                        appid: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -71,7 +71,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 门店报名品牌加价购活动
@@ -110,7 +110,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_ACTIVITY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -118,7 +118,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 锁定品牌加价购活动资格
@@ -155,7 +155,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LOCK_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -163,7 +163,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解锁品牌加价购活动资格
@@ -200,7 +200,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UNLOCK_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -208,7 +208,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除零售小店活动业务代理
@@ -247,7 +247,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_REPRESENTATIVE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -255,7 +255,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加零售小店活动业务代理
@@ -294,7 +294,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_REPRESENTATIVE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -302,7 +302,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询零售小店活动业务代理
@@ -351,7 +351,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 生成小店活动物料码
@@ -390,7 +390,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_MATERIALS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -398,7 +398,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除小店活动门店
@@ -437,7 +437,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_STORES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -445,7 +445,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询小店活动门店列表
@@ -494,7 +494,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加小店活动门店
@@ -533,7 +533,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_STORES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -541,7 +541,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询小店活动门店详情
@@ -589,7 +589,7 @@ impl<'a, T: Transport> RetailStoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -32,47 +32,50 @@ pub struct ActivityInfo {
     /// Wire: `activity_description`, `string`, optional.
     pub activity_description: Option<String>,
 }
+impl crate::runtime::Object for ActivityInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("activity_name", &mut slots.0);
+        fields.optional("apply_start_time", &mut slots.1);
+        fields.optional("apply_end_time", &mut slots.2);
+        fields.optional("activity_start_time", &mut slots.3);
+        fields.optional("activity_end_time", &mut slots.4);
+        fields.optional("activity_description", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(ActivityInfo {
+            activity_name: f0,
+            apply_start_time: f1,
+            apply_end_time: f2,
+            activity_start_time: f3,
+            activity_end_time: f4,
+            activity_description: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("activity_name", &self.activity_name);
+        members.optional("apply_start_time", &self.apply_start_time);
+        members.optional("apply_end_time", &self.apply_end_time);
+        members.optional("activity_start_time", &self.activity_start_time);
+        members.optional("activity_end_time", &self.activity_end_time);
+        members.optional("activity_description", &self.activity_description);
+        members
+    }
+}
 impl serde::Serialize for ActivityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivityInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("activity_name", &value.activity_name);
-            members.optional("apply_start_time", &value.apply_start_time);
-            members.optional("apply_end_time", &value.apply_end_time);
-            members.optional("activity_start_time", &value.activity_start_time);
-            members.optional("activity_end_time", &value.activity_end_time);
-            members.optional("activity_description", &value.activity_description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivityInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("activity_name", &mut slots.0);
-            fields.optional("apply_start_time", &mut slots.1);
-            fields.optional("apply_end_time", &mut slots.2);
-            fields.optional("activity_start_time", &mut slots.3);
-            fields.optional("activity_end_time", &mut slots.4);
-            fields.optional("activity_description", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(ActivityInfo {
-                activity_name: f0,
-                apply_start_time: f1,
-                apply_end_time: f2,
-                activity_start_time: f3,
-                activity_end_time: f4,
-                activity_description: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动商品信息
@@ -94,38 +97,41 @@ pub struct GoodsInformation {
     /// Wire: `goods_picture_url`, `string`, optional.
     pub goods_picture_url: Option<String>,
 }
+impl crate::runtime::Object for GoodsInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("goods_id", &mut slots.0);
+        fields.optional("goods_name", &mut slots.1);
+        fields.optional("goods_picture_url", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(GoodsInformation {
+            goods_id: f0,
+            goods_name: f1,
+            goods_picture_url: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("goods_id", &self.goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.optional("goods_picture_url", &self.goods_picture_url);
+        members
+    }
+}
 impl serde::Serialize for GoodsInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("goods_id", &value.goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.optional("goods_picture_url", &value.goods_picture_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsInformation, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("goods_id", &mut slots.0);
-            fields.optional("goods_name", &mut slots.1);
-            fields.optional("goods_picture_url", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(GoodsInformation {
-                goods_id: f0,
-                goods_name: f1,
-                goods_picture_url: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动区域列表
@@ -147,38 +153,41 @@ pub struct Areas {
     /// Wire: `district`, `string`, optional.
     pub district: Option<String>,
 }
+impl crate::runtime::Object for Areas {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("province", &mut slots.0);
+        fields.optional("city", &mut slots.1);
+        fields.optional("district", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Areas {
+            province: f0,
+            city: f1,
+            district: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("province", &self.province);
+        members.optional("city", &self.city);
+        members.optional("district", &self.district);
+        members
+    }
+}
 impl serde::Serialize for Areas {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Areas) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("province", &value.province);
-            members.optional("city", &value.city);
-            members.optional("district", &value.district);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Areas {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Areas, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("province", &mut slots.0);
-            fields.optional("city", &mut slots.1);
-            fields.optional("district", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Areas {
-                province: f0,
-                city: f1,
-                district: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动规则
@@ -208,45 +217,47 @@ pub struct RuleInformation {
     /// Wire: `areas`, `array[object Areas]`, optional.
     pub areas: Option<Vec<Areas>>,
 }
+impl crate::runtime::Object for RuleInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("store_subsidy", &mut slots.0);
+        fields.optional("service_provider_subsidy", &mut slots.1);
+        fields.optional("store_subsidy_quota", &mut slots.2);
+        fields.optional("user_subsidy_quota", &mut slots.3);
+        fields.optional_objects("areas", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(RuleInformation {
+            store_subsidy: f0,
+            service_provider_subsidy: f1,
+            store_subsidy_quota: f2,
+            user_subsidy_quota: f3,
+            areas: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("store_subsidy", &self.store_subsidy);
+        members.optional("service_provider_subsidy", &self.service_provider_subsidy);
+        members.optional("store_subsidy_quota", &self.store_subsidy_quota);
+        members.optional("user_subsidy_quota", &self.user_subsidy_quota);
+        members.optional_objects("areas", &self.areas);
+        members
+    }
+}
 impl serde::Serialize for RuleInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RuleInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("store_subsidy", &value.store_subsidy);
-            members
-                .optional("service_provider_subsidy", &value.service_provider_subsidy);
-            members.optional("store_subsidy_quota", &value.store_subsidy_quota);
-            members.optional("user_subsidy_quota", &value.user_subsidy_quota);
-            members.optional("areas", &value.areas);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RuleInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RuleInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("store_subsidy", &mut slots.0);
-            fields.optional("service_provider_subsidy", &mut slots.1);
-            fields.optional("store_subsidy_quota", &mut slots.2);
-            fields.optional("user_subsidy_quota", &mut slots.3);
-            fields.optional("areas", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(RuleInformation {
-                store_subsidy: f0,
-                service_provider_subsidy: f1,
-                store_subsidy_quota: f2,
-                user_subsidy_quota: f3,
-                areas: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小店活动门店集合
@@ -280,47 +291,50 @@ pub struct Data {
     /// Wire: `rule_information`, `object RuleInformation`, optional.
     pub rule_information: Option<RuleInformation>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("activity_id", &mut slots.0);
+        fields.optional("brand_id", &mut slots.1);
+        fields.optional("creator_merchant_id", &mut slots.2);
+        fields.optional_object("activity_info", &mut slots.3);
+        fields.optional_object("goods_information", &mut slots.4);
+        fields.optional_object("rule_information", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(Data {
+            activity_id: f0,
+            brand_id: f1,
+            creator_merchant_id: f2,
+            activity_info: f3,
+            goods_information: f4,
+            rule_information: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("activity_id", &self.activity_id);
+        members.optional("brand_id", &self.brand_id);
+        members.optional("creator_merchant_id", &self.creator_merchant_id);
+        members.optional_object("activity_info", &self.activity_info);
+        members.optional_object("goods_information", &self.goods_information);
+        members.optional_object("rule_information", &self.rule_information);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("brand_id", &value.brand_id);
-            members.optional("creator_merchant_id", &value.creator_merchant_id);
-            members.optional("activity_info", &value.activity_info);
-            members.optional("goods_information", &value.goods_information);
-            members.optional("rule_information", &value.rule_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("activity_id", &mut slots.0);
-            fields.optional("brand_id", &mut slots.1);
-            fields.optional("creator_merchant_id", &mut slots.2);
-            fields.optional("activity_info", &mut slots.3);
-            fields.optional("goods_information", &mut slots.4);
-            fields.optional("rule_information", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(Data {
-                activity_id: f0,
-                brand_id: f1,
-                creator_merchant_id: f2,
-                activity_info: f3,
-                goods_information: f4,
-                rule_information: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 按区域查询品牌加价购活动的应答
@@ -346,41 +360,44 @@ pub struct ListActsByAreaResponse {
     /// Wire: `limit`, `number (decimal)`, optional.
     pub limit: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for ListActsByAreaResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total_count", &mut slots.0);
+        fields.optional_objects("data", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListActsByAreaResponse {
+            total_count: f0,
+            data: f1,
+            offset: f2,
+            limit: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for ListActsByAreaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListActsByAreaResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActsByAreaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActsByAreaResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total_count", &mut slots.0);
-            fields.optional("data", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListActsByAreaResponse {
-                total_count: f0,
-                data: f1,
-                offset: f2,
-                limit: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店信息
@@ -413,42 +430,45 @@ impl StoreInfo {
     }
 }
 impl crate::runtime::Validate for StoreInfo {}
+impl crate::runtime::Object for StoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("accounting_merchant_id", &mut slots.1);
+        fields.required("merchant_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(StoreInfo {
+                    store_id: f0,
+                    accounting_merchant_id: f1,
+                    merchant_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("store_id", &self.store_id);
+        members.required("accounting_merchant_id", &self.accounting_merchant_id);
+        members.required("merchant_id", &self.merchant_id);
+        members
+    }
+}
 impl serde::Serialize for StoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("store_id", &value.store_id);
-            members.required("accounting_merchant_id", &value.accounting_merchant_id);
-            members.required("merchant_id", &value.merchant_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("accounting_merchant_id", &mut slots.1);
-            fields.required("merchant_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(StoreInfo {
-                        store_id: f0,
-                        accounting_merchant_id: f1,
-                        merchant_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店报名信息
@@ -484,39 +504,42 @@ impl crate::runtime::Validate for ApplyInfos {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyInfos {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("store_info", &mut slots.0);
+        fields.required("goods_original_price", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplyInfos {
+                    store_info: f0,
+                    goods_original_price: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("store_info", &self.store_info);
+        members.required("goods_original_price", &self.goods_original_price);
+        members
+    }
+}
 impl serde::Serialize for ApplyInfos {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyInfos) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("store_info", &value.store_info);
-            members.required("goods_original_price", &value.goods_original_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyInfos {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyInfos, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("store_info", &mut slots.0);
-            fields.required("goods_original_price", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplyInfos {
-                        store_info: f0,
-                        goods_original_price: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店信息
@@ -538,38 +561,41 @@ pub struct FailedApplyInfosStoreInfo {
     /// Wire: `merchant_id`, `string`, optional.
     pub merchant_id: Option<String>,
 }
+impl crate::runtime::Object for FailedApplyInfosStoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("store_id", &mut slots.0);
+        fields.optional("accounting_merchant_id", &mut slots.1);
+        fields.optional("merchant_id", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(FailedApplyInfosStoreInfo {
+            store_id: f0,
+            accounting_merchant_id: f1,
+            merchant_id: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("store_id", &self.store_id);
+        members.optional("accounting_merchant_id", &self.accounting_merchant_id);
+        members.optional("merchant_id", &self.merchant_id);
+        members
+    }
+}
 impl serde::Serialize for FailedApplyInfosStoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FailedApplyInfosStoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("store_id", &value.store_id);
-            members.optional("accounting_merchant_id", &value.accounting_merchant_id);
-            members.optional("merchant_id", &value.merchant_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FailedApplyInfosStoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FailedApplyInfosStoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("store_id", &mut slots.0);
-            fields.optional("accounting_merchant_id", &mut slots.1);
-            fields.optional("merchant_id", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(FailedApplyInfosStoreInfo {
-                store_id: f0,
-                accounting_merchant_id: f1,
-                merchant_id: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 失败的报名记录
@@ -587,35 +613,38 @@ pub struct FailedApplyInfos {
     /// Wire: `goods_original_price`, `number (decimal)`, optional.
     pub goods_original_price: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for FailedApplyInfos {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_object("store_info", &mut slots.0);
+        fields.optional("goods_original_price", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(FailedApplyInfos {
+            store_info: f0,
+            goods_original_price: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_object("store_info", &self.store_info);
+        members.optional("goods_original_price", &self.goods_original_price);
+        members
+    }
+}
 impl serde::Serialize for FailedApplyInfos {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FailedApplyInfos) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("store_info", &value.store_info);
-            members.optional("goods_original_price", &value.goods_original_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FailedApplyInfos {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FailedApplyInfos, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("store_info", &mut slots.0);
-            fields.optional("goods_original_price", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(FailedApplyInfos {
-                store_info: f0,
-                goods_original_price: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店报名品牌加价购活动的应答
@@ -637,38 +666,41 @@ pub struct ApplyActivityResponse {
     /// Wire: `succeed_apply_infos`, `array[object FailedApplyInfos]`, optional.
     pub succeed_apply_infos: Option<Vec<FailedApplyInfos>>,
 }
+impl crate::runtime::Object for ApplyActivityResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("return_message", &mut slots.0);
+        fields.optional_objects("failed_apply_infos", &mut slots.1);
+        fields.optional_objects("succeed_apply_infos", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ApplyActivityResponse {
+            return_message: f0,
+            failed_apply_infos: f1,
+            succeed_apply_infos: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("return_message", &self.return_message);
+        members.optional_objects("failed_apply_infos", &self.failed_apply_infos);
+        members.optional_objects("succeed_apply_infos", &self.succeed_apply_infos);
+        members
+    }
+}
 impl serde::Serialize for ApplyActivityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyActivityResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("return_message", &value.return_message);
-            members.optional("failed_apply_infos", &value.failed_apply_infos);
-            members.optional("succeed_apply_infos", &value.succeed_apply_infos);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyActivityResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("return_message", &mut slots.0);
-            fields.optional("failed_apply_infos", &mut slots.1);
-            fields.optional("succeed_apply_infos", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ApplyActivityResponse {
-                return_message: f0,
-                failed_apply_infos: f1,
-                succeed_apply_infos: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单信息
@@ -711,48 +743,51 @@ impl OrderInformation {
     }
 }
 impl crate::runtime::Validate for OrderInformation {}
+impl crate::runtime::Object for OrderInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("payer_openid", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("total_fee", &mut slots.2);
+        fields.required("store_id", &mut slots.3);
+        fields.required("store_merchant_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(OrderInformation {
+                    payer_openid: f0,
+                    out_trade_no: f1,
+                    total_fee: f2,
+                    store_id: f3,
+                    store_merchant_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("payer_openid", &self.payer_openid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("total_fee", &self.total_fee);
+        members.required("store_id", &self.store_id);
+        members.required("store_merchant_id", &self.store_merchant_id);
+        members
+    }
+}
 impl serde::Serialize for OrderInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OrderInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("payer_openid", &value.payer_openid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("total_fee", &value.total_fee);
-            members.required("store_id", &value.store_id);
-            members.required("store_merchant_id", &value.store_merchant_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OrderInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OrderInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("payer_openid", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("total_fee", &mut slots.2);
-            fields.required("store_id", &mut slots.3);
-            fields.required("store_merchant_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(OrderInformation {
-                        payer_openid: f0,
-                        out_trade_no: f1,
-                        total_fee: f2,
-                        store_id: f3,
-                        store_merchant_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 锁定品牌加价购活动资格的应答
@@ -774,40 +809,41 @@ pub struct LockQualificationResponse {
     /// Wire: `succeed_qualification_ids`, `array[string]`, optional.
     pub succeed_qualification_ids: Option<Vec<String>>,
 }
+impl crate::runtime::Object for LockQualificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("return_message", &mut slots.0);
+        fields.optional("failed_qualification_ids", &mut slots.1);
+        fields.optional("succeed_qualification_ids", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(LockQualificationResponse {
+            return_message: f0,
+            failed_qualification_ids: f1,
+            succeed_qualification_ids: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("return_message", &self.return_message);
+        members.optional("failed_qualification_ids", &self.failed_qualification_ids);
+        members.optional("succeed_qualification_ids", &self.succeed_qualification_ids);
+        members
+    }
+}
 impl serde::Serialize for LockQualificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LockQualificationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("return_message", &value.return_message);
-            members
-                .optional("failed_qualification_ids", &value.failed_qualification_ids);
-            members
-                .optional("succeed_qualification_ids", &value.succeed_qualification_ids);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LockQualificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LockQualificationResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("return_message", &mut slots.0);
-            fields.optional("failed_qualification_ids", &mut slots.1);
-            fields.optional("succeed_qualification_ids", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(LockQualificationResponse {
-                return_message: f0,
-                failed_qualification_ids: f1,
-                succeed_qualification_ids: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 业务代理信息列表
@@ -828,36 +864,39 @@ impl RepresentativeInfoList {
     }
 }
 impl crate::runtime::Validate for RepresentativeInfoList {}
+impl crate::runtime::Object for RepresentativeInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("openid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RepresentativeInfoList {
+                    openid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for RepresentativeInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RepresentativeInfoList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RepresentativeInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RepresentativeInfoList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("openid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RepresentativeInfoList {
-                        openid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 删除零售小店活动业务代理的应答
@@ -879,46 +918,49 @@ pub struct DeleteRepresentativeResponse {
     /// Wire: `delete_time`, `string`, required.
     pub delete_time: String,
 }
+impl crate::runtime::Object for DeleteRepresentativeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.optional_objects("failed_representative_info_list", &mut slots.1);
+        fields.required("delete_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(DeleteRepresentativeResponse {
+                    activity_id: f0,
+                    failed_representative_info_list: f1,
+                    delete_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("activity_id", &self.activity_id);
+        members
+            .optional_objects(
+                "failed_representative_info_list",
+                &self.failed_representative_info_list,
+            );
+        members.required("delete_time", &self.delete_time);
+        members
+    }
+}
 impl serde::Serialize for DeleteRepresentativeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteRepresentativeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("activity_id", &value.activity_id);
-            members
-                .optional(
-                    "failed_representative_info_list",
-                    &value.failed_representative_info_list,
-                );
-            members.required("delete_time", &value.delete_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteRepresentativeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteRepresentativeResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.optional("failed_representative_info_list", &mut slots.1);
-            fields.required("delete_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(DeleteRepresentativeResponse {
-                        activity_id: f0,
-                        failed_representative_info_list: f1,
-                        delete_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加零售小店活动业务代理的应答
@@ -940,46 +982,49 @@ pub struct AddRepresentativesResponse {
     /// Wire: `add_time`, `string`, required.
     pub add_time: String,
 }
+impl crate::runtime::Object for AddRepresentativesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.optional_objects("failed_representative_info_list", &mut slots.1);
+        fields.required("add_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(AddRepresentativesResponse {
+                    activity_id: f0,
+                    failed_representative_info_list: f1,
+                    add_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("activity_id", &self.activity_id);
+        members
+            .optional_objects(
+                "failed_representative_info_list",
+                &self.failed_representative_info_list,
+            );
+        members.required("add_time", &self.add_time);
+        members
+    }
+}
 impl serde::Serialize for AddRepresentativesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddRepresentativesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("activity_id", &value.activity_id);
-            members
-                .optional(
-                    "failed_representative_info_list",
-                    &value.failed_representative_info_list,
-                );
-            members.required("add_time", &value.add_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddRepresentativesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddRepresentativesResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.optional("failed_representative_info_list", &mut slots.1);
-            fields.required("add_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(AddRepresentativesResponse {
-                        activity_id: f0,
-                        failed_representative_info_list: f1,
-                        add_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询零售小店活动业务代理的应答
@@ -1005,45 +1050,48 @@ pub struct ListRepresentativeResponse {
     /// Wire: `limit`, `number (decimal)`, required.
     pub limit: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for ListRepresentativeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total_count", &mut slots.0);
+        fields.optional_objects("data", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3)) => {
+                Ok(ListRepresentativeResponse {
+                    total_count: f0,
+                    data: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for ListRepresentativeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListRepresentativeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRepresentativeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRepresentativeResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total_count", &mut slots.0);
-            fields.optional("data", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3)) => {
-                    Ok(ListRepresentativeResponse {
-                        total_count: f0,
-                        data: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 成功的物料码列表
@@ -1061,35 +1109,38 @@ pub struct MaterialList {
     /// Wire: `material_url`, `string`, optional.
     pub material_url: Option<String>,
 }
+impl crate::runtime::Object for MaterialList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("material_id", &mut slots.0);
+        fields.optional("material_url", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(MaterialList {
+            material_id: f0,
+            material_url: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("material_id", &self.material_id);
+        members.optional("material_url", &self.material_url);
+        members
+    }
+}
 impl serde::Serialize for MaterialList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MaterialList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("material_id", &value.material_id);
-            members.optional("material_url", &value.material_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MaterialList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MaterialList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("material_id", &mut slots.0);
-            fields.optional("material_url", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(MaterialList {
-                material_id: f0,
-                material_url: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 生成小店活动物料码的应答
@@ -1103,30 +1154,33 @@ pub struct Materials {
     /// Wire: `material_list`, `array[object MaterialList]`, optional.
     pub material_list: Option<Vec<MaterialList>>,
 }
+impl crate::runtime::Object for Materials {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("material_list", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(Materials { material_list: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("material_list", &self.material_list);
+        members
+    }
+}
 impl serde::Serialize for Materials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Materials) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("material_list", &value.material_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Materials {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Materials, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("material_list", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(Materials { material_list: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 待删除的小店活动门店列表
@@ -1164,35 +1218,38 @@ impl Stores {
     }
 }
 impl crate::runtime::Validate for Stores {}
+impl crate::runtime::Object for Stores {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("store_code", &mut slots.0);
+        fields.optional("store_name", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Stores {
+            store_code: f0,
+            store_name: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("store_code", &self.store_code);
+        members.optional("store_name", &self.store_name);
+        members
+    }
+}
 impl serde::Serialize for Stores {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Stores) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("store_code", &value.store_code);
-            members.optional("store_name", &value.store_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Stores {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Stores, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("store_code", &mut slots.0);
-            fields.optional("store_name", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Stores {
-                store_code: f0,
-                store_name: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 删除小店活动门店的应答
@@ -1210,35 +1267,38 @@ pub struct DeleteStoresResponse {
     /// Wire: `failed_stores`, `array[object Stores]`, optional.
     pub failed_stores: Option<Vec<Stores>>,
 }
+impl crate::runtime::Object for DeleteStoresResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("delete_time", &mut slots.0);
+        fields.optional_objects("failed_stores", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(DeleteStoresResponse {
+            delete_time: f0,
+            failed_stores: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("delete_time", &self.delete_time);
+        members.optional_objects("failed_stores", &self.failed_stores);
+        members
+    }
+}
 impl serde::Serialize for DeleteStoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteStoresResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("delete_time", &value.delete_time);
-            members.optional("failed_stores", &value.failed_stores);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteStoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteStoresResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("delete_time", &mut slots.0);
-            fields.optional("failed_stores", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(DeleteStoresResponse {
-                delete_time: f0,
-                failed_stores: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询小店活动门店列表的应答
@@ -1264,41 +1324,44 @@ pub struct ListStoreResponse {
     /// Wire: `limit`, `number (decimal)`, optional.
     pub limit: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for ListStoreResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total_count", &mut slots.0);
+        fields.optional_objects("data", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListStoreResponse {
+            total_count: f0,
+            data: f1,
+            offset: f2,
+            limit: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for ListStoreResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListStoreResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStoreResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStoreResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total_count", &mut slots.0);
-            fields.optional("data", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListStoreResponse {
-                total_count: f0,
-                data: f1,
-                offset: f2,
-                limit: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加小店活动门店的应答
@@ -1316,34 +1379,37 @@ pub struct AddStoresResponse {
     /// Wire: `failed_stores`, `array[object Stores]`, optional.
     pub failed_stores: Option<Vec<Stores>>,
 }
+impl crate::runtime::Object for AddStoresResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("add_time", &mut slots.0);
+        fields.optional_objects("failed_stores", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AddStoresResponse {
+            add_time: f0,
+            failed_stores: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("add_time", &self.add_time);
+        members.optional_objects("failed_stores", &self.failed_stores);
+        members
+    }
+}
 impl serde::Serialize for AddStoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddStoresResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("add_time", &value.add_time);
-            members.optional("failed_stores", &value.failed_stores);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddStoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddStoresResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("add_time", &mut slots.0);
-            fields.optional("failed_stores", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AddStoresResponse {
-                add_time: f0,
-                failed_stores: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -26,38 +26,41 @@ impl ListActsByAreaRequest {
     }
 }
 impl crate::runtime::Validate for ListActsByAreaRequest {}
+impl crate::runtime::Object for ListActsByAreaRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("city_id", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ListActsByAreaRequest {
+                    city_id: f0,
+                    offset: f1,
+                    limit: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListActsByAreaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListActsByAreaRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActsByAreaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActsByAreaRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("city_id", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ListActsByAreaRequest {
-                        city_id: f0,
-                        offset: f1,
-                        limit: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_activity` (门店报名品牌加价购活动): `POST /v3/marketing/goods-subsidy-activity/activity/{activity_id}/apply`.
@@ -108,41 +111,44 @@ impl crate::runtime::Validate for ApplyActivityRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("caller_merchant_id", &mut slots.1);
+        fields.optional_objects("apply_infos", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ApplyActivityRequest {
+                    activity_id: f0,
+                    caller_merchant_id: f1,
+                    apply_infos: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("caller_merchant_id", &self.caller_merchant_id);
+        members.optional_objects("apply_infos", &self.apply_infos);
+        members
+    }
+}
 impl serde::Serialize for ApplyActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyActivityRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("caller_merchant_id", &value.caller_merchant_id);
-            members.optional("apply_infos", &value.apply_infos);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyActivityRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("caller_merchant_id", &mut slots.1);
-            fields.optional("apply_infos", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ApplyActivityRequest {
-                        activity_id: f0,
-                        caller_merchant_id: f1,
-                        apply_infos: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `lock_qualification` (锁定品牌加价购活动资格): `POST /v3/marketing/goods-subsidy-activity/qualification/lock`.
@@ -183,39 +189,42 @@ impl crate::runtime::Validate for LockQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LockQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("order_information", &mut slots.0);
+        fields.optional("qualification_ids", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(LockQualificationRequest {
+                    order_information: f0,
+                    qualification_ids: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("order_information", &self.order_information);
+        members.optional("qualification_ids", &self.qualification_ids);
+        members
+    }
+}
 impl serde::Serialize for LockQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LockQualificationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("order_information", &value.order_information);
-            members.optional("qualification_ids", &value.qualification_ids);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LockQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LockQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("order_information", &mut slots.0);
-            fields.optional("qualification_ids", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(LockQualificationRequest {
-                        order_information: f0,
-                        qualification_ids: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unlock_qualification` (解锁品牌加价购活动资格): `POST /v3/marketing/goods-subsidy-activity/qualification/unlock`.
@@ -256,39 +265,42 @@ impl crate::runtime::Validate for UnlockQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UnlockQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("order_information", &mut slots.0);
+        fields.optional("qualification_ids", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(UnlockQualificationRequest {
+                    order_information: f0,
+                    qualification_ids: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("order_information", &self.order_information);
+        members.optional("qualification_ids", &self.qualification_ids);
+        members
+    }
+}
 impl serde::Serialize for UnlockQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnlockQualificationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("order_information", &value.order_information);
-            members.optional("qualification_ids", &value.qualification_ids);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnlockQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnlockQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("order_information", &mut slots.0);
-            fields.optional("qualification_ids", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(UnlockQualificationRequest {
-                        order_information: f0,
-                        qualification_ids: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_representative` (删除零售小店活动业务代理): `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`.
@@ -339,45 +351,51 @@ impl crate::runtime::Validate for DeleteRepresentativeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeleteRepresentativeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required_objects("representative_info_list", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("delete_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(DeleteRepresentativeRequest {
+                    activity_id: f0,
+                    representative_info_list: f1,
+                    out_request_no: f2,
+                    delete_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members
+            .required_objects(
+                "representative_info_list",
+                &self.representative_info_list,
+            );
+        members.required("out_request_no", &self.out_request_no);
+        members.required("delete_time", &self.delete_time);
+        members
+    }
+}
 impl serde::Serialize for DeleteRepresentativeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteRepresentativeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members
-                .required("representative_info_list", &value.representative_info_list);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("delete_time", &value.delete_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteRepresentativeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteRepresentativeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("representative_info_list", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("delete_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(DeleteRepresentativeRequest {
-                        activity_id: f0,
-                        representative_info_list: f1,
-                        out_request_no: f2,
-                        delete_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_representative` (添加零售小店活动业务代理): `PUT /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representative`.
@@ -433,45 +451,51 @@ impl crate::runtime::Validate for AddRepresentativeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AddRepresentativeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required_objects("representative_info_list", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.optional("add_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(AddRepresentativeRequest {
+                    activity_id: f0,
+                    representative_info_list: f1,
+                    out_request_no: f2,
+                    add_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members
+            .required_objects(
+                "representative_info_list",
+                &self.representative_info_list,
+            );
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("add_time", &self.add_time);
+        members
+    }
+}
 impl serde::Serialize for AddRepresentativeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddRepresentativeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members
-                .required("representative_info_list", &value.representative_info_list);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("add_time", &value.add_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddRepresentativeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddRepresentativeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("representative_info_list", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.optional("add_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(AddRepresentativeRequest {
-                        activity_id: f0,
-                        representative_info_list: f1,
-                        out_request_no: f2,
-                        add_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_representative` (查询零售小店活动业务代理): `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{activity_id}/representatives`.
@@ -498,38 +522,41 @@ impl ListRepresentativeRequest {
     }
 }
 impl crate::runtime::Validate for ListRepresentativeRequest {}
+impl crate::runtime::Object for ListRepresentativeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ListRepresentativeRequest {
+                    activity_id: f0,
+                    offset: f1,
+                    limit: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListRepresentativeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListRepresentativeRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRepresentativeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRepresentativeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ListRepresentativeRequest {
-                        activity_id: f0,
-                        offset: f1,
-                        limit: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_materials` (生成小店活动物料码): `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/materials`.
@@ -560,41 +587,44 @@ impl CreateMaterialsRequest {
     }
 }
 impl crate::runtime::Validate for CreateMaterialsRequest {}
+impl crate::runtime::Object for CreateMaterialsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("material_num", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CreateMaterialsRequest {
+                    brand_id: f0,
+                    out_request_no: f1,
+                    material_num: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("material_num", &self.material_num);
+        members
+    }
+}
 impl serde::Serialize for CreateMaterialsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateMaterialsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("material_num", &value.material_num);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMaterialsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateMaterialsRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("material_num", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CreateMaterialsRequest {
-                        brand_id: f0,
-                        out_request_no: f1,
-                        material_num: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_stores` (删除小店活动门店): `DELETE /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`.
@@ -640,44 +670,47 @@ impl crate::runtime::Validate for DeleteStoresRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeleteStoresRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("delete_time", &mut slots.2);
+        fields.required_objects("stores", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(DeleteStoresRequest {
+                    brand_id: f0,
+                    out_request_no: f1,
+                    delete_time: f2,
+                    stores: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("delete_time", &self.delete_time);
+        members.required_objects("stores", &self.stores);
+        members
+    }
+}
 impl serde::Serialize for DeleteStoresRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteStoresRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("delete_time", &value.delete_time);
-            members.required("stores", &value.stores);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteStoresRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteStoresRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("delete_time", &mut slots.2);
-            fields.required("stores", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(DeleteStoresRequest {
-                        brand_id: f0,
-                        out_request_no: f1,
-                        delete_time: f2,
-                        stores: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_store` (查询小店活动门店列表): `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`.
@@ -704,38 +737,41 @@ impl ListStoreRequest {
     }
 }
 impl crate::runtime::Validate for ListStoreRequest {}
+impl crate::runtime::Object for ListStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ListStoreRequest {
+                    brand_id: f0,
+                    offset: f1,
+                    limit: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListStoreRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStoreRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ListStoreRequest {
-                        brand_id: f0,
-                        offset: f1,
-                        limit: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_stores` (添加小店活动门店): `POST /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores`.
@@ -781,44 +817,47 @@ impl crate::runtime::Validate for AddStoresRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AddStoresRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("add_time", &mut slots.2);
+        fields.required_objects("stores", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(AddStoresRequest {
+                    brand_id: f0,
+                    out_request_no: f1,
+                    add_time: f2,
+                    stores: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("add_time", &self.add_time);
+        members.required_objects("stores", &self.stores);
+        members
+    }
+}
 impl serde::Serialize for AddStoresRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddStoresRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("add_time", &value.add_time);
-            members.required("stores", &value.stores);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddStoresRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddStoresRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("add_time", &mut slots.2);
-            fields.required("stores", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(AddStoresRequest {
-                        brand_id: f0,
-                        out_request_no: f1,
-                        add_time: f2,
-                        stores: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_store` (查询小店活动门店详情): `GET /v3/marketing/goods-subsidy-activity/retail-store-act/{brand_id}/stores/{store_code}`.
@@ -842,35 +881,38 @@ impl QueryStoreRequest {
     }
 }
 impl crate::runtime::Validate for QueryStoreRequest {}
+impl crate::runtime::Object for QueryStoreRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("store_code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryStoreRequest {
+                    brand_id: f0,
+                    store_code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryStoreRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryStoreRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStoreRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStoreRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("store_code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryStoreRequest {
-                        brand_id: f0,
-                        store_code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -61,7 +61,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_APPLYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -69,7 +69,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过业务申请编号查询申请状态
@@ -121,7 +121,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销申请单-使用业务申请编号
@@ -170,7 +170,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交申请单
@@ -209,7 +209,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_ACCOUNT_HOSTING_APPLYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -217,7 +217,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 平台代理签约核身
@@ -254,7 +254,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_SIGN_VERIFY_INFO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -262,7 +262,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过申请单ID查询申请状态
@@ -312,7 +312,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销申请单-使用申请单号
@@ -359,7 +359,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询指定主体子商户列表
@@ -414,7 +414,7 @@ impl<'a, T: Transport> EcommerceApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -97,50 +97,53 @@ impl crate::runtime::Validate for BusinessLicenseInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for BusinessLicenseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("cert_type", &mut slots.0);
+        fields.optional("business_license_copy", &mut slots.1);
+        fields.optional("business_license_number", &mut slots.2);
+        fields.optional("merchant_name", &mut slots.3);
+        fields.optional("legal_person", &mut slots.4);
+        fields.optional("company_address", &mut slots.5);
+        fields.optional("business_time", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(BusinessLicenseInfo {
+            cert_type: f0,
+            business_license_copy: f1,
+            business_license_number: f2,
+            merchant_name: f3,
+            legal_person: f4,
+            company_address: f5,
+            business_time: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("cert_type", &self.cert_type);
+        members.optional("business_license_copy", &self.business_license_copy);
+        members.optional("business_license_number", &self.business_license_number);
+        members.optional("merchant_name", &self.merchant_name);
+        members.optional("legal_person", &self.legal_person);
+        members.optional("company_address", &self.company_address);
+        members.optional("business_time", &self.business_time);
+        members
+    }
+}
 impl serde::Serialize for BusinessLicenseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BusinessLicenseInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("cert_type", &value.cert_type);
-            members.optional("business_license_copy", &value.business_license_copy);
-            members.optional("business_license_number", &value.business_license_number);
-            members.optional("merchant_name", &value.merchant_name);
-            members.optional("legal_person", &value.legal_person);
-            members.optional("company_address", &value.company_address);
-            members.optional("business_time", &value.business_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BusinessLicenseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BusinessLicenseInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("cert_type", &mut slots.0);
-            fields.optional("business_license_copy", &mut slots.1);
-            fields.optional("business_license_number", &mut slots.2);
-            fields.optional("merchant_name", &mut slots.3);
-            fields.optional("legal_person", &mut slots.4);
-            fields.optional("company_address", &mut slots.5);
-            fields.optional("business_time", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(BusinessLicenseInfo {
-                cert_type: f0,
-                business_license_copy: f1,
-                business_license_number: f2,
-                merchant_name: f3,
-                legal_person: f4,
-                company_address: f5,
-                business_time: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金融机构许可证信息
@@ -185,35 +188,38 @@ impl crate::runtime::Validate for FinanceInstitutionInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for FinanceInstitutionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("finance_type", &mut slots.0);
+        fields.optional("finance_license_pics", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(FinanceInstitutionInfo {
+            finance_type: f0,
+            finance_license_pics: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("finance_type", &self.finance_type);
+        members.optional("finance_license_pics", &self.finance_license_pics);
+        members
+    }
+}
 impl serde::Serialize for FinanceInstitutionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FinanceInstitutionInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("finance_type", &value.finance_type);
-            members.optional("finance_license_pics", &value.finance_license_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FinanceInstitutionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FinanceInstitutionInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("finance_type", &mut slots.0);
-            fields.optional("finance_license_pics", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(FinanceInstitutionInfo {
-                finance_type: f0,
-                finance_license_pics: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营者/法人身份证信息
@@ -291,48 +297,50 @@ impl IdCardInfo {
     }
 }
 impl crate::runtime::Validate for IdCardInfo {}
+impl crate::runtime::Object for IdCardInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("id_card_copy", &mut slots.0);
+        fields.optional("id_card_national", &mut slots.1);
+        fields.optional("id_card_name", &mut slots.2);
+        fields.optional("id_card_number", &mut slots.3);
+        fields.optional("id_card_valid_time_begin", &mut slots.4);
+        fields.optional("id_card_valid_time", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(IdCardInfo {
+            id_card_copy: f0,
+            id_card_national: f1,
+            id_card_name: f2,
+            id_card_number: f3,
+            id_card_valid_time_begin: f4,
+            id_card_valid_time: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("id_card_copy", &self.id_card_copy);
+        members.optional("id_card_national", &self.id_card_national);
+        members.optional("id_card_name", &self.id_card_name);
+        members.optional("id_card_number", &self.id_card_number);
+        members.optional("id_card_valid_time_begin", &self.id_card_valid_time_begin);
+        members.optional("id_card_valid_time", &self.id_card_valid_time);
+        members
+    }
+}
 impl serde::Serialize for IdCardInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IdCardInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("id_card_copy", &value.id_card_copy);
-            members.optional("id_card_national", &value.id_card_national);
-            members.optional("id_card_name", &value.id_card_name);
-            members.optional("id_card_number", &value.id_card_number);
-            members
-                .optional("id_card_valid_time_begin", &value.id_card_valid_time_begin);
-            members.optional("id_card_valid_time", &value.id_card_valid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IdCardInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IdCardInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("id_card_copy", &mut slots.0);
-            fields.optional("id_card_national", &mut slots.1);
-            fields.optional("id_card_name", &mut slots.2);
-            fields.optional("id_card_number", &mut slots.3);
-            fields.optional("id_card_valid_time_begin", &mut slots.4);
-            fields.optional("id_card_valid_time", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(IdCardInfo {
-                id_card_copy: f0,
-                id_card_national: f1,
-                id_card_name: f2,
-                id_card_number: f3,
-                id_card_valid_time_begin: f4,
-                id_card_valid_time: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营者/法人其他类型证件信息
@@ -410,47 +418,50 @@ impl IdDocInfo {
     }
 }
 impl crate::runtime::Validate for IdDocInfo {}
+impl crate::runtime::Object for IdDocInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("id_doc_name", &mut slots.0);
+        fields.optional("id_doc_number", &mut slots.1);
+        fields.optional("id_doc_copy", &mut slots.2);
+        fields.optional("id_doc_copy_back", &mut slots.3);
+        fields.optional("doc_period_begin", &mut slots.4);
+        fields.optional("doc_period_end", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(IdDocInfo {
+            id_doc_name: f0,
+            id_doc_number: f1,
+            id_doc_copy: f2,
+            id_doc_copy_back: f3,
+            doc_period_begin: f4,
+            doc_period_end: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("id_doc_name", &self.id_doc_name);
+        members.optional("id_doc_number", &self.id_doc_number);
+        members.optional("id_doc_copy", &self.id_doc_copy);
+        members.optional("id_doc_copy_back", &self.id_doc_copy_back);
+        members.optional("doc_period_begin", &self.doc_period_begin);
+        members.optional("doc_period_end", &self.doc_period_end);
+        members
+    }
+}
 impl serde::Serialize for IdDocInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IdDocInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("id_doc_name", &value.id_doc_name);
-            members.optional("id_doc_number", &value.id_doc_number);
-            members.optional("id_doc_copy", &value.id_doc_copy);
-            members.optional("id_doc_copy_back", &value.id_doc_copy_back);
-            members.optional("doc_period_begin", &value.doc_period_begin);
-            members.optional("doc_period_end", &value.doc_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IdDocInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IdDocInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("id_doc_name", &mut slots.0);
-            fields.optional("id_doc_number", &mut slots.1);
-            fields.optional("id_doc_copy", &mut slots.2);
-            fields.optional("id_doc_copy_back", &mut slots.3);
-            fields.optional("doc_period_begin", &mut slots.4);
-            fields.optional("doc_period_end", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(IdDocInfo {
-                id_doc_name: f0,
-                id_doc_number: f1,
-                id_doc_copy: f2,
-                id_doc_copy_back: f3,
-                doc_period_begin: f4,
-                doc_period_end: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 最终受益人信息列表
@@ -511,66 +522,69 @@ impl crate::runtime::Validate for UboInfoList {
         Ok(())
     }
 }
+impl crate::runtime::Object for UboInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("ubo_id_doc_type", &mut slots.0);
+        fields.required("ubo_id_doc_copy", &mut slots.1);
+        fields.required("ubo_id_doc_copy_back", &mut slots.2);
+        fields.required("ubo_id_doc_name", &mut slots.3);
+        fields.required("ubo_id_doc_number", &mut slots.4);
+        fields.required("ubo_id_doc_address", &mut slots.5);
+        fields.required("ubo_period_begin", &mut slots.6);
+        fields.required("ubo_period_end", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(UboInfoList {
+                    ubo_id_doc_type: f0,
+                    ubo_id_doc_copy: f1,
+                    ubo_id_doc_copy_back: f2,
+                    ubo_id_doc_name: f3,
+                    ubo_id_doc_number: f4,
+                    ubo_id_doc_address: f5,
+                    ubo_period_begin: f6,
+                    ubo_period_end: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("ubo_id_doc_type", &self.ubo_id_doc_type);
+        members.required("ubo_id_doc_copy", &self.ubo_id_doc_copy);
+        members.required("ubo_id_doc_copy_back", &self.ubo_id_doc_copy_back);
+        members.required("ubo_id_doc_name", &self.ubo_id_doc_name);
+        members.required("ubo_id_doc_number", &self.ubo_id_doc_number);
+        members.required("ubo_id_doc_address", &self.ubo_id_doc_address);
+        members.required("ubo_period_begin", &self.ubo_period_begin);
+        members.required("ubo_period_end", &self.ubo_period_end);
+        members
+    }
+}
 impl serde::Serialize for UboInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UboInfoList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("ubo_id_doc_type", &value.ubo_id_doc_type);
-            members.required("ubo_id_doc_copy", &value.ubo_id_doc_copy);
-            members.required("ubo_id_doc_copy_back", &value.ubo_id_doc_copy_back);
-            members.required("ubo_id_doc_name", &value.ubo_id_doc_name);
-            members.required("ubo_id_doc_number", &value.ubo_id_doc_number);
-            members.required("ubo_id_doc_address", &value.ubo_id_doc_address);
-            members.required("ubo_period_begin", &value.ubo_period_begin);
-            members.required("ubo_period_end", &value.ubo_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UboInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UboInfoList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("ubo_id_doc_type", &mut slots.0);
-            fields.required("ubo_id_doc_copy", &mut slots.1);
-            fields.required("ubo_id_doc_copy_back", &mut slots.2);
-            fields.required("ubo_id_doc_name", &mut slots.3);
-            fields.required("ubo_id_doc_number", &mut slots.4);
-            fields.required("ubo_id_doc_address", &mut slots.5);
-            fields.required("ubo_period_begin", &mut slots.6);
-            fields.required("ubo_period_end", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(UboInfoList {
-                        ubo_id_doc_type: f0,
-                        ubo_id_doc_copy: f1,
-                        ubo_id_doc_copy_back: f2,
-                        ubo_id_doc_name: f3,
-                        ubo_id_doc_number: f4,
-                        ubo_id_doc_address: f5,
-                        ubo_period_begin: f6,
-                        ubo_period_end: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算银行账户
@@ -665,50 +679,53 @@ impl crate::runtime::Validate for AccountInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for AccountInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("bank_account_type", &mut slots.0);
+        fields.optional("account_bank", &mut slots.1);
+        fields.optional("account_name", &mut slots.2);
+        fields.optional("bank_address_code", &mut slots.3);
+        fields.optional("bank_branch_id", &mut slots.4);
+        fields.optional("bank_name", &mut slots.5);
+        fields.optional("account_number", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(AccountInfo {
+            bank_account_type: f0,
+            account_bank: f1,
+            account_name: f2,
+            bank_address_code: f3,
+            bank_branch_id: f4,
+            bank_name: f5,
+            account_number: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("bank_account_type", &self.bank_account_type);
+        members.optional("account_bank", &self.account_bank);
+        members.optional("account_name", &self.account_name);
+        members.optional("bank_address_code", &self.bank_address_code);
+        members.optional("bank_branch_id", &self.bank_branch_id);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("account_number", &self.account_number);
+        members
+    }
+}
 impl serde::Serialize for AccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AccountInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("bank_account_type", &value.bank_account_type);
-            members.optional("account_bank", &value.account_bank);
-            members.optional("account_name", &value.account_name);
-            members.optional("bank_address_code", &value.bank_address_code);
-            members.optional("bank_branch_id", &value.bank_branch_id);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("account_number", &value.account_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AccountInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AccountInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("bank_account_type", &mut slots.0);
-            fields.optional("account_bank", &mut slots.1);
-            fields.optional("account_name", &mut slots.2);
-            fields.optional("bank_address_code", &mut slots.3);
-            fields.optional("bank_branch_id", &mut slots.4);
-            fields.optional("bank_name", &mut slots.5);
-            fields.optional("account_number", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(AccountInfo {
-                bank_account_type: f0,
-                account_bank: f1,
-                account_name: f2,
-                bank_address_code: f3,
-                bank_branch_id: f4,
-                bank_name: f5,
-                account_number: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 超级管理员信息
@@ -837,64 +854,66 @@ impl crate::runtime::Validate for ContactInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ContactInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("contact_type", &mut slots.0);
+        fields.optional("contact_name", &mut slots.1);
+        fields.optional("contact_id_doc_type", &mut slots.2);
+        fields.optional("contact_id_card_number", &mut slots.3);
+        fields.optional("contact_id_doc_copy", &mut slots.4);
+        fields.optional("contact_id_doc_copy_back", &mut slots.5);
+        fields.optional("contact_period_begin", &mut slots.6);
+        fields.optional("contact_period_end", &mut slots.7);
+        fields.optional("business_authorization_letter", &mut slots.8);
+        fields.optional("mobile_phone", &mut slots.9);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
+        Ok(ContactInfo {
+            contact_type: f0,
+            contact_name: f1,
+            contact_id_doc_type: f2,
+            contact_id_card_number: f3,
+            contact_id_doc_copy: f4,
+            contact_id_doc_copy_back: f5,
+            contact_period_begin: f6,
+            contact_period_end: f7,
+            business_authorization_letter: f8,
+            mobile_phone: f9,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("contact_type", &self.contact_type);
+        members.optional("contact_name", &self.contact_name);
+        members.optional("contact_id_doc_type", &self.contact_id_doc_type);
+        members.optional("contact_id_card_number", &self.contact_id_card_number);
+        members.optional("contact_id_doc_copy", &self.contact_id_doc_copy);
+        members.optional("contact_id_doc_copy_back", &self.contact_id_doc_copy_back);
+        members.optional("contact_period_begin", &self.contact_period_begin);
+        members.optional("contact_period_end", &self.contact_period_end);
+        members
+            .optional(
+                "business_authorization_letter",
+                &self.business_authorization_letter,
+            );
+        members.optional("mobile_phone", &self.mobile_phone);
+        members
+    }
+}
 impl serde::Serialize for ContactInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContactInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("contact_type", &value.contact_type);
-            members.optional("contact_name", &value.contact_name);
-            members.optional("contact_id_doc_type", &value.contact_id_doc_type);
-            members.optional("contact_id_card_number", &value.contact_id_card_number);
-            members.optional("contact_id_doc_copy", &value.contact_id_doc_copy);
-            members
-                .optional("contact_id_doc_copy_back", &value.contact_id_doc_copy_back);
-            members.optional("contact_period_begin", &value.contact_period_begin);
-            members.optional("contact_period_end", &value.contact_period_end);
-            members
-                .optional(
-                    "business_authorization_letter",
-                    &value.business_authorization_letter,
-                );
-            members.optional("mobile_phone", &value.mobile_phone);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContactInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("contact_type", &mut slots.0);
-            fields.optional("contact_name", &mut slots.1);
-            fields.optional("contact_id_doc_type", &mut slots.2);
-            fields.optional("contact_id_card_number", &mut slots.3);
-            fields.optional("contact_id_doc_copy", &mut slots.4);
-            fields.optional("contact_id_doc_copy_back", &mut slots.5);
-            fields.optional("contact_period_begin", &mut slots.6);
-            fields.optional("contact_period_end", &mut slots.7);
-            fields.optional("business_authorization_letter", &mut slots.8);
-            fields.optional("mobile_phone", &mut slots.9);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
-            Ok(ContactInfo {
-                contact_type: f0,
-                contact_name: f1,
-                contact_id_doc_type: f2,
-                contact_id_card_number: f3,
-                contact_id_doc_copy: f4,
-                contact_id_doc_copy_back: f5,
-                contact_period_begin: f6,
-                contact_period_end: f7,
-                business_authorization_letter: f8,
-                mobile_phone: f9,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 店铺信息
@@ -952,41 +971,44 @@ impl SalesSceneInfo {
     }
 }
 impl crate::runtime::Validate for SalesSceneInfo {}
+impl crate::runtime::Object for SalesSceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("store_name", &mut slots.0);
+        fields.optional("store_url", &mut slots.1);
+        fields.optional("store_qr_code", &mut slots.2);
+        fields.optional("mini_program_sub_appid", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(SalesSceneInfo {
+            store_name: f0,
+            store_url: f1,
+            store_qr_code: f2,
+            mini_program_sub_appid: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("store_name", &self.store_name);
+        members.optional("store_url", &self.store_url);
+        members.optional("store_qr_code", &self.store_qr_code);
+        members.optional("mini_program_sub_appid", &self.mini_program_sub_appid);
+        members
+    }
+}
 impl serde::Serialize for SalesSceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SalesSceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("store_name", &value.store_name);
-            members.optional("store_url", &value.store_url);
-            members.optional("store_qr_code", &value.store_qr_code);
-            members.optional("mini_program_sub_appid", &value.mini_program_sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SalesSceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SalesSceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("store_name", &mut slots.0);
-            fields.optional("store_url", &mut slots.1);
-            fields.optional("store_qr_code", &mut slots.2);
-            fields.optional("mini_program_sub_appid", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(SalesSceneInfo {
-                store_name: f0,
-                store_url: f1,
-                store_qr_code: f2,
-                mini_program_sub_appid: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算规则
@@ -1024,35 +1046,38 @@ impl SettlementInfo {
     }
 }
 impl crate::runtime::Validate for SettlementInfo {}
+impl crate::runtime::Object for SettlementInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("settlement_id", &mut slots.0);
+        fields.optional("qualification_type", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SettlementInfo {
+            settlement_id: f0,
+            qualification_type: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("settlement_id", &self.settlement_id);
+        members.optional("qualification_type", &self.qualification_type);
+        members
+    }
+}
 impl serde::Serialize for SettlementInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettlementInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("settlement_id", &value.settlement_id);
-            members.optional("qualification_type", &value.qualification_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettlementInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("settlement_id", &mut slots.0);
-            fields.optional("qualification_type", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SettlementInfo {
-                settlement_id: f0,
-                qualification_type: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 二级商户进件API的应答
@@ -1070,39 +1095,42 @@ pub struct CreateApplymentResponse {
     /// Wire: `out_request_no`, `string`, required.
     pub out_request_no: String,
 }
+impl crate::runtime::Object for CreateApplymentResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("applyment_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateApplymentResponse {
+                    applyment_id: f0,
+                    out_request_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for CreateApplymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateApplymentResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateApplymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateApplymentResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("applyment_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateApplymentResponse {
-                        applyment_id: f0,
-                        out_request_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 汇款账户验证信息
@@ -1148,62 +1176,59 @@ pub struct AccountValidation {
     /// Wire: `deadline`, `string`, optional.
     pub deadline: Option<String>,
 }
+impl crate::runtime::Object for AccountValidation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("account_name", &mut slots.0);
+        fields.optional("account_no", &mut slots.1);
+        fields.optional("pay_amount", &mut slots.2);
+        fields.optional("destination_account_number", &mut slots.3);
+        fields.optional("destination_account_name", &mut slots.4);
+        fields.optional("destination_account_bank", &mut slots.5);
+        fields.optional("city", &mut slots.6);
+        fields.optional("remark", &mut slots.7);
+        fields.optional("deadline", &mut slots.8);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+        Ok(AccountValidation {
+            account_name: f0,
+            account_no: f1,
+            pay_amount: f2,
+            destination_account_number: f3,
+            destination_account_name: f4,
+            destination_account_bank: f5,
+            city: f6,
+            remark: f7,
+            deadline: f8,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("account_name", &self.account_name);
+        members.optional("account_no", &self.account_no);
+        members.optional("pay_amount", &self.pay_amount);
+        members.optional("destination_account_number", &self.destination_account_number);
+        members.optional("destination_account_name", &self.destination_account_name);
+        members.optional("destination_account_bank", &self.destination_account_bank);
+        members.optional("city", &self.city);
+        members.optional("remark", &self.remark);
+        members.optional("deadline", &self.deadline);
+        members
+    }
+}
 impl serde::Serialize for AccountValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AccountValidation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("account_name", &value.account_name);
-            members.optional("account_no", &value.account_no);
-            members.optional("pay_amount", &value.pay_amount);
-            members
-                .optional(
-                    "destination_account_number",
-                    &value.destination_account_number,
-                );
-            members
-                .optional("destination_account_name", &value.destination_account_name);
-            members
-                .optional("destination_account_bank", &value.destination_account_bank);
-            members.optional("city", &value.city);
-            members.optional("remark", &value.remark);
-            members.optional("deadline", &value.deadline);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AccountValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AccountValidation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("account_name", &mut slots.0);
-            fields.optional("account_no", &mut slots.1);
-            fields.optional("pay_amount", &mut slots.2);
-            fields.optional("destination_account_number", &mut slots.3);
-            fields.optional("destination_account_name", &mut slots.4);
-            fields.optional("destination_account_bank", &mut slots.5);
-            fields.optional("city", &mut slots.6);
-            fields.optional("remark", &mut slots.7);
-            fields.optional("deadline", &mut slots.8);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
-            Ok(AccountValidation {
-                account_name: f0,
-                account_no: f1,
-                pay_amount: f2,
-                destination_account_number: f3,
-                destination_account_name: f4,
-                destination_account_bank: f5,
-                city: f6,
-                remark: f7,
-                deadline: f8,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 驳回原因详情
@@ -1221,39 +1246,42 @@ pub struct AuditDetail {
     /// Wire: `reject_reason`, `string`, required.
     pub reject_reason: String,
 }
+impl crate::runtime::Object for AuditDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("param_name", &mut slots.0);
+        fields.required("reject_reason", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AuditDetail {
+                    param_name: f0,
+                    reject_reason: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("param_name", &self.param_name);
+        members.required("reject_reason", &self.reject_reason);
+        members
+    }
+}
 impl serde::Serialize for AuditDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AuditDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("param_name", &value.param_name);
-            members.required("reject_reason", &value.reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AuditDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AuditDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("param_name", &mut slots.0);
-            fields.required("reject_reason", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AuditDetail {
-                        param_name: f0,
-                        reject_reason: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过业务申请编号查询申请状态的应答
@@ -1303,65 +1331,66 @@ pub struct QueryApplymentByOutRequestNoResponse {
     /// Wire: `sign_state`, `enum SignState`, optional.
     pub sign_state: Option<SignState>,
 }
+impl crate::runtime::Object for QueryApplymentByOutRequestNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("applyment_state", &mut slots.0);
+        fields.required("applyment_state_desc", &mut slots.1);
+        fields.optional("sign_url", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional_object("account_validation", &mut slots.4);
+        fields.optional_objects("audit_detail", &mut slots.5);
+        fields.optional("legal_validation_url", &mut slots.6);
+        fields.required("out_request_no", &mut slots.7);
+        fields.required("applyment_id", &mut slots.8);
+        fields.optional("sign_state", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, Some(f7), Some(f8), f9) => {
+                Ok(QueryApplymentByOutRequestNoResponse {
+                    applyment_state: f0,
+                    applyment_state_desc: f1,
+                    sign_url: f2,
+                    sub_mchid: f3,
+                    account_validation: f4,
+                    audit_detail: f5,
+                    legal_validation_url: f6,
+                    out_request_no: f7,
+                    applyment_id: f8,
+                    sign_state: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("applyment_state", &self.applyment_state);
+        members.required("applyment_state_desc", &self.applyment_state_desc);
+        members.optional("sign_url", &self.sign_url);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_object("account_validation", &self.account_validation);
+        members.optional_objects("audit_detail", &self.audit_detail);
+        members.optional("legal_validation_url", &self.legal_validation_url);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("applyment_id", &self.applyment_id);
+        members.optional("sign_state", &self.sign_state);
+        members
+    }
+}
 impl serde::Serialize for QueryApplymentByOutRequestNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryApplymentByOutRequestNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("applyment_state", &value.applyment_state);
-            members.required("applyment_state_desc", &value.applyment_state_desc);
-            members.optional("sign_url", &value.sign_url);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("account_validation", &value.account_validation);
-            members.optional("audit_detail", &value.audit_detail);
-            members.optional("legal_validation_url", &value.legal_validation_url);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("applyment_id", &value.applyment_id);
-            members.optional("sign_state", &value.sign_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryApplymentByOutRequestNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryApplymentByOutRequestNoResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("applyment_state", &mut slots.0);
-            fields.required("applyment_state_desc", &mut slots.1);
-            fields.optional("sign_url", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("account_validation", &mut slots.4);
-            fields.optional("audit_detail", &mut slots.5);
-            fields.optional("legal_validation_url", &mut slots.6);
-            fields.required("out_request_no", &mut slots.7);
-            fields.required("applyment_id", &mut slots.8);
-            fields.optional("sign_state", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, Some(f7), Some(f8), f9) => {
-                    Ok(QueryApplymentByOutRequestNoResponse {
-                        applyment_state: f0,
-                        applyment_state_desc: f1,
-                        sign_url: f2,
-                        sub_mchid: f3,
-                        account_validation: f4,
-                        audit_detail: f5,
-                        legal_validation_url: f6,
-                        out_request_no: f7,
-                        applyment_id: f8,
-                        sign_state: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营者/法人身份证信息
@@ -1411,54 +1440,54 @@ impl SubmitAccountHostingApplymentIdCardInfo {
     }
 }
 impl crate::runtime::Validate for SubmitAccountHostingApplymentIdCardInfo {}
+impl crate::runtime::Object for SubmitAccountHostingApplymentIdCardInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("id_card_copy", &mut slots.0);
+        fields.required("id_card_national", &mut slots.1);
+        fields.required("id_card_name", &mut slots.2);
+        fields.required("id_card_number", &mut slots.3);
+        fields.required("id_card_valid_time_begin", &mut slots.4);
+        fields.required("id_card_valid_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(SubmitAccountHostingApplymentIdCardInfo {
+                    id_card_copy: f0,
+                    id_card_national: f1,
+                    id_card_name: f2,
+                    id_card_number: f3,
+                    id_card_valid_time_begin: f4,
+                    id_card_valid_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("id_card_copy", &self.id_card_copy);
+        members.required("id_card_national", &self.id_card_national);
+        members.required("id_card_name", &self.id_card_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("id_card_valid_time_begin", &self.id_card_valid_time_begin);
+        members.required("id_card_valid_time", &self.id_card_valid_time);
+        members
+    }
+}
 impl serde::Serialize for SubmitAccountHostingApplymentIdCardInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitAccountHostingApplymentIdCardInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("id_card_copy", &value.id_card_copy);
-            members.required("id_card_national", &value.id_card_national);
-            members.required("id_card_name", &value.id_card_name);
-            members.required("id_card_number", &value.id_card_number);
-            members
-                .required("id_card_valid_time_begin", &value.id_card_valid_time_begin);
-            members.required("id_card_valid_time", &value.id_card_valid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitAccountHostingApplymentIdCardInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitAccountHostingApplymentIdCardInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("id_card_copy", &mut slots.0);
-            fields.required("id_card_national", &mut slots.1);
-            fields.required("id_card_name", &mut slots.2);
-            fields.required("id_card_number", &mut slots.3);
-            fields.required("id_card_valid_time_begin", &mut slots.4);
-            fields.required("id_card_valid_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(SubmitAccountHostingApplymentIdCardInfo {
-                        id_card_copy: f0,
-                        id_card_national: f1,
-                        id_card_name: f2,
-                        id_card_number: f3,
-                        id_card_valid_time_begin: f4,
-                        id_card_valid_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营者/法人其他类型证件信息
@@ -1513,53 +1542,54 @@ impl SubmitAccountHostingApplymentIdDocInfo {
     }
 }
 impl crate::runtime::Validate for SubmitAccountHostingApplymentIdDocInfo {}
+impl crate::runtime::Object for SubmitAccountHostingApplymentIdDocInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("id_doc_name", &mut slots.0);
+        fields.required("id_doc_number", &mut slots.1);
+        fields.required("id_doc_copy", &mut slots.2);
+        fields.optional("id_doc_copy_back", &mut slots.3);
+        fields.required("doc_period_begin", &mut slots.4);
+        fields.required("doc_period_end", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
+                Ok(SubmitAccountHostingApplymentIdDocInfo {
+                    id_doc_name: f0,
+                    id_doc_number: f1,
+                    id_doc_copy: f2,
+                    id_doc_copy_back: f3,
+                    doc_period_begin: f4,
+                    doc_period_end: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("id_doc_name", &self.id_doc_name);
+        members.required("id_doc_number", &self.id_doc_number);
+        members.required("id_doc_copy", &self.id_doc_copy);
+        members.optional("id_doc_copy_back", &self.id_doc_copy_back);
+        members.required("doc_period_begin", &self.doc_period_begin);
+        members.required("doc_period_end", &self.doc_period_end);
+        members
+    }
+}
 impl serde::Serialize for SubmitAccountHostingApplymentIdDocInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitAccountHostingApplymentIdDocInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("id_doc_name", &value.id_doc_name);
-            members.required("id_doc_number", &value.id_doc_number);
-            members.required("id_doc_copy", &value.id_doc_copy);
-            members.optional("id_doc_copy_back", &value.id_doc_copy_back);
-            members.required("doc_period_begin", &value.doc_period_begin);
-            members.required("doc_period_end", &value.doc_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitAccountHostingApplymentIdDocInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitAccountHostingApplymentIdDocInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("id_doc_name", &mut slots.0);
-            fields.required("id_doc_number", &mut slots.1);
-            fields.required("id_doc_copy", &mut slots.2);
-            fields.optional("id_doc_copy_back", &mut slots.3);
-            fields.required("doc_period_begin", &mut slots.4);
-            fields.required("doc_period_end", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
-                    Ok(SubmitAccountHostingApplymentIdDocInfo {
-                        id_doc_name: f0,
-                        id_doc_number: f1,
-                        id_doc_copy: f2,
-                        id_doc_copy_back: f3,
-                        doc_period_begin: f4,
-                        doc_period_end: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 最终受益人信息列表
@@ -1682,61 +1712,62 @@ impl crate::runtime::Validate for SubmitAccountHostingApplymentUboInfoList {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitAccountHostingApplymentUboInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("ubo_id_doc_type", &mut slots.0);
+        fields.optional("ubo_id_doc_copy", &mut slots.1);
+        fields.optional("ubo_id_doc_copy_back", &mut slots.2);
+        fields.optional("ubo_id_doc_name", &mut slots.3);
+        fields.optional("ubo_id_doc_number", &mut slots.4);
+        fields.optional("ubo_id_doc_address", &mut slots.5);
+        fields.optional("ubo_period_begin", &mut slots.6);
+        fields.optional("ubo_period_end", &mut slots.7);
+        fields.optional("ubo_id_doc_period_begin", &mut slots.8);
+        fields.optional("ubo_id_doc_period_end", &mut slots.9);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
+        Ok(SubmitAccountHostingApplymentUboInfoList {
+            ubo_id_doc_type: f0,
+            ubo_id_doc_copy: f1,
+            ubo_id_doc_copy_back: f2,
+            ubo_id_doc_name: f3,
+            ubo_id_doc_number: f4,
+            ubo_id_doc_address: f5,
+            ubo_period_begin: f6,
+            ubo_period_end: f7,
+            ubo_id_doc_period_begin: f8,
+            ubo_id_doc_period_end: f9,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("ubo_id_doc_type", &self.ubo_id_doc_type);
+        members.optional("ubo_id_doc_copy", &self.ubo_id_doc_copy);
+        members.optional("ubo_id_doc_copy_back", &self.ubo_id_doc_copy_back);
+        members.optional("ubo_id_doc_name", &self.ubo_id_doc_name);
+        members.optional("ubo_id_doc_number", &self.ubo_id_doc_number);
+        members.optional("ubo_id_doc_address", &self.ubo_id_doc_address);
+        members.optional("ubo_period_begin", &self.ubo_period_begin);
+        members.optional("ubo_period_end", &self.ubo_period_end);
+        members.optional("ubo_id_doc_period_begin", &self.ubo_id_doc_period_begin);
+        members.optional("ubo_id_doc_period_end", &self.ubo_id_doc_period_end);
+        members
+    }
+}
 impl serde::Serialize for SubmitAccountHostingApplymentUboInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitAccountHostingApplymentUboInfoList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("ubo_id_doc_type", &value.ubo_id_doc_type);
-            members.optional("ubo_id_doc_copy", &value.ubo_id_doc_copy);
-            members.optional("ubo_id_doc_copy_back", &value.ubo_id_doc_copy_back);
-            members.optional("ubo_id_doc_name", &value.ubo_id_doc_name);
-            members.optional("ubo_id_doc_number", &value.ubo_id_doc_number);
-            members.optional("ubo_id_doc_address", &value.ubo_id_doc_address);
-            members.optional("ubo_period_begin", &value.ubo_period_begin);
-            members.optional("ubo_period_end", &value.ubo_period_end);
-            members.optional("ubo_id_doc_period_begin", &value.ubo_id_doc_period_begin);
-            members.optional("ubo_id_doc_period_end", &value.ubo_id_doc_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitAccountHostingApplymentUboInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitAccountHostingApplymentUboInfoList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("ubo_id_doc_type", &mut slots.0);
-            fields.optional("ubo_id_doc_copy", &mut slots.1);
-            fields.optional("ubo_id_doc_copy_back", &mut slots.2);
-            fields.optional("ubo_id_doc_name", &mut slots.3);
-            fields.optional("ubo_id_doc_number", &mut slots.4);
-            fields.optional("ubo_id_doc_address", &mut slots.5);
-            fields.optional("ubo_period_begin", &mut slots.6);
-            fields.optional("ubo_period_end", &mut slots.7);
-            fields.optional("ubo_id_doc_period_begin", &mut slots.8);
-            fields.optional("ubo_id_doc_period_end", &mut slots.9);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
-            Ok(SubmitAccountHostingApplymentUboInfoList {
-                ubo_id_doc_type: f0,
-                ubo_id_doc_copy: f1,
-                ubo_id_doc_copy_back: f2,
-                ubo_id_doc_name: f3,
-                ubo_id_doc_number: f4,
-                ubo_id_doc_address: f5,
-                ubo_period_begin: f6,
-                ubo_period_end: f7,
-                ubo_id_doc_period_begin: f8,
-                ubo_id_doc_period_end: f9,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算银行账户
@@ -1801,53 +1832,54 @@ impl crate::runtime::Validate for SubmitAccountHostingApplymentAccountInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitAccountHostingApplymentAccountInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("bank_account_type", &mut slots.0);
+        fields.required("account_bank", &mut slots.1);
+        fields.required("account_name", &mut slots.2);
+        fields.optional("bank_branch_id", &mut slots.3);
+        fields.optional("bank_name", &mut slots.4);
+        fields.required("account_number", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5)) => {
+                Ok(SubmitAccountHostingApplymentAccountInfo {
+                    bank_account_type: f0,
+                    account_bank: f1,
+                    account_name: f2,
+                    bank_branch_id: f3,
+                    bank_name: f4,
+                    account_number: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("bank_account_type", &self.bank_account_type);
+        members.required("account_bank", &self.account_bank);
+        members.required("account_name", &self.account_name);
+        members.optional("bank_branch_id", &self.bank_branch_id);
+        members.optional("bank_name", &self.bank_name);
+        members.required("account_number", &self.account_number);
+        members
+    }
+}
 impl serde::Serialize for SubmitAccountHostingApplymentAccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitAccountHostingApplymentAccountInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("bank_account_type", &value.bank_account_type);
-            members.required("account_bank", &value.account_bank);
-            members.required("account_name", &value.account_name);
-            members.optional("bank_branch_id", &value.bank_branch_id);
-            members.optional("bank_name", &value.bank_name);
-            members.required("account_number", &value.account_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitAccountHostingApplymentAccountInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitAccountHostingApplymentAccountInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("bank_account_type", &mut slots.0);
-            fields.required("account_bank", &mut slots.1);
-            fields.required("account_name", &mut slots.2);
-            fields.optional("bank_branch_id", &mut slots.3);
-            fields.optional("bank_name", &mut slots.4);
-            fields.required("account_number", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5)) => {
-                    Ok(SubmitAccountHostingApplymentAccountInfo {
-                        bank_account_type: f0,
-                        account_bank: f1,
-                        account_name: f2,
-                        bank_branch_id: f3,
-                        bank_name: f4,
-                        account_number: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 超级管理员信息
@@ -1986,94 +2018,90 @@ impl crate::runtime::Validate for SubmitAccountHostingApplymentContactInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitAccountHostingApplymentContactInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("contact_type", &mut slots.0);
+        fields.required("contact_name", &mut slots.1);
+        fields.optional("contact_id_doc_type", &mut slots.2);
+        fields.optional("contact_id_card_number", &mut slots.3);
+        fields.optional("contact_id_doc_copy", &mut slots.4);
+        fields.optional("contact_id_doc_copy_back", &mut slots.5);
+        fields.optional("contact_period_begin", &mut slots.6);
+        fields.optional("contact_period_end", &mut slots.7);
+        fields.optional("business_authorization_letter", &mut slots.8);
+        fields.optional("contact_id_doc_period_begin", &mut slots.9);
+        fields.optional("contact_id_doc_period_end", &mut slots.10);
+        fields.optional("mobile_phone", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) => {
+                Ok(SubmitAccountHostingApplymentContactInfo {
+                    contact_type: f0,
+                    contact_name: f1,
+                    contact_id_doc_type: f2,
+                    contact_id_card_number: f3,
+                    contact_id_doc_copy: f4,
+                    contact_id_doc_copy_back: f5,
+                    contact_period_begin: f6,
+                    contact_period_end: f7,
+                    business_authorization_letter: f8,
+                    contact_id_doc_period_begin: f9,
+                    contact_id_doc_period_end: f10,
+                    mobile_phone: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("contact_type", &self.contact_type);
+        members.required("contact_name", &self.contact_name);
+        members.optional("contact_id_doc_type", &self.contact_id_doc_type);
+        members.optional("contact_id_card_number", &self.contact_id_card_number);
+        members.optional("contact_id_doc_copy", &self.contact_id_doc_copy);
+        members.optional("contact_id_doc_copy_back", &self.contact_id_doc_copy_back);
+        members.optional("contact_period_begin", &self.contact_period_begin);
+        members.optional("contact_period_end", &self.contact_period_end);
+        members
+            .optional(
+                "business_authorization_letter",
+                &self.business_authorization_letter,
+            );
+        members
+            .optional("contact_id_doc_period_begin", &self.contact_id_doc_period_begin);
+        members.optional("contact_id_doc_period_end", &self.contact_id_doc_period_end);
+        members.optional("mobile_phone", &self.mobile_phone);
+        members
+    }
+}
 impl serde::Serialize for SubmitAccountHostingApplymentContactInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitAccountHostingApplymentContactInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("contact_type", &value.contact_type);
-            members.required("contact_name", &value.contact_name);
-            members.optional("contact_id_doc_type", &value.contact_id_doc_type);
-            members.optional("contact_id_card_number", &value.contact_id_card_number);
-            members.optional("contact_id_doc_copy", &value.contact_id_doc_copy);
-            members
-                .optional("contact_id_doc_copy_back", &value.contact_id_doc_copy_back);
-            members.optional("contact_period_begin", &value.contact_period_begin);
-            members.optional("contact_period_end", &value.contact_period_end);
-            members
-                .optional(
-                    "business_authorization_letter",
-                    &value.business_authorization_letter,
-                );
-            members
-                .optional(
-                    "contact_id_doc_period_begin",
-                    &value.contact_id_doc_period_begin,
-                );
-            members
-                .optional("contact_id_doc_period_end", &value.contact_id_doc_period_end);
-            members.optional("mobile_phone", &value.mobile_phone);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitAccountHostingApplymentContactInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitAccountHostingApplymentContactInfo, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("contact_type", &mut slots.0);
-            fields.required("contact_name", &mut slots.1);
-            fields.optional("contact_id_doc_type", &mut slots.2);
-            fields.optional("contact_id_card_number", &mut slots.3);
-            fields.optional("contact_id_doc_copy", &mut slots.4);
-            fields.optional("contact_id_doc_copy_back", &mut slots.5);
-            fields.optional("contact_period_begin", &mut slots.6);
-            fields.optional("contact_period_end", &mut slots.7);
-            fields.optional("business_authorization_letter", &mut slots.8);
-            fields.optional("contact_id_doc_period_begin", &mut slots.9);
-            fields.optional("contact_id_doc_period_end", &mut slots.10);
-            fields.optional("mobile_phone", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) => {
-                    Ok(SubmitAccountHostingApplymentContactInfo {
-                        contact_type: f0,
-                        contact_name: f1,
-                        contact_id_doc_type: f2,
-                        contact_id_card_number: f3,
-                        contact_id_doc_copy: f4,
-                        contact_id_doc_copy_back: f5,
-                        contact_period_begin: f6,
-                        contact_period_end: f7,
-                        business_authorization_letter: f8,
-                        contact_id_doc_period_begin: f9,
-                        contact_id_doc_period_end: f10,
-                        mobile_phone: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 平台代理核身信息
@@ -2110,39 +2138,42 @@ impl crate::runtime::Validate for ProxyVerifyIdentityInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ProxyVerifyIdentityInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("verify_identity_type", &mut slots.0);
+        fields.required("verify_identity_result", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ProxyVerifyIdentityInfo {
+                    verify_identity_type: f0,
+                    verify_identity_result: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("verify_identity_type", &self.verify_identity_type);
+        members.required("verify_identity_result", &self.verify_identity_result);
+        members
+    }
+}
 impl serde::Serialize for ProxyVerifyIdentityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProxyVerifyIdentityInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("verify_identity_type", &value.verify_identity_type);
-            members.required("verify_identity_result", &value.verify_identity_result);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProxyVerifyIdentityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProxyVerifyIdentityInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("verify_identity_type", &mut slots.0);
-            fields.required("verify_identity_result", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ProxyVerifyIdentityInfo {
-                        verify_identity_type: f0,
-                        verify_identity_result: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 平台代理签约核身的应答
@@ -2156,36 +2187,39 @@ pub struct SubmitSignVerifyInfoResponse {
     /// Wire: `applyment_id`, `integer`, required.
     pub applyment_id: i64,
 }
+impl crate::runtime::Object for SubmitSignVerifyInfoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SubmitSignVerifyInfoResponse {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("applyment_id", &self.applyment_id);
+        members
+    }
+}
 impl serde::Serialize for SubmitSignVerifyInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitSignVerifyInfoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("applyment_id", &value.applyment_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitSignVerifyInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitSignVerifyInfoResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SubmitSignVerifyInfoResponse {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 汇款账户验证信息
@@ -2231,78 +2265,73 @@ pub struct QueryApplymentByIdAccountValidation {
     /// Wire: `deadline`, `string`, required.
     pub deadline: String,
 }
+impl crate::runtime::Object for QueryApplymentByIdAccountValidation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("account_name", &mut slots.0);
+        fields.optional("account_no", &mut slots.1);
+        fields.required("pay_amount", &mut slots.2);
+        fields.required("destination_account_number", &mut slots.3);
+        fields.required("destination_account_name", &mut slots.4);
+        fields.required("destination_account_bank", &mut slots.5);
+        fields.required("city", &mut slots.6);
+        fields.required("remark", &mut slots.7);
+        fields.required("deadline", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(QueryApplymentByIdAccountValidation {
+                    account_name: f0,
+                    account_no: f1,
+                    pay_amount: f2,
+                    destination_account_number: f3,
+                    destination_account_name: f4,
+                    destination_account_bank: f5,
+                    city: f6,
+                    remark: f7,
+                    deadline: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("account_name", &self.account_name);
+        members.optional("account_no", &self.account_no);
+        members.required("pay_amount", &self.pay_amount);
+        members.required("destination_account_number", &self.destination_account_number);
+        members.required("destination_account_name", &self.destination_account_name);
+        members.required("destination_account_bank", &self.destination_account_bank);
+        members.required("city", &self.city);
+        members.required("remark", &self.remark);
+        members.required("deadline", &self.deadline);
+        members
+    }
+}
 impl serde::Serialize for QueryApplymentByIdAccountValidation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryApplymentByIdAccountValidation,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("account_name", &value.account_name);
-            members.optional("account_no", &value.account_no);
-            members.required("pay_amount", &value.pay_amount);
-            members
-                .required(
-                    "destination_account_number",
-                    &value.destination_account_number,
-                );
-            members
-                .required("destination_account_name", &value.destination_account_name);
-            members
-                .required("destination_account_bank", &value.destination_account_bank);
-            members.required("city", &value.city);
-            members.required("remark", &value.remark);
-            members.required("deadline", &value.deadline);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryApplymentByIdAccountValidation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryApplymentByIdAccountValidation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("account_name", &mut slots.0);
-            fields.optional("account_no", &mut slots.1);
-            fields.required("pay_amount", &mut slots.2);
-            fields.required("destination_account_number", &mut slots.3);
-            fields.required("destination_account_name", &mut slots.4);
-            fields.required("destination_account_bank", &mut slots.5);
-            fields.required("city", &mut slots.6);
-            fields.required("remark", &mut slots.7);
-            fields.required("deadline", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(QueryApplymentByIdAccountValidation {
-                        account_name: f0,
-                        account_no: f1,
-                        pay_amount: f2,
-                        destination_account_number: f3,
-                        destination_account_name: f4,
-                        destination_account_bank: f5,
-                        city: f6,
-                        remark: f7,
-                        deadline: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过申请单ID查询申请状态的应答
@@ -2352,63 +2381,66 @@ pub struct QueryApplymentByIdResponse {
     /// Wire: `sign_state`, `enum SignState`, optional.
     pub sign_state: Option<SignState>,
 }
+impl crate::runtime::Object for QueryApplymentByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("applyment_state", &mut slots.0);
+        fields.required("applyment_state_desc", &mut slots.1);
+        fields.optional("sign_url", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional_object("account_validation", &mut slots.4);
+        fields.optional_objects("audit_detail", &mut slots.5);
+        fields.optional("legal_validation_url", &mut slots.6);
+        fields.required("out_request_no", &mut slots.7);
+        fields.required("applyment_id", &mut slots.8);
+        fields.optional("sign_state", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, Some(f7), Some(f8), f9) => {
+                Ok(QueryApplymentByIdResponse {
+                    applyment_state: f0,
+                    applyment_state_desc: f1,
+                    sign_url: f2,
+                    sub_mchid: f3,
+                    account_validation: f4,
+                    audit_detail: f5,
+                    legal_validation_url: f6,
+                    out_request_no: f7,
+                    applyment_id: f8,
+                    sign_state: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("applyment_state", &self.applyment_state);
+        members.required("applyment_state_desc", &self.applyment_state_desc);
+        members.optional("sign_url", &self.sign_url);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_object("account_validation", &self.account_validation);
+        members.optional_objects("audit_detail", &self.audit_detail);
+        members.optional("legal_validation_url", &self.legal_validation_url);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("applyment_id", &self.applyment_id);
+        members.optional("sign_state", &self.sign_state);
+        members
+    }
+}
 impl serde::Serialize for QueryApplymentByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryApplymentByIdResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("applyment_state", &value.applyment_state);
-            members.required("applyment_state_desc", &value.applyment_state_desc);
-            members.optional("sign_url", &value.sign_url);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("account_validation", &value.account_validation);
-            members.optional("audit_detail", &value.audit_detail);
-            members.optional("legal_validation_url", &value.legal_validation_url);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("applyment_id", &value.applyment_id);
-            members.optional("sign_state", &value.sign_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryApplymentByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryApplymentByIdResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("applyment_state", &mut slots.0);
-            fields.required("applyment_state_desc", &mut slots.1);
-            fields.optional("sign_url", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("account_validation", &mut slots.4);
-            fields.optional("audit_detail", &mut slots.5);
-            fields.optional("legal_validation_url", &mut slots.6);
-            fields.required("out_request_no", &mut slots.7);
-            fields.required("applyment_id", &mut slots.8);
-            fields.optional("sign_state", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, Some(f7), Some(f8), f9) => {
-                    Ok(QueryApplymentByIdResponse {
-                        applyment_state: f0,
-                        applyment_state_desc: f1,
-                        sign_url: f2,
-                        sub_mchid: f3,
-                        account_validation: f4,
-                        audit_detail: f5,
-                        legal_validation_url: f6,
-                        out_request_no: f7,
-                        applyment_id: f8,
-                        sign_state: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子商户列表
@@ -2430,42 +2462,45 @@ pub struct Data {
     /// Wire: `sign_time`, `datetime (RFC 3339)`, required.
     pub sign_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("merchant_shortname", &mut slots.1);
+        fields.required("sign_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Data {
+                    sub_mchid: f0,
+                    merchant_shortname: f1,
+                    sign_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("merchant_shortname", &self.merchant_shortname);
+        members.required("sign_time", &self.sign_time);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("merchant_shortname", &value.merchant_shortname);
-            members.required("sign_time", &value.sign_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("merchant_shortname", &mut slots.1);
-            fields.required("sign_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Data {
-                        sub_mchid: f0,
-                        merchant_shortname: f1,
-                        sign_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询指定主体子商户列表的应答
@@ -2491,44 +2526,47 @@ pub struct ListSubjectSubMerchantsResponse {
     /// Wire: `total_count`, `integer`, required.
     pub total_count: i64,
 }
+impl crate::runtime::Object for ListSubjectSubMerchantsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_objects("data", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListSubjectSubMerchantsResponse {
+                    data: f0,
+                    offset: f1,
+                    limit: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListSubjectSubMerchantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListSubjectSubMerchantsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSubjectSubMerchantsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSubjectSubMerchantsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("data", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListSubjectSubMerchantsResponse {
-                        data: f0,
-                        offset: f1,
-                        limit: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

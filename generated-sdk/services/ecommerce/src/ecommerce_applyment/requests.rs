@@ -262,136 +262,139 @@ impl crate::runtime::Validate for CreateApplymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateApplymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("organization_type", &mut slots.1);
+        fields.optional("finance_institution", &mut slots.2);
+        fields.optional_object("business_license_info", &mut slots.3);
+        fields.optional_object("finance_institution_info", &mut slots.4);
+        fields.optional("id_holder_type", &mut slots.5);
+        fields.optional("id_doc_type", &mut slots.6);
+        fields.optional("authorize_letter_copy", &mut slots.7);
+        fields.optional_object("id_card_info", &mut slots.8);
+        fields.optional_object("id_doc_info", &mut slots.9);
+        fields.optional("owner", &mut slots.10);
+        fields.optional_objects("ubo_info_list", &mut slots.11);
+        fields.required_object("account_info", &mut slots.12);
+        fields.required_object("contact_info", &mut slots.13);
+        fields.required_object("sales_scene_info", &mut slots.14);
+        fields.optional_object("settlement_info", &mut slots.15);
+        fields.required("merchant_shortname", &mut slots.16);
+        fields.optional("qualifications", &mut slots.17);
+        fields.optional("business_addition_pics", &mut slots.18);
+        fields.optional("business_addition_desc", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                f15,
+                Some(f16),
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(CreateApplymentRequest {
+                    out_request_no: f0,
+                    organization_type: f1,
+                    finance_institution: f2,
+                    business_license_info: f3,
+                    finance_institution_info: f4,
+                    id_holder_type: f5,
+                    id_doc_type: f6,
+                    authorize_letter_copy: f7,
+                    id_card_info: f8,
+                    id_doc_info: f9,
+                    owner: f10,
+                    ubo_info_list: f11,
+                    account_info: f12,
+                    contact_info: f13,
+                    sales_scene_info: f14,
+                    settlement_info: f15,
+                    merchant_shortname: f16,
+                    qualifications: f17,
+                    business_addition_pics: f18,
+                    business_addition_desc: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("organization_type", &self.organization_type);
+        members.optional("finance_institution", &self.finance_institution);
+        members.optional_object("business_license_info", &self.business_license_info);
+        members
+            .optional_object("finance_institution_info", &self.finance_institution_info);
+        members.optional("id_holder_type", &self.id_holder_type);
+        members.optional("id_doc_type", &self.id_doc_type);
+        members.optional("authorize_letter_copy", &self.authorize_letter_copy);
+        members.optional_object("id_card_info", &self.id_card_info);
+        members.optional_object("id_doc_info", &self.id_doc_info);
+        members.optional("owner", &self.owner);
+        members.optional_objects("ubo_info_list", &self.ubo_info_list);
+        members.required_object("account_info", &self.account_info);
+        members.required_object("contact_info", &self.contact_info);
+        members.required_object("sales_scene_info", &self.sales_scene_info);
+        members.optional_object("settlement_info", &self.settlement_info);
+        members.required("merchant_shortname", &self.merchant_shortname);
+        members.optional("qualifications", &self.qualifications);
+        members.optional("business_addition_pics", &self.business_addition_pics);
+        members.optional("business_addition_desc", &self.business_addition_desc);
+        members
+    }
+}
 impl serde::Serialize for CreateApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateApplymentRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("organization_type", &value.organization_type);
-            members.optional("finance_institution", &value.finance_institution);
-            members.optional("business_license_info", &value.business_license_info);
-            members
-                .optional("finance_institution_info", &value.finance_institution_info);
-            members.optional("id_holder_type", &value.id_holder_type);
-            members.optional("id_doc_type", &value.id_doc_type);
-            members.optional("authorize_letter_copy", &value.authorize_letter_copy);
-            members.optional("id_card_info", &value.id_card_info);
-            members.optional("id_doc_info", &value.id_doc_info);
-            members.optional("owner", &value.owner);
-            members.optional("ubo_info_list", &value.ubo_info_list);
-            members.required("account_info", &value.account_info);
-            members.required("contact_info", &value.contact_info);
-            members.required("sales_scene_info", &value.sales_scene_info);
-            members.optional("settlement_info", &value.settlement_info);
-            members.required("merchant_shortname", &value.merchant_shortname);
-            members.optional("qualifications", &value.qualifications);
-            members.optional("business_addition_pics", &value.business_addition_pics);
-            members.optional("business_addition_desc", &value.business_addition_desc);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateApplymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateApplymentRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("organization_type", &mut slots.1);
-            fields.optional("finance_institution", &mut slots.2);
-            fields.optional("business_license_info", &mut slots.3);
-            fields.optional("finance_institution_info", &mut slots.4);
-            fields.optional("id_holder_type", &mut slots.5);
-            fields.optional("id_doc_type", &mut slots.6);
-            fields.optional("authorize_letter_copy", &mut slots.7);
-            fields.optional("id_card_info", &mut slots.8);
-            fields.optional("id_doc_info", &mut slots.9);
-            fields.optional("owner", &mut slots.10);
-            fields.optional("ubo_info_list", &mut slots.11);
-            fields.required("account_info", &mut slots.12);
-            fields.required("contact_info", &mut slots.13);
-            fields.required("sales_scene_info", &mut slots.14);
-            fields.optional("settlement_info", &mut slots.15);
-            fields.required("merchant_shortname", &mut slots.16);
-            fields.optional("qualifications", &mut slots.17);
-            fields.optional("business_addition_pics", &mut slots.18);
-            fields.optional("business_addition_desc", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    f15,
-                    Some(f16),
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(CreateApplymentRequest {
-                        out_request_no: f0,
-                        organization_type: f1,
-                        finance_institution: f2,
-                        business_license_info: f3,
-                        finance_institution_info: f4,
-                        id_holder_type: f5,
-                        id_doc_type: f6,
-                        authorize_letter_copy: f7,
-                        id_card_info: f8,
-                        id_doc_info: f9,
-                        owner: f10,
-                        ubo_info_list: f11,
-                        account_info: f12,
-                        contact_info: f13,
-                        sales_scene_info: f14,
-                        settlement_info: f15,
-                        merchant_shortname: f16,
-                        qualifications: f17,
-                        business_addition_pics: f18,
-                        business_addition_desc: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_applyment_by_out_request_no` (通过业务申请编号查询申请状态): `GET /v3/ecommerce/applyments/out-request-no/{out_request_no}`.
@@ -417,36 +420,37 @@ impl crate::runtime::Validate for QueryApplymentByOutRequestNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryApplymentByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_request_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryApplymentByOutRequestNoRequest {
+                    out_request_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryApplymentByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryApplymentByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryApplymentByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryApplymentByOutRequestNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_request_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryApplymentByOutRequestNoRequest {
-                        out_request_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `revoke_applyment_by_out_request_no` (撤销申请单-使用业务申请编号): `POST /v3/ecommerce/applyments/out-request-no/{out_request_no}/revoke`.
@@ -467,36 +471,37 @@ impl RevokeApplymentByOutRequestNoRequest {
     }
 }
 impl crate::runtime::Validate for RevokeApplymentByOutRequestNoRequest {}
+impl crate::runtime::Object for RevokeApplymentByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_request_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RevokeApplymentByOutRequestNoRequest {
+                    out_request_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for RevokeApplymentByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &RevokeApplymentByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeApplymentByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeApplymentByOutRequestNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_request_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RevokeApplymentByOutRequestNoRequest {
-                        out_request_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_account_hosting_applyment` (提交申请单): `POST /v3/ecommerce/applyments/submit-account-hosting-applyment`.
@@ -764,147 +769,144 @@ impl crate::runtime::Validate for SubmitAccountHostingApplymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitAccountHostingApplymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("organization_type", &mut slots.1);
+        fields.optional("finance_institution", &mut slots.2);
+        fields.optional_object("business_license_info", &mut slots.3);
+        fields.optional_object("finance_institution_info", &mut slots.4);
+        fields.optional("id_holder_type", &mut slots.5);
+        fields.optional("id_doc_type", &mut slots.6);
+        fields.optional("authorize_letter_copy", &mut slots.7);
+        fields.optional_object("id_card_info", &mut slots.8);
+        fields.optional_object("id_doc_info", &mut slots.9);
+        fields.optional_objects("ubo_info_list", &mut slots.10);
+        fields.required_object("account_info", &mut slots.11);
+        fields.required_object("contact_info", &mut slots.12);
+        fields.required_object("sales_scene_info", &mut slots.13);
+        fields.optional_object("settlement_info", &mut slots.14);
+        fields.required("merchant_shortname", &mut slots.15);
+        fields.optional("qualifications", &mut slots.16);
+        fields.optional("business_addition_pics", &mut slots.17);
+        fields.optional("business_addition_desc", &mut slots.18);
+        fields.optional("proxy_sign_verify_mode", &mut slots.19);
+        fields.optional("id_card_complete_statement", &mut slots.20);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                Some(f15),
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+            ) => {
+                Ok(SubmitAccountHostingApplymentRequest {
+                    out_request_no: f0,
+                    organization_type: f1,
+                    finance_institution: f2,
+                    business_license_info: f3,
+                    finance_institution_info: f4,
+                    id_holder_type: f5,
+                    id_doc_type: f6,
+                    authorize_letter_copy: f7,
+                    id_card_info: f8,
+                    id_doc_info: f9,
+                    ubo_info_list: f10,
+                    account_info: f11,
+                    contact_info: f12,
+                    sales_scene_info: f13,
+                    settlement_info: f14,
+                    merchant_shortname: f15,
+                    qualifications: f16,
+                    business_addition_pics: f17,
+                    business_addition_desc: f18,
+                    proxy_sign_verify_mode: f19,
+                    id_card_complete_statement: f20,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(21);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("organization_type", &self.organization_type);
+        members.optional("finance_institution", &self.finance_institution);
+        members.optional_object("business_license_info", &self.business_license_info);
+        members
+            .optional_object("finance_institution_info", &self.finance_institution_info);
+        members.optional("id_holder_type", &self.id_holder_type);
+        members.optional("id_doc_type", &self.id_doc_type);
+        members.optional("authorize_letter_copy", &self.authorize_letter_copy);
+        members.optional_object("id_card_info", &self.id_card_info);
+        members.optional_object("id_doc_info", &self.id_doc_info);
+        members.optional_objects("ubo_info_list", &self.ubo_info_list);
+        members.required_object("account_info", &self.account_info);
+        members.required_object("contact_info", &self.contact_info);
+        members.required_object("sales_scene_info", &self.sales_scene_info);
+        members.optional_object("settlement_info", &self.settlement_info);
+        members.required("merchant_shortname", &self.merchant_shortname);
+        members.optional("qualifications", &self.qualifications);
+        members.optional("business_addition_pics", &self.business_addition_pics);
+        members.optional("business_addition_desc", &self.business_addition_desc);
+        members.optional("proxy_sign_verify_mode", &self.proxy_sign_verify_mode);
+        members.optional("id_card_complete_statement", &self.id_card_complete_statement);
+        members
+    }
+}
 impl serde::Serialize for SubmitAccountHostingApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitAccountHostingApplymentRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(21);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("organization_type", &value.organization_type);
-            members.optional("finance_institution", &value.finance_institution);
-            members.optional("business_license_info", &value.business_license_info);
-            members
-                .optional("finance_institution_info", &value.finance_institution_info);
-            members.optional("id_holder_type", &value.id_holder_type);
-            members.optional("id_doc_type", &value.id_doc_type);
-            members.optional("authorize_letter_copy", &value.authorize_letter_copy);
-            members.optional("id_card_info", &value.id_card_info);
-            members.optional("id_doc_info", &value.id_doc_info);
-            members.optional("ubo_info_list", &value.ubo_info_list);
-            members.required("account_info", &value.account_info);
-            members.required("contact_info", &value.contact_info);
-            members.required("sales_scene_info", &value.sales_scene_info);
-            members.optional("settlement_info", &value.settlement_info);
-            members.required("merchant_shortname", &value.merchant_shortname);
-            members.optional("qualifications", &value.qualifications);
-            members.optional("business_addition_pics", &value.business_addition_pics);
-            members.optional("business_addition_desc", &value.business_addition_desc);
-            members.optional("proxy_sign_verify_mode", &value.proxy_sign_verify_mode);
-            members
-                .optional(
-                    "id_card_complete_statement",
-                    &value.id_card_complete_statement,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitAccountHostingApplymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitAccountHostingApplymentRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("organization_type", &mut slots.1);
-            fields.optional("finance_institution", &mut slots.2);
-            fields.optional("business_license_info", &mut slots.3);
-            fields.optional("finance_institution_info", &mut slots.4);
-            fields.optional("id_holder_type", &mut slots.5);
-            fields.optional("id_doc_type", &mut slots.6);
-            fields.optional("authorize_letter_copy", &mut slots.7);
-            fields.optional("id_card_info", &mut slots.8);
-            fields.optional("id_doc_info", &mut slots.9);
-            fields.optional("ubo_info_list", &mut slots.10);
-            fields.required("account_info", &mut slots.11);
-            fields.required("contact_info", &mut slots.12);
-            fields.required("sales_scene_info", &mut slots.13);
-            fields.optional("settlement_info", &mut slots.14);
-            fields.required("merchant_shortname", &mut slots.15);
-            fields.optional("qualifications", &mut slots.16);
-            fields.optional("business_addition_pics", &mut slots.17);
-            fields.optional("business_addition_desc", &mut slots.18);
-            fields.optional("proxy_sign_verify_mode", &mut slots.19);
-            fields.optional("id_card_complete_statement", &mut slots.20);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    Some(f15),
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                ) => {
-                    Ok(SubmitAccountHostingApplymentRequest {
-                        out_request_no: f0,
-                        organization_type: f1,
-                        finance_institution: f2,
-                        business_license_info: f3,
-                        finance_institution_info: f4,
-                        id_holder_type: f5,
-                        id_doc_type: f6,
-                        authorize_letter_copy: f7,
-                        id_card_info: f8,
-                        id_doc_info: f9,
-                        ubo_info_list: f10,
-                        account_info: f11,
-                        contact_info: f12,
-                        sales_scene_info: f13,
-                        settlement_info: f14,
-                        merchant_shortname: f15,
-                        qualifications: f16,
-                        business_addition_pics: f17,
-                        business_addition_desc: f18,
-                        proxy_sign_verify_mode: f19,
-                        id_card_complete_statement: f20,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_sign_verify_info` (平台代理签约核身): `POST /v3/ecommerce/applyments/submit-sign-verify-info`.
@@ -970,49 +972,52 @@ impl crate::runtime::Validate for SubmitSignVerifyInfoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitSignVerifyInfoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.optional("applyment_id", &mut slots.1);
+        fields.optional("pre_sign_time", &mut slots.2);
+        fields.optional_object("proxy_verify_identity_info", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(SubmitSignVerifyInfoRequest {
+                    out_request_no: f0,
+                    applyment_id: f1,
+                    pre_sign_time: f2,
+                    proxy_verify_identity_info: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("applyment_id", &self.applyment_id);
+        members.optional("pre_sign_time", &self.pre_sign_time);
+        members
+            .optional_object(
+                "proxy_verify_identity_info",
+                &self.proxy_verify_identity_info,
+            );
+        members
+    }
+}
 impl serde::Serialize for SubmitSignVerifyInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitSignVerifyInfoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("applyment_id", &value.applyment_id);
-            members.optional("pre_sign_time", &value.pre_sign_time);
-            members
-                .optional(
-                    "proxy_verify_identity_info",
-                    &value.proxy_verify_identity_info,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitSignVerifyInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitSignVerifyInfoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.optional("applyment_id", &mut slots.1);
-            fields.optional("pre_sign_time", &mut slots.2);
-            fields.optional("proxy_verify_identity_info", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(SubmitSignVerifyInfoRequest {
-                        out_request_no: f0,
-                        applyment_id: f1,
-                        pre_sign_time: f2,
-                        proxy_verify_identity_info: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_applyment_by_id` (通过申请单ID查询申请状态): `GET /v3/ecommerce/applyments/{applyment_id}`.
@@ -1031,34 +1036,37 @@ impl QueryApplymentByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryApplymentByIdRequest {}
+impl crate::runtime::Object for QueryApplymentByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryApplymentByIdRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryApplymentByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryApplymentByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryApplymentByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryApplymentByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryApplymentByIdRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `revoke_applyment_by_id` (撤销申请单-使用申请单号): `POST /v3/ecommerce/applyments/{applyment_id}/revoke`.
@@ -1077,34 +1085,37 @@ impl RevokeApplymentByIdRequest {
     }
 }
 impl crate::runtime::Validate for RevokeApplymentByIdRequest {}
+impl crate::runtime::Object for RevokeApplymentByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RevokeApplymentByIdRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for RevokeApplymentByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &RevokeApplymentByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeApplymentByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeApplymentByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RevokeApplymentByIdRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_subject_sub_merchants` (查询指定主体子商户列表): `GET /v3/ecommerce/subject-sub-merchants`.
@@ -1149,39 +1160,42 @@ impl crate::runtime::Validate for ListSubjectSubMerchantsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListSubjectSubMerchantsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("organization_type", &mut slots.0);
+        fields.required("cert_number", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(ListSubjectSubMerchantsRequest {
+                    organization_type: f0,
+                    cert_number: f1,
+                    limit: f2,
+                    offset: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListSubjectSubMerchantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListSubjectSubMerchantsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSubjectSubMerchantsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSubjectSubMerchantsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("organization_type", &mut slots.0);
-            fields.required("cert_number", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(ListSubjectSubMerchantsRequest {
-                        organization_type: f0,
-                        cert_number: f1,
-                        limit: f2,
-                        offset: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

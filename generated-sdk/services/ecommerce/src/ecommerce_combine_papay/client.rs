@@ -71,7 +71,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户协议号解约协议API
@@ -114,7 +114,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -122,7 +122,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// APP方式预签约API
@@ -159,7 +159,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -167,7 +167,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 小程序方式预签约API
@@ -209,7 +209,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -217,7 +217,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 电商合单委托代扣支付API
@@ -256,7 +256,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_COMBINE_PAPAY_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -264,7 +264,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 电商合单委托代扣查询订单API
@@ -312,7 +312,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 电商合单委托代扣撤销订单API
@@ -353,7 +353,7 @@ impl<'a, T: Transport> EcommerceCombinePapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REVERSE_COMBINE_PAPAY_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

@@ -20,48 +20,46 @@ pub struct ContractTerminateInfo {
     /// Wire: `contract_termination_remark`, `string`, required.
     pub contract_termination_remark: String,
 }
+impl crate::runtime::Object for ContractTerminateInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("contract_termination_mode", &mut slots.0);
+        fields.required("contract_terminated_time", &mut slots.1);
+        fields.required("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ContractTerminateInfo {
+                    contract_termination_mode: f0,
+                    contract_terminated_time: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("contract_termination_mode", &self.contract_termination_mode);
+        members.required("contract_terminated_time", &self.contract_terminated_time);
+        members
+            .required("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for ContractTerminateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractTerminateInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members
-                .required("contract_termination_mode", &value.contract_termination_mode);
-            members
-                .required("contract_terminated_time", &value.contract_terminated_time);
-            members
-                .required(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractTerminateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractTerminateInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("contract_termination_mode", &mut slots.0);
-            fields.required("contract_terminated_time", &mut slots.1);
-            fields.required("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ContractTerminateInfo {
-                        contract_termination_mode: f0,
-                        contract_terminated_time: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过商户协议号查询协议API的应答
@@ -115,93 +113,94 @@ pub struct QueryContractByOutContractCodeResponse {
     /// Wire: `openid`, `string`, required.
     pub openid: String,
 }
+impl crate::runtime::Object for QueryContractByOutContractCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("plan_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.required("contract_display_account", &mut slots.5);
+        fields.required("contract_state", &mut slots.6);
+        fields.required("contract_signed_time", &mut slots.7);
+        fields.required("contract_expired_time", &mut slots.8);
+        fields.optional_object("contract_terminate_info", &mut slots.9);
+        fields.required("openid", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+            ) => {
+                Ok(QueryContractByOutContractCodeResponse {
+                    mchid: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    plan_id: f3,
+                    out_contract_code: f4,
+                    contract_display_account: f5,
+                    contract_state: f6,
+                    contract_signed_time: f7,
+                    contract_expired_time: f8,
+                    contract_terminate_info: f9,
+                    openid: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("mchid", &self.mchid);
+        members.required("contract_id", &self.contract_id);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_state", &self.contract_state);
+        members.required("contract_signed_time", &self.contract_signed_time);
+        members.required("contract_expired_time", &self.contract_expired_time);
+        members
+            .optional_object("contract_terminate_info", &self.contract_terminate_info);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContractByOutContractCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("mchid", &value.mchid);
-            members.required("contract_id", &value.contract_id);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_state", &value.contract_state);
-            members.required("contract_signed_time", &value.contract_signed_time);
-            members.required("contract_expired_time", &value.contract_expired_time);
-            members.optional("contract_terminate_info", &value.contract_terminate_info);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("plan_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.required("contract_display_account", &mut slots.5);
-            fields.required("contract_state", &mut slots.6);
-            fields.required("contract_signed_time", &mut slots.7);
-            fields.required("contract_expired_time", &mut slots.8);
-            fields.optional("contract_terminate_info", &mut slots.9);
-            fields.required("openid", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                ) => {
-                    Ok(QueryContractByOutContractCodeResponse {
-                        mchid: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        plan_id: f3,
-                        out_contract_code: f4,
-                        contract_display_account: f5,
-                        contract_state: f6,
-                        contract_signed_time: f7,
-                        contract_expired_time: f8,
-                        contract_terminate_info: f9,
-                        openid: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户协议号解约协议API的应答
@@ -223,44 +222,45 @@ pub struct TerminateContractByOutContractCodeResponse {
     /// Wire: `out_contract_code`, `string`, required.
     pub out_contract_code: String,
 }
+impl crate::runtime::Object for TerminateContractByOutContractCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TerminateContractByOutContractCodeResponse {
+                    mchid: f0,
+                    plan_id: f1,
+                    out_contract_code: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members
+    }
+}
 impl serde::Serialize for TerminateContractByOutContractCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminateContractByOutContractCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateContractByOutContractCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateContractByOutContractCodeResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TerminateContractByOutContractCodeResponse {
-                        mchid: f0,
-                        plan_id: f1,
-                        out_contract_code: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// APP方式预签约API的应答
@@ -286,45 +286,48 @@ pub struct AppPreEntrustSignResponse {
     /// Wire: `out_contract_code`, `string`, required.
     pub out_contract_code: String,
 }
+impl crate::runtime::Object for AppPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(AppPreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                    mchid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members.required("mchid", &self.mchid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members
+    }
+}
 impl serde::Serialize for AppPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPreEntrustSignResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members.required("mchid", &value.mchid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(AppPreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                        mchid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -352,39 +355,42 @@ impl Amount {
     }
 }
 impl crate::runtime::Validate for Amount {}
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_amount", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Amount {
+                    total_amount: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_amount", &self.total_amount);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_amount", &value.total_amount);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_amount", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Amount {
-                        total_amount: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算信息
@@ -422,35 +428,38 @@ impl SettleInfo {
     }
 }
 impl crate::runtime::Validate for SettleInfo {}
+impl crate::runtime::Object for SettleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("profit_sharing", &mut slots.0);
+        fields.optional("subsidy_amount", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SettleInfo {
+            profit_sharing: f0,
+            subsidy_amount: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("subsidy_amount", &self.subsidy_amount);
+        members
+    }
+}
 impl serde::Serialize for SettleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("subsidy_amount", &value.subsidy_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettleInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("profit_sharing", &mut slots.0);
-            fields.optional("subsidy_amount", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SettleInfo {
-                profit_sharing: f0,
-                subsidy_amount: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子单信息
@@ -547,60 +556,63 @@ impl crate::runtime::Validate for SubOrders {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.optional("attach", &mut slots.1);
+        fields.required_object("amount", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional_object("settle_info", &mut slots.7);
+        fields.optional("sub_risk_info", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), f5, Some(f6), f7, f8) => {
+                Ok(SubOrders {
+                    mchid: f0,
+                    attach: f1,
+                    amount: f2,
+                    out_trade_no: f3,
+                    sub_mchid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    settle_info: f7,
+                    sub_risk_info: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("mchid", &self.mchid);
+        members.optional("attach", &self.attach);
+        members.required_object("amount", &self.amount);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("sub_risk_info", &self.sub_risk_info);
+        members
+    }
+}
 impl serde::Serialize for SubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("mchid", &value.mchid);
-            members.optional("attach", &value.attach);
-            members.required("amount", &value.amount);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("sub_risk_info", &value.sub_risk_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrders, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.optional("attach", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("settle_info", &mut slots.7);
-            fields.optional("sub_risk_info", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), f5, Some(f6), f7, f8) => {
-                    Ok(SubOrders {
-                        mchid: f0,
-                        attach: f1,
-                        amount: f2,
-                        out_trade_no: f3,
-                        sub_mchid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        settle_info: f7,
-                        sub_risk_info: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -626,45 +638,48 @@ pub struct SubOrdersAmount {
     /// Wire: `payer_currency`, `string`, optional.
     pub payer_currency: Option<String>,
 }
+impl crate::runtime::Object for SubOrdersAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total_amount", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.optional("payer_amount", &mut slots.2);
+        fields.optional("payer_currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(SubOrdersAmount {
+                    total_amount: f0,
+                    currency: f1,
+                    payer_amount: f2,
+                    payer_currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total_amount", &self.total_amount);
+        members.required("currency", &self.currency);
+        members.optional("payer_amount", &self.payer_amount);
+        members.optional("payer_currency", &self.payer_currency);
+        members
+    }
+}
 impl serde::Serialize for SubOrdersAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrdersAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total_amount", &value.total_amount);
-            members.required("currency", &value.currency);
-            members.optional("payer_amount", &value.payer_amount);
-            members.optional("payer_currency", &value.payer_currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrdersAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrdersAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total_amount", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.optional("payer_amount", &mut slots.2);
-            fields.optional("payer_currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(SubOrdersAmount {
-                        total_amount: f0,
-                        currency: f1,
-                        payer_amount: f2,
-                        payer_currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子单信息
@@ -718,90 +733,93 @@ pub struct CreateCombinePapayOrderSubOrders {
     /// Wire: `amount`, `object SubOrdersAmount`, optional.
     pub amount: Option<SubOrdersAmount>,
 }
+impl crate::runtime::Object for CreateCombinePapayOrderSubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("trade_type", &mut slots.1);
+        fields.required("trade_state", &mut slots.2);
+        fields.optional("bank_type", &mut slots.3);
+        fields.optional("attach", &mut slots.4);
+        fields.optional("success_time", &mut slots.5);
+        fields.required("transaction_id", &mut slots.6);
+        fields.required("out_trade_no", &mut slots.7);
+        fields.required("sub_mchid", &mut slots.8);
+        fields.optional("sub_appid", &mut slots.9);
+        fields.optional_object("amount", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(CreateCombinePapayOrderSubOrders {
+                    mchid: f0,
+                    trade_type: f1,
+                    trade_state: f2,
+                    bank_type: f3,
+                    attach: f4,
+                    success_time: f5,
+                    transaction_id: f6,
+                    out_trade_no: f7,
+                    sub_mchid: f8,
+                    sub_appid: f9,
+                    amount: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("mchid", &self.mchid);
+        members.required("trade_type", &self.trade_type);
+        members.required("trade_state", &self.trade_state);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for CreateCombinePapayOrderSubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCombinePapayOrderSubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("mchid", &value.mchid);
-            members.required("trade_type", &value.trade_type);
-            members.required("trade_state", &value.trade_state);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCombinePapayOrderSubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCombinePapayOrderSubOrders, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("trade_type", &mut slots.1);
-            fields.required("trade_state", &mut slots.2);
-            fields.optional("bank_type", &mut slots.3);
-            fields.optional("attach", &mut slots.4);
-            fields.optional("success_time", &mut slots.5);
-            fields.required("transaction_id", &mut slots.6);
-            fields.required("out_trade_no", &mut slots.7);
-            fields.required("sub_mchid", &mut slots.8);
-            fields.optional("sub_appid", &mut slots.9);
-            fields.optional("amount", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(CreateCombinePapayOrderSubOrders {
-                        mchid: f0,
-                        trade_type: f1,
-                        trade_state: f2,
-                        bank_type: f3,
-                        attach: f4,
-                        success_time: f5,
-                        transaction_id: f6,
-                        out_trade_no: f7,
-                        sub_mchid: f8,
-                        sub_appid: f9,
-                        amount: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -815,32 +833,35 @@ pub struct CombinePayerInfo {
     /// Wire: `openid`, `string`, required.
     pub openid: String,
 }
+impl crate::runtime::Object for CombinePayerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("openid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(CombinePayerInfo { openid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for CombinePayerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CombinePayerInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CombinePayerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CombinePayerInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("openid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(CombinePayerInfo { openid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 电商合单委托代扣支付API的应答
@@ -870,48 +891,51 @@ pub struct CreateCombinePapayOrderResponse {
     /// Wire: `combine_payer_info`, `object CombinePayerInfo`, optional.
     pub combine_payer_info: Option<CombinePayerInfo>,
 }
+impl crate::runtime::Object for CreateCombinePapayOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.optional_objects("sub_orders", &mut slots.3);
+        fields.optional_object("combine_payer_info", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(CreateCombinePapayOrderResponse {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    sub_orders: f3,
+                    combine_payer_info: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.optional_objects("sub_orders", &self.sub_orders);
+        members.optional_object("combine_payer_info", &self.combine_payer_info);
+        members
+    }
+}
 impl serde::Serialize for CreateCombinePapayOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCombinePapayOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.optional("sub_orders", &value.sub_orders);
-            members.optional("combine_payer_info", &value.combine_payer_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCombinePapayOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCombinePapayOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.optional("sub_orders", &mut slots.3);
-            fields.optional("combine_payer_info", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(CreateCombinePapayOrderResponse {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        sub_orders: f3,
-                        combine_payer_info: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子单信息
@@ -956,46 +980,47 @@ impl ReverseCombinePapayOrderSubOrders {
     }
 }
 impl crate::runtime::Validate for ReverseCombinePapayOrderSubOrders {}
+impl crate::runtime::Object for ReverseCombinePapayOrderSubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(ReverseCombinePapayOrderSubOrders {
+                    mchid: f0,
+                    out_trade_no: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for ReverseCombinePapayOrderSubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ReverseCombinePapayOrderSubOrders,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseCombinePapayOrderSubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseCombinePapayOrderSubOrders, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(ReverseCombinePapayOrderSubOrders {
-                        mchid: f0,
-                        out_trade_no: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

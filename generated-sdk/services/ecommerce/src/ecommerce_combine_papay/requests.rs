@@ -25,38 +25,39 @@ impl QueryContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryContractByOutContractCodeRequest {}
+impl crate::runtime::Object for QueryContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryContractByOutContractCodeRequest {
+                    plan_id: f0,
+                    out_contract_code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryContractByOutContractCodeRequest {
-                        plan_id: f0,
-                        out_contract_code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_contract_by_out_contract_code` (商户协议号解约协议API): `POST /v3/ecommerce/combine-papay/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`.
@@ -87,46 +88,44 @@ impl TerminateContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for TerminateContractByOutContractCodeRequest {}
+impl crate::runtime::Object for TerminateContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.required("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TerminateContractByOutContractCodeRequest {
+                    plan_id: f0,
+                    out_contract_code: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members
+            .required("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for TerminateContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminateContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .required(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.required("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TerminateContractByOutContractCodeRequest {
-                        plan_id: f0,
-                        out_contract_code: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `app_pre_entrust_sign` (APP方式预签约API): `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign`.
@@ -189,55 +188,57 @@ impl AppPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for AppPreEntrustSignRequest {}
+impl crate::runtime::Object for AppPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("contract_display_account", &mut slots.3);
+        fields.required("notify_url", &mut slots.4);
+        fields.optional("return_app", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(AppPreEntrustSignRequest {
+                    appid: f0,
+                    plan_id: f1,
+                    out_contract_code: f2,
+                    contract_display_account: f3,
+                    notify_url: f4,
+                    return_app: f5,
+                    attach: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("notify_url", &self.notify_url);
+        members.optional("return_app", &self.return_app);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for AppPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("notify_url", &value.notify_url);
-            members.optional("return_app", &value.return_app);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("contract_display_account", &mut slots.3);
-            fields.required("notify_url", &mut slots.4);
-            fields.optional("return_app", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(AppPreEntrustSignRequest {
-                        appid: f0,
-                        plan_id: f1,
-                        out_contract_code: f2,
-                        contract_display_account: f3,
-                        notify_url: f4,
-                        return_app: f5,
-                        attach: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_pre_entrust_sign` (小程序方式预签约API): `POST /v3/ecommerce/combine-papay/contracts/pre-entrust-sign/mini-program`.
@@ -280,49 +281,51 @@ impl MiniprogramPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for MiniprogramPreEntrustSignRequest {}
+impl crate::runtime::Object for MiniprogramPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("contract_display_account", &mut slots.3);
+        fields.required("notify_url", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(MiniprogramPreEntrustSignRequest {
+                    appid: f0,
+                    plan_id: f1,
+                    out_contract_code: f2,
+                    contract_display_account: f3,
+                    notify_url: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("contract_display_account", &mut slots.3);
-            fields.required("notify_url", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(MiniprogramPreEntrustSignRequest {
-                        appid: f0,
-                        plan_id: f1,
-                        out_contract_code: f2,
-                        contract_display_account: f3,
-                        notify_url: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_combine_papay_order` (电商合单委托代扣支付API): `POST /v3/ecommerce/combine-papay/transactions`.
@@ -395,51 +398,54 @@ impl crate::runtime::Validate for CreateCombinePapayOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCombinePapayOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.required("contract_id", &mut slots.3);
+        fields.optional_objects("sub_orders", &mut slots.4);
+        fields.optional("risk_info", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(CreateCombinePapayOrderRequest {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    contract_id: f3,
+                    sub_orders: f4,
+                    risk_info: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.required("contract_id", &self.contract_id);
+        members.optional_objects("sub_orders", &self.sub_orders);
+        members.optional("risk_info", &self.risk_info);
+        members
+    }
+}
 impl serde::Serialize for CreateCombinePapayOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCombinePapayOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.required("contract_id", &value.contract_id);
-            members.optional("sub_orders", &value.sub_orders);
-            members.optional("risk_info", &value.risk_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCombinePapayOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCombinePapayOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.required("contract_id", &mut slots.3);
-            fields.optional("sub_orders", &mut slots.4);
-            fields.optional("risk_info", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(CreateCombinePapayOrderRequest {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        contract_id: f3,
-                        sub_orders: f4,
-                        risk_info: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_combine_papay_order` (电商合单委托代扣查询订单API): `GET /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}`.
@@ -460,34 +466,37 @@ impl QueryCombinePapayOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryCombinePapayOrderRequest {}
+impl crate::runtime::Object for QueryCombinePapayOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("combine_out_trade_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCombinePapayOrderRequest {
+                    combine_out_trade_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCombinePapayOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCombinePapayOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCombinePapayOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCombinePapayOrderRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("combine_out_trade_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCombinePapayOrderRequest {
-                        combine_out_trade_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `reverse_combine_papay_order` (电商合单委托代扣撤销订单API): `POST /v3/ecommerce/combine-papay/transactions/{combine_out_trade_no}/reverse`.
@@ -541,40 +550,43 @@ impl crate::runtime::Validate for ReverseCombinePapayOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReverseCombinePapayOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("combine_out_trade_no", &mut slots.0);
+        fields.required("combine_appid", &mut slots.1);
+        fields.optional_objects("sub_orders", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ReverseCombinePapayOrderRequest {
+                    combine_out_trade_no: f0,
+                    combine_appid: f1,
+                    sub_orders: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("combine_appid", &self.combine_appid);
+        members.optional_objects("sub_orders", &self.sub_orders);
+        members
+    }
+}
 impl serde::Serialize for ReverseCombinePapayOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseCombinePapayOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("combine_appid", &value.combine_appid);
-            members.optional("sub_orders", &value.sub_orders);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseCombinePapayOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseCombinePapayOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("combine_out_trade_no", &mut slots.0);
-            fields.required("combine_appid", &mut slots.1);
-            fields.optional("sub_orders", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ReverseCombinePapayOrderRequest {
-                        combine_out_trade_no: f0,
-                        combine_appid: f1,
-                        sub_orders: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

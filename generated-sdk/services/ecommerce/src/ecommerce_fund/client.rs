@@ -72,7 +72,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_CANCEL_WITHDRAW,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -80,7 +80,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付注销提现申请单号查询申请单状态
@@ -128,7 +128,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 平台代商户确认注销
@@ -165,7 +165,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CONFIRM_CANCEL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -173,7 +173,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户注销提现申请单号查询申请单状态
@@ -222,7 +222,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户注销资格校验
@@ -270,7 +270,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交注销申请单
@@ -320,7 +320,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_CANCEL_APPLICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -328,7 +328,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 图片上传API
@@ -387,7 +387,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询注销单状态
@@ -436,7 +436,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询二级商户账户实时余额API
@@ -491,7 +491,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询二级商户账户日终余额API
@@ -547,7 +547,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 账户余额提现API
@@ -597,7 +597,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SUB_MERCHANT_WITHDRAW,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -605,7 +605,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户提现单号查询
@@ -664,7 +664,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付提现单号查询
@@ -723,7 +723,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交已注销商户号可用余额提现申请单API
@@ -766,7 +766,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_CANCELLED_MERCHANT_WITHDRAW,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -774,7 +774,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付提现申请单号查询提现申请单状态API
@@ -824,7 +824,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户提现申请单号查询提现申请单状态
@@ -876,7 +876,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询账户实时余额API
@@ -924,7 +924,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询账户日终余额API
@@ -973,7 +973,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 电商平台提现API
@@ -1021,7 +1021,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_WITHDRAW,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1029,7 +1029,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 按日下载提现异常文件API
@@ -1086,7 +1086,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 电商平台(商户提现单号查询)提现状态API
@@ -1144,7 +1144,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 电商平台(微信支付提现单号)查询提现状态API
@@ -1200,7 +1200,7 @@ impl<'a, T: Transport> EcommerceFundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -68,51 +68,54 @@ impl BankAccountInfo {
     }
 }
 impl crate::runtime::Validate for BankAccountInfo {}
+impl crate::runtime::Object for BankAccountInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("account_name", &mut slots.0);
+        fields.required("account_bank", &mut slots.1);
+        fields.optional("bank_branch_id", &mut slots.2);
+        fields.optional("bank_branch_name", &mut slots.3);
+        fields.optional("bank_name", &mut slots.4);
+        fields.required("account_number", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, Some(f5)) => {
+                Ok(BankAccountInfo {
+                    account_name: f0,
+                    account_bank: f1,
+                    bank_branch_id: f2,
+                    bank_branch_name: f3,
+                    bank_name: f4,
+                    account_number: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("account_name", &self.account_name);
+        members.required("account_bank", &self.account_bank);
+        members.optional("bank_branch_id", &self.bank_branch_id);
+        members.optional("bank_branch_name", &self.bank_branch_name);
+        members.optional("bank_name", &self.bank_name);
+        members.required("account_number", &self.account_number);
+        members
+    }
+}
 impl serde::Serialize for BankAccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BankAccountInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("account_name", &value.account_name);
-            members.required("account_bank", &value.account_bank);
-            members.optional("bank_branch_id", &value.bank_branch_id);
-            members.optional("bank_branch_name", &value.bank_branch_name);
-            members.optional("bank_name", &value.bank_name);
-            members.required("account_number", &value.account_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BankAccountInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("account_name", &mut slots.0);
-            fields.required("account_bank", &mut slots.1);
-            fields.optional("bank_branch_id", &mut slots.2);
-            fields.optional("bank_branch_name", &mut slots.3);
-            fields.optional("bank_name", &mut slots.4);
-            fields.required("account_number", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, Some(f5)) => {
-                    Ok(BankAccountInfo {
-                        account_name: f0,
-                        account_bank: f1,
-                        bank_branch_id: f2,
-                        bank_branch_name: f3,
-                        bank_name: f4,
-                        account_number: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款人账号对应的证件信息
@@ -157,42 +160,45 @@ impl crate::runtime::Validate for IdentityInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for IdentityInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("id_doc_type", &mut slots.0);
+        fields.required("identification_name", &mut slots.1);
+        fields.required("identification_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(IdentityInfo {
+                    id_doc_type: f0,
+                    identification_name: f1,
+                    identification_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("id_doc_type", &self.id_doc_type);
+        members.required("identification_name", &self.identification_name);
+        members.required("identification_no", &self.identification_no);
+        members
+    }
+}
 impl serde::Serialize for IdentityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IdentityInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("id_doc_type", &value.id_doc_type);
-            members.required("identification_name", &value.identification_name);
-            members.required("identification_no", &value.identification_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IdentityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IdentityInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("id_doc_type", &mut slots.0);
-            fields.required("identification_name", &mut slots.1);
-            fields.required("identification_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(IdentityInfo {
-                        id_doc_type: f0,
-                        identification_name: f1,
-                        identification_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款账号信息
@@ -245,42 +251,45 @@ impl crate::runtime::Validate for PayeeInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for PayeeInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("account_type", &mut slots.0);
+        fields.required_object("bank_account_info", &mut slots.1);
+        fields.optional_object("identity_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(PayeeInfo {
+                    account_type: f0,
+                    bank_account_info: f1,
+                    identity_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("account_type", &self.account_type);
+        members.required_object("bank_account_info", &self.bank_account_info);
+        members.optional_object("identity_info", &self.identity_info);
+        members
+    }
+}
 impl serde::Serialize for PayeeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayeeInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("account_type", &value.account_type);
-            members.required("bank_account_info", &value.bank_account_info);
-            members.optional("identity_info", &value.identity_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayeeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayeeInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("account_type", &mut slots.0);
-            fields.required("bank_account_info", &mut slots.1);
-            fields.optional("identity_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(PayeeInfo {
-                        account_type: f0,
-                        bank_account_info: f1,
-                        identity_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 付款申请材料
@@ -313,39 +322,42 @@ impl crate::runtime::Validate for ProofMedias {
         Ok(())
     }
 }
+impl crate::runtime::Object for ProofMedias {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("proof_media_type", &mut slots.0);
+        fields.required("proof_media", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ProofMedias {
+                    proof_media_type: f0,
+                    proof_media: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("proof_media_type", &self.proof_media_type);
+        members.required("proof_media", &self.proof_media);
+        members
+    }
+}
 impl serde::Serialize for ProofMedias {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProofMedias) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("proof_media_type", &value.proof_media_type);
-            members.required("proof_media", &value.proof_media);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProofMedias {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProofMedias, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("proof_media_type", &mut slots.0);
-            fields.required("proof_media", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ProofMedias {
-                        proof_media_type: f0,
-                        proof_media: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交注销提现申请的应答
@@ -363,35 +375,38 @@ pub struct ApplyCancelWithdrawResponse {
     /// Wire: `out_request_no`, `string`, optional.
     pub out_request_no: Option<String>,
 }
+impl crate::runtime::Object for ApplyCancelWithdrawResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("applyment_id", &mut slots.0);
+        fields.optional("out_request_no", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ApplyCancelWithdrawResponse {
+            applyment_id: f0,
+            out_request_no: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("applyment_id", &self.applyment_id);
+        members.optional("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for ApplyCancelWithdrawResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyCancelWithdrawResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("applyment_id", &value.applyment_id);
-            members.optional("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCancelWithdrawResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCancelWithdrawResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("applyment_id", &mut slots.0);
-            fields.optional("out_request_no", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ApplyCancelWithdrawResponse {
-                applyment_id: f0,
-                out_request_no: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 账户提现结果
@@ -413,42 +428,45 @@ pub struct AccountWithdrawResult {
     /// Wire: `state_description`, `string`, required.
     pub state_description: String,
 }
+impl crate::runtime::Object for AccountWithdrawResult {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_account_type", &mut slots.0);
+        fields.required("pay_state", &mut slots.1);
+        fields.required("state_description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AccountWithdrawResult {
+                    out_account_type: f0,
+                    pay_state: f1,
+                    state_description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_account_type", &self.out_account_type);
+        members.required("pay_state", &self.pay_state);
+        members.required("state_description", &self.state_description);
+        members
+    }
+}
 impl serde::Serialize for AccountWithdrawResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AccountWithdrawResult) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_account_type", &value.out_account_type);
-            members.required("pay_state", &value.pay_state);
-            members.required("state_description", &value.state_description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AccountWithdrawResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AccountWithdrawResult, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_account_type", &mut slots.0);
-            fields.required("pay_state", &mut slots.1);
-            fields.required("state_description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AccountWithdrawResult {
-                        out_account_type: f0,
-                        pay_state: f1,
-                        state_description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 账户信息
@@ -466,39 +484,42 @@ pub struct AccountInfo {
     /// Wire: `amount`, `integer`, required.
     pub amount: i64,
 }
+impl crate::runtime::Object for AccountInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_account_type", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AccountInfo {
+                    out_account_type: f0,
+                    amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("out_account_type", &self.out_account_type);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for AccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AccountInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("out_account_type", &value.out_account_type);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AccountInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AccountInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_account_type", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AccountInfo {
-                        out_account_type: f0,
-                        amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用于引导商户超级管理员确认注销的信息
@@ -512,32 +533,35 @@ pub struct ConfirmCancel {
     /// Wire: `confirm_cancel_url`, `string`, optional.
     pub confirm_cancel_url: Option<String>,
 }
+impl crate::runtime::Object for ConfirmCancel {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("confirm_cancel_url", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(ConfirmCancel {
+            confirm_cancel_url: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("confirm_cancel_url", &self.confirm_cancel_url);
+        members
+    }
+}
 impl serde::Serialize for ConfirmCancel {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ConfirmCancel) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("confirm_cancel_url", &value.confirm_cancel_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmCancel {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConfirmCancel, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("confirm_cancel_url", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(ConfirmCancel {
-                confirm_cancel_url: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付注销提现申请单号查询申请单状态的应答
@@ -595,100 +619,99 @@ pub struct QueryCancelWithdrawByIdResponse {
     /// Wire: `confirm_cancel`, `object ConfirmCancel`, optional.
     pub confirm_cancel: Option<ConfirmCancel>,
 }
+impl crate::runtime::Object for QueryCancelWithdrawByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("applyment_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("cancel_state", &mut slots.2);
+        fields.required("cancel_state_description", &mut slots.3);
+        fields.optional("withdraw", &mut slots.4);
+        fields.optional("withdraw_state", &mut slots.5);
+        fields.optional("withdraw_state_description", &mut slots.6);
+        fields.optional_objects("account_withdraw_result", &mut slots.7);
+        fields.optional("modify_time", &mut slots.8);
+        fields.required("sub_mchid", &mut slots.9);
+        fields.optional_objects("account_info", &mut slots.10);
+        fields.optional_object("confirm_cancel", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+            ) => {
+                Ok(QueryCancelWithdrawByIdResponse {
+                    applyment_id: f0,
+                    out_request_no: f1,
+                    cancel_state: f2,
+                    cancel_state_description: f3,
+                    withdraw: f4,
+                    withdraw_state: f5,
+                    withdraw_state_description: f6,
+                    account_withdraw_result: f7,
+                    modify_time: f8,
+                    sub_mchid: f9,
+                    account_info: f10,
+                    confirm_cancel: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("cancel_state", &self.cancel_state);
+        members.required("cancel_state_description", &self.cancel_state_description);
+        members.optional("withdraw", &self.withdraw);
+        members.optional("withdraw_state", &self.withdraw_state);
+        members.optional("withdraw_state_description", &self.withdraw_state_description);
+        members
+            .optional_objects("account_withdraw_result", &self.account_withdraw_result);
+        members.optional("modify_time", &self.modify_time);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional_objects("account_info", &self.account_info);
+        members.optional_object("confirm_cancel", &self.confirm_cancel);
+        members
+    }
+}
 impl serde::Serialize for QueryCancelWithdrawByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryCancelWithdrawByIdResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("cancel_state", &value.cancel_state);
-            members
-                .required("cancel_state_description", &value.cancel_state_description);
-            members.optional("withdraw", &value.withdraw);
-            members.optional("withdraw_state", &value.withdraw_state);
-            members
-                .optional(
-                    "withdraw_state_description",
-                    &value.withdraw_state_description,
-                );
-            members.optional("account_withdraw_result", &value.account_withdraw_result);
-            members.optional("modify_time", &value.modify_time);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("account_info", &value.account_info);
-            members.optional("confirm_cancel", &value.confirm_cancel);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCancelWithdrawByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCancelWithdrawByIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("applyment_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("cancel_state", &mut slots.2);
-            fields.required("cancel_state_description", &mut slots.3);
-            fields.optional("withdraw", &mut slots.4);
-            fields.optional("withdraw_state", &mut slots.5);
-            fields.optional("withdraw_state_description", &mut slots.6);
-            fields.optional("account_withdraw_result", &mut slots.7);
-            fields.optional("modify_time", &mut slots.8);
-            fields.required("sub_mchid", &mut slots.9);
-            fields.optional("account_info", &mut slots.10);
-            fields.optional("confirm_cancel", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                ) => {
-                    Ok(QueryCancelWithdrawByIdResponse {
-                        applyment_id: f0,
-                        out_request_no: f1,
-                        cancel_state: f2,
-                        cancel_state_description: f3,
-                        withdraw: f4,
-                        withdraw_state: f5,
-                        withdraw_state_description: f6,
-                        account_withdraw_result: f7,
-                        modify_time: f8,
-                        sub_mchid: f9,
-                        account_info: f10,
-                        confirm_cancel: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 平台代商户确认注销的应答
@@ -710,38 +733,41 @@ pub struct ConfirmCancelResponse {
     /// Wire: `sub_mchid`, `string`, optional.
     pub sub_mchid: Option<String>,
 }
+impl crate::runtime::Object for ConfirmCancelResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("applyment_id", &mut slots.0);
+        fields.optional("out_request_no", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ConfirmCancelResponse {
+            applyment_id: f0,
+            out_request_no: f1,
+            sub_mchid: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("applyment_id", &self.applyment_id);
+        members.optional("out_request_no", &self.out_request_no);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for ConfirmCancelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ConfirmCancelResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("applyment_id", &value.applyment_id);
-            members.optional("out_request_no", &value.out_request_no);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmCancelResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConfirmCancelResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("applyment_id", &mut slots.0);
-            fields.optional("out_request_no", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ConfirmCancelResponse {
-                applyment_id: f0,
-                out_request_no: f1,
-                sub_mchid: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 不可发起注销原因
@@ -759,35 +785,38 @@ pub struct BlockReasons {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for BlockReasons {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(BlockReasons {
+            type_: f0,
+            description: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for BlockReasons {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BlockReasons) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BlockReasons {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BlockReasons, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(BlockReasons {
-                type_: f0,
-                description: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户注销资格校验的应答
@@ -817,48 +846,51 @@ pub struct ValidateCancelResponse {
     /// Wire: `block_reasons`, `array[object BlockReasons]`, optional.
     pub block_reasons: Option<Vec<BlockReasons>>,
 }
+impl crate::runtime::Object for ValidateCancelResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("merchant_state", &mut slots.1);
+        fields.required("validate_result", &mut slots.2);
+        fields.required_objects("account_info", &mut slots.3);
+        fields.optional_objects("block_reasons", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ValidateCancelResponse {
+                    sub_mchid: f0,
+                    merchant_state: f1,
+                    validate_result: f2,
+                    account_info: f3,
+                    block_reasons: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("merchant_state", &self.merchant_state);
+        members.required("validate_result", &self.validate_result);
+        members.required_objects("account_info", &self.account_info);
+        members.optional_objects("block_reasons", &self.block_reasons);
+        members
+    }
+}
 impl serde::Serialize for ValidateCancelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ValidateCancelResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("merchant_state", &value.merchant_state);
-            members.required("validate_result", &value.validate_result);
-            members.required("account_info", &value.account_info);
-            members.optional("block_reasons", &value.block_reasons);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidateCancelResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ValidateCancelResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("merchant_state", &mut slots.1);
-            fields.required("validate_result", &mut slots.2);
-            fields.required("account_info", &mut slots.3);
-            fields.optional("block_reasons", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ValidateCancelResponse {
-                        sub_mchid: f0,
-                        merchant_state: f1,
-                        validate_result: f2,
-                        account_info: f3,
-                        block_reasons: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 注销申请材料
@@ -903,35 +935,38 @@ impl crate::runtime::Validate for ApplicationInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplicationInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("application_type", &mut slots.0);
+        fields.optional("application_media_id", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ApplicationInfo {
+            application_type: f0,
+            application_media_id: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("application_type", &self.application_type);
+        members.optional("application_media_id", &self.application_media_id);
+        members
+    }
+}
 impl serde::Serialize for ApplicationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplicationInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("application_type", &value.application_type);
-            members.optional("application_media_id", &value.application_media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplicationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplicationInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("application_type", &mut slots.0);
-            fields.optional("application_media_id", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ApplicationInfo {
-                application_type: f0,
-                application_media_id: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交注销申请单的应答
@@ -961,48 +996,51 @@ pub struct CreateCancelApplicationResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, optional.
     pub update_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CreateCancelApplicationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_apply_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.optional("reject_reason", &mut slots.2);
+        fields.optional("cancel_state", &mut slots.3);
+        fields.optional("update_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(CreateCancelApplicationResponse {
+                    out_apply_no: f0,
+                    sub_mchid: f1,
+                    reject_reason: f2,
+                    cancel_state: f3,
+                    update_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_apply_no", &self.out_apply_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("reject_reason", &self.reject_reason);
+        members.optional("cancel_state", &self.cancel_state);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for CreateCancelApplicationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCancelApplicationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_apply_no", &value.out_apply_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("reject_reason", &value.reject_reason);
-            members.optional("cancel_state", &value.cancel_state);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCancelApplicationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCancelApplicationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_apply_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.optional("reject_reason", &mut slots.2);
-            fields.optional("cancel_state", &mut slots.3);
-            fields.optional("update_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(CreateCancelApplicationResponse {
-                        out_apply_no: f0,
-                        sub_mchid: f1,
-                        reject_reason: f2,
-                        cancel_state: f3,
-                        update_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 图片上传API的应答
@@ -1016,38 +1054,39 @@ pub struct UploadCancelApplicationMediaResponse {
     /// Wire: `media_id`, `string`, required.
     pub media_id: String,
 }
+impl crate::runtime::Object for UploadCancelApplicationMediaResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("media_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UploadCancelApplicationMediaResponse {
+                    media_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("media_id", &self.media_id);
+        members
+    }
+}
 impl serde::Serialize for UploadCancelApplicationMediaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UploadCancelApplicationMediaResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("media_id", &value.media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadCancelApplicationMediaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadCancelApplicationMediaResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("media_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UploadCancelApplicationMediaResponse {
-                        media_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询二级商户账户实时余额API的应答
@@ -1073,45 +1112,48 @@ pub struct QuerySubMerchantBalanceResponse {
     /// Wire: `pending_amount`, `integer`, optional.
     pub pending_amount: Option<i64>,
 }
+impl crate::runtime::Object for QuerySubMerchantBalanceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("account_type", &mut slots.1);
+        fields.required("available_amount", &mut slots.2);
+        fields.optional("pending_amount", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3) => {
+                Ok(QuerySubMerchantBalanceResponse {
+                    sub_mchid: f0,
+                    account_type: f1,
+                    available_amount: f2,
+                    pending_amount: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("account_type", &self.account_type);
+        members.required("available_amount", &self.available_amount);
+        members.optional("pending_amount", &self.pending_amount);
+        members
+    }
+}
 impl serde::Serialize for QuerySubMerchantBalanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySubMerchantBalanceResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("account_type", &value.account_type);
-            members.required("available_amount", &value.available_amount);
-            members.optional("pending_amount", &value.pending_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantBalanceResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("account_type", &mut slots.1);
-            fields.required("available_amount", &mut slots.2);
-            fields.optional("pending_amount", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3) => {
-                    Ok(QuerySubMerchantBalanceResponse {
-                        sub_mchid: f0,
-                        account_type: f1,
-                        available_amount: f2,
-                        pending_amount: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询二级商户账户日终余额API的应答
@@ -1137,47 +1179,48 @@ pub struct QuerySubMerchantDayEndBalanceResponse {
     /// Wire: `account_type`, `enum QuerySubMerchantDayEndBalanceAccountType`, optional.
     pub account_type: Option<QuerySubMerchantDayEndBalanceAccountType>,
 }
+impl crate::runtime::Object for QuerySubMerchantDayEndBalanceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("available_amount", &mut slots.1);
+        fields.optional("pending_amount", &mut slots.2);
+        fields.optional("account_type", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(QuerySubMerchantDayEndBalanceResponse {
+                    sub_mchid: f0,
+                    available_amount: f1,
+                    pending_amount: f2,
+                    account_type: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("available_amount", &self.available_amount);
+        members.optional("pending_amount", &self.pending_amount);
+        members.optional("account_type", &self.account_type);
+        members
+    }
+}
 impl serde::Serialize for QuerySubMerchantDayEndBalanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySubMerchantDayEndBalanceResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("available_amount", &value.available_amount);
-            members.optional("pending_amount", &value.pending_amount);
-            members.optional("account_type", &value.account_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantDayEndBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantDayEndBalanceResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("available_amount", &mut slots.1);
-            fields.optional("pending_amount", &mut slots.2);
-            fields.optional("account_type", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(QuerySubMerchantDayEndBalanceResponse {
-                        sub_mchid: f0,
-                        available_amount: f1,
-                        pending_amount: f2,
-                        account_type: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 账户余额提现API的应答
@@ -1203,47 +1246,48 @@ pub struct CreateSubMerchantWithdrawResponse {
     /// Wire: `account_type`, `enum CreateSubMerchantWithdrawAccountType`, optional.
     pub account_type: Option<CreateSubMerchantWithdrawAccountType>,
 }
+impl crate::runtime::Object for CreateSubMerchantWithdrawResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("withdraw_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.optional("account_type", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(CreateSubMerchantWithdrawResponse {
+                    sub_mchid: f0,
+                    withdraw_id: f1,
+                    out_request_no: f2,
+                    account_type: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("withdraw_id", &self.withdraw_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("account_type", &self.account_type);
+        members
+    }
+}
 impl serde::Serialize for CreateSubMerchantWithdrawResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSubMerchantWithdrawResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("withdraw_id", &value.withdraw_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("account_type", &value.account_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubMerchantWithdrawResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubMerchantWithdrawResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("withdraw_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.optional("account_type", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(CreateSubMerchantWithdrawResponse {
-                        sub_mchid: f0,
-                        withdraw_id: f1,
-                        out_request_no: f2,
-                        account_type: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户提现单号查询的应答
@@ -1313,112 +1357,113 @@ pub struct QuerySubMerchantWithdrawByOutRequestNoResponse {
     /// Wire: `bank_name`, `string`, optional.
     pub bank_name: Option<String>,
 }
+impl crate::runtime::Object for QuerySubMerchantWithdrawByOutRequestNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("status", &mut slots.2);
+        fields.required("withdraw_id", &mut slots.3);
+        fields.required("out_request_no", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.optional("create_time", &mut slots.6);
+        fields.optional("update_time", &mut slots.7);
+        fields.optional("reason", &mut slots.8);
+        fields.optional("remark", &mut slots.9);
+        fields.optional("bank_memo", &mut slots.10);
+        fields.optional("account_type", &mut slots.11);
+        fields.optional("account_number", &mut slots.12);
+        fields.optional("account_bank", &mut slots.13);
+        fields.optional("bank_name", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(QuerySubMerchantWithdrawByOutRequestNoResponse {
+                    sub_mchid: f0,
+                    sp_mchid: f1,
+                    status: f2,
+                    withdraw_id: f3,
+                    out_request_no: f4,
+                    amount: f5,
+                    create_time: f6,
+                    update_time: f7,
+                    reason: f8,
+                    remark: f9,
+                    bank_memo: f10,
+                    account_type: f11,
+                    account_number: f12,
+                    account_bank: f13,
+                    bank_name: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("status", &self.status);
+        members.required("withdraw_id", &self.withdraw_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("amount", &self.amount);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("reason", &self.reason);
+        members.optional("remark", &self.remark);
+        members.optional("bank_memo", &self.bank_memo);
+        members.optional("account_type", &self.account_type);
+        members.optional("account_number", &self.account_number);
+        members.optional("account_bank", &self.account_bank);
+        members.optional("bank_name", &self.bank_name);
+        members
+    }
+}
 impl serde::Serialize for QuerySubMerchantWithdrawByOutRequestNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySubMerchantWithdrawByOutRequestNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("status", &value.status);
-            members.required("withdraw_id", &value.withdraw_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("amount", &value.amount);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("reason", &value.reason);
-            members.optional("remark", &value.remark);
-            members.optional("bank_memo", &value.bank_memo);
-            members.optional("account_type", &value.account_type);
-            members.optional("account_number", &value.account_number);
-            members.optional("account_bank", &value.account_bank);
-            members.optional("bank_name", &value.bank_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantWithdrawByOutRequestNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantWithdrawByOutRequestNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("status", &mut slots.2);
-            fields.required("withdraw_id", &mut slots.3);
-            fields.required("out_request_no", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("create_time", &mut slots.6);
-            fields.optional("update_time", &mut slots.7);
-            fields.optional("reason", &mut slots.8);
-            fields.optional("remark", &mut slots.9);
-            fields.optional("bank_memo", &mut slots.10);
-            fields.optional("account_type", &mut slots.11);
-            fields.optional("account_number", &mut slots.12);
-            fields.optional("account_bank", &mut slots.13);
-            fields.optional("bank_name", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(QuerySubMerchantWithdrawByOutRequestNoResponse {
-                        sub_mchid: f0,
-                        sp_mchid: f1,
-                        status: f2,
-                        withdraw_id: f3,
-                        out_request_no: f4,
-                        amount: f5,
-                        create_time: f6,
-                        update_time: f7,
-                        reason: f8,
-                        remark: f9,
-                        bank_memo: f10,
-                        account_type: f11,
-                        account_number: f12,
-                        account_bank: f13,
-                        bank_name: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 银行账户
@@ -1471,48 +1516,51 @@ impl PayeeInfoBankAccountInfo {
     }
 }
 impl crate::runtime::Validate for PayeeInfoBankAccountInfo {}
+impl crate::runtime::Object for PayeeInfoBankAccountInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("account_name", &mut slots.0);
+        fields.required("account_bank", &mut slots.1);
+        fields.optional("bank_branch_id", &mut slots.2);
+        fields.optional("bank_name", &mut slots.3);
+        fields.required("account_number", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4)) => {
+                Ok(PayeeInfoBankAccountInfo {
+                    account_name: f0,
+                    account_bank: f1,
+                    bank_branch_id: f2,
+                    bank_name: f3,
+                    account_number: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("account_name", &self.account_name);
+        members.required("account_bank", &self.account_bank);
+        members.optional("bank_branch_id", &self.bank_branch_id);
+        members.optional("bank_name", &self.bank_name);
+        members.required("account_number", &self.account_number);
+        members
+    }
+}
 impl serde::Serialize for PayeeInfoBankAccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayeeInfoBankAccountInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("account_name", &value.account_name);
-            members.required("account_bank", &value.account_bank);
-            members.optional("bank_branch_id", &value.bank_branch_id);
-            members.optional("bank_name", &value.bank_name);
-            members.required("account_number", &value.account_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayeeInfoBankAccountInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayeeInfoBankAccountInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("account_name", &mut slots.0);
-            fields.required("account_bank", &mut slots.1);
-            fields.optional("bank_branch_id", &mut slots.2);
-            fields.optional("bank_name", &mut slots.3);
-            fields.required("account_number", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4)) => {
-                    Ok(PayeeInfoBankAccountInfo {
-                        account_name: f0,
-                        account_bank: f1,
-                        bank_branch_id: f2,
-                        bank_name: f3,
-                        account_number: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款账号信息
@@ -1572,44 +1620,45 @@ impl crate::runtime::Validate for ApplyCancelledMerchantWithdrawPayeeInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyCancelledMerchantWithdrawPayeeInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("account_type", &mut slots.0);
+        fields.optional_object("bank_account_info", &mut slots.1);
+        fields.optional_object("identity_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ApplyCancelledMerchantWithdrawPayeeInfo {
+                    account_type: f0,
+                    bank_account_info: f1,
+                    identity_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("account_type", &self.account_type);
+        members.optional_object("bank_account_info", &self.bank_account_info);
+        members.optional_object("identity_info", &self.identity_info);
+        members
+    }
+}
 impl serde::Serialize for ApplyCancelledMerchantWithdrawPayeeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyCancelledMerchantWithdrawPayeeInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("account_type", &value.account_type);
-            members.optional("bank_account_info", &value.bank_account_info);
-            members.optional("identity_info", &value.identity_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCancelledMerchantWithdrawPayeeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCancelledMerchantWithdrawPayeeInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("account_type", &mut slots.0);
-            fields.optional("bank_account_info", &mut slots.1);
-            fields.optional("identity_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ApplyCancelledMerchantWithdrawPayeeInfo {
-                        account_type: f0,
-                        bank_account_info: f1,
-                        identity_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请证明材料
@@ -1642,39 +1691,42 @@ impl crate::runtime::Validate for ProofPayeeMedia {
         Ok(())
     }
 }
+impl crate::runtime::Object for ProofPayeeMedia {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("proof_media_type", &mut slots.0);
+        fields.required("proof_media", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ProofPayeeMedia {
+                    proof_media_type: f0,
+                    proof_media: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("proof_media_type", &self.proof_media_type);
+        members.required("proof_media", &self.proof_media);
+        members
+    }
+}
 impl serde::Serialize for ProofPayeeMedia {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProofPayeeMedia) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("proof_media_type", &value.proof_media_type);
-            members.required("proof_media", &value.proof_media);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProofPayeeMedia {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProofPayeeMedia, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("proof_media_type", &mut slots.0);
-            fields.required("proof_media", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ProofPayeeMedia {
-                        proof_media_type: f0,
-                        proof_media: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 付款申请证明材料
@@ -1715,32 +1767,35 @@ impl crate::runtime::Validate for ProofMediaList {
         Ok(())
     }
 }
+impl crate::runtime::Object for ProofMediaList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("proof_payee_media", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(ProofMediaList {
+            proof_payee_media: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("proof_payee_media", &self.proof_payee_media);
+        members
+    }
+}
 impl serde::Serialize for ProofMediaList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProofMediaList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("proof_payee_media", &value.proof_payee_media);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProofMediaList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProofMediaList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("proof_payee_media", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(ProofMediaList {
-                proof_payee_media: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 补充材料
@@ -1766,32 +1821,35 @@ impl AdditionalMaterials {
     }
 }
 impl crate::runtime::Validate for AdditionalMaterials {}
+impl crate::runtime::Object for AdditionalMaterials {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("additional_media", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(AdditionalMaterials {
+            additional_media: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("additional_media", &self.additional_media);
+        members
+    }
+}
 impl serde::Serialize for AdditionalMaterials {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AdditionalMaterials) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("additional_media", &value.additional_media);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionalMaterials {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdditionalMaterials, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("additional_media", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(AdditionalMaterials {
-                additional_media: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提现申请单信息
@@ -1821,48 +1879,51 @@ pub struct WithdrawlApply {
     /// Wire: `modify_time`, `string`, optional.
     pub modify_time: Option<String>,
 }
+impl crate::runtime::Object for WithdrawlApply {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("applyment_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.optional("fail_reason", &mut slots.3);
+        fields.optional("modify_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(WithdrawlApply {
+                    applyment_id: f0,
+                    out_request_no: f1,
+                    state: f2,
+                    fail_reason: f3,
+                    modify_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("applyment_id", &self.applyment_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("state", &self.state);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("modify_time", &self.modify_time);
+        members
+    }
+}
 impl serde::Serialize for WithdrawlApply {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &WithdrawlApply) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("applyment_id", &value.applyment_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("state", &value.state);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("modify_time", &value.modify_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WithdrawlApply {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WithdrawlApply, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("applyment_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.optional("fail_reason", &mut slots.3);
-            fields.optional("modify_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(WithdrawlApply {
-                        applyment_id: f0,
-                        out_request_no: f1,
-                        state: f2,
-                        fail_reason: f3,
-                        modify_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付提现申请单号查询提现申请单状态API的应答
@@ -1876,38 +1937,39 @@ pub struct QueryCancelledMerchantWithdrawByIdResponse {
     /// Wire: `withdrawl_apply`, `object WithdrawlApply`, required.
     pub withdrawl_apply: WithdrawlApply,
 }
+impl crate::runtime::Object for QueryCancelledMerchantWithdrawByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_object("withdrawl_apply", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCancelledMerchantWithdrawByIdResponse {
+                    withdrawl_apply: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_object("withdrawl_apply", &self.withdrawl_apply);
+        members
+    }
+}
 impl serde::Serialize for QueryCancelledMerchantWithdrawByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryCancelledMerchantWithdrawByIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("withdrawl_apply", &value.withdrawl_apply);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCancelledMerchantWithdrawByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCancelledMerchantWithdrawByIdResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("withdrawl_apply", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCancelledMerchantWithdrawByIdResponse {
-                        withdrawl_apply: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询账户实时余额API的应答
@@ -1925,39 +1987,42 @@ pub struct QueryBalanceResponse {
     /// Wire: `pending_amount`, `integer`, optional.
     pub pending_amount: Option<i64>,
 }
+impl crate::runtime::Object for QueryBalanceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("available_amount", &mut slots.0);
+        fields.optional("pending_amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryBalanceResponse {
+                    available_amount: f0,
+                    pending_amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("available_amount", &self.available_amount);
+        members.optional("pending_amount", &self.pending_amount);
+        members
+    }
+}
 impl serde::Serialize for QueryBalanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBalanceResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("available_amount", &value.available_amount);
-            members.optional("pending_amount", &value.pending_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBalanceResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("available_amount", &mut slots.0);
-            fields.optional("pending_amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryBalanceResponse {
-                        available_amount: f0,
-                        pending_amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 电商平台提现API的应答
@@ -1975,39 +2040,42 @@ pub struct CreateWithdrawResponse {
     /// Wire: `out_request_no`, `string`, required.
     pub out_request_no: String,
 }
+impl crate::runtime::Object for CreateWithdrawResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("withdraw_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateWithdrawResponse {
+                    withdraw_id: f0,
+                    out_request_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("withdraw_id", &self.withdraw_id);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for CreateWithdrawResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateWithdrawResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("withdraw_id", &value.withdraw_id);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateWithdrawResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateWithdrawResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("withdraw_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateWithdrawResponse {
-                        withdraw_id: f0,
-                        out_request_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 按日下载提现异常文件API的应答
@@ -2029,44 +2097,45 @@ pub struct DownloadWithdrawExceptionFileResponse {
     /// Wire: `download_url`, `string`, required.
     pub download_url: String,
 }
+impl crate::runtime::Object for DownloadWithdrawExceptionFileResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("hash_type", &mut slots.0);
+        fields.required("hash_value", &mut slots.1);
+        fields.required("download_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(DownloadWithdrawExceptionFileResponse {
+                    hash_type: f0,
+                    hash_value: f1,
+                    download_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("hash_type", &self.hash_type);
+        members.required("hash_value", &self.hash_value);
+        members.required("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for DownloadWithdrawExceptionFileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &DownloadWithdrawExceptionFileResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("hash_type", &value.hash_type);
-            members.required("hash_value", &value.hash_value);
-            members.required("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadWithdrawExceptionFileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadWithdrawExceptionFileResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("hash_type", &mut slots.0);
-            fields.required("hash_value", &mut slots.1);
-            fields.required("download_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(DownloadWithdrawExceptionFileResponse {
-                        hash_type: f0,
-                        hash_value: f1,
-                        download_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 电商平台(商户提现单号查询)提现状态API的应答
@@ -2120,91 +2189,92 @@ pub struct QueryWithdrawByOutRequestNoResponse {
     /// Wire: `solution`, `string`, required.
     pub solution: String,
 }
+impl crate::runtime::Object for QueryWithdrawByOutRequestNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("status", &mut slots.0);
+        fields.required("withdraw_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("create_time", &mut slots.4);
+        fields.required("update_time", &mut slots.5);
+        fields.required("reason", &mut slots.6);
+        fields.required("remark", &mut slots.7);
+        fields.required("bank_memo", &mut slots.8);
+        fields.required("account_type", &mut slots.9);
+        fields.required("solution", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+            ) => {
+                Ok(QueryWithdrawByOutRequestNoResponse {
+                    status: f0,
+                    withdraw_id: f1,
+                    out_request_no: f2,
+                    amount: f3,
+                    create_time: f4,
+                    update_time: f5,
+                    reason: f6,
+                    remark: f7,
+                    bank_memo: f8,
+                    account_type: f9,
+                    solution: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("status", &self.status);
+        members.required("withdraw_id", &self.withdraw_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("amount", &self.amount);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members.required("reason", &self.reason);
+        members.required("remark", &self.remark);
+        members.required("bank_memo", &self.bank_memo);
+        members.required("account_type", &self.account_type);
+        members.required("solution", &self.solution);
+        members
+    }
+}
 impl serde::Serialize for QueryWithdrawByOutRequestNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryWithdrawByOutRequestNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("status", &value.status);
-            members.required("withdraw_id", &value.withdraw_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("amount", &value.amount);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members.required("reason", &value.reason);
-            members.required("remark", &value.remark);
-            members.required("bank_memo", &value.bank_memo);
-            members.required("account_type", &value.account_type);
-            members.required("solution", &value.solution);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryWithdrawByOutRequestNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryWithdrawByOutRequestNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("status", &mut slots.0);
-            fields.required("withdraw_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("create_time", &mut slots.4);
-            fields.required("update_time", &mut slots.5);
-            fields.required("reason", &mut slots.6);
-            fields.required("remark", &mut slots.7);
-            fields.required("bank_memo", &mut slots.8);
-            fields.required("account_type", &mut slots.9);
-            fields.required("solution", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                ) => {
-                    Ok(QueryWithdrawByOutRequestNoResponse {
-                        status: f0,
-                        withdraw_id: f1,
-                        out_request_no: f2,
-                        amount: f3,
-                        create_time: f4,
-                        update_time: f5,
-                        reason: f6,
-                        remark: f7,
-                        bank_memo: f8,
-                        account_type: f9,
-                        solution: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -107,54 +107,57 @@ impl crate::runtime::Validate for ApplyCancelWithdrawRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyCancelWithdrawRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.optional("withdraw", &mut slots.2);
+        fields.required_object("payee_info", &mut slots.3);
+        fields.optional_objects("proof_medias", &mut slots.4);
+        fields.optional("additional_materials", &mut slots.5);
+        fields.optional("remark", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, f5, f6) => {
+                Ok(ApplyCancelWithdrawRequest {
+                    sub_mchid: f0,
+                    out_request_no: f1,
+                    withdraw: f2,
+                    payee_info: f3,
+                    proof_medias: f4,
+                    additional_materials: f5,
+                    remark: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("withdraw", &self.withdraw);
+        members.required_object("payee_info", &self.payee_info);
+        members.optional_objects("proof_medias", &self.proof_medias);
+        members.optional("additional_materials", &self.additional_materials);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for ApplyCancelWithdrawRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyCancelWithdrawRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("withdraw", &value.withdraw);
-            members.required("payee_info", &value.payee_info);
-            members.optional("proof_medias", &value.proof_medias);
-            members.optional("additional_materials", &value.additional_materials);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCancelWithdrawRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCancelWithdrawRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.optional("withdraw", &mut slots.2);
-            fields.required("payee_info", &mut slots.3);
-            fields.optional("proof_medias", &mut slots.4);
-            fields.optional("additional_materials", &mut slots.5);
-            fields.optional("remark", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, f5, f6) => {
-                    Ok(ApplyCancelWithdrawRequest {
-                        sub_mchid: f0,
-                        out_request_no: f1,
-                        withdraw: f2,
-                        payee_info: f3,
-                        proof_medias: f4,
-                        additional_materials: f5,
-                        remark: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_cancel_withdraw_by_id` (微信支付注销提现申请单号查询申请单状态): `GET /v3/ecommerce/account/apply-cancel-withdraw/applyment-id/{applyment_id}`.
@@ -180,34 +183,37 @@ impl crate::runtime::Validate for QueryCancelWithdrawByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCancelWithdrawByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCancelWithdrawByIdRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCancelWithdrawByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCancelWithdrawByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCancelWithdrawByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCancelWithdrawByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCancelWithdrawByIdRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `confirm_cancel` (平台代商户确认注销): `POST /v3/ecommerce/account/apply-cancel-withdraw/confirm`.
@@ -265,51 +271,54 @@ impl ConfirmCancelRequest {
     }
 }
 impl crate::runtime::Validate for ConfirmCancelRequest {}
+impl crate::runtime::Object for ConfirmCancelRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("applyment_id", &mut slots.0);
+        fields.optional("out_request_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("operator_identification", &mut slots.3);
+        fields.required("confirm_time", &mut slots.4);
+        fields.required("cancel_contract_version", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(ConfirmCancelRequest {
+                    applyment_id: f0,
+                    out_request_no: f1,
+                    sub_mchid: f2,
+                    operator_identification: f3,
+                    confirm_time: f4,
+                    cancel_contract_version: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("applyment_id", &self.applyment_id);
+        members.optional("out_request_no", &self.out_request_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("operator_identification", &self.operator_identification);
+        members.required("confirm_time", &self.confirm_time);
+        members.required("cancel_contract_version", &self.cancel_contract_version);
+        members
+    }
+}
 impl serde::Serialize for ConfirmCancelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ConfirmCancelRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("applyment_id", &value.applyment_id);
-            members.optional("out_request_no", &value.out_request_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("operator_identification", &value.operator_identification);
-            members.required("confirm_time", &value.confirm_time);
-            members.required("cancel_contract_version", &value.cancel_contract_version);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmCancelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConfirmCancelRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("applyment_id", &mut slots.0);
-            fields.optional("out_request_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("operator_identification", &mut slots.3);
-            fields.required("confirm_time", &mut slots.4);
-            fields.required("cancel_contract_version", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(ConfirmCancelRequest {
-                        applyment_id: f0,
-                        out_request_no: f1,
-                        sub_mchid: f2,
-                        operator_identification: f3,
-                        confirm_time: f4,
-                        cancel_contract_version: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_cancel_withdraw_by_out_request_no` (商户注销提现申请单号查询申请单状态): `GET /v3/ecommerce/account/apply-cancel-withdraw/out-request-no/{out_request_no}`.
@@ -335,36 +344,37 @@ impl crate::runtime::Validate for QueryCancelWithdrawByOutRequestNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCancelWithdrawByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_request_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCancelWithdrawByOutRequestNoRequest {
+                    out_request_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCancelWithdrawByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryCancelWithdrawByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCancelWithdrawByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCancelWithdrawByOutRequestNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_request_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCancelWithdrawByOutRequestNoRequest {
-                        out_request_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `validate_cancel` (商户注销资格校验): `GET /v3/ecommerce/account/apply-cancel-withdraw/validate-cancel/{sub_mchid}`.
@@ -390,34 +400,37 @@ impl crate::runtime::Validate for ValidateCancelRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ValidateCancelRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ValidateCancelRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ValidateCancelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ValidateCancelRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidateCancelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ValidateCancelRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ValidateCancelRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_cancel_application` (提交注销申请单): `POST /v3/ecommerce/account/cancel-applications`.
@@ -466,42 +479,45 @@ impl crate::runtime::Validate for CreateCancelApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCancelApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_apply_no", &mut slots.1);
+        fields.required_objects("application_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CreateCancelApplicationRequest {
+                    sub_mchid: f0,
+                    out_apply_no: f1,
+                    application_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_apply_no", &self.out_apply_no);
+        members.required_objects("application_info", &self.application_info);
+        members
+    }
+}
 impl serde::Serialize for CreateCancelApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCancelApplicationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_apply_no", &value.out_apply_no);
-            members.required("application_info", &value.application_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCancelApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCancelApplicationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_apply_no", &mut slots.1);
-            fields.required("application_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CreateCancelApplicationRequest {
-                        sub_mchid: f0,
-                        out_apply_no: f1,
-                        application_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_cancel_application_media` (图片上传API): `POST /v3/ecommerce/account/cancel-applications/media`.
@@ -517,27 +533,28 @@ impl UploadCancelApplicationMediaRequest {
     }
 }
 impl crate::runtime::Validate for UploadCancelApplicationMediaRequest {}
+impl crate::runtime::Object for UploadCancelApplicationMediaRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(UploadCancelApplicationMediaRequest {
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UploadCancelApplicationMediaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &UploadCancelApplicationMediaRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadCancelApplicationMediaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadCancelApplicationMediaRequest, serde_json::Error> {
-            Ok(UploadCancelApplicationMediaRequest {
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_cancel_application` (查询注销单状态): `GET /v3/ecommerce/account/cancel-applications/out-apply-no/{out_apply_no}`.
@@ -563,34 +580,37 @@ impl crate::runtime::Validate for QueryCancelApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCancelApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_apply_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCancelApplicationRequest {
+                    out_apply_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCancelApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCancelApplicationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCancelApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCancelApplicationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_apply_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCancelApplicationRequest {
-                        out_apply_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant_balance` (查询二级商户账户实时余额API): `GET /v3/ecommerce/fund/balance/{sub_mchid}`.
@@ -630,36 +650,39 @@ impl crate::runtime::Validate for QuerySubMerchantBalanceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QuerySubMerchantBalanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("account_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QuerySubMerchantBalanceRequest {
+                    sub_mchid: f0,
+                    account_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySubMerchantBalanceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantBalanceRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("account_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QuerySubMerchantBalanceRequest {
-                        sub_mchid: f0,
-                        account_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant_day_end_balance` (查询二级商户账户日终余额API): `GET /v3/ecommerce/fund/enddaybalance/{sub_mchid}`.
@@ -705,40 +728,41 @@ impl crate::runtime::Validate for QuerySubMerchantDayEndBalanceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QuerySubMerchantDayEndBalanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("date", &mut slots.1);
+        fields.optional("account_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(QuerySubMerchantDayEndBalanceRequest {
+                    sub_mchid: f0,
+                    date: f1,
+                    account_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantDayEndBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubMerchantDayEndBalanceRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantDayEndBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantDayEndBalanceRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("date", &mut slots.1);
-            fields.optional("account_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(QuerySubMerchantDayEndBalanceRequest {
-                        sub_mchid: f0,
-                        date: f1,
-                        account_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_sub_merchant_withdraw` (账户余额提现API): `POST /v3/ecommerce/fund/withdraw`.
@@ -832,54 +856,57 @@ impl crate::runtime::Validate for CreateSubMerchantWithdrawRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSubMerchantWithdrawRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.optional("remark", &mut slots.3);
+        fields.optional("bank_memo", &mut slots.4);
+        fields.optional("account_type", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
+                Ok(CreateSubMerchantWithdrawRequest {
+                    sub_mchid: f0,
+                    out_request_no: f1,
+                    amount: f2,
+                    remark: f3,
+                    bank_memo: f4,
+                    account_type: f5,
+                    notify_url: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("amount", &self.amount);
+        members.optional("remark", &self.remark);
+        members.optional("bank_memo", &self.bank_memo);
+        members.optional("account_type", &self.account_type);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreateSubMerchantWithdrawRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSubMerchantWithdrawRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("amount", &value.amount);
-            members.optional("remark", &value.remark);
-            members.optional("bank_memo", &value.bank_memo);
-            members.optional("account_type", &value.account_type);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubMerchantWithdrawRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubMerchantWithdrawRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.optional("remark", &mut slots.3);
-            fields.optional("bank_memo", &mut slots.4);
-            fields.optional("account_type", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
-                    Ok(CreateSubMerchantWithdrawRequest {
-                        sub_mchid: f0,
-                        out_request_no: f1,
-                        amount: f2,
-                        remark: f3,
-                        bank_memo: f4,
-                        account_type: f5,
-                        notify_url: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant_withdraw_by_out_request_no` (商户提现单号查询): `GET /v3/ecommerce/fund/withdraw/out-request-no/{out_request_no}`.
@@ -910,38 +937,39 @@ impl crate::runtime::Validate for QuerySubMerchantWithdrawByOutRequestNoRequest 
         Ok(())
     }
 }
+impl crate::runtime::Object for QuerySubMerchantWithdrawByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QuerySubMerchantWithdrawByOutRequestNoRequest {
+                    out_request_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantWithdrawByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubMerchantWithdrawByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantWithdrawByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantWithdrawByOutRequestNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QuerySubMerchantWithdrawByOutRequestNoRequest {
-                        out_request_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant_withdraw_by_id` (微信支付提现单号查询): `GET /v3/ecommerce/fund/withdraw/{withdraw_id}`.
@@ -972,38 +1000,39 @@ impl crate::runtime::Validate for QuerySubMerchantWithdrawByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QuerySubMerchantWithdrawByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("withdraw_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QuerySubMerchantWithdrawByIdRequest {
+                    withdraw_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantWithdrawByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubMerchantWithdrawByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantWithdrawByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantWithdrawByIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("withdraw_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QuerySubMerchantWithdrawByIdRequest {
-                        withdraw_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_cancelled_merchant_withdraw` (提交已注销商户号可用余额提现申请单API): `POST /v3/mch_operate/risk/withdrawl-apply`.
@@ -1123,76 +1152,77 @@ impl crate::runtime::Validate for ApplyCancelledMerchantWithdrawRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyCancelledMerchantWithdrawRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_account_type", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.required("payee_type", &mut slots.4);
+        fields.optional("payee_mchid", &mut slots.5);
+        fields.required_object("payee_info", &mut slots.6);
+        fields.optional_object("proof_media_list", &mut slots.7);
+        fields.optional_object("additional_materials", &mut slots.8);
+        fields.optional("remark", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                f8,
+                f9,
+            ) => {
+                Ok(ApplyCancelledMerchantWithdrawRequest {
+                    sub_mchid: f0,
+                    out_account_type: f1,
+                    amount: f2,
+                    out_request_no: f3,
+                    payee_type: f4,
+                    payee_mchid: f5,
+                    payee_info: f6,
+                    proof_media_list: f7,
+                    additional_materials: f8,
+                    remark: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_account_type", &self.out_account_type);
+        members.required("amount", &self.amount);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("payee_type", &self.payee_type);
+        members.optional("payee_mchid", &self.payee_mchid);
+        members.required_object("payee_info", &self.payee_info);
+        members.optional_object("proof_media_list", &self.proof_media_list);
+        members.optional_object("additional_materials", &self.additional_materials);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for ApplyCancelledMerchantWithdrawRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyCancelledMerchantWithdrawRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_account_type", &value.out_account_type);
-            members.required("amount", &value.amount);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("payee_type", &value.payee_type);
-            members.optional("payee_mchid", &value.payee_mchid);
-            members.required("payee_info", &value.payee_info);
-            members.optional("proof_media_list", &value.proof_media_list);
-            members.optional("additional_materials", &value.additional_materials);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCancelledMerchantWithdrawRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCancelledMerchantWithdrawRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_account_type", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.required("payee_type", &mut slots.4);
-            fields.optional("payee_mchid", &mut slots.5);
-            fields.required("payee_info", &mut slots.6);
-            fields.optional("proof_media_list", &mut slots.7);
-            fields.optional("additional_materials", &mut slots.8);
-            fields.optional("remark", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                ) => {
-                    Ok(ApplyCancelledMerchantWithdrawRequest {
-                        sub_mchid: f0,
-                        out_account_type: f1,
-                        amount: f2,
-                        out_request_no: f3,
-                        payee_type: f4,
-                        payee_mchid: f5,
-                        payee_info: f6,
-                        proof_media_list: f7,
-                        additional_materials: f8,
-                        remark: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_cancelled_merchant_withdraw_by_id` (微信支付提现申请单号查询提现申请单状态API): `GET /v3/mch_operate/risk/withdrawl-apply/applyment-id/{applyment_id}`.
@@ -1218,36 +1248,37 @@ impl crate::runtime::Validate for QueryCancelledMerchantWithdrawByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCancelledMerchantWithdrawByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCancelledMerchantWithdrawByIdRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCancelledMerchantWithdrawByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryCancelledMerchantWithdrawByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCancelledMerchantWithdrawByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCancelledMerchantWithdrawByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCancelledMerchantWithdrawByIdRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_cancelled_merchant_withdraw_by_out_request_no` (商户提现申请单号查询提现申请单状态): `GET /v3/mch_operate/risk/withdrawl-apply/out-request-no/{out_request_no}`.
@@ -1273,14 +1304,27 @@ impl crate::runtime::Validate for QueryCancelledMerchantWithdrawByOutRequestNoRe
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCancelledMerchantWithdrawByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_request_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCancelledMerchantWithdrawByOutRequestNoRequest {
+                    out_request_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCancelledMerchantWithdrawByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryCancelledMerchantWithdrawByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1288,25 +1332,10 @@ for QueryCancelledMerchantWithdrawByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            QueryCancelledMerchantWithdrawByOutRequestNoRequest,
-            serde_json::Error,
-        > {
-            let mut slots = (None,);
-            fields.required("out_request_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCancelledMerchantWithdrawByOutRequestNoRequest {
-                        out_request_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_balance` (查询账户实时余额API): `GET /v3/merchant/fund/balance/{account_type}`.
@@ -1330,34 +1359,37 @@ impl crate::runtime::Validate for QueryBalanceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryBalanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("account_type", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryBalanceRequest {
+                    account_type: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBalanceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBalanceRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("account_type", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryBalanceRequest {
-                        account_type: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_day_end_balance` (查询账户日终余额API): `GET /v3/merchant/fund/dayendbalance/{account_type}`.
@@ -1387,36 +1419,39 @@ impl crate::runtime::Validate for QueryDayEndBalanceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryDayEndBalanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("account_type", &mut slots.0);
+        fields.required("date", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDayEndBalanceRequest {
+                    account_type: f0,
+                    date: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDayEndBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDayEndBalanceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDayEndBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDayEndBalanceRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("account_type", &mut slots.0);
-            fields.required("date", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDayEndBalanceRequest {
-                        account_type: f0,
-                        date: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_withdraw` (电商平台提现API): `POST /v3/merchant/fund/withdraw`.
@@ -1494,51 +1529,54 @@ impl crate::runtime::Validate for CreateWithdrawRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateWithdrawRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("remark", &mut slots.2);
+        fields.optional("bank_memo", &mut slots.3);
+        fields.required("account_type", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4), f5) => {
+                Ok(CreateWithdrawRequest {
+                    out_request_no: f0,
+                    amount: f1,
+                    remark: f2,
+                    bank_memo: f3,
+                    account_type: f4,
+                    notify_url: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("amount", &self.amount);
+        members.optional("remark", &self.remark);
+        members.optional("bank_memo", &self.bank_memo);
+        members.required("account_type", &self.account_type);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreateWithdrawRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateWithdrawRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("amount", &value.amount);
-            members.optional("remark", &value.remark);
-            members.optional("bank_memo", &value.bank_memo);
-            members.required("account_type", &value.account_type);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateWithdrawRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateWithdrawRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("remark", &mut slots.2);
-            fields.optional("bank_memo", &mut slots.3);
-            fields.required("account_type", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4), f5) => {
-                    Ok(CreateWithdrawRequest {
-                        out_request_no: f0,
-                        amount: f1,
-                        remark: f2,
-                        bank_memo: f3,
-                        account_type: f4,
-                        notify_url: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_withdraw_exception_file` (按日下载提现异常文件API): `GET /v3/merchant/fund/withdraw/bill-type/{bill_type}`.
@@ -1581,40 +1619,41 @@ impl crate::runtime::Validate for DownloadWithdrawExceptionFileRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadWithdrawExceptionFileRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("bill_type", &mut slots.0);
+        fields.required("bill_date", &mut slots.1);
+        fields.optional("tar_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(DownloadWithdrawExceptionFileRequest {
+                    bill_type: f0,
+                    bill_date: f1,
+                    tar_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadWithdrawExceptionFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &DownloadWithdrawExceptionFileRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadWithdrawExceptionFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadWithdrawExceptionFileRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("bill_type", &mut slots.0);
-            fields.required("bill_date", &mut slots.1);
-            fields.optional("tar_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(DownloadWithdrawExceptionFileRequest {
-                        bill_type: f0,
-                        bill_date: f1,
-                        tar_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_withdraw_by_out_request_no` (电商平台(商户提现单号查询)提现状态API): `GET /v3/merchant/fund/withdraw/out-request-no/{out_request_no}`.
@@ -1635,36 +1674,37 @@ impl QueryWithdrawByOutRequestNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryWithdrawByOutRequestNoRequest {}
+impl crate::runtime::Object for QueryWithdrawByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_request_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryWithdrawByOutRequestNoRequest {
+                    out_request_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryWithdrawByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryWithdrawByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryWithdrawByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryWithdrawByOutRequestNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_request_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryWithdrawByOutRequestNoRequest {
-                        out_request_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_withdraw_by_id` (电商平台(微信支付提现单号)查询提现状态API): `GET /v3/merchant/fund/withdraw/withdraw-id/{withdraw_id}`.
@@ -1690,33 +1730,36 @@ impl crate::runtime::Validate for QueryWithdrawByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryWithdrawByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("withdraw_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryWithdrawByIdRequest {
+                    withdraw_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryWithdrawByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryWithdrawByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryWithdrawByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryWithdrawByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("withdraw_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryWithdrawByIdRequest {
-                        withdraw_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

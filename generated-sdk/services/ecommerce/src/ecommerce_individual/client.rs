@@ -71,7 +71,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起在途异常资金付款指令
@@ -112,7 +112,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_ABNORMAL_FUND_TRANSFER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -120,7 +120,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询在途异常资金付款指令执行结果
@@ -170,7 +170,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据业务申请单号查签约信息
@@ -219,7 +219,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// APP场景预签约（需要实名验证）
@@ -261,7 +261,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PRE_ENTRUST_SIGN_WITH_REAL_NAME,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -269,7 +269,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 小程序场景预签约（需要实名验证）
@@ -311,7 +311,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN_WITH_REAL_NAME,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -319,7 +319,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// APP场景预签约
@@ -356,7 +356,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -364,7 +364,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 小程序场景预签约
@@ -406,7 +406,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -414,7 +414,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询个人收款方授权结果
@@ -462,7 +462,7 @@ impl<'a, T: Transport> EcommerceIndividualClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -20,39 +20,42 @@ pub struct TransferAmount {
     /// Wire: `currency`, `enum Currency`, required.
     pub currency: Currency,
 }
+impl crate::runtime::Object for TransferAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TransferAmount {
+                    total: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for TransferAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TransferAmount {
-                        total: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 在途异常资金付款指令的发起方
@@ -70,39 +73,42 @@ pub struct Commander {
     /// Wire: `mchid`, `string`, required.
     pub mchid: String,
 }
+impl crate::runtime::Object for Commander {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("operator", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Commander {
+                    operator: f0,
+                    mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("operator", &self.operator);
+        members.required("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for Commander {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Commander) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("operator", &value.operator);
-            members.required("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Commander {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Commander, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("operator", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Commander {
-                        operator: f0,
-                        mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 在途异常资金付款指令信息
@@ -136,51 +142,54 @@ pub struct Instruction {
     /// Wire: `notify_url`, `string`, required.
     pub notify_url: String,
 }
+impl crate::runtime::Object for Instruction {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_instruction_no", &mut slots.0);
+        fields.required_object("commander", &mut slots.1);
+        fields.required("transfer_mode", &mut slots.2);
+        fields.optional("success_time", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.required("notify_url", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
+                Ok(Instruction {
+                    out_instruction_no: f0,
+                    commander: f1,
+                    transfer_mode: f2,
+                    success_time: f3,
+                    appid: f4,
+                    notify_url: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_instruction_no", &self.out_instruction_no);
+        members.required_object("commander", &self.commander);
+        members.required("transfer_mode", &self.transfer_mode);
+        members.optional("success_time", &self.success_time);
+        members.required("appid", &self.appid);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for Instruction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Instruction) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_instruction_no", &value.out_instruction_no);
-            members.required("commander", &value.commander);
-            members.required("transfer_mode", &value.transfer_mode);
-            members.optional("success_time", &value.success_time);
-            members.required("appid", &value.appid);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Instruction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Instruction, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_instruction_no", &mut slots.0);
-            fields.required("commander", &mut slots.1);
-            fields.required("transfer_mode", &mut slots.2);
-            fields.optional("success_time", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.required("notify_url", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
-                    Ok(Instruction {
-                        out_instruction_no: f0,
-                        commander: f1,
-                        transfer_mode: f2,
-                        success_time: f3,
-                        appid: f4,
-                        notify_url: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询在途异常资金付款结果的应答
@@ -218,54 +227,57 @@ pub struct QueryAbnormalFundReceiptResponse {
     /// Wire: `instruction`, `object Instruction`, optional.
     pub instruction: Option<Instruction>,
 }
+impl crate::runtime::Object for QueryAbnormalFundReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("product_name", &mut slots.0);
+        fields.required("receipt_id", &mut slots.1);
+        fields.required_object("transfer_amount", &mut slots.2);
+        fields.required("receipt_state", &mut slots.3);
+        fields.optional("create_time", &mut slots.4);
+        fields.optional("last_update_time", &mut slots.5);
+        fields.optional_object("instruction", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(QueryAbnormalFundReceiptResponse {
+                    product_name: f0,
+                    receipt_id: f1,
+                    transfer_amount: f2,
+                    receipt_state: f3,
+                    create_time: f4,
+                    last_update_time: f5,
+                    instruction: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("product_name", &self.product_name);
+        members.required("receipt_id", &self.receipt_id);
+        members.required_object("transfer_amount", &self.transfer_amount);
+        members.required("receipt_state", &self.receipt_state);
+        members.optional("create_time", &self.create_time);
+        members.optional("last_update_time", &self.last_update_time);
+        members.optional_object("instruction", &self.instruction);
+        members
+    }
+}
 impl serde::Serialize for QueryAbnormalFundReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryAbnormalFundReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("product_name", &value.product_name);
-            members.required("receipt_id", &value.receipt_id);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("receipt_state", &value.receipt_state);
-            members.optional("create_time", &value.create_time);
-            members.optional("last_update_time", &value.last_update_time);
-            members.optional("instruction", &value.instruction);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAbnormalFundReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAbnormalFundReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("product_name", &mut slots.0);
-            fields.required("receipt_id", &mut slots.1);
-            fields.required("transfer_amount", &mut slots.2);
-            fields.required("receipt_state", &mut slots.3);
-            fields.optional("create_time", &mut slots.4);
-            fields.optional("last_update_time", &mut slots.5);
-            fields.optional("instruction", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(QueryAbnormalFundReceiptResponse {
-                        product_name: f0,
-                        receipt_id: f1,
-                        transfer_amount: f2,
-                        receipt_state: f3,
-                        create_time: f4,
-                        last_update_time: f5,
-                        instruction: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款方
@@ -313,38 +325,41 @@ impl Receiver {
     }
 }
 impl crate::runtime::Validate for Receiver {}
+impl crate::runtime::Object for Receiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Receiver {
+            openid: f0,
+            appid: f1,
+            mchid: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("openid", &self.openid);
+        members.optional("appid", &self.appid);
+        members.optional("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for Receiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Receiver) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("openid", &value.openid);
-            members.optional("appid", &value.appid);
-            members.optional("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Receiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Receiver, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Receiver {
-                openid: f0,
-                appid: f1,
-                mchid: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 在途异常资金付款指令信息
@@ -386,59 +401,60 @@ pub struct CreateAbnormalFundTransferInstruction {
     /// Wire: `notify_url`, `string`, required.
     pub notify_url: String,
 }
+impl crate::runtime::Object for CreateAbnormalFundTransferInstruction {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_instruction_no", &mut slots.0);
+        fields.required_object("commander", &mut slots.1);
+        fields.required("transfer_mode", &mut slots.2);
+        fields.optional_object("receiver", &mut slots.3);
+        fields.optional("instruction_state", &mut slots.4);
+        fields.optional("create_time", &mut slots.5);
+        fields.optional("success_time", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, Some(f7)) => {
+                Ok(CreateAbnormalFundTransferInstruction {
+                    out_instruction_no: f0,
+                    commander: f1,
+                    transfer_mode: f2,
+                    receiver: f3,
+                    instruction_state: f4,
+                    create_time: f5,
+                    success_time: f6,
+                    notify_url: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("out_instruction_no", &self.out_instruction_no);
+        members.required_object("commander", &self.commander);
+        members.required("transfer_mode", &self.transfer_mode);
+        members.optional_object("receiver", &self.receiver);
+        members.optional("instruction_state", &self.instruction_state);
+        members.optional("create_time", &self.create_time);
+        members.optional("success_time", &self.success_time);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreateAbnormalFundTransferInstruction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAbnormalFundTransferInstruction,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("out_instruction_no", &value.out_instruction_no);
-            members.required("commander", &value.commander);
-            members.required("transfer_mode", &value.transfer_mode);
-            members.optional("receiver", &value.receiver);
-            members.optional("instruction_state", &value.instruction_state);
-            members.optional("create_time", &value.create_time);
-            members.optional("success_time", &value.success_time);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAbnormalFundTransferInstruction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAbnormalFundTransferInstruction, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_instruction_no", &mut slots.0);
-            fields.required("commander", &mut slots.1);
-            fields.required("transfer_mode", &mut slots.2);
-            fields.optional("receiver", &mut slots.3);
-            fields.optional("instruction_state", &mut slots.4);
-            fields.optional("create_time", &mut slots.5);
-            fields.optional("success_time", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, Some(f7)) => {
-                    Ok(CreateAbnormalFundTransferInstruction {
-                        out_instruction_no: f0,
-                        commander: f1,
-                        transfer_mode: f2,
-                        receiver: f3,
-                        instruction_state: f4,
-                        create_time: f5,
-                        success_time: f6,
-                        notify_url: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起在途异常资金付款指令的应答
@@ -476,56 +492,57 @@ pub struct CreateAbnormalFundTransferResponse {
     /// Wire: `instruction`, `object CreateAbnormalFundTransferInstruction`, optional.
     pub instruction: Option<CreateAbnormalFundTransferInstruction>,
 }
+impl crate::runtime::Object for CreateAbnormalFundTransferResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("product_name", &mut slots.0);
+        fields.required("receipt_id", &mut slots.1);
+        fields.required_object("transfer_amount", &mut slots.2);
+        fields.required("receipt_state", &mut slots.3);
+        fields.optional("create_time", &mut slots.4);
+        fields.optional("last_update_time", &mut slots.5);
+        fields.optional_object("instruction", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(CreateAbnormalFundTransferResponse {
+                    product_name: f0,
+                    receipt_id: f1,
+                    transfer_amount: f2,
+                    receipt_state: f3,
+                    create_time: f4,
+                    last_update_time: f5,
+                    instruction: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("product_name", &self.product_name);
+        members.required("receipt_id", &self.receipt_id);
+        members.required_object("transfer_amount", &self.transfer_amount);
+        members.required("receipt_state", &self.receipt_state);
+        members.optional("create_time", &self.create_time);
+        members.optional("last_update_time", &self.last_update_time);
+        members.optional_object("instruction", &self.instruction);
+        members
+    }
+}
 impl serde::Serialize for CreateAbnormalFundTransferResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAbnormalFundTransferResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("product_name", &value.product_name);
-            members.required("receipt_id", &value.receipt_id);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("receipt_state", &value.receipt_state);
-            members.optional("create_time", &value.create_time);
-            members.optional("last_update_time", &value.last_update_time);
-            members.optional("instruction", &value.instruction);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAbnormalFundTransferResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAbnormalFundTransferResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("product_name", &mut slots.0);
-            fields.required("receipt_id", &mut slots.1);
-            fields.required("transfer_amount", &mut slots.2);
-            fields.required("receipt_state", &mut slots.3);
-            fields.optional("create_time", &mut slots.4);
-            fields.optional("last_update_time", &mut slots.5);
-            fields.optional("instruction", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(CreateAbnormalFundTransferResponse {
-                        product_name: f0,
-                        receipt_id: f1,
-                        transfer_amount: f2,
-                        receipt_state: f3,
-                        create_time: f4,
-                        last_update_time: f5,
-                        instruction: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 在途异常资金付款指令的发起方
@@ -543,41 +560,42 @@ pub struct QueryAbnormalFundTransferCommander {
     /// Wire: `mchid`, `string`, optional.
     pub mchid: Option<String>,
 }
+impl crate::runtime::Object for QueryAbnormalFundTransferCommander {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("operator", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryAbnormalFundTransferCommander {
+                    operator: f0,
+                    mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("operator", &self.operator);
+        members.optional("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for QueryAbnormalFundTransferCommander {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryAbnormalFundTransferCommander,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("operator", &value.operator);
-            members.optional("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAbnormalFundTransferCommander {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAbnormalFundTransferCommander, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("operator", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryAbnormalFundTransferCommander {
-                        operator: f0,
-                        mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款方
@@ -603,43 +621,44 @@ pub struct QueryAbnormalFundTransferReceiver {
     /// Wire: `mchid`, `string`, optional.
     pub mchid: Option<String>,
 }
+impl crate::runtime::Object for QueryAbnormalFundTransferReceiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("account_type", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.optional("mchid", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(QueryAbnormalFundTransferReceiver {
+            account_type: f0,
+            openid: f1,
+            appid: f2,
+            mchid: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("account_type", &self.account_type);
+        members.optional("openid", &self.openid);
+        members.optional("appid", &self.appid);
+        members.optional("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for QueryAbnormalFundTransferReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryAbnormalFundTransferReceiver,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("account_type", &value.account_type);
-            members.optional("openid", &value.openid);
-            members.optional("appid", &value.appid);
-            members.optional("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAbnormalFundTransferReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAbnormalFundTransferReceiver, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("account_type", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.optional("mchid", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(QueryAbnormalFundTransferReceiver {
-                account_type: f0,
-                openid: f1,
-                appid: f2,
-                mchid: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询在途异常资金付款指令执行结果的应答
@@ -689,76 +708,66 @@ pub struct QueryAbnormalFundTransferResponse {
     /// Wire: `instruction_instance_id`, `string`, optional.
     pub instruction_instance_id: Option<String>,
 }
+impl crate::runtime::Object for QueryAbnormalFundTransferResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_instruction_no", &mut slots.0);
+        fields.required_object("commander", &mut slots.1);
+        fields.required("transfer_mode", &mut slots.2);
+        fields.optional_object("receiver", &mut slots.3);
+        fields.required("instruction_state", &mut slots.4);
+        fields.optional("create_time", &mut slots.5);
+        fields.optional("success_time", &mut slots.6);
+        fields.optional("close_time", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.optional("instruction_instance_id", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, Some(f8), f9) => {
+                Ok(QueryAbnormalFundTransferResponse {
+                    out_instruction_no: f0,
+                    commander: f1,
+                    transfer_mode: f2,
+                    receiver: f3,
+                    instruction_state: f4,
+                    create_time: f5,
+                    success_time: f6,
+                    close_time: f7,
+                    notify_url: f8,
+                    instruction_instance_id: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_instruction_no", &self.out_instruction_no);
+        members.required_object("commander", &self.commander);
+        members.required("transfer_mode", &self.transfer_mode);
+        members.optional_object("receiver", &self.receiver);
+        members.required("instruction_state", &self.instruction_state);
+        members.optional("create_time", &self.create_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("close_time", &self.close_time);
+        members.required("notify_url", &self.notify_url);
+        members.optional("instruction_instance_id", &self.instruction_instance_id);
+        members
+    }
+}
 impl serde::Serialize for QueryAbnormalFundTransferResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryAbnormalFundTransferResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_instruction_no", &value.out_instruction_no);
-            members.required("commander", &value.commander);
-            members.required("transfer_mode", &value.transfer_mode);
-            members.optional("receiver", &value.receiver);
-            members.required("instruction_state", &value.instruction_state);
-            members.optional("create_time", &value.create_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_time", &value.close_time);
-            members.required("notify_url", &value.notify_url);
-            members.optional("instruction_instance_id", &value.instruction_instance_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAbnormalFundTransferResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAbnormalFundTransferResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_instruction_no", &mut slots.0);
-            fields.required("commander", &mut slots.1);
-            fields.required("transfer_mode", &mut slots.2);
-            fields.optional("receiver", &mut slots.3);
-            fields.required("instruction_state", &mut slots.4);
-            fields.optional("create_time", &mut slots.5);
-            fields.optional("success_time", &mut slots.6);
-            fields.optional("close_time", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.optional("instruction_instance_id", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(QueryAbnormalFundTransferResponse {
-                        out_instruction_no: f0,
-                        commander: f1,
-                        transfer_mode: f2,
-                        receiver: f3,
-                        instruction_state: f4,
-                        create_time: f5,
-                        success_time: f6,
-                        close_time: f7,
-                        notify_url: f8,
-                        instruction_instance_id: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实名授权结果
@@ -780,43 +789,45 @@ pub struct RealNameAuthResult {
     /// Wire: `access_token_expire_time`, `datetime (RFC 3339)`, required.
     pub access_token_expire_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for RealNameAuthResult {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("scope", &mut slots.0);
+        fields.required("access_token", &mut slots.1);
+        fields.required("access_token_expire_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(RealNameAuthResult {
+                    scope: f0,
+                    access_token: f1,
+                    access_token_expire_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("scope", &self.scope);
+        members.required("access_token", &self.access_token);
+        members.required("access_token_expire_time", &self.access_token_expire_time);
+        members
+    }
+}
 impl serde::Serialize for RealNameAuthResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RealNameAuthResult) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("scope", &value.scope);
-            members.required("access_token", &value.access_token);
-            members
-                .required("access_token_expire_time", &value.access_token_expire_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RealNameAuthResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RealNameAuthResult, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("scope", &mut slots.0);
-            fields.required("access_token", &mut slots.1);
-            fields.required("access_token_expire_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(RealNameAuthResult {
-                        scope: f0,
-                        access_token: f1,
-                        access_token_expire_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 根据业务申请单号查签约信息的应答
@@ -846,50 +857,51 @@ pub struct QueryContractByOutContractCodeResponse {
     /// Wire: `real_name_auth_result`, `object RealNameAuthResult`, optional.
     pub real_name_auth_result: Option<RealNameAuthResult>,
 }
+impl crate::runtime::Object for QueryContractByOutContractCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("individual_auth_id", &mut slots.0);
+        fields.required("signed_time", &mut slots.1);
+        fields.required("auth_state", &mut slots.2);
+        fields.optional("individual_openid", &mut slots.3);
+        fields.optional_object("real_name_auth_result", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, f4) => {
+                Ok(QueryContractByOutContractCodeResponse {
+                    individual_auth_id: f0,
+                    signed_time: f1,
+                    auth_state: f2,
+                    individual_openid: f3,
+                    real_name_auth_result: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("individual_auth_id", &self.individual_auth_id);
+        members.required("signed_time", &self.signed_time);
+        members.required("auth_state", &self.auth_state);
+        members.optional("individual_openid", &self.individual_openid);
+        members.optional_object("real_name_auth_result", &self.real_name_auth_result);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContractByOutContractCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("individual_auth_id", &value.individual_auth_id);
-            members.required("signed_time", &value.signed_time);
-            members.required("auth_state", &value.auth_state);
-            members.optional("individual_openid", &value.individual_openid);
-            members.optional("real_name_auth_result", &value.real_name_auth_result);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("individual_auth_id", &mut slots.0);
-            fields.required("signed_time", &mut slots.1);
-            fields.required("auth_state", &mut slots.2);
-            fields.optional("individual_openid", &mut slots.3);
-            fields.optional("real_name_auth_result", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, f4) => {
-                    Ok(QueryContractByOutContractCodeResponse {
-                        individual_auth_id: f0,
-                        signed_time: f1,
-                        auth_state: f2,
-                        individual_openid: f3,
-                        real_name_auth_result: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// APP场景预签约（需要实名验证）的应答
@@ -903,38 +915,39 @@ pub struct AppPreEntrustSignWithRealNameResponse {
     /// Wire: `pre_entrustweb_id`, `string`, required.
     pub pre_entrustweb_id: String,
 }
+impl crate::runtime::Object for AppPreEntrustSignWithRealNameResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(AppPreEntrustSignWithRealNameResponse {
+                    pre_entrustweb_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members
+    }
+}
 impl serde::Serialize for AppPreEntrustSignWithRealNameResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &AppPreEntrustSignWithRealNameResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPreEntrustSignWithRealNameResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPreEntrustSignWithRealNameResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(AppPreEntrustSignWithRealNameResponse {
-                        pre_entrustweb_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询个人收款方授权结果的应答
@@ -956,41 +969,44 @@ pub struct QueryContractByOpenidResponse {
     /// Wire: `auth_state`, `enum AuthState`, required.
     pub auth_state: AuthState,
 }
+impl crate::runtime::Object for QueryContractByOpenidResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("individual_auth_id", &mut slots.0);
+        fields.required("operation_time", &mut slots.1);
+        fields.required("auth_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryContractByOpenidResponse {
+                    individual_auth_id: f0,
+                    operation_time: f1,
+                    auth_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("individual_auth_id", &self.individual_auth_id);
+        members.required("operation_time", &self.operation_time);
+        members.required("auth_state", &self.auth_state);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOpenidResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryContractByOpenidResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("individual_auth_id", &value.individual_auth_id);
-            members.required("operation_time", &value.operation_time);
-            members.required("auth_state", &value.auth_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOpenidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOpenidResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("individual_auth_id", &mut slots.0);
-            fields.required("operation_time", &mut slots.1);
-            fields.required("auth_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryContractByOpenidResponse {
-                        individual_auth_id: f0,
-                        operation_time: f1,
-                        auth_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

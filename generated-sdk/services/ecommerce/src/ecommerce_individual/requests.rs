@@ -21,34 +21,37 @@ impl QueryAbnormalFundReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QueryAbnormalFundReceiptRequest {}
+impl crate::runtime::Object for QueryAbnormalFundReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("receipt_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryAbnormalFundReceiptRequest {
+                    receipt_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryAbnormalFundReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryAbnormalFundReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAbnormalFundReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAbnormalFundReceiptRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("receipt_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryAbnormalFundReceiptRequest {
-                        receipt_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_abnormal_fund_transfer` (发起在途异常资金付款指令): `POST /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions`.
@@ -112,49 +115,50 @@ impl crate::runtime::Validate for CreateAbnormalFundTransferRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateAbnormalFundTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("receipt_id", &mut slots.0);
+        fields.required("out_instruction_no", &mut slots.1);
+        fields.required("transfer_mode", &mut slots.2);
+        fields.optional_object("receiver", &mut slots.3);
+        fields.optional("notify_url", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(CreateAbnormalFundTransferRequest {
+                    receipt_id: f0,
+                    out_instruction_no: f1,
+                    transfer_mode: f2,
+                    receiver: f3,
+                    notify_url: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_instruction_no", &self.out_instruction_no);
+        members.required("transfer_mode", &self.transfer_mode);
+        members.optional_object("receiver", &self.receiver);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreateAbnormalFundTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAbnormalFundTransferRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_instruction_no", &value.out_instruction_no);
-            members.required("transfer_mode", &value.transfer_mode);
-            members.optional("receiver", &value.receiver);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAbnormalFundTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAbnormalFundTransferRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("receipt_id", &mut slots.0);
-            fields.required("out_instruction_no", &mut slots.1);
-            fields.required("transfer_mode", &mut slots.2);
-            fields.optional("receiver", &mut slots.3);
-            fields.optional("notify_url", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(CreateAbnormalFundTransferRequest {
-                        receipt_id: f0,
-                        out_instruction_no: f1,
-                        transfer_mode: f2,
-                        receiver: f3,
-                        notify_url: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_abnormal_fund_transfer` (查询在途异常资金付款指令执行结果): `GET /v3/abnormal-fund-processing/receipts/{receipt_id}/transfer-instructions/{out_instruction_no}`.
@@ -178,38 +182,39 @@ impl QueryAbnormalFundTransferRequest {
     }
 }
 impl crate::runtime::Validate for QueryAbnormalFundTransferRequest {}
+impl crate::runtime::Object for QueryAbnormalFundTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("receipt_id", &mut slots.0);
+        fields.required("out_instruction_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryAbnormalFundTransferRequest {
+                    receipt_id: f0,
+                    out_instruction_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryAbnormalFundTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryAbnormalFundTransferRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAbnormalFundTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAbnormalFundTransferRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("receipt_id", &mut slots.0);
-            fields.required("out_instruction_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryAbnormalFundTransferRequest {
-                        receipt_id: f0,
-                        out_instruction_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contract_by_out_contract_code` (根据业务申请单号查签约信息): `GET /v3/ecommerce/individual-contracts/out-contract-code/{out_contract_code}`.
@@ -235,38 +240,39 @@ impl QueryContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryContractByOutContractCodeRequest {}
+impl crate::runtime::Object for QueryContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryContractByOutContractCodeRequest {
+                    out_contract_code: f0,
+                    appid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryContractByOutContractCodeRequest {
-                        out_contract_code: f0,
-                        appid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `app_pre_entrust_sign_with_real_name` (APP场景预签约（需要实名验证）): `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/app`.
@@ -316,50 +322,51 @@ impl crate::runtime::Validate for AppPreEntrustSignWithRealNameRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppPreEntrustSignWithRealNameRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.required("real_name", &mut slots.2);
+        fields.required("cred_type", &mut slots.3);
+        fields.required("cred_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(AppPreEntrustSignWithRealNameRequest {
+                    appid: f0,
+                    out_contract_code: f1,
+                    real_name: f2,
+                    cred_type: f3,
+                    cred_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("appid", &self.appid);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("real_name", &self.real_name);
+        members.required("cred_type", &self.cred_type);
+        members.required("cred_id", &self.cred_id);
+        members
+    }
+}
 impl serde::Serialize for AppPreEntrustSignWithRealNameRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &AppPreEntrustSignWithRealNameRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("appid", &value.appid);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("real_name", &value.real_name);
-            members.required("cred_type", &value.cred_type);
-            members.required("cred_id", &value.cred_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPreEntrustSignWithRealNameRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPreEntrustSignWithRealNameRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.required("real_name", &mut slots.2);
-            fields.required("cred_type", &mut slots.3);
-            fields.required("cred_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(AppPreEntrustSignWithRealNameRequest {
-                        appid: f0,
-                        out_contract_code: f1,
-                        real_name: f2,
-                        cred_type: f3,
-                        cred_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_pre_entrust_sign_with_real_name` (小程序场景预签约（需要实名验证）): `POST /v3/ecommerce/individual-contracts/pre-entrust-sign-with-real-name-identity/mini-program`.
@@ -414,53 +421,54 @@ impl crate::runtime::Validate for MiniprogramPreEntrustSignWithRealNameRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for MiniprogramPreEntrustSignWithRealNameRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("real_name", &mut slots.3);
+        fields.required("cred_type", &mut slots.4);
+        fields.required("cred_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(MiniprogramPreEntrustSignWithRealNameRequest {
+                    appid: f0,
+                    out_contract_code: f1,
+                    openid: f2,
+                    real_name: f3,
+                    cred_type: f4,
+                    cred_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("appid", &self.appid);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("openid", &self.openid);
+        members.required("real_name", &self.real_name);
+        members.required("cred_type", &self.cred_type);
+        members.required("cred_id", &self.cred_id);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPreEntrustSignWithRealNameRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &MiniprogramPreEntrustSignWithRealNameRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("appid", &value.appid);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("openid", &value.openid);
-            members.required("real_name", &value.real_name);
-            members.required("cred_type", &value.cred_type);
-            members.required("cred_id", &value.cred_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPreEntrustSignWithRealNameRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPreEntrustSignWithRealNameRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("real_name", &mut slots.3);
-            fields.required("cred_type", &mut slots.4);
-            fields.required("cred_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(MiniprogramPreEntrustSignWithRealNameRequest {
-                        appid: f0,
-                        out_contract_code: f1,
-                        openid: f2,
-                        real_name: f3,
-                        cred_type: f4,
-                        cred_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `app_pre_entrust_sign` (APP场景预签约): `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/app`.
@@ -488,39 +496,42 @@ impl AppPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for AppPreEntrustSignRequest {}
+impl crate::runtime::Object for AppPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AppPreEntrustSignRequest {
+                    appid: f0,
+                    out_contract_code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("appid", &self.appid);
+        members.required("out_contract_code", &self.out_contract_code);
+        members
+    }
+}
 impl serde::Serialize for AppPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("appid", &value.appid);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AppPreEntrustSignRequest {
-                        appid: f0,
-                        out_contract_code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_pre_entrust_sign` (小程序场景预签约): `POST /v3/ecommerce/individual-contracts/pre-entrust-sign/mini-program`.
@@ -553,42 +564,45 @@ impl MiniprogramPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for MiniprogramPreEntrustSignRequest {}
+impl crate::runtime::Object for MiniprogramPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(MiniprogramPreEntrustSignRequest {
+                    appid: f0,
+                    out_contract_code: f1,
+                    openid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(MiniprogramPreEntrustSignRequest {
-                        appid: f0,
-                        out_contract_code: f1,
-                        openid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contract_by_openid` (查询个人收款方授权结果): `GET /v3/ecommerce/individual-contracts/{openid}`.
@@ -620,37 +634,40 @@ impl crate::runtime::Validate for QueryContractByOpenidRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryContractByOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("permission_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryContractByOpenidRequest {
+                    openid: f0,
+                    appid: f1,
+                    permission_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContractByOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryContractByOpenidRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("permission_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryContractByOpenidRequest {
-                        openid: f0,
-                        appid: f1,
-                        permission_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

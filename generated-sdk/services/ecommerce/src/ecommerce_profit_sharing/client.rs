@@ -70,7 +70,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求售后服务分账
@@ -107,7 +107,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_AFTER_SALES_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -115,7 +115,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 完结分账API
@@ -156,7 +156,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::FINISH_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -164,7 +164,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询分账结果API
@@ -215,7 +215,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求分账API
@@ -257,7 +257,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -265,7 +265,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单剩余待分金额API
@@ -315,7 +315,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加分账接收方API
@@ -355,7 +355,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_RECEIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -363,7 +363,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除分账接收方API
@@ -403,7 +403,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_RECEIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -411,7 +411,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询分账回退结果API
@@ -467,7 +467,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求分账回退API
@@ -508,7 +508,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_RETURN_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -516,7 +516,7 @@ impl<'a, T: Transport> EcommerceProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

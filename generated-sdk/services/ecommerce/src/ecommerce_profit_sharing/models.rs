@@ -36,51 +36,54 @@ pub struct QueryAfterSalesOrderResponse {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, required.
     pub finish_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryAfterSalesOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("result", &mut slots.3);
+        fields.optional("fail_reason", &mut slots.4);
+        fields.required("finish_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
+                Ok(QueryAfterSalesOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    amount: f2,
+                    result: f3,
+                    fail_reason: f4,
+                    finish_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("amount", &self.amount);
+        members.required("result", &self.result);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for QueryAfterSalesOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryAfterSalesOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("amount", &value.amount);
-            members.required("result", &value.result);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAfterSalesOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAfterSalesOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("result", &mut slots.3);
-            fields.optional("fail_reason", &mut slots.4);
-            fields.required("finish_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
-                    Ok(QueryAfterSalesOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        amount: f2,
-                        result: f3,
-                        fail_reason: f4,
-                        finish_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求售后服务分账的应答
@@ -102,42 +105,45 @@ pub struct CreateAfterSalesOrderResponse {
     /// Wire: `amount`, `integer`, required.
     pub amount: i64,
 }
+impl crate::runtime::Object for CreateAfterSalesOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CreateAfterSalesOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    amount: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for CreateAfterSalesOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateAfterSalesOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAfterSalesOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAfterSalesOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CreateAfterSalesOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        amount: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 完结分账API的应答
@@ -163,45 +169,48 @@ pub struct FinishOrderResponse {
     /// Wire: `order_id`, `string`, required.
     pub order_id: String,
 }
+impl crate::runtime::Object for FinishOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(FinishOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for FinishOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FinishOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FinishOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FinishOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(FinishOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -247,70 +256,63 @@ pub struct Receivers {
     /// Wire: `detail_id`, `string`, required.
     pub detail_id: String,
 }
+impl crate::runtime::Object for Receivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("receiver_mchid", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.optional("result", &mut slots.3);
+        fields.required("finish_time", &mut slots.4);
+        fields.optional("fail_reason", &mut slots.5);
+        fields.required("type", &mut slots.6);
+        fields.required("receiver_account", &mut slots.7);
+        fields.required("detail_id", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, Some(f4), f5, Some(f6), Some(f7), Some(f8)) => {
+                Ok(Receivers {
+                    receiver_mchid: f0,
+                    amount: f1,
+                    description: f2,
+                    result: f3,
+                    finish_time: f4,
+                    fail_reason: f5,
+                    type_: f6,
+                    receiver_account: f7,
+                    detail_id: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("receiver_mchid", &self.receiver_mchid);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.optional("result", &self.result);
+        members.required("finish_time", &self.finish_time);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("type", &self.type_);
+        members.required("receiver_account", &self.receiver_account);
+        members.required("detail_id", &self.detail_id);
+        members
+    }
+}
 impl serde::Serialize for Receivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Receivers) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("receiver_mchid", &value.receiver_mchid);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.optional("result", &value.result);
-            members.required("finish_time", &value.finish_time);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("type", &value.type_);
-            members.required("receiver_account", &value.receiver_account);
-            members.required("detail_id", &value.detail_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Receivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Receivers, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("receiver_mchid", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.optional("result", &mut slots.3);
-            fields.required("finish_time", &mut slots.4);
-            fields.optional("fail_reason", &mut slots.5);
-            fields.required("type", &mut slots.6);
-            fields.required("receiver_account", &mut slots.7);
-            fields.required("detail_id", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(Receivers {
-                        receiver_mchid: f0,
-                        amount: f1,
-                        description: f2,
-                        result: f3,
-                        finish_time: f4,
-                        fail_reason: f5,
-                        type_: f6,
-                        receiver_account: f7,
-                        detail_id: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 平台接收异常资金商户号或运营主体列表
@@ -324,32 +326,35 @@ pub struct FundsAbnormalReceivers {
     /// Wire: `mchid`, `string`, optional.
     pub mchid: Option<String>,
 }
+impl crate::runtime::Object for FundsAbnormalReceivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("mchid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(FundsAbnormalReceivers {
+            mchid: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for FundsAbnormalReceivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FundsAbnormalReceivers) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FundsAbnormalReceivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FundsAbnormalReceivers, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("mchid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(FundsAbnormalReceivers {
-                mchid: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询分账结果API的应答
@@ -411,109 +416,111 @@ pub struct QueryOrderResponse {
     /// Wire: `finish_description`, `string`, optional.
     pub finish_description: Option<String>,
 }
+impl crate::runtime::Object for QueryOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.optional("status", &mut slots.4);
+        fields.optional_objects("receivers", &mut slots.5);
+        fields.optional("close_reason", &mut slots.6);
+        fields.optional("abnormal_status", &mut slots.7);
+        fields.optional("funds_abnormal_closed_reason", &mut slots.8);
+        fields.optional("funds_abnormal_redirect_id", &mut slots.9);
+        fields.optional_objects("funds_abnormal_receivers", &mut slots.10);
+        fields.optional("finish_amount", &mut slots.11);
+        fields.optional("finish_description", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(QueryOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                    status: f4,
+                    receivers: f5,
+                    close_reason: f6,
+                    abnormal_status: f7,
+                    funds_abnormal_closed_reason: f8,
+                    funds_abnormal_redirect_id: f9,
+                    funds_abnormal_receivers: f10,
+                    finish_amount: f11,
+                    finish_description: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members.optional("status", &self.status);
+        members.optional_objects("receivers", &self.receivers);
+        members.optional("close_reason", &self.close_reason);
+        members.optional("abnormal_status", &self.abnormal_status);
+        members
+            .optional(
+                "funds_abnormal_closed_reason",
+                &self.funds_abnormal_closed_reason,
+            );
+        members.optional("funds_abnormal_redirect_id", &self.funds_abnormal_redirect_id);
+        members
+            .optional_objects(
+                "funds_abnormal_receivers",
+                &self.funds_abnormal_receivers,
+            );
+        members.optional("finish_amount", &self.finish_amount);
+        members.optional("finish_description", &self.finish_description);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members.optional("status", &value.status);
-            members.optional("receivers", &value.receivers);
-            members.optional("close_reason", &value.close_reason);
-            members.optional("abnormal_status", &value.abnormal_status);
-            members
-                .optional(
-                    "funds_abnormal_closed_reason",
-                    &value.funds_abnormal_closed_reason,
-                );
-            members
-                .optional(
-                    "funds_abnormal_redirect_id",
-                    &value.funds_abnormal_redirect_id,
-                );
-            members
-                .optional("funds_abnormal_receivers", &value.funds_abnormal_receivers);
-            members.optional("finish_amount", &value.finish_amount);
-            members.optional("finish_description", &value.finish_description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.optional("status", &mut slots.4);
-            fields.optional("receivers", &mut slots.5);
-            fields.optional("close_reason", &mut slots.6);
-            fields.optional("abnormal_status", &mut slots.7);
-            fields.optional("funds_abnormal_closed_reason", &mut slots.8);
-            fields.optional("funds_abnormal_redirect_id", &mut slots.9);
-            fields.optional("funds_abnormal_receivers", &mut slots.10);
-            fields.optional("finish_amount", &mut slots.11);
-            fields.optional("finish_description", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(QueryOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                        status: f4,
-                        receivers: f5,
-                        close_reason: f6,
-                        abnormal_status: f7,
-                        funds_abnormal_closed_reason: f8,
-                        funds_abnormal_redirect_id: f9,
-                        funds_abnormal_receivers: f10,
-                        finish_amount: f11,
-                        finish_description: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -566,48 +573,51 @@ impl crate::runtime::Validate for CreateOrderReceivers {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateOrderReceivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("receiver_account", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.optional("receiver_name", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(CreateOrderReceivers {
+                    type_: f0,
+                    receiver_account: f1,
+                    amount: f2,
+                    description: f3,
+                    receiver_name: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("type", &self.type_);
+        members.required("receiver_account", &self.receiver_account);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.optional("receiver_name", &self.receiver_name);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderReceivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderReceivers) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("type", &value.type_);
-            members.required("receiver_account", &value.receiver_account);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.optional("receiver_name", &value.receiver_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderReceivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderReceivers, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("receiver_account", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.optional("receiver_name", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(CreateOrderReceivers {
-                        type_: f0,
-                        receiver_account: f1,
-                        amount: f2,
-                        description: f3,
-                        receiver_name: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -665,104 +675,106 @@ pub struct CreateOrderReceivers2 {
     /// Wire: `funds_abnormal_receivers`, `array[object FundsAbnormalReceivers]`, optional.
     pub funds_abnormal_receivers: Option<Vec<FundsAbnormalReceivers>>,
 }
+impl crate::runtime::Object for CreateOrderReceivers2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("amount", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.optional("result", &mut slots.2);
+        fields.required("finish_time", &mut slots.3);
+        fields.optional("fail_reason", &mut slots.4);
+        fields.required("type", &mut slots.5);
+        fields.required("receiver_account", &mut slots.6);
+        fields.required("detail_id", &mut slots.7);
+        fields.optional("abnormal_status", &mut slots.8);
+        fields.optional("funds_abnormal_closed_reason", &mut slots.9);
+        fields.optional("funds_abnormal_redirect_id", &mut slots.10);
+        fields.optional_objects("funds_abnormal_receivers", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(CreateOrderReceivers2 {
+                    amount: f0,
+                    description: f1,
+                    result: f2,
+                    finish_time: f3,
+                    fail_reason: f4,
+                    type_: f5,
+                    receiver_account: f6,
+                    detail_id: f7,
+                    abnormal_status: f8,
+                    funds_abnormal_closed_reason: f9,
+                    funds_abnormal_redirect_id: f10,
+                    funds_abnormal_receivers: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.optional("result", &self.result);
+        members.required("finish_time", &self.finish_time);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("type", &self.type_);
+        members.required("receiver_account", &self.receiver_account);
+        members.required("detail_id", &self.detail_id);
+        members.optional("abnormal_status", &self.abnormal_status);
+        members
+            .optional(
+                "funds_abnormal_closed_reason",
+                &self.funds_abnormal_closed_reason,
+            );
+        members.optional("funds_abnormal_redirect_id", &self.funds_abnormal_redirect_id);
+        members
+            .optional_objects(
+                "funds_abnormal_receivers",
+                &self.funds_abnormal_receivers,
+            );
+        members
+    }
+}
 impl serde::Serialize for CreateOrderReceivers2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderReceivers2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.optional("result", &value.result);
-            members.required("finish_time", &value.finish_time);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("type", &value.type_);
-            members.required("receiver_account", &value.receiver_account);
-            members.required("detail_id", &value.detail_id);
-            members.optional("abnormal_status", &value.abnormal_status);
-            members
-                .optional(
-                    "funds_abnormal_closed_reason",
-                    &value.funds_abnormal_closed_reason,
-                );
-            members
-                .optional(
-                    "funds_abnormal_redirect_id",
-                    &value.funds_abnormal_redirect_id,
-                );
-            members
-                .optional("funds_abnormal_receivers", &value.funds_abnormal_receivers);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderReceivers2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderReceivers2, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("amount", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.optional("result", &mut slots.2);
-            fields.required("finish_time", &mut slots.3);
-            fields.optional("fail_reason", &mut slots.4);
-            fields.required("type", &mut slots.5);
-            fields.required("receiver_account", &mut slots.6);
-            fields.required("detail_id", &mut slots.7);
-            fields.optional("abnormal_status", &mut slots.8);
-            fields.optional("funds_abnormal_closed_reason", &mut slots.9);
-            fields.optional("funds_abnormal_redirect_id", &mut slots.10);
-            fields.optional("funds_abnormal_receivers", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CreateOrderReceivers2 {
-                        amount: f0,
-                        description: f1,
-                        result: f2,
-                        finish_time: f3,
-                        fail_reason: f4,
-                        type_: f5,
-                        receiver_account: f6,
-                        detail_id: f7,
-                        abnormal_status: f8,
-                        funds_abnormal_closed_reason: f9,
-                        funds_abnormal_redirect_id: f10,
-                        funds_abnormal_receivers: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求分账API的应答
@@ -796,51 +808,54 @@ pub struct CreateOrderResponse {
     /// Wire: `receivers`, `array[object CreateOrderReceivers2]`, required.
     pub receivers: Vec<CreateOrderReceivers2>,
 }
+impl crate::runtime::Object for CreateOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.optional("status", &mut slots.4);
+        fields.required_objects("receivers", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
+                Ok(CreateOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                    status: f4,
+                    receivers: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members.optional("status", &self.status);
+        members.required_objects("receivers", &self.receivers);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members.optional("status", &value.status);
-            members.required("receivers", &value.receivers);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.optional("status", &mut slots.4);
-            fields.required("receivers", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
-                    Ok(CreateOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                        status: f4,
-                        receivers: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单剩余待分金额API的应答
@@ -858,39 +873,42 @@ pub struct QueryOrderAmountResponse {
     /// Wire: `unsplit_amount`, `integer`, required.
     pub unsplit_amount: i64,
 }
+impl crate::runtime::Object for QueryOrderAmountResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("unsplit_amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryOrderAmountResponse {
+                    transaction_id: f0,
+                    unsplit_amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("unsplit_amount", &self.unsplit_amount);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderAmountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderAmountResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("unsplit_amount", &value.unsplit_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderAmountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderAmountResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("unsplit_amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryOrderAmountResponse {
-                        transaction_id: f0,
-                        unsplit_amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加分账接收方API的应答
@@ -908,39 +926,42 @@ pub struct AddReceiverResponse {
     /// Wire: `account`, `string`, required.
     pub account: String,
 }
+impl crate::runtime::Object for AddReceiverResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("account", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AddReceiverResponse {
+                    type_: f0,
+                    account: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members
+    }
+}
 impl serde::Serialize for AddReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddReceiverResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddReceiverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddReceiverResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("account", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AddReceiverResponse {
-                        type_: f0,
-                        account: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询分账回退结果API的应答
@@ -990,73 +1011,76 @@ pub struct QueryReturnOrderResponse {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, required.
     pub finish_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryReturnOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("order_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("out_return_no", &mut slots.3);
+        fields.required("return_mchid", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("return_no", &mut slots.6);
+        fields.required("result", &mut slots.7);
+        fields.optional("fail_reason", &mut slots.8);
+        fields.required("finish_time", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+            ) => {
+                Ok(QueryReturnOrderResponse {
+                    sub_mchid: f0,
+                    order_id: f1,
+                    out_order_no: f2,
+                    out_return_no: f3,
+                    return_mchid: f4,
+                    amount: f5,
+                    return_no: f6,
+                    result: f7,
+                    fail_reason: f8,
+                    finish_time: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("order_id", &self.order_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("return_mchid", &self.return_mchid);
+        members.required("amount", &self.amount);
+        members.required("return_no", &self.return_no);
+        members.required("result", &self.result);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for QueryReturnOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryReturnOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("order_id", &value.order_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("return_mchid", &value.return_mchid);
-            members.required("amount", &value.amount);
-            members.required("return_no", &value.return_no);
-            members.required("result", &value.result);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReturnOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReturnOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("order_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("out_return_no", &mut slots.3);
-            fields.required("return_mchid", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("return_no", &mut slots.6);
-            fields.required("result", &mut slots.7);
-            fields.optional("fail_reason", &mut slots.8);
-            fields.required("finish_time", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                ) => {
-                    Ok(QueryReturnOrderResponse {
-                        sub_mchid: f0,
-                        order_id: f1,
-                        out_order_no: f2,
-                        out_return_no: f3,
-                        return_mchid: f4,
-                        amount: f5,
-                        return_no: f6,
-                        result: f7,
-                        fail_reason: f8,
-                        finish_time: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -29,36 +29,39 @@ impl QueryAfterSalesOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryAfterSalesOrderRequest {}
+impl crate::runtime::Object for QueryAfterSalesOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("transaction_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryAfterSalesOrderRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryAfterSalesOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryAfterSalesOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAfterSalesOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAfterSalesOrderRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("transaction_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryAfterSalesOrderRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_after_sales_order` (请求售后服务分账): `POST /v3/ecommerce/profitsharing/after-sales-orders`.
@@ -112,51 +115,54 @@ impl crate::runtime::Validate for CreateAfterSalesOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateAfterSalesOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required("scene", &mut slots.4);
+        fields.required("refund_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(CreateAfterSalesOrderRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    amount: f2,
+                    type_: f3,
+                    scene: f4,
+                    refund_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("amount", &self.amount);
+        members.required("type", &self.type_);
+        members.required("scene", &self.scene);
+        members.required("refund_id", &self.refund_id);
+        members
+    }
+}
 impl serde::Serialize for CreateAfterSalesOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateAfterSalesOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("amount", &value.amount);
-            members.required("type", &value.type_);
-            members.required("scene", &value.scene);
-            members.required("refund_id", &value.refund_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAfterSalesOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAfterSalesOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("scene", &mut slots.4);
-            fields.required("refund_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(CreateAfterSalesOrderRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        amount: f2,
-                        type_: f3,
-                        scene: f4,
-                        refund_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `finish_order` (完结分账API): `POST /v3/ecommerce/profitsharing/finish-order`.
@@ -202,45 +208,48 @@ impl crate::runtime::Validate for FinishOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for FinishOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(FinishOrderRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    description: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for FinishOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FinishOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FinishOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FinishOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(FinishOrderRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        description: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order` (查询分账结果API): `GET /v3/ecommerce/profitsharing/orders`.
@@ -274,38 +283,41 @@ impl crate::runtime::Validate for QueryOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryOrderRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryOrderRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_order` (请求分账API): `POST /v3/ecommerce/profitsharing/orders`.
@@ -374,51 +386,54 @@ impl crate::runtime::Validate for CreateOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("appid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("out_order_no", &mut slots.3);
+        fields.required_objects("receivers", &mut slots.4);
+        fields.required("finish", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(CreateOrderRequest {
+                    appid: f0,
+                    sub_mchid: f1,
+                    transaction_id: f2,
+                    out_order_no: f3,
+                    receivers: f4,
+                    finish: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required_objects("receivers", &self.receivers);
+        members.required("finish", &self.finish);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("receivers", &value.receivers);
-            members.required("finish", &value.finish);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("appid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("out_order_no", &mut slots.3);
-            fields.required("receivers", &mut slots.4);
-            fields.required("finish", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(CreateOrderRequest {
-                        appid: f0,
-                        sub_mchid: f1,
-                        transaction_id: f2,
-                        out_order_no: f3,
-                        receivers: f4,
-                        finish: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_amount` (查询订单剩余待分金额API): `GET /v3/ecommerce/profitsharing/orders/{transaction_id}/amounts`.
@@ -444,34 +459,37 @@ impl crate::runtime::Validate for QueryOrderAmountRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderAmountRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("transaction_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderAmountRequest {
+                    transaction_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderAmountRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderAmountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderAmountRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("transaction_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderAmountRequest {
-                        transaction_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_receiver` (添加分账接收方API): `POST /v3/ecommerce/profitsharing/receivers/add`.
@@ -540,51 +558,54 @@ impl crate::runtime::Validate for AddReceiverRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AddReceiverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("account", &mut slots.2);
+        fields.optional("name", &mut slots.3);
+        fields.optional("encrypted_name", &mut slots.4);
+        fields.required("relation_type", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5)) => {
+                Ok(AddReceiverRequest {
+                    appid: f0,
+                    type_: f1,
+                    account: f2,
+                    name: f3,
+                    encrypted_name: f4,
+                    relation_type: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("appid", &self.appid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.optional("name", &self.name);
+        members.optional("encrypted_name", &self.encrypted_name);
+        members.required("relation_type", &self.relation_type);
+        members
+    }
+}
 impl serde::Serialize for AddReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddReceiverRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("appid", &value.appid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.optional("name", &value.name);
-            members.optional("encrypted_name", &value.encrypted_name);
-            members.required("relation_type", &value.relation_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddReceiverRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("account", &mut slots.2);
-            fields.optional("name", &mut slots.3);
-            fields.optional("encrypted_name", &mut slots.4);
-            fields.required("relation_type", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5)) => {
-                    Ok(AddReceiverRequest {
-                        appid: f0,
-                        type_: f1,
-                        account: f2,
-                        name: f3,
-                        encrypted_name: f4,
-                        relation_type: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_receiver` (删除分账接收方API): `POST /v3/ecommerce/profitsharing/receivers/delete`.
@@ -624,42 +645,45 @@ impl crate::runtime::Validate for DeleteReceiverRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeleteReceiverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("account", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(DeleteReceiverRequest {
+                    appid: f0,
+                    type_: f1,
+                    account: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members
+    }
+}
 impl serde::Serialize for DeleteReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteReceiverRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteReceiverRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("account", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(DeleteReceiverRequest {
-                        appid: f0,
-                        type_: f1,
-                        account: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_return_order` (查询分账回退结果API): `GET /v3/ecommerce/profitsharing/returnorders`.
@@ -711,40 +735,43 @@ impl crate::runtime::Validate for QueryReturnOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryReturnOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("order_id", &mut slots.1);
+        fields.optional("out_order_no", &mut slots.2);
+        fields.required("out_return_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3)) => {
+                Ok(QueryReturnOrderRequest {
+                    sub_mchid: f0,
+                    order_id: f1,
+                    out_order_no: f2,
+                    out_return_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryReturnOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReturnOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReturnOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("order_id", &mut slots.1);
-            fields.optional("out_order_no", &mut slots.2);
-            fields.required("out_return_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3)) => {
-                    Ok(QueryReturnOrderRequest {
-                        sub_mchid: f0,
-                        order_id: f1,
-                        out_order_no: f2,
-                        out_return_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_return_order` (请求分账回退API): `POST /v3/ecommerce/profitsharing/returnorders`.
@@ -834,56 +861,59 @@ impl crate::runtime::Validate for CreateReturnOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateReturnOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("order_id", &mut slots.1);
+        fields.optional("out_order_no", &mut slots.2);
+        fields.required("out_return_no", &mut slots.3);
+        fields.required("return_mchid", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("transaction_id", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5), Some(f6), f7) => {
+                Ok(CreateReturnOrderRequest {
+                    sub_mchid: f0,
+                    order_id: f1,
+                    out_order_no: f2,
+                    out_return_no: f3,
+                    return_mchid: f4,
+                    amount: f5,
+                    description: f6,
+                    transaction_id: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_order_no", &self.out_order_no);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("return_mchid", &self.return_mchid);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.optional("transaction_id", &self.transaction_id);
+        members
+    }
+}
 impl serde::Serialize for CreateReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateReturnOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_order_no", &value.out_order_no);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("return_mchid", &value.return_mchid);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.optional("transaction_id", &value.transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateReturnOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateReturnOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("order_id", &mut slots.1);
-            fields.optional("out_order_no", &mut slots.2);
-            fields.required("out_return_no", &mut slots.3);
-            fields.required("return_mchid", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("transaction_id", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5), Some(f6), f7) => {
-                    Ok(CreateReturnOrderRequest {
-                        sub_mchid: f0,
-                        order_id: f1,
-                        out_order_no: f2,
-                        out_return_no: f3,
-                        return_mchid: f4,
-                        amount: f5,
-                        description: f6,
-                        transaction_id: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

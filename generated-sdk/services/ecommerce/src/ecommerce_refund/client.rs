@@ -62,7 +62,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_REFUND,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -70,7 +70,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过微信支付退款单号查询退款
@@ -130,7 +130,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过商户退款单号查询退款
@@ -192,7 +192,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起异常退款
@@ -231,7 +231,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_ABNORMAL_REFUND,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -239,7 +239,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询垫付回补结果API
@@ -291,7 +291,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 垫付退款回补API
@@ -337,7 +337,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_RETURN_ADVANCE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -345,7 +345,7 @@ impl<'a, T: Transport> EcommerceRefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

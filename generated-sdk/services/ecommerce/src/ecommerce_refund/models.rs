@@ -35,34 +35,37 @@ impl crate::runtime::Validate for From {
         Ok(())
     }
 }
+impl crate::runtime::Object for From {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("account", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => Ok(From { account: f0, amount: f1 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("account", &self.account);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for From {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &From) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("account", &value.account);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for From {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<From, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("account", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => Ok(From { account: f0, amount: f1 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -122,45 +125,48 @@ impl crate::runtime::Validate for Amount {
         Ok(())
     }
 }
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.optional_objects("from", &mut slots.1);
+        fields.required("total", &mut slots.2);
+        fields.optional("currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3) => {
+                Ok(Amount {
+                    refund: f0,
+                    from: f1,
+                    total: f2,
+                    currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("refund", &self.refund);
+        members.optional_objects("from", &self.from);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("refund", &value.refund);
-            members.optional("from", &value.from);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.optional("from", &mut slots.1);
-            fields.required("total", &mut slots.2);
-            fields.optional("currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3) => {
-                    Ok(Amount {
-                        refund: f0,
-                        from: f1,
-                        total: f2,
-                        currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款出资账户及金额
@@ -178,39 +184,42 @@ pub struct AmountFrom {
     /// Wire: `amount`, `number (decimal)`, required.
     pub amount: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for AmountFrom {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("account", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AmountFrom {
+                    account: f0,
+                    amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("account", &self.account);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for AmountFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AmountFrom) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("account", &value.account);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AmountFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AmountFrom, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("account", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AmountFrom {
-                        account: f0,
-                        amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -244,51 +253,54 @@ pub struct Refund4CreateAmount {
     /// Wire: `advance`, `number (decimal)`, optional.
     pub advance: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for Refund4CreateAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.optional_objects("from", &mut slots.1);
+        fields.required("payer_refund", &mut slots.2);
+        fields.optional("discount_refund", &mut slots.3);
+        fields.optional("currency", &mut slots.4);
+        fields.optional("advance", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, f4, f5) => {
+                Ok(Refund4CreateAmount {
+                    refund: f0,
+                    from: f1,
+                    payer_refund: f2,
+                    discount_refund: f3,
+                    currency: f4,
+                    advance: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("refund", &self.refund);
+        members.optional_objects("from", &self.from);
+        members.required("payer_refund", &self.payer_refund);
+        members.optional("discount_refund", &self.discount_refund);
+        members.optional("currency", &self.currency);
+        members.optional("advance", &self.advance);
+        members
+    }
+}
 impl serde::Serialize for Refund4CreateAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Refund4CreateAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("refund", &value.refund);
-            members.optional("from", &value.from);
-            members.required("payer_refund", &value.payer_refund);
-            members.optional("discount_refund", &value.discount_refund);
-            members.optional("currency", &value.currency);
-            members.optional("advance", &value.advance);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Refund4CreateAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Refund4CreateAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.optional("from", &mut slots.1);
-            fields.required("payer_refund", &mut slots.2);
-            fields.optional("discount_refund", &mut slots.3);
-            fields.optional("currency", &mut slots.4);
-            fields.optional("advance", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, f4, f5) => {
-                    Ok(Refund4CreateAmount {
-                        refund: f0,
-                        from: f1,
-                        payer_refund: f2,
-                        discount_refund: f3,
-                        currency: f4,
-                        advance: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠退款详情
@@ -318,48 +330,51 @@ pub struct PromotionDetail {
     /// Wire: `refund_amount`, `integer`, required.
     pub refund_amount: i64,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("promotion_id", &mut slots.0);
+        fields.required("scope", &mut slots.1);
+        fields.required("type", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("refund_amount", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(PromotionDetail {
+                    promotion_id: f0,
+                    scope: f1,
+                    type_: f2,
+                    amount: f3,
+                    refund_amount: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("promotion_id", &self.promotion_id);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.required("refund_amount", &self.refund_amount);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("promotion_id", &value.promotion_id);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.required("refund_amount", &value.refund_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("promotion_id", &mut slots.0);
-            fields.required("scope", &mut slots.1);
-            fields.required("type", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("refund_amount", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(PromotionDetail {
-                        promotion_id: f0,
-                        scope: f1,
-                        type_: f2,
-                        amount: f3,
-                        refund_amount: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款申请API的应答
@@ -393,51 +408,54 @@ pub struct Refund4Create {
     /// Wire: `refund_account`, `enum RefundAccount`, optional.
     pub refund_account: Option<RefundAccount>,
 }
+impl crate::runtime::Object for Refund4Create {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("refund_id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.required_object("amount", &mut slots.3);
+        fields.optional_objects("promotion_detail", &mut slots.4);
+        fields.optional("refund_account", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(Refund4Create {
+                    refund_id: f0,
+                    out_refund_no: f1,
+                    create_time: f2,
+                    amount: f3,
+                    promotion_detail: f4,
+                    refund_account: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("refund_id", &self.refund_id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("create_time", &self.create_time);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members.optional("refund_account", &self.refund_account);
+        members
+    }
+}
 impl serde::Serialize for Refund4Create {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Refund4Create) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("refund_id", &value.refund_id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("create_time", &value.create_time);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members.optional("refund_account", &value.refund_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Refund4Create {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Refund4Create, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("refund_id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.optional("promotion_detail", &mut slots.4);
-            fields.optional("refund_account", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(Refund4Create {
-                        refund_id: f0,
-                        out_refund_no: f1,
-                        create_time: f2,
-                        amount: f3,
-                        promotion_detail: f4,
-                        refund_account: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款金额信息
@@ -471,51 +489,54 @@ pub struct RefundAmount {
     /// Wire: `advance`, `number (decimal)`, optional.
     pub advance: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for RefundAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.optional_objects("from", &mut slots.1);
+        fields.required("payer_refund", &mut slots.2);
+        fields.optional("discount_refund", &mut slots.3);
+        fields.optional("currency", &mut slots.4);
+        fields.optional("advance", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, f4, f5) => {
+                Ok(RefundAmount {
+                    refund: f0,
+                    from: f1,
+                    payer_refund: f2,
+                    discount_refund: f3,
+                    currency: f4,
+                    advance: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("refund", &self.refund);
+        members.optional_objects("from", &self.from);
+        members.required("payer_refund", &self.payer_refund);
+        members.optional("discount_refund", &self.discount_refund);
+        members.optional("currency", &self.currency);
+        members.optional("advance", &self.advance);
+        members
+    }
+}
 impl serde::Serialize for RefundAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("refund", &value.refund);
-            members.optional("from", &value.from);
-            members.required("payer_refund", &value.payer_refund);
-            members.optional("discount_refund", &value.discount_refund);
-            members.optional("currency", &value.currency);
-            members.optional("advance", &value.advance);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.optional("from", &mut slots.1);
-            fields.required("payer_refund", &mut slots.2);
-            fields.optional("discount_refund", &mut slots.3);
-            fields.optional("currency", &mut slots.4);
-            fields.optional("advance", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, f4, f5) => {
-                    Ok(RefundAmount {
-                        refund: f0,
-                        from: f1,
-                        payer_refund: f2,
-                        discount_refund: f3,
-                        currency: f4,
-                        advance: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过微信支付退款单号查询退款的应答
@@ -577,100 +598,103 @@ pub struct Refund {
     /// Wire: `funds_account`, `enum RefundFundsAccount`, optional.
     pub funds_account: Option<RefundFundsAccount>,
 }
+impl crate::runtime::Object for Refund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("refund_id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.optional("channel", &mut slots.4);
+        fields.optional("user_received_account", &mut slots.5);
+        fields.optional("success_time", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("status", &mut slots.8);
+        fields.required_object("amount", &mut slots.9);
+        fields.optional_objects("promotion_detail", &mut slots.10);
+        fields.optional("refund_account", &mut slots.11);
+        fields.optional("funds_account", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(Refund {
+                    refund_id: f0,
+                    out_refund_no: f1,
+                    transaction_id: f2,
+                    out_trade_no: f3,
+                    channel: f4,
+                    user_received_account: f5,
+                    success_time: f6,
+                    create_time: f7,
+                    status: f8,
+                    amount: f9,
+                    promotion_detail: f10,
+                    refund_account: f11,
+                    funds_account: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("refund_id", &self.refund_id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("channel", &self.channel);
+        members.optional("user_received_account", &self.user_received_account);
+        members.optional("success_time", &self.success_time);
+        members.required("create_time", &self.create_time);
+        members.required("status", &self.status);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members.optional("refund_account", &self.refund_account);
+        members.optional("funds_account", &self.funds_account);
+        members
+    }
+}
 impl serde::Serialize for Refund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Refund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("refund_id", &value.refund_id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("channel", &value.channel);
-            members.optional("user_received_account", &value.user_received_account);
-            members.optional("success_time", &value.success_time);
-            members.required("create_time", &value.create_time);
-            members.required("status", &value.status);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members.optional("refund_account", &value.refund_account);
-            members.optional("funds_account", &value.funds_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Refund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Refund, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("refund_id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.optional("channel", &mut slots.4);
-            fields.optional("user_received_account", &mut slots.5);
-            fields.optional("success_time", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("status", &mut slots.8);
-            fields.required("amount", &mut slots.9);
-            fields.optional("promotion_detail", &mut slots.10);
-            fields.optional("refund_account", &mut slots.11);
-            fields.optional("funds_account", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(Refund {
-                        refund_id: f0,
-                        out_refund_no: f1,
-                        transaction_id: f2,
-                        out_trade_no: f3,
-                        channel: f4,
-                        user_received_account: f5,
-                        success_time: f6,
-                        create_time: f7,
-                        status: f8,
-                        amount: f9,
-                        promotion_detail: f10,
-                        refund_account: f11,
-                        funds_account: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额信息
@@ -704,51 +728,54 @@ pub struct ApplyAbnormalRefundAmount {
     /// Wire: `refund_fee`, `number (decimal)`, optional.
     pub refund_fee: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for ApplyAbnormalRefundAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.optional_objects("from", &mut slots.1);
+        fields.required("payer_refund", &mut slots.2);
+        fields.required("discount_refund", &mut slots.3);
+        fields.required("currency", &mut slots.4);
+        fields.optional("refund_fee", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(ApplyAbnormalRefundAmount {
+                    refund: f0,
+                    from: f1,
+                    payer_refund: f2,
+                    discount_refund: f3,
+                    currency: f4,
+                    refund_fee: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("refund", &self.refund);
+        members.optional_objects("from", &self.from);
+        members.required("payer_refund", &self.payer_refund);
+        members.required("discount_refund", &self.discount_refund);
+        members.required("currency", &self.currency);
+        members.optional("refund_fee", &self.refund_fee);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalRefundAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAbnormalRefundAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("refund", &value.refund);
-            members.optional("from", &value.from);
-            members.required("payer_refund", &value.payer_refund);
-            members.required("discount_refund", &value.discount_refund);
-            members.required("currency", &value.currency);
-            members.optional("refund_fee", &value.refund_fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalRefundAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.optional("from", &mut slots.1);
-            fields.required("payer_refund", &mut slots.2);
-            fields.required("discount_refund", &mut slots.3);
-            fields.required("currency", &mut slots.4);
-            fields.optional("refund_fee", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(ApplyAbnormalRefundAmount {
-                        refund: f0,
-                        from: f1,
-                        payer_refund: f2,
-                        discount_refund: f3,
-                        currency: f4,
-                        refund_fee: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品列表
@@ -782,51 +809,54 @@ pub struct GoodsDetail {
     /// Wire: `refund_quantity`, `number (decimal)`, required.
     pub refund_quantity: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("merchant_goods_id", &mut slots.0);
+        fields.optional("wechatpay_goods_id", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.required("unit_price", &mut slots.3);
+        fields.required("refund_amount", &mut slots.4);
+        fields.required("refund_quantity", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
+                Ok(GoodsDetail {
+                    merchant_goods_id: f0,
+                    wechatpay_goods_id: f1,
+                    goods_name: f2,
+                    unit_price: f3,
+                    refund_amount: f4,
+                    refund_quantity: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("merchant_goods_id", &self.merchant_goods_id);
+        members.optional("wechatpay_goods_id", &self.wechatpay_goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.required("unit_price", &self.unit_price);
+        members.required("refund_amount", &self.refund_amount);
+        members.required("refund_quantity", &self.refund_quantity);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("merchant_goods_id", &value.merchant_goods_id);
-            members.optional("wechatpay_goods_id", &value.wechatpay_goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.required("unit_price", &value.unit_price);
-            members.required("refund_amount", &value.refund_amount);
-            members.required("refund_quantity", &value.refund_quantity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("merchant_goods_id", &mut slots.0);
-            fields.optional("wechatpay_goods_id", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.required("unit_price", &mut slots.3);
-            fields.required("refund_amount", &mut slots.4);
-            fields.required("refund_quantity", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
-                    Ok(GoodsDetail {
-                        merchant_goods_id: f0,
-                        wechatpay_goods_id: f1,
-                        goods_name: f2,
-                        unit_price: f3,
-                        refund_amount: f4,
-                        refund_quantity: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠退款信息
@@ -860,53 +890,54 @@ pub struct ApplyAbnormalRefundPromotionDetail {
     /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
     pub goods_detail: Option<Vec<GoodsDetail>>,
 }
+impl crate::runtime::Object for ApplyAbnormalRefundPromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("promotion_id", &mut slots.0);
+        fields.required("scope", &mut slots.1);
+        fields.required("type", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("refund_amount", &mut slots.4);
+        fields.optional_objects("goods_detail", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(ApplyAbnormalRefundPromotionDetail {
+                    promotion_id: f0,
+                    scope: f1,
+                    type_: f2,
+                    amount: f3,
+                    refund_amount: f4,
+                    goods_detail: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("promotion_id", &self.promotion_id);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.required("refund_amount", &self.refund_amount);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalRefundPromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyAbnormalRefundPromotionDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("promotion_id", &value.promotion_id);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.required("refund_amount", &value.refund_amount);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundPromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalRefundPromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("promotion_id", &mut slots.0);
-            fields.required("scope", &mut slots.1);
-            fields.required("type", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("refund_amount", &mut slots.4);
-            fields.optional("goods_detail", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(ApplyAbnormalRefundPromotionDetail {
-                        promotion_id: f0,
-                        scope: f1,
-                        type_: f2,
-                        amount: f3,
-                        refund_amount: f4,
-                        goods_detail: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起异常退款的应答
@@ -968,100 +999,103 @@ pub struct ApplyAbnormalRefundResponse {
     /// Wire: `refund_account`, `enum ApplyAbnormalRefundRefundAccount`, optional.
     pub refund_account: Option<ApplyAbnormalRefundRefundAccount>,
 }
+impl crate::runtime::Object for ApplyAbnormalRefundResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("refund_id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.optional("channel", &mut slots.4);
+        fields.optional("user_received_account", &mut slots.5);
+        fields.optional("success_time", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("status", &mut slots.8);
+        fields.optional("funds_account", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.optional_objects("promotion_detail", &mut slots.11);
+        fields.optional("refund_account", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                f12,
+            ) => {
+                Ok(ApplyAbnormalRefundResponse {
+                    refund_id: f0,
+                    out_refund_no: f1,
+                    transaction_id: f2,
+                    out_trade_no: f3,
+                    channel: f4,
+                    user_received_account: f5,
+                    success_time: f6,
+                    create_time: f7,
+                    status: f8,
+                    funds_account: f9,
+                    amount: f10,
+                    promotion_detail: f11,
+                    refund_account: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("refund_id", &self.refund_id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("channel", &self.channel);
+        members.optional("user_received_account", &self.user_received_account);
+        members.optional("success_time", &self.success_time);
+        members.required("create_time", &self.create_time);
+        members.required("status", &self.status);
+        members.optional("funds_account", &self.funds_account);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members.optional("refund_account", &self.refund_account);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalRefundResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAbnormalRefundResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("refund_id", &value.refund_id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("channel", &value.channel);
-            members.optional("user_received_account", &value.user_received_account);
-            members.optional("success_time", &value.success_time);
-            members.required("create_time", &value.create_time);
-            members.required("status", &value.status);
-            members.optional("funds_account", &value.funds_account);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members.optional("refund_account", &value.refund_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalRefundResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("refund_id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.optional("channel", &mut slots.4);
-            fields.optional("user_received_account", &mut slots.5);
-            fields.optional("success_time", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("status", &mut slots.8);
-            fields.optional("funds_account", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.optional("promotion_detail", &mut slots.11);
-            fields.optional("refund_account", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                ) => {
-                    Ok(ApplyAbnormalRefundResponse {
-                        refund_id: f0,
-                        out_refund_no: f1,
-                        transaction_id: f2,
-                        out_trade_no: f3,
-                        channel: f4,
-                        user_received_account: f5,
-                        success_time: f6,
-                        create_time: f7,
-                        status: f8,
-                        funds_account: f9,
-                        amount: f10,
-                        promotion_detail: f11,
-                        refund_account: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询垫付回补结果API的应答
@@ -1107,69 +1141,72 @@ pub struct ReturnAdvance {
     /// Wire: `success_time`, `string`, optional.
     pub success_time: Option<String>,
 }
+impl crate::runtime::Object for ReturnAdvance {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("refund_id", &mut slots.0);
+        fields.required("advance_return_id", &mut slots.1);
+        fields.required("return_amount", &mut slots.2);
+        fields.required("payer_mchid", &mut slots.3);
+        fields.required("payer_account", &mut slots.4);
+        fields.required("payee_mchid", &mut slots.5);
+        fields.required("payee_account", &mut slots.6);
+        fields.required("result", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+            ) => {
+                Ok(ReturnAdvance {
+                    refund_id: f0,
+                    advance_return_id: f1,
+                    return_amount: f2,
+                    payer_mchid: f3,
+                    payer_account: f4,
+                    payee_mchid: f5,
+                    payee_account: f6,
+                    result: f7,
+                    success_time: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("refund_id", &self.refund_id);
+        members.required("advance_return_id", &self.advance_return_id);
+        members.required("return_amount", &self.return_amount);
+        members.required("payer_mchid", &self.payer_mchid);
+        members.required("payer_account", &self.payer_account);
+        members.required("payee_mchid", &self.payee_mchid);
+        members.required("payee_account", &self.payee_account);
+        members.required("result", &self.result);
+        members.optional("success_time", &self.success_time);
+        members
+    }
+}
 impl serde::Serialize for ReturnAdvance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReturnAdvance) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("refund_id", &value.refund_id);
-            members.required("advance_return_id", &value.advance_return_id);
-            members.required("return_amount", &value.return_amount);
-            members.required("payer_mchid", &value.payer_mchid);
-            members.required("payer_account", &value.payer_account);
-            members.required("payee_mchid", &value.payee_mchid);
-            members.required("payee_account", &value.payee_account);
-            members.required("result", &value.result);
-            members.optional("success_time", &value.success_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReturnAdvance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReturnAdvance, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("refund_id", &mut slots.0);
-            fields.required("advance_return_id", &mut slots.1);
-            fields.required("return_amount", &mut slots.2);
-            fields.required("payer_mchid", &mut slots.3);
-            fields.required("payer_account", &mut slots.4);
-            fields.required("payee_mchid", &mut slots.5);
-            fields.required("payee_account", &mut slots.6);
-            fields.required("result", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(ReturnAdvance {
-                        refund_id: f0,
-                        advance_return_id: f1,
-                        return_amount: f2,
-                        payer_mchid: f3,
-                        payer_account: f4,
-                        payee_mchid: f5,
-                        payee_account: f6,
-                        result: f7,
-                        success_time: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

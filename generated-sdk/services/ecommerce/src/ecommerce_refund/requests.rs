@@ -168,110 +168,113 @@ impl crate::runtime::Validate for CreateRefundRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateRefundRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("individual_auth_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("combine_mchid", &mut slots.4);
+        fields.optional("combine_out_trade_no", &mut slots.5);
+        fields.required("combine_transaction_id", &mut slots.6);
+        fields.required("transaction_id", &mut slots.7);
+        fields.optional("out_trade_no", &mut slots.8);
+        fields.required("out_refund_no", &mut slots.9);
+        fields.optional("reason", &mut slots.10);
+        fields.required_object("amount", &mut slots.11);
+        fields.optional("notify_url", &mut slots.12);
+        fields.optional("refund_account", &mut slots.13);
+        fields.required("funds_account", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                Some(f2),
+                f3,
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                Some(f14),
+            ) => {
+                Ok(CreateRefundRequest {
+                    individual_auth_id: f0,
+                    sub_mchid: f1,
+                    sp_appid: f2,
+                    sub_appid: f3,
+                    combine_mchid: f4,
+                    combine_out_trade_no: f5,
+                    combine_transaction_id: f6,
+                    transaction_id: f7,
+                    out_trade_no: f8,
+                    out_refund_no: f9,
+                    reason: f10,
+                    amount: f11,
+                    notify_url: f12,
+                    refund_account: f13,
+                    funds_account: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.optional("individual_auth_id", &self.individual_auth_id);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("combine_mchid", &self.combine_mchid);
+        members.optional("combine_out_trade_no", &self.combine_out_trade_no);
+        members.required("combine_transaction_id", &self.combine_transaction_id);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.optional("reason", &self.reason);
+        members.required_object("amount", &self.amount);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("refund_account", &self.refund_account);
+        members.required("funds_account", &self.funds_account);
+        members
+    }
+}
 impl serde::Serialize for CreateRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRefundRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.optional("individual_auth_id", &value.individual_auth_id);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("combine_mchid", &value.combine_mchid);
-            members.optional("combine_out_trade_no", &value.combine_out_trade_no);
-            members.required("combine_transaction_id", &value.combine_transaction_id);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.optional("reason", &value.reason);
-            members.required("amount", &value.amount);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("refund_account", &value.refund_account);
-            members.required("funds_account", &value.funds_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRefundRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("individual_auth_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("combine_mchid", &mut slots.4);
-            fields.optional("combine_out_trade_no", &mut slots.5);
-            fields.required("combine_transaction_id", &mut slots.6);
-            fields.required("transaction_id", &mut slots.7);
-            fields.optional("out_trade_no", &mut slots.8);
-            fields.required("out_refund_no", &mut slots.9);
-            fields.optional("reason", &mut slots.10);
-            fields.required("amount", &mut slots.11);
-            fields.optional("notify_url", &mut slots.12);
-            fields.optional("refund_account", &mut slots.13);
-            fields.required("funds_account", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    Some(f14),
-                ) => {
-                    Ok(CreateRefundRequest {
-                        individual_auth_id: f0,
-                        sub_mchid: f1,
-                        sp_appid: f2,
-                        sub_appid: f3,
-                        combine_mchid: f4,
-                        combine_out_trade_no: f5,
-                        combine_transaction_id: f6,
-                        transaction_id: f7,
-                        out_trade_no: f8,
-                        out_refund_no: f9,
-                        reason: f10,
-                        amount: f11,
-                        notify_url: f12,
-                        refund_account: f13,
-                        funds_account: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_refund_by_id` (通过微信支付退款单号查询退款): `GET /v3/ecommerce/refunds/id/{refund_id}`.
@@ -316,38 +319,41 @@ impl crate::runtime::Validate for QueryRefundByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("refund_id", &mut slots.0);
+        fields.optional("individual_auth_id", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryRefundByIdRequest {
+                    refund_id: f0,
+                    individual_auth_id: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRefundByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("refund_id", &mut slots.0);
-            fields.optional("individual_auth_id", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryRefundByIdRequest {
-                        refund_id: f0,
-                        individual_auth_id: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_refund_by_out_refund_no` (通过商户退款单号查询退款): `GET /v3/ecommerce/refunds/out-refund-no/{out_refund_no}`.
@@ -392,38 +398,41 @@ impl crate::runtime::Validate for QueryRefundByOutRefundNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByOutRefundNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_refund_no", &mut slots.0);
+        fields.optional("individual_auth_id", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryRefundByOutRefundNoRequest {
+                    out_refund_no: f0,
+                    individual_auth_id: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundByOutRefundNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRefundByOutRefundNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByOutRefundNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_refund_no", &mut slots.0);
-            fields.optional("individual_auth_id", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryRefundByOutRefundNoRequest {
-                        out_refund_no: f0,
-                        individual_auth_id: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_abnormal_refund` (发起异常退款): `POST /v3/ecommerce/refunds/{refund_id}/apply-abnormal-refund`.
@@ -523,56 +532,59 @@ impl crate::runtime::Validate for ApplyAbnormalRefundRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyAbnormalRefundRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("refund_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("individual_auth_id", &mut slots.2);
+        fields.required("out_refund_no", &mut slots.3);
+        fields.required("type", &mut slots.4);
+        fields.optional("bank_type", &mut slots.5);
+        fields.optional("bank_account", &mut slots.6);
+        fields.optional("real_name", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), f5, f6, f7) => {
+                Ok(ApplyAbnormalRefundRequest {
+                    refund_id: f0,
+                    sub_mchid: f1,
+                    individual_auth_id: f2,
+                    out_refund_no: f3,
+                    type_: f4,
+                    bank_type: f5,
+                    bank_account: f6,
+                    real_name: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("individual_auth_id", &self.individual_auth_id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("type", &self.type_);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("bank_account", &self.bank_account);
+        members.optional("real_name", &self.real_name);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAbnormalRefundRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("individual_auth_id", &value.individual_auth_id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("type", &value.type_);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("bank_account", &value.bank_account);
-            members.optional("real_name", &value.real_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalRefundRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("refund_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("individual_auth_id", &mut slots.2);
-            fields.required("out_refund_no", &mut slots.3);
-            fields.required("type", &mut slots.4);
-            fields.optional("bank_type", &mut slots.5);
-            fields.optional("bank_account", &mut slots.6);
-            fields.optional("real_name", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), f5, f6, f7) => {
-                    Ok(ApplyAbnormalRefundRequest {
-                        refund_id: f0,
-                        sub_mchid: f1,
-                        individual_auth_id: f2,
-                        out_refund_no: f3,
-                        type_: f4,
-                        bank_type: f5,
-                        bank_account: f6,
-                        real_name: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_return_advance` (查询垫付回补结果API): `GET /v3/ecommerce/refunds/{refund_id}/return-advance`.
@@ -602,36 +614,39 @@ impl crate::runtime::Validate for QueryReturnAdvanceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryReturnAdvanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("refund_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryReturnAdvanceRequest {
+                    refund_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReturnAdvanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryReturnAdvanceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReturnAdvanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReturnAdvanceRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("refund_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryReturnAdvanceRequest {
-                        refund_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_return_advance` (垫付退款回补API): `POST /v3/ecommerce/refunds/{refund_id}/return-advance`.
@@ -663,37 +678,40 @@ impl crate::runtime::Validate for CreateReturnAdvanceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateReturnAdvanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("refund_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateReturnAdvanceRequest {
+                    refund_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateReturnAdvanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateReturnAdvanceRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateReturnAdvanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateReturnAdvanceRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("refund_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateReturnAdvanceRequest {
-                        refund_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -51,7 +51,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_SUBSIDY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -59,7 +59,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求补差API
@@ -97,7 +97,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SUBSIDY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -105,7 +105,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求补差回退API
@@ -143,7 +143,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RETURN_SUBSIDY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -151,7 +151,7 @@ impl<'a, T: Transport> EcommerceSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

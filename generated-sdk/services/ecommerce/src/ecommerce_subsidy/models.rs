@@ -25,45 +25,48 @@ pub struct SubsidiesCancelEntity {
     /// Wire: `description`, `string`, required.
     pub description: String,
 }
+impl crate::runtime::Object for SubsidiesCancelEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("result", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(SubsidiesCancelEntity {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    result: f2,
+                    description: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("result", &self.result);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for SubsidiesCancelEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidiesCancelEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("result", &value.result);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidiesCancelEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidiesCancelEntity, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("result", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(SubsidiesCancelEntity {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        result: f2,
-                        description: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求补差API的应答
@@ -101,62 +104,57 @@ pub struct SubsidiesCreateEntity {
     /// Wire: `success_time`, `datetime (RFC 3339)`, required.
     pub success_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for SubsidiesCreateEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("subsidy_id", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.required("result", &mut slots.5);
+        fields.required("success_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(SubsidiesCreateEntity {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    subsidy_id: f2,
+                    description: f3,
+                    amount: f4,
+                    result: f5,
+                    success_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("subsidy_id", &self.subsidy_id);
+        members.required("description", &self.description);
+        members.required("amount", &self.amount);
+        members.required("result", &self.result);
+        members.required("success_time", &self.success_time);
+        members
+    }
+}
 impl serde::Serialize for SubsidiesCreateEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidiesCreateEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("subsidy_id", &value.subsidy_id);
-            members.required("description", &value.description);
-            members.required("amount", &value.amount);
-            members.required("result", &value.result);
-            members.required("success_time", &value.success_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidiesCreateEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidiesCreateEntity, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("subsidy_id", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("result", &mut slots.5);
-            fields.required("success_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(SubsidiesCreateEntity {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        subsidy_id: f2,
-                        description: f3,
-                        amount: f4,
-                        result: f5,
-                        success_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 回退出资账户及金额
@@ -201,32 +199,35 @@ impl crate::runtime::Validate for From {
         Ok(())
     }
 }
+impl crate::runtime::Object for From {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("account", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(From { account: f0, amount: f1 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("account", &self.account);
+        members.optional("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for From {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &From) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("account", &value.account);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for From {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<From, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("account", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(From { account: f0, amount: f1 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求补差回退API的应答
@@ -272,69 +273,72 @@ pub struct SubsidiesReturnEntity {
     /// Wire: `success_time`, `datetime (RFC 3339)`, required.
     pub success_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for SubsidiesReturnEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("subsidy_refund_id", &mut slots.2);
+        fields.required("refund_id", &mut slots.3);
+        fields.required("out_order_no", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.required("result", &mut slots.7);
+        fields.required("success_time", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(SubsidiesReturnEntity {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    subsidy_refund_id: f2,
+                    refund_id: f3,
+                    out_order_no: f4,
+                    amount: f5,
+                    description: f6,
+                    result: f7,
+                    success_time: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("subsidy_refund_id", &self.subsidy_refund_id);
+        members.required("refund_id", &self.refund_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("result", &self.result);
+        members.required("success_time", &self.success_time);
+        members
+    }
+}
 impl serde::Serialize for SubsidiesReturnEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidiesReturnEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("subsidy_refund_id", &value.subsidy_refund_id);
-            members.required("refund_id", &value.refund_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("result", &value.result);
-            members.required("success_time", &value.success_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidiesReturnEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidiesReturnEntity, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("subsidy_refund_id", &mut slots.2);
-            fields.required("refund_id", &mut slots.3);
-            fields.required("out_order_no", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.required("result", &mut slots.7);
-            fields.required("success_time", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(SubsidiesReturnEntity {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        subsidy_refund_id: f2,
-                        refund_id: f3,
-                        out_order_no: f4,
-                        amount: f5,
-                        description: f6,
-                        result: f7,
-                        success_time: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -39,42 +39,45 @@ impl crate::runtime::Validate for CancelSubsidyRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CancelSubsidyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CancelSubsidyRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CancelSubsidyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelSubsidyRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelSubsidyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelSubsidyRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CancelSubsidyRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_subsidy` (请求补差API): `POST /v3/ecommerce/subsidies/create`.
@@ -139,51 +142,54 @@ impl crate::runtime::Validate for CreateSubsidyRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSubsidyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.optional("refund_id", &mut slots.4);
+        fields.optional("out_subsidy_no", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(CreateSubsidyRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    amount: f2,
+                    description: f3,
+                    refund_id: f4,
+                    out_subsidy_no: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.optional("refund_id", &self.refund_id);
+        members.optional("out_subsidy_no", &self.out_subsidy_no);
+        members
+    }
+}
 impl serde::Serialize for CreateSubsidyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSubsidyRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.optional("refund_id", &value.refund_id);
-            members.optional("out_subsidy_no", &value.out_subsidy_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubsidyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubsidyRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.optional("refund_id", &mut slots.4);
-            fields.optional("out_subsidy_no", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(CreateSubsidyRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        amount: f2,
-                        description: f3,
-                        refund_id: f4,
-                        out_subsidy_no: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `return_subsidy` (请求补差回退API): `POST /v3/ecommerce/subsidies/return`.
@@ -271,56 +277,59 @@ impl crate::runtime::Validate for ReturnSubsidyRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReturnSubsidyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_order_no", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("refund_id", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional("subsidy_id", &mut slots.6);
+        fields.optional_objects("from", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(ReturnSubsidyRequest {
+                    sub_mchid: f0,
+                    out_order_no: f1,
+                    transaction_id: f2,
+                    refund_id: f3,
+                    amount: f4,
+                    description: f5,
+                    subsidy_id: f6,
+                    from: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("refund_id", &self.refund_id);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.optional("subsidy_id", &self.subsidy_id);
+        members.optional_objects("from", &self.from);
+        members
+    }
+}
 impl serde::Serialize for ReturnSubsidyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReturnSubsidyRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("refund_id", &value.refund_id);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.optional("subsidy_id", &value.subsidy_id);
-            members.optional("from", &value.from);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReturnSubsidyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReturnSubsidyRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_order_no", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("refund_id", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("subsidy_id", &mut slots.6);
-            fields.optional("from", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(ReturnSubsidyRequest {
-                        sub_mchid: f0,
-                        out_order_no: f1,
-                        transaction_id: f2,
-                        refund_id: f3,
-                        amount: f4,
-                        description: f5,
-                        subsidy_id: f6,
-                        from: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -60,7 +60,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_TRANSFER_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -68,7 +68,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询二级商户商家转账授权状态
@@ -116,7 +116,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起转账
@@ -153,7 +153,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TRANSFER_BILL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -161,7 +161,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户单号查询转账单
@@ -210,7 +210,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销转账
@@ -249,7 +249,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_TRANSFER_BILL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -257,7 +257,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信转账单号查询转账单
@@ -307,7 +307,7 @@ impl<'a, T: Transport> EcommerceTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -36,45 +36,48 @@ impl AgreementList {
     }
 }
 impl crate::runtime::Validate for AgreementList {}
+impl crate::runtime::Object for AgreementList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("agreement_code", &mut slots.0);
+        fields.required("agreement_version", &mut slots.1);
+        fields.required("sign_organization", &mut slots.2);
+        fields.required("sign_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(AgreementList {
+                    agreement_code: f0,
+                    agreement_version: f1,
+                    sign_organization: f2,
+                    sign_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("agreement_code", &self.agreement_code);
+        members.required("agreement_version", &self.agreement_version);
+        members.required("sign_organization", &self.sign_organization);
+        members.required("sign_time", &self.sign_time);
+        members
+    }
+}
 impl serde::Serialize for AgreementList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AgreementList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("agreement_code", &value.agreement_code);
-            members.required("agreement_version", &value.agreement_version);
-            members.required("sign_organization", &value.sign_organization);
-            members.required("sign_time", &value.sign_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AgreementList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AgreementList, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("agreement_code", &mut slots.0);
-            fields.required("agreement_version", &mut slots.1);
-            fields.required("sign_organization", &mut slots.2);
-            fields.required("sign_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(AgreementList {
-                        agreement_code: f0,
-                        agreement_version: f1,
-                        sign_organization: f2,
-                        sign_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请二级商户商家转账授权的应答
@@ -100,47 +103,48 @@ pub struct ApplyTransferAuthorizationResponse {
     /// Wire: `authorize_time`, `string`, optional.
     pub authorize_time: Option<String>,
 }
+impl crate::runtime::Object for ApplyTransferAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("authorization_state", &mut slots.1);
+        fields.required("accept_time", &mut slots.2);
+        fields.optional("authorize_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(ApplyTransferAuthorizationResponse {
+                    sub_mchid: f0,
+                    authorization_state: f1,
+                    accept_time: f2,
+                    authorize_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("authorization_state", &self.authorization_state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("authorize_time", &self.authorize_time);
+        members
+    }
+}
 impl serde::Serialize for ApplyTransferAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyTransferAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("authorization_state", &value.authorization_state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("authorize_time", &value.authorize_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTransferAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTransferAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("authorization_state", &mut slots.1);
-            fields.required("accept_time", &mut slots.2);
-            fields.optional("authorize_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(ApplyTransferAuthorizationResponse {
-                        sub_mchid: f0,
-                        authorization_state: f1,
-                        accept_time: f2,
-                        authorize_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询二级商户商家转账授权状态的应答
@@ -162,44 +166,45 @@ pub struct QueryTransferAuthorizationResponse {
     /// Wire: `authorize_time`, `string`, optional.
     pub authorize_time: Option<String>,
 }
+impl crate::runtime::Object for QueryTransferAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("authorization_state", &mut slots.1);
+        fields.optional("authorize_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(QueryTransferAuthorizationResponse {
+                    sub_mchid: f0,
+                    authorization_state: f1,
+                    authorize_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("authorization_state", &self.authorization_state);
+        members.optional("authorize_time", &self.authorize_time);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("authorization_state", &value.authorization_state);
-            members.optional("authorize_time", &value.authorize_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("authorization_state", &mut slots.1);
-            fields.optional("authorize_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(QueryTransferAuthorizationResponse {
-                        sub_mchid: f0,
-                        authorization_state: f1,
-                        authorize_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起转账的应答
@@ -237,54 +242,57 @@ pub struct CreateTransferBillResponse {
     /// Wire: `package_info`, `string`, optional.
     pub package_info: Option<String>,
 }
+impl crate::runtime::Object for CreateTransferBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.required("create_time", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.optional("fail_reason", &mut slots.5);
+        fields.optional("package_info", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(CreateTransferBillResponse {
+                    sub_mchid: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    create_time: f3,
+                    state: f4,
+                    fail_reason: f5,
+                    package_info: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("create_time", &self.create_time);
+        members.required("state", &self.state);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransferBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("create_time", &value.create_time);
-            members.required("state", &value.state);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBillResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.required("create_time", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.optional("fail_reason", &mut slots.5);
-            fields.optional("package_info", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(CreateTransferBillResponse {
-                        sub_mchid: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        create_time: f3,
-                        state: f4,
-                        fail_reason: f5,
-                        package_info: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户单号查询转账单的应答
@@ -350,107 +358,108 @@ pub struct QueryTransferBillByOutBillNoResponse {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for QueryTransferBillByOutBillNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.required("transfer_bill_no", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.required("transfer_scene_id", &mut slots.5);
+        fields.required("state", &mut slots.6);
+        fields.required("transfer_amount", &mut slots.7);
+        fields.required("transfer_remark", &mut slots.8);
+        fields.optional("fail_reason", &mut slots.9);
+        fields.optional("openid", &mut slots.10);
+        fields.optional("user_name", &mut slots.11);
+        fields.required("create_time", &mut slots.12);
+        fields.required("update_time", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                Some(f12),
+                Some(f13),
+            ) => {
+                Ok(QueryTransferBillByOutBillNoResponse {
+                    mchid: f0,
+                    sub_mchid: f1,
+                    out_bill_no: f2,
+                    transfer_bill_no: f3,
+                    appid: f4,
+                    transfer_scene_id: f5,
+                    state: f6,
+                    transfer_amount: f7,
+                    transfer_remark: f8,
+                    fail_reason: f9,
+                    openid: f10,
+                    user_name: f11,
+                    create_time: f12,
+                    update_time: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("appid", &self.appid);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.required("state", &self.state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBillByOutBillNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBillByOutBillNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("appid", &value.appid);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.required("state", &value.state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBillByOutBillNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBillByOutBillNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.required("transfer_bill_no", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.required("transfer_scene_id", &mut slots.5);
-            fields.required("state", &mut slots.6);
-            fields.required("transfer_amount", &mut slots.7);
-            fields.required("transfer_remark", &mut slots.8);
-            fields.optional("fail_reason", &mut slots.9);
-            fields.optional("openid", &mut slots.10);
-            fields.optional("user_name", &mut slots.11);
-            fields.required("create_time", &mut slots.12);
-            fields.required("update_time", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                ) => {
-                    Ok(QueryTransferBillByOutBillNoResponse {
-                        mchid: f0,
-                        sub_mchid: f1,
-                        out_bill_no: f2,
-                        transfer_bill_no: f3,
-                        appid: f4,
-                        transfer_scene_id: f5,
-                        state: f6,
-                        transfer_amount: f7,
-                        transfer_remark: f8,
-                        fail_reason: f9,
-                        openid: f10,
-                        user_name: f11,
-                        create_time: f12,
-                        update_time: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销转账的应答
@@ -480,47 +489,50 @@ pub struct CancelTransferBillResponse {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for CancelTransferBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.required("update_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(CancelTransferBillResponse {
+                    sub_mchid: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    state: f3,
+                    update_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("state", &self.state);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for CancelTransferBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelTransferBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("state", &value.state);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelTransferBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelTransferBillResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.required("update_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(CancelTransferBillResponse {
-                        sub_mchid: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        state: f3,
-                        update_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

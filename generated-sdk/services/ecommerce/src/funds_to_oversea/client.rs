@@ -69,7 +69,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请资金出境API
@@ -109,7 +109,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -117,7 +117,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询出境结果API
@@ -166,7 +166,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请资金出境退回
@@ -203,7 +203,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_RETURN_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -211,7 +211,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询出境退回结果（通过商户出境退回单号）
@@ -258,7 +258,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单剩余可出境余额API
@@ -313,7 +313,7 @@ impl<'a, T: Transport> FundsToOverseaClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -21,42 +21,45 @@ pub struct QueryBillDownloadUrlResponse {
     /// Wire: `download_url`, `string`, required.
     pub download_url: String,
 }
+impl crate::runtime::Object for QueryBillDownloadUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("hash_type", &mut slots.0);
+        fields.required("hash_value", &mut slots.1);
+        fields.required("download_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryBillDownloadUrlResponse {
+                    hash_type: f0,
+                    hash_value: f1,
+                    download_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("hash_type", &self.hash_type);
+        members.required("hash_value", &self.hash_value);
+        members.required("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for QueryBillDownloadUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBillDownloadUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("hash_type", &value.hash_type);
-            members.required("hash_value", &value.hash_value);
-            members.required("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBillDownloadUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBillDownloadUrlResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("hash_type", &mut slots.0);
-            fields.required("hash_value", &mut slots.1);
-            fields.required("download_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryBillDownloadUrlResponse {
-                        hash_type: f0,
-                        hash_value: f1,
-                        download_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品信息
@@ -94,45 +97,48 @@ impl GoodsInfo {
     }
 }
 impl crate::runtime::Validate for GoodsInfo {}
+impl crate::runtime::Object for GoodsInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("goods_name", &mut slots.0);
+        fields.required("goods_category", &mut slots.1);
+        fields.required("goods_unit_price", &mut slots.2);
+        fields.required("goods_quantity", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(GoodsInfo {
+                    goods_name: f0,
+                    goods_category: f1,
+                    goods_unit_price: f2,
+                    goods_quantity: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("goods_name", &self.goods_name);
+        members.required("goods_category", &self.goods_category);
+        members.required("goods_unit_price", &self.goods_unit_price);
+        members.required("goods_quantity", &self.goods_quantity);
+        members
+    }
+}
 impl serde::Serialize for GoodsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("goods_name", &value.goods_name);
-            members.required("goods_category", &value.goods_category);
-            members.required("goods_unit_price", &value.goods_unit_price);
-            members.required("goods_quantity", &value.goods_quantity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("goods_name", &mut slots.0);
-            fields.required("goods_category", &mut slots.1);
-            fields.required("goods_unit_price", &mut slots.2);
-            fields.required("goods_quantity", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(GoodsInfo {
-                        goods_name: f0,
-                        goods_category: f1,
-                        goods_unit_price: f2,
-                        goods_quantity: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 卖家信息
@@ -165,42 +171,45 @@ impl SellerInfo {
     }
 }
 impl crate::runtime::Validate for SellerInfo {}
+impl crate::runtime::Object for SellerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("oversea_business_name", &mut slots.0);
+        fields.required("oversea_shop_name", &mut slots.1);
+        fields.required("seller_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(SellerInfo {
+                    oversea_business_name: f0,
+                    oversea_shop_name: f1,
+                    seller_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("oversea_business_name", &self.oversea_business_name);
+        members.required("oversea_shop_name", &self.oversea_shop_name);
+        members.required("seller_id", &self.seller_id);
+        members
+    }
+}
 impl serde::Serialize for SellerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SellerInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("oversea_business_name", &value.oversea_business_name);
-            members.required("oversea_shop_name", &value.oversea_shop_name);
-            members.required("seller_id", &value.seller_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SellerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SellerInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("oversea_business_name", &mut slots.0);
-            fields.required("oversea_shop_name", &mut slots.1);
-            fields.required("seller_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(SellerInfo {
-                        oversea_business_name: f0,
-                        oversea_shop_name: f1,
-                        seller_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 物流信息
@@ -228,39 +237,42 @@ impl ExpressInfo {
     }
 }
 impl crate::runtime::Validate for ExpressInfo {}
+impl crate::runtime::Object for ExpressInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("courier_number", &mut slots.0);
+        fields.required("express_company_name", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ExpressInfo {
+                    courier_number: f0,
+                    express_company_name: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("courier_number", &self.courier_number);
+        members.required("express_company_name", &self.express_company_name);
+        members
+    }
+}
 impl serde::Serialize for ExpressInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ExpressInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("courier_number", &value.courier_number);
-            members.required("express_company_name", &value.express_company_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ExpressInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ExpressInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("courier_number", &mut slots.0);
-            fields.required("express_company_name", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ExpressInfo {
-                        courier_number: f0,
-                        express_company_name: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款人信息
@@ -281,32 +293,35 @@ impl PayeeInfo {
     }
 }
 impl crate::runtime::Validate for PayeeInfo {}
+impl crate::runtime::Object for PayeeInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("payee_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(PayeeInfo { payee_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("payee_id", &self.payee_id);
+        members
+    }
+}
 impl serde::Serialize for PayeeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayeeInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("payee_id", &value.payee_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayeeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayeeInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("payee_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(PayeeInfo { payee_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预售信息
@@ -359,45 +374,48 @@ impl crate::runtime::Validate for PresaleInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for PresaleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("total_amount", &mut slots.1);
+        fields.optional("deposit_transaction_id", &mut slots.2);
+        fields.optional("balance_transaction_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(PresaleInfo {
+                    type_: f0,
+                    total_amount: f1,
+                    deposit_transaction_id: f2,
+                    balance_transaction_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("type", &self.type_);
+        members.required("total_amount", &self.total_amount);
+        members.optional("deposit_transaction_id", &self.deposit_transaction_id);
+        members.optional("balance_transaction_id", &self.balance_transaction_id);
+        members
+    }
+}
 impl serde::Serialize for PresaleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PresaleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("type", &value.type_);
-            members.required("total_amount", &value.total_amount);
-            members.optional("deposit_transaction_id", &value.deposit_transaction_id);
-            members.optional("balance_transaction_id", &value.balance_transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PresaleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PresaleInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("total_amount", &mut slots.1);
-            fields.optional("deposit_transaction_id", &mut slots.2);
-            fields.optional("balance_transaction_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(PresaleInfo {
-                        type_: f0,
-                        total_amount: f1,
-                        deposit_transaction_id: f2,
-                        balance_transaction_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请资金出境API的应答
@@ -467,114 +485,114 @@ pub struct CreateOrderResponse {
     /// Wire: `charge_account_type`, `string`, optional.
     pub charge_account_type: Option<String>,
 }
+impl crate::runtime::Object for CreateOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("order_id", &mut slots.2);
+        fields.required("result", &mut slots.3);
+        fields.optional("fail_reason", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.optional("foreign_amount", &mut slots.6);
+        fields.required("foreign_currency", &mut slots.7);
+        fields.optional("rate", &mut slots.8);
+        fields.optional("exchange_rate_time", &mut slots.9);
+        fields.optional("estimate_exchange_rate_time", &mut slots.10);
+        fields.optional("departure_amount", &mut slots.11);
+        fields.optional("fee", &mut slots.12);
+        fields.optional("charge_mchid", &mut slots.13);
+        fields.optional("charge_account_type", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(CreateOrderResponse {
+                    out_order_id: f0,
+                    sub_mchid: f1,
+                    order_id: f2,
+                    result: f3,
+                    fail_reason: f4,
+                    amount: f5,
+                    foreign_amount: f6,
+                    foreign_currency: f7,
+                    rate: f8,
+                    exchange_rate_time: f9,
+                    estimate_exchange_rate_time: f10,
+                    departure_amount: f11,
+                    fee: f12,
+                    charge_mchid: f13,
+                    charge_account_type: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("out_order_id", &self.out_order_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("order_id", &self.order_id);
+        members.required("result", &self.result);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("amount", &self.amount);
+        members.optional("foreign_amount", &self.foreign_amount);
+        members.required("foreign_currency", &self.foreign_currency);
+        members.optional("rate", &self.rate);
+        members.optional("exchange_rate_time", &self.exchange_rate_time);
+        members
+            .optional("estimate_exchange_rate_time", &self.estimate_exchange_rate_time);
+        members.optional("departure_amount", &self.departure_amount);
+        members.optional("fee", &self.fee);
+        members.optional("charge_mchid", &self.charge_mchid);
+        members.optional("charge_account_type", &self.charge_account_type);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("out_order_id", &value.out_order_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("order_id", &value.order_id);
-            members.required("result", &value.result);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("amount", &value.amount);
-            members.optional("foreign_amount", &value.foreign_amount);
-            members.required("foreign_currency", &value.foreign_currency);
-            members.optional("rate", &value.rate);
-            members.optional("exchange_rate_time", &value.exchange_rate_time);
-            members
-                .optional(
-                    "estimate_exchange_rate_time",
-                    &value.estimate_exchange_rate_time,
-                );
-            members.optional("departure_amount", &value.departure_amount);
-            members.optional("fee", &value.fee);
-            members.optional("charge_mchid", &value.charge_mchid);
-            members.optional("charge_account_type", &value.charge_account_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("order_id", &mut slots.2);
-            fields.required("result", &mut slots.3);
-            fields.optional("fail_reason", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("foreign_amount", &mut slots.6);
-            fields.required("foreign_currency", &mut slots.7);
-            fields.optional("rate", &mut slots.8);
-            fields.optional("exchange_rate_time", &mut slots.9);
-            fields.optional("estimate_exchange_rate_time", &mut slots.10);
-            fields.optional("departure_amount", &mut slots.11);
-            fields.optional("fee", &mut slots.12);
-            fields.optional("charge_mchid", &mut slots.13);
-            fields.optional("charge_account_type", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(CreateOrderResponse {
-                        out_order_id: f0,
-                        sub_mchid: f1,
-                        order_id: f2,
-                        result: f3,
-                        fail_reason: f4,
-                        amount: f5,
-                        foreign_amount: f6,
-                        foreign_currency: f7,
-                        rate: f8,
-                        exchange_rate_time: f9,
-                        estimate_exchange_rate_time: f10,
-                        departure_amount: f11,
-                        fee: f12,
-                        charge_mchid: f13,
-                        charge_account_type: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请资金出境退回的应答
@@ -628,90 +646,93 @@ pub struct CreateReturnOrderResponse {
     /// Wire: `fail_reason`, `enum FailReason`, optional.
     pub fail_reason: Option<FailReason>,
 }
+impl crate::runtime::Object for CreateReturnOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_return_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("return_id", &mut slots.2);
+        fields.required("out_order_id", &mut slots.3);
+        fields.required("transaction_id", &mut slots.4);
+        fields.optional("supplement_info", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("create_time", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional("fail_reason", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(CreateReturnOrderResponse {
+                    out_return_no: f0,
+                    sub_mchid: f1,
+                    return_id: f2,
+                    out_order_id: f3,
+                    transaction_id: f4,
+                    supplement_info: f5,
+                    amount: f6,
+                    state: f7,
+                    create_time: f8,
+                    success_time: f9,
+                    fail_reason: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("return_id", &self.return_id);
+        members.required("out_order_id", &self.out_order_id);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("supplement_info", &self.supplement_info);
+        members.required("amount", &self.amount);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for CreateReturnOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateReturnOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("return_id", &value.return_id);
-            members.required("out_order_id", &value.out_order_id);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("supplement_info", &value.supplement_info);
-            members.required("amount", &value.amount);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateReturnOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateReturnOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_return_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("return_id", &mut slots.2);
-            fields.required("out_order_id", &mut slots.3);
-            fields.required("transaction_id", &mut slots.4);
-            fields.optional("supplement_info", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("create_time", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("fail_reason", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(CreateReturnOrderResponse {
-                        out_return_no: f0,
-                        sub_mchid: f1,
-                        return_id: f2,
-                        out_order_id: f3,
-                        transaction_id: f4,
-                        supplement_info: f5,
-                        amount: f6,
-                        state: f7,
-                        create_time: f8,
-                        success_time: f9,
-                        fail_reason: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询出境退回结果（通过商户出境退回单号）的应答
@@ -765,90 +786,93 @@ pub struct QueryReturnOrderResponse {
     /// Wire: `fail_reason`, `string`, optional.
     pub fail_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryReturnOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_return_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("return_id", &mut slots.2);
+        fields.required("out_order_id", &mut slots.3);
+        fields.required("transaction_id", &mut slots.4);
+        fields.required("refund_id", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("create_time", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional("fail_reason", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(QueryReturnOrderResponse {
+                    out_return_no: f0,
+                    sub_mchid: f1,
+                    return_id: f2,
+                    out_order_id: f3,
+                    transaction_id: f4,
+                    refund_id: f5,
+                    amount: f6,
+                    state: f7,
+                    create_time: f8,
+                    success_time: f9,
+                    fail_reason: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("return_id", &self.return_id);
+        members.required("out_order_id", &self.out_order_id);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("refund_id", &self.refund_id);
+        members.required("amount", &self.amount);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryReturnOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryReturnOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("return_id", &value.return_id);
-            members.required("out_order_id", &value.out_order_id);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("refund_id", &value.refund_id);
-            members.required("amount", &value.amount);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReturnOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReturnOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_return_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("return_id", &mut slots.2);
-            fields.required("out_order_id", &mut slots.3);
-            fields.required("transaction_id", &mut slots.4);
-            fields.required("refund_id", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("create_time", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("fail_reason", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(QueryReturnOrderResponse {
-                        out_return_no: f0,
-                        sub_mchid: f1,
-                        return_id: f2,
-                        out_order_id: f3,
-                        transaction_id: f4,
-                        refund_id: f5,
-                        amount: f6,
-                        state: f7,
-                        create_time: f8,
-                        success_time: f9,
-                        fail_reason: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单剩余可出境余额API的应答
@@ -866,40 +890,41 @@ pub struct QueryAvailableAbroadAmountResponse {
     /// Wire: `available_abroad_amount`, `integer`, required.
     pub available_abroad_amount: i64,
 }
+impl crate::runtime::Object for QueryAvailableAbroadAmountResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("available_abroad_amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryAvailableAbroadAmountResponse {
+                    transaction_id: f0,
+                    available_abroad_amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("available_abroad_amount", &self.available_abroad_amount);
+        members
+    }
+}
 impl serde::Serialize for QueryAvailableAbroadAmountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryAvailableAbroadAmountResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("available_abroad_amount", &value.available_abroad_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAvailableAbroadAmountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAvailableAbroadAmountResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("available_abroad_amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryAvailableAbroadAmountResponse {
-                        transaction_id: f0,
-                        available_abroad_amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

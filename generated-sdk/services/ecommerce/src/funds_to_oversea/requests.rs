@@ -36,36 +36,39 @@ impl crate::runtime::Validate for QueryBillDownloadUrlRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryBillDownloadUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("bill_date", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryBillDownloadUrlRequest {
+                    bill_date: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBillDownloadUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBillDownloadUrlRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBillDownloadUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBillDownloadUrlRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("bill_date", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryBillDownloadUrlRequest {
-                        bill_date: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_order` (申请资金出境API): `POST /v3/funds-to-oversea/orders`.
@@ -185,74 +188,77 @@ impl crate::runtime::Validate for CreateOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_order_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("foreign_currency", &mut slots.4);
+        fields.optional_objects("goods_info", &mut slots.5);
+        fields.required_object("seller_info", &mut slots.6);
+        fields.required_object("express_info", &mut slots.7);
+        fields.required_object("payee_info", &mut slots.8);
+        fields.optional_object("presale_info", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(CreateOrderRequest {
+                    out_order_id: f0,
+                    sub_mchid: f1,
+                    transaction_id: f2,
+                    amount: f3,
+                    foreign_currency: f4,
+                    goods_info: f5,
+                    seller_info: f6,
+                    express_info: f7,
+                    payee_info: f8,
+                    presale_info: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_order_id", &self.out_order_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("amount", &self.amount);
+        members.required("foreign_currency", &self.foreign_currency);
+        members.optional_objects("goods_info", &self.goods_info);
+        members.required_object("seller_info", &self.seller_info);
+        members.required_object("express_info", &self.express_info);
+        members.required_object("payee_info", &self.payee_info);
+        members.optional_object("presale_info", &self.presale_info);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_order_id", &value.out_order_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("amount", &value.amount);
-            members.required("foreign_currency", &value.foreign_currency);
-            members.optional("goods_info", &value.goods_info);
-            members.required("seller_info", &value.seller_info);
-            members.required("express_info", &value.express_info);
-            members.required("payee_info", &value.payee_info);
-            members.optional("presale_info", &value.presale_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_order_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("foreign_currency", &mut slots.4);
-            fields.optional("goods_info", &mut slots.5);
-            fields.required("seller_info", &mut slots.6);
-            fields.required("express_info", &mut slots.7);
-            fields.required("payee_info", &mut slots.8);
-            fields.optional("presale_info", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(CreateOrderRequest {
-                        out_order_id: f0,
-                        sub_mchid: f1,
-                        transaction_id: f2,
-                        amount: f3,
-                        foreign_currency: f4,
-                        goods_info: f5,
-                        seller_info: f6,
-                        express_info: f7,
-                        payee_info: f8,
-                        presale_info: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order` (查询出境结果API): `GET /v3/funds-to-oversea/orders/{out_order_id}`.
@@ -286,38 +292,41 @@ impl crate::runtime::Validate for QueryOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_order_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryOrderRequest {
+                    out_order_id: f0,
+                    sub_mchid: f1,
+                    transaction_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_order_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryOrderRequest {
-                        out_order_id: f0,
-                        sub_mchid: f1,
-                        transaction_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_return_order` (申请资金出境退回): `POST /v3/funds-to-oversea/return/return-orders`.
@@ -365,51 +374,54 @@ impl CreateReturnOrderRequest {
     }
 }
 impl crate::runtime::Validate for CreateReturnOrderRequest {}
+impl crate::runtime::Object for CreateReturnOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_return_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("out_order_id", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.required("supplement_info", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(CreateReturnOrderRequest {
+                    out_return_no: f0,
+                    sub_mchid: f1,
+                    out_order_id: f2,
+                    transaction_id: f3,
+                    supplement_info: f4,
+                    amount: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_order_id", &self.out_order_id);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("supplement_info", &self.supplement_info);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for CreateReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateReturnOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_order_id", &value.out_order_id);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("supplement_info", &value.supplement_info);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateReturnOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateReturnOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_return_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("out_order_id", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.required("supplement_info", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(CreateReturnOrderRequest {
-                        out_return_no: f0,
-                        sub_mchid: f1,
-                        out_order_id: f2,
-                        transaction_id: f3,
-                        supplement_info: f4,
-                        amount: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_return_order` (查询出境退回结果（通过商户出境退回单号）): `GET /v3/funds-to-oversea/return/return-orders/out-return-no/{out_return_no}`.
@@ -433,36 +445,39 @@ impl QueryReturnOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryReturnOrderRequest {}
+impl crate::runtime::Object for QueryReturnOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_return_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryReturnOrderRequest {
+                    out_return_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryReturnOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReturnOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReturnOrderRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_return_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryReturnOrderRequest {
-                        out_return_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_available_abroad_amount` (查询订单剩余可出境余额API): `GET /v3/funds-to-oversea/transactions/{transaction_id}/available_abroad_amounts`.
@@ -494,37 +509,38 @@ impl crate::runtime::Validate for QueryAvailableAbroadAmountRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryAvailableAbroadAmountRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryAvailableAbroadAmountRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryAvailableAbroadAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryAvailableAbroadAmountRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAvailableAbroadAmountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAvailableAbroadAmountRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryAvailableAbroadAmountRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

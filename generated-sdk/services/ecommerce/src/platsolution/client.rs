@@ -128,7 +128,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_RECHARGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -136,7 +136,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询二级商户充值结果
@@ -196,7 +196,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关闭二级商户充值
@@ -255,7 +255,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请银行转账充值
@@ -294,7 +294,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -302,7 +302,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询银行转账充值结果
@@ -353,7 +353,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 开通保险理赔功能
@@ -393,7 +393,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::OPEN_INSURANCE_COMPENSATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -401,7 +401,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保险理赔功能开通状态
@@ -453,7 +453,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求赔付
@@ -490,7 +490,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_COMPENSATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -498,7 +498,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询赔付结果（按微信支付赔付单号）
@@ -549,7 +549,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询赔付结果（按商户赔付单号）
@@ -600,7 +600,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求撤销赔付
@@ -650,7 +650,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求赔付预下单
@@ -692,7 +692,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRE_TRANSFER_COMPENSATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -700,7 +700,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求保证金售后赔付
@@ -742,7 +742,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_DEPOSIT_AFTER_SALES_COMPENSATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -750,7 +750,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保证金售后赔付结果（按微信支付赔付单号）
@@ -804,7 +804,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保证金售后赔付结果（按商户赔付单号）
@@ -858,7 +858,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起保证金赔付保司保费
@@ -900,7 +900,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_DEPOSIT_PREMIUM_COMPENSATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -908,7 +908,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保证金赔付保司保费结果（按商户赔付单号）
@@ -959,7 +959,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起保证金赔付用户运费
@@ -1001,7 +1001,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_DEPOSIT_SHIPPING_COMPENSATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1009,7 +1009,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保证金售后赔付运费结果（按商户赔付单号）
@@ -1063,7 +1063,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求保险理赔
@@ -1103,7 +1103,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_INSURANCE_CLAIM,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1111,7 +1111,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保险理赔结果（按微信支付赔付单号）
@@ -1165,7 +1165,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保险理赔结果（按商户赔付单号）
@@ -1219,7 +1219,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求撤销保险理赔
@@ -1261,7 +1261,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_INSURANCE_CLAIM,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1269,7 +1269,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求保险理赔预下单
@@ -1311,7 +1311,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRE_TRANSFER_INSURANCE_CLAIM,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1319,7 +1319,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求赔付
@@ -1361,7 +1361,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SUB_MERCHANT_COMPENSATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1369,7 +1369,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询赔付结果（按商户赔付单号）
@@ -1423,7 +1423,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保证金赔付
@@ -1462,7 +1462,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_DEPOSIT_COMPENSATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1470,7 +1470,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保证金赔付结果（按微信支付赔付单号）
@@ -1524,7 +1524,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保证金赔付结果（按商户赔付单号）
@@ -1578,7 +1578,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加二级商户可扫码充值员工
@@ -1615,7 +1615,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_RECHARGE_EMPLOYEE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1623,7 +1623,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询二级商户可扫码充值员工列表
@@ -1669,7 +1669,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除二级商户可扫码充值员工
@@ -1720,7 +1720,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 个人收款-申请批量结算
@@ -1757,7 +1757,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_SETTLE_BATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1765,7 +1765,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 个人收款-查询批量结算信息
@@ -1811,7 +1811,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 个人收款-申请异常结算批次单处理
@@ -1850,7 +1850,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_ABNORMAL_SETTLE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1858,7 +1858,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 二级商户按日终余额预约提现
@@ -1909,7 +1909,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_DAY_END_BALANCE_WITHDRAW,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1917,7 +1917,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询二级商户按日终余额预约提现状态
@@ -1979,7 +1979,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理商家转账
@@ -2018,7 +2018,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSURANCE_APPLY_TRANSFER_BATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2026,7 +2026,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付转账批次单号查询批次单
@@ -2085,7 +2085,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付转账明细单号查询明细单
@@ -2136,7 +2136,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商家转账明细电子回单
@@ -2190,7 +2190,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请商家转账明细电子回单
@@ -2236,7 +2236,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSURANCE_APPLY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2244,7 +2244,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户转账批次单号查询批次单
@@ -2306,7 +2306,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户明细单号查询明细单
@@ -2360,7 +2360,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商家转账批次电子回单
@@ -2412,7 +2412,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请商家转账批次电子回单
@@ -2456,7 +2456,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSURANCE_APPLY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2464,7 +2464,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理单次预约商家转账
@@ -2503,7 +2503,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSURANCE_APPLY_RESERVATION_TRANSFER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2511,7 +2511,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户预约单号查询预约商家转账记录
@@ -2566,7 +2566,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关闭预约商家转账记录
@@ -2622,7 +2622,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付预约单号查询预约商家转账记录
@@ -2677,7 +2677,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理商家转账
@@ -2714,7 +2714,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_TRANSFER_BATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2722,7 +2722,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付转账批次单号查询批次单
@@ -2781,7 +2781,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付转账明细单号查询明细单
@@ -2832,7 +2832,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商家转账明细电子回单
@@ -2884,7 +2884,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请商家转账明细电子回单
@@ -2928,7 +2928,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2936,7 +2936,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户转账批次单号查询批次单
@@ -2995,7 +2995,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户明细单号查询明细单
@@ -3046,7 +3046,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商家转账批次电子回单
@@ -3096,7 +3096,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请商家转账批次电子回单
@@ -3138,7 +3138,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3146,7 +3146,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理单次预约商家转账
@@ -3185,7 +3185,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_RESERVATION_TRANSFER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3193,7 +3193,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户预约单号查询预约商家转账记录
@@ -3245,7 +3245,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关闭预约商家转账记录
@@ -3298,7 +3298,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付预约单号查询预约商家转账记录
@@ -3347,7 +3347,7 @@ impl<'a, T: Transport> PlatsolutionClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -86,125 +86,128 @@ pub struct MchDeposit {
     /// Wire: `available_recharge_channels`, `array[enum RechargeChannel]`, optional.
     pub available_recharge_channels: Option<Vec<RechargeChannel>>,
 }
+impl crate::runtime::Object for MchDeposit {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("recharge_id", &mut slots.2);
+        fields.required("out_recharge_no", &mut slots.3);
+        fields.optional("recharge_channel", &mut slots.4);
+        fields.required("account_type", &mut slots.5);
+        fields.required("recharge_state", &mut slots.6);
+        fields.required("recharge_scene", &mut slots.7);
+        fields.optional("recharge_state_desc", &mut slots.8);
+        fields.required_object("recharge_amount", &mut slots.9);
+        fields.optional_object("bank_transfer_info", &mut slots.10);
+        fields.optional_object("qr_recharge_info", &mut slots.11);
+        fields.optional_object("online_bank_recharge_info", &mut slots.12);
+        fields.optional("accept_time", &mut slots.13);
+        fields.optional("success_time", &mut slots.14);
+        fields.optional("close_time", &mut slots.15);
+        fields.optional("available_recharge_channels", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+            ) => {
+                Ok(MchDeposit {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    recharge_id: f2,
+                    out_recharge_no: f3,
+                    recharge_channel: f4,
+                    account_type: f5,
+                    recharge_state: f6,
+                    recharge_scene: f7,
+                    recharge_state_desc: f8,
+                    recharge_amount: f9,
+                    bank_transfer_info: f10,
+                    qr_recharge_info: f11,
+                    online_bank_recharge_info: f12,
+                    accept_time: f13,
+                    success_time: f14,
+                    close_time: f15,
+                    available_recharge_channels: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("recharge_id", &self.recharge_id);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.optional("recharge_channel", &self.recharge_channel);
+        members.required("account_type", &self.account_type);
+        members.required("recharge_state", &self.recharge_state);
+        members.required("recharge_scene", &self.recharge_scene);
+        members.optional("recharge_state_desc", &self.recharge_state_desc);
+        members.required_object("recharge_amount", &self.recharge_amount);
+        members.optional_object("bank_transfer_info", &self.bank_transfer_info);
+        members.optional_object("qr_recharge_info", &self.qr_recharge_info);
+        members
+            .optional_object(
+                "online_bank_recharge_info",
+                &self.online_bank_recharge_info,
+            );
+        members.optional("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("close_time", &self.close_time);
+        members
+            .optional("available_recharge_channels", &self.available_recharge_channels);
+        members
+    }
+}
 impl serde::Serialize for MchDeposit {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MchDeposit) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("recharge_id", &value.recharge_id);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.optional("recharge_channel", &value.recharge_channel);
-            members.required("account_type", &value.account_type);
-            members.required("recharge_state", &value.recharge_state);
-            members.required("recharge_scene", &value.recharge_scene);
-            members.optional("recharge_state_desc", &value.recharge_state_desc);
-            members.required("recharge_amount", &value.recharge_amount);
-            members.optional("bank_transfer_info", &value.bank_transfer_info);
-            members.optional("qr_recharge_info", &value.qr_recharge_info);
-            members
-                .optional("online_bank_recharge_info", &value.online_bank_recharge_info);
-            members.optional("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_time", &value.close_time);
-            members
-                .optional(
-                    "available_recharge_channels",
-                    &value.available_recharge_channels,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MchDeposit {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MchDeposit, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("recharge_id", &mut slots.2);
-            fields.required("out_recharge_no", &mut slots.3);
-            fields.optional("recharge_channel", &mut slots.4);
-            fields.required("account_type", &mut slots.5);
-            fields.required("recharge_state", &mut slots.6);
-            fields.required("recharge_scene", &mut slots.7);
-            fields.optional("recharge_state_desc", &mut slots.8);
-            fields.required("recharge_amount", &mut slots.9);
-            fields.optional("bank_transfer_info", &mut slots.10);
-            fields.optional("qr_recharge_info", &mut slots.11);
-            fields.optional("online_bank_recharge_info", &mut slots.12);
-            fields.optional("accept_time", &mut slots.13);
-            fields.optional("success_time", &mut slots.14);
-            fields.optional("close_time", &mut slots.15);
-            fields.optional("available_recharge_channels", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                ) => {
-                    Ok(MchDeposit {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        recharge_id: f2,
-                        out_recharge_no: f3,
-                        recharge_channel: f4,
-                        account_type: f5,
-                        recharge_state: f6,
-                        recharge_scene: f7,
-                        recharge_state_desc: f8,
-                        recharge_amount: f9,
-                        bank_transfer_info: f10,
-                        qr_recharge_info: f11,
-                        online_bank_recharge_info: f12,
-                        accept_time: f13,
-                        success_time: f14,
-                        close_time: f15,
-                        available_recharge_channels: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 充值金额,单位为分,仅支持CNY。
@@ -249,35 +252,38 @@ impl crate::runtime::Validate for RechargeAmount {
         Ok(())
     }
 }
+impl crate::runtime::Object for RechargeAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("amount", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(RechargeAmount {
+            amount: f0,
+            currency: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("amount", &self.amount);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for RechargeAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RechargeAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("amount", &value.amount);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RechargeAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RechargeAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("amount", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(RechargeAmount {
-                amount: f0,
-                currency: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账充值的付款信息,包括付款账户、银行附言等内容。
@@ -315,50 +321,53 @@ pub struct BankTransferInfo {
     /// Wire: `bank_account_name`, `string`, at most 512 characters, optional.
     pub bank_account_name: Option<String>,
 }
+impl crate::runtime::Object for BankTransferInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("bill_no", &mut slots.0);
+        fields.optional("memo", &mut slots.1);
+        fields.optional("return_time", &mut slots.2);
+        fields.optional("return_reason", &mut slots.3);
+        fields.optional("bank_name", &mut slots.4);
+        fields.optional("bank_card_tail", &mut slots.5);
+        fields.optional("bank_account_name", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(BankTransferInfo {
+            bill_no: f0,
+            memo: f1,
+            return_time: f2,
+            return_reason: f3,
+            bank_name: f4,
+            bank_card_tail: f5,
+            bank_account_name: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("bill_no", &self.bill_no);
+        members.optional("memo", &self.memo);
+        members.optional("return_time", &self.return_time);
+        members.optional("return_reason", &self.return_reason);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_card_tail", &self.bank_card_tail);
+        members.optional("bank_account_name", &self.bank_account_name);
+        members
+    }
+}
 impl serde::Serialize for BankTransferInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BankTransferInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("bill_no", &value.bill_no);
-            members.optional("memo", &value.memo);
-            members.optional("return_time", &value.return_time);
-            members.optional("return_reason", &value.return_reason);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_card_tail", &value.bank_card_tail);
-            members.optional("bank_account_name", &value.bank_account_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BankTransferInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BankTransferInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("bill_no", &mut slots.0);
-            fields.optional("memo", &mut slots.1);
-            fields.optional("return_time", &mut slots.2);
-            fields.optional("return_reason", &mut slots.3);
-            fields.optional("bank_name", &mut slots.4);
-            fields.optional("bank_card_tail", &mut slots.5);
-            fields.optional("bank_account_name", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(BankTransferInfo {
-                bill_no: f0,
-                memo: f1,
-                return_time: f2,
-                return_reason: f3,
-                bank_name: f4,
-                bank_card_tail: f5,
-                bank_account_name: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 扫码充值的付款信息,包括充值用户OpenID。
@@ -376,35 +385,38 @@ pub struct QrRechargeInfo {
     /// Wire: `employee_type`, `enum EmployeeType`, optional.
     pub employee_type: Option<EmployeeType>,
 }
+impl crate::runtime::Object for QrRechargeInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("employee_type", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QrRechargeInfo {
+            openid: f0,
+            employee_type: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("openid", &self.openid);
+        members.optional("employee_type", &self.employee_type);
+        members
+    }
+}
 impl serde::Serialize for QrRechargeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QrRechargeInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("openid", &value.openid);
-            members.optional("employee_type", &value.employee_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QrRechargeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QrRechargeInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("employee_type", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QrRechargeInfo {
-                openid: f0,
-                employee_type: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 网银充值的付款信息,包括付款账户、银行交易订单号等内容。
@@ -442,50 +454,53 @@ pub struct OnlineBankRechargeInfo {
     /// Wire: `bank_account_name`, `string`, at most 512 characters, optional.
     pub bank_account_name: Option<String>,
 }
+impl crate::runtime::Object for OnlineBankRechargeInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("bill_no", &mut slots.0);
+        fields.optional("return_time", &mut slots.1);
+        fields.optional("return_reason", &mut slots.2);
+        fields.optional("bank_name", &mut slots.3);
+        fields.optional("online_bank_type", &mut slots.4);
+        fields.optional("bank_card_tail", &mut slots.5);
+        fields.optional("bank_account_name", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(OnlineBankRechargeInfo {
+            bill_no: f0,
+            return_time: f1,
+            return_reason: f2,
+            bank_name: f3,
+            online_bank_type: f4,
+            bank_card_tail: f5,
+            bank_account_name: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("bill_no", &self.bill_no);
+        members.optional("return_time", &self.return_time);
+        members.optional("return_reason", &self.return_reason);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("online_bank_type", &self.online_bank_type);
+        members.optional("bank_card_tail", &self.bank_card_tail);
+        members.optional("bank_account_name", &self.bank_account_name);
+        members
+    }
+}
 impl serde::Serialize for OnlineBankRechargeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OnlineBankRechargeInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("bill_no", &value.bill_no);
-            members.optional("return_time", &value.return_time);
-            members.optional("return_reason", &value.return_reason);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("online_bank_type", &value.online_bank_type);
-            members.optional("bank_card_tail", &value.bank_card_tail);
-            members.optional("bank_account_name", &value.bank_account_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OnlineBankRechargeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OnlineBankRechargeInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("bill_no", &mut slots.0);
-            fields.optional("return_time", &mut slots.1);
-            fields.optional("return_reason", &mut slots.2);
-            fields.optional("bank_name", &mut slots.3);
-            fields.optional("online_bank_type", &mut slots.4);
-            fields.optional("bank_card_tail", &mut slots.5);
-            fields.optional("bank_account_name", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(OnlineBankRechargeInfo {
-                bill_no: f0,
-                return_time: f1,
-                return_reason: f2,
-                bank_name: f3,
-                online_bank_type: f4,
-                bank_card_tail: f5,
-                bank_account_name: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请二级商户充值的应答。
@@ -507,42 +522,45 @@ pub struct RechargeApplyResponse {
     /// Wire: `recharge_url`, `string`, at most 2048 characters, required.
     pub recharge_url: String,
 }
+impl crate::runtime::Object for RechargeApplyResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("recharge_id", &mut slots.0);
+        fields.required("out_recharge_no", &mut slots.1);
+        fields.required("recharge_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(RechargeApplyResponse {
+                    recharge_id: f0,
+                    out_recharge_no: f1,
+                    recharge_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("recharge_id", &self.recharge_id);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.required("recharge_url", &self.recharge_url);
+        members
+    }
+}
 impl serde::Serialize for RechargeApplyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RechargeApplyResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("recharge_id", &value.recharge_id);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.required("recharge_url", &value.recharge_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RechargeApplyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RechargeApplyResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("recharge_id", &mut slots.0);
-            fields.required("out_recharge_no", &mut slots.1);
-            fields.required("recharge_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(RechargeApplyResponse {
-                        recharge_id: f0,
-                        out_recharge_no: f1,
-                        recharge_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 充值金额
@@ -580,37 +598,38 @@ impl ApplyBankTransferRechargeRechargeAmount {
     }
 }
 impl crate::runtime::Validate for ApplyBankTransferRechargeRechargeAmount {}
+impl crate::runtime::Object for ApplyBankTransferRechargeRechargeAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("amount", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ApplyBankTransferRechargeRechargeAmount {
+            amount: f0,
+            currency: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("amount", &self.amount);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for ApplyBankTransferRechargeRechargeAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyBankTransferRechargeRechargeAmount,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("amount", &value.amount);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBankTransferRechargeRechargeAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBankTransferRechargeRechargeAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("amount", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ApplyBankTransferRechargeRechargeAmount {
-                amount: f0,
-                currency: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 银行账户
@@ -640,44 +659,47 @@ pub struct TransferInAccount {
     /// Wire: `bank_account_no`, `string`, optional.
     pub bank_account_no: Option<String>,
 }
+impl crate::runtime::Object for TransferInAccount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("bank_name", &mut slots.0);
+        fields.optional("bank_address_code", &mut slots.1);
+        fields.optional("bank_code", &mut slots.2);
+        fields.optional("bank_account_name", &mut slots.3);
+        fields.optional("bank_account_no", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(TransferInAccount {
+            bank_name: f0,
+            bank_address_code: f1,
+            bank_code: f2,
+            bank_account_name: f3,
+            bank_account_no: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_address_code", &self.bank_address_code);
+        members.optional("bank_code", &self.bank_code);
+        members.optional("bank_account_name", &self.bank_account_name);
+        members.optional("bank_account_no", &self.bank_account_no);
+        members
+    }
+}
 impl serde::Serialize for TransferInAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferInAccount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_address_code", &value.bank_address_code);
-            members.optional("bank_code", &value.bank_code);
-            members.optional("bank_account_name", &value.bank_account_name);
-            members.optional("bank_account_no", &value.bank_account_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferInAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferInAccount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("bank_name", &mut slots.0);
-            fields.optional("bank_address_code", &mut slots.1);
-            fields.optional("bank_code", &mut slots.2);
-            fields.optional("bank_account_name", &mut slots.3);
-            fields.optional("bank_account_no", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(TransferInAccount {
-                bank_name: f0,
-                bank_address_code: f1,
-                bank_code: f2,
-                bank_account_name: f3,
-                bank_account_no: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请银行转账充值的应答
@@ -699,44 +721,45 @@ pub struct ApplyBankTransferRechargeResponse {
     /// Wire: `transfer_in_account`, `object TransferInAccount`, required.
     pub transfer_in_account: TransferInAccount,
 }
+impl crate::runtime::Object for ApplyBankTransferRechargeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("recharge_id", &mut slots.0);
+        fields.required("out_recharge_no", &mut slots.1);
+        fields.required_object("transfer_in_account", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ApplyBankTransferRechargeResponse {
+                    recharge_id: f0,
+                    out_recharge_no: f1,
+                    transfer_in_account: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("recharge_id", &self.recharge_id);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.required_object("transfer_in_account", &self.transfer_in_account);
+        members
+    }
+}
 impl serde::Serialize for ApplyBankTransferRechargeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyBankTransferRechargeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("recharge_id", &value.recharge_id);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.required("transfer_in_account", &value.transfer_in_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBankTransferRechargeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBankTransferRechargeResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("recharge_id", &mut slots.0);
-            fields.required("out_recharge_no", &mut slots.1);
-            fields.required("transfer_in_account", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ApplyBankTransferRechargeResponse {
-                        recharge_id: f0,
-                        out_recharge_no: f1,
-                        transfer_in_account: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账充值的付款信息
@@ -766,46 +789,47 @@ pub struct QueryBankTransferRechargeBankTransferInfo {
     /// Wire: `bank_card_tail`, `string`, optional.
     pub bank_card_tail: Option<String>,
 }
+impl crate::runtime::Object for QueryBankTransferRechargeBankTransferInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("memo", &mut slots.0);
+        fields.optional("return_time", &mut slots.1);
+        fields.optional("return_reason", &mut slots.2);
+        fields.optional("bank_name", &mut slots.3);
+        fields.optional("bank_card_tail", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(QueryBankTransferRechargeBankTransferInfo {
+            memo: f0,
+            return_time: f1,
+            return_reason: f2,
+            bank_name: f3,
+            bank_card_tail: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("memo", &self.memo);
+        members.optional("return_time", &self.return_time);
+        members.optional("return_reason", &self.return_reason);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_card_tail", &self.bank_card_tail);
+        members
+    }
+}
 impl serde::Serialize for QueryBankTransferRechargeBankTransferInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryBankTransferRechargeBankTransferInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("memo", &value.memo);
-            members.optional("return_time", &value.return_time);
-            members.optional("return_reason", &value.return_reason);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_card_tail", &value.bank_card_tail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeBankTransferInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBankTransferRechargeBankTransferInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("memo", &mut slots.0);
-            fields.optional("return_time", &mut slots.1);
-            fields.optional("return_reason", &mut slots.2);
-            fields.optional("bank_name", &mut slots.3);
-            fields.optional("bank_card_tail", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(QueryBankTransferRechargeBankTransferInfo {
-                memo: f0,
-                return_time: f1,
-                return_reason: f2,
-                bank_name: f3,
-                bank_card_tail: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询银行转账充值结果的应答
@@ -863,97 +887,98 @@ pub struct QueryBankTransferRechargeResponse {
     /// Wire: `close_time`, `string`, optional.
     pub close_time: Option<String>,
 }
+impl crate::runtime::Object for QueryBankTransferRechargeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("recharge_id", &mut slots.1);
+        fields.required("out_recharge_no", &mut slots.2);
+        fields.required("account_type", &mut slots.3);
+        fields.required("recharge_state", &mut slots.4);
+        fields.required("recharge_scene", &mut slots.5);
+        fields.optional("recharge_state_desc", &mut slots.6);
+        fields.required_object("recharge_amount", &mut slots.7);
+        fields.optional_object("bank_transfer_info", &mut slots.8);
+        fields.optional("accept_time", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional("close_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(QueryBankTransferRechargeResponse {
+                    mchid: f0,
+                    recharge_id: f1,
+                    out_recharge_no: f2,
+                    account_type: f3,
+                    recharge_state: f4,
+                    recharge_scene: f5,
+                    recharge_state_desc: f6,
+                    recharge_amount: f7,
+                    bank_transfer_info: f8,
+                    accept_time: f9,
+                    success_time: f10,
+                    close_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("mchid", &self.mchid);
+        members.required("recharge_id", &self.recharge_id);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.required("account_type", &self.account_type);
+        members.required("recharge_state", &self.recharge_state);
+        members.required("recharge_scene", &self.recharge_scene);
+        members.optional("recharge_state_desc", &self.recharge_state_desc);
+        members.required_object("recharge_amount", &self.recharge_amount);
+        members.optional_object("bank_transfer_info", &self.bank_transfer_info);
+        members.optional("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("close_time", &self.close_time);
+        members
+    }
+}
 impl serde::Serialize for QueryBankTransferRechargeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryBankTransferRechargeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("mchid", &value.mchid);
-            members.required("recharge_id", &value.recharge_id);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.required("account_type", &value.account_type);
-            members.required("recharge_state", &value.recharge_state);
-            members.required("recharge_scene", &value.recharge_scene);
-            members.optional("recharge_state_desc", &value.recharge_state_desc);
-            members.required("recharge_amount", &value.recharge_amount);
-            members.optional("bank_transfer_info", &value.bank_transfer_info);
-            members.optional("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_time", &value.close_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBankTransferRechargeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("recharge_id", &mut slots.1);
-            fields.required("out_recharge_no", &mut slots.2);
-            fields.required("account_type", &mut slots.3);
-            fields.required("recharge_state", &mut slots.4);
-            fields.required("recharge_scene", &mut slots.5);
-            fields.optional("recharge_state_desc", &mut slots.6);
-            fields.required("recharge_amount", &mut slots.7);
-            fields.optional("bank_transfer_info", &mut slots.8);
-            fields.optional("accept_time", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("close_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(QueryBankTransferRechargeResponse {
-                        mchid: f0,
-                        recharge_id: f1,
-                        out_recharge_no: f2,
-                        account_type: f3,
-                        recharge_state: f4,
-                        recharge_scene: f5,
-                        recharge_state_desc: f6,
-                        recharge_amount: f7,
-                        bank_transfer_info: f8,
-                        accept_time: f9,
-                        success_time: f10,
-                        close_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约协议列表
@@ -991,45 +1016,48 @@ impl AgreementList {
     }
 }
 impl crate::runtime::Validate for AgreementList {}
+impl crate::runtime::Object for AgreementList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("agreement_code", &mut slots.0);
+        fields.required("agreement_version", &mut slots.1);
+        fields.required("sign_organization", &mut slots.2);
+        fields.required("sign_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(AgreementList {
+                    agreement_code: f0,
+                    agreement_version: f1,
+                    sign_organization: f2,
+                    sign_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("agreement_code", &self.agreement_code);
+        members.required("agreement_version", &self.agreement_version);
+        members.required("sign_organization", &self.sign_organization);
+        members.required("sign_time", &self.sign_time);
+        members
+    }
+}
 impl serde::Serialize for AgreementList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AgreementList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("agreement_code", &value.agreement_code);
-            members.required("agreement_version", &value.agreement_version);
-            members.required("sign_organization", &value.sign_organization);
-            members.required("sign_time", &value.sign_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AgreementList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AgreementList, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("agreement_code", &mut slots.0);
-            fields.required("agreement_version", &mut slots.1);
-            fields.required("sign_organization", &mut slots.2);
-            fields.required("sign_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(AgreementList {
-                        agreement_code: f0,
-                        agreement_version: f1,
-                        sign_organization: f2,
-                        sign_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 开通保险理赔功能的应答
@@ -1051,44 +1079,45 @@ pub struct OpenInsuranceCompensationResponse {
     /// Wire: `success_time`, `string`, optional.
     pub success_time: Option<String>,
 }
+impl crate::runtime::Object for OpenInsuranceCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("opened", &mut slots.1);
+        fields.optional("success_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(OpenInsuranceCompensationResponse {
+                    sub_mchid: f0,
+                    opened: f1,
+                    success_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("opened", &self.opened);
+        members.optional("success_time", &self.success_time);
+        members
+    }
+}
 impl serde::Serialize for OpenInsuranceCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &OpenInsuranceCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("opened", &value.opened);
-            members.optional("success_time", &value.success_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenInsuranceCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OpenInsuranceCompensationResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("opened", &mut slots.1);
-            fields.optional("success_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(OpenInsuranceCompensationResponse {
-                        sub_mchid: f0,
-                        opened: f1,
-                        success_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方订单信息
@@ -1128,39 +1157,42 @@ impl crate::runtime::Validate for TransactionInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for TransactionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(TransactionInfo {
+                    transaction_id: f0,
+                    type_: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("type", &self.type_);
+        members
+    }
+}
 impl serde::Serialize for TransactionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("type", &value.type_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(TransactionInfo {
-                        transaction_id: f0,
-                        type_: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款方信息
@@ -1211,35 +1243,38 @@ impl crate::runtime::Validate for Receiver {
         Ok(())
     }
 }
+impl crate::runtime::Object for Receiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("transaction_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Receiver {
+            type_: f0,
+            transaction_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional_object("transaction_info", &self.transaction_info);
+        members
+    }
+}
 impl serde::Serialize for Receiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Receiver) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("transaction_info", &value.transaction_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Receiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Receiver, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("transaction_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Receiver {
-                type_: f0,
-                transaction_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方信息
@@ -1253,30 +1288,33 @@ pub struct ReceiverDetail {
     /// Wire: `receiver`, `object Receiver`, optional.
     pub receiver: Option<Receiver>,
 }
+impl crate::runtime::Object for ReceiverDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("receiver", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(ReceiverDetail { receiver: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("receiver", &self.receiver);
+        members
+    }
+}
 impl serde::Serialize for ReceiverDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("receiver", &value.receiver);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverDetail, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("receiver", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(ReceiverDetail { receiver: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求赔付的应答
@@ -1326,74 +1364,77 @@ pub struct CreateCompensationResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for CreateCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required_object("receiver_detail", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.optional("amount", &mut slots.3);
+        fields.required("transfer_remark", &mut slots.4);
+        fields.required("bill_id", &mut slots.5);
+        fields.required("state", &mut slots.6);
+        fields.required("accept_time", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.optional("sponsor_mchid", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+            ) => {
+                Ok(CreateCompensationResponse {
+                    sp_mchid: f0,
+                    receiver_detail: f1,
+                    out_bill_no: f2,
+                    amount: f3,
+                    transfer_remark: f4,
+                    bill_id: f5,
+                    state: f6,
+                    accept_time: f7,
+                    success_time: f8,
+                    sponsor_mchid: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCompensationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCompensationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("receiver_detail", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.optional("amount", &mut slots.3);
-            fields.required("transfer_remark", &mut slots.4);
-            fields.required("bill_id", &mut slots.5);
-            fields.required("state", &mut slots.6);
-            fields.required("accept_time", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.optional("sponsor_mchid", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(CreateCompensationResponse {
-                        sp_mchid: f0,
-                        receiver_detail: f1,
-                        out_bill_no: f2,
-                        amount: f3,
-                        transfer_remark: f4,
-                        bill_id: f5,
-                        state: f6,
-                        accept_time: f7,
-                        success_time: f8,
-                        sponsor_mchid: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 关单信息
@@ -1411,35 +1452,38 @@ pub struct CloseInfo {
     /// Wire: `close_reason`, `string`, optional.
     pub close_reason: Option<String>,
 }
+impl crate::runtime::Object for CloseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("close_time", &mut slots.0);
+        fields.optional("close_reason", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CloseInfo {
+            close_time: f0,
+            close_reason: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("close_time", &self.close_time);
+        members.optional("close_reason", &self.close_reason);
+        members
+    }
+}
 impl serde::Serialize for CloseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("close_time", &value.close_time);
-            members.optional("close_reason", &value.close_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("close_time", &mut slots.0);
-            fields.optional("close_reason", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CloseInfo {
-                close_time: f0,
-                close_reason: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询赔付结果（按微信支付赔付单号）的应答
@@ -1493,92 +1537,93 @@ pub struct QueryCompensationByBillIdResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for QueryCompensationByBillIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required_object("receiver_detail", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.optional("amount", &mut slots.3);
+        fields.optional("transfer_remark", &mut slots.4);
+        fields.required("bill_id", &mut slots.5);
+        fields.required("state", &mut slots.6);
+        fields.required("accept_time", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.optional_object("close_info", &mut slots.9);
+        fields.optional("sponsor_mchid", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(QueryCompensationByBillIdResponse {
+                    sp_mchid: f0,
+                    receiver_detail: f1,
+                    out_bill_no: f2,
+                    amount: f3,
+                    transfer_remark: f4,
+                    bill_id: f5,
+                    state: f6,
+                    accept_time: f7,
+                    success_time: f8,
+                    close_info: f9,
+                    sponsor_mchid: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.optional("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for QueryCompensationByBillIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryCompensationByBillIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.optional("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCompensationByBillIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCompensationByBillIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("receiver_detail", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.optional("amount", &mut slots.3);
-            fields.optional("transfer_remark", &mut slots.4);
-            fields.required("bill_id", &mut slots.5);
-            fields.required("state", &mut slots.6);
-            fields.required("accept_time", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.optional("close_info", &mut slots.9);
-            fields.optional("sponsor_mchid", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(QueryCompensationByBillIdResponse {
-                        sp_mchid: f0,
-                        receiver_detail: f1,
-                        out_bill_no: f2,
-                        amount: f3,
-                        transfer_remark: f4,
-                        bill_id: f5,
-                        state: f6,
-                        accept_time: f7,
-                        success_time: f8,
-                        close_info: f9,
-                        sponsor_mchid: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求撤销赔付的应答
@@ -1604,45 +1649,48 @@ pub struct CancelCompensationResponse {
     /// Wire: `cancel_accept_time`, `datetime (RFC 3339)`, required.
     pub cancel_accept_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CancelCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.required("bill_id", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("cancel_accept_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CancelCompensationResponse {
+                    out_bill_no: f0,
+                    bill_id: f1,
+                    state: f2,
+                    cancel_accept_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("cancel_accept_time", &self.cancel_accept_time);
+        members
+    }
+}
 impl serde::Serialize for CancelCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelCompensationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("cancel_accept_time", &value.cancel_accept_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelCompensationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.required("bill_id", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("cancel_accept_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CancelCompensationResponse {
-                        out_bill_no: f0,
-                        bill_id: f1,
-                        state: f2,
-                        cancel_accept_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求赔付预下单的应答
@@ -1668,45 +1716,48 @@ pub struct PreTransferCompensationResponse {
     /// Wire: `package_info`, `string`, required.
     pub package_info: String,
 }
+impl crate::runtime::Object for PreTransferCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.required("bill_id", &mut slots.1);
+        fields.required("accept_time", &mut slots.2);
+        fields.required("package_info", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(PreTransferCompensationResponse {
+                    out_bill_no: f0,
+                    bill_id: f1,
+                    accept_time: f2,
+                    package_info: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("bill_id", &self.bill_id);
+        members.required("accept_time", &self.accept_time);
+        members.required("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for PreTransferCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreTransferCompensationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("bill_id", &value.bill_id);
-            members.required("accept_time", &value.accept_time);
-            members.required("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreTransferCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreTransferCompensationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.required("bill_id", &mut slots.1);
-            fields.required("accept_time", &mut slots.2);
-            fields.required("package_info", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(PreTransferCompensationResponse {
-                        out_bill_no: f0,
-                        bill_id: f1,
-                        accept_time: f2,
-                        package_info: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方用户
@@ -1732,30 +1783,33 @@ impl UserInfo {
     }
 }
 impl crate::runtime::Validate for UserInfo {}
+impl crate::runtime::Object for UserInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("sp_openid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(UserInfo { sp_openid: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("sp_openid", &self.sp_openid);
+        members
+    }
+}
 impl serde::Serialize for UserInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("sp_openid", &value.sp_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("sp_openid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(UserInfo { sp_openid: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款方信息
@@ -1822,40 +1876,41 @@ impl crate::runtime::Validate for CreateDepositAfterSalesCompensationReceiver {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDepositAfterSalesCompensationReceiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("transaction_info", &mut slots.1);
+        fields.optional_object("user_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CreateDepositAfterSalesCompensationReceiver {
+            type_: f0,
+            transaction_info: f1,
+            user_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("type", &self.type_);
+        members.optional_object("transaction_info", &self.transaction_info);
+        members.optional_object("user_info", &self.user_info);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositAfterSalesCompensationReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositAfterSalesCompensationReceiver,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("type", &value.type_);
-            members.optional("transaction_info", &value.transaction_info);
-            members.optional("user_info", &value.user_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositAfterSalesCompensationReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositAfterSalesCompensationReceiver, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("transaction_info", &mut slots.1);
-            fields.optional("user_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CreateDepositAfterSalesCompensationReceiver {
-                type_: f0,
-                transaction_info: f1,
-                user_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收者信息
@@ -1906,35 +1961,38 @@ impl crate::runtime::Validate for ReceiverDetailReceiver {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReceiverDetailReceiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("transaction_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ReceiverDetailReceiver {
+            type_: f0,
+            transaction_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional_object("transaction_info", &self.transaction_info);
+        members
+    }
+}
 impl serde::Serialize for ReceiverDetailReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverDetailReceiver) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("transaction_info", &value.transaction_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverDetailReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverDetailReceiver, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("transaction_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ReceiverDetailReceiver {
-                type_: f0,
-                transaction_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方信息
@@ -1948,37 +2006,35 @@ pub struct CreateDepositAfterSalesCompensationReceiverDetail {
     /// Wire: `receiver`, `object ReceiverDetailReceiver`, optional.
     pub receiver: Option<ReceiverDetailReceiver>,
 }
+impl crate::runtime::Object for CreateDepositAfterSalesCompensationReceiverDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("receiver", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CreateDepositAfterSalesCompensationReceiverDetail {
+            receiver: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("receiver", &self.receiver);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositAfterSalesCompensationReceiverDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositAfterSalesCompensationReceiverDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("receiver", &value.receiver);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositAfterSalesCompensationReceiverDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            CreateDepositAfterSalesCompensationReceiverDetail,
-            serde_json::Error,
-        > {
-            let mut slots = (None,);
-            fields.optional("receiver", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CreateDepositAfterSalesCompensationReceiverDetail {
-                receiver: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求保证金售后赔付的应答
@@ -2036,97 +2092,98 @@ pub struct CreateDepositAfterSalesCompensationResponse {
     /// Wire: `sub_appid`, `string`, optional.
     pub sub_appid: Option<String>,
 }
+impl crate::runtime::Object for CreateDepositAfterSalesCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required_object("receiver_detail", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.required("transfer_remark", &mut slots.5);
+        fields.required("bill_id", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("accept_time", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional("sponsor_mchid", &mut slots.10);
+        fields.optional("sub_appid", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(CreateDepositAfterSalesCompensationResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    receiver_detail: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    bill_id: f6,
+                    state: f7,
+                    accept_time: f8,
+                    success_time: f9,
+                    sponsor_mchid: f10,
+                    sub_appid: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositAfterSalesCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositAfterSalesCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositAfterSalesCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositAfterSalesCompensationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("receiver_detail", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.required("transfer_remark", &mut slots.5);
-            fields.required("bill_id", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("accept_time", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("sponsor_mchid", &mut slots.10);
-            fields.optional("sub_appid", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CreateDepositAfterSalesCompensationResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        receiver_detail: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        bill_id: f6,
-                        state: f7,
-                        accept_time: f8,
-                        success_time: f9,
-                        sponsor_mchid: f10,
-                        sub_appid: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询保证金售后赔付结果（按微信支付赔付单号）的应答
@@ -2188,28 +2245,93 @@ pub struct QueryDepositAfterSalesCompensationByBillIdResponse {
     /// Wire: `sub_appid`, `string`, optional.
     pub sub_appid: Option<String>,
 }
+impl crate::runtime::Object for QueryDepositAfterSalesCompensationByBillIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required_object("receiver_detail", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.optional("transfer_remark", &mut slots.5);
+        fields.required("bill_id", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("accept_time", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional_object("close_info", &mut slots.10);
+        fields.optional("sponsor_mchid", &mut slots.11);
+        fields.optional("sub_appid", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(QueryDepositAfterSalesCompensationByBillIdResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    receiver_detail: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    bill_id: f6,
+                    state: f7,
+                    accept_time: f8,
+                    success_time: f9,
+                    close_info: f10,
+                    sponsor_mchid: f11,
+                    sub_appid: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.optional("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for QueryDepositAfterSalesCompensationByBillIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryDepositAfterSalesCompensationByBillIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.optional("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -2217,77 +2339,10 @@ for QueryDepositAfterSalesCompensationByBillIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            QueryDepositAfterSalesCompensationByBillIdResponse,
-            serde_json::Error,
-        > {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("receiver_detail", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("transfer_remark", &mut slots.5);
-            fields.required("bill_id", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("accept_time", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("close_info", &mut slots.10);
-            fields.optional("sponsor_mchid", &mut slots.11);
-            fields.optional("sub_appid", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(QueryDepositAfterSalesCompensationByBillIdResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        receiver_detail: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        bill_id: f6,
-                        state: f7,
-                        accept_time: f8,
-                        success_time: f9,
-                        close_info: f10,
-                        sponsor_mchid: f11,
-                        sub_appid: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方商户信息
@@ -2313,30 +2368,33 @@ impl MchInfo {
     }
 }
 impl crate::runtime::Validate for MchInfo {}
+impl crate::runtime::Object for MchInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("mchid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(MchInfo { mchid: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for MchInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MchInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MchInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MchInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("mchid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(MchInfo { mchid: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 赔付单信息
@@ -2369,39 +2427,42 @@ impl crate::runtime::Validate for ReceiverTransactionInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReceiverTransactionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ReceiverTransactionInfo {
+                    transaction_id: f0,
+                    type_: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("type", &self.type_);
+        members
+    }
+}
 impl serde::Serialize for ReceiverTransactionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverTransactionInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("type", &value.type_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverTransactionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverTransactionInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ReceiverTransactionInfo {
-                        transaction_id: f0,
-                        type_: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 赔付用户信息
@@ -2468,40 +2529,41 @@ impl crate::runtime::Validate for CreateDepositPremiumCompensationReceiver {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDepositPremiumCompensationReceiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("mch_info", &mut slots.1);
+        fields.optional_object("transaction_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CreateDepositPremiumCompensationReceiver {
+            type_: f0,
+            mch_info: f1,
+            transaction_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("type", &self.type_);
+        members.optional_object("mch_info", &self.mch_info);
+        members.optional_object("transaction_info", &self.transaction_info);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositPremiumCompensationReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositPremiumCompensationReceiver,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("type", &value.type_);
-            members.optional("mch_info", &value.mch_info);
-            members.optional("transaction_info", &value.transaction_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositPremiumCompensationReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositPremiumCompensationReceiver, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("mch_info", &mut slots.1);
-            fields.optional("transaction_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CreateDepositPremiumCompensationReceiver {
-                type_: f0,
-                mch_info: f1,
-                transaction_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 赔付单信息
@@ -2515,36 +2577,39 @@ pub struct ReceiverTransactionInfo2 {
     /// Wire: `transaction_id`, `string`, required.
     pub transaction_id: String,
 }
+impl crate::runtime::Object for ReceiverTransactionInfo2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("transaction_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ReceiverTransactionInfo2 {
+                    transaction_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("transaction_id", &self.transaction_id);
+        members
+    }
+}
 impl serde::Serialize for ReceiverTransactionInfo2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverTransactionInfo2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("transaction_id", &value.transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverTransactionInfo2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverTransactionInfo2, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("transaction_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ReceiverTransactionInfo2 {
-                        transaction_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收者信息
@@ -2566,38 +2631,41 @@ pub struct ReceiverDetailReceiver2 {
     /// Wire: `transaction_info`, `object ReceiverTransactionInfo2`, optional.
     pub transaction_info: Option<ReceiverTransactionInfo2>,
 }
+impl crate::runtime::Object for ReceiverDetailReceiver2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("mch_info", &mut slots.1);
+        fields.optional_object("transaction_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ReceiverDetailReceiver2 {
+            type_: f0,
+            mch_info: f1,
+            transaction_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("type", &self.type_);
+        members.optional_object("mch_info", &self.mch_info);
+        members.optional_object("transaction_info", &self.transaction_info);
+        members
+    }
+}
 impl serde::Serialize for ReceiverDetailReceiver2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverDetailReceiver2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("type", &value.type_);
-            members.optional("mch_info", &value.mch_info);
-            members.optional("transaction_info", &value.transaction_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverDetailReceiver2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverDetailReceiver2, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("mch_info", &mut slots.1);
-            fields.optional("transaction_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ReceiverDetailReceiver2 {
-                type_: f0,
-                mch_info: f1,
-                transaction_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方信息
@@ -2611,34 +2679,35 @@ pub struct CreateDepositPremiumCompensationReceiverDetail {
     /// Wire: `receiver`, `object ReceiverDetailReceiver2`, optional.
     pub receiver: Option<ReceiverDetailReceiver2>,
 }
+impl crate::runtime::Object for CreateDepositPremiumCompensationReceiverDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("receiver", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CreateDepositPremiumCompensationReceiverDetail {
+            receiver: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("receiver", &self.receiver);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositPremiumCompensationReceiverDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositPremiumCompensationReceiverDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("receiver", &value.receiver);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositPremiumCompensationReceiverDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositPremiumCompensationReceiverDetail, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("receiver", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CreateDepositPremiumCompensationReceiverDetail {
-                receiver: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起保证金赔付保司保费的应答
@@ -2696,97 +2765,98 @@ pub struct CreateDepositPremiumCompensationResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for CreateDepositPremiumCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required_object("receiver_detail", &mut slots.3);
+        fields.required("out_bill_no", &mut slots.4);
+        fields.optional("amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.required("bill_id", &mut slots.7);
+        fields.required("state", &mut slots.8);
+        fields.required("accept_time", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional("sponsor_mchid", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+            ) => {
+                Ok(CreateDepositPremiumCompensationResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    receiver_detail: f3,
+                    out_bill_no: f4,
+                    amount: f5,
+                    transfer_remark: f6,
+                    bill_id: f7,
+                    state: f8,
+                    accept_time: f9,
+                    success_time: f10,
+                    sponsor_mchid: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositPremiumCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositPremiumCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositPremiumCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositPremiumCompensationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("receiver_detail", &mut slots.3);
-            fields.required("out_bill_no", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.required("bill_id", &mut slots.7);
-            fields.required("state", &mut slots.8);
-            fields.required("accept_time", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("sponsor_mchid", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CreateDepositPremiumCompensationResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        receiver_detail: f3,
-                        out_bill_no: f4,
-                        amount: f5,
-                        transfer_remark: f6,
-                        bill_id: f7,
-                        state: f8,
-                        accept_time: f9,
-                        success_time: f10,
-                        sponsor_mchid: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询保证金赔付保司保费结果（按商户赔付单号）的应答
@@ -2848,102 +2918,103 @@ pub struct QueryDepositPremiumCompensationResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for QueryDepositPremiumCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required_object("receiver_detail", &mut slots.3);
+        fields.required("out_bill_no", &mut slots.4);
+        fields.optional("amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.required("bill_id", &mut slots.7);
+        fields.required("state", &mut slots.8);
+        fields.required("accept_time", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional_object("close_info", &mut slots.11);
+        fields.optional("sponsor_mchid", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(QueryDepositPremiumCompensationResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    receiver_detail: f3,
+                    out_bill_no: f4,
+                    amount: f5,
+                    transfer_remark: f6,
+                    bill_id: f7,
+                    state: f8,
+                    accept_time: f9,
+                    success_time: f10,
+                    close_info: f11,
+                    sponsor_mchid: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for QueryDepositPremiumCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryDepositPremiumCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDepositPremiumCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDepositPremiumCompensationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("receiver_detail", &mut slots.3);
-            fields.required("out_bill_no", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.required("bill_id", &mut slots.7);
-            fields.required("state", &mut slots.8);
-            fields.required("accept_time", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("close_info", &mut slots.11);
-            fields.optional("sponsor_mchid", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(QueryDepositPremiumCompensationResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        receiver_detail: f3,
-                        out_bill_no: f4,
-                        amount: f5,
-                        transfer_remark: f6,
-                        bill_id: f7,
-                        state: f8,
-                        accept_time: f9,
-                        success_time: f10,
-                        close_info: f11,
-                        sponsor_mchid: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 赔付用户信息
@@ -2997,37 +3068,38 @@ impl crate::runtime::Validate for CreateDepositShippingCompensationReceiver {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDepositShippingCompensationReceiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_object("transaction_info", &mut slots.0);
+        fields.optional_object("user_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateDepositShippingCompensationReceiver {
+            transaction_info: f0,
+            user_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_object("transaction_info", &self.transaction_info);
+        members.optional_object("user_info", &self.user_info);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositShippingCompensationReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositShippingCompensationReceiver,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("transaction_info", &value.transaction_info);
-            members.optional("user_info", &value.user_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositShippingCompensationReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositShippingCompensationReceiver, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("transaction_info", &mut slots.0);
-            fields.optional("user_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateDepositShippingCompensationReceiver {
-                transaction_info: f0,
-                user_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方信息
@@ -3041,34 +3113,35 @@ pub struct CreateDepositShippingCompensationReceiverDetail {
     /// Wire: `receiver`, `object CreateDepositShippingCompensationReceiver`, optional.
     pub receiver: Option<CreateDepositShippingCompensationReceiver>,
 }
+impl crate::runtime::Object for CreateDepositShippingCompensationReceiverDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("receiver", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CreateDepositShippingCompensationReceiverDetail {
+            receiver: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("receiver", &self.receiver);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositShippingCompensationReceiverDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositShippingCompensationReceiverDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("receiver", &value.receiver);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositShippingCompensationReceiverDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositShippingCompensationReceiverDetail, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("receiver", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CreateDepositShippingCompensationReceiverDetail {
-                receiver: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起保证金赔付用户运费的应答
@@ -3126,97 +3199,98 @@ pub struct CreateDepositShippingCompensationResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for CreateDepositShippingCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required_object("receiver_detail", &mut slots.3);
+        fields.required("out_bill_no", &mut slots.4);
+        fields.optional("amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.required("bill_id", &mut slots.7);
+        fields.required("state", &mut slots.8);
+        fields.required("accept_time", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional("sponsor_mchid", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+            ) => {
+                Ok(CreateDepositShippingCompensationResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    receiver_detail: f3,
+                    out_bill_no: f4,
+                    amount: f5,
+                    transfer_remark: f6,
+                    bill_id: f7,
+                    state: f8,
+                    accept_time: f9,
+                    success_time: f10,
+                    sponsor_mchid: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositShippingCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositShippingCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositShippingCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositShippingCompensationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("receiver_detail", &mut slots.3);
-            fields.required("out_bill_no", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.required("bill_id", &mut slots.7);
-            fields.required("state", &mut slots.8);
-            fields.required("accept_time", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("sponsor_mchid", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CreateDepositShippingCompensationResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        receiver_detail: f3,
-                        out_bill_no: f4,
-                        amount: f5,
-                        transfer_remark: f6,
-                        bill_id: f7,
-                        state: f8,
-                        accept_time: f9,
-                        success_time: f10,
-                        sponsor_mchid: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询保证金售后赔付运费结果（按商户赔付单号）的应答
@@ -3274,97 +3348,98 @@ pub struct QueryDepositShippingCompensationResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for QueryDepositShippingCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required_object("receiver_detail", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.optional("transfer_remark", &mut slots.5);
+        fields.required("bill_id", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("accept_time", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional_object("close_info", &mut slots.10);
+        fields.optional("sponsor_mchid", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(QueryDepositShippingCompensationResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    receiver_detail: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    bill_id: f6,
+                    state: f7,
+                    accept_time: f8,
+                    success_time: f9,
+                    close_info: f10,
+                    sponsor_mchid: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.optional("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for QueryDepositShippingCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryDepositShippingCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.optional("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDepositShippingCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDepositShippingCompensationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("receiver_detail", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("transfer_remark", &mut slots.5);
-            fields.required("bill_id", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("accept_time", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("close_info", &mut slots.10);
-            fields.optional("sponsor_mchid", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(QueryDepositShippingCompensationResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        receiver_detail: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        bill_id: f6,
-                        state: f7,
-                        accept_time: f8,
-                        success_time: f9,
-                        close_info: f10,
-                        sponsor_mchid: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求保险理赔的应答
@@ -3418,90 +3493,93 @@ pub struct CreateInsuranceClaimResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for CreateInsuranceClaimResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required_object("receiver_detail", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("transfer_remark", &mut slots.5);
+        fields.required("bill_id", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("accept_time", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional("sponsor_mchid", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(CreateInsuranceClaimResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    receiver_detail: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    bill_id: f6,
+                    state: f7,
+                    accept_time: f8,
+                    success_time: f9,
+                    sponsor_mchid: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("amount", &self.amount);
+        members.optional("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateInsuranceClaimResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateInsuranceClaimResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("amount", &value.amount);
-            members.optional("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateInsuranceClaimResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateInsuranceClaimResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("receiver_detail", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("transfer_remark", &mut slots.5);
-            fields.required("bill_id", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("accept_time", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("sponsor_mchid", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(CreateInsuranceClaimResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        receiver_detail: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        bill_id: f6,
-                        state: f7,
-                        accept_time: f8,
-                        success_time: f9,
-                        sponsor_mchid: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 关单信息
@@ -3519,37 +3597,38 @@ pub struct QueryInsuranceClaimByBillIdCloseInfo {
     /// Wire: `close_reason`, `string`, optional.
     pub close_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryInsuranceClaimByBillIdCloseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("accept_time", &mut slots.0);
+        fields.optional("close_reason", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QueryInsuranceClaimByBillIdCloseInfo {
+            accept_time: f0,
+            close_reason: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("accept_time", &self.accept_time);
+        members.optional("close_reason", &self.close_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryInsuranceClaimByBillIdCloseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryInsuranceClaimByBillIdCloseInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("accept_time", &value.accept_time);
-            members.optional("close_reason", &value.close_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInsuranceClaimByBillIdCloseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInsuranceClaimByBillIdCloseInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("accept_time", &mut slots.0);
-            fields.optional("close_reason", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QueryInsuranceClaimByBillIdCloseInfo {
-                accept_time: f0,
-                close_reason: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询保险理赔结果（按微信支付赔付单号）的应答
@@ -3607,97 +3686,98 @@ pub struct QueryInsuranceClaimByBillIdResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for QueryInsuranceClaimByBillIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required_object("receiver_detail", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.optional("transfer_remark", &mut slots.5);
+        fields.required("bill_id", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.required("accept_time", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional_object("close_info", &mut slots.10);
+        fields.optional("sponsor_mchid", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(QueryInsuranceClaimByBillIdResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    receiver_detail: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    bill_id: f6,
+                    state: f7,
+                    accept_time: f8,
+                    success_time: f9,
+                    close_info: f10,
+                    sponsor_mchid: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.optional("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for QueryInsuranceClaimByBillIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryInsuranceClaimByBillIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.optional("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInsuranceClaimByBillIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInsuranceClaimByBillIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("receiver_detail", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("transfer_remark", &mut slots.5);
-            fields.required("bill_id", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.required("accept_time", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("close_info", &mut slots.10);
-            fields.optional("sponsor_mchid", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(QueryInsuranceClaimByBillIdResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        receiver_detail: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        bill_id: f6,
-                        state: f7,
-                        accept_time: f8,
-                        success_time: f9,
-                        close_info: f10,
-                        sponsor_mchid: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求撤销保险理赔的应答
@@ -3727,48 +3807,51 @@ pub struct CancelInsuranceClaimResponse {
     /// Wire: `cancel_accept_time`, `datetime (RFC 3339)`, required.
     pub cancel_accept_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CancelInsuranceClaimResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("bill_id", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.required("cancel_accept_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(CancelInsuranceClaimResponse {
+                    sub_mchid: f0,
+                    out_bill_no: f1,
+                    bill_id: f2,
+                    state: f3,
+                    cancel_accept_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("cancel_accept_time", &self.cancel_accept_time);
+        members
+    }
+}
 impl serde::Serialize for CancelInsuranceClaimResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelInsuranceClaimResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("cancel_accept_time", &value.cancel_accept_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelInsuranceClaimResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelInsuranceClaimResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("bill_id", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.required("cancel_accept_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(CancelInsuranceClaimResponse {
-                        sub_mchid: f0,
-                        out_bill_no: f1,
-                        bill_id: f2,
-                        state: f3,
-                        cancel_accept_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求保险理赔预下单的应答
@@ -3798,50 +3881,51 @@ pub struct PreTransferInsuranceClaimResponse {
     /// Wire: `package_info`, `string`, required.
     pub package_info: String,
 }
+impl crate::runtime::Object for PreTransferInsuranceClaimResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("bill_id", &mut slots.2);
+        fields.required("accept_time", &mut slots.3);
+        fields.required("package_info", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(PreTransferInsuranceClaimResponse {
+                    sub_mchid: f0,
+                    out_bill_no: f1,
+                    bill_id: f2,
+                    accept_time: f3,
+                    package_info: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("bill_id", &self.bill_id);
+        members.required("accept_time", &self.accept_time);
+        members.required("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for PreTransferInsuranceClaimResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PreTransferInsuranceClaimResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("bill_id", &value.bill_id);
-            members.required("accept_time", &value.accept_time);
-            members.required("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreTransferInsuranceClaimResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreTransferInsuranceClaimResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("bill_id", &mut slots.2);
-            fields.required("accept_time", &mut slots.3);
-            fields.required("package_info", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(PreTransferInsuranceClaimResponse {
-                        sub_mchid: f0,
-                        out_bill_no: f1,
-                        bill_id: f2,
-                        accept_time: f3,
-                        package_info: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 赔付接收方商户信息
@@ -3862,32 +3946,35 @@ impl ReceiverMchInfo {
     }
 }
 impl crate::runtime::Validate for ReceiverMchInfo {}
+impl crate::runtime::Object for ReceiverMchInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(ReceiverMchInfo { mchid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for ReceiverMchInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverMchInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverMchInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverMchInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(ReceiverMchInfo { mchid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 赔付商户信息
@@ -3926,41 +4013,42 @@ impl crate::runtime::Validate for CreateSubMerchantCompensationReceiver {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSubMerchantCompensationReceiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("type", &mut slots.0);
+        fields.required_object("mch_info", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateSubMerchantCompensationReceiver {
+                    type_: f0,
+                    mch_info: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("type", &self.type_);
+        members.required_object("mch_info", &self.mch_info);
+        members
+    }
+}
 impl serde::Serialize for CreateSubMerchantCompensationReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSubMerchantCompensationReceiver,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("type", &value.type_);
-            members.required("mch_info", &value.mch_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubMerchantCompensationReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubMerchantCompensationReceiver, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("mch_info", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateSubMerchantCompensationReceiver {
-                        type_: f0,
-                        mch_info: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 赔付接收者信息
@@ -3978,35 +4066,38 @@ pub struct ReceiverDetailReceiver3 {
     /// Wire: `mch_info`, `object ReceiverMchInfo`, optional.
     pub mch_info: Option<ReceiverMchInfo>,
 }
+impl crate::runtime::Object for ReceiverDetailReceiver3 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("mch_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ReceiverDetailReceiver3 {
+            type_: f0,
+            mch_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional_object("mch_info", &self.mch_info);
+        members
+    }
+}
 impl serde::Serialize for ReceiverDetailReceiver3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverDetailReceiver3) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("mch_info", &value.mch_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverDetailReceiver3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverDetailReceiver3, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("mch_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ReceiverDetailReceiver3 {
-                type_: f0,
-                mch_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 赔付接收方信息
@@ -4020,34 +4111,35 @@ pub struct CreateSubMerchantCompensationReceiverDetail {
     /// Wire: `receiver`, `object ReceiverDetailReceiver3`, optional.
     pub receiver: Option<ReceiverDetailReceiver3>,
 }
+impl crate::runtime::Object for CreateSubMerchantCompensationReceiverDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("receiver", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CreateSubMerchantCompensationReceiverDetail {
+            receiver: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("receiver", &self.receiver);
+        members
+    }
+}
 impl serde::Serialize for CreateSubMerchantCompensationReceiverDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSubMerchantCompensationReceiverDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("receiver", &value.receiver);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubMerchantCompensationReceiverDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubMerchantCompensationReceiverDetail, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("receiver", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CreateSubMerchantCompensationReceiverDetail {
-                receiver: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求赔付的应答
@@ -4097,76 +4189,77 @@ pub struct CreateSubMerchantCompensationResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for CreateSubMerchantCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required_object("receiver_detail", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("transfer_remark", &mut slots.4);
+        fields.required("bill_id", &mut slots.5);
+        fields.required("state", &mut slots.6);
+        fields.required("accept_time", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.optional("sponsor_mchid", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+            ) => {
+                Ok(CreateSubMerchantCompensationResponse {
+                    sp_mchid: f0,
+                    receiver_detail: f1,
+                    out_bill_no: f2,
+                    amount: f3,
+                    transfer_remark: f4,
+                    bill_id: f5,
+                    state: f6,
+                    accept_time: f7,
+                    success_time: f8,
+                    sponsor_mchid: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateSubMerchantCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSubMerchantCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubMerchantCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubMerchantCompensationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("receiver_detail", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("transfer_remark", &mut slots.4);
-            fields.required("bill_id", &mut slots.5);
-            fields.required("state", &mut slots.6);
-            fields.required("accept_time", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.optional("sponsor_mchid", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(CreateSubMerchantCompensationResponse {
-                        sp_mchid: f0,
-                        receiver_detail: f1,
-                        out_bill_no: f2,
-                        amount: f3,
-                        transfer_remark: f4,
-                        bill_id: f5,
-                        state: f6,
-                        accept_time: f7,
-                        success_time: f8,
-                        sponsor_mchid: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询赔付结果（按商户赔付单号）的应答
@@ -4220,92 +4313,93 @@ pub struct QuerySubMerchantCompensationResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for QuerySubMerchantCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required_object("receiver_detail", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("transfer_remark", &mut slots.4);
+        fields.required("bill_id", &mut slots.5);
+        fields.required("state", &mut slots.6);
+        fields.required("accept_time", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.optional_object("close_info", &mut slots.9);
+        fields.optional("sponsor_mchid", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(QuerySubMerchantCompensationResponse {
+                    sp_mchid: f0,
+                    receiver_detail: f1,
+                    out_bill_no: f2,
+                    amount: f3,
+                    transfer_remark: f4,
+                    bill_id: f5,
+                    state: f6,
+                    accept_time: f7,
+                    success_time: f8,
+                    close_info: f9,
+                    sponsor_mchid: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for QuerySubMerchantCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySubMerchantCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantCompensationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("receiver_detail", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("transfer_remark", &mut slots.4);
-            fields.required("bill_id", &mut slots.5);
-            fields.required("state", &mut slots.6);
-            fields.required("accept_time", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.optional("close_info", &mut slots.9);
-            fields.optional("sponsor_mchid", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(QuerySubMerchantCompensationResponse {
-                        sp_mchid: f0,
-                        receiver_detail: f1,
-                        out_bill_no: f2,
-                        amount: f3,
-                        transfer_remark: f4,
-                        bill_id: f5,
-                        state: f6,
-                        accept_time: f7,
-                        success_time: f8,
-                        close_info: f9,
-                        sponsor_mchid: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方商户信息
@@ -4340,35 +4434,38 @@ impl ReceiverMchInfo2 {
     }
 }
 impl crate::runtime::Validate for ReceiverMchInfo2 {}
+impl crate::runtime::Object for ReceiverMchInfo2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("mch_id", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ReceiverMchInfo2 {
+            mch_id: f0,
+            mchid: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("mch_id", &self.mch_id);
+        members.optional("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for ReceiverMchInfo2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverMchInfo2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("mch_id", &value.mch_id);
-            members.optional("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverMchInfo2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverMchInfo2, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("mch_id", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ReceiverMchInfo2 {
-                mch_id: f0,
-                mchid: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款方信息
@@ -4419,37 +4516,38 @@ impl crate::runtime::Validate for CreateDepositCompensationReceiver {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDepositCompensationReceiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("mch_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateDepositCompensationReceiver {
+            type_: f0,
+            mch_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional_object("mch_info", &self.mch_info);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositCompensationReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositCompensationReceiver,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("mch_info", &value.mch_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositCompensationReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositCompensationReceiver, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("mch_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateDepositCompensationReceiver {
-                type_: f0,
-                mch_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方商户信息
@@ -4463,30 +4561,33 @@ pub struct ReceiverMchInfo3 {
     /// Wire: `mch_id`, `string`, optional.
     pub mch_id: Option<String>,
 }
+impl crate::runtime::Object for ReceiverMchInfo3 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("mch_id", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(ReceiverMchInfo3 { mch_id: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("mch_id", &self.mch_id);
+        members
+    }
+}
 impl serde::Serialize for ReceiverMchInfo3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverMchInfo3) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("mch_id", &value.mch_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverMchInfo3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverMchInfo3, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("mch_id", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(ReceiverMchInfo3 { mch_id: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收者信息
@@ -4504,35 +4605,38 @@ pub struct ReceiverDetailReceiver4 {
     /// Wire: `mch_info`, `object ReceiverMchInfo3`, optional.
     pub mch_info: Option<ReceiverMchInfo3>,
 }
+impl crate::runtime::Object for ReceiverDetailReceiver4 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("mch_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ReceiverDetailReceiver4 {
+            type_: f0,
+            mch_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional_object("mch_info", &self.mch_info);
+        members
+    }
+}
 impl serde::Serialize for ReceiverDetailReceiver4 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReceiverDetailReceiver4) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("mch_info", &value.mch_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReceiverDetailReceiver4 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReceiverDetailReceiver4, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("mch_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ReceiverDetailReceiver4 {
-                type_: f0,
-                mch_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账接收方信息
@@ -4546,34 +4650,35 @@ pub struct CreateDepositCompensationReceiverDetail {
     /// Wire: `receiver`, `object ReceiverDetailReceiver4`, optional.
     pub receiver: Option<ReceiverDetailReceiver4>,
 }
+impl crate::runtime::Object for CreateDepositCompensationReceiverDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("receiver", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CreateDepositCompensationReceiverDetail {
+            receiver: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("receiver", &self.receiver);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositCompensationReceiverDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositCompensationReceiverDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("receiver", &value.receiver);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositCompensationReceiverDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositCompensationReceiverDetail, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("receiver", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CreateDepositCompensationReceiverDetail {
-                receiver: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保证金赔付的应答
@@ -4639,107 +4744,108 @@ pub struct CreateDepositCompensationResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for CreateDepositCompensationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("business_type", &mut slots.3);
+        fields.required_object("receiver_detail", &mut slots.4);
+        fields.required("out_bill_no", &mut slots.5);
+        fields.optional("amount", &mut slots.6);
+        fields.required("transfer_remark", &mut slots.7);
+        fields.optional("receiver_remark", &mut slots.8);
+        fields.required("bill_id", &mut slots.9);
+        fields.required("state", &mut slots.10);
+        fields.required("accept_time", &mut slots.11);
+        fields.optional("success_time", &mut slots.12);
+        fields.optional("sponsor_mchid", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+            ) => {
+                Ok(CreateDepositCompensationResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    business_type: f3,
+                    receiver_detail: f4,
+                    out_bill_no: f5,
+                    amount: f6,
+                    transfer_remark: f7,
+                    receiver_remark: f8,
+                    bill_id: f9,
+                    state: f10,
+                    accept_time: f11,
+                    success_time: f12,
+                    sponsor_mchid: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("business_type", &self.business_type);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("receiver_remark", &self.receiver_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositCompensationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositCompensationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("business_type", &value.business_type);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("receiver_remark", &value.receiver_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositCompensationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositCompensationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("business_type", &mut slots.3);
-            fields.required("receiver_detail", &mut slots.4);
-            fields.required("out_bill_no", &mut slots.5);
-            fields.optional("amount", &mut slots.6);
-            fields.required("transfer_remark", &mut slots.7);
-            fields.optional("receiver_remark", &mut slots.8);
-            fields.required("bill_id", &mut slots.9);
-            fields.required("state", &mut slots.10);
-            fields.required("accept_time", &mut slots.11);
-            fields.optional("success_time", &mut slots.12);
-            fields.optional("sponsor_mchid", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                ) => {
-                    Ok(CreateDepositCompensationResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        business_type: f3,
-                        receiver_detail: f4,
-                        out_bill_no: f5,
-                        amount: f6,
-                        transfer_remark: f7,
-                        receiver_remark: f8,
-                        bill_id: f9,
-                        state: f10,
-                        accept_time: f11,
-                        success_time: f12,
-                        sponsor_mchid: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询保证金赔付结果（按微信支付赔付单号）的应答
@@ -4801,102 +4907,103 @@ pub struct QueryDepositCompensationByBillIdResponse {
     /// Wire: `sponsor_mchid`, `string`, optional.
     pub sponsor_mchid: Option<String>,
 }
+impl crate::runtime::Object for QueryDepositCompensationByBillIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("business_type", &mut slots.1);
+        fields.required_object("receiver_detail", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.optional("transfer_remark", &mut slots.5);
+        fields.optional("receiver_remark", &mut slots.6);
+        fields.required("bill_id", &mut slots.7);
+        fields.required("state", &mut slots.8);
+        fields.required("accept_time", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional_object("close_info", &mut slots.11);
+        fields.optional("sponsor_mchid", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(QueryDepositCompensationByBillIdResponse {
+                    sp_mchid: f0,
+                    business_type: f1,
+                    receiver_detail: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    receiver_remark: f6,
+                    bill_id: f7,
+                    state: f8,
+                    accept_time: f9,
+                    success_time: f10,
+                    close_info: f11,
+                    sponsor_mchid: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("business_type", &self.business_type);
+        members.required_object("receiver_detail", &self.receiver_detail);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.optional("transfer_remark", &self.transfer_remark);
+        members.optional("receiver_remark", &self.receiver_remark);
+        members.required("bill_id", &self.bill_id);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for QueryDepositCompensationByBillIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryDepositCompensationByBillIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("business_type", &value.business_type);
-            members.required("receiver_detail", &value.receiver_detail);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.optional("transfer_remark", &value.transfer_remark);
-            members.optional("receiver_remark", &value.receiver_remark);
-            members.required("bill_id", &value.bill_id);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDepositCompensationByBillIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDepositCompensationByBillIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("business_type", &mut slots.1);
-            fields.required("receiver_detail", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("transfer_remark", &mut slots.5);
-            fields.optional("receiver_remark", &mut slots.6);
-            fields.required("bill_id", &mut slots.7);
-            fields.required("state", &mut slots.8);
-            fields.required("accept_time", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("close_info", &mut slots.11);
-            fields.optional("sponsor_mchid", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(QueryDepositCompensationByBillIdResponse {
-                        sp_mchid: f0,
-                        business_type: f1,
-                        receiver_detail: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        receiver_remark: f6,
-                        bill_id: f7,
-                        state: f8,
-                        accept_time: f9,
-                        success_time: f10,
-                        close_info: f11,
-                        sponsor_mchid: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加二级商户可扫码充值员工的应答
@@ -4926,48 +5033,51 @@ pub struct AddRechargeEmployeeResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, optional.
     pub update_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for AddRechargeEmployeeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.optional("state", &mut slots.2);
+        fields.optional("create_time", &mut slots.3);
+        fields.optional("update_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(AddRechargeEmployeeResponse {
+                    sub_mchid: f0,
+                    sp_openid: f1,
+                    state: f2,
+                    create_time: f3,
+                    update_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("state", &self.state);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for AddRechargeEmployeeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddRechargeEmployeeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("state", &value.state);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddRechargeEmployeeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddRechargeEmployeeResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.optional("state", &mut slots.2);
-            fields.optional("create_time", &mut slots.3);
-            fields.optional("update_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(AddRechargeEmployeeResponse {
-                        sub_mchid: f0,
-                        sp_openid: f1,
-                        state: f2,
-                        create_time: f3,
-                        update_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询二级商户可扫码充值员工列表的应答
@@ -4981,32 +5091,35 @@ pub struct ListRechargeEmployeesResponse {
     /// Wire: `employees`, `array[object AddRechargeEmployeeResponse]`, optional.
     pub employees: Option<Vec<AddRechargeEmployeeResponse>>,
 }
+impl crate::runtime::Object for ListRechargeEmployeesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("employees", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(ListRechargeEmployeesResponse {
+            employees: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("employees", &self.employees);
+        members
+    }
+}
 impl serde::Serialize for ListRechargeEmployeesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListRechargeEmployeesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("employees", &value.employees);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRechargeEmployeesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRechargeEmployeesResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("employees", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(ListRechargeEmployeesResponse {
-                employees: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额
@@ -5036,34 +5149,37 @@ impl Amount {
     }
 }
 impl crate::runtime::Validate for Amount {}
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("amount", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => Ok(Amount { amount: f0, currency: f1 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("amount", &self.amount);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("amount", &value.amount);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("amount", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => Ok(Amount { amount: f0, currency: f1 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算明细单列表
@@ -5114,48 +5230,51 @@ impl crate::runtime::Validate for SettleDetailInfoList {
         Ok(())
     }
 }
+impl crate::runtime::Object for SettleDetailInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_settle_detail_no", &mut slots.0);
+        fields.required("settle_type", &mut slots.1);
+        fields.required("receiver_type", &mut slots.2);
+        fields.required("receiver_account", &mut slots.3);
+        fields.required_object("amount", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(SettleDetailInfoList {
+                    out_settle_detail_no: f0,
+                    settle_type: f1,
+                    receiver_type: f2,
+                    receiver_account: f3,
+                    amount: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_settle_detail_no", &self.out_settle_detail_no);
+        members.required("settle_type", &self.settle_type);
+        members.required("receiver_type", &self.receiver_type);
+        members.required("receiver_account", &self.receiver_account);
+        members.required_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for SettleDetailInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettleDetailInfoList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_settle_detail_no", &value.out_settle_detail_no);
-            members.required("settle_type", &value.settle_type);
-            members.required("receiver_type", &value.receiver_type);
-            members.required("receiver_account", &value.receiver_account);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettleDetailInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettleDetailInfoList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_settle_detail_no", &mut slots.0);
-            fields.required("settle_type", &mut slots.1);
-            fields.required("receiver_type", &mut slots.2);
-            fields.required("receiver_account", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(SettleDetailInfoList {
-                        out_settle_detail_no: f0,
-                        settle_type: f1,
-                        receiver_type: f2,
-                        receiver_account: f3,
-                        amount: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算信息列表
@@ -5203,42 +5322,46 @@ impl crate::runtime::Validate for SettleInfoList {
         Ok(())
     }
 }
+impl crate::runtime::Object for SettleInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_settle_no", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required_objects("settle_detail_info_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(SettleInfoList {
+                    out_settle_no: f0,
+                    transaction_id: f1,
+                    settle_detail_info_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_settle_no", &self.out_settle_no);
+        members.required("transaction_id", &self.transaction_id);
+        members
+            .required_objects("settle_detail_info_list", &self.settle_detail_info_list);
+        members
+    }
+}
 impl serde::Serialize for SettleInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettleInfoList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_settle_no", &value.out_settle_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("settle_detail_info_list", &value.settle_detail_info_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettleInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettleInfoList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_settle_no", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("settle_detail_info_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(SettleInfoList {
-                        out_settle_no: f0,
-                        transaction_id: f1,
-                        settle_detail_info_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 个人收款-申请批量结算的应答
@@ -5280,66 +5403,69 @@ pub struct ApplySettleBatchResponse {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, optional.
     pub finish_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for ApplySettleBatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_settle_batch_no", &mut slots.0);
+        fields.required("settle_batch_no", &mut slots.1);
+        fields.required("individual_auth_id", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.required("trade_scenario", &mut slots.5);
+        fields.required("create_time", &mut slots.6);
+        fields.optional("finish_time", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+            ) => {
+                Ok(ApplySettleBatchResponse {
+                    out_settle_batch_no: f0,
+                    settle_batch_no: f1,
+                    individual_auth_id: f2,
+                    description: f3,
+                    state: f4,
+                    trade_scenario: f5,
+                    create_time: f6,
+                    finish_time: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("out_settle_batch_no", &self.out_settle_batch_no);
+        members.required("settle_batch_no", &self.settle_batch_no);
+        members.required("individual_auth_id", &self.individual_auth_id);
+        members.required("description", &self.description);
+        members.required("state", &self.state);
+        members.required("trade_scenario", &self.trade_scenario);
+        members.required("create_time", &self.create_time);
+        members.optional("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for ApplySettleBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplySettleBatchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("out_settle_batch_no", &value.out_settle_batch_no);
-            members.required("settle_batch_no", &value.settle_batch_no);
-            members.required("individual_auth_id", &value.individual_auth_id);
-            members.required("description", &value.description);
-            members.required("state", &value.state);
-            members.required("trade_scenario", &value.trade_scenario);
-            members.required("create_time", &value.create_time);
-            members.optional("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySettleBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySettleBatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_settle_batch_no", &mut slots.0);
-            fields.required("settle_batch_no", &mut slots.1);
-            fields.required("individual_auth_id", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.required("trade_scenario", &mut slots.5);
-            fields.required("create_time", &mut slots.6);
-            fields.optional("finish_time", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                ) => {
-                    Ok(ApplySettleBatchResponse {
-                        out_settle_batch_no: f0,
-                        settle_batch_no: f1,
-                        individual_auth_id: f2,
-                        description: f3,
-                        state: f4,
-                        trade_scenario: f5,
-                        create_time: f6,
-                        finish_time: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 个人收款-查询批量结算信息的应答
@@ -5381,66 +5507,69 @@ pub struct QuerySettleBatchResponse {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, optional.
     pub finish_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for QuerySettleBatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_settle_batch_no", &mut slots.0);
+        fields.required("settle_batch_no", &mut slots.1);
+        fields.required("individual_auth_id", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.required("trade_scenario", &mut slots.5);
+        fields.required("create_time", &mut slots.6);
+        fields.optional("finish_time", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+            ) => {
+                Ok(QuerySettleBatchResponse {
+                    out_settle_batch_no: f0,
+                    settle_batch_no: f1,
+                    individual_auth_id: f2,
+                    description: f3,
+                    state: f4,
+                    trade_scenario: f5,
+                    create_time: f6,
+                    finish_time: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("out_settle_batch_no", &self.out_settle_batch_no);
+        members.required("settle_batch_no", &self.settle_batch_no);
+        members.required("individual_auth_id", &self.individual_auth_id);
+        members.required("description", &self.description);
+        members.required("state", &self.state);
+        members.required("trade_scenario", &self.trade_scenario);
+        members.required("create_time", &self.create_time);
+        members.optional("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for QuerySettleBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySettleBatchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("out_settle_batch_no", &value.out_settle_batch_no);
-            members.required("settle_batch_no", &value.settle_batch_no);
-            members.required("individual_auth_id", &value.individual_auth_id);
-            members.required("description", &value.description);
-            members.required("state", &value.state);
-            members.required("trade_scenario", &value.trade_scenario);
-            members.required("create_time", &value.create_time);
-            members.optional("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySettleBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySettleBatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_settle_batch_no", &mut slots.0);
-            fields.required("settle_batch_no", &mut slots.1);
-            fields.required("individual_auth_id", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.required("trade_scenario", &mut slots.5);
-            fields.required("create_time", &mut slots.6);
-            fields.optional("finish_time", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                ) => {
-                    Ok(QuerySettleBatchResponse {
-                        out_settle_batch_no: f0,
-                        settle_batch_no: f1,
-                        individual_auth_id: f2,
-                        description: f3,
-                        state: f4,
-                        trade_scenario: f5,
-                        create_time: f6,
-                        finish_time: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 异常结算处理结果
@@ -5466,50 +5595,52 @@ pub struct AbnormalSettleResult {
     /// Wire: `out_abnormal_settle_batch_no`, `string`, required.
     pub out_abnormal_settle_batch_no: String,
 }
+impl crate::runtime::Object for AbnormalSettleResult {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("abnormal_settle_type", &mut slots.0);
+        fields.required("apply_success_time", &mut slots.1);
+        fields.required("abnormal_fund_receipt_id", &mut slots.2);
+        fields.required("out_abnormal_settle_batch_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(AbnormalSettleResult {
+                    abnormal_settle_type: f0,
+                    apply_success_time: f1,
+                    abnormal_fund_receipt_id: f2,
+                    out_abnormal_settle_batch_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("abnormal_settle_type", &self.abnormal_settle_type);
+        members.required("apply_success_time", &self.apply_success_time);
+        members.required("abnormal_fund_receipt_id", &self.abnormal_fund_receipt_id);
+        members
+            .required(
+                "out_abnormal_settle_batch_no",
+                &self.out_abnormal_settle_batch_no,
+            );
+        members
+    }
+}
 impl serde::Serialize for AbnormalSettleResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AbnormalSettleResult) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("abnormal_settle_type", &value.abnormal_settle_type);
-            members.required("apply_success_time", &value.apply_success_time);
-            members
-                .required("abnormal_fund_receipt_id", &value.abnormal_fund_receipt_id);
-            members
-                .required(
-                    "out_abnormal_settle_batch_no",
-                    &value.out_abnormal_settle_batch_no,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AbnormalSettleResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AbnormalSettleResult, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("abnormal_settle_type", &mut slots.0);
-            fields.required("apply_success_time", &mut slots.1);
-            fields.required("abnormal_fund_receipt_id", &mut slots.2);
-            fields.required("out_abnormal_settle_batch_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(AbnormalSettleResult {
-                        abnormal_settle_type: f0,
-                        apply_success_time: f1,
-                        abnormal_fund_receipt_id: f2,
-                        out_abnormal_settle_batch_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 个人收款-申请异常结算批次单处理的应答
@@ -5559,74 +5690,77 @@ pub struct ApplyAbnormalSettleResponse {
     /// Wire: `abnormal_settle_result`, `object AbnormalSettleResult`, optional.
     pub abnormal_settle_result: Option<AbnormalSettleResult>,
 }
+impl crate::runtime::Object for ApplyAbnormalSettleResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_settle_batch_no", &mut slots.0);
+        fields.required("settle_batch_no", &mut slots.1);
+        fields.required("individual_auth_id", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.required("trade_scenario", &mut slots.5);
+        fields.required("create_time", &mut slots.6);
+        fields.optional("finish_time", &mut slots.7);
+        fields.optional("abnormal_type", &mut slots.8);
+        fields.optional_object("abnormal_settle_result", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+            ) => {
+                Ok(ApplyAbnormalSettleResponse {
+                    out_settle_batch_no: f0,
+                    settle_batch_no: f1,
+                    individual_auth_id: f2,
+                    description: f3,
+                    state: f4,
+                    trade_scenario: f5,
+                    create_time: f6,
+                    finish_time: f7,
+                    abnormal_type: f8,
+                    abnormal_settle_result: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_settle_batch_no", &self.out_settle_batch_no);
+        members.required("settle_batch_no", &self.settle_batch_no);
+        members.required("individual_auth_id", &self.individual_auth_id);
+        members.required("description", &self.description);
+        members.required("state", &self.state);
+        members.required("trade_scenario", &self.trade_scenario);
+        members.required("create_time", &self.create_time);
+        members.optional("finish_time", &self.finish_time);
+        members.optional("abnormal_type", &self.abnormal_type);
+        members.optional_object("abnormal_settle_result", &self.abnormal_settle_result);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalSettleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAbnormalSettleResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_settle_batch_no", &value.out_settle_batch_no);
-            members.required("settle_batch_no", &value.settle_batch_no);
-            members.required("individual_auth_id", &value.individual_auth_id);
-            members.required("description", &value.description);
-            members.required("state", &value.state);
-            members.required("trade_scenario", &value.trade_scenario);
-            members.required("create_time", &value.create_time);
-            members.optional("finish_time", &value.finish_time);
-            members.optional("abnormal_type", &value.abnormal_type);
-            members.optional("abnormal_settle_result", &value.abnormal_settle_result);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalSettleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalSettleResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_settle_batch_no", &mut slots.0);
-            fields.required("settle_batch_no", &mut slots.1);
-            fields.required("individual_auth_id", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.required("trade_scenario", &mut slots.5);
-            fields.required("create_time", &mut slots.6);
-            fields.optional("finish_time", &mut slots.7);
-            fields.optional("abnormal_type", &mut slots.8);
-            fields.optional("abnormal_settle_result", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                ) => {
-                    Ok(ApplyAbnormalSettleResponse {
-                        out_settle_batch_no: f0,
-                        settle_batch_no: f1,
-                        individual_auth_id: f2,
-                        description: f3,
-                        state: f4,
-                        trade_scenario: f5,
-                        create_time: f6,
-                        finish_time: f7,
-                        abnormal_type: f8,
-                        abnormal_settle_result: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 二级商户按日终余额预约提现的应答
@@ -5708,127 +5842,128 @@ pub struct CreateDayEndBalanceWithdrawResponse {
     /// Wire: `bank_name`, `string`, optional.
     pub bank_name: Option<String>,
 }
+impl crate::runtime::Object for CreateDayEndBalanceWithdrawResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("status", &mut slots.2);
+        fields.required("withdraw_id", &mut slots.3);
+        fields.required("out_request_no", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.optional("success_amount", &mut slots.6);
+        fields.optional("fail_amount", &mut slots.7);
+        fields.optional("refund_amount", &mut slots.8);
+        fields.required("create_time", &mut slots.9);
+        fields.required("update_time", &mut slots.10);
+        fields.optional("reason", &mut slots.11);
+        fields.optional("remark", &mut slots.12);
+        fields.optional("bank_memo", &mut slots.13);
+        fields.required("account_type", &mut slots.14);
+        fields.required("account_number", &mut slots.15);
+        fields.required("account_bank", &mut slots.16);
+        fields.optional("bank_name", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                f17,
+            ) => {
+                Ok(CreateDayEndBalanceWithdrawResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    status: f2,
+                    withdraw_id: f3,
+                    out_request_no: f4,
+                    total_amount: f5,
+                    success_amount: f6,
+                    fail_amount: f7,
+                    refund_amount: f8,
+                    create_time: f9,
+                    update_time: f10,
+                    reason: f11,
+                    remark: f12,
+                    bank_memo: f13,
+                    account_type: f14,
+                    account_number: f15,
+                    account_bank: f16,
+                    bank_name: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("status", &self.status);
+        members.required("withdraw_id", &self.withdraw_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("total_amount", &self.total_amount);
+        members.optional("success_amount", &self.success_amount);
+        members.optional("fail_amount", &self.fail_amount);
+        members.optional("refund_amount", &self.refund_amount);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members.optional("reason", &self.reason);
+        members.optional("remark", &self.remark);
+        members.optional("bank_memo", &self.bank_memo);
+        members.required("account_type", &self.account_type);
+        members.required("account_number", &self.account_number);
+        members.required("account_bank", &self.account_bank);
+        members.optional("bank_name", &self.bank_name);
+        members
+    }
+}
 impl serde::Serialize for CreateDayEndBalanceWithdrawResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDayEndBalanceWithdrawResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("status", &value.status);
-            members.required("withdraw_id", &value.withdraw_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("total_amount", &value.total_amount);
-            members.optional("success_amount", &value.success_amount);
-            members.optional("fail_amount", &value.fail_amount);
-            members.optional("refund_amount", &value.refund_amount);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members.optional("reason", &value.reason);
-            members.optional("remark", &value.remark);
-            members.optional("bank_memo", &value.bank_memo);
-            members.required("account_type", &value.account_type);
-            members.required("account_number", &value.account_number);
-            members.required("account_bank", &value.account_bank);
-            members.optional("bank_name", &value.bank_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDayEndBalanceWithdrawResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDayEndBalanceWithdrawResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("status", &mut slots.2);
-            fields.required("withdraw_id", &mut slots.3);
-            fields.required("out_request_no", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.optional("success_amount", &mut slots.6);
-            fields.optional("fail_amount", &mut slots.7);
-            fields.optional("refund_amount", &mut slots.8);
-            fields.required("create_time", &mut slots.9);
-            fields.required("update_time", &mut slots.10);
-            fields.optional("reason", &mut slots.11);
-            fields.optional("remark", &mut slots.12);
-            fields.optional("bank_memo", &mut slots.13);
-            fields.required("account_type", &mut slots.14);
-            fields.required("account_number", &mut slots.15);
-            fields.required("account_bank", &mut slots.16);
-            fields.optional("bank_name", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    Some(f16),
-                    f17,
-                ) => {
-                    Ok(CreateDayEndBalanceWithdrawResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        status: f2,
-                        withdraw_id: f3,
-                        out_request_no: f4,
-                        total_amount: f5,
-                        success_amount: f6,
-                        fail_amount: f7,
-                        refund_amount: f8,
-                        create_time: f9,
-                        update_time: f10,
-                        reason: f11,
-                        remark: f12,
-                        bank_memo: f13,
-                        account_type: f14,
-                        account_number: f15,
-                        account_bank: f16,
-                        bank_name: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细列表
@@ -5871,48 +6006,51 @@ impl TransferDetailList {
     }
 }
 impl crate::runtime::Validate for TransferDetailList {}
+impl crate::runtime::Object for TransferDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_detail_no", &mut slots.0);
+        fields.required("transfer_amount", &mut slots.1);
+        fields.required("transfer_remark", &mut slots.2);
+        fields.required("reservation_id", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(TransferDetailList {
+                    out_detail_no: f0,
+                    transfer_amount: f1,
+                    transfer_remark: f2,
+                    reservation_id: f3,
+                    openid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("reservation_id", &self.reservation_id);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for TransferDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("reservation_id", &value.reservation_id);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_detail_no", &mut slots.0);
-            fields.required("transfer_amount", &mut slots.1);
-            fields.required("transfer_remark", &mut slots.2);
-            fields.required("reservation_id", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(TransferDetailList {
-                        out_detail_no: f0,
-                        transfer_amount: f1,
-                        transfer_remark: f2,
-                        reservation_id: f3,
-                        openid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 受理商家转账的应答
@@ -5938,47 +6076,48 @@ pub struct InsuranceApplyTransferBatchResponse {
     /// Wire: `batch_state`, `enum BatchState`, optional.
     pub batch_state: Option<BatchState>,
 }
+impl crate::runtime::Object for InsuranceApplyTransferBatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.optional("batch_state", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(InsuranceApplyTransferBatchResponse {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    create_time: f2,
+                    batch_state: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("create_time", &self.create_time);
+        members.optional("batch_state", &self.batch_state);
+        members
+    }
+}
 impl serde::Serialize for InsuranceApplyTransferBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceApplyTransferBatchResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("create_time", &value.create_time);
-            members.optional("batch_state", &value.batch_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceApplyTransferBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceApplyTransferBatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.optional("batch_state", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(InsuranceApplyTransferBatchResponse {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        create_time: f2,
-                        batch_state: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账批次单
@@ -6056,120 +6195,123 @@ pub struct TransferBatch {
     /// Wire: `transfer_scene_id`, `string`, required.
     pub transfer_scene_id: String,
 }
+impl crate::runtime::Object for TransferBatch {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("batch_state", &mut slots.5);
+        fields.required("batch_name", &mut slots.6);
+        fields.required("batch_remark", &mut slots.7);
+        fields.optional("close_reason", &mut slots.8);
+        fields.required("total_amount", &mut slots.9);
+        fields.required("total_num", &mut slots.10);
+        fields.required("create_time", &mut slots.11);
+        fields.required("success_amount", &mut slots.12);
+        fields.required("success_num", &mut slots.13);
+        fields.required("failed_amount", &mut slots.14);
+        fields.required("failed_num", &mut slots.15);
+        fields.required("transfer_scene_id", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+            ) => {
+                Ok(TransferBatch {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    sp_appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    batch_state: f5,
+                    batch_name: f6,
+                    batch_remark: f7,
+                    close_reason: f8,
+                    total_amount: f9,
+                    total_num: f10,
+                    create_time: f11,
+                    success_amount: f12,
+                    success_num: f13,
+                    failed_amount: f14,
+                    failed_num: f15,
+                    transfer_scene_id: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("batch_state", &self.batch_state);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.optional("close_reason", &self.close_reason);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.required("create_time", &self.create_time);
+        members.required("success_amount", &self.success_amount);
+        members.required("success_num", &self.success_num);
+        members.required("failed_amount", &self.failed_amount);
+        members.required("failed_num", &self.failed_num);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+    }
+}
 impl serde::Serialize for TransferBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferBatch) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("batch_state", &value.batch_state);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.optional("close_reason", &value.close_reason);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.required("create_time", &value.create_time);
-            members.required("success_amount", &value.success_amount);
-            members.required("success_num", &value.success_num);
-            members.required("failed_amount", &value.failed_amount);
-            members.required("failed_num", &value.failed_num);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferBatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferBatch, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("batch_state", &mut slots.5);
-            fields.required("batch_name", &mut slots.6);
-            fields.required("batch_remark", &mut slots.7);
-            fields.optional("close_reason", &mut slots.8);
-            fields.required("total_amount", &mut slots.9);
-            fields.required("total_num", &mut slots.10);
-            fields.required("create_time", &mut slots.11);
-            fields.required("success_amount", &mut slots.12);
-            fields.required("success_num", &mut slots.13);
-            fields.required("failed_amount", &mut slots.14);
-            fields.required("failed_num", &mut slots.15);
-            fields.required("transfer_scene_id", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    Some(f16),
-                ) => {
-                    Ok(TransferBatch {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        sp_appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        batch_state: f5,
-                        batch_name: f6,
-                        batch_remark: f7,
-                        close_reason: f8,
-                        total_amount: f9,
-                        total_num: f10,
-                        create_time: f11,
-                        success_amount: f12,
-                        success_num: f13,
-                        failed_amount: f14,
-                        failed_num: f15,
-                        transfer_scene_id: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细单列表
@@ -6191,42 +6333,45 @@ pub struct Data {
     /// Wire: `detail_state`, `enum DataDetailState`, required.
     pub detail_state: DataDetailState,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("detail_id", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("detail_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Data {
+                    detail_id: f0,
+                    out_detail_no: f1,
+                    detail_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("detail_id", &self.detail_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_state", &self.detail_state);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("detail_id", &value.detail_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_state", &value.detail_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("detail_id", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("detail_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Data {
-                        detail_id: f0,
-                        out_detail_no: f1,
-                        detail_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付转账批次单号查询批次单的应答
@@ -6252,47 +6397,48 @@ pub struct InsuranceQueryTransferBatchByBatchIdResponse {
     /// Wire: `limit`, `number (decimal)`, optional.
     pub limit: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for InsuranceQueryTransferBatchByBatchIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_object("transfer_batch", &mut slots.0);
+        fields.optional_objects("data", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(InsuranceQueryTransferBatchByBatchIdResponse {
+                    transfer_batch: f0,
+                    data: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required_object("transfer_batch", &self.transfer_batch);
+        members.optional_objects("data", &self.data);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for InsuranceQueryTransferBatchByBatchIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceQueryTransferBatchByBatchIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("transfer_batch", &value.transfer_batch);
-            members.optional("data", &value.data);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryTransferBatchByBatchIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryTransferBatchByBatchIdResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transfer_batch", &mut slots.0);
-            fields.optional("data", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(InsuranceQueryTransferBatchByBatchIdResponse {
-                        transfer_batch: f0,
-                        data: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付转账明细单号查询明细单的应答
@@ -6370,122 +6516,123 @@ pub struct InsuranceQueryTransferDetailByDetailIdResponse {
     /// Wire: `bank_refund_time`, `datetime (RFC 3339)`, optional.
     pub bank_refund_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for InsuranceQueryTransferDetailByDetailIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("out_detail_no", &mut slots.2);
+        fields.required("detail_id", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.optional("sub_appid", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("detail_state", &mut slots.8);
+        fields.required("transfer_amount", &mut slots.9);
+        fields.required("transfer_remark", &mut slots.10);
+        fields.optional("fail_reason", &mut slots.11);
+        fields.optional("openid", &mut slots.12);
+        fields.optional("bank_type", &mut slots.13);
+        fields.optional("user_name", &mut slots.14);
+        fields.optional("transfer_finish_time", &mut slots.15);
+        fields.optional("bank_refund_time", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+            ) => {
+                Ok(InsuranceQueryTransferDetailByDetailIdResponse {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    out_detail_no: f2,
+                    detail_id: f3,
+                    sp_appid: f4,
+                    sub_mchid: f5,
+                    sub_appid: f6,
+                    create_time: f7,
+                    detail_state: f8,
+                    transfer_amount: f9,
+                    transfer_remark: f10,
+                    fail_reason: f11,
+                    openid: f12,
+                    bank_type: f13,
+                    user_name: f14,
+                    transfer_finish_time: f15,
+                    bank_refund_time: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_id", &self.detail_id);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("create_time", &self.create_time);
+        members.required("detail_state", &self.detail_state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("user_name", &self.user_name);
+        members.optional("transfer_finish_time", &self.transfer_finish_time);
+        members.optional("bank_refund_time", &self.bank_refund_time);
+        members
+    }
+}
 impl serde::Serialize for InsuranceQueryTransferDetailByDetailIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceQueryTransferDetailByDetailIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_id", &value.detail_id);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("create_time", &value.create_time);
-            members.required("detail_state", &value.detail_state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("user_name", &value.user_name);
-            members.optional("transfer_finish_time", &value.transfer_finish_time);
-            members.optional("bank_refund_time", &value.bank_refund_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryTransferDetailByDetailIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryTransferDetailByDetailIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("out_detail_no", &mut slots.2);
-            fields.required("detail_id", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.optional("sub_appid", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("detail_state", &mut slots.8);
-            fields.required("transfer_amount", &mut slots.9);
-            fields.required("transfer_remark", &mut slots.10);
-            fields.optional("fail_reason", &mut slots.11);
-            fields.optional("openid", &mut slots.12);
-            fields.optional("bank_type", &mut slots.13);
-            fields.optional("user_name", &mut slots.14);
-            fields.optional("transfer_finish_time", &mut slots.15);
-            fields.optional("bank_refund_time", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                ) => {
-                    Ok(InsuranceQueryTransferDetailByDetailIdResponse {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        out_detail_no: f2,
-                        detail_id: f3,
-                        sp_appid: f4,
-                        sub_mchid: f5,
-                        sub_appid: f6,
-                        create_time: f7,
-                        detail_state: f8,
-                        transfer_amount: f9,
-                        transfer_remark: f10,
-                        fail_reason: f11,
-                        openid: f12,
-                        bank_type: f13,
-                        user_name: f14,
-                        transfer_finish_time: f15,
-                        bank_refund_time: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商家转账明细电子回单的应答
@@ -6531,72 +6678,63 @@ pub struct InsuranceQueryDetailReceiptResponse {
     /// Wire: `download_url`, `string`, optional.
     pub download_url: Option<String>,
 }
+impl crate::runtime::Object for InsuranceQueryDetailReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("detail_id", &mut slots.2);
+        fields.required("out_detail_no", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.required("receipt_state", &mut slots.5);
+        fields.optional("hash_type", &mut slots.6);
+        fields.optional("hash_value", &mut slots.7);
+        fields.optional("download_url", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7, f8) => {
+                Ok(InsuranceQueryDetailReceiptResponse {
+                    batch_id: f0,
+                    out_batch_no: f1,
+                    detail_id: f2,
+                    out_detail_no: f3,
+                    sub_mchid: f4,
+                    receipt_state: f5,
+                    hash_type: f6,
+                    hash_value: f7,
+                    download_url: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("batch_id", &self.batch_id);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("detail_id", &self.detail_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("receipt_state", &self.receipt_state);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for InsuranceQueryDetailReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceQueryDetailReceiptResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("batch_id", &value.batch_id);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("detail_id", &value.detail_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("receipt_state", &value.receipt_state);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryDetailReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryDetailReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("detail_id", &mut slots.2);
-            fields.required("out_detail_no", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.required("receipt_state", &mut slots.5);
-            fields.optional("hash_type", &mut slots.6);
-            fields.optional("hash_value", &mut slots.7);
-            fields.optional("download_url", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                ) => {
-                    Ok(InsuranceQueryDetailReceiptResponse {
-                        batch_id: f0,
-                        out_batch_no: f1,
-                        detail_id: f2,
-                        out_detail_no: f3,
-                        sub_mchid: f4,
-                        receipt_state: f5,
-                        hash_type: f6,
-                        hash_value: f7,
-                        download_url: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请商家转账明细电子回单的应答
@@ -6622,47 +6760,48 @@ pub struct InsuranceApplyDetailReceiptResponse {
     /// Wire: `receipt_state`, `enum ReceiptState`, required.
     pub receipt_state: ReceiptState,
 }
+impl crate::runtime::Object for InsuranceApplyDetailReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("out_detail_no", &mut slots.2);
+        fields.required("receipt_state", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(InsuranceApplyDetailReceiptResponse {
+                    sub_mchid: f0,
+                    out_batch_no: f1,
+                    out_detail_no: f2,
+                    receipt_state: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("receipt_state", &self.receipt_state);
+        members
+    }
+}
 impl serde::Serialize for InsuranceApplyDetailReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceApplyDetailReceiptResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("receipt_state", &value.receipt_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceApplyDetailReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceApplyDetailReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("out_detail_no", &mut slots.2);
-            fields.required("receipt_state", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(InsuranceApplyDetailReceiptResponse {
-                        sub_mchid: f0,
-                        out_batch_no: f1,
-                        out_detail_no: f2,
-                        receipt_state: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商家转账批次电子回单的应答
@@ -6700,56 +6839,57 @@ pub struct InsuranceQueryBatchReceiptResponse {
     /// Wire: `download_url`, `string`, optional.
     pub download_url: Option<String>,
 }
+impl crate::runtime::Object for InsuranceQueryBatchReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("receipt_state", &mut slots.3);
+        fields.optional("hash_type", &mut slots.4);
+        fields.optional("hash_value", &mut slots.5);
+        fields.optional("download_url", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(InsuranceQueryBatchReceiptResponse {
+                    batch_id: f0,
+                    out_batch_no: f1,
+                    sub_mchid: f2,
+                    receipt_state: f3,
+                    hash_type: f4,
+                    hash_value: f5,
+                    download_url: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("batch_id", &self.batch_id);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("receipt_state", &self.receipt_state);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for InsuranceQueryBatchReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceQueryBatchReceiptResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("batch_id", &value.batch_id);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("receipt_state", &value.receipt_state);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryBatchReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryBatchReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("receipt_state", &mut slots.3);
-            fields.optional("hash_type", &mut slots.4);
-            fields.optional("hash_value", &mut slots.5);
-            fields.optional("download_url", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(InsuranceQueryBatchReceiptResponse {
-                        batch_id: f0,
-                        out_batch_no: f1,
-                        sub_mchid: f2,
-                        receipt_state: f3,
-                        hash_type: f4,
-                        hash_value: f5,
-                        download_url: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请商家转账批次电子回单的应答
@@ -6771,44 +6911,45 @@ pub struct InsuranceApplyBatchReceiptResponse {
     /// Wire: `receipt_state`, `enum ReceiptState`, required.
     pub receipt_state: ReceiptState,
 }
+impl crate::runtime::Object for InsuranceApplyBatchReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("receipt_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(InsuranceApplyBatchReceiptResponse {
+                    sub_mchid: f0,
+                    out_batch_no: f1,
+                    receipt_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("receipt_state", &self.receipt_state);
+        members
+    }
+}
 impl serde::Serialize for InsuranceApplyBatchReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceApplyBatchReceiptResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("receipt_state", &value.receipt_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceApplyBatchReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceApplyBatchReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("receipt_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(InsuranceApplyBatchReceiptResponse {
-                        sub_mchid: f0,
-                        out_batch_no: f1,
-                        receipt_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险保单报备信息
@@ -6861,48 +7002,51 @@ impl InsurancePolicy {
     }
 }
 impl crate::runtime::Validate for InsurancePolicy {}
+impl crate::runtime::Object for InsurancePolicy {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("product_registration_no", &mut slots.0);
+        fields.required("policy_no", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.optional("withdrawal_no", &mut slots.3);
+        fields.optional("claim_no", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(InsurancePolicy {
+                    product_registration_no: f0,
+                    policy_no: f1,
+                    name: f2,
+                    withdrawal_no: f3,
+                    claim_no: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("product_registration_no", &self.product_registration_no);
+        members.required("policy_no", &self.policy_no);
+        members.required("name", &self.name);
+        members.optional("withdrawal_no", &self.withdrawal_no);
+        members.optional("claim_no", &self.claim_no);
+        members
+    }
+}
 impl serde::Serialize for InsurancePolicy {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InsurancePolicy) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("product_registration_no", &value.product_registration_no);
-            members.required("policy_no", &value.policy_no);
-            members.required("name", &value.name);
-            members.optional("withdrawal_no", &value.withdrawal_no);
-            members.optional("claim_no", &value.claim_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsurancePolicy {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsurancePolicy, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("product_registration_no", &mut slots.0);
-            fields.required("policy_no", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.optional("withdrawal_no", &mut slots.3);
-            fields.optional("claim_no", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(InsurancePolicy {
-                        product_registration_no: f0,
-                        policy_no: f1,
-                        name: f2,
-                        withdrawal_no: f3,
-                        claim_no: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景报备信息
@@ -6938,32 +7082,35 @@ impl crate::runtime::Validate for SceneReportData {
         Ok(())
     }
 }
+impl crate::runtime::Object for SceneReportData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("insurance_policy", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SceneReportData {
+            insurance_policy: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("insurance_policy", &self.insurance_policy);
+        members
+    }
+}
 impl serde::Serialize for SceneReportData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneReportData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("insurance_policy", &value.insurance_policy);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneReportData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneReportData, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("insurance_policy", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SceneReportData {
-                insurance_policy: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 受理单次预约商家转账的应答
@@ -6997,53 +7144,54 @@ pub struct InsuranceApplyReservationTransferResponse {
     /// Wire: `package_info`, `string`, required.
     pub package_info: String,
 }
+impl crate::runtime::Object for InsuranceApplyReservationTransferResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_reservation_no", &mut slots.1);
+        fields.required("reservation_id", &mut slots.2);
+        fields.required("accept_time", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.required("package_info", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(InsuranceApplyReservationTransferResponse {
+                    sub_mchid: f0,
+                    out_reservation_no: f1,
+                    reservation_id: f2,
+                    accept_time: f3,
+                    state: f4,
+                    package_info: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_reservation_no", &self.out_reservation_no);
+        members.required("reservation_id", &self.reservation_id);
+        members.required("accept_time", &self.accept_time);
+        members.required("state", &self.state);
+        members.required("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for InsuranceApplyReservationTransferResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceApplyReservationTransferResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_reservation_no", &value.out_reservation_no);
-            members.required("reservation_id", &value.reservation_id);
-            members.required("accept_time", &value.accept_time);
-            members.required("state", &value.state);
-            members.required("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceApplyReservationTransferResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceApplyReservationTransferResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_reservation_no", &mut slots.1);
-            fields.required("reservation_id", &mut slots.2);
-            fields.required("accept_time", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.required("package_info", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(InsuranceApplyReservationTransferResponse {
-                        sub_mchid: f0,
-                        out_reservation_no: f1,
-                        reservation_id: f2,
-                        accept_time: f3,
-                        state: f4,
-                        package_info: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预约记录的关闭信息
@@ -7061,17 +7209,33 @@ pub struct InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
     /// Wire: `close_reason`, `enum CloseInfoCloseReason`, required.
     pub close_reason: CloseInfoCloseReason,
 }
+impl crate::runtime::Object
+for InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("close_time", &mut slots.0);
+        fields.required("close_reason", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
+                    close_time: f0,
+                    close_reason: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("close_time", &self.close_time);
+        members.required("close_reason", &self.close_reason);
+        members
+    }
+}
 impl serde::Serialize for InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceQueryReservationTransferByOutReservationNoCloseInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("close_time", &value.close_time);
-            members.required("close_reason", &value.close_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -7079,27 +7243,10 @@ for InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            InsuranceQueryReservationTransferByOutReservationNoCloseInfo,
-            serde_json::Error,
-        > {
-            let mut slots = (None, None);
-            fields.required("close_time", &mut slots.0);
-            fields.required("close_reason", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InsuranceQueryReservationTransferByOutReservationNoCloseInfo {
-                        close_time: f0,
-                        close_reason: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户预约单号查询预约商家转账记录的应答
@@ -7173,31 +7320,109 @@ pub struct InsuranceQueryReservationTransferByOutReservationNoResponse {
     /// Wire: `close_info`, `object InsuranceQueryReservationTransferByOutReservationNoCloseInfo`, optional.
     pub close_info: Option<InsuranceQueryReservationTransferByOutReservationNoCloseInfo>,
 }
+impl crate::runtime::Object
+for InsuranceQueryReservationTransferByOutReservationNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("reservation_id", &mut slots.4);
+        fields.required("out_reservation_no", &mut slots.5);
+        fields.required("transfer_scene_id", &mut slots.6);
+        fields.optional("estimated_date", &mut slots.7);
+        fields.optional("estimated_max_amount", &mut slots.8);
+        fields.optional("exact_amount", &mut slots.9);
+        fields.required("openid", &mut slots.10);
+        fields.optional("bank_type", &mut slots.11);
+        fields.required("state", &mut slots.12);
+        fields.required("accept_time", &mut slots.13);
+        fields.optional("reserve_time", &mut slots.14);
+        fields.optional_object("close_info", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+            ) => {
+                Ok(InsuranceQueryReservationTransferByOutReservationNoResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    sp_appid: f2,
+                    sub_appid: f3,
+                    reservation_id: f4,
+                    out_reservation_no: f5,
+                    transfer_scene_id: f6,
+                    estimated_date: f7,
+                    estimated_max_amount: f8,
+                    exact_amount: f9,
+                    openid: f10,
+                    bank_type: f11,
+                    state: f12,
+                    accept_time: f13,
+                    reserve_time: f14,
+                    close_info: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("reservation_id", &self.reservation_id);
+        members.required("out_reservation_no", &self.out_reservation_no);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("estimated_date", &self.estimated_date);
+        members.optional("estimated_max_amount", &self.estimated_max_amount);
+        members.optional("exact_amount", &self.exact_amount);
+        members.required("openid", &self.openid);
+        members.optional("bank_type", &self.bank_type);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("reserve_time", &self.reserve_time);
+        members.optional_object("close_info", &self.close_info);
+        members
+    }
+}
 impl serde::Serialize for InsuranceQueryReservationTransferByOutReservationNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceQueryReservationTransferByOutReservationNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("reservation_id", &value.reservation_id);
-            members.required("out_reservation_no", &value.out_reservation_no);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("estimated_date", &value.estimated_date);
-            members.optional("estimated_max_amount", &value.estimated_max_amount);
-            members.optional("exact_amount", &value.exact_amount);
-            members.required("openid", &value.openid);
-            members.optional("bank_type", &value.bank_type);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("reserve_time", &value.reserve_time);
-            members.optional("close_info", &value.close_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -7205,89 +7430,10 @@ for InsuranceQueryReservationTransferByOutReservationNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            InsuranceQueryReservationTransferByOutReservationNoResponse,
-            serde_json::Error,
-        > {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("reservation_id", &mut slots.4);
-            fields.required("out_reservation_no", &mut slots.5);
-            fields.required("transfer_scene_id", &mut slots.6);
-            fields.optional("estimated_date", &mut slots.7);
-            fields.optional("estimated_max_amount", &mut slots.8);
-            fields.optional("exact_amount", &mut slots.9);
-            fields.required("openid", &mut slots.10);
-            fields.optional("bank_type", &mut slots.11);
-            fields.required("state", &mut slots.12);
-            fields.required("accept_time", &mut slots.13);
-            fields.optional("reserve_time", &mut slots.14);
-            fields.optional("close_info", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                ) => {
-                    Ok(InsuranceQueryReservationTransferByOutReservationNoResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        sp_appid: f2,
-                        sub_appid: f3,
-                        reservation_id: f4,
-                        out_reservation_no: f5,
-                        transfer_scene_id: f6,
-                        estimated_date: f7,
-                        estimated_max_amount: f8,
-                        exact_amount: f9,
-                        openid: f10,
-                        bank_type: f11,
-                        state: f12,
-                        accept_time: f13,
-                        reserve_time: f14,
-                        close_info: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 受理商家转账的应答
@@ -7313,45 +7459,48 @@ pub struct ApplyTransferBatchResponse {
     /// Wire: `batch_state`, `string`, optional.
     pub batch_state: Option<String>,
 }
+impl crate::runtime::Object for ApplyTransferBatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.optional("batch_state", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(ApplyTransferBatchResponse {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    create_time: f2,
+                    batch_state: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("create_time", &self.create_time);
+        members.optional("batch_state", &self.batch_state);
+        members
+    }
+}
 impl serde::Serialize for ApplyTransferBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyTransferBatchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("create_time", &value.create_time);
-            members.optional("batch_state", &value.batch_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTransferBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTransferBatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.optional("batch_state", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(ApplyTransferBatchResponse {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        create_time: f2,
-                        batch_state: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账批次单
@@ -7429,122 +7578,123 @@ pub struct QueryTransferBatchByBatchIdTransferBatch {
     /// Wire: `transfer_scene_id`, `string`, required.
     pub transfer_scene_id: String,
 }
+impl crate::runtime::Object for QueryTransferBatchByBatchIdTransferBatch {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("batch_state", &mut slots.5);
+        fields.required("batch_name", &mut slots.6);
+        fields.required("batch_remark", &mut slots.7);
+        fields.optional("close_reason", &mut slots.8);
+        fields.required("total_amount", &mut slots.9);
+        fields.required("total_num", &mut slots.10);
+        fields.required("create_time", &mut slots.11);
+        fields.required("success_amount", &mut slots.12);
+        fields.required("success_num", &mut slots.13);
+        fields.required("failed_amount", &mut slots.14);
+        fields.required("failed_num", &mut slots.15);
+        fields.required("transfer_scene_id", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+            ) => {
+                Ok(QueryTransferBatchByBatchIdTransferBatch {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    sp_appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    batch_state: f5,
+                    batch_name: f6,
+                    batch_remark: f7,
+                    close_reason: f8,
+                    total_amount: f9,
+                    total_num: f10,
+                    create_time: f11,
+                    success_amount: f12,
+                    success_num: f13,
+                    failed_amount: f14,
+                    failed_num: f15,
+                    transfer_scene_id: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("batch_state", &self.batch_state);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.optional("close_reason", &self.close_reason);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.required("create_time", &self.create_time);
+        members.required("success_amount", &self.success_amount);
+        members.required("success_num", &self.success_num);
+        members.required("failed_amount", &self.failed_amount);
+        members.required("failed_num", &self.failed_num);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBatchByBatchIdTransferBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBatchByBatchIdTransferBatch,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("batch_state", &value.batch_state);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.optional("close_reason", &value.close_reason);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.required("create_time", &value.create_time);
-            members.required("success_amount", &value.success_amount);
-            members.required("success_num", &value.success_num);
-            members.required("failed_amount", &value.failed_amount);
-            members.required("failed_num", &value.failed_num);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdTransferBatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByBatchIdTransferBatch, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("batch_state", &mut slots.5);
-            fields.required("batch_name", &mut slots.6);
-            fields.required("batch_remark", &mut slots.7);
-            fields.optional("close_reason", &mut slots.8);
-            fields.required("total_amount", &mut slots.9);
-            fields.required("total_num", &mut slots.10);
-            fields.required("create_time", &mut slots.11);
-            fields.required("success_amount", &mut slots.12);
-            fields.required("success_num", &mut slots.13);
-            fields.required("failed_amount", &mut slots.14);
-            fields.required("failed_num", &mut slots.15);
-            fields.required("transfer_scene_id", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    Some(f16),
-                ) => {
-                    Ok(QueryTransferBatchByBatchIdTransferBatch {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        sp_appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        batch_state: f5,
-                        batch_name: f6,
-                        batch_remark: f7,
-                        close_reason: f8,
-                        total_amount: f9,
-                        total_num: f10,
-                        create_time: f11,
-                        success_amount: f12,
-                        success_num: f13,
-                        failed_amount: f14,
-                        failed_num: f15,
-                        transfer_scene_id: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细单列表
@@ -7566,42 +7716,45 @@ pub struct QueryTransferBatchByBatchIdData {
     /// Wire: `detail_state`, `string`, required.
     pub detail_state: String,
 }
+impl crate::runtime::Object for QueryTransferBatchByBatchIdData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("detail_id", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("detail_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryTransferBatchByBatchIdData {
+                    detail_id: f0,
+                    out_detail_no: f1,
+                    detail_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("detail_id", &self.detail_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_state", &self.detail_state);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBatchByBatchIdData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryTransferBatchByBatchIdData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("detail_id", &value.detail_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_state", &value.detail_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByBatchIdData, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("detail_id", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("detail_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryTransferBatchByBatchIdData {
-                        detail_id: f0,
-                        out_detail_no: f1,
-                        detail_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付转账批次单号查询批次单的应答
@@ -7627,47 +7780,48 @@ pub struct QueryTransferBatchByBatchIdResponse {
     /// Wire: `limit`, `number (decimal)`, optional.
     pub limit: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for QueryTransferBatchByBatchIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_object("transfer_batch", &mut slots.0);
+        fields.optional_objects("data", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(QueryTransferBatchByBatchIdResponse {
+                    transfer_batch: f0,
+                    data: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required_object("transfer_batch", &self.transfer_batch);
+        members.optional_objects("data", &self.data);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBatchByBatchIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBatchByBatchIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("transfer_batch", &value.transfer_batch);
-            members.optional("data", &value.data);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByBatchIdResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transfer_batch", &mut slots.0);
-            fields.optional("data", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(QueryTransferBatchByBatchIdResponse {
-                        transfer_batch: f0,
-                        data: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付转账明细单号查询明细单的应答
@@ -7745,122 +7899,123 @@ pub struct QueryTransferDetailByDetailIdResponse {
     /// Wire: `bank_refund_time`, `datetime (RFC 3339)`, optional.
     pub bank_refund_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for QueryTransferDetailByDetailIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("out_detail_no", &mut slots.2);
+        fields.required("detail_id", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.optional("sub_appid", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("detail_state", &mut slots.8);
+        fields.required("transfer_amount", &mut slots.9);
+        fields.required("transfer_remark", &mut slots.10);
+        fields.optional("fail_reason", &mut slots.11);
+        fields.optional("openid", &mut slots.12);
+        fields.optional("bank_type", &mut slots.13);
+        fields.optional("user_name", &mut slots.14);
+        fields.optional("transfer_finish_time", &mut slots.15);
+        fields.optional("bank_refund_time", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+            ) => {
+                Ok(QueryTransferDetailByDetailIdResponse {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    out_detail_no: f2,
+                    detail_id: f3,
+                    sp_appid: f4,
+                    sub_mchid: f5,
+                    sub_appid: f6,
+                    create_time: f7,
+                    detail_state: f8,
+                    transfer_amount: f9,
+                    transfer_remark: f10,
+                    fail_reason: f11,
+                    openid: f12,
+                    bank_type: f13,
+                    user_name: f14,
+                    transfer_finish_time: f15,
+                    bank_refund_time: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_id", &self.detail_id);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("create_time", &self.create_time);
+        members.required("detail_state", &self.detail_state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("user_name", &self.user_name);
+        members.optional("transfer_finish_time", &self.transfer_finish_time);
+        members.optional("bank_refund_time", &self.bank_refund_time);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferDetailByDetailIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferDetailByDetailIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_id", &value.detail_id);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("create_time", &value.create_time);
-            members.required("detail_state", &value.detail_state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("user_name", &value.user_name);
-            members.optional("transfer_finish_time", &value.transfer_finish_time);
-            members.optional("bank_refund_time", &value.bank_refund_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByDetailIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByDetailIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("out_detail_no", &mut slots.2);
-            fields.required("detail_id", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.optional("sub_appid", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("detail_state", &mut slots.8);
-            fields.required("transfer_amount", &mut slots.9);
-            fields.required("transfer_remark", &mut slots.10);
-            fields.optional("fail_reason", &mut slots.11);
-            fields.optional("openid", &mut slots.12);
-            fields.optional("bank_type", &mut slots.13);
-            fields.optional("user_name", &mut slots.14);
-            fields.optional("transfer_finish_time", &mut slots.15);
-            fields.optional("bank_refund_time", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                ) => {
-                    Ok(QueryTransferDetailByDetailIdResponse {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        out_detail_no: f2,
-                        detail_id: f3,
-                        sp_appid: f4,
-                        sub_mchid: f5,
-                        sub_appid: f6,
-                        create_time: f7,
-                        detail_state: f8,
-                        transfer_amount: f9,
-                        transfer_remark: f10,
-                        fail_reason: f11,
-                        openid: f12,
-                        bank_type: f13,
-                        user_name: f14,
-                        transfer_finish_time: f15,
-                        bank_refund_time: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商家转账明细电子回单的应答
@@ -7906,70 +8061,63 @@ pub struct QueryDetailReceiptResponse {
     /// Wire: `download_url`, `string`, optional.
     pub download_url: Option<String>,
 }
+impl crate::runtime::Object for QueryDetailReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("detail_id", &mut slots.2);
+        fields.required("out_detail_no", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.required("receipt_state", &mut slots.5);
+        fields.optional("hash_type", &mut slots.6);
+        fields.optional("hash_value", &mut slots.7);
+        fields.optional("download_url", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7, f8) => {
+                Ok(QueryDetailReceiptResponse {
+                    batch_id: f0,
+                    out_batch_no: f1,
+                    detail_id: f2,
+                    out_detail_no: f3,
+                    sub_mchid: f4,
+                    receipt_state: f5,
+                    hash_type: f6,
+                    hash_value: f7,
+                    download_url: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("batch_id", &self.batch_id);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("detail_id", &self.detail_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("receipt_state", &self.receipt_state);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for QueryDetailReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDetailReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("batch_id", &value.batch_id);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("detail_id", &value.detail_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("receipt_state", &value.receipt_state);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("detail_id", &mut slots.2);
-            fields.required("out_detail_no", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.required("receipt_state", &mut slots.5);
-            fields.optional("hash_type", &mut slots.6);
-            fields.optional("hash_value", &mut slots.7);
-            fields.optional("download_url", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                ) => {
-                    Ok(QueryDetailReceiptResponse {
-                        batch_id: f0,
-                        out_batch_no: f1,
-                        detail_id: f2,
-                        out_detail_no: f3,
-                        sub_mchid: f4,
-                        receipt_state: f5,
-                        hash_type: f6,
-                        hash_value: f7,
-                        download_url: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请商家转账明细电子回单的应答
@@ -7995,45 +8143,48 @@ pub struct ApplyDetailReceiptResponse {
     /// Wire: `receipt_state`, `string`, required.
     pub receipt_state: String,
 }
+impl crate::runtime::Object for ApplyDetailReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("out_detail_no", &mut slots.2);
+        fields.required("receipt_state", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ApplyDetailReceiptResponse {
+                    sub_mchid: f0,
+                    out_batch_no: f1,
+                    out_detail_no: f2,
+                    receipt_state: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("receipt_state", &self.receipt_state);
+        members
+    }
+}
 impl serde::Serialize for ApplyDetailReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyDetailReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("receipt_state", &value.receipt_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyDetailReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyDetailReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("out_detail_no", &mut slots.2);
-            fields.required("receipt_state", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ApplyDetailReceiptResponse {
-                        sub_mchid: f0,
-                        out_batch_no: f1,
-                        out_detail_no: f2,
-                        receipt_state: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商家转账批次电子回单的应答
@@ -8071,54 +8222,57 @@ pub struct QueryBatchReceiptResponse {
     /// Wire: `download_url`, `string`, optional.
     pub download_url: Option<String>,
 }
+impl crate::runtime::Object for QueryBatchReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("receipt_state", &mut slots.3);
+        fields.optional("hash_type", &mut slots.4);
+        fields.optional("hash_value", &mut slots.5);
+        fields.optional("download_url", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(QueryBatchReceiptResponse {
+                    batch_id: f0,
+                    out_batch_no: f1,
+                    sub_mchid: f2,
+                    receipt_state: f3,
+                    hash_type: f4,
+                    hash_value: f5,
+                    download_url: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("batch_id", &self.batch_id);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("receipt_state", &self.receipt_state);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for QueryBatchReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBatchReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("batch_id", &value.batch_id);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("receipt_state", &value.receipt_state);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBatchReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBatchReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("receipt_state", &mut slots.3);
-            fields.optional("hash_type", &mut slots.4);
-            fields.optional("hash_value", &mut slots.5);
-            fields.optional("download_url", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(QueryBatchReceiptResponse {
-                        batch_id: f0,
-                        out_batch_no: f1,
-                        sub_mchid: f2,
-                        receipt_state: f3,
-                        hash_type: f4,
-                        hash_value: f5,
-                        download_url: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请商家转账批次电子回单的应答
@@ -8140,42 +8294,45 @@ pub struct ApplyBatchReceiptResponse {
     /// Wire: `receipt_state`, `string`, required.
     pub receipt_state: String,
 }
+impl crate::runtime::Object for ApplyBatchReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("receipt_state", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ApplyBatchReceiptResponse {
+                    sub_mchid: f0,
+                    out_batch_no: f1,
+                    receipt_state: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("receipt_state", &self.receipt_state);
+        members
+    }
+}
 impl serde::Serialize for ApplyBatchReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyBatchReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("receipt_state", &value.receipt_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBatchReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBatchReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("receipt_state", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ApplyBatchReceiptResponse {
-                        sub_mchid: f0,
-                        out_batch_no: f1,
-                        receipt_state: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预约记录的关闭信息
@@ -8193,17 +8350,32 @@ pub struct QueryReservationTransferByOutReservationNoCloseInfo {
     /// Wire: `close_reason`, `string`, required.
     pub close_reason: String,
 }
+impl crate::runtime::Object for QueryReservationTransferByOutReservationNoCloseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("close_time", &mut slots.0);
+        fields.required("close_reason", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryReservationTransferByOutReservationNoCloseInfo {
+                    close_time: f0,
+                    close_reason: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("close_time", &self.close_time);
+        members.required("close_reason", &self.close_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryReservationTransferByOutReservationNoCloseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryReservationTransferByOutReservationNoCloseInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("close_time", &value.close_time);
-            members.required("close_reason", &value.close_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -8211,27 +8383,10 @@ for QueryReservationTransferByOutReservationNoCloseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            QueryReservationTransferByOutReservationNoCloseInfo,
-            serde_json::Error,
-        > {
-            let mut slots = (None, None);
-            fields.required("close_time", &mut slots.0);
-            fields.required("close_reason", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryReservationTransferByOutReservationNoCloseInfo {
-                        close_time: f0,
-                        close_reason: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户预约单号查询预约商家转账记录的应答
@@ -8305,31 +8460,108 @@ pub struct QueryReservationTransferByOutReservationNoResponse {
     /// Wire: `close_info`, `object QueryReservationTransferByOutReservationNoCloseInfo`, optional.
     pub close_info: Option<QueryReservationTransferByOutReservationNoCloseInfo>,
 }
+impl crate::runtime::Object for QueryReservationTransferByOutReservationNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("reservation_id", &mut slots.4);
+        fields.required("out_reservation_no", &mut slots.5);
+        fields.required("transfer_scene_id", &mut slots.6);
+        fields.optional("estimated_date", &mut slots.7);
+        fields.optional("estimated_max_amount", &mut slots.8);
+        fields.optional("exact_amount", &mut slots.9);
+        fields.required("openid", &mut slots.10);
+        fields.optional("bank_type", &mut slots.11);
+        fields.required("state", &mut slots.12);
+        fields.required("accept_time", &mut slots.13);
+        fields.optional("reserve_time", &mut slots.14);
+        fields.optional_object("close_info", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+            ) => {
+                Ok(QueryReservationTransferByOutReservationNoResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    sp_appid: f2,
+                    sub_appid: f3,
+                    reservation_id: f4,
+                    out_reservation_no: f5,
+                    transfer_scene_id: f6,
+                    estimated_date: f7,
+                    estimated_max_amount: f8,
+                    exact_amount: f9,
+                    openid: f10,
+                    bank_type: f11,
+                    state: f12,
+                    accept_time: f13,
+                    reserve_time: f14,
+                    close_info: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("reservation_id", &self.reservation_id);
+        members.required("out_reservation_no", &self.out_reservation_no);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("estimated_date", &self.estimated_date);
+        members.optional("estimated_max_amount", &self.estimated_max_amount);
+        members.optional("exact_amount", &self.exact_amount);
+        members.required("openid", &self.openid);
+        members.optional("bank_type", &self.bank_type);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.optional("reserve_time", &self.reserve_time);
+        members.optional_object("close_info", &self.close_info);
+        members
+    }
+}
 impl serde::Serialize for QueryReservationTransferByOutReservationNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryReservationTransferByOutReservationNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("reservation_id", &value.reservation_id);
-            members.required("out_reservation_no", &value.out_reservation_no);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("estimated_date", &value.estimated_date);
-            members.optional("estimated_max_amount", &value.estimated_max_amount);
-            members.optional("exact_amount", &value.exact_amount);
-            members.required("openid", &value.openid);
-            members.optional("bank_type", &value.bank_type);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.optional("reserve_time", &value.reserve_time);
-            members.optional("close_info", &value.close_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -8337,88 +8569,9 @@ for QueryReservationTransferByOutReservationNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            QueryReservationTransferByOutReservationNoResponse,
-            serde_json::Error,
-        > {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("reservation_id", &mut slots.4);
-            fields.required("out_reservation_no", &mut slots.5);
-            fields.required("transfer_scene_id", &mut slots.6);
-            fields.optional("estimated_date", &mut slots.7);
-            fields.optional("estimated_max_amount", &mut slots.8);
-            fields.optional("exact_amount", &mut slots.9);
-            fields.required("openid", &mut slots.10);
-            fields.optional("bank_type", &mut slots.11);
-            fields.required("state", &mut slots.12);
-            fields.required("accept_time", &mut slots.13);
-            fields.optional("reserve_time", &mut slots.14);
-            fields.optional("close_info", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                ) => {
-                    Ok(QueryReservationTransferByOutReservationNoResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        sp_appid: f2,
-                        sub_appid: f3,
-                        reservation_id: f4,
-                        out_reservation_no: f5,
-                        transfer_scene_id: f6,
-                        estimated_date: f7,
-                        estimated_max_amount: f8,
-                        exact_amount: f9,
-                        openid: f10,
-                        bank_type: f11,
-                        state: f12,
-                        accept_time: f13,
-                        reserve_time: f14,
-                        close_info: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

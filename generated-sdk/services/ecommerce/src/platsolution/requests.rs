@@ -113,61 +113,61 @@ impl crate::runtime::Validate for ApplyRechargeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyRechargeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_recharge_no", &mut slots.1);
+        fields.required("recharge_scene", &mut slots.2);
+        fields.required("account_type", &mut slots.3);
+        fields.required_object("recharge_amount", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.optional("available_recharge_channels", &mut slots.6);
+        fields.optional("remark", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7) => {
+                Ok(ApplyRechargeRequest {
+                    sub_mchid: f0,
+                    out_recharge_no: f1,
+                    recharge_scene: f2,
+                    account_type: f3,
+                    recharge_amount: f4,
+                    notify_url: f5,
+                    available_recharge_channels: f6,
+                    remark: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.required("recharge_scene", &self.recharge_scene);
+        members.required("account_type", &self.account_type);
+        members.required_object("recharge_amount", &self.recharge_amount);
+        members.optional("notify_url", &self.notify_url);
+        members
+            .optional("available_recharge_channels", &self.available_recharge_channels);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for ApplyRechargeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyRechargeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.required("recharge_scene", &value.recharge_scene);
-            members.required("account_type", &value.account_type);
-            members.required("recharge_amount", &value.recharge_amount);
-            members.optional("notify_url", &value.notify_url);
-            members
-                .optional(
-                    "available_recharge_channels",
-                    &value.available_recharge_channels,
-                );
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyRechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyRechargeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_recharge_no", &mut slots.1);
-            fields.required("recharge_scene", &mut slots.2);
-            fields.required("account_type", &mut slots.3);
-            fields.required("recharge_amount", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.optional("available_recharge_channels", &mut slots.6);
-            fields.optional("remark", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7) => {
-                    Ok(ApplyRechargeRequest {
-                        sub_mchid: f0,
-                        out_recharge_no: f1,
-                        recharge_scene: f2,
-                        account_type: f3,
-                        recharge_amount: f4,
-                        notify_url: f5,
-                        available_recharge_channels: f6,
-                        remark: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_recharge` (查询二级商户充值结果): `GET /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}`.
@@ -201,36 +201,39 @@ impl crate::runtime::Validate for QueryRechargeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRechargeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_recharge_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryRechargeRequest {
+                    out_recharge_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRechargeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRechargeRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRechargeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_recharge_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryRechargeRequest {
-                        out_recharge_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_recharge` (关闭二级商户充值): `POST /v3/platsolution/ecommerce/recharges/out-recharge-no/{out_recharge_no}/close`.
@@ -264,36 +267,39 @@ impl crate::runtime::Validate for CloseRechargeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CloseRechargeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_recharge_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CloseRechargeRequest {
+                    out_recharge_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CloseRechargeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &CloseRechargeRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseRechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseRechargeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_recharge_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CloseRechargeRequest {
-                        out_recharge_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_bank_transfer_recharge` (申请银行转账充值): `POST /v3/platsolution/ecommerce/bank-transfer-recharges/apply`.
@@ -340,45 +346,48 @@ impl crate::runtime::Validate for ApplyBankTransferRechargeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyBankTransferRechargeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_recharge_no", &mut slots.0);
+        fields.required("recharge_scene", &mut slots.1);
+        fields.required("account_type", &mut slots.2);
+        fields.required_object("recharge_amount", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ApplyBankTransferRechargeRequest {
+                    out_recharge_no: f0,
+                    recharge_scene: f1,
+                    account_type: f2,
+                    recharge_amount: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.required("recharge_scene", &self.recharge_scene);
+        members.required("account_type", &self.account_type);
+        members.required_object("recharge_amount", &self.recharge_amount);
+        members
+    }
+}
 impl serde::Serialize for ApplyBankTransferRechargeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyBankTransferRechargeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.required("recharge_scene", &value.recharge_scene);
-            members.required("account_type", &value.account_type);
-            members.required("recharge_amount", &value.recharge_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBankTransferRechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBankTransferRechargeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_recharge_no", &mut slots.0);
-            fields.required("recharge_scene", &mut slots.1);
-            fields.required("account_type", &mut slots.2);
-            fields.required("recharge_amount", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ApplyBankTransferRechargeRequest {
-                        out_recharge_no: f0,
-                        recharge_scene: f1,
-                        account_type: f2,
-                        recharge_amount: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_bank_transfer_recharge` (查询银行转账充值结果): `GET /v3/platsolution/ecommerce/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`.
@@ -399,36 +408,37 @@ impl QueryBankTransferRechargeRequest {
     }
 }
 impl crate::runtime::Validate for QueryBankTransferRechargeRequest {}
+impl crate::runtime::Object for QueryBankTransferRechargeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_recharge_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryBankTransferRechargeRequest {
+                    out_recharge_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBankTransferRechargeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryBankTransferRechargeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBankTransferRechargeRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_recharge_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryBankTransferRechargeRequest {
-                        out_recharge_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `open_insurance_compensation` (开通保险理赔功能): `POST /v3/platsolution/ecommerce/insurance-compensation-contracts`.
@@ -474,42 +484,45 @@ impl crate::runtime::Validate for OpenInsuranceCompensationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for OpenInsuranceCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_apply_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required_objects("agreement_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(OpenInsuranceCompensationRequest {
+                    out_apply_no: f0,
+                    sub_mchid: f1,
+                    agreement_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_apply_no", &self.out_apply_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_objects("agreement_list", &self.agreement_list);
+        members
+    }
+}
 impl serde::Serialize for OpenInsuranceCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OpenInsuranceCompensationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_apply_no", &value.out_apply_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("agreement_list", &value.agreement_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenInsuranceCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OpenInsuranceCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_apply_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("agreement_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(OpenInsuranceCompensationRequest {
-                        out_apply_no: f0,
-                        sub_mchid: f1,
-                        agreement_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `check_insurance_compensation_opened` (查询保险理赔功能开通状态): `POST /v3/platsolution/ecommerce/insurance-compensation-contracts/sub-mchid/{sub_mchid}/check-opened`.
@@ -530,36 +543,37 @@ impl CheckInsuranceCompensationOpenedRequest {
     }
 }
 impl crate::runtime::Validate for CheckInsuranceCompensationOpenedRequest {}
+impl crate::runtime::Object for CheckInsuranceCompensationOpenedRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CheckInsuranceCompensationOpenedRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CheckInsuranceCompensationOpenedRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &CheckInsuranceCompensationOpenedRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CheckInsuranceCompensationOpenedRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CheckInsuranceCompensationOpenedRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CheckInsuranceCompensationOpenedRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_compensation` (请求赔付): `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills`.
@@ -640,54 +654,57 @@ impl crate::runtime::Validate for CreateCompensationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required_object("receiver", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.required("transfer_remark", &mut slots.3);
+        fields.optional("sponsor_mchid", &mut slots.4);
+        fields.optional("transfer_scene_id", &mut slots.5);
+        fields.optional("user_recv_perception", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, f5, f6) => {
+                Ok(CreateCompensationRequest {
+                    receiver: f0,
+                    out_bill_no: f1,
+                    amount: f2,
+                    transfer_remark: f3,
+                    sponsor_mchid: f4,
+                    transfer_scene_id: f5,
+                    user_recv_perception: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members
+    }
+}
 impl serde::Serialize for CreateCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCompensationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("receiver", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.required("transfer_remark", &mut slots.3);
-            fields.optional("sponsor_mchid", &mut slots.4);
-            fields.optional("transfer_scene_id", &mut slots.5);
-            fields.optional("user_recv_perception", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, f5, f6) => {
-                    Ok(CreateCompensationRequest {
-                        receiver: f0,
-                        out_bill_no: f1,
-                        amount: f2,
-                        transfer_remark: f3,
-                        sponsor_mchid: f4,
-                        transfer_scene_id: f5,
-                        user_recv_perception: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_compensation_by_bill_id` (查询赔付结果（按微信支付赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/bill-id/{bill_id}`.
@@ -706,36 +723,37 @@ impl QueryCompensationByBillIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryCompensationByBillIdRequest {}
+impl crate::runtime::Object for QueryCompensationByBillIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("bill_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCompensationByBillIdRequest {
+                    bill_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCompensationByBillIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryCompensationByBillIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCompensationByBillIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCompensationByBillIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("bill_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCompensationByBillIdRequest {
-                        bill_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_compensation_by_out_bill_no` (查询赔付结果（按商户赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}`.
@@ -756,36 +774,37 @@ impl QueryCompensationByOutBillNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryCompensationByOutBillNoRequest {}
+impl crate::runtime::Object for QueryCompensationByOutBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCompensationByOutBillNoRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCompensationByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryCompensationByOutBillNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCompensationByOutBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCompensationByOutBillNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCompensationByOutBillNoRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_compensation` (请求撤销赔付): `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/out-bill-no/{out_bill_no}/cancel`.
@@ -806,34 +825,37 @@ impl CancelCompensationRequest {
     }
 }
 impl crate::runtime::Validate for CancelCompensationRequest {}
+impl crate::runtime::Object for CancelCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CancelCompensationRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CancelCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &CancelCompensationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelCompensationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CancelCompensationRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pre_transfer_compensation` (请求赔付预下单): `POST /v3/platsolution/ecommerce/mch-transfer/compensate-bills/pre-transfer`.
@@ -934,60 +956,63 @@ impl crate::runtime::Validate for PreTransferCompensationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PreTransferCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("sp_appid", &mut slots.0);
+        fields.required_object("receiver", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.optional("amount", &mut slots.3);
+        fields.required("transfer_remark", &mut slots.4);
+        fields.optional("sponsor_mchid", &mut slots.5);
+        fields.optional("transfer_scene_id", &mut slots.6);
+        fields.optional("user_recv_perception", &mut slots.7);
+        fields.optional("notify_url", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8) => {
+                Ok(PreTransferCompensationRequest {
+                    sp_appid: f0,
+                    receiver: f1,
+                    out_bill_no: f2,
+                    amount: f3,
+                    transfer_remark: f4,
+                    sponsor_mchid: f5,
+                    transfer_scene_id: f6,
+                    user_recv_perception: f7,
+                    notify_url: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for PreTransferCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreTransferCompensationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreTransferCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreTransferCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("sp_appid", &mut slots.0);
-            fields.required("receiver", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.optional("amount", &mut slots.3);
-            fields.required("transfer_remark", &mut slots.4);
-            fields.optional("sponsor_mchid", &mut slots.5);
-            fields.optional("transfer_scene_id", &mut slots.6);
-            fields.optional("user_recv_perception", &mut slots.7);
-            fields.optional("notify_url", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8) => {
-                    Ok(PreTransferCompensationRequest {
-                        sp_appid: f0,
-                        receiver: f1,
-                        out_bill_no: f2,
-                        amount: f3,
-                        transfer_remark: f4,
-                        sponsor_mchid: f5,
-                        transfer_scene_id: f6,
-                        user_recv_perception: f7,
-                        notify_url: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_deposit_after_sales_compensation` (请求保证金售后赔付): `POST /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills`.
@@ -1090,62 +1115,63 @@ impl crate::runtime::Validate for CreateDepositAfterSalesCompensationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDepositAfterSalesCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("sp_appid", &mut slots.1);
+        fields.required_object("receiver", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.required("transfer_remark", &mut slots.5);
+        fields.optional("transfer_scene_id", &mut slots.6);
+        fields.optional("user_recv_perception", &mut slots.7);
+        fields.optional("sub_appid", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4, Some(f5), f6, f7, f8) => {
+                Ok(CreateDepositAfterSalesCompensationRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    receiver: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    transfer_scene_id: f6,
+                    user_recv_perception: f7,
+                    sub_appid: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositAfterSalesCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositAfterSalesCompensationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositAfterSalesCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositAfterSalesCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("sp_appid", &mut slots.1);
-            fields.required("receiver", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.required("transfer_remark", &mut slots.5);
-            fields.optional("transfer_scene_id", &mut slots.6);
-            fields.optional("user_recv_perception", &mut slots.7);
-            fields.optional("sub_appid", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4, Some(f5), f6, f7, f8) => {
-                    Ok(CreateDepositAfterSalesCompensationRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        receiver: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        transfer_scene_id: f6,
-                        user_recv_perception: f7,
-                        sub_appid: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_deposit_after_sales_compensation_by_bill_id` (查询保证金售后赔付结果（按微信支付赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/bill-id/{bill_id}`.
@@ -1174,41 +1200,39 @@ impl QueryDepositAfterSalesCompensationByBillIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryDepositAfterSalesCompensationByBillIdRequest {}
+impl crate::runtime::Object for QueryDepositAfterSalesCompensationByBillIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("bill_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryDepositAfterSalesCompensationByBillIdRequest {
+                    bill_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDepositAfterSalesCompensationByBillIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryDepositAfterSalesCompensationByBillIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDepositAfterSalesCompensationByBillIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            QueryDepositAfterSalesCompensationByBillIdRequest,
-            serde_json::Error,
-        > {
-            let mut slots = (None, None);
-            fields.required("bill_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryDepositAfterSalesCompensationByBillIdRequest {
-                        bill_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_deposit_after_sales_compensation_by_out_bill_no` (查询保证金售后赔付结果（按商户赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/deposit-after-sales-compensation-bills/out-bill-no/{out_bill_no}`.
@@ -1237,14 +1261,29 @@ impl QueryDepositAfterSalesCompensationByOutBillNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryDepositAfterSalesCompensationByOutBillNoRequest {}
+impl crate::runtime::Object for QueryDepositAfterSalesCompensationByOutBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryDepositAfterSalesCompensationByOutBillNoRequest {
+                    out_bill_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDepositAfterSalesCompensationByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryDepositAfterSalesCompensationByOutBillNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1252,27 +1291,10 @@ for QueryDepositAfterSalesCompensationByOutBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            QueryDepositAfterSalesCompensationByOutBillNoRequest,
-            serde_json::Error,
-        > {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryDepositAfterSalesCompensationByOutBillNoRequest {
-                        out_bill_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_deposit_premium_compensation` (发起保证金赔付保司保费): `POST /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills`.
@@ -1345,53 +1367,54 @@ impl crate::runtime::Validate for CreateDepositPremiumCompensationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDepositPremiumCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("sp_appid", &mut slots.1);
+        fields.required_object("receiver", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.required("transfer_remark", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4, Some(f5)) => {
+                Ok(CreateDepositPremiumCompensationRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    receiver: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositPremiumCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositPremiumCompensationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositPremiumCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositPremiumCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("sp_appid", &mut slots.1);
-            fields.required("receiver", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.required("transfer_remark", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4, Some(f5)) => {
-                    Ok(CreateDepositPremiumCompensationRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        receiver: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_deposit_premium_compensation` (查询保证金赔付保司保费结果（按商户赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/deposit-insurance-premiums-compensation-bills/{out_bill_no}`.
@@ -1412,36 +1435,37 @@ impl QueryDepositPremiumCompensationRequest {
     }
 }
 impl crate::runtime::Validate for QueryDepositPremiumCompensationRequest {}
+impl crate::runtime::Object for QueryDepositPremiumCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryDepositPremiumCompensationRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDepositPremiumCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryDepositPremiumCompensationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDepositPremiumCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDepositPremiumCompensationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryDepositPremiumCompensationRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_deposit_shipping_compensation` (发起保证金赔付用户运费): `POST /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills`.
@@ -1534,59 +1558,60 @@ impl crate::runtime::Validate for CreateDepositShippingCompensationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDepositShippingCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("sp_appid", &mut slots.1);
+        fields.required_object("receiver", &mut slots.2);
+        fields.required("out_bill_no", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.required("transfer_remark", &mut slots.5);
+        fields.optional("transfer_scene_id", &mut slots.6);
+        fields.optional("user_recv_perception", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4, Some(f5), f6, f7) => {
+                Ok(CreateDepositShippingCompensationRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    receiver: f2,
+                    out_bill_no: f3,
+                    amount: f4,
+                    transfer_remark: f5,
+                    transfer_scene_id: f6,
+                    user_recv_perception: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositShippingCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDepositShippingCompensationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositShippingCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositShippingCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("sp_appid", &mut slots.1);
-            fields.required("receiver", &mut slots.2);
-            fields.required("out_bill_no", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.required("transfer_remark", &mut slots.5);
-            fields.optional("transfer_scene_id", &mut slots.6);
-            fields.optional("user_recv_perception", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4, Some(f5), f6, f7) => {
-                    Ok(CreateDepositShippingCompensationRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        receiver: f2,
-                        out_bill_no: f3,
-                        amount: f4,
-                        transfer_remark: f5,
-                        transfer_scene_id: f6,
-                        user_recv_perception: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_deposit_shipping_compensation` (查询保证金售后赔付运费结果（按商户赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/deposit-shipping-cost-compensation-bills/out-bill-no/{out_bill_no}`.
@@ -1615,38 +1640,39 @@ impl QueryDepositShippingCompensationRequest {
     }
 }
 impl crate::runtime::Validate for QueryDepositShippingCompensationRequest {}
+impl crate::runtime::Object for QueryDepositShippingCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryDepositShippingCompensationRequest {
+                    out_bill_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDepositShippingCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryDepositShippingCompensationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDepositShippingCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDepositShippingCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryDepositShippingCompensationRequest {
-                        out_bill_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_insurance_claim` (请求保险理赔): `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills`.
@@ -1707,48 +1733,51 @@ impl crate::runtime::Validate for CreateInsuranceClaimRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateInsuranceClaimRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required_object("receiver", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.optional("amount", &mut slots.3);
+        fields.required("transfer_remark", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(CreateInsuranceClaimRequest {
+                    sub_mchid: f0,
+                    receiver: f1,
+                    out_bill_no: f2,
+                    amount: f3,
+                    transfer_remark: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members
+    }
+}
 impl serde::Serialize for CreateInsuranceClaimRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateInsuranceClaimRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateInsuranceClaimRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateInsuranceClaimRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("receiver", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.optional("amount", &mut slots.3);
-            fields.required("transfer_remark", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(CreateInsuranceClaimRequest {
-                        sub_mchid: f0,
-                        receiver: f1,
-                        out_bill_no: f2,
-                        amount: f3,
-                        transfer_remark: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_insurance_claim_by_bill_id` (查询保险理赔结果（按微信支付赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/bill-id/{bill_id}`.
@@ -1777,38 +1806,39 @@ impl QueryInsuranceClaimByBillIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryInsuranceClaimByBillIdRequest {}
+impl crate::runtime::Object for QueryInsuranceClaimByBillIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("bill_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryInsuranceClaimByBillIdRequest {
+                    bill_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryInsuranceClaimByBillIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryInsuranceClaimByBillIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInsuranceClaimByBillIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInsuranceClaimByBillIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("bill_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryInsuranceClaimByBillIdRequest {
-                        bill_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_insurance_claim_by_out_bill_no` (查询保险理赔结果（按商户赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}`.
@@ -1837,38 +1867,39 @@ impl QueryInsuranceClaimByOutBillNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryInsuranceClaimByOutBillNoRequest {}
+impl crate::runtime::Object for QueryInsuranceClaimByOutBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryInsuranceClaimByOutBillNoRequest {
+                    out_bill_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryInsuranceClaimByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryInsuranceClaimByOutBillNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInsuranceClaimByOutBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInsuranceClaimByOutBillNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryInsuranceClaimByOutBillNoRequest {
-                        out_bill_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_insurance_claim` (请求撤销保险理赔): `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/out-bill-no/{out_bill_no}/cancel`.
@@ -1899,38 +1930,41 @@ impl CancelInsuranceClaimRequest {
     }
 }
 impl crate::runtime::Validate for CancelInsuranceClaimRequest {}
+impl crate::runtime::Object for CancelInsuranceClaimRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(CancelInsuranceClaimRequest {
+                    out_bill_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for CancelInsuranceClaimRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelInsuranceClaimRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelInsuranceClaimRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelInsuranceClaimRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(CancelInsuranceClaimRequest {
-                        out_bill_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pre_transfer_insurance_claim` (请求保险理赔预下单): `POST /v3/platsolution/ecommerce/mch-transfer/insurance-claim-bills/pre-transfer`.
@@ -2001,51 +2035,54 @@ impl crate::runtime::Validate for PreTransferInsuranceClaimRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PreTransferInsuranceClaimRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required_object("receiver", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.optional("amount", &mut slots.3);
+        fields.required("transfer_remark", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, Some(f4), f5) => {
+                Ok(PreTransferInsuranceClaimRequest {
+                    sub_mchid: f0,
+                    receiver: f1,
+                    out_bill_no: f2,
+                    amount: f3,
+                    transfer_remark: f4,
+                    notify_url: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for PreTransferInsuranceClaimRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreTransferInsuranceClaimRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreTransferInsuranceClaimRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreTransferInsuranceClaimRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("receiver", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.optional("amount", &mut slots.3);
-            fields.required("transfer_remark", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, Some(f4), f5) => {
-                    Ok(PreTransferInsuranceClaimRequest {
-                        sub_mchid: f0,
-                        receiver: f1,
-                        out_bill_no: f2,
-                        amount: f3,
-                        transfer_remark: f4,
-                        notify_url: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_sub_merchant_compensation` (请求赔付): `POST /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills`.
@@ -2103,50 +2140,51 @@ impl crate::runtime::Validate for CreateSubMerchantCompensationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSubMerchantCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required_object("receiver", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("transfer_remark", &mut slots.3);
+        fields.optional("sponsor_mchid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(CreateSubMerchantCompensationRequest {
+                    receiver: f0,
+                    out_bill_no: f1,
+                    amount: f2,
+                    transfer_remark: f3,
+                    sponsor_mchid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateSubMerchantCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSubMerchantCompensationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubMerchantCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubMerchantCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("receiver", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("transfer_remark", &mut slots.3);
-            fields.optional("sponsor_mchid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(CreateSubMerchantCompensationRequest {
-                        receiver: f0,
-                        out_bill_no: f1,
-                        amount: f2,
-                        transfer_remark: f3,
-                        sponsor_mchid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant_compensation` (查询赔付结果（按商户赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/sub-mch-compensation-bills/{out_bill_no}`.
@@ -2175,38 +2213,39 @@ impl QuerySubMerchantCompensationRequest {
     }
 }
 impl crate::runtime::Validate for QuerySubMerchantCompensationRequest {}
+impl crate::runtime::Object for QuerySubMerchantCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.optional("sponsor_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QuerySubMerchantCompensationRequest {
+                    out_bill_no: f0,
+                    sponsor_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubMerchantCompensationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.optional("sponsor_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QuerySubMerchantCompensationRequest {
-                        out_bill_no: f0,
-                        sponsor_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_deposit_compensation` (保证金赔付): `POST /v3/platsolution/ecommerce/mch-transfer/transfer-bills`.
@@ -2293,57 +2332,60 @@ impl crate::runtime::Validate for CreateDepositCompensationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDepositCompensationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("sp_appid", &mut slots.1);
+        fields.required("business_type", &mut slots.2);
+        fields.required_object("receiver", &mut slots.3);
+        fields.required("out_bill_no", &mut slots.4);
+        fields.optional("amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.optional("receiver_remark", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), Some(f4), f5, Some(f6), f7) => {
+                Ok(CreateDepositCompensationRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    business_type: f2,
+                    receiver: f3,
+                    out_bill_no: f4,
+                    amount: f5,
+                    transfer_remark: f6,
+                    receiver_remark: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required("business_type", &self.business_type);
+        members.required_object("receiver", &self.receiver);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("amount", &self.amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("receiver_remark", &self.receiver_remark);
+        members
+    }
+}
 impl serde::Serialize for CreateDepositCompensationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateDepositCompensationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("business_type", &value.business_type);
-            members.required("receiver", &value.receiver);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("amount", &value.amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("receiver_remark", &value.receiver_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDepositCompensationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDepositCompensationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("sp_appid", &mut slots.1);
-            fields.required("business_type", &mut slots.2);
-            fields.required("receiver", &mut slots.3);
-            fields.required("out_bill_no", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.optional("receiver_remark", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), Some(f4), f5, Some(f6), f7) => {
-                    Ok(CreateDepositCompensationRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        business_type: f2,
-                        receiver: f3,
-                        out_bill_no: f4,
-                        amount: f5,
-                        transfer_remark: f6,
-                        receiver_remark: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_deposit_compensation_by_bill_id` (查询保证金赔付结果（按微信支付赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/bill-id/{bill_id}`.
@@ -2379,38 +2421,39 @@ impl crate::runtime::Validate for QueryDepositCompensationByBillIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryDepositCompensationByBillIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("bill_id", &mut slots.0);
+        fields.optional("business_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryDepositCompensationByBillIdRequest {
+                    bill_id: f0,
+                    business_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDepositCompensationByBillIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryDepositCompensationByBillIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDepositCompensationByBillIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDepositCompensationByBillIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("bill_id", &mut slots.0);
-            fields.optional("business_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryDepositCompensationByBillIdRequest {
-                        bill_id: f0,
-                        business_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_deposit_compensation_by_out_bill_no` (查询保证金赔付结果（按商户赔付单号）): `GET /v3/platsolution/ecommerce/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`.
@@ -2446,38 +2489,39 @@ impl crate::runtime::Validate for QueryDepositCompensationByOutBillNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryDepositCompensationByOutBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.optional("business_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryDepositCompensationByOutBillNoRequest {
+                    out_bill_no: f0,
+                    business_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDepositCompensationByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryDepositCompensationByOutBillNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDepositCompensationByOutBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDepositCompensationByOutBillNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.optional("business_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryDepositCompensationByOutBillNoRequest {
-                        out_bill_no: f0,
-                        business_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_recharge_employee` (添加二级商户可扫码充值员工): `POST /v3/platsolution/ecommerce/recharge-employees`.
@@ -2505,39 +2549,42 @@ impl AddRechargeEmployeeRequest {
     }
 }
 impl crate::runtime::Validate for AddRechargeEmployeeRequest {}
+impl crate::runtime::Object for AddRechargeEmployeeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_openid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AddRechargeEmployeeRequest {
+                    sub_mchid: f0,
+                    sp_openid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_openid", &self.sp_openid);
+        members
+    }
+}
 impl serde::Serialize for AddRechargeEmployeeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddRechargeEmployeeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_openid", &value.sp_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddRechargeEmployeeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddRechargeEmployeeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_openid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AddRechargeEmployeeRequest {
-                        sub_mchid: f0,
-                        sp_openid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_recharge_employees` (查询二级商户可扫码充值员工列表): `GET /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}`.
@@ -2558,34 +2605,37 @@ impl ListRechargeEmployeesRequest {
     }
 }
 impl crate::runtime::Validate for ListRechargeEmployeesRequest {}
+impl crate::runtime::Object for ListRechargeEmployeesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ListRechargeEmployeesRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListRechargeEmployeesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListRechargeEmployeesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRechargeEmployeesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRechargeEmployeesRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ListRechargeEmployeesRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_recharge_employee` (删除二级商户可扫码充值员工): `POST /v3/platsolution/ecommerce/recharge-employees/sub-mchid/{sub_mchid}/sp-openid/{sp_openid}/delete`.
@@ -2609,36 +2659,39 @@ impl DeleteRechargeEmployeeRequest {
     }
 }
 impl crate::runtime::Validate for DeleteRechargeEmployeeRequest {}
+impl crate::runtime::Object for DeleteRechargeEmployeeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_openid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DeleteRechargeEmployeeRequest {
+                    sub_mchid: f0,
+                    sp_openid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DeleteRechargeEmployeeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DeleteRechargeEmployeeRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteRechargeEmployeeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteRechargeEmployeeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_openid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DeleteRechargeEmployeeRequest {
-                        sub_mchid: f0,
-                        sp_openid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_settle_batch` (个人收款-申请批量结算): `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders`.
@@ -2722,67 +2775,69 @@ impl crate::runtime::Validate for ApplySettleBatchRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplySettleBatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_settle_batch_no", &mut slots.1);
+        fields.required("individual_auth_id", &mut slots.2);
+        fields.required("notify_url", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("trade_scenario", &mut slots.5);
+        fields.required_objects("settle_info_list", &mut slots.6);
+        fields.optional("receive_type_template_id", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+            ) => {
+                Ok(ApplySettleBatchRequest {
+                    appid: f0,
+                    out_settle_batch_no: f1,
+                    individual_auth_id: f2,
+                    notify_url: f3,
+                    description: f4,
+                    trade_scenario: f5,
+                    settle_info_list: f6,
+                    receive_type_template_id: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("appid", &self.appid);
+        members.required("out_settle_batch_no", &self.out_settle_batch_no);
+        members.required("individual_auth_id", &self.individual_auth_id);
+        members.required("notify_url", &self.notify_url);
+        members.required("description", &self.description);
+        members.required("trade_scenario", &self.trade_scenario);
+        members.required_objects("settle_info_list", &self.settle_info_list);
+        members.optional("receive_type_template_id", &self.receive_type_template_id);
+        members
+    }
+}
 impl serde::Serialize for ApplySettleBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplySettleBatchRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("appid", &value.appid);
-            members.required("out_settle_batch_no", &value.out_settle_batch_no);
-            members.required("individual_auth_id", &value.individual_auth_id);
-            members.required("notify_url", &value.notify_url);
-            members.required("description", &value.description);
-            members.required("trade_scenario", &value.trade_scenario);
-            members.required("settle_info_list", &value.settle_info_list);
-            members
-                .optional("receive_type_template_id", &value.receive_type_template_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySettleBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySettleBatchRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_settle_batch_no", &mut slots.1);
-            fields.required("individual_auth_id", &mut slots.2);
-            fields.required("notify_url", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("trade_scenario", &mut slots.5);
-            fields.required("settle_info_list", &mut slots.6);
-            fields.optional("receive_type_template_id", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                ) => {
-                    Ok(ApplySettleBatchRequest {
-                        appid: f0,
-                        out_settle_batch_no: f1,
-                        individual_auth_id: f2,
-                        notify_url: f3,
-                        description: f4,
-                        trade_scenario: f5,
-                        settle_info_list: f6,
-                        receive_type_template_id: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_settle_batch` (个人收款-查询批量结算信息): `GET /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}`.
@@ -2803,34 +2858,37 @@ impl QuerySettleBatchRequest {
     }
 }
 impl crate::runtime::Validate for QuerySettleBatchRequest {}
+impl crate::runtime::Object for QuerySettleBatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("settle_batch_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySettleBatchRequest {
+                    settle_batch_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySettleBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySettleBatchRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySettleBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySettleBatchRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("settle_batch_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySettleBatchRequest {
-                        settle_batch_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_abnormal_settle` (个人收款-申请异常结算批次单处理): `POST /v3/platsolution/ecommerce/settle/prepay-settle-orders/{settle_batch_no}/apply-abnormal-settle`.
@@ -2887,51 +2945,54 @@ impl crate::runtime::Validate for ApplyAbnormalSettleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyAbnormalSettleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("settle_batch_no", &mut slots.0);
+        fields.required("individual_auth_id", &mut slots.1);
+        fields.required("out_abnormal_settle_batch_no", &mut slots.2);
+        fields.required("abnormal_settle_type", &mut slots.3);
+        fields.optional("description", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ApplyAbnormalSettleRequest {
+                    settle_batch_no: f0,
+                    individual_auth_id: f1,
+                    out_abnormal_settle_batch_no: f2,
+                    abnormal_settle_type: f3,
+                    description: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("individual_auth_id", &self.individual_auth_id);
+        members
+            .required(
+                "out_abnormal_settle_batch_no",
+                &self.out_abnormal_settle_batch_no,
+            );
+        members.required("abnormal_settle_type", &self.abnormal_settle_type);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalSettleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAbnormalSettleRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("individual_auth_id", &value.individual_auth_id);
-            members
-                .required(
-                    "out_abnormal_settle_batch_no",
-                    &value.out_abnormal_settle_batch_no,
-                );
-            members.required("abnormal_settle_type", &value.abnormal_settle_type);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalSettleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalSettleRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("settle_batch_no", &mut slots.0);
-            fields.required("individual_auth_id", &mut slots.1);
-            fields.required("out_abnormal_settle_batch_no", &mut slots.2);
-            fields.required("abnormal_settle_type", &mut slots.3);
-            fields.optional("description", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ApplyAbnormalSettleRequest {
-                        settle_batch_no: f0,
-                        individual_auth_id: f1,
-                        out_abnormal_settle_batch_no: f2,
-                        abnormal_settle_type: f3,
-                        description: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_day_end_balance_withdraw` (二级商户按日终余额预约提现): `POST /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw`.
@@ -3026,56 +3087,57 @@ impl crate::runtime::Validate for CreateDayEndBalanceWithdrawRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDayEndBalanceWithdrawRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("calculate_amount_type", &mut slots.2);
+        fields.optional("remark", &mut slots.3);
+        fields.optional("bank_memo", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.optional("reserve_amount", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
+                Ok(CreateDayEndBalanceWithdrawRequest {
+                    sub_mchid: f0,
+                    out_request_no: f1,
+                    calculate_amount_type: f2,
+                    remark: f3,
+                    bank_memo: f4,
+                    notify_url: f5,
+                    reserve_amount: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("calculate_amount_type", &self.calculate_amount_type);
+        members.optional("remark", &self.remark);
+        members.optional("bank_memo", &self.bank_memo);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("reserve_amount", &self.reserve_amount);
+        members
+    }
+}
 impl serde::Serialize for CreateDayEndBalanceWithdrawRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateDayEndBalanceWithdrawRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("calculate_amount_type", &value.calculate_amount_type);
-            members.optional("remark", &value.remark);
-            members.optional("bank_memo", &value.bank_memo);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("reserve_amount", &value.reserve_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDayEndBalanceWithdrawRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDayEndBalanceWithdrawRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("calculate_amount_type", &mut slots.2);
-            fields.optional("remark", &mut slots.3);
-            fields.optional("bank_memo", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.optional("reserve_amount", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
-                    Ok(CreateDayEndBalanceWithdrawRequest {
-                        sub_mchid: f0,
-                        out_request_no: f1,
-                        calculate_amount_type: f2,
-                        remark: f3,
-                        bank_memo: f4,
-                        notify_url: f5,
-                        reserve_amount: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_day_end_balance_withdraw` (查询二级商户按日终余额预约提现状态): `GET /v3/platsolution/ecommerce/withdraw/day-end-balance-withdraw/out-request-no/{out_request_no}`.
@@ -3101,38 +3163,39 @@ impl QueryDayEndBalanceWithdrawRequest {
     }
 }
 impl crate::runtime::Validate for QueryDayEndBalanceWithdrawRequest {}
+impl crate::runtime::Object for QueryDayEndBalanceWithdrawRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDayEndBalanceWithdrawRequest {
+                    out_request_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDayEndBalanceWithdrawRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryDayEndBalanceWithdrawRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDayEndBalanceWithdrawRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDayEndBalanceWithdrawRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDayEndBalanceWithdrawRequest {
-                        out_request_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_apply_transfer_batch` (受理商家转账): `POST /v3/platsolution/insurance/mch-transfer/batches/apply`.
@@ -3227,92 +3290,93 @@ impl crate::runtime::Validate for InsuranceApplyTransferBatchRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceApplyTransferBatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("out_batch_no", &mut slots.3);
+        fields.required("batch_name", &mut slots.4);
+        fields.required("batch_remark", &mut slots.5);
+        fields.required("total_amount", &mut slots.6);
+        fields.required("total_num", &mut slots.7);
+        fields.required("transfer_scene_id", &mut slots.8);
+        fields.required_objects("transfer_detail_list", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+            ) => {
+                Ok(InsuranceApplyTransferBatchRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    sub_appid: f2,
+                    out_batch_no: f3,
+                    batch_name: f4,
+                    batch_remark: f5,
+                    total_amount: f6,
+                    total_num: f7,
+                    transfer_scene_id: f8,
+                    transfer_detail_list: f9,
+                    notify_url: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.required_objects("transfer_detail_list", &self.transfer_detail_list);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for InsuranceApplyTransferBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceApplyTransferBatchRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.required("transfer_detail_list", &value.transfer_detail_list);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceApplyTransferBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceApplyTransferBatchRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("out_batch_no", &mut slots.3);
-            fields.required("batch_name", &mut slots.4);
-            fields.required("batch_remark", &mut slots.5);
-            fields.required("total_amount", &mut slots.6);
-            fields.required("total_num", &mut slots.7);
-            fields.required("transfer_scene_id", &mut slots.8);
-            fields.required("transfer_detail_list", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                ) => {
-                    Ok(InsuranceApplyTransferBatchRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        sub_appid: f2,
-                        out_batch_no: f3,
-                        batch_name: f4,
-                        batch_remark: f5,
-                        total_amount: f6,
-                        total_num: f7,
-                        transfer_scene_id: f8,
-                        transfer_detail_list: f9,
-                        notify_url: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_query_transfer_batch_by_batch_id` (微信支付转账批次单号查询批次单): `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}`.
@@ -3372,46 +3436,47 @@ impl crate::runtime::Validate for InsuranceQueryTransferBatchByBatchIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceQueryTransferBatchByBatchIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("need_query_detail", &mut slots.2);
+        fields.optional("detail_state", &mut slots.3);
+        fields.optional("offset", &mut slots.4);
+        fields.optional("limit", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(InsuranceQueryTransferBatchByBatchIdRequest {
+                    batch_id: f0,
+                    sub_mchid: f1,
+                    need_query_detail: f2,
+                    detail_state: f3,
+                    offset: f4,
+                    limit: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceQueryTransferBatchByBatchIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceQueryTransferBatchByBatchIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryTransferBatchByBatchIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryTransferBatchByBatchIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("need_query_detail", &mut slots.2);
-            fields.optional("detail_state", &mut slots.3);
-            fields.optional("offset", &mut slots.4);
-            fields.optional("limit", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(InsuranceQueryTransferBatchByBatchIdRequest {
-                        batch_id: f0,
-                        sub_mchid: f1,
-                        need_query_detail: f2,
-                        detail_state: f3,
-                        offset: f4,
-                        limit: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_query_transfer_detail_by_detail_id` (微信支付转账明细单号查询明细单): `GET /v3/platsolution/insurance/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`.
@@ -3440,40 +3505,41 @@ impl InsuranceQueryTransferDetailByDetailIdRequest {
     }
 }
 impl crate::runtime::Validate for InsuranceQueryTransferDetailByDetailIdRequest {}
+impl crate::runtime::Object for InsuranceQueryTransferDetailByDetailIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("detail_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(InsuranceQueryTransferDetailByDetailIdRequest {
+                    batch_id: f0,
+                    detail_id: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceQueryTransferDetailByDetailIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceQueryTransferDetailByDetailIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryTransferDetailByDetailIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryTransferDetailByDetailIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("detail_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(InsuranceQueryTransferDetailByDetailIdRequest {
-                        batch_id: f0,
-                        detail_id: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_query_detail_receipt` (查询商家转账明细电子回单): `GET /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`.
@@ -3502,40 +3568,41 @@ impl InsuranceQueryDetailReceiptRequest {
     }
 }
 impl crate::runtime::Validate for InsuranceQueryDetailReceiptRequest {}
+impl crate::runtime::Object for InsuranceQueryDetailReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(InsuranceQueryDetailReceiptRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceQueryDetailReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceQueryDetailReceiptRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryDetailReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryDetailReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(InsuranceQueryDetailReceiptRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_apply_detail_receipt` (申请商家转账明细电子回单): `POST /v3/platsolution/insurance/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`.
@@ -3566,42 +3633,43 @@ impl InsuranceApplyDetailReceiptRequest {
     }
 }
 impl crate::runtime::Validate for InsuranceApplyDetailReceiptRequest {}
+impl crate::runtime::Object for InsuranceApplyDetailReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(InsuranceApplyDetailReceiptRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for InsuranceApplyDetailReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceApplyDetailReceiptRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceApplyDetailReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceApplyDetailReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(InsuranceApplyDetailReceiptRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_query_transfer_batch_by_out_batch_no` (商户转账批次单号查询批次单): `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}`.
@@ -3661,46 +3729,47 @@ impl crate::runtime::Validate for InsuranceQueryTransferBatchByOutBatchNoRequest
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceQueryTransferBatchByOutBatchNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("need_query_detail", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.optional("limit", &mut slots.4);
+        fields.optional("detail_state", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(InsuranceQueryTransferBatchByOutBatchNoRequest {
+                    out_batch_no: f0,
+                    sub_mchid: f1,
+                    need_query_detail: f2,
+                    offset: f3,
+                    limit: f4,
+                    detail_state: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceQueryTransferBatchByOutBatchNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceQueryTransferBatchByOutBatchNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryTransferBatchByOutBatchNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryTransferBatchByOutBatchNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("need_query_detail", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.optional("limit", &mut slots.4);
-            fields.optional("detail_state", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(InsuranceQueryTransferBatchByOutBatchNoRequest {
-                        out_batch_no: f0,
-                        sub_mchid: f1,
-                        need_query_detail: f2,
-                        offset: f3,
-                        limit: f4,
-                        detail_state: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_query_transfer_detail_by_out_detail_no` (商户明细单号查询明细单): `GET /v3/platsolution/insurance/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`.
@@ -3729,43 +3798,41 @@ impl InsuranceQueryTransferDetailByOutDetailNoRequest {
     }
 }
 impl crate::runtime::Validate for InsuranceQueryTransferDetailByOutDetailNoRequest {}
+impl crate::runtime::Object for InsuranceQueryTransferDetailByOutDetailNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(InsuranceQueryTransferDetailByOutDetailNoRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceQueryTransferDetailByOutDetailNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceQueryTransferDetailByOutDetailNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryTransferDetailByOutDetailNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            InsuranceQueryTransferDetailByOutDetailNoRequest,
-            serde_json::Error,
-        > {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(InsuranceQueryTransferDetailByOutDetailNoRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_query_batch_receipt` (查询商家转账批次电子回单): `GET /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`.
@@ -3791,38 +3858,39 @@ impl InsuranceQueryBatchReceiptRequest {
     }
 }
 impl crate::runtime::Validate for InsuranceQueryBatchReceiptRequest {}
+impl crate::runtime::Object for InsuranceQueryBatchReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InsuranceQueryBatchReceiptRequest {
+                    out_batch_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceQueryBatchReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceQueryBatchReceiptRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryBatchReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryBatchReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InsuranceQueryBatchReceiptRequest {
-                        out_batch_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_apply_batch_receipt` (申请商家转账批次电子回单): `POST /v3/platsolution/insurance/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`.
@@ -3850,40 +3918,41 @@ impl InsuranceApplyBatchReceiptRequest {
     }
 }
 impl crate::runtime::Validate for InsuranceApplyBatchReceiptRequest {}
+impl crate::runtime::Object for InsuranceApplyBatchReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InsuranceApplyBatchReceiptRequest {
+                    out_batch_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for InsuranceApplyBatchReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceApplyBatchReceiptRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceApplyBatchReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceApplyBatchReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InsuranceApplyBatchReceiptRequest {
-                        out_batch_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_apply_reservation_transfer` (受理单次预约商家转账): `POST /v3/platsolution/insurance/mch-transfer/reservation/apply`.
@@ -4008,102 +4077,103 @@ impl crate::runtime::Validate for InsuranceApplyReservationTransferRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceApplyReservationTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("out_reservation_no", &mut slots.3);
+        fields.required("transfer_scene_id", &mut slots.4);
+        fields.required("estimated_date", &mut slots.5);
+        fields.optional("estimated_max_amount", &mut slots.6);
+        fields.optional("exact_amount", &mut slots.7);
+        fields.optional("openid", &mut slots.8);
+        fields.optional("user_real_name", &mut slots.9);
+        fields.required("reserve_remark", &mut slots.10);
+        fields.required("notify_url", &mut slots.11);
+        fields.optional_object("scene_report_data", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+                f12,
+            ) => {
+                Ok(InsuranceApplyReservationTransferRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    sub_appid: f2,
+                    out_reservation_no: f3,
+                    transfer_scene_id: f4,
+                    estimated_date: f5,
+                    estimated_max_amount: f6,
+                    exact_amount: f7,
+                    openid: f8,
+                    user_real_name: f9,
+                    reserve_remark: f10,
+                    notify_url: f11,
+                    scene_report_data: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_reservation_no", &self.out_reservation_no);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.required("estimated_date", &self.estimated_date);
+        members.optional("estimated_max_amount", &self.estimated_max_amount);
+        members.optional("exact_amount", &self.exact_amount);
+        members.optional("openid", &self.openid);
+        members.optional("user_real_name", &self.user_real_name);
+        members.required("reserve_remark", &self.reserve_remark);
+        members.required("notify_url", &self.notify_url);
+        members.optional_object("scene_report_data", &self.scene_report_data);
+        members
+    }
+}
 impl serde::Serialize for InsuranceApplyReservationTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceApplyReservationTransferRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_reservation_no", &value.out_reservation_no);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.required("estimated_date", &value.estimated_date);
-            members.optional("estimated_max_amount", &value.estimated_max_amount);
-            members.optional("exact_amount", &value.exact_amount);
-            members.optional("openid", &value.openid);
-            members.optional("user_real_name", &value.user_real_name);
-            members.required("reserve_remark", &value.reserve_remark);
-            members.required("notify_url", &value.notify_url);
-            members.optional("scene_report_data", &value.scene_report_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceApplyReservationTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceApplyReservationTransferRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("out_reservation_no", &mut slots.3);
-            fields.required("transfer_scene_id", &mut slots.4);
-            fields.required("estimated_date", &mut slots.5);
-            fields.optional("estimated_max_amount", &mut slots.6);
-            fields.optional("exact_amount", &mut slots.7);
-            fields.optional("openid", &mut slots.8);
-            fields.optional("user_real_name", &mut slots.9);
-            fields.required("reserve_remark", &mut slots.10);
-            fields.required("notify_url", &mut slots.11);
-            fields.optional("scene_report_data", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                ) => {
-                    Ok(InsuranceApplyReservationTransferRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        sub_appid: f2,
-                        out_reservation_no: f3,
-                        transfer_scene_id: f4,
-                        estimated_date: f5,
-                        estimated_max_amount: f6,
-                        exact_amount: f7,
-                        openid: f8,
-                        user_real_name: f9,
-                        reserve_remark: f10,
-                        notify_url: f11,
-                        scene_report_data: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_query_reservation_transfer_by_out_reservation_no` (商户预约单号查询预约商家转账记录): `GET /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`.
@@ -4132,14 +4202,30 @@ impl InsuranceQueryReservationTransferByOutReservationNoRequest {
 }
 impl crate::runtime::Validate
 for InsuranceQueryReservationTransferByOutReservationNoRequest {}
+impl crate::runtime::Object
+for InsuranceQueryReservationTransferByOutReservationNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_reservation_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InsuranceQueryReservationTransferByOutReservationNoRequest {
+                    out_reservation_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceQueryReservationTransferByOutReservationNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceQueryReservationTransferByOutReservationNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -4147,27 +4233,10 @@ for InsuranceQueryReservationTransferByOutReservationNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            InsuranceQueryReservationTransferByOutReservationNoRequest,
-            serde_json::Error,
-        > {
-            let mut slots = (None, None);
-            fields.required("out_reservation_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InsuranceQueryReservationTransferByOutReservationNoRequest {
-                        out_reservation_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_close_reservation_transfer` (关闭预约商家转账记录): `POST /v3/platsolution/insurance/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`.
@@ -4193,38 +4262,39 @@ impl InsuranceCloseReservationTransferRequest {
     }
 }
 impl crate::runtime::Validate for InsuranceCloseReservationTransferRequest {}
+impl crate::runtime::Object for InsuranceCloseReservationTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_reservation_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InsuranceCloseReservationTransferRequest {
+                    out_reservation_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceCloseReservationTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceCloseReservationTransferRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceCloseReservationTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceCloseReservationTransferRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_reservation_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InsuranceCloseReservationTransferRequest {
-                        out_reservation_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_query_reservation_transfer_by_id` (微信支付预约单号查询预约商家转账记录): `GET /v3/platsolution/insurance/mch-transfer/reservation/reservation-id/{reservation_id}`.
@@ -4250,38 +4320,39 @@ impl InsuranceQueryReservationTransferByIdRequest {
     }
 }
 impl crate::runtime::Validate for InsuranceQueryReservationTransferByIdRequest {}
+impl crate::runtime::Object for InsuranceQueryReservationTransferByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("reservation_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InsuranceQueryReservationTransferByIdRequest {
+                    reservation_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for InsuranceQueryReservationTransferByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &InsuranceQueryReservationTransferByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceQueryReservationTransferByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceQueryReservationTransferByIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("reservation_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InsuranceQueryReservationTransferByIdRequest {
-                        reservation_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_transfer_batch` (受理商家转账): `POST /v3/platsolution/mch-transfer/batches/apply`.
@@ -4374,90 +4445,93 @@ impl crate::runtime::Validate for ApplyTransferBatchRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyTransferBatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("out_batch_no", &mut slots.3);
+        fields.required("batch_name", &mut slots.4);
+        fields.required("batch_remark", &mut slots.5);
+        fields.required("total_amount", &mut slots.6);
+        fields.required("total_num", &mut slots.7);
+        fields.required("transfer_scene_id", &mut slots.8);
+        fields.required_objects("transfer_detail_list", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+            ) => {
+                Ok(ApplyTransferBatchRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    sub_appid: f2,
+                    out_batch_no: f3,
+                    batch_name: f4,
+                    batch_remark: f5,
+                    total_amount: f6,
+                    total_num: f7,
+                    transfer_scene_id: f8,
+                    transfer_detail_list: f9,
+                    notify_url: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.required_objects("transfer_detail_list", &self.transfer_detail_list);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for ApplyTransferBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyTransferBatchRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.required("transfer_detail_list", &value.transfer_detail_list);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTransferBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTransferBatchRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("out_batch_no", &mut slots.3);
-            fields.required("batch_name", &mut slots.4);
-            fields.required("batch_remark", &mut slots.5);
-            fields.required("total_amount", &mut slots.6);
-            fields.required("total_num", &mut slots.7);
-            fields.required("transfer_scene_id", &mut slots.8);
-            fields.required("transfer_detail_list", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                ) => {
-                    Ok(ApplyTransferBatchRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        sub_appid: f2,
-                        out_batch_no: f3,
-                        batch_name: f4,
-                        batch_remark: f5,
-                        total_amount: f6,
-                        total_num: f7,
-                        transfer_scene_id: f8,
-                        transfer_detail_list: f9,
-                        notify_url: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_batch_by_batch_id` (微信支付转账批次单号查询批次单): `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}`.
@@ -4520,46 +4594,47 @@ impl crate::runtime::Validate for QueryTransferBatchByBatchIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransferBatchByBatchIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("need_query_detail", &mut slots.2);
+        fields.optional("detail_state", &mut slots.3);
+        fields.optional("offset", &mut slots.4);
+        fields.optional("limit", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(QueryTransferBatchByBatchIdRequest {
+                    batch_id: f0,
+                    sub_mchid: f1,
+                    need_query_detail: f2,
+                    detail_state: f3,
+                    offset: f4,
+                    limit: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBatchByBatchIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBatchByBatchIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByBatchIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("need_query_detail", &mut slots.2);
-            fields.optional("detail_state", &mut slots.3);
-            fields.optional("offset", &mut slots.4);
-            fields.optional("limit", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(QueryTransferBatchByBatchIdRequest {
-                        batch_id: f0,
-                        sub_mchid: f1,
-                        need_query_detail: f2,
-                        detail_state: f3,
-                        offset: f4,
-                        limit: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_detail_by_detail_id` (微信支付转账明细单号查询明细单): `GET /v3/platsolution/mch-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`.
@@ -4588,40 +4663,41 @@ impl QueryTransferDetailByDetailIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferDetailByDetailIdRequest {}
+impl crate::runtime::Object for QueryTransferDetailByDetailIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("detail_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryTransferDetailByDetailIdRequest {
+                    batch_id: f0,
+                    detail_id: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferDetailByDetailIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferDetailByDetailIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByDetailIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByDetailIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("detail_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryTransferDetailByDetailIdRequest {
-                        batch_id: f0,
-                        detail_id: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_detail_receipt` (查询商家转账明细电子回单): `GET /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}`.
@@ -4648,38 +4724,41 @@ impl QueryDetailReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QueryDetailReceiptRequest {}
+impl crate::runtime::Object for QueryDetailReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryDetailReceiptRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDetailReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDetailReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryDetailReceiptRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_detail_receipt` (申请商家转账明细电子回单): `POST /v3/platsolution/mch-transfer/batches/detail-receipts/out-batch-no/{out_batch_no}/out-detail-no/{out_detail_no}/apply`.
@@ -4708,40 +4787,43 @@ impl ApplyDetailReceiptRequest {
     }
 }
 impl crate::runtime::Validate for ApplyDetailReceiptRequest {}
+impl crate::runtime::Object for ApplyDetailReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ApplyDetailReceiptRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for ApplyDetailReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyDetailReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyDetailReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyDetailReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ApplyDetailReceiptRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_batch_by_out_batch_no` (商户转账批次单号查询批次单): `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}`.
@@ -4801,46 +4883,47 @@ impl crate::runtime::Validate for QueryTransferBatchByOutBatchNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransferBatchByOutBatchNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("need_query_detail", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.optional("limit", &mut slots.4);
+        fields.optional("detail_state", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(QueryTransferBatchByOutBatchNoRequest {
+                    out_batch_no: f0,
+                    sub_mchid: f1,
+                    need_query_detail: f2,
+                    offset: f3,
+                    limit: f4,
+                    detail_state: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBatchByOutBatchNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBatchByOutBatchNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByOutBatchNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByOutBatchNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("need_query_detail", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.optional("limit", &mut slots.4);
-            fields.optional("detail_state", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(QueryTransferBatchByOutBatchNoRequest {
-                        out_batch_no: f0,
-                        sub_mchid: f1,
-                        need_query_detail: f2,
-                        offset: f3,
-                        limit: f4,
-                        detail_state: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_detail_by_out_detail_no` (商户明细单号查询明细单): `GET /v3/platsolution/mch-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`.
@@ -4869,40 +4952,41 @@ impl QueryTransferDetailByOutDetailNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferDetailByOutDetailNoRequest {}
+impl crate::runtime::Object for QueryTransferDetailByOutDetailNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryTransferDetailByOutDetailNoRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferDetailByOutDetailNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferDetailByOutDetailNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByOutDetailNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByOutDetailNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryTransferDetailByOutDetailNoRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_batch_receipt` (查询商家转账批次电子回单): `GET /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}`.
@@ -4926,36 +5010,39 @@ impl QueryBatchReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QueryBatchReceiptRequest {}
+impl crate::runtime::Object for QueryBatchReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryBatchReceiptRequest {
+                    out_batch_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBatchReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBatchReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBatchReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBatchReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryBatchReceiptRequest {
-                        out_batch_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_batch_receipt` (申请商家转账批次电子回单): `POST /v3/platsolution/mch-transfer/batches/summary-receipts/out-batch-no/{out_batch_no}/apply`.
@@ -4981,38 +5068,41 @@ impl ApplyBatchReceiptRequest {
     }
 }
 impl crate::runtime::Validate for ApplyBatchReceiptRequest {}
+impl crate::runtime::Object for ApplyBatchReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplyBatchReceiptRequest {
+                    out_batch_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for ApplyBatchReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyBatchReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBatchReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBatchReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplyBatchReceiptRequest {
-                        out_batch_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_reservation_transfer` (受理单次预约商家转账): `POST /v3/platsolution/mch-transfer/reservation/apply`.
@@ -5135,100 +5225,103 @@ impl crate::runtime::Validate for ApplyReservationTransferRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyReservationTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("out_reservation_no", &mut slots.3);
+        fields.required("transfer_scene_id", &mut slots.4);
+        fields.required("estimated_date", &mut slots.5);
+        fields.optional("estimated_max_amount", &mut slots.6);
+        fields.optional("exact_amount", &mut slots.7);
+        fields.optional("openid", &mut slots.8);
+        fields.optional("user_real_name", &mut slots.9);
+        fields.required("reserve_remark", &mut slots.10);
+        fields.required("notify_url", &mut slots.11);
+        fields.optional_object("scene_report_data", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+                f12,
+            ) => {
+                Ok(ApplyReservationTransferRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    sub_appid: f2,
+                    out_reservation_no: f3,
+                    transfer_scene_id: f4,
+                    estimated_date: f5,
+                    estimated_max_amount: f6,
+                    exact_amount: f7,
+                    openid: f8,
+                    user_real_name: f9,
+                    reserve_remark: f10,
+                    notify_url: f11,
+                    scene_report_data: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_reservation_no", &self.out_reservation_no);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.required("estimated_date", &self.estimated_date);
+        members.optional("estimated_max_amount", &self.estimated_max_amount);
+        members.optional("exact_amount", &self.exact_amount);
+        members.optional("openid", &self.openid);
+        members.optional("user_real_name", &self.user_real_name);
+        members.required("reserve_remark", &self.reserve_remark);
+        members.required("notify_url", &self.notify_url);
+        members.optional_object("scene_report_data", &self.scene_report_data);
+        members
+    }
+}
 impl serde::Serialize for ApplyReservationTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyReservationTransferRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_reservation_no", &value.out_reservation_no);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.required("estimated_date", &value.estimated_date);
-            members.optional("estimated_max_amount", &value.estimated_max_amount);
-            members.optional("exact_amount", &value.exact_amount);
-            members.optional("openid", &value.openid);
-            members.optional("user_real_name", &value.user_real_name);
-            members.required("reserve_remark", &value.reserve_remark);
-            members.required("notify_url", &value.notify_url);
-            members.optional("scene_report_data", &value.scene_report_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyReservationTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyReservationTransferRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("out_reservation_no", &mut slots.3);
-            fields.required("transfer_scene_id", &mut slots.4);
-            fields.required("estimated_date", &mut slots.5);
-            fields.optional("estimated_max_amount", &mut slots.6);
-            fields.optional("exact_amount", &mut slots.7);
-            fields.optional("openid", &mut slots.8);
-            fields.optional("user_real_name", &mut slots.9);
-            fields.required("reserve_remark", &mut slots.10);
-            fields.required("notify_url", &mut slots.11);
-            fields.optional("scene_report_data", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                ) => {
-                    Ok(ApplyReservationTransferRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        sub_appid: f2,
-                        out_reservation_no: f3,
-                        transfer_scene_id: f4,
-                        estimated_date: f5,
-                        estimated_max_amount: f6,
-                        exact_amount: f7,
-                        openid: f8,
-                        user_real_name: f9,
-                        reserve_remark: f10,
-                        notify_url: f11,
-                        scene_report_data: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_reservation_transfer_by_out_reservation_no` (商户预约单号查询预约商家转账记录): `GET /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}`.
@@ -5254,41 +5347,39 @@ impl QueryReservationTransferByOutReservationNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryReservationTransferByOutReservationNoRequest {}
+impl crate::runtime::Object for QueryReservationTransferByOutReservationNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_reservation_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryReservationTransferByOutReservationNoRequest {
+                    out_reservation_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReservationTransferByOutReservationNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryReservationTransferByOutReservationNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReservationTransferByOutReservationNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            QueryReservationTransferByOutReservationNoRequest,
-            serde_json::Error,
-        > {
-            let mut slots = (None, None);
-            fields.required("out_reservation_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryReservationTransferByOutReservationNoRequest {
-                        out_reservation_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_reservation_transfer` (关闭预约商家转账记录): `POST /v3/platsolution/mch-transfer/reservation/out-reservation-no/{out_reservation_no}/close`.
@@ -5312,36 +5403,39 @@ impl CloseReservationTransferRequest {
     }
 }
 impl crate::runtime::Validate for CloseReservationTransferRequest {}
+impl crate::runtime::Object for CloseReservationTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_reservation_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CloseReservationTransferRequest {
+                    out_reservation_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CloseReservationTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &CloseReservationTransferRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseReservationTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseReservationTransferRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_reservation_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CloseReservationTransferRequest {
-                        out_reservation_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_reservation_transfer_by_id` (微信支付预约单号查询预约商家转账记录): `GET /v3/platsolution/mch-transfer/reservation/reservation-id/{reservation_id}`.
@@ -5367,37 +5461,38 @@ impl QueryReservationTransferByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryReservationTransferByIdRequest {}
+impl crate::runtime::Object for QueryReservationTransferByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("reservation_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryReservationTransferByIdRequest {
+                    reservation_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReservationTransferByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryReservationTransferByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReservationTransferByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReservationTransferByIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("reservation_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryReservationTransferByIdRequest {
-                        reservation_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

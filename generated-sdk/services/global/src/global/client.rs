@@ -118,7 +118,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MICROPAY_PAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -126,7 +126,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单(微信支付订单号)
@@ -190,7 +190,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单(商户订单号)
@@ -256,7 +256,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请退款
@@ -305,7 +305,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_REFUND,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -313,7 +313,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询单笔退款(商户退款单号)
@@ -373,7 +373,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询单笔退款(微信支付退款单号)
@@ -431,7 +431,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询所有退款
@@ -495,7 +495,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// Every item of [`Self::list_refunds`], fetched page by page: `offset` starts at 0 unless set, `count` is the documented maximum 20 unless set.
@@ -622,7 +622,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REVERSE_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -673,7 +673,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REVERSE_BY_ID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -735,7 +735,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询资金结算明细
@@ -800,7 +800,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// Every item of [`Self::list_settlements`], fetched page by page: `offset` starts at 0 unless set, `limit` is the documented maximum 30 unless set.
@@ -872,7 +872,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 报关信息修改API
@@ -911,7 +911,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_MODIFY_CUSTOMS_DECLARATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -919,7 +919,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 报关API
@@ -956,7 +956,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_DECLARE_CUSTOMS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -964,7 +964,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 报关重推API
@@ -1003,7 +1003,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_REDECLARE_CUSTOMS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1011,7 +1011,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 身份信息校验API
@@ -1050,7 +1050,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_VERIFY_CUSTOMS_CERTIFICATE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1058,7 +1058,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取平台证书列表
@@ -1105,7 +1105,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 子商户进件（融合钱包）
@@ -1144,7 +1144,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_CREATE_SUB_MERCHANT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1152,7 +1152,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改子商户（融合钱包）
@@ -1191,7 +1191,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_UPDATE_SUB_MERCHANT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1199,7 +1199,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询子商户（融合钱包）
@@ -1249,7 +1249,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询所有退款
@@ -1305,7 +1305,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请退款
@@ -1342,7 +1342,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_CREATE_REFUND,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1350,7 +1350,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询单笔退款(微信支付退款订单号)
@@ -1399,7 +1399,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询单笔退款(商户退款订单号)
@@ -1450,7 +1450,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询结算资金明细API
@@ -1507,7 +1507,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下载对账单
@@ -1596,7 +1596,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_APP_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1604,7 +1604,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单(微信支付订单号)
@@ -1653,7 +1653,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关闭订单(微信支付订单号)
@@ -1692,7 +1692,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_CLOSE_ORDER_BY_ID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1739,7 +1739,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_REVERSE_BY_ID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1784,7 +1784,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_JSAPI_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1792,7 +1792,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交付款码支付
@@ -1829,7 +1829,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_MICROPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1837,7 +1837,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// H5支付下单
@@ -1874,7 +1874,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_H5_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1882,7 +1882,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 扫码支付下单
@@ -1919,7 +1919,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_NATIVE_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1927,7 +1927,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单(商户订单号)
@@ -1978,7 +1978,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关闭订单(商户订单号)
@@ -2019,7 +2019,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_CLOSE_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2068,7 +2068,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LEGACY_REVERSE_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2134,7 +2134,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 报关信息修改API
@@ -2173,7 +2173,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_CUSTOMS_DECLARATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2181,7 +2181,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 报关API
@@ -2218,7 +2218,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DECLARE_CUSTOMS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2226,7 +2226,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 报关重推API
@@ -2263,7 +2263,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REDECLARE_CUSTOMS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2271,7 +2271,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 身份信息校验API
@@ -2310,7 +2310,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::VERIFY_CUSTOMS_CERTIFICATE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2318,7 +2318,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除投诉通知回调
@@ -2412,7 +2412,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建投诉通知回调
@@ -2451,7 +2451,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2459,7 +2459,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新投诉通知回调
@@ -2498,7 +2498,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2506,7 +2506,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询投诉单列表
@@ -2565,7 +2565,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询投诉单详情
@@ -2614,7 +2614,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 反馈处理完成
@@ -2653,7 +2653,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::COMPLETE_COMPLAINT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2719,7 +2719,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交回复
@@ -2758,7 +2758,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RESPOND_COMPLAINT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2822,7 +2822,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 图片下载API
@@ -2927,7 +2927,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建H5支付权限申请单
@@ -2966,7 +2966,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_H5_PERMISSION_APPLICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2974,7 +2974,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询H5支付权限申请单详情
@@ -3022,7 +3022,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改H5支付权限申请单
@@ -3062,7 +3062,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_H5_PERMISSION_APPLICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3070,7 +3070,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建H5支付域名修改申请单
@@ -3109,7 +3109,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_H5_DOMAIN_APPLICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3117,7 +3117,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询H5支付域名修改申请单
@@ -3165,7 +3165,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改H5支付域名修改申请单
@@ -3205,7 +3205,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_H5_DOMAIN_APPLICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3213,7 +3213,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询子商户H5支付权限状态
@@ -3259,7 +3259,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 子商户进件（融合钱包）
@@ -3296,7 +3296,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SUB_MERCHANT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3304,7 +3304,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询子商户（融合钱包）
@@ -3352,7 +3352,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改子商户（融合钱包）
@@ -3390,7 +3390,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_SUB_MERCHANT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3398,7 +3398,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// APP签约API
@@ -3435,7 +3435,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3443,7 +3443,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// H5预签约API
@@ -3480,7 +3480,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::H5_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3488,7 +3488,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// JSAPI预签约API
@@ -3525,7 +3525,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3533,7 +3533,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 小程序签约API
@@ -3572,7 +3572,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3580,7 +3580,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户协议号查询签约API
@@ -3643,7 +3643,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// WEB预签约API
@@ -3680,7 +3680,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::WEB_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3688,7 +3688,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 代扣协议ID查询签约API
@@ -3754,7 +3754,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请解约API
@@ -3795,7 +3795,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_PAPAY_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3840,7 +3840,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PAPAY_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -3848,7 +3848,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单(商户订单号)
@@ -3897,7 +3897,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销订单(商户订单号)
@@ -3994,7 +3994,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取分账账单文件下载地址API
@@ -4047,7 +4047,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求分账API
@@ -4086,7 +4086,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PROFIT_SHARING_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4094,7 +4094,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解冻剩余资金API
@@ -4133,7 +4133,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UNFREEZE_PROFIT_SHARING_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4141,7 +4141,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询分账结果API
@@ -4195,7 +4195,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除分账接收方API
@@ -4234,7 +4234,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_PROFIT_SHARING_RECEIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4281,7 +4281,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_PROFIT_SHARING_RECEIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4289,7 +4289,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询分账接收方添加结果API
@@ -4352,7 +4352,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取分账退款账单下载链接API
@@ -4405,7 +4405,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询可供垫付退款实时余额API
@@ -4452,7 +4452,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 分账标记API
@@ -4491,7 +4491,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MARK_PROFIT_SHARING_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4551,7 +4551,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单剩余可退款金额API
@@ -4601,7 +4601,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家充值退款余额查询
@@ -4649,7 +4649,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家充值退款余额查询
@@ -4694,7 +4694,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// APP支付下单
@@ -4731,7 +4731,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4739,7 +4739,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关闭订单(微信支付订单号)
@@ -4778,7 +4778,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLOSE_ORDER_BY_ID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4823,7 +4823,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4831,7 +4831,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// H5支付下单
@@ -4868,7 +4868,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::H5_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4876,7 +4876,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// Native支付下单API
@@ -4913,7 +4913,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NATIVE_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -4921,7 +4921,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关闭订单(商户订单号)
@@ -4962,7 +4962,7 @@ impl<'a, T: Transport> GlobalClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLOSE_ORDER_BY_OUT_TRADE_NO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

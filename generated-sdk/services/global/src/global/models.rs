@@ -32,32 +32,35 @@ impl MicropayPayer {
     }
 }
 impl crate::runtime::Validate for MicropayPayer {}
+impl crate::runtime::Object for MicropayPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("auth_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(MicropayPayer { auth_code: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("auth_code", &self.auth_code);
+        members
+    }
+}
 impl serde::Serialize for MicropayPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("auth_code", &value.auth_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayPayer, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("auth_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(MicropayPayer { auth_code: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额(付款码支付请求)。
@@ -87,39 +90,42 @@ impl MicropayAmount {
     }
 }
 impl crate::runtime::Validate for MicropayAmount {}
+impl crate::runtime::Object for MicropayAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(MicropayAmount {
+                    total: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for MicropayAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(MicropayAmount {
-                        total: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息(付款码支付请求)。
@@ -197,44 +203,47 @@ impl crate::runtime::Validate for MicropaySceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for MicropaySceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.optional("device_ip", &mut slots.1);
+        fields.optional("payer_client_ip", &mut slots.2);
+        fields.optional("operator_id", &mut slots.3);
+        fields.optional_object("store_info", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(MicropaySceneInfo {
+            device_id: f0,
+            device_ip: f1,
+            payer_client_ip: f2,
+            operator_id: f3,
+            store_info: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("device_id", &self.device_id);
+        members.optional("device_ip", &self.device_ip);
+        members.optional("payer_client_ip", &self.payer_client_ip);
+        members.optional("operator_id", &self.operator_id);
+        members.optional_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for MicropaySceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropaySceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("device_id", &value.device_id);
-            members.optional("device_ip", &value.device_ip);
-            members.optional("payer_client_ip", &value.payer_client_ip);
-            members.optional("operator_id", &value.operator_id);
-            members.optional("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropaySceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropaySceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.optional("device_ip", &mut slots.1);
-            fields.optional("payer_client_ip", &mut slots.2);
-            fields.optional("operator_id", &mut slots.3);
-            fields.optional("store_info", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(MicropaySceneInfo {
-                device_id: f0,
-                device_ip: f1,
-                payer_client_ip: f2,
-                operator_id: f3,
-                store_info: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户门店信息。
@@ -272,42 +281,45 @@ impl StoreInfo {
     }
 }
 impl crate::runtime::Validate for StoreInfo {}
+impl crate::runtime::Object for StoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("id", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("address", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(StoreInfo {
+                    id: f0,
+                    name: f1,
+                    address: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("id", &self.id);
+        members.required("name", &self.name);
+        members.required("address", &self.address);
+        members
+    }
+}
 impl serde::Serialize for StoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("id", &value.id);
-            members.required("name", &value.name);
-            members.required("address", &value.address);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("id", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("address", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(StoreInfo {
-                        id: f0,
-                        name: f1,
-                        address: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能(付款码支付请求)。
@@ -370,38 +382,41 @@ impl crate::runtime::Validate for MicropayDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for MicropayDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("cost_price", &mut slots.0);
+        fields.optional("receipt_id", &mut slots.1);
+        fields.optional_objects("goods_detail", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(MicropayDetail {
+            cost_price: f0,
+            receipt_id: f1,
+            goods_detail: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("cost_price", &self.cost_price);
+        members.optional("receipt_id", &self.receipt_id);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for MicropayDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("cost_price", &value.cost_price);
-            members.optional("receipt_id", &value.receipt_id);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("cost_price", &mut slots.0);
-            fields.optional("receipt_id", &mut slots.1);
-            fields.optional("goods_detail", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(MicropayDetail {
-                cost_price: f0,
-                receipt_id: f1,
-                goods_detail: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品(付款码支付请求)。
@@ -454,48 +469,51 @@ impl MicropayGoods {
     }
 }
 impl crate::runtime::Validate for MicropayGoods {}
+impl crate::runtime::Object for MicropayGoods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("wxpay_goods_id", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.required("quantity", &mut slots.3);
+        fields.required("price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                Ok(MicropayGoods {
+                    goods_id: f0,
+                    wxpay_goods_id: f1,
+                    goods_name: f2,
+                    quantity: f3,
+                    price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.optional("wxpay_goods_id", &self.wxpay_goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.required("quantity", &self.quantity);
+        members.required("price", &self.price);
+        members
+    }
+}
 impl serde::Serialize for MicropayGoods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayGoods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.optional("wxpay_goods_id", &value.wxpay_goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.required("quantity", &value.quantity);
-            members.required("price", &value.price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayGoods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayGoods, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("wxpay_goods_id", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.required("quantity", &mut slots.3);
-            fields.required("price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
-                    Ok(MicropayGoods {
-                        goods_id: f0,
-                        wxpay_goods_id: f1,
-                        goods_name: f2,
-                        quantity: f3,
-                        price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交付款码支付的应答。直连模式返回 mchid/appid,机构模式返回 sp_mchid/sub_mchid/sp_appid/sub_appid:两种模式的字段都在此类型中且均为选填。
@@ -573,120 +591,123 @@ pub struct MicropayTransaction {
     /// Wire: `detail`, `array[object MicropayPromotion]`, optional.
     pub detail: Option<Vec<MicropayPromotion>>,
 }
+impl crate::runtime::Object for MicropayTransaction {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("id", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("sp_mchid", &mut slots.4);
+        fields.optional("sp_appid", &mut slots.5);
+        fields.optional("sub_appid", &mut slots.6);
+        fields.required("out_trade_no", &mut slots.7);
+        fields.required("trade_type", &mut slots.8);
+        fields.required("trade_state", &mut slots.9);
+        fields.required("trade_state_desc", &mut slots.10);
+        fields.required("bank_type", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.required("success_time", &mut slots.13);
+        fields.optional_object("payer", &mut slots.14);
+        fields.required_object("amount", &mut slots.15);
+        fields.optional_objects("detail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                Some(f13),
+                f14,
+                Some(f15),
+                f16,
+            ) => {
+                Ok(MicropayTransaction {
+                    id: f0,
+                    mchid: f1,
+                    appid: f2,
+                    sub_mchid: f3,
+                    sp_mchid: f4,
+                    sp_appid: f5,
+                    sub_appid: f6,
+                    out_trade_no: f7,
+                    trade_type: f8,
+                    trade_state: f9,
+                    trade_state_desc: f10,
+                    bank_type: f11,
+                    attach: f12,
+                    success_time: f13,
+                    payer: f14,
+                    amount: f15,
+                    detail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("id", &self.id);
+        members.optional("mchid", &self.mchid);
+        members.optional("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("trade_type", &self.trade_type);
+        members.required("trade_state", &self.trade_state);
+        members.required("trade_state_desc", &self.trade_state_desc);
+        members.required("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.required("success_time", &self.success_time);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for MicropayTransaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayTransaction) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("id", &value.id);
-            members.optional("mchid", &value.mchid);
-            members.optional("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("trade_type", &value.trade_type);
-            members.required("trade_state", &value.trade_state);
-            members.required("trade_state_desc", &value.trade_state_desc);
-            members.required("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.required("success_time", &value.success_time);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayTransaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayTransaction, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("id", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("sp_mchid", &mut slots.4);
-            fields.optional("sp_appid", &mut slots.5);
-            fields.optional("sub_appid", &mut slots.6);
-            fields.required("out_trade_no", &mut slots.7);
-            fields.required("trade_type", &mut slots.8);
-            fields.required("trade_state", &mut slots.9);
-            fields.required("trade_state_desc", &mut slots.10);
-            fields.required("bank_type", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.required("success_time", &mut slots.13);
-            fields.optional("payer", &mut slots.14);
-            fields.required("amount", &mut slots.15);
-            fields.optional("detail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    Some(f13),
-                    f14,
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(MicropayTransaction {
-                        id: f0,
-                        mchid: f1,
-                        appid: f2,
-                        sub_mchid: f3,
-                        sp_mchid: f4,
-                        sp_appid: f5,
-                        sub_appid: f6,
-                        out_trade_no: f7,
-                        trade_type: f8,
-                        trade_state: f9,
-                        trade_state_desc: f10,
-                        bank_type: f11,
-                        attach: f12,
-                        success_time: f13,
-                        payer: f14,
-                        amount: f15,
-                        detail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者(付款码支付应答)。
@@ -708,38 +729,41 @@ pub struct MicropayTransactionPayer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for MicropayTransactionPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.optional("sub_openid", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(MicropayTransactionPayer {
+            openid: f0,
+            sp_openid: f1,
+            sub_openid: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("openid", &self.openid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for MicropayTransactionPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayTransactionPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("openid", &value.openid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayTransactionPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayTransactionPayer, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.optional("sub_openid", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(MicropayTransactionPayer {
-                openid: f0,
-                sp_openid: f1,
-                sub_openid: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额(付款码支付应答)。
@@ -769,48 +793,51 @@ pub struct MicropayTransactionAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
     pub exchange_rate: Option<ExchangeRate>,
 }
+impl crate::runtime::Object for MicropayTransactionAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.required("payer_total", &mut slots.2);
+        fields.optional("payer_currency", &mut slots.3);
+        fields.optional_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, f4) => {
+                Ok(MicropayTransactionAmount {
+                    total: f0,
+                    currency: f1,
+                    payer_total: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members.required("payer_total", &self.payer_total);
+        members.optional("payer_currency", &self.payer_currency);
+        members.optional_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for MicropayTransactionAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayTransactionAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members.required("payer_total", &value.payer_total);
-            members.optional("payer_currency", &value.payer_currency);
-            members.optional("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayTransactionAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayTransactionAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.required("payer_total", &mut slots.2);
-            fields.optional("payer_currency", &mut slots.3);
-            fields.optional("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, f4) => {
-                    Ok(MicropayTransactionAmount {
-                        total: f0,
-                        currency: f1,
-                        payer_total: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能(付款码支付应答)。
@@ -864,86 +891,82 @@ pub struct MicropayPromotion {
     /// Wire: `goods_detail`, `array[object MicropayPromotionGoods]`, optional.
     pub goods_detail: Option<Vec<MicropayPromotionGoods>>,
 }
+impl crate::runtime::Object for MicropayPromotion {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("promotion_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("currency", &mut slots.5);
+        fields.optional("activity_id", &mut slots.6);
+        fields.optional("wechatpay_contribute_amount", &mut slots.7);
+        fields.optional("merchant_contribute_amount", &mut slots.8);
+        fields.optional("other_contribute_amount", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(MicropayPromotion {
+                    promotion_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    currency: f5,
+                    activity_id: f6,
+                    wechatpay_contribute_amount: f7,
+                    merchant_contribute_amount: f8,
+                    other_contribute_amount: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("promotion_id", &self.promotion_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.optional("currency", &self.currency);
+        members.optional("activity_id", &self.activity_id);
+        members
+            .optional("wechatpay_contribute_amount", &self.wechatpay_contribute_amount);
+        members.optional("merchant_contribute_amount", &self.merchant_contribute_amount);
+        members.optional("other_contribute_amount", &self.other_contribute_amount);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for MicropayPromotion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayPromotion) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("promotion_id", &value.promotion_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.optional("currency", &value.currency);
-            members.optional("activity_id", &value.activity_id);
-            members
-                .optional(
-                    "wechatpay_contribute_amount",
-                    &value.wechatpay_contribute_amount,
-                );
-            members
-                .optional(
-                    "merchant_contribute_amount",
-                    &value.merchant_contribute_amount,
-                );
-            members.optional("other_contribute_amount", &value.other_contribute_amount);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayPromotion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayPromotion, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("promotion_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("currency", &mut slots.5);
-            fields.optional("activity_id", &mut slots.6);
-            fields.optional("wechatpay_contribute_amount", &mut slots.7);
-            fields.optional("merchant_contribute_amount", &mut slots.8);
-            fields.optional("other_contribute_amount", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(MicropayPromotion {
-                        promotion_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        currency: f5,
-                        activity_id: f6,
-                        wechatpay_contribute_amount: f7,
-                        merchant_contribute_amount: f8,
-                        other_contribute_amount: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品(付款码支付应答的优惠功能)。
@@ -969,45 +992,48 @@ pub struct MicropayPromotionGoods {
     /// Wire: `price`, `integer`, required.
     pub price: i64,
 }
+impl crate::runtime::Object for MicropayPromotionGoods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("goods_remark", &mut slots.1);
+        fields.required("quantity", &mut slots.2);
+        fields.required("price", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(MicropayPromotionGoods {
+                    goods_id: f0,
+                    goods_remark: f1,
+                    quantity: f2,
+                    price: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("goods_id", &self.goods_id);
+        members.optional("goods_remark", &self.goods_remark);
+        members.required("quantity", &self.quantity);
+        members.required("price", &self.price);
+        members
+    }
+}
 impl serde::Serialize for MicropayPromotionGoods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayPromotionGoods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("goods_id", &value.goods_id);
-            members.optional("goods_remark", &value.goods_remark);
-            members.required("quantity", &value.quantity);
-            members.required("price", &value.price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayPromotionGoods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayPromotionGoods, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("goods_remark", &mut slots.1);
-            fields.required("quantity", &mut slots.2);
-            fields.required("price", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(MicropayPromotionGoods {
-                        goods_id: f0,
-                        goods_remark: f1,
-                        quantity: f2,
-                        price: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单的应答。直连模式返回 mchid/appid,机构模式返回 sp_mchid/sub_mchid/sp_appid/sub_appid:两种模式的字段都在此类型中且均为选填。
@@ -1085,120 +1111,123 @@ pub struct Transaction {
     /// Wire: `promotion_detail`, `array[object TransactionPromotion]`, optional.
     pub promotion_detail: Option<Vec<TransactionPromotion>>,
 }
+impl crate::runtime::Object for Transaction {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sp_mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("out_trade_no", &mut slots.6);
+        fields.required("id", &mut slots.7);
+        fields.optional("attach", &mut slots.8);
+        fields.required("trade_type", &mut slots.9);
+        fields.required("bank_type", &mut slots.10);
+        fields.required("success_time", &mut slots.11);
+        fields.required("trade_state", &mut slots.12);
+        fields.required("trade_state_desc", &mut slots.13);
+        fields.required_object("payer", &mut slots.14);
+        fields.required_object("amount", &mut slots.15);
+        fields.optional_objects("promotion_detail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                f16,
+            ) => {
+                Ok(Transaction {
+                    mchid: f0,
+                    appid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    out_trade_no: f6,
+                    id: f7,
+                    attach: f8,
+                    trade_type: f9,
+                    bank_type: f10,
+                    success_time: f11,
+                    trade_state: f12,
+                    trade_state_desc: f13,
+                    payer: f14,
+                    amount: f15,
+                    promotion_detail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.optional("mchid", &self.mchid);
+        members.optional("appid", &self.appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("id", &self.id);
+        members.optional("attach", &self.attach);
+        members.required("trade_type", &self.trade_type);
+        members.required("bank_type", &self.bank_type);
+        members.required("success_time", &self.success_time);
+        members.required("trade_state", &self.trade_state);
+        members.required("trade_state_desc", &self.trade_state_desc);
+        members.required_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for Transaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Transaction) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.optional("mchid", &value.mchid);
-            members.optional("appid", &value.appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("id", &value.id);
-            members.optional("attach", &value.attach);
-            members.required("trade_type", &value.trade_type);
-            members.required("bank_type", &value.bank_type);
-            members.required("success_time", &value.success_time);
-            members.required("trade_state", &value.trade_state);
-            members.required("trade_state_desc", &value.trade_state_desc);
-            members.required("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Transaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Transaction, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sp_mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("out_trade_no", &mut slots.6);
-            fields.required("id", &mut slots.7);
-            fields.optional("attach", &mut slots.8);
-            fields.required("trade_type", &mut slots.9);
-            fields.required("bank_type", &mut slots.10);
-            fields.required("success_time", &mut slots.11);
-            fields.required("trade_state", &mut slots.12);
-            fields.required("trade_state_desc", &mut slots.13);
-            fields.required("payer", &mut slots.14);
-            fields.required("amount", &mut slots.15);
-            fields.optional("promotion_detail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(Transaction {
-                        mchid: f0,
-                        appid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        out_trade_no: f6,
-                        id: f7,
-                        attach: f8,
-                        trade_type: f9,
-                        bank_type: f10,
-                        success_time: f11,
-                        trade_state: f12,
-                        trade_state_desc: f13,
-                        payer: f14,
-                        amount: f15,
-                        promotion_detail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者(查询订单应答)。
@@ -1220,38 +1249,41 @@ pub struct TransactionPayer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for TransactionPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.optional("sub_openid", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(TransactionPayer {
+            openid: f0,
+            sp_openid: f1,
+            sub_openid: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("openid", &self.openid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for TransactionPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("openid", &value.openid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionPayer, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.optional("sub_openid", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(TransactionPayer {
-                openid: f0,
-                sp_openid: f1,
-                sub_openid: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额(查询订单应答)。
@@ -1281,48 +1313,51 @@ pub struct TransactionAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
     pub exchange_rate: Option<ExchangeRate>,
 }
+impl crate::runtime::Object for TransactionAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.required("payer_total", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.optional_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(TransactionAmount {
+                    total: f0,
+                    payer_total: f1,
+                    currency: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total", &self.total);
+        members.required("payer_total", &self.payer_total);
+        members.required("currency", &self.currency);
+        members.required("payer_currency", &self.payer_currency);
+        members.optional_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for TransactionAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total", &value.total);
-            members.required("payer_total", &value.payer_total);
-            members.required("currency", &value.currency);
-            members.required("payer_currency", &value.payer_currency);
-            members.optional("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.required("payer_total", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.optional("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(TransactionAmount {
-                        total: f0,
-                        payer_total: f1,
-                        currency: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能(查询订单应答)。
@@ -1376,82 +1411,81 @@ pub struct TransactionPromotion {
     /// Wire: `goods_detail`, `array[object TransactionPromotionGoods]`, optional.
     pub goods_detail: Option<Vec<TransactionPromotionGoods>>,
 }
+impl crate::runtime::Object for TransactionPromotion {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("promotion_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.required("currency", &mut slots.5);
+        fields.optional("activity_id", &mut slots.6);
+        fields.optional("wxpay_contribute_amount", &mut slots.7);
+        fields.optional("merchant_contribute_amount", &mut slots.8);
+        fields.optional("other_contribute_amount", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), Some(f5), f6, f7, f8, f9, f10) => {
+                Ok(TransactionPromotion {
+                    promotion_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    currency: f5,
+                    activity_id: f6,
+                    wxpay_contribute_amount: f7,
+                    merchant_contribute_amount: f8,
+                    other_contribute_amount: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("promotion_id", &self.promotion_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.required("currency", &self.currency);
+        members.optional("activity_id", &self.activity_id);
+        members.optional("wxpay_contribute_amount", &self.wxpay_contribute_amount);
+        members.optional("merchant_contribute_amount", &self.merchant_contribute_amount);
+        members.optional("other_contribute_amount", &self.other_contribute_amount);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for TransactionPromotion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionPromotion) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("promotion_id", &value.promotion_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.required("currency", &value.currency);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("wxpay_contribute_amount", &value.wxpay_contribute_amount);
-            members
-                .optional(
-                    "merchant_contribute_amount",
-                    &value.merchant_contribute_amount,
-                );
-            members.optional("other_contribute_amount", &value.other_contribute_amount);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionPromotion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionPromotion, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("promotion_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("currency", &mut slots.5);
-            fields.optional("activity_id", &mut slots.6);
-            fields.optional("wxpay_contribute_amount", &mut slots.7);
-            fields.optional("merchant_contribute_amount", &mut slots.8);
-            fields.optional("other_contribute_amount", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), Some(f5), f6, f7, f8, f9, f10) => {
-                    Ok(TransactionPromotion {
-                        promotion_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        currency: f5,
-                        activity_id: f6,
-                        wxpay_contribute_amount: f7,
-                        merchant_contribute_amount: f8,
-                        other_contribute_amount: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品(查询订单应答的优惠功能)。
@@ -1481,48 +1515,51 @@ pub struct TransactionPromotionGoods {
     /// Wire: `price`, `integer`, required.
     pub price: i64,
 }
+impl crate::runtime::Object for TransactionPromotionGoods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("goods_remark", &mut slots.1);
+        fields.required("discount_amount", &mut slots.2);
+        fields.required("quantity", &mut slots.3);
+        fields.required("price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(TransactionPromotionGoods {
+                    goods_id: f0,
+                    goods_remark: f1,
+                    discount_amount: f2,
+                    quantity: f3,
+                    price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.optional("goods_remark", &self.goods_remark);
+        members.required("discount_amount", &self.discount_amount);
+        members.required("quantity", &self.quantity);
+        members.required("price", &self.price);
+        members
+    }
+}
 impl serde::Serialize for TransactionPromotionGoods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionPromotionGoods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.optional("goods_remark", &value.goods_remark);
-            members.required("discount_amount", &value.discount_amount);
-            members.required("quantity", &value.quantity);
-            members.required("price", &value.price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionPromotionGoods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionPromotionGoods, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("goods_remark", &mut slots.1);
-            fields.required("discount_amount", &mut slots.2);
-            fields.required("quantity", &mut slots.3);
-            fields.required("price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(TransactionPromotionGoods {
-                        goods_id: f0,
-                        goods_remark: f1,
-                        discount_amount: f2,
-                        quantity: f3,
-                        price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 汇率信息。
@@ -1540,35 +1577,38 @@ pub struct ExchangeRate {
     /// Wire: `rate`, `integer`, optional.
     pub rate: Option<i64>,
 }
+impl crate::runtime::Object for ExchangeRate {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional("rate", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ExchangeRate {
+            type_: f0,
+            rate: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional("rate", &self.rate);
+        members
+    }
+}
 impl serde::Serialize for ExchangeRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ExchangeRate) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("rate", &value.rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ExchangeRate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ExchangeRate, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("rate", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ExchangeRate {
-                type_: f0,
-                rate: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款金额(申请退款请求)。
@@ -1601,42 +1641,45 @@ impl CreateRefundAmount {
     }
 }
 impl crate::runtime::Validate for CreateRefundAmount {}
+impl crate::runtime::Object for CreateRefundAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.required("total", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CreateRefundAmount {
+                    refund: f0,
+                    total: f1,
+                    currency: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("refund", &self.refund);
+        members.required("total", &self.total);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for CreateRefundAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRefundAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("refund", &value.refund);
-            members.required("total", &value.total);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRefundAmount, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.required("total", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CreateRefundAmount {
-                        refund: f0,
-                        total: f1,
-                        currency: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请退款的应答。
@@ -1666,48 +1709,51 @@ pub struct CreateRefundResponse {
     /// Wire: `detail`, `object RefundPromotion`, optional.
     pub detail: Option<RefundPromotion>,
 }
+impl crate::runtime::Object for CreateRefundResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.required_object("amount", &mut slots.3);
+        fields.optional_object("detail", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(CreateRefundResponse {
+                    id: f0,
+                    out_refund_no: f1,
+                    create_time: f2,
+                    amount: f3,
+                    detail: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("id", &self.id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("create_time", &self.create_time);
+        members.required_object("amount", &self.amount);
+        members.optional_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for CreateRefundResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRefundResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("id", &value.id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("create_time", &value.create_time);
-            members.required("amount", &value.amount);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRefundResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.optional("detail", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(CreateRefundResponse {
-                        id: f0,
-                        out_refund_no: f1,
-                        create_time: f2,
-                        amount: f3,
-                        detail: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款金额(申请退款应答)。
@@ -1737,48 +1783,51 @@ pub struct CreateRefundResultAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, required.
     pub exchange_rate: ExchangeRate,
 }
+impl crate::runtime::Object for CreateRefundResultAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.required("payer_refund", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.required_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(CreateRefundResultAmount {
+                    refund: f0,
+                    currency: f1,
+                    payer_refund: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("refund", &self.refund);
+        members.required("currency", &self.currency);
+        members.required("payer_refund", &self.payer_refund);
+        members.required("payer_currency", &self.payer_currency);
+        members.required_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for CreateRefundResultAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRefundResultAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("refund", &value.refund);
-            members.required("currency", &value.currency);
-            members.required("payer_refund", &value.payer_refund);
-            members.required("payer_currency", &value.payer_currency);
-            members.required("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundResultAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRefundResultAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.required("payer_refund", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.required("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(CreateRefundResultAmount {
-                        refund: f0,
-                        currency: f1,
-                        payer_refund: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠退款详情(申请退款、查询单笔退款与查询所有退款的应答)。
@@ -1812,51 +1861,54 @@ pub struct RefundPromotion {
     /// Wire: `currency`, `string`, required.
     pub currency: String,
 }
+impl crate::runtime::Object for RefundPromotion {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("promotion_id", &mut slots.0);
+        fields.optional("scope", &mut slots.1);
+        fields.optional("type", &mut slots.2);
+        fields.optional("amount", &mut slots.3);
+        fields.optional("refund_amount", &mut slots.4);
+        fields.required("currency", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, Some(f5)) => {
+                Ok(RefundPromotion {
+                    promotion_id: f0,
+                    scope: f1,
+                    type_: f2,
+                    amount: f3,
+                    refund_amount: f4,
+                    currency: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("promotion_id", &self.promotion_id);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("amount", &self.amount);
+        members.optional("refund_amount", &self.refund_amount);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for RefundPromotion {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundPromotion) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("promotion_id", &value.promotion_id);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("amount", &value.amount);
-            members.optional("refund_amount", &value.refund_amount);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundPromotion {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundPromotion, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("promotion_id", &mut slots.0);
-            fields.optional("scope", &mut slots.1);
-            fields.optional("type", &mut slots.2);
-            fields.optional("amount", &mut slots.3);
-            fields.optional("refund_amount", &mut slots.4);
-            fields.required("currency", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, Some(f5)) => {
-                    Ok(RefundPromotion {
-                        promotion_id: f0,
-                        scope: f1,
-                        type_: f2,
-                        amount: f3,
-                        refund_amount: f4,
-                        currency: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询单笔退款的应答。
@@ -1914,95 +1966,98 @@ pub struct Refund {
     /// Wire: `detail`, `object RefundPromotion`, optional.
     pub detail: Option<RefundPromotion>,
 }
+impl crate::runtime::Object for Refund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.optional("channel", &mut slots.4);
+        fields.optional("recv_account", &mut slots.5);
+        fields.optional("fund_source", &mut slots.6);
+        fields.optional("success_time", &mut slots.7);
+        fields.required("create_time", &mut slots.8);
+        fields.required("status", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.optional_object("detail", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+            ) => {
+                Ok(Refund {
+                    id: f0,
+                    out_refund_no: f1,
+                    transaction_id: f2,
+                    out_trade_no: f3,
+                    channel: f4,
+                    recv_account: f5,
+                    fund_source: f6,
+                    success_time: f7,
+                    create_time: f8,
+                    status: f9,
+                    amount: f10,
+                    detail: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("id", &self.id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("channel", &self.channel);
+        members.optional("recv_account", &self.recv_account);
+        members.optional("fund_source", &self.fund_source);
+        members.optional("success_time", &self.success_time);
+        members.required("create_time", &self.create_time);
+        members.required("status", &self.status);
+        members.required_object("amount", &self.amount);
+        members.optional_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for Refund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Refund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("id", &value.id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("channel", &value.channel);
-            members.optional("recv_account", &value.recv_account);
-            members.optional("fund_source", &value.fund_source);
-            members.optional("success_time", &value.success_time);
-            members.required("create_time", &value.create_time);
-            members.required("status", &value.status);
-            members.required("amount", &value.amount);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Refund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Refund, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.optional("channel", &mut slots.4);
-            fields.optional("recv_account", &mut slots.5);
-            fields.optional("fund_source", &mut slots.6);
-            fields.optional("success_time", &mut slots.7);
-            fields.required("create_time", &mut slots.8);
-            fields.required("status", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.optional("detail", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(Refund {
-                        id: f0,
-                        out_refund_no: f1,
-                        transaction_id: f2,
-                        out_trade_no: f3,
-                        channel: f4,
-                        recv_account: f5,
-                        fund_source: f6,
-                        success_time: f7,
-                        create_time: f8,
-                        status: f9,
-                        amount: f10,
-                        detail: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款金额(查询单笔退款与查询所有退款的应答)。
@@ -2032,48 +2087,51 @@ pub struct RefundAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, required.
     pub exchange_rate: ExchangeRate,
 }
+impl crate::runtime::Object for RefundAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.required("payer_refund", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.required_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(RefundAmount {
+                    refund: f0,
+                    currency: f1,
+                    payer_refund: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("refund", &self.refund);
+        members.optional("currency", &self.currency);
+        members.required("payer_refund", &self.payer_refund);
+        members.required("payer_currency", &self.payer_currency);
+        members.required_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for RefundAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("refund", &value.refund);
-            members.optional("currency", &value.currency);
-            members.required("payer_refund", &value.payer_refund);
-            members.required("payer_currency", &value.payer_currency);
-            members.required("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.required("payer_refund", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.required("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(RefundAmount {
-                        refund: f0,
-                        currency: f1,
-                        payer_refund: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询所有退款的应答。直连模式返回 mchid,机构模式返回 sp_mchid/sub_mchid:两种模式的字段都在此类型中且均为选填。
@@ -2119,70 +2177,63 @@ pub struct RefundList {
     /// Wire: `current_total_num`, `integer`, required.
     pub current_total_num: i64,
 }
+impl crate::runtime::Object for RefundList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.required_object("amount", &mut slots.5);
+        fields.required_objects("data", &mut slots.6);
+        fields.required("total_num", &mut slots.7);
+        fields.required("current_total_num", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), Some(f5), Some(f6), Some(f7), Some(f8)) => {
+                Ok(RefundList {
+                    id: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    out_trade_no: f4,
+                    amount: f5,
+                    data: f6,
+                    total_num: f7,
+                    current_total_num: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("id", &self.id);
+        members.optional("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members.required_objects("data", &self.data);
+        members.required("total_num", &self.total_num);
+        members.required("current_total_num", &self.current_total_num);
+        members
+    }
+}
 impl serde::Serialize for RefundList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("id", &value.id);
-            members.optional("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members.required("data", &value.data);
-            members.required("total_num", &value.total_num);
-            members.required("current_total_num", &value.current_total_num);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("data", &mut slots.6);
-            fields.required("total_num", &mut slots.7);
-            fields.required("current_total_num", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(RefundList {
-                        id: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        out_trade_no: f4,
-                        amount: f5,
-                        data: f6,
-                        total_num: f7,
-                        current_total_num: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额(查询所有退款的应答)。
@@ -2208,45 +2259,48 @@ pub struct RefundListAmount {
     /// Wire: `payer_currency`, `string`, required.
     pub payer_currency: String,
 }
+impl crate::runtime::Object for RefundListAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.required("payer_total", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(RefundListAmount {
+                    total: f0,
+                    currency: f1,
+                    payer_total: f2,
+                    payer_currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members.required("payer_total", &self.payer_total);
+        members.required("payer_currency", &self.payer_currency);
+        members
+    }
+}
 impl serde::Serialize for RefundListAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundListAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members.required("payer_total", &value.payer_total);
-            members.required("payer_currency", &value.payer_currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundListAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundListAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.required("payer_total", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(RefundListAmount {
-                        total: f0,
-                        currency: f1,
-                        payer_total: f2,
-                        payer_currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款单(查询所有退款的应答中 data 的一项)。
@@ -2296,74 +2350,66 @@ pub struct RefundListItem {
     /// Wire: `refund_detail`, `object RefundPromotion`, optional.
     pub refund_detail: Option<RefundPromotion>,
 }
+impl crate::runtime::Object for RefundListItem {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.optional("channel", &mut slots.2);
+        fields.optional("recv_account", &mut slots.3);
+        fields.optional("fund_source", &mut slots.4);
+        fields.optional("success_time", &mut slots.5);
+        fields.required("create_time", &mut slots.6);
+        fields.required("status", &mut slots.7);
+        fields.required_object("amount", &mut slots.8);
+        fields.optional_object("refund_detail", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, Some(f6), Some(f7), Some(f8), f9) => {
+                Ok(RefundListItem {
+                    id: f0,
+                    out_refund_no: f1,
+                    channel: f2,
+                    recv_account: f3,
+                    fund_source: f4,
+                    success_time: f5,
+                    create_time: f6,
+                    status: f7,
+                    amount: f8,
+                    refund_detail: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("id", &self.id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.optional("channel", &self.channel);
+        members.optional("recv_account", &self.recv_account);
+        members.optional("fund_source", &self.fund_source);
+        members.optional("success_time", &self.success_time);
+        members.required("create_time", &self.create_time);
+        members.required("status", &self.status);
+        members.required_object("amount", &self.amount);
+        members.optional_object("refund_detail", &self.refund_detail);
+        members
+    }
+}
 impl serde::Serialize for RefundListItem {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundListItem) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("id", &value.id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.optional("channel", &value.channel);
-            members.optional("recv_account", &value.recv_account);
-            members.optional("fund_source", &value.fund_source);
-            members.optional("success_time", &value.success_time);
-            members.required("create_time", &value.create_time);
-            members.required("status", &value.status);
-            members.required("amount", &value.amount);
-            members.optional("refund_detail", &value.refund_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundListItem {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundListItem, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.optional("channel", &mut slots.2);
-            fields.optional("recv_account", &mut slots.3);
-            fields.optional("fund_source", &mut slots.4);
-            fields.optional("success_time", &mut slots.5);
-            fields.required("create_time", &mut slots.6);
-            fields.required("status", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.optional("refund_detail", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(RefundListItem {
-                        id: f0,
-                        out_refund_no: f1,
-                        channel: f2,
-                        recv_account: f3,
-                        fund_source: f4,
-                        success_time: f5,
-                        create_time: f6,
-                        status: f7,
-                        amount: f8,
-                        refund_detail: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 下载平台证书的应答:平台证书列表。
@@ -2377,32 +2423,35 @@ pub struct CertificateList {
     /// Wire: `data`, `array[object Certificate]`, required.
     pub data: Vec<Certificate>,
 }
+impl crate::runtime::Object for CertificateList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("data", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(CertificateList { data: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for CertificateList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CertificateList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CertificateList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CertificateList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("data", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(CertificateList { data: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 平台证书。
@@ -2428,45 +2477,48 @@ pub struct Certificate {
     /// Wire: `encrypt_certificate`, `object EncryptCertificate`, required.
     pub encrypt_certificate: EncryptCertificate,
 }
+impl crate::runtime::Object for Certificate {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("serial_no", &mut slots.0);
+        fields.required("effective_time", &mut slots.1);
+        fields.required("expire_time", &mut slots.2);
+        fields.required_object("encrypt_certificate", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(Certificate {
+                    serial_no: f0,
+                    effective_time: f1,
+                    expire_time: f2,
+                    encrypt_certificate: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("serial_no", &self.serial_no);
+        members.required("effective_time", &self.effective_time);
+        members.required("expire_time", &self.expire_time);
+        members.required_object("encrypt_certificate", &self.encrypt_certificate);
+        members
+    }
+}
 impl serde::Serialize for Certificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Certificate) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("serial_no", &value.serial_no);
-            members.required("effective_time", &value.effective_time);
-            members.required("expire_time", &value.expire_time);
-            members.required("encrypt_certificate", &value.encrypt_certificate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Certificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Certificate, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("serial_no", &mut slots.0);
-            fields.required("effective_time", &mut slots.1);
-            fields.required("expire_time", &mut slots.2);
-            fields.required("encrypt_certificate", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(Certificate {
-                        serial_no: f0,
-                        effective_time: f1,
-                        expire_time: f2,
-                        encrypt_certificate: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 证书信息:用 APIv3 密钥以 AEAD_AES_256_GCM 加密的平台证书。
@@ -2492,45 +2544,48 @@ pub struct EncryptCertificate {
     /// Wire: `ciphertext`, `string`, at most 344 characters, required.
     pub ciphertext: String,
 }
+impl crate::runtime::Object for EncryptCertificate {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("algorithm", &mut slots.0);
+        fields.required("nonce", &mut slots.1);
+        fields.required("associated_data", &mut slots.2);
+        fields.required("ciphertext", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(EncryptCertificate {
+                    algorithm: f0,
+                    nonce: f1,
+                    associated_data: f2,
+                    ciphertext: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("algorithm", &self.algorithm);
+        members.required("nonce", &self.nonce);
+        members.required("associated_data", &self.associated_data);
+        members.required("ciphertext", &self.ciphertext);
+        members
+    }
+}
 impl serde::Serialize for EncryptCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EncryptCertificate) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("algorithm", &value.algorithm);
-            members.required("nonce", &value.nonce);
-            members.required("associated_data", &value.associated_data);
-            members.required("ciphertext", &value.ciphertext);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EncryptCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EncryptCertificate, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("algorithm", &mut slots.0);
-            fields.required("nonce", &mut slots.1);
-            fields.required("associated_data", &mut slots.2);
-            fields.required("ciphertext", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(EncryptCertificate {
-                        algorithm: f0,
-                        nonce: f1,
-                        associated_data: f2,
-                        ciphertext: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询资金结算明细的应答。
@@ -2556,45 +2611,48 @@ pub struct SettlementList {
     /// Wire: `limit`, `integer`, required.
     pub limit: i64,
 }
+impl crate::runtime::Object for SettlementList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(SettlementList {
+                    data: f0,
+                    total_count: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for SettlementList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettlementList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettlementList, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(SettlementList {
-                        data: f0,
-                        total_count: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算信息(查询资金结算明细的应答中 data 的一项)。
@@ -2632,54 +2690,57 @@ pub struct Settlement {
     /// Wire: `split_amount`, `object SplitAmount`, optional.
     pub split_amount: Option<SplitAmount>,
 }
+impl crate::runtime::Object for Settlement {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("settlement_date", &mut slots.1);
+        fields.required("trade_start_date", &mut slots.2);
+        fields.required("trade_end_date", &mut slots.3);
+        fields.required_object("amount", &mut slots.4);
+        fields.optional("wallet_region", &mut slots.5);
+        fields.optional_object("split_amount", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(Settlement {
+                    batch_id: f0,
+                    settlement_date: f1,
+                    trade_start_date: f2,
+                    trade_end_date: f3,
+                    amount: f4,
+                    wallet_region: f5,
+                    split_amount: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("batch_id", &self.batch_id);
+        members.required("settlement_date", &self.settlement_date);
+        members.required("trade_start_date", &self.trade_start_date);
+        members.required("trade_end_date", &self.trade_end_date);
+        members.required_object("amount", &self.amount);
+        members.optional("wallet_region", &self.wallet_region);
+        members.optional_object("split_amount", &self.split_amount);
+        members
+    }
+}
 impl serde::Serialize for Settlement {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Settlement) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("batch_id", &value.batch_id);
-            members.required("settlement_date", &value.settlement_date);
-            members.required("trade_start_date", &value.trade_start_date);
-            members.required("trade_end_date", &value.trade_end_date);
-            members.required("amount", &value.amount);
-            members.optional("wallet_region", &value.wallet_region);
-            members.optional("split_amount", &value.split_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Settlement {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Settlement, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("settlement_date", &mut slots.1);
-            fields.required("trade_start_date", &mut slots.2);
-            fields.required("trade_end_date", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("wallet_region", &mut slots.5);
-            fields.optional("split_amount", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(Settlement {
-                        batch_id: f0,
-                        settlement_date: f1,
-                        trade_start_date: f2,
-                        trade_end_date: f3,
-                        amount: f4,
-                        wallet_region: f5,
-                        split_amount: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额(结算信息)。
@@ -2717,62 +2778,57 @@ pub struct SettlementAmount {
     /// Wire: `fee`, `integer`, required.
     pub fee: i64,
 }
+impl crate::runtime::Object for SettlementAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("settled", &mut slots.0);
+        fields.required("unsettle", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.required("pay", &mut slots.3);
+        fields.required("refund", &mut slots.4);
+        fields.required("net", &mut slots.5);
+        fields.required("fee", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(SettlementAmount {
+                    settled: f0,
+                    unsettle: f1,
+                    currency: f2,
+                    pay: f3,
+                    refund: f4,
+                    net: f5,
+                    fee: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("settled", &self.settled);
+        members.required("unsettle", &self.unsettle);
+        members.required("currency", &self.currency);
+        members.required("pay", &self.pay);
+        members.required("refund", &self.refund);
+        members.required("net", &self.net);
+        members.required("fee", &self.fee);
+        members
+    }
+}
 impl serde::Serialize for SettlementAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettlementAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("settled", &value.settled);
-            members.required("unsettle", &value.unsettle);
-            members.required("currency", &value.currency);
-            members.required("pay", &value.pay);
-            members.required("refund", &value.refund);
-            members.required("net", &value.net);
-            members.required("fee", &value.fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettlementAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("settled", &mut slots.0);
-            fields.required("unsettle", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.required("pay", &mut slots.3);
-            fields.required("refund", &mut slots.4);
-            fields.required("net", &mut slots.5);
-            fields.required("fee", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(SettlementAmount {
-                        settled: f0,
-                        unsettle: f1,
-                        currency: f2,
-                        pay: f3,
-                        refund: f4,
-                        net: f5,
-                        fee: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账业务金额(结算信息)。
@@ -2802,48 +2858,51 @@ pub struct SplitAmount {
     /// Wire: `refund`, `integer`, required.
     pub refund: i64,
 }
+impl crate::runtime::Object for SplitAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("settled", &mut slots.0);
+        fields.required("unsettle", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.required("pay", &mut slots.3);
+        fields.required("refund", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(SplitAmount {
+                    settled: f0,
+                    unsettle: f1,
+                    currency: f2,
+                    pay: f3,
+                    refund: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("settled", &self.settled);
+        members.required("unsettle", &self.unsettle);
+        members.required("currency", &self.currency);
+        members.required("pay", &self.pay);
+        members.required("refund", &self.refund);
+        members
+    }
+}
 impl serde::Serialize for SplitAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SplitAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("settled", &value.settled);
-            members.required("unsettle", &value.unsettle);
-            members.required("currency", &value.currency);
-            members.required("pay", &value.pay);
-            members.required("refund", &value.refund);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SplitAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SplitAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("settled", &mut slots.0);
-            fields.required("unsettle", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.required("pay", &mut slots.3);
-            fields.required("refund", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(SplitAmount {
-                        settled: f0,
-                        unsettle: f1,
-                        currency: f2,
-                        pay: f3,
-                        refund: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款通知解密后的资源。直连模式含 mchid,机构模式含 sp_mchid/sub_mchid:两种模式的字段都在此类型中且均为选填。
@@ -2901,95 +2960,98 @@ pub struct RefundNotificationResource {
     /// Wire: `amount`, `object RefundNotificationAmount`, optional.
     pub amount: Option<RefundNotificationAmount>,
 }
+impl crate::runtime::Object for RefundNotificationResource {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("sp_mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("transaction_id", &mut slots.4);
+        fields.required("out_refund_no", &mut slots.5);
+        fields.required("refund_id", &mut slots.6);
+        fields.required("refund_status", &mut slots.7);
+        fields.optional("recv_account", &mut slots.8);
+        fields.optional("fund_source", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional_object("amount", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(RefundNotificationResource {
+                    mchid: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                    out_trade_no: f3,
+                    transaction_id: f4,
+                    out_refund_no: f5,
+                    refund_id: f6,
+                    refund_status: f7,
+                    recv_account: f8,
+                    fund_source: f9,
+                    success_time: f10,
+                    amount: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("mchid", &self.mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("refund_id", &self.refund_id);
+        members.required("refund_status", &self.refund_status);
+        members.optional("recv_account", &self.recv_account);
+        members.optional("fund_source", &self.fund_source);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for RefundNotificationResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundNotificationResource) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("mchid", &value.mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("refund_id", &value.refund_id);
-            members.required("refund_status", &value.refund_status);
-            members.optional("recv_account", &value.recv_account);
-            members.optional("fund_source", &value.fund_source);
-            members.optional("success_time", &value.success_time);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundNotificationResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundNotificationResource, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("sp_mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("transaction_id", &mut slots.4);
-            fields.required("out_refund_no", &mut slots.5);
-            fields.required("refund_id", &mut slots.6);
-            fields.required("refund_status", &mut slots.7);
-            fields.optional("recv_account", &mut slots.8);
-            fields.optional("fund_source", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("amount", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(RefundNotificationResource {
-                        mchid: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                        out_trade_no: f3,
-                        transaction_id: f4,
-                        out_refund_no: f5,
-                        refund_id: f6,
-                        refund_status: f7,
-                        recv_account: f8,
-                        fund_source: f9,
-                        success_time: f10,
-                        amount: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款金额信息(退款通知)。
@@ -3027,50 +3089,53 @@ pub struct RefundNotificationAmount {
     /// Wire: `exchange_rate`, `object ExchangeRate`, optional.
     pub exchange_rate: Option<ExchangeRate>,
 }
+impl crate::runtime::Object for RefundNotificationAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("total", &mut slots.0);
+        fields.optional("refund", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.optional("payer_total", &mut slots.3);
+        fields.optional("payer_refund", &mut slots.4);
+        fields.optional("payer_currency", &mut slots.5);
+        fields.optional_object("exchange_rate", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(RefundNotificationAmount {
+            total: f0,
+            refund: f1,
+            currency: f2,
+            payer_total: f3,
+            payer_refund: f4,
+            payer_currency: f5,
+            exchange_rate: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("total", &self.total);
+        members.optional("refund", &self.refund);
+        members.optional("currency", &self.currency);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("payer_refund", &self.payer_refund);
+        members.optional("payer_currency", &self.payer_currency);
+        members.optional_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for RefundNotificationAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundNotificationAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("total", &value.total);
-            members.optional("refund", &value.refund);
-            members.optional("currency", &value.currency);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("payer_refund", &value.payer_refund);
-            members.optional("payer_currency", &value.payer_currency);
-            members.optional("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundNotificationAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundNotificationAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("total", &mut slots.0);
-            fields.optional("refund", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.optional("payer_total", &mut slots.3);
-            fields.optional("payer_refund", &mut slots.4);
-            fields.optional("payer_currency", &mut slots.5);
-            fields.optional("exchange_rate", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(RefundNotificationAmount {
-                total: f0,
-                refund: f1,
-                currency: f2,
-                payer_total: f3,
-                payer_refund: f4,
-                payer_currency: f5,
-                exchange_rate: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 报关数据包
@@ -3128,82 +3193,85 @@ pub struct Data {
     /// Wire: `modify_time`, `string`, required.
     pub modify_time: String,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_order_no", &mut slots.0);
+        fields.optional("sub_order_id", &mut slots.1);
+        fields.optional("mch_customs_no", &mut slots.2);
+        fields.required("customs", &mut slots.3);
+        fields.optional("fee_type", &mut slots.4);
+        fields.optional("order_fee", &mut slots.5);
+        fields.optional("duty", &mut slots.6);
+        fields.optional("transport_fee", &mut slots.7);
+        fields.optional("product_fee", &mut slots.8);
+        fields.required("state", &mut slots.9);
+        fields.optional("explanation", &mut slots.10);
+        fields.required("modify_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, Some(f3), f4, f5, f6, f7, f8, Some(f9), f10, Some(f11)) => {
+                Ok(Data {
+                    sub_order_no: f0,
+                    sub_order_id: f1,
+                    mch_customs_no: f2,
+                    customs: f3,
+                    fee_type: f4,
+                    order_fee: f5,
+                    duty: f6,
+                    transport_fee: f7,
+                    product_fee: f8,
+                    state: f9,
+                    explanation: f10,
+                    modify_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.optional("sub_order_id", &self.sub_order_id);
+        members.optional("mch_customs_no", &self.mch_customs_no);
+        members.required("customs", &self.customs);
+        members.optional("fee_type", &self.fee_type);
+        members.optional("order_fee", &self.order_fee);
+        members.optional("duty", &self.duty);
+        members.optional("transport_fee", &self.transport_fee);
+        members.optional("product_fee", &self.product_fee);
+        members.required("state", &self.state);
+        members.optional("explanation", &self.explanation);
+        members.required("modify_time", &self.modify_time);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.optional("sub_order_id", &value.sub_order_id);
-            members.optional("mch_customs_no", &value.mch_customs_no);
-            members.required("customs", &value.customs);
-            members.optional("fee_type", &value.fee_type);
-            members.optional("order_fee", &value.order_fee);
-            members.optional("duty", &value.duty);
-            members.optional("transport_fee", &value.transport_fee);
-            members.optional("product_fee", &value.product_fee);
-            members.required("state", &value.state);
-            members.optional("explanation", &value.explanation);
-            members.required("modify_time", &value.modify_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_order_no", &mut slots.0);
-            fields.optional("sub_order_id", &mut slots.1);
-            fields.optional("mch_customs_no", &mut slots.2);
-            fields.required("customs", &mut slots.3);
-            fields.optional("fee_type", &mut slots.4);
-            fields.optional("order_fee", &mut slots.5);
-            fields.optional("duty", &mut slots.6);
-            fields.optional("transport_fee", &mut slots.7);
-            fields.optional("product_fee", &mut slots.8);
-            fields.required("state", &mut slots.9);
-            fields.optional("explanation", &mut slots.10);
-            fields.required("modify_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, Some(f3), f4, f5, f6, f7, f8, Some(f9), f10, Some(f11)) => {
-                    Ok(Data {
-                        sub_order_no: f0,
-                        sub_order_id: f1,
-                        mch_customs_no: f2,
-                        customs: f3,
-                        fee_type: f4,
-                        order_fee: f5,
-                        duty: f6,
-                        transport_fee: f7,
-                        product_fee: f8,
-                        state: f9,
-                        explanation: f10,
-                        modify_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 报关查询API的应答
@@ -3249,76 +3317,73 @@ pub struct LegacyQueryCustomsDeclarationResponse {
     /// Wire: `data`, `array[object Data]`, required.
     pub data: Vec<Data>,
 }
+impl crate::runtime::Object for LegacyQueryCustomsDeclarationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("verify_department", &mut slots.3);
+        fields.required("verify_department_trade_id", &mut slots.4);
+        fields.required("offset", &mut slots.5);
+        fields.required("limit", &mut slots.6);
+        fields.required("total_count", &mut slots.7);
+        fields.required_objects("data", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(LegacyQueryCustomsDeclarationResponse {
+                    appid: f0,
+                    mchid: f1,
+                    transaction_id: f2,
+                    verify_department: f3,
+                    verify_department_trade_id: f4,
+                    offset: f5,
+                    limit: f6,
+                    total_count: f7,
+                    data: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("verify_department", &self.verify_department);
+        members.required("verify_department_trade_id", &self.verify_department_trade_id);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members.required_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for LegacyQueryCustomsDeclarationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &LegacyQueryCustomsDeclarationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("verify_department", &value.verify_department);
-            members
-                .required(
-                    "verify_department_trade_id",
-                    &value.verify_department_trade_id,
-                );
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members.required("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryCustomsDeclarationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryCustomsDeclarationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("verify_department", &mut slots.3);
-            fields.required("verify_department_trade_id", &mut slots.4);
-            fields.required("offset", &mut slots.5);
-            fields.required("limit", &mut slots.6);
-            fields.required("total_count", &mut slots.7);
-            fields.required("data", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(LegacyQueryCustomsDeclarationResponse {
-                        appid: f0,
-                        mchid: f1,
-                        transaction_id: f2,
-                        verify_department: f3,
-                        verify_department_trade_id: f4,
-                        offset: f5,
-                        limit: f6,
-                        total_count: f7,
-                        data: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 报关信息修改API的应答
@@ -3368,80 +3433,77 @@ pub struct LegacyModifyCustomsDeclarationResponse {
     /// Wire: `verify_department_trade_id`, `string`, required.
     pub verify_department_trade_id: String,
 }
+impl crate::runtime::Object for LegacyModifyCustomsDeclarationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("transaction_id", &mut slots.4);
+        fields.optional("sub_order_no", &mut slots.5);
+        fields.optional("sub_order_id", &mut slots.6);
+        fields.required("modify_time", &mut slots.7);
+        fields.required("verify_department", &mut slots.8);
+        fields.required("verify_department_trade_id", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(LegacyModifyCustomsDeclarationResponse {
+                    appid: f0,
+                    mchid: f1,
+                    state: f2,
+                    out_trade_no: f3,
+                    transaction_id: f4,
+                    sub_order_no: f5,
+                    sub_order_id: f6,
+                    modify_time: f7,
+                    verify_department: f8,
+                    verify_department_trade_id: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("state", &self.state);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.optional("sub_order_id", &self.sub_order_id);
+        members.required("modify_time", &self.modify_time);
+        members.required("verify_department", &self.verify_department);
+        members.required("verify_department_trade_id", &self.verify_department_trade_id);
+        members
+    }
+}
 impl serde::Serialize for LegacyModifyCustomsDeclarationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &LegacyModifyCustomsDeclarationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("state", &value.state);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.optional("sub_order_id", &value.sub_order_id);
-            members.required("modify_time", &value.modify_time);
-            members.required("verify_department", &value.verify_department);
-            members
-                .required(
-                    "verify_department_trade_id",
-                    &value.verify_department_trade_id,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyModifyCustomsDeclarationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyModifyCustomsDeclarationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("transaction_id", &mut slots.4);
-            fields.optional("sub_order_no", &mut slots.5);
-            fields.optional("sub_order_id", &mut slots.6);
-            fields.required("modify_time", &mut slots.7);
-            fields.required("verify_department", &mut slots.8);
-            fields.required("verify_department_trade_id", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(LegacyModifyCustomsDeclarationResponse {
-                        appid: f0,
-                        mchid: f1,
-                        state: f2,
-                        out_trade_no: f3,
-                        transaction_id: f4,
-                        sub_order_no: f5,
-                        sub_order_id: f6,
-                        modify_time: f7,
-                        verify_department: f8,
-                        verify_department_trade_id: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 报关API的应答
@@ -3487,74 +3549,73 @@ pub struct LegacyDeclareCustomsResponse {
     /// Wire: `verify_department_trade_id`, `string`, required.
     pub verify_department_trade_id: String,
 }
+impl crate::runtime::Object for LegacyDeclareCustomsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("transaction_id", &mut slots.4);
+        fields.optional("sub_order_no", &mut slots.5);
+        fields.optional("sub_order_id", &mut slots.6);
+        fields.required("verify_department", &mut slots.7);
+        fields.required("verify_department_trade_id", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(LegacyDeclareCustomsResponse {
+                    appid: f0,
+                    mchid: f1,
+                    state: f2,
+                    out_trade_no: f3,
+                    transaction_id: f4,
+                    sub_order_no: f5,
+                    sub_order_id: f6,
+                    verify_department: f7,
+                    verify_department_trade_id: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("state", &self.state);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.optional("sub_order_id", &self.sub_order_id);
+        members.required("verify_department", &self.verify_department);
+        members.required("verify_department_trade_id", &self.verify_department_trade_id);
+        members
+    }
+}
 impl serde::Serialize for LegacyDeclareCustomsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyDeclareCustomsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("state", &value.state);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.optional("sub_order_id", &value.sub_order_id);
-            members.required("verify_department", &value.verify_department);
-            members
-                .required(
-                    "verify_department_trade_id",
-                    &value.verify_department_trade_id,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyDeclareCustomsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyDeclareCustomsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("transaction_id", &mut slots.4);
-            fields.optional("sub_order_no", &mut slots.5);
-            fields.optional("sub_order_id", &mut slots.6);
-            fields.required("verify_department", &mut slots.7);
-            fields.required("verify_department_trade_id", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(LegacyDeclareCustomsResponse {
-                        appid: f0,
-                        mchid: f1,
-                        state: f2,
-                        out_trade_no: f3,
-                        transaction_id: f4,
-                        sub_order_no: f5,
-                        sub_order_id: f6,
-                        verify_department: f7,
-                        verify_department_trade_id: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 报关重推API的应答
@@ -3600,70 +3661,63 @@ pub struct LegacyRedeclareCustomsResponse {
     /// Wire: `explanation`, `string`, optional.
     pub explanation: Option<String>,
 }
+impl crate::runtime::Object for LegacyRedeclareCustomsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("transaction_id", &mut slots.4);
+        fields.optional("sub_order_no", &mut slots.5);
+        fields.optional("sub_order_id", &mut slots.6);
+        fields.required("modify_time", &mut slots.7);
+        fields.optional("explanation", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, Some(f7), f8) => {
+                Ok(LegacyRedeclareCustomsResponse {
+                    appid: f0,
+                    mchid: f1,
+                    state: f2,
+                    out_trade_no: f3,
+                    transaction_id: f4,
+                    sub_order_no: f5,
+                    sub_order_id: f6,
+                    modify_time: f7,
+                    explanation: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("state", &self.state);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.optional("sub_order_id", &self.sub_order_id);
+        members.required("modify_time", &self.modify_time);
+        members.optional("explanation", &self.explanation);
+        members
+    }
+}
 impl serde::Serialize for LegacyRedeclareCustomsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyRedeclareCustomsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("state", &value.state);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.optional("sub_order_id", &value.sub_order_id);
-            members.required("modify_time", &value.modify_time);
-            members.optional("explanation", &value.explanation);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyRedeclareCustomsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyRedeclareCustomsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("transaction_id", &mut slots.4);
-            fields.optional("sub_order_no", &mut slots.5);
-            fields.optional("sub_order_id", &mut slots.6);
-            fields.required("modify_time", &mut slots.7);
-            fields.optional("explanation", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(LegacyRedeclareCustomsResponse {
-                        appid: f0,
-                        mchid: f1,
-                        state: f2,
-                        out_trade_no: f3,
-                        transaction_id: f4,
-                        sub_order_no: f5,
-                        sub_order_id: f6,
-                        modify_time: f7,
-                        explanation: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 身份信息校验API的应答
@@ -3693,51 +3747,51 @@ pub struct LegacyVerifyCustomsCertificateResponse {
     /// Wire: `certificate_check_result`, `enum CertificateCheckResult`, required.
     pub certificate_check_result: CertificateCheckResult,
 }
+impl crate::runtime::Object for LegacyVerifyCustomsCertificateResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.required("certificate_check_result", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(LegacyVerifyCustomsCertificateResponse {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    certificate_check_result: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("certificate_check_result", &self.certificate_check_result);
+        members
+    }
+}
 impl serde::Serialize for LegacyVerifyCustomsCertificateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &LegacyVerifyCustomsCertificateResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members
-                .required("certificate_check_result", &value.certificate_check_result);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyVerifyCustomsCertificateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyVerifyCustomsCertificateResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.required("certificate_check_result", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(LegacyVerifyCustomsCertificateResponse {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        certificate_check_result: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.data.encrypt_certificate
@@ -3755,41 +3809,44 @@ pub struct DataEncryptCertificate {
     /// Wire: `ciphertext`, `string`, optional.
     pub ciphertext: Option<String>,
 }
+impl crate::runtime::Object for DataEncryptCertificate {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("algorithm", &mut slots.0);
+        fields.optional("nonce", &mut slots.1);
+        fields.optional("associated_data", &mut slots.2);
+        fields.optional("ciphertext", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(DataEncryptCertificate {
+            algorithm: f0,
+            nonce: f1,
+            associated_data: f2,
+            ciphertext: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("algorithm", &self.algorithm);
+        members.optional("nonce", &self.nonce);
+        members.optional("associated_data", &self.associated_data);
+        members.optional("ciphertext", &self.ciphertext);
+        members
+    }
+}
 impl serde::Serialize for DataEncryptCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DataEncryptCertificate) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("algorithm", &value.algorithm);
-            members.optional("nonce", &value.nonce);
-            members.optional("associated_data", &value.associated_data);
-            members.optional("ciphertext", &value.ciphertext);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataEncryptCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DataEncryptCertificate, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("algorithm", &mut slots.0);
-            fields.optional("nonce", &mut slots.1);
-            fields.optional("associated_data", &mut slots.2);
-            fields.optional("ciphertext", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(DataEncryptCertificate {
-                algorithm: f0,
-                nonce: f1,
-                associated_data: f2,
-                ciphertext: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.data
@@ -3807,41 +3864,44 @@ pub struct LegacyDownloadCertificatesData {
     /// Wire: `encrypt_certificate`, `object DataEncryptCertificate`, optional.
     pub encrypt_certificate: Option<DataEncryptCertificate>,
 }
+impl crate::runtime::Object for LegacyDownloadCertificatesData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("serial_no", &mut slots.0);
+        fields.optional("effective_time", &mut slots.1);
+        fields.optional("expire_time", &mut slots.2);
+        fields.optional_object("encrypt_certificate", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(LegacyDownloadCertificatesData {
+            serial_no: f0,
+            effective_time: f1,
+            expire_time: f2,
+            encrypt_certificate: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("serial_no", &self.serial_no);
+        members.optional("effective_time", &self.effective_time);
+        members.optional("expire_time", &self.expire_time);
+        members.optional_object("encrypt_certificate", &self.encrypt_certificate);
+        members
+    }
+}
 impl serde::Serialize for LegacyDownloadCertificatesData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyDownloadCertificatesData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("serial_no", &value.serial_no);
-            members.optional("effective_time", &value.effective_time);
-            members.optional("expire_time", &value.expire_time);
-            members.optional("encrypt_certificate", &value.encrypt_certificate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyDownloadCertificatesData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyDownloadCertificatesData, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("serial_no", &mut slots.0);
-            fields.optional("effective_time", &mut slots.1);
-            fields.optional("expire_time", &mut slots.2);
-            fields.optional("encrypt_certificate", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(LegacyDownloadCertificatesData {
-                serial_no: f0,
-                effective_time: f1,
-                expire_time: f2,
-                encrypt_certificate: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取平台证书列表的应答
@@ -3853,38 +3913,39 @@ pub struct LegacyDownloadCertificatesResponse {
     /// Wire: `data`, `array[object LegacyDownloadCertificatesData]`, required.
     pub data: Vec<LegacyDownloadCertificatesData>,
 }
+impl crate::runtime::Object for LegacyDownloadCertificatesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("data", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(LegacyDownloadCertificatesResponse {
+                    data: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for LegacyDownloadCertificatesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &LegacyDownloadCertificatesResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyDownloadCertificatesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyDownloadCertificatesResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("data", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(LegacyDownloadCertificatesResponse {
-                        data: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 联系人信息
@@ -3917,42 +3978,45 @@ impl Contact {
     }
 }
 impl crate::runtime::Validate for Contact {}
+impl crate::runtime::Object for Contact {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("phone", &mut slots.1);
+        fields.required("email", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Contact {
+                    name: f0,
+                    phone: f1,
+                    email: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("phone", &self.phone);
+        members.required("email", &self.email);
+        members
+    }
+}
 impl serde::Serialize for Contact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Contact) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("phone", &value.phone);
-            members.required("email", &value.email);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Contact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Contact, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("phone", &mut slots.1);
-            fields.required("email", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Contact {
-                        name: f0,
-                        phone: f1,
-                        email: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 业务信息
@@ -4050,57 +4114,60 @@ impl crate::runtime::Validate for Business {
         Ok(())
     }
 }
+impl crate::runtime::Object for Business {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("business_type", &mut slots.0);
+        fields.optional("app_download", &mut slots.1);
+        fields.optional("website", &mut slots.2);
+        fields.optional("office_account", &mut slots.3);
+        fields.optional("mini_program", &mut slots.4);
+        fields.optional("store_address", &mut slots.5);
+        fields.optional("store_photos", &mut slots.6);
+        fields.optional("mcc", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7) => {
+                Ok(Business {
+                    business_type: f0,
+                    app_download: f1,
+                    website: f2,
+                    office_account: f3,
+                    mini_program: f4,
+                    store_address: f5,
+                    store_photos: f6,
+                    mcc: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("business_type", &self.business_type);
+        members.optional("app_download", &self.app_download);
+        members.optional("website", &self.website);
+        members.optional("office_account", &self.office_account);
+        members.optional("mini_program", &self.mini_program);
+        members.optional("store_address", &self.store_address);
+        members.optional("store_photos", &self.store_photos);
+        members.optional("mcc", &self.mcc);
+        members
+    }
+}
 impl serde::Serialize for Business {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Business) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("business_type", &value.business_type);
-            members.optional("app_download", &value.app_download);
-            members.optional("website", &value.website);
-            members.optional("office_account", &value.office_account);
-            members.optional("mini_program", &value.mini_program);
-            members.optional("store_address", &value.store_address);
-            members.optional("store_photos", &value.store_photos);
-            members.optional("mcc", &value.mcc);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Business {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Business, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("business_type", &mut slots.0);
-            fields.optional("app_download", &mut slots.1);
-            fields.optional("website", &mut slots.2);
-            fields.optional("office_account", &mut slots.3);
-            fields.optional("mini_program", &mut slots.4);
-            fields.optional("store_address", &mut slots.5);
-            fields.optional("store_photos", &mut slots.6);
-            fields.optional("mcc", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7) => {
-                    Ok(Business {
-                        business_type: f0,
-                        app_download: f1,
-                        website: f2,
-                        office_account: f3,
-                        mini_program: f4,
-                        store_address: f5,
-                        store_photos: f6,
-                        mcc: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 董事信息
@@ -4135,32 +4202,35 @@ impl Director {
     }
 }
 impl crate::runtime::Validate for Director {}
+impl crate::runtime::Object for Director {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("number", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Director { name: f0, number: f1 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("name", &self.name);
+        members.optional("number", &self.number);
+        members
+    }
+}
 impl serde::Serialize for Director {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Director) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("name", &value.name);
-            members.optional("number", &value.number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Director {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Director, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("number", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Director { name: f0, number: f1 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子商户进件（融合钱包）的应答
@@ -4182,42 +4252,45 @@ pub struct LegacyCreateSubMerchantResponse {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for LegacyCreateSubMerchantResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("verification_status", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(LegacyCreateSubMerchantResponse {
+                    sub_mchid: f0,
+                    verification_status: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("verification_status", &self.verification_status);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for LegacyCreateSubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyCreateSubMerchantResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("verification_status", &value.verification_status);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyCreateSubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyCreateSubMerchantResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("verification_status", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(LegacyCreateSubMerchantResponse {
-                        sub_mchid: f0,
-                        verification_status: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 修改子商户（融合钱包）的应答
@@ -4231,36 +4304,39 @@ pub struct LegacyUpdateSubMerchantResponse {
     /// Wire: `sub_mchid`, `string`, required.
     pub sub_mchid: String,
 }
+impl crate::runtime::Object for LegacyUpdateSubMerchantResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(LegacyUpdateSubMerchantResponse {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for LegacyUpdateSubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyUpdateSubMerchantResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyUpdateSubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyUpdateSubMerchantResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(LegacyUpdateSubMerchantResponse {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 联系人信息
@@ -4282,38 +4358,41 @@ pub struct LegacyQuerySubMerchantContact {
     /// Wire: `email`, `string`, optional.
     pub email: Option<String>,
 }
+impl crate::runtime::Object for LegacyQuerySubMerchantContact {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("phone", &mut slots.1);
+        fields.optional("email", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(LegacyQuerySubMerchantContact {
+            name: f0,
+            phone: f1,
+            email: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("name", &self.name);
+        members.optional("phone", &self.phone);
+        members.optional("email", &self.email);
+        members
+    }
+}
 impl serde::Serialize for LegacyQuerySubMerchantContact {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyQuerySubMerchantContact) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("name", &value.name);
-            members.optional("phone", &value.phone);
-            members.optional("email", &value.email);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQuerySubMerchantContact {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQuerySubMerchantContact, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("phone", &mut slots.1);
-            fields.optional("email", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(LegacyQuerySubMerchantContact {
-                name: f0,
-                phone: f1,
-                email: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 业务信息
@@ -4351,50 +4430,53 @@ pub struct LegacyQuerySubMerchantBusiness {
     /// Wire: `mcc`, `string`, optional.
     pub mcc: Option<String>,
 }
+impl crate::runtime::Object for LegacyQuerySubMerchantBusiness {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("business_type", &mut slots.0);
+        fields.optional("app_download", &mut slots.1);
+        fields.optional("website", &mut slots.2);
+        fields.optional("office_account", &mut slots.3);
+        fields.optional("mini_program", &mut slots.4);
+        fields.optional("store_address", &mut slots.5);
+        fields.optional("mcc", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(LegacyQuerySubMerchantBusiness {
+            business_type: f0,
+            app_download: f1,
+            website: f2,
+            office_account: f3,
+            mini_program: f4,
+            store_address: f5,
+            mcc: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("business_type", &self.business_type);
+        members.optional("app_download", &self.app_download);
+        members.optional("website", &self.website);
+        members.optional("office_account", &self.office_account);
+        members.optional("mini_program", &self.mini_program);
+        members.optional("store_address", &self.store_address);
+        members.optional("mcc", &self.mcc);
+        members
+    }
+}
 impl serde::Serialize for LegacyQuerySubMerchantBusiness {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyQuerySubMerchantBusiness) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("business_type", &value.business_type);
-            members.optional("app_download", &value.app_download);
-            members.optional("website", &value.website);
-            members.optional("office_account", &value.office_account);
-            members.optional("mini_program", &value.mini_program);
-            members.optional("store_address", &value.store_address);
-            members.optional("mcc", &value.mcc);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQuerySubMerchantBusiness {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQuerySubMerchantBusiness, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("business_type", &mut slots.0);
-            fields.optional("app_download", &mut slots.1);
-            fields.optional("website", &mut slots.2);
-            fields.optional("office_account", &mut slots.3);
-            fields.optional("mini_program", &mut slots.4);
-            fields.optional("store_address", &mut slots.5);
-            fields.optional("mcc", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(LegacyQuerySubMerchantBusiness {
-                business_type: f0,
-                app_download: f1,
-                website: f2,
-                office_account: f3,
-                mini_program: f4,
-                store_address: f5,
-                mcc: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询子商户（融合钱包）的应答
@@ -4460,113 +4542,116 @@ pub struct LegacyQuerySubMerchantResponse {
     /// Wire: `principal`, `object Director`, optional.
     pub principal: Option<Director>,
 }
+impl crate::runtime::Object for LegacyQuerySubMerchantResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("shortname", &mut slots.2);
+        fields.required("office_phone", &mut slots.3);
+        fields.required("merchant_country_code", &mut slots.4);
+        fields.required("business_category", &mut slots.5);
+        fields.optional_object("contact", &mut slots.6);
+        fields.optional("merchant_type", &mut slots.7);
+        fields.optional("registration_certificate_number", &mut slots.8);
+        fields.optional("registration_certificate_date", &mut slots.9);
+        fields.optional("settlement_bank_number", &mut slots.10);
+        fields.optional_object("business", &mut slots.11);
+        fields.optional_object("director", &mut slots.12);
+        fields.optional_object("principal", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(LegacyQuerySubMerchantResponse {
+                    sub_mchid: f0,
+                    name: f1,
+                    shortname: f2,
+                    office_phone: f3,
+                    merchant_country_code: f4,
+                    business_category: f5,
+                    contact: f6,
+                    merchant_type: f7,
+                    registration_certificate_number: f8,
+                    registration_certificate_date: f9,
+                    settlement_bank_number: f10,
+                    business: f11,
+                    director: f12,
+                    principal: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("name", &self.name);
+        members.required("shortname", &self.shortname);
+        members.required("office_phone", &self.office_phone);
+        members.required("merchant_country_code", &self.merchant_country_code);
+        members.required("business_category", &self.business_category);
+        members.optional_object("contact", &self.contact);
+        members.optional("merchant_type", &self.merchant_type);
+        members
+            .optional(
+                "registration_certificate_number",
+                &self.registration_certificate_number,
+            );
+        members
+            .optional(
+                "registration_certificate_date",
+                &self.registration_certificate_date,
+            );
+        members.optional("settlement_bank_number", &self.settlement_bank_number);
+        members.optional_object("business", &self.business);
+        members.optional_object("director", &self.director);
+        members.optional_object("principal", &self.principal);
+        members
+    }
+}
 impl serde::Serialize for LegacyQuerySubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyQuerySubMerchantResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("name", &value.name);
-            members.required("shortname", &value.shortname);
-            members.required("office_phone", &value.office_phone);
-            members.required("merchant_country_code", &value.merchant_country_code);
-            members.required("business_category", &value.business_category);
-            members.optional("contact", &value.contact);
-            members.optional("merchant_type", &value.merchant_type);
-            members
-                .optional(
-                    "registration_certificate_number",
-                    &value.registration_certificate_number,
-                );
-            members
-                .optional(
-                    "registration_certificate_date",
-                    &value.registration_certificate_date,
-                );
-            members.optional("settlement_bank_number", &value.settlement_bank_number);
-            members.optional("business", &value.business);
-            members.optional("director", &value.director);
-            members.optional("principal", &value.principal);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQuerySubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQuerySubMerchantResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("shortname", &mut slots.2);
-            fields.required("office_phone", &mut slots.3);
-            fields.required("merchant_country_code", &mut slots.4);
-            fields.required("business_category", &mut slots.5);
-            fields.optional("contact", &mut slots.6);
-            fields.optional("merchant_type", &mut slots.7);
-            fields.optional("registration_certificate_number", &mut slots.8);
-            fields.optional("registration_certificate_date", &mut slots.9);
-            fields.optional("settlement_bank_number", &mut slots.10);
-            fields.optional("business", &mut slots.11);
-            fields.optional("director", &mut slots.12);
-            fields.optional("principal", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(LegacyQuerySubMerchantResponse {
-                        sub_mchid: f0,
-                        name: f1,
-                        shortname: f2,
-                        office_phone: f3,
-                        merchant_country_code: f4,
-                        business_category: f5,
-                        contact: f6,
-                        merchant_type: f7,
-                        registration_certificate_number: f8,
-                        registration_certificate_date: f9,
-                        settlement_bank_number: f10,
-                        business: f11,
-                        director: f12,
-                        principal: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -4592,45 +4677,48 @@ pub struct Amount {
     /// Wire: `payer_currency`, `string`, required.
     pub payer_currency: String,
 }
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.required("payer_total", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(Amount {
+                    total: f0,
+                    currency: f1,
+                    payer_total: f2,
+                    payer_currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members.required("payer_total", &self.payer_total);
+        members.required("payer_currency", &self.payer_currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members.required("payer_total", &value.payer_total);
-            members.required("payer_currency", &value.payer_currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.required("payer_total", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(Amount {
-                        total: f0,
-                        currency: f1,
-                        payer_total: f2,
-                        payer_currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 汇率
@@ -4648,35 +4736,38 @@ pub struct AmountExchangeRate {
     /// Wire: `rate`, `integer`, optional.
     pub rate: Option<i64>,
 }
+impl crate::runtime::Object for AmountExchangeRate {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional("rate", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AmountExchangeRate {
+            type_: f0,
+            rate: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional("rate", &self.rate);
+        members
+    }
+}
 impl serde::Serialize for AmountExchangeRate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AmountExchangeRate) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("rate", &value.rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AmountExchangeRate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AmountExchangeRate, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("rate", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AmountExchangeRate {
-                type_: f0,
-                rate: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款金额
@@ -4706,48 +4797,51 @@ pub struct DataAmount {
     /// Wire: `exchange_rate`, `object AmountExchangeRate`, required.
     pub exchange_rate: AmountExchangeRate,
 }
+impl crate::runtime::Object for DataAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.required("payer_refund", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.required_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(DataAmount {
+                    refund: f0,
+                    currency: f1,
+                    payer_refund: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("refund", &self.refund);
+        members.optional("currency", &self.currency);
+        members.required("payer_refund", &self.payer_refund);
+        members.required("payer_currency", &self.payer_currency);
+        members.required_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for DataAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DataAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("refund", &value.refund);
-            members.optional("currency", &value.currency);
-            members.required("payer_refund", &value.payer_refund);
-            members.required("payer_currency", &value.payer_currency);
-            members.required("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DataAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.required("payer_refund", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.required("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(DataAmount {
-                        refund: f0,
-                        currency: f1,
-                        payer_refund: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠退款详情
@@ -4781,51 +4875,54 @@ pub struct RefundDetail {
     /// Wire: `currency`, `string`, required.
     pub currency: String,
 }
+impl crate::runtime::Object for RefundDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("promotion_id", &mut slots.0);
+        fields.optional("scope", &mut slots.1);
+        fields.optional("type", &mut slots.2);
+        fields.optional("amount", &mut slots.3);
+        fields.optional("refund_amount", &mut slots.4);
+        fields.required("currency", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, Some(f5)) => {
+                Ok(RefundDetail {
+                    promotion_id: f0,
+                    scope: f1,
+                    type_: f2,
+                    amount: f3,
+                    refund_amount: f4,
+                    currency: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("promotion_id", &self.promotion_id);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("amount", &self.amount);
+        members.optional("refund_amount", &self.refund_amount);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for RefundDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("promotion_id", &value.promotion_id);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("amount", &value.amount);
-            members.optional("refund_amount", &value.refund_amount);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("promotion_id", &mut slots.0);
-            fields.optional("scope", &mut slots.1);
-            fields.optional("type", &mut slots.2);
-            fields.optional("amount", &mut slots.3);
-            fields.optional("refund_amount", &mut slots.4);
-            fields.required("currency", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, Some(f5)) => {
-                    Ok(RefundDetail {
-                        promotion_id: f0,
-                        scope: f1,
-                        type_: f2,
-                        amount: f3,
-                        refund_amount: f4,
-                        currency: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款单列表
@@ -4875,74 +4972,66 @@ pub struct LegacyListRefundsData {
     /// Wire: `refund_detail`, `object RefundDetail`, optional.
     pub refund_detail: Option<RefundDetail>,
 }
+impl crate::runtime::Object for LegacyListRefundsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.optional("channel", &mut slots.2);
+        fields.optional("recv_account", &mut slots.3);
+        fields.optional("fund_source", &mut slots.4);
+        fields.optional("success_time", &mut slots.5);
+        fields.required("create_time", &mut slots.6);
+        fields.required("status", &mut slots.7);
+        fields.required_object("amount", &mut slots.8);
+        fields.optional_object("refund_detail", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, Some(f6), Some(f7), Some(f8), f9) => {
+                Ok(LegacyListRefundsData {
+                    id: f0,
+                    out_refund_no: f1,
+                    channel: f2,
+                    recv_account: f3,
+                    fund_source: f4,
+                    success_time: f5,
+                    create_time: f6,
+                    status: f7,
+                    amount: f8,
+                    refund_detail: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("id", &self.id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.optional("channel", &self.channel);
+        members.optional("recv_account", &self.recv_account);
+        members.optional("fund_source", &self.fund_source);
+        members.optional("success_time", &self.success_time);
+        members.required("create_time", &self.create_time);
+        members.required("status", &self.status);
+        members.required_object("amount", &self.amount);
+        members.optional_object("refund_detail", &self.refund_detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyListRefundsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyListRefundsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("id", &value.id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.optional("channel", &value.channel);
-            members.optional("recv_account", &value.recv_account);
-            members.optional("fund_source", &value.fund_source);
-            members.optional("success_time", &value.success_time);
-            members.required("create_time", &value.create_time);
-            members.required("status", &value.status);
-            members.required("amount", &value.amount);
-            members.optional("refund_detail", &value.refund_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListRefundsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListRefundsData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.optional("channel", &mut slots.2);
-            fields.optional("recv_account", &mut slots.3);
-            fields.optional("fund_source", &mut slots.4);
-            fields.optional("success_time", &mut slots.5);
-            fields.required("create_time", &mut slots.6);
-            fields.required("status", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.optional("refund_detail", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(LegacyListRefundsData {
-                        id: f0,
-                        out_refund_no: f1,
-                        channel: f2,
-                        recv_account: f3,
-                        fund_source: f4,
-                        success_time: f5,
-                        create_time: f6,
-                        status: f7,
-                        amount: f8,
-                        refund_detail: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询所有退款的应答
@@ -4988,70 +5077,73 @@ pub struct LegacyListRefundsResponse {
     /// Wire: `current_total_num`, `integer`, required.
     pub current_total_num: i64,
 }
+impl crate::runtime::Object for LegacyListRefundsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.required_object("amount", &mut slots.5);
+        fields.required_objects("data", &mut slots.6);
+        fields.required("total_num", &mut slots.7);
+        fields.required("current_total_num", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(LegacyListRefundsResponse {
+                    id: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    out_trade_no: f4,
+                    amount: f5,
+                    data: f6,
+                    total_num: f7,
+                    current_total_num: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("id", &self.id);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members.required_objects("data", &self.data);
+        members.required("total_num", &self.total_num);
+        members.required("current_total_num", &self.current_total_num);
+        members
+    }
+}
 impl serde::Serialize for LegacyListRefundsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyListRefundsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("id", &value.id);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members.required("data", &value.data);
-            members.required("total_num", &value.total_num);
-            members.required("current_total_num", &value.current_total_num);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListRefundsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListRefundsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("data", &mut slots.6);
-            fields.required("total_num", &mut slots.7);
-            fields.required("current_total_num", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(LegacyListRefundsResponse {
-                        id: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        out_trade_no: f4,
-                        amount: f5,
-                        data: f6,
-                        total_num: f7,
-                        current_total_num: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -5084,42 +5176,45 @@ impl LegacyCreateRefundAmount {
     }
 }
 impl crate::runtime::Validate for LegacyCreateRefundAmount {}
+impl crate::runtime::Object for LegacyCreateRefundAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.required("total", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(LegacyCreateRefundAmount {
+                    refund: f0,
+                    total: f1,
+                    currency: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("refund", &self.refund);
+        members.required("total", &self.total);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for LegacyCreateRefundAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyCreateRefundAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("refund", &value.refund);
-            members.required("total", &value.total);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyCreateRefundAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyCreateRefundAmount, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.required("total", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(LegacyCreateRefundAmount {
-                        refund: f0,
-                        total: f1,
-                        currency: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款金额
@@ -5149,48 +5244,51 @@ pub struct LegacyCreateRefundAmount2 {
     /// Wire: `exchange_rate`, `object AmountExchangeRate`, required.
     pub exchange_rate: AmountExchangeRate,
 }
+impl crate::runtime::Object for LegacyCreateRefundAmount2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.required("payer_refund", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.required_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(LegacyCreateRefundAmount2 {
+                    refund: f0,
+                    currency: f1,
+                    payer_refund: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("refund", &self.refund);
+        members.required("currency", &self.currency);
+        members.required("payer_refund", &self.payer_refund);
+        members.required("payer_currency", &self.payer_currency);
+        members.required_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for LegacyCreateRefundAmount2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyCreateRefundAmount2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("refund", &value.refund);
-            members.required("currency", &value.currency);
-            members.required("payer_refund", &value.payer_refund);
-            members.required("payer_currency", &value.payer_currency);
-            members.required("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyCreateRefundAmount2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyCreateRefundAmount2, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.required("payer_refund", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.required("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(LegacyCreateRefundAmount2 {
-                        refund: f0,
-                        currency: f1,
-                        payer_refund: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请退款的应答
@@ -5220,48 +5318,51 @@ pub struct LegacyCreateRefundResponse {
     /// Wire: `detail`, `object RefundDetail`, optional.
     pub detail: Option<RefundDetail>,
 }
+impl crate::runtime::Object for LegacyCreateRefundResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.required_object("amount", &mut slots.3);
+        fields.optional_object("detail", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(LegacyCreateRefundResponse {
+                    id: f0,
+                    out_refund_no: f1,
+                    create_time: f2,
+                    amount: f3,
+                    detail: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("id", &self.id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("create_time", &self.create_time);
+        members.required_object("amount", &self.amount);
+        members.optional_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyCreateRefundResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyCreateRefundResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("id", &value.id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("create_time", &value.create_time);
-            members.required("amount", &value.amount);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyCreateRefundResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyCreateRefundResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.optional("detail", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(LegacyCreateRefundResponse {
-                        id: f0,
-                        out_refund_no: f1,
-                        create_time: f2,
-                        amount: f3,
-                        detail: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询单笔退款(微信支付退款订单号)的应答
@@ -5319,95 +5420,98 @@ pub struct LegacyQueryRefundByIdResponse {
     /// Wire: `detail`, `object RefundDetail`, optional.
     pub detail: Option<RefundDetail>,
 }
+impl crate::runtime::Object for LegacyQueryRefundByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.optional("channel", &mut slots.4);
+        fields.optional("recv_account", &mut slots.5);
+        fields.optional("fund_source", &mut slots.6);
+        fields.optional("success_time", &mut slots.7);
+        fields.required("create_time", &mut slots.8);
+        fields.required("status", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.optional_object("detail", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+            ) => {
+                Ok(LegacyQueryRefundByIdResponse {
+                    id: f0,
+                    out_refund_no: f1,
+                    transaction_id: f2,
+                    out_trade_no: f3,
+                    channel: f4,
+                    recv_account: f5,
+                    fund_source: f6,
+                    success_time: f7,
+                    create_time: f8,
+                    status: f9,
+                    amount: f10,
+                    detail: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("id", &self.id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("channel", &self.channel);
+        members.optional("recv_account", &self.recv_account);
+        members.optional("fund_source", &self.fund_source);
+        members.optional("success_time", &self.success_time);
+        members.required("create_time", &self.create_time);
+        members.required("status", &self.status);
+        members.required_object("amount", &self.amount);
+        members.optional_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyQueryRefundByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyQueryRefundByIdResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("id", &value.id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("channel", &value.channel);
-            members.optional("recv_account", &value.recv_account);
-            members.optional("fund_source", &value.fund_source);
-            members.optional("success_time", &value.success_time);
-            members.required("create_time", &value.create_time);
-            members.required("status", &value.status);
-            members.required("amount", &value.amount);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryRefundByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryRefundByIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.optional("channel", &mut slots.4);
-            fields.optional("recv_account", &mut slots.5);
-            fields.optional("fund_source", &mut slots.6);
-            fields.optional("success_time", &mut slots.7);
-            fields.required("create_time", &mut slots.8);
-            fields.required("status", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.optional("detail", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(LegacyQueryRefundByIdResponse {
-                        id: f0,
-                        out_refund_no: f1,
-                        transaction_id: f2,
-                        out_trade_no: f3,
-                        channel: f4,
-                        recv_account: f5,
-                        fund_source: f6,
-                        success_time: f7,
-                        create_time: f8,
-                        status: f9,
-                        amount: f10,
-                        detail: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额
@@ -5445,62 +5549,57 @@ pub struct DataAmount2 {
     /// Wire: `fee`, `integer`, required.
     pub fee: i64,
 }
+impl crate::runtime::Object for DataAmount2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("settled", &mut slots.0);
+        fields.required("unsettle", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.required("pay", &mut slots.3);
+        fields.required("refund", &mut slots.4);
+        fields.required("net", &mut slots.5);
+        fields.required("fee", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(DataAmount2 {
+                    settled: f0,
+                    unsettle: f1,
+                    currency: f2,
+                    pay: f3,
+                    refund: f4,
+                    net: f5,
+                    fee: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("settled", &self.settled);
+        members.required("unsettle", &self.unsettle);
+        members.required("currency", &self.currency);
+        members.required("pay", &self.pay);
+        members.required("refund", &self.refund);
+        members.required("net", &self.net);
+        members.required("fee", &self.fee);
+        members
+    }
+}
 impl serde::Serialize for DataAmount2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DataAmount2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("settled", &value.settled);
-            members.required("unsettle", &value.unsettle);
-            members.required("currency", &value.currency);
-            members.required("pay", &value.pay);
-            members.required("refund", &value.refund);
-            members.required("net", &value.net);
-            members.required("fee", &value.fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataAmount2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DataAmount2, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("settled", &mut slots.0);
-            fields.required("unsettle", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.required("pay", &mut slots.3);
-            fields.required("refund", &mut slots.4);
-            fields.required("net", &mut slots.5);
-            fields.required("fee", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(DataAmount2 {
-                        settled: f0,
-                        unsettle: f1,
-                        currency: f2,
-                        pay: f3,
-                        refund: f4,
-                        net: f5,
-                        fee: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算信息列表
@@ -5534,51 +5633,54 @@ pub struct LegacyListSettlementsData {
     /// Wire: `wallet_region`, `enum DataWalletRegion`, optional.
     pub wallet_region: Option<DataWalletRegion>,
 }
+impl crate::runtime::Object for LegacyListSettlementsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("settlement_date", &mut slots.1);
+        fields.required("trade_start_date", &mut slots.2);
+        fields.required("trade_end_date", &mut slots.3);
+        fields.required_object("amount", &mut slots.4);
+        fields.optional("wallet_region", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(LegacyListSettlementsData {
+                    batch_id: f0,
+                    settlement_date: f1,
+                    trade_start_date: f2,
+                    trade_end_date: f3,
+                    amount: f4,
+                    wallet_region: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("batch_id", &self.batch_id);
+        members.required("settlement_date", &self.settlement_date);
+        members.required("trade_start_date", &self.trade_start_date);
+        members.required("trade_end_date", &self.trade_end_date);
+        members.required_object("amount", &self.amount);
+        members.optional("wallet_region", &self.wallet_region);
+        members
+    }
+}
 impl serde::Serialize for LegacyListSettlementsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyListSettlementsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("batch_id", &value.batch_id);
-            members.required("settlement_date", &value.settlement_date);
-            members.required("trade_start_date", &value.trade_start_date);
-            members.required("trade_end_date", &value.trade_end_date);
-            members.required("amount", &value.amount);
-            members.optional("wallet_region", &value.wallet_region);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListSettlementsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListSettlementsData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("settlement_date", &mut slots.1);
-            fields.required("trade_start_date", &mut slots.2);
-            fields.required("trade_end_date", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("wallet_region", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(LegacyListSettlementsData {
-                        batch_id: f0,
-                        settlement_date: f1,
-                        trade_start_date: f2,
-                        trade_end_date: f3,
-                        amount: f4,
-                        wallet_region: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询结算资金明细API的应答
@@ -5604,45 +5706,48 @@ pub struct LegacyListSettlementsResponse {
     /// Wire: `limit`, `integer`, required.
     pub limit: i64,
 }
+impl crate::runtime::Object for LegacyListSettlementsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(LegacyListSettlementsResponse {
+                    data: f0,
+                    total_count: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for LegacyListSettlementsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyListSettlementsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListSettlementsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListSettlementsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(LegacyListSettlementsResponse {
-                        data: f0,
-                        total_count: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -5690,38 +5795,41 @@ impl Payer {
     }
 }
 impl crate::runtime::Validate for Payer {}
+impl crate::runtime::Object for Payer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.optional("sub_openid", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Payer {
+            openid: f0,
+            sp_openid: f1,
+            sub_openid: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("openid", &self.openid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for Payer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Payer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("openid", &value.openid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Payer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Payer, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.optional("sub_openid", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Payer {
-                openid: f0,
-                sp_openid: f1,
-                sub_openid: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -5751,39 +5859,42 @@ impl LegacyAppPrepayAmount {
     }
 }
 impl crate::runtime::Validate for LegacyAppPrepayAmount {}
+impl crate::runtime::Object for LegacyAppPrepayAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(LegacyAppPrepayAmount {
+                    total: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for LegacyAppPrepayAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyAppPrepayAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyAppPrepayAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyAppPrepayAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(LegacyAppPrepayAmount {
-                        total: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户门店信息
@@ -5821,42 +5932,45 @@ impl SceneInfoStoreInfo {
     }
 }
 impl crate::runtime::Validate for SceneInfoStoreInfo {}
+impl crate::runtime::Object for SceneInfoStoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("id", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("address", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(SceneInfoStoreInfo {
+                    id: f0,
+                    name: f1,
+                    address: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("id", &self.id);
+        members.required("name", &self.name);
+        members.required("address", &self.address);
+        members
+    }
+}
 impl serde::Serialize for SceneInfoStoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfoStoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("id", &value.id);
-            members.required("name", &value.name);
-            members.required("address", &value.address);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfoStoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfoStoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("id", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("address", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(SceneInfoStoreInfo {
-                        id: f0,
-                        name: f1,
-                        address: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -5934,44 +6048,47 @@ impl crate::runtime::Validate for SceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.optional("device_ip", &mut slots.1);
+        fields.optional("payer_client_ip", &mut slots.2);
+        fields.optional("operator_id", &mut slots.3);
+        fields.optional_object("store_info", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(SceneInfo {
+            device_id: f0,
+            device_ip: f1,
+            payer_client_ip: f2,
+            operator_id: f3,
+            store_info: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("device_id", &self.device_id);
+        members.optional("device_ip", &self.device_ip);
+        members.optional("payer_client_ip", &self.payer_client_ip);
+        members.optional("operator_id", &self.operator_id);
+        members.optional_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for SceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("device_id", &value.device_id);
-            members.optional("device_ip", &value.device_ip);
-            members.optional("payer_client_ip", &value.payer_client_ip);
-            members.optional("operator_id", &value.operator_id);
-            members.optional("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.optional("device_ip", &mut slots.1);
-            fields.optional("payer_client_ip", &mut slots.2);
-            fields.optional("operator_id", &mut slots.3);
-            fields.optional("store_info", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(SceneInfo {
-                device_id: f0,
-                device_ip: f1,
-                payer_client_ip: f2,
-                operator_id: f3,
-                store_info: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -6024,48 +6141,51 @@ impl GoodsDetail {
     }
 }
 impl crate::runtime::Validate for GoodsDetail {}
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("wxpay_goods_id", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.required("quantity", &mut slots.3);
+        fields.required("price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                Ok(GoodsDetail {
+                    goods_id: f0,
+                    wxpay_goods_id: f1,
+                    goods_name: f2,
+                    quantity: f3,
+                    price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.optional("wxpay_goods_id", &self.wxpay_goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.required("quantity", &self.quantity);
+        members.required("price", &self.price);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.optional("wxpay_goods_id", &value.wxpay_goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.required("quantity", &value.quantity);
-            members.required("price", &value.price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("wxpay_goods_id", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.required("quantity", &mut slots.3);
-            fields.required("price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
-                    Ok(GoodsDetail {
-                        goods_id: f0,
-                        wxpay_goods_id: f1,
-                        goods_name: f2,
-                        quantity: f3,
-                        price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -6128,38 +6248,41 @@ impl crate::runtime::Validate for Detail {
         Ok(())
     }
 }
+impl crate::runtime::Object for Detail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("cost_price", &mut slots.0);
+        fields.optional("receipt_id", &mut slots.1);
+        fields.optional_objects("goods_detail", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Detail {
+            cost_price: f0,
+            receipt_id: f1,
+            goods_detail: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("cost_price", &self.cost_price);
+        members.optional("receipt_id", &self.receipt_id);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Detail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("cost_price", &value.cost_price);
-            members.optional("receipt_id", &value.receipt_id);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Detail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Detail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("cost_price", &mut slots.0);
-            fields.optional("receipt_id", &mut slots.1);
-            fields.optional("goods_detail", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Detail {
-                cost_price: f0,
-                receipt_id: f1,
-                goods_detail: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// APP支付下单的应答
@@ -6173,36 +6296,39 @@ pub struct LegacyAppPrepayResponse {
     /// Wire: `prepay_id`, `string`, required.
     pub prepay_id: String,
 }
+impl crate::runtime::Object for LegacyAppPrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("prepay_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(LegacyAppPrepayResponse {
+                    prepay_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("prepay_id", &self.prepay_id);
+        members
+    }
+}
 impl serde::Serialize for LegacyAppPrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyAppPrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("prepay_id", &value.prepay_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyAppPrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyAppPrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("prepay_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(LegacyAppPrepayResponse {
-                        prepay_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -6232,48 +6358,51 @@ pub struct LegacyQueryOrderByIdAmount {
     /// Wire: `exchange_rate`, `object AmountExchangeRate`, optional.
     pub exchange_rate: Option<AmountExchangeRate>,
 }
+impl crate::runtime::Object for LegacyQueryOrderByIdAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.required("payer_total", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.optional_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(LegacyQueryOrderByIdAmount {
+                    total: f0,
+                    payer_total: f1,
+                    currency: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total", &self.total);
+        members.required("payer_total", &self.payer_total);
+        members.required("currency", &self.currency);
+        members.required("payer_currency", &self.payer_currency);
+        members.optional_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for LegacyQueryOrderByIdAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyQueryOrderByIdAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total", &value.total);
-            members.required("payer_total", &value.payer_total);
-            members.required("currency", &value.currency);
-            members.required("payer_currency", &value.payer_currency);
-            members.optional("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryOrderByIdAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryOrderByIdAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.required("payer_total", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.optional("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(LegacyQueryOrderByIdAmount {
-                        total: f0,
-                        payer_total: f1,
-                        currency: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -6303,48 +6432,51 @@ pub struct PromotionDetailGoodsDetail {
     /// Wire: `price`, `integer`, required.
     pub price: i64,
 }
+impl crate::runtime::Object for PromotionDetailGoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("goods_remark", &mut slots.1);
+        fields.required("discount_amount", &mut slots.2);
+        fields.required("quantity", &mut slots.3);
+        fields.required("price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(PromotionDetailGoodsDetail {
+                    goods_id: f0,
+                    goods_remark: f1,
+                    discount_amount: f2,
+                    quantity: f3,
+                    price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.optional("goods_remark", &self.goods_remark);
+        members.required("discount_amount", &self.discount_amount);
+        members.required("quantity", &self.quantity);
+        members.required("price", &self.price);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetailGoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetailGoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.optional("goods_remark", &value.goods_remark);
-            members.required("discount_amount", &value.discount_amount);
-            members.required("quantity", &value.quantity);
-            members.required("price", &value.price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetailGoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetailGoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("goods_remark", &mut slots.1);
-            fields.required("discount_amount", &mut slots.2);
-            fields.required("quantity", &mut slots.3);
-            fields.required("price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(PromotionDetailGoodsDetail {
-                        goods_id: f0,
-                        goods_remark: f1,
-                        discount_amount: f2,
-                        quantity: f3,
-                        price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -6398,82 +6530,81 @@ pub struct PromotionDetail {
     /// Wire: `goods_detail`, `array[object PromotionDetailGoodsDetail]`, optional.
     pub goods_detail: Option<Vec<PromotionDetailGoodsDetail>>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("promotion_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.required("currency", &mut slots.5);
+        fields.optional("activity_id", &mut slots.6);
+        fields.optional("wxpay_contribute_amount", &mut slots.7);
+        fields.optional("merchant_contribute_amount", &mut slots.8);
+        fields.optional("other_contribute_amount", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), Some(f5), f6, f7, f8, f9, f10) => {
+                Ok(PromotionDetail {
+                    promotion_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    currency: f5,
+                    activity_id: f6,
+                    wxpay_contribute_amount: f7,
+                    merchant_contribute_amount: f8,
+                    other_contribute_amount: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("promotion_id", &self.promotion_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.required("currency", &self.currency);
+        members.optional("activity_id", &self.activity_id);
+        members.optional("wxpay_contribute_amount", &self.wxpay_contribute_amount);
+        members.optional("merchant_contribute_amount", &self.merchant_contribute_amount);
+        members.optional("other_contribute_amount", &self.other_contribute_amount);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("promotion_id", &value.promotion_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.required("currency", &value.currency);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("wxpay_contribute_amount", &value.wxpay_contribute_amount);
-            members
-                .optional(
-                    "merchant_contribute_amount",
-                    &value.merchant_contribute_amount,
-                );
-            members.optional("other_contribute_amount", &value.other_contribute_amount);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("promotion_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("currency", &mut slots.5);
-            fields.optional("activity_id", &mut slots.6);
-            fields.optional("wxpay_contribute_amount", &mut slots.7);
-            fields.optional("merchant_contribute_amount", &mut slots.8);
-            fields.optional("other_contribute_amount", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), Some(f5), f6, f7, f8, f9, f10) => {
-                    Ok(PromotionDetail {
-                        promotion_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        currency: f5,
-                        activity_id: f6,
-                        wxpay_contribute_amount: f7,
-                        merchant_contribute_amount: f8,
-                        other_contribute_amount: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单(微信支付订单号)的应答
@@ -6551,120 +6682,123 @@ pub struct LegacyQueryOrderByIdResponse {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for LegacyQueryOrderByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("out_trade_no", &mut slots.6);
+        fields.required("id", &mut slots.7);
+        fields.optional("attach", &mut slots.8);
+        fields.required("trade_type", &mut slots.9);
+        fields.required("bank_type", &mut slots.10);
+        fields.required("success_time", &mut slots.11);
+        fields.required("trade_state", &mut slots.12);
+        fields.required("trade_state_desc", &mut slots.13);
+        fields.required_object("payer", &mut slots.14);
+        fields.required_object("amount", &mut slots.15);
+        fields.optional_objects("promotion_detail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                f16,
+            ) => {
+                Ok(LegacyQueryOrderByIdResponse {
+                    mchid: f0,
+                    appid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    out_trade_no: f6,
+                    id: f7,
+                    attach: f8,
+                    trade_type: f9,
+                    bank_type: f10,
+                    success_time: f11,
+                    trade_state: f12,
+                    trade_state_desc: f13,
+                    payer: f14,
+                    amount: f15,
+                    promotion_detail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("id", &self.id);
+        members.optional("attach", &self.attach);
+        members.required("trade_type", &self.trade_type);
+        members.required("bank_type", &self.bank_type);
+        members.required("success_time", &self.success_time);
+        members.required("trade_state", &self.trade_state);
+        members.required("trade_state_desc", &self.trade_state_desc);
+        members.required_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyQueryOrderByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyQueryOrderByIdResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("id", &value.id);
-            members.optional("attach", &value.attach);
-            members.required("trade_type", &value.trade_type);
-            members.required("bank_type", &value.bank_type);
-            members.required("success_time", &value.success_time);
-            members.required("trade_state", &value.trade_state);
-            members.required("trade_state_desc", &value.trade_state_desc);
-            members.required("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryOrderByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryOrderByIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("out_trade_no", &mut slots.6);
-            fields.required("id", &mut slots.7);
-            fields.optional("attach", &mut slots.8);
-            fields.required("trade_type", &mut slots.9);
-            fields.required("bank_type", &mut slots.10);
-            fields.required("success_time", &mut slots.11);
-            fields.required("trade_state", &mut slots.12);
-            fields.required("trade_state_desc", &mut slots.13);
-            fields.required("payer", &mut slots.14);
-            fields.required("amount", &mut slots.15);
-            fields.optional("promotion_detail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(LegacyQueryOrderByIdResponse {
-                        mchid: f0,
-                        appid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        out_trade_no: f6,
-                        id: f7,
-                        attach: f8,
-                        trade_type: f9,
-                        bank_type: f10,
-                        success_time: f11,
-                        trade_state: f12,
-                        trade_state_desc: f13,
-                        payer: f14,
-                        amount: f15,
-                        promotion_detail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -6687,36 +6821,39 @@ impl LegacyMicropayPayer {
     }
 }
 impl crate::runtime::Validate for LegacyMicropayPayer {}
+impl crate::runtime::Object for LegacyMicropayPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("auth_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(LegacyMicropayPayer {
+                    auth_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("auth_code", &self.auth_code);
+        members
+    }
+}
 impl serde::Serialize for LegacyMicropayPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyMicropayPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("auth_code", &value.auth_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyMicropayPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyMicropayPayer, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("auth_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(LegacyMicropayPayer {
-                        auth_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -6746,48 +6883,51 @@ pub struct LegacyMicropayAmount {
     /// Wire: `exchange_rate`, `object AmountExchangeRate`, optional.
     pub exchange_rate: Option<AmountExchangeRate>,
 }
+impl crate::runtime::Object for LegacyMicropayAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.required("payer_total", &mut slots.2);
+        fields.optional("payer _currency", &mut slots.3);
+        fields.optional_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, f4) => {
+                Ok(LegacyMicropayAmount {
+                    total: f0,
+                    currency: f1,
+                    payer_total: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members.required("payer_total", &self.payer_total);
+        members.optional("payer _currency", &self.payer_currency);
+        members.optional_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for LegacyMicropayAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyMicropayAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members.required("payer_total", &value.payer_total);
-            members.optional("payer _currency", &value.payer_currency);
-            members.optional("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyMicropayAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyMicropayAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.required("payer_total", &mut slots.2);
-            fields.optional("payer _currency", &mut slots.3);
-            fields.optional("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, f4) => {
-                    Ok(LegacyMicropayAmount {
-                        total: f0,
-                        currency: f1,
-                        payer_total: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -6813,45 +6953,48 @@ pub struct DetailGoodsDetail {
     /// Wire: `price`, `integer`, required.
     pub price: i64,
 }
+impl crate::runtime::Object for DetailGoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("goods_remark", &mut slots.1);
+        fields.required("quantity", &mut slots.2);
+        fields.required("price", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(DetailGoodsDetail {
+                    goods_id: f0,
+                    goods_remark: f1,
+                    quantity: f2,
+                    price: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("goods_id", &self.goods_id);
+        members.optional("goods_remark", &self.goods_remark);
+        members.required("quantity", &self.quantity);
+        members.required("price", &self.price);
+        members
+    }
+}
 impl serde::Serialize for DetailGoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DetailGoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("goods_id", &value.goods_id);
-            members.optional("goods_remark", &value.goods_remark);
-            members.required("quantity", &value.quantity);
-            members.required("price", &value.price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DetailGoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DetailGoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("goods_remark", &mut slots.1);
-            fields.required("quantity", &mut slots.2);
-            fields.required("price", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(DetailGoodsDetail {
-                        goods_id: f0,
-                        goods_remark: f1,
-                        quantity: f2,
-                        price: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -6905,86 +7048,82 @@ pub struct LegacyMicropayDetail {
     /// Wire: `goods_detail`, `array[object DetailGoodsDetail]`, optional.
     pub goods_detail: Option<Vec<DetailGoodsDetail>>,
 }
+impl crate::runtime::Object for LegacyMicropayDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("promotion_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("currency", &mut slots.5);
+        fields.optional("activity_id", &mut slots.6);
+        fields.optional("wechatpay_contribute_amount", &mut slots.7);
+        fields.optional("merchant_contribute_amount", &mut slots.8);
+        fields.optional("other_contribute_amount", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(LegacyMicropayDetail {
+                    promotion_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    currency: f5,
+                    activity_id: f6,
+                    wechatpay_contribute_amount: f7,
+                    merchant_contribute_amount: f8,
+                    other_contribute_amount: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("promotion_id", &self.promotion_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.optional("currency", &self.currency);
+        members.optional("activity_id", &self.activity_id);
+        members
+            .optional("wechatpay_contribute_amount", &self.wechatpay_contribute_amount);
+        members.optional("merchant_contribute_amount", &self.merchant_contribute_amount);
+        members.optional("other_contribute_amount", &self.other_contribute_amount);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyMicropayDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyMicropayDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("promotion_id", &value.promotion_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.optional("currency", &value.currency);
-            members.optional("activity_id", &value.activity_id);
-            members
-                .optional(
-                    "wechatpay_contribute_amount",
-                    &value.wechatpay_contribute_amount,
-                );
-            members
-                .optional(
-                    "merchant_contribute_amount",
-                    &value.merchant_contribute_amount,
-                );
-            members.optional("other_contribute_amount", &value.other_contribute_amount);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyMicropayDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyMicropayDetail, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("promotion_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("currency", &mut slots.5);
-            fields.optional("activity_id", &mut slots.6);
-            fields.optional("wechatpay_contribute_amount", &mut slots.7);
-            fields.optional("merchant_contribute_amount", &mut slots.8);
-            fields.optional("other_contribute_amount", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(LegacyMicropayDetail {
-                        promotion_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        currency: f5,
-                        activity_id: f6,
-                        wechatpay_contribute_amount: f7,
-                        merchant_contribute_amount: f8,
-                        other_contribute_amount: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交付款码支付的应答
@@ -7062,120 +7201,123 @@ pub struct LegacyMicropayResponse {
     /// Wire: `detail`, `array[object LegacyMicropayDetail]`, optional.
     pub detail: Option<Vec<LegacyMicropayDetail>>,
 }
+impl crate::runtime::Object for LegacyMicropayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("sp_mchid", &mut slots.4);
+        fields.required("sp_appid", &mut slots.5);
+        fields.optional("sub_appid", &mut slots.6);
+        fields.required("out_trade_no", &mut slots.7);
+        fields.required("trade_type", &mut slots.8);
+        fields.required("trade_state", &mut slots.9);
+        fields.required("trade_state_desc", &mut slots.10);
+        fields.required("bank_type", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.required("success_time", &mut slots.13);
+        fields.optional_object("payer", &mut slots.14);
+        fields.required_object("amount", &mut slots.15);
+        fields.optional_objects("detail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                Some(f13),
+                f14,
+                Some(f15),
+                f16,
+            ) => {
+                Ok(LegacyMicropayResponse {
+                    id: f0,
+                    mchid: f1,
+                    appid: f2,
+                    sub_mchid: f3,
+                    sp_mchid: f4,
+                    sp_appid: f5,
+                    sub_appid: f6,
+                    out_trade_no: f7,
+                    trade_type: f8,
+                    trade_state: f9,
+                    trade_state_desc: f10,
+                    bank_type: f11,
+                    attach: f12,
+                    success_time: f13,
+                    payer: f14,
+                    amount: f15,
+                    detail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("id", &self.id);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("trade_type", &self.trade_type);
+        members.required("trade_state", &self.trade_state);
+        members.required("trade_state_desc", &self.trade_state_desc);
+        members.required("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.required("success_time", &self.success_time);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyMicropayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyMicropayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("id", &value.id);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("trade_type", &value.trade_type);
-            members.required("trade_state", &value.trade_state);
-            members.required("trade_state_desc", &value.trade_state_desc);
-            members.required("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.required("success_time", &value.success_time);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyMicropayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyMicropayResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("sp_mchid", &mut slots.4);
-            fields.required("sp_appid", &mut slots.5);
-            fields.optional("sub_appid", &mut slots.6);
-            fields.required("out_trade_no", &mut slots.7);
-            fields.required("trade_type", &mut slots.8);
-            fields.required("trade_state", &mut slots.9);
-            fields.required("trade_state_desc", &mut slots.10);
-            fields.required("bank_type", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.required("success_time", &mut slots.13);
-            fields.optional("payer", &mut slots.14);
-            fields.required("amount", &mut slots.15);
-            fields.optional("detail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    Some(f13),
-                    f14,
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(LegacyMicropayResponse {
-                        id: f0,
-                        mchid: f1,
-                        appid: f2,
-                        sub_mchid: f3,
-                        sp_mchid: f4,
-                        sp_appid: f5,
-                        sub_appid: f6,
-                        out_trade_no: f7,
-                        trade_type: f8,
-                        trade_state: f9,
-                        trade_state_desc: f10,
-                        bank_type: f11,
-                        attach: f12,
-                        success_time: f13,
-                        payer: f14,
-                        amount: f15,
-                        detail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -7241,48 +7383,51 @@ impl crate::runtime::Validate for LegacyH5PrepaySceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyH5PrepaySceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.optional("device_ip", &mut slots.1);
+        fields.required("payer_client_ip", &mut slots.2);
+        fields.optional("operator_id", &mut slots.3);
+        fields.required_object("store_info", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), f3, Some(f4)) => {
+                Ok(LegacyH5PrepaySceneInfo {
+                    device_id: f0,
+                    device_ip: f1,
+                    payer_client_ip: f2,
+                    operator_id: f3,
+                    store_info: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("device_id", &self.device_id);
+        members.optional("device_ip", &self.device_ip);
+        members.required("payer_client_ip", &self.payer_client_ip);
+        members.optional("operator_id", &self.operator_id);
+        members.required_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for LegacyH5PrepaySceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyH5PrepaySceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("device_id", &value.device_id);
-            members.optional("device_ip", &value.device_ip);
-            members.required("payer_client_ip", &value.payer_client_ip);
-            members.optional("operator_id", &value.operator_id);
-            members.required("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyH5PrepaySceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyH5PrepaySceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.optional("device_ip", &mut slots.1);
-            fields.required("payer_client_ip", &mut slots.2);
-            fields.optional("operator_id", &mut slots.3);
-            fields.required("store_info", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), f3, Some(f4)) => {
-                    Ok(LegacyH5PrepaySceneInfo {
-                        device_id: f0,
-                        device_ip: f1,
-                        payer_client_ip: f2,
-                        operator_id: f3,
-                        store_info: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5支付下单的应答
@@ -7296,36 +7441,39 @@ pub struct LegacyH5PrepayResponse {
     /// Wire: `mweb_url`, `string`, required.
     pub mweb_url: String,
 }
+impl crate::runtime::Object for LegacyH5PrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mweb_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(LegacyH5PrepayResponse {
+                    mweb_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("mweb_url", &self.mweb_url);
+        members
+    }
+}
 impl serde::Serialize for LegacyH5PrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyH5PrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("mweb_url", &value.mweb_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyH5PrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyH5PrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mweb_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(LegacyH5PrepayResponse {
-                        mweb_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 扫码支付下单的应答
@@ -7339,36 +7487,39 @@ pub struct LegacyNativePrepayResponse {
     /// Wire: `code_url`, `string`, required.
     pub code_url: String,
 }
+impl crate::runtime::Object for LegacyNativePrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("code_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(LegacyNativePrepayResponse {
+                    code_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("code_url", &self.code_url);
+        members
+    }
+}
 impl serde::Serialize for LegacyNativePrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyNativePrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("code_url", &value.code_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyNativePrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyNativePrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("code_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(LegacyNativePrepayResponse {
-                        code_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉通知回调的应答
@@ -7386,41 +7537,42 @@ pub struct QueryComplaintNotificationResponse {
     /// Wire: `url`, `string`, required.
     pub url: String,
 }
+impl crate::runtime::Object for QueryComplaintNotificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryComplaintNotificationResponse {
+                    mchid: f0,
+                    url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.required("url", &self.url);
+        members
+    }
+}
 impl serde::Serialize for QueryComplaintNotificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryComplaintNotificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.required("url", &value.url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryComplaintNotificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryComplaintNotificationResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryComplaintNotificationResponse {
-                        mchid: f0,
-                        url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉单关联订单信息
@@ -7466,74 +7618,73 @@ pub struct ComplaintOrderInfo {
     /// Wire: `trade_time`, `datetime (RFC 3339)`, required.
     pub trade_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for ComplaintOrderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("settlement_amount", &mut slots.2);
+        fields.required("settlement_refunded_amount", &mut slots.3);
+        fields.required("settlement_currency", &mut slots.4);
+        fields.required("payer_amount", &mut slots.5);
+        fields.required("payer_refunded_amount", &mut slots.6);
+        fields.required("payer_currency", &mut slots.7);
+        fields.required("trade_time", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(ComplaintOrderInfo {
+                    transaction_id: f0,
+                    out_trade_no: f1,
+                    settlement_amount: f2,
+                    settlement_refunded_amount: f3,
+                    settlement_currency: f4,
+                    payer_amount: f5,
+                    payer_refunded_amount: f6,
+                    payer_currency: f7,
+                    trade_time: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("settlement_amount", &self.settlement_amount);
+        members.required("settlement_refunded_amount", &self.settlement_refunded_amount);
+        members.required("settlement_currency", &self.settlement_currency);
+        members.required("payer_amount", &self.payer_amount);
+        members.required("payer_refunded_amount", &self.payer_refunded_amount);
+        members.required("payer_currency", &self.payer_currency);
+        members.required("trade_time", &self.trade_time);
+        members
+    }
+}
 impl serde::Serialize for ComplaintOrderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ComplaintOrderInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("settlement_amount", &value.settlement_amount);
-            members
-                .required(
-                    "settlement_refunded_amount",
-                    &value.settlement_refunded_amount,
-                );
-            members.required("settlement_currency", &value.settlement_currency);
-            members.required("payer_amount", &value.payer_amount);
-            members.required("payer_refunded_amount", &value.payer_refunded_amount);
-            members.required("payer_currency", &value.payer_currency);
-            members.required("trade_time", &value.trade_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComplaintOrderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ComplaintOrderInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("settlement_amount", &mut slots.2);
-            fields.required("settlement_refunded_amount", &mut slots.3);
-            fields.required("settlement_currency", &mut slots.4);
-            fields.required("payer_amount", &mut slots.5);
-            fields.required("payer_refunded_amount", &mut slots.6);
-            fields.required("payer_currency", &mut slots.7);
-            fields.required("trade_time", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(ComplaintOrderInfo {
-                        transaction_id: f0,
-                        out_trade_no: f1,
-                        settlement_amount: f2,
-                        settlement_refunded_amount: f3,
-                        settlement_currency: f4,
-                        payer_amount: f5,
-                        payer_refunded_amount: f6,
-                        payer_currency: f7,
-                        trade_time: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉资料列表
@@ -7551,39 +7702,42 @@ pub struct ComplaintMediaList {
     /// Wire: `media_url`, `array[string]`, required.
     pub media_url: Vec<String>,
 }
+impl crate::runtime::Object for ComplaintMediaList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("media_type", &mut slots.0);
+        fields.required("media_url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ComplaintMediaList {
+                    media_type: f0,
+                    media_url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("media_type", &self.media_type);
+        members.required("media_url", &self.media_url);
+        members
+    }
+}
 impl serde::Serialize for ComplaintMediaList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ComplaintMediaList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("media_type", &value.media_type);
-            members.required("media_url", &value.media_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComplaintMediaList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ComplaintMediaList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("media_type", &mut slots.0);
-            fields.required("media_url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ComplaintMediaList {
-                        media_type: f0,
-                        media_url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉单关联服务单信息
@@ -7605,38 +7759,41 @@ pub struct ServiceOrderInfo {
     /// Wire: `state`, `enum ServiceOrderInfoState`, optional.
     pub state: Option<ServiceOrderInfoState>,
 }
+impl crate::runtime::Object for ServiceOrderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("order_id", &mut slots.0);
+        fields.optional("out_order_no", &mut slots.1);
+        fields.optional("state", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ServiceOrderInfo {
+            order_id: f0,
+            out_order_no: f1,
+            state: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional("state", &self.state);
+        members
+    }
+}
 impl serde::Serialize for ServiceOrderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ServiceOrderInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("state", &value.state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceOrderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ServiceOrderInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("order_id", &mut slots.0);
-            fields.optional("out_order_no", &mut slots.1);
-            fields.optional("state", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ServiceOrderInfo {
-                order_id: f0,
-                out_order_no: f1,
-                state: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户投诉信息详情
@@ -7710,115 +7867,118 @@ pub struct ListComplaintsData {
     /// Wire: `service_order_info`, `array[object ServiceOrderInfo]`, optional.
     pub service_order_info: Option<Vec<ServiceOrderInfo>>,
 }
+impl crate::runtime::Object for ListComplaintsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("complaint_time", &mut slots.1);
+        fields.required("complaint_detail", &mut slots.2);
+        fields.required("complaint_state", &mut slots.3);
+        fields.required("complainted_mchid", &mut slots.4);
+        fields.optional("payer_phone", &mut slots.5);
+        fields.optional_objects("complaint_order_info", &mut slots.6);
+        fields.required("complaint_full_refunded", &mut slots.7);
+        fields.optional("is_overdue", &mut slots.8);
+        fields.optional("priority", &mut slots.9);
+        fields.required("incoming_user_response", &mut slots.10);
+        fields.required("user_complaint_times", &mut slots.11);
+        fields.optional_objects("complaint_media_list", &mut slots.12);
+        fields.optional("problem_description", &mut slots.13);
+        fields.optional("complaint_detail_trans", &mut slots.14);
+        fields.optional_objects("service_order_info", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                f15,
+            ) => {
+                Ok(ListComplaintsData {
+                    complaint_id: f0,
+                    complaint_time: f1,
+                    complaint_detail: f2,
+                    complaint_state: f3,
+                    complainted_mchid: f4,
+                    payer_phone: f5,
+                    complaint_order_info: f6,
+                    complaint_full_refunded: f7,
+                    is_overdue: f8,
+                    priority: f9,
+                    incoming_user_response: f10,
+                    user_complaint_times: f11,
+                    complaint_media_list: f12,
+                    problem_description: f13,
+                    complaint_detail_trans: f14,
+                    service_order_info: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("complaint_id", &self.complaint_id);
+        members.required("complaint_time", &self.complaint_time);
+        members.required("complaint_detail", &self.complaint_detail);
+        members.required("complaint_state", &self.complaint_state);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members.optional("payer_phone", &self.payer_phone);
+        members.optional_objects("complaint_order_info", &self.complaint_order_info);
+        members.required("complaint_full_refunded", &self.complaint_full_refunded);
+        members.optional("is_overdue", &self.is_overdue);
+        members.optional("priority", &self.priority);
+        members.required("incoming_user_response", &self.incoming_user_response);
+        members.required("user_complaint_times", &self.user_complaint_times);
+        members.optional_objects("complaint_media_list", &self.complaint_media_list);
+        members.optional("problem_description", &self.problem_description);
+        members.optional("complaint_detail_trans", &self.complaint_detail_trans);
+        members.optional_objects("service_order_info", &self.service_order_info);
+        members
+    }
+}
 impl serde::Serialize for ListComplaintsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListComplaintsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("complaint_id", &value.complaint_id);
-            members.required("complaint_time", &value.complaint_time);
-            members.required("complaint_detail", &value.complaint_detail);
-            members.required("complaint_state", &value.complaint_state);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members.optional("payer_phone", &value.payer_phone);
-            members.optional("complaint_order_info", &value.complaint_order_info);
-            members.required("complaint_full_refunded", &value.complaint_full_refunded);
-            members.optional("is_overdue", &value.is_overdue);
-            members.optional("priority", &value.priority);
-            members.required("incoming_user_response", &value.incoming_user_response);
-            members.required("user_complaint_times", &value.user_complaint_times);
-            members.optional("complaint_media_list", &value.complaint_media_list);
-            members.optional("problem_description", &value.problem_description);
-            members.optional("complaint_detail_trans", &value.complaint_detail_trans);
-            members.optional("service_order_info", &value.service_order_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintsData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("complaint_time", &mut slots.1);
-            fields.required("complaint_detail", &mut slots.2);
-            fields.required("complaint_state", &mut slots.3);
-            fields.required("complainted_mchid", &mut slots.4);
-            fields.optional("payer_phone", &mut slots.5);
-            fields.optional("complaint_order_info", &mut slots.6);
-            fields.required("complaint_full_refunded", &mut slots.7);
-            fields.optional("is_overdue", &mut slots.8);
-            fields.optional("priority", &mut slots.9);
-            fields.required("incoming_user_response", &mut slots.10);
-            fields.required("user_complaint_times", &mut slots.11);
-            fields.optional("complaint_media_list", &mut slots.12);
-            fields.optional("problem_description", &mut slots.13);
-            fields.optional("complaint_detail_trans", &mut slots.14);
-            fields.optional("service_order_info", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                ) => {
-                    Ok(ListComplaintsData {
-                        complaint_id: f0,
-                        complaint_time: f1,
-                        complaint_detail: f2,
-                        complaint_state: f3,
-                        complainted_mchid: f4,
-                        payer_phone: f5,
-                        complaint_order_info: f6,
-                        complaint_full_refunded: f7,
-                        is_overdue: f8,
-                        priority: f9,
-                        incoming_user_response: f10,
-                        user_complaint_times: f11,
-                        complaint_media_list: f12,
-                        problem_description: f13,
-                        complaint_detail_trans: f14,
-                        service_order_info: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉单列表的应答
@@ -7844,45 +8004,48 @@ pub struct ListComplaintsResponse {
     /// Wire: `total_count`, `integer`, optional.
     pub total_count: Option<i64>,
 }
+impl crate::runtime::Object for ListComplaintsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3) => {
+                Ok(ListComplaintsResponse {
+                    data: f0,
+                    limit: f1,
+                    offset: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListComplaintsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListComplaintsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3) => {
-                    Ok(ListComplaintsResponse {
-                        data: f0,
-                        limit: f1,
-                        offset: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉协商历史
@@ -7918,56 +8081,57 @@ pub struct ListComplaintNegotiationHistoryData {
     /// Wire: `complaint_media_list`, `object ComplaintMediaList`, optional.
     pub complaint_media_list: Option<ComplaintMediaList>,
 }
+impl crate::runtime::Object for ListComplaintNegotiationHistoryData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("log_id", &mut slots.0);
+        fields.required("operator", &mut slots.1);
+        fields.required("operate_time", &mut slots.2);
+        fields.required("operate_type", &mut slots.3);
+        fields.optional("operate_details", &mut slots.4);
+        fields.optional("image_list", &mut slots.5);
+        fields.optional_object("complaint_media_list", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(ListComplaintNegotiationHistoryData {
+                    log_id: f0,
+                    operator: f1,
+                    operate_time: f2,
+                    operate_type: f3,
+                    operate_details: f4,
+                    image_list: f5,
+                    complaint_media_list: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("log_id", &self.log_id);
+        members.required("operator", &self.operator);
+        members.required("operate_time", &self.operate_time);
+        members.required("operate_type", &self.operate_type);
+        members.optional("operate_details", &self.operate_details);
+        members.optional("image_list", &self.image_list);
+        members.optional_object("complaint_media_list", &self.complaint_media_list);
+        members
+    }
+}
 impl serde::Serialize for ListComplaintNegotiationHistoryData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListComplaintNegotiationHistoryData,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("log_id", &value.log_id);
-            members.required("operator", &value.operator);
-            members.required("operate_time", &value.operate_time);
-            members.required("operate_type", &value.operate_type);
-            members.optional("operate_details", &value.operate_details);
-            members.optional("image_list", &value.image_list);
-            members.optional("complaint_media_list", &value.complaint_media_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintNegotiationHistoryData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("log_id", &mut slots.0);
-            fields.required("operator", &mut slots.1);
-            fields.required("operate_time", &mut slots.2);
-            fields.required("operate_type", &mut slots.3);
-            fields.optional("operate_details", &mut slots.4);
-            fields.optional("image_list", &mut slots.5);
-            fields.optional("complaint_media_list", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(ListComplaintNegotiationHistoryData {
-                        log_id: f0,
-                        operator: f1,
-                        operate_time: f2,
-                        operate_type: f3,
-                        operate_details: f4,
-                        image_list: f5,
-                        complaint_media_list: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉协商历史的应答
@@ -7993,47 +8157,48 @@ pub struct ListComplaintNegotiationHistoryResponse {
     /// Wire: `total_count`, `integer`, optional.
     pub total_count: Option<i64>,
 }
+impl crate::runtime::Object for ListComplaintNegotiationHistoryResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3) => {
+                Ok(ListComplaintNegotiationHistoryResponse {
+                    data: f0,
+                    limit: f1,
+                    offset: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListComplaintNegotiationHistoryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListComplaintNegotiationHistoryResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintNegotiationHistoryResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3) => {
-                    Ok(ListComplaintNegotiationHistoryResponse {
-                        data: f0,
-                        limit: f1,
-                        offset: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户上传反馈图片API的应答
@@ -8047,36 +8212,39 @@ pub struct UploadComplaintImageResponse {
     /// Wire: `media_id`, `string`, required.
     pub media_id: String,
 }
+impl crate::runtime::Object for UploadComplaintImageResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("media_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UploadComplaintImageResponse {
+                    media_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("media_id", &self.media_id);
+        members
+    }
+}
 impl serde::Serialize for UploadComplaintImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadComplaintImageResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("media_id", &value.media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadComplaintImageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadComplaintImageResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("media_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UploadComplaintImageResponse {
-                        media_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传文件API的应答
@@ -8090,32 +8258,35 @@ pub struct UploadFileResponse {
     /// Wire: `file_id`, `string`, required.
     pub file_id: String,
 }
+impl crate::runtime::Object for UploadFileResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("file_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(UploadFileResponse { file_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("file_id", &self.file_id);
+        members
+    }
+}
 impl serde::Serialize for UploadFileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadFileResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("file_id", &value.file_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadFileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadFileResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("file_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(UploadFileResponse { file_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建H5支付权限申请单的应答
@@ -8181,111 +8352,108 @@ pub struct CreateH5PermissionApplicationResponse {
     /// Wire: `notify_url`, `string`, optional.
     pub notify_url: Option<String>,
 }
+impl crate::runtime::Object for CreateH5PermissionApplicationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("domains", &mut slots.1);
+        fields.optional("business_description", &mut slots.2);
+        fields.required("transaction_limit_type", &mut slots.3);
+        fields.optional("company_register_cert", &mut slots.4);
+        fields.optional("website_business_page_pics", &mut slots.5);
+        fields.optional("website_homepage_pics", &mut slots.6);
+        fields.required("website_state", &mut slots.7);
+        fields.required("website_url", &mut slots.8);
+        fields.required("applyment_id", &mut slots.9);
+        fields.optional("audit_reject_detail", &mut slots.10);
+        fields.required("applyment_state", &mut slots.11);
+        fields.required("applyment_type", &mut slots.12);
+        fields.optional("notify_url", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                Some(f12),
+                f13,
+            ) => {
+                Ok(CreateH5PermissionApplicationResponse {
+                    sub_mchid: f0,
+                    domains: f1,
+                    business_description: f2,
+                    transaction_limit_type: f3,
+                    company_register_cert: f4,
+                    website_business_page_pics: f5,
+                    website_homepage_pics: f6,
+                    website_state: f7,
+                    website_url: f8,
+                    applyment_id: f9,
+                    audit_reject_detail: f10,
+                    applyment_state: f11,
+                    applyment_type: f12,
+                    notify_url: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("domains", &self.domains);
+        members.optional("business_description", &self.business_description);
+        members.required("transaction_limit_type", &self.transaction_limit_type);
+        members.optional("company_register_cert", &self.company_register_cert);
+        members.optional("website_business_page_pics", &self.website_business_page_pics);
+        members.optional("website_homepage_pics", &self.website_homepage_pics);
+        members.required("website_state", &self.website_state);
+        members.required("website_url", &self.website_url);
+        members.required("applyment_id", &self.applyment_id);
+        members.optional("audit_reject_detail", &self.audit_reject_detail);
+        members.required("applyment_state", &self.applyment_state);
+        members.required("applyment_type", &self.applyment_type);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreateH5PermissionApplicationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateH5PermissionApplicationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("domains", &value.domains);
-            members.optional("business_description", &value.business_description);
-            members.required("transaction_limit_type", &value.transaction_limit_type);
-            members.optional("company_register_cert", &value.company_register_cert);
-            members
-                .optional(
-                    "website_business_page_pics",
-                    &value.website_business_page_pics,
-                );
-            members.optional("website_homepage_pics", &value.website_homepage_pics);
-            members.required("website_state", &value.website_state);
-            members.required("website_url", &value.website_url);
-            members.required("applyment_id", &value.applyment_id);
-            members.optional("audit_reject_detail", &value.audit_reject_detail);
-            members.required("applyment_state", &value.applyment_state);
-            members.required("applyment_type", &value.applyment_type);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateH5PermissionApplicationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateH5PermissionApplicationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("domains", &mut slots.1);
-            fields.optional("business_description", &mut slots.2);
-            fields.required("transaction_limit_type", &mut slots.3);
-            fields.optional("company_register_cert", &mut slots.4);
-            fields.optional("website_business_page_pics", &mut slots.5);
-            fields.optional("website_homepage_pics", &mut slots.6);
-            fields.required("website_state", &mut slots.7);
-            fields.required("website_url", &mut slots.8);
-            fields.required("applyment_id", &mut slots.9);
-            fields.optional("audit_reject_detail", &mut slots.10);
-            fields.required("applyment_state", &mut slots.11);
-            fields.required("applyment_type", &mut slots.12);
-            fields.optional("notify_url", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                ) => {
-                    Ok(CreateH5PermissionApplicationResponse {
-                        sub_mchid: f0,
-                        domains: f1,
-                        business_description: f2,
-                        transaction_limit_type: f3,
-                        company_register_cert: f4,
-                        website_business_page_pics: f5,
-                        website_homepage_pics: f6,
-                        website_state: f7,
-                        website_url: f8,
-                        applyment_id: f9,
-                        audit_reject_detail: f10,
-                        applyment_state: f11,
-                        applyment_type: f12,
-                        notify_url: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 修改H5支付权限申请单的应答
@@ -8351,111 +8519,108 @@ pub struct UpdateH5PermissionApplicationResponse {
     /// Wire: `notify_url`, `string`, optional.
     pub notify_url: Option<String>,
 }
+impl crate::runtime::Object for UpdateH5PermissionApplicationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("domains", &mut slots.1);
+        fields.optional("business_description", &mut slots.2);
+        fields.required("transaction_limit_type", &mut slots.3);
+        fields.optional("company_register_cert", &mut slots.4);
+        fields.optional("website_business_page_pics", &mut slots.5);
+        fields.optional("website_homepage_pics", &mut slots.6);
+        fields.required("website_state", &mut slots.7);
+        fields.required("website_url", &mut slots.8);
+        fields.required("applyment_id", &mut slots.9);
+        fields.optional("audit_reject_detail", &mut slots.10);
+        fields.required("applyment_state", &mut slots.11);
+        fields.required("applyment_type", &mut slots.12);
+        fields.optional("notify_url", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                Some(f12),
+                f13,
+            ) => {
+                Ok(UpdateH5PermissionApplicationResponse {
+                    sub_mchid: f0,
+                    domains: f1,
+                    business_description: f2,
+                    transaction_limit_type: f3,
+                    company_register_cert: f4,
+                    website_business_page_pics: f5,
+                    website_homepage_pics: f6,
+                    website_state: f7,
+                    website_url: f8,
+                    applyment_id: f9,
+                    audit_reject_detail: f10,
+                    applyment_state: f11,
+                    applyment_type: f12,
+                    notify_url: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("domains", &self.domains);
+        members.optional("business_description", &self.business_description);
+        members.required("transaction_limit_type", &self.transaction_limit_type);
+        members.optional("company_register_cert", &self.company_register_cert);
+        members.optional("website_business_page_pics", &self.website_business_page_pics);
+        members.optional("website_homepage_pics", &self.website_homepage_pics);
+        members.required("website_state", &self.website_state);
+        members.required("website_url", &self.website_url);
+        members.required("applyment_id", &self.applyment_id);
+        members.optional("audit_reject_detail", &self.audit_reject_detail);
+        members.required("applyment_state", &self.applyment_state);
+        members.required("applyment_type", &self.applyment_type);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for UpdateH5PermissionApplicationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UpdateH5PermissionApplicationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("domains", &value.domains);
-            members.optional("business_description", &value.business_description);
-            members.required("transaction_limit_type", &value.transaction_limit_type);
-            members.optional("company_register_cert", &value.company_register_cert);
-            members
-                .optional(
-                    "website_business_page_pics",
-                    &value.website_business_page_pics,
-                );
-            members.optional("website_homepage_pics", &value.website_homepage_pics);
-            members.required("website_state", &value.website_state);
-            members.required("website_url", &value.website_url);
-            members.required("applyment_id", &value.applyment_id);
-            members.optional("audit_reject_detail", &value.audit_reject_detail);
-            members.required("applyment_state", &value.applyment_state);
-            members.required("applyment_type", &value.applyment_type);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateH5PermissionApplicationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateH5PermissionApplicationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("domains", &mut slots.1);
-            fields.optional("business_description", &mut slots.2);
-            fields.required("transaction_limit_type", &mut slots.3);
-            fields.optional("company_register_cert", &mut slots.4);
-            fields.optional("website_business_page_pics", &mut slots.5);
-            fields.optional("website_homepage_pics", &mut slots.6);
-            fields.required("website_state", &mut slots.7);
-            fields.required("website_url", &mut slots.8);
-            fields.required("applyment_id", &mut slots.9);
-            fields.optional("audit_reject_detail", &mut slots.10);
-            fields.required("applyment_state", &mut slots.11);
-            fields.required("applyment_type", &mut slots.12);
-            fields.optional("notify_url", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                ) => {
-                    Ok(UpdateH5PermissionApplicationResponse {
-                        sub_mchid: f0,
-                        domains: f1,
-                        business_description: f2,
-                        transaction_limit_type: f3,
-                        company_register_cert: f4,
-                        website_business_page_pics: f5,
-                        website_homepage_pics: f6,
-                        website_state: f7,
-                        website_url: f8,
-                        applyment_id: f9,
-                        audit_reject_detail: f10,
-                        applyment_state: f11,
-                        applyment_type: f12,
-                        notify_url: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建H5支付域名修改申请单的应答
@@ -8509,96 +8674,93 @@ pub struct CreateH5DomainApplicationResponse {
     /// Wire: `out_applyment_id`, `string`, required.
     pub out_applyment_id: String,
 }
+impl crate::runtime::Object for CreateH5DomainApplicationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("website_state", &mut slots.1);
+        fields.required("domains", &mut slots.2);
+        fields.required("webiste_url", &mut slots.3);
+        fields.optional("website_business_page_pics", &mut slots.4);
+        fields.optional("website_homepage_pics", &mut slots.5);
+        fields.required("applyment_id", &mut slots.6);
+        fields.optional("audit_reject_detail", &mut slots.7);
+        fields.optional("applyment_state", &mut slots.8);
+        fields.optional("notify_url", &mut slots.9);
+        fields.required("out_applyment_id", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+            ) => {
+                Ok(CreateH5DomainApplicationResponse {
+                    sub_mchid: f0,
+                    website_state: f1,
+                    domains: f2,
+                    webiste_url: f3,
+                    website_business_page_pics: f4,
+                    website_homepage_pics: f5,
+                    applyment_id: f6,
+                    audit_reject_detail: f7,
+                    applyment_state: f8,
+                    notify_url: f9,
+                    out_applyment_id: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("website_state", &self.website_state);
+        members.required("domains", &self.domains);
+        members.required("webiste_url", &self.webiste_url);
+        members.optional("website_business_page_pics", &self.website_business_page_pics);
+        members.optional("website_homepage_pics", &self.website_homepage_pics);
+        members.required("applyment_id", &self.applyment_id);
+        members.optional("audit_reject_detail", &self.audit_reject_detail);
+        members.optional("applyment_state", &self.applyment_state);
+        members.optional("notify_url", &self.notify_url);
+        members.required("out_applyment_id", &self.out_applyment_id);
+        members
+    }
+}
 impl serde::Serialize for CreateH5DomainApplicationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateH5DomainApplicationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("website_state", &value.website_state);
-            members.required("domains", &value.domains);
-            members.required("webiste_url", &value.webiste_url);
-            members
-                .optional(
-                    "website_business_page_pics",
-                    &value.website_business_page_pics,
-                );
-            members.optional("website_homepage_pics", &value.website_homepage_pics);
-            members.required("applyment_id", &value.applyment_id);
-            members.optional("audit_reject_detail", &value.audit_reject_detail);
-            members.optional("applyment_state", &value.applyment_state);
-            members.optional("notify_url", &value.notify_url);
-            members.required("out_applyment_id", &value.out_applyment_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateH5DomainApplicationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateH5DomainApplicationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("website_state", &mut slots.1);
-            fields.required("domains", &mut slots.2);
-            fields.required("webiste_url", &mut slots.3);
-            fields.optional("website_business_page_pics", &mut slots.4);
-            fields.optional("website_homepage_pics", &mut slots.5);
-            fields.required("applyment_id", &mut slots.6);
-            fields.optional("audit_reject_detail", &mut slots.7);
-            fields.optional("applyment_state", &mut slots.8);
-            fields.optional("notify_url", &mut slots.9);
-            fields.required("out_applyment_id", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                ) => {
-                    Ok(CreateH5DomainApplicationResponse {
-                        sub_mchid: f0,
-                        website_state: f1,
-                        domains: f2,
-                        webiste_url: f3,
-                        website_business_page_pics: f4,
-                        website_homepage_pics: f5,
-                        applyment_id: f6,
-                        audit_reject_detail: f7,
-                        applyment_state: f8,
-                        notify_url: f9,
-                        out_applyment_id: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询子商户H5支付权限状态的应答
@@ -8616,39 +8778,42 @@ pub struct QueryH5PermissionResponse {
     /// Wire: `authorization_state`, `enum AuthorizationState`, required.
     pub authorization_state: AuthorizationState,
 }
+impl crate::runtime::Object for QueryH5PermissionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("authorization_state", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryH5PermissionResponse {
+                    sub_mchid: f0,
+                    authorization_state: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("authorization_state", &self.authorization_state);
+        members
+    }
+}
 impl serde::Serialize for QueryH5PermissionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryH5PermissionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("authorization_state", &value.authorization_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryH5PermissionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryH5PermissionResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("authorization_state", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryH5PermissionResponse {
-                        sub_mchid: f0,
-                        authorization_state: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5申请资料
@@ -8676,39 +8841,42 @@ impl H5PaymentApplyInfo {
     }
 }
 impl crate::runtime::Validate for H5PaymentApplyInfo {}
+impl crate::runtime::Object for H5PaymentApplyInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("h5_website_url", &mut slots.0);
+        fields.required("domains", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(H5PaymentApplyInfo {
+                    h5_website_url: f0,
+                    domains: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("h5_website_url", &self.h5_website_url);
+        members.required("domains", &self.domains);
+        members
+    }
+}
 impl serde::Serialize for H5PaymentApplyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PaymentApplyInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("h5_website_url", &value.h5_website_url);
-            members.required("domains", &value.domains);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PaymentApplyInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PaymentApplyInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("h5_website_url", &mut slots.0);
-            fields.required("domains", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(H5PaymentApplyInfo {
-                        h5_website_url: f0,
-                        domains: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子商户进件（融合钱包）的应答
@@ -8734,45 +8902,48 @@ pub struct CreateSubMerchantResponse {
     /// Wire: `h5_authorization_state`, `enum H5AuthorizationState`, optional.
     pub h5_authorization_state: Option<H5AuthorizationState>,
 }
+impl crate::runtime::Object for CreateSubMerchantResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("verification_status", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("h5_authorization_state", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CreateSubMerchantResponse {
+                    sub_mchid: f0,
+                    verification_status: f1,
+                    description: f2,
+                    h5_authorization_state: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("verification_status", &self.verification_status);
+        members.optional("description", &self.description);
+        members.optional("h5_authorization_state", &self.h5_authorization_state);
+        members
+    }
+}
 impl serde::Serialize for CreateSubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSubMerchantResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("verification_status", &value.verification_status);
-            members.optional("description", &value.description);
-            members.optional("h5_authorization_state", &value.h5_authorization_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubMerchantResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("verification_status", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("h5_authorization_state", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CreateSubMerchantResponse {
-                        sub_mchid: f0,
-                        verification_status: f1,
-                        description: f2,
-                        h5_authorization_state: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5支付权限详情
@@ -8790,35 +8961,38 @@ pub struct H5Payment {
     /// Wire: `h5_authorization_state`, `enum H5AuthorizationState`, optional.
     pub h5_authorization_state: Option<H5AuthorizationState>,
 }
+impl crate::runtime::Object for H5Payment {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("audit_reject_detail", &mut slots.0);
+        fields.optional("h5_authorization_state", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(H5Payment {
+            audit_reject_detail: f0,
+            h5_authorization_state: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("audit_reject_detail", &self.audit_reject_detail);
+        members.optional("h5_authorization_state", &self.h5_authorization_state);
+        members
+    }
+}
 impl serde::Serialize for H5Payment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5Payment) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("audit_reject_detail", &value.audit_reject_detail);
-            members.optional("h5_authorization_state", &value.h5_authorization_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5Payment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5Payment, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("audit_reject_detail", &mut slots.0);
-            fields.optional("h5_authorization_state", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(H5Payment {
-                audit_reject_detail: f0,
-                h5_authorization_state: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子商户入驻驳回详情
@@ -8836,35 +9010,38 @@ pub struct ApplicationRejectDetail {
     /// Wire: `reason`, `string`, optional.
     pub reason: Option<String>,
 }
+impl crate::runtime::Object for ApplicationRejectDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("field", &mut slots.0);
+        fields.optional("reason", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ApplicationRejectDetail {
+            field: f0,
+            reason: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("field", &self.field);
+        members.optional("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for ApplicationRejectDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplicationRejectDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("field", &value.field);
-            members.optional("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplicationRejectDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplicationRejectDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("field", &mut slots.0);
-            fields.optional("reason", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ApplicationRejectDetail {
-                field: f0,
-                reason: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子商户状态信息
@@ -8886,39 +9063,45 @@ pub struct SubMerchantState {
     /// Wire: `application_reject_detail`, `object ApplicationRejectDetail`, optional.
     pub application_reject_detail: Option<ApplicationRejectDetail>,
 }
+impl crate::runtime::Object for SubMerchantState {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sub_merchant_status", &mut slots.0);
+        fields.optional("application_status", &mut slots.1);
+        fields.optional_object("application_reject_detail", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(SubMerchantState {
+            sub_merchant_status: f0,
+            application_status: f1,
+            application_reject_detail: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sub_merchant_status", &self.sub_merchant_status);
+        members.optional("application_status", &self.application_status);
+        members
+            .optional_object(
+                "application_reject_detail",
+                &self.application_reject_detail,
+            );
+        members
+    }
+}
 impl serde::Serialize for SubMerchantState {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubMerchantState) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sub_merchant_status", &value.sub_merchant_status);
-            members.optional("application_status", &value.application_status);
-            members
-                .optional("application_reject_detail", &value.application_reject_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubMerchantState {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubMerchantState, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sub_merchant_status", &mut slots.0);
-            fields.optional("application_status", &mut slots.1);
-            fields.optional("application_reject_detail", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(SubMerchantState {
-                sub_merchant_status: f0,
-                application_status: f1,
-                application_reject_detail: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询子商户（融合钱包）的应答
@@ -8996,128 +9179,131 @@ pub struct QuerySubMerchantResponse {
     /// Wire: `attach`, `string`, optional.
     pub attach: Option<String>,
 }
+impl crate::runtime::Object for QuerySubMerchantResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("shortname", &mut slots.2);
+        fields.required("office_phone", &mut slots.3);
+        fields.required("merchant_country_code", &mut slots.4);
+        fields.required("business_category", &mut slots.5);
+        fields.optional_object("contact", &mut slots.6);
+        fields.optional("merchant_type", &mut slots.7);
+        fields.optional("registration_certificate_number", &mut slots.8);
+        fields.optional("registration_certificate_date", &mut slots.9);
+        fields.optional("settlement_bank_number", &mut slots.10);
+        fields.optional_object("business", &mut slots.11);
+        fields.optional_object("director", &mut slots.12);
+        fields.optional_object("principal", &mut slots.13);
+        fields.optional_object("h5_payment", &mut slots.14);
+        fields.optional_object("sub_merchant_state", &mut slots.15);
+        fields.optional("attach", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+            ) => {
+                Ok(QuerySubMerchantResponse {
+                    sub_mchid: f0,
+                    name: f1,
+                    shortname: f2,
+                    office_phone: f3,
+                    merchant_country_code: f4,
+                    business_category: f5,
+                    contact: f6,
+                    merchant_type: f7,
+                    registration_certificate_number: f8,
+                    registration_certificate_date: f9,
+                    settlement_bank_number: f10,
+                    business: f11,
+                    director: f12,
+                    principal: f13,
+                    h5_payment: f14,
+                    sub_merchant_state: f15,
+                    attach: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("name", &self.name);
+        members.required("shortname", &self.shortname);
+        members.required("office_phone", &self.office_phone);
+        members.required("merchant_country_code", &self.merchant_country_code);
+        members.required("business_category", &self.business_category);
+        members.optional_object("contact", &self.contact);
+        members.optional("merchant_type", &self.merchant_type);
+        members
+            .optional(
+                "registration_certificate_number",
+                &self.registration_certificate_number,
+            );
+        members
+            .optional(
+                "registration_certificate_date",
+                &self.registration_certificate_date,
+            );
+        members.optional("settlement_bank_number", &self.settlement_bank_number);
+        members.optional_object("business", &self.business);
+        members.optional_object("director", &self.director);
+        members.optional_object("principal", &self.principal);
+        members.optional_object("h5_payment", &self.h5_payment);
+        members.optional_object("sub_merchant_state", &self.sub_merchant_state);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for QuerySubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySubMerchantResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("name", &value.name);
-            members.required("shortname", &value.shortname);
-            members.required("office_phone", &value.office_phone);
-            members.required("merchant_country_code", &value.merchant_country_code);
-            members.required("business_category", &value.business_category);
-            members.optional("contact", &value.contact);
-            members.optional("merchant_type", &value.merchant_type);
-            members
-                .optional(
-                    "registration_certificate_number",
-                    &value.registration_certificate_number,
-                );
-            members
-                .optional(
-                    "registration_certificate_date",
-                    &value.registration_certificate_date,
-                );
-            members.optional("settlement_bank_number", &value.settlement_bank_number);
-            members.optional("business", &value.business);
-            members.optional("director", &value.director);
-            members.optional("principal", &value.principal);
-            members.optional("h5_payment", &value.h5_payment);
-            members.optional("sub_merchant_state", &value.sub_merchant_state);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("shortname", &mut slots.2);
-            fields.required("office_phone", &mut slots.3);
-            fields.required("merchant_country_code", &mut slots.4);
-            fields.required("business_category", &mut slots.5);
-            fields.optional("contact", &mut slots.6);
-            fields.optional("merchant_type", &mut slots.7);
-            fields.optional("registration_certificate_number", &mut slots.8);
-            fields.optional("registration_certificate_date", &mut slots.9);
-            fields.optional("settlement_bank_number", &mut slots.10);
-            fields.optional("business", &mut slots.11);
-            fields.optional("director", &mut slots.12);
-            fields.optional("principal", &mut slots.13);
-            fields.optional("h5_payment", &mut slots.14);
-            fields.optional("sub_merchant_state", &mut slots.15);
-            fields.optional("attach", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                ) => {
-                    Ok(QuerySubMerchantResponse {
-                        sub_mchid: f0,
-                        name: f1,
-                        shortname: f2,
-                        office_phone: f3,
-                        merchant_country_code: f4,
-                        business_category: f5,
-                        contact: f6,
-                        merchant_type: f7,
-                        registration_certificate_number: f8,
-                        registration_certificate_date: f9,
-                        settlement_bank_number: f10,
-                        business: f11,
-                        director: f12,
-                        principal: f13,
-                        h5_payment: f14,
-                        sub_merchant_state: f15,
-                        attach: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5支付申请资料资料
@@ -9155,37 +9341,38 @@ impl UpdateSubMerchantH5PaymentApplyInfo {
     }
 }
 impl crate::runtime::Validate for UpdateSubMerchantH5PaymentApplyInfo {}
+impl crate::runtime::Object for UpdateSubMerchantH5PaymentApplyInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("website_url", &mut slots.0);
+        fields.optional("domains", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(UpdateSubMerchantH5PaymentApplyInfo {
+            website_url: f0,
+            domains: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("website_url", &self.website_url);
+        members.optional("domains", &self.domains);
+        members
+    }
+}
 impl serde::Serialize for UpdateSubMerchantH5PaymentApplyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UpdateSubMerchantH5PaymentApplyInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("website_url", &value.website_url);
-            members.optional("domains", &value.domains);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateSubMerchantH5PaymentApplyInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateSubMerchantH5PaymentApplyInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("website_url", &mut slots.0);
-            fields.optional("domains", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(UpdateSubMerchantH5PaymentApplyInfo {
-                website_url: f0,
-                domains: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 修改子商户（融合钱包）的应答
@@ -9203,39 +9390,42 @@ pub struct UpdateSubMerchantResponse {
     /// Wire: `h5_authorization_state`, `enum H5AuthorizationState`, optional.
     pub h5_authorization_state: Option<H5AuthorizationState>,
 }
+impl crate::runtime::Object for UpdateSubMerchantResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("h5_authorization_state", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(UpdateSubMerchantResponse {
+                    sub_mchid: f0,
+                    h5_authorization_state: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("h5_authorization_state", &self.h5_authorization_state);
+        members
+    }
+}
 impl serde::Serialize for UpdateSubMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateSubMerchantResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("h5_authorization_state", &value.h5_authorization_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateSubMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateSubMerchantResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("h5_authorization_state", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(UpdateSubMerchantResponse {
-                        sub_mchid: f0,
-                        h5_authorization_state: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// APP签约API的应答
@@ -9249,36 +9439,39 @@ pub struct AppPreEntrustSignResponse {
     /// Wire: `session_id`, `string`, required.
     pub session_id: String,
 }
+impl crate::runtime::Object for AppPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("session_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(AppPreEntrustSignResponse {
+                    session_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("session_id", &self.session_id);
+        members
+    }
+}
 impl serde::Serialize for AppPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPreEntrustSignResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("session_id", &value.session_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("session_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(AppPreEntrustSignResponse {
-                        session_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5预签约API的应答
@@ -9292,36 +9485,39 @@ pub struct H5PreEntrustSignResponse {
     /// Wire: `sign_url`, `string`, required.
     pub sign_url: String,
 }
+impl crate::runtime::Object for H5PreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sign_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(H5PreEntrustSignResponse {
+                    sign_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sign_url", &self.sign_url);
+        members
+    }
+}
 impl serde::Serialize for H5PreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PreEntrustSignResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sign_url", &value.sign_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sign_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(H5PreEntrustSignResponse {
-                        sign_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户协议号查询签约API的应答
@@ -9395,96 +9591,97 @@ pub struct QueryPapayContractByOutContractCodeResponse {
     /// Wire: `openid`, `string`, optional.
     pub openid: Option<String>,
 }
+impl crate::runtime::Object for QueryPapayContractByOutContractCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sp_mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.optional("contract_id", &mut slots.6);
+        fields.optional("plan_id", &mut slots.7);
+        fields.optional("out_contract_code", &mut slots.8);
+        fields.optional("user_display_name", &mut slots.9);
+        fields.optional("state", &mut slots.10);
+        fields.optional("signed_time", &mut slots.11);
+        fields.optional("terminated_time", &mut slots.12);
+        fields.optional("termination_mode", &mut slots.13);
+        fields.optional("termination_note", &mut slots.14);
+        fields.optional("openid", &mut slots.15);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15) = slots;
+        Ok(QueryPapayContractByOutContractCodeResponse {
+            mchid: f0,
+            appid: f1,
+            sp_mchid: f2,
+            sub_mchid: f3,
+            sp_appid: f4,
+            sub_appid: f5,
+            contract_id: f6,
+            plan_id: f7,
+            out_contract_code: f8,
+            user_display_name: f9,
+            state: f10,
+            signed_time: f11,
+            terminated_time: f12,
+            termination_mode: f13,
+            termination_note: f14,
+            openid: f15,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.optional("mchid", &self.mchid);
+        members.optional("appid", &self.appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("contract_id", &self.contract_id);
+        members.optional("plan_id", &self.plan_id);
+        members.optional("out_contract_code", &self.out_contract_code);
+        members.optional("user_display_name", &self.user_display_name);
+        members.optional("state", &self.state);
+        members.optional("signed_time", &self.signed_time);
+        members.optional("terminated_time", &self.terminated_time);
+        members.optional("termination_mode", &self.termination_mode);
+        members.optional("termination_note", &self.termination_note);
+        members.optional("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for QueryPapayContractByOutContractCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryPapayContractByOutContractCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.optional("mchid", &value.mchid);
-            members.optional("appid", &value.appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("contract_id", &value.contract_id);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("out_contract_code", &value.out_contract_code);
-            members.optional("user_display_name", &value.user_display_name);
-            members.optional("state", &value.state);
-            members.optional("signed_time", &value.signed_time);
-            members.optional("terminated_time", &value.terminated_time);
-            members.optional("termination_mode", &value.termination_mode);
-            members.optional("termination_note", &value.termination_note);
-            members.optional("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPapayContractByOutContractCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPapayContractByOutContractCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sp_mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.optional("contract_id", &mut slots.6);
-            fields.optional("plan_id", &mut slots.7);
-            fields.optional("out_contract_code", &mut slots.8);
-            fields.optional("user_display_name", &mut slots.9);
-            fields.optional("state", &mut slots.10);
-            fields.optional("signed_time", &mut slots.11);
-            fields.optional("terminated_time", &mut slots.12);
-            fields.optional("termination_mode", &mut slots.13);
-            fields.optional("termination_note", &mut slots.14);
-            fields.optional("openid", &mut slots.15);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15) = slots;
-            Ok(QueryPapayContractByOutContractCodeResponse {
-                mchid: f0,
-                appid: f1,
-                sp_mchid: f2,
-                sub_mchid: f3,
-                sp_appid: f4,
-                sub_appid: f5,
-                contract_id: f6,
-                plan_id: f7,
-                out_contract_code: f8,
-                user_display_name: f9,
-                state: f10,
-                signed_time: f11,
-                terminated_time: f12,
-                termination_mode: f13,
-                termination_note: f14,
-                openid: f15,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// WEB预签约API的应答
@@ -9498,36 +9695,39 @@ pub struct WebPreEntrustSignResponse {
     /// Wire: `show_code_url`, `string`, required.
     pub show_code_url: String,
 }
+impl crate::runtime::Object for WebPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("show_code_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(WebPreEntrustSignResponse {
+                    show_code_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("show_code_url", &self.show_code_url);
+        members
+    }
+}
 impl serde::Serialize for WebPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &WebPreEntrustSignResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("show_code_url", &value.show_code_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WebPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WebPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("show_code_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(WebPreEntrustSignResponse {
-                        show_code_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -9565,35 +9765,38 @@ impl CreatePapayOrderSceneInfo {
     }
 }
 impl crate::runtime::Validate for CreatePapayOrderSceneInfo {}
+impl crate::runtime::Object for CreatePapayOrderSceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.optional("device_ip", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreatePapayOrderSceneInfo {
+            device_id: f0,
+            device_ip: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("device_id", &self.device_id);
+        members.optional("device_ip", &self.device_ip);
+        members
+    }
+}
 impl serde::Serialize for CreatePapayOrderSceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePapayOrderSceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("device_id", &value.device_id);
-            members.optional("device_ip", &value.device_ip);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePapayOrderSceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePapayOrderSceneInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.optional("device_ip", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreatePapayOrderSceneInfo {
-                device_id: f0,
-                device_ip: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 汇率信息
@@ -9611,35 +9814,38 @@ pub struct AmountExchangeRate2 {
     /// Wire: `rate`, `integer`, optional.
     pub rate: Option<i64>,
 }
+impl crate::runtime::Object for AmountExchangeRate2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional("rate", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AmountExchangeRate2 {
+            type_: f0,
+            rate: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional("rate", &self.rate);
+        members
+    }
+}
 impl serde::Serialize for AmountExchangeRate2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AmountExchangeRate2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("rate", &value.rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AmountExchangeRate2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AmountExchangeRate2, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("rate", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AmountExchangeRate2 {
-                type_: f0,
-                rate: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -9669,48 +9875,51 @@ pub struct CreatePapayOrderAmount {
     /// Wire: `exchange_rate`, `object AmountExchangeRate2`, optional.
     pub exchange_rate: Option<AmountExchangeRate2>,
 }
+impl crate::runtime::Object for CreatePapayOrderAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.required("payer_total", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.optional_object("exchange_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(CreatePapayOrderAmount {
+                    total: f0,
+                    payer_total: f1,
+                    currency: f2,
+                    payer_currency: f3,
+                    exchange_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total", &self.total);
+        members.required("payer_total", &self.payer_total);
+        members.required("currency", &self.currency);
+        members.required("payer_currency", &self.payer_currency);
+        members.optional_object("exchange_rate", &self.exchange_rate);
+        members
+    }
+}
 impl serde::Serialize for CreatePapayOrderAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePapayOrderAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total", &value.total);
-            members.required("payer_total", &value.payer_total);
-            members.required("currency", &value.currency);
-            members.required("payer_currency", &value.payer_currency);
-            members.optional("exchange_rate", &value.exchange_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePapayOrderAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePapayOrderAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.required("payer_total", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.optional("exchange_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(CreatePapayOrderAmount {
-                        total: f0,
-                        payer_total: f1,
-                        currency: f2,
-                        payer_currency: f3,
-                        exchange_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付扣款API的应答
@@ -9788,120 +9997,123 @@ pub struct CreatePapayOrderResponse {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for CreatePapayOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sp_mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("out_trade_no", &mut slots.6);
+        fields.required("transaction_id", &mut slots.7);
+        fields.optional("attach", &mut slots.8);
+        fields.required("trade_type", &mut slots.9);
+        fields.required("bank_type", &mut slots.10);
+        fields.required("success_time", &mut slots.11);
+        fields.required("trade_state", &mut slots.12);
+        fields.required("trade_state_desc", &mut slots.13);
+        fields.required_object("payer", &mut slots.14);
+        fields.required_object("amount", &mut slots.15);
+        fields.optional_objects("promotion_detail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                f16,
+            ) => {
+                Ok(CreatePapayOrderResponse {
+                    mchid: f0,
+                    appid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    out_trade_no: f6,
+                    transaction_id: f7,
+                    attach: f8,
+                    trade_type: f9,
+                    bank_type: f10,
+                    success_time: f11,
+                    trade_state: f12,
+                    trade_state_desc: f13,
+                    payer: f14,
+                    amount: f15,
+                    promotion_detail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.optional("mchid", &self.mchid);
+        members.optional("appid", &self.appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("attach", &self.attach);
+        members.required("trade_type", &self.trade_type);
+        members.required("bank_type", &self.bank_type);
+        members.required("success_time", &self.success_time);
+        members.required("trade_state", &self.trade_state);
+        members.required("trade_state_desc", &self.trade_state_desc);
+        members.required_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for CreatePapayOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePapayOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.optional("mchid", &value.mchid);
-            members.optional("appid", &value.appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("attach", &value.attach);
-            members.required("trade_type", &value.trade_type);
-            members.required("bank_type", &value.bank_type);
-            members.required("success_time", &value.success_time);
-            members.required("trade_state", &value.trade_state);
-            members.required("trade_state_desc", &value.trade_state_desc);
-            members.required("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePapayOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePapayOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sp_mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("out_trade_no", &mut slots.6);
-            fields.required("transaction_id", &mut slots.7);
-            fields.optional("attach", &mut slots.8);
-            fields.required("trade_type", &mut slots.9);
-            fields.required("bank_type", &mut slots.10);
-            fields.required("success_time", &mut slots.11);
-            fields.required("trade_state", &mut slots.12);
-            fields.required("trade_state_desc", &mut slots.13);
-            fields.required("payer", &mut slots.14);
-            fields.required("amount", &mut slots.15);
-            fields.optional("promotion_detail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(CreatePapayOrderResponse {
-                        mchid: f0,
-                        appid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        out_trade_no: f6,
-                        transaction_id: f7,
-                        attach: f8,
-                        trade_type: f9,
-                        bank_type: f10,
-                        success_time: f11,
-                        trade_state: f12,
-                        trade_state_desc: f13,
-                        payer: f14,
-                        amount: f15,
-                        promotion_detail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单(商户订单号)的应答
@@ -9979,122 +10191,123 @@ pub struct QueryPapayOrderByOutTradeNoResponse {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for QueryPapayOrderByOutTradeNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("out_trade_no", &mut slots.6);
+        fields.required("transaction_id", &mut slots.7);
+        fields.optional("attach", &mut slots.8);
+        fields.required("trade_type", &mut slots.9);
+        fields.required("bank_type", &mut slots.10);
+        fields.required("success_time", &mut slots.11);
+        fields.required("trade_state", &mut slots.12);
+        fields.required("trade_state_desc", &mut slots.13);
+        fields.required_object("payer", &mut slots.14);
+        fields.required_object("amount", &mut slots.15);
+        fields.optional_objects("promotion_detail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                f16,
+            ) => {
+                Ok(QueryPapayOrderByOutTradeNoResponse {
+                    mchid: f0,
+                    appid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    out_trade_no: f6,
+                    transaction_id: f7,
+                    attach: f8,
+                    trade_type: f9,
+                    bank_type: f10,
+                    success_time: f11,
+                    trade_state: f12,
+                    trade_state_desc: f13,
+                    payer: f14,
+                    amount: f15,
+                    promotion_detail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("attach", &self.attach);
+        members.required("trade_type", &self.trade_type);
+        members.required("bank_type", &self.bank_type);
+        members.required("success_time", &self.success_time);
+        members.required("trade_state", &self.trade_state);
+        members.required("trade_state_desc", &self.trade_state_desc);
+        members.required_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for QueryPapayOrderByOutTradeNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryPapayOrderByOutTradeNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("attach", &value.attach);
-            members.required("trade_type", &value.trade_type);
-            members.required("bank_type", &value.bank_type);
-            members.required("success_time", &value.success_time);
-            members.required("trade_state", &value.trade_state);
-            members.required("trade_state_desc", &value.trade_state_desc);
-            members.required("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPapayOrderByOutTradeNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPapayOrderByOutTradeNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("out_trade_no", &mut slots.6);
-            fields.required("transaction_id", &mut slots.7);
-            fields.optional("attach", &mut slots.8);
-            fields.required("trade_type", &mut slots.9);
-            fields.required("bank_type", &mut slots.10);
-            fields.required("success_time", &mut slots.11);
-            fields.required("trade_state", &mut slots.12);
-            fields.required("trade_state_desc", &mut slots.13);
-            fields.required("payer", &mut slots.14);
-            fields.required("amount", &mut slots.15);
-            fields.optional("promotion_detail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(QueryPapayOrderByOutTradeNoResponse {
-                        mchid: f0,
-                        appid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        out_trade_no: f6,
-                        transaction_id: f7,
-                        attach: f8,
-                        trade_type: f9,
-                        bank_type: f10,
-                        success_time: f11,
-                        trade_state: f12,
-                        trade_state_desc: f13,
-                        payer: f14,
-                        amount: f15,
-                        promotion_detail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取分账账单文件下载地址API的应答
@@ -10108,38 +10321,39 @@ pub struct QueryProfitSharingBillUrlResponse {
     /// Wire: `download_url`, `string`, required.
     pub download_url: String,
 }
+impl crate::runtime::Object for QueryProfitSharingBillUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("download_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryProfitSharingBillUrlResponse {
+                    download_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for QueryProfitSharingBillUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryProfitSharingBillUrlResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProfitSharingBillUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProfitSharingBillUrlResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("download_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryProfitSharingBillUrlResponse {
-                        download_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -10208,54 +10422,57 @@ impl crate::runtime::Validate for Receivers {
         Ok(())
     }
 }
+impl crate::runtime::Object for Receivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("currency", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("account", &mut slots.2);
+        fields.optional("name", &mut slots.3);
+        fields.optional("authorized", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), Some(f6)) => {
+                Ok(Receivers {
+                    currency: f0,
+                    type_: f1,
+                    account: f2,
+                    name: f3,
+                    authorized: f4,
+                    amount: f5,
+                    description: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("currency", &self.currency);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.optional("name", &self.name);
+        members.optional("authorized", &self.authorized);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for Receivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Receivers) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("currency", &value.currency);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.optional("name", &value.name);
-            members.optional("authorized", &value.authorized);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Receivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Receivers, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("currency", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("account", &mut slots.2);
-            fields.optional("name", &mut slots.3);
-            fields.optional("authorized", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), Some(f6)) => {
-                    Ok(Receivers {
-                        currency: f0,
-                        type_: f1,
-                        account: f2,
-                        name: f3,
-                        authorized: f4,
-                        amount: f5,
-                        description: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -10321,107 +10538,108 @@ pub struct CreateProfitSharingOrderReceivers {
     /// Wire: `rate`, `integer`, optional.
     pub rate: Option<i64>,
 }
+impl crate::runtime::Object for CreateProfitSharingOrderReceivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("currency", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required("account", &mut slots.4);
+        fields.required("result", &mut slots.5);
+        fields.required("fail_reason", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("finish_time", &mut slots.8);
+        fields.optional("detail_id", &mut slots.9);
+        fields.optional("detail_type", &mut slots.10);
+        fields.optional("settlement_currency", &mut slots.11);
+        fields.optional("settlement_amount", &mut slots.12);
+        fields.optional("rate", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(CreateProfitSharingOrderReceivers {
+                    currency: f0,
+                    amount: f1,
+                    description: f2,
+                    type_: f3,
+                    account: f4,
+                    result: f5,
+                    fail_reason: f6,
+                    create_time: f7,
+                    finish_time: f8,
+                    detail_id: f9,
+                    detail_type: f10,
+                    settlement_currency: f11,
+                    settlement_amount: f12,
+                    rate: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("currency", &self.currency);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.required("result", &self.result);
+        members.required("fail_reason", &self.fail_reason);
+        members.required("create_time", &self.create_time);
+        members.required("finish_time", &self.finish_time);
+        members.optional("detail_id", &self.detail_id);
+        members.optional("detail_type", &self.detail_type);
+        members.optional("settlement_currency", &self.settlement_currency);
+        members.optional("settlement_amount", &self.settlement_amount);
+        members.optional("rate", &self.rate);
+        members
+    }
+}
 impl serde::Serialize for CreateProfitSharingOrderReceivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateProfitSharingOrderReceivers,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("currency", &value.currency);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.required("result", &value.result);
-            members.required("fail_reason", &value.fail_reason);
-            members.required("create_time", &value.create_time);
-            members.required("finish_time", &value.finish_time);
-            members.optional("detail_id", &value.detail_id);
-            members.optional("detail_type", &value.detail_type);
-            members.optional("settlement_currency", &value.settlement_currency);
-            members.optional("settlement_amount", &value.settlement_amount);
-            members.optional("rate", &value.rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateProfitSharingOrderReceivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateProfitSharingOrderReceivers, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("currency", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("account", &mut slots.4);
-            fields.required("result", &mut slots.5);
-            fields.required("fail_reason", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("finish_time", &mut slots.8);
-            fields.optional("detail_id", &mut slots.9);
-            fields.optional("detail_type", &mut slots.10);
-            fields.optional("settlement_currency", &mut slots.11);
-            fields.optional("settlement_amount", &mut slots.12);
-            fields.optional("rate", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(CreateProfitSharingOrderReceivers {
-                        currency: f0,
-                        amount: f1,
-                        description: f2,
-                        type_: f3,
-                        account: f4,
-                        result: f5,
-                        fail_reason: f6,
-                        create_time: f7,
-                        finish_time: f8,
-                        detail_id: f9,
-                        detail_type: f10,
-                        settlement_currency: f11,
-                        settlement_amount: f12,
-                        rate: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求分账API的应答
@@ -10455,51 +10673,54 @@ pub struct CreateProfitSharingOrderResponse {
     /// Wire: `receivers`, `array[object CreateProfitSharingOrderReceivers]`, optional.
     pub receivers: Option<Vec<CreateProfitSharingOrderReceivers>>,
 }
+impl crate::runtime::Object for CreateProfitSharingOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.optional_objects("receivers", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(CreateProfitSharingOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                    state: f4,
+                    receivers: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members.required("state", &self.state);
+        members.optional_objects("receivers", &self.receivers);
+        members
+    }
+}
 impl serde::Serialize for CreateProfitSharingOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateProfitSharingOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members.required("state", &value.state);
-            members.optional("receivers", &value.receivers);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateProfitSharingOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateProfitSharingOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.optional("receivers", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(CreateProfitSharingOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                        state: f4,
-                        receivers: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加分账接收方API的应答
@@ -10565,105 +10786,108 @@ pub struct AddProfitSharingReceiverResponse {
     /// Wire: `partnership_file_id`, `string`, optional.
     pub partnership_file_id: Option<String>,
 }
+impl crate::runtime::Object for AddProfitSharingReceiverResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("account", &mut slots.2);
+        fields.optional("name", &mut slots.3);
+        fields.required("relation_type", &mut slots.4);
+        fields.optional("custom_relation", &mut slots.5);
+        fields.optional("scene", &mut slots.6);
+        fields.optional("major_service", &mut slots.7);
+        fields.optional("expected_ratio", &mut slots.8);
+        fields.optional("file_id", &mut slots.9);
+        fields.optional("state", &mut slots.10);
+        fields.optional("fail_reason", &mut slots.11);
+        fields.optional("application_file_id", &mut slots.12);
+        fields.optional("partnership_file_id", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(AddProfitSharingReceiverResponse {
+                    sub_mchid: f0,
+                    type_: f1,
+                    account: f2,
+                    name: f3,
+                    relation_type: f4,
+                    custom_relation: f5,
+                    scene: f6,
+                    major_service: f7,
+                    expected_ratio: f8,
+                    file_id: f9,
+                    state: f10,
+                    fail_reason: f11,
+                    application_file_id: f12,
+                    partnership_file_id: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.optional("name", &self.name);
+        members.required("relation_type", &self.relation_type);
+        members.optional("custom_relation", &self.custom_relation);
+        members.optional("scene", &self.scene);
+        members.optional("major_service", &self.major_service);
+        members.optional("expected_ratio", &self.expected_ratio);
+        members.optional("file_id", &self.file_id);
+        members.optional("state", &self.state);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("application_file_id", &self.application_file_id);
+        members.optional("partnership_file_id", &self.partnership_file_id);
+        members
+    }
+}
 impl serde::Serialize for AddProfitSharingReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddProfitSharingReceiverResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.optional("name", &value.name);
-            members.required("relation_type", &value.relation_type);
-            members.optional("custom_relation", &value.custom_relation);
-            members.optional("scene", &value.scene);
-            members.optional("major_service", &value.major_service);
-            members.optional("expected_ratio", &value.expected_ratio);
-            members.optional("file_id", &value.file_id);
-            members.optional("state", &value.state);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("application_file_id", &value.application_file_id);
-            members.optional("partnership_file_id", &value.partnership_file_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddProfitSharingReceiverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddProfitSharingReceiverResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("account", &mut slots.2);
-            fields.optional("name", &mut slots.3);
-            fields.required("relation_type", &mut slots.4);
-            fields.optional("custom_relation", &mut slots.5);
-            fields.optional("scene", &mut slots.6);
-            fields.optional("major_service", &mut slots.7);
-            fields.optional("expected_ratio", &mut slots.8);
-            fields.optional("file_id", &mut slots.9);
-            fields.optional("state", &mut slots.10);
-            fields.optional("fail_reason", &mut slots.11);
-            fields.optional("application_file_id", &mut slots.12);
-            fields.optional("partnership_file_id", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(AddProfitSharingReceiverResponse {
-                        sub_mchid: f0,
-                        type_: f1,
-                        account: f2,
-                        name: f3,
-                        relation_type: f4,
-                        custom_relation: f5,
-                        scene: f6,
-                        major_service: f7,
-                        expected_ratio: f8,
-                        file_id: f9,
-                        state: f10,
-                        fail_reason: f11,
-                        application_file_id: f12,
-                        partnership_file_id: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询分账接收方添加结果API的应答
@@ -10721,84 +10945,85 @@ pub struct QueryProfitSharingReceiverResponse {
     /// Wire: `fail_reason`, `string`, optional.
     pub fail_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryProfitSharingReceiverResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("account", &mut slots.2);
+        fields.optional("name", &mut slots.3);
+        fields.required("relation_type", &mut slots.4);
+        fields.optional("custom_relation", &mut slots.5);
+        fields.optional("scene", &mut slots.6);
+        fields.optional("major_service", &mut slots.7);
+        fields.optional("expected_ratio", &mut slots.8);
+        fields.optional("file_id", &mut slots.9);
+        fields.optional("state", &mut slots.10);
+        fields.optional("fail_reason", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8, f9, f10, f11) => {
+                Ok(QueryProfitSharingReceiverResponse {
+                    sub_mchid: f0,
+                    type_: f1,
+                    account: f2,
+                    name: f3,
+                    relation_type: f4,
+                    custom_relation: f5,
+                    scene: f6,
+                    major_service: f7,
+                    expected_ratio: f8,
+                    file_id: f9,
+                    state: f10,
+                    fail_reason: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.optional("name", &self.name);
+        members.required("relation_type", &self.relation_type);
+        members.optional("custom_relation", &self.custom_relation);
+        members.optional("scene", &self.scene);
+        members.optional("major_service", &self.major_service);
+        members.optional("expected_ratio", &self.expected_ratio);
+        members.optional("file_id", &self.file_id);
+        members.optional("state", &self.state);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryProfitSharingReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryProfitSharingReceiverResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.optional("name", &value.name);
-            members.required("relation_type", &value.relation_type);
-            members.optional("custom_relation", &value.custom_relation);
-            members.optional("scene", &value.scene);
-            members.optional("major_service", &value.major_service);
-            members.optional("expected_ratio", &value.expected_ratio);
-            members.optional("file_id", &value.file_id);
-            members.optional("state", &value.state);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProfitSharingReceiverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProfitSharingReceiverResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("account", &mut slots.2);
-            fields.optional("name", &mut slots.3);
-            fields.required("relation_type", &mut slots.4);
-            fields.optional("custom_relation", &mut slots.5);
-            fields.optional("scene", &mut slots.6);
-            fields.optional("major_service", &mut slots.7);
-            fields.optional("expected_ratio", &mut slots.8);
-            fields.optional("file_id", &mut slots.9);
-            fields.optional("state", &mut slots.10);
-            fields.optional("fail_reason", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8, f9, f10, f11) => {
-                    Ok(QueryProfitSharingReceiverResponse {
-                        sub_mchid: f0,
-                        type_: f1,
-                        account: f2,
-                        name: f3,
-                        relation_type: f4,
-                        custom_relation: f5,
-                        scene: f6,
-                        major_service: f7,
-                        expected_ratio: f8,
-                        file_id: f9,
-                        state: f10,
-                        fail_reason: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询可供垫付退款实时余额API的应答
@@ -10820,38 +11045,41 @@ pub struct QueryRefundableBalanceResponse {
     /// Wire: `currency`, `string`, optional.
     pub currency: Option<String>,
 }
+impl crate::runtime::Object for QueryRefundableBalanceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sponsor_mchid", &mut slots.0);
+        fields.optional("balance", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(QueryRefundableBalanceResponse {
+            sponsor_mchid: f0,
+            balance: f1,
+            currency: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members.optional("balance", &self.balance);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for QueryRefundableBalanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryRefundableBalanceResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members.optional("balance", &value.balance);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundableBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundableBalanceResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sponsor_mchid", &mut slots.0);
-            fields.optional("balance", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(QueryRefundableBalanceResponse {
-                sponsor_mchid: f0,
-                balance: f1,
-                currency: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询剩余待分金额API的应答
@@ -10873,44 +11101,45 @@ pub struct QueryProfitSharingOrderAmountResponse {
     /// Wire: `currency`, `string`, optional.
     pub currency: Option<String>,
 }
+impl crate::runtime::Object for QueryProfitSharingOrderAmountResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("unsplit_amount", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryProfitSharingOrderAmountResponse {
+                    transaction_id: f0,
+                    unsplit_amount: f1,
+                    currency: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("unsplit_amount", &self.unsplit_amount);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for QueryProfitSharingOrderAmountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryProfitSharingOrderAmountResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("unsplit_amount", &value.unsplit_amount);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProfitSharingOrderAmountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProfitSharingOrderAmountResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("unsplit_amount", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryProfitSharingOrderAmountResponse {
-                        transaction_id: f0,
-                        unsplit_amount: f1,
-                        currency: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单剩余可退款金额API的应答
@@ -10936,45 +11165,48 @@ pub struct QueryRefundableAmountResponse {
     /// Wire: `funds_refundable_amount`, `integer`, optional.
     pub funds_refundable_amount: Option<i64>,
 }
+impl crate::runtime::Object for QueryRefundableAmountResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("refundable_amount", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.optional("funds_refundable_amount", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(QueryRefundableAmountResponse {
+                    transaction_id: f0,
+                    refundable_amount: f1,
+                    currency: f2,
+                    funds_refundable_amount: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("refundable_amount", &self.refundable_amount);
+        members.optional("currency", &self.currency);
+        members.optional("funds_refundable_amount", &self.funds_refundable_amount);
+        members
+    }
+}
 impl serde::Serialize for QueryRefundableAmountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryRefundableAmountResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("refundable_amount", &value.refundable_amount);
-            members.optional("currency", &value.currency);
-            members.optional("funds_refundable_amount", &value.funds_refundable_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundableAmountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundableAmountResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("refundable_amount", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.optional("funds_refundable_amount", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(QueryRefundableAmountResponse {
-                        transaction_id: f0,
-                        refundable_amount: f1,
-                        currency: f2,
-                        funds_refundable_amount: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商家充值退款余额查询的应答
@@ -10992,40 +11224,41 @@ pub struct QuerySubMerchantRechargeBalanceResponse {
     /// Wire: `currency`, `string`, required.
     pub currency: String,
 }
+impl crate::runtime::Object for QuerySubMerchantRechargeBalanceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("remaining_amount", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QuerySubMerchantRechargeBalanceResponse {
+                    remaining_amount: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("remaining_amount", &self.remaining_amount);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for QuerySubMerchantRechargeBalanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySubMerchantRechargeBalanceResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("remaining_amount", &value.remaining_amount);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantRechargeBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantRechargeBalanceResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("remaining_amount", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QuerySubMerchantRechargeBalanceResponse {
-                        remaining_amount: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

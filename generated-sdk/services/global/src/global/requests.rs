@@ -151,92 +151,95 @@ impl crate::runtime::Validate for MicropayPayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for MicropayPayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("description", &mut slots.0);
+        fields.optional("attach", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.optional("goods_tag", &mut slots.3);
+        fields.required("trade_type", &mut slots.4);
+        fields.optional("limit_pay", &mut slots.5);
+        fields.required("merchant_category_code", &mut slots.6);
+        fields.optional_object("payer", &mut slots.7);
+        fields.required_object("amount", &mut slots.8);
+        fields.optional_object("scene_info", &mut slots.9);
+        fields.optional_object("detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(MicropayPayRequest {
+                    description: f0,
+                    attach: f1,
+                    out_trade_no: f2,
+                    goods_tag: f3,
+                    trade_type: f4,
+                    limit_pay: f5,
+                    merchant_category_code: f6,
+                    payer: f7,
+                    amount: f8,
+                    scene_info: f9,
+                    detail: f10,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.flatten(&self.mode);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for MicropayPayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayPayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.flatten(&value.mode);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayPayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayPayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("description", &mut slots.0);
-            fields.optional("attach", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.optional("goods_tag", &mut slots.3);
-            fields.required("trade_type", &mut slots.4);
-            fields.optional("limit_pay", &mut slots.5);
-            fields.required("merchant_category_code", &mut slots.6);
-            fields.optional("payer", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.optional("scene_info", &mut slots.9);
-            fields.optional("detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(MicropayPayRequest {
-                        description: f0,
-                        attach: f1,
-                        out_trade_no: f2,
-                        goods_tag: f3,
-                        trade_type: f4,
-                        limit_pay: f5,
-                        merchant_category_code: f6,
-                        payer: f7,
-                        amount: f8,
-                        scene_info: f9,
-                        detail: f10,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `micropay_pay`: exactly one, chosen by the variant.
@@ -309,39 +312,42 @@ impl crate::runtime::Validate for MicropayPayDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for MicropayPayDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(MicropayPayDirect {
+                    mchid: f0,
+                    appid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members
+    }
+}
 impl serde::Serialize for MicropayPayDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayPayDirect) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayPayDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayPayDirect, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(MicropayPayDirect {
-                        mchid: f0,
-                        appid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `micropay_pay`: the fields only this merchant mode sends.
@@ -392,45 +398,48 @@ impl crate::runtime::Validate for MicropayPayInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for MicropayPayInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(MicropayPayInstitution {
+                    sub_mchid: f0,
+                    sp_mchid: f1,
+                    sp_appid: f2,
+                    sub_appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for MicropayPayInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicropayPayInstitution) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicropayPayInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicropayPayInstitution, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(MicropayPayInstitution {
-                        sub_mchid: f0,
-                        sp_mchid: f1,
-                        sp_appid: f2,
-                        sub_appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_by_id` (查询订单(微信支付订单号)): `GET /v3/global/transactions/id/{id}`.
@@ -462,37 +471,40 @@ impl crate::runtime::Validate for QueryOrderByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderByIdRequest {
+                    id: f0,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(0);
+        members.flatten(&self.mode);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByIdRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(0);
-            members.flatten(&value.mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderByIdRequest {
-                        id: f0,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `query_order_by_id`: exactly one, chosen by the variant.
@@ -557,30 +569,33 @@ impl crate::runtime::Validate for QueryOrderByIdDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByIdDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(QueryOrderByIdDirect { mchid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByIdDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderByIdDirect) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(QueryOrderByIdDirect { mchid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `query_order_by_id`: the fields only this merchant mode sends.
@@ -612,36 +627,39 @@ impl crate::runtime::Validate for QueryOrderByIdInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByIdInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryOrderByIdInstitution {
+                    sub_mchid: f0,
+                    sp_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByIdInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderByIdInstitution) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdInstitution, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryOrderByIdInstitution {
-                        sub_mchid: f0,
-                        sp_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_by_out_trade_no` (查询订单(商户订单号)): `GET /v3/global/transactions/out-trade-no/{out_trade_no}`.
@@ -673,37 +691,40 @@ impl crate::runtime::Validate for QueryOrderByOutTradeNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(0);
+        members.flatten(&self.mode);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByOutTradeNoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(0);
-            members.flatten(&value.mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `query_order_by_out_trade_no`: exactly one, chosen by the variant.
@@ -768,34 +789,37 @@ impl crate::runtime::Validate for QueryOrderByOutTradeNoDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderByOutTradeNoDirect {
+                    mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderByOutTradeNoDirect) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderByOutTradeNoDirect {
-                        mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `query_order_by_out_trade_no`: the fields only this merchant mode sends.
@@ -829,38 +853,39 @@ impl crate::runtime::Validate for QueryOrderByOutTradeNoInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryOrderByOutTradeNoInstitution {
+                    sub_mchid: f0,
+                    sp_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryOrderByOutTradeNoInstitution,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoInstitution, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryOrderByOutTradeNoInstitution {
-                        sub_mchid: f0,
-                        sp_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_refund` (申请退款): `POST /v3/global/refunds`.
@@ -957,56 +982,59 @@ impl crate::runtime::Validate for CreateRefundRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateRefundRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("transaction_id", &mut slots.0);
+        fields.optional("out_trade_no", &mut slots.1);
+        fields.required("out_refund_no", &mut slots.2);
+        fields.optional("reason", &mut slots.3);
+        fields.optional_object("amount", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.optional("source", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), f3, f4, f5, f6) => {
+                Ok(CreateRefundRequest {
+                    transaction_id: f0,
+                    out_trade_no: f1,
+                    out_refund_no: f2,
+                    reason: f3,
+                    amount: f4,
+                    notify_url: f5,
+                    source: f6,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.flatten(&self.mode);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.optional("reason", &self.reason);
+        members.optional_object("amount", &self.amount);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("source", &self.source);
+        members
+    }
+}
 impl serde::Serialize for CreateRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRefundRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.flatten(&value.mode);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.optional("reason", &value.reason);
-            members.optional("amount", &value.amount);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("source", &value.source);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRefundRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("transaction_id", &mut slots.0);
-            fields.optional("out_trade_no", &mut slots.1);
-            fields.required("out_refund_no", &mut slots.2);
-            fields.optional("reason", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.optional("source", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), f3, f4, f5, f6) => {
-                    Ok(CreateRefundRequest {
-                        transaction_id: f0,
-                        out_trade_no: f1,
-                        out_refund_no: f2,
-                        reason: f3,
-                        amount: f4,
-                        notify_url: f5,
-                        source: f6,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `create_refund`: exactly one, chosen by the variant.
@@ -1079,39 +1107,42 @@ impl crate::runtime::Validate for CreateRefundDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateRefundDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateRefundDirect {
+                    mchid: f0,
+                    appid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members
+    }
+}
 impl serde::Serialize for CreateRefundDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRefundDirect) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRefundDirect, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateRefundDirect {
-                        mchid: f0,
-                        appid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `create_refund`: the fields only this merchant mode sends.
@@ -1157,45 +1188,48 @@ impl crate::runtime::Validate for CreateRefundInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateRefundInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(CreateRefundInstitution {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    sp_appid: f2,
+                    sub_appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for CreateRefundInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRefundInstitution) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRefundInstitution, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(CreateRefundInstitution {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        sp_appid: f2,
-                        sub_appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_refund_by_out_refund_no` (查询单笔退款(商户退款单号)): `GET /v3/global/refunds/out-refund-no/{out_refund_no}`.
@@ -1227,37 +1261,40 @@ impl crate::runtime::Validate for QueryRefundByOutRefundNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByOutRefundNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_refund_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryRefundByOutRefundNoRequest {
+                    out_refund_no: f0,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(0);
+        members.flatten(&self.mode);
+        members
+    }
+}
 impl serde::Serialize for QueryRefundByOutRefundNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryRefundByOutRefundNoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(0);
-            members.flatten(&value.mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByOutRefundNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_refund_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryRefundByOutRefundNoRequest {
-                        out_refund_no: f0,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `query_refund_by_out_refund_no`: exactly one, chosen by the variant.
@@ -1322,34 +1359,37 @@ impl crate::runtime::Validate for QueryRefundByOutRefundNoDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByOutRefundNoDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryRefundByOutRefundNoDirect {
+                    mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundByOutRefundNoDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRefundByOutRefundNoDirect) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByOutRefundNoDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryRefundByOutRefundNoDirect {
-                        mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `query_refund_by_out_refund_no`: the fields only this merchant mode sends.
@@ -1383,38 +1423,39 @@ impl crate::runtime::Validate for QueryRefundByOutRefundNoInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByOutRefundNoInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryRefundByOutRefundNoInstitution {
+                    sub_mchid: f0,
+                    sp_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundByOutRefundNoInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryRefundByOutRefundNoInstitution,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByOutRefundNoInstitution, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryRefundByOutRefundNoInstitution {
-                        sub_mchid: f0,
-                        sp_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_refund_by_id` (查询单笔退款(微信支付退款单号)): `GET /v3/global/refunds/id/{refund_id}`.
@@ -1446,37 +1487,40 @@ impl crate::runtime::Validate for QueryRefundByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("refund_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryRefundByIdRequest {
+                    refund_id: f0,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(0);
+        members.flatten(&self.mode);
+        members
+    }
+}
 impl serde::Serialize for QueryRefundByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryRefundByIdRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(0);
-            members.flatten(&value.mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("refund_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryRefundByIdRequest {
-                        refund_id: f0,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `query_refund_by_id`: exactly one, chosen by the variant.
@@ -1541,30 +1585,33 @@ impl crate::runtime::Validate for QueryRefundByIdDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByIdDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(QueryRefundByIdDirect { mchid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundByIdDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRefundByIdDirect) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByIdDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByIdDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(QueryRefundByIdDirect { mchid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `query_refund_by_id`: the fields only this merchant mode sends.
@@ -1596,36 +1643,39 @@ impl crate::runtime::Validate for QueryRefundByIdInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByIdInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryRefundByIdInstitution {
+                    sub_mchid: f0,
+                    sp_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundByIdInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRefundByIdInstitution) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByIdInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByIdInstitution, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryRefundByIdInstitution {
-                        sub_mchid: f0,
-                        sp_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_refunds` (查询所有退款): `GET /v3/global/refunds`.
@@ -1687,43 +1737,46 @@ impl crate::runtime::Validate for ListRefundsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListRefundsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("transaction_id", &mut slots.0);
+        fields.optional("out_trade_no", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3)) => {
+                Ok(ListRefundsRequest {
+                    transaction_id: f0,
+                    out_trade_no: f1,
+                    offset: f2,
+                    count: f3,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(0);
+        members.flatten(&self.mode);
+        members
+    }
+}
 impl serde::Serialize for ListRefundsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListRefundsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(0);
-            members.flatten(&value.mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRefundsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRefundsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("transaction_id", &mut slots.0);
-            fields.optional("out_trade_no", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3)) => {
-                    Ok(ListRefundsRequest {
-                        transaction_id: f0,
-                        out_trade_no: f1,
-                        offset: f2,
-                        count: f3,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `list_refunds`: exactly one, chosen by the variant.
@@ -1788,30 +1841,33 @@ impl crate::runtime::Validate for ListRefundsDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListRefundsDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(ListRefundsDirect { mchid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListRefundsDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListRefundsDirect) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRefundsDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRefundsDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(ListRefundsDirect { mchid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `list_refunds`: the fields only this merchant mode sends.
@@ -1843,36 +1899,39 @@ impl crate::runtime::Validate for ListRefundsInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListRefundsInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ListRefundsInstitution {
+                    sub_mchid: f0,
+                    sp_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListRefundsInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListRefundsInstitution) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRefundsInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRefundsInstitution, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ListRefundsInstitution {
-                        sub_mchid: f0,
-                        sp_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_statement` (下载对账单): `GET /v3/global/statements`.
@@ -1904,37 +1963,40 @@ impl crate::runtime::Validate for DownloadStatementRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadStatementRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("date", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadStatementRequest {
+                    date: f0,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(0);
+        members.flatten(&self.mode);
+        members
+    }
+}
 impl serde::Serialize for DownloadStatementRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DownloadStatementRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(0);
-            members.flatten(&value.mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadStatementRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadStatementRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("date", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadStatementRequest {
-                        date: f0,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `download_statement`: exactly one, chosen by the variant.
@@ -1999,34 +2061,37 @@ impl crate::runtime::Validate for DownloadStatementDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadStatementDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadStatementDirect {
+                    mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadStatementDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadStatementDirect) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadStatementDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadStatementDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadStatementDirect {
-                        mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `download_statement`: the fields only this merchant mode sends.
@@ -2065,36 +2130,39 @@ impl crate::runtime::Validate for DownloadStatementInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadStatementInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(DownloadStatementInstitution {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadStatementInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadStatementInstitution) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadStatementInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadStatementInstitution, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(DownloadStatementInstitution {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `reverse_by_out_trade_no` (撤销订单(商户订单号)): `POST /v3/global/micropay/transactions/out-trade-no/{out_trade_no}/reverse`.
@@ -2126,37 +2194,40 @@ impl crate::runtime::Validate for ReverseByOutTradeNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReverseByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ReverseByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(0);
+        members.flatten(&self.mode);
+        members
+    }
+}
 impl serde::Serialize for ReverseByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseByOutTradeNoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(0);
-            members.flatten(&value.mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ReverseByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `reverse_by_out_trade_no`: exactly one, chosen by the variant.
@@ -2221,36 +2292,39 @@ impl crate::runtime::Validate for ReverseByOutTradeNoDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReverseByOutTradeNoDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ReverseByOutTradeNoDirect {
+                    mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for ReverseByOutTradeNoDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseByOutTradeNoDirect) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseByOutTradeNoDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ReverseByOutTradeNoDirect {
-                        mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `reverse_by_out_trade_no`: the fields only this merchant mode sends.
@@ -2282,39 +2356,42 @@ impl crate::runtime::Validate for ReverseByOutTradeNoInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReverseByOutTradeNoInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ReverseByOutTradeNoInstitution {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for ReverseByOutTradeNoInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseByOutTradeNoInstitution) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseByOutTradeNoInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseByOutTradeNoInstitution, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ReverseByOutTradeNoInstitution {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `reverse_by_id` (撤销订单(微信支付订单号)): `POST /v3/global/micropay/transactions/id/{id}/reverse`.
@@ -2346,37 +2423,40 @@ impl crate::runtime::Validate for ReverseByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReverseByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ReverseByIdRequest {
+                    id: f0,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(0);
+        members.flatten(&self.mode);
+        members
+    }
+}
 impl serde::Serialize for ReverseByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseByIdRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(0);
-            members.flatten(&value.mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ReverseByIdRequest {
-                        id: f0,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `reverse_by_id`: exactly one, chosen by the variant.
@@ -2441,32 +2521,35 @@ impl crate::runtime::Validate for ReverseByIdDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReverseByIdDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(ReverseByIdDirect { mchid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for ReverseByIdDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseByIdDirect) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseByIdDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseByIdDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(ReverseByIdDirect { mchid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `reverse_by_id`: the fields only this merchant mode sends.
@@ -2498,39 +2581,42 @@ impl crate::runtime::Validate for ReverseByIdInstitution {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReverseByIdInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ReverseByIdInstitution {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for ReverseByIdInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseByIdInstitution) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseByIdInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseByIdInstitution, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ReverseByIdInstitution {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_certificates` (下载平台证书): `GET /v3/global/certificates`.
@@ -2546,24 +2632,27 @@ impl DownloadCertificatesRequest {
     }
 }
 impl crate::runtime::Validate for DownloadCertificatesRequest {}
+impl crate::runtime::Object for DownloadCertificatesRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(DownloadCertificatesRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadCertificatesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadCertificatesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadCertificatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadCertificatesRequest, serde_json::Error> {
-            Ok(DownloadCertificatesRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_settlements` (查询资金结算明细): `GET /v3/global/settle/settlements`.
@@ -2640,44 +2729,47 @@ impl crate::runtime::Validate for ListSettlementsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListSettlementsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("settle_state", &mut slots.1);
+        fields.optional("settle_start_date", &mut slots.2);
+        fields.optional("settle_end_date", &mut slots.3);
+        fields.required("limit", &mut slots.4);
+        fields.required("offset", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, f3, Some(f4), Some(f5)) => {
+                Ok(ListSettlementsRequest {
+                    sub_mchid: f0,
+                    settle_state: f1,
+                    settle_start_date: f2,
+                    settle_end_date: f3,
+                    limit: f4,
+                    offset: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListSettlementsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListSettlementsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSettlementsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSettlementsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("settle_state", &mut slots.1);
-            fields.optional("settle_start_date", &mut slots.2);
-            fields.optional("settle_end_date", &mut slots.3);
-            fields.required("limit", &mut slots.4);
-            fields.required("offset", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, f3, Some(f4), Some(f5)) => {
-                    Ok(ListSettlementsRequest {
-                        sub_mchid: f0,
-                        settle_state: f1,
-                        settle_start_date: f2,
-                        settle_end_date: f3,
-                        limit: f4,
-                        offset: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_query_customs_declaration` (报关查询API): `GET /global/v3/customs/orders`.
@@ -2734,48 +2826,49 @@ impl crate::runtime::Validate for LegacyQueryCustomsDeclarationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyQueryCustomsDeclarationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("order_type", &mut slots.2);
+        fields.required("order_no", &mut slots.3);
+        fields.required("customs", &mut slots.4);
+        fields.optional("offset", &mut slots.5);
+        fields.optional("limit", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(LegacyQueryCustomsDeclarationRequest {
+                    appid: f0,
+                    mchid: f1,
+                    order_type: f2,
+                    order_no: f3,
+                    customs: f4,
+                    offset: f5,
+                    limit: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyQueryCustomsDeclarationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &LegacyQueryCustomsDeclarationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryCustomsDeclarationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryCustomsDeclarationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("order_type", &mut slots.2);
-            fields.required("order_no", &mut slots.3);
-            fields.required("customs", &mut slots.4);
-            fields.optional("offset", &mut slots.5);
-            fields.optional("limit", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(LegacyQueryCustomsDeclarationRequest {
-                        appid: f0,
-                        mchid: f1,
-                        order_type: f2,
-                        order_no: f3,
-                        customs: f4,
-                        offset: f5,
-                        limit: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_modify_customs_declaration` (报关信息修改API): `PATCH /global/v3/customs/orders`.
@@ -2880,92 +2973,93 @@ impl crate::runtime::Validate for LegacyModifyCustomsDeclarationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyModifyCustomsDeclarationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.optional("sub_order_no", &mut slots.4);
+        fields.required("customs", &mut slots.5);
+        fields.required("merchant_customs_no", &mut slots.6);
+        fields.optional("duty", &mut slots.7);
+        fields.optional("order_fee", &mut slots.8);
+        fields.optional("transport_fee", &mut slots.9);
+        fields.optional("product_fee", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(LegacyModifyCustomsDeclarationRequest {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    sub_order_no: f4,
+                    customs: f5,
+                    merchant_customs_no: f6,
+                    duty: f7,
+                    order_fee: f8,
+                    transport_fee: f9,
+                    product_fee: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.required("customs", &self.customs);
+        members.required("merchant_customs_no", &self.merchant_customs_no);
+        members.optional("duty", &self.duty);
+        members.optional("order_fee", &self.order_fee);
+        members.optional("transport_fee", &self.transport_fee);
+        members.optional("product_fee", &self.product_fee);
+        members
+    }
+}
 impl serde::Serialize for LegacyModifyCustomsDeclarationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &LegacyModifyCustomsDeclarationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.required("customs", &value.customs);
-            members.required("merchant_customs_no", &value.merchant_customs_no);
-            members.optional("duty", &value.duty);
-            members.optional("order_fee", &value.order_fee);
-            members.optional("transport_fee", &value.transport_fee);
-            members.optional("product_fee", &value.product_fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyModifyCustomsDeclarationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyModifyCustomsDeclarationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.optional("sub_order_no", &mut slots.4);
-            fields.required("customs", &mut slots.5);
-            fields.required("merchant_customs_no", &mut slots.6);
-            fields.optional("duty", &mut slots.7);
-            fields.optional("order_fee", &mut slots.8);
-            fields.optional("transport_fee", &mut slots.9);
-            fields.optional("product_fee", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(LegacyModifyCustomsDeclarationRequest {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        sub_order_no: f4,
-                        customs: f5,
-                        merchant_customs_no: f6,
-                        duty: f7,
-                        order_fee: f8,
-                        transport_fee: f9,
-                        product_fee: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_declare_customs` (报关API): `POST /global/v3/customs/orders`.
@@ -3078,95 +3172,98 @@ impl crate::runtime::Validate for LegacyDeclareCustomsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyDeclareCustomsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.required("customs", &mut slots.4);
+        fields.required("merchant_customs_no", &mut slots.5);
+        fields.optional("duty", &mut slots.6);
+        fields.optional("sub_order_no", &mut slots.7);
+        fields.optional("fee_type", &mut slots.8);
+        fields.optional("order_fee", &mut slots.9);
+        fields.optional("transport_fee", &mut slots.10);
+        fields.optional("product_fee", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(LegacyDeclareCustomsRequest {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    customs: f4,
+                    merchant_customs_no: f5,
+                    duty: f6,
+                    sub_order_no: f7,
+                    fee_type: f8,
+                    order_fee: f9,
+                    transport_fee: f10,
+                    product_fee: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("customs", &self.customs);
+        members.required("merchant_customs_no", &self.merchant_customs_no);
+        members.optional("duty", &self.duty);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.optional("fee_type", &self.fee_type);
+        members.optional("order_fee", &self.order_fee);
+        members.optional("transport_fee", &self.transport_fee);
+        members.optional("product_fee", &self.product_fee);
+        members
+    }
+}
 impl serde::Serialize for LegacyDeclareCustomsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyDeclareCustomsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("customs", &value.customs);
-            members.required("merchant_customs_no", &value.merchant_customs_no);
-            members.optional("duty", &value.duty);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.optional("fee_type", &value.fee_type);
-            members.optional("order_fee", &value.order_fee);
-            members.optional("transport_fee", &value.transport_fee);
-            members.optional("product_fee", &value.product_fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyDeclareCustomsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyDeclareCustomsRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.required("customs", &mut slots.4);
-            fields.required("merchant_customs_no", &mut slots.5);
-            fields.optional("duty", &mut slots.6);
-            fields.optional("sub_order_no", &mut slots.7);
-            fields.optional("fee_type", &mut slots.8);
-            fields.optional("order_fee", &mut slots.9);
-            fields.optional("transport_fee", &mut slots.10);
-            fields.optional("product_fee", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(LegacyDeclareCustomsRequest {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        customs: f4,
-                        merchant_customs_no: f5,
-                        duty: f6,
-                        sub_order_no: f7,
-                        fee_type: f8,
-                        order_fee: f9,
-                        transport_fee: f10,
-                        product_fee: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_redeclare_customs` (报关重推API): `POST /global/v3/customs/redeclare`.
@@ -3249,57 +3346,60 @@ impl crate::runtime::Validate for LegacyRedeclareCustomsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyRedeclareCustomsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.optional("out_trade_no", &mut slots.2);
+        fields.optional("transaction_id", &mut slots.3);
+        fields.optional("sub_order_no", &mut slots.4);
+        fields.optional("sub_order_id", &mut slots.5);
+        fields.required("customs", &mut slots.6);
+        fields.required("merchant_customs_no", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, Some(f6), Some(f7)) => {
+                Ok(LegacyRedeclareCustomsRequest {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    sub_order_no: f4,
+                    sub_order_id: f5,
+                    customs: f6,
+                    merchant_customs_no: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.optional("sub_order_id", &self.sub_order_id);
+        members.required("customs", &self.customs);
+        members.required("merchant_customs_no", &self.merchant_customs_no);
+        members
+    }
+}
 impl serde::Serialize for LegacyRedeclareCustomsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyRedeclareCustomsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.optional("sub_order_id", &value.sub_order_id);
-            members.required("customs", &value.customs);
-            members.required("merchant_customs_no", &value.merchant_customs_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyRedeclareCustomsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyRedeclareCustomsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.optional("out_trade_no", &mut slots.2);
-            fields.optional("transaction_id", &mut slots.3);
-            fields.optional("sub_order_no", &mut slots.4);
-            fields.optional("sub_order_id", &mut slots.5);
-            fields.required("customs", &mut slots.6);
-            fields.required("merchant_customs_no", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, Some(f6), Some(f7)) => {
-                    Ok(LegacyRedeclareCustomsRequest {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        sub_order_no: f4,
-                        sub_order_id: f5,
-                        customs: f6,
-                        merchant_customs_no: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_verify_customs_certificate` (身份信息校验API): `POST /global/v3/customs/verify-certificate`.
@@ -3380,76 +3480,77 @@ impl crate::runtime::Validate for LegacyVerifyCustomsCertificateRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyVerifyCustomsCertificateRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.optional("sub_order_no", &mut slots.4);
+        fields.required("customs", &mut slots.5);
+        fields.required("merchant_customs_no", &mut slots.6);
+        fields.required("certificate_type", &mut slots.7);
+        fields.required("certificate_id", &mut slots.8);
+        fields.required("certificate_name", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(LegacyVerifyCustomsCertificateRequest {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    sub_order_no: f4,
+                    customs: f5,
+                    merchant_customs_no: f6,
+                    certificate_type: f7,
+                    certificate_id: f8,
+                    certificate_name: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.required("customs", &self.customs);
+        members.required("merchant_customs_no", &self.merchant_customs_no);
+        members.required("certificate_type", &self.certificate_type);
+        members.required("certificate_id", &self.certificate_id);
+        members.required("certificate_name", &self.certificate_name);
+        members
+    }
+}
 impl serde::Serialize for LegacyVerifyCustomsCertificateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &LegacyVerifyCustomsCertificateRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.required("customs", &value.customs);
-            members.required("merchant_customs_no", &value.merchant_customs_no);
-            members.required("certificate_type", &value.certificate_type);
-            members.required("certificate_id", &value.certificate_id);
-            members.required("certificate_name", &value.certificate_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyVerifyCustomsCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyVerifyCustomsCertificateRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.optional("sub_order_no", &mut slots.4);
-            fields.required("customs", &mut slots.5);
-            fields.required("merchant_customs_no", &mut slots.6);
-            fields.required("certificate_type", &mut slots.7);
-            fields.required("certificate_id", &mut slots.8);
-            fields.required("certificate_name", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(LegacyVerifyCustomsCertificateRequest {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        sub_order_no: f4,
-                        customs: f5,
-                        merchant_customs_no: f6,
-                        certificate_type: f7,
-                        certificate_id: f8,
-                        certificate_name: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_download_certificates` (获取平台证书列表): `GET /hk/v3/certificates`.
@@ -3465,27 +3566,28 @@ impl LegacyDownloadCertificatesRequest {
     }
 }
 impl crate::runtime::Validate for LegacyDownloadCertificatesRequest {}
+impl crate::runtime::Object for LegacyDownloadCertificatesRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(LegacyDownloadCertificatesRequest {
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyDownloadCertificatesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &LegacyDownloadCertificatesRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyDownloadCertificatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyDownloadCertificatesRequest, serde_json::Error> {
-            Ok(LegacyDownloadCertificatesRequest {
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_create_sub_merchant` (子商户进件（融合钱包）): `POST /hk/v3/merchants`.
@@ -3657,132 +3759,135 @@ impl crate::runtime::Validate for LegacyCreateSubMerchantRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyCreateSubMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.required("shortname", &mut slots.3);
+        fields.required("office_phone", &mut slots.4);
+        fields.required_object("contact", &mut slots.5);
+        fields.required("business_category", &mut slots.6);
+        fields.optional("channel_id", &mut slots.7);
+        fields.required("merchant_country_code", &mut slots.8);
+        fields.required("merchant_type", &mut slots.9);
+        fields.optional("registration_certificate_number", &mut slots.10);
+        fields.optional("registration_certificate_date", &mut slots.11);
+        fields.optional("registration_certificate_copy", &mut slots.12);
+        fields.optional("settlement_bank_number", &mut slots.13);
+        fields.required_object("business", &mut slots.14);
+        fields.optional_object("director", &mut slots.15);
+        fields.optional_object("principal", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                f15,
+                f16,
+            ) => {
+                Ok(LegacyCreateSubMerchantRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    name: f2,
+                    shortname: f3,
+                    office_phone: f4,
+                    contact: f5,
+                    business_category: f6,
+                    channel_id: f7,
+                    merchant_country_code: f8,
+                    merchant_type: f9,
+                    registration_certificate_number: f10,
+                    registration_certificate_date: f11,
+                    registration_certificate_copy: f12,
+                    settlement_bank_number: f13,
+                    business: f14,
+                    director: f15,
+                    principal: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("name", &self.name);
+        members.required("shortname", &self.shortname);
+        members.required("office_phone", &self.office_phone);
+        members.required_object("contact", &self.contact);
+        members.required("business_category", &self.business_category);
+        members.optional("channel_id", &self.channel_id);
+        members.required("merchant_country_code", &self.merchant_country_code);
+        members.required("merchant_type", &self.merchant_type);
+        members
+            .optional(
+                "registration_certificate_number",
+                &self.registration_certificate_number,
+            );
+        members
+            .optional(
+                "registration_certificate_date",
+                &self.registration_certificate_date,
+            );
+        members
+            .optional(
+                "registration_certificate_copy",
+                &self.registration_certificate_copy,
+            );
+        members.optional("settlement_bank_number", &self.settlement_bank_number);
+        members.required_object("business", &self.business);
+        members.optional_object("director", &self.director);
+        members.optional_object("principal", &self.principal);
+        members
+    }
+}
 impl serde::Serialize for LegacyCreateSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyCreateSubMerchantRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("name", &value.name);
-            members.required("shortname", &value.shortname);
-            members.required("office_phone", &value.office_phone);
-            members.required("contact", &value.contact);
-            members.required("business_category", &value.business_category);
-            members.optional("channel_id", &value.channel_id);
-            members.required("merchant_country_code", &value.merchant_country_code);
-            members.required("merchant_type", &value.merchant_type);
-            members
-                .optional(
-                    "registration_certificate_number",
-                    &value.registration_certificate_number,
-                );
-            members
-                .optional(
-                    "registration_certificate_date",
-                    &value.registration_certificate_date,
-                );
-            members
-                .optional(
-                    "registration_certificate_copy",
-                    &value.registration_certificate_copy,
-                );
-            members.optional("settlement_bank_number", &value.settlement_bank_number);
-            members.required("business", &value.business);
-            members.optional("director", &value.director);
-            members.optional("principal", &value.principal);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyCreateSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyCreateSubMerchantRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.required("shortname", &mut slots.3);
-            fields.required("office_phone", &mut slots.4);
-            fields.required("contact", &mut slots.5);
-            fields.required("business_category", &mut slots.6);
-            fields.optional("channel_id", &mut slots.7);
-            fields.required("merchant_country_code", &mut slots.8);
-            fields.required("merchant_type", &mut slots.9);
-            fields.optional("registration_certificate_number", &mut slots.10);
-            fields.optional("registration_certificate_date", &mut slots.11);
-            fields.optional("registration_certificate_copy", &mut slots.12);
-            fields.optional("settlement_bank_number", &mut slots.13);
-            fields.required("business", &mut slots.14);
-            fields.optional("director", &mut slots.15);
-            fields.optional("principal", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    f15,
-                    f16,
-                ) => {
-                    Ok(LegacyCreateSubMerchantRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        name: f2,
-                        shortname: f3,
-                        office_phone: f4,
-                        contact: f5,
-                        business_category: f6,
-                        channel_id: f7,
-                        merchant_country_code: f8,
-                        merchant_type: f9,
-                        registration_certificate_number: f10,
-                        registration_certificate_date: f11,
-                        registration_certificate_copy: f12,
-                        settlement_bank_number: f13,
-                        business: f14,
-                        director: f15,
-                        principal: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_update_sub_merchant` (修改子商户（融合钱包）): `PUT /hk/v3/merchants`.
@@ -3966,137 +4071,140 @@ impl crate::runtime::Validate for LegacyUpdateSubMerchantRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyUpdateSubMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("name", &mut slots.3);
+        fields.required("shortname", &mut slots.4);
+        fields.required("office_phone", &mut slots.5);
+        fields.optional_object("contact", &mut slots.6);
+        fields.required("business_category", &mut slots.7);
+        fields.optional("channel_id", &mut slots.8);
+        fields.required("merchant_country_code", &mut slots.9);
+        fields.required("merchant_type", &mut slots.10);
+        fields.optional("registration_certificate_number", &mut slots.11);
+        fields.optional("registration_certificate_date", &mut slots.12);
+        fields.optional("registration_certificate_copy", &mut slots.13);
+        fields.optional("settlement_bank_number", &mut slots.14);
+        fields.required_object("business", &mut slots.15);
+        fields.optional_object("director", &mut slots.16);
+        fields.optional_object("principal", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                f17,
+            ) => {
+                Ok(LegacyUpdateSubMerchantRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                    name: f3,
+                    shortname: f4,
+                    office_phone: f5,
+                    contact: f6,
+                    business_category: f7,
+                    channel_id: f8,
+                    merchant_country_code: f9,
+                    merchant_type: f10,
+                    registration_certificate_number: f11,
+                    registration_certificate_date: f12,
+                    registration_certificate_copy: f13,
+                    settlement_bank_number: f14,
+                    business: f15,
+                    director: f16,
+                    principal: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("name", &self.name);
+        members.required("shortname", &self.shortname);
+        members.required("office_phone", &self.office_phone);
+        members.optional_object("contact", &self.contact);
+        members.required("business_category", &self.business_category);
+        members.optional("channel_id", &self.channel_id);
+        members.required("merchant_country_code", &self.merchant_country_code);
+        members.required("merchant_type", &self.merchant_type);
+        members
+            .optional(
+                "registration_certificate_number",
+                &self.registration_certificate_number,
+            );
+        members
+            .optional(
+                "registration_certificate_date",
+                &self.registration_certificate_date,
+            );
+        members
+            .optional(
+                "registration_certificate_copy",
+                &self.registration_certificate_copy,
+            );
+        members.optional("settlement_bank_number", &self.settlement_bank_number);
+        members.required_object("business", &self.business);
+        members.optional_object("director", &self.director);
+        members.optional_object("principal", &self.principal);
+        members
+    }
+}
 impl serde::Serialize for LegacyUpdateSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyUpdateSubMerchantRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("name", &value.name);
-            members.required("shortname", &value.shortname);
-            members.required("office_phone", &value.office_phone);
-            members.optional("contact", &value.contact);
-            members.required("business_category", &value.business_category);
-            members.optional("channel_id", &value.channel_id);
-            members.required("merchant_country_code", &value.merchant_country_code);
-            members.required("merchant_type", &value.merchant_type);
-            members
-                .optional(
-                    "registration_certificate_number",
-                    &value.registration_certificate_number,
-                );
-            members
-                .optional(
-                    "registration_certificate_date",
-                    &value.registration_certificate_date,
-                );
-            members
-                .optional(
-                    "registration_certificate_copy",
-                    &value.registration_certificate_copy,
-                );
-            members.optional("settlement_bank_number", &value.settlement_bank_number);
-            members.required("business", &value.business);
-            members.optional("director", &value.director);
-            members.optional("principal", &value.principal);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyUpdateSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyUpdateSubMerchantRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("name", &mut slots.3);
-            fields.required("shortname", &mut slots.4);
-            fields.required("office_phone", &mut slots.5);
-            fields.optional("contact", &mut slots.6);
-            fields.required("business_category", &mut slots.7);
-            fields.optional("channel_id", &mut slots.8);
-            fields.required("merchant_country_code", &mut slots.9);
-            fields.required("merchant_type", &mut slots.10);
-            fields.optional("registration_certificate_number", &mut slots.11);
-            fields.optional("registration_certificate_date", &mut slots.12);
-            fields.optional("registration_certificate_copy", &mut slots.13);
-            fields.optional("settlement_bank_number", &mut slots.14);
-            fields.required("business", &mut slots.15);
-            fields.optional("director", &mut slots.16);
-            fields.optional("principal", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    f17,
-                ) => {
-                    Ok(LegacyUpdateSubMerchantRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                        name: f3,
-                        shortname: f4,
-                        office_phone: f5,
-                        contact: f6,
-                        business_category: f7,
-                        channel_id: f8,
-                        merchant_country_code: f9,
-                        merchant_type: f10,
-                        registration_certificate_number: f11,
-                        registration_certificate_date: f12,
-                        registration_certificate_copy: f13,
-                        settlement_bank_number: f14,
-                        business: f15,
-                        director: f16,
-                        principal: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_query_sub_merchant` (查询子商户（融合钱包）): `GET /hk/v3/merchants/{sub_mchid}`.
@@ -4123,38 +4231,41 @@ impl LegacyQuerySubMerchantRequest {
     }
 }
 impl crate::runtime::Validate for LegacyQuerySubMerchantRequest {}
+impl crate::runtime::Object for LegacyQuerySubMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(LegacyQuerySubMerchantRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    sp_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyQuerySubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &LegacyQuerySubMerchantRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQuerySubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQuerySubMerchantRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(LegacyQuerySubMerchantRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        sp_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_list_refunds` (查询所有退款): `GET /hk/v3/refunds`.
@@ -4203,46 +4314,49 @@ impl LegacyListRefundsRequest {
     }
 }
 impl crate::runtime::Validate for LegacyListRefundsRequest {}
+impl crate::runtime::Object for LegacyListRefundsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("transaction_id", &mut slots.0);
+        fields.optional("out_trade_no", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("sp_mchid", &mut slots.4);
+        fields.required("offset", &mut slots.5);
+        fields.required("count", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(LegacyListRefundsRequest {
+                    transaction_id: f0,
+                    out_trade_no: f1,
+                    mchid: f2,
+                    sub_mchid: f3,
+                    sp_mchid: f4,
+                    offset: f5,
+                    count: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyListRefundsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &LegacyListRefundsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListRefundsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListRefundsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("transaction_id", &mut slots.0);
-            fields.optional("out_trade_no", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("sp_mchid", &mut slots.4);
-            fields.required("offset", &mut slots.5);
-            fields.required("count", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
-                    Ok(LegacyListRefundsRequest {
-                        transaction_id: f0,
-                        out_trade_no: f1,
-                        mchid: f2,
-                        sub_mchid: f3,
-                        sp_mchid: f4,
-                        offset: f5,
-                        count: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_create_refund` (申请退款): `POST /hk/v3/refunds`.
@@ -4353,95 +4467,98 @@ impl crate::runtime::Validate for LegacyCreateRefundRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyCreateRefundRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.optional("transaction_id", &mut slots.6);
+        fields.optional("out_trade_no", &mut slots.7);
+        fields.required("out_refund_no", &mut slots.8);
+        fields.optional("reason", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.optional("notify_url", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+            ) => {
+                Ok(LegacyCreateRefundRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    transaction_id: f6,
+                    out_trade_no: f7,
+                    out_refund_no: f8,
+                    reason: f9,
+                    amount: f10,
+                    notify_url: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.optional("reason", &self.reason);
+        members.required_object("amount", &self.amount);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for LegacyCreateRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyCreateRefundRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.optional("reason", &value.reason);
-            members.required("amount", &value.amount);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyCreateRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyCreateRefundRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.optional("transaction_id", &mut slots.6);
-            fields.optional("out_trade_no", &mut slots.7);
-            fields.required("out_refund_no", &mut slots.8);
-            fields.optional("reason", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.optional("notify_url", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(LegacyCreateRefundRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        transaction_id: f6,
-                        out_trade_no: f7,
-                        out_refund_no: f8,
-                        reason: f9,
-                        amount: f10,
-                        notify_url: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_query_refund_by_id` (查询单笔退款(微信支付退款订单号)): `GET /hk/v3/refunds/id/{refund_id}`.
@@ -4471,40 +4588,43 @@ impl LegacyQueryRefundByIdRequest {
     }
 }
 impl crate::runtime::Validate for LegacyQueryRefundByIdRequest {}
+impl crate::runtime::Object for LegacyQueryRefundByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("refund_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(LegacyQueryRefundByIdRequest {
+                    refund_id: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyQueryRefundByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &LegacyQueryRefundByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryRefundByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryRefundByIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("refund_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(LegacyQueryRefundByIdRequest {
-                        refund_id: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_query_refund_by_out_refund_no` (查询单笔退款(商户退款订单号)): `GET /hk/v3/refunds/out-refund-no/{out_refund_no}`.
@@ -4536,42 +4656,43 @@ impl LegacyQueryRefundByOutRefundNoRequest {
     }
 }
 impl crate::runtime::Validate for LegacyQueryRefundByOutRefundNoRequest {}
+impl crate::runtime::Object for LegacyQueryRefundByOutRefundNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_refund_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(LegacyQueryRefundByOutRefundNoRequest {
+                    out_refund_no: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyQueryRefundByOutRefundNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &LegacyQueryRefundByOutRefundNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryRefundByOutRefundNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryRefundByOutRefundNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_refund_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(LegacyQueryRefundByOutRefundNoRequest {
-                        out_refund_no: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_list_settlements` (查询结算资金明细API): `GET /hk/v3/settle/settlements`.
@@ -4627,44 +4748,47 @@ impl crate::runtime::Validate for LegacyListSettlementsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyListSettlementsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("settle_state", &mut slots.1);
+        fields.optional("settle_start_date", &mut slots.2);
+        fields.optional("settle_end_date", &mut slots.3);
+        fields.required("limit", &mut slots.4);
+        fields.required("offset", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, f3, Some(f4), Some(f5)) => {
+                Ok(LegacyListSettlementsRequest {
+                    sub_mchid: f0,
+                    settle_state: f1,
+                    settle_start_date: f2,
+                    settle_end_date: f3,
+                    limit: f4,
+                    offset: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyListSettlementsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &LegacyListSettlementsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListSettlementsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListSettlementsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("settle_state", &mut slots.1);
-            fields.optional("settle_start_date", &mut slots.2);
-            fields.optional("settle_end_date", &mut slots.3);
-            fields.required("limit", &mut slots.4);
-            fields.required("offset", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, f3, Some(f4), Some(f5)) => {
-                    Ok(LegacyListSettlementsRequest {
-                        sub_mchid: f0,
-                        settle_state: f1,
-                        settle_start_date: f2,
-                        settle_end_date: f3,
-                        limit: f4,
-                        offset: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_download_statement` (下载对账单): `GET /hk/v3/statements`.
@@ -4693,36 +4817,39 @@ impl LegacyDownloadStatementRequest {
     }
 }
 impl crate::runtime::Validate for LegacyDownloadStatementRequest {}
+impl crate::runtime::Object for LegacyDownloadStatementRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("date", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(LegacyDownloadStatementRequest {
+                    date: f0,
+                    mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyDownloadStatementRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &LegacyDownloadStatementRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyDownloadStatementRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyDownloadStatementRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("date", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(LegacyDownloadStatementRequest {
-                        date: f0,
-                        mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_app_prepay` (APP支付下单): `POST /hk/v3/transactions/app`.
@@ -4913,135 +5040,138 @@ impl crate::runtime::Validate for LegacyAppPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyAppPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.required("trade_type", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("time_start", &mut slots.13);
+        fields.optional("time_expire", &mut slots.14);
+        fields.required("merchant_category_code", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.optional_object("scene_info", &mut slots.18);
+        fields.optional_objects("detail", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                Some(f17),
+                f18,
+                f19,
+            ) => {
+                Ok(LegacyAppPrepayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    out_trade_no: f9,
+                    goods_tag: f10,
+                    trade_type: f11,
+                    limit_pay: f12,
+                    time_start: f13,
+                    time_expire: f14,
+                    merchant_category_code: f15,
+                    payer: f16,
+                    amount: f17,
+                    scene_info: f18,
+                    detail: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyAppPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyAppPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyAppPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyAppPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.required("trade_type", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("time_start", &mut slots.13);
-            fields.optional("time_expire", &mut slots.14);
-            fields.required("merchant_category_code", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.optional("scene_info", &mut slots.18);
-            fields.optional("detail", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    f18,
-                    f19,
-                ) => {
-                    Ok(LegacyAppPrepayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        out_trade_no: f9,
-                        goods_tag: f10,
-                        trade_type: f11,
-                        limit_pay: f12,
-                        time_start: f13,
-                        time_expire: f14,
-                        merchant_category_code: f15,
-                        payer: f16,
-                        amount: f17,
-                        scene_info: f18,
-                        detail: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_query_order_by_id` (查询订单(微信支付订单号)): `GET /hk/v3/transactions/id/{transaction_id}`.
@@ -5071,40 +5201,43 @@ impl LegacyQueryOrderByIdRequest {
     }
 }
 impl crate::runtime::Validate for LegacyQueryOrderByIdRequest {}
+impl crate::runtime::Object for LegacyQueryOrderByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(LegacyQueryOrderByIdRequest {
+                    transaction_id: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyQueryOrderByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &LegacyQueryOrderByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryOrderByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryOrderByIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(LegacyQueryOrderByIdRequest {
-                        transaction_id: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_close_order_by_id` (关闭订单(微信支付订单号)): `POST /hk/v3/transactions/id/{transaction_id}/close`.
@@ -5150,44 +5283,47 @@ impl LegacyCloseOrderByIdRequest {
     }
 }
 impl crate::runtime::Validate for LegacyCloseOrderByIdRequest {}
+impl crate::runtime::Object for LegacyCloseOrderByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(LegacyCloseOrderByIdRequest {
+                    transaction_id: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members
+    }
+}
 impl serde::Serialize for LegacyCloseOrderByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyCloseOrderByIdRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyCloseOrderByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyCloseOrderByIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(LegacyCloseOrderByIdRequest {
-                        transaction_id: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_reverse_by_id` (撤销订单(微信支付订单号)): `POST /hk/v3/transactions/id/{transaction_id}/reverse`.
@@ -5223,44 +5359,47 @@ impl LegacyReverseByIdRequest {
     }
 }
 impl crate::runtime::Validate for LegacyReverseByIdRequest {}
+impl crate::runtime::Object for LegacyReverseByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(LegacyReverseByIdRequest {
+                    transaction_id: f0,
+                    mchid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for LegacyReverseByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyReverseByIdRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyReverseByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyReverseByIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(LegacyReverseByIdRequest {
-                        transaction_id: f0,
-                        mchid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_jsapi_prepay` (小程序/公众号支付下单): `POST /hk/v3/transactions/jsapi`.
@@ -5451,135 +5590,138 @@ impl crate::runtime::Validate for LegacyJsapiPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyJsapiPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.required("trade_type", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("time_start", &mut slots.13);
+        fields.optional("time_expire", &mut slots.14);
+        fields.required("merchant_category_code", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.optional_object("scene_info", &mut slots.18);
+        fields.optional_objects("detail", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                Some(f17),
+                f18,
+                f19,
+            ) => {
+                Ok(LegacyJsapiPrepayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    out_trade_no: f9,
+                    goods_tag: f10,
+                    trade_type: f11,
+                    limit_pay: f12,
+                    time_start: f13,
+                    time_expire: f14,
+                    merchant_category_code: f15,
+                    payer: f16,
+                    amount: f17,
+                    scene_info: f18,
+                    detail: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyJsapiPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyJsapiPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyJsapiPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyJsapiPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.required("trade_type", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("time_start", &mut slots.13);
-            fields.optional("time_expire", &mut slots.14);
-            fields.required("merchant_category_code", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.optional("scene_info", &mut slots.18);
-            fields.optional("detail", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    f18,
-                    f19,
-                ) => {
-                    Ok(LegacyJsapiPrepayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        out_trade_no: f9,
-                        goods_tag: f10,
-                        trade_type: f11,
-                        limit_pay: f12,
-                        time_start: f13,
-                        time_expire: f14,
-                        merchant_category_code: f15,
-                        payer: f16,
-                        amount: f17,
-                        scene_info: f18,
-                        detail: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_micropay` (提交付款码支付): `POST /hk/v3/transactions/micropay`.
@@ -5745,120 +5887,123 @@ impl crate::runtime::Validate for LegacyMicropayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyMicropayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("out_trade_no", &mut slots.8);
+        fields.optional("goods_tag", &mut slots.9);
+        fields.required("trade_type", &mut slots.10);
+        fields.optional("limit_pay", &mut slots.11);
+        fields.required("merchant_category_code", &mut slots.12);
+        fields.optional_object("payer", &mut slots.13);
+        fields.required_object("amount", &mut slots.14);
+        fields.optional_object("scene_info", &mut slots.15);
+        fields.optional_objects("detail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                Some(f12),
+                f13,
+                Some(f14),
+                f15,
+                f16,
+            ) => {
+                Ok(LegacyMicropayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    out_trade_no: f8,
+                    goods_tag: f9,
+                    trade_type: f10,
+                    limit_pay: f11,
+                    merchant_category_code: f12,
+                    payer: f13,
+                    amount: f14,
+                    scene_info: f15,
+                    detail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyMicropayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyMicropayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyMicropayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyMicropayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("out_trade_no", &mut slots.8);
-            fields.optional("goods_tag", &mut slots.9);
-            fields.required("trade_type", &mut slots.10);
-            fields.optional("limit_pay", &mut slots.11);
-            fields.required("merchant_category_code", &mut slots.12);
-            fields.optional("payer", &mut slots.13);
-            fields.required("amount", &mut slots.14);
-            fields.optional("scene_info", &mut slots.15);
-            fields.optional("detail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    Some(f12),
-                    f13,
-                    Some(f14),
-                    f15,
-                    f16,
-                ) => {
-                    Ok(LegacyMicropayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        out_trade_no: f8,
-                        goods_tag: f9,
-                        trade_type: f10,
-                        limit_pay: f11,
-                        merchant_category_code: f12,
-                        payer: f13,
-                        amount: f14,
-                        scene_info: f15,
-                        detail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_h5_prepay` (H5支付下单): `POST /hk/v3/transactions/mweb`.
@@ -6042,135 +6187,138 @@ impl crate::runtime::Validate for LegacyH5PrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyH5PrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.required("trade_type", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("time_start", &mut slots.13);
+        fields.optional("time_expire", &mut slots.14);
+        fields.required("merchant_category_code", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.required_object("scene_info", &mut slots.18);
+        fields.optional_objects("detail", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                Some(f17),
+                Some(f18),
+                f19,
+            ) => {
+                Ok(LegacyH5PrepayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    out_trade_no: f9,
+                    goods_tag: f10,
+                    trade_type: f11,
+                    limit_pay: f12,
+                    time_start: f13,
+                    time_expire: f14,
+                    merchant_category_code: f15,
+                    payer: f16,
+                    amount: f17,
+                    scene_info: f18,
+                    detail: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.required_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyH5PrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyH5PrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.required("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyH5PrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyH5PrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.required("trade_type", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("time_start", &mut slots.13);
-            fields.optional("time_expire", &mut slots.14);
-            fields.required("merchant_category_code", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.required("scene_info", &mut slots.18);
-            fields.optional("detail", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    Some(f18),
-                    f19,
-                ) => {
-                    Ok(LegacyH5PrepayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        out_trade_no: f9,
-                        goods_tag: f10,
-                        trade_type: f11,
-                        limit_pay: f12,
-                        time_start: f13,
-                        time_expire: f14,
-                        merchant_category_code: f15,
-                        payer: f16,
-                        amount: f17,
-                        scene_info: f18,
-                        detail: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_native_prepay` (扫码支付下单): `POST /hk/v3/transactions/native`.
@@ -6361,135 +6509,138 @@ impl crate::runtime::Validate for LegacyNativePrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegacyNativePrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.required("trade_type", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("time_start", &mut slots.13);
+        fields.optional("time_expire", &mut slots.14);
+        fields.required("merchant_category_code", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.optional_object("scene_info", &mut slots.18);
+        fields.optional_objects("detail", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                Some(f17),
+                f18,
+                f19,
+            ) => {
+                Ok(LegacyNativePrepayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    out_trade_no: f9,
+                    goods_tag: f10,
+                    trade_type: f11,
+                    limit_pay: f12,
+                    time_start: f13,
+                    time_expire: f14,
+                    merchant_category_code: f15,
+                    payer: f16,
+                    amount: f17,
+                    scene_info: f18,
+                    detail: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for LegacyNativePrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyNativePrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyNativePrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyNativePrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.required("trade_type", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("time_start", &mut slots.13);
-            fields.optional("time_expire", &mut slots.14);
-            fields.required("merchant_category_code", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.optional("scene_info", &mut slots.18);
-            fields.optional("detail", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    f18,
-                    f19,
-                ) => {
-                    Ok(LegacyNativePrepayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        out_trade_no: f9,
-                        goods_tag: f10,
-                        trade_type: f11,
-                        limit_pay: f12,
-                        time_start: f13,
-                        time_expire: f14,
-                        merchant_category_code: f15,
-                        payer: f16,
-                        amount: f17,
-                        scene_info: f18,
-                        detail: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_query_order_by_out_trade_no` (查询订单(商户订单号)): `GET /hk/v3/transactions/out-trade-no/{out_trade_no}`.
@@ -6521,42 +6672,43 @@ impl LegacyQueryOrderByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for LegacyQueryOrderByOutTradeNoRequest {}
+impl crate::runtime::Object for LegacyQueryOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(LegacyQueryOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyQueryOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &LegacyQueryOrderByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(LegacyQueryOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_close_order_by_out_trade_no` (关闭订单(商户订单号)): `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/close`.
@@ -6604,46 +6756,47 @@ impl LegacyCloseOrderByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for LegacyCloseOrderByOutTradeNoRequest {}
+impl crate::runtime::Object for LegacyCloseOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(LegacyCloseOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members
+    }
+}
 impl serde::Serialize for LegacyCloseOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &LegacyCloseOrderByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyCloseOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyCloseOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(LegacyCloseOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_reverse_by_out_trade_no` (撤销订单(商户订单号)): `POST /hk/v3/transactions/out-trade-no/{out_trade_no}/reverse`.
@@ -6679,44 +6832,47 @@ impl LegacyReverseByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for LegacyReverseByOutTradeNoRequest {}
+impl crate::runtime::Object for LegacyReverseByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(LegacyReverseByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    mchid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for LegacyReverseByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyReverseByOutTradeNoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyReverseByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyReverseByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(LegacyReverseByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        mchid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_customs_declaration` (报关查询API): `GET /v3/global/customs/orders`.
@@ -6771,46 +6927,49 @@ impl crate::runtime::Validate for QueryCustomsDeclarationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCustomsDeclarationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("order_type", &mut slots.2);
+        fields.required("order_no", &mut slots.3);
+        fields.required("customs", &mut slots.4);
+        fields.optional("offset", &mut slots.5);
+        fields.optional("limit", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(QueryCustomsDeclarationRequest {
+                    appid: f0,
+                    mchid: f1,
+                    order_type: f2,
+                    order_no: f3,
+                    customs: f4,
+                    offset: f5,
+                    limit: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCustomsDeclarationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCustomsDeclarationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCustomsDeclarationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCustomsDeclarationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("order_type", &mut slots.2);
-            fields.required("order_no", &mut slots.3);
-            fields.required("customs", &mut slots.4);
-            fields.optional("offset", &mut slots.5);
-            fields.optional("limit", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(QueryCustomsDeclarationRequest {
-                        appid: f0,
-                        mchid: f1,
-                        order_type: f2,
-                        order_no: f3,
-                        customs: f4,
-                        offset: f5,
-                        limit: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_customs_declaration` (报关信息修改API): `PATCH /v3/global/customs/orders`.
@@ -6913,90 +7072,93 @@ impl crate::runtime::Validate for ModifyCustomsDeclarationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifyCustomsDeclarationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.optional("sub_order_no", &mut slots.4);
+        fields.required("customs", &mut slots.5);
+        fields.required("merchant_customs_no", &mut slots.6);
+        fields.optional("duty", &mut slots.7);
+        fields.optional("order_fee", &mut slots.8);
+        fields.optional("transport_fee", &mut slots.9);
+        fields.optional("product_fee", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(ModifyCustomsDeclarationRequest {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    sub_order_no: f4,
+                    customs: f5,
+                    merchant_customs_no: f6,
+                    duty: f7,
+                    order_fee: f8,
+                    transport_fee: f9,
+                    product_fee: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.required("customs", &self.customs);
+        members.required("merchant_customs_no", &self.merchant_customs_no);
+        members.optional("duty", &self.duty);
+        members.optional("order_fee", &self.order_fee);
+        members.optional("transport_fee", &self.transport_fee);
+        members.optional("product_fee", &self.product_fee);
+        members
+    }
+}
 impl serde::Serialize for ModifyCustomsDeclarationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyCustomsDeclarationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.required("customs", &value.customs);
-            members.required("merchant_customs_no", &value.merchant_customs_no);
-            members.optional("duty", &value.duty);
-            members.optional("order_fee", &value.order_fee);
-            members.optional("transport_fee", &value.transport_fee);
-            members.optional("product_fee", &value.product_fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyCustomsDeclarationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyCustomsDeclarationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.optional("sub_order_no", &mut slots.4);
-            fields.required("customs", &mut slots.5);
-            fields.required("merchant_customs_no", &mut slots.6);
-            fields.optional("duty", &mut slots.7);
-            fields.optional("order_fee", &mut slots.8);
-            fields.optional("transport_fee", &mut slots.9);
-            fields.optional("product_fee", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(ModifyCustomsDeclarationRequest {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        sub_order_no: f4,
-                        customs: f5,
-                        merchant_customs_no: f6,
-                        duty: f7,
-                        order_fee: f8,
-                        transport_fee: f9,
-                        product_fee: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `declare_customs` (报关API): `POST /v3/global/customs/orders`.
@@ -7109,95 +7271,98 @@ impl crate::runtime::Validate for DeclareCustomsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeclareCustomsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.required("customs", &mut slots.4);
+        fields.required("merchant_customs_no", &mut slots.5);
+        fields.optional("duty", &mut slots.6);
+        fields.optional("sub_order_no", &mut slots.7);
+        fields.optional("fee_type", &mut slots.8);
+        fields.optional("order_fee", &mut slots.9);
+        fields.optional("transport_fee", &mut slots.10);
+        fields.optional("product_fee", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(DeclareCustomsRequest {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    customs: f4,
+                    merchant_customs_no: f5,
+                    duty: f6,
+                    sub_order_no: f7,
+                    fee_type: f8,
+                    order_fee: f9,
+                    transport_fee: f10,
+                    product_fee: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("customs", &self.customs);
+        members.required("merchant_customs_no", &self.merchant_customs_no);
+        members.optional("duty", &self.duty);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.optional("fee_type", &self.fee_type);
+        members.optional("order_fee", &self.order_fee);
+        members.optional("transport_fee", &self.transport_fee);
+        members.optional("product_fee", &self.product_fee);
+        members
+    }
+}
 impl serde::Serialize for DeclareCustomsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeclareCustomsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("customs", &value.customs);
-            members.required("merchant_customs_no", &value.merchant_customs_no);
-            members.optional("duty", &value.duty);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.optional("fee_type", &value.fee_type);
-            members.optional("order_fee", &value.order_fee);
-            members.optional("transport_fee", &value.transport_fee);
-            members.optional("product_fee", &value.product_fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeclareCustomsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeclareCustomsRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.required("customs", &mut slots.4);
-            fields.required("merchant_customs_no", &mut slots.5);
-            fields.optional("duty", &mut slots.6);
-            fields.optional("sub_order_no", &mut slots.7);
-            fields.optional("fee_type", &mut slots.8);
-            fields.optional("order_fee", &mut slots.9);
-            fields.optional("transport_fee", &mut slots.10);
-            fields.optional("product_fee", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(DeclareCustomsRequest {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        customs: f4,
-                        merchant_customs_no: f5,
-                        duty: f6,
-                        sub_order_no: f7,
-                        fee_type: f8,
-                        order_fee: f9,
-                        transport_fee: f10,
-                        product_fee: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `redeclare_customs` (报关重推API): `POST /v3/global/customs/redeclare`.
@@ -7280,57 +7445,60 @@ impl crate::runtime::Validate for RedeclareCustomsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for RedeclareCustomsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.optional("out_trade_no", &mut slots.2);
+        fields.optional("transaction_id", &mut slots.3);
+        fields.optional("sub_order_no", &mut slots.4);
+        fields.optional("sub_order_id", &mut slots.5);
+        fields.required("customs", &mut slots.6);
+        fields.required("merchant_customs_no", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, Some(f6), Some(f7)) => {
+                Ok(RedeclareCustomsRequest {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    sub_order_no: f4,
+                    sub_order_id: f5,
+                    customs: f6,
+                    merchant_customs_no: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.optional("sub_order_id", &self.sub_order_id);
+        members.required("customs", &self.customs);
+        members.required("merchant_customs_no", &self.merchant_customs_no);
+        members
+    }
+}
 impl serde::Serialize for RedeclareCustomsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RedeclareCustomsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.optional("sub_order_id", &value.sub_order_id);
-            members.required("customs", &value.customs);
-            members.required("merchant_customs_no", &value.merchant_customs_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RedeclareCustomsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RedeclareCustomsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.optional("out_trade_no", &mut slots.2);
-            fields.optional("transaction_id", &mut slots.3);
-            fields.optional("sub_order_no", &mut slots.4);
-            fields.optional("sub_order_id", &mut slots.5);
-            fields.required("customs", &mut slots.6);
-            fields.required("merchant_customs_no", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, Some(f6), Some(f7)) => {
-                    Ok(RedeclareCustomsRequest {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        sub_order_no: f4,
-                        sub_order_id: f5,
-                        customs: f6,
-                        merchant_customs_no: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `verify_customs_certificate` (身份信息校验API): `POST /v3/global/customs/verify-certificate`.
@@ -7409,74 +7577,77 @@ impl crate::runtime::Validate for VerifyCustomsCertificateRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for VerifyCustomsCertificateRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.optional("sub_order_no", &mut slots.4);
+        fields.required("customs", &mut slots.5);
+        fields.required("merchant_customs_no", &mut slots.6);
+        fields.required("certificate_type", &mut slots.7);
+        fields.required("certificate_id", &mut slots.8);
+        fields.required("certificate_name", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(VerifyCustomsCertificateRequest {
+                    appid: f0,
+                    mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    sub_order_no: f4,
+                    customs: f5,
+                    merchant_customs_no: f6,
+                    certificate_type: f7,
+                    certificate_id: f8,
+                    certificate_name: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("sub_order_no", &self.sub_order_no);
+        members.required("customs", &self.customs);
+        members.required("merchant_customs_no", &self.merchant_customs_no);
+        members.required("certificate_type", &self.certificate_type);
+        members.required("certificate_id", &self.certificate_id);
+        members.required("certificate_name", &self.certificate_name);
+        members
+    }
+}
 impl serde::Serialize for VerifyCustomsCertificateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &VerifyCustomsCertificateRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("sub_order_no", &value.sub_order_no);
-            members.required("customs", &value.customs);
-            members.required("merchant_customs_no", &value.merchant_customs_no);
-            members.required("certificate_type", &value.certificate_type);
-            members.required("certificate_id", &value.certificate_id);
-            members.required("certificate_name", &value.certificate_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyCustomsCertificateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<VerifyCustomsCertificateRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.optional("sub_order_no", &mut slots.4);
-            fields.required("customs", &mut slots.5);
-            fields.required("merchant_customs_no", &mut slots.6);
-            fields.required("certificate_type", &mut slots.7);
-            fields.required("certificate_id", &mut slots.8);
-            fields.required("certificate_name", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(VerifyCustomsCertificateRequest {
-                        appid: f0,
-                        mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        sub_order_no: f4,
-                        customs: f5,
-                        merchant_customs_no: f6,
-                        certificate_type: f7,
-                        certificate_id: f8,
-                        certificate_name: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_complaint_notification` (删除投诉通知回调): `DELETE /v3/global/merchant-service/complaint-notifications`.
@@ -7492,27 +7663,28 @@ impl DeleteComplaintNotificationRequest {
     }
 }
 impl crate::runtime::Validate for DeleteComplaintNotificationRequest {}
+impl crate::runtime::Object for DeleteComplaintNotificationRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(DeleteComplaintNotificationRequest {
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DeleteComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &DeleteComplaintNotificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteComplaintNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteComplaintNotificationRequest, serde_json::Error> {
-            Ok(DeleteComplaintNotificationRequest {
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_complaint_notification` (查询投诉通知回调): `GET /v3/global/merchant-service/complaint-notifications`.
@@ -7528,27 +7700,28 @@ impl QueryComplaintNotificationRequest {
     }
 }
 impl crate::runtime::Validate for QueryComplaintNotificationRequest {}
+impl crate::runtime::Object for QueryComplaintNotificationRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(QueryComplaintNotificationRequest {
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryComplaintNotificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryComplaintNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryComplaintNotificationRequest, serde_json::Error> {
-            Ok(QueryComplaintNotificationRequest {
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_complaint_notification` (创建投诉通知回调): `POST /v3/global/merchant-service/complaint-notifications`.
@@ -7569,38 +7742,39 @@ impl CreateComplaintNotificationRequest {
     }
 }
 impl crate::runtime::Validate for CreateComplaintNotificationRequest {}
+impl crate::runtime::Object for CreateComplaintNotificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateComplaintNotificationRequest {
+                    url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("url", &self.url);
+        members
+    }
+}
 impl serde::Serialize for CreateComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateComplaintNotificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("url", &value.url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateComplaintNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateComplaintNotificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateComplaintNotificationRequest {
-                        url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_complaint_notification` (更新投诉通知回调): `PUT /v3/global/merchant-service/complaint-notifications`.
@@ -7621,38 +7795,39 @@ impl UpdateComplaintNotificationRequest {
     }
 }
 impl crate::runtime::Validate for UpdateComplaintNotificationRequest {}
+impl crate::runtime::Object for UpdateComplaintNotificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UpdateComplaintNotificationRequest {
+                    url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("url", &self.url);
+        members
+    }
+}
 impl serde::Serialize for UpdateComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UpdateComplaintNotificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("url", &value.url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateComplaintNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateComplaintNotificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UpdateComplaintNotificationRequest {
-                        url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_complaints` (查询投诉单列表): `GET /v3/global/merchant-service/complaints`.
@@ -7715,44 +7890,47 @@ impl crate::runtime::Validate for ListComplaintsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListComplaintsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("limit", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.required("begin_date", &mut slots.2);
+        fields.required("end_date", &mut slots.3);
+        fields.optional("complainted_mchid", &mut slots.4);
+        fields.optional("mch_language", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4, f5) => {
+                Ok(ListComplaintsRequest {
+                    limit: f0,
+                    offset: f1,
+                    begin_date: f2,
+                    end_date: f3,
+                    complainted_mchid: f4,
+                    mch_language: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListComplaintsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListComplaintsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("limit", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.required("begin_date", &mut slots.2);
-            fields.required("end_date", &mut slots.3);
-            fields.optional("complainted_mchid", &mut slots.4);
-            fields.optional("mch_language", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4, f5) => {
-                    Ok(ListComplaintsRequest {
-                        limit: f0,
-                        offset: f1,
-                        begin_date: f2,
-                        end_date: f3,
-                        complainted_mchid: f4,
-                        mch_language: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_complaint` (查询投诉单详情): `GET /v3/global/merchant-service/complaints/{complaint_id}`.
@@ -7788,36 +7966,39 @@ impl crate::runtime::Validate for QueryComplaintRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryComplaintRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.optional("mch_language", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryComplaintRequest {
+                    complaint_id: f0,
+                    mch_language: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryComplaintRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryComplaintRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryComplaintRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.optional("mch_language", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryComplaintRequest {
-                        complaint_id: f0,
-                        mch_language: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `complete_complaint` (反馈处理完成): `POST /v3/global/merchant-service/complaints/{complaint_id}/complete`.
@@ -7843,38 +8024,41 @@ impl CompleteComplaintRequest {
     }
 }
 impl crate::runtime::Validate for CompleteComplaintRequest {}
+impl crate::runtime::Object for CompleteComplaintRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("complainted_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CompleteComplaintRequest {
+                    complaint_id: f0,
+                    complainted_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members
+    }
+}
 impl serde::Serialize for CompleteComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompleteComplaintRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteComplaintRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteComplaintRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("complainted_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CompleteComplaintRequest {
-                        complaint_id: f0,
-                        complainted_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_complaint_negotiation_history` (查询投诉协商历史): `GET /v3/global/merchant-service/complaints/{complaint_id}/negotiation-historys`.
@@ -7926,42 +8110,43 @@ impl crate::runtime::Validate for ListComplaintNegotiationHistoryRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListComplaintNegotiationHistoryRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("mch_language", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ListComplaintNegotiationHistoryRequest {
+                    complaint_id: f0,
+                    limit: f1,
+                    offset: f2,
+                    mch_language: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListComplaintNegotiationHistoryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListComplaintNegotiationHistoryRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintNegotiationHistoryRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("mch_language", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ListComplaintNegotiationHistoryRequest {
-                        complaint_id: f0,
-                        limit: f1,
-                        offset: f2,
-                        mch_language: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `respond_complaint` (提交回复): `POST /v3/global/merchant-service/complaints/{complaint_id}/response`.
@@ -8020,50 +8205,53 @@ impl RespondComplaintRequest {
     }
 }
 impl crate::runtime::Validate for RespondComplaintRequest {}
+impl crate::runtime::Object for RespondComplaintRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("complainted_mchid", &mut slots.1);
+        fields.required("response_content", &mut slots.2);
+        fields.optional("response_images", &mut slots.3);
+        fields.optional("jump_url", &mut slots.4);
+        fields.optional("jump_url_text", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(RespondComplaintRequest {
+                    complaint_id: f0,
+                    complainted_mchid: f1,
+                    response_content: f2,
+                    response_images: f3,
+                    jump_url: f4,
+                    jump_url_text: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members.required("response_content", &self.response_content);
+        members.optional("response_images", &self.response_images);
+        members.optional("jump_url", &self.jump_url);
+        members.optional("jump_url_text", &self.jump_url_text);
+        members
+    }
+}
 impl serde::Serialize for RespondComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RespondComplaintRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members.required("response_content", &value.response_content);
-            members.optional("response_images", &value.response_images);
-            members.optional("jump_url", &value.jump_url);
-            members.optional("jump_url_text", &value.jump_url_text);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RespondComplaintRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RespondComplaintRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("complainted_mchid", &mut slots.1);
-            fields.required("response_content", &mut slots.2);
-            fields.optional("response_images", &mut slots.3);
-            fields.optional("jump_url", &mut slots.4);
-            fields.optional("jump_url_text", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(RespondComplaintRequest {
-                        complaint_id: f0,
-                        complainted_mchid: f1,
-                        response_content: f2,
-                        response_images: f3,
-                        jump_url: f4,
-                        jump_url_text: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_complaint_image` (商户上传反馈图片API): `POST /v3/global/merchant-service/images/upload`.
@@ -8079,24 +8267,27 @@ impl UploadComplaintImageRequest {
     }
 }
 impl crate::runtime::Validate for UploadComplaintImageRequest {}
+impl crate::runtime::Object for UploadComplaintImageRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(UploadComplaintImageRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UploadComplaintImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &UploadComplaintImageRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadComplaintImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadComplaintImageRequest, serde_json::Error> {
-            Ok(UploadComplaintImageRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_complaint_image` (图片下载API): `GET /v3/global/merchant-service/images/{media_id}`.
@@ -8120,36 +8311,39 @@ impl DownloadComplaintImageRequest {
     }
 }
 impl crate::runtime::Validate for DownloadComplaintImageRequest {}
+impl crate::runtime::Object for DownloadComplaintImageRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("media_id", &mut slots.0);
+        fields.required("complaint_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DownloadComplaintImageRequest {
+                    media_id: f0,
+                    complaint_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadComplaintImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadComplaintImageRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadComplaintImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadComplaintImageRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("media_id", &mut slots.0);
-            fields.required("complaint_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DownloadComplaintImageRequest {
-                        media_id: f0,
-                        complaint_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_file` (上传文件API): `POST /v3/global/merchant-storage/file/upload`.
@@ -8165,24 +8359,27 @@ impl UploadFileRequest {
     }
 }
 impl crate::runtime::Validate for UploadFileRequest {}
+impl crate::runtime::Object for UploadFileRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(UploadFileRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UploadFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &UploadFileRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadFileRequest, serde_json::Error> {
-            Ok(UploadFileRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_h5_permission_application` (创建H5支付权限申请单): `POST /v3/global/merchant/h5/permission/applications`.
@@ -8310,84 +8507,81 @@ impl crate::runtime::Validate for CreateH5PermissionApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateH5PermissionApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("business_description", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("domains", &mut slots.2);
+        fields.optional("company_register_cert", &mut slots.3);
+        fields.optional("transaction_limit_type", &mut slots.4);
+        fields.optional("website_business_page_pics", &mut slots.5);
+        fields.optional("website_homepage_pics", &mut slots.6);
+        fields.optional("website_state", &mut slots.7);
+        fields.required("website_url", &mut slots.8);
+        fields.optional("notify_url", &mut slots.9);
+        fields.optional("applyment_type", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, f4, f5, f6, f7, Some(f8), f9, f10) => {
+                Ok(CreateH5PermissionApplicationRequest {
+                    business_description: f0,
+                    sub_mchid: f1,
+                    domains: f2,
+                    company_register_cert: f3,
+                    transaction_limit_type: f4,
+                    website_business_page_pics: f5,
+                    website_homepage_pics: f6,
+                    website_state: f7,
+                    website_url: f8,
+                    notify_url: f9,
+                    applyment_type: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.optional("business_description", &self.business_description);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("domains", &self.domains);
+        members.optional("company_register_cert", &self.company_register_cert);
+        members.optional("transaction_limit_type", &self.transaction_limit_type);
+        members.optional("website_business_page_pics", &self.website_business_page_pics);
+        members.optional("website_homepage_pics", &self.website_homepage_pics);
+        members.optional("website_state", &self.website_state);
+        members.required("website_url", &self.website_url);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("applyment_type", &self.applyment_type);
+        members
+    }
+}
 impl serde::Serialize for CreateH5PermissionApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateH5PermissionApplicationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.optional("business_description", &value.business_description);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("domains", &value.domains);
-            members.optional("company_register_cert", &value.company_register_cert);
-            members.optional("transaction_limit_type", &value.transaction_limit_type);
-            members
-                .optional(
-                    "website_business_page_pics",
-                    &value.website_business_page_pics,
-                );
-            members.optional("website_homepage_pics", &value.website_homepage_pics);
-            members.optional("website_state", &value.website_state);
-            members.required("website_url", &value.website_url);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("applyment_type", &value.applyment_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateH5PermissionApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateH5PermissionApplicationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("business_description", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("domains", &mut slots.2);
-            fields.optional("company_register_cert", &mut slots.3);
-            fields.optional("transaction_limit_type", &mut slots.4);
-            fields.optional("website_business_page_pics", &mut slots.5);
-            fields.optional("website_homepage_pics", &mut slots.6);
-            fields.optional("website_state", &mut slots.7);
-            fields.required("website_url", &mut slots.8);
-            fields.optional("notify_url", &mut slots.9);
-            fields.optional("applyment_type", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, f4, f5, f6, f7, Some(f8), f9, f10) => {
-                    Ok(CreateH5PermissionApplicationRequest {
-                        business_description: f0,
-                        sub_mchid: f1,
-                        domains: f2,
-                        company_register_cert: f3,
-                        transaction_limit_type: f4,
-                        website_business_page_pics: f5,
-                        website_homepage_pics: f6,
-                        website_state: f7,
-                        website_url: f8,
-                        notify_url: f9,
-                        applyment_type: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_h5_permission_application` (查询H5支付权限申请单详情): `GET /v3/global/merchant/h5/permission/applications/{applyment_id}`.
@@ -8406,36 +8600,37 @@ impl QueryH5PermissionApplicationRequest {
     }
 }
 impl crate::runtime::Validate for QueryH5PermissionApplicationRequest {}
+impl crate::runtime::Object for QueryH5PermissionApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryH5PermissionApplicationRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryH5PermissionApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryH5PermissionApplicationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryH5PermissionApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryH5PermissionApplicationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryH5PermissionApplicationRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_h5_permission_application` (修改H5支付权限申请单): `PATCH /v3/global/merchant/h5/permission/applications/{applyment_id}`.
@@ -8528,62 +8723,59 @@ impl crate::runtime::Validate for UpdateH5PermissionApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateH5PermissionApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("applyment_id", &mut slots.0);
+        fields.required("domains", &mut slots.1);
+        fields.optional("business_description", &mut slots.2);
+        fields.optional("company_register_cert", &mut slots.3);
+        fields.optional("website_business_page_pics", &mut slots.4);
+        fields.optional("website_homepage_pics", &mut slots.5);
+        fields.optional("website_state", &mut slots.6);
+        fields.optional("website_url", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
+                Ok(UpdateH5PermissionApplicationRequest {
+                    applyment_id: f0,
+                    domains: f1,
+                    business_description: f2,
+                    company_register_cert: f3,
+                    website_business_page_pics: f4,
+                    website_homepage_pics: f5,
+                    website_state: f6,
+                    website_url: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("domains", &self.domains);
+        members.optional("business_description", &self.business_description);
+        members.optional("company_register_cert", &self.company_register_cert);
+        members.optional("website_business_page_pics", &self.website_business_page_pics);
+        members.optional("website_homepage_pics", &self.website_homepage_pics);
+        members.optional("website_state", &self.website_state);
+        members.optional("website_url", &self.website_url);
+        members
+    }
+}
 impl serde::Serialize for UpdateH5PermissionApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UpdateH5PermissionApplicationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("domains", &value.domains);
-            members.optional("business_description", &value.business_description);
-            members.optional("company_register_cert", &value.company_register_cert);
-            members
-                .optional(
-                    "website_business_page_pics",
-                    &value.website_business_page_pics,
-                );
-            members.optional("website_homepage_pics", &value.website_homepage_pics);
-            members.optional("website_state", &value.website_state);
-            members.optional("website_url", &value.website_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateH5PermissionApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateH5PermissionApplicationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("applyment_id", &mut slots.0);
-            fields.required("domains", &mut slots.1);
-            fields.optional("business_description", &mut slots.2);
-            fields.optional("company_register_cert", &mut slots.3);
-            fields.optional("website_business_page_pics", &mut slots.4);
-            fields.optional("website_homepage_pics", &mut slots.5);
-            fields.optional("website_state", &mut slots.6);
-            fields.optional("website_url", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
-                    Ok(UpdateH5PermissionApplicationRequest {
-                        applyment_id: f0,
-                        domains: f1,
-                        business_description: f2,
-                        company_register_cert: f3,
-                        website_business_page_pics: f4,
-                        website_homepage_pics: f5,
-                        website_state: f6,
-                        website_url: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_h5_domain_application` (创建H5支付域名修改申请单): `POST /v3/global/merchant/h5/permission/domain/applications`.
@@ -8673,61 +8865,60 @@ impl crate::runtime::Validate for CreateH5DomainApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateH5DomainApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("domains", &mut slots.1);
+        fields.required("website_url", &mut slots.2);
+        fields.optional("website_business_page_pics", &mut slots.3);
+        fields.optional("website_homepage_pics", &mut slots.4);
+        fields.optional("website_state", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.required("out_applyment_id", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, f4, f5, f6, Some(f7)) => {
+                Ok(CreateH5DomainApplicationRequest {
+                    sub_mchid: f0,
+                    domains: f1,
+                    website_url: f2,
+                    website_business_page_pics: f3,
+                    website_homepage_pics: f4,
+                    website_state: f5,
+                    notify_url: f6,
+                    out_applyment_id: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("domains", &self.domains);
+        members.required("website_url", &self.website_url);
+        members.optional("website_business_page_pics", &self.website_business_page_pics);
+        members.optional("website_homepage_pics", &self.website_homepage_pics);
+        members.optional("website_state", &self.website_state);
+        members.optional("notify_url", &self.notify_url);
+        members.required("out_applyment_id", &self.out_applyment_id);
+        members
+    }
+}
 impl serde::Serialize for CreateH5DomainApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateH5DomainApplicationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("domains", &value.domains);
-            members.required("website_url", &value.website_url);
-            members
-                .optional(
-                    "website_business_page_pics",
-                    &value.website_business_page_pics,
-                );
-            members.optional("website_homepage_pics", &value.website_homepage_pics);
-            members.optional("website_state", &value.website_state);
-            members.optional("notify_url", &value.notify_url);
-            members.required("out_applyment_id", &value.out_applyment_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateH5DomainApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateH5DomainApplicationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("domains", &mut slots.1);
-            fields.required("website_url", &mut slots.2);
-            fields.optional("website_business_page_pics", &mut slots.3);
-            fields.optional("website_homepage_pics", &mut slots.4);
-            fields.optional("website_state", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.required("out_applyment_id", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, f4, f5, f6, Some(f7)) => {
-                    Ok(CreateH5DomainApplicationRequest {
-                        sub_mchid: f0,
-                        domains: f1,
-                        website_url: f2,
-                        website_business_page_pics: f3,
-                        website_homepage_pics: f4,
-                        website_state: f5,
-                        notify_url: f6,
-                        out_applyment_id: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_h5_domain_application` (查询H5支付域名修改申请单): `GET /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`.
@@ -8746,34 +8937,37 @@ impl QueryH5DomainApplicationRequest {
     }
 }
 impl crate::runtime::Validate for QueryH5DomainApplicationRequest {}
+impl crate::runtime::Object for QueryH5DomainApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryH5DomainApplicationRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryH5DomainApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryH5DomainApplicationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryH5DomainApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryH5DomainApplicationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryH5DomainApplicationRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_h5_domain_application` (修改H5支付域名修改申请单): `PATCH /v3/global/merchant/h5/permission/domain/applications/{applyment_id}`.
@@ -8846,54 +9040,53 @@ impl crate::runtime::Validate for UpdateH5DomainApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateH5DomainApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("applyment_id", &mut slots.0);
+        fields.required("domains", &mut slots.1);
+        fields.optional("website_state", &mut slots.2);
+        fields.optional("website_url", &mut slots.3);
+        fields.optional("website_business_page_pics", &mut slots.4);
+        fields.optional("website_homepage_pics", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5) => {
+                Ok(UpdateH5DomainApplicationRequest {
+                    applyment_id: f0,
+                    domains: f1,
+                    website_state: f2,
+                    website_url: f3,
+                    website_business_page_pics: f4,
+                    website_homepage_pics: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("domains", &self.domains);
+        members.optional("website_state", &self.website_state);
+        members.optional("website_url", &self.website_url);
+        members.optional("website_business_page_pics", &self.website_business_page_pics);
+        members.optional("website_homepage_pics", &self.website_homepage_pics);
+        members
+    }
+}
 impl serde::Serialize for UpdateH5DomainApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateH5DomainApplicationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("domains", &value.domains);
-            members.optional("website_state", &value.website_state);
-            members.optional("website_url", &value.website_url);
-            members
-                .optional(
-                    "website_business_page_pics",
-                    &value.website_business_page_pics,
-                );
-            members.optional("website_homepage_pics", &value.website_homepage_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateH5DomainApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateH5DomainApplicationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("applyment_id", &mut slots.0);
-            fields.required("domains", &mut slots.1);
-            fields.optional("website_state", &mut slots.2);
-            fields.optional("website_url", &mut slots.3);
-            fields.optional("website_business_page_pics", &mut slots.4);
-            fields.optional("website_homepage_pics", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5) => {
-                    Ok(UpdateH5DomainApplicationRequest {
-                        applyment_id: f0,
-                        domains: f1,
-                        website_state: f2,
-                        website_url: f3,
-                        website_business_page_pics: f4,
-                        website_homepage_pics: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_h5_permission` (查询子商户H5支付权限状态): `GET /v3/global/merchant/h5/permission/{sub_mchid}`.
@@ -8914,34 +9107,37 @@ impl QueryH5PermissionRequest {
     }
 }
 impl crate::runtime::Validate for QueryH5PermissionRequest {}
+impl crate::runtime::Object for QueryH5PermissionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryH5PermissionRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryH5PermissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryH5PermissionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryH5PermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryH5PermissionRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryH5PermissionRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_sub_merchant` (子商户进件（融合钱包）): `POST /v3/global/merchants`.
@@ -9149,147 +9345,150 @@ impl crate::runtime::Validate for CreateSubMerchantRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSubMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.required("shortname", &mut slots.3);
+        fields.required("office_phone", &mut slots.4);
+        fields.required_object("contact", &mut slots.5);
+        fields.required("business_category", &mut slots.6);
+        fields.optional("channel_id", &mut slots.7);
+        fields.required("merchant_country_code", &mut slots.8);
+        fields.required("merchant_type", &mut slots.9);
+        fields.optional("registration_certificate_number", &mut slots.10);
+        fields.optional("registration_certificate_date", &mut slots.11);
+        fields.optional("registration_certificate_copy", &mut slots.12);
+        fields.optional("settlement_bank_number", &mut slots.13);
+        fields.required_object("business", &mut slots.14);
+        fields.optional_object("director", &mut slots.15);
+        fields.optional_object("principal", &mut slots.16);
+        fields.optional("apply_h5_payment", &mut slots.17);
+        fields.optional_object("h5_payment_apply_info", &mut slots.18);
+        fields.optional("attach", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(CreateSubMerchantRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    name: f2,
+                    shortname: f3,
+                    office_phone: f4,
+                    contact: f5,
+                    business_category: f6,
+                    channel_id: f7,
+                    merchant_country_code: f8,
+                    merchant_type: f9,
+                    registration_certificate_number: f10,
+                    registration_certificate_date: f11,
+                    registration_certificate_copy: f12,
+                    settlement_bank_number: f13,
+                    business: f14,
+                    director: f15,
+                    principal: f16,
+                    apply_h5_payment: f17,
+                    h5_payment_apply_info: f18,
+                    attach: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("name", &self.name);
+        members.required("shortname", &self.shortname);
+        members.required("office_phone", &self.office_phone);
+        members.required_object("contact", &self.contact);
+        members.required("business_category", &self.business_category);
+        members.optional("channel_id", &self.channel_id);
+        members.required("merchant_country_code", &self.merchant_country_code);
+        members.required("merchant_type", &self.merchant_type);
+        members
+            .optional(
+                "registration_certificate_number",
+                &self.registration_certificate_number,
+            );
+        members
+            .optional(
+                "registration_certificate_date",
+                &self.registration_certificate_date,
+            );
+        members
+            .optional(
+                "registration_certificate_copy",
+                &self.registration_certificate_copy,
+            );
+        members.optional("settlement_bank_number", &self.settlement_bank_number);
+        members.required_object("business", &self.business);
+        members.optional_object("director", &self.director);
+        members.optional_object("principal", &self.principal);
+        members.optional("apply_h5_payment", &self.apply_h5_payment);
+        members.optional_object("h5_payment_apply_info", &self.h5_payment_apply_info);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for CreateSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSubMerchantRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("name", &value.name);
-            members.required("shortname", &value.shortname);
-            members.required("office_phone", &value.office_phone);
-            members.required("contact", &value.contact);
-            members.required("business_category", &value.business_category);
-            members.optional("channel_id", &value.channel_id);
-            members.required("merchant_country_code", &value.merchant_country_code);
-            members.required("merchant_type", &value.merchant_type);
-            members
-                .optional(
-                    "registration_certificate_number",
-                    &value.registration_certificate_number,
-                );
-            members
-                .optional(
-                    "registration_certificate_date",
-                    &value.registration_certificate_date,
-                );
-            members
-                .optional(
-                    "registration_certificate_copy",
-                    &value.registration_certificate_copy,
-                );
-            members.optional("settlement_bank_number", &value.settlement_bank_number);
-            members.required("business", &value.business);
-            members.optional("director", &value.director);
-            members.optional("principal", &value.principal);
-            members.optional("apply_h5_payment", &value.apply_h5_payment);
-            members.optional("h5_payment_apply_info", &value.h5_payment_apply_info);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSubMerchantRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.required("shortname", &mut slots.3);
-            fields.required("office_phone", &mut slots.4);
-            fields.required("contact", &mut slots.5);
-            fields.required("business_category", &mut slots.6);
-            fields.optional("channel_id", &mut slots.7);
-            fields.required("merchant_country_code", &mut slots.8);
-            fields.required("merchant_type", &mut slots.9);
-            fields.optional("registration_certificate_number", &mut slots.10);
-            fields.optional("registration_certificate_date", &mut slots.11);
-            fields.optional("registration_certificate_copy", &mut slots.12);
-            fields.optional("settlement_bank_number", &mut slots.13);
-            fields.required("business", &mut slots.14);
-            fields.optional("director", &mut slots.15);
-            fields.optional("principal", &mut slots.16);
-            fields.optional("apply_h5_payment", &mut slots.17);
-            fields.optional("h5_payment_apply_info", &mut slots.18);
-            fields.optional("attach", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(CreateSubMerchantRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        name: f2,
-                        shortname: f3,
-                        office_phone: f4,
-                        contact: f5,
-                        business_category: f6,
-                        channel_id: f7,
-                        merchant_country_code: f8,
-                        merchant_type: f9,
-                        registration_certificate_number: f10,
-                        registration_certificate_date: f11,
-                        registration_certificate_copy: f12,
-                        settlement_bank_number: f13,
-                        business: f14,
-                        director: f15,
-                        principal: f16,
-                        apply_h5_payment: f17,
-                        h5_payment_apply_info: f18,
-                        attach: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant` (查询子商户（融合钱包）): `GET /v3/global/merchants/{sub_mchid}`.
@@ -9316,38 +9515,41 @@ impl QuerySubMerchantRequest {
     }
 }
 impl crate::runtime::Validate for QuerySubMerchantRequest {}
+impl crate::runtime::Object for QuerySubMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QuerySubMerchantRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    sp_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySubMerchantRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QuerySubMerchantRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        sp_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_sub_merchant` (修改子商户（融合钱包）): `PATCH /v3/global/merchants/{sub_mchid}`.
@@ -9539,146 +9741,149 @@ impl crate::runtime::Validate for UpdateSubMerchantRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateSubMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("name", &mut slots.3);
+        fields.required("shortname", &mut slots.4);
+        fields.required("office_phone", &mut slots.5);
+        fields.required_object("contact", &mut slots.6);
+        fields.required("business_category", &mut slots.7);
+        fields.optional("channel_id", &mut slots.8);
+        fields.required("merchant_country_code", &mut slots.9);
+        fields.required("merchant_type", &mut slots.10);
+        fields.required("registration_certificate_number", &mut slots.11);
+        fields.required("registration_certificate_date", &mut slots.12);
+        fields.optional("registration_certificate_copy", &mut slots.13);
+        fields.optional("settlement_bank_number", &mut slots.14);
+        fields.required_object("business", &mut slots.15);
+        fields.optional_object("director", &mut slots.16);
+        fields.optional_object("principal", &mut slots.17);
+        fields.optional("apply_h5_payment", &mut slots.18);
+        fields.optional_object("h5_payment_apply_info", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(UpdateSubMerchantRequest {
+                    sub_mchid: f0,
+                    sp_appid: f1,
+                    sp_mchid: f2,
+                    name: f3,
+                    shortname: f4,
+                    office_phone: f5,
+                    contact: f6,
+                    business_category: f7,
+                    channel_id: f8,
+                    merchant_country_code: f9,
+                    merchant_type: f10,
+                    registration_certificate_number: f11,
+                    registration_certificate_date: f12,
+                    registration_certificate_copy: f13,
+                    settlement_bank_number: f14,
+                    business: f15,
+                    director: f16,
+                    principal: f17,
+                    apply_h5_payment: f18,
+                    h5_payment_apply_info: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("name", &self.name);
+        members.required("shortname", &self.shortname);
+        members.required("office_phone", &self.office_phone);
+        members.required_object("contact", &self.contact);
+        members.required("business_category", &self.business_category);
+        members.optional("channel_id", &self.channel_id);
+        members.required("merchant_country_code", &self.merchant_country_code);
+        members.required("merchant_type", &self.merchant_type);
+        members
+            .required(
+                "registration_certificate_number",
+                &self.registration_certificate_number,
+            );
+        members
+            .required(
+                "registration_certificate_date",
+                &self.registration_certificate_date,
+            );
+        members
+            .optional(
+                "registration_certificate_copy",
+                &self.registration_certificate_copy,
+            );
+        members.optional("settlement_bank_number", &self.settlement_bank_number);
+        members.required_object("business", &self.business);
+        members.optional_object("director", &self.director);
+        members.optional_object("principal", &self.principal);
+        members.optional("apply_h5_payment", &self.apply_h5_payment);
+        members.optional_object("h5_payment_apply_info", &self.h5_payment_apply_info);
+        members
+    }
+}
 impl serde::Serialize for UpdateSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateSubMerchantRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("name", &value.name);
-            members.required("shortname", &value.shortname);
-            members.required("office_phone", &value.office_phone);
-            members.required("contact", &value.contact);
-            members.required("business_category", &value.business_category);
-            members.optional("channel_id", &value.channel_id);
-            members.required("merchant_country_code", &value.merchant_country_code);
-            members.required("merchant_type", &value.merchant_type);
-            members
-                .required(
-                    "registration_certificate_number",
-                    &value.registration_certificate_number,
-                );
-            members
-                .required(
-                    "registration_certificate_date",
-                    &value.registration_certificate_date,
-                );
-            members
-                .optional(
-                    "registration_certificate_copy",
-                    &value.registration_certificate_copy,
-                );
-            members.optional("settlement_bank_number", &value.settlement_bank_number);
-            members.required("business", &value.business);
-            members.optional("director", &value.director);
-            members.optional("principal", &value.principal);
-            members.optional("apply_h5_payment", &value.apply_h5_payment);
-            members.optional("h5_payment_apply_info", &value.h5_payment_apply_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateSubMerchantRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("name", &mut slots.3);
-            fields.required("shortname", &mut slots.4);
-            fields.required("office_phone", &mut slots.5);
-            fields.required("contact", &mut slots.6);
-            fields.required("business_category", &mut slots.7);
-            fields.optional("channel_id", &mut slots.8);
-            fields.required("merchant_country_code", &mut slots.9);
-            fields.required("merchant_type", &mut slots.10);
-            fields.required("registration_certificate_number", &mut slots.11);
-            fields.required("registration_certificate_date", &mut slots.12);
-            fields.optional("registration_certificate_copy", &mut slots.13);
-            fields.optional("settlement_bank_number", &mut slots.14);
-            fields.required("business", &mut slots.15);
-            fields.optional("director", &mut slots.16);
-            fields.optional("principal", &mut slots.17);
-            fields.optional("apply_h5_payment", &mut slots.18);
-            fields.optional("h5_payment_apply_info", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(UpdateSubMerchantRequest {
-                        sub_mchid: f0,
-                        sp_appid: f1,
-                        sp_mchid: f2,
-                        name: f3,
-                        shortname: f4,
-                        office_phone: f5,
-                        contact: f6,
-                        business_category: f7,
-                        channel_id: f8,
-                        merchant_country_code: f9,
-                        merchant_type: f10,
-                        registration_certificate_number: f11,
-                        registration_certificate_date: f12,
-                        registration_certificate_copy: f13,
-                        settlement_bank_number: f14,
-                        business: f15,
-                        director: f16,
-                        principal: f17,
-                        apply_h5_payment: f18,
-                        h5_payment_apply_info: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `app_pre_entrust_sign` (APP签约API): `POST /v3/global/papay/contracts/app-pre-entrust-sign`.
@@ -9816,78 +10021,81 @@ impl AppPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for AppPreEntrustSignRequest {}
+impl crate::runtime::Object for AppPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sp_appid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("plan_id", &mut slots.5);
+        fields.optional("out_contract_code", &mut slots.6);
+        fields.optional("user_display_name", &mut slots.7);
+        fields.optional("success_notify_url", &mut slots.8);
+        fields.optional("openid", &mut slots.9);
+        fields.optional("user_client_ip", &mut slots.10);
+        fields.optional("expired_time", &mut slots.11);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
+        Ok(AppPreEntrustSignRequest {
+            appid: f0,
+            sub_mchid: f1,
+            sp_appid: f2,
+            sp_mchid: f3,
+            sub_appid: f4,
+            plan_id: f5,
+            out_contract_code: f6,
+            user_display_name: f7,
+            success_notify_url: f8,
+            openid: f9,
+            user_client_ip: f10,
+            expired_time: f11,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("plan_id", &self.plan_id);
+        members.optional("out_contract_code", &self.out_contract_code);
+        members.optional("user_display_name", &self.user_display_name);
+        members.optional("success_notify_url", &self.success_notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("user_client_ip", &self.user_client_ip);
+        members.optional("expired_time", &self.expired_time);
+        members
+    }
+}
 impl serde::Serialize for AppPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("out_contract_code", &value.out_contract_code);
-            members.optional("user_display_name", &value.user_display_name);
-            members.optional("success_notify_url", &value.success_notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("user_client_ip", &value.user_client_ip);
-            members.optional("expired_time", &value.expired_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sp_appid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("plan_id", &mut slots.5);
-            fields.optional("out_contract_code", &mut slots.6);
-            fields.optional("user_display_name", &mut slots.7);
-            fields.optional("success_notify_url", &mut slots.8);
-            fields.optional("openid", &mut slots.9);
-            fields.optional("user_client_ip", &mut slots.10);
-            fields.optional("expired_time", &mut slots.11);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
-            Ok(AppPreEntrustSignRequest {
-                appid: f0,
-                sub_mchid: f1,
-                sp_appid: f2,
-                sp_mchid: f3,
-                sub_appid: f4,
-                plan_id: f5,
-                out_contract_code: f6,
-                user_display_name: f7,
-                success_notify_url: f8,
-                openid: f9,
-                user_client_ip: f10,
-                expired_time: f11,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `h5_pre_entrust_sign` (H5预签约API): `POST /v3/global/papay/contracts/h5-pre-entrust-sign`.
@@ -10035,82 +10243,85 @@ impl H5PreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for H5PreEntrustSignRequest {}
+impl crate::runtime::Object for H5PreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sp_appid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("plan_id", &mut slots.5);
+        fields.optional("out_contract_code", &mut slots.6);
+        fields.optional("user_display_name", &mut slots.7);
+        fields.optional("success_notify_url", &mut slots.8);
+        fields.optional("return_appid", &mut slots.9);
+        fields.optional("user_client_ip", &mut slots.10);
+        fields.optional("expired_time", &mut slots.11);
+        fields.optional("return_url", &mut slots.12);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
+        Ok(H5PreEntrustSignRequest {
+            appid: f0,
+            sub_mchid: f1,
+            sp_appid: f2,
+            sp_mchid: f3,
+            sub_appid: f4,
+            plan_id: f5,
+            out_contract_code: f6,
+            user_display_name: f7,
+            success_notify_url: f8,
+            return_appid: f9,
+            user_client_ip: f10,
+            expired_time: f11,
+            return_url: f12,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.optional("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("plan_id", &self.plan_id);
+        members.optional("out_contract_code", &self.out_contract_code);
+        members.optional("user_display_name", &self.user_display_name);
+        members.optional("success_notify_url", &self.success_notify_url);
+        members.optional("return_appid", &self.return_appid);
+        members.optional("user_client_ip", &self.user_client_ip);
+        members.optional("expired_time", &self.expired_time);
+        members.optional("return_url", &self.return_url);
+        members
+    }
+}
 impl serde::Serialize for H5PreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.optional("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("out_contract_code", &value.out_contract_code);
-            members.optional("user_display_name", &value.user_display_name);
-            members.optional("success_notify_url", &value.success_notify_url);
-            members.optional("return_appid", &value.return_appid);
-            members.optional("user_client_ip", &value.user_client_ip);
-            members.optional("expired_time", &value.expired_time);
-            members.optional("return_url", &value.return_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sp_appid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("plan_id", &mut slots.5);
-            fields.optional("out_contract_code", &mut slots.6);
-            fields.optional("user_display_name", &mut slots.7);
-            fields.optional("success_notify_url", &mut slots.8);
-            fields.optional("return_appid", &mut slots.9);
-            fields.optional("user_client_ip", &mut slots.10);
-            fields.optional("expired_time", &mut slots.11);
-            fields.optional("return_url", &mut slots.12);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
-            Ok(H5PreEntrustSignRequest {
-                appid: f0,
-                sub_mchid: f1,
-                sp_appid: f2,
-                sp_mchid: f3,
-                sub_appid: f4,
-                plan_id: f5,
-                out_contract_code: f6,
-                user_display_name: f7,
-                success_notify_url: f8,
-                return_appid: f9,
-                user_client_ip: f10,
-                expired_time: f11,
-                return_url: f12,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `jsapi_pre_entrust_sign` (JSAPI预签约API): `POST /v3/global/papay/contracts/jsapi-pre-entrust-sign`.
@@ -10248,78 +10459,81 @@ impl JsapiPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for JsapiPreEntrustSignRequest {}
+impl crate::runtime::Object for JsapiPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sp_appid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("plan_id", &mut slots.5);
+        fields.optional("out_contract_code", &mut slots.6);
+        fields.optional("user_display_name", &mut slots.7);
+        fields.optional("success_notify_url", &mut slots.8);
+        fields.optional("openid", &mut slots.9);
+        fields.optional("return_url", &mut slots.10);
+        fields.optional("expired_time", &mut slots.11);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
+        Ok(JsapiPreEntrustSignRequest {
+            appid: f0,
+            sub_mchid: f1,
+            sp_appid: f2,
+            sp_mchid: f3,
+            sub_appid: f4,
+            plan_id: f5,
+            out_contract_code: f6,
+            user_display_name: f7,
+            success_notify_url: f8,
+            openid: f9,
+            return_url: f10,
+            expired_time: f11,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("plan_id", &self.plan_id);
+        members.optional("out_contract_code", &self.out_contract_code);
+        members.optional("user_display_name", &self.user_display_name);
+        members.optional("success_notify_url", &self.success_notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("return_url", &self.return_url);
+        members.optional("expired_time", &self.expired_time);
+        members
+    }
+}
 impl serde::Serialize for JsapiPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JsapiPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("out_contract_code", &value.out_contract_code);
-            members.optional("user_display_name", &value.user_display_name);
-            members.optional("success_notify_url", &value.success_notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("return_url", &value.return_url);
-            members.optional("expired_time", &value.expired_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sp_appid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("plan_id", &mut slots.5);
-            fields.optional("out_contract_code", &mut slots.6);
-            fields.optional("user_display_name", &mut slots.7);
-            fields.optional("success_notify_url", &mut slots.8);
-            fields.optional("openid", &mut slots.9);
-            fields.optional("return_url", &mut slots.10);
-            fields.optional("expired_time", &mut slots.11);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
-            Ok(JsapiPreEntrustSignRequest {
-                appid: f0,
-                sub_mchid: f1,
-                sp_appid: f2,
-                sp_mchid: f3,
-                sub_appid: f4,
-                plan_id: f5,
-                out_contract_code: f6,
-                user_display_name: f7,
-                success_notify_url: f8,
-                openid: f9,
-                return_url: f10,
-                expired_time: f11,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_pre_entrust_sign` (小程序签约API): `POST /v3/global/papay/contracts/miniprogram-pre-entrust-sign`.
@@ -10457,78 +10671,81 @@ impl MiniprogramPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for MiniprogramPreEntrustSignRequest {}
+impl crate::runtime::Object for MiniprogramPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sp_appid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("plan_id", &mut slots.5);
+        fields.optional("out_contract_code", &mut slots.6);
+        fields.optional("user_display_name", &mut slots.7);
+        fields.optional("success_notify_url", &mut slots.8);
+        fields.optional("openid", &mut slots.9);
+        fields.optional("user_client_ip", &mut slots.10);
+        fields.optional("expired_time", &mut slots.11);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
+        Ok(MiniprogramPreEntrustSignRequest {
+            appid: f0,
+            sub_mchid: f1,
+            sp_appid: f2,
+            sp_mchid: f3,
+            sub_appid: f4,
+            plan_id: f5,
+            out_contract_code: f6,
+            user_display_name: f7,
+            success_notify_url: f8,
+            openid: f9,
+            user_client_ip: f10,
+            expired_time: f11,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("plan_id", &self.plan_id);
+        members.optional("out_contract_code", &self.out_contract_code);
+        members.optional("user_display_name", &self.user_display_name);
+        members.optional("success_notify_url", &self.success_notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("user_client_ip", &self.user_client_ip);
+        members.optional("expired_time", &self.expired_time);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("out_contract_code", &value.out_contract_code);
-            members.optional("user_display_name", &value.user_display_name);
-            members.optional("success_notify_url", &value.success_notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("user_client_ip", &value.user_client_ip);
-            members.optional("expired_time", &value.expired_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sp_appid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("plan_id", &mut slots.5);
-            fields.optional("out_contract_code", &mut slots.6);
-            fields.optional("user_display_name", &mut slots.7);
-            fields.optional("success_notify_url", &mut slots.8);
-            fields.optional("openid", &mut slots.9);
-            fields.optional("user_client_ip", &mut slots.10);
-            fields.optional("expired_time", &mut slots.11);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
-            Ok(MiniprogramPreEntrustSignRequest {
-                appid: f0,
-                sub_mchid: f1,
-                sp_appid: f2,
-                sp_mchid: f3,
-                sub_appid: f4,
-                plan_id: f5,
-                out_contract_code: f6,
-                user_display_name: f7,
-                success_notify_url: f8,
-                openid: f9,
-                user_client_ip: f10,
-                expired_time: f11,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_papay_contract_by_out_contract_code` (商户协议号查询签约API): `GET /v3/global/papay/contracts/out-contract-code/{out_contract_code}`.
@@ -10589,46 +10806,47 @@ impl QueryPapayContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryPapayContractByOutContractCodeRequest {}
+impl crate::runtime::Object for QueryPapayContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sp_appid", &mut slots.3);
+        fields.optional("sp_mchid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(QueryPapayContractByOutContractCodeRequest {
+                    out_contract_code: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_appid: f3,
+                    sp_mchid: f4,
+                    sub_appid: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPapayContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryPapayContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPapayContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPapayContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sp_appid", &mut slots.3);
-            fields.optional("sp_mchid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(QueryPapayContractByOutContractCodeRequest {
-                        out_contract_code: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_appid: f3,
-                        sp_mchid: f4,
-                        sub_appid: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `web_pre_entrust_sign` (WEB预签约API): `POST /v3/global/papay/contracts/web-pre-entrust-sign`.
@@ -10756,74 +10974,77 @@ impl WebPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for WebPreEntrustSignRequest {}
+impl crate::runtime::Object for WebPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sp_appid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("plan_id", &mut slots.5);
+        fields.optional("out_contract_code", &mut slots.6);
+        fields.optional("user_display_name", &mut slots.7);
+        fields.optional("success_notify_url", &mut slots.8);
+        fields.optional("expired_time", &mut slots.9);
+        fields.optional("return_url", &mut slots.10);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
+        Ok(WebPreEntrustSignRequest {
+            appid: f0,
+            sub_mchid: f1,
+            sp_appid: f2,
+            sp_mchid: f3,
+            sub_appid: f4,
+            plan_id: f5,
+            out_contract_code: f6,
+            user_display_name: f7,
+            success_notify_url: f8,
+            expired_time: f9,
+            return_url: f10,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.optional("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("plan_id", &self.plan_id);
+        members.optional("out_contract_code", &self.out_contract_code);
+        members.optional("user_display_name", &self.user_display_name);
+        members.optional("success_notify_url", &self.success_notify_url);
+        members.optional("expired_time", &self.expired_time);
+        members.optional("return_url", &self.return_url);
+        members
+    }
+}
 impl serde::Serialize for WebPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &WebPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.optional("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("out_contract_code", &value.out_contract_code);
-            members.optional("user_display_name", &value.user_display_name);
-            members.optional("success_notify_url", &value.success_notify_url);
-            members.optional("expired_time", &value.expired_time);
-            members.optional("return_url", &value.return_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WebPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WebPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sp_appid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("plan_id", &mut slots.5);
-            fields.optional("out_contract_code", &mut slots.6);
-            fields.optional("user_display_name", &mut slots.7);
-            fields.optional("success_notify_url", &mut slots.8);
-            fields.optional("expired_time", &mut slots.9);
-            fields.optional("return_url", &mut slots.10);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
-            Ok(WebPreEntrustSignRequest {
-                appid: f0,
-                sub_mchid: f1,
-                sp_appid: f2,
-                sp_mchid: f3,
-                sub_appid: f4,
-                plan_id: f5,
-                out_contract_code: f6,
-                user_display_name: f7,
-                success_notify_url: f8,
-                expired_time: f9,
-                return_url: f10,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_papay_contract_by_id` (代扣协议ID查询签约API): `GET /v3/global/papay/contracts/{contract_id}`.
@@ -10892,46 +11113,49 @@ impl QueryPapayContractByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryPapayContractByIdRequest {}
+impl crate::runtime::Object for QueryPapayContractByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sp_appid", &mut slots.3);
+        fields.optional("sp_mchid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.optional("plan_id", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6) => {
+                Ok(QueryPapayContractByIdRequest {
+                    contract_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_appid: f3,
+                    sp_mchid: f4,
+                    sub_appid: f5,
+                    plan_id: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPapayContractByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPapayContractByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPapayContractByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPapayContractByIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sp_appid", &mut slots.3);
-            fields.optional("sp_mchid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.optional("plan_id", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6) => {
-                    Ok(QueryPapayContractByIdRequest {
-                        contract_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_appid: f3,
-                        sp_mchid: f4,
-                        sub_appid: f5,
-                        plan_id: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_papay_contract` (申请解约API): `POST /v3/global/papay/contracts/{contract_id}/terminate`.
@@ -11002,50 +11226,53 @@ impl TerminatePapayContractRequest {
     }
 }
 impl crate::runtime::Validate for TerminatePapayContractRequest {}
+impl crate::runtime::Object for TerminatePapayContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sp_appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("termination_note", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(TerminatePapayContractRequest {
+                    contract_id: f0,
+                    appid: f1,
+                    sp_appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    termination_note: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("appid", &self.appid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("termination_note", &self.termination_note);
+        members
+    }
+}
 impl serde::Serialize for TerminatePapayContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TerminatePapayContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("appid", &value.appid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("termination_note", &value.termination_note);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminatePapayContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminatePapayContractRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sp_appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("termination_note", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(TerminatePapayContractRequest {
-                        contract_id: f0,
-                        appid: f1,
-                        sp_appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        termination_note: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_papay_order` (支付扣款API): `POST /v3/global/papay/transactions`.
@@ -11177,100 +11404,103 @@ impl crate::runtime::Validate for CreatePapayOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePapayOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("appid", &mut slots.0);
+        fields.optional("sp_appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.optional("attach", &mut slots.5);
+        fields.required("notify_url", &mut slots.6);
+        fields.required("out_trade_no", &mut slots.7);
+        fields.optional("goods_tag", &mut slots.8);
+        fields.required("merchant_category_code", &mut slots.9);
+        fields.required("contract_id", &mut slots.10);
+        fields.required_object("amount", &mut slots.11);
+        fields.optional_object("scene_info", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+            ) => {
+                Ok(CreatePapayOrderRequest {
+                    appid: f0,
+                    sp_appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    description: f4,
+                    attach: f5,
+                    notify_url: f6,
+                    out_trade_no: f7,
+                    goods_tag: f8,
+                    merchant_category_code: f9,
+                    contract_id: f10,
+                    amount: f11,
+                    scene_info: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.optional("appid", &self.appid);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.required("contract_id", &self.contract_id);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members
+    }
+}
 impl serde::Serialize for CreatePapayOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePapayOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.optional("appid", &value.appid);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.required("contract_id", &value.contract_id);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePapayOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePapayOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("appid", &mut slots.0);
-            fields.optional("sp_appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.optional("attach", &mut slots.5);
-            fields.required("notify_url", &mut slots.6);
-            fields.required("out_trade_no", &mut slots.7);
-            fields.optional("goods_tag", &mut slots.8);
-            fields.required("merchant_category_code", &mut slots.9);
-            fields.required("contract_id", &mut slots.10);
-            fields.required("amount", &mut slots.11);
-            fields.optional("scene_info", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    f2,
-                    f3,
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                ) => {
-                    Ok(CreatePapayOrderRequest {
-                        appid: f0,
-                        sp_appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        description: f4,
-                        attach: f5,
-                        notify_url: f6,
-                        out_trade_no: f7,
-                        goods_tag: f8,
-                        merchant_category_code: f9,
-                        contract_id: f10,
-                        amount: f11,
-                        scene_info: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_papay_order_by_out_trade_no` (查询订单(商户订单号)): `GET /v3/global/papay/transactions/out-trade-no/{out_trade_no}`.
@@ -11296,38 +11526,39 @@ impl QueryPapayOrderByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryPapayOrderByOutTradeNoRequest {}
+impl crate::runtime::Object for QueryPapayOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryPapayOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPapayOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryPapayOrderByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPapayOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPapayOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryPapayOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `reverse_papay_order_by_out_trade_no` (撤销订单(商户订单号)): `POST /v3/global/papay/transactions/out-trade-no/{out_trade_no}/reverse`.
@@ -11353,38 +11584,39 @@ impl ReversePapayOrderByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for ReversePapayOrderByOutTradeNoRequest {}
+impl crate::runtime::Object for ReversePapayOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ReversePapayOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ReversePapayOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ReversePapayOrderByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReversePapayOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReversePapayOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ReversePapayOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_papay_order_by_id` (查询订单(微信支付订单号)): `GET /v3/global/papay/transactions/{transaction_id}`.
@@ -11408,36 +11640,39 @@ impl QueryPapayOrderByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryPapayOrderByIdRequest {}
+impl crate::runtime::Object for QueryPapayOrderByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryPapayOrderByIdRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPapayOrderByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPapayOrderByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPapayOrderByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPapayOrderByIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryPapayOrderByIdRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_profit_sharing_bill_url` (获取分账账单文件下载地址API): `GET /v3/global/profit-sharing/bill-download-url`.
@@ -11471,34 +11706,35 @@ impl QueryProfitSharingBillUrlRequest {
     }
 }
 impl crate::runtime::Validate for QueryProfitSharingBillUrlRequest {}
+impl crate::runtime::Object for QueryProfitSharingBillUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("bill_date", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QueryProfitSharingBillUrlRequest {
+            sub_mchid: f0,
+            bill_date: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryProfitSharingBillUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryProfitSharingBillUrlRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProfitSharingBillUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProfitSharingBillUrlRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("bill_date", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QueryProfitSharingBillUrlRequest {
-                sub_mchid: f0,
-                bill_date: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_profit_sharing_order` (请求分账API): `POST /v3/global/profit-sharing/orders`.
@@ -11578,54 +11814,57 @@ impl crate::runtime::Validate for CreateProfitSharingOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateProfitSharingOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.required("out_order_no", &mut slots.4);
+        fields.optional_objects("receivers", &mut slots.5);
+        fields.required("unfreeze_unsplit", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, Some(f3), Some(f4), f5, Some(f6)) => {
+                Ok(CreateProfitSharingOrderRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    transaction_id: f3,
+                    out_order_no: f4,
+                    receivers: f5,
+                    unfreeze_unsplit: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.optional_objects("receivers", &self.receivers);
+        members.required("unfreeze_unsplit", &self.unfreeze_unsplit);
+        members
+    }
+}
 impl serde::Serialize for CreateProfitSharingOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateProfitSharingOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.optional("receivers", &value.receivers);
-            members.required("unfreeze_unsplit", &value.unfreeze_unsplit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateProfitSharingOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateProfitSharingOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.required("out_order_no", &mut slots.4);
-            fields.optional("receivers", &mut slots.5);
-            fields.required("unfreeze_unsplit", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, Some(f3), Some(f4), f5, Some(f6)) => {
-                    Ok(CreateProfitSharingOrderRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        transaction_id: f3,
-                        out_order_no: f4,
-                        receivers: f5,
-                        unfreeze_unsplit: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unfreeze_profit_sharing_order` (解冻剩余资金API): `POST /v3/global/profit-sharing/orders/unfreeze`.
@@ -11670,47 +11909,48 @@ impl UnfreezeProfitSharingOrderRequest {
     }
 }
 impl crate::runtime::Validate for UnfreezeProfitSharingOrderRequest {}
+impl crate::runtime::Object for UnfreezeProfitSharingOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(UnfreezeProfitSharingOrderRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    description: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for UnfreezeProfitSharingOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UnfreezeProfitSharingOrderRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnfreezeProfitSharingOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnfreezeProfitSharingOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(UnfreezeProfitSharingOrderRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        description: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_profit_sharing_order` (查询分账结果API): `GET /v3/global/profit-sharing/orders/{out_order_no}`.
@@ -11747,38 +11987,41 @@ impl QueryProfitSharingOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryProfitSharingOrderRequest {}
+impl crate::runtime::Object for QueryProfitSharingOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("transaction_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryProfitSharingOrderRequest {
+                    out_order_no: f0,
+                    sub_mchid: f1,
+                    transaction_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryProfitSharingOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryProfitSharingOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProfitSharingOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProfitSharingOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("transaction_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryProfitSharingOrderRequest {
-                        out_order_no: f0,
-                        sub_mchid: f1,
-                        transaction_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_profit_sharing_receiver` (删除分账接收方API): `DELETE /v3/global/profit-sharing/receivers`.
@@ -11853,46 +12096,47 @@ impl crate::runtime::Validate for DeleteProfitSharingReceiverRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeleteProfitSharingReceiverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("account", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(DeleteProfitSharingReceiverRequest {
+            sub_mchid: f0,
+            appid: f1,
+            sub_appid: f2,
+            type_: f3,
+            account: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("type", &self.type_);
+        members.optional("account", &self.account);
+        members
+    }
+}
 impl serde::Serialize for DeleteProfitSharingReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &DeleteProfitSharingReceiverRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("type", &value.type_);
-            members.optional("account", &value.account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteProfitSharingReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteProfitSharingReceiverRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("account", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(DeleteProfitSharingReceiverRequest {
-                sub_mchid: f0,
-                appid: f1,
-                sub_appid: f2,
-                type_: f3,
-                account: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_profit_sharing_receiver` (添加分账接收方API): `POST /v3/global/profit-sharing/receivers`.
@@ -12060,86 +12304,89 @@ impl crate::runtime::Validate for AddProfitSharingReceiverRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AddProfitSharingReceiverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("account", &mut slots.4);
+        fields.optional("name", &mut slots.5);
+        fields.optional("authorized", &mut slots.6);
+        fields.optional("relation_type", &mut slots.7);
+        fields.optional("custom_relation", &mut slots.8);
+        fields.optional("scene", &mut slots.9);
+        fields.optional("major_service", &mut slots.10);
+        fields.optional("expected_ratio", &mut slots.11);
+        fields.optional("application_file_id", &mut slots.12);
+        fields.optional("partnership_file_id", &mut slots.13);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13) = slots;
+        Ok(AddProfitSharingReceiverRequest {
+            sub_mchid: f0,
+            appid: f1,
+            sub_appid: f2,
+            type_: f3,
+            account: f4,
+            name: f5,
+            authorized: f6,
+            relation_type: f7,
+            custom_relation: f8,
+            scene: f9,
+            major_service: f10,
+            expected_ratio: f11,
+            application_file_id: f12,
+            partnership_file_id: f13,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("type", &self.type_);
+        members.optional("account", &self.account);
+        members.optional("name", &self.name);
+        members.optional("authorized", &self.authorized);
+        members.optional("relation_type", &self.relation_type);
+        members.optional("custom_relation", &self.custom_relation);
+        members.optional("scene", &self.scene);
+        members.optional("major_service", &self.major_service);
+        members.optional("expected_ratio", &self.expected_ratio);
+        members.optional("application_file_id", &self.application_file_id);
+        members.optional("partnership_file_id", &self.partnership_file_id);
+        members
+    }
+}
 impl serde::Serialize for AddProfitSharingReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddProfitSharingReceiverRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("type", &value.type_);
-            members.optional("account", &value.account);
-            members.optional("name", &value.name);
-            members.optional("authorized", &value.authorized);
-            members.optional("relation_type", &value.relation_type);
-            members.optional("custom_relation", &value.custom_relation);
-            members.optional("scene", &value.scene);
-            members.optional("major_service", &value.major_service);
-            members.optional("expected_ratio", &value.expected_ratio);
-            members.optional("application_file_id", &value.application_file_id);
-            members.optional("partnership_file_id", &value.partnership_file_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddProfitSharingReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddProfitSharingReceiverRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("account", &mut slots.4);
-            fields.optional("name", &mut slots.5);
-            fields.optional("authorized", &mut slots.6);
-            fields.optional("relation_type", &mut slots.7);
-            fields.optional("custom_relation", &mut slots.8);
-            fields.optional("scene", &mut slots.9);
-            fields.optional("major_service", &mut slots.10);
-            fields.optional("expected_ratio", &mut slots.11);
-            fields.optional("application_file_id", &mut slots.12);
-            fields.optional("partnership_file_id", &mut slots.13);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13) = slots;
-            Ok(AddProfitSharingReceiverRequest {
-                sub_mchid: f0,
-                appid: f1,
-                sub_appid: f2,
-                type_: f3,
-                account: f4,
-                name: f5,
-                authorized: f6,
-                relation_type: f7,
-                custom_relation: f8,
-                scene: f9,
-                major_service: f10,
-                expected_ratio: f11,
-                application_file_id: f12,
-                partnership_file_id: f13,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_profit_sharing_receiver` (查询分账接收方添加结果API): `GET /v3/global/profit-sharing/receivers/{account}`.
@@ -12207,46 +12454,47 @@ impl crate::runtime::Validate for QueryProfitSharingReceiverRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryProfitSharingReceiverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("account", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("transaction_id", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("type", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(QueryProfitSharingReceiverRequest {
+                    account: f0,
+                    sub_mchid: f1,
+                    transaction_id: f2,
+                    appid: f3,
+                    sub_appid: f4,
+                    type_: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryProfitSharingReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryProfitSharingReceiverRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProfitSharingReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProfitSharingReceiverRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("account", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("transaction_id", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("type", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(QueryProfitSharingReceiverRequest {
-                        account: f0,
-                        sub_mchid: f1,
-                        transaction_id: f2,
-                        appid: f3,
-                        sub_appid: f4,
-                        type_: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_profit_sharing_refund_bill_url` (获取分账退款账单下载链接API): `GET /v3/global/profit-sharing/refunds/bill-download-url`.
@@ -12280,34 +12528,35 @@ impl QueryProfitSharingRefundBillUrlRequest {
     }
 }
 impl crate::runtime::Validate for QueryProfitSharingRefundBillUrlRequest {}
+impl crate::runtime::Object for QueryProfitSharingRefundBillUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("bill_date", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QueryProfitSharingRefundBillUrlRequest {
+            sub_mchid: f0,
+            bill_date: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryProfitSharingRefundBillUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryProfitSharingRefundBillUrlRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProfitSharingRefundBillUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProfitSharingRefundBillUrlRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("bill_date", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QueryProfitSharingRefundBillUrlRequest {
-                sub_mchid: f0,
-                bill_date: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_refundable_balance` (查询可供垫付退款实时余额API): `GET /v3/global/profit-sharing/refunds/refundable-balance`.
@@ -12323,24 +12572,27 @@ impl QueryRefundableBalanceRequest {
     }
 }
 impl crate::runtime::Validate for QueryRefundableBalanceRequest {}
+impl crate::runtime::Object for QueryRefundableBalanceRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(QueryRefundableBalanceRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundableBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRefundableBalanceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundableBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundableBalanceRequest, serde_json::Error> {
-            Ok(QueryRefundableBalanceRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `mark_profit_sharing_transaction` (分账标记API): `POST /v3/global/profit-sharing/transactions/mark`.
@@ -12388,40 +12640,41 @@ impl MarkProfitSharingTransactionRequest {
     }
 }
 impl crate::runtime::Validate for MarkProfitSharingTransactionRequest {}
+impl crate::runtime::Object for MarkProfitSharingTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("out_trade_no", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(MarkProfitSharingTransactionRequest {
+            sub_mchid: f0,
+            out_trade_no: f1,
+            currency: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for MarkProfitSharingTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &MarkProfitSharingTransactionRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MarkProfitSharingTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MarkProfitSharingTransactionRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("out_trade_no", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(MarkProfitSharingTransactionRequest {
-                sub_mchid: f0,
-                out_trade_no: f1,
-                currency: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_profit_sharing_order_amount` (查询剩余待分金额API): `GET /v3/global/profit-sharing/transactions/{transaction_id}/amounts`.
@@ -12450,38 +12703,39 @@ impl QueryProfitSharingOrderAmountRequest {
     }
 }
 impl crate::runtime::Validate for QueryProfitSharingOrderAmountRequest {}
+impl crate::runtime::Object for QueryProfitSharingOrderAmountRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryProfitSharingOrderAmountRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryProfitSharingOrderAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryProfitSharingOrderAmountRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProfitSharingOrderAmountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProfitSharingOrderAmountRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryProfitSharingOrderAmountRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_refundable_amount` (查询订单剩余可退款金额API): `GET /v3/global/profit-sharing/transactions/{transaction_id}/refundable-amounts`.
@@ -12510,36 +12764,39 @@ impl QueryRefundableAmountRequest {
     }
 }
 impl crate::runtime::Validate for QueryRefundableAmountRequest {}
+impl crate::runtime::Object for QueryRefundableAmountRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryRefundableAmountRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundableAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRefundableAmountRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundableAmountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundableAmountRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryRefundableAmountRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant_recharge_balance` (商家充值退款余额查询): `GET /v3/global/refund/partner/recharge-balance/sub-mchid/{sub_mchid}`.
@@ -12560,36 +12817,37 @@ impl QuerySubMerchantRechargeBalanceRequest {
     }
 }
 impl crate::runtime::Validate for QuerySubMerchantRechargeBalanceRequest {}
+impl crate::runtime::Object for QuerySubMerchantRechargeBalanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySubMerchantRechargeBalanceRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantRechargeBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubMerchantRechargeBalanceRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantRechargeBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantRechargeBalanceRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySubMerchantRechargeBalanceRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_recharge_balance` (商家充值退款余额查询): `GET /v3/global/refund/recharge-balance`.
@@ -12605,24 +12863,27 @@ impl QueryRechargeBalanceRequest {
     }
 }
 impl crate::runtime::Validate for QueryRechargeBalanceRequest {}
+impl crate::runtime::Object for QueryRechargeBalanceRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(QueryRechargeBalanceRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRechargeBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRechargeBalanceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRechargeBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRechargeBalanceRequest, serde_json::Error> {
-            Ok(QueryRechargeBalanceRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `app_prepay` (APP支付下单): `POST /v3/global/transactions/app`.
@@ -12813,135 +13074,138 @@ impl crate::runtime::Validate for AppPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.required("trade_type", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("time_start", &mut slots.13);
+        fields.optional("time_expire", &mut slots.14);
+        fields.required("merchant_category_code", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.optional_object("scene_info", &mut slots.18);
+        fields.optional_objects("detail", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                Some(f17),
+                f18,
+                f19,
+            ) => {
+                Ok(AppPrepayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    out_trade_no: f9,
+                    goods_tag: f10,
+                    trade_type: f11,
+                    limit_pay: f12,
+                    time_start: f13,
+                    time_expire: f14,
+                    merchant_category_code: f15,
+                    payer: f16,
+                    amount: f17,
+                    scene_info: f18,
+                    detail: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.required("trade_type", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("time_start", &mut slots.13);
-            fields.optional("time_expire", &mut slots.14);
-            fields.required("merchant_category_code", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.optional("scene_info", &mut slots.18);
-            fields.optional("detail", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    f18,
-                    f19,
-                ) => {
-                    Ok(AppPrepayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        out_trade_no: f9,
-                        goods_tag: f10,
-                        trade_type: f11,
-                        limit_pay: f12,
-                        time_start: f13,
-                        time_expire: f14,
-                        merchant_category_code: f15,
-                        payer: f16,
-                        amount: f17,
-                        scene_info: f18,
-                        detail: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_order_by_id` (关闭订单(微信支付订单号)): `POST /v3/global/transactions/id/{transaction_id}/close`.
@@ -12987,44 +13251,47 @@ impl CloseOrderByIdRequest {
     }
 }
 impl crate::runtime::Validate for CloseOrderByIdRequest {}
+impl crate::runtime::Object for CloseOrderByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(CloseOrderByIdRequest {
+                    transaction_id: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members
+    }
+}
 impl serde::Serialize for CloseOrderByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseOrderByIdRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseOrderByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseOrderByIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(CloseOrderByIdRequest {
-                        transaction_id: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `jsapi_prepay` (JSAPI支付下单API): `POST /v3/global/transactions/jsapi`.
@@ -13215,135 +13482,138 @@ impl crate::runtime::Validate for JsapiPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for JsapiPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.required("trade_type", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("time_start", &mut slots.13);
+        fields.optional("time_expire", &mut slots.14);
+        fields.required("merchant_category_code", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.optional_object("scene_info", &mut slots.18);
+        fields.optional_objects("detail", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                Some(f17),
+                f18,
+                f19,
+            ) => {
+                Ok(JsapiPrepayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    out_trade_no: f9,
+                    goods_tag: f10,
+                    trade_type: f11,
+                    limit_pay: f12,
+                    time_start: f13,
+                    time_expire: f14,
+                    merchant_category_code: f15,
+                    payer: f16,
+                    amount: f17,
+                    scene_info: f18,
+                    detail: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for JsapiPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JsapiPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.required("trade_type", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("time_start", &mut slots.13);
-            fields.optional("time_expire", &mut slots.14);
-            fields.required("merchant_category_code", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.optional("scene_info", &mut slots.18);
-            fields.optional("detail", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    f18,
-                    f19,
-                ) => {
-                    Ok(JsapiPrepayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        out_trade_no: f9,
-                        goods_tag: f10,
-                        trade_type: f11,
-                        limit_pay: f12,
-                        time_start: f13,
-                        time_expire: f14,
-                        merchant_category_code: f15,
-                        payer: f16,
-                        amount: f17,
-                        scene_info: f18,
-                        detail: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `h5_prepay` (H5支付下单): `POST /v3/global/transactions/mweb`.
@@ -13527,135 +13797,138 @@ impl crate::runtime::Validate for H5PrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5PrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.required("trade_type", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("time_start", &mut slots.13);
+        fields.optional("time_expire", &mut slots.14);
+        fields.required("merchant_category_code", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.required_object("scene_info", &mut slots.18);
+        fields.optional_objects("detail", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                Some(f17),
+                Some(f18),
+                f19,
+            ) => {
+                Ok(H5PrepayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    out_trade_no: f9,
+                    goods_tag: f10,
+                    trade_type: f11,
+                    limit_pay: f12,
+                    time_start: f13,
+                    time_expire: f14,
+                    merchant_category_code: f15,
+                    payer: f16,
+                    amount: f17,
+                    scene_info: f18,
+                    detail: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.required_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for H5PrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.required("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.required("trade_type", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("time_start", &mut slots.13);
-            fields.optional("time_expire", &mut slots.14);
-            fields.required("merchant_category_code", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.required("scene_info", &mut slots.18);
-            fields.optional("detail", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    Some(f18),
-                    f19,
-                ) => {
-                    Ok(H5PrepayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        out_trade_no: f9,
-                        goods_tag: f10,
-                        trade_type: f11,
-                        limit_pay: f12,
-                        time_start: f13,
-                        time_expire: f14,
-                        merchant_category_code: f15,
-                        payer: f16,
-                        amount: f17,
-                        scene_info: f18,
-                        detail: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `native_prepay` (Native支付下单API): `POST /v3/global/transactions/native`.
@@ -13846,135 +14119,138 @@ impl crate::runtime::Validate for NativePrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NativePrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sp_mchid", &mut slots.3);
+        fields.required("sp_appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.required("trade_type", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("time_start", &mut slots.13);
+        fields.optional("time_expire", &mut slots.14);
+        fields.required("merchant_category_code", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.optional_object("scene_info", &mut slots.18);
+        fields.optional_objects("detail", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                Some(f17),
+                f18,
+                f19,
+            ) => {
+                Ok(NativePrepayRequest {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                    sp_appid: f4,
+                    sub_appid: f5,
+                    description: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    out_trade_no: f9,
+                    goods_tag: f10,
+                    trade_type: f11,
+                    limit_pay: f12,
+                    time_start: f13,
+                    time_expire: f14,
+                    merchant_category_code: f15,
+                    payer: f16,
+                    amount: f17,
+                    scene_info: f18,
+                    detail: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("trade_type", &self.trade_type);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("merchant_category_code", &self.merchant_category_code);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for NativePrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NativePrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("trade_type", &value.trade_type);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("merchant_category_code", &value.merchant_category_code);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NativePrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NativePrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sp_mchid", &mut slots.3);
-            fields.required("sp_appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.required("trade_type", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("time_start", &mut slots.13);
-            fields.optional("time_expire", &mut slots.14);
-            fields.required("merchant_category_code", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.optional("scene_info", &mut slots.18);
-            fields.optional("detail", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    f18,
-                    f19,
-                ) => {
-                    Ok(NativePrepayRequest {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                        sp_appid: f4,
-                        sub_appid: f5,
-                        description: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        out_trade_no: f9,
-                        goods_tag: f10,
-                        trade_type: f11,
-                        limit_pay: f12,
-                        time_start: f13,
-                        time_expire: f14,
-                        merchant_category_code: f15,
-                        payer: f16,
-                        amount: f17,
-                        scene_info: f18,
-                        detail: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_order_by_out_trade_no` (关闭订单(商户订单号)): `POST /v3/global/transactions/out-trade-no/{out_trade_no}/close`.
@@ -14020,43 +14296,46 @@ impl CloseOrderByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for CloseOrderByOutTradeNoRequest {}
+impl crate::runtime::Object for CloseOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sp_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(CloseOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    sp_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members
+    }
+}
 impl serde::Serialize for CloseOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseOrderByOutTradeNoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sp_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(CloseOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        sp_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -84,7 +84,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预签约API
@@ -123,7 +123,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RENEWAL_PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -131,7 +131,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解约API
@@ -218,7 +218,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_RENEWAL_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -277,7 +277,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户订单号查单API
@@ -328,7 +328,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发送扣款预通知API
@@ -369,7 +369,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_RENEWAL_PRE_NOTIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -446,7 +446,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过QQ账号查询核销订单列表API
@@ -504,7 +504,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建核销订单API
@@ -543,7 +543,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_STUDENT_CARD_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -551,7 +551,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过微信用户标识查询用户信息API
@@ -598,7 +598,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过QQ账号查询用户信息API
@@ -645,7 +645,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预签约API
@@ -682,7 +682,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SCHOOL_PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -690,7 +690,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过协议号查询签约API
@@ -736,7 +736,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户主动解约API
@@ -824,7 +824,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SCHOOL_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -832,7 +832,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付订单号查单API
@@ -883,7 +883,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户订单号查单API
@@ -934,7 +934,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户签约列表API
@@ -991,7 +991,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户查询用户欠款状态API
@@ -1040,7 +1040,7 @@ impl<'a, T: Transport> EducationClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

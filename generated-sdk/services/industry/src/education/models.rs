@@ -20,38 +20,41 @@ pub struct ContractInformation {
     /// Wire: `create_time`, `string`, optional.
     pub create_time: Option<String>,
 }
+impl crate::runtime::Object for ContractInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("contract_id", &mut slots.0);
+        fields.optional("contract_status", &mut slots.1);
+        fields.optional("create_time", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ContractInformation {
+            contract_id: f0,
+            contract_status: f1,
+            create_time: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("contract_id", &self.contract_id);
+        members.optional("contract_status", &self.contract_status);
+        members.optional("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for ContractInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("contract_id", &value.contract_id);
-            members.optional("contract_status", &value.contract_status);
-            members.optional("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractInformation, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("contract_id", &mut slots.0);
-            fields.optional("contract_status", &mut slots.1);
-            fields.optional("create_time", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ContractInformation {
-                contract_id: f0,
-                contract_status: f1,
-                create_time: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过协议号查询签约API的应答
@@ -93,57 +96,60 @@ pub struct QueryRenewalContractResponse {
     /// Wire: `contract_information`, `object ContractInformation`, optional.
     pub contract_information: Option<ContractInformation>,
 }
+impl crate::runtime::Object for QueryRenewalContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("openid", &mut slots.4);
+        fields.optional("sub_openid", &mut slots.5);
+        fields.optional("plan_id", &mut slots.6);
+        fields.optional_object("contract_information", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
+                Ok(QueryRenewalContractResponse {
+                    sp_mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    openid: f4,
+                    sub_openid: f5,
+                    plan_id: f6,
+                    contract_information: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("plan_id", &self.plan_id);
+        members.optional_object("contract_information", &self.contract_information);
+        members
+    }
+}
 impl serde::Serialize for QueryRenewalContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryRenewalContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("contract_information", &value.contract_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRenewalContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRenewalContractResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("openid", &mut slots.4);
-            fields.optional("sub_openid", &mut slots.5);
-            fields.optional("plan_id", &mut slots.6);
-            fields.optional("contract_information", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
-                    Ok(QueryRenewalContractResponse {
-                        sp_mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        openid: f4,
-                        sub_openid: f5,
-                        plan_id: f6,
-                        contract_information: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预签约API的应答
@@ -157,36 +163,39 @@ pub struct RenewalPresignContractResponse {
     /// Wire: `presign_token`, `string`, required.
     pub presign_token: String,
 }
+impl crate::runtime::Object for RenewalPresignContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("presign_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RenewalPresignContractResponse {
+                    presign_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("presign_token", &self.presign_token);
+        members
+    }
+}
 impl serde::Serialize for RenewalPresignContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RenewalPresignContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("presign_token", &value.presign_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RenewalPresignContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RenewalPresignContractResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("presign_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RenewalPresignContractResponse {
-                        presign_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -216,34 +225,37 @@ impl Amount {
     }
 }
 impl crate::runtime::Validate for Amount {}
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => Ok(Amount { total: f0, currency: f1 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => Ok(Amount { total: f0, currency: f1 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设备信息
@@ -276,39 +288,42 @@ impl DeviceInformation {
     }
 }
 impl crate::runtime::Validate for DeviceInformation {}
+impl crate::runtime::Object for DeviceInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.required("device_ip", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(DeviceInformation {
+                    device_id: f0,
+                    device_ip: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("device_id", &self.device_id);
+        members.required("device_ip", &self.device_ip);
+        members
+    }
+}
 impl serde::Serialize for DeviceInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeviceInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("device_id", &value.device_id);
-            members.required("device_ip", &value.device_ip);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeviceInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeviceInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.required("device_ip", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(DeviceInformation {
-                        device_id: f0,
-                        device_ip: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -326,35 +341,38 @@ pub struct Payer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for Payer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Payer {
+            openid: f0,
+            sub_openid: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for Payer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Payer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Payer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Payer, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Payer {
-                openid: f0,
-                sub_openid: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -380,47 +398,48 @@ pub struct QueryRenewalTransactionByIdAmount {
     /// Wire: `currency`, `string`, optional.
     pub currency: Option<String>,
 }
+impl crate::runtime::Object for QueryRenewalTransactionByIdAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("payer_total", &mut slots.1);
+        fields.optional("discount_total", &mut slots.2);
+        fields.optional("currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(QueryRenewalTransactionByIdAmount {
+                    total: f0,
+                    payer_total: f1,
+                    discount_total: f2,
+                    currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total", &self.total);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("discount_total", &self.discount_total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for QueryRenewalTransactionByIdAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryRenewalTransactionByIdAmount,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total", &value.total);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("discount_total", &value.discount_total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRenewalTransactionByIdAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRenewalTransactionByIdAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("payer_total", &mut slots.1);
-            fields.optional("discount_total", &mut slots.2);
-            fields.optional("currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(QueryRenewalTransactionByIdAmount {
-                        total: f0,
-                        payer_total: f1,
-                        discount_total: f2,
-                        currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠详情
@@ -466,56 +485,59 @@ pub struct PromotionDetail {
     /// Wire: `other_contribute`, `integer`, optional.
     pub other_contribute: Option<i64>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.optional("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+        Ok(PromotionDetail {
+            coupon_id: f0,
+            name: f1,
+            scope: f2,
+            type_: f3,
+            amount: f4,
+            stock_id: f5,
+            wechatpay_contribute: f6,
+            merchant_contribute: f7,
+            other_contribute: f8,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("amount", &self.amount);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("amount", &value.amount);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
-            Ok(PromotionDetail {
-                coupon_id: f0,
-                name: f1,
-                scope: f2,
-                type_: f3,
-                amount: f4,
-                stock_id: f5,
-                wechatpay_contribute: f6,
-                merchant_contribute: f7,
-                other_contribute: f8,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信订单号查单API的应答
@@ -585,112 +607,113 @@ pub struct QueryRenewalTransactionByIdResponse {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for QueryRenewalTransactionByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("transaction_id", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.optional("bank_type", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.required("trade_state", &mut slots.9);
+        fields.optional("trade_state_description", &mut slots.10);
+        fields.optional_object("payer", &mut slots.11);
+        fields.required_object("amount", &mut slots.12);
+        fields.required_object("device_information", &mut slots.13);
+        fields.optional_objects("promotion_detail", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                Some(f12),
+                Some(f13),
+                f14,
+            ) => {
+                Ok(QueryRenewalTransactionByIdResponse {
+                    sp_mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    out_trade_no: f4,
+                    transaction_id: f5,
+                    attach: f6,
+                    bank_type: f7,
+                    success_time: f8,
+                    trade_state: f9,
+                    trade_state_description: f10,
+                    payer: f11,
+                    amount: f12,
+                    device_information: f13,
+                    promotion_detail: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("attach", &self.attach);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("success_time", &self.success_time);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_description", &self.trade_state_description);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.required_object("device_information", &self.device_information);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for QueryRenewalTransactionByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryRenewalTransactionByIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("attach", &value.attach);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("success_time", &value.success_time);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_description", &value.trade_state_description);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.required("device_information", &value.device_information);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRenewalTransactionByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRenewalTransactionByIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("transaction_id", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.optional("bank_type", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.required("trade_state", &mut slots.9);
-            fields.optional("trade_state_description", &mut slots.10);
-            fields.optional("payer", &mut slots.11);
-            fields.required("amount", &mut slots.12);
-            fields.required("device_information", &mut slots.13);
-            fields.optional("promotion_detail", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                ) => {
-                    Ok(QueryRenewalTransactionByIdResponse {
-                        sp_mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        out_trade_no: f4,
-                        transaction_id: f5,
-                        attach: f6,
-                        bank_type: f7,
-                        success_time: f8,
-                        trade_state: f9,
-                        trade_state_description: f10,
-                        payer: f11,
-                        amount: f12,
-                        device_information: f13,
-                        promotion_detail: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过用户标识查询签约API的应答
@@ -716,41 +739,44 @@ pub struct ListRenewalUserContractsResponse {
     /// Wire: `limit`, `integer`, optional.
     pub limit: Option<i64>,
 }
+impl crate::runtime::Object for ListRenewalUserContractsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.optional("total_count", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListRenewalUserContractsResponse {
+            data: f0,
+            total_count: f1,
+            offset: f2,
+            limit: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.optional("total_count", &self.total_count);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for ListRenewalUserContractsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListRenewalUserContractsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.optional("total_count", &value.total_count);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRenewalUserContractsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRenewalUserContractsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.optional("total_count", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListRenewalUserContractsResponse {
-                data: f0,
-                total_count: f1,
-                offset: f2,
-                limit: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结果集
@@ -788,54 +814,57 @@ pub struct Data {
     /// Wire: `order_id`, `string`, required.
     pub order_id: String,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("wechat_openid", &mut slots.1);
+        fields.optional("qq", &mut slots.2);
+        fields.required("right_id", &mut slots.3);
+        fields.required("create_time", &mut slots.4);
+        fields.required("order_state", &mut slots.5);
+        fields.required("order_id", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(Data {
+                    appid: f0,
+                    wechat_openid: f1,
+                    qq: f2,
+                    right_id: f3,
+                    create_time: f4,
+                    order_state: f5,
+                    order_id: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("appid", &self.appid);
+        members.required("wechat_openid", &self.wechat_openid);
+        members.optional("qq", &self.qq);
+        members.required("right_id", &self.right_id);
+        members.required("create_time", &self.create_time);
+        members.required("order_state", &self.order_state);
+        members.required("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("appid", &value.appid);
-            members.required("wechat_openid", &value.wechat_openid);
-            members.optional("qq", &value.qq);
-            members.required("right_id", &value.right_id);
-            members.required("create_time", &value.create_time);
-            members.required("order_state", &value.order_state);
-            members.required("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("wechat_openid", &mut slots.1);
-            fields.optional("qq", &mut slots.2);
-            fields.required("right_id", &mut slots.3);
-            fields.required("create_time", &mut slots.4);
-            fields.required("order_state", &mut slots.5);
-            fields.required("order_id", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5), Some(f6)) => {
-                    Ok(Data {
-                        appid: f0,
-                        wechat_openid: f1,
-                        qq: f2,
-                        right_id: f3,
-                        create_time: f4,
-                        order_state: f5,
-                        order_id: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过QQ账号查询核销订单列表API的应答
@@ -861,45 +890,48 @@ pub struct ListStudentCardOrdersResponse {
     /// Wire: `limit`, `integer`, optional.
     pub limit: Option<i64>,
 }
+impl crate::runtime::Object for ListStudentCardOrdersResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_objects("data", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(ListStudentCardOrdersResponse {
+                    data: f0,
+                    total_count: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for ListStudentCardOrdersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListStudentCardOrdersResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStudentCardOrdersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStudentCardOrdersResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("data", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(ListStudentCardOrdersResponse {
-                        data: f0,
-                        total_count: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过微信用户标识查询用户信息API的应答
@@ -929,48 +961,51 @@ pub struct QueryStudentByOpenidResponse {
     /// Wire: `register_time`, `string`, optional.
     pub register_time: Option<String>,
 }
+impl crate::runtime::Object for QueryStudentByOpenidResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("education_star_student", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("wechat_openid", &mut slots.2);
+        fields.optional("qq", &mut slots.3);
+        fields.optional("register_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(QueryStudentByOpenidResponse {
+                    education_star_student: f0,
+                    appid: f1,
+                    wechat_openid: f2,
+                    qq: f3,
+                    register_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("education_star_student", &self.education_star_student);
+        members.required("appid", &self.appid);
+        members.required("wechat_openid", &self.wechat_openid);
+        members.optional("qq", &self.qq);
+        members.optional("register_time", &self.register_time);
+        members
+    }
+}
 impl serde::Serialize for QueryStudentByOpenidResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryStudentByOpenidResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("education_star_student", &value.education_star_student);
-            members.required("appid", &value.appid);
-            members.required("wechat_openid", &value.wechat_openid);
-            members.optional("qq", &value.qq);
-            members.optional("register_time", &value.register_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStudentByOpenidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStudentByOpenidResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("education_star_student", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("wechat_openid", &mut slots.2);
-            fields.optional("qq", &mut slots.3);
-            fields.optional("register_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(QueryStudentByOpenidResponse {
-                        education_star_student: f0,
-                        appid: f1,
-                        wechat_openid: f2,
-                        qq: f3,
-                        register_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过QQ账号查询用户信息API的应答
@@ -1000,48 +1035,51 @@ pub struct QueryStudentByQqResponse {
     /// Wire: `register_time`, `string`, optional.
     pub register_time: Option<String>,
 }
+impl crate::runtime::Object for QueryStudentByQqResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("education_star_student", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("wechat_openid", &mut slots.2);
+        fields.required("qq", &mut slots.3);
+        fields.optional("register_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(QueryStudentByQqResponse {
+                    education_star_student: f0,
+                    appid: f1,
+                    wechat_openid: f2,
+                    qq: f3,
+                    register_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("education_star_student", &self.education_star_student);
+        members.required("appid", &self.appid);
+        members.required("wechat_openid", &self.wechat_openid);
+        members.required("qq", &self.qq);
+        members.optional("register_time", &self.register_time);
+        members
+    }
+}
 impl serde::Serialize for QueryStudentByQqResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryStudentByQqResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("education_star_student", &value.education_star_student);
-            members.required("appid", &value.appid);
-            members.required("wechat_openid", &value.wechat_openid);
-            members.required("qq", &value.qq);
-            members.optional("register_time", &value.register_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStudentByQqResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStudentByQqResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("education_star_student", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("wechat_openid", &mut slots.2);
-            fields.required("qq", &mut slots.3);
-            fields.optional("register_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(QueryStudentByQqResponse {
-                        education_star_student: f0,
-                        appid: f1,
-                        wechat_openid: f2,
-                        qq: f3,
-                        register_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实名信息
@@ -1079,42 +1117,45 @@ impl Identity {
     }
 }
 impl crate::runtime::Validate for Identity {}
+impl crate::runtime::Object for Identity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("real_name", &mut slots.0);
+        fields.required("credential_type", &mut slots.1);
+        fields.optional("id_card_number", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(Identity {
+                    real_name: f0,
+                    credential_type: f1,
+                    id_card_number: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("real_name", &self.real_name);
+        members.required("credential_type", &self.credential_type);
+        members.optional("id_card_number", &self.id_card_number);
+        members
+    }
+}
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Identity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("real_name", &value.real_name);
-            members.required("credential_type", &value.credential_type);
-            members.optional("id_card_number", &value.id_card_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Identity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("real_name", &mut slots.0);
-            fields.required("credential_type", &mut slots.1);
-            fields.optional("id_card_number", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(Identity {
-                        real_name: f0,
-                        credential_type: f1,
-                        id_card_number: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约银行卡
@@ -1167,45 +1208,48 @@ impl BankCard {
     }
 }
 impl crate::runtime::Validate for BankCard {}
+impl crate::runtime::Object for BankCard {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("bank_card_no", &mut slots.0);
+        fields.optional("valid_thru", &mut slots.1);
+        fields.optional("phone", &mut slots.2);
+        fields.optional("bank_type", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(BankCard {
+                    bank_card_no: f0,
+                    valid_thru: f1,
+                    phone: f2,
+                    bank_type: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("bank_card_no", &self.bank_card_no);
+        members.optional("valid_thru", &self.valid_thru);
+        members.optional("phone", &self.phone);
+        members.optional("bank_type", &self.bank_type);
+        members
+    }
+}
 impl serde::Serialize for BankCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BankCard) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("bank_card_no", &value.bank_card_no);
-            members.optional("valid_thru", &value.valid_thru);
-            members.optional("phone", &value.phone);
-            members.optional("bank_type", &value.bank_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BankCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BankCard, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("bank_card_no", &mut slots.0);
-            fields.optional("valid_thru", &mut slots.1);
-            fields.optional("phone", &mut slots.2);
-            fields.optional("bank_type", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(BankCard {
-                        bank_card_no: f0,
-                        valid_thru: f1,
-                        phone: f2,
-                        bank_type: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过协议号查询签约API的应答
@@ -1247,66 +1291,69 @@ pub struct QuerySchoolContractResponse {
     /// Wire: `out_contract_code`, `string`, required.
     pub out_contract_code: String,
 }
+impl crate::runtime::Object for QuerySchoolContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("plan_id", &mut slots.4);
+        fields.required("contract_status", &mut slots.5);
+        fields.required("create_time", &mut slots.6);
+        fields.required("out_contract_code", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(QuerySchoolContractResponse {
+                    contract_id: f0,
+                    mchid: f1,
+                    appid: f2,
+                    openid: f3,
+                    plan_id: f4,
+                    contract_status: f5,
+                    create_time: f6,
+                    out_contract_code: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("contract_id", &self.contract_id);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("contract_status", &self.contract_status);
+        members.required("create_time", &self.create_time);
+        members.required("out_contract_code", &self.out_contract_code);
+        members
+    }
+}
 impl serde::Serialize for QuerySchoolContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySchoolContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("contract_id", &value.contract_id);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("contract_status", &value.contract_status);
-            members.required("create_time", &value.create_time);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolContractResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("plan_id", &mut slots.4);
-            fields.required("contract_status", &mut slots.5);
-            fields.required("create_time", &mut slots.6);
-            fields.required("out_contract_code", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(QuerySchoolContractResponse {
-                        contract_id: f0,
-                        mchid: f1,
-                        appid: f2,
-                        openid: f3,
-                        plan_id: f4,
-                        contract_status: f5,
-                        create_time: f6,
-                        out_contract_code: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -1334,39 +1381,42 @@ impl CreateSchoolTransactionAmount {
     }
 }
 impl crate::runtime::Validate for CreateSchoolTransactionAmount {}
+impl crate::runtime::Object for CreateSchoolTransactionAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateSchoolTransactionAmount {
+                    total: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for CreateSchoolTransactionAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSchoolTransactionAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSchoolTransactionAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSchoolTransactionAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateSchoolTransactionAmount {
-                        total: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -1399,42 +1449,45 @@ impl SceneInfo {
     }
 }
 impl crate::runtime::Validate for SceneInfo {}
+impl crate::runtime::Object for SceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.required("school_id", &mut slots.1);
+        fields.required("scene_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(SceneInfo {
+                    start_time: f0,
+                    school_id: f1,
+                    scene_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("start_time", &self.start_time);
+        members.required("school_id", &self.school_id);
+        members.required("scene_type", &self.scene_type);
+        members
+    }
+}
 impl serde::Serialize for SceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("start_time", &value.start_time);
-            members.required("school_id", &value.school_id);
-            members.required("scene_type", &value.scene_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.required("school_id", &mut slots.1);
-            fields.required("scene_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(SceneInfo {
-                        start_time: f0,
-                        school_id: f1,
-                        scene_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账结算信息
@@ -1460,30 +1513,33 @@ impl SettleInfo {
     }
 }
 impl crate::runtime::Validate for SettleInfo {}
+impl crate::runtime::Object for SettleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("profit_sharing", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SettleInfo { profit_sharing: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members
+    }
+}
 impl serde::Serialize for SettleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettleInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("profit_sharing", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SettleInfo { profit_sharing: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -1509,45 +1565,48 @@ pub struct CreateSchoolTransactionAmount2 {
     /// Wire: `currency`, `string`, optional.
     pub currency: Option<String>,
 }
+impl crate::runtime::Object for CreateSchoolTransactionAmount2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("payer_total", &mut slots.1);
+        fields.optional("discount_total", &mut slots.2);
+        fields.optional("currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CreateSchoolTransactionAmount2 {
+                    total: f0,
+                    payer_total: f1,
+                    discount_total: f2,
+                    currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total", &self.total);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("discount_total", &self.discount_total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for CreateSchoolTransactionAmount2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSchoolTransactionAmount2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total", &value.total);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("discount_total", &value.discount_total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSchoolTransactionAmount2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSchoolTransactionAmount2, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("payer_total", &mut slots.1);
-            fields.optional("discount_total", &mut slots.2);
-            fields.optional("currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CreateSchoolTransactionAmount2 {
-                        total: f0,
-                        payer_total: f1,
-                        discount_total: f2,
-                        currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠详情
@@ -1593,58 +1652,59 @@ pub struct CreateSchoolTransactionPromotionDetail {
     /// Wire: `other_contribute`, `number (decimal)`, optional.
     pub other_contribute: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for CreateSchoolTransactionPromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.optional("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+        Ok(CreateSchoolTransactionPromotionDetail {
+            coupon_id: f0,
+            name: f1,
+            scope: f2,
+            type_: f3,
+            amount: f4,
+            stock_id: f5,
+            wechatpay_contribute: f6,
+            merchant_contribute: f7,
+            other_contribute: f8,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("amount", &self.amount);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members
+    }
+}
 impl serde::Serialize for CreateSchoolTransactionPromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSchoolTransactionPromotionDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("amount", &value.amount);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSchoolTransactionPromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSchoolTransactionPromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
-            Ok(CreateSchoolTransactionPromotionDetail {
-                coupon_id: f0,
-                name: f1,
-                scope: f2,
-                type_: f3,
-                amount: f4,
-                stock_id: f5,
-                wechatpay_contribute: f6,
-                merchant_contribute: f7,
-                other_contribute: f8,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 扣款API的应答
@@ -1718,115 +1778,118 @@ pub struct CreateSchoolTransactionResponse {
     /// Wire: `promotion_detail`, `array[object CreateSchoolTransactionPromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<CreateSchoolTransactionPromotionDetail>>,
 }
+impl crate::runtime::Object for CreateSchoolTransactionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("transaction_id", &mut slots.5);
+        fields.optional("trade_type", &mut slots.6);
+        fields.required("trade_state", &mut slots.7);
+        fields.optional("trade_state_desc", &mut slots.8);
+        fields.optional("bank_type", &mut slots.9);
+        fields.optional("attach", &mut slots.10);
+        fields.optional("success_time", &mut slots.11);
+        fields.optional_object("payer", &mut slots.12);
+        fields.required_object("amount", &mut slots.13);
+        fields.required_object("device_info", &mut slots.14);
+        fields.optional_objects("promotion_detail", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                Some(f13),
+                Some(f14),
+                f15,
+            ) => {
+                Ok(CreateSchoolTransactionResponse {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    out_trade_no: f4,
+                    transaction_id: f5,
+                    trade_type: f6,
+                    trade_state: f7,
+                    trade_state_desc: f8,
+                    bank_type: f9,
+                    attach: f10,
+                    success_time: f11,
+                    payer: f12,
+                    amount: f13,
+                    device_info: f14,
+                    promotion_detail: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_type", &self.trade_type);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_desc", &self.trade_state_desc);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.required_object("device_info", &self.device_info);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for CreateSchoolTransactionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSchoolTransactionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_type", &value.trade_type);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_desc", &value.trade_state_desc);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.required("device_info", &value.device_info);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSchoolTransactionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSchoolTransactionResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("transaction_id", &mut slots.5);
-            fields.optional("trade_type", &mut slots.6);
-            fields.required("trade_state", &mut slots.7);
-            fields.optional("trade_state_desc", &mut slots.8);
-            fields.optional("bank_type", &mut slots.9);
-            fields.optional("attach", &mut slots.10);
-            fields.optional("success_time", &mut slots.11);
-            fields.optional("payer", &mut slots.12);
-            fields.required("amount", &mut slots.13);
-            fields.required("device_info", &mut slots.14);
-            fields.optional("promotion_detail", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    Some(f13),
-                    Some(f14),
-                    f15,
-                ) => {
-                    Ok(CreateSchoolTransactionResponse {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        out_trade_no: f4,
-                        transaction_id: f5,
-                        trade_type: f6,
-                        trade_state: f7,
-                        trade_state_desc: f8,
-                        bank_type: f9,
-                        attach: f10,
-                        success_time: f11,
-                        payer: f12,
-                        amount: f13,
-                        device_info: f14,
-                        promotion_detail: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -1844,39 +1907,42 @@ pub struct QuerySchoolTransactionByIdPayer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for QuerySchoolTransactionByIdPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QuerySchoolTransactionByIdPayer {
+                    openid: f0,
+                    sub_openid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for QuerySchoolTransactionByIdPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySchoolTransactionByIdPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolTransactionByIdPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolTransactionByIdPayer, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QuerySchoolTransactionByIdPayer {
-                        openid: f0,
-                        sub_openid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -1902,45 +1968,48 @@ pub struct QuerySchoolTransactionByIdAmount {
     /// Wire: `currency`, `string`, required.
     pub currency: String,
 }
+impl crate::runtime::Object for QuerySchoolTransactionByIdAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("payer_total", &mut slots.1);
+        fields.optional("discount_total", &mut slots.2);
+        fields.required("currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3)) => {
+                Ok(QuerySchoolTransactionByIdAmount {
+                    total: f0,
+                    payer_total: f1,
+                    discount_total: f2,
+                    currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total", &self.total);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("discount_total", &self.discount_total);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for QuerySchoolTransactionByIdAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySchoolTransactionByIdAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total", &value.total);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("discount_total", &value.discount_total);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolTransactionByIdAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolTransactionByIdAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("payer_total", &mut slots.1);
-            fields.optional("discount_total", &mut slots.2);
-            fields.required("currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3)) => {
-                    Ok(QuerySchoolTransactionByIdAmount {
-                        total: f0,
-                        payer_total: f1,
-                        discount_total: f2,
-                        currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠详情
@@ -1986,62 +2055,63 @@ pub struct QuerySchoolTransactionByIdPromotionDetail {
     /// Wire: `other_contribute`, `integer`, optional.
     pub other_contribute: Option<i64>,
 }
+impl crate::runtime::Object for QuerySchoolTransactionByIdPromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.required("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8) => {
+                Ok(QuerySchoolTransactionByIdPromotionDetail {
+                    coupon_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    stock_id: f5,
+                    wechatpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("amount", &self.amount);
+        members.required("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members
+    }
+}
 impl serde::Serialize for QuerySchoolTransactionByIdPromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySchoolTransactionByIdPromotionDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("amount", &value.amount);
-            members.required("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolTransactionByIdPromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolTransactionByIdPromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.required("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8) => {
-                    Ok(QuerySchoolTransactionByIdPromotionDetail {
-                        coupon_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        stock_id: f5,
-                        wechatpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付订单号查单API的应答
@@ -2115,117 +2185,118 @@ pub struct QuerySchoolTransactionByIdResponse {
     /// Wire: `promotion_detail`, `array[object QuerySchoolTransactionByIdPromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<QuerySchoolTransactionByIdPromotionDetail>>,
 }
+impl crate::runtime::Object for QuerySchoolTransactionByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("transaction_id", &mut slots.5);
+        fields.optional("trade_type", &mut slots.6);
+        fields.required("trade_state", &mut slots.7);
+        fields.optional("trade_state_desc", &mut slots.8);
+        fields.optional("bank_type", &mut slots.9);
+        fields.optional("attach", &mut slots.10);
+        fields.optional("success_time", &mut slots.11);
+        fields.required_object("payer", &mut slots.12);
+        fields.required_object("amount", &mut slots.13);
+        fields.required_object("device_info", &mut slots.14);
+        fields.optional_objects("promotion_detail", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                f15,
+            ) => {
+                Ok(QuerySchoolTransactionByIdResponse {
+                    mchid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    out_trade_no: f4,
+                    transaction_id: f5,
+                    trade_type: f6,
+                    trade_state: f7,
+                    trade_state_desc: f8,
+                    bank_type: f9,
+                    attach: f10,
+                    success_time: f11,
+                    payer: f12,
+                    amount: f13,
+                    device_info: f14,
+                    promotion_detail: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_type", &self.trade_type);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_desc", &self.trade_state_desc);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.required_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.required_object("device_info", &self.device_info);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for QuerySchoolTransactionByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySchoolTransactionByIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_type", &value.trade_type);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_desc", &value.trade_state_desc);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.required("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.required("device_info", &value.device_info);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolTransactionByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolTransactionByIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("transaction_id", &mut slots.5);
-            fields.optional("trade_type", &mut slots.6);
-            fields.required("trade_state", &mut slots.7);
-            fields.optional("trade_state_desc", &mut slots.8);
-            fields.optional("bank_type", &mut slots.9);
-            fields.optional("attach", &mut slots.10);
-            fields.optional("success_time", &mut slots.11);
-            fields.required("payer", &mut slots.12);
-            fields.required("amount", &mut slots.13);
-            fields.required("device_info", &mut slots.14);
-            fields.optional("promotion_detail", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    f15,
-                ) => {
-                    Ok(QuerySchoolTransactionByIdResponse {
-                        mchid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        out_trade_no: f4,
-                        transaction_id: f5,
-                        trade_type: f6,
-                        trade_state: f7,
-                        trade_state_desc: f8,
-                        bank_type: f9,
-                        attach: f10,
-                        success_time: f11,
-                        payer: f12,
-                        amount: f13,
-                        device_info: f14,
-                        promotion_detail: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 相关链接
@@ -2247,42 +2318,45 @@ pub struct Links {
     /// Wire: `self`, `string`, required.
     pub self_: String,
 }
+impl crate::runtime::Object for Links {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("next", &mut slots.0);
+        fields.optional("prev", &mut slots.1);
+        fields.required("self", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(Links {
+                    next: f0,
+                    prev: f1,
+                    self_: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("next", &self.next);
+        members.optional("prev", &self.prev);
+        members.required("self", &self.self_);
+        members
+    }
+}
 impl serde::Serialize for Links {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Links) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("next", &value.next);
-            members.optional("prev", &value.prev);
-            members.required("self", &value.self_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Links {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Links, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("next", &mut slots.0);
-            fields.optional("prev", &mut slots.1);
-            fields.required("self", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(Links {
-                        next: f0,
-                        prev: f1,
-                        self_: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户签约列表API的应答
@@ -2312,48 +2386,51 @@ pub struct ListSchoolUserContractsResponse {
     /// Wire: `links`, `object Links`, required.
     pub links: Links,
 }
+impl crate::runtime::Object for ListSchoolUserContractsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("total_count", &mut slots.3);
+        fields.required_object("links", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ListSchoolUserContractsResponse {
+                    data: f0,
+                    offset: f1,
+                    limit: f2,
+                    total_count: f3,
+                    links: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members.required_object("links", &self.links);
+        members
+    }
+}
 impl serde::Serialize for ListSchoolUserContractsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListSchoolUserContractsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members.required("links", &value.links);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSchoolUserContractsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSchoolUserContractsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("total_count", &mut slots.3);
-            fields.required("links", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ListSchoolUserContractsResponse {
-                        data: f0,
-                        offset: f1,
-                        limit: f2,
-                        total_count: f3,
-                        links: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户查询用户欠款状态API的应答
@@ -2383,47 +2460,50 @@ pub struct QuerySchoolUserDebtStateResponse {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for QuerySchoolUserDebtStateResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("debt_count", &mut slots.3);
+        fields.required("update_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(QuerySchoolUserDebtStateResponse {
+                    appid: f0,
+                    openid: f1,
+                    state: f2,
+                    debt_count: f3,
+                    update_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("state", &self.state);
+        members.required("debt_count", &self.debt_count);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for QuerySchoolUserDebtStateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySchoolUserDebtStateResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("state", &value.state);
-            members.required("debt_count", &value.debt_count);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolUserDebtStateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolUserDebtStateResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("debt_count", &mut slots.3);
-            fields.required("update_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(QuerySchoolUserDebtStateResponse {
-                        appid: f0,
-                        openid: f1,
-                        state: f2,
-                        debt_count: f3,
-                        update_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -43,40 +43,43 @@ impl QueryRenewalContractRequest {
     }
 }
 impl crate::runtime::Validate for QueryRenewalContractRequest {}
+impl crate::runtime::Object for QueryRenewalContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(QueryRenewalContractRequest {
+                    contract_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRenewalContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRenewalContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRenewalContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRenewalContractRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(QueryRenewalContractRequest {
-                        contract_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `renewal_presign_contract` (预签约API): `POST /v3/edu-papay/contracts/presign`.
@@ -154,70 +157,63 @@ impl RenewalPresignContractRequest {
     }
 }
 impl crate::runtime::Validate for RenewalPresignContractRequest {}
+impl crate::runtime::Object for RenewalPresignContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("plan_id", &mut slots.5);
+        fields.required("user_id", &mut slots.6);
+        fields.required("period_start_date", &mut slots.7);
+        fields.required("trade_scene", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), f4, Some(f5), Some(f6), Some(f7), Some(f8)) => {
+                Ok(RenewalPresignContractRequest {
+                    appid: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    openid: f3,
+                    sub_openid: f4,
+                    plan_id: f5,
+                    user_id: f6,
+                    period_start_date: f7,
+                    trade_scene: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("user_id", &self.user_id);
+        members.required("period_start_date", &self.period_start_date);
+        members.required("trade_scene", &self.trade_scene);
+        members
+    }
+}
 impl serde::Serialize for RenewalPresignContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RenewalPresignContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("user_id", &value.user_id);
-            members.required("period_start_date", &value.period_start_date);
-            members.required("trade_scene", &value.trade_scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RenewalPresignContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RenewalPresignContractRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("plan_id", &mut slots.5);
-            fields.required("user_id", &mut slots.6);
-            fields.required("period_start_date", &mut slots.7);
-            fields.required("trade_scene", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(RenewalPresignContractRequest {
-                        appid: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        openid: f3,
-                        sub_openid: f4,
-                        plan_id: f5,
-                        user_id: f6,
-                        period_start_date: f7,
-                        trade_scene: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_renewal_contract` (解约API): `DELETE /v3/edu-papay/contracts/{contract_id}`.
@@ -238,34 +234,37 @@ impl TerminateRenewalContractRequest {
     }
 }
 impl crate::runtime::Validate for TerminateRenewalContractRequest {}
+impl crate::runtime::Object for TerminateRenewalContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("contract_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(TerminateRenewalContractRequest {
+                    contract_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for TerminateRenewalContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &TerminateRenewalContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateRenewalContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateRenewalContractRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("contract_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(TerminateRenewalContractRequest {
-                        contract_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_renewal_transaction` (教育通扣款受理API): `POST /v3/edu-papay/transactions`.
@@ -375,95 +374,98 @@ impl crate::runtime::Validate for CreateRenewalTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateRenewalTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("body", &mut slots.3);
+        fields.optional("attach", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.optional("goods_tag", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.required("contract_id", &mut slots.8);
+        fields.required("trade_scene", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.required_object("device_information", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(CreateRenewalTransactionRequest {
+                    appid: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    body: f3,
+                    attach: f4,
+                    out_trade_no: f5,
+                    goods_tag: f6,
+                    notify_url: f7,
+                    contract_id: f8,
+                    trade_scene: f9,
+                    amount: f10,
+                    device_information: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("body", &self.body);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_id", &self.contract_id);
+        members.required("trade_scene", &self.trade_scene);
+        members.required_object("amount", &self.amount);
+        members.required_object("device_information", &self.device_information);
+        members
+    }
+}
 impl serde::Serialize for CreateRenewalTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRenewalTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("body", &value.body);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("notify_url", &value.notify_url);
-            members.required("contract_id", &value.contract_id);
-            members.required("trade_scene", &value.trade_scene);
-            members.required("amount", &value.amount);
-            members.required("device_information", &value.device_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRenewalTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRenewalTransactionRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("body", &mut slots.3);
-            fields.optional("attach", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.optional("goods_tag", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.required("contract_id", &mut slots.8);
-            fields.required("trade_scene", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.required("device_information", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(CreateRenewalTransactionRequest {
-                        appid: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        body: f3,
-                        attach: f4,
-                        out_trade_no: f5,
-                        goods_tag: f6,
-                        notify_url: f7,
-                        contract_id: f8,
-                        trade_scene: f9,
-                        amount: f10,
-                        device_information: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_renewal_transaction_by_id` (微信订单号查单API): `GET /v3/edu-papay/transactions/id/{transaction_id}`.
@@ -492,38 +494,39 @@ impl QueryRenewalTransactionByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryRenewalTransactionByIdRequest {}
+impl crate::runtime::Object for QueryRenewalTransactionByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryRenewalTransactionByIdRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRenewalTransactionByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryRenewalTransactionByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRenewalTransactionByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRenewalTransactionByIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryRenewalTransactionByIdRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_renewal_transaction_by_out_trade_no` (商户订单号查单API): `GET /v3/edu-papay/transactions/out-trade-no/{out_trade_no}`.
@@ -552,38 +555,39 @@ impl QueryRenewalTransactionByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryRenewalTransactionByOutTradeNoRequest {}
+impl crate::runtime::Object for QueryRenewalTransactionByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryRenewalTransactionByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRenewalTransactionByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryRenewalTransactionByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRenewalTransactionByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRenewalTransactionByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryRenewalTransactionByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_renewal_pre_notification` (发送扣款预通知API): `POST /v3/edu-papay/user-notifications/{contract_id}/send`.
@@ -631,46 +635,47 @@ impl SendRenewalPreNotificationRequest {
     }
 }
 impl crate::runtime::Validate for SendRenewalPreNotificationRequest {}
+impl crate::runtime::Object for SendRenewalPreNotificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(SendRenewalPreNotificationRequest {
+                    contract_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for SendRenewalPreNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SendRenewalPreNotificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendRenewalPreNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendRenewalPreNotificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(SendRenewalPreNotificationRequest {
-                        contract_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_renewal_user_contracts` (通过用户标识查询签约API): `GET /v3/edu-papay/user/{openid}/contracts`.
@@ -752,50 +757,53 @@ impl crate::runtime::Validate for ListRenewalUserContractsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListRenewalUserContractsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("plan_id", &mut slots.5);
+        fields.optional("contract_status", &mut slots.6);
+        fields.optional("offset", &mut slots.7);
+        fields.optional("limit", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, Some(f5), f6, f7, f8) => {
+                Ok(ListRenewalUserContractsRequest {
+                    openid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    sub_openid: f4,
+                    plan_id: f5,
+                    contract_status: f6,
+                    offset: f7,
+                    limit: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListRenewalUserContractsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListRenewalUserContractsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListRenewalUserContractsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListRenewalUserContractsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("plan_id", &mut slots.5);
-            fields.optional("contract_status", &mut slots.6);
-            fields.optional("offset", &mut slots.7);
-            fields.optional("limit", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, Some(f5), f6, f7, f8) => {
-                    Ok(ListRenewalUserContractsRequest {
-                        openid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        sub_openid: f4,
-                        plan_id: f5,
-                        contract_status: f6,
-                        offset: f7,
-                        limit: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_student_card_orders` (通过QQ账号查询核销订单列表API): `GET /v3/edu-star/orders`.
@@ -848,42 +856,45 @@ impl ListStudentCardOrdersRequest {
     }
 }
 impl crate::runtime::Validate for ListStudentCardOrdersRequest {}
+impl crate::runtime::Object for ListStudentCardOrdersRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("wechat_openid", &mut slots.1);
+        fields.optional("qq", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.optional("limit", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(ListStudentCardOrdersRequest {
+                    appid: f0,
+                    wechat_openid: f1,
+                    qq: f2,
+                    offset: f3,
+                    limit: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListStudentCardOrdersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListStudentCardOrdersRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStudentCardOrdersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStudentCardOrdersRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("wechat_openid", &mut slots.1);
-            fields.optional("qq", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.optional("limit", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(ListStudentCardOrdersRequest {
-                        appid: f0,
-                        wechat_openid: f1,
-                        qq: f2,
-                        offset: f3,
-                        limit: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_student_card_order` (创建核销订单API): `POST /v3/edu-star/orders`.
@@ -936,48 +947,51 @@ impl CreateStudentCardOrderRequest {
     }
 }
 impl crate::runtime::Validate for CreateStudentCardOrderRequest {}
+impl crate::runtime::Object for CreateStudentCardOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("wechat_openid", &mut slots.1);
+        fields.optional("qq", &mut slots.2);
+        fields.required("right_id", &mut slots.3);
+        fields.required("create_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                Ok(CreateStudentCardOrderRequest {
+                    appid: f0,
+                    wechat_openid: f1,
+                    qq: f2,
+                    right_id: f3,
+                    create_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("appid", &self.appid);
+        members.optional("wechat_openid", &self.wechat_openid);
+        members.optional("qq", &self.qq);
+        members.required("right_id", &self.right_id);
+        members.required("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for CreateStudentCardOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStudentCardOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("appid", &value.appid);
-            members.optional("wechat_openid", &value.wechat_openid);
-            members.optional("qq", &value.qq);
-            members.required("right_id", &value.right_id);
-            members.required("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStudentCardOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStudentCardOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("wechat_openid", &mut slots.1);
-            fields.optional("qq", &mut slots.2);
-            fields.required("right_id", &mut slots.3);
-            fields.required("create_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
-                    Ok(CreateStudentCardOrderRequest {
-                        appid: f0,
-                        wechat_openid: f1,
-                        qq: f2,
-                        right_id: f3,
-                        create_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_student_by_openid` (通过微信用户标识查询用户信息API): `GET /v3/edu-star/users/openid/{wechat_openid}`.
@@ -1001,36 +1015,39 @@ impl QueryStudentByOpenidRequest {
     }
 }
 impl crate::runtime::Validate for QueryStudentByOpenidRequest {}
+impl crate::runtime::Object for QueryStudentByOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("wechat_openid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryStudentByOpenidRequest {
+                    wechat_openid: f0,
+                    appid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryStudentByOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryStudentByOpenidRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStudentByOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStudentByOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("wechat_openid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryStudentByOpenidRequest {
-                        wechat_openid: f0,
-                        appid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_student_by_qq` (通过QQ账号查询用户信息API): `GET /v3/edu-star/users/qq/{qq}`.
@@ -1054,36 +1071,39 @@ impl QueryStudentByQqRequest {
     }
 }
 impl crate::runtime::Validate for QueryStudentByQqRequest {}
+impl crate::runtime::Object for QueryStudentByQqRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("qq", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryStudentByQqRequest {
+                    qq: f0,
+                    appid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryStudentByQqRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryStudentByQqRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStudentByQqRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStudentByQqRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("qq", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryStudentByQqRequest {
-                        qq: f0,
-                        appid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `school_presign_contract` (预签约API): `POST /v3/eduschoolpay/contracts/presign`.
@@ -1187,78 +1207,77 @@ impl crate::runtime::Validate for SchoolPresignContractRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SchoolPresignContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("user_id", &mut slots.3);
+        fields.required("school_id", &mut slots.4);
+        fields.required("out_contract_code", &mut slots.5);
+        fields.optional("contract_mode", &mut slots.6);
+        fields.optional("downgrade_default_contract", &mut slots.7);
+        fields.optional_object("identity", &mut slots.8);
+        fields.optional_object("bank_card", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+            ) => {
+                Ok(SchoolPresignContractRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    user_id: f3,
+                    school_id: f4,
+                    out_contract_code: f5,
+                    contract_mode: f6,
+                    downgrade_default_contract: f7,
+                    identity: f8,
+                    bank_card: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("user_id", &self.user_id);
+        members.required("school_id", &self.school_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.optional("contract_mode", &self.contract_mode);
+        members.optional("downgrade_default_contract", &self.downgrade_default_contract);
+        members.optional_object("identity", &self.identity);
+        members.optional_object("bank_card", &self.bank_card);
+        members
+    }
+}
 impl serde::Serialize for SchoolPresignContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SchoolPresignContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("user_id", &value.user_id);
-            members.required("school_id", &value.school_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.optional("contract_mode", &value.contract_mode);
-            members
-                .optional(
-                    "downgrade_default_contract",
-                    &value.downgrade_default_contract,
-                );
-            members.optional("identity", &value.identity);
-            members.optional("bank_card", &value.bank_card);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SchoolPresignContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SchoolPresignContractRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("user_id", &mut slots.3);
-            fields.required("school_id", &mut slots.4);
-            fields.required("out_contract_code", &mut slots.5);
-            fields.optional("contract_mode", &mut slots.6);
-            fields.optional("downgrade_default_contract", &mut slots.7);
-            fields.optional("identity", &mut slots.8);
-            fields.optional("bank_card", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                ) => {
-                    Ok(SchoolPresignContractRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        user_id: f3,
-                        school_id: f4,
-                        out_contract_code: f5,
-                        contract_mode: f6,
-                        downgrade_default_contract: f7,
-                        identity: f8,
-                        bank_card: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_school_contract` (通过协议号查询签约API): `GET /v3/eduschoolpay/contracts/{contract_id}`.
@@ -1279,34 +1298,37 @@ impl QuerySchoolContractRequest {
     }
 }
 impl crate::runtime::Validate for QuerySchoolContractRequest {}
+impl crate::runtime::Object for QuerySchoolContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("contract_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySchoolContractRequest {
+                    contract_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySchoolContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySchoolContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolContractRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("contract_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySchoolContractRequest {
-                        contract_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_school_contract` (商户主动解约API): `POST /v3/eduschoolpay/contracts/{contract_id}/terminate`.
@@ -1327,34 +1349,37 @@ impl TerminateSchoolContractRequest {
     }
 }
 impl crate::runtime::Validate for TerminateSchoolContractRequest {}
+impl crate::runtime::Object for TerminateSchoolContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("contract_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(TerminateSchoolContractRequest {
+                    contract_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for TerminateSchoolContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &TerminateSchoolContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateSchoolContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateSchoolContractRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("contract_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(TerminateSchoolContractRequest {
-                        contract_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_school_transaction` (扣款API): `POST /v3/eduschoolpay/transactions`.
@@ -1499,110 +1524,113 @@ impl crate::runtime::Validate for CreateSchoolTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSchoolTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.optional("attach", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.optional("goods_tag", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.required("contract_id", &mut slots.8);
+        fields.required("user_id", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.required_object("scene_info", &mut slots.11);
+        fields.required_object("device_info", &mut slots.12);
+        fields.optional_object("settle_info", &mut slots.13);
+        fields.optional("payment_mode", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+            ) => {
+                Ok(CreateSchoolTransactionRequest {
+                    appid: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    description: f3,
+                    attach: f4,
+                    out_trade_no: f5,
+                    goods_tag: f6,
+                    notify_url: f7,
+                    contract_id: f8,
+                    user_id: f9,
+                    amount: f10,
+                    scene_info: f11,
+                    device_info: f12,
+                    settle_info: f13,
+                    payment_mode: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_id", &self.contract_id);
+        members.required("user_id", &self.user_id);
+        members.required_object("amount", &self.amount);
+        members.required_object("scene_info", &self.scene_info);
+        members.required_object("device_info", &self.device_info);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("payment_mode", &self.payment_mode);
+        members
+    }
+}
 impl serde::Serialize for CreateSchoolTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSchoolTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("notify_url", &value.notify_url);
-            members.required("contract_id", &value.contract_id);
-            members.required("user_id", &value.user_id);
-            members.required("amount", &value.amount);
-            members.required("scene_info", &value.scene_info);
-            members.required("device_info", &value.device_info);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("payment_mode", &value.payment_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSchoolTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSchoolTransactionRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.optional("attach", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.optional("goods_tag", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.required("contract_id", &mut slots.8);
-            fields.required("user_id", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.required("scene_info", &mut slots.11);
-            fields.required("device_info", &mut slots.12);
-            fields.optional("settle_info", &mut slots.13);
-            fields.optional("payment_mode", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                ) => {
-                    Ok(CreateSchoolTransactionRequest {
-                        appid: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        description: f3,
-                        attach: f4,
-                        out_trade_no: f5,
-                        goods_tag: f6,
-                        notify_url: f7,
-                        contract_id: f8,
-                        user_id: f9,
-                        amount: f10,
-                        scene_info: f11,
-                        device_info: f12,
-                        settle_info: f13,
-                        payment_mode: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_school_transaction_by_id` (微信支付订单号查单API): `GET /v3/eduschoolpay/transactions/id/{transaction_id}`.
@@ -1631,38 +1659,39 @@ impl QuerySchoolTransactionByIdRequest {
     }
 }
 impl crate::runtime::Validate for QuerySchoolTransactionByIdRequest {}
+impl crate::runtime::Object for QuerySchoolTransactionByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QuerySchoolTransactionByIdRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySchoolTransactionByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySchoolTransactionByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolTransactionByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolTransactionByIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QuerySchoolTransactionByIdRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_school_transaction_by_out_trade_no` (商户订单号查单API): `GET /v3/eduschoolpay/transactions/out-trade-no/{out_trade_no}`.
@@ -1691,38 +1720,39 @@ impl QuerySchoolTransactionByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for QuerySchoolTransactionByOutTradeNoRequest {}
+impl crate::runtime::Object for QuerySchoolTransactionByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QuerySchoolTransactionByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySchoolTransactionByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySchoolTransactionByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolTransactionByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolTransactionByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QuerySchoolTransactionByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_school_user_contracts` (查询用户签约列表API): `GET /v3/eduschoolpay/users/{openid}/contracts`.
@@ -1765,42 +1795,45 @@ impl ListSchoolUserContractsRequest {
     }
 }
 impl crate::runtime::Validate for ListSchoolUserContractsRequest {}
+impl crate::runtime::Object for ListSchoolUserContractsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("contract_status", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.optional("limit", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(ListSchoolUserContractsRequest {
+                    openid: f0,
+                    plan_id: f1,
+                    contract_status: f2,
+                    offset: f3,
+                    limit: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListSchoolUserContractsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListSchoolUserContractsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSchoolUserContractsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSchoolUserContractsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("contract_status", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.optional("limit", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(ListSchoolUserContractsRequest {
-                        openid: f0,
-                        plan_id: f1,
-                        contract_status: f2,
-                        offset: f3,
-                        limit: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_school_user_debt_state` (商户查询用户欠款状态API): `GET /v3/eduschoolpay/users/{openid}/debt-state`.
@@ -1819,33 +1852,36 @@ impl QuerySchoolUserDebtStateRequest {
     }
 }
 impl crate::runtime::Validate for QuerySchoolUserDebtStateRequest {}
+impl crate::runtime::Object for QuerySchoolUserDebtStateRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("openid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySchoolUserDebtStateRequest {
+                    openid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySchoolUserDebtStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySchoolUserDebtStateRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySchoolUserDebtStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySchoolUserDebtStateRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("openid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySchoolUserDebtStateRequest {
-                        openid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -70,7 +70,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_CARD_TEMPLATE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -78,7 +78,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 开具电子发票
@@ -115,7 +115,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ISSUE_FAPIAO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -178,7 +178,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ISSUE_GENERAL_FAPIAO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -245,7 +245,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ISSUE_PASSENGER_TRANSPORT_FAPIAO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -311,7 +311,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ISSUE_REFINED_OIL_FAPIAO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -379,7 +379,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ISSUE_REAL_ESTATE_LEASING_FAPIAO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -451,7 +451,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询电子发票
@@ -510,7 +510,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取发票下载信息
@@ -567,7 +567,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 将电子发票插入微信用户卡包
@@ -615,7 +615,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSERT_FAPIAO_CARDS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -670,7 +670,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REVERSE_FAPIAO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -744,7 +744,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取邀请开通的商户信息
@@ -804,7 +804,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取商户开票基础信息
@@ -852,7 +852,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商户配置的开发选项
@@ -899,7 +899,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 配置开发选项
@@ -942,7 +942,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_DEVELOPMENT_CONFIG,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -950,7 +950,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取商品和服务税收分类对照表
@@ -1000,7 +1000,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 检查子商户开票功能状态
@@ -1100,7 +1100,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取用户填写的抬头
@@ -1155,7 +1155,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取抬头填写链接
@@ -1228,7 +1228,7 @@ impl<'a, T: Transport> FapiaoClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -63,48 +63,51 @@ impl CustomCell {
     }
 }
 impl crate::runtime::Validate for CustomCell {}
+impl crate::runtime::Object for CustomCell {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("words", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.optional("jump_url", &mut slots.2);
+        fields.optional("miniprogram_user_name", &mut slots.3);
+        fields.optional("miniprogram_path", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(CustomCell {
+                    words: f0,
+                    description: f1,
+                    jump_url: f2,
+                    miniprogram_user_name: f3,
+                    miniprogram_path: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("words", &self.words);
+        members.required("description", &self.description);
+        members.optional("jump_url", &self.jump_url);
+        members.optional("miniprogram_user_name", &self.miniprogram_user_name);
+        members.optional("miniprogram_path", &self.miniprogram_path);
+        members
+    }
+}
 impl serde::Serialize for CustomCell {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CustomCell) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("words", &value.words);
-            members.required("description", &value.description);
-            members.optional("jump_url", &value.jump_url);
-            members.optional("miniprogram_user_name", &value.miniprogram_user_name);
-            members.optional("miniprogram_path", &value.miniprogram_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomCell {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CustomCell, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("words", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.optional("jump_url", &mut slots.2);
-            fields.optional("miniprogram_user_name", &mut slots.3);
-            fields.optional("miniprogram_path", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(CustomCell {
-                        words: f0,
-                        description: f1,
-                        jump_url: f2,
-                        miniprogram_user_name: f3,
-                        miniprogram_path: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 卡券模板信息
@@ -157,42 +160,45 @@ impl crate::runtime::Validate for CardTemplateInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for CardTemplateInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("payee_name", &mut slots.0);
+        fields.required("logo_url", &mut slots.1);
+        fields.optional_object("custom_cell", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2) => {
+                Ok(CardTemplateInformation {
+                    payee_name: f0,
+                    logo_url: f1,
+                    custom_cell: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("payee_name", &self.payee_name);
+        members.required("logo_url", &self.logo_url);
+        members.optional_object("custom_cell", &self.custom_cell);
+        members
+    }
+}
 impl serde::Serialize for CardTemplateInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CardTemplateInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("payee_name", &value.payee_name);
-            members.required("logo_url", &value.logo_url);
-            members.optional("custom_cell", &value.custom_cell);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CardTemplateInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CardTemplateInformation, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("payee_name", &mut slots.0);
-            fields.required("logo_url", &mut slots.1);
-            fields.optional("custom_cell", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2) => {
-                    Ok(CardTemplateInformation {
-                        payee_name: f0,
-                        logo_url: f1,
-                        custom_cell: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建电子发票卡券模板的应答
@@ -210,39 +216,42 @@ pub struct CreateCardTemplateResponse {
     /// Wire: `card_id`, `string`, required.
     pub card_id: String,
 }
+impl crate::runtime::Object for CreateCardTemplateResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("card_appid", &mut slots.0);
+        fields.required("card_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateCardTemplateResponse {
+                    card_appid: f0,
+                    card_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("card_appid", &self.card_appid);
+        members.required("card_id", &self.card_id);
+        members
+    }
+}
 impl serde::Serialize for CreateCardTemplateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCardTemplateResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("card_appid", &value.card_appid);
-            members.required("card_id", &value.card_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCardTemplateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCardTemplateResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("card_appid", &mut slots.0);
-            fields.required("card_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateCardTemplateResponse {
-                        card_appid: f0,
-                        card_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 购买方信息
@@ -340,60 +349,63 @@ impl BuyerInformation {
     }
 }
 impl crate::runtime::Validate for BuyerInformation {}
+impl crate::runtime::Object for BuyerInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.optional("taxpayer_id", &mut slots.2);
+        fields.optional("address", &mut slots.3);
+        fields.optional("telephone", &mut slots.4);
+        fields.optional("bank_name", &mut slots.5);
+        fields.optional("bank_account", &mut slots.6);
+        fields.optional("phone", &mut slots.7);
+        fields.optional("email", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8) => {
+                Ok(BuyerInformation {
+                    type_: f0,
+                    name: f1,
+                    taxpayer_id: f2,
+                    address: f3,
+                    telephone: f4,
+                    bank_name: f5,
+                    bank_account: f6,
+                    phone: f7,
+                    email: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("type", &self.type_);
+        members.required("name", &self.name);
+        members.optional("taxpayer_id", &self.taxpayer_id);
+        members.optional("address", &self.address);
+        members.optional("telephone", &self.telephone);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_account", &self.bank_account);
+        members.optional("phone", &self.phone);
+        members.optional("email", &self.email);
+        members
+    }
+}
 impl serde::Serialize for BuyerInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BuyerInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("type", &value.type_);
-            members.required("name", &value.name);
-            members.optional("taxpayer_id", &value.taxpayer_id);
-            members.optional("address", &value.address);
-            members.optional("telephone", &value.telephone);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_account", &value.bank_account);
-            members.optional("phone", &value.phone);
-            members.optional("email", &value.email);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BuyerInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BuyerInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.optional("taxpayer_id", &mut slots.2);
-            fields.optional("address", &mut slots.3);
-            fields.optional("telephone", &mut slots.4);
-            fields.optional("bank_name", &mut slots.5);
-            fields.optional("bank_account", &mut slots.6);
-            fields.optional("phone", &mut slots.7);
-            fields.optional("email", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8) => {
-                    Ok(BuyerInformation {
-                        type_: f0,
-                        name: f1,
-                        taxpayer_id: f2,
-                        address: f3,
-                        telephone: f4,
-                        bank_name: f5,
-                        bank_account: f6,
-                        phone: f7,
-                        email: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票行信息
@@ -501,78 +513,81 @@ impl Items {
     }
 }
 impl crate::runtime::Validate for Items {}
+impl crate::runtime::Object for Items {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("tax_code", &mut slots.0);
+        fields.optional("goods_category", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.optional("goods_id", &mut slots.3);
+        fields.optional("specification", &mut slots.4);
+        fields.optional("unit", &mut slots.5);
+        fields.required("quantity", &mut slots.6);
+        fields.required("total_amount", &mut slots.7);
+        fields.optional("tax_rate", &mut slots.8);
+        fields.optional("tax_prefer_mark", &mut slots.9);
+        fields.required("discount", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, Some(f6), Some(f7), f8, f9, Some(f10)) => {
+                Ok(Items {
+                    tax_code: f0,
+                    goods_category: f1,
+                    goods_name: f2,
+                    goods_id: f3,
+                    specification: f4,
+                    unit: f5,
+                    quantity: f6,
+                    total_amount: f7,
+                    tax_rate: f8,
+                    tax_prefer_mark: f9,
+                    discount: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("tax_code", &self.tax_code);
+        members.optional("goods_category", &self.goods_category);
+        members.optional("goods_name", &self.goods_name);
+        members.optional("goods_id", &self.goods_id);
+        members.optional("specification", &self.specification);
+        members.optional("unit", &self.unit);
+        members.required("quantity", &self.quantity);
+        members.required("total_amount", &self.total_amount);
+        members.optional("tax_rate", &self.tax_rate);
+        members.optional("tax_prefer_mark", &self.tax_prefer_mark);
+        members.required("discount", &self.discount);
+        members
+    }
+}
 impl serde::Serialize for Items {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Items) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("tax_code", &value.tax_code);
-            members.optional("goods_category", &value.goods_category);
-            members.optional("goods_name", &value.goods_name);
-            members.optional("goods_id", &value.goods_id);
-            members.optional("specification", &value.specification);
-            members.optional("unit", &value.unit);
-            members.required("quantity", &value.quantity);
-            members.required("total_amount", &value.total_amount);
-            members.optional("tax_rate", &value.tax_rate);
-            members.optional("tax_prefer_mark", &value.tax_prefer_mark);
-            members.required("discount", &value.discount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Items {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Items, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("tax_code", &mut slots.0);
-            fields.optional("goods_category", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.optional("goods_id", &mut slots.3);
-            fields.optional("specification", &mut slots.4);
-            fields.optional("unit", &mut slots.5);
-            fields.required("quantity", &mut slots.6);
-            fields.required("total_amount", &mut slots.7);
-            fields.optional("tax_rate", &mut slots.8);
-            fields.optional("tax_prefer_mark", &mut slots.9);
-            fields.required("discount", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, Some(f6), Some(f7), f8, f9, Some(f10)) => {
-                    Ok(Items {
-                        tax_code: f0,
-                        goods_category: f1,
-                        goods_name: f2,
-                        goods_id: f3,
-                        specification: f4,
-                        unit: f5,
-                        quantity: f6,
-                        total_amount: f7,
-                        tax_rate: f8,
-                        tax_prefer_mark: f9,
-                        discount: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 需要开具的发票信息
@@ -630,48 +645,51 @@ impl crate::runtime::Validate for FapiaoInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for FapiaoInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("fapiao_id", &mut slots.0);
+        fields.required("total_amount", &mut slots.1);
+        fields.required("need_list", &mut slots.2);
+        fields.optional("remark", &mut slots.3);
+        fields.required_objects("items", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(FapiaoInformation {
+                    fapiao_id: f0,
+                    total_amount: f1,
+                    need_list: f2,
+                    remark: f3,
+                    items: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("fapiao_id", &self.fapiao_id);
+        members.required("total_amount", &self.total_amount);
+        members.required("need_list", &self.need_list);
+        members.optional("remark", &self.remark);
+        members.required_objects("items", &self.items);
+        members
+    }
+}
 impl serde::Serialize for FapiaoInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("fapiao_id", &value.fapiao_id);
-            members.required("total_amount", &value.total_amount);
-            members.required("need_list", &value.need_list);
-            members.optional("remark", &value.remark);
-            members.required("items", &value.items);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("fapiao_id", &mut slots.0);
-            fields.required("total_amount", &mut slots.1);
-            fields.required("need_list", &mut slots.2);
-            fields.optional("remark", &mut slots.3);
-            fields.required("items", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(FapiaoInformation {
-                        fapiao_id: f0,
-                        total_amount: f1,
-                        need_list: f2,
-                        remark: f3,
-                        items: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 购买方信息
@@ -819,88 +837,89 @@ impl crate::runtime::Validate for IssueGeneralFapiaoBuyerInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for IssueGeneralFapiaoBuyerInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("type", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.optional("taxpayer_id", &mut slots.2);
+        fields.optional("address", &mut slots.3);
+        fields.optional("telephone", &mut slots.4);
+        fields.optional("bank_name", &mut slots.5);
+        fields.optional("bank_account", &mut slots.6);
+        fields.optional("phone", &mut slots.7);
+        fields.optional("email", &mut slots.8);
+        fields.optional("amount", &mut slots.9);
+        fields.optional("out_trade_no", &mut slots.10);
+        fields.optional("fapiao_bill_type", &mut slots.11);
+        fields.optional("user_apply_message", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) => {
+                Ok(IssueGeneralFapiaoBuyerInformation {
+                    type_: f0,
+                    name: f1,
+                    taxpayer_id: f2,
+                    address: f3,
+                    telephone: f4,
+                    bank_name: f5,
+                    bank_account: f6,
+                    phone: f7,
+                    email: f8,
+                    amount: f9,
+                    out_trade_no: f10,
+                    fapiao_bill_type: f11,
+                    user_apply_message: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("type", &self.type_);
+        members.required("name", &self.name);
+        members.optional("taxpayer_id", &self.taxpayer_id);
+        members.optional("address", &self.address);
+        members.optional("telephone", &self.telephone);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_account", &self.bank_account);
+        members.optional("phone", &self.phone);
+        members.optional("email", &self.email);
+        members.optional("amount", &self.amount);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("fapiao_bill_type", &self.fapiao_bill_type);
+        members.optional("user_apply_message", &self.user_apply_message);
+        members
+    }
+}
 impl serde::Serialize for IssueGeneralFapiaoBuyerInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &IssueGeneralFapiaoBuyerInformation,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("type", &value.type_);
-            members.required("name", &value.name);
-            members.optional("taxpayer_id", &value.taxpayer_id);
-            members.optional("address", &value.address);
-            members.optional("telephone", &value.telephone);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_account", &value.bank_account);
-            members.optional("phone", &value.phone);
-            members.optional("email", &value.email);
-            members.optional("amount", &value.amount);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("fapiao_bill_type", &value.fapiao_bill_type);
-            members.optional("user_apply_message", &value.user_apply_message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueGeneralFapiaoBuyerInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueGeneralFapiaoBuyerInformation, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("type", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.optional("taxpayer_id", &mut slots.2);
-            fields.optional("address", &mut slots.3);
-            fields.optional("telephone", &mut slots.4);
-            fields.optional("bank_name", &mut slots.5);
-            fields.optional("bank_account", &mut slots.6);
-            fields.optional("phone", &mut slots.7);
-            fields.optional("email", &mut slots.8);
-            fields.optional("amount", &mut slots.9);
-            fields.optional("out_trade_no", &mut slots.10);
-            fields.optional("fapiao_bill_type", &mut slots.11);
-            fields.optional("user_apply_message", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) => {
-                    Ok(IssueGeneralFapiaoBuyerInformation {
-                        type_: f0,
-                        name: f1,
-                        taxpayer_id: f2,
-                        address: f3,
-                        telephone: f4,
-                        bank_name: f5,
-                        bank_account: f6,
-                        phone: f7,
-                        email: f8,
-                        amount: f9,
-                        out_trade_no: f10,
-                        fapiao_bill_type: f11,
-                        user_apply_message: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票行信息
@@ -993,61 +1012,63 @@ impl crate::runtime::Validate for FapiaoInformationItems {
         Ok(())
     }
 }
+impl crate::runtime::Object for FapiaoInformationItems {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("tax_code", &mut slots.0);
+        fields.required("goods_name", &mut slots.1);
+        fields.optional("specification", &mut slots.2);
+        fields.optional("unit", &mut slots.3);
+        fields.optional("quantity", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("tax_rate", &mut slots.6);
+        fields.required("discount", &mut slots.7);
+        fields.optional("preferential_policy_code", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, Some(f5), Some(f6), Some(f7), f8) => {
+                Ok(FapiaoInformationItems {
+                    tax_code: f0,
+                    goods_name: f1,
+                    specification: f2,
+                    unit: f3,
+                    quantity: f4,
+                    total_amount: f5,
+                    tax_rate: f6,
+                    discount: f7,
+                    preferential_policy_code: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("tax_code", &self.tax_code);
+        members.required("goods_name", &self.goods_name);
+        members.optional("specification", &self.specification);
+        members.optional("unit", &self.unit);
+        members.optional("quantity", &self.quantity);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_rate", &self.tax_rate);
+        members.required("discount", &self.discount);
+        members.optional("preferential_policy_code", &self.preferential_policy_code);
+        members
+    }
+}
 impl serde::Serialize for FapiaoInformationItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoInformationItems) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("tax_code", &value.tax_code);
-            members.required("goods_name", &value.goods_name);
-            members.optional("specification", &value.specification);
-            members.optional("unit", &value.unit);
-            members.optional("quantity", &value.quantity);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_rate", &value.tax_rate);
-            members.required("discount", &value.discount);
-            members
-                .optional("preferential_policy_code", &value.preferential_policy_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoInformationItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoInformationItems, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("tax_code", &mut slots.0);
-            fields.required("goods_name", &mut slots.1);
-            fields.optional("specification", &mut slots.2);
-            fields.optional("unit", &mut slots.3);
-            fields.optional("quantity", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("tax_rate", &mut slots.6);
-            fields.required("discount", &mut slots.7);
-            fields.optional("preferential_policy_code", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, Some(f5), Some(f6), Some(f7), f8) => {
-                    Ok(FapiaoInformationItems {
-                        tax_code: f0,
-                        goods_name: f1,
-                        specification: f2,
-                        unit: f3,
-                        quantity: f4,
-                        total_amount: f5,
-                        tax_rate: f6,
-                        discount: f7,
-                        preferential_policy_code: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 交易信息
@@ -1095,45 +1116,48 @@ impl crate::runtime::Validate for TransactionInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for TransactionInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("pay_channel", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.optional("out_trade_no", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(TransactionInformation {
+                    pay_channel: f0,
+                    transaction_id: f1,
+                    out_trade_no: f2,
+                    amount: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("pay_channel", &self.pay_channel);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for TransactionInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("pay_channel", &value.pay_channel);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("pay_channel", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.optional("out_trade_no", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(TransactionInformation {
-                        pay_channel: f0,
-                        transaction_id: f1,
-                        out_trade_no: f2,
-                        amount: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 需要开具的数电发票信息
@@ -1254,80 +1278,79 @@ impl crate::runtime::Validate for IssueGeneralFapiaoFapiaoInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for IssueGeneralFapiaoFapiaoInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("fapiao_id", &mut slots.0);
+        fields.required("total_amount", &mut slots.1);
+        fields.required_objects("items", &mut slots.2);
+        fields.optional("export_business_policy_code", &mut slots.3);
+        fields.optional("vat_refund_levy_code", &mut slots.4);
+        fields.required("billing_person_id", &mut slots.5);
+        fields.optional("billing_person", &mut slots.6);
+        fields.required("fapiao_bill_type", &mut slots.7);
+        fields.required_objects("transaction_information", &mut slots.8);
+        fields.optional("remark", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(IssueGeneralFapiaoFapiaoInformation {
+                    fapiao_id: f0,
+                    total_amount: f1,
+                    items: f2,
+                    export_business_policy_code: f3,
+                    vat_refund_levy_code: f4,
+                    billing_person_id: f5,
+                    billing_person: f6,
+                    fapiao_bill_type: f7,
+                    transaction_information: f8,
+                    remark: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("fapiao_id", &self.fapiao_id);
+        members.required("total_amount", &self.total_amount);
+        members.required_objects("items", &self.items);
+        members
+            .optional("export_business_policy_code", &self.export_business_policy_code);
+        members.optional("vat_refund_levy_code", &self.vat_refund_levy_code);
+        members.required("billing_person_id", &self.billing_person_id);
+        members.optional("billing_person", &self.billing_person);
+        members.required("fapiao_bill_type", &self.fapiao_bill_type);
+        members
+            .required_objects("transaction_information", &self.transaction_information);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for IssueGeneralFapiaoFapiaoInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &IssueGeneralFapiaoFapiaoInformation,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("fapiao_id", &value.fapiao_id);
-            members.required("total_amount", &value.total_amount);
-            members.required("items", &value.items);
-            members
-                .optional(
-                    "export_business_policy_code",
-                    &value.export_business_policy_code,
-                );
-            members.optional("vat_refund_levy_code", &value.vat_refund_levy_code);
-            members.required("billing_person_id", &value.billing_person_id);
-            members.optional("billing_person", &value.billing_person);
-            members.required("fapiao_bill_type", &value.fapiao_bill_type);
-            members.required("transaction_information", &value.transaction_information);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueGeneralFapiaoFapiaoInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueGeneralFapiaoFapiaoInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("fapiao_id", &mut slots.0);
-            fields.required("total_amount", &mut slots.1);
-            fields.required("items", &mut slots.2);
-            fields.optional("export_business_policy_code", &mut slots.3);
-            fields.optional("vat_refund_levy_code", &mut slots.4);
-            fields.required("billing_person_id", &mut slots.5);
-            fields.optional("billing_person", &mut slots.6);
-            fields.required("fapiao_bill_type", &mut slots.7);
-            fields.required("transaction_information", &mut slots.8);
-            fields.optional("remark", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(IssueGeneralFapiaoFapiaoInformation {
-                        fapiao_id: f0,
-                        total_amount: f1,
-                        items: f2,
-                        export_business_policy_code: f3,
-                        vat_refund_levy_code: f4,
-                        billing_person_id: f5,
-                        billing_person: f6,
-                        fapiao_bill_type: f7,
-                        transaction_information: f8,
-                        remark: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 出行人额外信息
@@ -1403,66 +1426,69 @@ impl crate::runtime::Validate for PassengerInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for PassengerInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("certificate_type", &mut slots.1);
+        fields.required("certificate_number", &mut slots.2);
+        fields.required("departure_date", &mut slots.3);
+        fields.required("departure_place", &mut slots.4);
+        fields.required("destination", &mut slots.5);
+        fields.required("transportation_type", &mut slots.6);
+        fields.optional("transportation_classes", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+            ) => {
+                Ok(PassengerInformation {
+                    name: f0,
+                    certificate_type: f1,
+                    certificate_number: f2,
+                    departure_date: f3,
+                    departure_place: f4,
+                    destination: f5,
+                    transportation_type: f6,
+                    transportation_classes: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("name", &self.name);
+        members.required("certificate_type", &self.certificate_type);
+        members.required("certificate_number", &self.certificate_number);
+        members.required("departure_date", &self.departure_date);
+        members.required("departure_place", &self.departure_place);
+        members.required("destination", &self.destination);
+        members.required("transportation_type", &self.transportation_type);
+        members.optional("transportation_classes", &self.transportation_classes);
+        members
+    }
+}
 impl serde::Serialize for PassengerInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PassengerInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("name", &value.name);
-            members.required("certificate_type", &value.certificate_type);
-            members.required("certificate_number", &value.certificate_number);
-            members.required("departure_date", &value.departure_date);
-            members.required("departure_place", &value.departure_place);
-            members.required("destination", &value.destination);
-            members.required("transportation_type", &value.transportation_type);
-            members.optional("transportation_classes", &value.transportation_classes);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PassengerInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PassengerInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("certificate_type", &mut slots.1);
-            fields.required("certificate_number", &mut slots.2);
-            fields.required("departure_date", &mut slots.3);
-            fields.required("departure_place", &mut slots.4);
-            fields.required("destination", &mut slots.5);
-            fields.required("transportation_type", &mut slots.6);
-            fields.optional("transportation_classes", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                ) => {
-                    Ok(PassengerInformation {
-                        name: f0,
-                        certificate_type: f1,
-                        certificate_number: f2,
-                        departure_date: f3,
-                        departure_place: f4,
-                        destination: f5,
-                        transportation_type: f6,
-                        transportation_classes: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票行信息
@@ -1571,75 +1597,66 @@ impl crate::runtime::Validate for FapiaoInformationItems2 {
         Ok(())
     }
 }
+impl crate::runtime::Object for FapiaoInformationItems2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("tax_code", &mut slots.0);
+        fields.required("goods_name", &mut slots.1);
+        fields.optional("specification", &mut slots.2);
+        fields.optional("unit", &mut slots.3);
+        fields.optional("quantity", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("tax_rate", &mut slots.6);
+        fields.required("discount", &mut slots.7);
+        fields.optional("preferential_policy_code", &mut slots.8);
+        fields.optional_object("passenger_information", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, Some(f5), Some(f6), Some(f7), f8, f9) => {
+                Ok(FapiaoInformationItems2 {
+                    tax_code: f0,
+                    goods_name: f1,
+                    specification: f2,
+                    unit: f3,
+                    quantity: f4,
+                    total_amount: f5,
+                    tax_rate: f6,
+                    discount: f7,
+                    preferential_policy_code: f8,
+                    passenger_information: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("tax_code", &self.tax_code);
+        members.required("goods_name", &self.goods_name);
+        members.optional("specification", &self.specification);
+        members.optional("unit", &self.unit);
+        members.optional("quantity", &self.quantity);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_rate", &self.tax_rate);
+        members.required("discount", &self.discount);
+        members.optional("preferential_policy_code", &self.preferential_policy_code);
+        members.optional_object("passenger_information", &self.passenger_information);
+        members
+    }
+}
 impl serde::Serialize for FapiaoInformationItems2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoInformationItems2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("tax_code", &value.tax_code);
-            members.required("goods_name", &value.goods_name);
-            members.optional("specification", &value.specification);
-            members.optional("unit", &value.unit);
-            members.optional("quantity", &value.quantity);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_rate", &value.tax_rate);
-            members.required("discount", &value.discount);
-            members
-                .optional("preferential_policy_code", &value.preferential_policy_code);
-            members.optional("passenger_information", &value.passenger_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoInformationItems2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoInformationItems2, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("tax_code", &mut slots.0);
-            fields.required("goods_name", &mut slots.1);
-            fields.optional("specification", &mut slots.2);
-            fields.optional("unit", &mut slots.3);
-            fields.optional("quantity", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("tax_rate", &mut slots.6);
-            fields.required("discount", &mut slots.7);
-            fields.optional("preferential_policy_code", &mut slots.8);
-            fields.optional("passenger_information", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(FapiaoInformationItems2 {
-                        tax_code: f0,
-                        goods_name: f1,
-                        specification: f2,
-                        unit: f3,
-                        quantity: f4,
-                        total_amount: f5,
-                        tax_rate: f6,
-                        discount: f7,
-                        preferential_policy_code: f8,
-                        passenger_information: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 需要开具的数电发票信息
@@ -1760,80 +1777,79 @@ impl crate::runtime::Validate for IssuePassengerTransportFapiaoFapiaoInformation
         Ok(())
     }
 }
+impl crate::runtime::Object for IssuePassengerTransportFapiaoFapiaoInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("fapiao_id", &mut slots.0);
+        fields.required("total_amount", &mut slots.1);
+        fields.required_objects("items", &mut slots.2);
+        fields.optional("export_business_policy_code", &mut slots.3);
+        fields.optional("vat_refund_levy_code", &mut slots.4);
+        fields.required("billing_person_id", &mut slots.5);
+        fields.optional("billing_person", &mut slots.6);
+        fields.required("fapiao_bill_type", &mut slots.7);
+        fields.required_objects("transaction_information", &mut slots.8);
+        fields.optional("remark", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(IssuePassengerTransportFapiaoFapiaoInformation {
+                    fapiao_id: f0,
+                    total_amount: f1,
+                    items: f2,
+                    export_business_policy_code: f3,
+                    vat_refund_levy_code: f4,
+                    billing_person_id: f5,
+                    billing_person: f6,
+                    fapiao_bill_type: f7,
+                    transaction_information: f8,
+                    remark: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("fapiao_id", &self.fapiao_id);
+        members.required("total_amount", &self.total_amount);
+        members.required_objects("items", &self.items);
+        members
+            .optional("export_business_policy_code", &self.export_business_policy_code);
+        members.optional("vat_refund_levy_code", &self.vat_refund_levy_code);
+        members.required("billing_person_id", &self.billing_person_id);
+        members.optional("billing_person", &self.billing_person);
+        members.required("fapiao_bill_type", &self.fapiao_bill_type);
+        members
+            .required_objects("transaction_information", &self.transaction_information);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for IssuePassengerTransportFapiaoFapiaoInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &IssuePassengerTransportFapiaoFapiaoInformation,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("fapiao_id", &value.fapiao_id);
-            members.required("total_amount", &value.total_amount);
-            members.required("items", &value.items);
-            members
-                .optional(
-                    "export_business_policy_code",
-                    &value.export_business_policy_code,
-                );
-            members.optional("vat_refund_levy_code", &value.vat_refund_levy_code);
-            members.required("billing_person_id", &value.billing_person_id);
-            members.optional("billing_person", &value.billing_person);
-            members.required("fapiao_bill_type", &value.fapiao_bill_type);
-            members.required("transaction_information", &value.transaction_information);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssuePassengerTransportFapiaoFapiaoInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssuePassengerTransportFapiaoFapiaoInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("fapiao_id", &mut slots.0);
-            fields.required("total_amount", &mut slots.1);
-            fields.required("items", &mut slots.2);
-            fields.optional("export_business_policy_code", &mut slots.3);
-            fields.optional("vat_refund_levy_code", &mut slots.4);
-            fields.required("billing_person_id", &mut slots.5);
-            fields.optional("billing_person", &mut slots.6);
-            fields.required("fapiao_bill_type", &mut slots.7);
-            fields.required("transaction_information", &mut slots.8);
-            fields.optional("remark", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(IssuePassengerTransportFapiaoFapiaoInformation {
-                        fapiao_id: f0,
-                        total_amount: f1,
-                        items: f2,
-                        export_business_policy_code: f3,
-                        vat_refund_levy_code: f4,
-                        billing_person_id: f5,
-                        billing_person: f6,
-                        fapiao_bill_type: f7,
-                        transaction_information: f8,
-                        remark: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 成品油行业额外信息
@@ -1866,42 +1882,45 @@ impl RefinedOilInformation {
     }
 }
 impl crate::runtime::Validate for RefinedOilInformation {}
+impl crate::runtime::Object for RefinedOilInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("station", &mut slots.0);
+        fields.required("trade_time", &mut slots.1);
+        fields.required("gun_number", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(RefinedOilInformation {
+                    station: f0,
+                    trade_time: f1,
+                    gun_number: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("station", &self.station);
+        members.required("trade_time", &self.trade_time);
+        members.required("gun_number", &self.gun_number);
+        members
+    }
+}
 impl serde::Serialize for RefinedOilInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefinedOilInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("station", &value.station);
-            members.required("trade_time", &value.trade_time);
-            members.required("gun_number", &value.gun_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefinedOilInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefinedOilInformation, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("station", &mut slots.0);
-            fields.required("trade_time", &mut slots.1);
-            fields.required("gun_number", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(RefinedOilInformation {
-                        station: f0,
-                        trade_time: f1,
-                        gun_number: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票行信息
@@ -2013,75 +2032,67 @@ impl crate::runtime::Validate for FapiaoInformationItems3 {
         Ok(())
     }
 }
+impl crate::runtime::Object for FapiaoInformationItems3 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("tax_code", &mut slots.0);
+        fields.required("goods_name", &mut slots.1);
+        fields.optional("specification", &mut slots.2);
+        fields.optional("unit", &mut slots.3);
+        fields.optional("quantity", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("tax_rate", &mut slots.6);
+        fields.required("discount", &mut slots.7);
+        fields.optional("preferential_policy_code", &mut slots.8);
+        fields.optional_object("refined_oil_information", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, Some(f5), Some(f6), Some(f7), f8, f9) => {
+                Ok(FapiaoInformationItems3 {
+                    tax_code: f0,
+                    goods_name: f1,
+                    specification: f2,
+                    unit: f3,
+                    quantity: f4,
+                    total_amount: f5,
+                    tax_rate: f6,
+                    discount: f7,
+                    preferential_policy_code: f8,
+                    refined_oil_information: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("tax_code", &self.tax_code);
+        members.required("goods_name", &self.goods_name);
+        members.optional("specification", &self.specification);
+        members.optional("unit", &self.unit);
+        members.optional("quantity", &self.quantity);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_rate", &self.tax_rate);
+        members.required("discount", &self.discount);
+        members.optional("preferential_policy_code", &self.preferential_policy_code);
+        members
+            .optional_object("refined_oil_information", &self.refined_oil_information);
+        members
+    }
+}
 impl serde::Serialize for FapiaoInformationItems3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoInformationItems3) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("tax_code", &value.tax_code);
-            members.required("goods_name", &value.goods_name);
-            members.optional("specification", &value.specification);
-            members.optional("unit", &value.unit);
-            members.optional("quantity", &value.quantity);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_rate", &value.tax_rate);
-            members.required("discount", &value.discount);
-            members
-                .optional("preferential_policy_code", &value.preferential_policy_code);
-            members.optional("refined_oil_information", &value.refined_oil_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoInformationItems3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoInformationItems3, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("tax_code", &mut slots.0);
-            fields.required("goods_name", &mut slots.1);
-            fields.optional("specification", &mut slots.2);
-            fields.optional("unit", &mut slots.3);
-            fields.optional("quantity", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("tax_rate", &mut slots.6);
-            fields.required("discount", &mut slots.7);
-            fields.optional("preferential_policy_code", &mut slots.8);
-            fields.optional("refined_oil_information", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(FapiaoInformationItems3 {
-                        tax_code: f0,
-                        goods_name: f1,
-                        specification: f2,
-                        unit: f3,
-                        quantity: f4,
-                        total_amount: f5,
-                        tax_rate: f6,
-                        discount: f7,
-                        preferential_policy_code: f8,
-                        refined_oil_information: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 需要开具的数电发票信息
@@ -2202,80 +2213,79 @@ impl crate::runtime::Validate for IssueRefinedOilFapiaoFapiaoInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for IssueRefinedOilFapiaoFapiaoInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("fapiao_id", &mut slots.0);
+        fields.required("total_amount", &mut slots.1);
+        fields.required_objects("items", &mut slots.2);
+        fields.optional("export_business_policy_code", &mut slots.3);
+        fields.optional("vat_refund_levy_code", &mut slots.4);
+        fields.required("billing_person_id", &mut slots.5);
+        fields.optional("billing_person", &mut slots.6);
+        fields.required("fapiao_bill_type", &mut slots.7);
+        fields.required_objects("transaction_information", &mut slots.8);
+        fields.optional("remark", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(IssueRefinedOilFapiaoFapiaoInformation {
+                    fapiao_id: f0,
+                    total_amount: f1,
+                    items: f2,
+                    export_business_policy_code: f3,
+                    vat_refund_levy_code: f4,
+                    billing_person_id: f5,
+                    billing_person: f6,
+                    fapiao_bill_type: f7,
+                    transaction_information: f8,
+                    remark: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("fapiao_id", &self.fapiao_id);
+        members.required("total_amount", &self.total_amount);
+        members.required_objects("items", &self.items);
+        members
+            .optional("export_business_policy_code", &self.export_business_policy_code);
+        members.optional("vat_refund_levy_code", &self.vat_refund_levy_code);
+        members.required("billing_person_id", &self.billing_person_id);
+        members.optional("billing_person", &self.billing_person);
+        members.required("fapiao_bill_type", &self.fapiao_bill_type);
+        members
+            .required_objects("transaction_information", &self.transaction_information);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for IssueRefinedOilFapiaoFapiaoInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &IssueRefinedOilFapiaoFapiaoInformation,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("fapiao_id", &value.fapiao_id);
-            members.required("total_amount", &value.total_amount);
-            members.required("items", &value.items);
-            members
-                .optional(
-                    "export_business_policy_code",
-                    &value.export_business_policy_code,
-                );
-            members.optional("vat_refund_levy_code", &value.vat_refund_levy_code);
-            members.required("billing_person_id", &value.billing_person_id);
-            members.optional("billing_person", &value.billing_person);
-            members.required("fapiao_bill_type", &value.fapiao_bill_type);
-            members.required("transaction_information", &value.transaction_information);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueRefinedOilFapiaoFapiaoInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueRefinedOilFapiaoFapiaoInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("fapiao_id", &mut slots.0);
-            fields.required("total_amount", &mut slots.1);
-            fields.required("items", &mut slots.2);
-            fields.optional("export_business_policy_code", &mut slots.3);
-            fields.optional("vat_refund_levy_code", &mut slots.4);
-            fields.required("billing_person_id", &mut slots.5);
-            fields.optional("billing_person", &mut slots.6);
-            fields.required("fapiao_bill_type", &mut slots.7);
-            fields.required("transaction_information", &mut slots.8);
-            fields.optional("remark", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(IssueRefinedOilFapiaoFapiaoInformation {
-                        fapiao_id: f0,
-                        total_amount: f1,
-                        items: f2,
-                        export_business_policy_code: f3,
-                        vat_refund_levy_code: f4,
-                        billing_person_id: f5,
-                        billing_person: f6,
-                        fapiao_bill_type: f7,
-                        transaction_information: f8,
-                        remark: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 不动产租赁特定行业额外信息
@@ -2348,57 +2358,60 @@ impl RealEstateLeasingInformation {
     }
 }
 impl crate::runtime::Validate for RealEstateLeasingInformation {}
+impl crate::runtime::Object for RealEstateLeasingInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("province", &mut slots.0);
+        fields.optional("city", &mut slots.1);
+        fields.required("address", &mut slots.2);
+        fields.required("lease_period_start", &mut slots.3);
+        fields.required("lease_period_end", &mut slots.4);
+        fields.required("cross_city_flag", &mut slots.5);
+        fields.optional("certificate_no", &mut slots.6);
+        fields.optional("plate_no", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(RealEstateLeasingInformation {
+                    province: f0,
+                    city: f1,
+                    address: f2,
+                    lease_period_start: f3,
+                    lease_period_end: f4,
+                    cross_city_flag: f5,
+                    certificate_no: f6,
+                    plate_no: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("province", &self.province);
+        members.optional("city", &self.city);
+        members.required("address", &self.address);
+        members.required("lease_period_start", &self.lease_period_start);
+        members.required("lease_period_end", &self.lease_period_end);
+        members.required("cross_city_flag", &self.cross_city_flag);
+        members.optional("certificate_no", &self.certificate_no);
+        members.optional("plate_no", &self.plate_no);
+        members
+    }
+}
 impl serde::Serialize for RealEstateLeasingInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RealEstateLeasingInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("province", &value.province);
-            members.optional("city", &value.city);
-            members.required("address", &value.address);
-            members.required("lease_period_start", &value.lease_period_start);
-            members.required("lease_period_end", &value.lease_period_end);
-            members.required("cross_city_flag", &value.cross_city_flag);
-            members.optional("certificate_no", &value.certificate_no);
-            members.optional("plate_no", &value.plate_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RealEstateLeasingInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RealEstateLeasingInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("province", &mut slots.0);
-            fields.optional("city", &mut slots.1);
-            fields.required("address", &mut slots.2);
-            fields.required("lease_period_start", &mut slots.3);
-            fields.required("lease_period_end", &mut slots.4);
-            fields.required("cross_city_flag", &mut slots.5);
-            fields.optional("certificate_no", &mut slots.6);
-            fields.optional("plate_no", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(RealEstateLeasingInformation {
-                        province: f0,
-                        city: f1,
-                        address: f2,
-                        lease_period_start: f3,
-                        lease_period_end: f4,
-                        cross_city_flag: f5,
-                        certificate_no: f6,
-                        plate_no: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票行信息
@@ -2510,79 +2523,70 @@ impl crate::runtime::Validate for FapiaoInformationItems4 {
         Ok(())
     }
 }
+impl crate::runtime::Object for FapiaoInformationItems4 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("tax_code", &mut slots.0);
+        fields.required("goods_name", &mut slots.1);
+        fields.optional("specification", &mut slots.2);
+        fields.optional("unit", &mut slots.3);
+        fields.optional("quantity", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("tax_rate", &mut slots.6);
+        fields.required("discount", &mut slots.7);
+        fields.optional("preferential_policy_code", &mut slots.8);
+        fields.optional_object("real_estate_leasing_information", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, Some(f5), Some(f6), Some(f7), f8, f9) => {
+                Ok(FapiaoInformationItems4 {
+                    tax_code: f0,
+                    goods_name: f1,
+                    specification: f2,
+                    unit: f3,
+                    quantity: f4,
+                    total_amount: f5,
+                    tax_rate: f6,
+                    discount: f7,
+                    preferential_policy_code: f8,
+                    real_estate_leasing_information: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("tax_code", &self.tax_code);
+        members.required("goods_name", &self.goods_name);
+        members.optional("specification", &self.specification);
+        members.optional("unit", &self.unit);
+        members.optional("quantity", &self.quantity);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_rate", &self.tax_rate);
+        members.required("discount", &self.discount);
+        members.optional("preferential_policy_code", &self.preferential_policy_code);
+        members
+            .optional_object(
+                "real_estate_leasing_information",
+                &self.real_estate_leasing_information,
+            );
+        members
+    }
+}
 impl serde::Serialize for FapiaoInformationItems4 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoInformationItems4) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("tax_code", &value.tax_code);
-            members.required("goods_name", &value.goods_name);
-            members.optional("specification", &value.specification);
-            members.optional("unit", &value.unit);
-            members.optional("quantity", &value.quantity);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_rate", &value.tax_rate);
-            members.required("discount", &value.discount);
-            members
-                .optional("preferential_policy_code", &value.preferential_policy_code);
-            members
-                .optional(
-                    "real_estate_leasing_information",
-                    &value.real_estate_leasing_information,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoInformationItems4 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoInformationItems4, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("tax_code", &mut slots.0);
-            fields.required("goods_name", &mut slots.1);
-            fields.optional("specification", &mut slots.2);
-            fields.optional("unit", &mut slots.3);
-            fields.optional("quantity", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("tax_rate", &mut slots.6);
-            fields.required("discount", &mut slots.7);
-            fields.optional("preferential_policy_code", &mut slots.8);
-            fields.optional("real_estate_leasing_information", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(FapiaoInformationItems4 {
-                        tax_code: f0,
-                        goods_name: f1,
-                        specification: f2,
-                        unit: f3,
-                        quantity: f4,
-                        total_amount: f5,
-                        tax_rate: f6,
-                        discount: f7,
-                        preferential_policy_code: f8,
-                        real_estate_leasing_information: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 需要开具的数电发票信息
@@ -2703,80 +2707,79 @@ impl crate::runtime::Validate for IssueRealEstateLeasingFapiaoFapiaoInformation 
         Ok(())
     }
 }
+impl crate::runtime::Object for IssueRealEstateLeasingFapiaoFapiaoInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("fapiao_id", &mut slots.0);
+        fields.required("total_amount", &mut slots.1);
+        fields.required_objects("items", &mut slots.2);
+        fields.optional("export_business_policy_code", &mut slots.3);
+        fields.optional("vat_refund_levy_code", &mut slots.4);
+        fields.required("billing_person_id", &mut slots.5);
+        fields.optional("billing_person", &mut slots.6);
+        fields.required("fapiao_bill_type", &mut slots.7);
+        fields.required_objects("transaction_information", &mut slots.8);
+        fields.optional("remark", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(IssueRealEstateLeasingFapiaoFapiaoInformation {
+                    fapiao_id: f0,
+                    total_amount: f1,
+                    items: f2,
+                    export_business_policy_code: f3,
+                    vat_refund_levy_code: f4,
+                    billing_person_id: f5,
+                    billing_person: f6,
+                    fapiao_bill_type: f7,
+                    transaction_information: f8,
+                    remark: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("fapiao_id", &self.fapiao_id);
+        members.required("total_amount", &self.total_amount);
+        members.required_objects("items", &self.items);
+        members
+            .optional("export_business_policy_code", &self.export_business_policy_code);
+        members.optional("vat_refund_levy_code", &self.vat_refund_levy_code);
+        members.required("billing_person_id", &self.billing_person_id);
+        members.optional("billing_person", &self.billing_person);
+        members.required("fapiao_bill_type", &self.fapiao_bill_type);
+        members
+            .required_objects("transaction_information", &self.transaction_information);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for IssueRealEstateLeasingFapiaoFapiaoInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &IssueRealEstateLeasingFapiaoFapiaoInformation,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("fapiao_id", &value.fapiao_id);
-            members.required("total_amount", &value.total_amount);
-            members.required("items", &value.items);
-            members
-                .optional(
-                    "export_business_policy_code",
-                    &value.export_business_policy_code,
-                );
-            members.optional("vat_refund_levy_code", &value.vat_refund_levy_code);
-            members.required("billing_person_id", &value.billing_person_id);
-            members.optional("billing_person", &value.billing_person);
-            members.required("fapiao_bill_type", &value.fapiao_bill_type);
-            members.required("transaction_information", &value.transaction_information);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueRealEstateLeasingFapiaoFapiaoInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueRealEstateLeasingFapiaoFapiaoInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("fapiao_id", &mut slots.0);
-            fields.required("total_amount", &mut slots.1);
-            fields.required("items", &mut slots.2);
-            fields.optional("export_business_policy_code", &mut slots.3);
-            fields.optional("vat_refund_levy_code", &mut slots.4);
-            fields.required("billing_person_id", &mut slots.5);
-            fields.optional("billing_person", &mut slots.6);
-            fields.required("fapiao_bill_type", &mut slots.7);
-            fields.required("transaction_information", &mut slots.8);
-            fields.optional("remark", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(IssueRealEstateLeasingFapiaoFapiaoInformation {
-                        fapiao_id: f0,
-                        total_amount: f1,
-                        items: f2,
-                        export_business_policy_code: f3,
-                        vat_refund_levy_code: f4,
-                        billing_person_id: f5,
-                        billing_person: f6,
-                        fapiao_bill_type: f7,
-                        transaction_information: f8,
-                        remark: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传电子发票文件的应答
@@ -2790,36 +2793,39 @@ pub struct UploadFapiaoFileResponse {
     /// Wire: `fapiao_media_id`, `string`, required.
     pub fapiao_media_id: String,
 }
+impl crate::runtime::Object for UploadFapiaoFileResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("fapiao_media_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UploadFapiaoFileResponse {
+                    fapiao_media_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("fapiao_media_id", &self.fapiao_media_id);
+        members
+    }
+}
 impl serde::Serialize for UploadFapiaoFileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadFapiaoFileResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("fapiao_media_id", &value.fapiao_media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadFapiaoFileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadFapiaoFileResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("fapiao_media_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UploadFapiaoFileResponse {
-                        fapiao_media_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 蓝字发票信息
@@ -2849,48 +2855,51 @@ pub struct BlueFapiao {
     /// Wire: `fapiao_time`, `datetime (RFC 3339)`, required.
     pub fapiao_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for BlueFapiao {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("fapiao_code", &mut slots.0);
+        fields.required("fapiao_number", &mut slots.1);
+        fields.required("check_code", &mut slots.2);
+        fields.required("password", &mut slots.3);
+        fields.required("fapiao_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(BlueFapiao {
+                    fapiao_code: f0,
+                    fapiao_number: f1,
+                    check_code: f2,
+                    password: f3,
+                    fapiao_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("fapiao_code", &self.fapiao_code);
+        members.required("fapiao_number", &self.fapiao_number);
+        members.required("check_code", &self.check_code);
+        members.required("password", &self.password);
+        members.required("fapiao_time", &self.fapiao_time);
+        members
+    }
+}
 impl serde::Serialize for BlueFapiao {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BlueFapiao) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("fapiao_code", &value.fapiao_code);
-            members.required("fapiao_number", &value.fapiao_number);
-            members.required("check_code", &value.check_code);
-            members.required("password", &value.password);
-            members.required("fapiao_time", &value.fapiao_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BlueFapiao {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BlueFapiao, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("fapiao_code", &mut slots.0);
-            fields.required("fapiao_number", &mut slots.1);
-            fields.required("check_code", &mut slots.2);
-            fields.required("password", &mut slots.3);
-            fields.required("fapiao_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(BlueFapiao {
-                        fapiao_code: f0,
-                        fapiao_number: f1,
-                        check_code: f2,
-                        password: f3,
-                        fapiao_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 电子发票插卡信息
@@ -2920,48 +2929,51 @@ pub struct CardInformation {
     /// Wire: `card_status`, `enum CardStatus`, required.
     pub card_status: CardStatus,
 }
+impl crate::runtime::Object for CardInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("card_appid", &mut slots.0);
+        fields.required("card_openid", &mut slots.1);
+        fields.optional("card_id", &mut slots.2);
+        fields.optional("card_code", &mut slots.3);
+        fields.required("card_status", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4)) => {
+                Ok(CardInformation {
+                    card_appid: f0,
+                    card_openid: f1,
+                    card_id: f2,
+                    card_code: f3,
+                    card_status: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("card_appid", &self.card_appid);
+        members.required("card_openid", &self.card_openid);
+        members.optional("card_id", &self.card_id);
+        members.optional("card_code", &self.card_code);
+        members.required("card_status", &self.card_status);
+        members
+    }
+}
 impl serde::Serialize for CardInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CardInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("card_appid", &value.card_appid);
-            members.required("card_openid", &value.card_openid);
-            members.optional("card_id", &value.card_id);
-            members.optional("card_code", &value.card_code);
-            members.required("card_status", &value.card_status);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CardInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CardInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("card_appid", &mut slots.0);
-            fields.required("card_openid", &mut slots.1);
-            fields.optional("card_id", &mut slots.2);
-            fields.optional("card_code", &mut slots.3);
-            fields.required("card_status", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4)) => {
-                    Ok(CardInformation {
-                        card_appid: f0,
-                        card_openid: f1,
-                        card_id: f2,
-                        card_code: f3,
-                        card_status: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 销售方信息
@@ -3024,51 +3036,54 @@ impl SellerInformation {
     }
 }
 impl crate::runtime::Validate for SellerInformation {}
+impl crate::runtime::Object for SellerInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("taxpayer_id", &mut slots.1);
+        fields.required("address", &mut slots.2);
+        fields.optional("telephone", &mut slots.3);
+        fields.optional("bank_name", &mut slots.4);
+        fields.optional("bank_account", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(SellerInformation {
+                    name: f0,
+                    taxpayer_id: f1,
+                    address: f2,
+                    telephone: f3,
+                    bank_name: f4,
+                    bank_account: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("name", &self.name);
+        members.required("taxpayer_id", &self.taxpayer_id);
+        members.required("address", &self.address);
+        members.optional("telephone", &self.telephone);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_account", &self.bank_account);
+        members
+    }
+}
 impl serde::Serialize for SellerInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SellerInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("name", &value.name);
-            members.required("taxpayer_id", &value.taxpayer_id);
-            members.required("address", &value.address);
-            members.optional("telephone", &value.telephone);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_account", &value.bank_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SellerInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SellerInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("taxpayer_id", &mut slots.1);
-            fields.required("address", &mut slots.2);
-            fields.optional("telephone", &mut slots.3);
-            fields.optional("bank_name", &mut slots.4);
-            fields.optional("bank_account", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(SellerInformation {
-                        name: f0,
-                        taxpayer_id: f1,
-                        address: f2,
-                        telephone: f3,
-                        bank_name: f4,
-                        bank_account: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 附加信息
@@ -3111,42 +3126,45 @@ impl ExtraInformation {
     }
 }
 impl crate::runtime::Validate for ExtraInformation {}
+impl crate::runtime::Object for ExtraInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("payee", &mut slots.0);
+        fields.optional("reviewer", &mut slots.1);
+        fields.required("drawer", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(ExtraInformation {
+                    payee: f0,
+                    reviewer: f1,
+                    drawer: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("payee", &self.payee);
+        members.optional("reviewer", &self.reviewer);
+        members.required("drawer", &self.drawer);
+        members
+    }
+}
 impl serde::Serialize for ExtraInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ExtraInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("payee", &value.payee);
-            members.optional("reviewer", &value.reviewer);
-            members.required("drawer", &value.drawer);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ExtraInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ExtraInformation, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("payee", &mut slots.0);
-            fields.optional("reviewer", &mut slots.1);
-            fields.required("drawer", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(ExtraInformation {
-                        payee: f0,
-                        reviewer: f1,
-                        drawer: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票行信息
@@ -3239,95 +3257,98 @@ impl crate::runtime::Validate for FapiaoInformationItems5 {
         Ok(())
     }
 }
+impl crate::runtime::Object for FapiaoInformationItems5 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("tax_code", &mut slots.0);
+        fields.required("goods_name", &mut slots.1);
+        fields.optional("specification", &mut slots.2);
+        fields.optional("unit", &mut slots.3);
+        fields.required("quantity", &mut slots.4);
+        fields.required("unit_price", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("tax_amount", &mut slots.7);
+        fields.required("total_amount", &mut slots.8);
+        fields.required("tax_rate", &mut slots.9);
+        fields.required("tax_prefer_mark", &mut slots.10);
+        fields.required("discount", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(FapiaoInformationItems5 {
+                    tax_code: f0,
+                    goods_name: f1,
+                    specification: f2,
+                    unit: f3,
+                    quantity: f4,
+                    unit_price: f5,
+                    amount: f6,
+                    tax_amount: f7,
+                    total_amount: f8,
+                    tax_rate: f9,
+                    tax_prefer_mark: f10,
+                    discount: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("tax_code", &self.tax_code);
+        members.required("goods_name", &self.goods_name);
+        members.optional("specification", &self.specification);
+        members.optional("unit", &self.unit);
+        members.required("quantity", &self.quantity);
+        members.required("unit_price", &self.unit_price);
+        members.required("amount", &self.amount);
+        members.required("tax_amount", &self.tax_amount);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_rate", &self.tax_rate);
+        members.required("tax_prefer_mark", &self.tax_prefer_mark);
+        members.required("discount", &self.discount);
+        members
+    }
+}
 impl serde::Serialize for FapiaoInformationItems5 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoInformationItems5) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("tax_code", &value.tax_code);
-            members.required("goods_name", &value.goods_name);
-            members.optional("specification", &value.specification);
-            members.optional("unit", &value.unit);
-            members.required("quantity", &value.quantity);
-            members.required("unit_price", &value.unit_price);
-            members.required("amount", &value.amount);
-            members.required("tax_amount", &value.tax_amount);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_rate", &value.tax_rate);
-            members.required("tax_prefer_mark", &value.tax_prefer_mark);
-            members.required("discount", &value.discount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoInformationItems5 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoInformationItems5, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("tax_code", &mut slots.0);
-            fields.required("goods_name", &mut slots.1);
-            fields.optional("specification", &mut slots.2);
-            fields.optional("unit", &mut slots.3);
-            fields.required("quantity", &mut slots.4);
-            fields.required("unit_price", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("tax_amount", &mut slots.7);
-            fields.required("total_amount", &mut slots.8);
-            fields.required("tax_rate", &mut slots.9);
-            fields.required("tax_prefer_mark", &mut slots.10);
-            fields.required("discount", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(FapiaoInformationItems5 {
-                        tax_code: f0,
-                        goods_name: f1,
-                        specification: f2,
-                        unit: f3,
-                        quantity: f4,
-                        unit_price: f5,
-                        amount: f6,
-                        tax_amount: f7,
-                        total_amount: f8,
-                        tax_rate: f9,
-                        tax_prefer_mark: f10,
-                        discount: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票信息
@@ -3397,110 +3418,113 @@ pub struct QueryFapiaoFapiaoInformation {
     /// Wire: `fapiao_error_message`, `string`, optional.
     pub fapiao_error_message: Option<String>,
 }
+impl crate::runtime::Object for QueryFapiaoFapiaoInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("fapiao_id", &mut slots.0);
+        fields.required("status", &mut slots.1);
+        fields.optional_object("blue_fapiao", &mut slots.2);
+        fields.optional_object("red_fapiao", &mut slots.3);
+        fields.optional_object("card_information", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("tax_amount", &mut slots.6);
+        fields.required("amount", &mut slots.7);
+        fields.required_object("seller_information", &mut slots.8);
+        fields.required_object("buyer_information", &mut slots.9);
+        fields.required_object("extra_information", &mut slots.10);
+        fields.required_objects("items", &mut slots.11);
+        fields.optional("remark", &mut slots.12);
+        fields.optional("fapiao_error_code", &mut slots.13);
+        fields.optional("fapiao_error_message", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(QueryFapiaoFapiaoInformation {
+                    fapiao_id: f0,
+                    status: f1,
+                    blue_fapiao: f2,
+                    red_fapiao: f3,
+                    card_information: f4,
+                    total_amount: f5,
+                    tax_amount: f6,
+                    amount: f7,
+                    seller_information: f8,
+                    buyer_information: f9,
+                    extra_information: f10,
+                    items: f11,
+                    remark: f12,
+                    fapiao_error_code: f13,
+                    fapiao_error_message: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("fapiao_id", &self.fapiao_id);
+        members.required("status", &self.status);
+        members.optional_object("blue_fapiao", &self.blue_fapiao);
+        members.optional_object("red_fapiao", &self.red_fapiao);
+        members.optional_object("card_information", &self.card_information);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_amount", &self.tax_amount);
+        members.required("amount", &self.amount);
+        members.required_object("seller_information", &self.seller_information);
+        members.required_object("buyer_information", &self.buyer_information);
+        members.required_object("extra_information", &self.extra_information);
+        members.required_objects("items", &self.items);
+        members.optional("remark", &self.remark);
+        members.optional("fapiao_error_code", &self.fapiao_error_code);
+        members.optional("fapiao_error_message", &self.fapiao_error_message);
+        members
+    }
+}
 impl serde::Serialize for QueryFapiaoFapiaoInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryFapiaoFapiaoInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("fapiao_id", &value.fapiao_id);
-            members.required("status", &value.status);
-            members.optional("blue_fapiao", &value.blue_fapiao);
-            members.optional("red_fapiao", &value.red_fapiao);
-            members.optional("card_information", &value.card_information);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_amount", &value.tax_amount);
-            members.required("amount", &value.amount);
-            members.required("seller_information", &value.seller_information);
-            members.required("buyer_information", &value.buyer_information);
-            members.required("extra_information", &value.extra_information);
-            members.required("items", &value.items);
-            members.optional("remark", &value.remark);
-            members.optional("fapiao_error_code", &value.fapiao_error_code);
-            members.optional("fapiao_error_message", &value.fapiao_error_message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryFapiaoFapiaoInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryFapiaoFapiaoInformation, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("fapiao_id", &mut slots.0);
-            fields.required("status", &mut slots.1);
-            fields.optional("blue_fapiao", &mut slots.2);
-            fields.optional("red_fapiao", &mut slots.3);
-            fields.optional("card_information", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("tax_amount", &mut slots.6);
-            fields.required("amount", &mut slots.7);
-            fields.required("seller_information", &mut slots.8);
-            fields.required("buyer_information", &mut slots.9);
-            fields.required("extra_information", &mut slots.10);
-            fields.required("items", &mut slots.11);
-            fields.optional("remark", &mut slots.12);
-            fields.optional("fapiao_error_code", &mut slots.13);
-            fields.optional("fapiao_error_message", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(QueryFapiaoFapiaoInformation {
-                        fapiao_id: f0,
-                        status: f1,
-                        blue_fapiao: f2,
-                        red_fapiao: f3,
-                        card_information: f4,
-                        total_amount: f5,
-                        tax_amount: f6,
-                        amount: f7,
-                        seller_information: f8,
-                        buyer_information: f9,
-                        extra_information: f10,
-                        items: f11,
-                        remark: f12,
-                        fapiao_error_code: f13,
-                        fapiao_error_message: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询电子发票的应答
@@ -3518,39 +3542,42 @@ pub struct QueryFapiaoResponse {
     /// Wire: `fapiao_information`, `array[object QueryFapiaoFapiaoInformation]`, required.
     pub fapiao_information: Vec<QueryFapiaoFapiaoInformation>,
 }
+impl crate::runtime::Object for QueryFapiaoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required_objects("fapiao_information", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryFapiaoResponse {
+                    total_count: f0,
+                    fapiao_information: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_count", &self.total_count);
+        members.required_objects("fapiao_information", &self.fapiao_information);
+        members
+    }
+}
 impl serde::Serialize for QueryFapiaoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryFapiaoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_count", &value.total_count);
-            members.required("fapiao_information", &value.fapiao_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryFapiaoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryFapiaoResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("fapiao_information", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryFapiaoResponse {
-                        total_count: f0,
-                        fapiao_information: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票列表
@@ -3572,38 +3599,41 @@ pub struct FapiaoDownloadInfoList {
     /// Wire: `status`, `enum Status`, optional.
     pub status: Option<Status>,
 }
+impl crate::runtime::Object for FapiaoDownloadInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("fapiao_id", &mut slots.0);
+        fields.optional("download_url", &mut slots.1);
+        fields.optional("status", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(FapiaoDownloadInfoList {
+            fapiao_id: f0,
+            download_url: f1,
+            status: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("fapiao_id", &self.fapiao_id);
+        members.optional("download_url", &self.download_url);
+        members.optional("status", &self.status);
+        members
+    }
+}
 impl serde::Serialize for FapiaoDownloadInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoDownloadInfoList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("fapiao_id", &value.fapiao_id);
-            members.optional("download_url", &value.download_url);
-            members.optional("status", &value.status);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoDownloadInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoDownloadInfoList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("fapiao_id", &mut slots.0);
-            fields.optional("download_url", &mut slots.1);
-            fields.optional("status", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(FapiaoDownloadInfoList {
-                fapiao_id: f0,
-                download_url: f1,
-                status: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取发票下载信息的应答
@@ -3617,33 +3647,39 @@ pub struct QueryFapiaoFilesResponse {
     /// Wire: `fapiao_download_info_list`, `array[object FapiaoDownloadInfoList]`, optional.
     pub fapiao_download_info_list: Option<Vec<FapiaoDownloadInfoList>>,
 }
+impl crate::runtime::Object for QueryFapiaoFilesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("fapiao_download_info_list", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(QueryFapiaoFilesResponse {
+            fapiao_download_info_list: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members
+            .optional_objects(
+                "fapiao_download_info_list",
+                &self.fapiao_download_info_list,
+            );
+        members
+    }
+}
 impl serde::Serialize for QueryFapiaoFilesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryFapiaoFilesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .optional("fapiao_download_info_list", &value.fapiao_download_info_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryFapiaoFilesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryFapiaoFilesResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("fapiao_download_info_list", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(QueryFapiaoFilesResponse {
-                fapiao_download_info_list: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 电子发票卡券信息列表
@@ -3749,100 +3785,103 @@ impl crate::runtime::Validate for FapiaoCardInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for FapiaoCardInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("fapiao_media_id", &mut slots.0);
+        fields.required("fapiao_number", &mut slots.1);
+        fields.required("fapiao_code", &mut slots.2);
+        fields.required("fapiao_time", &mut slots.3);
+        fields.required("check_code", &mut slots.4);
+        fields.required("password", &mut slots.5);
+        fields.required("total_amount", &mut slots.6);
+        fields.required("tax_amount", &mut slots.7);
+        fields.required("amount", &mut slots.8);
+        fields.required_object("seller_information", &mut slots.9);
+        fields.required_object("extra_information", &mut slots.10);
+        fields.required_objects("items", &mut slots.11);
+        fields.optional("remark", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+            ) => {
+                Ok(FapiaoCardInformation {
+                    fapiao_media_id: f0,
+                    fapiao_number: f1,
+                    fapiao_code: f2,
+                    fapiao_time: f3,
+                    check_code: f4,
+                    password: f5,
+                    total_amount: f6,
+                    tax_amount: f7,
+                    amount: f8,
+                    seller_information: f9,
+                    extra_information: f10,
+                    items: f11,
+                    remark: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("fapiao_media_id", &self.fapiao_media_id);
+        members.required("fapiao_number", &self.fapiao_number);
+        members.required("fapiao_code", &self.fapiao_code);
+        members.required("fapiao_time", &self.fapiao_time);
+        members.required("check_code", &self.check_code);
+        members.required("password", &self.password);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_amount", &self.tax_amount);
+        members.required("amount", &self.amount);
+        members.required_object("seller_information", &self.seller_information);
+        members.required_object("extra_information", &self.extra_information);
+        members.required_objects("items", &self.items);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for FapiaoCardInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoCardInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("fapiao_media_id", &value.fapiao_media_id);
-            members.required("fapiao_number", &value.fapiao_number);
-            members.required("fapiao_code", &value.fapiao_code);
-            members.required("fapiao_time", &value.fapiao_time);
-            members.required("check_code", &value.check_code);
-            members.required("password", &value.password);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_amount", &value.tax_amount);
-            members.required("amount", &value.amount);
-            members.required("seller_information", &value.seller_information);
-            members.required("extra_information", &value.extra_information);
-            members.required("items", &value.items);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoCardInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoCardInformation, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("fapiao_media_id", &mut slots.0);
-            fields.required("fapiao_number", &mut slots.1);
-            fields.required("fapiao_code", &mut slots.2);
-            fields.required("fapiao_time", &mut slots.3);
-            fields.required("check_code", &mut slots.4);
-            fields.required("password", &mut slots.5);
-            fields.required("total_amount", &mut slots.6);
-            fields.required("tax_amount", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.required("seller_information", &mut slots.9);
-            fields.required("extra_information", &mut slots.10);
-            fields.required("items", &mut slots.11);
-            fields.optional("remark", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                ) => {
-                    Ok(FapiaoCardInformation {
-                        fapiao_media_id: f0,
-                        fapiao_number: f1,
-                        fapiao_code: f2,
-                        fapiao_time: f3,
-                        check_code: f4,
-                        password: f5,
-                        total_amount: f6,
-                        tax_amount: f7,
-                        amount: f8,
-                        seller_information: f9,
-                        extra_information: f10,
-                        items: f11,
-                        remark: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 需要冲红的发票信息
@@ -3880,42 +3919,45 @@ impl ReverseFapiaoFapiaoInformation {
     }
 }
 impl crate::runtime::Validate for ReverseFapiaoFapiaoInformation {}
+impl crate::runtime::Object for ReverseFapiaoFapiaoInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("fapiao_id", &mut slots.0);
+        fields.optional("fapiao_code", &mut slots.1);
+        fields.required("fapiao_number", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(ReverseFapiaoFapiaoInformation {
+                    fapiao_id: f0,
+                    fapiao_code: f1,
+                    fapiao_number: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("fapiao_id", &self.fapiao_id);
+        members.optional("fapiao_code", &self.fapiao_code);
+        members.required("fapiao_number", &self.fapiao_number);
+        members
+    }
+}
 impl serde::Serialize for ReverseFapiaoFapiaoInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseFapiaoFapiaoInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("fapiao_id", &value.fapiao_id);
-            members.optional("fapiao_code", &value.fapiao_code);
-            members.required("fapiao_number", &value.fapiao_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseFapiaoFapiaoInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseFapiaoFapiaoInformation, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("fapiao_id", &mut slots.0);
-            fields.optional("fapiao_code", &mut slots.1);
-            fields.required("fapiao_number", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(ReverseFapiaoFapiaoInformation {
-                        fapiao_id: f0,
-                        fapiao_code: f1,
-                        fapiao_number: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取邀请商户开通服务商电子发票能力的应答
@@ -3937,42 +3979,45 @@ pub struct QueryPartnerInviteUrlResponse {
     /// Wire: `miniprogram_path`, `string`, required.
     pub miniprogram_path: String,
 }
+impl crate::runtime::Object for QueryPartnerInviteUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("invite_url", &mut slots.0);
+        fields.required("miniprogram_appid", &mut slots.1);
+        fields.required("miniprogram_path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryPartnerInviteUrlResponse {
+                    invite_url: f0,
+                    miniprogram_appid: f1,
+                    miniprogram_path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("invite_url", &self.invite_url);
+        members.required("miniprogram_appid", &self.miniprogram_appid);
+        members.required("miniprogram_path", &self.miniprogram_path);
+        members
+    }
+}
 impl serde::Serialize for QueryPartnerInviteUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryPartnerInviteUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("invite_url", &value.invite_url);
-            members.required("miniprogram_appid", &value.miniprogram_appid);
-            members.required("miniprogram_path", &value.miniprogram_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPartnerInviteUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPartnerInviteUrlResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("invite_url", &mut slots.0);
-            fields.required("miniprogram_appid", &mut slots.1);
-            fields.required("miniprogram_path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryPartnerInviteUrlResponse {
-                        invite_url: f0,
-                        miniprogram_appid: f1,
-                        miniprogram_path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 相关链接
@@ -3994,38 +4039,41 @@ pub struct Links {
     /// Wire: `self`, `string`, optional.
     pub self_: Option<String>,
 }
+impl crate::runtime::Object for Links {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("next", &mut slots.0);
+        fields.optional("prev", &mut slots.1);
+        fields.optional("self", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Links {
+            next: f0,
+            prev: f1,
+            self_: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("next", &self.next);
+        members.optional("prev", &self.prev);
+        members.optional("self", &self.self_);
+        members
+    }
+}
 impl serde::Serialize for Links {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Links) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("next", &value.next);
-            members.optional("prev", &value.prev);
-            members.optional("self", &value.self_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Links {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Links, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("next", &mut slots.0);
-            fields.optional("prev", &mut slots.1);
-            fields.optional("self", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Links {
-                next: f0,
-                prev: f1,
-                self_: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 邀请的商户结果
@@ -4067,57 +4115,60 @@ pub struct MchInviteResultList {
     /// Wire: `invite_failed_reason`, `string`, optional.
     pub invite_failed_reason: Option<String>,
 }
+impl crate::runtime::Object for MchInviteResultList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("mch_invite_status", &mut slots.1);
+        fields.required("ep_name", &mut slots.2);
+        fields.required("tax_id", &mut slots.3);
+        fields.required("invite_code", &mut slots.4);
+        fields.required("operate_time", &mut slots.5);
+        fields.optional("invite_failed_code", &mut slots.6);
+        fields.optional("invite_failed_reason", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(MchInviteResultList {
+                    sub_mchid: f0,
+                    mch_invite_status: f1,
+                    ep_name: f2,
+                    tax_id: f3,
+                    invite_code: f4,
+                    operate_time: f5,
+                    invite_failed_code: f6,
+                    invite_failed_reason: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("mch_invite_status", &self.mch_invite_status);
+        members.required("ep_name", &self.ep_name);
+        members.required("tax_id", &self.tax_id);
+        members.required("invite_code", &self.invite_code);
+        members.required("operate_time", &self.operate_time);
+        members.optional("invite_failed_code", &self.invite_failed_code);
+        members.optional("invite_failed_reason", &self.invite_failed_reason);
+        members
+    }
+}
 impl serde::Serialize for MchInviteResultList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MchInviteResultList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("mch_invite_status", &value.mch_invite_status);
-            members.required("ep_name", &value.ep_name);
-            members.required("tax_id", &value.tax_id);
-            members.required("invite_code", &value.invite_code);
-            members.required("operate_time", &value.operate_time);
-            members.optional("invite_failed_code", &value.invite_failed_code);
-            members.optional("invite_failed_reason", &value.invite_failed_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MchInviteResultList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MchInviteResultList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("mch_invite_status", &mut slots.1);
-            fields.required("ep_name", &mut slots.2);
-            fields.required("tax_id", &mut slots.3);
-            fields.required("invite_code", &mut slots.4);
-            fields.required("operate_time", &mut slots.5);
-            fields.optional("invite_failed_code", &mut slots.6);
-            fields.optional("invite_failed_reason", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(MchInviteResultList {
-                        sub_mchid: f0,
-                        mch_invite_status: f1,
-                        ep_name: f2,
-                        tax_id: f3,
-                        invite_code: f4,
-                        operate_time: f5,
-                        invite_failed_code: f6,
-                        invite_failed_reason: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取邀请开通的商户信息的应答
@@ -4147,48 +4198,51 @@ pub struct ListInvitedMerchantsResponse {
     /// Wire: `mch_invite_result_list`, `array[object MchInviteResultList]`, optional.
     pub mch_invite_result_list: Option<Vec<MchInviteResultList>>,
 }
+impl crate::runtime::Object for ListInvitedMerchantsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.optional_object("links", &mut slots.3);
+        fields.optional_objects("mch_invite_result_list", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(ListInvitedMerchantsResponse {
+                    total_count: f0,
+                    offset: f1,
+                    limit: f2,
+                    links: f3,
+                    mch_invite_result_list: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional_object("links", &self.links);
+        members.optional_objects("mch_invite_result_list", &self.mch_invite_result_list);
+        members
+    }
+}
 impl serde::Serialize for ListInvitedMerchantsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListInvitedMerchantsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("links", &value.links);
-            members.optional("mch_invite_result_list", &value.mch_invite_result_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListInvitedMerchantsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListInvitedMerchantsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.optional("links", &mut slots.3);
-            fields.optional("mch_invite_result_list", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(ListInvitedMerchantsResponse {
-                        total_count: f0,
-                        offset: f1,
-                        limit: f2,
-                        links: f3,
-                        mch_invite_result_list: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取商户开票基础信息的应答
@@ -4206,41 +4260,42 @@ pub struct QueryMerchantBaseInformationResponse {
     /// Wire: `extra_information`, `object ExtraInformation`, required.
     pub extra_information: ExtraInformation,
 }
+impl crate::runtime::Object for QueryMerchantBaseInformationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("seller_information", &mut slots.0);
+        fields.required_object("extra_information", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryMerchantBaseInformationResponse {
+                    seller_information: f0,
+                    extra_information: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("seller_information", &self.seller_information);
+        members.required_object("extra_information", &self.extra_information);
+        members
+    }
+}
 impl serde::Serialize for QueryMerchantBaseInformationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryMerchantBaseInformationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("seller_information", &value.seller_information);
-            members.required("extra_information", &value.extra_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantBaseInformationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantBaseInformationResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("seller_information", &mut slots.0);
-            fields.required("extra_information", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryMerchantBaseInformationResponse {
-                        seller_information: f0,
-                        extra_information: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商户配置的开发选项的应答
@@ -4262,42 +4317,45 @@ pub struct QueryDevelopmentConfigResponse {
     /// Wire: `support_vat_fapiao`, `boolean`, optional.
     pub support_vat_fapiao: Option<bool>,
 }
+impl crate::runtime::Object for QueryDevelopmentConfigResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("callback_url", &mut slots.0);
+        fields.optional("show_fapiao_cell", &mut slots.1);
+        fields.optional("support_vat_fapiao", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryDevelopmentConfigResponse {
+                    callback_url: f0,
+                    show_fapiao_cell: f1,
+                    support_vat_fapiao: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("callback_url", &self.callback_url);
+        members.optional("show_fapiao_cell", &self.show_fapiao_cell);
+        members.optional("support_vat_fapiao", &self.support_vat_fapiao);
+        members
+    }
+}
 impl serde::Serialize for QueryDevelopmentConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDevelopmentConfigResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("callback_url", &value.callback_url);
-            members.optional("show_fapiao_cell", &value.show_fapiao_cell);
-            members.optional("support_vat_fapiao", &value.support_vat_fapiao);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDevelopmentConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDevelopmentConfigResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("callback_url", &mut slots.0);
-            fields.optional("show_fapiao_cell", &mut slots.1);
-            fields.optional("support_vat_fapiao", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryDevelopmentConfigResponse {
-                        callback_url: f0,
-                        show_fapiao_cell: f1,
-                        support_vat_fapiao: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 本次查询到的数据
@@ -4331,51 +4389,54 @@ pub struct Data {
     /// Wire: `tax_prefer_mark`, `string`, required.
     pub tax_prefer_mark: String,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("goods_name", &mut slots.0);
+        fields.optional("goods_id", &mut slots.1);
+        fields.optional("goods_category", &mut slots.2);
+        fields.required("tax_code", &mut slots.3);
+        fields.required("tax_rate", &mut slots.4);
+        fields.required("tax_prefer_mark", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
+                Ok(Data {
+                    goods_name: f0,
+                    goods_id: f1,
+                    goods_category: f2,
+                    tax_code: f3,
+                    tax_rate: f4,
+                    tax_prefer_mark: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("goods_name", &self.goods_name);
+        members.optional("goods_id", &self.goods_id);
+        members.optional("goods_category", &self.goods_category);
+        members.required("tax_code", &self.tax_code);
+        members.required("tax_rate", &self.tax_rate);
+        members.required("tax_prefer_mark", &self.tax_prefer_mark);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("goods_name", &value.goods_name);
-            members.optional("goods_id", &value.goods_id);
-            members.optional("goods_category", &value.goods_category);
-            members.required("tax_code", &value.tax_code);
-            members.required("tax_rate", &value.tax_rate);
-            members.required("tax_prefer_mark", &value.tax_prefer_mark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("goods_name", &mut slots.0);
-            fields.optional("goods_id", &mut slots.1);
-            fields.optional("goods_category", &mut slots.2);
-            fields.required("tax_code", &mut slots.3);
-            fields.required("tax_rate", &mut slots.4);
-            fields.required("tax_prefer_mark", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
-                    Ok(Data {
-                        goods_name: f0,
-                        goods_id: f1,
-                        goods_category: f2,
-                        tax_code: f3,
-                        tax_rate: f4,
-                        tax_prefer_mark: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取商品和服务税收分类对照表的应答
@@ -4405,48 +4466,51 @@ pub struct ListTaxCodesResponse {
     /// Wire: `total_count`, `integer`, required.
     pub total_count: i64,
 }
+impl crate::runtime::Object for ListTaxCodesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("offset", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.optional_object("links", &mut slots.2);
+        fields.required_objects("data", &mut slots.3);
+        fields.required("total_count", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(ListTaxCodesResponse {
+                    offset: f0,
+                    limit: f1,
+                    links: f2,
+                    data: f3,
+                    total_count: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional_object("links", &self.links);
+        members.required_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListTaxCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListTaxCodesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("links", &value.links);
-            members.required("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListTaxCodesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListTaxCodesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("offset", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.optional("links", &mut slots.2);
-            fields.required("data", &mut slots.3);
-            fields.required("total_count", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(ListTaxCodesResponse {
-                        offset: f0,
-                        limit: f1,
-                        links: f2,
-                        data: f3,
-                        total_count: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 第三方开票模式
@@ -4460,32 +4524,35 @@ pub struct ThirdMode {
     /// Wire: `status`, `enum ThirdModeStatus`, required.
     pub status: ThirdModeStatus,
 }
+impl crate::runtime::Object for ThirdMode {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("status", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(ThirdMode { status: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("status", &self.status);
+        members
+    }
+}
 impl serde::Serialize for ThirdMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ThirdMode) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("status", &value.status);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ThirdMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ThirdMode, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("status", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(ThirdMode { status: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 开票人信息
@@ -4503,35 +4570,38 @@ pub struct BillingPersonInfo {
     /// Wire: `name`, `string`, optional.
     pub name: Option<String>,
 }
+impl crate::runtime::Object for BillingPersonInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(BillingPersonInfo {
+            id: f0,
+            name: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("id", &self.id);
+        members.optional("name", &self.name);
+        members
+    }
+}
 impl serde::Serialize for BillingPersonInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BillingPersonInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("id", &value.id);
-            members.optional("name", &value.name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BillingPersonInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BillingPersonInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(BillingPersonInfo {
-                id: f0,
-                name: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 能力信息
@@ -4553,42 +4623,45 @@ pub struct AbilityInfo {
     /// Wire: `authorize_fail_reason`, `string`, optional.
     pub authorize_fail_reason: Option<String>,
 }
+impl crate::runtime::Object for AbilityInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("status", &mut slots.1);
+        fields.optional("authorize_fail_reason", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(AbilityInfo {
+                    type_: f0,
+                    status: f1,
+                    authorize_fail_reason: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("type", &self.type_);
+        members.required("status", &self.status);
+        members.optional("authorize_fail_reason", &self.authorize_fail_reason);
+        members
+    }
+}
 impl serde::Serialize for AbilityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AbilityInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("type", &value.type_);
-            members.required("status", &value.status);
-            members.optional("authorize_fail_reason", &value.authorize_fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AbilityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AbilityInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("status", &mut slots.1);
-            fields.optional("authorize_fail_reason", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(AbilityInfo {
-                        type_: f0,
-                        status: f1,
-                        authorize_fail_reason: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 数电发票模式
@@ -4622,51 +4695,54 @@ pub struct DigitalTaxMode {
     /// Wire: `ability_info`, `array[object AbilityInfo]`, optional.
     pub ability_info: Option<Vec<AbilityInfo>>,
 }
+impl crate::runtime::Object for DigitalTaxMode {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("status", &mut slots.0);
+        fields.optional_object("billing_person_info", &mut slots.1);
+        fields.optional("access_time", &mut slots.2);
+        fields.optional("expired_time", &mut slots.3);
+        fields.optional("access_fail_reason", &mut slots.4);
+        fields.optional_objects("ability_info", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(DigitalTaxMode {
+                    status: f0,
+                    billing_person_info: f1,
+                    access_time: f2,
+                    expired_time: f3,
+                    access_fail_reason: f4,
+                    ability_info: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("status", &self.status);
+        members.optional_object("billing_person_info", &self.billing_person_info);
+        members.optional("access_time", &self.access_time);
+        members.optional("expired_time", &self.expired_time);
+        members.optional("access_fail_reason", &self.access_fail_reason);
+        members.optional_objects("ability_info", &self.ability_info);
+        members
+    }
+}
 impl serde::Serialize for DigitalTaxMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DigitalTaxMode) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("status", &value.status);
-            members.optional("billing_person_info", &value.billing_person_info);
-            members.optional("access_time", &value.access_time);
-            members.optional("expired_time", &value.expired_time);
-            members.optional("access_fail_reason", &value.access_fail_reason);
-            members.optional("ability_info", &value.ability_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DigitalTaxMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DigitalTaxMode, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("status", &mut slots.0);
-            fields.optional("billing_person_info", &mut slots.1);
-            fields.optional("access_time", &mut slots.2);
-            fields.optional("expired_time", &mut slots.3);
-            fields.optional("access_fail_reason", &mut slots.4);
-            fields.optional("ability_info", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(DigitalTaxMode {
-                        status: f0,
-                        billing_person_info: f1,
-                        access_time: f2,
-                        expired_time: f3,
-                        access_fail_reason: f4,
-                        ability_info: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 检查子商户开票功能状态的应答
@@ -4688,44 +4764,45 @@ pub struct QuerySubMerchantCheckStatusResponse {
     /// Wire: `digital_tax_mode`, `object DigitalTaxMode`, optional.
     pub digital_tax_mode: Option<DigitalTaxMode>,
 }
+impl crate::runtime::Object for QuerySubMerchantCheckStatusResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional_object("third_mode", &mut slots.1);
+        fields.optional_object("digital_tax_mode", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QuerySubMerchantCheckStatusResponse {
+                    sub_mchid: f0,
+                    third_mode: f1,
+                    digital_tax_mode: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional_object("third_mode", &self.third_mode);
+        members.optional_object("digital_tax_mode", &self.digital_tax_mode);
+        members
+    }
+}
 impl serde::Serialize for QuerySubMerchantCheckStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySubMerchantCheckStatusResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("third_mode", &value.third_mode);
-            members.optional("digital_tax_mode", &value.digital_tax_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantCheckStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantCheckStatusResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("third_mode", &mut slots.1);
-            fields.optional("digital_tax_mode", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QuerySubMerchantCheckStatusResponse {
-                        sub_mchid: f0,
-                        third_mode: f1,
-                        digital_tax_mode: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取抬头填写链接的应答
@@ -4751,40 +4828,43 @@ pub struct QueryUserTitleUrlResponse {
     /// Wire: `miniprogram_user_name`, `string`, optional.
     pub miniprogram_user_name: Option<String>,
 }
+impl crate::runtime::Object for QueryUserTitleUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("title_url", &mut slots.0);
+        fields.optional("miniprogram_appid", &mut slots.1);
+        fields.optional("miniprogram_path", &mut slots.2);
+        fields.optional("miniprogram_user_name", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(QueryUserTitleUrlResponse {
+            title_url: f0,
+            miniprogram_appid: f1,
+            miniprogram_path: f2,
+            miniprogram_user_name: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("title_url", &self.title_url);
+        members.optional("miniprogram_appid", &self.miniprogram_appid);
+        members.optional("miniprogram_path", &self.miniprogram_path);
+        members.optional("miniprogram_user_name", &self.miniprogram_user_name);
+        members
+    }
+}
 impl serde::Serialize for QueryUserTitleUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryUserTitleUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("title_url", &value.title_url);
-            members.optional("miniprogram_appid", &value.miniprogram_appid);
-            members.optional("miniprogram_path", &value.miniprogram_path);
-            members.optional("miniprogram_user_name", &value.miniprogram_user_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserTitleUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserTitleUrlResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("title_url", &mut slots.0);
-            fields.optional("miniprogram_appid", &mut slots.1);
-            fields.optional("miniprogram_path", &mut slots.2);
-            fields.optional("miniprogram_user_name", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(QueryUserTitleUrlResponse {
-                title_url: f0,
-                miniprogram_appid: f1,
-                miniprogram_path: f2,
-                miniprogram_user_name: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

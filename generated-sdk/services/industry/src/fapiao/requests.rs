@@ -59,43 +59,49 @@ impl crate::runtime::Validate for CreateCardTemplateRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCardTemplateRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("card_appid", &mut slots.1);
+        fields.required_object("card_template_information", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(CreateCardTemplateRequest {
+                    sub_mchid: f0,
+                    card_appid: f1,
+                    card_template_information: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("card_appid", &self.card_appid);
+        members
+            .required_object(
+                "card_template_information",
+                &self.card_template_information,
+            );
+        members
+    }
+}
 impl serde::Serialize for CreateCardTemplateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCardTemplateRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("card_appid", &value.card_appid);
-            members
-                .required("card_template_information", &value.card_template_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCardTemplateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCardTemplateRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("card_appid", &mut slots.1);
-            fields.required("card_template_information", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(CreateCardTemplateRequest {
-                        sub_mchid: f0,
-                        card_appid: f1,
-                        card_template_information: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `issue_fapiao` (开具电子发票): `POST /v3/new-tax-control-fapiao/fapiao-applications`.
@@ -162,48 +168,51 @@ impl crate::runtime::Validate for IssueFapiaoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for IssueFapiaoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("scene", &mut slots.1);
+        fields.required("fapiao_apply_id", &mut slots.2);
+        fields.required_object("buyer_information", &mut slots.3);
+        fields.required_objects("fapiao_information", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(IssueFapiaoRequest {
+                    sub_mchid: f0,
+                    scene: f1,
+                    fapiao_apply_id: f2,
+                    buyer_information: f3,
+                    fapiao_information: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("scene", &self.scene);
+        members.required("fapiao_apply_id", &self.fapiao_apply_id);
+        members.required_object("buyer_information", &self.buyer_information);
+        members.required_objects("fapiao_information", &self.fapiao_information);
+        members
+    }
+}
 impl serde::Serialize for IssueFapiaoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IssueFapiaoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("scene", &value.scene);
-            members.required("fapiao_apply_id", &value.fapiao_apply_id);
-            members.required("buyer_information", &value.buyer_information);
-            members.required("fapiao_information", &value.fapiao_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueFapiaoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueFapiaoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("scene", &mut slots.1);
-            fields.required("fapiao_apply_id", &mut slots.2);
-            fields.required("buyer_information", &mut slots.3);
-            fields.required("fapiao_information", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(IssueFapiaoRequest {
-                        sub_mchid: f0,
-                        scene: f1,
-                        fapiao_apply_id: f2,
-                        buyer_information: f3,
-                        fapiao_information: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `issue_general_fapiao` (开具通用行业电子发票): `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-general`.
@@ -255,45 +264,48 @@ impl crate::runtime::Validate for IssueGeneralFapiaoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for IssueGeneralFapiaoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("fapiao_apply_id", &mut slots.1);
+        fields.required_object("buyer_information", &mut slots.2);
+        fields.required_object("fapiao_information", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(IssueGeneralFapiaoRequest {
+                    sub_mchid: f0,
+                    fapiao_apply_id: f1,
+                    buyer_information: f2,
+                    fapiao_information: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("fapiao_apply_id", &self.fapiao_apply_id);
+        members.required_object("buyer_information", &self.buyer_information);
+        members.required_object("fapiao_information", &self.fapiao_information);
+        members
+    }
+}
 impl serde::Serialize for IssueGeneralFapiaoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IssueGeneralFapiaoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("fapiao_apply_id", &value.fapiao_apply_id);
-            members.required("buyer_information", &value.buyer_information);
-            members.required("fapiao_information", &value.fapiao_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueGeneralFapiaoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueGeneralFapiaoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("fapiao_apply_id", &mut slots.1);
-            fields.required("buyer_information", &mut slots.2);
-            fields.required("fapiao_information", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(IssueGeneralFapiaoRequest {
-                        sub_mchid: f0,
-                        fapiao_apply_id: f1,
-                        buyer_information: f2,
-                        fapiao_information: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `issue_passenger_transport_fapiao` (开具旅客运输行业电子发票): `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-passenger-transport`.
@@ -347,47 +359,48 @@ impl crate::runtime::Validate for IssuePassengerTransportFapiaoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for IssuePassengerTransportFapiaoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("fapiao_apply_id", &mut slots.1);
+        fields.required_object("buyer_information", &mut slots.2);
+        fields.required_object("fapiao_information", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(IssuePassengerTransportFapiaoRequest {
+                    sub_mchid: f0,
+                    fapiao_apply_id: f1,
+                    buyer_information: f2,
+                    fapiao_information: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("fapiao_apply_id", &self.fapiao_apply_id);
+        members.required_object("buyer_information", &self.buyer_information);
+        members.required_object("fapiao_information", &self.fapiao_information);
+        members
+    }
+}
 impl serde::Serialize for IssuePassengerTransportFapiaoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &IssuePassengerTransportFapiaoRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("fapiao_apply_id", &value.fapiao_apply_id);
-            members.required("buyer_information", &value.buyer_information);
-            members.required("fapiao_information", &value.fapiao_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssuePassengerTransportFapiaoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssuePassengerTransportFapiaoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("fapiao_apply_id", &mut slots.1);
-            fields.required("buyer_information", &mut slots.2);
-            fields.required("fapiao_information", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(IssuePassengerTransportFapiaoRequest {
-                        sub_mchid: f0,
-                        fapiao_apply_id: f1,
-                        buyer_information: f2,
-                        fapiao_information: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `issue_refined_oil_fapiao` (开具成品油行业电子发票): `POST /v3/new-tax-control-fapiao/fapiao-applications/issue-refined-oil`.
@@ -439,45 +452,48 @@ impl crate::runtime::Validate for IssueRefinedOilFapiaoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for IssueRefinedOilFapiaoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("fapiao_apply_id", &mut slots.1);
+        fields.required_object("buyer_information", &mut slots.2);
+        fields.required_object("fapiao_information", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(IssueRefinedOilFapiaoRequest {
+                    sub_mchid: f0,
+                    fapiao_apply_id: f1,
+                    buyer_information: f2,
+                    fapiao_information: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("fapiao_apply_id", &self.fapiao_apply_id);
+        members.required_object("buyer_information", &self.buyer_information);
+        members.required_object("fapiao_information", &self.fapiao_information);
+        members
+    }
+}
 impl serde::Serialize for IssueRefinedOilFapiaoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IssueRefinedOilFapiaoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("fapiao_apply_id", &value.fapiao_apply_id);
-            members.required("buyer_information", &value.buyer_information);
-            members.required("fapiao_information", &value.fapiao_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueRefinedOilFapiaoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueRefinedOilFapiaoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("fapiao_apply_id", &mut slots.1);
-            fields.required("buyer_information", &mut slots.2);
-            fields.required("fapiao_information", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(IssueRefinedOilFapiaoRequest {
-                        sub_mchid: f0,
-                        fapiao_apply_id: f1,
-                        buyer_information: f2,
-                        fapiao_information: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `issue_real_estate_leasing_fapiao` (开具不动产租赁行业电子发票): `POST /v3/new-tax-control-fapiao/fapiao-applications/real-estate-leasing`.
@@ -531,47 +547,48 @@ impl crate::runtime::Validate for IssueRealEstateLeasingFapiaoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for IssueRealEstateLeasingFapiaoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("fapiao_apply_id", &mut slots.1);
+        fields.required_object("buyer_information", &mut slots.2);
+        fields.required_object("fapiao_information", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(IssueRealEstateLeasingFapiaoRequest {
+                    sub_mchid: f0,
+                    fapiao_apply_id: f1,
+                    buyer_information: f2,
+                    fapiao_information: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("fapiao_apply_id", &self.fapiao_apply_id);
+        members.required_object("buyer_information", &self.buyer_information);
+        members.required_object("fapiao_information", &self.fapiao_information);
+        members
+    }
+}
 impl serde::Serialize for IssueRealEstateLeasingFapiaoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &IssueRealEstateLeasingFapiaoRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("fapiao_apply_id", &value.fapiao_apply_id);
-            members.required("buyer_information", &value.buyer_information);
-            members.required("fapiao_information", &value.fapiao_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueRealEstateLeasingFapiaoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueRealEstateLeasingFapiaoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("fapiao_apply_id", &mut slots.1);
-            fields.required("buyer_information", &mut slots.2);
-            fields.required("fapiao_information", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(IssueRealEstateLeasingFapiaoRequest {
-                        sub_mchid: f0,
-                        fapiao_apply_id: f1,
-                        buyer_information: f2,
-                        fapiao_information: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_fapiao_file` (上传电子发票文件): `POST /v3/new-tax-control-fapiao/fapiao-applications/upload-fapiao-file`.
@@ -609,42 +626,45 @@ impl UploadFapiaoFileRequest {
     }
 }
 impl crate::runtime::Validate for UploadFapiaoFileRequest {}
+impl crate::runtime::Object for UploadFapiaoFileRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("file_type", &mut slots.1);
+        fields.required("digest_alogrithm", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(UploadFapiaoFileRequest {
+                    sub_mchid: f0,
+                    file_type: f1,
+                    digest_alogrithm: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("file_type", &self.file_type);
+        members.required("digest_alogrithm", &self.digest_alogrithm);
+        members
+    }
+}
 impl serde::Serialize for UploadFapiaoFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadFapiaoFileRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("file_type", &value.file_type);
-            members.required("digest_alogrithm", &value.digest_alogrithm);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadFapiaoFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadFapiaoFileRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("file_type", &mut slots.1);
-            fields.required("digest_alogrithm", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(UploadFapiaoFileRequest {
-                        sub_mchid: f0,
-                        file_type: f1,
-                        digest_alogrithm: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_fapiao` (查询电子发票): `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}`.
@@ -692,38 +712,41 @@ impl crate::runtime::Validate for QueryFapiaoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryFapiaoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("fapiao_apply_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("fapiao_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryFapiaoRequest {
+                    fapiao_apply_id: f0,
+                    sub_mchid: f1,
+                    fapiao_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryFapiaoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryFapiaoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryFapiaoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryFapiaoRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("fapiao_apply_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("fapiao_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryFapiaoRequest {
-                        fapiao_apply_id: f0,
-                        sub_mchid: f1,
-                        fapiao_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_fapiao_files` (获取发票下载信息): `GET /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/fapiao-files`.
@@ -757,38 +780,41 @@ impl crate::runtime::Validate for QueryFapiaoFilesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryFapiaoFilesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("fapiao_apply_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("fapiao_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryFapiaoFilesRequest {
+                    fapiao_apply_id: f0,
+                    sub_mchid: f1,
+                    fapiao_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryFapiaoFilesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryFapiaoFilesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryFapiaoFilesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryFapiaoFilesRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("fapiao_apply_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("fapiao_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryFapiaoFilesRequest {
-                        fapiao_apply_id: f0,
-                        sub_mchid: f1,
-                        fapiao_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insert_fapiao_cards` (将电子发票插入微信用户卡包): `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/insert-cards`.
@@ -858,47 +884,51 @@ impl crate::runtime::Validate for InsertFapiaoCardsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsertFapiaoCardsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("fapiao_apply_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("scene", &mut slots.2);
+        fields.required_object("buyer_information", &mut slots.3);
+        fields.required_objects("fapiao_card_information", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(InsertFapiaoCardsRequest {
+                    fapiao_apply_id: f0,
+                    sub_mchid: f1,
+                    scene: f2,
+                    buyer_information: f3,
+                    fapiao_card_information: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("scene", &self.scene);
+        members.required_object("buyer_information", &self.buyer_information);
+        members
+            .required_objects("fapiao_card_information", &self.fapiao_card_information);
+        members
+    }
+}
 impl serde::Serialize for InsertFapiaoCardsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InsertFapiaoCardsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("scene", &value.scene);
-            members.required("buyer_information", &value.buyer_information);
-            members.required("fapiao_card_information", &value.fapiao_card_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsertFapiaoCardsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsertFapiaoCardsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("fapiao_apply_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("scene", &mut slots.2);
-            fields.required("buyer_information", &mut slots.3);
-            fields.required("fapiao_card_information", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(InsertFapiaoCardsRequest {
-                        fapiao_apply_id: f0,
-                        sub_mchid: f1,
-                        scene: f2,
-                        buyer_information: f3,
-                        fapiao_card_information: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `reverse_fapiao` (冲红电子发票): `POST /v3/new-tax-control-fapiao/fapiao-applications/{fapiao_apply_id}/reverse`.
@@ -959,44 +989,47 @@ impl crate::runtime::Validate for ReverseFapiaoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReverseFapiaoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("fapiao_apply_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("reverse_reason", &mut slots.2);
+        fields.required_objects("fapiao_information", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(ReverseFapiaoRequest {
+                    fapiao_apply_id: f0,
+                    sub_mchid: f1,
+                    reverse_reason: f2,
+                    fapiao_information: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("reverse_reason", &self.reverse_reason);
+        members.required_objects("fapiao_information", &self.fapiao_information);
+        members
+    }
+}
 impl serde::Serialize for ReverseFapiaoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseFapiaoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("reverse_reason", &value.reverse_reason);
-            members.required("fapiao_information", &value.fapiao_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseFapiaoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseFapiaoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("fapiao_apply_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("reverse_reason", &mut slots.2);
-            fields.required("fapiao_information", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(ReverseFapiaoRequest {
-                        fapiao_apply_id: f0,
-                        sub_mchid: f1,
-                        reverse_reason: f2,
-                        fapiao_information: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_partner_invite_url` (获取邀请商户开通服务商电子发票能力): `GET /v3/new-tax-control-fapiao/fapiaomerchant/getspinviteurl`.
@@ -1080,46 +1113,49 @@ impl crate::runtime::Validate for QueryPartnerInviteUrlRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryPartnerInviteUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("operation_type", &mut slots.0);
+        fields.required("fapiao_mode", &mut slots.1);
+        fields.optional("fapiao_ability_type_list", &mut slots.2);
+        fields.optional("invite_channel", &mut slots.3);
+        fields.optional("operate_user", &mut slots.4);
+        fields.required("invite_code", &mut slots.5);
+        fields.optional("sub_mchid", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, Some(f5), f6) => {
+                Ok(QueryPartnerInviteUrlRequest {
+                    operation_type: f0,
+                    fapiao_mode: f1,
+                    fapiao_ability_type_list: f2,
+                    invite_channel: f3,
+                    operate_user: f4,
+                    invite_code: f5,
+                    sub_mchid: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPartnerInviteUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPartnerInviteUrlRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPartnerInviteUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPartnerInviteUrlRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("operation_type", &mut slots.0);
-            fields.required("fapiao_mode", &mut slots.1);
-            fields.optional("fapiao_ability_type_list", &mut slots.2);
-            fields.optional("invite_channel", &mut slots.3);
-            fields.optional("operate_user", &mut slots.4);
-            fields.required("invite_code", &mut slots.5);
-            fields.optional("sub_mchid", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, Some(f5), f6) => {
-                    Ok(QueryPartnerInviteUrlRequest {
-                        operation_type: f0,
-                        fapiao_mode: f1,
-                        fapiao_ability_type_list: f2,
-                        invite_channel: f3,
-                        operate_user: f4,
-                        invite_code: f5,
-                        sub_mchid: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_invited_merchants` (获取邀请开通的商户信息): `GET /v3/new-tax-control-fapiao/fapiaomerchant/listspinvitemchinfo`.
@@ -1165,44 +1201,47 @@ impl crate::runtime::Validate for ListInvitedMerchantsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListInvitedMerchantsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("query_time_start", &mut slots.0);
+        fields.required("query_time_end", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.optional("invite_code", &mut slots.4);
+        fields.required("mch_invite_status", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
+                Ok(ListInvitedMerchantsRequest {
+                    query_time_start: f0,
+                    query_time_end: f1,
+                    offset: f2,
+                    limit: f3,
+                    invite_code: f4,
+                    mch_invite_status: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListInvitedMerchantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListInvitedMerchantsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListInvitedMerchantsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListInvitedMerchantsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("query_time_start", &mut slots.0);
-            fields.required("query_time_end", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.optional("invite_code", &mut slots.4);
-            fields.required("mch_invite_status", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
-                    Ok(ListInvitedMerchantsRequest {
-                        query_time_start: f0,
-                        query_time_end: f1,
-                        offset: f2,
-                        limit: f3,
-                        invite_code: f4,
-                        mch_invite_status: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_merchant_base_information` (获取商户开票基础信息): `GET /v3/new-tax-control-fapiao/merchant/base-information`.
@@ -1223,36 +1262,37 @@ impl QueryMerchantBaseInformationRequest {
     }
 }
 impl crate::runtime::Validate for QueryMerchantBaseInformationRequest {}
+impl crate::runtime::Object for QueryMerchantBaseInformationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryMerchantBaseInformationRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMerchantBaseInformationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryMerchantBaseInformationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantBaseInformationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantBaseInformationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryMerchantBaseInformationRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_development_config` (查询商户配置的开发选项): `GET /v3/new-tax-control-fapiao/merchant/development-config`.
@@ -1268,24 +1308,27 @@ impl QueryDevelopmentConfigRequest {
     }
 }
 impl crate::runtime::Validate for QueryDevelopmentConfigRequest {}
+impl crate::runtime::Object for QueryDevelopmentConfigRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(QueryDevelopmentConfigRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDevelopmentConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDevelopmentConfigRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDevelopmentConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDevelopmentConfigRequest, serde_json::Error> {
-            Ok(QueryDevelopmentConfigRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_development_config` (配置开发选项): `PATCH /v3/new-tax-control-fapiao/merchant/development-config`.
@@ -1353,41 +1396,44 @@ impl crate::runtime::Validate for UpdateDevelopmentConfigRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateDevelopmentConfigRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("callback_url", &mut slots.0);
+        fields.optional("sub_mch_code", &mut slots.1);
+        fields.optional("show_fapiao_cell", &mut slots.2);
+        fields.optional("support_vat_fapiao", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(UpdateDevelopmentConfigRequest {
+            callback_url: f0,
+            sub_mch_code: f1,
+            show_fapiao_cell: f2,
+            support_vat_fapiao: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("callback_url", &self.callback_url);
+        members.optional("sub_mch_code", &self.sub_mch_code);
+        members.optional("show_fapiao_cell", &self.show_fapiao_cell);
+        members.optional("support_vat_fapiao", &self.support_vat_fapiao);
+        members
+    }
+}
 impl serde::Serialize for UpdateDevelopmentConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateDevelopmentConfigRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("callback_url", &value.callback_url);
-            members.optional("sub_mch_code", &value.sub_mch_code);
-            members.optional("show_fapiao_cell", &value.show_fapiao_cell);
-            members.optional("support_vat_fapiao", &value.support_vat_fapiao);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateDevelopmentConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateDevelopmentConfigRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("callback_url", &mut slots.0);
-            fields.optional("sub_mch_code", &mut slots.1);
-            fields.optional("show_fapiao_cell", &mut slots.2);
-            fields.optional("support_vat_fapiao", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(UpdateDevelopmentConfigRequest {
-                callback_url: f0,
-                sub_mch_code: f1,
-                show_fapiao_cell: f2,
-                support_vat_fapiao: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_tax_codes` (获取商品和服务税收分类对照表): `GET /v3/new-tax-control-fapiao/merchant/tax-codes`.
@@ -1419,38 +1465,41 @@ impl ListTaxCodesRequest {
     }
 }
 impl crate::runtime::Validate for ListTaxCodesRequest {}
+impl crate::runtime::Object for ListTaxCodesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(ListTaxCodesRequest {
+                    sub_mchid: f0,
+                    offset: f1,
+                    limit: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListTaxCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListTaxCodesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListTaxCodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListTaxCodesRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(ListTaxCodesRequest {
-                        sub_mchid: f0,
-                        offset: f1,
-                        limit: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `check_sub_merchant` (检查子商户开票功能状态): `POST /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check`.
@@ -1471,34 +1520,37 @@ impl CheckSubMerchantRequest {
     }
 }
 impl crate::runtime::Validate for CheckSubMerchantRequest {}
+impl crate::runtime::Object for CheckSubMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CheckSubMerchantRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CheckSubMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &CheckSubMerchantRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CheckSubMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CheckSubMerchantRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CheckSubMerchantRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant_check_status` (检查子商户开票功能状态): `GET /v3/new-tax-control-fapiao/merchant/{sub_mchid}/check-status`.
@@ -1524,36 +1576,37 @@ impl crate::runtime::Validate for QuerySubMerchantCheckStatusRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QuerySubMerchantCheckStatusRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySubMerchantCheckStatusRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantCheckStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubMerchantCheckStatusRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantCheckStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantCheckStatusRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySubMerchantCheckStatusRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_title` (获取用户填写的抬头): `GET /v3/new-tax-control-fapiao/user-title`.
@@ -1594,38 +1647,41 @@ impl crate::runtime::Validate for QueryUserTitleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryUserTitleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("scene", &mut slots.1);
+        fields.required("fapiao_apply_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(QueryUserTitleRequest {
+                    sub_mchid: f0,
+                    scene: f1,
+                    fapiao_apply_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserTitleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserTitleRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserTitleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserTitleRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("scene", &mut slots.1);
-            fields.required("fapiao_apply_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(QueryUserTitleRequest {
-                        sub_mchid: f0,
-                        scene: f1,
-                        fapiao_apply_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_title_url` (获取抬头填写链接): `GET /v3/new-tax-control-fapiao/user-title/title-url`.
@@ -1720,77 +1776,80 @@ impl crate::runtime::Validate for QueryUserTitleUrlRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryUserTitleUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("fapiao_apply_id", &mut slots.1);
+        fields.required("source", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.optional("seller_name", &mut slots.6);
+        fields.optional("show_phone_cell", &mut slots.7);
+        fields.optional("must_input_phone", &mut slots.8);
+        fields.optional("show_email_cell", &mut slots.9);
+        fields.optional("must_input_email", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(QueryUserTitleUrlRequest {
+                    sub_mchid: f0,
+                    fapiao_apply_id: f1,
+                    source: f2,
+                    appid: f3,
+                    openid: f4,
+                    total_amount: f5,
+                    seller_name: f6,
+                    show_phone_cell: f7,
+                    must_input_phone: f8,
+                    show_email_cell: f9,
+                    must_input_email: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserTitleUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserTitleUrlRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserTitleUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserTitleUrlRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("fapiao_apply_id", &mut slots.1);
-            fields.required("source", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.optional("seller_name", &mut slots.6);
-            fields.optional("show_phone_cell", &mut slots.7);
-            fields.optional("must_input_phone", &mut slots.8);
-            fields.optional("show_email_cell", &mut slots.9);
-            fields.optional("must_input_email", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(QueryUserTitleUrlRequest {
-                        sub_mchid: f0,
-                        fapiao_apply_id: f1,
-                        source: f2,
-                        appid: f3,
-                        openid: f4,
-                        total_amount: f5,
-                        seller_name: f6,
-                        show_phone_cell: f7,
-                        must_input_phone: f8,
-                        show_email_cell: f9,
-                        must_input_email: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -77,7 +77,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CUP_INVALIDATE_AUDIT_DATA,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -85,7 +85,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询审核结果
@@ -122,7 +122,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CUP_QUERY_AUDIT_RESULT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -130,7 +130,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 同步非银联支付交易退款信息
@@ -167,7 +167,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CUP_SYNC_REFUND,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -175,7 +175,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新审核数据
@@ -212,7 +212,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CUP_UPDATE_AUDIT_DATA,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -220,7 +220,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上传审核数据
@@ -257,7 +257,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CUP_UPLOAD_AUDIT_DATA,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -265,7 +265,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 企业信息查询
@@ -302,7 +302,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::QUERY_COMPANY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -310,7 +310,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商品信息上传
@@ -347,7 +347,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPLOAD_GOODS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -355,7 +355,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// N品类同步资格核销信息
@@ -394,7 +394,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_N_CATEGORY_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -402,7 +402,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询补贴资格
@@ -471,7 +471,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 取消资格(透传模式)
@@ -510,7 +510,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PASSTHROUGH_CANCEL_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -518,7 +518,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 领取资格(透传模式)
@@ -557,7 +557,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PASSTHROUGH_CLAIM_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -565,7 +565,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 批量查询用户资格(透传模式)
@@ -604,7 +604,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PASSTHROUGH_QUERY_QUALIFICATIONS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -612,7 +612,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 批量查询用户资格
@@ -649,7 +649,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::QUERY_QUALIFICATIONS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -657,7 +657,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 同步资格核销信息
@@ -694,7 +694,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -702,7 +702,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// sn码锁定
@@ -739,7 +739,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::LOCK_SN_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -747,7 +747,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询sn码状态
@@ -784,7 +784,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::QUERY_SN_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -792,7 +792,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// sn码解锁
@@ -829,7 +829,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UNLOCK_SN_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -837,7 +837,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 交易信息查询
@@ -874,7 +874,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::QUERY_TRANSACTIONS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -882,7 +882,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询单日交易汇总
@@ -921,7 +921,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::QUERY_DAY_TRANSACTION_SUMMARY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -929,7 +929,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 交易信息回传
@@ -966,7 +966,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_TRANSACTIONS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -974,7 +974,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 品类凭证码预核销撤销
@@ -1013,7 +1013,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_CANCEL_AUTH_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1021,7 +1021,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 品类凭证码上报确认
@@ -1060,7 +1060,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_COMMIT_AUTH_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1068,7 +1068,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请品类凭证码
@@ -1105,7 +1105,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_ISSUE_AUTH_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1113,7 +1113,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 品类凭证码上报撤销
@@ -1152,7 +1152,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_REFUND_AUTH_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1160,7 +1160,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预核销品类凭证码
@@ -1197,7 +1197,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_TRY_AUTH_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1205,7 +1205,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商品信息查询
@@ -1242,7 +1242,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_QUERY_GOODS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1250,7 +1250,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// n品类核销
@@ -1289,7 +1289,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_CONFIRM_N_CATEGORY_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1297,7 +1297,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 变更资格
@@ -1336,7 +1336,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_ALTER_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1344,7 +1344,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 领取资格
@@ -1383,7 +1383,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_CLAIM_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1391,7 +1391,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询补贴资格
@@ -1430,7 +1430,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_QUERY_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1438,7 +1438,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 核销资格
@@ -1477,7 +1477,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_USE_QUALIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1485,7 +1485,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// sn码锁定
@@ -1522,7 +1522,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_LOCK_SN_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1530,7 +1530,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// sn码销售状态查询
@@ -1567,7 +1567,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_QUERY_SN_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1575,7 +1575,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// sn码解锁
@@ -1612,7 +1612,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ZHEJIANG_UNLOCK_SN_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1620,7 +1620,7 @@ impl<'a, T: Transport> GovSubsidyClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -28,45 +28,48 @@ pub struct CupInvalidateAuditDataResponse {
     /// Wire: `sub_msg`, `string`, optional.
     pub sub_msg: Option<String>,
 }
+impl crate::runtime::Object for CupInvalidateAuditDataResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("code", &mut slots.0);
+        fields.required("msg", &mut slots.1);
+        fields.optional("sub_code", &mut slots.2);
+        fields.optional("sub_msg", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(CupInvalidateAuditDataResponse {
+                    code: f0,
+                    msg: f1,
+                    sub_code: f2,
+                    sub_msg: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("code", &self.code);
+        members.required("msg", &self.msg);
+        members.optional("sub_code", &self.sub_code);
+        members.optional("sub_msg", &self.sub_msg);
+        members
+    }
+}
 impl serde::Serialize for CupInvalidateAuditDataResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CupInvalidateAuditDataResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("code", &value.code);
-            members.required("msg", &value.msg);
-            members.optional("sub_code", &value.sub_code);
-            members.optional("sub_msg", &value.sub_msg);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CupInvalidateAuditDataResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CupInvalidateAuditDataResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("code", &mut slots.0);
-            fields.required("msg", &mut slots.1);
-            fields.optional("sub_code", &mut slots.2);
-            fields.optional("sub_msg", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(CupInvalidateAuditDataResponse {
-                        code: f0,
-                        msg: f1,
-                        sub_code: f2,
-                        sub_msg: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询审核结果的应答
@@ -128,86 +131,89 @@ pub struct CupQueryAuditResultResponse {
     /// Wire: `org_no`, `string`, optional.
     pub org_no: Option<String>,
 }
+impl crate::runtime::Object for CupQueryAuditResultResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("code", &mut slots.0);
+        fields.optional("msg", &mut slots.1);
+        fields.optional("sub_code", &mut slots.2);
+        fields.optional("sub_msg", &mut slots.3);
+        fields.optional("mchnt_order_id", &mut slots.4);
+        fields.optional("verify_status", &mut slots.5);
+        fields.optional("verify_status_desc", &mut slots.6);
+        fields.optional("audit_status", &mut slots.7);
+        fields.optional("audit_status_desc", &mut slots.8);
+        fields.optional("trade_status", &mut slots.9);
+        fields.optional("refund_at", &mut slots.10);
+        fields.optional("refund_dt", &mut slots.11);
+        fields.optional("org_no", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) => {
+                Ok(CupQueryAuditResultResponse {
+                    code: f0,
+                    msg: f1,
+                    sub_code: f2,
+                    sub_msg: f3,
+                    mchnt_order_id: f4,
+                    verify_status: f5,
+                    verify_status_desc: f6,
+                    audit_status: f7,
+                    audit_status_desc: f8,
+                    trade_status: f9,
+                    refund_at: f10,
+                    refund_dt: f11,
+                    org_no: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("code", &self.code);
+        members.optional("msg", &self.msg);
+        members.optional("sub_code", &self.sub_code);
+        members.optional("sub_msg", &self.sub_msg);
+        members.optional("mchnt_order_id", &self.mchnt_order_id);
+        members.optional("verify_status", &self.verify_status);
+        members.optional("verify_status_desc", &self.verify_status_desc);
+        members.optional("audit_status", &self.audit_status);
+        members.optional("audit_status_desc", &self.audit_status_desc);
+        members.optional("trade_status", &self.trade_status);
+        members.optional("refund_at", &self.refund_at);
+        members.optional("refund_dt", &self.refund_dt);
+        members.optional("org_no", &self.org_no);
+        members
+    }
+}
 impl serde::Serialize for CupQueryAuditResultResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CupQueryAuditResultResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("code", &value.code);
-            members.optional("msg", &value.msg);
-            members.optional("sub_code", &value.sub_code);
-            members.optional("sub_msg", &value.sub_msg);
-            members.optional("mchnt_order_id", &value.mchnt_order_id);
-            members.optional("verify_status", &value.verify_status);
-            members.optional("verify_status_desc", &value.verify_status_desc);
-            members.optional("audit_status", &value.audit_status);
-            members.optional("audit_status_desc", &value.audit_status_desc);
-            members.optional("trade_status", &value.trade_status);
-            members.optional("refund_at", &value.refund_at);
-            members.optional("refund_dt", &value.refund_dt);
-            members.optional("org_no", &value.org_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CupQueryAuditResultResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CupQueryAuditResultResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("code", &mut slots.0);
-            fields.optional("msg", &mut slots.1);
-            fields.optional("sub_code", &mut slots.2);
-            fields.optional("sub_msg", &mut slots.3);
-            fields.optional("mchnt_order_id", &mut slots.4);
-            fields.optional("verify_status", &mut slots.5);
-            fields.optional("verify_status_desc", &mut slots.6);
-            fields.optional("audit_status", &mut slots.7);
-            fields.optional("audit_status_desc", &mut slots.8);
-            fields.optional("trade_status", &mut slots.9);
-            fields.optional("refund_at", &mut slots.10);
-            fields.optional("refund_dt", &mut slots.11);
-            fields.optional("org_no", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) => {
-                    Ok(CupQueryAuditResultResponse {
-                        code: f0,
-                        msg: f1,
-                        sub_code: f2,
-                        sub_msg: f3,
-                        mchnt_order_id: f4,
-                        verify_status: f5,
-                        verify_status_desc: f6,
-                        audit_status: f7,
-                        audit_status_desc: f8,
-                        trade_status: f9,
-                        refund_at: f10,
-                        refund_dt: f11,
-                        org_no: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票信息
@@ -355,82 +361,85 @@ impl InvoiceInfo {
     }
 }
 impl crate::runtime::Validate for InvoiceInfo {}
+impl crate::runtime::Object for InvoiceInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("invoice_cd", &mut slots.0);
+        fields.optional("invoice_no", &mut slots.1);
+        fields.optional("invoice_dt", &mut slots.2);
+        fields.optional("invoice_link", &mut slots.3);
+        fields.optional("invoice_tp", &mut slots.4);
+        fields.optional("invoice_ck_cd", &mut slots.5);
+        fields.optional("nm", &mut slots.6);
+        fields.optional("tax", &mut slots.7);
+        fields.optional("invoice_tax_amt", &mut slots.8);
+        fields.optional("sales_ent_nm", &mut slots.9);
+        fields.optional("tax_payer", &mut slots.10);
+        fields.optional("num", &mut slots.11);
+        fields.optional("service_nm", &mut slots.12);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
+        Ok(InvoiceInfo {
+            invoice_cd: f0,
+            invoice_no: f1,
+            invoice_dt: f2,
+            invoice_link: f3,
+            invoice_tp: f4,
+            invoice_ck_cd: f5,
+            nm: f6,
+            tax: f7,
+            invoice_tax_amt: f8,
+            sales_ent_nm: f9,
+            tax_payer: f10,
+            num: f11,
+            service_nm: f12,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.optional("invoice_cd", &self.invoice_cd);
+        members.optional("invoice_no", &self.invoice_no);
+        members.optional("invoice_dt", &self.invoice_dt);
+        members.optional("invoice_link", &self.invoice_link);
+        members.optional("invoice_tp", &self.invoice_tp);
+        members.optional("invoice_ck_cd", &self.invoice_ck_cd);
+        members.optional("nm", &self.nm);
+        members.optional("tax", &self.tax);
+        members.optional("invoice_tax_amt", &self.invoice_tax_amt);
+        members.optional("sales_ent_nm", &self.sales_ent_nm);
+        members.optional("tax_payer", &self.tax_payer);
+        members.optional("num", &self.num);
+        members.optional("service_nm", &self.service_nm);
+        members
+    }
+}
 impl serde::Serialize for InvoiceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InvoiceInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.optional("invoice_cd", &value.invoice_cd);
-            members.optional("invoice_no", &value.invoice_no);
-            members.optional("invoice_dt", &value.invoice_dt);
-            members.optional("invoice_link", &value.invoice_link);
-            members.optional("invoice_tp", &value.invoice_tp);
-            members.optional("invoice_ck_cd", &value.invoice_ck_cd);
-            members.optional("nm", &value.nm);
-            members.optional("tax", &value.tax);
-            members.optional("invoice_tax_amt", &value.invoice_tax_amt);
-            members.optional("sales_ent_nm", &value.sales_ent_nm);
-            members.optional("tax_payer", &value.tax_payer);
-            members.optional("num", &value.num);
-            members.optional("service_nm", &value.service_nm);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvoiceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InvoiceInfo, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("invoice_cd", &mut slots.0);
-            fields.optional("invoice_no", &mut slots.1);
-            fields.optional("invoice_dt", &mut slots.2);
-            fields.optional("invoice_link", &mut slots.3);
-            fields.optional("invoice_tp", &mut slots.4);
-            fields.optional("invoice_ck_cd", &mut slots.5);
-            fields.optional("nm", &mut slots.6);
-            fields.optional("tax", &mut slots.7);
-            fields.optional("invoice_tax_amt", &mut slots.8);
-            fields.optional("sales_ent_nm", &mut slots.9);
-            fields.optional("tax_payer", &mut slots.10);
-            fields.optional("num", &mut slots.11);
-            fields.optional("service_nm", &mut slots.12);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
-            Ok(InvoiceInfo {
-                invoice_cd: f0,
-                invoice_no: f1,
-                invoice_dt: f2,
-                invoice_link: f3,
-                invoice_tp: f4,
-                invoice_ck_cd: f5,
-                nm: f6,
-                tax: f7,
-                invoice_tax_amt: f8,
-                sales_ent_nm: f9,
-                tax_payer: f10,
-                num: f11,
-                service_nm: f12,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 物流信息
@@ -548,59 +557,62 @@ impl TrackInfo {
     }
 }
 impl crate::runtime::Validate for TrackInfo {}
+impl crate::runtime::Object for TrackInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("tracking_no", &mut slots.0);
+        fields.optional("tracking_company", &mut slots.1);
+        fields.optional("usr_prov", &mut slots.2);
+        fields.optional("usr_city", &mut slots.3);
+        fields.optional("usr_area", &mut slots.4);
+        fields.optional("usr_addr", &mut slots.5);
+        fields.optional("tracking_type", &mut slots.6);
+        fields.optional("delivery_method", &mut slots.7);
+        fields.optional("shipping_addr", &mut slots.8);
+        fields.optional("delivery_time", &mut slots.9);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
+        Ok(TrackInfo {
+            tracking_no: f0,
+            tracking_company: f1,
+            usr_prov: f2,
+            usr_city: f3,
+            usr_area: f4,
+            usr_addr: f5,
+            tracking_type: f6,
+            delivery_method: f7,
+            shipping_addr: f8,
+            delivery_time: f9,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("tracking_no", &self.tracking_no);
+        members.optional("tracking_company", &self.tracking_company);
+        members.optional("usr_prov", &self.usr_prov);
+        members.optional("usr_city", &self.usr_city);
+        members.optional("usr_area", &self.usr_area);
+        members.optional("usr_addr", &self.usr_addr);
+        members.optional("tracking_type", &self.tracking_type);
+        members.optional("delivery_method", &self.delivery_method);
+        members.optional("shipping_addr", &self.shipping_addr);
+        members.optional("delivery_time", &self.delivery_time);
+        members
+    }
+}
 impl serde::Serialize for TrackInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TrackInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("tracking_no", &value.tracking_no);
-            members.optional("tracking_company", &value.tracking_company);
-            members.optional("usr_prov", &value.usr_prov);
-            members.optional("usr_city", &value.usr_city);
-            members.optional("usr_area", &value.usr_area);
-            members.optional("usr_addr", &value.usr_addr);
-            members.optional("tracking_type", &value.tracking_type);
-            members.optional("delivery_method", &value.delivery_method);
-            members.optional("shipping_addr", &value.shipping_addr);
-            members.optional("delivery_time", &value.delivery_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TrackInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TrackInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("tracking_no", &mut slots.0);
-            fields.optional("tracking_company", &mut slots.1);
-            fields.optional("usr_prov", &mut slots.2);
-            fields.optional("usr_city", &mut slots.3);
-            fields.optional("usr_area", &mut slots.4);
-            fields.optional("usr_addr", &mut slots.5);
-            fields.optional("tracking_type", &mut slots.6);
-            fields.optional("delivery_method", &mut slots.7);
-            fields.optional("shipping_addr", &mut slots.8);
-            fields.optional("delivery_time", &mut slots.9);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
-            Ok(TrackInfo {
-                tracking_no: f0,
-                tracking_company: f1,
-                usr_prov: f2,
-                usr_city: f3,
-                usr_area: f4,
-                usr_addr: f5,
-                tracking_type: f6,
-                delivery_method: f7,
-                shipping_addr: f8,
-                delivery_time: f9,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 企业信息查询的应答
@@ -626,45 +638,48 @@ pub struct QueryCompanyResponse {
     /// Wire: `message`, `string`, required.
     pub message: String,
 }
+impl crate::runtime::Object for QueryCompanyResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("company_name", &mut slots.0);
+        fields.optional("collect_state", &mut slots.1);
+        fields.required("code", &mut slots.2);
+        fields.required("message", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3)) => {
+                Ok(QueryCompanyResponse {
+                    company_name: f0,
+                    collect_state: f1,
+                    code: f2,
+                    message: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("company_name", &self.company_name);
+        members.optional("collect_state", &self.collect_state);
+        members.required("code", &self.code);
+        members.required("message", &self.message);
+        members
+    }
+}
 impl serde::Serialize for QueryCompanyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryCompanyResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("company_name", &value.company_name);
-            members.optional("collect_state", &value.collect_state);
-            members.required("code", &value.code);
-            members.required("message", &value.message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCompanyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCompanyResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("company_name", &mut slots.0);
-            fields.optional("collect_state", &mut slots.1);
-            fields.required("code", &mut slots.2);
-            fields.required("message", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3)) => {
-                    Ok(QueryCompanyResponse {
-                        company_name: f0,
-                        collect_state: f1,
-                        code: f2,
-                        message: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品信息上传的应答
@@ -682,39 +697,42 @@ pub struct UploadGoodsResponse {
     /// Wire: `message`, `string`, required.
     pub message: String,
 }
+impl crate::runtime::Object for UploadGoodsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("code", &mut slots.0);
+        fields.required("message", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(UploadGoodsResponse {
+                    code: f0,
+                    message: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("code", &self.code);
+        members.required("message", &self.message);
+        members
+    }
+}
 impl serde::Serialize for UploadGoodsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadGoodsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("code", &value.code);
-            members.required("message", &value.message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadGoodsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadGoodsResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("code", &mut slots.0);
-            fields.required("message", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(UploadGoodsResponse {
-                        code: f0,
-                        message: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询补贴资格的应答
@@ -728,36 +746,39 @@ pub struct QueryQualificationResponse {
     /// Wire: `state`, `enum State`, required.
     pub state: State,
 }
+impl crate::runtime::Object for QueryQualificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("state", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryQualificationResponse {
+                    state: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("state", &self.state);
+        members
+    }
+}
 impl serde::Serialize for QueryQualificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryQualificationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("state", &value.state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQualificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQualificationResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("state", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryQualificationResponse {
-                        state: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 资格状态数组
@@ -791,51 +812,54 @@ pub struct QualificationList {
     /// Wire: `claimed_region_name`, `string`, optional.
     pub claimed_region_name: Option<String>,
 }
+impl crate::runtime::Object for QualificationList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("appliance_id", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.optional("unclaimed_reason", &mut slots.2);
+        fields.optional("claim_mode", &mut slots.3);
+        fields.optional("claimed_platform_name", &mut slots.4);
+        fields.optional("claimed_region_name", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5) => {
+                Ok(QualificationList {
+                    appliance_id: f0,
+                    state: f1,
+                    unclaimed_reason: f2,
+                    claim_mode: f3,
+                    claimed_platform_name: f4,
+                    claimed_region_name: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("appliance_id", &self.appliance_id);
+        members.required("state", &self.state);
+        members.optional("unclaimed_reason", &self.unclaimed_reason);
+        members.optional("claim_mode", &self.claim_mode);
+        members.optional("claimed_platform_name", &self.claimed_platform_name);
+        members.optional("claimed_region_name", &self.claimed_region_name);
+        members
+    }
+}
 impl serde::Serialize for QualificationList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QualificationList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("appliance_id", &value.appliance_id);
-            members.required("state", &value.state);
-            members.optional("unclaimed_reason", &value.unclaimed_reason);
-            members.optional("claim_mode", &value.claim_mode);
-            members.optional("claimed_platform_name", &value.claimed_platform_name);
-            members.optional("claimed_region_name", &value.claimed_region_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QualificationList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QualificationList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("appliance_id", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.optional("unclaimed_reason", &mut slots.2);
-            fields.optional("claim_mode", &mut slots.3);
-            fields.optional("claimed_platform_name", &mut slots.4);
-            fields.optional("claimed_region_name", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5) => {
-                    Ok(QualificationList {
-                        appliance_id: f0,
-                        state: f1,
-                        unclaimed_reason: f2,
-                        claim_mode: f3,
-                        claimed_platform_name: f4,
-                        claimed_region_name: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批量查询用户资格(透传模式)的应答
@@ -849,38 +873,39 @@ pub struct PassthroughQueryQualificationsResponse {
     /// Wire: `qualification_list`, `array[object QualificationList]`, required.
     pub qualification_list: Vec<QualificationList>,
 }
+impl crate::runtime::Object for PassthroughQueryQualificationsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("qualification_list", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(PassthroughQueryQualificationsResponse {
+                    qualification_list: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("qualification_list", &self.qualification_list);
+        members
+    }
+}
 impl serde::Serialize for PassthroughQueryQualificationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PassthroughQueryQualificationsResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("qualification_list", &value.qualification_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PassthroughQueryQualificationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PassthroughQueryQualificationsResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("qualification_list", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(PassthroughQueryQualificationsResponse {
-                        qualification_list: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 资格状态数组
@@ -910,50 +935,51 @@ pub struct QueryQualificationsQualificationList {
     /// Wire: `claimed_region_name`, `string`, optional.
     pub claimed_region_name: Option<String>,
 }
+impl crate::runtime::Object for QueryQualificationsQualificationList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appliance_id", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.optional("unclaimed_reason", &mut slots.2);
+        fields.optional("claimed_platform_name", &mut slots.3);
+        fields.optional("claimed_region_name", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryQualificationsQualificationList {
+                    appliance_id: f0,
+                    state: f1,
+                    unclaimed_reason: f2,
+                    claimed_platform_name: f3,
+                    claimed_region_name: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("appliance_id", &self.appliance_id);
+        members.required("state", &self.state);
+        members.optional("unclaimed_reason", &self.unclaimed_reason);
+        members.optional("claimed_platform_name", &self.claimed_platform_name);
+        members.optional("claimed_region_name", &self.claimed_region_name);
+        members
+    }
+}
 impl serde::Serialize for QueryQualificationsQualificationList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryQualificationsQualificationList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("appliance_id", &value.appliance_id);
-            members.required("state", &value.state);
-            members.optional("unclaimed_reason", &value.unclaimed_reason);
-            members.optional("claimed_platform_name", &value.claimed_platform_name);
-            members.optional("claimed_region_name", &value.claimed_region_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQualificationsQualificationList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQualificationsQualificationList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appliance_id", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.optional("unclaimed_reason", &mut slots.2);
-            fields.optional("claimed_platform_name", &mut slots.3);
-            fields.optional("claimed_region_name", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryQualificationsQualificationList {
-                        appliance_id: f0,
-                        state: f1,
-                        unclaimed_reason: f2,
-                        claimed_platform_name: f3,
-                        claimed_region_name: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批量查询用户资格的应答
@@ -967,36 +993,39 @@ pub struct QueryQualificationsResponse {
     /// Wire: `qualification_list`, `array[object QueryQualificationsQualificationList]`, required.
     pub qualification_list: Vec<QueryQualificationsQualificationList>,
 }
+impl crate::runtime::Object for QueryQualificationsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("qualification_list", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryQualificationsResponse {
+                    qualification_list: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("qualification_list", &self.qualification_list);
+        members
+    }
+}
 impl serde::Serialize for QueryQualificationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryQualificationsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("qualification_list", &value.qualification_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQualificationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQualificationsResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("qualification_list", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryQualificationsResponse {
-                        qualification_list: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// sn码状态数组
@@ -1018,42 +1047,45 @@ pub struct GoodsSnList {
     /// Wire: `not_sellable_reason`, `enum NotSellableReason`, optional.
     pub not_sellable_reason: Option<NotSellableReason>,
 }
+impl crate::runtime::Object for GoodsSnList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sn_code", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.optional("not_sellable_reason", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(GoodsSnList {
+                    sn_code: f0,
+                    state: f1,
+                    not_sellable_reason: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sn_code", &self.sn_code);
+        members.required("state", &self.state);
+        members.optional("not_sellable_reason", &self.not_sellable_reason);
+        members
+    }
+}
 impl serde::Serialize for GoodsSnList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsSnList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sn_code", &value.sn_code);
-            members.required("state", &value.state);
-            members.optional("not_sellable_reason", &value.not_sellable_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsSnList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsSnList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sn_code", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.optional("not_sellable_reason", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(GoodsSnList {
-                        sn_code: f0,
-                        state: f1,
-                        not_sellable_reason: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询sn码状态的应答
@@ -1067,36 +1099,39 @@ pub struct QuerySnCodeResponse {
     /// Wire: `goods_sn_list`, `array[object GoodsSnList]`, required.
     pub goods_sn_list: Vec<GoodsSnList>,
 }
+impl crate::runtime::Object for QuerySnCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("goods_sn_list", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySnCodeResponse {
+                    goods_sn_list: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("goods_sn_list", &self.goods_sn_list);
+        members
+    }
+}
 impl serde::Serialize for QuerySnCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySnCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("goods_sn_list", &value.goods_sn_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySnCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySnCodeResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("goods_sn_list", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySnCodeResponse {
-                        goods_sn_list: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单状态数组
@@ -1118,38 +1153,41 @@ pub struct ShopOrderList {
     /// Wire: `cate_state`, `enum CateState`, optional.
     pub cate_state: Option<CateState>,
 }
+impl crate::runtime::Object for ShopOrderList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("shop_order_number", &mut slots.0);
+        fields.optional("collect_state", &mut slots.1);
+        fields.optional("cate_state", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ShopOrderList {
+            shop_order_number: f0,
+            collect_state: f1,
+            cate_state: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("shop_order_number", &self.shop_order_number);
+        members.optional("collect_state", &self.collect_state);
+        members.optional("cate_state", &self.cate_state);
+        members
+    }
+}
 impl serde::Serialize for ShopOrderList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShopOrderList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("shop_order_number", &value.shop_order_number);
-            members.optional("collect_state", &value.collect_state);
-            members.optional("cate_state", &value.cate_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShopOrderList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShopOrderList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("shop_order_number", &mut slots.0);
-            fields.optional("collect_state", &mut slots.1);
-            fields.optional("cate_state", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ShopOrderList {
-                shop_order_number: f0,
-                collect_state: f1,
-                cate_state: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 交易信息查询的应答
@@ -1171,42 +1209,45 @@ pub struct QueryTransactionsResponse {
     /// Wire: `shop_order_list`, `array[object ShopOrderList]`, required.
     pub shop_order_list: Vec<ShopOrderList>,
 }
+impl crate::runtime::Object for QueryTransactionsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("code", &mut slots.0);
+        fields.required("message", &mut slots.1);
+        fields.required_objects("shop_order_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryTransactionsResponse {
+                    code: f0,
+                    message: f1,
+                    shop_order_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("code", &self.code);
+        members.required("message", &self.message);
+        members.required_objects("shop_order_list", &self.shop_order_list);
+        members
+    }
+}
 impl serde::Serialize for QueryTransactionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryTransactionsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("code", &value.code);
-            members.required("message", &value.message);
-            members.required("shop_order_list", &value.shop_order_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransactionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransactionsResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("code", &mut slots.0);
-            fields.required("message", &mut slots.1);
-            fields.required("shop_order_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryTransactionsResponse {
-                        code: f0,
-                        message: f1,
-                        shop_order_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询单日交易汇总的应答
@@ -1236,50 +1277,51 @@ pub struct QueryDayTransactionSummaryResponse {
     /// Wire: `total_subsidy_count`, `integer`, required.
     pub total_subsidy_count: i64,
 }
+impl crate::runtime::Object for QueryDayTransactionSummaryResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("code", &mut slots.0);
+        fields.required("message", &mut slots.1);
+        fields.required("total_trade_count", &mut slots.2);
+        fields.required("total_trade_amount", &mut slots.3);
+        fields.required("total_subsidy_count", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(QueryDayTransactionSummaryResponse {
+                    code: f0,
+                    message: f1,
+                    total_trade_count: f2,
+                    total_trade_amount: f3,
+                    total_subsidy_count: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("code", &self.code);
+        members.required("message", &self.message);
+        members.required("total_trade_count", &self.total_trade_count);
+        members.required("total_trade_amount", &self.total_trade_amount);
+        members.required("total_subsidy_count", &self.total_subsidy_count);
+        members
+    }
+}
 impl serde::Serialize for QueryDayTransactionSummaryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryDayTransactionSummaryResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("code", &value.code);
-            members.required("message", &value.message);
-            members.required("total_trade_count", &value.total_trade_count);
-            members.required("total_trade_amount", &value.total_trade_amount);
-            members.required("total_subsidy_count", &value.total_subsidy_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDayTransactionSummaryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDayTransactionSummaryResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("code", &mut slots.0);
-            fields.required("message", &mut slots.1);
-            fields.required("total_trade_count", &mut slots.2);
-            fields.required("total_trade_amount", &mut slots.3);
-            fields.required("total_subsidy_count", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(QueryDayTransactionSummaryResponse {
-                        code: f0,
-                        message: f1,
-                        total_trade_count: f2,
-                        total_trade_amount: f3,
-                        total_subsidy_count: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品类凭证码预核销撤销的应答
@@ -1297,39 +1339,42 @@ pub struct ZhejiangCancelAuthCodeResponse {
     /// Wire: `resp_desc`, `string`, required.
     pub resp_desc: String,
 }
+impl crate::runtime::Object for ZhejiangCancelAuthCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ZhejiangCancelAuthCodeResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangCancelAuthCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangCancelAuthCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangCancelAuthCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangCancelAuthCodeResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ZhejiangCancelAuthCodeResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请品类凭证码的应答
@@ -1351,42 +1396,45 @@ pub struct ZhejiangIssueAuthCodeResponse {
     /// Wire: `auth_code`, `string`, optional.
     pub auth_code: Option<String>,
 }
+impl crate::runtime::Object for ZhejiangIssueAuthCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.optional("auth_code", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ZhejiangIssueAuthCodeResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                    auth_code: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members.optional("auth_code", &self.auth_code);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangIssueAuthCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangIssueAuthCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members.optional("auth_code", &value.auth_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangIssueAuthCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangIssueAuthCodeResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.optional("auth_code", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ZhejiangIssueAuthCodeResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                        auth_code: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预核销品类凭证码的应答
@@ -1444,95 +1492,98 @@ pub struct ZhejiangTryAuthCodeResponse {
     /// Wire: `category_id`, `string`, required.
     pub category_id: String,
 }
+impl crate::runtime::Object for ZhejiangTryAuthCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.required("cred_frozen_no", &mut slots.2);
+        fields.required("event_id", &mut slots.3);
+        fields.required("event_title", &mut slots.4);
+        fields.required("discount_mode", &mut slots.5);
+        fields.optional("amount", &mut slots.6);
+        fields.optional("discount_amt", &mut slots.7);
+        fields.optional("pay_amt", &mut slots.8);
+        fields.optional("channel_dis_flag", &mut slots.9);
+        fields.optional("channel_evt_no", &mut slots.10);
+        fields.required("category_id", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+            ) => {
+                Ok(ZhejiangTryAuthCodeResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                    cred_frozen_no: f2,
+                    event_id: f3,
+                    event_title: f4,
+                    discount_mode: f5,
+                    amount: f6,
+                    discount_amt: f7,
+                    pay_amt: f8,
+                    channel_dis_flag: f9,
+                    channel_evt_no: f10,
+                    category_id: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members.required("cred_frozen_no", &self.cred_frozen_no);
+        members.required("event_id", &self.event_id);
+        members.required("event_title", &self.event_title);
+        members.required("discount_mode", &self.discount_mode);
+        members.optional("amount", &self.amount);
+        members.optional("discount_amt", &self.discount_amt);
+        members.optional("pay_amt", &self.pay_amt);
+        members.optional("channel_dis_flag", &self.channel_dis_flag);
+        members.optional("channel_evt_no", &self.channel_evt_no);
+        members.required("category_id", &self.category_id);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangTryAuthCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangTryAuthCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members.required("cred_frozen_no", &value.cred_frozen_no);
-            members.required("event_id", &value.event_id);
-            members.required("event_title", &value.event_title);
-            members.required("discount_mode", &value.discount_mode);
-            members.optional("amount", &value.amount);
-            members.optional("discount_amt", &value.discount_amt);
-            members.optional("pay_amt", &value.pay_amt);
-            members.optional("channel_dis_flag", &value.channel_dis_flag);
-            members.optional("channel_evt_no", &value.channel_evt_no);
-            members.required("category_id", &value.category_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangTryAuthCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangTryAuthCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.required("cred_frozen_no", &mut slots.2);
-            fields.required("event_id", &mut slots.3);
-            fields.required("event_title", &mut slots.4);
-            fields.required("discount_mode", &mut slots.5);
-            fields.optional("amount", &mut slots.6);
-            fields.optional("discount_amt", &mut slots.7);
-            fields.optional("pay_amt", &mut slots.8);
-            fields.optional("channel_dis_flag", &mut slots.9);
-            fields.optional("channel_evt_no", &mut slots.10);
-            fields.required("category_id", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                ) => {
-                    Ok(ZhejiangTryAuthCodeResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                        cred_frozen_no: f2,
-                        event_id: f3,
-                        event_title: f4,
-                        discount_mode: f5,
-                        amount: f6,
-                        discount_amt: f7,
-                        pay_amt: f8,
-                        channel_dis_flag: f9,
-                        channel_evt_no: f10,
-                        category_id: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品信息查询的应答
@@ -1714,250 +1765,253 @@ pub struct ZhejiangQueryGoodsResponse {
     /// Wire: `msg_src_platform`, `string`, optional.
     pub msg_src_platform: Option<String>,
 }
+impl crate::runtime::Object for ZhejiangQueryGoodsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.required("goods_bar_code", &mut slots.2);
+        fields.required("seq_id", &mut slots.3);
+        fields.required("province", &mut slots.4);
+        fields.required("code_type", &mut slots.5);
+        fields.required("goods_type", &mut slots.6);
+        fields.required("goods_name", &mut slots.7);
+        fields.required("logo_name", &mut slots.8);
+        fields.required("goods_model", &mut slots.9);
+        fields.required("basis_price", &mut slots.10);
+        fields.required("manufact_cert_code", &mut slots.11);
+        fields.required("manufact_price", &mut slots.12);
+        fields.optional("energy_effciency", &mut slots.13);
+        fields.optional("energy_reg_code", &mut slots.14);
+        fields.optional("energy_reg_model", &mut slots.15);
+        fields.optional("reg_3c_code", &mut slots.16);
+        fields.optional("water_effciency", &mut slots.17);
+        fields.optional("expire_date", &mut slots.18);
+        fields.optional("description", &mut slots.19);
+        fields.optional("gpc", &mut slots.20);
+        fields.optional("net_content", &mut slots.21);
+        fields.optional("unit_code", &mut slots.22);
+        fields.optional("origin", &mut slots.23);
+        fields.optional("city", &mut slots.24);
+        fields.optional("county", &mut slots.25);
+        fields.optional("data_state", &mut slots.26);
+        fields.optional("remark", &mut slots.27);
+        fields.optional("upload_state", &mut slots.28);
+        fields.optional("expire_time", &mut slots.29);
+        fields.optional("is_ai_product", &mut slots.30);
+        fields.optional("device_type", &mut slots.31);
+        fields.optional("manufact_code", &mut slots.32);
+        fields.optional("manufact_login_date", &mut slots.33);
+        fields.optional("manufact_logout_date", &mut slots.34);
+        fields.optional("manufact_logout_flag", &mut slots.35);
+        fields.optional("manufact_register_addr", &mut slots.36);
+        fields.optional("manufact_valid_date", &mut slots.37);
+        fields.optional("manufact_firm_name", &mut slots.38);
+        fields.optional("price_unit", &mut slots.39);
+        fields.optional("sale_date", &mut slots.40);
+        fields.optional("pc_type", &mut slots.41);
+        fields.optional("msg_src_platform", &mut slots.42);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+                f22,
+                f23,
+                f24,
+                f25,
+                f26,
+                f27,
+                f28,
+                f29,
+                f30,
+                f31,
+                f32,
+                f33,
+                f34,
+                f35,
+                f36,
+                f37,
+                f38,
+                f39,
+                f40,
+                f41,
+                f42,
+            ) => {
+                Ok(ZhejiangQueryGoodsResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                    goods_bar_code: f2,
+                    seq_id: f3,
+                    province: f4,
+                    code_type: f5,
+                    goods_type: f6,
+                    goods_name: f7,
+                    logo_name: f8,
+                    goods_model: f9,
+                    basis_price: f10,
+                    manufact_cert_code: f11,
+                    manufact_price: f12,
+                    energy_effciency: f13,
+                    energy_reg_code: f14,
+                    energy_reg_model: f15,
+                    reg_3c_code: f16,
+                    water_effciency: f17,
+                    expire_date: f18,
+                    description: f19,
+                    gpc: f20,
+                    net_content: f21,
+                    unit_code: f22,
+                    origin: f23,
+                    city: f24,
+                    county: f25,
+                    data_state: f26,
+                    remark: f27,
+                    upload_state: f28,
+                    expire_time: f29,
+                    is_ai_product: f30,
+                    device_type: f31,
+                    manufact_code: f32,
+                    manufact_login_date: f33,
+                    manufact_logout_date: f34,
+                    manufact_logout_flag: f35,
+                    manufact_register_addr: f36,
+                    manufact_valid_date: f37,
+                    manufact_firm_name: f38,
+                    price_unit: f39,
+                    sale_date: f40,
+                    pc_type: f41,
+                    msg_src_platform: f42,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(43);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members.required("goods_bar_code", &self.goods_bar_code);
+        members.required("seq_id", &self.seq_id);
+        members.required("province", &self.province);
+        members.required("code_type", &self.code_type);
+        members.required("goods_type", &self.goods_type);
+        members.required("goods_name", &self.goods_name);
+        members.required("logo_name", &self.logo_name);
+        members.required("goods_model", &self.goods_model);
+        members.required("basis_price", &self.basis_price);
+        members.required("manufact_cert_code", &self.manufact_cert_code);
+        members.required("manufact_price", &self.manufact_price);
+        members.optional("energy_effciency", &self.energy_effciency);
+        members.optional("energy_reg_code", &self.energy_reg_code);
+        members.optional("energy_reg_model", &self.energy_reg_model);
+        members.optional("reg_3c_code", &self.reg_3c_code);
+        members.optional("water_effciency", &self.water_effciency);
+        members.optional("expire_date", &self.expire_date);
+        members.optional("description", &self.description);
+        members.optional("gpc", &self.gpc);
+        members.optional("net_content", &self.net_content);
+        members.optional("unit_code", &self.unit_code);
+        members.optional("origin", &self.origin);
+        members.optional("city", &self.city);
+        members.optional("county", &self.county);
+        members.optional("data_state", &self.data_state);
+        members.optional("remark", &self.remark);
+        members.optional("upload_state", &self.upload_state);
+        members.optional("expire_time", &self.expire_time);
+        members.optional("is_ai_product", &self.is_ai_product);
+        members.optional("device_type", &self.device_type);
+        members.optional("manufact_code", &self.manufact_code);
+        members.optional("manufact_login_date", &self.manufact_login_date);
+        members.optional("manufact_logout_date", &self.manufact_logout_date);
+        members.optional("manufact_logout_flag", &self.manufact_logout_flag);
+        members.optional("manufact_register_addr", &self.manufact_register_addr);
+        members.optional("manufact_valid_date", &self.manufact_valid_date);
+        members.optional("manufact_firm_name", &self.manufact_firm_name);
+        members.optional("price_unit", &self.price_unit);
+        members.optional("sale_date", &self.sale_date);
+        members.optional("pc_type", &self.pc_type);
+        members.optional("msg_src_platform", &self.msg_src_platform);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangQueryGoodsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangQueryGoodsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(43);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members.required("goods_bar_code", &value.goods_bar_code);
-            members.required("seq_id", &value.seq_id);
-            members.required("province", &value.province);
-            members.required("code_type", &value.code_type);
-            members.required("goods_type", &value.goods_type);
-            members.required("goods_name", &value.goods_name);
-            members.required("logo_name", &value.logo_name);
-            members.required("goods_model", &value.goods_model);
-            members.required("basis_price", &value.basis_price);
-            members.required("manufact_cert_code", &value.manufact_cert_code);
-            members.required("manufact_price", &value.manufact_price);
-            members.optional("energy_effciency", &value.energy_effciency);
-            members.optional("energy_reg_code", &value.energy_reg_code);
-            members.optional("energy_reg_model", &value.energy_reg_model);
-            members.optional("reg_3c_code", &value.reg_3c_code);
-            members.optional("water_effciency", &value.water_effciency);
-            members.optional("expire_date", &value.expire_date);
-            members.optional("description", &value.description);
-            members.optional("gpc", &value.gpc);
-            members.optional("net_content", &value.net_content);
-            members.optional("unit_code", &value.unit_code);
-            members.optional("origin", &value.origin);
-            members.optional("city", &value.city);
-            members.optional("county", &value.county);
-            members.optional("data_state", &value.data_state);
-            members.optional("remark", &value.remark);
-            members.optional("upload_state", &value.upload_state);
-            members.optional("expire_time", &value.expire_time);
-            members.optional("is_ai_product", &value.is_ai_product);
-            members.optional("device_type", &value.device_type);
-            members.optional("manufact_code", &value.manufact_code);
-            members.optional("manufact_login_date", &value.manufact_login_date);
-            members.optional("manufact_logout_date", &value.manufact_logout_date);
-            members.optional("manufact_logout_flag", &value.manufact_logout_flag);
-            members.optional("manufact_register_addr", &value.manufact_register_addr);
-            members.optional("manufact_valid_date", &value.manufact_valid_date);
-            members.optional("manufact_firm_name", &value.manufact_firm_name);
-            members.optional("price_unit", &value.price_unit);
-            members.optional("sale_date", &value.sale_date);
-            members.optional("pc_type", &value.pc_type);
-            members.optional("msg_src_platform", &value.msg_src_platform);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangQueryGoodsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangQueryGoodsResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.required("goods_bar_code", &mut slots.2);
-            fields.required("seq_id", &mut slots.3);
-            fields.required("province", &mut slots.4);
-            fields.required("code_type", &mut slots.5);
-            fields.required("goods_type", &mut slots.6);
-            fields.required("goods_name", &mut slots.7);
-            fields.required("logo_name", &mut slots.8);
-            fields.required("goods_model", &mut slots.9);
-            fields.required("basis_price", &mut slots.10);
-            fields.required("manufact_cert_code", &mut slots.11);
-            fields.required("manufact_price", &mut slots.12);
-            fields.optional("energy_effciency", &mut slots.13);
-            fields.optional("energy_reg_code", &mut slots.14);
-            fields.optional("energy_reg_model", &mut slots.15);
-            fields.optional("reg_3c_code", &mut slots.16);
-            fields.optional("water_effciency", &mut slots.17);
-            fields.optional("expire_date", &mut slots.18);
-            fields.optional("description", &mut slots.19);
-            fields.optional("gpc", &mut slots.20);
-            fields.optional("net_content", &mut slots.21);
-            fields.optional("unit_code", &mut slots.22);
-            fields.optional("origin", &mut slots.23);
-            fields.optional("city", &mut slots.24);
-            fields.optional("county", &mut slots.25);
-            fields.optional("data_state", &mut slots.26);
-            fields.optional("remark", &mut slots.27);
-            fields.optional("upload_state", &mut slots.28);
-            fields.optional("expire_time", &mut slots.29);
-            fields.optional("is_ai_product", &mut slots.30);
-            fields.optional("device_type", &mut slots.31);
-            fields.optional("manufact_code", &mut slots.32);
-            fields.optional("manufact_login_date", &mut slots.33);
-            fields.optional("manufact_logout_date", &mut slots.34);
-            fields.optional("manufact_logout_flag", &mut slots.35);
-            fields.optional("manufact_register_addr", &mut slots.36);
-            fields.optional("manufact_valid_date", &mut slots.37);
-            fields.optional("manufact_firm_name", &mut slots.38);
-            fields.optional("price_unit", &mut slots.39);
-            fields.optional("sale_date", &mut slots.40);
-            fields.optional("pc_type", &mut slots.41);
-            fields.optional("msg_src_platform", &mut slots.42);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                    f22,
-                    f23,
-                    f24,
-                    f25,
-                    f26,
-                    f27,
-                    f28,
-                    f29,
-                    f30,
-                    f31,
-                    f32,
-                    f33,
-                    f34,
-                    f35,
-                    f36,
-                    f37,
-                    f38,
-                    f39,
-                    f40,
-                    f41,
-                    f42,
-                ) => {
-                    Ok(ZhejiangQueryGoodsResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                        goods_bar_code: f2,
-                        seq_id: f3,
-                        province: f4,
-                        code_type: f5,
-                        goods_type: f6,
-                        goods_name: f7,
-                        logo_name: f8,
-                        goods_model: f9,
-                        basis_price: f10,
-                        manufact_cert_code: f11,
-                        manufact_price: f12,
-                        energy_effciency: f13,
-                        energy_reg_code: f14,
-                        energy_reg_model: f15,
-                        reg_3c_code: f16,
-                        water_effciency: f17,
-                        expire_date: f18,
-                        description: f19,
-                        gpc: f20,
-                        net_content: f21,
-                        unit_code: f22,
-                        origin: f23,
-                        city: f24,
-                        county: f25,
-                        data_state: f26,
-                        remark: f27,
-                        upload_state: f28,
-                        expire_time: f29,
-                        is_ai_product: f30,
-                        device_type: f31,
-                        manufact_code: f32,
-                        manufact_login_date: f33,
-                        manufact_logout_date: f34,
-                        manufact_logout_flag: f35,
-                        manufact_register_addr: f36,
-                        manufact_valid_date: f37,
-                        manufact_firm_name: f38,
-                        price_unit: f39,
-                        sale_date: f40,
-                        pc_type: f41,
-                        msg_src_platform: f42,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品类集合
@@ -2095,135 +2149,138 @@ impl Data {
     }
 }
 impl crate::runtime::Validate for Data {}
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("cate_code", &mut slots.0);
+        fields.required("cert_no", &mut slots.1);
+        fields.optional("grade", &mut slots.2);
+        fields.required("name", &mut slots.3);
+        fields.required("operation_time", &mut slots.4);
+        fields.optional("bank_name", &mut slots.5);
+        fields.optional("bank_subsidy", &mut slots.6);
+        fields.optional("plat_subsidy", &mut slots.7);
+        fields.required("sales", &mut slots.8);
+        fields.required("status", &mut slots.9);
+        fields.required("subsidy", &mut slots.10);
+        fields.required("tel", &mut slots.11);
+        fields.required("add_code", &mut slots.12);
+        fields.required("address", &mut slots.13);
+        fields.required("sale_models", &mut slots.14);
+        fields.required("brand", &mut slots.15);
+        fields.required("activity_add_code", &mut slots.16);
+        fields.required("uniscid", &mut slots.17);
+        fields.required("corp_name", &mut slots.18);
+        fields.required("serial_num", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                Some(f18),
+                Some(f19),
+            ) => {
+                Ok(Data {
+                    cate_code: f0,
+                    cert_no: f1,
+                    grade: f2,
+                    name: f3,
+                    operation_time: f4,
+                    bank_name: f5,
+                    bank_subsidy: f6,
+                    plat_subsidy: f7,
+                    sales: f8,
+                    status: f9,
+                    subsidy: f10,
+                    tel: f11,
+                    add_code: f12,
+                    address: f13,
+                    sale_models: f14,
+                    brand: f15,
+                    activity_add_code: f16,
+                    uniscid: f17,
+                    corp_name: f18,
+                    serial_num: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("cate_code", &self.cate_code);
+        members.required("cert_no", &self.cert_no);
+        members.optional("grade", &self.grade);
+        members.required("name", &self.name);
+        members.required("operation_time", &self.operation_time);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_subsidy", &self.bank_subsidy);
+        members.optional("plat_subsidy", &self.plat_subsidy);
+        members.required("sales", &self.sales);
+        members.required("status", &self.status);
+        members.required("subsidy", &self.subsidy);
+        members.required("tel", &self.tel);
+        members.required("add_code", &self.add_code);
+        members.required("address", &self.address);
+        members.required("sale_models", &self.sale_models);
+        members.required("brand", &self.brand);
+        members.required("activity_add_code", &self.activity_add_code);
+        members.required("uniscid", &self.uniscid);
+        members.required("corp_name", &self.corp_name);
+        members.required("serial_num", &self.serial_num);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("cate_code", &value.cate_code);
-            members.required("cert_no", &value.cert_no);
-            members.optional("grade", &value.grade);
-            members.required("name", &value.name);
-            members.required("operation_time", &value.operation_time);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_subsidy", &value.bank_subsidy);
-            members.optional("plat_subsidy", &value.plat_subsidy);
-            members.required("sales", &value.sales);
-            members.required("status", &value.status);
-            members.required("subsidy", &value.subsidy);
-            members.required("tel", &value.tel);
-            members.required("add_code", &value.add_code);
-            members.required("address", &value.address);
-            members.required("sale_models", &value.sale_models);
-            members.required("brand", &value.brand);
-            members.required("activity_add_code", &value.activity_add_code);
-            members.required("uniscid", &value.uniscid);
-            members.required("corp_name", &value.corp_name);
-            members.required("serial_num", &value.serial_num);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("cate_code", &mut slots.0);
-            fields.required("cert_no", &mut slots.1);
-            fields.optional("grade", &mut slots.2);
-            fields.required("name", &mut slots.3);
-            fields.required("operation_time", &mut slots.4);
-            fields.optional("bank_name", &mut slots.5);
-            fields.optional("bank_subsidy", &mut slots.6);
-            fields.optional("plat_subsidy", &mut slots.7);
-            fields.required("sales", &mut slots.8);
-            fields.required("status", &mut slots.9);
-            fields.required("subsidy", &mut slots.10);
-            fields.required("tel", &mut slots.11);
-            fields.required("add_code", &mut slots.12);
-            fields.required("address", &mut slots.13);
-            fields.required("sale_models", &mut slots.14);
-            fields.required("brand", &mut slots.15);
-            fields.required("activity_add_code", &mut slots.16);
-            fields.required("uniscid", &mut slots.17);
-            fields.required("corp_name", &mut slots.18);
-            fields.required("serial_num", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    Some(f16),
-                    Some(f17),
-                    Some(f18),
-                    Some(f19),
-                ) => {
-                    Ok(Data {
-                        cate_code: f0,
-                        cert_no: f1,
-                        grade: f2,
-                        name: f3,
-                        operation_time: f4,
-                        bank_name: f5,
-                        bank_subsidy: f6,
-                        plat_subsidy: f7,
-                        sales: f8,
-                        status: f9,
-                        subsidy: f10,
-                        tel: f11,
-                        add_code: f12,
-                        address: f13,
-                        sale_models: f14,
-                        brand: f15,
-                        activity_add_code: f16,
-                        uniscid: f17,
-                        corp_name: f18,
-                        serial_num: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 变更资格的应答
@@ -2245,44 +2302,45 @@ pub struct ZhejiangAlterQualificationResponse {
     /// Wire: `auth_code`, `string`, required.
     pub auth_code: String,
 }
+impl crate::runtime::Object for ZhejiangAlterQualificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.required("auth_code", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ZhejiangAlterQualificationResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                    auth_code: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members.required("auth_code", &self.auth_code);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangAlterQualificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ZhejiangAlterQualificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members.required("auth_code", &value.auth_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangAlterQualificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangAlterQualificationResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.required("auth_code", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ZhejiangAlterQualificationResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                        auth_code: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 资格信息
@@ -2304,42 +2362,45 @@ pub struct ZhejiangQueryQualificationData {
     /// Wire: `status_code`, `enum StatusCode`, optional.
     pub status_code: Option<StatusCode>,
 }
+impl crate::runtime::Object for ZhejiangQueryQualificationData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("cate_code", &mut slots.0);
+        fields.optional("status", &mut slots.1);
+        fields.optional("status_code", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ZhejiangQueryQualificationData {
+                    cate_code: f0,
+                    status: f1,
+                    status_code: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("cate_code", &self.cate_code);
+        members.optional("status", &self.status);
+        members.optional("status_code", &self.status_code);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangQueryQualificationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangQueryQualificationData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("cate_code", &value.cate_code);
-            members.optional("status", &value.status);
-            members.optional("status_code", &value.status_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangQueryQualificationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangQueryQualificationData, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("cate_code", &mut slots.0);
-            fields.optional("status", &mut slots.1);
-            fields.optional("status_code", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ZhejiangQueryQualificationData {
-                        cate_code: f0,
-                        status: f1,
-                        status_code: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询补贴资格的应答
@@ -2361,44 +2422,45 @@ pub struct ZhejiangQueryQualificationResponse {
     /// Wire: `data`, `array[object ZhejiangQueryQualificationData]`, optional.
     pub data: Option<Vec<ZhejiangQueryQualificationData>>,
 }
+impl crate::runtime::Object for ZhejiangQueryQualificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.optional_objects("data", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ZhejiangQueryQualificationResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                    data: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangQueryQualificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ZhejiangQueryQualificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangQueryQualificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangQueryQualificationResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.optional("data", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ZhejiangQueryQualificationResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                        data: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 资格集合
@@ -2655,205 +2717,208 @@ impl crate::runtime::Validate for ZhejiangUseQualificationData {
         Ok(())
     }
 }
+impl crate::runtime::Object for ZhejiangUseQualificationData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("auth_code", &mut slots.0);
+        fields.required("cate_code", &mut slots.1);
+        fields.required("cert_no", &mut slots.2);
+        fields.optional("grade", &mut slots.3);
+        fields.required("name", &mut slots.4);
+        fields.required("operation_time", &mut slots.5);
+        fields.optional("bank_name", &mut slots.6);
+        fields.optional("bank_subsidy", &mut slots.7);
+        fields.optional("plat_subsidy", &mut slots.8);
+        fields.required("sales", &mut slots.9);
+        fields.required("status", &mut slots.10);
+        fields.required("subsidy", &mut slots.11);
+        fields.required("tel", &mut slots.12);
+        fields.required("add_code", &mut slots.13);
+        fields.required("address", &mut slots.14);
+        fields.required("sale_models", &mut slots.15);
+        fields.required("sn_code", &mut slots.16);
+        fields.required("uniscid", &mut slots.17);
+        fields.required("corp_name", &mut slots.18);
+        fields.required("barcode", &mut slots.19);
+        fields.required("item_name", &mut slots.20);
+        fields.required("spec_model", &mut slots.21);
+        fields.required("brand", &mut slots.22);
+        fields.optional("logistics_no", &mut slots.23);
+        fields.optional("delivery_time", &mut slots.24);
+        fields.optional("invoice_no", &mut slots.25);
+        fields.required("is_ai_product", &mut slots.26);
+        fields.optional("pc_type", &mut slots.27);
+        fields.required("order_no", &mut slots.28);
+        fields.optional("origin_order_no", &mut slots.29);
+        fields.required("activity_add_code", &mut slots.30);
+        fields.optional("imei1", &mut slots.31);
+        fields.optional("imei2", &mut slots.32);
+        fields.optional("ccc_sn_order_no", &mut slots.33);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                Some(f18),
+                Some(f19),
+                Some(f20),
+                Some(f21),
+                Some(f22),
+                f23,
+                f24,
+                f25,
+                Some(f26),
+                f27,
+                Some(f28),
+                f29,
+                Some(f30),
+                f31,
+                f32,
+                f33,
+            ) => {
+                Ok(ZhejiangUseQualificationData {
+                    auth_code: f0,
+                    cate_code: f1,
+                    cert_no: f2,
+                    grade: f3,
+                    name: f4,
+                    operation_time: f5,
+                    bank_name: f6,
+                    bank_subsidy: f7,
+                    plat_subsidy: f8,
+                    sales: f9,
+                    status: f10,
+                    subsidy: f11,
+                    tel: f12,
+                    add_code: f13,
+                    address: f14,
+                    sale_models: f15,
+                    sn_code: f16,
+                    uniscid: f17,
+                    corp_name: f18,
+                    barcode: f19,
+                    item_name: f20,
+                    spec_model: f21,
+                    brand: f22,
+                    logistics_no: f23,
+                    delivery_time: f24,
+                    invoice_no: f25,
+                    is_ai_product: f26,
+                    pc_type: f27,
+                    order_no: f28,
+                    origin_order_no: f29,
+                    activity_add_code: f30,
+                    imei1: f31,
+                    imei2: f32,
+                    ccc_sn_order_no: f33,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(34);
+        members.required("auth_code", &self.auth_code);
+        members.required("cate_code", &self.cate_code);
+        members.required("cert_no", &self.cert_no);
+        members.optional("grade", &self.grade);
+        members.required("name", &self.name);
+        members.required("operation_time", &self.operation_time);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_subsidy", &self.bank_subsidy);
+        members.optional("plat_subsidy", &self.plat_subsidy);
+        members.required("sales", &self.sales);
+        members.required("status", &self.status);
+        members.required("subsidy", &self.subsidy);
+        members.required("tel", &self.tel);
+        members.required("add_code", &self.add_code);
+        members.required("address", &self.address);
+        members.required("sale_models", &self.sale_models);
+        members.required("sn_code", &self.sn_code);
+        members.required("uniscid", &self.uniscid);
+        members.required("corp_name", &self.corp_name);
+        members.required("barcode", &self.barcode);
+        members.required("item_name", &self.item_name);
+        members.required("spec_model", &self.spec_model);
+        members.required("brand", &self.brand);
+        members.optional("logistics_no", &self.logistics_no);
+        members.optional("delivery_time", &self.delivery_time);
+        members.optional("invoice_no", &self.invoice_no);
+        members.required("is_ai_product", &self.is_ai_product);
+        members.optional("pc_type", &self.pc_type);
+        members.required("order_no", &self.order_no);
+        members.optional("origin_order_no", &self.origin_order_no);
+        members.required("activity_add_code", &self.activity_add_code);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members.optional("ccc_sn_order_no", &self.ccc_sn_order_no);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangUseQualificationData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangUseQualificationData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(34);
-            members.required("auth_code", &value.auth_code);
-            members.required("cate_code", &value.cate_code);
-            members.required("cert_no", &value.cert_no);
-            members.optional("grade", &value.grade);
-            members.required("name", &value.name);
-            members.required("operation_time", &value.operation_time);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_subsidy", &value.bank_subsidy);
-            members.optional("plat_subsidy", &value.plat_subsidy);
-            members.required("sales", &value.sales);
-            members.required("status", &value.status);
-            members.required("subsidy", &value.subsidy);
-            members.required("tel", &value.tel);
-            members.required("add_code", &value.add_code);
-            members.required("address", &value.address);
-            members.required("sale_models", &value.sale_models);
-            members.required("sn_code", &value.sn_code);
-            members.required("uniscid", &value.uniscid);
-            members.required("corp_name", &value.corp_name);
-            members.required("barcode", &value.barcode);
-            members.required("item_name", &value.item_name);
-            members.required("spec_model", &value.spec_model);
-            members.required("brand", &value.brand);
-            members.optional("logistics_no", &value.logistics_no);
-            members.optional("delivery_time", &value.delivery_time);
-            members.optional("invoice_no", &value.invoice_no);
-            members.required("is_ai_product", &value.is_ai_product);
-            members.optional("pc_type", &value.pc_type);
-            members.required("order_no", &value.order_no);
-            members.optional("origin_order_no", &value.origin_order_no);
-            members.required("activity_add_code", &value.activity_add_code);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members.optional("ccc_sn_order_no", &value.ccc_sn_order_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangUseQualificationData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangUseQualificationData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("auth_code", &mut slots.0);
-            fields.required("cate_code", &mut slots.1);
-            fields.required("cert_no", &mut slots.2);
-            fields.optional("grade", &mut slots.3);
-            fields.required("name", &mut slots.4);
-            fields.required("operation_time", &mut slots.5);
-            fields.optional("bank_name", &mut slots.6);
-            fields.optional("bank_subsidy", &mut slots.7);
-            fields.optional("plat_subsidy", &mut slots.8);
-            fields.required("sales", &mut slots.9);
-            fields.required("status", &mut slots.10);
-            fields.required("subsidy", &mut slots.11);
-            fields.required("tel", &mut slots.12);
-            fields.required("add_code", &mut slots.13);
-            fields.required("address", &mut slots.14);
-            fields.required("sale_models", &mut slots.15);
-            fields.required("sn_code", &mut slots.16);
-            fields.required("uniscid", &mut slots.17);
-            fields.required("corp_name", &mut slots.18);
-            fields.required("barcode", &mut slots.19);
-            fields.required("item_name", &mut slots.20);
-            fields.required("spec_model", &mut slots.21);
-            fields.required("brand", &mut slots.22);
-            fields.optional("logistics_no", &mut slots.23);
-            fields.optional("delivery_time", &mut slots.24);
-            fields.optional("invoice_no", &mut slots.25);
-            fields.required("is_ai_product", &mut slots.26);
-            fields.optional("pc_type", &mut slots.27);
-            fields.required("order_no", &mut slots.28);
-            fields.optional("origin_order_no", &mut slots.29);
-            fields.required("activity_add_code", &mut slots.30);
-            fields.optional("imei1", &mut slots.31);
-            fields.optional("imei2", &mut slots.32);
-            fields.optional("ccc_sn_order_no", &mut slots.33);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    Some(f16),
-                    Some(f17),
-                    Some(f18),
-                    Some(f19),
-                    Some(f20),
-                    Some(f21),
-                    Some(f22),
-                    f23,
-                    f24,
-                    f25,
-                    Some(f26),
-                    f27,
-                    Some(f28),
-                    f29,
-                    Some(f30),
-                    f31,
-                    f32,
-                    f33,
-                ) => {
-                    Ok(ZhejiangUseQualificationData {
-                        auth_code: f0,
-                        cate_code: f1,
-                        cert_no: f2,
-                        grade: f3,
-                        name: f4,
-                        operation_time: f5,
-                        bank_name: f6,
-                        bank_subsidy: f7,
-                        plat_subsidy: f8,
-                        sales: f9,
-                        status: f10,
-                        subsidy: f11,
-                        tel: f12,
-                        add_code: f13,
-                        address: f14,
-                        sale_models: f15,
-                        sn_code: f16,
-                        uniscid: f17,
-                        corp_name: f18,
-                        barcode: f19,
-                        item_name: f20,
-                        spec_model: f21,
-                        brand: f22,
-                        logistics_no: f23,
-                        delivery_time: f24,
-                        invoice_no: f25,
-                        is_ai_product: f26,
-                        pc_type: f27,
-                        order_no: f28,
-                        origin_order_no: f29,
-                        activity_add_code: f30,
-                        imei1: f31,
-                        imei2: f32,
-                        ccc_sn_order_no: f33,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 核销资格的应答
@@ -2875,42 +2940,45 @@ pub struct ZhejiangUseQualificationResponse {
     /// Wire: `error_data`, `array[string]`, optional.
     pub error_data: Option<Vec<String>>,
 }
+impl crate::runtime::Object for ZhejiangUseQualificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.optional("error_data", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ZhejiangUseQualificationResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                    error_data: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members.optional("error_data", &self.error_data);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangUseQualificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangUseQualificationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members.optional("error_data", &value.error_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangUseQualificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangUseQualificationResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.optional("error_data", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ZhejiangUseQualificationResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                        error_data: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// sn码锁定的应答
@@ -2936,45 +3004,48 @@ pub struct ZhejiangLockSnCodeResponse {
     /// Wire: `imei2`, `string`, optional.
     pub imei2: Option<String>,
 }
+impl crate::runtime::Object for ZhejiangLockSnCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.optional("imei1", &mut slots.2);
+        fields.optional("imei2", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(ZhejiangLockSnCodeResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                    imei1: f2,
+                    imei2: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangLockSnCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangLockSnCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangLockSnCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangLockSnCodeResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.optional("imei1", &mut slots.2);
-            fields.optional("imei2", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(ZhejiangLockSnCodeResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                        imei1: f2,
-                        imei2: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// sn码销售状态查询的应答
@@ -3004,47 +3075,50 @@ pub struct ZhejiangQuerySnCodeResponse {
     /// Wire: `sell_state`, `enum SellState`, optional.
     pub sell_state: Option<SellState>,
 }
+impl crate::runtime::Object for ZhejiangQuerySnCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("resp_code", &mut slots.0);
+        fields.required("resp_desc", &mut slots.1);
+        fields.optional("sn", &mut slots.2);
+        fields.optional("province", &mut slots.3);
+        fields.optional("sell_state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(ZhejiangQuerySnCodeResponse {
+                    resp_code: f0,
+                    resp_desc: f1,
+                    sn: f2,
+                    province: f3,
+                    sell_state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("resp_code", &self.resp_code);
+        members.required("resp_desc", &self.resp_desc);
+        members.optional("sn", &self.sn);
+        members.optional("province", &self.province);
+        members.optional("sell_state", &self.sell_state);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangQuerySnCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangQuerySnCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("resp_code", &value.resp_code);
-            members.required("resp_desc", &value.resp_desc);
-            members.optional("sn", &value.sn);
-            members.optional("province", &value.province);
-            members.optional("sell_state", &value.sell_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangQuerySnCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangQuerySnCodeResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("resp_code", &mut slots.0);
-            fields.required("resp_desc", &mut slots.1);
-            fields.optional("sn", &mut slots.2);
-            fields.optional("province", &mut slots.3);
-            fields.optional("sell_state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(ZhejiangQuerySnCodeResponse {
-                        resp_code: f0,
-                        resp_desc: f1,
-                        sn: f2,
-                        province: f3,
-                        sell_state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -36,42 +36,45 @@ impl CupInvalidateAuditDataRequest {
     }
 }
 impl crate::runtime::Validate for CupInvalidateAuditDataRequest {}
+impl crate::runtime::Object for CupInvalidateAuditDataRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("org_no", &mut slots.0);
+        fields.required("mchnt_order_id", &mut slots.1);
+        fields.required("upload_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CupInvalidateAuditDataRequest {
+                    org_no: f0,
+                    mchnt_order_id: f1,
+                    upload_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("org_no", &self.org_no);
+        members.required("mchnt_order_id", &self.mchnt_order_id);
+        members.required("upload_time", &self.upload_time);
+        members
+    }
+}
 impl serde::Serialize for CupInvalidateAuditDataRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CupInvalidateAuditDataRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("org_no", &value.org_no);
-            members.required("mchnt_order_id", &value.mchnt_order_id);
-            members.required("upload_time", &value.upload_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CupInvalidateAuditDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CupInvalidateAuditDataRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("org_no", &mut slots.0);
-            fields.required("mchnt_order_id", &mut slots.1);
-            fields.required("upload_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CupInvalidateAuditDataRequest {
-                        org_no: f0,
-                        mchnt_order_id: f1,
-                        upload_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cup_query_audit_result` (查询审核结果): `POST /v3/gov/subsidy/audit/cup/query`.
@@ -104,42 +107,45 @@ impl CupQueryAuditResultRequest {
     }
 }
 impl crate::runtime::Validate for CupQueryAuditResultRequest {}
+impl crate::runtime::Object for CupQueryAuditResultRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("org_no", &mut slots.0);
+        fields.required("mchnt_order_id", &mut slots.1);
+        fields.required("upload_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CupQueryAuditResultRequest {
+                    org_no: f0,
+                    mchnt_order_id: f1,
+                    upload_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("org_no", &self.org_no);
+        members.required("mchnt_order_id", &self.mchnt_order_id);
+        members.required("upload_time", &self.upload_time);
+        members
+    }
+}
 impl serde::Serialize for CupQueryAuditResultRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CupQueryAuditResultRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("org_no", &value.org_no);
-            members.required("mchnt_order_id", &value.mchnt_order_id);
-            members.required("upload_time", &value.upload_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CupQueryAuditResultRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CupQueryAuditResultRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("org_no", &mut slots.0);
-            fields.required("mchnt_order_id", &mut slots.1);
-            fields.required("upload_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CupQueryAuditResultRequest {
-                        org_no: f0,
-                        mchnt_order_id: f1,
-                        upload_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cup_sync_refund` (同步非银联支付交易退款信息): `POST /v3/gov/subsidy/audit/cup/refund/sync`.
@@ -182,48 +188,51 @@ impl CupSyncRefundRequest {
     }
 }
 impl crate::runtime::Validate for CupSyncRefundRequest {}
+impl crate::runtime::Object for CupSyncRefundRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("org_no", &mut slots.0);
+        fields.required("mchnt_order_id", &mut slots.1);
+        fields.required("upload_time", &mut slots.2);
+        fields.required("refund_at", &mut slots.3);
+        fields.required("refund_dt", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(CupSyncRefundRequest {
+                    org_no: f0,
+                    mchnt_order_id: f1,
+                    upload_time: f2,
+                    refund_at: f3,
+                    refund_dt: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("org_no", &self.org_no);
+        members.required("mchnt_order_id", &self.mchnt_order_id);
+        members.required("upload_time", &self.upload_time);
+        members.required("refund_at", &self.refund_at);
+        members.required("refund_dt", &self.refund_dt);
+        members
+    }
+}
 impl serde::Serialize for CupSyncRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CupSyncRefundRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("org_no", &value.org_no);
-            members.required("mchnt_order_id", &value.mchnt_order_id);
-            members.required("upload_time", &value.upload_time);
-            members.required("refund_at", &value.refund_at);
-            members.required("refund_dt", &value.refund_dt);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CupSyncRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CupSyncRefundRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("org_no", &mut slots.0);
-            fields.required("mchnt_order_id", &mut slots.1);
-            fields.required("upload_time", &mut slots.2);
-            fields.required("refund_at", &mut slots.3);
-            fields.required("refund_dt", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(CupSyncRefundRequest {
-                        org_no: f0,
-                        mchnt_order_id: f1,
-                        upload_time: f2,
-                        refund_at: f3,
-                        refund_dt: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cup_update_audit_data` (更新审核数据): `POST /v3/gov/subsidy/audit/cup/update`.
@@ -636,279 +645,282 @@ impl crate::runtime::Validate for CupUpdateAuditDataRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CupUpdateAuditDataRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("org_no", &mut slots.0);
+        fields.required("sub_mchnt_cd", &mut slots.1);
+        fields.required("sub_mchnt_nm", &mut slots.2);
+        fields.optional("store_nm", &mut slots.3);
+        fields.required("online_no", &mut slots.4);
+        fields.required("mchnt_order_id", &mut slots.5);
+        fields.required("upload_time", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.required("prod_id", &mut slots.8);
+        fields.optional("eng_grade", &mut slots.9);
+        fields.required("brand_nm", &mut slots.10);
+        fields.required("prod_model", &mut slots.11);
+        fields.optional("sales_chnl", &mut slots.12);
+        fields.required("plat_form", &mut slots.13);
+        fields.required("payer_tp", &mut slots.14);
+        fields.optional("trade_in_order_id", &mut slots.15);
+        fields.optional("trade_in_at", &mut slots.16);
+        fields.optional("is_trade_in", &mut slots.17);
+        fields.required("sales_at", &mut slots.18);
+        fields.required("actual_at", &mut slots.19);
+        fields.required("trans_tm", &mut slots.20);
+        fields.required("mchnt_cd", &mut slots.21);
+        fields.optional("mer_sub_at", &mut slots.22);
+        fields.required("discount_at", &mut slots.23);
+        fields.optional("image01", &mut slots.24);
+        fields.optional("image02", &mut slots.25);
+        fields.optional("image03", &mut slots.26);
+        fields.optional("image04", &mut slots.27);
+        fields.optional("image05", &mut slots.28);
+        fields.optional("image06", &mut slots.29);
+        fields.optional("image07", &mut slots.30);
+        fields.optional("image08", &mut slots.31);
+        fields.optional("image09", &mut slots.32);
+        fields.optional("image10", &mut slots.33);
+        fields.optional("commitment_letter_photo", &mut slots.34);
+        fields.optional("commitment_letter_photo_format", &mut slots.35);
+        fields.optional("device_photo", &mut slots.36);
+        fields.optional("device_photo_format", &mut slots.37);
+        fields.optional("pack_and_active_photo", &mut slots.38);
+        fields.optional("bar_code", &mut slots.39);
+        fields.required("sn_code", &mut slots.40);
+        fields.optional("imei1", &mut slots.41);
+        fields.optional("imei2", &mut slots.42);
+        fields.optional("register_model", &mut slots.43);
+        fields.optional("record_number", &mut slots.44);
+        fields.optional("eng_grade_standard", &mut slots.45);
+        fields.required_object("invoice_info", &mut slots.46);
+        fields.required_object("track_info", &mut slots.47);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                Some(f11),
+                f12,
+                Some(f13),
+                Some(f14),
+                f15,
+                f16,
+                f17,
+                Some(f18),
+                Some(f19),
+                Some(f20),
+                Some(f21),
+                f22,
+                Some(f23),
+                f24,
+                f25,
+                f26,
+                f27,
+                f28,
+                f29,
+                f30,
+                f31,
+                f32,
+                f33,
+                f34,
+                f35,
+                f36,
+                f37,
+                f38,
+                f39,
+                Some(f40),
+                f41,
+                f42,
+                f43,
+                f44,
+                f45,
+                Some(f46),
+                Some(f47),
+            ) => {
+                Ok(CupUpdateAuditDataRequest {
+                    org_no: f0,
+                    sub_mchnt_cd: f1,
+                    sub_mchnt_nm: f2,
+                    store_nm: f3,
+                    online_no: f4,
+                    mchnt_order_id: f5,
+                    upload_time: f6,
+                    notify_url: f7,
+                    prod_id: f8,
+                    eng_grade: f9,
+                    brand_nm: f10,
+                    prod_model: f11,
+                    sales_chnl: f12,
+                    plat_form: f13,
+                    payer_tp: f14,
+                    trade_in_order_id: f15,
+                    trade_in_at: f16,
+                    is_trade_in: f17,
+                    sales_at: f18,
+                    actual_at: f19,
+                    trans_tm: f20,
+                    mchnt_cd: f21,
+                    mer_sub_at: f22,
+                    discount_at: f23,
+                    image01: f24,
+                    image02: f25,
+                    image03: f26,
+                    image04: f27,
+                    image05: f28,
+                    image06: f29,
+                    image07: f30,
+                    image08: f31,
+                    image09: f32,
+                    image10: f33,
+                    commitment_letter_photo: f34,
+                    commitment_letter_photo_format: f35,
+                    device_photo: f36,
+                    device_photo_format: f37,
+                    pack_and_active_photo: f38,
+                    bar_code: f39,
+                    sn_code: f40,
+                    imei1: f41,
+                    imei2: f42,
+                    register_model: f43,
+                    record_number: f44,
+                    eng_grade_standard: f45,
+                    invoice_info: f46,
+                    track_info: f47,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(48);
+        members.required("org_no", &self.org_no);
+        members.required("sub_mchnt_cd", &self.sub_mchnt_cd);
+        members.required("sub_mchnt_nm", &self.sub_mchnt_nm);
+        members.optional("store_nm", &self.store_nm);
+        members.required("online_no", &self.online_no);
+        members.required("mchnt_order_id", &self.mchnt_order_id);
+        members.required("upload_time", &self.upload_time);
+        members.required("notify_url", &self.notify_url);
+        members.required("prod_id", &self.prod_id);
+        members.optional("eng_grade", &self.eng_grade);
+        members.required("brand_nm", &self.brand_nm);
+        members.required("prod_model", &self.prod_model);
+        members.optional("sales_chnl", &self.sales_chnl);
+        members.required("plat_form", &self.plat_form);
+        members.required("payer_tp", &self.payer_tp);
+        members.optional("trade_in_order_id", &self.trade_in_order_id);
+        members.optional("trade_in_at", &self.trade_in_at);
+        members.optional("is_trade_in", &self.is_trade_in);
+        members.required("sales_at", &self.sales_at);
+        members.required("actual_at", &self.actual_at);
+        members.required("trans_tm", &self.trans_tm);
+        members.required("mchnt_cd", &self.mchnt_cd);
+        members.optional("mer_sub_at", &self.mer_sub_at);
+        members.required("discount_at", &self.discount_at);
+        members.optional("image01", &self.image01);
+        members.optional("image02", &self.image02);
+        members.optional("image03", &self.image03);
+        members.optional("image04", &self.image04);
+        members.optional("image05", &self.image05);
+        members.optional("image06", &self.image06);
+        members.optional("image07", &self.image07);
+        members.optional("image08", &self.image08);
+        members.optional("image09", &self.image09);
+        members.optional("image10", &self.image10);
+        members.optional("commitment_letter_photo", &self.commitment_letter_photo);
+        members
+            .optional(
+                "commitment_letter_photo_format",
+                &self.commitment_letter_photo_format,
+            );
+        members.optional("device_photo", &self.device_photo);
+        members.optional("device_photo_format", &self.device_photo_format);
+        members.optional("pack_and_active_photo", &self.pack_and_active_photo);
+        members.optional("bar_code", &self.bar_code);
+        members.required("sn_code", &self.sn_code);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members.optional("register_model", &self.register_model);
+        members.optional("record_number", &self.record_number);
+        members.optional("eng_grade_standard", &self.eng_grade_standard);
+        members.required_object("invoice_info", &self.invoice_info);
+        members.required_object("track_info", &self.track_info);
+        members
+    }
+}
 impl serde::Serialize for CupUpdateAuditDataRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CupUpdateAuditDataRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(48);
-            members.required("org_no", &value.org_no);
-            members.required("sub_mchnt_cd", &value.sub_mchnt_cd);
-            members.required("sub_mchnt_nm", &value.sub_mchnt_nm);
-            members.optional("store_nm", &value.store_nm);
-            members.required("online_no", &value.online_no);
-            members.required("mchnt_order_id", &value.mchnt_order_id);
-            members.required("upload_time", &value.upload_time);
-            members.required("notify_url", &value.notify_url);
-            members.required("prod_id", &value.prod_id);
-            members.optional("eng_grade", &value.eng_grade);
-            members.required("brand_nm", &value.brand_nm);
-            members.required("prod_model", &value.prod_model);
-            members.optional("sales_chnl", &value.sales_chnl);
-            members.required("plat_form", &value.plat_form);
-            members.required("payer_tp", &value.payer_tp);
-            members.optional("trade_in_order_id", &value.trade_in_order_id);
-            members.optional("trade_in_at", &value.trade_in_at);
-            members.optional("is_trade_in", &value.is_trade_in);
-            members.required("sales_at", &value.sales_at);
-            members.required("actual_at", &value.actual_at);
-            members.required("trans_tm", &value.trans_tm);
-            members.required("mchnt_cd", &value.mchnt_cd);
-            members.optional("mer_sub_at", &value.mer_sub_at);
-            members.required("discount_at", &value.discount_at);
-            members.optional("image01", &value.image01);
-            members.optional("image02", &value.image02);
-            members.optional("image03", &value.image03);
-            members.optional("image04", &value.image04);
-            members.optional("image05", &value.image05);
-            members.optional("image06", &value.image06);
-            members.optional("image07", &value.image07);
-            members.optional("image08", &value.image08);
-            members.optional("image09", &value.image09);
-            members.optional("image10", &value.image10);
-            members.optional("commitment_letter_photo", &value.commitment_letter_photo);
-            members
-                .optional(
-                    "commitment_letter_photo_format",
-                    &value.commitment_letter_photo_format,
-                );
-            members.optional("device_photo", &value.device_photo);
-            members.optional("device_photo_format", &value.device_photo_format);
-            members.optional("pack_and_active_photo", &value.pack_and_active_photo);
-            members.optional("bar_code", &value.bar_code);
-            members.required("sn_code", &value.sn_code);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members.optional("register_model", &value.register_model);
-            members.optional("record_number", &value.record_number);
-            members.optional("eng_grade_standard", &value.eng_grade_standard);
-            members.required("invoice_info", &value.invoice_info);
-            members.required("track_info", &value.track_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CupUpdateAuditDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CupUpdateAuditDataRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("org_no", &mut slots.0);
-            fields.required("sub_mchnt_cd", &mut slots.1);
-            fields.required("sub_mchnt_nm", &mut slots.2);
-            fields.optional("store_nm", &mut slots.3);
-            fields.required("online_no", &mut slots.4);
-            fields.required("mchnt_order_id", &mut slots.5);
-            fields.required("upload_time", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.required("prod_id", &mut slots.8);
-            fields.optional("eng_grade", &mut slots.9);
-            fields.required("brand_nm", &mut slots.10);
-            fields.required("prod_model", &mut slots.11);
-            fields.optional("sales_chnl", &mut slots.12);
-            fields.required("plat_form", &mut slots.13);
-            fields.required("payer_tp", &mut slots.14);
-            fields.optional("trade_in_order_id", &mut slots.15);
-            fields.optional("trade_in_at", &mut slots.16);
-            fields.optional("is_trade_in", &mut slots.17);
-            fields.required("sales_at", &mut slots.18);
-            fields.required("actual_at", &mut slots.19);
-            fields.required("trans_tm", &mut slots.20);
-            fields.required("mchnt_cd", &mut slots.21);
-            fields.optional("mer_sub_at", &mut slots.22);
-            fields.required("discount_at", &mut slots.23);
-            fields.optional("image01", &mut slots.24);
-            fields.optional("image02", &mut slots.25);
-            fields.optional("image03", &mut slots.26);
-            fields.optional("image04", &mut slots.27);
-            fields.optional("image05", &mut slots.28);
-            fields.optional("image06", &mut slots.29);
-            fields.optional("image07", &mut slots.30);
-            fields.optional("image08", &mut slots.31);
-            fields.optional("image09", &mut slots.32);
-            fields.optional("image10", &mut slots.33);
-            fields.optional("commitment_letter_photo", &mut slots.34);
-            fields.optional("commitment_letter_photo_format", &mut slots.35);
-            fields.optional("device_photo", &mut slots.36);
-            fields.optional("device_photo_format", &mut slots.37);
-            fields.optional("pack_and_active_photo", &mut slots.38);
-            fields.optional("bar_code", &mut slots.39);
-            fields.required("sn_code", &mut slots.40);
-            fields.optional("imei1", &mut slots.41);
-            fields.optional("imei2", &mut slots.42);
-            fields.optional("register_model", &mut slots.43);
-            fields.optional("record_number", &mut slots.44);
-            fields.optional("eng_grade_standard", &mut slots.45);
-            fields.required("invoice_info", &mut slots.46);
-            fields.required("track_info", &mut slots.47);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    Some(f13),
-                    Some(f14),
-                    f15,
-                    f16,
-                    f17,
-                    Some(f18),
-                    Some(f19),
-                    Some(f20),
-                    Some(f21),
-                    f22,
-                    Some(f23),
-                    f24,
-                    f25,
-                    f26,
-                    f27,
-                    f28,
-                    f29,
-                    f30,
-                    f31,
-                    f32,
-                    f33,
-                    f34,
-                    f35,
-                    f36,
-                    f37,
-                    f38,
-                    f39,
-                    Some(f40),
-                    f41,
-                    f42,
-                    f43,
-                    f44,
-                    f45,
-                    Some(f46),
-                    Some(f47),
-                ) => {
-                    Ok(CupUpdateAuditDataRequest {
-                        org_no: f0,
-                        sub_mchnt_cd: f1,
-                        sub_mchnt_nm: f2,
-                        store_nm: f3,
-                        online_no: f4,
-                        mchnt_order_id: f5,
-                        upload_time: f6,
-                        notify_url: f7,
-                        prod_id: f8,
-                        eng_grade: f9,
-                        brand_nm: f10,
-                        prod_model: f11,
-                        sales_chnl: f12,
-                        plat_form: f13,
-                        payer_tp: f14,
-                        trade_in_order_id: f15,
-                        trade_in_at: f16,
-                        is_trade_in: f17,
-                        sales_at: f18,
-                        actual_at: f19,
-                        trans_tm: f20,
-                        mchnt_cd: f21,
-                        mer_sub_at: f22,
-                        discount_at: f23,
-                        image01: f24,
-                        image02: f25,
-                        image03: f26,
-                        image04: f27,
-                        image05: f28,
-                        image06: f29,
-                        image07: f30,
-                        image08: f31,
-                        image09: f32,
-                        image10: f33,
-                        commitment_letter_photo: f34,
-                        commitment_letter_photo_format: f35,
-                        device_photo: f36,
-                        device_photo_format: f37,
-                        pack_and_active_photo: f38,
-                        bar_code: f39,
-                        sn_code: f40,
-                        imei1: f41,
-                        imei2: f42,
-                        register_model: f43,
-                        record_number: f44,
-                        eng_grade_standard: f45,
-                        invoice_info: f46,
-                        track_info: f47,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cup_upload_audit_data` (上传审核数据): `POST /v3/gov/subsidy/audit/cup/upload`.
@@ -1321,279 +1333,282 @@ impl crate::runtime::Validate for CupUploadAuditDataRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CupUploadAuditDataRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("org_no", &mut slots.0);
+        fields.required("sub_mchnt_cd", &mut slots.1);
+        fields.required("sub_mchnt_nm", &mut slots.2);
+        fields.optional("store_nm", &mut slots.3);
+        fields.required("online_no", &mut slots.4);
+        fields.required("mchnt_order_id", &mut slots.5);
+        fields.required("upload_time", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.required("prod_id", &mut slots.8);
+        fields.optional("eng_grade", &mut slots.9);
+        fields.required("brand_nm", &mut slots.10);
+        fields.required("prod_model", &mut slots.11);
+        fields.optional("sales_chnl", &mut slots.12);
+        fields.required("plat_form", &mut slots.13);
+        fields.required("payer_tp", &mut slots.14);
+        fields.optional("trade_in_order_id", &mut slots.15);
+        fields.optional("trade_in_at", &mut slots.16);
+        fields.optional("is_trade_in", &mut slots.17);
+        fields.required("sales_at", &mut slots.18);
+        fields.required("actual_at", &mut slots.19);
+        fields.required("trans_tm", &mut slots.20);
+        fields.required("mchnt_cd", &mut slots.21);
+        fields.optional("mer_sub_at", &mut slots.22);
+        fields.required("discount_at", &mut slots.23);
+        fields.optional("image01", &mut slots.24);
+        fields.optional("image02", &mut slots.25);
+        fields.optional("image03", &mut slots.26);
+        fields.optional("image04", &mut slots.27);
+        fields.optional("image05", &mut slots.28);
+        fields.optional("image06", &mut slots.29);
+        fields.optional("image07", &mut slots.30);
+        fields.optional("image08", &mut slots.31);
+        fields.optional("image09", &mut slots.32);
+        fields.optional("image10", &mut slots.33);
+        fields.optional("commitment_letter_photo", &mut slots.34);
+        fields.optional("commitment_letter_photo_format", &mut slots.35);
+        fields.optional("device_photo", &mut slots.36);
+        fields.optional("device_photo_format", &mut slots.37);
+        fields.optional("pack_and_active_photo", &mut slots.38);
+        fields.optional("bar_code", &mut slots.39);
+        fields.required("sn_code", &mut slots.40);
+        fields.optional("imei1", &mut slots.41);
+        fields.optional("imei2", &mut slots.42);
+        fields.optional("register_model", &mut slots.43);
+        fields.optional("record_number", &mut slots.44);
+        fields.optional("eng_grade_standard", &mut slots.45);
+        fields.required_object("invoice_info", &mut slots.46);
+        fields.required_object("track_info", &mut slots.47);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                Some(f11),
+                f12,
+                Some(f13),
+                Some(f14),
+                f15,
+                f16,
+                f17,
+                Some(f18),
+                Some(f19),
+                Some(f20),
+                Some(f21),
+                f22,
+                Some(f23),
+                f24,
+                f25,
+                f26,
+                f27,
+                f28,
+                f29,
+                f30,
+                f31,
+                f32,
+                f33,
+                f34,
+                f35,
+                f36,
+                f37,
+                f38,
+                f39,
+                Some(f40),
+                f41,
+                f42,
+                f43,
+                f44,
+                f45,
+                Some(f46),
+                Some(f47),
+            ) => {
+                Ok(CupUploadAuditDataRequest {
+                    org_no: f0,
+                    sub_mchnt_cd: f1,
+                    sub_mchnt_nm: f2,
+                    store_nm: f3,
+                    online_no: f4,
+                    mchnt_order_id: f5,
+                    upload_time: f6,
+                    notify_url: f7,
+                    prod_id: f8,
+                    eng_grade: f9,
+                    brand_nm: f10,
+                    prod_model: f11,
+                    sales_chnl: f12,
+                    plat_form: f13,
+                    payer_tp: f14,
+                    trade_in_order_id: f15,
+                    trade_in_at: f16,
+                    is_trade_in: f17,
+                    sales_at: f18,
+                    actual_at: f19,
+                    trans_tm: f20,
+                    mchnt_cd: f21,
+                    mer_sub_at: f22,
+                    discount_at: f23,
+                    image01: f24,
+                    image02: f25,
+                    image03: f26,
+                    image04: f27,
+                    image05: f28,
+                    image06: f29,
+                    image07: f30,
+                    image08: f31,
+                    image09: f32,
+                    image10: f33,
+                    commitment_letter_photo: f34,
+                    commitment_letter_photo_format: f35,
+                    device_photo: f36,
+                    device_photo_format: f37,
+                    pack_and_active_photo: f38,
+                    bar_code: f39,
+                    sn_code: f40,
+                    imei1: f41,
+                    imei2: f42,
+                    register_model: f43,
+                    record_number: f44,
+                    eng_grade_standard: f45,
+                    invoice_info: f46,
+                    track_info: f47,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(48);
+        members.required("org_no", &self.org_no);
+        members.required("sub_mchnt_cd", &self.sub_mchnt_cd);
+        members.required("sub_mchnt_nm", &self.sub_mchnt_nm);
+        members.optional("store_nm", &self.store_nm);
+        members.required("online_no", &self.online_no);
+        members.required("mchnt_order_id", &self.mchnt_order_id);
+        members.required("upload_time", &self.upload_time);
+        members.required("notify_url", &self.notify_url);
+        members.required("prod_id", &self.prod_id);
+        members.optional("eng_grade", &self.eng_grade);
+        members.required("brand_nm", &self.brand_nm);
+        members.required("prod_model", &self.prod_model);
+        members.optional("sales_chnl", &self.sales_chnl);
+        members.required("plat_form", &self.plat_form);
+        members.required("payer_tp", &self.payer_tp);
+        members.optional("trade_in_order_id", &self.trade_in_order_id);
+        members.optional("trade_in_at", &self.trade_in_at);
+        members.optional("is_trade_in", &self.is_trade_in);
+        members.required("sales_at", &self.sales_at);
+        members.required("actual_at", &self.actual_at);
+        members.required("trans_tm", &self.trans_tm);
+        members.required("mchnt_cd", &self.mchnt_cd);
+        members.optional("mer_sub_at", &self.mer_sub_at);
+        members.required("discount_at", &self.discount_at);
+        members.optional("image01", &self.image01);
+        members.optional("image02", &self.image02);
+        members.optional("image03", &self.image03);
+        members.optional("image04", &self.image04);
+        members.optional("image05", &self.image05);
+        members.optional("image06", &self.image06);
+        members.optional("image07", &self.image07);
+        members.optional("image08", &self.image08);
+        members.optional("image09", &self.image09);
+        members.optional("image10", &self.image10);
+        members.optional("commitment_letter_photo", &self.commitment_letter_photo);
+        members
+            .optional(
+                "commitment_letter_photo_format",
+                &self.commitment_letter_photo_format,
+            );
+        members.optional("device_photo", &self.device_photo);
+        members.optional("device_photo_format", &self.device_photo_format);
+        members.optional("pack_and_active_photo", &self.pack_and_active_photo);
+        members.optional("bar_code", &self.bar_code);
+        members.required("sn_code", &self.sn_code);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members.optional("register_model", &self.register_model);
+        members.optional("record_number", &self.record_number);
+        members.optional("eng_grade_standard", &self.eng_grade_standard);
+        members.required_object("invoice_info", &self.invoice_info);
+        members.required_object("track_info", &self.track_info);
+        members
+    }
+}
 impl serde::Serialize for CupUploadAuditDataRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CupUploadAuditDataRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(48);
-            members.required("org_no", &value.org_no);
-            members.required("sub_mchnt_cd", &value.sub_mchnt_cd);
-            members.required("sub_mchnt_nm", &value.sub_mchnt_nm);
-            members.optional("store_nm", &value.store_nm);
-            members.required("online_no", &value.online_no);
-            members.required("mchnt_order_id", &value.mchnt_order_id);
-            members.required("upload_time", &value.upload_time);
-            members.required("notify_url", &value.notify_url);
-            members.required("prod_id", &value.prod_id);
-            members.optional("eng_grade", &value.eng_grade);
-            members.required("brand_nm", &value.brand_nm);
-            members.required("prod_model", &value.prod_model);
-            members.optional("sales_chnl", &value.sales_chnl);
-            members.required("plat_form", &value.plat_form);
-            members.required("payer_tp", &value.payer_tp);
-            members.optional("trade_in_order_id", &value.trade_in_order_id);
-            members.optional("trade_in_at", &value.trade_in_at);
-            members.optional("is_trade_in", &value.is_trade_in);
-            members.required("sales_at", &value.sales_at);
-            members.required("actual_at", &value.actual_at);
-            members.required("trans_tm", &value.trans_tm);
-            members.required("mchnt_cd", &value.mchnt_cd);
-            members.optional("mer_sub_at", &value.mer_sub_at);
-            members.required("discount_at", &value.discount_at);
-            members.optional("image01", &value.image01);
-            members.optional("image02", &value.image02);
-            members.optional("image03", &value.image03);
-            members.optional("image04", &value.image04);
-            members.optional("image05", &value.image05);
-            members.optional("image06", &value.image06);
-            members.optional("image07", &value.image07);
-            members.optional("image08", &value.image08);
-            members.optional("image09", &value.image09);
-            members.optional("image10", &value.image10);
-            members.optional("commitment_letter_photo", &value.commitment_letter_photo);
-            members
-                .optional(
-                    "commitment_letter_photo_format",
-                    &value.commitment_letter_photo_format,
-                );
-            members.optional("device_photo", &value.device_photo);
-            members.optional("device_photo_format", &value.device_photo_format);
-            members.optional("pack_and_active_photo", &value.pack_and_active_photo);
-            members.optional("bar_code", &value.bar_code);
-            members.required("sn_code", &value.sn_code);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members.optional("register_model", &value.register_model);
-            members.optional("record_number", &value.record_number);
-            members.optional("eng_grade_standard", &value.eng_grade_standard);
-            members.required("invoice_info", &value.invoice_info);
-            members.required("track_info", &value.track_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CupUploadAuditDataRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CupUploadAuditDataRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("org_no", &mut slots.0);
-            fields.required("sub_mchnt_cd", &mut slots.1);
-            fields.required("sub_mchnt_nm", &mut slots.2);
-            fields.optional("store_nm", &mut slots.3);
-            fields.required("online_no", &mut slots.4);
-            fields.required("mchnt_order_id", &mut slots.5);
-            fields.required("upload_time", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.required("prod_id", &mut slots.8);
-            fields.optional("eng_grade", &mut slots.9);
-            fields.required("brand_nm", &mut slots.10);
-            fields.required("prod_model", &mut slots.11);
-            fields.optional("sales_chnl", &mut slots.12);
-            fields.required("plat_form", &mut slots.13);
-            fields.required("payer_tp", &mut slots.14);
-            fields.optional("trade_in_order_id", &mut slots.15);
-            fields.optional("trade_in_at", &mut slots.16);
-            fields.optional("is_trade_in", &mut slots.17);
-            fields.required("sales_at", &mut slots.18);
-            fields.required("actual_at", &mut slots.19);
-            fields.required("trans_tm", &mut slots.20);
-            fields.required("mchnt_cd", &mut slots.21);
-            fields.optional("mer_sub_at", &mut slots.22);
-            fields.required("discount_at", &mut slots.23);
-            fields.optional("image01", &mut slots.24);
-            fields.optional("image02", &mut slots.25);
-            fields.optional("image03", &mut slots.26);
-            fields.optional("image04", &mut slots.27);
-            fields.optional("image05", &mut slots.28);
-            fields.optional("image06", &mut slots.29);
-            fields.optional("image07", &mut slots.30);
-            fields.optional("image08", &mut slots.31);
-            fields.optional("image09", &mut slots.32);
-            fields.optional("image10", &mut slots.33);
-            fields.optional("commitment_letter_photo", &mut slots.34);
-            fields.optional("commitment_letter_photo_format", &mut slots.35);
-            fields.optional("device_photo", &mut slots.36);
-            fields.optional("device_photo_format", &mut slots.37);
-            fields.optional("pack_and_active_photo", &mut slots.38);
-            fields.optional("bar_code", &mut slots.39);
-            fields.required("sn_code", &mut slots.40);
-            fields.optional("imei1", &mut slots.41);
-            fields.optional("imei2", &mut slots.42);
-            fields.optional("register_model", &mut slots.43);
-            fields.optional("record_number", &mut slots.44);
-            fields.optional("eng_grade_standard", &mut slots.45);
-            fields.required("invoice_info", &mut slots.46);
-            fields.required("track_info", &mut slots.47);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    Some(f13),
-                    Some(f14),
-                    f15,
-                    f16,
-                    f17,
-                    Some(f18),
-                    Some(f19),
-                    Some(f20),
-                    Some(f21),
-                    f22,
-                    Some(f23),
-                    f24,
-                    f25,
-                    f26,
-                    f27,
-                    f28,
-                    f29,
-                    f30,
-                    f31,
-                    f32,
-                    f33,
-                    f34,
-                    f35,
-                    f36,
-                    f37,
-                    f38,
-                    f39,
-                    Some(f40),
-                    f41,
-                    f42,
-                    f43,
-                    f44,
-                    f45,
-                    Some(f46),
-                    Some(f47),
-                ) => {
-                    Ok(CupUploadAuditDataRequest {
-                        org_no: f0,
-                        sub_mchnt_cd: f1,
-                        sub_mchnt_nm: f2,
-                        store_nm: f3,
-                        online_no: f4,
-                        mchnt_order_id: f5,
-                        upload_time: f6,
-                        notify_url: f7,
-                        prod_id: f8,
-                        eng_grade: f9,
-                        brand_nm: f10,
-                        prod_model: f11,
-                        sales_chnl: f12,
-                        plat_form: f13,
-                        payer_tp: f14,
-                        trade_in_order_id: f15,
-                        trade_in_at: f16,
-                        is_trade_in: f17,
-                        sales_at: f18,
-                        actual_at: f19,
-                        trans_tm: f20,
-                        mchnt_cd: f21,
-                        mer_sub_at: f22,
-                        discount_at: f23,
-                        image01: f24,
-                        image02: f25,
-                        image03: f26,
-                        image04: f27,
-                        image05: f28,
-                        image06: f29,
-                        image07: f30,
-                        image08: f31,
-                        image09: f32,
-                        image10: f33,
-                        commitment_letter_photo: f34,
-                        commitment_letter_photo_format: f35,
-                        device_photo: f36,
-                        device_photo_format: f37,
-                        pack_and_active_photo: f38,
-                        bar_code: f39,
-                        sn_code: f40,
-                        imei1: f41,
-                        imei2: f42,
-                        register_model: f43,
-                        record_number: f44,
-                        eng_grade_standard: f45,
-                        invoice_info: f46,
-                        track_info: f47,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_company` (企业信息查询): `POST /v3/gov/subsidy/companies/query`.
@@ -1621,40 +1636,42 @@ impl QueryCompanyRequest {
     }
 }
 impl crate::runtime::Validate for QueryCompanyRequest {}
+impl crate::runtime::Object for QueryCompanyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("qualification_region_code", &mut slots.0);
+        fields.required("license_number", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryCompanyRequest {
+                    qualification_region_code: f0,
+                    license_number: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("license_number", &self.license_number);
+        members
+    }
+}
 impl serde::Serialize for QueryCompanyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryCompanyRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("license_number", &value.license_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCompanyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCompanyRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("qualification_region_code", &mut slots.0);
-            fields.required("license_number", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryCompanyRequest {
-                        qualification_region_code: f0,
-                        license_number: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_goods` (商品信息上传): `POST /v3/gov/subsidy/goods/upload`.
@@ -1751,96 +1768,98 @@ impl crate::runtime::Validate for UploadGoodsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UploadGoodsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appliance_id", &mut slots.0);
+        fields.required("product_name", &mut slots.1);
+        fields.optional("energy_grade", &mut slots.2);
+        fields.required("brand", &mut slots.3);
+        fields.required("qualification_region_code", &mut slots.4);
+        fields.required("seller_name", &mut slots.5);
+        fields.required("license_number", &mut slots.6);
+        fields.required("base_price", &mut slots.7);
+        fields.required("average_trading_price", &mut slots.8);
+        fields.required("product_type", &mut slots.9);
+        fields.optional("product_model", &mut slots.10);
+        fields.required("bar_code", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+            ) => {
+                Ok(UploadGoodsRequest {
+                    appliance_id: f0,
+                    product_name: f1,
+                    energy_grade: f2,
+                    brand: f3,
+                    qualification_region_code: f4,
+                    seller_name: f5,
+                    license_number: f6,
+                    base_price: f7,
+                    average_trading_price: f8,
+                    product_type: f9,
+                    product_model: f10,
+                    bar_code: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appliance_id", &self.appliance_id);
+        members.required("product_name", &self.product_name);
+        members.optional("energy_grade", &self.energy_grade);
+        members.required("brand", &self.brand);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("seller_name", &self.seller_name);
+        members.required("license_number", &self.license_number);
+        members.required("base_price", &self.base_price);
+        members.required("average_trading_price", &self.average_trading_price);
+        members.required("product_type", &self.product_type);
+        members.optional("product_model", &self.product_model);
+        members.required("bar_code", &self.bar_code);
+        members
+    }
+}
 impl serde::Serialize for UploadGoodsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadGoodsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appliance_id", &value.appliance_id);
-            members.required("product_name", &value.product_name);
-            members.optional("energy_grade", &value.energy_grade);
-            members.required("brand", &value.brand);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("seller_name", &value.seller_name);
-            members.required("license_number", &value.license_number);
-            members.required("base_price", &value.base_price);
-            members.required("average_trading_price", &value.average_trading_price);
-            members.required("product_type", &value.product_type);
-            members.optional("product_model", &value.product_model);
-            members.required("bar_code", &value.bar_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadGoodsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadGoodsRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appliance_id", &mut slots.0);
-            fields.required("product_name", &mut slots.1);
-            fields.optional("energy_grade", &mut slots.2);
-            fields.required("brand", &mut slots.3);
-            fields.required("qualification_region_code", &mut slots.4);
-            fields.required("seller_name", &mut slots.5);
-            fields.required("license_number", &mut slots.6);
-            fields.required("base_price", &mut slots.7);
-            fields.required("average_trading_price", &mut slots.8);
-            fields.required("product_type", &mut slots.9);
-            fields.optional("product_model", &mut slots.10);
-            fields.required("bar_code", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                ) => {
-                    Ok(UploadGoodsRequest {
-                        appliance_id: f0,
-                        product_name: f1,
-                        energy_grade: f2,
-                        brand: f3,
-                        qualification_region_code: f4,
-                        seller_name: f5,
-                        license_number: f6,
-                        base_price: f7,
-                        average_trading_price: f8,
-                        product_type: f9,
-                        product_model: f10,
-                        bar_code: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_n_category_qualification` (N品类同步资格核销信息): `POST /v3/gov/subsidy/n-qualifications/sync`.
@@ -2111,213 +2130,213 @@ impl crate::runtime::Validate for SyncNCategoryQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncNCategoryQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("real_name", &mut slots.0);
+        fields.required("id_card_number", &mut slots.1);
+        fields.required("phone_number", &mut slots.2);
+        fields.optional("appliance_id", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("sub_mchid", &mut slots.5);
+        fields.optional("energy_grade", &mut slots.6);
+        fields.required("receive_region_code", &mut slots.7);
+        fields.required("brand", &mut slots.8);
+        fields.required("address", &mut slots.9);
+        fields.required("qualification_region_code", &mut slots.10);
+        fields.required("seller_name", &mut slots.11);
+        fields.required("license_number", &mut slots.12);
+        fields.optional("logistics_num", &mut slots.13);
+        fields.optional("delivery_time", &mut slots.14);
+        fields.required("invoice_num", &mut slots.15);
+        fields.required("product_type", &mut slots.16);
+        fields.optional("pc_type", &mut slots.17);
+        fields.required("order_amount", &mut slots.18);
+        fields.required("discount_amount", &mut slots.19);
+        fields.required("mch_order_id", &mut slots.20);
+        fields.required("invoice_time", &mut slots.21);
+        fields.required("purchaser_name", &mut slots.22);
+        fields.required("sale_model", &mut slots.23);
+        fields.required("identity_document_type", &mut slots.24);
+        fields.required("invoice_address_code", &mut slots.25);
+        fields.required("tax_authority_code", &mut slots.26);
+        fields.required("transaction_time", &mut slots.27);
+        fields.required("cate_state", &mut slots.28);
+        fields.optional("longitude", &mut slots.29);
+        fields.optional("latitude", &mut slots.30);
+        fields.required("cate_code", &mut slots.31);
+        fields.optional("coupon_code", &mut slots.32);
+        fields.optional("invoice_code", &mut slots.33);
+        fields.optional("refund_id", &mut slots.34);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                Some(f15),
+                Some(f16),
+                f17,
+                Some(f18),
+                Some(f19),
+                Some(f20),
+                Some(f21),
+                Some(f22),
+                Some(f23),
+                Some(f24),
+                Some(f25),
+                Some(f26),
+                Some(f27),
+                Some(f28),
+                f29,
+                f30,
+                Some(f31),
+                f32,
+                f33,
+                f34,
+            ) => {
+                Ok(SyncNCategoryQualificationRequest {
+                    real_name: f0,
+                    id_card_number: f1,
+                    phone_number: f2,
+                    appliance_id: f3,
+                    out_trade_no: f4,
+                    sub_mchid: f5,
+                    energy_grade: f6,
+                    receive_region_code: f7,
+                    brand: f8,
+                    address: f9,
+                    qualification_region_code: f10,
+                    seller_name: f11,
+                    license_number: f12,
+                    logistics_num: f13,
+                    delivery_time: f14,
+                    invoice_num: f15,
+                    product_type: f16,
+                    pc_type: f17,
+                    order_amount: f18,
+                    discount_amount: f19,
+                    mch_order_id: f20,
+                    invoice_time: f21,
+                    purchaser_name: f22,
+                    sale_model: f23,
+                    identity_document_type: f24,
+                    invoice_address_code: f25,
+                    tax_authority_code: f26,
+                    transaction_time: f27,
+                    cate_state: f28,
+                    longitude: f29,
+                    latitude: f30,
+                    cate_code: f31,
+                    coupon_code: f32,
+                    invoice_code: f33,
+                    refund_id: f34,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(35);
+        members.required("real_name", &self.real_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("phone_number", &self.phone_number);
+        members.optional("appliance_id", &self.appliance_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("energy_grade", &self.energy_grade);
+        members.required("receive_region_code", &self.receive_region_code);
+        members.required("brand", &self.brand);
+        members.required("address", &self.address);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("seller_name", &self.seller_name);
+        members.required("license_number", &self.license_number);
+        members.optional("logistics_num", &self.logistics_num);
+        members.optional("delivery_time", &self.delivery_time);
+        members.required("invoice_num", &self.invoice_num);
+        members.required("product_type", &self.product_type);
+        members.optional("pc_type", &self.pc_type);
+        members.required("order_amount", &self.order_amount);
+        members.required("discount_amount", &self.discount_amount);
+        members.required("mch_order_id", &self.mch_order_id);
+        members.required("invoice_time", &self.invoice_time);
+        members.required("purchaser_name", &self.purchaser_name);
+        members.required("sale_model", &self.sale_model);
+        members.required("identity_document_type", &self.identity_document_type);
+        members.required("invoice_address_code", &self.invoice_address_code);
+        members.required("tax_authority_code", &self.tax_authority_code);
+        members.required("transaction_time", &self.transaction_time);
+        members.required("cate_state", &self.cate_state);
+        members.optional("longitude", &self.longitude);
+        members.optional("latitude", &self.latitude);
+        members.required("cate_code", &self.cate_code);
+        members.optional("coupon_code", &self.coupon_code);
+        members.optional("invoice_code", &self.invoice_code);
+        members.optional("refund_id", &self.refund_id);
+        members
+    }
+}
 impl serde::Serialize for SyncNCategoryQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SyncNCategoryQualificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(35);
-            members.required("real_name", &value.real_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.required("phone_number", &value.phone_number);
-            members.optional("appliance_id", &value.appliance_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("energy_grade", &value.energy_grade);
-            members.required("receive_region_code", &value.receive_region_code);
-            members.required("brand", &value.brand);
-            members.required("address", &value.address);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("seller_name", &value.seller_name);
-            members.required("license_number", &value.license_number);
-            members.optional("logistics_num", &value.logistics_num);
-            members.optional("delivery_time", &value.delivery_time);
-            members.required("invoice_num", &value.invoice_num);
-            members.required("product_type", &value.product_type);
-            members.optional("pc_type", &value.pc_type);
-            members.required("order_amount", &value.order_amount);
-            members.required("discount_amount", &value.discount_amount);
-            members.required("mch_order_id", &value.mch_order_id);
-            members.required("invoice_time", &value.invoice_time);
-            members.required("purchaser_name", &value.purchaser_name);
-            members.required("sale_model", &value.sale_model);
-            members.required("identity_document_type", &value.identity_document_type);
-            members.required("invoice_address_code", &value.invoice_address_code);
-            members.required("tax_authority_code", &value.tax_authority_code);
-            members.required("transaction_time", &value.transaction_time);
-            members.required("cate_state", &value.cate_state);
-            members.optional("longitude", &value.longitude);
-            members.optional("latitude", &value.latitude);
-            members.required("cate_code", &value.cate_code);
-            members.optional("coupon_code", &value.coupon_code);
-            members.optional("invoice_code", &value.invoice_code);
-            members.optional("refund_id", &value.refund_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncNCategoryQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncNCategoryQualificationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("real_name", &mut slots.0);
-            fields.required("id_card_number", &mut slots.1);
-            fields.required("phone_number", &mut slots.2);
-            fields.optional("appliance_id", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("sub_mchid", &mut slots.5);
-            fields.optional("energy_grade", &mut slots.6);
-            fields.required("receive_region_code", &mut slots.7);
-            fields.required("brand", &mut slots.8);
-            fields.required("address", &mut slots.9);
-            fields.required("qualification_region_code", &mut slots.10);
-            fields.required("seller_name", &mut slots.11);
-            fields.required("license_number", &mut slots.12);
-            fields.optional("logistics_num", &mut slots.13);
-            fields.optional("delivery_time", &mut slots.14);
-            fields.required("invoice_num", &mut slots.15);
-            fields.required("product_type", &mut slots.16);
-            fields.optional("pc_type", &mut slots.17);
-            fields.required("order_amount", &mut slots.18);
-            fields.required("discount_amount", &mut slots.19);
-            fields.required("mch_order_id", &mut slots.20);
-            fields.required("invoice_time", &mut slots.21);
-            fields.required("purchaser_name", &mut slots.22);
-            fields.required("sale_model", &mut slots.23);
-            fields.required("identity_document_type", &mut slots.24);
-            fields.required("invoice_address_code", &mut slots.25);
-            fields.required("tax_authority_code", &mut slots.26);
-            fields.required("transaction_time", &mut slots.27);
-            fields.required("cate_state", &mut slots.28);
-            fields.optional("longitude", &mut slots.29);
-            fields.optional("latitude", &mut slots.30);
-            fields.required("cate_code", &mut slots.31);
-            fields.optional("coupon_code", &mut slots.32);
-            fields.optional("invoice_code", &mut slots.33);
-            fields.optional("refund_id", &mut slots.34);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    Some(f15),
-                    Some(f16),
-                    f17,
-                    Some(f18),
-                    Some(f19),
-                    Some(f20),
-                    Some(f21),
-                    Some(f22),
-                    Some(f23),
-                    Some(f24),
-                    Some(f25),
-                    Some(f26),
-                    Some(f27),
-                    Some(f28),
-                    f29,
-                    f30,
-                    Some(f31),
-                    f32,
-                    f33,
-                    f34,
-                ) => {
-                    Ok(SyncNCategoryQualificationRequest {
-                        real_name: f0,
-                        id_card_number: f1,
-                        phone_number: f2,
-                        appliance_id: f3,
-                        out_trade_no: f4,
-                        sub_mchid: f5,
-                        energy_grade: f6,
-                        receive_region_code: f7,
-                        brand: f8,
-                        address: f9,
-                        qualification_region_code: f10,
-                        seller_name: f11,
-                        license_number: f12,
-                        logistics_num: f13,
-                        delivery_time: f14,
-                        invoice_num: f15,
-                        product_type: f16,
-                        pc_type: f17,
-                        order_amount: f18,
-                        discount_amount: f19,
-                        mch_order_id: f20,
-                        invoice_time: f21,
-                        purchaser_name: f22,
-                        sale_model: f23,
-                        identity_document_type: f24,
-                        invoice_address_code: f25,
-                        tax_authority_code: f26,
-                        transaction_time: f27,
-                        cate_state: f28,
-                        longitude: f29,
-                        latitude: f30,
-                        cate_code: f31,
-                        coupon_code: f32,
-                        invoice_code: f33,
-                        refund_id: f34,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_qualification` (查询补贴资格): `GET /v3/gov/subsidy/qualification`.
@@ -2397,48 +2416,51 @@ impl crate::runtime::Validate for QueryQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("real_name", &mut slots.0);
+        fields.optional("id_card_number", &mut slots.1);
+        fields.optional("phone_number", &mut slots.2);
+        fields.required("appliance_id", &mut slots.3);
+        fields.optional("openid", &mut slots.4);
+        fields.optional("appid", &mut slots.5);
+        fields.required("qualification_region_code", &mut slots.6);
+        fields.optional("identity_document_type", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, Some(f3), f4, f5, Some(f6), f7) => {
+                Ok(QueryQualificationRequest {
+                    real_name: f0,
+                    id_card_number: f1,
+                    phone_number: f2,
+                    appliance_id: f3,
+                    openid: f4,
+                    appid: f5,
+                    qualification_region_code: f6,
+                    identity_document_type: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryQualificationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("real_name", &mut slots.0);
-            fields.optional("id_card_number", &mut slots.1);
-            fields.optional("phone_number", &mut slots.2);
-            fields.required("appliance_id", &mut slots.3);
-            fields.optional("openid", &mut slots.4);
-            fields.optional("appid", &mut slots.5);
-            fields.required("qualification_region_code", &mut slots.6);
-            fields.optional("identity_document_type", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, Some(f3), f4, f5, Some(f6), f7) => {
-                    Ok(QueryQualificationRequest {
-                        real_name: f0,
-                        id_card_number: f1,
-                        phone_number: f2,
-                        appliance_id: f3,
-                        openid: f4,
-                        appid: f5,
-                        qualification_region_code: f6,
-                        identity_document_type: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `passthrough_cancel_qualification` (取消资格(透传模式)): `POST /v3/gov/subsidy/qualifications/passthrough/cancel`.
@@ -2508,57 +2530,57 @@ impl crate::runtime::Validate for PassthroughCancelQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PassthroughCancelQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("real_name", &mut slots.0);
+        fields.required("id_card_number", &mut slots.1);
+        fields.required("phone_number", &mut slots.2);
+        fields.required("appliance_id", &mut slots.3);
+        fields.required("qualification_region_code", &mut slots.4);
+        fields.optional("out_request_no", &mut slots.5);
+        fields.required("identity_document_type", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, Some(f6)) => {
+                Ok(PassthroughCancelQualificationRequest {
+                    real_name: f0,
+                    id_card_number: f1,
+                    phone_number: f2,
+                    appliance_id: f3,
+                    qualification_region_code: f4,
+                    out_request_no: f5,
+                    identity_document_type: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("real_name", &self.real_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("phone_number", &self.phone_number);
+        members.required("appliance_id", &self.appliance_id);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.optional("out_request_no", &self.out_request_no);
+        members.required("identity_document_type", &self.identity_document_type);
+        members
+    }
+}
 impl serde::Serialize for PassthroughCancelQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PassthroughCancelQualificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("real_name", &value.real_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.required("phone_number", &value.phone_number);
-            members.required("appliance_id", &value.appliance_id);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.optional("out_request_no", &value.out_request_no);
-            members.required("identity_document_type", &value.identity_document_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PassthroughCancelQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PassthroughCancelQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("real_name", &mut slots.0);
-            fields.required("id_card_number", &mut slots.1);
-            fields.required("phone_number", &mut slots.2);
-            fields.required("appliance_id", &mut slots.3);
-            fields.required("qualification_region_code", &mut slots.4);
-            fields.optional("out_request_no", &mut slots.5);
-            fields.required("identity_document_type", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, Some(f6)) => {
-                    Ok(PassthroughCancelQualificationRequest {
-                        real_name: f0,
-                        id_card_number: f1,
-                        phone_number: f2,
-                        appliance_id: f3,
-                        qualification_region_code: f4,
-                        out_request_no: f5,
-                        identity_document_type: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `passthrough_claim_qualification` (领取资格(透传模式)): `POST /v3/gov/subsidy/qualifications/passthrough/claim`.
@@ -2635,69 +2657,69 @@ impl crate::runtime::Validate for PassthroughClaimQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PassthroughClaimQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("real_name", &mut slots.0);
+        fields.required("id_card_number", &mut slots.1);
+        fields.required("phone_number", &mut slots.2);
+        fields.optional("appliance_id", &mut slots.3);
+        fields.required("qualification_region_code", &mut slots.4);
+        fields.required("identity_document_type", &mut slots.5);
+        fields.required("longitude", &mut slots.6);
+        fields.required("latitude", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(PassthroughClaimQualificationRequest {
+                    real_name: f0,
+                    id_card_number: f1,
+                    phone_number: f2,
+                    appliance_id: f3,
+                    qualification_region_code: f4,
+                    identity_document_type: f5,
+                    longitude: f6,
+                    latitude: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("real_name", &self.real_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("phone_number", &self.phone_number);
+        members.optional("appliance_id", &self.appliance_id);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("identity_document_type", &self.identity_document_type);
+        members.required("longitude", &self.longitude);
+        members.required("latitude", &self.latitude);
+        members
+    }
+}
 impl serde::Serialize for PassthroughClaimQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PassthroughClaimQualificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("real_name", &value.real_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.required("phone_number", &value.phone_number);
-            members.optional("appliance_id", &value.appliance_id);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("identity_document_type", &value.identity_document_type);
-            members.required("longitude", &value.longitude);
-            members.required("latitude", &value.latitude);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PassthroughClaimQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PassthroughClaimQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("real_name", &mut slots.0);
-            fields.required("id_card_number", &mut slots.1);
-            fields.required("phone_number", &mut slots.2);
-            fields.optional("appliance_id", &mut slots.3);
-            fields.required("qualification_region_code", &mut slots.4);
-            fields.required("identity_document_type", &mut slots.5);
-            fields.required("longitude", &mut slots.6);
-            fields.required("latitude", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(PassthroughClaimQualificationRequest {
-                        real_name: f0,
-                        id_card_number: f1,
-                        phone_number: f2,
-                        appliance_id: f3,
-                        qualification_region_code: f4,
-                        identity_document_type: f5,
-                        longitude: f6,
-                        latitude: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `passthrough_query_qualifications` (批量查询用户资格(透传模式)): `POST /v3/gov/subsidy/qualifications/passthrough/query`.
@@ -2751,51 +2773,51 @@ impl crate::runtime::Validate for PassthroughQueryQualificationsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PassthroughQueryQualificationsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("real_name", &mut slots.0);
+        fields.required("id_card_number", &mut slots.1);
+        fields.required("phone_number", &mut slots.2);
+        fields.required("qualification_region_code", &mut slots.3);
+        fields.required("identity_document_type", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(PassthroughQueryQualificationsRequest {
+                    real_name: f0,
+                    id_card_number: f1,
+                    phone_number: f2,
+                    qualification_region_code: f3,
+                    identity_document_type: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("real_name", &self.real_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("phone_number", &self.phone_number);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("identity_document_type", &self.identity_document_type);
+        members
+    }
+}
 impl serde::Serialize for PassthroughQueryQualificationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PassthroughQueryQualificationsRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("real_name", &value.real_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.required("phone_number", &value.phone_number);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("identity_document_type", &value.identity_document_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PassthroughQueryQualificationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PassthroughQueryQualificationsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("real_name", &mut slots.0);
-            fields.required("id_card_number", &mut slots.1);
-            fields.required("phone_number", &mut slots.2);
-            fields.required("qualification_region_code", &mut slots.3);
-            fields.required("identity_document_type", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(PassthroughQueryQualificationsRequest {
-                        real_name: f0,
-                        id_card_number: f1,
-                        phone_number: f2,
-                        qualification_region_code: f3,
-                        identity_document_type: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_qualifications` (批量查询用户资格): `POST /v3/gov/subsidy/qualifications/query`.
@@ -2847,49 +2869,51 @@ impl crate::runtime::Validate for QueryQualificationsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryQualificationsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("real_name", &mut slots.0);
+        fields.required("id_card_number", &mut slots.1);
+        fields.required("phone_number", &mut slots.2);
+        fields.required("qualification_region_code", &mut slots.3);
+        fields.required("identity_document_type", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(QueryQualificationsRequest {
+                    real_name: f0,
+                    id_card_number: f1,
+                    phone_number: f2,
+                    qualification_region_code: f3,
+                    identity_document_type: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("real_name", &self.real_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("phone_number", &self.phone_number);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("identity_document_type", &self.identity_document_type);
+        members
+    }
+}
 impl serde::Serialize for QueryQualificationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryQualificationsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("real_name", &value.real_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.required("phone_number", &value.phone_number);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("identity_document_type", &value.identity_document_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQualificationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQualificationsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("real_name", &mut slots.0);
-            fields.required("id_card_number", &mut slots.1);
-            fields.required("phone_number", &mut slots.2);
-            fields.required("qualification_region_code", &mut slots.3);
-            fields.required("identity_document_type", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(QueryQualificationsRequest {
-                        real_name: f0,
-                        id_card_number: f1,
-                        phone_number: f2,
-                        qualification_region_code: f3,
-                        identity_document_type: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_qualification` (同步资格核销信息): `POST /v3/gov/subsidy/qualifications/sync`.
@@ -3183,226 +3207,228 @@ impl crate::runtime::Validate for SyncQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("real_name", &mut slots.0);
+        fields.optional("id_card_number", &mut slots.1);
+        fields.optional("phone_number", &mut slots.2);
+        fields.optional("appliance_id", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("sub_mch_id", &mut slots.5);
+        fields.optional("energy_grade", &mut slots.6);
+        fields.required("receive_region_code", &mut slots.7);
+        fields.required("brand", &mut slots.8);
+        fields.required("address", &mut slots.9);
+        fields.required("qualification_region_code", &mut slots.10);
+        fields.required("sn_code", &mut slots.11);
+        fields.required("seller_name", &mut slots.12);
+        fields.required("license_number", &mut slots.13);
+        fields.required("barcode", &mut slots.14);
+        fields.required("item_name", &mut slots.15);
+        fields.required("spec_model", &mut slots.16);
+        fields.optional("logistics_num", &mut slots.17);
+        fields.optional("delivery_time", &mut slots.18);
+        fields.required("invoice_num", &mut slots.19);
+        fields.required("product_type", &mut slots.20);
+        fields.optional("pc_type", &mut slots.21);
+        fields.required("order_amount", &mut slots.22);
+        fields.required("discount_amount", &mut slots.23);
+        fields.optional("imei1", &mut slots.24);
+        fields.optional("imei2", &mut slots.25);
+        fields.required("mch_order_id", &mut slots.26);
+        fields.optional("refund_id", &mut slots.27);
+        fields.required("invoice_time", &mut slots.28);
+        fields.required("purchaser_name", &mut slots.29);
+        fields.required("sale_model", &mut slots.30);
+        fields.required("identity_document_type", &mut slots.31);
+        fields.required("invoice_address_code", &mut slots.32);
+        fields.optional("invoice_code", &mut slots.33);
+        fields.required("tax_authority_code", &mut slots.34);
+        fields.required("transaction_time", &mut slots.35);
+        fields.required("cate_state", &mut slots.36);
+        fields.required("mch_name", &mut slots.37);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                f17,
+                f18,
+                Some(f19),
+                Some(f20),
+                f21,
+                Some(f22),
+                Some(f23),
+                f24,
+                f25,
+                Some(f26),
+                f27,
+                Some(f28),
+                Some(f29),
+                Some(f30),
+                Some(f31),
+                Some(f32),
+                f33,
+                Some(f34),
+                Some(f35),
+                Some(f36),
+                Some(f37),
+            ) => {
+                Ok(SyncQualificationRequest {
+                    real_name: f0,
+                    id_card_number: f1,
+                    phone_number: f2,
+                    appliance_id: f3,
+                    out_trade_no: f4,
+                    sub_mch_id: f5,
+                    energy_grade: f6,
+                    receive_region_code: f7,
+                    brand: f8,
+                    address: f9,
+                    qualification_region_code: f10,
+                    sn_code: f11,
+                    seller_name: f12,
+                    license_number: f13,
+                    barcode: f14,
+                    item_name: f15,
+                    spec_model: f16,
+                    logistics_num: f17,
+                    delivery_time: f18,
+                    invoice_num: f19,
+                    product_type: f20,
+                    pc_type: f21,
+                    order_amount: f22,
+                    discount_amount: f23,
+                    imei1: f24,
+                    imei2: f25,
+                    mch_order_id: f26,
+                    refund_id: f27,
+                    invoice_time: f28,
+                    purchaser_name: f29,
+                    sale_model: f30,
+                    identity_document_type: f31,
+                    invoice_address_code: f32,
+                    invoice_code: f33,
+                    tax_authority_code: f34,
+                    transaction_time: f35,
+                    cate_state: f36,
+                    mch_name: f37,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(38);
+        members.optional("real_name", &self.real_name);
+        members.optional("id_card_number", &self.id_card_number);
+        members.optional("phone_number", &self.phone_number);
+        members.optional("appliance_id", &self.appliance_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("sub_mch_id", &self.sub_mch_id);
+        members.optional("energy_grade", &self.energy_grade);
+        members.required("receive_region_code", &self.receive_region_code);
+        members.required("brand", &self.brand);
+        members.required("address", &self.address);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("sn_code", &self.sn_code);
+        members.required("seller_name", &self.seller_name);
+        members.required("license_number", &self.license_number);
+        members.required("barcode", &self.barcode);
+        members.required("item_name", &self.item_name);
+        members.required("spec_model", &self.spec_model);
+        members.optional("logistics_num", &self.logistics_num);
+        members.optional("delivery_time", &self.delivery_time);
+        members.required("invoice_num", &self.invoice_num);
+        members.required("product_type", &self.product_type);
+        members.optional("pc_type", &self.pc_type);
+        members.required("order_amount", &self.order_amount);
+        members.required("discount_amount", &self.discount_amount);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members.required("mch_order_id", &self.mch_order_id);
+        members.optional("refund_id", &self.refund_id);
+        members.required("invoice_time", &self.invoice_time);
+        members.required("purchaser_name", &self.purchaser_name);
+        members.required("sale_model", &self.sale_model);
+        members.required("identity_document_type", &self.identity_document_type);
+        members.required("invoice_address_code", &self.invoice_address_code);
+        members.optional("invoice_code", &self.invoice_code);
+        members.required("tax_authority_code", &self.tax_authority_code);
+        members.required("transaction_time", &self.transaction_time);
+        members.required("cate_state", &self.cate_state);
+        members.required("mch_name", &self.mch_name);
+        members
+    }
+}
 impl serde::Serialize for SyncQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncQualificationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(38);
-            members.optional("real_name", &value.real_name);
-            members.optional("id_card_number", &value.id_card_number);
-            members.optional("phone_number", &value.phone_number);
-            members.optional("appliance_id", &value.appliance_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("sub_mch_id", &value.sub_mch_id);
-            members.optional("energy_grade", &value.energy_grade);
-            members.required("receive_region_code", &value.receive_region_code);
-            members.required("brand", &value.brand);
-            members.required("address", &value.address);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("sn_code", &value.sn_code);
-            members.required("seller_name", &value.seller_name);
-            members.required("license_number", &value.license_number);
-            members.required("barcode", &value.barcode);
-            members.required("item_name", &value.item_name);
-            members.required("spec_model", &value.spec_model);
-            members.optional("logistics_num", &value.logistics_num);
-            members.optional("delivery_time", &value.delivery_time);
-            members.required("invoice_num", &value.invoice_num);
-            members.required("product_type", &value.product_type);
-            members.optional("pc_type", &value.pc_type);
-            members.required("order_amount", &value.order_amount);
-            members.required("discount_amount", &value.discount_amount);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members.required("mch_order_id", &value.mch_order_id);
-            members.optional("refund_id", &value.refund_id);
-            members.required("invoice_time", &value.invoice_time);
-            members.required("purchaser_name", &value.purchaser_name);
-            members.required("sale_model", &value.sale_model);
-            members.required("identity_document_type", &value.identity_document_type);
-            members.required("invoice_address_code", &value.invoice_address_code);
-            members.optional("invoice_code", &value.invoice_code);
-            members.required("tax_authority_code", &value.tax_authority_code);
-            members.required("transaction_time", &value.transaction_time);
-            members.required("cate_state", &value.cate_state);
-            members.required("mch_name", &value.mch_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncQualificationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("real_name", &mut slots.0);
-            fields.optional("id_card_number", &mut slots.1);
-            fields.optional("phone_number", &mut slots.2);
-            fields.optional("appliance_id", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("sub_mch_id", &mut slots.5);
-            fields.optional("energy_grade", &mut slots.6);
-            fields.required("receive_region_code", &mut slots.7);
-            fields.required("brand", &mut slots.8);
-            fields.required("address", &mut slots.9);
-            fields.required("qualification_region_code", &mut slots.10);
-            fields.required("sn_code", &mut slots.11);
-            fields.required("seller_name", &mut slots.12);
-            fields.required("license_number", &mut slots.13);
-            fields.required("barcode", &mut slots.14);
-            fields.required("item_name", &mut slots.15);
-            fields.required("spec_model", &mut slots.16);
-            fields.optional("logistics_num", &mut slots.17);
-            fields.optional("delivery_time", &mut slots.18);
-            fields.required("invoice_num", &mut slots.19);
-            fields.required("product_type", &mut slots.20);
-            fields.optional("pc_type", &mut slots.21);
-            fields.required("order_amount", &mut slots.22);
-            fields.required("discount_amount", &mut slots.23);
-            fields.optional("imei1", &mut slots.24);
-            fields.optional("imei2", &mut slots.25);
-            fields.required("mch_order_id", &mut slots.26);
-            fields.optional("refund_id", &mut slots.27);
-            fields.required("invoice_time", &mut slots.28);
-            fields.required("purchaser_name", &mut slots.29);
-            fields.required("sale_model", &mut slots.30);
-            fields.required("identity_document_type", &mut slots.31);
-            fields.required("invoice_address_code", &mut slots.32);
-            fields.optional("invoice_code", &mut slots.33);
-            fields.required("tax_authority_code", &mut slots.34);
-            fields.required("transaction_time", &mut slots.35);
-            fields.required("cate_state", &mut slots.36);
-            fields.required("mch_name", &mut slots.37);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    f2,
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    Some(f16),
-                    f17,
-                    f18,
-                    Some(f19),
-                    Some(f20),
-                    f21,
-                    Some(f22),
-                    Some(f23),
-                    f24,
-                    f25,
-                    Some(f26),
-                    f27,
-                    Some(f28),
-                    Some(f29),
-                    Some(f30),
-                    Some(f31),
-                    Some(f32),
-                    f33,
-                    Some(f34),
-                    Some(f35),
-                    Some(f36),
-                    Some(f37),
-                ) => {
-                    Ok(SyncQualificationRequest {
-                        real_name: f0,
-                        id_card_number: f1,
-                        phone_number: f2,
-                        appliance_id: f3,
-                        out_trade_no: f4,
-                        sub_mch_id: f5,
-                        energy_grade: f6,
-                        receive_region_code: f7,
-                        brand: f8,
-                        address: f9,
-                        qualification_region_code: f10,
-                        sn_code: f11,
-                        seller_name: f12,
-                        license_number: f13,
-                        barcode: f14,
-                        item_name: f15,
-                        spec_model: f16,
-                        logistics_num: f17,
-                        delivery_time: f18,
-                        invoice_num: f19,
-                        product_type: f20,
-                        pc_type: f21,
-                        order_amount: f22,
-                        discount_amount: f23,
-                        imei1: f24,
-                        imei2: f25,
-                        mch_order_id: f26,
-                        refund_id: f27,
-                        invoice_time: f28,
-                        purchaser_name: f29,
-                        sale_model: f30,
-                        identity_document_type: f31,
-                        invoice_address_code: f32,
-                        invoice_code: f33,
-                        tax_authority_code: f34,
-                        transaction_time: f35,
-                        cate_state: f36,
-                        mch_name: f37,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `lock_sn_code` (sn码锁定): `POST /v3/gov/subsidy/sncode/lock`.
@@ -3501,96 +3527,98 @@ impl crate::runtime::Validate for LockSnCodeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for LockSnCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appliance_id", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("brand", &mut slots.2);
+        fields.required("qualification_region_code", &mut slots.3);
+        fields.required("sn_code", &mut slots.4);
+        fields.required("manufacturer_info", &mut slots.5);
+        fields.required("barcode", &mut slots.6);
+        fields.required("spec_model", &mut slots.7);
+        fields.required("product_type", &mut slots.8);
+        fields.optional("sale_time", &mut slots.9);
+        fields.optional("imei1", &mut slots.10);
+        fields.optional("imei2", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(LockSnCodeRequest {
+                    appliance_id: f0,
+                    out_trade_no: f1,
+                    brand: f2,
+                    qualification_region_code: f3,
+                    sn_code: f4,
+                    manufacturer_info: f5,
+                    barcode: f6,
+                    spec_model: f7,
+                    product_type: f8,
+                    sale_time: f9,
+                    imei1: f10,
+                    imei2: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appliance_id", &self.appliance_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("brand", &self.brand);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("sn_code", &self.sn_code);
+        members.required("manufacturer_info", &self.manufacturer_info);
+        members.required("barcode", &self.barcode);
+        members.required("spec_model", &self.spec_model);
+        members.required("product_type", &self.product_type);
+        members.optional("sale_time", &self.sale_time);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members
+    }
+}
 impl serde::Serialize for LockSnCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LockSnCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appliance_id", &value.appliance_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("brand", &value.brand);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("sn_code", &value.sn_code);
-            members.required("manufacturer_info", &value.manufacturer_info);
-            members.required("barcode", &value.barcode);
-            members.required("spec_model", &value.spec_model);
-            members.required("product_type", &value.product_type);
-            members.optional("sale_time", &value.sale_time);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LockSnCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LockSnCodeRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appliance_id", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("brand", &mut slots.2);
-            fields.required("qualification_region_code", &mut slots.3);
-            fields.required("sn_code", &mut slots.4);
-            fields.required("manufacturer_info", &mut slots.5);
-            fields.required("barcode", &mut slots.6);
-            fields.required("spec_model", &mut slots.7);
-            fields.required("product_type", &mut slots.8);
-            fields.optional("sale_time", &mut slots.9);
-            fields.optional("imei1", &mut slots.10);
-            fields.optional("imei2", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(LockSnCodeRequest {
-                        appliance_id: f0,
-                        out_trade_no: f1,
-                        brand: f2,
-                        qualification_region_code: f3,
-                        sn_code: f4,
-                        manufacturer_info: f5,
-                        barcode: f6,
-                        spec_model: f7,
-                        product_type: f8,
-                        sale_time: f9,
-                        imei1: f10,
-                        imei2: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sn_code` (查询sn码状态): `POST /v3/gov/subsidy/sncode/query`.
@@ -3618,40 +3646,42 @@ impl QuerySnCodeRequest {
     }
 }
 impl crate::runtime::Validate for QuerySnCodeRequest {}
+impl crate::runtime::Object for QuerySnCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sn_code_list", &mut slots.0);
+        fields.required("qualification_region_code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QuerySnCodeRequest {
+                    sn_code_list: f0,
+                    qualification_region_code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sn_code_list", &self.sn_code_list);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members
+    }
+}
 impl serde::Serialize for QuerySnCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySnCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sn_code_list", &value.sn_code_list);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySnCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySnCodeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sn_code_list", &mut slots.0);
-            fields.required("qualification_region_code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QuerySnCodeRequest {
-                        sn_code_list: f0,
-                        qualification_region_code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unlock_sn_code` (sn码解锁): `POST /v3/gov/subsidy/sncode/unlock`.
@@ -3705,52 +3735,54 @@ impl crate::runtime::Validate for UnlockSnCodeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UnlockSnCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("appliance_id", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("qualification_region_code", &mut slots.2);
+        fields.required("sn_code", &mut slots.3);
+        fields.required("barcode", &mut slots.4);
+        fields.required("product_type", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(UnlockSnCodeRequest {
+                    appliance_id: f0,
+                    out_trade_no: f1,
+                    qualification_region_code: f2,
+                    sn_code: f3,
+                    barcode: f4,
+                    product_type: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("appliance_id", &self.appliance_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("sn_code", &self.sn_code);
+        members.required("barcode", &self.barcode);
+        members.required("product_type", &self.product_type);
+        members
+    }
+}
 impl serde::Serialize for UnlockSnCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnlockSnCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("appliance_id", &value.appliance_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("sn_code", &value.sn_code);
-            members.required("barcode", &value.barcode);
-            members.required("product_type", &value.product_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnlockSnCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnlockSnCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("appliance_id", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("qualification_region_code", &mut slots.2);
-            fields.required("sn_code", &mut slots.3);
-            fields.required("barcode", &mut slots.4);
-            fields.required("product_type", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(UnlockSnCodeRequest {
-                        appliance_id: f0,
-                        out_trade_no: f1,
-                        qualification_region_code: f2,
-                        sn_code: f3,
-                        barcode: f4,
-                        product_type: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transactions` (交易信息查询): `POST /v3/gov/subsidy/transactions/query`.
@@ -3778,40 +3810,42 @@ impl QueryTransactionsRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransactionsRequest {}
+impl crate::runtime::Object for QueryTransactionsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("qualification_region_code", &mut slots.0);
+        fields.required("order_number_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransactionsRequest {
+                    qualification_region_code: f0,
+                    order_number_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("order_number_list", &self.order_number_list);
+        members
+    }
+}
 impl serde::Serialize for QueryTransactionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryTransactionsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("order_number_list", &value.order_number_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransactionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransactionsRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("qualification_region_code", &mut slots.0);
-            fields.required("order_number_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransactionsRequest {
-                        qualification_region_code: f0,
-                        order_number_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_day_transaction_summary` (查询单日交易汇总): `POST /v3/gov/subsidy/transactions/summary/query-day`.
@@ -3877,51 +3911,51 @@ impl crate::runtime::Validate for QueryDayTransactionSummaryRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryDayTransactionSummaryRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("qualification_region_code", &mut slots.0);
+        fields.required("query_date", &mut slots.1);
+        fields.required("query_type", &mut slots.2);
+        fields.optional("appliance_id", &mut slots.3);
+        fields.optional("cate_state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(QueryDayTransactionSummaryRequest {
+                    qualification_region_code: f0,
+                    query_date: f1,
+                    query_type: f2,
+                    appliance_id: f3,
+                    cate_state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("query_date", &self.query_date);
+        members.required("query_type", &self.query_type);
+        members.optional("appliance_id", &self.appliance_id);
+        members.optional("cate_state", &self.cate_state);
+        members
+    }
+}
 impl serde::Serialize for QueryDayTransactionSummaryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryDayTransactionSummaryRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("query_date", &value.query_date);
-            members.required("query_type", &value.query_type);
-            members.optional("appliance_id", &value.appliance_id);
-            members.optional("cate_state", &value.cate_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDayTransactionSummaryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDayTransactionSummaryRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("qualification_region_code", &mut slots.0);
-            fields.required("query_date", &mut slots.1);
-            fields.required("query_type", &mut slots.2);
-            fields.optional("appliance_id", &mut slots.3);
-            fields.optional("cate_state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(QueryDayTransactionSummaryRequest {
-                        qualification_region_code: f0,
-                        query_date: f1,
-                        query_type: f2,
-                        appliance_id: f3,
-                        cate_state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_transactions` (交易信息回传): `POST /v3/gov/subsidy/transactions/sync`.
@@ -4113,146 +4147,148 @@ impl crate::runtime::Validate for SyncTransactionsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncTransactionsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("real_name", &mut slots.0);
+        fields.optional("id_card_number", &mut slots.1);
+        fields.optional("phone_number", &mut slots.2);
+        fields.optional("appliance_id", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("energy_grade", &mut slots.5);
+        fields.required("receive_region_code", &mut slots.6);
+        fields.required("brand", &mut slots.7);
+        fields.optional("address", &mut slots.8);
+        fields.required("qualification_region_code", &mut slots.9);
+        fields.required("seller_name", &mut slots.10);
+        fields.required("license_number", &mut slots.11);
+        fields.required("order_amount", &mut slots.12);
+        fields.required("discount_amount", &mut slots.13);
+        fields.required("transaction_time", &mut slots.14);
+        fields.required("mch_order_id", &mut slots.15);
+        fields.optional("refund_id", &mut slots.16);
+        fields.required("mch_name", &mut slots.17);
+        fields.optional("sale_model", &mut slots.18);
+        fields.required("cate_state", &mut slots.19);
+        fields.required("identity_document_type", &mut slots.20);
+        fields.optional("sub_mchid", &mut slots.21);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                f16,
+                Some(f17),
+                f18,
+                Some(f19),
+                Some(f20),
+                f21,
+            ) => {
+                Ok(SyncTransactionsRequest {
+                    real_name: f0,
+                    id_card_number: f1,
+                    phone_number: f2,
+                    appliance_id: f3,
+                    out_trade_no: f4,
+                    energy_grade: f5,
+                    receive_region_code: f6,
+                    brand: f7,
+                    address: f8,
+                    qualification_region_code: f9,
+                    seller_name: f10,
+                    license_number: f11,
+                    order_amount: f12,
+                    discount_amount: f13,
+                    transaction_time: f14,
+                    mch_order_id: f15,
+                    refund_id: f16,
+                    mch_name: f17,
+                    sale_model: f18,
+                    cate_state: f19,
+                    identity_document_type: f20,
+                    sub_mchid: f21,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(22);
+        members.optional("real_name", &self.real_name);
+        members.optional("id_card_number", &self.id_card_number);
+        members.optional("phone_number", &self.phone_number);
+        members.optional("appliance_id", &self.appliance_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("energy_grade", &self.energy_grade);
+        members.required("receive_region_code", &self.receive_region_code);
+        members.required("brand", &self.brand);
+        members.optional("address", &self.address);
+        members.required("qualification_region_code", &self.qualification_region_code);
+        members.required("seller_name", &self.seller_name);
+        members.required("license_number", &self.license_number);
+        members.required("order_amount", &self.order_amount);
+        members.required("discount_amount", &self.discount_amount);
+        members.required("transaction_time", &self.transaction_time);
+        members.required("mch_order_id", &self.mch_order_id);
+        members.optional("refund_id", &self.refund_id);
+        members.required("mch_name", &self.mch_name);
+        members.optional("sale_model", &self.sale_model);
+        members.required("cate_state", &self.cate_state);
+        members.required("identity_document_type", &self.identity_document_type);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for SyncTransactionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncTransactionsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(22);
-            members.optional("real_name", &value.real_name);
-            members.optional("id_card_number", &value.id_card_number);
-            members.optional("phone_number", &value.phone_number);
-            members.optional("appliance_id", &value.appliance_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("energy_grade", &value.energy_grade);
-            members.required("receive_region_code", &value.receive_region_code);
-            members.required("brand", &value.brand);
-            members.optional("address", &value.address);
-            members
-                .required("qualification_region_code", &value.qualification_region_code);
-            members.required("seller_name", &value.seller_name);
-            members.required("license_number", &value.license_number);
-            members.required("order_amount", &value.order_amount);
-            members.required("discount_amount", &value.discount_amount);
-            members.required("transaction_time", &value.transaction_time);
-            members.required("mch_order_id", &value.mch_order_id);
-            members.optional("refund_id", &value.refund_id);
-            members.required("mch_name", &value.mch_name);
-            members.optional("sale_model", &value.sale_model);
-            members.required("cate_state", &value.cate_state);
-            members.required("identity_document_type", &value.identity_document_type);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncTransactionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncTransactionsRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("real_name", &mut slots.0);
-            fields.optional("id_card_number", &mut slots.1);
-            fields.optional("phone_number", &mut slots.2);
-            fields.optional("appliance_id", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("energy_grade", &mut slots.5);
-            fields.required("receive_region_code", &mut slots.6);
-            fields.required("brand", &mut slots.7);
-            fields.optional("address", &mut slots.8);
-            fields.required("qualification_region_code", &mut slots.9);
-            fields.required("seller_name", &mut slots.10);
-            fields.required("license_number", &mut slots.11);
-            fields.required("order_amount", &mut slots.12);
-            fields.required("discount_amount", &mut slots.13);
-            fields.required("transaction_time", &mut slots.14);
-            fields.required("mch_order_id", &mut slots.15);
-            fields.optional("refund_id", &mut slots.16);
-            fields.required("mch_name", &mut slots.17);
-            fields.optional("sale_model", &mut slots.18);
-            fields.required("cate_state", &mut slots.19);
-            fields.required("identity_document_type", &mut slots.20);
-            fields.optional("sub_mchid", &mut slots.21);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    f2,
-                    f3,
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    Some(f17),
-                    f18,
-                    Some(f19),
-                    Some(f20),
-                    f21,
-                ) => {
-                    Ok(SyncTransactionsRequest {
-                        real_name: f0,
-                        id_card_number: f1,
-                        phone_number: f2,
-                        appliance_id: f3,
-                        out_trade_no: f4,
-                        energy_grade: f5,
-                        receive_region_code: f6,
-                        brand: f7,
-                        address: f8,
-                        qualification_region_code: f9,
-                        seller_name: f10,
-                        license_number: f11,
-                        order_amount: f12,
-                        discount_amount: f13,
-                        transaction_time: f14,
-                        mch_order_id: f15,
-                        refund_id: f16,
-                        mch_name: f17,
-                        sale_model: f18,
-                        cate_state: f19,
-                        identity_document_type: f20,
-                        sub_mchid: f21,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_cancel_auth_code` (品类凭证码预核销撤销): `POST /v3/gov/subsidy/zhejiang/authcode/cancel`.
@@ -4300,51 +4336,54 @@ impl ZhejiangCancelAuthCodeRequest {
     }
 }
 impl crate::runtime::Validate for ZhejiangCancelAuthCodeRequest {}
+impl crate::runtime::Object for ZhejiangCancelAuthCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sp_serial_no", &mut slots.0);
+        fields.required("cred_frozen_no", &mut slots.1);
+        fields.required("trans_date", &mut slots.2);
+        fields.required("trans_time", &mut slots.3);
+        fields.required("auth_code", &mut slots.4);
+        fields.required("req_ssn", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(ZhejiangCancelAuthCodeRequest {
+                    sp_serial_no: f0,
+                    cred_frozen_no: f1,
+                    trans_date: f2,
+                    trans_time: f3,
+                    auth_code: f4,
+                    req_ssn: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_serial_no", &self.sp_serial_no);
+        members.required("cred_frozen_no", &self.cred_frozen_no);
+        members.required("trans_date", &self.trans_date);
+        members.required("trans_time", &self.trans_time);
+        members.required("auth_code", &self.auth_code);
+        members.required("req_ssn", &self.req_ssn);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangCancelAuthCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangCancelAuthCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_serial_no", &value.sp_serial_no);
-            members.required("cred_frozen_no", &value.cred_frozen_no);
-            members.required("trans_date", &value.trans_date);
-            members.required("trans_time", &value.trans_time);
-            members.required("auth_code", &value.auth_code);
-            members.required("req_ssn", &value.req_ssn);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangCancelAuthCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangCancelAuthCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sp_serial_no", &mut slots.0);
-            fields.required("cred_frozen_no", &mut slots.1);
-            fields.required("trans_date", &mut slots.2);
-            fields.required("trans_time", &mut slots.3);
-            fields.required("auth_code", &mut slots.4);
-            fields.required("req_ssn", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(ZhejiangCancelAuthCodeRequest {
-                        sp_serial_no: f0,
-                        cred_frozen_no: f1,
-                        trans_date: f2,
-                        trans_time: f3,
-                        auth_code: f4,
-                        req_ssn: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_commit_auth_code` (品类凭证码上报确认): `POST /v3/gov/subsidy/zhejiang/authcode/commit`.
@@ -4549,140 +4588,143 @@ impl crate::runtime::Validate for ZhejiangCommitAuthCodeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ZhejiangCommitAuthCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_serial_no", &mut slots.0);
+        fields.required("cred_frozen_no", &mut slots.1);
+        fields.required("trans_date", &mut slots.2);
+        fields.required("trans_time", &mut slots.3);
+        fields.optional("acq_org_order_no", &mut slots.4);
+        fields.optional("order_no", &mut slots.5);
+        fields.optional("subsidy_amt", &mut slots.6);
+        fields.optional("add_code", &mut slots.7);
+        fields.optional("address", &mut slots.8);
+        fields.optional("sale_models", &mut slots.9);
+        fields.optional("corp_name", &mut slots.10);
+        fields.optional("brand", &mut slots.11);
+        fields.optional("uniscid", &mut slots.12);
+        fields.optional("barcode", &mut slots.13);
+        fields.required("auth_code", &mut slots.14);
+        fields.required("req_ssn", &mut slots.15);
+        fields.optional("bank_name", &mut slots.16);
+        fields.optional("bank_subsidy", &mut slots.17);
+        fields.optional("plat_subsidy", &mut slots.18);
+        fields.optional("county_code", &mut slots.19);
+        fields.optional("amount", &mut slots.20);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+            ) => {
+                Ok(ZhejiangCommitAuthCodeRequest {
+                    sp_serial_no: f0,
+                    cred_frozen_no: f1,
+                    trans_date: f2,
+                    trans_time: f3,
+                    acq_org_order_no: f4,
+                    order_no: f5,
+                    subsidy_amt: f6,
+                    add_code: f7,
+                    address: f8,
+                    sale_models: f9,
+                    corp_name: f10,
+                    brand: f11,
+                    uniscid: f12,
+                    barcode: f13,
+                    auth_code: f14,
+                    req_ssn: f15,
+                    bank_name: f16,
+                    bank_subsidy: f17,
+                    plat_subsidy: f18,
+                    county_code: f19,
+                    amount: f20,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(21);
+        members.required("sp_serial_no", &self.sp_serial_no);
+        members.required("cred_frozen_no", &self.cred_frozen_no);
+        members.required("trans_date", &self.trans_date);
+        members.required("trans_time", &self.trans_time);
+        members.optional("acq_org_order_no", &self.acq_org_order_no);
+        members.optional("order_no", &self.order_no);
+        members.optional("subsidy_amt", &self.subsidy_amt);
+        members.optional("add_code", &self.add_code);
+        members.optional("address", &self.address);
+        members.optional("sale_models", &self.sale_models);
+        members.optional("corp_name", &self.corp_name);
+        members.optional("brand", &self.brand);
+        members.optional("uniscid", &self.uniscid);
+        members.optional("barcode", &self.barcode);
+        members.required("auth_code", &self.auth_code);
+        members.required("req_ssn", &self.req_ssn);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_subsidy", &self.bank_subsidy);
+        members.optional("plat_subsidy", &self.plat_subsidy);
+        members.optional("county_code", &self.county_code);
+        members.optional("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangCommitAuthCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangCommitAuthCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(21);
-            members.required("sp_serial_no", &value.sp_serial_no);
-            members.required("cred_frozen_no", &value.cred_frozen_no);
-            members.required("trans_date", &value.trans_date);
-            members.required("trans_time", &value.trans_time);
-            members.optional("acq_org_order_no", &value.acq_org_order_no);
-            members.optional("order_no", &value.order_no);
-            members.optional("subsidy_amt", &value.subsidy_amt);
-            members.optional("add_code", &value.add_code);
-            members.optional("address", &value.address);
-            members.optional("sale_models", &value.sale_models);
-            members.optional("corp_name", &value.corp_name);
-            members.optional("brand", &value.brand);
-            members.optional("uniscid", &value.uniscid);
-            members.optional("barcode", &value.barcode);
-            members.required("auth_code", &value.auth_code);
-            members.required("req_ssn", &value.req_ssn);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_subsidy", &value.bank_subsidy);
-            members.optional("plat_subsidy", &value.plat_subsidy);
-            members.optional("county_code", &value.county_code);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangCommitAuthCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangCommitAuthCodeRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_serial_no", &mut slots.0);
-            fields.required("cred_frozen_no", &mut slots.1);
-            fields.required("trans_date", &mut slots.2);
-            fields.required("trans_time", &mut slots.3);
-            fields.optional("acq_org_order_no", &mut slots.4);
-            fields.optional("order_no", &mut slots.5);
-            fields.optional("subsidy_amt", &mut slots.6);
-            fields.optional("add_code", &mut slots.7);
-            fields.optional("address", &mut slots.8);
-            fields.optional("sale_models", &mut slots.9);
-            fields.optional("corp_name", &mut slots.10);
-            fields.optional("brand", &mut slots.11);
-            fields.optional("uniscid", &mut slots.12);
-            fields.optional("barcode", &mut slots.13);
-            fields.required("auth_code", &mut slots.14);
-            fields.required("req_ssn", &mut slots.15);
-            fields.optional("bank_name", &mut slots.16);
-            fields.optional("bank_subsidy", &mut slots.17);
-            fields.optional("plat_subsidy", &mut slots.18);
-            fields.optional("county_code", &mut slots.19);
-            fields.optional("amount", &mut slots.20);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                ) => {
-                    Ok(ZhejiangCommitAuthCodeRequest {
-                        sp_serial_no: f0,
-                        cred_frozen_no: f1,
-                        trans_date: f2,
-                        trans_time: f3,
-                        acq_org_order_no: f4,
-                        order_no: f5,
-                        subsidy_amt: f6,
-                        add_code: f7,
-                        address: f8,
-                        sale_models: f9,
-                        corp_name: f10,
-                        brand: f11,
-                        uniscid: f12,
-                        barcode: f13,
-                        auth_code: f14,
-                        req_ssn: f15,
-                        bank_name: f16,
-                        bank_subsidy: f17,
-                        plat_subsidy: f18,
-                        county_code: f19,
-                        amount: f20,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_issue_auth_code` (申请品类凭证码): `POST /v3/gov/subsidy/zhejiang/authcode/issue`.
@@ -4760,70 +4802,73 @@ impl crate::runtime::Validate for ZhejiangIssueAuthCodeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ZhejiangIssueAuthCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("category_id", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.required("mobile", &mut slots.3);
+        fields.required("add_code", &mut slots.4);
+        fields.optional("custom_info", &mut slots.5);
+        fields.required("cert_type", &mut slots.6);
+        fields.required("cert_no", &mut slots.7);
+        fields.required("req_ssn", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(ZhejiangIssueAuthCodeRequest {
+                    category_id: f0,
+                    openid: f1,
+                    name: f2,
+                    mobile: f3,
+                    add_code: f4,
+                    custom_info: f5,
+                    cert_type: f6,
+                    cert_no: f7,
+                    req_ssn: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("category_id", &self.category_id);
+        members.optional("openid", &self.openid);
+        members.required("name", &self.name);
+        members.required("mobile", &self.mobile);
+        members.required("add_code", &self.add_code);
+        members.optional("custom_info", &self.custom_info);
+        members.required("cert_type", &self.cert_type);
+        members.required("cert_no", &self.cert_no);
+        members.required("req_ssn", &self.req_ssn);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangIssueAuthCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangIssueAuthCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("category_id", &value.category_id);
-            members.optional("openid", &value.openid);
-            members.required("name", &value.name);
-            members.required("mobile", &value.mobile);
-            members.required("add_code", &value.add_code);
-            members.optional("custom_info", &value.custom_info);
-            members.required("cert_type", &value.cert_type);
-            members.required("cert_no", &value.cert_no);
-            members.required("req_ssn", &value.req_ssn);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangIssueAuthCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangIssueAuthCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("category_id", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.required("mobile", &mut slots.3);
-            fields.required("add_code", &mut slots.4);
-            fields.optional("custom_info", &mut slots.5);
-            fields.required("cert_type", &mut slots.6);
-            fields.required("cert_no", &mut slots.7);
-            fields.required("req_ssn", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(ZhejiangIssueAuthCodeRequest {
-                        category_id: f0,
-                        openid: f1,
-                        name: f2,
-                        mobile: f3,
-                        add_code: f4,
-                        custom_info: f5,
-                        cert_type: f6,
-                        cert_no: f7,
-                        req_ssn: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_refund_auth_code` (品类凭证码上报撤销): `POST /v3/gov/subsidy/zhejiang/authcode/refund`.
@@ -4998,125 +5043,128 @@ impl crate::runtime::Validate for ZhejiangRefundAuthCodeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ZhejiangRefundAuthCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_serial_no", &mut slots.0);
+        fields.required("cred_frozen_no", &mut slots.1);
+        fields.required("trans_date", &mut slots.2);
+        fields.required("trans_time", &mut slots.3);
+        fields.optional("order_no", &mut slots.4);
+        fields.optional("subsidy_amt", &mut slots.5);
+        fields.optional("add_code", &mut slots.6);
+        fields.optional("address", &mut slots.7);
+        fields.optional("sale_models", &mut slots.8);
+        fields.optional("uniscid", &mut slots.9);
+        fields.optional("barcode", &mut slots.10);
+        fields.required("auth_code", &mut slots.11);
+        fields.required("req_ssn", &mut slots.12);
+        fields.optional("bank_name", &mut slots.13);
+        fields.optional("bank_subsidy", &mut slots.14);
+        fields.optional("plat_subsidy", &mut slots.15);
+        fields.optional("corp_name", &mut slots.16);
+        fields.optional("brand", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+            ) => {
+                Ok(ZhejiangRefundAuthCodeRequest {
+                    sp_serial_no: f0,
+                    cred_frozen_no: f1,
+                    trans_date: f2,
+                    trans_time: f3,
+                    order_no: f4,
+                    subsidy_amt: f5,
+                    add_code: f6,
+                    address: f7,
+                    sale_models: f8,
+                    uniscid: f9,
+                    barcode: f10,
+                    auth_code: f11,
+                    req_ssn: f12,
+                    bank_name: f13,
+                    bank_subsidy: f14,
+                    plat_subsidy: f15,
+                    corp_name: f16,
+                    brand: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("sp_serial_no", &self.sp_serial_no);
+        members.required("cred_frozen_no", &self.cred_frozen_no);
+        members.required("trans_date", &self.trans_date);
+        members.required("trans_time", &self.trans_time);
+        members.optional("order_no", &self.order_no);
+        members.optional("subsidy_amt", &self.subsidy_amt);
+        members.optional("add_code", &self.add_code);
+        members.optional("address", &self.address);
+        members.optional("sale_models", &self.sale_models);
+        members.optional("uniscid", &self.uniscid);
+        members.optional("barcode", &self.barcode);
+        members.required("auth_code", &self.auth_code);
+        members.required("req_ssn", &self.req_ssn);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_subsidy", &self.bank_subsidy);
+        members.optional("plat_subsidy", &self.plat_subsidy);
+        members.optional("corp_name", &self.corp_name);
+        members.optional("brand", &self.brand);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangRefundAuthCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangRefundAuthCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("sp_serial_no", &value.sp_serial_no);
-            members.required("cred_frozen_no", &value.cred_frozen_no);
-            members.required("trans_date", &value.trans_date);
-            members.required("trans_time", &value.trans_time);
-            members.optional("order_no", &value.order_no);
-            members.optional("subsidy_amt", &value.subsidy_amt);
-            members.optional("add_code", &value.add_code);
-            members.optional("address", &value.address);
-            members.optional("sale_models", &value.sale_models);
-            members.optional("uniscid", &value.uniscid);
-            members.optional("barcode", &value.barcode);
-            members.required("auth_code", &value.auth_code);
-            members.required("req_ssn", &value.req_ssn);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_subsidy", &value.bank_subsidy);
-            members.optional("plat_subsidy", &value.plat_subsidy);
-            members.optional("corp_name", &value.corp_name);
-            members.optional("brand", &value.brand);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangRefundAuthCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangRefundAuthCodeRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_serial_no", &mut slots.0);
-            fields.required("cred_frozen_no", &mut slots.1);
-            fields.required("trans_date", &mut slots.2);
-            fields.required("trans_time", &mut slots.3);
-            fields.optional("order_no", &mut slots.4);
-            fields.optional("subsidy_amt", &mut slots.5);
-            fields.optional("add_code", &mut slots.6);
-            fields.optional("address", &mut slots.7);
-            fields.optional("sale_models", &mut slots.8);
-            fields.optional("uniscid", &mut slots.9);
-            fields.optional("barcode", &mut slots.10);
-            fields.required("auth_code", &mut slots.11);
-            fields.required("req_ssn", &mut slots.12);
-            fields.optional("bank_name", &mut slots.13);
-            fields.optional("bank_subsidy", &mut slots.14);
-            fields.optional("plat_subsidy", &mut slots.15);
-            fields.optional("corp_name", &mut slots.16);
-            fields.optional("brand", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                ) => {
-                    Ok(ZhejiangRefundAuthCodeRequest {
-                        sp_serial_no: f0,
-                        cred_frozen_no: f1,
-                        trans_date: f2,
-                        trans_time: f3,
-                        order_no: f4,
-                        subsidy_amt: f5,
-                        add_code: f6,
-                        address: f7,
-                        sale_models: f8,
-                        uniscid: f9,
-                        barcode: f10,
-                        auth_code: f11,
-                        req_ssn: f12,
-                        bank_name: f13,
-                        bank_subsidy: f14,
-                        plat_subsidy: f15,
-                        corp_name: f16,
-                        brand: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_try_auth_code` (预核销品类凭证码): `POST /v3/gov/subsidy/zhejiang/authcode/try`.
@@ -5164,51 +5212,54 @@ impl ZhejiangTryAuthCodeRequest {
     }
 }
 impl crate::runtime::Validate for ZhejiangTryAuthCodeRequest {}
+impl crate::runtime::Object for ZhejiangTryAuthCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sp_serial_no", &mut slots.0);
+        fields.required("mchnt_no", &mut slots.1);
+        fields.required("term_no", &mut slots.2);
+        fields.required("auth_code", &mut slots.3);
+        fields.required("category", &mut slots.4);
+        fields.required("county_code", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(ZhejiangTryAuthCodeRequest {
+                    sp_serial_no: f0,
+                    mchnt_no: f1,
+                    term_no: f2,
+                    auth_code: f3,
+                    category: f4,
+                    county_code: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_serial_no", &self.sp_serial_no);
+        members.required("mchnt_no", &self.mchnt_no);
+        members.required("term_no", &self.term_no);
+        members.required("auth_code", &self.auth_code);
+        members.required("category", &self.category);
+        members.required("county_code", &self.county_code);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangTryAuthCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangTryAuthCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_serial_no", &value.sp_serial_no);
-            members.required("mchnt_no", &value.mchnt_no);
-            members.required("term_no", &value.term_no);
-            members.required("auth_code", &value.auth_code);
-            members.required("category", &value.category);
-            members.required("county_code", &value.county_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangTryAuthCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangTryAuthCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sp_serial_no", &mut slots.0);
-            fields.required("mchnt_no", &mut slots.1);
-            fields.required("term_no", &mut slots.2);
-            fields.required("auth_code", &mut slots.3);
-            fields.required("category", &mut slots.4);
-            fields.required("county_code", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(ZhejiangTryAuthCodeRequest {
-                        sp_serial_no: f0,
-                        mchnt_no: f1,
-                        term_no: f2,
-                        auth_code: f3,
-                        category: f4,
-                        county_code: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_query_goods` (商品信息查询): `POST /v3/gov/subsidy/zhejiang/goods/query`.
@@ -5261,45 +5312,48 @@ impl ZhejiangQueryGoodsRequest {
     }
 }
 impl crate::runtime::Validate for ZhejiangQueryGoodsRequest {}
+impl crate::runtime::Object for ZhejiangQueryGoodsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("goods_bar_code", &mut slots.0);
+        fields.optional("province", &mut slots.1);
+        fields.required("req_ssn", &mut slots.2);
+        fields.optional("req_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), f3) => {
+                Ok(ZhejiangQueryGoodsRequest {
+                    goods_bar_code: f0,
+                    province: f1,
+                    req_ssn: f2,
+                    req_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("goods_bar_code", &self.goods_bar_code);
+        members.optional("province", &self.province);
+        members.required("req_ssn", &self.req_ssn);
+        members.optional("req_time", &self.req_time);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangQueryGoodsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangQueryGoodsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("goods_bar_code", &value.goods_bar_code);
-            members.optional("province", &value.province);
-            members.required("req_ssn", &value.req_ssn);
-            members.optional("req_time", &value.req_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangQueryGoodsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangQueryGoodsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("goods_bar_code", &mut slots.0);
-            fields.optional("province", &mut slots.1);
-            fields.required("req_ssn", &mut slots.2);
-            fields.optional("req_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), f3) => {
-                    Ok(ZhejiangQueryGoodsRequest {
-                        goods_bar_code: f0,
-                        province: f1,
-                        req_ssn: f2,
-                        req_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_confirm_n_category_qualification` (n品类核销): `POST /v3/gov/subsidy/zhejiang/n-qualifications/confirm`.
@@ -5354,44 +5408,45 @@ impl crate::runtime::Validate for ZhejiangConfirmNCategoryQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ZhejiangConfirmNCategoryQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("req_ssn", &mut slots.1);
+        fields.optional("req_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2) => {
+                Ok(ZhejiangConfirmNCategoryQualificationRequest {
+                    data: f0,
+                    req_ssn: f1,
+                    req_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional_objects("data", &self.data);
+        members.required("req_ssn", &self.req_ssn);
+        members.optional("req_time", &self.req_time);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangConfirmNCategoryQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ZhejiangConfirmNCategoryQualificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("data", &value.data);
-            members.required("req_ssn", &value.req_ssn);
-            members.optional("req_time", &value.req_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangConfirmNCategoryQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangConfirmNCategoryQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("req_ssn", &mut slots.1);
-            fields.optional("req_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2) => {
-                    Ok(ZhejiangConfirmNCategoryQualificationRequest {
-                        data: f0,
-                        req_ssn: f1,
-                        req_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_alter_qualification` (变更资格): `POST /v3/gov/subsidy/zhejiang/qualifications/alter`.
@@ -5436,50 +5491,51 @@ impl ZhejiangAlterQualificationRequest {
     }
 }
 impl crate::runtime::Validate for ZhejiangAlterQualificationRequest {}
+impl crate::runtime::Object for ZhejiangAlterQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("cate_code", &mut slots.0);
+        fields.required("cert_no", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.required("tel", &mut slots.3);
+        fields.required("req_ssn", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ZhejiangAlterQualificationRequest {
+                    cate_code: f0,
+                    cert_no: f1,
+                    name: f2,
+                    tel: f3,
+                    req_ssn: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("cate_code", &self.cate_code);
+        members.required("cert_no", &self.cert_no);
+        members.required("name", &self.name);
+        members.required("tel", &self.tel);
+        members.required("req_ssn", &self.req_ssn);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangAlterQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ZhejiangAlterQualificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("cate_code", &value.cate_code);
-            members.required("cert_no", &value.cert_no);
-            members.required("name", &value.name);
-            members.required("tel", &value.tel);
-            members.required("req_ssn", &value.req_ssn);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangAlterQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangAlterQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("cate_code", &mut slots.0);
-            fields.required("cert_no", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.required("tel", &mut slots.3);
-            fields.required("req_ssn", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ZhejiangAlterQualificationRequest {
-                        cate_code: f0,
-                        cert_no: f1,
-                        name: f2,
-                        tel: f3,
-                        req_ssn: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_claim_qualification` (领取资格): `POST /v3/gov/subsidy/zhejiang/qualifications/claim`.
@@ -5541,53 +5597,54 @@ impl crate::runtime::Validate for ZhejiangClaimQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ZhejiangClaimQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("cate_code", &mut slots.0);
+        fields.required("cert_no", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.required("tel", &mut slots.3);
+        fields.optional("cert_type", &mut slots.4);
+        fields.required("req_ssn", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
+                Ok(ZhejiangClaimQualificationRequest {
+                    cate_code: f0,
+                    cert_no: f1,
+                    name: f2,
+                    tel: f3,
+                    cert_type: f4,
+                    req_ssn: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("cate_code", &self.cate_code);
+        members.required("cert_no", &self.cert_no);
+        members.required("name", &self.name);
+        members.required("tel", &self.tel);
+        members.optional("cert_type", &self.cert_type);
+        members.required("req_ssn", &self.req_ssn);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangClaimQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ZhejiangClaimQualificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("cate_code", &value.cate_code);
-            members.required("cert_no", &value.cert_no);
-            members.required("name", &value.name);
-            members.required("tel", &value.tel);
-            members.optional("cert_type", &value.cert_type);
-            members.required("req_ssn", &value.req_ssn);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangClaimQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangClaimQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("cate_code", &mut slots.0);
-            fields.required("cert_no", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.required("tel", &mut slots.3);
-            fields.optional("cert_type", &mut slots.4);
-            fields.required("req_ssn", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
-                    Ok(ZhejiangClaimQualificationRequest {
-                        cate_code: f0,
-                        cert_no: f1,
-                        name: f2,
-                        tel: f3,
-                        cert_type: f4,
-                        req_ssn: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_query_qualification` (查询补贴资格): `POST /v3/gov/subsidy/zhejiang/qualifications/query`.
@@ -5627,44 +5684,45 @@ impl ZhejiangQueryQualificationRequest {
     }
 }
 impl crate::runtime::Validate for ZhejiangQueryQualificationRequest {}
+impl crate::runtime::Object for ZhejiangQueryQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("cert_no", &mut slots.0);
+        fields.optional("cate_code", &mut slots.1);
+        fields.required("req_ssn", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(ZhejiangQueryQualificationRequest {
+                    cert_no: f0,
+                    cate_code: f1,
+                    req_ssn: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("cert_no", &self.cert_no);
+        members.optional("cate_code", &self.cate_code);
+        members.required("req_ssn", &self.req_ssn);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangQueryQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ZhejiangQueryQualificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("cert_no", &value.cert_no);
-            members.optional("cate_code", &value.cate_code);
-            members.required("req_ssn", &value.req_ssn);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangQueryQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangQueryQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("cert_no", &mut slots.0);
-            fields.optional("cate_code", &mut slots.1);
-            fields.required("req_ssn", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(ZhejiangQueryQualificationRequest {
-                        cert_no: f0,
-                        cate_code: f1,
-                        req_ssn: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_use_qualification` (核销资格): `POST /v3/gov/subsidy/zhejiang/qualifications/sync`.
@@ -5711,35 +5769,38 @@ impl crate::runtime::Validate for ZhejiangUseQualificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ZhejiangUseQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("req_ssn", &mut slots.0);
+        fields.optional_objects("data", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ZhejiangUseQualificationRequest {
+            req_ssn: f0,
+            data: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("req_ssn", &self.req_ssn);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangUseQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangUseQualificationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("req_ssn", &value.req_ssn);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangUseQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangUseQualificationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("req_ssn", &mut slots.0);
-            fields.optional("data", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ZhejiangUseQualificationRequest {
-                req_ssn: f0,
-                data: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_lock_sn_code` (sn码锁定): `POST /v3/gov/subsidy/zhejiang/sncode/lock`.
@@ -5932,150 +5993,153 @@ impl ZhejiangLockSnCodeRequest {
     }
 }
 impl crate::runtime::Validate for ZhejiangLockSnCodeRequest {}
+impl crate::runtime::Object for ZhejiangLockSnCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("create_user", &mut slots.0);
+        fields.required("province", &mut slots.1);
+        fields.optional("manufact_cert_code", &mut slots.2);
+        fields.required("sn", &mut slots.3);
+        fields.required("goods_bar_code", &mut slots.4);
+        fields.required("goods_type", &mut slots.5);
+        fields.required("goods_name", &mut slots.6);
+        fields.optional("goods_model", &mut slots.7);
+        fields.optional("imei1", &mut slots.8);
+        fields.optional("imei2", &mut slots.9);
+        fields.required("trans_orderid", &mut slots.10);
+        fields.required("order_price", &mut slots.11);
+        fields.optional("acquire_code", &mut slots.12);
+        fields.required("sell_orderid", &mut slots.13);
+        fields.optional("city", &mut slots.14);
+        fields.optional("county", &mut slots.15);
+        fields.optional("is_ai_product", &mut slots.16);
+        fields.optional("sale_time", &mut slots.17);
+        fields.optional("mfr_info", &mut slots.18);
+        fields.optional("brand", &mut slots.19);
+        fields.optional("sale_models", &mut slots.20);
+        fields.required("req_ssn", &mut slots.21);
+        fields.required("req_time", &mut slots.22);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+                f12,
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+                Some(f21),
+                Some(f22),
+            ) => {
+                Ok(ZhejiangLockSnCodeRequest {
+                    create_user: f0,
+                    province: f1,
+                    manufact_cert_code: f2,
+                    sn: f3,
+                    goods_bar_code: f4,
+                    goods_type: f5,
+                    goods_name: f6,
+                    goods_model: f7,
+                    imei1: f8,
+                    imei2: f9,
+                    trans_orderid: f10,
+                    order_price: f11,
+                    acquire_code: f12,
+                    sell_orderid: f13,
+                    city: f14,
+                    county: f15,
+                    is_ai_product: f16,
+                    sale_time: f17,
+                    mfr_info: f18,
+                    brand: f19,
+                    sale_models: f20,
+                    req_ssn: f21,
+                    req_time: f22,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(23);
+        members.required("create_user", &self.create_user);
+        members.required("province", &self.province);
+        members.optional("manufact_cert_code", &self.manufact_cert_code);
+        members.required("sn", &self.sn);
+        members.required("goods_bar_code", &self.goods_bar_code);
+        members.required("goods_type", &self.goods_type);
+        members.required("goods_name", &self.goods_name);
+        members.optional("goods_model", &self.goods_model);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members.required("trans_orderid", &self.trans_orderid);
+        members.required("order_price", &self.order_price);
+        members.optional("acquire_code", &self.acquire_code);
+        members.required("sell_orderid", &self.sell_orderid);
+        members.optional("city", &self.city);
+        members.optional("county", &self.county);
+        members.optional("is_ai_product", &self.is_ai_product);
+        members.optional("sale_time", &self.sale_time);
+        members.optional("mfr_info", &self.mfr_info);
+        members.optional("brand", &self.brand);
+        members.optional("sale_models", &self.sale_models);
+        members.required("req_ssn", &self.req_ssn);
+        members.required("req_time", &self.req_time);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangLockSnCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangLockSnCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(23);
-            members.required("create_user", &value.create_user);
-            members.required("province", &value.province);
-            members.optional("manufact_cert_code", &value.manufact_cert_code);
-            members.required("sn", &value.sn);
-            members.required("goods_bar_code", &value.goods_bar_code);
-            members.required("goods_type", &value.goods_type);
-            members.required("goods_name", &value.goods_name);
-            members.optional("goods_model", &value.goods_model);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members.required("trans_orderid", &value.trans_orderid);
-            members.required("order_price", &value.order_price);
-            members.optional("acquire_code", &value.acquire_code);
-            members.required("sell_orderid", &value.sell_orderid);
-            members.optional("city", &value.city);
-            members.optional("county", &value.county);
-            members.optional("is_ai_product", &value.is_ai_product);
-            members.optional("sale_time", &value.sale_time);
-            members.optional("mfr_info", &value.mfr_info);
-            members.optional("brand", &value.brand);
-            members.optional("sale_models", &value.sale_models);
-            members.required("req_ssn", &value.req_ssn);
-            members.required("req_time", &value.req_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangLockSnCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangLockSnCodeRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("create_user", &mut slots.0);
-            fields.required("province", &mut slots.1);
-            fields.optional("manufact_cert_code", &mut slots.2);
-            fields.required("sn", &mut slots.3);
-            fields.required("goods_bar_code", &mut slots.4);
-            fields.required("goods_type", &mut slots.5);
-            fields.required("goods_name", &mut slots.6);
-            fields.optional("goods_model", &mut slots.7);
-            fields.optional("imei1", &mut slots.8);
-            fields.optional("imei2", &mut slots.9);
-            fields.required("trans_orderid", &mut slots.10);
-            fields.required("order_price", &mut slots.11);
-            fields.optional("acquire_code", &mut slots.12);
-            fields.required("sell_orderid", &mut slots.13);
-            fields.optional("city", &mut slots.14);
-            fields.optional("county", &mut slots.15);
-            fields.optional("is_ai_product", &mut slots.16);
-            fields.optional("sale_time", &mut slots.17);
-            fields.optional("mfr_info", &mut slots.18);
-            fields.optional("brand", &mut slots.19);
-            fields.optional("sale_models", &mut slots.20);
-            fields.required("req_ssn", &mut slots.21);
-            fields.required("req_time", &mut slots.22);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    Some(f21),
-                    Some(f22),
-                ) => {
-                    Ok(ZhejiangLockSnCodeRequest {
-                        create_user: f0,
-                        province: f1,
-                        manufact_cert_code: f2,
-                        sn: f3,
-                        goods_bar_code: f4,
-                        goods_type: f5,
-                        goods_name: f6,
-                        goods_model: f7,
-                        imei1: f8,
-                        imei2: f9,
-                        trans_orderid: f10,
-                        order_price: f11,
-                        acquire_code: f12,
-                        sell_orderid: f13,
-                        city: f14,
-                        county: f15,
-                        is_ai_product: f16,
-                        sale_time: f17,
-                        mfr_info: f18,
-                        brand: f19,
-                        sale_models: f20,
-                        req_ssn: f21,
-                        req_time: f22,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_query_sn_code` (sn码销售状态查询): `POST /v3/gov/subsidy/zhejiang/sncode/query`.
@@ -6163,74 +6227,77 @@ impl ZhejiangQuerySnCodeRequest {
     }
 }
 impl crate::runtime::Validate for ZhejiangQuerySnCodeRequest {}
+impl crate::runtime::Object for ZhejiangQuerySnCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sn", &mut slots.0);
+        fields.required("province", &mut slots.1);
+        fields.optional("manufact_cert_code", &mut slots.2);
+        fields.required("goods_type", &mut slots.3);
+        fields.required("goods_bar_code", &mut slots.4);
+        fields.optional("imei1", &mut slots.5);
+        fields.optional("imei2", &mut slots.6);
+        fields.optional("sales_models", &mut slots.7);
+        fields.required("req_ssn", &mut slots.8);
+        fields.required("req_time", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(ZhejiangQuerySnCodeRequest {
+                    sn: f0,
+                    province: f1,
+                    manufact_cert_code: f2,
+                    goods_type: f3,
+                    goods_bar_code: f4,
+                    imei1: f5,
+                    imei2: f6,
+                    sales_models: f7,
+                    req_ssn: f8,
+                    req_time: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sn", &self.sn);
+        members.required("province", &self.province);
+        members.optional("manufact_cert_code", &self.manufact_cert_code);
+        members.required("goods_type", &self.goods_type);
+        members.required("goods_bar_code", &self.goods_bar_code);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members.optional("sales_models", &self.sales_models);
+        members.required("req_ssn", &self.req_ssn);
+        members.required("req_time", &self.req_time);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangQuerySnCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangQuerySnCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sn", &value.sn);
-            members.required("province", &value.province);
-            members.optional("manufact_cert_code", &value.manufact_cert_code);
-            members.required("goods_type", &value.goods_type);
-            members.required("goods_bar_code", &value.goods_bar_code);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members.optional("sales_models", &value.sales_models);
-            members.required("req_ssn", &value.req_ssn);
-            members.required("req_time", &value.req_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangQuerySnCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangQuerySnCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sn", &mut slots.0);
-            fields.required("province", &mut slots.1);
-            fields.optional("manufact_cert_code", &mut slots.2);
-            fields.required("goods_type", &mut slots.3);
-            fields.required("goods_bar_code", &mut slots.4);
-            fields.optional("imei1", &mut slots.5);
-            fields.optional("imei2", &mut slots.6);
-            fields.optional("sales_models", &mut slots.7);
-            fields.required("req_ssn", &mut slots.8);
-            fields.required("req_time", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(ZhejiangQuerySnCodeRequest {
-                        sn: f0,
-                        province: f1,
-                        manufact_cert_code: f2,
-                        goods_type: f3,
-                        goods_bar_code: f4,
-                        imei1: f5,
-                        imei2: f6,
-                        sales_models: f7,
-                        req_ssn: f8,
-                        req_time: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `zhejiang_unlock_sn_code` (sn码解锁): `POST /v3/gov/subsidy/zhejiang/sncode/unlock`.
@@ -6428,154 +6495,157 @@ impl ZhejiangUnlockSnCodeRequest {
     }
 }
 impl crate::runtime::Validate for ZhejiangUnlockSnCodeRequest {}
+impl crate::runtime::Object for ZhejiangUnlockSnCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("req_ssn", &mut slots.0);
+        fields.required("req_time", &mut slots.1);
+        fields.required("create_user", &mut slots.2);
+        fields.required("province", &mut slots.3);
+        fields.optional("manufact_cert_code", &mut slots.4);
+        fields.required("sn", &mut slots.5);
+        fields.required("goods_bar_code", &mut slots.6);
+        fields.required("goods_type", &mut slots.7);
+        fields.required("goods_name", &mut slots.8);
+        fields.optional("goods_model", &mut slots.9);
+        fields.optional("imei1", &mut slots.10);
+        fields.optional("imei2", &mut slots.11);
+        fields.required("trans_orderid", &mut slots.12);
+        fields.required("ori_pay_orderid", &mut slots.13);
+        fields.required("order_price", &mut slots.14);
+        fields.optional("acquire_code", &mut slots.15);
+        fields.required("sell_orderid", &mut slots.16);
+        fields.optional("city", &mut slots.17);
+        fields.optional("county", &mut slots.18);
+        fields.optional("is_ai_product", &mut slots.19);
+        fields.optional("sale_time", &mut slots.20);
+        fields.optional("mfr_info", &mut slots.21);
+        fields.optional("brand", &mut slots.22);
+        fields.optional("sales_models", &mut slots.23);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                f15,
+                Some(f16),
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+                f22,
+                f23,
+            ) => {
+                Ok(ZhejiangUnlockSnCodeRequest {
+                    req_ssn: f0,
+                    req_time: f1,
+                    create_user: f2,
+                    province: f3,
+                    manufact_cert_code: f4,
+                    sn: f5,
+                    goods_bar_code: f6,
+                    goods_type: f7,
+                    goods_name: f8,
+                    goods_model: f9,
+                    imei1: f10,
+                    imei2: f11,
+                    trans_orderid: f12,
+                    ori_pay_orderid: f13,
+                    order_price: f14,
+                    acquire_code: f15,
+                    sell_orderid: f16,
+                    city: f17,
+                    county: f18,
+                    is_ai_product: f19,
+                    sale_time: f20,
+                    mfr_info: f21,
+                    brand: f22,
+                    sales_models: f23,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(24);
+        members.required("req_ssn", &self.req_ssn);
+        members.required("req_time", &self.req_time);
+        members.required("create_user", &self.create_user);
+        members.required("province", &self.province);
+        members.optional("manufact_cert_code", &self.manufact_cert_code);
+        members.required("sn", &self.sn);
+        members.required("goods_bar_code", &self.goods_bar_code);
+        members.required("goods_type", &self.goods_type);
+        members.required("goods_name", &self.goods_name);
+        members.optional("goods_model", &self.goods_model);
+        members.optional("imei1", &self.imei1);
+        members.optional("imei2", &self.imei2);
+        members.required("trans_orderid", &self.trans_orderid);
+        members.required("ori_pay_orderid", &self.ori_pay_orderid);
+        members.required("order_price", &self.order_price);
+        members.optional("acquire_code", &self.acquire_code);
+        members.required("sell_orderid", &self.sell_orderid);
+        members.optional("city", &self.city);
+        members.optional("county", &self.county);
+        members.optional("is_ai_product", &self.is_ai_product);
+        members.optional("sale_time", &self.sale_time);
+        members.optional("mfr_info", &self.mfr_info);
+        members.optional("brand", &self.brand);
+        members.optional("sales_models", &self.sales_models);
+        members
+    }
+}
 impl serde::Serialize for ZhejiangUnlockSnCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ZhejiangUnlockSnCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(24);
-            members.required("req_ssn", &value.req_ssn);
-            members.required("req_time", &value.req_time);
-            members.required("create_user", &value.create_user);
-            members.required("province", &value.province);
-            members.optional("manufact_cert_code", &value.manufact_cert_code);
-            members.required("sn", &value.sn);
-            members.required("goods_bar_code", &value.goods_bar_code);
-            members.required("goods_type", &value.goods_type);
-            members.required("goods_name", &value.goods_name);
-            members.optional("goods_model", &value.goods_model);
-            members.optional("imei1", &value.imei1);
-            members.optional("imei2", &value.imei2);
-            members.required("trans_orderid", &value.trans_orderid);
-            members.required("ori_pay_orderid", &value.ori_pay_orderid);
-            members.required("order_price", &value.order_price);
-            members.optional("acquire_code", &value.acquire_code);
-            members.required("sell_orderid", &value.sell_orderid);
-            members.optional("city", &value.city);
-            members.optional("county", &value.county);
-            members.optional("is_ai_product", &value.is_ai_product);
-            members.optional("sale_time", &value.sale_time);
-            members.optional("mfr_info", &value.mfr_info);
-            members.optional("brand", &value.brand);
-            members.optional("sales_models", &value.sales_models);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ZhejiangUnlockSnCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ZhejiangUnlockSnCodeRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("req_ssn", &mut slots.0);
-            fields.required("req_time", &mut slots.1);
-            fields.required("create_user", &mut slots.2);
-            fields.required("province", &mut slots.3);
-            fields.optional("manufact_cert_code", &mut slots.4);
-            fields.required("sn", &mut slots.5);
-            fields.required("goods_bar_code", &mut slots.6);
-            fields.required("goods_type", &mut slots.7);
-            fields.required("goods_name", &mut slots.8);
-            fields.optional("goods_model", &mut slots.9);
-            fields.optional("imei1", &mut slots.10);
-            fields.optional("imei2", &mut slots.11);
-            fields.required("trans_orderid", &mut slots.12);
-            fields.required("ori_pay_orderid", &mut slots.13);
-            fields.required("order_price", &mut slots.14);
-            fields.optional("acquire_code", &mut slots.15);
-            fields.required("sell_orderid", &mut slots.16);
-            fields.optional("city", &mut slots.17);
-            fields.optional("county", &mut slots.18);
-            fields.optional("is_ai_product", &mut slots.19);
-            fields.optional("sale_time", &mut slots.20);
-            fields.optional("mfr_info", &mut slots.21);
-            fields.optional("brand", &mut slots.22);
-            fields.optional("sales_models", &mut slots.23);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    f15,
-                    Some(f16),
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                    f22,
-                    f23,
-                ) => {
-                    Ok(ZhejiangUnlockSnCodeRequest {
-                        req_ssn: f0,
-                        req_time: f1,
-                        create_user: f2,
-                        province: f3,
-                        manufact_cert_code: f4,
-                        sn: f5,
-                        goods_bar_code: f6,
-                        goods_type: f7,
-                        goods_name: f8,
-                        goods_model: f9,
-                        imei1: f10,
-                        imei2: f11,
-                        trans_orderid: f12,
-                        ori_pay_orderid: f13,
-                        order_price: f14,
-                        acquire_code: f15,
-                        sell_orderid: f16,
-                        city: f17,
-                        county: f18,
-                        is_ai_product: f19,
-                        sale_time: f20,
-                        mfr_info: f21,
-                        brand: f22,
-                        sales_models: f23,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -61,7 +61,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_POWER_BANK_INSURANCE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -69,7 +69,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保险订单详情
@@ -117,7 +117,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户保险订单领取资格
@@ -165,7 +165,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交保单授权信息
@@ -204,7 +204,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_POLICY_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -212,7 +212,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保单授权信息
@@ -260,7 +260,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上传保单
@@ -297,7 +297,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPLOAD_POLICY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -305,7 +305,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询保单
@@ -351,7 +351,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新保单信息
@@ -389,7 +389,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_POLICY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -397,7 +397,7 @@ impl<'a, T: Transport> InsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -48,58 +48,59 @@ pub struct CreatePowerBankInsuranceOrderResponse {
     /// Wire: `order_receive_state`, `string`, optional.
     pub order_receive_state: Option<String>,
 }
+impl crate::runtime::Object for CreatePowerBankInsuranceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("order_id", &mut slots.0);
+        fields.optional("out_order_no", &mut slots.1);
+        fields.optional("openid", &mut slots.2);
+        fields.optional("max_claim_count", &mut slots.3);
+        fields.optional("claimed_count", &mut slots.4);
+        fields.optional("order_receive_time", &mut slots.5);
+        fields.optional("order_begin_time", &mut slots.6);
+        fields.optional("order_end_time", &mut slots.7);
+        fields.optional("order_receive_state", &mut slots.8);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+        Ok(CreatePowerBankInsuranceOrderResponse {
+            order_id: f0,
+            out_order_no: f1,
+            openid: f2,
+            max_claim_count: f3,
+            claimed_count: f4,
+            order_receive_time: f5,
+            order_begin_time: f6,
+            order_end_time: f7,
+            order_receive_state: f8,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional("openid", &self.openid);
+        members.optional("max_claim_count", &self.max_claim_count);
+        members.optional("claimed_count", &self.claimed_count);
+        members.optional("order_receive_time", &self.order_receive_time);
+        members.optional("order_begin_time", &self.order_begin_time);
+        members.optional("order_end_time", &self.order_end_time);
+        members.optional("order_receive_state", &self.order_receive_state);
+        members
+    }
+}
 impl serde::Serialize for CreatePowerBankInsuranceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePowerBankInsuranceOrderResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("openid", &value.openid);
-            members.optional("max_claim_count", &value.max_claim_count);
-            members.optional("claimed_count", &value.claimed_count);
-            members.optional("order_receive_time", &value.order_receive_time);
-            members.optional("order_begin_time", &value.order_begin_time);
-            members.optional("order_end_time", &value.order_end_time);
-            members.optional("order_receive_state", &value.order_receive_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePowerBankInsuranceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePowerBankInsuranceOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("order_id", &mut slots.0);
-            fields.optional("out_order_no", &mut slots.1);
-            fields.optional("openid", &mut slots.2);
-            fields.optional("max_claim_count", &mut slots.3);
-            fields.optional("claimed_count", &mut slots.4);
-            fields.optional("order_receive_time", &mut slots.5);
-            fields.optional("order_begin_time", &mut slots.6);
-            fields.optional("order_end_time", &mut slots.7);
-            fields.optional("order_receive_state", &mut slots.8);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
-            Ok(CreatePowerBankInsuranceOrderResponse {
-                order_id: f0,
-                out_order_no: f1,
-                openid: f2,
-                max_claim_count: f3,
-                claimed_count: f4,
-                order_receive_time: f5,
-                order_begin_time: f6,
-                order_end_time: f7,
-                order_receive_state: f8,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户保险订单领取资格的应答
@@ -113,34 +114,35 @@ pub struct QueryPowerBankInsuranceQualificationResponse {
     /// Wire: `qualified_user`, `boolean`, optional.
     pub qualified_user: Option<bool>,
 }
+impl crate::runtime::Object for QueryPowerBankInsuranceQualificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("qualified_user", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(QueryPowerBankInsuranceQualificationResponse {
+            qualified_user: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("qualified_user", &self.qualified_user);
+        members
+    }
+}
 impl serde::Serialize for QueryPowerBankInsuranceQualificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryPowerBankInsuranceQualificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("qualified_user", &value.qualified_user);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPowerBankInsuranceQualificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPowerBankInsuranceQualificationResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("qualified_user", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(QueryPowerBankInsuranceQualificationResponse {
-                qualified_user: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交保单授权信息的应答
@@ -178,56 +180,57 @@ pub struct SubmitPolicyAuthorizationResponse {
     /// Wire: `user_auth_time`, `datetime (RFC 3339)`, optional.
     pub user_auth_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for SubmitPolicyAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_insurance_no", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("insurance_name", &mut slots.4);
+        fields.required("auth_state", &mut slots.5);
+        fields.optional("user_auth_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(SubmitPolicyAuthorizationResponse {
+                    out_insurance_no: f0,
+                    appid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    insurance_name: f4,
+                    auth_state: f5,
+                    user_auth_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_insurance_no", &self.out_insurance_no);
+        members.optional("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("insurance_name", &self.insurance_name);
+        members.required("auth_state", &self.auth_state);
+        members.optional("user_auth_time", &self.user_auth_time);
+        members
+    }
+}
 impl serde::Serialize for SubmitPolicyAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitPolicyAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_insurance_no", &value.out_insurance_no);
-            members.optional("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("insurance_name", &value.insurance_name);
-            members.required("auth_state", &value.auth_state);
-            members.optional("user_auth_time", &value.user_auth_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitPolicyAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitPolicyAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_insurance_no", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("insurance_name", &mut slots.4);
-            fields.required("auth_state", &mut slots.5);
-            fields.optional("user_auth_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(SubmitPolicyAuthorizationResponse {
-                        out_insurance_no: f0,
-                        appid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        insurance_name: f4,
-                        auth_state: f5,
-                        user_auth_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询保单授权信息的应答
@@ -265,54 +268,57 @@ pub struct QueryPolicyAuthorizationResponse {
     /// Wire: `user_auth_time`, `datetime (RFC 3339)`, optional.
     pub user_auth_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for QueryPolicyAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_insurance_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("insurance_name", &mut slots.4);
+        fields.required("auth_state", &mut slots.5);
+        fields.optional("user_auth_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(QueryPolicyAuthorizationResponse {
+                    out_insurance_no: f0,
+                    appid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    insurance_name: f4,
+                    auth_state: f5,
+                    user_auth_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_insurance_no", &self.out_insurance_no);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("insurance_name", &self.insurance_name);
+        members.required("auth_state", &self.auth_state);
+        members.optional("user_auth_time", &self.user_auth_time);
+        members
+    }
+}
 impl serde::Serialize for QueryPolicyAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryPolicyAuthorizationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_insurance_no", &value.out_insurance_no);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("insurance_name", &value.insurance_name);
-            members.required("auth_state", &value.auth_state);
-            members.optional("user_auth_time", &value.user_auth_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPolicyAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPolicyAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_insurance_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("insurance_name", &mut slots.4);
-            fields.required("auth_state", &mut slots.5);
-            fields.optional("user_auth_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(QueryPolicyAuthorizationResponse {
-                        out_insurance_no: f0,
-                        appid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        insurance_name: f4,
-                        auth_state: f5,
-                        user_auth_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传保单的应答
@@ -430,170 +436,172 @@ pub struct UploadPolicyResponse {
     /// Wire: `coverage_term_type`, `enum CoverageTermType`, optional.
     pub coverage_term_type: Option<CoverageTermType>,
 }
+impl crate::runtime::Object for UploadPolicyResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_insurance_no", &mut slots.0);
+        fields.required("insurance_name", &mut slots.1);
+        fields.required("insured_name_list", &mut slots.2);
+        fields.required("insurance_company_code", &mut slots.3);
+        fields.required("effective_time", &mut slots.4);
+        fields.required("expired_time", &mut slots.5);
+        fields.required("coverage_detail", &mut slots.6);
+        fields.required("support_renewal", &mut slots.7);
+        fields.optional("start_renewal_time", &mut slots.8);
+        fields.optional("end_renewal_time", &mut slots.9);
+        fields.required("policy_type", &mut slots.10);
+        fields.optional("car_number", &mut slots.11);
+        fields.optional("pet_name", &mut slots.12);
+        fields.optional("address", &mut slots.13);
+        fields.required("policy_state", &mut slots.14);
+        fields.optional("policy_code", &mut slots.15);
+        fields.required("plan_id", &mut slots.16);
+        fields.required("out_contract_code", &mut slots.17);
+        fields.required("policy_periods", &mut slots.18);
+        fields.required("free_insurance", &mut slots.19);
+        fields.optional("combined_payment", &mut slots.20);
+        fields.optional("payment_method", &mut slots.21);
+        fields.optional("period_premium_mode", &mut slots.22);
+        fields.optional("payment_period", &mut slots.23);
+        fields.optional("first_period_amount", &mut slots.24);
+        fields.optional("subsequent_period_amount", &mut slots.25);
+        fields.optional("coverage_term_type", &mut slots.26);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                f15,
+                Some(f16),
+                Some(f17),
+                Some(f18),
+                Some(f19),
+                f20,
+                f21,
+                f22,
+                f23,
+                f24,
+                f25,
+                f26,
+            ) => {
+                Ok(UploadPolicyResponse {
+                    out_insurance_no: f0,
+                    insurance_name: f1,
+                    insured_name_list: f2,
+                    insurance_company_code: f3,
+                    effective_time: f4,
+                    expired_time: f5,
+                    coverage_detail: f6,
+                    support_renewal: f7,
+                    start_renewal_time: f8,
+                    end_renewal_time: f9,
+                    policy_type: f10,
+                    car_number: f11,
+                    pet_name: f12,
+                    address: f13,
+                    policy_state: f14,
+                    policy_code: f15,
+                    plan_id: f16,
+                    out_contract_code: f17,
+                    policy_periods: f18,
+                    free_insurance: f19,
+                    combined_payment: f20,
+                    payment_method: f21,
+                    period_premium_mode: f22,
+                    payment_period: f23,
+                    first_period_amount: f24,
+                    subsequent_period_amount: f25,
+                    coverage_term_type: f26,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(27);
+        members.required("out_insurance_no", &self.out_insurance_no);
+        members.required("insurance_name", &self.insurance_name);
+        members.required("insured_name_list", &self.insured_name_list);
+        members.required("insurance_company_code", &self.insurance_company_code);
+        members.required("effective_time", &self.effective_time);
+        members.required("expired_time", &self.expired_time);
+        members.required("coverage_detail", &self.coverage_detail);
+        members.required("support_renewal", &self.support_renewal);
+        members.optional("start_renewal_time", &self.start_renewal_time);
+        members.optional("end_renewal_time", &self.end_renewal_time);
+        members.required("policy_type", &self.policy_type);
+        members.optional("car_number", &self.car_number);
+        members.optional("pet_name", &self.pet_name);
+        members.optional("address", &self.address);
+        members.required("policy_state", &self.policy_state);
+        members.optional("policy_code", &self.policy_code);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("policy_periods", &self.policy_periods);
+        members.required("free_insurance", &self.free_insurance);
+        members.optional("combined_payment", &self.combined_payment);
+        members.optional("payment_method", &self.payment_method);
+        members.optional("period_premium_mode", &self.period_premium_mode);
+        members.optional("payment_period", &self.payment_period);
+        members.optional("first_period_amount", &self.first_period_amount);
+        members.optional("subsequent_period_amount", &self.subsequent_period_amount);
+        members.optional("coverage_term_type", &self.coverage_term_type);
+        members
+    }
+}
 impl serde::Serialize for UploadPolicyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadPolicyResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(27);
-            members.required("out_insurance_no", &value.out_insurance_no);
-            members.required("insurance_name", &value.insurance_name);
-            members.required("insured_name_list", &value.insured_name_list);
-            members.required("insurance_company_code", &value.insurance_company_code);
-            members.required("effective_time", &value.effective_time);
-            members.required("expired_time", &value.expired_time);
-            members.required("coverage_detail", &value.coverage_detail);
-            members.required("support_renewal", &value.support_renewal);
-            members.optional("start_renewal_time", &value.start_renewal_time);
-            members.optional("end_renewal_time", &value.end_renewal_time);
-            members.required("policy_type", &value.policy_type);
-            members.optional("car_number", &value.car_number);
-            members.optional("pet_name", &value.pet_name);
-            members.optional("address", &value.address);
-            members.required("policy_state", &value.policy_state);
-            members.optional("policy_code", &value.policy_code);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("policy_periods", &value.policy_periods);
-            members.required("free_insurance", &value.free_insurance);
-            members.optional("combined_payment", &value.combined_payment);
-            members.optional("payment_method", &value.payment_method);
-            members.optional("period_premium_mode", &value.period_premium_mode);
-            members.optional("payment_period", &value.payment_period);
-            members.optional("first_period_amount", &value.first_period_amount);
-            members
-                .optional("subsequent_period_amount", &value.subsequent_period_amount);
-            members.optional("coverage_term_type", &value.coverage_term_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadPolicyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadPolicyResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_insurance_no", &mut slots.0);
-            fields.required("insurance_name", &mut slots.1);
-            fields.required("insured_name_list", &mut slots.2);
-            fields.required("insurance_company_code", &mut slots.3);
-            fields.required("effective_time", &mut slots.4);
-            fields.required("expired_time", &mut slots.5);
-            fields.required("coverage_detail", &mut slots.6);
-            fields.required("support_renewal", &mut slots.7);
-            fields.optional("start_renewal_time", &mut slots.8);
-            fields.optional("end_renewal_time", &mut slots.9);
-            fields.required("policy_type", &mut slots.10);
-            fields.optional("car_number", &mut slots.11);
-            fields.optional("pet_name", &mut slots.12);
-            fields.optional("address", &mut slots.13);
-            fields.required("policy_state", &mut slots.14);
-            fields.optional("policy_code", &mut slots.15);
-            fields.required("plan_id", &mut slots.16);
-            fields.required("out_contract_code", &mut slots.17);
-            fields.required("policy_periods", &mut slots.18);
-            fields.required("free_insurance", &mut slots.19);
-            fields.optional("combined_payment", &mut slots.20);
-            fields.optional("payment_method", &mut slots.21);
-            fields.optional("period_premium_mode", &mut slots.22);
-            fields.optional("payment_period", &mut slots.23);
-            fields.optional("first_period_amount", &mut slots.24);
-            fields.optional("subsequent_period_amount", &mut slots.25);
-            fields.optional("coverage_term_type", &mut slots.26);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    f15,
-                    Some(f16),
-                    Some(f17),
-                    Some(f18),
-                    Some(f19),
-                    f20,
-                    f21,
-                    f22,
-                    f23,
-                    f24,
-                    f25,
-                    f26,
-                ) => {
-                    Ok(UploadPolicyResponse {
-                        out_insurance_no: f0,
-                        insurance_name: f1,
-                        insured_name_list: f2,
-                        insurance_company_code: f3,
-                        effective_time: f4,
-                        expired_time: f5,
-                        coverage_detail: f6,
-                        support_renewal: f7,
-                        start_renewal_time: f8,
-                        end_renewal_time: f9,
-                        policy_type: f10,
-                        car_number: f11,
-                        pet_name: f12,
-                        address: f13,
-                        policy_state: f14,
-                        policy_code: f15,
-                        plan_id: f16,
-                        out_contract_code: f17,
-                        policy_periods: f18,
-                        free_insurance: f19,
-                        combined_payment: f20,
-                        payment_method: f21,
-                        period_premium_mode: f22,
-                        payment_period: f23,
-                        first_period_amount: f24,
-                        subsequent_period_amount: f25,
-                        coverage_term_type: f26,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

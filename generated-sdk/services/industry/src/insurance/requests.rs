@@ -60,43 +60,44 @@ impl CreatePowerBankInsuranceOrderRequest {
     }
 }
 impl crate::runtime::Validate for CreatePowerBankInsuranceOrderRequest {}
+impl crate::runtime::Object for CreatePowerBankInsuranceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("out_order_no", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.optional("notify_url", &mut slots.2);
+        fields.optional("service_id", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePowerBankInsuranceOrderRequest {
+            out_order_no: f0,
+            openid: f1,
+            notify_url: f2,
+            service_id: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional("openid", &self.openid);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("service_id", &self.service_id);
+        members
+    }
+}
 impl serde::Serialize for CreatePowerBankInsuranceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePowerBankInsuranceOrderRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("openid", &value.openid);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("service_id", &value.service_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePowerBankInsuranceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePowerBankInsuranceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("out_order_no", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.optional("notify_url", &mut slots.2);
-            fields.optional("service_id", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePowerBankInsuranceOrderRequest {
-                out_order_no: f0,
-                openid: f1,
-                notify_url: f2,
-                service_id: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_power_bank_insurance_order` (查询保险订单详情): `GET /v3/hire-power-bank/insurance-orders/{out_order_no}`.
@@ -117,36 +118,37 @@ impl QueryPowerBankInsuranceOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryPowerBankInsuranceOrderRequest {}
+impl crate::runtime::Object for QueryPowerBankInsuranceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_order_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryPowerBankInsuranceOrderRequest {
+                    out_order_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPowerBankInsuranceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryPowerBankInsuranceOrderRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPowerBankInsuranceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPowerBankInsuranceOrderRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_order_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryPowerBankInsuranceOrderRequest {
-                        out_order_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_power_bank_insurance_qualification` (查询用户保险订单领取资格): `GET /v3/hire-power-bank/user-qualifications/{openid}`.
@@ -165,36 +167,37 @@ impl QueryPowerBankInsuranceQualificationRequest {
     }
 }
 impl crate::runtime::Validate for QueryPowerBankInsuranceQualificationRequest {}
+impl crate::runtime::Object for QueryPowerBankInsuranceQualificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("openid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryPowerBankInsuranceQualificationRequest {
+                    openid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPowerBankInsuranceQualificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryPowerBankInsuranceQualificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPowerBankInsuranceQualificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPowerBankInsuranceQualificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("openid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryPowerBankInsuranceQualificationRequest {
-                        openid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_policy_authorization` (提交保单授权信息): `POST /v3/inspolicymgr/deduct/authorizations`.
@@ -257,54 +260,57 @@ impl SubmitPolicyAuthorizationRequest {
     }
 }
 impl crate::runtime::Validate for SubmitPolicyAuthorizationRequest {}
+impl crate::runtime::Object for SubmitPolicyAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_insurance_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("insurance_name", &mut slots.4);
+        fields.optional("payee_mchid", &mut slots.5);
+        fields.optional("payee_appid", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(SubmitPolicyAuthorizationRequest {
+                    out_insurance_no: f0,
+                    appid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    insurance_name: f4,
+                    payee_mchid: f5,
+                    payee_appid: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_insurance_no", &self.out_insurance_no);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("insurance_name", &self.insurance_name);
+        members.optional("payee_mchid", &self.payee_mchid);
+        members.optional("payee_appid", &self.payee_appid);
+        members
+    }
+}
 impl serde::Serialize for SubmitPolicyAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitPolicyAuthorizationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_insurance_no", &value.out_insurance_no);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("insurance_name", &value.insurance_name);
-            members.optional("payee_mchid", &value.payee_mchid);
-            members.optional("payee_appid", &value.payee_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitPolicyAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitPolicyAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_insurance_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("insurance_name", &mut slots.4);
-            fields.optional("payee_mchid", &mut slots.5);
-            fields.optional("payee_appid", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(SubmitPolicyAuthorizationRequest {
-                        out_insurance_no: f0,
-                        appid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        insurance_name: f4,
-                        payee_mchid: f5,
-                        payee_appid: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_policy_authorization` (查询保单授权信息): `GET /v3/inspolicymgr/deduct/authorizations/{out_insurance_no}`.
@@ -325,34 +331,37 @@ impl QueryPolicyAuthorizationRequest {
     }
 }
 impl crate::runtime::Validate for QueryPolicyAuthorizationRequest {}
+impl crate::runtime::Object for QueryPolicyAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_insurance_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryPolicyAuthorizationRequest {
+                    out_insurance_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPolicyAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPolicyAuthorizationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPolicyAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPolicyAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_insurance_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryPolicyAuthorizationRequest {
-                        out_insurance_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_policy` (上传保单): `POST /v3/inspolicymgr/deduct/policies`.
@@ -623,191 +632,193 @@ impl crate::runtime::Validate for UploadPolicyRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UploadPolicyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_insurance_no", &mut slots.0);
+        fields.required("insured_name_list", &mut slots.1);
+        fields.required("insurance_company_code", &mut slots.2);
+        fields.required("effective_time", &mut slots.3);
+        fields.required("expired_time", &mut slots.4);
+        fields.required("coverage_detail", &mut slots.5);
+        fields.required("support_renewal", &mut slots.6);
+        fields.optional("start_renewal_time", &mut slots.7);
+        fields.optional("end_renewal_time", &mut slots.8);
+        fields.required("policy_type", &mut slots.9);
+        fields.optional("car_number", &mut slots.10);
+        fields.optional("pet_name", &mut slots.11);
+        fields.optional("address", &mut slots.12);
+        fields.required("policy_state", &mut slots.13);
+        fields.optional("policy_code", &mut slots.14);
+        fields.required("plan_id", &mut slots.15);
+        fields.required("out_contract_code", &mut slots.16);
+        fields.required("policy_periods", &mut slots.17);
+        fields.required("appid", &mut slots.18);
+        fields.required("openid", &mut slots.19);
+        fields.required("free_insurance", &mut slots.20);
+        fields.optional("combined_payment", &mut slots.21);
+        fields.optional("payment_method", &mut slots.22);
+        fields.optional("period_premium_mode", &mut slots.23);
+        fields.optional("payment_period", &mut slots.24);
+        fields.optional("first_period_amount", &mut slots.25);
+        fields.optional("subsequent_period_amount", &mut slots.26);
+        fields.optional("coverage_term_type", &mut slots.27);
+        fields.optional("payee_mchid", &mut slots.28);
+        fields.optional("payee_appid", &mut slots.29);
+        fields.optional("payee_openid", &mut slots.30);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                Some(f13),
+                f14,
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                Some(f18),
+                Some(f19),
+                Some(f20),
+                f21,
+                f22,
+                f23,
+                f24,
+                f25,
+                f26,
+                f27,
+                f28,
+                f29,
+                f30,
+            ) => {
+                Ok(UploadPolicyRequest {
+                    out_insurance_no: f0,
+                    insured_name_list: f1,
+                    insurance_company_code: f2,
+                    effective_time: f3,
+                    expired_time: f4,
+                    coverage_detail: f5,
+                    support_renewal: f6,
+                    start_renewal_time: f7,
+                    end_renewal_time: f8,
+                    policy_type: f9,
+                    car_number: f10,
+                    pet_name: f11,
+                    address: f12,
+                    policy_state: f13,
+                    policy_code: f14,
+                    plan_id: f15,
+                    out_contract_code: f16,
+                    policy_periods: f17,
+                    appid: f18,
+                    openid: f19,
+                    free_insurance: f20,
+                    combined_payment: f21,
+                    payment_method: f22,
+                    period_premium_mode: f23,
+                    payment_period: f24,
+                    first_period_amount: f25,
+                    subsequent_period_amount: f26,
+                    coverage_term_type: f27,
+                    payee_mchid: f28,
+                    payee_appid: f29,
+                    payee_openid: f30,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(31);
+        members.required("out_insurance_no", &self.out_insurance_no);
+        members.required("insured_name_list", &self.insured_name_list);
+        members.required("insurance_company_code", &self.insurance_company_code);
+        members.required("effective_time", &self.effective_time);
+        members.required("expired_time", &self.expired_time);
+        members.required("coverage_detail", &self.coverage_detail);
+        members.required("support_renewal", &self.support_renewal);
+        members.optional("start_renewal_time", &self.start_renewal_time);
+        members.optional("end_renewal_time", &self.end_renewal_time);
+        members.required("policy_type", &self.policy_type);
+        members.optional("car_number", &self.car_number);
+        members.optional("pet_name", &self.pet_name);
+        members.optional("address", &self.address);
+        members.required("policy_state", &self.policy_state);
+        members.optional("policy_code", &self.policy_code);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("policy_periods", &self.policy_periods);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("free_insurance", &self.free_insurance);
+        members.optional("combined_payment", &self.combined_payment);
+        members.optional("payment_method", &self.payment_method);
+        members.optional("period_premium_mode", &self.period_premium_mode);
+        members.optional("payment_period", &self.payment_period);
+        members.optional("first_period_amount", &self.first_period_amount);
+        members.optional("subsequent_period_amount", &self.subsequent_period_amount);
+        members.optional("coverage_term_type", &self.coverage_term_type);
+        members.optional("payee_mchid", &self.payee_mchid);
+        members.optional("payee_appid", &self.payee_appid);
+        members.optional("payee_openid", &self.payee_openid);
+        members
+    }
+}
 impl serde::Serialize for UploadPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadPolicyRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(31);
-            members.required("out_insurance_no", &value.out_insurance_no);
-            members.required("insured_name_list", &value.insured_name_list);
-            members.required("insurance_company_code", &value.insurance_company_code);
-            members.required("effective_time", &value.effective_time);
-            members.required("expired_time", &value.expired_time);
-            members.required("coverage_detail", &value.coverage_detail);
-            members.required("support_renewal", &value.support_renewal);
-            members.optional("start_renewal_time", &value.start_renewal_time);
-            members.optional("end_renewal_time", &value.end_renewal_time);
-            members.required("policy_type", &value.policy_type);
-            members.optional("car_number", &value.car_number);
-            members.optional("pet_name", &value.pet_name);
-            members.optional("address", &value.address);
-            members.required("policy_state", &value.policy_state);
-            members.optional("policy_code", &value.policy_code);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("policy_periods", &value.policy_periods);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("free_insurance", &value.free_insurance);
-            members.optional("combined_payment", &value.combined_payment);
-            members.optional("payment_method", &value.payment_method);
-            members.optional("period_premium_mode", &value.period_premium_mode);
-            members.optional("payment_period", &value.payment_period);
-            members.optional("first_period_amount", &value.first_period_amount);
-            members
-                .optional("subsequent_period_amount", &value.subsequent_period_amount);
-            members.optional("coverage_term_type", &value.coverage_term_type);
-            members.optional("payee_mchid", &value.payee_mchid);
-            members.optional("payee_appid", &value.payee_appid);
-            members.optional("payee_openid", &value.payee_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadPolicyRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_insurance_no", &mut slots.0);
-            fields.required("insured_name_list", &mut slots.1);
-            fields.required("insurance_company_code", &mut slots.2);
-            fields.required("effective_time", &mut slots.3);
-            fields.required("expired_time", &mut slots.4);
-            fields.required("coverage_detail", &mut slots.5);
-            fields.required("support_renewal", &mut slots.6);
-            fields.optional("start_renewal_time", &mut slots.7);
-            fields.optional("end_renewal_time", &mut slots.8);
-            fields.required("policy_type", &mut slots.9);
-            fields.optional("car_number", &mut slots.10);
-            fields.optional("pet_name", &mut slots.11);
-            fields.optional("address", &mut slots.12);
-            fields.required("policy_state", &mut slots.13);
-            fields.optional("policy_code", &mut slots.14);
-            fields.required("plan_id", &mut slots.15);
-            fields.required("out_contract_code", &mut slots.16);
-            fields.required("policy_periods", &mut slots.17);
-            fields.required("appid", &mut slots.18);
-            fields.required("openid", &mut slots.19);
-            fields.required("free_insurance", &mut slots.20);
-            fields.optional("combined_payment", &mut slots.21);
-            fields.optional("payment_method", &mut slots.22);
-            fields.optional("period_premium_mode", &mut slots.23);
-            fields.optional("payment_period", &mut slots.24);
-            fields.optional("first_period_amount", &mut slots.25);
-            fields.optional("subsequent_period_amount", &mut slots.26);
-            fields.optional("coverage_term_type", &mut slots.27);
-            fields.optional("payee_mchid", &mut slots.28);
-            fields.optional("payee_appid", &mut slots.29);
-            fields.optional("payee_openid", &mut slots.30);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    Some(f13),
-                    f14,
-                    Some(f15),
-                    Some(f16),
-                    Some(f17),
-                    Some(f18),
-                    Some(f19),
-                    Some(f20),
-                    f21,
-                    f22,
-                    f23,
-                    f24,
-                    f25,
-                    f26,
-                    f27,
-                    f28,
-                    f29,
-                    f30,
-                ) => {
-                    Ok(UploadPolicyRequest {
-                        out_insurance_no: f0,
-                        insured_name_list: f1,
-                        insurance_company_code: f2,
-                        effective_time: f3,
-                        expired_time: f4,
-                        coverage_detail: f5,
-                        support_renewal: f6,
-                        start_renewal_time: f7,
-                        end_renewal_time: f8,
-                        policy_type: f9,
-                        car_number: f10,
-                        pet_name: f11,
-                        address: f12,
-                        policy_state: f13,
-                        policy_code: f14,
-                        plan_id: f15,
-                        out_contract_code: f16,
-                        policy_periods: f17,
-                        appid: f18,
-                        openid: f19,
-                        free_insurance: f20,
-                        combined_payment: f21,
-                        payment_method: f22,
-                        period_premium_mode: f23,
-                        payment_period: f24,
-                        first_period_amount: f25,
-                        subsequent_period_amount: f26,
-                        coverage_term_type: f27,
-                        payee_mchid: f28,
-                        payee_appid: f29,
-                        payee_openid: f30,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_policy` (查询保单): `GET /v3/inspolicymgr/deduct/policies/{out_insurance_no}`.
@@ -828,34 +839,37 @@ impl QueryPolicyRequest {
     }
 }
 impl crate::runtime::Validate for QueryPolicyRequest {}
+impl crate::runtime::Object for QueryPolicyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_insurance_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryPolicyRequest {
+                    out_insurance_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPolicyRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPolicyRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_insurance_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryPolicyRequest {
-                        out_insurance_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_policy` (更新保单信息): `PATCH /v3/inspolicymgr/deduct/policies/{out_insurance_no}`.
@@ -1148,164 +1162,166 @@ impl crate::runtime::Validate for UpdatePolicyRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdatePolicyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_insurance_no", &mut slots.0);
+        fields.optional("insured_name_list", &mut slots.1);
+        fields.optional("insurance_name", &mut slots.2);
+        fields.optional("effective_time", &mut slots.3);
+        fields.optional("expired_time", &mut slots.4);
+        fields.optional("coverage_detail", &mut slots.5);
+        fields.optional("support_renewal", &mut slots.6);
+        fields.optional("start_renewal_time", &mut slots.7);
+        fields.optional("end_renewal_time", &mut slots.8);
+        fields.optional("policy_type", &mut slots.9);
+        fields.optional("car_number", &mut slots.10);
+        fields.optional("pet_name", &mut slots.11);
+        fields.optional("address", &mut slots.12);
+        fields.optional("policy_state", &mut slots.13);
+        fields.optional("policy_code", &mut slots.14);
+        fields.optional("plan_id", &mut slots.15);
+        fields.optional("out_contract_code", &mut slots.16);
+        fields.optional("policy_periods", &mut slots.17);
+        fields.optional("free_insurance", &mut slots.18);
+        fields.optional("combined_payment", &mut slots.19);
+        fields.optional("payment_method", &mut slots.20);
+        fields.optional("period_premium_mode", &mut slots.21);
+        fields.optional("payment_period", &mut slots.22);
+        fields.optional("first_period_amount", &mut slots.23);
+        fields.optional("subsequent_period_amount", &mut slots.24);
+        fields.optional("coverage_term_type", &mut slots.25);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+                f22,
+                f23,
+                f24,
+                f25,
+            ) => {
+                Ok(UpdatePolicyRequest {
+                    out_insurance_no: f0,
+                    insured_name_list: f1,
+                    insurance_name: f2,
+                    effective_time: f3,
+                    expired_time: f4,
+                    coverage_detail: f5,
+                    support_renewal: f6,
+                    start_renewal_time: f7,
+                    end_renewal_time: f8,
+                    policy_type: f9,
+                    car_number: f10,
+                    pet_name: f11,
+                    address: f12,
+                    policy_state: f13,
+                    policy_code: f14,
+                    plan_id: f15,
+                    out_contract_code: f16,
+                    policy_periods: f17,
+                    free_insurance: f18,
+                    combined_payment: f19,
+                    payment_method: f20,
+                    period_premium_mode: f21,
+                    payment_period: f22,
+                    first_period_amount: f23,
+                    subsequent_period_amount: f24,
+                    coverage_term_type: f25,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(25);
+        members.optional("insured_name_list", &self.insured_name_list);
+        members.optional("insurance_name", &self.insurance_name);
+        members.optional("effective_time", &self.effective_time);
+        members.optional("expired_time", &self.expired_time);
+        members.optional("coverage_detail", &self.coverage_detail);
+        members.optional("support_renewal", &self.support_renewal);
+        members.optional("start_renewal_time", &self.start_renewal_time);
+        members.optional("end_renewal_time", &self.end_renewal_time);
+        members.optional("policy_type", &self.policy_type);
+        members.optional("car_number", &self.car_number);
+        members.optional("pet_name", &self.pet_name);
+        members.optional("address", &self.address);
+        members.optional("policy_state", &self.policy_state);
+        members.optional("policy_code", &self.policy_code);
+        members.optional("plan_id", &self.plan_id);
+        members.optional("out_contract_code", &self.out_contract_code);
+        members.optional("policy_periods", &self.policy_periods);
+        members.optional("free_insurance", &self.free_insurance);
+        members.optional("combined_payment", &self.combined_payment);
+        members.optional("payment_method", &self.payment_method);
+        members.optional("period_premium_mode", &self.period_premium_mode);
+        members.optional("payment_period", &self.payment_period);
+        members.optional("first_period_amount", &self.first_period_amount);
+        members.optional("subsequent_period_amount", &self.subsequent_period_amount);
+        members.optional("coverage_term_type", &self.coverage_term_type);
+        members
+    }
+}
 impl serde::Serialize for UpdatePolicyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdatePolicyRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(25);
-            members.optional("insured_name_list", &value.insured_name_list);
-            members.optional("insurance_name", &value.insurance_name);
-            members.optional("effective_time", &value.effective_time);
-            members.optional("expired_time", &value.expired_time);
-            members.optional("coverage_detail", &value.coverage_detail);
-            members.optional("support_renewal", &value.support_renewal);
-            members.optional("start_renewal_time", &value.start_renewal_time);
-            members.optional("end_renewal_time", &value.end_renewal_time);
-            members.optional("policy_type", &value.policy_type);
-            members.optional("car_number", &value.car_number);
-            members.optional("pet_name", &value.pet_name);
-            members.optional("address", &value.address);
-            members.optional("policy_state", &value.policy_state);
-            members.optional("policy_code", &value.policy_code);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("out_contract_code", &value.out_contract_code);
-            members.optional("policy_periods", &value.policy_periods);
-            members.optional("free_insurance", &value.free_insurance);
-            members.optional("combined_payment", &value.combined_payment);
-            members.optional("payment_method", &value.payment_method);
-            members.optional("period_premium_mode", &value.period_premium_mode);
-            members.optional("payment_period", &value.payment_period);
-            members.optional("first_period_amount", &value.first_period_amount);
-            members
-                .optional("subsequent_period_amount", &value.subsequent_period_amount);
-            members.optional("coverage_term_type", &value.coverage_term_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdatePolicyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdatePolicyRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_insurance_no", &mut slots.0);
-            fields.optional("insured_name_list", &mut slots.1);
-            fields.optional("insurance_name", &mut slots.2);
-            fields.optional("effective_time", &mut slots.3);
-            fields.optional("expired_time", &mut slots.4);
-            fields.optional("coverage_detail", &mut slots.5);
-            fields.optional("support_renewal", &mut slots.6);
-            fields.optional("start_renewal_time", &mut slots.7);
-            fields.optional("end_renewal_time", &mut slots.8);
-            fields.optional("policy_type", &mut slots.9);
-            fields.optional("car_number", &mut slots.10);
-            fields.optional("pet_name", &mut slots.11);
-            fields.optional("address", &mut slots.12);
-            fields.optional("policy_state", &mut slots.13);
-            fields.optional("policy_code", &mut slots.14);
-            fields.optional("plan_id", &mut slots.15);
-            fields.optional("out_contract_code", &mut slots.16);
-            fields.optional("policy_periods", &mut slots.17);
-            fields.optional("free_insurance", &mut slots.18);
-            fields.optional("combined_payment", &mut slots.19);
-            fields.optional("payment_method", &mut slots.20);
-            fields.optional("period_premium_mode", &mut slots.21);
-            fields.optional("payment_period", &mut slots.22);
-            fields.optional("first_period_amount", &mut slots.23);
-            fields.optional("subsequent_period_amount", &mut slots.24);
-            fields.optional("coverage_term_type", &mut slots.25);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                    f22,
-                    f23,
-                    f24,
-                    f25,
-                ) => {
-                    Ok(UpdatePolicyRequest {
-                        out_insurance_no: f0,
-                        insured_name_list: f1,
-                        insurance_name: f2,
-                        effective_time: f3,
-                        expired_time: f4,
-                        coverage_detail: f5,
-                        support_renewal: f6,
-                        start_renewal_time: f7,
-                        end_renewal_time: f8,
-                        policy_type: f9,
-                        car_number: f10,
-                        pet_name: f11,
-                        address: f12,
-                        policy_state: f13,
-                        policy_code: f14,
-                        plan_id: f15,
-                        out_contract_code: f16,
-                        policy_periods: f17,
-                        free_insurance: f18,
-                        combined_payment: f19,
-                        payment_method: f20,
-                        period_premium_mode: f21,
-                        payment_period: f22,
-                        first_period_amount: f23,
-                        subsequent_period_amount: f24,
-                        coverage_term_type: f25,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -85,7 +85,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_MIX_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -93,7 +93,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 使用医保自费混合订单号查看下单结果
@@ -148,7 +148,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 使用商户订单号查看下单结果
@@ -204,7 +204,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 医保退款通知
@@ -249,7 +249,7 @@ impl<'a, T: Transport> MedicalInsuranceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_REFUND,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

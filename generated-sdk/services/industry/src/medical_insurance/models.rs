@@ -40,42 +40,45 @@ impl crate::runtime::Validate for Payer {
         Ok(())
     }
 }
+impl crate::runtime::Object for Payer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("id_digest", &mut slots.1);
+        fields.required("card_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Payer {
+                    name: f0,
+                    id_digest: f1,
+                    card_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("id_digest", &self.id_digest);
+        members.required("card_type", &self.card_type);
+        members
+    }
+}
 impl serde::Serialize for Payer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Payer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("id_digest", &value.id_digest);
-            members.required("card_type", &value.card_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Payer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Payer, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("id_digest", &mut slots.1);
-            fields.required("card_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Payer {
-                        name: f0,
-                        id_digest: f1,
-                        card_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 现金补充列表
@@ -108,39 +111,42 @@ impl crate::runtime::Validate for CashAddDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for CashAddDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("cash_add_fee", &mut slots.0);
+        fields.required("cash_add_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CashAddDetail {
+                    cash_add_fee: f0,
+                    cash_add_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("cash_add_fee", &self.cash_add_fee);
+        members.required("cash_add_type", &self.cash_add_type);
+        members
+    }
+}
 impl serde::Serialize for CashAddDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CashAddDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("cash_add_fee", &value.cash_add_fee);
-            members.required("cash_add_type", &value.cash_add_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CashAddDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CashAddDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("cash_add_fee", &mut slots.0);
-            fields.required("cash_add_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CashAddDetail {
-                        cash_add_fee: f0,
-                        cash_add_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 现金减免列表
@@ -173,39 +179,42 @@ impl crate::runtime::Validate for CashReduceDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for CashReduceDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("cash_reduce_fee", &mut slots.0);
+        fields.required("cash_reduce_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CashReduceDetail {
+                    cash_reduce_fee: f0,
+                    cash_reduce_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("cash_reduce_fee", &self.cash_reduce_fee);
+        members.required("cash_reduce_type", &self.cash_reduce_type);
+        members
+    }
+}
 impl serde::Serialize for CashReduceDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CashReduceDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("cash_reduce_fee", &value.cash_reduce_fee);
-            members.required("cash_reduce_type", &value.cash_reduce_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CashReduceDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CashReduceDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("cash_reduce_fee", &mut slots.0);
-            fields.required("cash_reduce_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CashReduceDetail {
-                        cash_reduce_fee: f0,
-                        cash_reduce_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 医保自费混合收款下单的应答
@@ -371,238 +380,237 @@ pub struct CreateMixOrderResponse {
     /// Wire: `med_ins_fail_reason`, `string`, optional.
     pub med_ins_fail_reason: Option<String>,
 }
+impl crate::runtime::Object for CreateMixOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mix_trade_no", &mut slots.0);
+        fields.required("mix_pay_status", &mut slots.1);
+        fields.required("self_pay_status", &mut slots.2);
+        fields.required("med_ins_pay_status", &mut slots.3);
+        fields.optional("paid_time", &mut slots.4);
+        fields.optional("passthrough_response_content", &mut slots.5);
+        fields.required("mix_pay_type", &mut slots.6);
+        fields.required("order_type", &mut slots.7);
+        fields.required("appid", &mut slots.8);
+        fields.optional("sub_appid", &mut slots.9);
+        fields.optional("sub_mchid", &mut slots.10);
+        fields.optional("openid", &mut slots.11);
+        fields.optional("sub_openid", &mut slots.12);
+        fields.optional("pay_for_relatives", &mut slots.13);
+        fields.required("out_trade_no", &mut slots.14);
+        fields.required("serial_no", &mut slots.15);
+        fields.optional("pay_order_id", &mut slots.16);
+        fields.optional("pay_auth_no", &mut slots.17);
+        fields.optional("geo_location", &mut slots.18);
+        fields.required("city_id", &mut slots.19);
+        fields.required("med_inst_name", &mut slots.20);
+        fields.required("med_inst_no", &mut slots.21);
+        fields.optional("med_ins_order_create_time", &mut slots.22);
+        fields.required("total_fee", &mut slots.23);
+        fields.optional("med_ins_gov_fee", &mut slots.24);
+        fields.optional("med_ins_self_fee", &mut slots.25);
+        fields.optional("med_ins_other_fee", &mut slots.26);
+        fields.optional("med_ins_cash_fee", &mut slots.27);
+        fields.optional("wechat_pay_cash_fee", &mut slots.28);
+        fields.optional_objects("cash_add_detail", &mut slots.29);
+        fields.optional_objects("cash_reduce_detail", &mut slots.30);
+        fields.required("callback_url", &mut slots.31);
+        fields.optional("prepay_id", &mut slots.32);
+        fields.optional("passthrough_request_content", &mut slots.33);
+        fields.optional("extends", &mut slots.34);
+        fields.optional("attach", &mut slots.35);
+        fields.optional("channel_no", &mut slots.36);
+        fields.optional("med_ins_test_env", &mut slots.37);
+        fields.optional("med_ins_fail_reason", &mut slots.38);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                f18,
+                Some(f19),
+                Some(f20),
+                Some(f21),
+                f22,
+                Some(f23),
+                f24,
+                f25,
+                f26,
+                f27,
+                f28,
+                f29,
+                f30,
+                Some(f31),
+                f32,
+                f33,
+                f34,
+                f35,
+                f36,
+                f37,
+                f38,
+            ) => {
+                Ok(CreateMixOrderResponse {
+                    mix_trade_no: f0,
+                    mix_pay_status: f1,
+                    self_pay_status: f2,
+                    med_ins_pay_status: f3,
+                    paid_time: f4,
+                    passthrough_response_content: f5,
+                    mix_pay_type: f6,
+                    order_type: f7,
+                    appid: f8,
+                    sub_appid: f9,
+                    sub_mchid: f10,
+                    openid: f11,
+                    sub_openid: f12,
+                    pay_for_relatives: f13,
+                    out_trade_no: f14,
+                    serial_no: f15,
+                    pay_order_id: f16,
+                    pay_auth_no: f17,
+                    geo_location: f18,
+                    city_id: f19,
+                    med_inst_name: f20,
+                    med_inst_no: f21,
+                    med_ins_order_create_time: f22,
+                    total_fee: f23,
+                    med_ins_gov_fee: f24,
+                    med_ins_self_fee: f25,
+                    med_ins_other_fee: f26,
+                    med_ins_cash_fee: f27,
+                    wechat_pay_cash_fee: f28,
+                    cash_add_detail: f29,
+                    cash_reduce_detail: f30,
+                    callback_url: f31,
+                    prepay_id: f32,
+                    passthrough_request_content: f33,
+                    extends: f34,
+                    attach: f35,
+                    channel_no: f36,
+                    med_ins_test_env: f37,
+                    med_ins_fail_reason: f38,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(39);
+        members.required("mix_trade_no", &self.mix_trade_no);
+        members.required("mix_pay_status", &self.mix_pay_status);
+        members.required("self_pay_status", &self.self_pay_status);
+        members.required("med_ins_pay_status", &self.med_ins_pay_status);
+        members.optional("paid_time", &self.paid_time);
+        members
+            .optional(
+                "passthrough_response_content",
+                &self.passthrough_response_content,
+            );
+        members.required("mix_pay_type", &self.mix_pay_type);
+        members.required("order_type", &self.order_type);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("pay_for_relatives", &self.pay_for_relatives);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("serial_no", &self.serial_no);
+        members.optional("pay_order_id", &self.pay_order_id);
+        members.optional("pay_auth_no", &self.pay_auth_no);
+        members.optional("geo_location", &self.geo_location);
+        members.required("city_id", &self.city_id);
+        members.required("med_inst_name", &self.med_inst_name);
+        members.required("med_inst_no", &self.med_inst_no);
+        members.optional("med_ins_order_create_time", &self.med_ins_order_create_time);
+        members.required("total_fee", &self.total_fee);
+        members.optional("med_ins_gov_fee", &self.med_ins_gov_fee);
+        members.optional("med_ins_self_fee", &self.med_ins_self_fee);
+        members.optional("med_ins_other_fee", &self.med_ins_other_fee);
+        members.optional("med_ins_cash_fee", &self.med_ins_cash_fee);
+        members.optional("wechat_pay_cash_fee", &self.wechat_pay_cash_fee);
+        members.optional_objects("cash_add_detail", &self.cash_add_detail);
+        members.optional_objects("cash_reduce_detail", &self.cash_reduce_detail);
+        members.required("callback_url", &self.callback_url);
+        members.optional("prepay_id", &self.prepay_id);
+        members
+            .optional("passthrough_request_content", &self.passthrough_request_content);
+        members.optional("extends", &self.extends);
+        members.optional("attach", &self.attach);
+        members.optional("channel_no", &self.channel_no);
+        members.optional("med_ins_test_env", &self.med_ins_test_env);
+        members.optional("med_ins_fail_reason", &self.med_ins_fail_reason);
+        members
+    }
+}
 impl serde::Serialize for CreateMixOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateMixOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(39);
-            members.required("mix_trade_no", &value.mix_trade_no);
-            members.required("mix_pay_status", &value.mix_pay_status);
-            members.required("self_pay_status", &value.self_pay_status);
-            members.required("med_ins_pay_status", &value.med_ins_pay_status);
-            members.optional("paid_time", &value.paid_time);
-            members
-                .optional(
-                    "passthrough_response_content",
-                    &value.passthrough_response_content,
-                );
-            members.required("mix_pay_type", &value.mix_pay_type);
-            members.required("order_type", &value.order_type);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("pay_for_relatives", &value.pay_for_relatives);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("serial_no", &value.serial_no);
-            members.optional("pay_order_id", &value.pay_order_id);
-            members.optional("pay_auth_no", &value.pay_auth_no);
-            members.optional("geo_location", &value.geo_location);
-            members.required("city_id", &value.city_id);
-            members.required("med_inst_name", &value.med_inst_name);
-            members.required("med_inst_no", &value.med_inst_no);
-            members
-                .optional("med_ins_order_create_time", &value.med_ins_order_create_time);
-            members.required("total_fee", &value.total_fee);
-            members.optional("med_ins_gov_fee", &value.med_ins_gov_fee);
-            members.optional("med_ins_self_fee", &value.med_ins_self_fee);
-            members.optional("med_ins_other_fee", &value.med_ins_other_fee);
-            members.optional("med_ins_cash_fee", &value.med_ins_cash_fee);
-            members.optional("wechat_pay_cash_fee", &value.wechat_pay_cash_fee);
-            members.optional("cash_add_detail", &value.cash_add_detail);
-            members.optional("cash_reduce_detail", &value.cash_reduce_detail);
-            members.required("callback_url", &value.callback_url);
-            members.optional("prepay_id", &value.prepay_id);
-            members
-                .optional(
-                    "passthrough_request_content",
-                    &value.passthrough_request_content,
-                );
-            members.optional("extends", &value.extends);
-            members.optional("attach", &value.attach);
-            members.optional("channel_no", &value.channel_no);
-            members.optional("med_ins_test_env", &value.med_ins_test_env);
-            members.optional("med_ins_fail_reason", &value.med_ins_fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMixOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateMixOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mix_trade_no", &mut slots.0);
-            fields.required("mix_pay_status", &mut slots.1);
-            fields.required("self_pay_status", &mut slots.2);
-            fields.required("med_ins_pay_status", &mut slots.3);
-            fields.optional("paid_time", &mut slots.4);
-            fields.optional("passthrough_response_content", &mut slots.5);
-            fields.required("mix_pay_type", &mut slots.6);
-            fields.required("order_type", &mut slots.7);
-            fields.required("appid", &mut slots.8);
-            fields.optional("sub_appid", &mut slots.9);
-            fields.optional("sub_mchid", &mut slots.10);
-            fields.optional("openid", &mut slots.11);
-            fields.optional("sub_openid", &mut slots.12);
-            fields.optional("pay_for_relatives", &mut slots.13);
-            fields.required("out_trade_no", &mut slots.14);
-            fields.required("serial_no", &mut slots.15);
-            fields.optional("pay_order_id", &mut slots.16);
-            fields.optional("pay_auth_no", &mut slots.17);
-            fields.optional("geo_location", &mut slots.18);
-            fields.required("city_id", &mut slots.19);
-            fields.required("med_inst_name", &mut slots.20);
-            fields.required("med_inst_no", &mut slots.21);
-            fields.optional("med_ins_order_create_time", &mut slots.22);
-            fields.required("total_fee", &mut slots.23);
-            fields.optional("med_ins_gov_fee", &mut slots.24);
-            fields.optional("med_ins_self_fee", &mut slots.25);
-            fields.optional("med_ins_other_fee", &mut slots.26);
-            fields.optional("med_ins_cash_fee", &mut slots.27);
-            fields.optional("wechat_pay_cash_fee", &mut slots.28);
-            fields.optional("cash_add_detail", &mut slots.29);
-            fields.optional("cash_reduce_detail", &mut slots.30);
-            fields.required("callback_url", &mut slots.31);
-            fields.optional("prepay_id", &mut slots.32);
-            fields.optional("passthrough_request_content", &mut slots.33);
-            fields.optional("extends", &mut slots.34);
-            fields.optional("attach", &mut slots.35);
-            fields.optional("channel_no", &mut slots.36);
-            fields.optional("med_ins_test_env", &mut slots.37);
-            fields.optional("med_ins_fail_reason", &mut slots.38);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    f18,
-                    Some(f19),
-                    Some(f20),
-                    Some(f21),
-                    f22,
-                    Some(f23),
-                    f24,
-                    f25,
-                    f26,
-                    f27,
-                    f28,
-                    f29,
-                    f30,
-                    Some(f31),
-                    f32,
-                    f33,
-                    f34,
-                    f35,
-                    f36,
-                    f37,
-                    f38,
-                ) => {
-                    Ok(CreateMixOrderResponse {
-                        mix_trade_no: f0,
-                        mix_pay_status: f1,
-                        self_pay_status: f2,
-                        med_ins_pay_status: f3,
-                        paid_time: f4,
-                        passthrough_response_content: f5,
-                        mix_pay_type: f6,
-                        order_type: f7,
-                        appid: f8,
-                        sub_appid: f9,
-                        sub_mchid: f10,
-                        openid: f11,
-                        sub_openid: f12,
-                        pay_for_relatives: f13,
-                        out_trade_no: f14,
-                        serial_no: f15,
-                        pay_order_id: f16,
-                        pay_auth_no: f17,
-                        geo_location: f18,
-                        city_id: f19,
-                        med_inst_name: f20,
-                        med_inst_no: f21,
-                        med_ins_order_create_time: f22,
-                        total_fee: f23,
-                        med_ins_gov_fee: f24,
-                        med_ins_self_fee: f25,
-                        med_ins_other_fee: f26,
-                        med_ins_cash_fee: f27,
-                        wechat_pay_cash_fee: f28,
-                        cash_add_detail: f29,
-                        cash_reduce_detail: f30,
-                        callback_url: f31,
-                        prepay_id: f32,
-                        passthrough_request_content: f33,
-                        extends: f34,
-                        attach: f35,
-                        channel_no: f36,
-                        med_ins_test_env: f37,
-                        med_ins_fail_reason: f38,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

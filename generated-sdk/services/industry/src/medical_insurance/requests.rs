@@ -400,210 +400,209 @@ impl crate::runtime::Validate for CreateMixOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateMixOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mix_pay_type", &mut slots.0);
+        fields.required("order_type", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("sub_mchid", &mut slots.4);
+        fields.optional("openid", &mut slots.5);
+        fields.optional("sub_openid", &mut slots.6);
+        fields.required_object("payer", &mut slots.7);
+        fields.optional("pay_for_relatives", &mut slots.8);
+        fields.optional_object("relative", &mut slots.9);
+        fields.required("out_trade_no", &mut slots.10);
+        fields.required("serial_no", &mut slots.11);
+        fields.optional("pay_order_id", &mut slots.12);
+        fields.optional("pay_auth_no", &mut slots.13);
+        fields.optional("geo_location", &mut slots.14);
+        fields.required("city_id", &mut slots.15);
+        fields.required("med_inst_name", &mut slots.16);
+        fields.required("med_inst_no", &mut slots.17);
+        fields.optional("med_ins_order_create_time", &mut slots.18);
+        fields.required("total_fee", &mut slots.19);
+        fields.optional("med_ins_gov_fee", &mut slots.20);
+        fields.optional("med_ins_self_fee", &mut slots.21);
+        fields.optional("med_ins_other_fee", &mut slots.22);
+        fields.optional("med_ins_cash_fee", &mut slots.23);
+        fields.optional("wechat_pay_cash_fee", &mut slots.24);
+        fields.optional_objects("cash_add_detail", &mut slots.25);
+        fields.optional_objects("cash_reduce_detail", &mut slots.26);
+        fields.required("callback_url", &mut slots.27);
+        fields.optional("prepay_id", &mut slots.28);
+        fields.optional("passthrough_request_content", &mut slots.29);
+        fields.optional("extends", &mut slots.30);
+        fields.optional("attach", &mut slots.31);
+        fields.optional("channel_no", &mut slots.32);
+        fields.optional("med_ins_test_env", &mut slots.33);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                f18,
+                Some(f19),
+                f20,
+                f21,
+                f22,
+                f23,
+                f24,
+                f25,
+                f26,
+                Some(f27),
+                f28,
+                f29,
+                f30,
+                f31,
+                f32,
+                f33,
+            ) => {
+                Ok(CreateMixOrderRequest {
+                    mix_pay_type: f0,
+                    order_type: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    sub_mchid: f4,
+                    openid: f5,
+                    sub_openid: f6,
+                    payer: f7,
+                    pay_for_relatives: f8,
+                    relative: f9,
+                    out_trade_no: f10,
+                    serial_no: f11,
+                    pay_order_id: f12,
+                    pay_auth_no: f13,
+                    geo_location: f14,
+                    city_id: f15,
+                    med_inst_name: f16,
+                    med_inst_no: f17,
+                    med_ins_order_create_time: f18,
+                    total_fee: f19,
+                    med_ins_gov_fee: f20,
+                    med_ins_self_fee: f21,
+                    med_ins_other_fee: f22,
+                    med_ins_cash_fee: f23,
+                    wechat_pay_cash_fee: f24,
+                    cash_add_detail: f25,
+                    cash_reduce_detail: f26,
+                    callback_url: f27,
+                    prepay_id: f28,
+                    passthrough_request_content: f29,
+                    extends: f30,
+                    attach: f31,
+                    channel_no: f32,
+                    med_ins_test_env: f33,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(34);
+        members.required("mix_pay_type", &self.mix_pay_type);
+        members.required("order_type", &self.order_type);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required_object("payer", &self.payer);
+        members.optional("pay_for_relatives", &self.pay_for_relatives);
+        members.optional_object("relative", &self.relative);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("serial_no", &self.serial_no);
+        members.optional("pay_order_id", &self.pay_order_id);
+        members.optional("pay_auth_no", &self.pay_auth_no);
+        members.optional("geo_location", &self.geo_location);
+        members.required("city_id", &self.city_id);
+        members.required("med_inst_name", &self.med_inst_name);
+        members.required("med_inst_no", &self.med_inst_no);
+        members.optional("med_ins_order_create_time", &self.med_ins_order_create_time);
+        members.required("total_fee", &self.total_fee);
+        members.optional("med_ins_gov_fee", &self.med_ins_gov_fee);
+        members.optional("med_ins_self_fee", &self.med_ins_self_fee);
+        members.optional("med_ins_other_fee", &self.med_ins_other_fee);
+        members.optional("med_ins_cash_fee", &self.med_ins_cash_fee);
+        members.optional("wechat_pay_cash_fee", &self.wechat_pay_cash_fee);
+        members.optional_objects("cash_add_detail", &self.cash_add_detail);
+        members.optional_objects("cash_reduce_detail", &self.cash_reduce_detail);
+        members.required("callback_url", &self.callback_url);
+        members.optional("prepay_id", &self.prepay_id);
+        members
+            .optional("passthrough_request_content", &self.passthrough_request_content);
+        members.optional("extends", &self.extends);
+        members.optional("attach", &self.attach);
+        members.optional("channel_no", &self.channel_no);
+        members.optional("med_ins_test_env", &self.med_ins_test_env);
+        members
+    }
+}
 impl serde::Serialize for CreateMixOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateMixOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(34);
-            members.required("mix_pay_type", &value.mix_pay_type);
-            members.required("order_type", &value.order_type);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("payer", &value.payer);
-            members.optional("pay_for_relatives", &value.pay_for_relatives);
-            members.optional("relative", &value.relative);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("serial_no", &value.serial_no);
-            members.optional("pay_order_id", &value.pay_order_id);
-            members.optional("pay_auth_no", &value.pay_auth_no);
-            members.optional("geo_location", &value.geo_location);
-            members.required("city_id", &value.city_id);
-            members.required("med_inst_name", &value.med_inst_name);
-            members.required("med_inst_no", &value.med_inst_no);
-            members
-                .optional("med_ins_order_create_time", &value.med_ins_order_create_time);
-            members.required("total_fee", &value.total_fee);
-            members.optional("med_ins_gov_fee", &value.med_ins_gov_fee);
-            members.optional("med_ins_self_fee", &value.med_ins_self_fee);
-            members.optional("med_ins_other_fee", &value.med_ins_other_fee);
-            members.optional("med_ins_cash_fee", &value.med_ins_cash_fee);
-            members.optional("wechat_pay_cash_fee", &value.wechat_pay_cash_fee);
-            members.optional("cash_add_detail", &value.cash_add_detail);
-            members.optional("cash_reduce_detail", &value.cash_reduce_detail);
-            members.required("callback_url", &value.callback_url);
-            members.optional("prepay_id", &value.prepay_id);
-            members
-                .optional(
-                    "passthrough_request_content",
-                    &value.passthrough_request_content,
-                );
-            members.optional("extends", &value.extends);
-            members.optional("attach", &value.attach);
-            members.optional("channel_no", &value.channel_no);
-            members.optional("med_ins_test_env", &value.med_ins_test_env);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateMixOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateMixOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mix_pay_type", &mut slots.0);
-            fields.required("order_type", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("sub_mchid", &mut slots.4);
-            fields.optional("openid", &mut slots.5);
-            fields.optional("sub_openid", &mut slots.6);
-            fields.required("payer", &mut slots.7);
-            fields.optional("pay_for_relatives", &mut slots.8);
-            fields.optional("relative", &mut slots.9);
-            fields.required("out_trade_no", &mut slots.10);
-            fields.required("serial_no", &mut slots.11);
-            fields.optional("pay_order_id", &mut slots.12);
-            fields.optional("pay_auth_no", &mut slots.13);
-            fields.optional("geo_location", &mut slots.14);
-            fields.required("city_id", &mut slots.15);
-            fields.required("med_inst_name", &mut slots.16);
-            fields.required("med_inst_no", &mut slots.17);
-            fields.optional("med_ins_order_create_time", &mut slots.18);
-            fields.required("total_fee", &mut slots.19);
-            fields.optional("med_ins_gov_fee", &mut slots.20);
-            fields.optional("med_ins_self_fee", &mut slots.21);
-            fields.optional("med_ins_other_fee", &mut slots.22);
-            fields.optional("med_ins_cash_fee", &mut slots.23);
-            fields.optional("wechat_pay_cash_fee", &mut slots.24);
-            fields.optional("cash_add_detail", &mut slots.25);
-            fields.optional("cash_reduce_detail", &mut slots.26);
-            fields.required("callback_url", &mut slots.27);
-            fields.optional("prepay_id", &mut slots.28);
-            fields.optional("passthrough_request_content", &mut slots.29);
-            fields.optional("extends", &mut slots.30);
-            fields.optional("attach", &mut slots.31);
-            fields.optional("channel_no", &mut slots.32);
-            fields.optional("med_ins_test_env", &mut slots.33);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    Some(f16),
-                    Some(f17),
-                    f18,
-                    Some(f19),
-                    f20,
-                    f21,
-                    f22,
-                    f23,
-                    f24,
-                    f25,
-                    f26,
-                    Some(f27),
-                    f28,
-                    f29,
-                    f30,
-                    f31,
-                    f32,
-                    f33,
-                ) => {
-                    Ok(CreateMixOrderRequest {
-                        mix_pay_type: f0,
-                        order_type: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        sub_mchid: f4,
-                        openid: f5,
-                        sub_openid: f6,
-                        payer: f7,
-                        pay_for_relatives: f8,
-                        relative: f9,
-                        out_trade_no: f10,
-                        serial_no: f11,
-                        pay_order_id: f12,
-                        pay_auth_no: f13,
-                        geo_location: f14,
-                        city_id: f15,
-                        med_inst_name: f16,
-                        med_inst_no: f17,
-                        med_ins_order_create_time: f18,
-                        total_fee: f19,
-                        med_ins_gov_fee: f20,
-                        med_ins_self_fee: f21,
-                        med_ins_other_fee: f22,
-                        med_ins_cash_fee: f23,
-                        wechat_pay_cash_fee: f24,
-                        cash_add_detail: f25,
-                        cash_reduce_detail: f26,
-                        callback_url: f27,
-                        prepay_id: f28,
-                        passthrough_request_content: f29,
-                        extends: f30,
-                        attach: f31,
-                        channel_no: f32,
-                        med_ins_test_env: f33,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_mix_order_by_mix_trade_no` (使用医保自费混合订单号查看下单结果): `GET /v3/med-ins/orders/mix-trade-no/{mix_trade_no}`.
@@ -640,38 +639,39 @@ impl crate::runtime::Validate for QueryMixOrderByMixTradeNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryMixOrderByMixTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mix_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryMixOrderByMixTradeNoRequest {
+                    mix_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMixOrderByMixTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryMixOrderByMixTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMixOrderByMixTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMixOrderByMixTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mix_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryMixOrderByMixTradeNoRequest {
-                        mix_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_mix_order_by_out_trade_no` (使用商户订单号查看下单结果): `GET /v3/med-ins/orders/out-trade-no/{out_trade_no}`.
@@ -708,38 +708,39 @@ impl crate::runtime::Validate for QueryMixOrderByOutTradeNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryMixOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryMixOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMixOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryMixOrderByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMixOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMixOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryMixOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_refund` (医保退款通知): `POST /v3/med-ins/refunds/notify`.
@@ -803,64 +804,67 @@ impl crate::runtime::Validate for NotifyRefundRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyRefundRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("mix_trade_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("med_refund_total_fee", &mut slots.2);
+        fields.required("med_refund__gov_fee", &mut slots.3);
+        fields.required("med_refund__self_fee", &mut slots.4);
+        fields.required("med_refund__other_fee", &mut slots.5);
+        fields.required("refund_time", &mut slots.6);
+        fields.required("out_refund_no", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(NotifyRefundRequest {
+                    mix_trade_no: f0,
+                    sub_mchid: f1,
+                    med_refund_total_fee: f2,
+                    med_refund_gov_fee: f3,
+                    med_refund_self_fee: f4,
+                    med_refund_other_fee: f5,
+                    refund_time: f6,
+                    out_refund_no: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("med_refund_total_fee", &self.med_refund_total_fee);
+        members.required("med_refund__gov_fee", &self.med_refund_gov_fee);
+        members.required("med_refund__self_fee", &self.med_refund_self_fee);
+        members.required("med_refund__other_fee", &self.med_refund_other_fee);
+        members.required("refund_time", &self.refund_time);
+        members.required("out_refund_no", &self.out_refund_no);
+        members
+    }
+}
 impl serde::Serialize for NotifyRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyRefundRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("med_refund_total_fee", &value.med_refund_total_fee);
-            members.required("med_refund__gov_fee", &value.med_refund_gov_fee);
-            members.required("med_refund__self_fee", &value.med_refund_self_fee);
-            members.required("med_refund__other_fee", &value.med_refund_other_fee);
-            members.required("refund_time", &value.refund_time);
-            members.required("out_refund_no", &value.out_refund_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyRefundRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("mix_trade_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("med_refund_total_fee", &mut slots.2);
-            fields.required("med_refund__gov_fee", &mut slots.3);
-            fields.required("med_refund__self_fee", &mut slots.4);
-            fields.required("med_refund__other_fee", &mut slots.5);
-            fields.required("refund_time", &mut slots.6);
-            fields.required("out_refund_no", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(NotifyRefundRequest {
-                        mix_trade_no: f0,
-                        sub_mchid: f1,
-                        med_refund_total_fee: f2,
-                        med_refund_gov_fee: f3,
-                        med_refund_self_fee: f4,
-                        med_refund_other_fee: f5,
-                        refund_time: f6,
-                        out_refund_no: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

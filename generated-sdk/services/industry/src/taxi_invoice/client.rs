@@ -60,7 +60,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PUNCH_ATTENDANCE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -105,7 +105,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSERT_INVOICE_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -113,7 +113,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上传出租车电子发票文件
@@ -169,7 +169,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新司机信息API
@@ -206,7 +206,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_DRIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -214,7 +214,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取司机信息API
@@ -261,7 +261,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取出租车公司商户信息API
@@ -308,7 +308,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 新增出租车公司API
@@ -345,7 +345,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TAXI_COMPANY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -353,7 +353,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新出租车信息API
@@ -390,7 +390,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_TAXI,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -398,7 +398,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取出租车信息API
@@ -445,7 +445,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据凭证查询乘客行程单API
@@ -499,7 +499,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取乘客行程单列表API
@@ -555,7 +555,7 @@ impl<'a, T: Transport> TaxiInvoiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

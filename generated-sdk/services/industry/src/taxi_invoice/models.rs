@@ -76,54 +76,57 @@ impl BuyerInformation {
     }
 }
 impl crate::runtime::Validate for BuyerInformation {}
+impl crate::runtime::Object for BuyerInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.optional("taxpayer_id", &mut slots.2);
+        fields.optional("address", &mut slots.3);
+        fields.optional("telephone", &mut slots.4);
+        fields.optional("bank_name", &mut slots.5);
+        fields.optional("bank_account", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
+                Ok(BuyerInformation {
+                    type_: f0,
+                    name: f1,
+                    taxpayer_id: f2,
+                    address: f3,
+                    telephone: f4,
+                    bank_name: f5,
+                    bank_account: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("type", &self.type_);
+        members.required("name", &self.name);
+        members.optional("taxpayer_id", &self.taxpayer_id);
+        members.optional("address", &self.address);
+        members.optional("telephone", &self.telephone);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_account", &self.bank_account);
+        members
+    }
+}
 impl serde::Serialize for BuyerInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BuyerInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("type", &value.type_);
-            members.required("name", &value.name);
-            members.optional("taxpayer_id", &value.taxpayer_id);
-            members.optional("address", &value.address);
-            members.optional("telephone", &value.telephone);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_account", &value.bank_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BuyerInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BuyerInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.optional("taxpayer_id", &mut slots.2);
-            fields.optional("address", &mut slots.3);
-            fields.optional("telephone", &mut slots.4);
-            fields.optional("bank_name", &mut slots.5);
-            fields.optional("bank_account", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
-                    Ok(BuyerInformation {
-                        type_: f0,
-                        name: f1,
-                        taxpayer_id: f2,
-                        address: f3,
-                        telephone: f4,
-                        bank_name: f5,
-                        bank_account: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 销售方信息
@@ -186,51 +189,54 @@ impl SellerInformation {
     }
 }
 impl crate::runtime::Validate for SellerInformation {}
+impl crate::runtime::Object for SellerInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("taxpayer_id", &mut slots.1);
+        fields.required("address", &mut slots.2);
+        fields.optional("telephone", &mut slots.3);
+        fields.optional("bank_name", &mut slots.4);
+        fields.optional("bank_account", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(SellerInformation {
+                    name: f0,
+                    taxpayer_id: f1,
+                    address: f2,
+                    telephone: f3,
+                    bank_name: f4,
+                    bank_account: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("name", &self.name);
+        members.required("taxpayer_id", &self.taxpayer_id);
+        members.required("address", &self.address);
+        members.optional("telephone", &self.telephone);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_account", &self.bank_account);
+        members
+    }
+}
 impl serde::Serialize for SellerInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SellerInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("name", &value.name);
-            members.required("taxpayer_id", &value.taxpayer_id);
-            members.required("address", &value.address);
-            members.optional("telephone", &value.telephone);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_account", &value.bank_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SellerInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SellerInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("taxpayer_id", &mut slots.1);
-            fields.required("address", &mut slots.2);
-            fields.optional("telephone", &mut slots.3);
-            fields.optional("bank_name", &mut slots.4);
-            fields.optional("bank_account", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(SellerInformation {
-                        name: f0,
-                        taxpayer_id: f1,
-                        address: f2,
-                        telephone: f3,
-                        bank_name: f4,
-                        bank_account: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 附加信息
@@ -273,42 +279,45 @@ impl ExtraInformation {
     }
 }
 impl crate::runtime::Validate for ExtraInformation {}
+impl crate::runtime::Object for ExtraInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("payee", &mut slots.0);
+        fields.optional("reviewer", &mut slots.1);
+        fields.required("drawer", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(ExtraInformation {
+                    payee: f0,
+                    reviewer: f1,
+                    drawer: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("payee", &self.payee);
+        members.optional("reviewer", &self.reviewer);
+        members.required("drawer", &self.drawer);
+        members
+    }
+}
 impl serde::Serialize for ExtraInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ExtraInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("payee", &value.payee);
-            members.optional("reviewer", &value.reviewer);
-            members.required("drawer", &value.drawer);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ExtraInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ExtraInformation, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("payee", &mut slots.0);
-            fields.optional("reviewer", &mut slots.1);
-            fields.required("drawer", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(ExtraInformation {
-                        payee: f0,
-                        reviewer: f1,
-                        drawer: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票行信息
@@ -396,95 +405,98 @@ impl Items {
     }
 }
 impl crate::runtime::Validate for Items {}
+impl crate::runtime::Object for Items {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("tax_code", &mut slots.0);
+        fields.required("goods_name", &mut slots.1);
+        fields.optional("specification", &mut slots.2);
+        fields.optional("unit", &mut slots.3);
+        fields.required("quantity", &mut slots.4);
+        fields.required("unit_price", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("tax_amount", &mut slots.7);
+        fields.required("total_amount", &mut slots.8);
+        fields.required("tax_rate", &mut slots.9);
+        fields.required("tax_prefer_mark", &mut slots.10);
+        fields.required("discount", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(Items {
+                    tax_code: f0,
+                    goods_name: f1,
+                    specification: f2,
+                    unit: f3,
+                    quantity: f4,
+                    unit_price: f5,
+                    amount: f6,
+                    tax_amount: f7,
+                    total_amount: f8,
+                    tax_rate: f9,
+                    tax_prefer_mark: f10,
+                    discount: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("tax_code", &self.tax_code);
+        members.required("goods_name", &self.goods_name);
+        members.optional("specification", &self.specification);
+        members.optional("unit", &self.unit);
+        members.required("quantity", &self.quantity);
+        members.required("unit_price", &self.unit_price);
+        members.required("amount", &self.amount);
+        members.required("tax_amount", &self.tax_amount);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_rate", &self.tax_rate);
+        members.required("tax_prefer_mark", &self.tax_prefer_mark);
+        members.required("discount", &self.discount);
+        members
+    }
+}
 impl serde::Serialize for Items {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Items) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("tax_code", &value.tax_code);
-            members.required("goods_name", &value.goods_name);
-            members.optional("specification", &value.specification);
-            members.optional("unit", &value.unit);
-            members.required("quantity", &value.quantity);
-            members.required("unit_price", &value.unit_price);
-            members.required("amount", &value.amount);
-            members.required("tax_amount", &value.tax_amount);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_rate", &value.tax_rate);
-            members.required("tax_prefer_mark", &value.tax_prefer_mark);
-            members.required("discount", &value.discount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Items {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Items, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("tax_code", &mut slots.0);
-            fields.required("goods_name", &mut slots.1);
-            fields.optional("specification", &mut slots.2);
-            fields.optional("unit", &mut slots.3);
-            fields.required("quantity", &mut slots.4);
-            fields.required("unit_price", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("tax_amount", &mut slots.7);
-            fields.required("total_amount", &mut slots.8);
-            fields.required("tax_rate", &mut slots.9);
-            fields.required("tax_prefer_mark", &mut slots.10);
-            fields.required("discount", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(Items {
-                        tax_code: f0,
-                        goods_name: f1,
-                        specification: f2,
-                        unit: f3,
-                        quantity: f4,
-                        unit_price: f5,
-                        amount: f6,
-                        tax_amount: f7,
-                        total_amount: f8,
-                        tax_rate: f9,
-                        tax_prefer_mark: f10,
-                        discount: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发票卡券信息
@@ -606,105 +618,108 @@ impl crate::runtime::Validate for FapiaoCardInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for FapiaoCardInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("fapiao_media_id", &mut slots.0);
+        fields.required("fapiao_number", &mut slots.1);
+        fields.required("fapiao_code", &mut slots.2);
+        fields.required("fapiao_time", &mut slots.3);
+        fields.required("check_code", &mut slots.4);
+        fields.required("password", &mut slots.5);
+        fields.required("total_amount", &mut slots.6);
+        fields.required("tax_amount", &mut slots.7);
+        fields.required("amount", &mut slots.8);
+        fields.required_object("buyer_information", &mut slots.9);
+        fields.required_object("seller_information", &mut slots.10);
+        fields.required_object("extra_information", &mut slots.11);
+        fields.optional_objects("items", &mut slots.12);
+        fields.optional("remark", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+            ) => {
+                Ok(FapiaoCardInformation {
+                    fapiao_media_id: f0,
+                    fapiao_number: f1,
+                    fapiao_code: f2,
+                    fapiao_time: f3,
+                    check_code: f4,
+                    password: f5,
+                    total_amount: f6,
+                    tax_amount: f7,
+                    amount: f8,
+                    buyer_information: f9,
+                    seller_information: f10,
+                    extra_information: f11,
+                    items: f12,
+                    remark: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("fapiao_media_id", &self.fapiao_media_id);
+        members.required("fapiao_number", &self.fapiao_number);
+        members.required("fapiao_code", &self.fapiao_code);
+        members.required("fapiao_time", &self.fapiao_time);
+        members.required("check_code", &self.check_code);
+        members.required("password", &self.password);
+        members.required("total_amount", &self.total_amount);
+        members.required("tax_amount", &self.tax_amount);
+        members.required("amount", &self.amount);
+        members.required_object("buyer_information", &self.buyer_information);
+        members.required_object("seller_information", &self.seller_information);
+        members.required_object("extra_information", &self.extra_information);
+        members.optional_objects("items", &self.items);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for FapiaoCardInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FapiaoCardInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("fapiao_media_id", &value.fapiao_media_id);
-            members.required("fapiao_number", &value.fapiao_number);
-            members.required("fapiao_code", &value.fapiao_code);
-            members.required("fapiao_time", &value.fapiao_time);
-            members.required("check_code", &value.check_code);
-            members.required("password", &value.password);
-            members.required("total_amount", &value.total_amount);
-            members.required("tax_amount", &value.tax_amount);
-            members.required("amount", &value.amount);
-            members.required("buyer_information", &value.buyer_information);
-            members.required("seller_information", &value.seller_information);
-            members.required("extra_information", &value.extra_information);
-            members.optional("items", &value.items);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FapiaoCardInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FapiaoCardInformation, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("fapiao_media_id", &mut slots.0);
-            fields.required("fapiao_number", &mut slots.1);
-            fields.required("fapiao_code", &mut slots.2);
-            fields.required("fapiao_time", &mut slots.3);
-            fields.required("check_code", &mut slots.4);
-            fields.required("password", &mut slots.5);
-            fields.required("total_amount", &mut slots.6);
-            fields.required("tax_amount", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.required("buyer_information", &mut slots.9);
-            fields.required("seller_information", &mut slots.10);
-            fields.required("extra_information", &mut slots.11);
-            fields.optional("items", &mut slots.12);
-            fields.optional("remark", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                ) => {
-                    Ok(FapiaoCardInformation {
-                        fapiao_media_id: f0,
-                        fapiao_number: f1,
-                        fapiao_code: f2,
-                        fapiao_time: f3,
-                        check_code: f4,
-                        password: f5,
-                        total_amount: f6,
-                        tax_amount: f7,
-                        amount: f8,
-                        buyer_information: f9,
-                        seller_information: f10,
-                        extra_information: f11,
-                        items: f12,
-                        remark: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 将出租车电子发票插入微信用户卡包API的应答
@@ -730,45 +745,48 @@ pub struct InsertInvoiceCardResponse {
     /// Wire: `card_code`, `string`, required.
     pub card_code: String,
 }
+impl crate::runtime::Object for InsertInvoiceCardResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("card_appid", &mut slots.0);
+        fields.required("card_openid", &mut slots.1);
+        fields.required("card_id", &mut slots.2);
+        fields.required("card_code", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(InsertInvoiceCardResponse {
+                    card_appid: f0,
+                    card_openid: f1,
+                    card_id: f2,
+                    card_code: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("card_appid", &self.card_appid);
+        members.required("card_openid", &self.card_openid);
+        members.required("card_id", &self.card_id);
+        members.required("card_code", &self.card_code);
+        members
+    }
+}
 impl serde::Serialize for InsertInvoiceCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InsertInvoiceCardResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("card_appid", &value.card_appid);
-            members.required("card_openid", &value.card_openid);
-            members.required("card_id", &value.card_id);
-            members.required("card_code", &value.card_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsertInvoiceCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsertInvoiceCardResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("card_appid", &mut slots.0);
-            fields.required("card_openid", &mut slots.1);
-            fields.required("card_id", &mut slots.2);
-            fields.required("card_code", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(InsertInvoiceCardResponse {
-                        card_appid: f0,
-                        card_openid: f1,
-                        card_id: f2,
-                        card_code: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传出租车电子发票文件的应答
@@ -782,36 +800,39 @@ pub struct UploadInvoiceFileResponse {
     /// Wire: `fapiao_media_id`, `string`, required.
     pub fapiao_media_id: String,
 }
+impl crate::runtime::Object for UploadInvoiceFileResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("fapiao_media_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UploadInvoiceFileResponse {
+                    fapiao_media_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("fapiao_media_id", &self.fapiao_media_id);
+        members
+    }
+}
 impl serde::Serialize for UploadInvoiceFileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadInvoiceFileResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("fapiao_media_id", &value.fapiao_media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadInvoiceFileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadInvoiceFileResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("fapiao_media_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UploadInvoiceFileResponse {
-                        fapiao_media_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 司机头像摘要
@@ -849,35 +870,38 @@ impl PhotoDigest {
     }
 }
 impl crate::runtime::Validate for PhotoDigest {}
+impl crate::runtime::Object for PhotoDigest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("hash_type", &mut slots.0);
+        fields.optional("hash_value", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(PhotoDigest {
+            hash_type: f0,
+            hash_value: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members
+    }
+}
 impl serde::Serialize for PhotoDigest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PhotoDigest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PhotoDigest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PhotoDigest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("hash_type", &mut slots.0);
-            fields.optional("hash_value", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(PhotoDigest {
-                hash_type: f0,
-                hash_value: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 司机头像
@@ -945,41 +969,44 @@ impl crate::runtime::Validate for DriverPhoto {
         Ok(())
     }
 }
+impl crate::runtime::Object for DriverPhoto {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("photo_type", &mut slots.0);
+        fields.optional_object("photo_digest", &mut slots.1);
+        fields.optional("photo_url", &mut slots.2);
+        fields.optional("photo_icon", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(DriverPhoto {
+            photo_type: f0,
+            photo_digest: f1,
+            photo_url: f2,
+            photo_icon: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("photo_type", &self.photo_type);
+        members.optional_object("photo_digest", &self.photo_digest);
+        members.optional("photo_url", &self.photo_url);
+        members.optional("photo_icon", &self.photo_icon);
+        members
+    }
+}
 impl serde::Serialize for DriverPhoto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DriverPhoto) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("photo_type", &value.photo_type);
-            members.optional("photo_digest", &value.photo_digest);
-            members.optional("photo_url", &value.photo_url);
-            members.optional("photo_icon", &value.photo_icon);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DriverPhoto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DriverPhoto, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("photo_type", &mut slots.0);
-            fields.optional("photo_digest", &mut slots.1);
-            fields.optional("photo_url", &mut slots.2);
-            fields.optional("photo_icon", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(DriverPhoto {
-                photo_type: f0,
-                photo_digest: f1,
-                photo_url: f2,
-                photo_icon: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 更新司机信息API的应答
@@ -1025,70 +1052,73 @@ pub struct UpdateDriverResponse {
     /// Wire: `region_id`, `integer`, required.
     pub region_id: i64,
 }
+impl crate::runtime::Object for UpdateDriverResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("driver_name", &mut slots.0);
+        fields.required("id_card_number", &mut slots.1);
+        fields.required("company_name", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("driver_license", &mut slots.4);
+        fields.required("driver_category", &mut slots.5);
+        fields.required("driver_status", &mut slots.6);
+        fields.optional_object("driver_photo", &mut slots.7);
+        fields.required("region_id", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+            ) => {
+                Ok(UpdateDriverResponse {
+                    driver_name: f0,
+                    id_card_number: f1,
+                    company_name: f2,
+                    mchid: f3,
+                    driver_license: f4,
+                    driver_category: f5,
+                    driver_status: f6,
+                    driver_photo: f7,
+                    region_id: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("driver_name", &self.driver_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("company_name", &self.company_name);
+        members.required("mchid", &self.mchid);
+        members.required("driver_license", &self.driver_license);
+        members.required("driver_category", &self.driver_category);
+        members.required("driver_status", &self.driver_status);
+        members.optional_object("driver_photo", &self.driver_photo);
+        members.required("region_id", &self.region_id);
+        members
+    }
+}
 impl serde::Serialize for UpdateDriverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateDriverResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("driver_name", &value.driver_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.required("company_name", &value.company_name);
-            members.required("mchid", &value.mchid);
-            members.required("driver_license", &value.driver_license);
-            members.required("driver_category", &value.driver_category);
-            members.required("driver_status", &value.driver_status);
-            members.optional("driver_photo", &value.driver_photo);
-            members.required("region_id", &value.region_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateDriverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateDriverResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("driver_name", &mut slots.0);
-            fields.required("id_card_number", &mut slots.1);
-            fields.required("company_name", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("driver_license", &mut slots.4);
-            fields.required("driver_category", &mut slots.5);
-            fields.required("driver_status", &mut slots.6);
-            fields.optional("driver_photo", &mut slots.7);
-            fields.required("region_id", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                ) => {
-                    Ok(UpdateDriverResponse {
-                        driver_name: f0,
-                        id_card_number: f1,
-                        company_name: f2,
-                        mchid: f3,
-                        driver_license: f4,
-                        driver_category: f5,
-                        driver_status: f6,
-                        driver_photo: f7,
-                        region_id: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 司机照片
@@ -1114,41 +1144,44 @@ pub struct QueryDriverDriverPhoto {
     /// Wire: `photo_data`, `string`, optional.
     pub photo_data: Option<String>,
 }
+impl crate::runtime::Object for QueryDriverDriverPhoto {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("photo_type", &mut slots.0);
+        fields.optional_object("photo_digest", &mut slots.1);
+        fields.optional("photo_url", &mut slots.2);
+        fields.optional("photo_data", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(QueryDriverDriverPhoto {
+            photo_type: f0,
+            photo_digest: f1,
+            photo_url: f2,
+            photo_data: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("photo_type", &self.photo_type);
+        members.optional_object("photo_digest", &self.photo_digest);
+        members.optional("photo_url", &self.photo_url);
+        members.optional("photo_data", &self.photo_data);
+        members
+    }
+}
 impl serde::Serialize for QueryDriverDriverPhoto {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDriverDriverPhoto) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("photo_type", &value.photo_type);
-            members.optional("photo_digest", &value.photo_digest);
-            members.optional("photo_url", &value.photo_url);
-            members.optional("photo_data", &value.photo_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDriverDriverPhoto {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDriverDriverPhoto, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("photo_type", &mut slots.0);
-            fields.optional("photo_digest", &mut slots.1);
-            fields.optional("photo_url", &mut slots.2);
-            fields.optional("photo_data", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(QueryDriverDriverPhoto {
-                photo_type: f0,
-                photo_digest: f1,
-                photo_url: f2,
-                photo_data: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取司机信息API的应答
@@ -1190,66 +1223,69 @@ pub struct QueryDriverResponse {
     /// Wire: `driver_state`, `string`, required.
     pub driver_state: String,
 }
+impl crate::runtime::Object for QueryDriverResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("driver_name", &mut slots.0);
+        fields.required("company_name", &mut slots.1);
+        fields.required("company_mchid", &mut slots.2);
+        fields.required("driver_license", &mut slots.3);
+        fields.required("driver_category", &mut slots.4);
+        fields.optional_object("driver_photo", &mut slots.5);
+        fields.required("region_id", &mut slots.6);
+        fields.required("driver_state", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(QueryDriverResponse {
+                    driver_name: f0,
+                    company_name: f1,
+                    company_mchid: f2,
+                    driver_license: f3,
+                    driver_category: f4,
+                    driver_photo: f5,
+                    region_id: f6,
+                    driver_state: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("driver_name", &self.driver_name);
+        members.required("company_name", &self.company_name);
+        members.required("company_mchid", &self.company_mchid);
+        members.required("driver_license", &self.driver_license);
+        members.required("driver_category", &self.driver_category);
+        members.optional_object("driver_photo", &self.driver_photo);
+        members.required("region_id", &self.region_id);
+        members.required("driver_state", &self.driver_state);
+        members
+    }
+}
 impl serde::Serialize for QueryDriverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDriverResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("driver_name", &value.driver_name);
-            members.required("company_name", &value.company_name);
-            members.required("company_mchid", &value.company_mchid);
-            members.required("driver_license", &value.driver_license);
-            members.required("driver_category", &value.driver_category);
-            members.optional("driver_photo", &value.driver_photo);
-            members.required("region_id", &value.region_id);
-            members.required("driver_state", &value.driver_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDriverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDriverResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("driver_name", &mut slots.0);
-            fields.required("company_name", &mut slots.1);
-            fields.required("company_mchid", &mut slots.2);
-            fields.required("driver_license", &mut slots.3);
-            fields.required("driver_category", &mut slots.4);
-            fields.optional("driver_photo", &mut slots.5);
-            fields.required("region_id", &mut slots.6);
-            fields.required("driver_state", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(QueryDriverResponse {
-                        driver_name: f0,
-                        company_name: f1,
-                        company_mchid: f2,
-                        driver_license: f3,
-                        driver_category: f4,
-                        driver_photo: f5,
-                        region_id: f6,
-                        driver_state: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取出租车公司商户信息API的应答
@@ -1307,95 +1343,98 @@ pub struct QueryTaxiCompanyResponse {
     /// Wire: `region_id`, `integer`, required.
     pub region_id: i64,
 }
+impl crate::runtime::Object for QueryTaxiCompanyResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("company_mchid", &mut slots.0);
+        fields.required("enterprise_type", &mut slots.1);
+        fields.required("company_name", &mut slots.2);
+        fields.required("short_name", &mut slots.3);
+        fields.required("tax_id", &mut slots.4);
+        fields.required("address", &mut slots.5);
+        fields.optional("phone", &mut slots.6);
+        fields.optional("bank_name", &mut slots.7);
+        fields.optional("bank_account", &mut slots.8);
+        fields.required("legal_person", &mut slots.9);
+        fields.required("invoice_mode", &mut slots.10);
+        fields.required("region_id", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(QueryTaxiCompanyResponse {
+                    company_mchid: f0,
+                    enterprise_type: f1,
+                    company_name: f2,
+                    short_name: f3,
+                    tax_id: f4,
+                    address: f5,
+                    phone: f6,
+                    bank_name: f7,
+                    bank_account: f8,
+                    legal_person: f9,
+                    invoice_mode: f10,
+                    region_id: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("company_mchid", &self.company_mchid);
+        members.required("enterprise_type", &self.enterprise_type);
+        members.required("company_name", &self.company_name);
+        members.required("short_name", &self.short_name);
+        members.required("tax_id", &self.tax_id);
+        members.required("address", &self.address);
+        members.optional("phone", &self.phone);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_account", &self.bank_account);
+        members.required("legal_person", &self.legal_person);
+        members.required("invoice_mode", &self.invoice_mode);
+        members.required("region_id", &self.region_id);
+        members
+    }
+}
 impl serde::Serialize for QueryTaxiCompanyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryTaxiCompanyResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("company_mchid", &value.company_mchid);
-            members.required("enterprise_type", &value.enterprise_type);
-            members.required("company_name", &value.company_name);
-            members.required("short_name", &value.short_name);
-            members.required("tax_id", &value.tax_id);
-            members.required("address", &value.address);
-            members.optional("phone", &value.phone);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_account", &value.bank_account);
-            members.required("legal_person", &value.legal_person);
-            members.required("invoice_mode", &value.invoice_mode);
-            members.required("region_id", &value.region_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTaxiCompanyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTaxiCompanyResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("company_mchid", &mut slots.0);
-            fields.required("enterprise_type", &mut slots.1);
-            fields.required("company_name", &mut slots.2);
-            fields.required("short_name", &mut slots.3);
-            fields.required("tax_id", &mut slots.4);
-            fields.required("address", &mut slots.5);
-            fields.optional("phone", &mut slots.6);
-            fields.optional("bank_name", &mut slots.7);
-            fields.optional("bank_account", &mut slots.8);
-            fields.required("legal_person", &mut slots.9);
-            fields.required("invoice_mode", &mut slots.10);
-            fields.required("region_id", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(QueryTaxiCompanyResponse {
-                        company_mchid: f0,
-                        enterprise_type: f1,
-                        company_name: f2,
-                        short_name: f3,
-                        tax_id: f4,
-                        address: f5,
-                        phone: f6,
-                        bank_name: f7,
-                        bank_account: f8,
-                        legal_person: f9,
-                        invoice_mode: f10,
-                        region_id: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 新增出租车公司API的应答
@@ -1413,39 +1452,42 @@ pub struct CreateTaxiCompanyResponse {
     /// Wire: `company_name`, `string`, optional.
     pub company_name: Option<String>,
 }
+impl crate::runtime::Object for CreateTaxiCompanyResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.optional("company_name", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(CreateTaxiCompanyResponse {
+                    mchid: f0,
+                    company_name: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.optional("company_name", &self.company_name);
+        members
+    }
+}
 impl serde::Serialize for CreateTaxiCompanyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTaxiCompanyResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.optional("company_name", &value.company_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTaxiCompanyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTaxiCompanyResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.optional("company_name", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(CreateTaxiCompanyResponse {
-                        mchid: f0,
-                        company_name: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 更新出租车信息API的应答
@@ -1479,51 +1521,54 @@ pub struct UpdateTaxiResponse {
     /// Wire: `region_id`, `integer`, required.
     pub region_id: i64,
 }
+impl crate::runtime::Object for UpdateTaxiResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("company_name", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.required("main_license", &mut slots.3);
+        fields.optional("deputy_license", &mut slots.4);
+        fields.required("region_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, Some(f5)) => {
+                Ok(UpdateTaxiResponse {
+                    plate_number: f0,
+                    company_name: f1,
+                    mchid: f2,
+                    main_license: f3,
+                    deputy_license: f4,
+                    region_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("plate_number", &self.plate_number);
+        members.required("company_name", &self.company_name);
+        members.optional("mchid", &self.mchid);
+        members.required("main_license", &self.main_license);
+        members.optional("deputy_license", &self.deputy_license);
+        members.required("region_id", &self.region_id);
+        members
+    }
+}
 impl serde::Serialize for UpdateTaxiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateTaxiResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("plate_number", &value.plate_number);
-            members.required("company_name", &value.company_name);
-            members.optional("mchid", &value.mchid);
-            members.required("main_license", &value.main_license);
-            members.optional("deputy_license", &value.deputy_license);
-            members.required("region_id", &value.region_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateTaxiResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateTaxiResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("company_name", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.required("main_license", &mut slots.3);
-            fields.optional("deputy_license", &mut slots.4);
-            fields.required("region_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, Some(f5)) => {
-                    Ok(UpdateTaxiResponse {
-                        plate_number: f0,
-                        company_name: f1,
-                        mchid: f2,
-                        main_license: f3,
-                        deputy_license: f4,
-                        region_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取出租车信息API的应答
@@ -1565,66 +1610,69 @@ pub struct QueryTaxiResponse {
     /// Wire: `taxi_state`, `string`, required.
     pub taxi_state: String,
 }
+impl crate::runtime::Object for QueryTaxiResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("company_name", &mut slots.1);
+        fields.required("company_mchid", &mut slots.2);
+        fields.required("main_license", &mut slots.3);
+        fields.required("deputy_license", &mut slots.4);
+        fields.required("region_id", &mut slots.5);
+        fields.required("support_invoice", &mut slots.6);
+        fields.required("taxi_state", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(QueryTaxiResponse {
+                    plate_number: f0,
+                    company_name: f1,
+                    company_mchid: f2,
+                    main_license: f3,
+                    deputy_license: f4,
+                    region_id: f5,
+                    support_invoice: f6,
+                    taxi_state: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("plate_number", &self.plate_number);
+        members.required("company_name", &self.company_name);
+        members.required("company_mchid", &self.company_mchid);
+        members.required("main_license", &self.main_license);
+        members.required("deputy_license", &self.deputy_license);
+        members.required("region_id", &self.region_id);
+        members.required("support_invoice", &self.support_invoice);
+        members.required("taxi_state", &self.taxi_state);
+        members
+    }
+}
 impl serde::Serialize for QueryTaxiResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryTaxiResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("plate_number", &value.plate_number);
-            members.required("company_name", &value.company_name);
-            members.required("company_mchid", &value.company_mchid);
-            members.required("main_license", &value.main_license);
-            members.required("deputy_license", &value.deputy_license);
-            members.required("region_id", &value.region_id);
-            members.required("support_invoice", &value.support_invoice);
-            members.required("taxi_state", &value.taxi_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTaxiResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTaxiResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("company_name", &mut slots.1);
-            fields.required("company_mchid", &mut slots.2);
-            fields.required("main_license", &mut slots.3);
-            fields.required("deputy_license", &mut slots.4);
-            fields.required("region_id", &mut slots.5);
-            fields.required("support_invoice", &mut slots.6);
-            fields.required("taxi_state", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(QueryTaxiResponse {
-                        plate_number: f0,
-                        company_name: f1,
-                        company_mchid: f2,
-                        main_license: f3,
-                        deputy_license: f4,
-                        region_id: f5,
-                        support_invoice: f6,
-                        taxi_state: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 根据凭证查询乘客行程单API的应答
@@ -1662,54 +1710,57 @@ pub struct QueryTripByTokenResponse {
     /// Wire: `pay_amount`, `integer`, optional.
     pub pay_amount: Option<i64>,
 }
+impl crate::runtime::Object for QueryTripByTokenResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("driver_license", &mut slots.1);
+        fields.required("up_time", &mut slots.2);
+        fields.required("region_id", &mut slots.3);
+        fields.required("source", &mut slots.4);
+        fields.optional("pay_time", &mut slots.5);
+        fields.optional("pay_amount", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(QueryTripByTokenResponse {
+                    plate_number: f0,
+                    driver_license: f1,
+                    up_time: f2,
+                    region_id: f3,
+                    source: f4,
+                    pay_time: f5,
+                    pay_amount: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("plate_number", &self.plate_number);
+        members.required("driver_license", &self.driver_license);
+        members.required("up_time", &self.up_time);
+        members.required("region_id", &self.region_id);
+        members.required("source", &self.source);
+        members.optional("pay_time", &self.pay_time);
+        members.optional("pay_amount", &self.pay_amount);
+        members
+    }
+}
 impl serde::Serialize for QueryTripByTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryTripByTokenResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("plate_number", &value.plate_number);
-            members.required("driver_license", &value.driver_license);
-            members.required("up_time", &value.up_time);
-            members.required("region_id", &value.region_id);
-            members.required("source", &value.source);
-            members.optional("pay_time", &value.pay_time);
-            members.optional("pay_amount", &value.pay_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTripByTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTripByTokenResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("driver_license", &mut slots.1);
-            fields.required("up_time", &mut slots.2);
-            fields.required("region_id", &mut slots.3);
-            fields.required("source", &mut slots.4);
-            fields.optional("pay_time", &mut slots.5);
-            fields.optional("pay_amount", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(QueryTripByTokenResponse {
-                        plate_number: f0,
-                        driver_license: f1,
-                        up_time: f2,
-                        region_id: f3,
-                        source: f4,
-                        pay_time: f5,
-                        pay_amount: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 乘客行程单详情
@@ -1731,42 +1782,45 @@ pub struct Data {
     /// Wire: `up_time`, `string`, required.
     pub up_time: String,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("driver_license", &mut slots.1);
+        fields.required("up_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Data {
+                    plate_number: f0,
+                    driver_license: f1,
+                    up_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("plate_number", &self.plate_number);
+        members.required("driver_license", &self.driver_license);
+        members.required("up_time", &self.up_time);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("plate_number", &value.plate_number);
-            members.required("driver_license", &value.driver_license);
-            members.required("up_time", &value.up_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("driver_license", &mut slots.1);
-            fields.required("up_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Data {
-                        plate_number: f0,
-                        driver_license: f1,
-                        up_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 相关链接
@@ -1788,38 +1842,41 @@ pub struct Links {
     /// Wire: `self`, `string`, optional.
     pub self_: Option<String>,
 }
+impl crate::runtime::Object for Links {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("next", &mut slots.0);
+        fields.optional("prev", &mut slots.1);
+        fields.optional("self", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Links {
+            next: f0,
+            prev: f1,
+            self_: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("next", &self.next);
+        members.optional("prev", &self.prev);
+        members.optional("self", &self.self_);
+        members
+    }
+}
 impl serde::Serialize for Links {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Links) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("next", &value.next);
-            members.optional("prev", &value.prev);
-            members.optional("self", &value.self_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Links {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Links, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("next", &mut slots.0);
-            fields.optional("prev", &mut slots.1);
-            fields.optional("self", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Links {
-                next: f0,
-                prev: f1,
-                self_: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取乘客行程单列表API的应答
@@ -1849,47 +1906,50 @@ pub struct ListUserTripsResponse {
     /// Wire: `links`, `object Links`, optional.
     pub links: Option<Links>,
 }
+impl crate::runtime::Object for ListUserTripsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required_objects("data", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("total_count", &mut slots.3);
+        fields.optional_object("links", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ListUserTripsResponse {
+                    data: f0,
+                    offset: f1,
+                    limit: f2,
+                    total_count: f3,
+                    links: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members.optional_object("links", &self.links);
+        members
+    }
+}
 impl serde::Serialize for ListUserTripsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListUserTripsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members.optional("links", &value.links);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserTripsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserTripsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("data", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("total_count", &mut slots.3);
-            fields.optional("links", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ListUserTripsResponse {
-                        data: f0,
-                        offset: f1,
-                        limit: f2,
-                        total_count: f3,
-                        links: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

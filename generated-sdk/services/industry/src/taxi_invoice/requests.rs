@@ -43,48 +43,51 @@ impl PunchAttendanceRequest {
     }
 }
 impl crate::runtime::Validate for PunchAttendanceRequest {}
+impl crate::runtime::Object for PunchAttendanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("driver_license", &mut slots.1);
+        fields.required("event_time", &mut slots.2);
+        fields.required("event_type", &mut slots.3);
+        fields.required("region_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(PunchAttendanceRequest {
+                    plate_number: f0,
+                    driver_license: f1,
+                    event_time: f2,
+                    event_type: f3,
+                    region_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("plate_number", &self.plate_number);
+        members.required("driver_license", &self.driver_license);
+        members.required("event_time", &self.event_time);
+        members.required("event_type", &self.event_type);
+        members.required("region_id", &self.region_id);
+        members
+    }
+}
 impl serde::Serialize for PunchAttendanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PunchAttendanceRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("plate_number", &value.plate_number);
-            members.required("driver_license", &value.driver_license);
-            members.required("event_time", &value.event_time);
-            members.required("event_type", &value.event_type);
-            members.required("region_id", &value.region_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PunchAttendanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PunchAttendanceRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("driver_license", &mut slots.1);
-            fields.required("event_time", &mut slots.2);
-            fields.required("event_type", &mut slots.3);
-            fields.required("region_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(PunchAttendanceRequest {
-                        plate_number: f0,
-                        driver_license: f1,
-                        event_time: f2,
-                        event_type: f3,
-                        region_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insert_invoice_card` (将出租车电子发票插入微信用户卡包API): `POST /v3/taxi-invoice/cards`.
@@ -165,70 +168,74 @@ impl crate::runtime::Validate for InsertInvoiceCardRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsertInvoiceCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("company_mchid", &mut slots.0);
+        fields.required("trade_number", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("region_id", &mut slots.4);
+        fields.required("driver_license", &mut slots.5);
+        fields.required("plate_number", &mut slots.6);
+        fields.required_object("fapiao_card_information", &mut slots.7);
+        fields.optional("token", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+            ) => {
+                Ok(InsertInvoiceCardRequest {
+                    company_mchid: f0,
+                    trade_number: f1,
+                    appid: f2,
+                    openid: f3,
+                    region_id: f4,
+                    driver_license: f5,
+                    plate_number: f6,
+                    fapiao_card_information: f7,
+                    token: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("company_mchid", &self.company_mchid);
+        members.required("trade_number", &self.trade_number);
+        members.optional("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("region_id", &self.region_id);
+        members.required("driver_license", &self.driver_license);
+        members.required("plate_number", &self.plate_number);
+        members
+            .required_object("fapiao_card_information", &self.fapiao_card_information);
+        members.optional("token", &self.token);
+        members
+    }
+}
 impl serde::Serialize for InsertInvoiceCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InsertInvoiceCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("company_mchid", &value.company_mchid);
-            members.required("trade_number", &value.trade_number);
-            members.optional("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("region_id", &value.region_id);
-            members.required("driver_license", &value.driver_license);
-            members.required("plate_number", &value.plate_number);
-            members.required("fapiao_card_information", &value.fapiao_card_information);
-            members.optional("token", &value.token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsertInvoiceCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsertInvoiceCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("company_mchid", &mut slots.0);
-            fields.required("trade_number", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("region_id", &mut slots.4);
-            fields.required("driver_license", &mut slots.5);
-            fields.required("plate_number", &mut slots.6);
-            fields.required("fapiao_card_information", &mut slots.7);
-            fields.optional("token", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(InsertInvoiceCardRequest {
-                        company_mchid: f0,
-                        trade_number: f1,
-                        appid: f2,
-                        openid: f3,
-                        region_id: f4,
-                        driver_license: f5,
-                        plate_number: f6,
-                        fapiao_card_information: f7,
-                        token: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_invoice_file` (上传出租车电子发票文件): `POST /v3/taxi-invoice/cards/upload-file`.
@@ -261,42 +268,45 @@ impl UploadInvoiceFileRequest {
     }
 }
 impl crate::runtime::Validate for UploadInvoiceFileRequest {}
+impl crate::runtime::Object for UploadInvoiceFileRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("company_mchid", &mut slots.0);
+        fields.required("digest_algorithm", &mut slots.1);
+        fields.required("region_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(UploadInvoiceFileRequest {
+                    company_mchid: f0,
+                    digest_algorithm: f1,
+                    region_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("company_mchid", &self.company_mchid);
+        members.required("digest_algorithm", &self.digest_algorithm);
+        members.required("region_id", &self.region_id);
+        members
+    }
+}
 impl serde::Serialize for UploadInvoiceFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadInvoiceFileRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("company_mchid", &value.company_mchid);
-            members.required("digest_algorithm", &value.digest_algorithm);
-            members.required("region_id", &value.region_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadInvoiceFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadInvoiceFileRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("company_mchid", &mut slots.0);
-            fields.required("digest_algorithm", &mut slots.1);
-            fields.required("region_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(UploadInvoiceFileRequest {
-                        company_mchid: f0,
-                        digest_algorithm: f1,
-                        region_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_driver` (更新司机信息API): `POST /v3/taxi-invoice/driver/update-driver`.
@@ -374,70 +384,73 @@ impl crate::runtime::Validate for UpdateDriverRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateDriverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("driver_name", &mut slots.0);
+        fields.required("id_card_number", &mut slots.1);
+        fields.required("company_name", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("driver_license", &mut slots.4);
+        fields.required("driver_category", &mut slots.5);
+        fields.required("driver_status", &mut slots.6);
+        fields.optional_object("driver_photo", &mut slots.7);
+        fields.required("region_id", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+            ) => {
+                Ok(UpdateDriverRequest {
+                    driver_name: f0,
+                    id_card_number: f1,
+                    company_name: f2,
+                    mchid: f3,
+                    driver_license: f4,
+                    driver_category: f5,
+                    driver_status: f6,
+                    driver_photo: f7,
+                    region_id: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("driver_name", &self.driver_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("company_name", &self.company_name);
+        members.required("mchid", &self.mchid);
+        members.required("driver_license", &self.driver_license);
+        members.required("driver_category", &self.driver_category);
+        members.required("driver_status", &self.driver_status);
+        members.optional_object("driver_photo", &self.driver_photo);
+        members.required("region_id", &self.region_id);
+        members
+    }
+}
 impl serde::Serialize for UpdateDriverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateDriverRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("driver_name", &value.driver_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.required("company_name", &value.company_name);
-            members.required("mchid", &value.mchid);
-            members.required("driver_license", &value.driver_license);
-            members.required("driver_category", &value.driver_category);
-            members.required("driver_status", &value.driver_status);
-            members.optional("driver_photo", &value.driver_photo);
-            members.required("region_id", &value.region_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateDriverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateDriverRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("driver_name", &mut slots.0);
-            fields.required("id_card_number", &mut slots.1);
-            fields.required("company_name", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("driver_license", &mut slots.4);
-            fields.required("driver_category", &mut slots.5);
-            fields.required("driver_status", &mut slots.6);
-            fields.optional("driver_photo", &mut slots.7);
-            fields.required("region_id", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                ) => {
-                    Ok(UpdateDriverRequest {
-                        driver_name: f0,
-                        id_card_number: f1,
-                        company_name: f2,
-                        mchid: f3,
-                        driver_license: f4,
-                        driver_category: f5,
-                        driver_status: f6,
-                        driver_photo: f7,
-                        region_id: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_driver` (获取司机信息API): `GET /v3/taxi-invoice/drivers/{driver_license}`.
@@ -461,36 +474,39 @@ impl QueryDriverRequest {
     }
 }
 impl crate::runtime::Validate for QueryDriverRequest {}
+impl crate::runtime::Object for QueryDriverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("driver_license", &mut slots.0);
+        fields.required("region_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDriverRequest {
+                    driver_license: f0,
+                    region_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDriverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDriverRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDriverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDriverRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("driver_license", &mut slots.0);
-            fields.required("region_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDriverRequest {
-                        driver_license: f0,
-                        region_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_taxi_company` (获取出租车公司商户信息API): `GET /v3/taxi-invoice/taxi-companies/{company_mchid}`.
@@ -514,36 +530,39 @@ impl QueryTaxiCompanyRequest {
     }
 }
 impl crate::runtime::Validate for QueryTaxiCompanyRequest {}
+impl crate::runtime::Object for QueryTaxiCompanyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("company_mchid", &mut slots.0);
+        fields.required("region_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTaxiCompanyRequest {
+                    company_mchid: f0,
+                    region_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTaxiCompanyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryTaxiCompanyRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTaxiCompanyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTaxiCompanyRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("company_mchid", &mut slots.0);
-            fields.required("region_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTaxiCompanyRequest {
-                        company_mchid: f0,
-                        region_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_taxi_company` (新增出租车公司API): `POST /v3/taxi-invoice/taxi-company/create-taxi-company`.
@@ -641,90 +660,93 @@ impl CreateTaxiCompanyRequest {
     }
 }
 impl crate::runtime::Validate for CreateTaxiCompanyRequest {}
+impl crate::runtime::Object for CreateTaxiCompanyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("company_name", &mut slots.0);
+        fields.required("tax_id", &mut slots.1);
+        fields.required("address", &mut slots.2);
+        fields.optional("phone", &mut slots.3);
+        fields.optional("bank_name", &mut slots.4);
+        fields.optional("bank_account", &mut slots.5);
+        fields.required("invoice_mode", &mut slots.6);
+        fields.required("legal_person", &mut slots.7);
+        fields.optional("short_name", &mut slots.8);
+        fields.required("region_id", &mut slots.9);
+        fields.required("enterprise_type", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+            ) => {
+                Ok(CreateTaxiCompanyRequest {
+                    company_name: f0,
+                    tax_id: f1,
+                    address: f2,
+                    phone: f3,
+                    bank_name: f4,
+                    bank_account: f5,
+                    invoice_mode: f6,
+                    legal_person: f7,
+                    short_name: f8,
+                    region_id: f9,
+                    enterprise_type: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.optional("company_name", &self.company_name);
+        members.required("tax_id", &self.tax_id);
+        members.required("address", &self.address);
+        members.optional("phone", &self.phone);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_account", &self.bank_account);
+        members.required("invoice_mode", &self.invoice_mode);
+        members.required("legal_person", &self.legal_person);
+        members.optional("short_name", &self.short_name);
+        members.required("region_id", &self.region_id);
+        members.required("enterprise_type", &self.enterprise_type);
+        members
+    }
+}
 impl serde::Serialize for CreateTaxiCompanyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTaxiCompanyRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.optional("company_name", &value.company_name);
-            members.required("tax_id", &value.tax_id);
-            members.required("address", &value.address);
-            members.optional("phone", &value.phone);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_account", &value.bank_account);
-            members.required("invoice_mode", &value.invoice_mode);
-            members.required("legal_person", &value.legal_person);
-            members.optional("short_name", &value.short_name);
-            members.required("region_id", &value.region_id);
-            members.required("enterprise_type", &value.enterprise_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTaxiCompanyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTaxiCompanyRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("company_name", &mut slots.0);
-            fields.required("tax_id", &mut slots.1);
-            fields.required("address", &mut slots.2);
-            fields.optional("phone", &mut slots.3);
-            fields.optional("bank_name", &mut slots.4);
-            fields.optional("bank_account", &mut slots.5);
-            fields.required("invoice_mode", &mut slots.6);
-            fields.required("legal_person", &mut slots.7);
-            fields.optional("short_name", &mut slots.8);
-            fields.required("region_id", &mut slots.9);
-            fields.required("enterprise_type", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                ) => {
-                    Ok(CreateTaxiCompanyRequest {
-                        company_name: f0,
-                        tax_id: f1,
-                        address: f2,
-                        phone: f3,
-                        bank_name: f4,
-                        bank_account: f5,
-                        invoice_mode: f6,
-                        legal_person: f7,
-                        short_name: f8,
-                        region_id: f9,
-                        enterprise_type: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_taxi` (更新出租车信息API): `POST /v3/taxi-invoice/taxi/update-taxi`.
@@ -809,57 +831,60 @@ impl crate::runtime::Validate for UpdateTaxiRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateTaxiRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("company_name", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.required("main_license", &mut slots.3);
+        fields.optional("deputy_license", &mut slots.4);
+        fields.required("region_id", &mut slots.5);
+        fields.optional("invoice_flag", &mut slots.6);
+        fields.optional("taxi_state", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, Some(f5), f6, f7) => {
+                Ok(UpdateTaxiRequest {
+                    plate_number: f0,
+                    company_name: f1,
+                    mchid: f2,
+                    main_license: f3,
+                    deputy_license: f4,
+                    region_id: f5,
+                    invoice_flag: f6,
+                    taxi_state: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("plate_number", &self.plate_number);
+        members.required("company_name", &self.company_name);
+        members.optional("mchid", &self.mchid);
+        members.required("main_license", &self.main_license);
+        members.optional("deputy_license", &self.deputy_license);
+        members.required("region_id", &self.region_id);
+        members.optional("invoice_flag", &self.invoice_flag);
+        members.optional("taxi_state", &self.taxi_state);
+        members
+    }
+}
 impl serde::Serialize for UpdateTaxiRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateTaxiRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("plate_number", &value.plate_number);
-            members.required("company_name", &value.company_name);
-            members.optional("mchid", &value.mchid);
-            members.required("main_license", &value.main_license);
-            members.optional("deputy_license", &value.deputy_license);
-            members.required("region_id", &value.region_id);
-            members.optional("invoice_flag", &value.invoice_flag);
-            members.optional("taxi_state", &value.taxi_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateTaxiRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateTaxiRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("company_name", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.required("main_license", &mut slots.3);
-            fields.optional("deputy_license", &mut slots.4);
-            fields.required("region_id", &mut slots.5);
-            fields.optional("invoice_flag", &mut slots.6);
-            fields.optional("taxi_state", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, Some(f5), f6, f7) => {
-                    Ok(UpdateTaxiRequest {
-                        plate_number: f0,
-                        company_name: f1,
-                        mchid: f2,
-                        main_license: f3,
-                        deputy_license: f4,
-                        region_id: f5,
-                        invoice_flag: f6,
-                        taxi_state: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_taxi` (获取出租车信息API): `GET /v3/taxi-invoice/taxies/{plate_number}`.
@@ -883,36 +908,39 @@ impl QueryTaxiRequest {
     }
 }
 impl crate::runtime::Validate for QueryTaxiRequest {}
+impl crate::runtime::Object for QueryTaxiRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("region_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTaxiRequest {
+                    plate_number: f0,
+                    region_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTaxiRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryTaxiRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTaxiRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTaxiRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("region_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTaxiRequest {
-                        plate_number: f0,
-                        region_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_trip_by_token` (根据凭证查询乘客行程单API): `GET /v3/taxi-invoice/user-taxi-order/find-by-token`.
@@ -955,42 +983,45 @@ impl QueryTripByTokenRequest {
     }
 }
 impl crate::runtime::Validate for QueryTripByTokenRequest {}
+impl crate::runtime::Object for QueryTripByTokenRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("token", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("region_id", &mut slots.3);
+        fields.optional("auth_mode", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(QueryTripByTokenRequest {
+                    token: f0,
+                    openid: f1,
+                    appid: f2,
+                    region_id: f3,
+                    auth_mode: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTripByTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryTripByTokenRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTripByTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTripByTokenRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("token", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("region_id", &mut slots.3);
-            fields.optional("auth_mode", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(QueryTripByTokenRequest {
-                        token: f0,
-                        openid: f1,
-                        appid: f2,
-                        region_id: f3,
-                        auth_mode: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_user_trips` (获取乘客行程单列表API): `GET /v3/taxi-invoice/user-taxi-orders`.
@@ -1039,45 +1070,48 @@ impl ListUserTripsRequest {
     }
 }
 impl crate::runtime::Validate for ListUserTripsRequest {}
+impl crate::runtime::Object for ListUserTripsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("limit", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("begin_date", &mut slots.4);
+        fields.required("end_date", &mut slots.5);
+        fields.required("region_id", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(ListUserTripsRequest {
+                    limit: f0,
+                    offset: f1,
+                    openid: f2,
+                    appid: f3,
+                    begin_date: f4,
+                    end_date: f5,
+                    region_id: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListUserTripsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListUserTripsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserTripsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserTripsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("limit", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("begin_date", &mut slots.4);
-            fields.required("end_date", &mut slots.5);
-            fields.required("region_id", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
-                    Ok(ListUserTripsRequest {
-                        limit: f0,
-                        offset: f1,
-                        openid: f2,
-                        appid: f3,
-                        begin_date: f4,
-                        end_date: f5,
-                        region_id: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

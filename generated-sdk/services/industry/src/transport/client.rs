@@ -72,7 +72,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PREOPEN_EBIKE_SERVICE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -80,7 +80,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过签约号查询用户状态API
@@ -129,7 +129,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建用户当次充电代扣凭证API
@@ -168,7 +168,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_CHARGE_VOUCHER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -176,7 +176,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 充电自行车代扣受理扣款API
@@ -215,7 +215,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_EBIKE_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -223,7 +223,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单API
@@ -274,7 +274,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单API
@@ -325,7 +325,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过用户标识查询用户状态API
@@ -378,7 +378,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交停车场进件申请
@@ -418,7 +418,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_PARKING_LOT_APPLICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -426,7 +426,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询停车场进件申请单
@@ -476,7 +476,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤回停车场进件申请
@@ -516,7 +516,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::WITHDRAW_PARKING_LOT_APPLICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -579,7 +579,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 同步车辆入场通知
@@ -617,7 +617,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_VEHICLE_ENTRY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -625,7 +625,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 同步车辆离场通知
@@ -663,7 +663,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_VEHICLE_EXIT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -709,7 +709,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_EXT_PAYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -755,7 +755,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::QUERY_PARKING_FEE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -763,7 +763,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询停车场信息
@@ -815,7 +815,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 同步支付结果通知
@@ -853,7 +853,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_PAYMENT_RESULT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -898,7 +898,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_RIDE_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -906,7 +906,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单
@@ -955,7 +955,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户服务可用信息
@@ -1008,7 +1008,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过商户ETC绑定号查询签约状态
@@ -1057,7 +1057,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预开通用户ETC指定卡扣费API
@@ -1094,7 +1094,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PREOPEN_ETC_DEDUCTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1102,7 +1102,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 高速场景商户扣款API
@@ -1141,7 +1141,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_HIGHWAY_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1149,7 +1149,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单API
@@ -1200,7 +1200,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单API
@@ -1251,7 +1251,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询ETC签约状态API
@@ -1303,7 +1303,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建停车入场API
@@ -1344,7 +1344,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PARKING,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1352,7 +1352,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询车牌服务开通信息API
@@ -1408,7 +1408,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询订单API
@@ -1465,7 +1465,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 扣费受理API
@@ -1517,7 +1517,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PARKING_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1525,7 +1525,7 @@ impl<'a, T: Transport> TransportClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

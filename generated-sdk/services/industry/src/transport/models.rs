@@ -21,36 +21,39 @@ pub struct PreopenEbikeServiceResponse {
     /// Wire: `preopen_id`, `string`, required.
     pub preopen_id: String,
 }
+impl crate::runtime::Object for PreopenEbikeServiceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("preopen_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(PreopenEbikeServiceResponse {
+                    preopen_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("preopen_id", &self.preopen_id);
+        members
+    }
+}
 impl serde::Serialize for PreopenEbikeServiceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreopenEbikeServiceResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("preopen_id", &value.preopen_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreopenEbikeServiceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreopenEbikeServiceResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("preopen_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(PreopenEbikeServiceResponse {
-                        preopen_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过签约号查询用户状态API的应答
@@ -80,48 +83,51 @@ pub struct QueryEbikeContractResponse {
     /// Wire: `contract_state`, `string`, required.
     pub contract_state: String,
 }
+impl crate::runtime::Object for QueryEbikeContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("contract_id", &mut slots.3);
+        fields.required("contract_state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4)) => {
+                Ok(QueryEbikeContractResponse {
+                    mchid: f0,
+                    openid: f1,
+                    sub_mchid: f2,
+                    contract_id: f3,
+                    contract_state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("mchid", &self.mchid);
+        members.required("openid", &self.openid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("contract_id", &self.contract_id);
+        members.required("contract_state", &self.contract_state);
+        members
+    }
+}
 impl serde::Serialize for QueryEbikeContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryEbikeContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("mchid", &value.mchid);
-            members.required("openid", &value.openid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("contract_id", &value.contract_id);
-            members.required("contract_state", &value.contract_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEbikeContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEbikeContractResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("contract_id", &mut slots.3);
-            fields.required("contract_state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4)) => {
-                    Ok(QueryEbikeContractResponse {
-                        mchid: f0,
-                        openid: f1,
-                        sub_mchid: f2,
-                        contract_id: f3,
-                        contract_state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 充电场景信息
@@ -159,45 +165,48 @@ impl ChargeInfo {
     }
 }
 impl crate::runtime::Validate for ChargeInfo {}
+impl crate::runtime::Object for ChargeInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.required("charging_station_name", &mut slots.1);
+        fields.required("charging_gun_number", &mut slots.2);
+        fields.required("device_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ChargeInfo {
+                    start_time: f0,
+                    charging_station_name: f1,
+                    charging_gun_number: f2,
+                    device_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_time", &self.start_time);
+        members.required("charging_station_name", &self.charging_station_name);
+        members.required("charging_gun_number", &self.charging_gun_number);
+        members.required("device_id", &self.device_id);
+        members
+    }
+}
 impl serde::Serialize for ChargeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ChargeInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_time", &value.start_time);
-            members.required("charging_station_name", &value.charging_station_name);
-            members.required("charging_gun_number", &value.charging_gun_number);
-            members.required("device_id", &value.device_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ChargeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ChargeInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.required("charging_station_name", &mut slots.1);
-            fields.required("charging_gun_number", &mut slots.2);
-            fields.required("device_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ChargeInfo {
-                        start_time: f0,
-                        charging_station_name: f1,
-                        charging_gun_number: f2,
-                        device_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建用户当次充电代扣凭证API的应答
@@ -211,36 +220,39 @@ pub struct CreateChargeVoucherResponse {
     /// Wire: `charging_token`, `string`, required.
     pub charging_token: String,
 }
+impl crate::runtime::Object for CreateChargeVoucherResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("charging_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateChargeVoucherResponse {
+                    charging_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("charging_token", &self.charging_token);
+        members
+    }
+}
 impl serde::Serialize for CreateChargeVoucherResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateChargeVoucherResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("charging_token", &value.charging_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateChargeVoucherResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateChargeVoucherResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("charging_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateChargeVoucherResponse {
-                        charging_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额信息
@@ -270,34 +282,37 @@ impl Amount {
     }
 }
 impl crate::runtime::Validate for Amount {}
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => Ok(Amount { total: f0, currency: f1 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => Ok(Amount { total: f0, currency: f1 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 充电自行车场景信息
@@ -360,54 +375,57 @@ impl CreateEbikeTransactionChargeInfo {
     }
 }
 impl crate::runtime::Validate for CreateEbikeTransactionChargeInfo {}
+impl crate::runtime::Object for CreateEbikeTransactionChargeInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.required("end_time", &mut slots.1);
+        fields.required("charging_station_name", &mut slots.2);
+        fields.required("charging_gun_number", &mut slots.3);
+        fields.required("charged_capacity", &mut slots.4);
+        fields.optional("park_duration", &mut slots.5);
+        fields.optional("park_fee", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(CreateEbikeTransactionChargeInfo {
+                    start_time: f0,
+                    end_time: f1,
+                    charging_station_name: f2,
+                    charging_gun_number: f3,
+                    charged_capacity: f4,
+                    park_duration: f5,
+                    park_fee: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("start_time", &self.start_time);
+        members.required("end_time", &self.end_time);
+        members.required("charging_station_name", &self.charging_station_name);
+        members.required("charging_gun_number", &self.charging_gun_number);
+        members.required("charged_capacity", &self.charged_capacity);
+        members.optional("park_duration", &self.park_duration);
+        members.optional("park_fee", &self.park_fee);
+        members
+    }
+}
 impl serde::Serialize for CreateEbikeTransactionChargeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateEbikeTransactionChargeInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("start_time", &value.start_time);
-            members.required("end_time", &value.end_time);
-            members.required("charging_station_name", &value.charging_station_name);
-            members.required("charging_gun_number", &value.charging_gun_number);
-            members.required("charged_capacity", &value.charged_capacity);
-            members.optional("park_duration", &value.park_duration);
-            members.optional("park_fee", &value.park_fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEbikeTransactionChargeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateEbikeTransactionChargeInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.required("end_time", &mut slots.1);
-            fields.required("charging_station_name", &mut slots.2);
-            fields.required("charging_gun_number", &mut slots.3);
-            fields.required("charged_capacity", &mut slots.4);
-            fields.optional("park_duration", &mut slots.5);
-            fields.optional("park_fee", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(CreateEbikeTransactionChargeInfo {
-                        start_time: f0,
-                        end_time: f1,
-                        charging_station_name: f2,
-                        charging_gun_number: f3,
-                        charged_capacity: f4,
-                        park_duration: f5,
-                        park_fee: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设备信息
@@ -435,39 +453,42 @@ impl DeviceInfo {
     }
 }
 impl crate::runtime::Validate for DeviceInfo {}
+impl crate::runtime::Object for DeviceInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("device_id", &mut slots.0);
+        fields.required("device_ip", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DeviceInfo {
+                    device_id: f0,
+                    device_ip: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("device_id", &self.device_id);
+        members.required("device_ip", &self.device_ip);
+        members
+    }
+}
 impl serde::Serialize for DeviceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeviceInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("device_id", &value.device_id);
-            members.required("device_ip", &value.device_ip);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeviceInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("device_id", &mut slots.0);
-            fields.required("device_ip", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DeviceInfo {
-                        device_id: f0,
-                        device_ip: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 充电自行车代扣受理扣款API的应答
@@ -485,39 +506,42 @@ pub struct CreateEbikeTransactionResponse {
     /// Wire: `create_time`, `string`, optional.
     pub create_time: Option<String>,
 }
+impl crate::runtime::Object for CreateEbikeTransactionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("accept_state", &mut slots.0);
+        fields.optional("create_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(CreateEbikeTransactionResponse {
+                    accept_state: f0,
+                    create_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("accept_state", &self.accept_state);
+        members.optional("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for CreateEbikeTransactionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateEbikeTransactionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("accept_state", &value.accept_state);
-            members.optional("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEbikeTransactionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateEbikeTransactionResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("accept_state", &mut slots.0);
-            fields.optional("create_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(CreateEbikeTransactionResponse {
-                        accept_state: f0,
-                        create_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者信息
@@ -535,35 +559,38 @@ pub struct Payer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for Payer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Payer {
+            openid: f0,
+            sub_openid: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for Payer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Payer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Payer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Payer, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Payer {
-                openid: f0,
-                sub_openid: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额信息
@@ -589,45 +616,48 @@ pub struct QueryEbikeTransactionByIdAmount {
     /// Wire: `discount_total`, `integer`, optional.
     pub discount_total: Option<i64>,
 }
+impl crate::runtime::Object for QueryEbikeTransactionByIdAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.optional("payer_total", &mut slots.2);
+        fields.optional("discount_total", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(QueryEbikeTransactionByIdAmount {
+                    total: f0,
+                    currency: f1,
+                    payer_total: f2,
+                    discount_total: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("discount_total", &self.discount_total);
+        members
+    }
+}
 impl serde::Serialize for QueryEbikeTransactionByIdAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryEbikeTransactionByIdAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("discount_total", &value.discount_total);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEbikeTransactionByIdAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEbikeTransactionByIdAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.optional("payer_total", &mut slots.2);
-            fields.optional("discount_total", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(QueryEbikeTransactionByIdAmount {
-                        total: f0,
-                        currency: f1,
-                        payer_total: f2,
-                        discount_total: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠信息
@@ -673,60 +703,63 @@ pub struct PromotionDetail {
     /// Wire: `other_contribute`, `integer`, optional.
     pub other_contribute: Option<i64>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("promotion_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("activity_id", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.optional("wxpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8) => {
+                Ok(PromotionDetail {
+                    promotion_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    activity_id: f4,
+                    amount: f5,
+                    wxpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("promotion_id", &self.promotion_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("activity_id", &self.activity_id);
+        members.required("amount", &self.amount);
+        members.optional("wxpay_contribute", &self.wxpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("promotion_id", &value.promotion_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("activity_id", &value.activity_id);
-            members.required("amount", &value.amount);
-            members.optional("wxpay_contribute", &value.wxpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("promotion_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("activity_id", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("wxpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8) => {
-                    Ok(PromotionDetail {
-                        promotion_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        activity_id: f4,
-                        amount: f5,
-                        wxpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单API的应答
@@ -804,122 +837,123 @@ pub struct QueryEbikeTransactionByIdResponse {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for QueryEbikeTransactionByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("transaction_id", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.required("trade_type", &mut slots.7);
+        fields.optional("bank_type", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.required("trade_state", &mut slots.10);
+        fields.optional("trade_state_des", &mut slots.11);
+        fields.required("contract_id", &mut slots.12);
+        fields.optional_object("payer", &mut slots.13);
+        fields.required_object("amount", &mut slots.14);
+        fields.required_object("device_info", &mut slots.15);
+        fields.optional_objects("promotion_detail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                Some(f12),
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+            ) => {
+                Ok(QueryEbikeTransactionByIdResponse {
+                    mchid: f0,
+                    sub_mchid: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    out_trade_no: f4,
+                    transaction_id: f5,
+                    attach: f6,
+                    trade_type: f7,
+                    bank_type: f8,
+                    success_time: f9,
+                    trade_state: f10,
+                    trade_state_des: f11,
+                    contract_id: f12,
+                    payer: f13,
+                    amount: f14,
+                    device_info: f15,
+                    promotion_detail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("attach", &self.attach);
+        members.required("trade_type", &self.trade_type);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("success_time", &self.success_time);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_des", &self.trade_state_des);
+        members.required("contract_id", &self.contract_id);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.required_object("device_info", &self.device_info);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for QueryEbikeTransactionByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryEbikeTransactionByIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("attach", &value.attach);
-            members.required("trade_type", &value.trade_type);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("success_time", &value.success_time);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_des", &value.trade_state_des);
-            members.required("contract_id", &value.contract_id);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.required("device_info", &value.device_info);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEbikeTransactionByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEbikeTransactionByIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("transaction_id", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.required("trade_type", &mut slots.7);
-            fields.optional("bank_type", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.required("trade_state", &mut slots.10);
-            fields.optional("trade_state_des", &mut slots.11);
-            fields.required("contract_id", &mut slots.12);
-            fields.optional("payer", &mut slots.13);
-            fields.required("amount", &mut slots.14);
-            fields.required("device_info", &mut slots.15);
-            fields.optional("promotion_detail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    Some(f12),
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(QueryEbikeTransactionByIdResponse {
-                        mchid: f0,
-                        sub_mchid: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        out_trade_no: f4,
-                        transaction_id: f5,
-                        attach: f6,
-                        trade_type: f7,
-                        bank_type: f8,
-                        success_time: f9,
-                        trade_state: f10,
-                        trade_state_des: f11,
-                        contract_id: f12,
-                        payer: f13,
-                        amount: f14,
-                        device_info: f15,
-                        promotion_detail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.parking_lot.charging_rule.fixed_interval_rule
@@ -1115,99 +1149,101 @@ impl crate::runtime::Validate for FixedIntervalRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for FixedIntervalRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("day_type", &mut slots.0);
+        fields.optional("start_time", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("vehicle_type", &mut slots.3);
+        fields.optional("plate_type", &mut slots.4);
+        fields.optional("first_duration", &mut slots.5);
+        fields.optional("first_amount", &mut slots.6);
+        fields.optional("interval_duration", &mut slots.7);
+        fields.optional("interval_amount", &mut slots.8);
+        fields.optional("interval_max_amount", &mut slots.9);
+        fields.optional("max_fee_per_day", &mut slots.10);
+        fields.optional("free_period_charging_mode", &mut slots.11);
+        fields.optional("free_period_calculation_mode", &mut slots.12);
+        fields.optional("is_green_vehicle_free_parking", &mut slots.13);
+        fields.optional("first_duration_mode", &mut slots.14);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14) = slots;
+        Ok(FixedIntervalRule {
+            day_type: f0,
+            start_time: f1,
+            end_time: f2,
+            vehicle_type: f3,
+            plate_type: f4,
+            first_duration: f5,
+            first_amount: f6,
+            interval_duration: f7,
+            interval_amount: f8,
+            interval_max_amount: f9,
+            max_fee_per_day: f10,
+            free_period_charging_mode: f11,
+            free_period_calculation_mode: f12,
+            is_green_vehicle_free_parking: f13,
+            first_duration_mode: f14,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.optional("day_type", &self.day_type);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("vehicle_type", &self.vehicle_type);
+        members.optional("plate_type", &self.plate_type);
+        members.optional("first_duration", &self.first_duration);
+        members.optional("first_amount", &self.first_amount);
+        members.optional("interval_duration", &self.interval_duration);
+        members.optional("interval_amount", &self.interval_amount);
+        members.optional("interval_max_amount", &self.interval_max_amount);
+        members.optional("max_fee_per_day", &self.max_fee_per_day);
+        members.optional("free_period_charging_mode", &self.free_period_charging_mode);
+        members
+            .optional(
+                "free_period_calculation_mode",
+                &self.free_period_calculation_mode,
+            );
+        members
+            .optional(
+                "is_green_vehicle_free_parking",
+                &self.is_green_vehicle_free_parking,
+            );
+        members.optional("first_duration_mode", &self.first_duration_mode);
+        members
+    }
+}
 impl serde::Serialize for FixedIntervalRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FixedIntervalRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.optional("day_type", &value.day_type);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("vehicle_type", &value.vehicle_type);
-            members.optional("plate_type", &value.plate_type);
-            members.optional("first_duration", &value.first_duration);
-            members.optional("first_amount", &value.first_amount);
-            members.optional("interval_duration", &value.interval_duration);
-            members.optional("interval_amount", &value.interval_amount);
-            members.optional("interval_max_amount", &value.interval_max_amount);
-            members.optional("max_fee_per_day", &value.max_fee_per_day);
-            members
-                .optional("free_period_charging_mode", &value.free_period_charging_mode);
-            members
-                .optional(
-                    "free_period_calculation_mode",
-                    &value.free_period_calculation_mode,
-                );
-            members
-                .optional(
-                    "is_green_vehicle_free_parking",
-                    &value.is_green_vehicle_free_parking,
-                );
-            members.optional("first_duration_mode", &value.first_duration_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FixedIntervalRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FixedIntervalRule, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("day_type", &mut slots.0);
-            fields.optional("start_time", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("vehicle_type", &mut slots.3);
-            fields.optional("plate_type", &mut slots.4);
-            fields.optional("first_duration", &mut slots.5);
-            fields.optional("first_amount", &mut slots.6);
-            fields.optional("interval_duration", &mut slots.7);
-            fields.optional("interval_amount", &mut slots.8);
-            fields.optional("interval_max_amount", &mut slots.9);
-            fields.optional("max_fee_per_day", &mut slots.10);
-            fields.optional("free_period_charging_mode", &mut slots.11);
-            fields.optional("free_period_calculation_mode", &mut slots.12);
-            fields.optional("is_green_vehicle_free_parking", &mut slots.13);
-            fields.optional("first_duration_mode", &mut slots.14);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14) = slots;
-            Ok(FixedIntervalRule {
-                day_type: f0,
-                start_time: f1,
-                end_time: f2,
-                vehicle_type: f3,
-                plate_type: f4,
-                first_duration: f5,
-                first_amount: f6,
-                interval_duration: f7,
-                interval_amount: f8,
-                interval_max_amount: f9,
-                max_fee_per_day: f10,
-                free_period_charging_mode: f11,
-                free_period_calculation_mode: f12,
-                is_green_vehicle_free_parking: f13,
-                first_duration_mode: f14,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.parking_lot.charging_rule.duration_segment_rule
@@ -1371,82 +1407,85 @@ impl crate::runtime::Validate for DurationSegmentRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for DurationSegmentRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("day_type", &mut slots.0);
+        fields.optional("start_time", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("vehicle_type", &mut slots.3);
+        fields.optional("plate_type", &mut slots.4);
+        fields.optional("charge_mode", &mut slots.5);
+        fields.optional("duration_from", &mut slots.6);
+        fields.optional("duration_to", &mut slots.7);
+        fields.optional("fixed_amount", &mut slots.8);
+        fields.optional("interval_min", &mut slots.9);
+        fields.optional("interval_amount", &mut slots.10);
+        fields.optional("interval_max_amount", &mut slots.11);
+        fields.optional("max_fee_per_day", &mut slots.12);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
+        Ok(DurationSegmentRule {
+            day_type: f0,
+            start_time: f1,
+            end_time: f2,
+            vehicle_type: f3,
+            plate_type: f4,
+            charge_mode: f5,
+            duration_from: f6,
+            duration_to: f7,
+            fixed_amount: f8,
+            interval_min: f9,
+            interval_amount: f10,
+            interval_max_amount: f11,
+            max_fee_per_day: f12,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.optional("day_type", &self.day_type);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("vehicle_type", &self.vehicle_type);
+        members.optional("plate_type", &self.plate_type);
+        members.optional("charge_mode", &self.charge_mode);
+        members.optional("duration_from", &self.duration_from);
+        members.optional("duration_to", &self.duration_to);
+        members.optional("fixed_amount", &self.fixed_amount);
+        members.optional("interval_min", &self.interval_min);
+        members.optional("interval_amount", &self.interval_amount);
+        members.optional("interval_max_amount", &self.interval_max_amount);
+        members.optional("max_fee_per_day", &self.max_fee_per_day);
+        members
+    }
+}
 impl serde::Serialize for DurationSegmentRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DurationSegmentRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.optional("day_type", &value.day_type);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("vehicle_type", &value.vehicle_type);
-            members.optional("plate_type", &value.plate_type);
-            members.optional("charge_mode", &value.charge_mode);
-            members.optional("duration_from", &value.duration_from);
-            members.optional("duration_to", &value.duration_to);
-            members.optional("fixed_amount", &value.fixed_amount);
-            members.optional("interval_min", &value.interval_min);
-            members.optional("interval_amount", &value.interval_amount);
-            members.optional("interval_max_amount", &value.interval_max_amount);
-            members.optional("max_fee_per_day", &value.max_fee_per_day);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DurationSegmentRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DurationSegmentRule, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("day_type", &mut slots.0);
-            fields.optional("start_time", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("vehicle_type", &mut slots.3);
-            fields.optional("plate_type", &mut slots.4);
-            fields.optional("charge_mode", &mut slots.5);
-            fields.optional("duration_from", &mut slots.6);
-            fields.optional("duration_to", &mut slots.7);
-            fields.optional("fixed_amount", &mut slots.8);
-            fields.optional("interval_min", &mut slots.9);
-            fields.optional("interval_amount", &mut slots.10);
-            fields.optional("interval_max_amount", &mut slots.11);
-            fields.optional("max_fee_per_day", &mut slots.12);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) = slots;
-            Ok(DurationSegmentRule {
-                day_type: f0,
-                start_time: f1,
-                end_time: f2,
-                vehicle_type: f3,
-                plate_type: f4,
-                charge_mode: f5,
-                duration_from: f6,
-                duration_to: f7,
-                fixed_amount: f8,
-                interval_min: f9,
-                interval_amount: f10,
-                interval_max_amount: f11,
-                max_fee_per_day: f12,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.parking_lot.charging_rule.pre_entry_rule
@@ -1547,50 +1586,53 @@ impl crate::runtime::Validate for PreEntryRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for PreEntryRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("day_type", &mut slots.0);
+        fields.optional("start_time", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("vehicle_type", &mut slots.3);
+        fields.optional("plate_type", &mut slots.4);
+        fields.optional("amount", &mut slots.5);
+        fields.optional("max_fee_per_day", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(PreEntryRule {
+            day_type: f0,
+            start_time: f1,
+            end_time: f2,
+            vehicle_type: f3,
+            plate_type: f4,
+            amount: f5,
+            max_fee_per_day: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("day_type", &self.day_type);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("vehicle_type", &self.vehicle_type);
+        members.optional("plate_type", &self.plate_type);
+        members.optional("amount", &self.amount);
+        members.optional("max_fee_per_day", &self.max_fee_per_day);
+        members
+    }
+}
 impl serde::Serialize for PreEntryRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreEntryRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("day_type", &value.day_type);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("vehicle_type", &value.vehicle_type);
-            members.optional("plate_type", &value.plate_type);
-            members.optional("amount", &value.amount);
-            members.optional("max_fee_per_day", &value.max_fee_per_day);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreEntryRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreEntryRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("day_type", &mut slots.0);
-            fields.optional("start_time", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("vehicle_type", &mut slots.3);
-            fields.optional("plate_type", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.optional("max_fee_per_day", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(PreEntryRule {
-                day_type: f0,
-                start_time: f1,
-                end_time: f2,
-                vehicle_type: f3,
-                plate_type: f4,
-                amount: f5,
-                max_fee_per_day: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.parking_lot.charging_rule
@@ -1783,78 +1825,81 @@ impl crate::runtime::Validate for ChargingRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for ChargingRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("rule_type", &mut slots.0);
+        fields.optional("fee_limit_type", &mut slots.1);
+        fields.optional("daily_limit_type", &mut slots.2);
+        fields.optional("time_rounding_type", &mut slots.3);
+        fields.optional("free_entry_duration", &mut slots.4);
+        fields.optional("free_exit_duration", &mut slots.5);
+        fields.optional_objects("fixed_interval_rule", &mut slots.6);
+        fields.optional_objects("duration_segment_rule", &mut slots.7);
+        fields.optional_objects("pre_entry_rule", &mut slots.8);
+        fields.optional("holiday_mode", &mut slots.9);
+        fields.optional("aggregate_limit_mode", &mut slots.10);
+        fields.optional("first_charge_time_mode", &mut slots.11);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
+        Ok(ChargingRule {
+            rule_type: f0,
+            fee_limit_type: f1,
+            daily_limit_type: f2,
+            time_rounding_type: f3,
+            free_entry_duration: f4,
+            free_exit_duration: f5,
+            fixed_interval_rule: f6,
+            duration_segment_rule: f7,
+            pre_entry_rule: f8,
+            holiday_mode: f9,
+            aggregate_limit_mode: f10,
+            first_charge_time_mode: f11,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("rule_type", &self.rule_type);
+        members.optional("fee_limit_type", &self.fee_limit_type);
+        members.optional("daily_limit_type", &self.daily_limit_type);
+        members.optional("time_rounding_type", &self.time_rounding_type);
+        members.optional("free_entry_duration", &self.free_entry_duration);
+        members.optional("free_exit_duration", &self.free_exit_duration);
+        members.optional_objects("fixed_interval_rule", &self.fixed_interval_rule);
+        members.optional_objects("duration_segment_rule", &self.duration_segment_rule);
+        members.optional_objects("pre_entry_rule", &self.pre_entry_rule);
+        members.optional("holiday_mode", &self.holiday_mode);
+        members.optional("aggregate_limit_mode", &self.aggregate_limit_mode);
+        members.optional("first_charge_time_mode", &self.first_charge_time_mode);
+        members
+    }
+}
 impl serde::Serialize for ChargingRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ChargingRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("rule_type", &value.rule_type);
-            members.optional("fee_limit_type", &value.fee_limit_type);
-            members.optional("daily_limit_type", &value.daily_limit_type);
-            members.optional("time_rounding_type", &value.time_rounding_type);
-            members.optional("free_entry_duration", &value.free_entry_duration);
-            members.optional("free_exit_duration", &value.free_exit_duration);
-            members.optional("fixed_interval_rule", &value.fixed_interval_rule);
-            members.optional("duration_segment_rule", &value.duration_segment_rule);
-            members.optional("pre_entry_rule", &value.pre_entry_rule);
-            members.optional("holiday_mode", &value.holiday_mode);
-            members.optional("aggregate_limit_mode", &value.aggregate_limit_mode);
-            members.optional("first_charge_time_mode", &value.first_charge_time_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ChargingRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ChargingRule, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("rule_type", &mut slots.0);
-            fields.optional("fee_limit_type", &mut slots.1);
-            fields.optional("daily_limit_type", &mut slots.2);
-            fields.optional("time_rounding_type", &mut slots.3);
-            fields.optional("free_entry_duration", &mut slots.4);
-            fields.optional("free_exit_duration", &mut slots.5);
-            fields.optional("fixed_interval_rule", &mut slots.6);
-            fields.optional("duration_segment_rule", &mut slots.7);
-            fields.optional("pre_entry_rule", &mut slots.8);
-            fields.optional("holiday_mode", &mut slots.9);
-            fields.optional("aggregate_limit_mode", &mut slots.10);
-            fields.optional("first_charge_time_mode", &mut slots.11);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
-            Ok(ChargingRule {
-                rule_type: f0,
-                fee_limit_type: f1,
-                daily_limit_type: f2,
-                time_rounding_type: f3,
-                free_entry_duration: f4,
-                free_exit_duration: f5,
-                fixed_interval_rule: f6,
-                duration_segment_rule: f7,
-                pre_entry_rule: f8,
-                holiday_mode: f9,
-                aggregate_limit_mode: f10,
-                first_charge_time_mode: f11,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.parking_lot
@@ -1984,109 +2029,112 @@ impl crate::runtime::Validate for ParkingLot {
         Ok(())
     }
 }
+impl crate::runtime::Object for ParkingLot {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("parking_lot_name", &mut slots.0);
+        fields.required("out_parking_lot_id", &mut slots.1);
+        fields.required("parking_lot_address", &mut slots.2);
+        fields.required("longitude", &mut slots.3);
+        fields.required("latitude", &mut slots.4);
+        fields.required("parking_lot_type", &mut slots.5);
+        fields.required("phone_number", &mut slots.6);
+        fields.optional("parking_sign_url", &mut slots.7);
+        fields.optional("notification_text_list", &mut slots.8);
+        fields.optional("payment_mini_prog_appid", &mut slots.9);
+        fields.required("payment_path", &mut slots.10);
+        fields.optional("parking_order_mini_prog_appid", &mut slots.11);
+        fields.optional("parking_order_path", &mut slots.12);
+        fields.optional_object("charging_rule", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(ParkingLot {
+                    parking_lot_name: f0,
+                    out_parking_lot_id: f1,
+                    parking_lot_address: f2,
+                    longitude: f3,
+                    latitude: f4,
+                    parking_lot_type: f5,
+                    phone_number: f6,
+                    parking_sign_url: f7,
+                    notification_text_list: f8,
+                    payment_mini_prog_appid: f9,
+                    payment_path: f10,
+                    parking_order_mini_prog_appid: f11,
+                    parking_order_path: f12,
+                    charging_rule: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("parking_lot_name", &self.parking_lot_name);
+        members.required("out_parking_lot_id", &self.out_parking_lot_id);
+        members.required("parking_lot_address", &self.parking_lot_address);
+        members.required("longitude", &self.longitude);
+        members.required("latitude", &self.latitude);
+        members.required("parking_lot_type", &self.parking_lot_type);
+        members.required("phone_number", &self.phone_number);
+        members.optional("parking_sign_url", &self.parking_sign_url);
+        members.optional("notification_text_list", &self.notification_text_list);
+        members.optional("payment_mini_prog_appid", &self.payment_mini_prog_appid);
+        members.required("payment_path", &self.payment_path);
+        members
+            .optional(
+                "parking_order_mini_prog_appid",
+                &self.parking_order_mini_prog_appid,
+            );
+        members.optional("parking_order_path", &self.parking_order_path);
+        members.optional_object("charging_rule", &self.charging_rule);
+        members
+    }
+}
 impl serde::Serialize for ParkingLot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ParkingLot) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("parking_lot_name", &value.parking_lot_name);
-            members.required("out_parking_lot_id", &value.out_parking_lot_id);
-            members.required("parking_lot_address", &value.parking_lot_address);
-            members.required("longitude", &value.longitude);
-            members.required("latitude", &value.latitude);
-            members.required("parking_lot_type", &value.parking_lot_type);
-            members.required("phone_number", &value.phone_number);
-            members.optional("parking_sign_url", &value.parking_sign_url);
-            members.optional("notification_text_list", &value.notification_text_list);
-            members.optional("payment_mini_prog_appid", &value.payment_mini_prog_appid);
-            members.required("payment_path", &value.payment_path);
-            members
-                .optional(
-                    "parking_order_mini_prog_appid",
-                    &value.parking_order_mini_prog_appid,
-                );
-            members.optional("parking_order_path", &value.parking_order_path);
-            members.optional("charging_rule", &value.charging_rule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ParkingLot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ParkingLot, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("parking_lot_name", &mut slots.0);
-            fields.required("out_parking_lot_id", &mut slots.1);
-            fields.required("parking_lot_address", &mut slots.2);
-            fields.required("longitude", &mut slots.3);
-            fields.required("latitude", &mut slots.4);
-            fields.required("parking_lot_type", &mut slots.5);
-            fields.required("phone_number", &mut slots.6);
-            fields.optional("parking_sign_url", &mut slots.7);
-            fields.optional("notification_text_list", &mut slots.8);
-            fields.optional("payment_mini_prog_appid", &mut slots.9);
-            fields.required("payment_path", &mut slots.10);
-            fields.optional("parking_order_mini_prog_appid", &mut slots.11);
-            fields.optional("parking_order_path", &mut slots.12);
-            fields.optional("charging_rule", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(ParkingLot {
-                        parking_lot_name: f0,
-                        out_parking_lot_id: f1,
-                        parking_lot_address: f2,
-                        longitude: f3,
-                        latitude: f4,
-                        parking_lot_type: f5,
-                        phone_number: f6,
-                        parking_sign_url: f7,
-                        notification_text_list: f8,
-                        payment_mini_prog_appid: f9,
-                        payment_path: f10,
-                        parking_order_mini_prog_appid: f11,
-                        parking_order_path: f12,
-                        charging_rule: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交停车场进件申请的应答
@@ -2100,34 +2148,35 @@ pub struct SubmitParkingLotApplicationResponse {
     /// Wire: `parking_lot_audit_no`, `string`, optional.
     pub parking_lot_audit_no: Option<String>,
 }
+impl crate::runtime::Object for SubmitParkingLotApplicationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("parking_lot_audit_no", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SubmitParkingLotApplicationResponse {
+            parking_lot_audit_no: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("parking_lot_audit_no", &self.parking_lot_audit_no);
+        members
+    }
+}
 impl serde::Serialize for SubmitParkingLotApplicationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitParkingLotApplicationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("parking_lot_audit_no", &value.parking_lot_audit_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitParkingLotApplicationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitParkingLotApplicationResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("parking_lot_audit_no", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SubmitParkingLotApplicationResponse {
-                parking_lot_audit_no: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.application.parking_lot
@@ -2191,90 +2240,93 @@ pub struct ApplicationParkingLot {
     /// Wire: `charging_rule`, `object ChargingRule`, optional.
     pub charging_rule: Option<ChargingRule>,
 }
+impl crate::runtime::Object for ApplicationParkingLot {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("parking_lot_name", &mut slots.0);
+        fields.optional("out_parking_lot_id", &mut slots.1);
+        fields.optional("parking_lot_address", &mut slots.2);
+        fields.optional("longitude", &mut slots.3);
+        fields.optional("latitude", &mut slots.4);
+        fields.optional("parking_lot_type", &mut slots.5);
+        fields.optional("phone_number", &mut slots.6);
+        fields.optional("parking_sign_url", &mut slots.7);
+        fields.optional("notification_text_list", &mut slots.8);
+        fields.optional("payment_mini_prog_appid", &mut slots.9);
+        fields.optional("payment_path", &mut slots.10);
+        fields.optional("parking_order_mini_prog_appid", &mut slots.11);
+        fields.optional("parking_order_path", &mut slots.12);
+        fields.optional_object("charging_rule", &mut slots.13);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13) = slots;
+        Ok(ApplicationParkingLot {
+            parking_lot_name: f0,
+            out_parking_lot_id: f1,
+            parking_lot_address: f2,
+            longitude: f3,
+            latitude: f4,
+            parking_lot_type: f5,
+            phone_number: f6,
+            parking_sign_url: f7,
+            notification_text_list: f8,
+            payment_mini_prog_appid: f9,
+            payment_path: f10,
+            parking_order_mini_prog_appid: f11,
+            parking_order_path: f12,
+            charging_rule: f13,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.optional("parking_lot_name", &self.parking_lot_name);
+        members.optional("out_parking_lot_id", &self.out_parking_lot_id);
+        members.optional("parking_lot_address", &self.parking_lot_address);
+        members.optional("longitude", &self.longitude);
+        members.optional("latitude", &self.latitude);
+        members.optional("parking_lot_type", &self.parking_lot_type);
+        members.optional("phone_number", &self.phone_number);
+        members.optional("parking_sign_url", &self.parking_sign_url);
+        members.optional("notification_text_list", &self.notification_text_list);
+        members.optional("payment_mini_prog_appid", &self.payment_mini_prog_appid);
+        members.optional("payment_path", &self.payment_path);
+        members
+            .optional(
+                "parking_order_mini_prog_appid",
+                &self.parking_order_mini_prog_appid,
+            );
+        members.optional("parking_order_path", &self.parking_order_path);
+        members.optional_object("charging_rule", &self.charging_rule);
+        members
+    }
+}
 impl serde::Serialize for ApplicationParkingLot {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplicationParkingLot) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.optional("parking_lot_name", &value.parking_lot_name);
-            members.optional("out_parking_lot_id", &value.out_parking_lot_id);
-            members.optional("parking_lot_address", &value.parking_lot_address);
-            members.optional("longitude", &value.longitude);
-            members.optional("latitude", &value.latitude);
-            members.optional("parking_lot_type", &value.parking_lot_type);
-            members.optional("phone_number", &value.phone_number);
-            members.optional("parking_sign_url", &value.parking_sign_url);
-            members.optional("notification_text_list", &value.notification_text_list);
-            members.optional("payment_mini_prog_appid", &value.payment_mini_prog_appid);
-            members.optional("payment_path", &value.payment_path);
-            members
-                .optional(
-                    "parking_order_mini_prog_appid",
-                    &value.parking_order_mini_prog_appid,
-                );
-            members.optional("parking_order_path", &value.parking_order_path);
-            members.optional("charging_rule", &value.charging_rule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplicationParkingLot {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplicationParkingLot, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("parking_lot_name", &mut slots.0);
-            fields.optional("out_parking_lot_id", &mut slots.1);
-            fields.optional("parking_lot_address", &mut slots.2);
-            fields.optional("longitude", &mut slots.3);
-            fields.optional("latitude", &mut slots.4);
-            fields.optional("parking_lot_type", &mut slots.5);
-            fields.optional("phone_number", &mut slots.6);
-            fields.optional("parking_sign_url", &mut slots.7);
-            fields.optional("notification_text_list", &mut slots.8);
-            fields.optional("payment_mini_prog_appid", &mut slots.9);
-            fields.optional("payment_path", &mut slots.10);
-            fields.optional("parking_order_mini_prog_appid", &mut slots.11);
-            fields.optional("parking_order_path", &mut slots.12);
-            fields.optional("charging_rule", &mut slots.13);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13) = slots;
-            Ok(ApplicationParkingLot {
-                parking_lot_name: f0,
-                out_parking_lot_id: f1,
-                parking_lot_address: f2,
-                longitude: f3,
-                latitude: f4,
-                parking_lot_type: f5,
-                phone_number: f6,
-                parking_sign_url: f7,
-                notification_text_list: f8,
-                payment_mini_prog_appid: f9,
-                payment_path: f10,
-                parking_order_mini_prog_appid: f11,
-                parking_order_path: f12,
-                charging_rule: f13,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.application.audit_comment.fields
@@ -2292,32 +2344,35 @@ pub struct Fields {
     /// Wire: `comment`, `string`, optional.
     pub comment: Option<String>,
 }
+impl crate::runtime::Object for Fields {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("field", &mut slots.0);
+        fields.optional("comment", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Fields { field: f0, comment: f1 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("field", &self.field);
+        members.optional("comment", &self.comment);
+        members
+    }
+}
 impl serde::Serialize for Fields {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Fields) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("field", &value.field);
-            members.optional("comment", &value.comment);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Fields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Fields, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("field", &mut slots.0);
-            fields.optional("comment", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Fields { field: f0, comment: f1 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.application.audit_comment
@@ -2333,35 +2388,38 @@ pub struct AuditComment {
     /// Wire: `recommendation`, `string`, optional.
     pub recommendation: Option<String>,
 }
+impl crate::runtime::Object for AuditComment {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("fields", &mut slots.0);
+        fields.optional("recommendation", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AuditComment {
+            fields: f0,
+            recommendation: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("fields", &self.fields);
+        members.optional("recommendation", &self.recommendation);
+        members
+    }
+}
 impl serde::Serialize for AuditComment {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AuditComment) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("fields", &value.fields);
-            members.optional("recommendation", &value.recommendation);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AuditComment {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AuditComment, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("fields", &mut slots.0);
-            fields.optional("recommendation", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AuditComment {
-                fields: f0,
-                recommendation: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.application
@@ -2387,44 +2445,47 @@ pub struct Application {
     /// Wire: `audit_comment`, `object AuditComment`, optional.
     pub audit_comment: Option<AuditComment>,
 }
+impl crate::runtime::Object for Application {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("parking_lot_audit_no", &mut slots.0);
+        fields.optional("audit_status", &mut slots.1);
+        fields.optional("submit_time", &mut slots.2);
+        fields.optional_object("parking_lot", &mut slots.3);
+        fields.optional_object("audit_comment", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(Application {
+            parking_lot_audit_no: f0,
+            audit_status: f1,
+            submit_time: f2,
+            parking_lot: f3,
+            audit_comment: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("parking_lot_audit_no", &self.parking_lot_audit_no);
+        members.optional("audit_status", &self.audit_status);
+        members.optional("submit_time", &self.submit_time);
+        members.optional_object("parking_lot", &self.parking_lot);
+        members.optional_object("audit_comment", &self.audit_comment);
+        members
+    }
+}
 impl serde::Serialize for Application {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Application) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("parking_lot_audit_no", &value.parking_lot_audit_no);
-            members.optional("audit_status", &value.audit_status);
-            members.optional("submit_time", &value.submit_time);
-            members.optional("parking_lot", &value.parking_lot);
-            members.optional("audit_comment", &value.audit_comment);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Application {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Application, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("parking_lot_audit_no", &mut slots.0);
-            fields.optional("audit_status", &mut slots.1);
-            fields.optional("submit_time", &mut slots.2);
-            fields.optional("parking_lot", &mut slots.3);
-            fields.optional("audit_comment", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(Application {
-                parking_lot_audit_no: f0,
-                audit_status: f1,
-                submit_time: f2,
-                parking_lot: f3,
-                audit_comment: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询停车场进件申请单的应答
@@ -2440,37 +2501,38 @@ pub struct QueryParkingLotApplicationResponse {
     /// Wire: `wx_parking_lot_id`, `string`, optional.
     pub wx_parking_lot_id: Option<String>,
 }
+impl crate::runtime::Object for QueryParkingLotApplicationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_object("application", &mut slots.0);
+        fields.optional("wx_parking_lot_id", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QueryParkingLotApplicationResponse {
+            application: f0,
+            wx_parking_lot_id: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_object("application", &self.application);
+        members.optional("wx_parking_lot_id", &self.wx_parking_lot_id);
+        members
+    }
+}
 impl serde::Serialize for QueryParkingLotApplicationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryParkingLotApplicationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("application", &value.application);
-            members.optional("wx_parking_lot_id", &value.wx_parking_lot_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryParkingLotApplicationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryParkingLotApplicationResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("application", &mut slots.0);
-            fields.optional("wx_parking_lot_id", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QueryParkingLotApplicationResponse {
-                application: f0,
-                wx_parking_lot_id: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询停车场进件申请单列表的应答
@@ -2486,37 +2548,38 @@ pub struct ListParkingLotApplicationsResponse {
     /// Wire: `wx_parking_lot_id`, `string`, optional.
     pub wx_parking_lot_id: Option<String>,
 }
+impl crate::runtime::Object for ListParkingLotApplicationsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("application_list", &mut slots.0);
+        fields.optional("wx_parking_lot_id", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ListParkingLotApplicationsResponse {
+            application_list: f0,
+            wx_parking_lot_id: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("application_list", &self.application_list);
+        members.optional("wx_parking_lot_id", &self.wx_parking_lot_id);
+        members
+    }
+}
 impl serde::Serialize for ListParkingLotApplicationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListParkingLotApplicationsResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("application_list", &value.application_list);
-            members.optional("wx_parking_lot_id", &value.wx_parking_lot_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListParkingLotApplicationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListParkingLotApplicationsResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("application_list", &mut slots.0);
-            fields.optional("wx_parking_lot_id", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ListParkingLotApplicationsResponse {
-                application_list: f0,
-                wx_parking_lot_id: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 同步车辆入场通知的应答
@@ -2530,32 +2593,35 @@ pub struct NotifyVehicleEntryResponse {
     /// Wire: `serial_number`, `string`, optional.
     pub serial_number: Option<String>,
 }
+impl crate::runtime::Object for NotifyVehicleEntryResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("serial_number", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(NotifyVehicleEntryResponse {
+            serial_number: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("serial_number", &self.serial_number);
+        members
+    }
+}
 impl serde::Serialize for NotifyVehicleEntryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyVehicleEntryResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("serial_number", &value.serial_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyVehicleEntryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyVehicleEntryResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("serial_number", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(NotifyVehicleEntryResponse {
-                serial_number: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 费用明细列表
@@ -2588,39 +2654,42 @@ impl crate::runtime::Validate for FeeItems {
         Ok(())
     }
 }
+impl crate::runtime::Object for FeeItems {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("fee_type", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(FeeItems {
+                    fee_type: f0,
+                    amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("fee_type", &self.fee_type);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for FeeItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FeeItems) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("fee_type", &value.fee_type);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FeeItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FeeItems, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("fee_type", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(FeeItems {
-                        fee_type: f0,
-                        amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询停车费用的应答
@@ -2666,56 +2735,59 @@ pub struct QueryParkingFeeResponse {
     /// Wire: `paid_amount`, `integer`, optional.
     pub paid_amount: Option<i64>,
 }
+impl crate::runtime::Object for QueryParkingFeeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("total_amount", &mut slots.0);
+        fields.optional("parking_timestamp", &mut slots.1);
+        fields.optional("parking_state", &mut slots.2);
+        fields.optional("pay_state", &mut slots.3);
+        fields.optional("allowed_exit_timestamp", &mut slots.4);
+        fields.optional("next_raise_price", &mut slots.5);
+        fields.optional("next_raise_timestamp", &mut slots.6);
+        fields.optional("payable_amount", &mut slots.7);
+        fields.optional("paid_amount", &mut slots.8);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+        Ok(QueryParkingFeeResponse {
+            total_amount: f0,
+            parking_timestamp: f1,
+            parking_state: f2,
+            pay_state: f3,
+            allowed_exit_timestamp: f4,
+            next_raise_price: f5,
+            next_raise_timestamp: f6,
+            payable_amount: f7,
+            paid_amount: f8,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("parking_timestamp", &self.parking_timestamp);
+        members.optional("parking_state", &self.parking_state);
+        members.optional("pay_state", &self.pay_state);
+        members.optional("allowed_exit_timestamp", &self.allowed_exit_timestamp);
+        members.optional("next_raise_price", &self.next_raise_price);
+        members.optional("next_raise_timestamp", &self.next_raise_timestamp);
+        members.optional("payable_amount", &self.payable_amount);
+        members.optional("paid_amount", &self.paid_amount);
+        members
+    }
+}
 impl serde::Serialize for QueryParkingFeeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryParkingFeeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("parking_timestamp", &value.parking_timestamp);
-            members.optional("parking_state", &value.parking_state);
-            members.optional("pay_state", &value.pay_state);
-            members.optional("allowed_exit_timestamp", &value.allowed_exit_timestamp);
-            members.optional("next_raise_price", &value.next_raise_price);
-            members.optional("next_raise_timestamp", &value.next_raise_timestamp);
-            members.optional("payable_amount", &value.payable_amount);
-            members.optional("paid_amount", &value.paid_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryParkingFeeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryParkingFeeResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("total_amount", &mut slots.0);
-            fields.optional("parking_timestamp", &mut slots.1);
-            fields.optional("parking_state", &mut slots.2);
-            fields.optional("pay_state", &mut slots.3);
-            fields.optional("allowed_exit_timestamp", &mut slots.4);
-            fields.optional("next_raise_price", &mut slots.5);
-            fields.optional("next_raise_timestamp", &mut slots.6);
-            fields.optional("payable_amount", &mut slots.7);
-            fields.optional("paid_amount", &mut slots.8);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
-            Ok(QueryParkingFeeResponse {
-                total_amount: f0,
-                parking_timestamp: f1,
-                parking_state: f2,
-                pay_state: f3,
-                allowed_exit_timestamp: f4,
-                next_raise_price: f5,
-                next_raise_timestamp: f6,
-                payable_amount: f7,
-                paid_amount: f8,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询停车场信息的应答
@@ -2765,67 +2837,70 @@ pub struct QueryParkingLotResponse {
     /// Wire: `reason`, `string`, optional.
     pub reason: Option<String>,
 }
+impl crate::runtime::Object for QueryParkingLotResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("wx_parking_lot_id", &mut slots.0);
+        fields.optional("out_parking_lot_id", &mut slots.1);
+        fields.optional("parking_lot_name", &mut slots.2);
+        fields.optional("parking_lot_address", &mut slots.3);
+        fields.optional("payment_mini_prog_appid", &mut slots.4);
+        fields.optional("payment_mini_prog_path", &mut slots.5);
+        fields.optional("parking_order_mini_prog_appid", &mut slots.6);
+        fields.optional("parking_order_mini_prog_path", &mut slots.7);
+        fields.optional("enabled_state", &mut slots.8);
+        fields.optional("reason", &mut slots.9);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
+        Ok(QueryParkingLotResponse {
+            wx_parking_lot_id: f0,
+            out_parking_lot_id: f1,
+            parking_lot_name: f2,
+            parking_lot_address: f3,
+            payment_mini_prog_appid: f4,
+            payment_mini_prog_path: f5,
+            parking_order_mini_prog_appid: f6,
+            parking_order_mini_prog_path: f7,
+            enabled_state: f8,
+            reason: f9,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("wx_parking_lot_id", &self.wx_parking_lot_id);
+        members.optional("out_parking_lot_id", &self.out_parking_lot_id);
+        members.optional("parking_lot_name", &self.parking_lot_name);
+        members.optional("parking_lot_address", &self.parking_lot_address);
+        members.optional("payment_mini_prog_appid", &self.payment_mini_prog_appid);
+        members.optional("payment_mini_prog_path", &self.payment_mini_prog_path);
+        members
+            .optional(
+                "parking_order_mini_prog_appid",
+                &self.parking_order_mini_prog_appid,
+            );
+        members
+            .optional(
+                "parking_order_mini_prog_path",
+                &self.parking_order_mini_prog_path,
+            );
+        members.optional("enabled_state", &self.enabled_state);
+        members.optional("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for QueryParkingLotResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryParkingLotResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("wx_parking_lot_id", &value.wx_parking_lot_id);
-            members.optional("out_parking_lot_id", &value.out_parking_lot_id);
-            members.optional("parking_lot_name", &value.parking_lot_name);
-            members.optional("parking_lot_address", &value.parking_lot_address);
-            members.optional("payment_mini_prog_appid", &value.payment_mini_prog_appid);
-            members.optional("payment_mini_prog_path", &value.payment_mini_prog_path);
-            members
-                .optional(
-                    "parking_order_mini_prog_appid",
-                    &value.parking_order_mini_prog_appid,
-                );
-            members
-                .optional(
-                    "parking_order_mini_prog_path",
-                    &value.parking_order_mini_prog_path,
-                );
-            members.optional("enabled_state", &value.enabled_state);
-            members.optional("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryParkingLotResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryParkingLotResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("wx_parking_lot_id", &mut slots.0);
-            fields.optional("out_parking_lot_id", &mut slots.1);
-            fields.optional("parking_lot_name", &mut slots.2);
-            fields.optional("parking_lot_address", &mut slots.3);
-            fields.optional("payment_mini_prog_appid", &mut slots.4);
-            fields.optional("payment_mini_prog_path", &mut slots.5);
-            fields.optional("parking_order_mini_prog_appid", &mut slots.6);
-            fields.optional("parking_order_mini_prog_path", &mut slots.7);
-            fields.optional("enabled_state", &mut slots.8);
-            fields.optional("reason", &mut slots.9);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
-            Ok(QueryParkingLotResponse {
-                wx_parking_lot_id: f0,
-                out_parking_lot_id: f1,
-                parking_lot_name: f2,
-                parking_lot_address: f3,
-                payment_mini_prog_appid: f4,
-                payment_mini_prog_path: f5,
-                parking_order_mini_prog_appid: f6,
-                parking_order_mini_prog_path: f7,
-                enabled_state: f8,
-                reason: f9,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 公交场景信息
@@ -2868,42 +2943,45 @@ impl BusInfo {
     }
 }
 impl crate::runtime::Validate for BusInfo {}
+impl crate::runtime::Object for BusInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.optional("line_name", &mut slots.1);
+        fields.optional("plate_number", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(BusInfo {
+                    start_time: f0,
+                    line_name: f1,
+                    plate_number: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("start_time", &self.start_time);
+        members.optional("line_name", &self.line_name);
+        members.optional("plate_number", &self.plate_number);
+        members
+    }
+}
 impl serde::Serialize for BusInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BusInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("start_time", &value.start_time);
-            members.optional("line_name", &value.line_name);
-            members.optional("plate_number", &value.plate_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BusInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BusInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.optional("line_name", &mut slots.1);
-            fields.optional("plate_number", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(BusInfo {
-                        start_time: f0,
-                        line_name: f1,
-                        plate_number: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 地铁场景信息
@@ -2956,45 +3034,48 @@ impl MetroInfo {
     }
 }
 impl crate::runtime::Validate for MetroInfo {}
+impl crate::runtime::Object for MetroInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_station", &mut slots.2);
+        fields.optional("end_station", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(MetroInfo {
+                    start_time: f0,
+                    end_time: f1,
+                    start_station: f2,
+                    end_station: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_station", &self.start_station);
+        members.optional("end_station", &self.end_station);
+        members
+    }
+}
 impl serde::Serialize for MetroInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MetroInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_station", &value.start_station);
-            members.optional("end_station", &value.end_station);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MetroInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MetroInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_station", &mut slots.2);
-            fields.optional("end_station", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(MetroInfo {
-                        start_time: f0,
-                        end_time: f1,
-                        start_station: f2,
-                        end_station: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 公交场景信息
@@ -3016,38 +3097,41 @@ pub struct RideTransactionBusInfo {
     /// Wire: `plate_number`, `string`, optional.
     pub plate_number: Option<String>,
 }
+impl crate::runtime::Object for RideTransactionBusInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("line_name", &mut slots.1);
+        fields.optional("plate_number", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(RideTransactionBusInfo {
+            start_time: f0,
+            line_name: f1,
+            plate_number: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("start_time", &self.start_time);
+        members.optional("line_name", &self.line_name);
+        members.optional("plate_number", &self.plate_number);
+        members
+    }
+}
 impl serde::Serialize for RideTransactionBusInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RideTransactionBusInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("start_time", &value.start_time);
-            members.optional("line_name", &value.line_name);
-            members.optional("plate_number", &value.plate_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RideTransactionBusInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RideTransactionBusInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("line_name", &mut slots.1);
-            fields.optional("plate_number", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(RideTransactionBusInfo {
-                start_time: f0,
-                line_name: f1,
-                plate_number: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 地铁场景信息
@@ -3073,41 +3157,44 @@ pub struct RideTransactionMetroInfo {
     /// Wire: `end_station`, `string`, optional.
     pub end_station: Option<String>,
 }
+impl crate::runtime::Object for RideTransactionMetroInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_station", &mut slots.2);
+        fields.optional("end_station", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(RideTransactionMetroInfo {
+            start_time: f0,
+            end_time: f1,
+            start_station: f2,
+            end_station: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_station", &self.start_station);
+        members.optional("end_station", &self.end_station);
+        members
+    }
+}
 impl serde::Serialize for RideTransactionMetroInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RideTransactionMetroInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_station", &value.start_station);
-            members.optional("end_station", &value.end_station);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RideTransactionMetroInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RideTransactionMetroInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_station", &mut slots.2);
-            fields.optional("end_station", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(RideTransactionMetroInfo {
-                start_time: f0,
-                end_time: f1,
-                start_station: f2,
-                end_station: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额信息
@@ -3129,38 +3216,41 @@ pub struct RideTransactionAmount {
     /// Wire: `currency`, `string`, optional.
     pub currency: Option<String>,
 }
+impl crate::runtime::Object for RideTransactionAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("total", &mut slots.0);
+        fields.optional("payer_total", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(RideTransactionAmount {
+            total: f0,
+            payer_total: f1,
+            currency: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("total", &self.total);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for RideTransactionAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RideTransactionAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("total", &value.total);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RideTransactionAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RideTransactionAmount, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("total", &mut slots.0);
-            fields.optional("payer_total", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(RideTransactionAmount {
-                total: f0,
-                payer_total: f1,
-                currency: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.promotion_detail
@@ -3210,59 +3300,62 @@ pub struct RideTransactionPromotionDetail {
     /// Wire: `currency`, `string`, optional.
     pub currency: Option<String>,
 }
+impl crate::runtime::Object for RideTransactionPromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("stock_id", &mut slots.4);
+        fields.optional("amount", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
+        Ok(RideTransactionPromotionDetail {
+            coupon_id: f0,
+            name: f1,
+            scope: f2,
+            type_: f3,
+            stock_id: f4,
+            amount: f5,
+            wechatpay_contribute: f6,
+            merchant_contribute: f7,
+            other_contribute: f8,
+            currency: f9,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("amount", &self.amount);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for RideTransactionPromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RideTransactionPromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("amount", &value.amount);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RideTransactionPromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RideTransactionPromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("stock_id", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
-            Ok(RideTransactionPromotionDetail {
-                coupon_id: f0,
-                name: f1,
-                scope: f2,
-                type_: f3,
-                stock_id: f4,
-                amount: f5,
-                wechatpay_contribute: f6,
-                merchant_contribute: f7,
-                other_contribute: f8,
-                currency: f9,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 扣费受理的应答
@@ -3358,141 +3451,144 @@ pub struct RideTransaction {
     /// Wire: `promotion_detail`, `array[object RideTransactionPromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<RideTransactionPromotionDetail>>,
 }
+impl crate::runtime::Object for RideTransaction {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("appid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.optional("sp_mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("description", &mut slots.4);
+        fields.optional("create_time", &mut slots.5);
+        fields.optional("out_trade_no", &mut slots.6);
+        fields.optional("transaction_id", &mut slots.7);
+        fields.optional("trade_state", &mut slots.8);
+        fields.optional("trade_state_description", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional("bank_type", &mut slots.11);
+        fields.optional("user_repay_state", &mut slots.12);
+        fields.optional("repay_transaction_id", &mut slots.13);
+        fields.optional("repay_time", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("contract_id", &mut slots.16);
+        fields.optional("trade_scene", &mut slots.17);
+        fields.optional_object("bus_info", &mut slots.18);
+        fields.optional_object("metro_info", &mut slots.19);
+        fields.optional_object("amount", &mut slots.20);
+        fields.optional_objects("promotion_detail", &mut slots.21);
+        fields.finish()?;
+        let (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+            f18,
+            f19,
+            f20,
+            f21,
+        ) = slots;
+        Ok(RideTransaction {
+            appid: f0,
+            sub_appid: f1,
+            sp_mchid: f2,
+            sub_mchid: f3,
+            description: f4,
+            create_time: f5,
+            out_trade_no: f6,
+            transaction_id: f7,
+            trade_state: f8,
+            trade_state_description: f9,
+            success_time: f10,
+            bank_type: f11,
+            user_repay_state: f12,
+            repay_transaction_id: f13,
+            repay_time: f14,
+            attach: f15,
+            contract_id: f16,
+            trade_scene: f17,
+            bus_info: f18,
+            metro_info: f19,
+            amount: f20,
+            promotion_detail: f21,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(22);
+        members.optional("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("description", &self.description);
+        members.optional("create_time", &self.create_time);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_state", &self.trade_state);
+        members.optional("trade_state_description", &self.trade_state_description);
+        members.optional("success_time", &self.success_time);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("user_repay_state", &self.user_repay_state);
+        members.optional("repay_transaction_id", &self.repay_transaction_id);
+        members.optional("repay_time", &self.repay_time);
+        members.optional("attach", &self.attach);
+        members.optional("contract_id", &self.contract_id);
+        members.optional("trade_scene", &self.trade_scene);
+        members.optional_object("bus_info", &self.bus_info);
+        members.optional_object("metro_info", &self.metro_info);
+        members.optional_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for RideTransaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RideTransaction) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(22);
-            members.optional("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("description", &value.description);
-            members.optional("create_time", &value.create_time);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_state", &value.trade_state);
-            members.optional("trade_state_description", &value.trade_state_description);
-            members.optional("success_time", &value.success_time);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("user_repay_state", &value.user_repay_state);
-            members.optional("repay_transaction_id", &value.repay_transaction_id);
-            members.optional("repay_time", &value.repay_time);
-            members.optional("attach", &value.attach);
-            members.optional("contract_id", &value.contract_id);
-            members.optional("trade_scene", &value.trade_scene);
-            members.optional("bus_info", &value.bus_info);
-            members.optional("metro_info", &value.metro_info);
-            members.optional("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RideTransaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RideTransaction, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("appid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.optional("sp_mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("description", &mut slots.4);
-            fields.optional("create_time", &mut slots.5);
-            fields.optional("out_trade_no", &mut slots.6);
-            fields.optional("transaction_id", &mut slots.7);
-            fields.optional("trade_state", &mut slots.8);
-            fields.optional("trade_state_description", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("bank_type", &mut slots.11);
-            fields.optional("user_repay_state", &mut slots.12);
-            fields.optional("repay_transaction_id", &mut slots.13);
-            fields.optional("repay_time", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("contract_id", &mut slots.16);
-            fields.optional("trade_scene", &mut slots.17);
-            fields.optional("bus_info", &mut slots.18);
-            fields.optional("metro_info", &mut slots.19);
-            fields.optional("amount", &mut slots.20);
-            fields.optional("promotion_detail", &mut slots.21);
-            fields.finish()?;
-            let (
-                f0,
-                f1,
-                f2,
-                f3,
-                f4,
-                f5,
-                f6,
-                f7,
-                f8,
-                f9,
-                f10,
-                f11,
-                f12,
-                f13,
-                f14,
-                f15,
-                f16,
-                f17,
-                f18,
-                f19,
-                f20,
-                f21,
-            ) = slots;
-            Ok(RideTransaction {
-                appid: f0,
-                sub_appid: f1,
-                sp_mchid: f2,
-                sub_mchid: f3,
-                description: f4,
-                create_time: f5,
-                out_trade_no: f6,
-                transaction_id: f7,
-                trade_state: f8,
-                trade_state_description: f9,
-                success_time: f10,
-                bank_type: f11,
-                user_repay_state: f12,
-                repay_transaction_id: f13,
-                repay_time: f14,
-                attach: f15,
-                contract_id: f16,
-                trade_scene: f17,
-                bus_info: f18,
-                metro_info: f19,
-                amount: f20,
-                promotion_detail: f21,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户服务可用信息的应答
@@ -3512,38 +3608,41 @@ pub struct UserServiceEntity {
     /// Wire: `block_reason`, `enum BlockReason`, optional.
     pub block_reason: Option<BlockReason>,
 }
+impl crate::runtime::Object for UserServiceEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("contract_id", &mut slots.0);
+        fields.optional("user_service_state", &mut slots.1);
+        fields.optional("block_reason", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(UserServiceEntity {
+            contract_id: f0,
+            user_service_state: f1,
+            block_reason: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("contract_id", &self.contract_id);
+        members.optional("user_service_state", &self.user_service_state);
+        members.optional("block_reason", &self.block_reason);
+        members
+    }
+}
 impl serde::Serialize for UserServiceEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserServiceEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("contract_id", &value.contract_id);
-            members.optional("user_service_state", &value.user_service_state);
-            members.optional("block_reason", &value.block_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserServiceEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserServiceEntity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("contract_id", &mut slots.0);
-            fields.optional("user_service_state", &mut slots.1);
-            fields.optional("block_reason", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(UserServiceEntity {
-                contract_id: f0,
-                user_service_state: f1,
-                block_reason: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过商户ETC绑定号查询签约状态的应答
@@ -3589,70 +3688,63 @@ pub struct QueryEtcContractResponse {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for QueryEtcContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sp_openid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("sub_mchid", &mut slots.4);
+        fields.required("contract_id", &mut slots.5);
+        fields.required("bind_state", &mut slots.6);
+        fields.required("plate_number", &mut slots.7);
+        fields.optional("sub_openid", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), Some(f6), Some(f7), f8) => {
+                Ok(QueryEtcContractResponse {
+                    appid: f0,
+                    sp_mchid: f1,
+                    sp_openid: f2,
+                    sub_appid: f3,
+                    sub_mchid: f4,
+                    contract_id: f5,
+                    bind_state: f6,
+                    plate_number: f7,
+                    sub_openid: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_openid", &self.sp_openid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("contract_id", &self.contract_id);
+        members.required("bind_state", &self.bind_state);
+        members.required("plate_number", &self.plate_number);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for QueryEtcContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryEtcContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_openid", &value.sp_openid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("contract_id", &value.contract_id);
-            members.required("bind_state", &value.bind_state);
-            members.required("plate_number", &value.plate_number);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEtcContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEtcContractResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sp_openid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("sub_mchid", &mut slots.4);
-            fields.required("contract_id", &mut slots.5);
-            fields.required("bind_state", &mut slots.6);
-            fields.required("plate_number", &mut slots.7);
-            fields.optional("sub_openid", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(QueryEtcContractResponse {
-                        appid: f0,
-                        sp_mchid: f1,
-                        sp_openid: f2,
-                        sub_appid: f3,
-                        sub_mchid: f4,
-                        contract_id: f5,
-                        bind_state: f6,
-                        plate_number: f7,
-                        sub_openid: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实名信息
@@ -3685,42 +3777,45 @@ impl Identify {
     }
 }
 impl crate::runtime::Validate for Identify {}
+impl crate::runtime::Object for Identify {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("encrypted_real_name", &mut slots.0);
+        fields.required("encrypted_credential_id", &mut slots.1);
+        fields.required("credential_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Identify {
+                    encrypted_real_name: f0,
+                    encrypted_credential_id: f1,
+                    credential_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("encrypted_real_name", &self.encrypted_real_name);
+        members.required("encrypted_credential_id", &self.encrypted_credential_id);
+        members.required("credential_type", &self.credential_type);
+        members
+    }
+}
 impl serde::Serialize for Identify {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Identify) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("encrypted_real_name", &value.encrypted_real_name);
-            members.required("encrypted_credential_id", &value.encrypted_credential_id);
-            members.required("credential_type", &value.credential_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Identify {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Identify, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("encrypted_real_name", &mut slots.0);
-            fields.required("encrypted_credential_id", &mut slots.1);
-            fields.required("credential_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Identify {
-                        encrypted_real_name: f0,
-                        encrypted_credential_id: f1,
-                        credential_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 高速场景信息
@@ -3803,60 +3898,63 @@ impl HighwayInfo {
     }
 }
 impl crate::runtime::Validate for HighwayInfo {}
+impl crate::runtime::Object for HighwayInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("start_time", &mut slots.1);
+        fields.required("end_time", &mut slots.2);
+        fields.required("channel_type", &mut slots.3);
+        fields.optional("car_type", &mut slots.4);
+        fields.required("entrance", &mut slots.5);
+        fields.optional("exit", &mut slots.6);
+        fields.optional("carrying_capacity", &mut slots.7);
+        fields.optional("carrying_range", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), f6, f7, f8) => {
+                Ok(HighwayInfo {
+                    plate_number: f0,
+                    start_time: f1,
+                    end_time: f2,
+                    channel_type: f3,
+                    car_type: f4,
+                    entrance: f5,
+                    exit: f6,
+                    carrying_capacity: f7,
+                    carrying_range: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("plate_number", &self.plate_number);
+        members.required("start_time", &self.start_time);
+        members.required("end_time", &self.end_time);
+        members.required("channel_type", &self.channel_type);
+        members.optional("car_type", &self.car_type);
+        members.required("entrance", &self.entrance);
+        members.optional("exit", &self.exit);
+        members.optional("carrying_capacity", &self.carrying_capacity);
+        members.optional("carrying_range", &self.carrying_range);
+        members
+    }
+}
 impl serde::Serialize for HighwayInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &HighwayInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("plate_number", &value.plate_number);
-            members.required("start_time", &value.start_time);
-            members.required("end_time", &value.end_time);
-            members.required("channel_type", &value.channel_type);
-            members.optional("car_type", &value.car_type);
-            members.required("entrance", &value.entrance);
-            members.optional("exit", &value.exit);
-            members.optional("carrying_capacity", &value.carrying_capacity);
-            members.optional("carrying_range", &value.carrying_range);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for HighwayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<HighwayInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("start_time", &mut slots.1);
-            fields.required("end_time", &mut slots.2);
-            fields.required("channel_type", &mut slots.3);
-            fields.optional("car_type", &mut slots.4);
-            fields.required("entrance", &mut slots.5);
-            fields.optional("exit", &mut slots.6);
-            fields.optional("carrying_capacity", &mut slots.7);
-            fields.optional("carrying_range", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), f6, f7, f8) => {
-                    Ok(HighwayInfo {
-                        plate_number: f0,
-                        start_time: f1,
-                        end_time: f2,
-                        channel_type: f3,
-                        car_type: f4,
-                        entrance: f5,
-                        exit: f6,
-                        carrying_capacity: f7,
-                        carrying_range: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -3894,35 +3992,38 @@ impl CreateHighwayTransactionAmount {
     }
 }
 impl crate::runtime::Validate for CreateHighwayTransactionAmount {}
+impl crate::runtime::Object for CreateHighwayTransactionAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateHighwayTransactionAmount {
+            total: f0,
+            currency: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for CreateHighwayTransactionAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateHighwayTransactionAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateHighwayTransactionAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateHighwayTransactionAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateHighwayTransactionAmount {
-                total: f0,
-                currency: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设备信息
@@ -3955,41 +4056,42 @@ impl CreateHighwayTransactionDeviceInfo {
     }
 }
 impl crate::runtime::Validate for CreateHighwayTransactionDeviceInfo {}
+impl crate::runtime::Object for CreateHighwayTransactionDeviceInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.required("device_ip", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(CreateHighwayTransactionDeviceInfo {
+                    device_id: f0,
+                    device_ip: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("device_id", &self.device_id);
+        members.required("device_ip", &self.device_ip);
+        members
+    }
+}
 impl serde::Serialize for CreateHighwayTransactionDeviceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateHighwayTransactionDeviceInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("device_id", &value.device_id);
-            members.required("device_ip", &value.device_ip);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateHighwayTransactionDeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateHighwayTransactionDeviceInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.required("device_ip", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(CreateHighwayTransactionDeviceInfo {
-                        device_id: f0,
-                        device_ip: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -4007,35 +4109,38 @@ pub struct CreateHighwayTransactionPayer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for CreateHighwayTransactionPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("sp_openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateHighwayTransactionPayer {
+            sp_openid: f0,
+            sub_openid: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for CreateHighwayTransactionPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateHighwayTransactionPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateHighwayTransactionPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateHighwayTransactionPayer, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("sp_openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateHighwayTransactionPayer {
-                sp_openid: f0,
-                sub_openid: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设备信息
@@ -4053,37 +4158,38 @@ pub struct CreateHighwayTransactionDeviceInfo2 {
     /// Wire: `device_ip`, `string`, optional.
     pub device_ip: Option<String>,
 }
+impl crate::runtime::Object for CreateHighwayTransactionDeviceInfo2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.optional("device_ip", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateHighwayTransactionDeviceInfo2 {
+            device_id: f0,
+            device_ip: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("device_id", &self.device_id);
+        members.optional("device_ip", &self.device_ip);
+        members
+    }
+}
 impl serde::Serialize for CreateHighwayTransactionDeviceInfo2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateHighwayTransactionDeviceInfo2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("device_id", &value.device_id);
-            members.optional("device_ip", &value.device_ip);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateHighwayTransactionDeviceInfo2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateHighwayTransactionDeviceInfo2, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.optional("device_ip", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateHighwayTransactionDeviceInfo2 {
-                device_id: f0,
-                device_ip: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 高速场景商户扣款API的应答
@@ -4157,115 +4263,118 @@ pub struct CreateHighwayTransactionResponse {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for CreateHighwayTransactionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.required("transaction_id", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.required("trade_type", &mut slots.7);
+        fields.optional("bank_type", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.required("trade_state", &mut slots.10);
+        fields.optional("trade_state_desc", &mut slots.11);
+        fields.optional_object("payer", &mut slots.12);
+        fields.required_object("amount", &mut slots.13);
+        fields.optional_object("device_info", &mut slots.14);
+        fields.optional_objects("promotion_detail", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                Some(f13),
+                f14,
+                f15,
+            ) => {
+                Ok(CreateHighwayTransactionResponse {
+                    mchid: f0,
+                    sub_mchid: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    out_trade_no: f4,
+                    transaction_id: f5,
+                    attach: f6,
+                    trade_type: f7,
+                    bank_type: f8,
+                    success_time: f9,
+                    trade_state: f10,
+                    trade_state_desc: f11,
+                    payer: f12,
+                    amount: f13,
+                    device_info: f14,
+                    promotion_detail: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("attach", &self.attach);
+        members.required("trade_type", &self.trade_type);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("success_time", &self.success_time);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_desc", &self.trade_state_desc);
+        members.optional_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_object("device_info", &self.device_info);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for CreateHighwayTransactionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateHighwayTransactionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("attach", &value.attach);
-            members.required("trade_type", &value.trade_type);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("success_time", &value.success_time);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_desc", &value.trade_state_desc);
-            members.optional("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("device_info", &value.device_info);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateHighwayTransactionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateHighwayTransactionResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.required("transaction_id", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.required("trade_type", &mut slots.7);
-            fields.optional("bank_type", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.required("trade_state", &mut slots.10);
-            fields.optional("trade_state_desc", &mut slots.11);
-            fields.optional("payer", &mut slots.12);
-            fields.required("amount", &mut slots.13);
-            fields.optional("device_info", &mut slots.14);
-            fields.optional("promotion_detail", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    Some(f13),
-                    f14,
-                    f15,
-                ) => {
-                    Ok(CreateHighwayTransactionResponse {
-                        mchid: f0,
-                        sub_mchid: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        out_trade_no: f4,
-                        transaction_id: f5,
-                        attach: f6,
-                        trade_type: f7,
-                        bank_type: f8,
-                        success_time: f9,
-                        trade_state: f10,
-                        trade_state_desc: f11,
-                        payer: f12,
-                        amount: f13,
-                        device_info: f14,
-                        promotion_detail: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建停车入场API的应答
@@ -4311,70 +4420,73 @@ pub struct Parking {
     /// Wire: `block_reason`, `enum ParkingBlockReason`, optional.
     pub block_reason: Option<ParkingBlockReason>,
 }
+impl crate::runtime::Object for Parking {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.required("out_parking_no", &mut slots.1);
+        fields.required("plate_number", &mut slots.2);
+        fields.required("plate_color", &mut slots.3);
+        fields.required("start_time", &mut slots.4);
+        fields.required("parking_name", &mut slots.5);
+        fields.required("free_duration", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("block_reason", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+            ) => {
+                Ok(Parking {
+                    id: f0,
+                    out_parking_no: f1,
+                    plate_number: f2,
+                    plate_color: f3,
+                    start_time: f4,
+                    parking_name: f5,
+                    free_duration: f6,
+                    state: f7,
+                    block_reason: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("id", &self.id);
+        members.required("out_parking_no", &self.out_parking_no);
+        members.required("plate_number", &self.plate_number);
+        members.required("plate_color", &self.plate_color);
+        members.required("start_time", &self.start_time);
+        members.required("parking_name", &self.parking_name);
+        members.required("free_duration", &self.free_duration);
+        members.required("state", &self.state);
+        members.optional("block_reason", &self.block_reason);
+        members
+    }
+}
 impl serde::Serialize for Parking {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Parking) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("id", &value.id);
-            members.required("out_parking_no", &value.out_parking_no);
-            members.required("plate_number", &value.plate_number);
-            members.required("plate_color", &value.plate_color);
-            members.required("start_time", &value.start_time);
-            members.required("parking_name", &value.parking_name);
-            members.required("free_duration", &value.free_duration);
-            members.required("state", &value.state);
-            members.optional("block_reason", &value.block_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Parking {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Parking, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.required("out_parking_no", &mut slots.1);
-            fields.required("plate_number", &mut slots.2);
-            fields.required("plate_color", &mut slots.3);
-            fields.required("start_time", &mut slots.4);
-            fields.required("parking_name", &mut slots.5);
-            fields.required("free_duration", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("block_reason", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(Parking {
-                        id: f0,
-                        out_parking_no: f1,
-                        plate_number: f2,
-                        plate_color: f3,
-                        start_time: f4,
-                        parking_name: f5,
-                        free_duration: f6,
-                        state: f7,
-                        block_reason: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询车牌服务开通信息API的应答
@@ -4404,48 +4516,51 @@ pub struct PlateService {
     /// Wire: `service_state`, `enum ServiceState`, required.
     pub service_state: ServiceState,
 }
+impl crate::runtime::Object for PlateService {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("plate_number", &mut slots.0);
+        fields.required("plate_color", &mut slots.1);
+        fields.optional("service_open_time", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("service_state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(PlateService {
+                    plate_number: f0,
+                    plate_color: f1,
+                    service_open_time: f2,
+                    openid: f3,
+                    service_state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("plate_number", &self.plate_number);
+        members.required("plate_color", &self.plate_color);
+        members.optional("service_open_time", &self.service_open_time);
+        members.required("openid", &self.openid);
+        members.required("service_state", &self.service_state);
+        members
+    }
+}
 impl serde::Serialize for PlateService {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PlateService) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("plate_number", &value.plate_number);
-            members.required("plate_color", &value.plate_color);
-            members.optional("service_open_time", &value.service_open_time);
-            members.required("openid", &value.openid);
-            members.required("service_state", &value.service_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PlateService {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PlateService, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("plate_number", &mut slots.0);
-            fields.required("plate_color", &mut slots.1);
-            fields.optional("service_open_time", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("service_state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(PlateService {
-                        plate_number: f0,
-                        plate_color: f1,
-                        service_open_time: f2,
-                        openid: f3,
-                        service_state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 停车场景信息
@@ -4508,66 +4623,69 @@ impl crate::runtime::Validate for ParkingInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ParkingInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("parking_id", &mut slots.0);
+        fields.required("plate_number", &mut slots.1);
+        fields.required("plate_color", &mut slots.2);
+        fields.required("start_time", &mut slots.3);
+        fields.required("end_time", &mut slots.4);
+        fields.required("parking_name", &mut slots.5);
+        fields.required("charging_duration", &mut slots.6);
+        fields.required("device_id", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(ParkingInfo {
+                    parking_id: f0,
+                    plate_number: f1,
+                    plate_color: f2,
+                    start_time: f3,
+                    end_time: f4,
+                    parking_name: f5,
+                    charging_duration: f6,
+                    device_id: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("parking_id", &self.parking_id);
+        members.required("plate_number", &self.plate_number);
+        members.required("plate_color", &self.plate_color);
+        members.required("start_time", &self.start_time);
+        members.required("end_time", &self.end_time);
+        members.required("parking_name", &self.parking_name);
+        members.required("charging_duration", &self.charging_duration);
+        members.required("device_id", &self.device_id);
+        members
+    }
+}
 impl serde::Serialize for ParkingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ParkingInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("parking_id", &value.parking_id);
-            members.required("plate_number", &value.plate_number);
-            members.required("plate_color", &value.plate_color);
-            members.required("start_time", &value.start_time);
-            members.required("end_time", &value.end_time);
-            members.required("parking_name", &value.parking_name);
-            members.required("charging_duration", &value.charging_duration);
-            members.required("device_id", &value.device_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ParkingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ParkingInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("parking_id", &mut slots.0);
-            fields.required("plate_number", &mut slots.1);
-            fields.required("plate_color", &mut slots.2);
-            fields.required("start_time", &mut slots.3);
-            fields.required("end_time", &mut slots.4);
-            fields.required("parking_name", &mut slots.5);
-            fields.required("charging_duration", &mut slots.6);
-            fields.required("device_id", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(ParkingInfo {
-                        parking_id: f0,
-                        plate_number: f1,
-                        plate_color: f2,
-                        start_time: f3,
-                        end_time: f4,
-                        parking_name: f5,
-                        charging_duration: f6,
-                        device_id: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者信息
@@ -4585,39 +4703,42 @@ pub struct ParkingTransactionPayer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for ParkingTransactionPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ParkingTransactionPayer {
+                    openid: f0,
+                    sub_openid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for ParkingTransactionPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ParkingTransactionPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ParkingTransactionPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ParkingTransactionPayer, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ParkingTransactionPayer {
-                        openid: f0,
-                        sub_openid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠信息
@@ -4667,65 +4788,66 @@ pub struct ParkingTransactionPromotionDetail {
     /// Wire: `currency`, `string`, optional.
     pub currency: Option<String>,
 }
+impl crate::runtime::Object for ParkingTransactionPromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("stock_id", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8, f9) => {
+                Ok(ParkingTransactionPromotionDetail {
+                    coupon_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    stock_id: f4,
+                    amount: f5,
+                    wechatpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                    currency: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("stock_id", &self.stock_id);
+        members.required("amount", &self.amount);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for ParkingTransactionPromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ParkingTransactionPromotionDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("stock_id", &value.stock_id);
-            members.required("amount", &value.amount);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ParkingTransactionPromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ParkingTransactionPromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("stock_id", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8, f9) => {
-                    Ok(ParkingTransactionPromotionDetail {
-                        coupon_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        stock_id: f4,
-                        amount: f5,
-                        wechatpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                        currency: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单API的应答
@@ -4811,130 +4933,133 @@ pub struct ParkingTransaction {
     /// Wire: `promotion_detail`, `array[object ParkingTransactionPromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<ParkingTransactionPromotionDetail>>,
 }
+impl crate::runtime::Object for ParkingTransaction {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("create_time", &mut slots.5);
+        fields.required("out_trade_no", &mut slots.6);
+        fields.optional("transaction_id", &mut slots.7);
+        fields.required("trade_state", &mut slots.8);
+        fields.optional("trade_state_description", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional("bank_type", &mut slots.11);
+        fields.optional("user_repaid", &mut slots.12);
+        fields.optional("attach", &mut slots.13);
+        fields.required("trade_scene", &mut slots.14);
+        fields.optional_object("parking_info", &mut slots.15);
+        fields.required_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.optional_objects("promotion_detail", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                f15,
+                Some(f16),
+                Some(f17),
+                f18,
+            ) => {
+                Ok(ParkingTransaction {
+                    appid: f0,
+                    sub_appid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    description: f4,
+                    create_time: f5,
+                    out_trade_no: f6,
+                    transaction_id: f7,
+                    trade_state: f8,
+                    trade_state_description: f9,
+                    success_time: f10,
+                    bank_type: f11,
+                    user_repaid: f12,
+                    attach: f13,
+                    trade_scene: f14,
+                    parking_info: f15,
+                    payer: f16,
+                    amount: f17,
+                    promotion_detail: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.required("create_time", &self.create_time);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_description", &self.trade_state_description);
+        members.optional("success_time", &self.success_time);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("user_repaid", &self.user_repaid);
+        members.optional("attach", &self.attach);
+        members.required("trade_scene", &self.trade_scene);
+        members.optional_object("parking_info", &self.parking_info);
+        members.required_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for ParkingTransaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ParkingTransaction) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.required("create_time", &value.create_time);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_description", &value.trade_state_description);
-            members.optional("success_time", &value.success_time);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("user_repaid", &value.user_repaid);
-            members.optional("attach", &value.attach);
-            members.required("trade_scene", &value.trade_scene);
-            members.optional("parking_info", &value.parking_info);
-            members.required("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ParkingTransaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ParkingTransaction, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("create_time", &mut slots.5);
-            fields.required("out_trade_no", &mut slots.6);
-            fields.optional("transaction_id", &mut slots.7);
-            fields.required("trade_state", &mut slots.8);
-            fields.optional("trade_state_description", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("bank_type", &mut slots.11);
-            fields.optional("user_repaid", &mut slots.12);
-            fields.optional("attach", &mut slots.13);
-            fields.required("trade_scene", &mut slots.14);
-            fields.optional("parking_info", &mut slots.15);
-            fields.required("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.optional("promotion_detail", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    f15,
-                    Some(f16),
-                    Some(f17),
-                    f18,
-                ) => {
-                    Ok(ParkingTransaction {
-                        appid: f0,
-                        sub_appid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        description: f4,
-                        create_time: f5,
-                        out_trade_no: f6,
-                        transaction_id: f7,
-                        trade_state: f8,
-                        trade_state_description: f9,
-                        success_time: f10,
-                        bank_type: f11,
-                        user_repaid: f12,
-                        attach: f13,
-                        trade_scene: f14,
-                        parking_info: f15,
-                        payer: f16,
-                        amount: f17,
-                        promotion_detail: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -4971,39 +5096,42 @@ impl crate::runtime::Validate for CreateParkingTransactionAmount {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateParkingTransactionAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(CreateParkingTransactionAmount {
+                    total: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for CreateParkingTransactionAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateParkingTransactionAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateParkingTransactionAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateParkingTransactionAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(CreateParkingTransactionAmount {
-                        total: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额信息
@@ -5029,45 +5157,48 @@ pub struct ParkingTransactionAmount {
     /// Wire: `discount_total`, `integer`, optional.
     pub discount_total: Option<i64>,
 }
+impl crate::runtime::Object for ParkingTransactionAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.optional("payer_total", &mut slots.2);
+        fields.optional("discount_total", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ParkingTransactionAmount {
+                    total: f0,
+                    currency: f1,
+                    payer_total: f2,
+                    discount_total: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("discount_total", &self.discount_total);
+        members
+    }
+}
 impl serde::Serialize for ParkingTransactionAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ParkingTransactionAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("discount_total", &value.discount_total);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ParkingTransactionAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ParkingTransactionAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.optional("payer_total", &mut slots.2);
-            fields.optional("discount_total", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ParkingTransactionAmount {
-                        total: f0,
-                        currency: f1,
-                        payer_total: f2,
-                        discount_total: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠信息
@@ -5117,65 +5248,66 @@ pub struct ParkingTransactionPromotionDetail2 {
     /// Wire: `currency`, `enum Currency`, optional.
     pub currency: Option<Currency>,
 }
+impl crate::runtime::Object for ParkingTransactionPromotionDetail2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("stock_id", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8, f9) => {
+                Ok(ParkingTransactionPromotionDetail2 {
+                    coupon_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    stock_id: f4,
+                    amount: f5,
+                    wechatpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                    currency: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("stock_id", &self.stock_id);
+        members.required("amount", &self.amount);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for ParkingTransactionPromotionDetail2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ParkingTransactionPromotionDetail2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("stock_id", &value.stock_id);
-            members.required("amount", &value.amount);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ParkingTransactionPromotionDetail2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ParkingTransactionPromotionDetail2, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("stock_id", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8, f9) => {
-                    Ok(ParkingTransactionPromotionDetail2 {
-                        coupon_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        stock_id: f4,
-                        amount: f5,
-                        wechatpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                        currency: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 扣费受理API的应答
@@ -5261,129 +5393,132 @@ pub struct CreateParkingTransactionResponse {
     /// Wire: `promotion_detail`, `array[object ParkingTransactionPromotionDetail2]`, optional.
     pub promotion_detail: Option<Vec<ParkingTransactionPromotionDetail2>>,
 }
+impl crate::runtime::Object for CreateParkingTransactionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("create_time", &mut slots.5);
+        fields.required("out_trade_no", &mut slots.6);
+        fields.optional("transaction_id", &mut slots.7);
+        fields.required("trade_state", &mut slots.8);
+        fields.optional("trade_state_description", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional("bank_type", &mut slots.11);
+        fields.optional("user_repaid", &mut slots.12);
+        fields.optional("attach", &mut slots.13);
+        fields.required("trade_scene", &mut slots.14);
+        fields.optional_object("parking_info", &mut slots.15);
+        fields.required_object("payer", &mut slots.16);
+        fields.required_object("amount", &mut slots.17);
+        fields.optional_objects("promotion_detail", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                f15,
+                Some(f16),
+                Some(f17),
+                f18,
+            ) => {
+                Ok(CreateParkingTransactionResponse {
+                    appid: f0,
+                    sub_appid: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    description: f4,
+                    create_time: f5,
+                    out_trade_no: f6,
+                    transaction_id: f7,
+                    trade_state: f8,
+                    trade_state_description: f9,
+                    success_time: f10,
+                    bank_type: f11,
+                    user_repaid: f12,
+                    attach: f13,
+                    trade_scene: f14,
+                    parking_info: f15,
+                    payer: f16,
+                    amount: f17,
+                    promotion_detail: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.required("create_time", &self.create_time);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_description", &self.trade_state_description);
+        members.optional("success_time", &self.success_time);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("user_repaid", &self.user_repaid);
+        members.optional("attach", &self.attach);
+        members.required("trade_scene", &self.trade_scene);
+        members.optional_object("parking_info", &self.parking_info);
+        members.required_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for CreateParkingTransactionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateParkingTransactionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.required("create_time", &value.create_time);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_description", &value.trade_state_description);
-            members.optional("success_time", &value.success_time);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("user_repaid", &value.user_repaid);
-            members.optional("attach", &value.attach);
-            members.required("trade_scene", &value.trade_scene);
-            members.optional("parking_info", &value.parking_info);
-            members.required("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateParkingTransactionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateParkingTransactionResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("create_time", &mut slots.5);
-            fields.required("out_trade_no", &mut slots.6);
-            fields.optional("transaction_id", &mut slots.7);
-            fields.required("trade_state", &mut slots.8);
-            fields.optional("trade_state_description", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("bank_type", &mut slots.11);
-            fields.optional("user_repaid", &mut slots.12);
-            fields.optional("attach", &mut slots.13);
-            fields.required("trade_scene", &mut slots.14);
-            fields.optional("parking_info", &mut slots.15);
-            fields.required("payer", &mut slots.16);
-            fields.required("amount", &mut slots.17);
-            fields.optional("promotion_detail", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    f15,
-                    Some(f16),
-                    Some(f17),
-                    f18,
-                ) => {
-                    Ok(CreateParkingTransactionResponse {
-                        appid: f0,
-                        sub_appid: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        description: f4,
-                        create_time: f5,
-                        out_trade_no: f6,
-                        transaction_id: f7,
-                        trade_state: f8,
-                        trade_state_description: f9,
-                        success_time: f10,
-                        bank_type: f11,
-                        user_repaid: f12,
-                        attach: f13,
-                        trade_scene: f14,
-                        parking_info: f15,
-                        payer: f16,
-                        amount: f17,
-                        promotion_detail: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -61,48 +61,51 @@ impl PreopenEbikeServiceRequest {
     }
 }
 impl crate::runtime::Validate for PreopenEbikeServiceRequest {}
+impl crate::runtime::Object for PreopenEbikeServiceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("trade_scene", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(PreopenEbikeServiceRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    trade_scene: f3,
+                    openid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("trade_scene", &self.trade_scene);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for PreopenEbikeServiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreopenEbikeServiceRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("trade_scene", &value.trade_scene);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreopenEbikeServiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreopenEbikeServiceRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("trade_scene", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(PreopenEbikeServiceRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        trade_scene: f3,
-                        openid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_ebike_contract` (通过签约号查询用户状态API): `GET /v3/ebike/charge/contracts/{contract_id}`.
@@ -131,36 +134,39 @@ impl QueryEbikeContractRequest {
     }
 }
 impl crate::runtime::Validate for QueryEbikeContractRequest {}
+impl crate::runtime::Object for QueryEbikeContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryEbikeContractRequest {
+                    contract_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryEbikeContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryEbikeContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEbikeContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEbikeContractRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryEbikeContractRequest {
-                        contract_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_charge_voucher` (创建用户当次充电代扣凭证API): `POST /v3/ebike/charge/contracts/{contract_id}/confirm`.
@@ -219,47 +225,50 @@ impl crate::runtime::Validate for CreateChargeVoucherRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateChargeVoucherRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required_object("charge_info", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, Some(f4)) => {
+                Ok(CreateChargeVoucherRequest {
+                    contract_id: f0,
+                    sub_mchid: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    charge_info: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required_object("charge_info", &self.charge_info);
+        members
+    }
+}
 impl serde::Serialize for CreateChargeVoucherRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateChargeVoucherRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("charge_info", &value.charge_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateChargeVoucherRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateChargeVoucherRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("charge_info", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, Some(f4)) => {
-                    Ok(CreateChargeVoucherRequest {
-                        contract_id: f0,
-                        sub_mchid: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        charge_info: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_ebike_transaction` (充电自行车代扣受理扣款API): `POST /v3/ebike/charge/transactions`.
@@ -373,95 +382,98 @@ impl crate::runtime::Validate for CreateEbikeTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateEbikeTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.optional("attach", &mut slots.4);
+        fields.optional("goods_tag", &mut slots.5);
+        fields.required("notify_url", &mut slots.6);
+        fields.required("description", &mut slots.7);
+        fields.required("charging_token", &mut slots.8);
+        fields.required_object("amount", &mut slots.9);
+        fields.required_object("charge_info", &mut slots.10);
+        fields.required_object("device_info", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(CreateEbikeTransactionRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    out_trade_no: f3,
+                    attach: f4,
+                    goods_tag: f5,
+                    notify_url: f6,
+                    description: f7,
+                    charging_token: f8,
+                    amount: f9,
+                    charge_info: f10,
+                    device_info: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("attach", &self.attach);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("notify_url", &self.notify_url);
+        members.required("description", &self.description);
+        members.required("charging_token", &self.charging_token);
+        members.required_object("amount", &self.amount);
+        members.required_object("charge_info", &self.charge_info);
+        members.required_object("device_info", &self.device_info);
+        members
+    }
+}
 impl serde::Serialize for CreateEbikeTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateEbikeTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("attach", &value.attach);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("notify_url", &value.notify_url);
-            members.required("description", &value.description);
-            members.required("charging_token", &value.charging_token);
-            members.required("amount", &value.amount);
-            members.required("charge_info", &value.charge_info);
-            members.required("device_info", &value.device_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEbikeTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateEbikeTransactionRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.optional("attach", &mut slots.4);
-            fields.optional("goods_tag", &mut slots.5);
-            fields.required("notify_url", &mut slots.6);
-            fields.required("description", &mut slots.7);
-            fields.required("charging_token", &mut slots.8);
-            fields.required("amount", &mut slots.9);
-            fields.required("charge_info", &mut slots.10);
-            fields.required("device_info", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(CreateEbikeTransactionRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        out_trade_no: f3,
-                        attach: f4,
-                        goods_tag: f5,
-                        notify_url: f6,
-                        description: f7,
-                        charging_token: f8,
-                        amount: f9,
-                        charge_info: f10,
-                        device_info: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_ebike_transaction_by_id` (查询订单API): `GET /v3/ebike/charge/transactions/id/{transaction_id}`.
@@ -490,38 +502,39 @@ impl QueryEbikeTransactionByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryEbikeTransactionByIdRequest {}
+impl crate::runtime::Object for QueryEbikeTransactionByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryEbikeTransactionByIdRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryEbikeTransactionByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryEbikeTransactionByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEbikeTransactionByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEbikeTransactionByIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryEbikeTransactionByIdRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_ebike_transaction_by_out_trade_no` (查询订单API): `GET /v3/ebike/charge/transactions/out-trade-no/{out_trade_no}`.
@@ -550,38 +563,39 @@ impl QueryEbikeTransactionByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryEbikeTransactionByOutTradeNoRequest {}
+impl crate::runtime::Object for QueryEbikeTransactionByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryEbikeTransactionByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryEbikeTransactionByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryEbikeTransactionByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEbikeTransactionByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEbikeTransactionByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryEbikeTransactionByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_ebike_user_contract` (通过用户标识查询用户状态API): `GET /v3/ebike/charge/users/{openid}/contract`.
@@ -613,38 +627,41 @@ impl QueryEbikeUserContractRequest {
     }
 }
 impl crate::runtime::Validate for QueryEbikeUserContractRequest {}
+impl crate::runtime::Object for QueryEbikeUserContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("trade_scene", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(QueryEbikeUserContractRequest {
+                    openid: f0,
+                    sub_mchid: f1,
+                    trade_scene: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryEbikeUserContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryEbikeUserContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEbikeUserContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEbikeUserContractRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("trade_scene", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(QueryEbikeUserContractRequest {
-                        openid: f0,
-                        sub_mchid: f1,
-                        trade_scene: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_parking_lot_application` (提交停车场进件申请): `POST /v3/parking/reminders/application`.
@@ -671,38 +688,39 @@ impl crate::runtime::Validate for SubmitParkingLotApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitParkingLotApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_object("parking_lot", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SubmitParkingLotApplicationRequest {
+                    parking_lot: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_object("parking_lot", &self.parking_lot);
+        members
+    }
+}
 impl serde::Serialize for SubmitParkingLotApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitParkingLotApplicationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("parking_lot", &value.parking_lot);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitParkingLotApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitParkingLotApplicationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("parking_lot", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SubmitParkingLotApplicationRequest {
-                        parking_lot: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_parking_lot_application` (查询停车场进件申请单): `GET /v3/parking/reminders/application/query`.
@@ -744,38 +762,39 @@ impl crate::runtime::Validate for QueryParkingLotApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryParkingLotApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("parking_lot_audit_no", &mut slots.0);
+        fields.required("out_parking_lot_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryParkingLotApplicationRequest {
+                    parking_lot_audit_no: f0,
+                    out_parking_lot_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryParkingLotApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryParkingLotApplicationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryParkingLotApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryParkingLotApplicationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("parking_lot_audit_no", &mut slots.0);
-            fields.required("out_parking_lot_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryParkingLotApplicationRequest {
-                        parking_lot_audit_no: f0,
-                        out_parking_lot_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `withdraw_parking_lot_application` (撤回停车场进件申请): `POST /v3/parking/reminders/application/withdraw`.
@@ -821,41 +840,42 @@ impl crate::runtime::Validate for WithdrawParkingLotApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for WithdrawParkingLotApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("parking_lot_audit_no", &mut slots.0);
+        fields.required("out_parking_lot_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(WithdrawParkingLotApplicationRequest {
+                    parking_lot_audit_no: f0,
+                    out_parking_lot_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("parking_lot_audit_no", &self.parking_lot_audit_no);
+        members.required("out_parking_lot_id", &self.out_parking_lot_id);
+        members
+    }
+}
 impl serde::Serialize for WithdrawParkingLotApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &WithdrawParkingLotApplicationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("parking_lot_audit_no", &value.parking_lot_audit_no);
-            members.required("out_parking_lot_id", &value.out_parking_lot_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WithdrawParkingLotApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WithdrawParkingLotApplicationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("parking_lot_audit_no", &mut slots.0);
-            fields.required("out_parking_lot_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(WithdrawParkingLotApplicationRequest {
-                        parking_lot_audit_no: f0,
-                        out_parking_lot_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_parking_lot_applications` (查询停车场进件申请单列表): `GET /v3/parking/reminders/applications`.
@@ -902,40 +922,41 @@ impl crate::runtime::Validate for ListParkingLotApplicationsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListParkingLotApplicationsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_parking_lot_id", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ListParkingLotApplicationsRequest {
+                    out_parking_lot_id: f0,
+                    offset: f1,
+                    limit: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListParkingLotApplicationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListParkingLotApplicationsRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListParkingLotApplicationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListParkingLotApplicationsRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_parking_lot_id", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ListParkingLotApplicationsRequest {
-                        out_parking_lot_id: f0,
-                        offset: f1,
-                        limit: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_vehicle_entry` (同步车辆入场通知): `POST /v3/parking/reminders/entry`.
@@ -1039,74 +1060,77 @@ impl crate::runtime::Validate for NotifyVehicleEntryRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyVehicleEntryRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_serial_number", &mut slots.0);
+        fields.required("parking_id", &mut slots.1);
+        fields.required("plate_number", &mut slots.2);
+        fields.required("enter_timestamp", &mut slots.3);
+        fields.required("plate_color", &mut slots.4);
+        fields.required("car_type", &mut slots.5);
+        fields.required("vehicle_type", &mut slots.6);
+        fields.optional("entrance_number", &mut slots.7);
+        fields.optional("entrance_name", &mut slots.8);
+        fields.optional("discount_template_id", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+            ) => {
+                Ok(NotifyVehicleEntryRequest {
+                    out_serial_number: f0,
+                    parking_id: f1,
+                    plate_number: f2,
+                    enter_timestamp: f3,
+                    plate_color: f4,
+                    car_type: f5,
+                    vehicle_type: f6,
+                    entrance_number: f7,
+                    entrance_name: f8,
+                    discount_template_id: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_serial_number", &self.out_serial_number);
+        members.required("parking_id", &self.parking_id);
+        members.required("plate_number", &self.plate_number);
+        members.required("enter_timestamp", &self.enter_timestamp);
+        members.required("plate_color", &self.plate_color);
+        members.required("car_type", &self.car_type);
+        members.required("vehicle_type", &self.vehicle_type);
+        members.optional("entrance_number", &self.entrance_number);
+        members.optional("entrance_name", &self.entrance_name);
+        members.optional("discount_template_id", &self.discount_template_id);
+        members
+    }
+}
 impl serde::Serialize for NotifyVehicleEntryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyVehicleEntryRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_serial_number", &value.out_serial_number);
-            members.required("parking_id", &value.parking_id);
-            members.required("plate_number", &value.plate_number);
-            members.required("enter_timestamp", &value.enter_timestamp);
-            members.required("plate_color", &value.plate_color);
-            members.required("car_type", &value.car_type);
-            members.required("vehicle_type", &value.vehicle_type);
-            members.optional("entrance_number", &value.entrance_number);
-            members.optional("entrance_name", &value.entrance_name);
-            members.optional("discount_template_id", &value.discount_template_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyVehicleEntryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyVehicleEntryRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_serial_number", &mut slots.0);
-            fields.required("parking_id", &mut slots.1);
-            fields.required("plate_number", &mut slots.2);
-            fields.required("enter_timestamp", &mut slots.3);
-            fields.required("plate_color", &mut slots.4);
-            fields.required("car_type", &mut slots.5);
-            fields.required("vehicle_type", &mut slots.6);
-            fields.optional("entrance_number", &mut slots.7);
-            fields.optional("entrance_name", &mut slots.8);
-            fields.optional("discount_template_id", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                ) => {
-                    Ok(NotifyVehicleEntryRequest {
-                        out_serial_number: f0,
-                        parking_id: f1,
-                        plate_number: f2,
-                        enter_timestamp: f3,
-                        plate_color: f4,
-                        car_type: f5,
-                        vehicle_type: f6,
-                        entrance_number: f7,
-                        entrance_name: f8,
-                        discount_template_id: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_vehicle_exit` (同步车辆离场通知): `POST /v3/parking/reminders/exit`.
@@ -1283,110 +1307,113 @@ impl crate::runtime::Validate for NotifyVehicleExitRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyVehicleExitRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_serial_number", &mut slots.0);
+        fields.required("exit_timestamp", &mut slots.1);
+        fields.required("plate_number", &mut slots.2);
+        fields.required("plate_color", &mut slots.3);
+        fields.required("parking_id", &mut slots.4);
+        fields.optional("pay_state", &mut slots.5);
+        fields.optional("pay_type", &mut slots.6);
+        fields.optional("out_trade_no", &mut slots.7);
+        fields.optional("total_amount", &mut slots.8);
+        fields.optional("paid_amount", &mut slots.9);
+        fields.optional("openid", &mut slots.10);
+        fields.optional("pay_channel", &mut slots.11);
+        fields.optional("pay_time", &mut slots.12);
+        fields.optional("token", &mut slots.13);
+        fields.optional("wx_trade_no", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(NotifyVehicleExitRequest {
+                    out_serial_number: f0,
+                    exit_timestamp: f1,
+                    plate_number: f2,
+                    plate_color: f3,
+                    parking_id: f4,
+                    pay_state: f5,
+                    pay_type: f6,
+                    out_trade_no: f7,
+                    total_amount: f8,
+                    paid_amount: f9,
+                    openid: f10,
+                    pay_channel: f11,
+                    pay_time: f12,
+                    token: f13,
+                    wx_trade_no: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("out_serial_number", &self.out_serial_number);
+        members.required("exit_timestamp", &self.exit_timestamp);
+        members.required("plate_number", &self.plate_number);
+        members.required("plate_color", &self.plate_color);
+        members.required("parking_id", &self.parking_id);
+        members.optional("pay_state", &self.pay_state);
+        members.optional("pay_type", &self.pay_type);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("paid_amount", &self.paid_amount);
+        members.optional("openid", &self.openid);
+        members.optional("pay_channel", &self.pay_channel);
+        members.optional("pay_time", &self.pay_time);
+        members.optional("token", &self.token);
+        members.optional("wx_trade_no", &self.wx_trade_no);
+        members
+    }
+}
 impl serde::Serialize for NotifyVehicleExitRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyVehicleExitRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("out_serial_number", &value.out_serial_number);
-            members.required("exit_timestamp", &value.exit_timestamp);
-            members.required("plate_number", &value.plate_number);
-            members.required("plate_color", &value.plate_color);
-            members.required("parking_id", &value.parking_id);
-            members.optional("pay_state", &value.pay_state);
-            members.optional("pay_type", &value.pay_type);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("paid_amount", &value.paid_amount);
-            members.optional("openid", &value.openid);
-            members.optional("pay_channel", &value.pay_channel);
-            members.optional("pay_time", &value.pay_time);
-            members.optional("token", &value.token);
-            members.optional("wx_trade_no", &value.wx_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyVehicleExitRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyVehicleExitRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_serial_number", &mut slots.0);
-            fields.required("exit_timestamp", &mut slots.1);
-            fields.required("plate_number", &mut slots.2);
-            fields.required("plate_color", &mut slots.3);
-            fields.required("parking_id", &mut slots.4);
-            fields.optional("pay_state", &mut slots.5);
-            fields.optional("pay_type", &mut slots.6);
-            fields.optional("out_trade_no", &mut slots.7);
-            fields.optional("total_amount", &mut slots.8);
-            fields.optional("paid_amount", &mut slots.9);
-            fields.optional("openid", &mut slots.10);
-            fields.optional("pay_channel", &mut slots.11);
-            fields.optional("pay_time", &mut slots.12);
-            fields.optional("token", &mut slots.13);
-            fields.optional("wx_trade_no", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(NotifyVehicleExitRequest {
-                        out_serial_number: f0,
-                        exit_timestamp: f1,
-                        plate_number: f2,
-                        plate_color: f3,
-                        parking_id: f4,
-                        pay_state: f5,
-                        pay_type: f6,
-                        out_trade_no: f7,
-                        total_amount: f8,
-                        paid_amount: f9,
-                        openid: f10,
-                        pay_channel: f11,
-                        pay_time: f12,
-                        token: f13,
-                        wx_trade_no: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_ext_payment` (同步非临停扩展支付): `POST /v3/parking/reminders/ext-payment`.
@@ -1456,48 +1483,51 @@ impl crate::runtime::Validate for SyncExtPaymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncExtPaymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required_objects("fee_items", &mut slots.1);
+        fields.required("pay_time", &mut slots.2);
+        fields.optional("wx_parking_lot_id", &mut slots.3);
+        fields.optional("wx_trade_no", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(SyncExtPaymentRequest {
+                    out_trade_no: f0,
+                    fee_items: f1,
+                    pay_time: f2,
+                    wx_parking_lot_id: f3,
+                    wx_trade_no: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_objects("fee_items", &self.fee_items);
+        members.required("pay_time", &self.pay_time);
+        members.optional("wx_parking_lot_id", &self.wx_parking_lot_id);
+        members.optional("wx_trade_no", &self.wx_trade_no);
+        members
+    }
+}
 impl serde::Serialize for SyncExtPaymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncExtPaymentRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("fee_items", &value.fee_items);
-            members.required("pay_time", &value.pay_time);
-            members.optional("wx_parking_lot_id", &value.wx_parking_lot_id);
-            members.optional("wx_trade_no", &value.wx_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncExtPaymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncExtPaymentRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("fee_items", &mut slots.1);
-            fields.required("pay_time", &mut slots.2);
-            fields.optional("wx_parking_lot_id", &mut slots.3);
-            fields.optional("wx_trade_no", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(SyncExtPaymentRequest {
-                        out_trade_no: f0,
-                        fee_items: f1,
-                        pay_time: f2,
-                        wx_parking_lot_id: f3,
-                        wx_trade_no: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_parking_fee` (查询停车费用): `POST /v3/parking/reminders/parking-fee`.
@@ -1556,42 +1586,45 @@ impl crate::runtime::Validate for QueryParkingFeeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryParkingFeeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_serial_number", &mut slots.0);
+        fields.optional("plate_number", &mut slots.1);
+        fields.optional("out_parking_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryParkingFeeRequest {
+                    out_serial_number: f0,
+                    plate_number: f1,
+                    out_parking_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_serial_number", &self.out_serial_number);
+        members.optional("plate_number", &self.plate_number);
+        members.optional("out_parking_id", &self.out_parking_id);
+        members
+    }
+}
 impl serde::Serialize for QueryParkingFeeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryParkingFeeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_serial_number", &value.out_serial_number);
-            members.optional("plate_number", &value.plate_number);
-            members.optional("out_parking_id", &value.out_parking_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryParkingFeeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryParkingFeeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_serial_number", &mut slots.0);
-            fields.optional("plate_number", &mut slots.1);
-            fields.optional("out_parking_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryParkingFeeRequest {
-                        out_serial_number: f0,
-                        plate_number: f1,
-                        out_parking_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_parking_lot` (查询停车场信息): `GET /v3/parking/reminders/parking-lot`.
@@ -1635,32 +1668,35 @@ impl crate::runtime::Validate for QueryParkingLotRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryParkingLotRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("out_parking_lot_id", &mut slots.0);
+        fields.optional("wx_parking_lot_id", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QueryParkingLotRequest {
+            out_parking_lot_id: f0,
+            wx_parking_lot_id: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryParkingLotRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryParkingLotRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryParkingLotRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryParkingLotRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("out_parking_lot_id", &mut slots.0);
-            fields.optional("wx_parking_lot_id", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QueryParkingLotRequest {
-                out_parking_lot_id: f0,
-                wx_parking_lot_id: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_payment_result` (同步支付结果通知): `POST /v3/parking/reminders/payment`.
@@ -1815,105 +1851,108 @@ impl crate::runtime::Validate for NotifyPaymentResultRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyPaymentResultRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_serial_number", &mut slots.0);
+        fields.required("plate_number", &mut slots.1);
+        fields.required("parking_id", &mut slots.2);
+        fields.required("parking_state", &mut slots.3);
+        fields.required("pay_type", &mut slots.4);
+        fields.optional("openid", &mut slots.5);
+        fields.optional("sub_mchid", &mut slots.6);
+        fields.required("total_amount", &mut slots.7);
+        fields.required("paid_amount", &mut slots.8);
+        fields.optional("out_trade_no", &mut slots.9);
+        fields.optional("pay_channel", &mut slots.10);
+        fields.optional("pay_time", &mut slots.11);
+        fields.optional("token", &mut slots.12);
+        fields.optional("wx_trade_no", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(NotifyPaymentResultRequest {
+                    out_serial_number: f0,
+                    plate_number: f1,
+                    parking_id: f2,
+                    parking_state: f3,
+                    pay_type: f4,
+                    openid: f5,
+                    sub_mchid: f6,
+                    total_amount: f7,
+                    paid_amount: f8,
+                    out_trade_no: f9,
+                    pay_channel: f10,
+                    pay_time: f11,
+                    token: f12,
+                    wx_trade_no: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("out_serial_number", &self.out_serial_number);
+        members.required("plate_number", &self.plate_number);
+        members.required("parking_id", &self.parking_id);
+        members.required("parking_state", &self.parking_state);
+        members.required("pay_type", &self.pay_type);
+        members.optional("openid", &self.openid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("total_amount", &self.total_amount);
+        members.required("paid_amount", &self.paid_amount);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("pay_channel", &self.pay_channel);
+        members.optional("pay_time", &self.pay_time);
+        members.optional("token", &self.token);
+        members.optional("wx_trade_no", &self.wx_trade_no);
+        members
+    }
+}
 impl serde::Serialize for NotifyPaymentResultRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyPaymentResultRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("out_serial_number", &value.out_serial_number);
-            members.required("plate_number", &value.plate_number);
-            members.required("parking_id", &value.parking_id);
-            members.required("parking_state", &value.parking_state);
-            members.required("pay_type", &value.pay_type);
-            members.optional("openid", &value.openid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("total_amount", &value.total_amount);
-            members.required("paid_amount", &value.paid_amount);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("pay_channel", &value.pay_channel);
-            members.optional("pay_time", &value.pay_time);
-            members.optional("token", &value.token);
-            members.optional("wx_trade_no", &value.wx_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyPaymentResultRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyPaymentResultRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_serial_number", &mut slots.0);
-            fields.required("plate_number", &mut slots.1);
-            fields.required("parking_id", &mut slots.2);
-            fields.required("parking_state", &mut slots.3);
-            fields.required("pay_type", &mut slots.4);
-            fields.optional("openid", &mut slots.5);
-            fields.optional("sub_mchid", &mut slots.6);
-            fields.required("total_amount", &mut slots.7);
-            fields.required("paid_amount", &mut slots.8);
-            fields.optional("out_trade_no", &mut slots.9);
-            fields.optional("pay_channel", &mut slots.10);
-            fields.optional("pay_time", &mut slots.11);
-            fields.optional("token", &mut slots.12);
-            fields.optional("wx_trade_no", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(NotifyPaymentResultRequest {
-                        out_serial_number: f0,
-                        plate_number: f1,
-                        parking_id: f2,
-                        parking_state: f3,
-                        pay_type: f4,
-                        openid: f5,
-                        sub_mchid: f6,
-                        total_amount: f7,
-                        paid_amount: f8,
-                        out_trade_no: f9,
-                        pay_channel: f10,
-                        pay_time: f11,
-                        token: f12,
-                        wx_trade_no: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_ride_transaction` (扣费受理): `POST /v3/qrcode/transactions`.
@@ -2047,100 +2086,103 @@ impl crate::runtime::Validate for CreateRideTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateRideTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.optional("attach", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.required("trade_scene", &mut slots.6);
+        fields.optional("goods_tag", &mut slots.7);
+        fields.required("contract_id", &mut slots.8);
+        fields.required("notify_url", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.optional_object("bus_info", &mut slots.11);
+        fields.optional_object("metro_info", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+            ) => {
+                Ok(CreateRideTransactionRequest {
+                    appid: f0,
+                    sub_appid: f1,
+                    sub_mchid: f2,
+                    description: f3,
+                    attach: f4,
+                    out_trade_no: f5,
+                    trade_scene: f6,
+                    goods_tag: f7,
+                    contract_id: f8,
+                    notify_url: f9,
+                    amount: f10,
+                    bus_info: f11,
+                    metro_info: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("trade_scene", &self.trade_scene);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("contract_id", &self.contract_id);
+        members.required("notify_url", &self.notify_url);
+        members.required_object("amount", &self.amount);
+        members.optional_object("bus_info", &self.bus_info);
+        members.optional_object("metro_info", &self.metro_info);
+        members
+    }
+}
 impl serde::Serialize for CreateRideTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRideTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("trade_scene", &value.trade_scene);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("contract_id", &value.contract_id);
-            members.required("notify_url", &value.notify_url);
-            members.required("amount", &value.amount);
-            members.optional("bus_info", &value.bus_info);
-            members.optional("metro_info", &value.metro_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRideTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRideTransactionRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.optional("attach", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.required("trade_scene", &mut slots.6);
-            fields.optional("goods_tag", &mut slots.7);
-            fields.required("contract_id", &mut slots.8);
-            fields.required("notify_url", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.optional("bus_info", &mut slots.11);
-            fields.optional("metro_info", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                ) => {
-                    Ok(CreateRideTransactionRequest {
-                        appid: f0,
-                        sub_appid: f1,
-                        sub_mchid: f2,
-                        description: f3,
-                        attach: f4,
-                        out_trade_no: f5,
-                        trade_scene: f6,
-                        goods_tag: f7,
-                        contract_id: f8,
-                        notify_url: f9,
-                        amount: f10,
-                        bus_info: f11,
-                        metro_info: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_ride_transaction` (查询订单): `GET /v3/qrcode/transactions/out-trade-no/{out_trade_no}`.
@@ -2169,36 +2211,39 @@ impl QueryRideTransactionRequest {
     }
 }
 impl crate::runtime::Validate for QueryRideTransactionRequest {}
+impl crate::runtime::Object for QueryRideTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryRideTransactionRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRideTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRideTransactionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRideTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRideTransactionRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryRideTransactionRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_service` (查询用户服务可用信息): `GET /v3/qrcode/user-services/contract-id/{contract_id}`.
@@ -2238,40 +2283,43 @@ impl QueryUserServiceRequest {
     }
 }
 impl crate::runtime::Validate for QueryUserServiceRequest {}
+impl crate::runtime::Object for QueryUserServiceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(QueryUserServiceRequest {
+                    contract_id: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserServiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserServiceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserServiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserServiceRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(QueryUserServiceRequest {
-                        contract_id: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_etc_contract` (通过商户ETC绑定号查询签约状态): `GET /v3/vehicle/etc/contracts/{contract_id}`.
@@ -2300,36 +2348,39 @@ impl QueryEtcContractRequest {
     }
 }
 impl crate::runtime::Validate for QueryEtcContractRequest {}
+impl crate::runtime::Object for QueryEtcContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryEtcContractRequest {
+                    contract_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryEtcContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryEtcContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEtcContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEtcContractRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryEtcContractRequest {
-                        contract_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `preopen_etc_deduction` (预开通用户ETC指定卡扣费API): `POST /v3/vehicle/etc/preopen`.
@@ -2420,60 +2471,63 @@ impl crate::runtime::Validate for PreopenEtcDeductionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PreopenEtcDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("sp_appid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("plan_id", &mut slots.4);
+        fields.optional("etc_device_id", &mut slots.5);
+        fields.required("plate_number", &mut slots.6);
+        fields.required_object("identify", &mut slots.7);
+        fields.optional("bank_card_no", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), f5, Some(f6), Some(f7), f8) => {
+                Ok(PreopenEtcDeductionRequest {
+                    sp_appid: f0,
+                    sub_appid: f1,
+                    sub_mchid: f2,
+                    openid: f3,
+                    plan_id: f4,
+                    etc_device_id: f5,
+                    plate_number: f6,
+                    identify: f7,
+                    bank_card_no: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.optional("etc_device_id", &self.etc_device_id);
+        members.required("plate_number", &self.plate_number);
+        members.required_object("identify", &self.identify);
+        members.optional("bank_card_no", &self.bank_card_no);
+        members
+    }
+}
 impl serde::Serialize for PreopenEtcDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreopenEtcDeductionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.optional("etc_device_id", &value.etc_device_id);
-            members.required("plate_number", &value.plate_number);
-            members.required("identify", &value.identify);
-            members.optional("bank_card_no", &value.bank_card_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreopenEtcDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreopenEtcDeductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("sp_appid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("plan_id", &mut slots.4);
-            fields.optional("etc_device_id", &mut slots.5);
-            fields.required("plate_number", &mut slots.6);
-            fields.required("identify", &mut slots.7);
-            fields.optional("bank_card_no", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), f5, Some(f6), Some(f7), f8) => {
-                    Ok(PreopenEtcDeductionRequest {
-                        sp_appid: f0,
-                        sub_appid: f1,
-                        sub_mchid: f2,
-                        openid: f3,
-                        plan_id: f4,
-                        etc_device_id: f5,
-                        plate_number: f6,
-                        identify: f7,
-                        bank_card_no: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_highway_transaction` (高速场景商户扣款API): `POST /v3/vehicle/etc/transactions/highway`.
@@ -2592,90 +2646,93 @@ impl crate::runtime::Validate for CreateHighwayTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateHighwayTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("contract_id", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.optional("goods_tag", &mut slots.7);
+        fields.required_object("highway_info", &mut slots.8);
+        fields.required_object("amount", &mut slots.9);
+        fields.optional_object("device_info", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+            ) => {
+                Ok(CreateHighwayTransactionRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    contract_id: f4,
+                    description: f5,
+                    attach: f6,
+                    goods_tag: f7,
+                    highway_info: f8,
+                    amount: f9,
+                    device_info: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("contract_id", &self.contract_id);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required_object("highway_info", &self.highway_info);
+        members.required_object("amount", &self.amount);
+        members.optional_object("device_info", &self.device_info);
+        members
+    }
+}
 impl serde::Serialize for CreateHighwayTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateHighwayTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("contract_id", &value.contract_id);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("highway_info", &value.highway_info);
-            members.required("amount", &value.amount);
-            members.optional("device_info", &value.device_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateHighwayTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateHighwayTransactionRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("contract_id", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.optional("goods_tag", &mut slots.7);
-            fields.required("highway_info", &mut slots.8);
-            fields.required("amount", &mut slots.9);
-            fields.optional("device_info", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                ) => {
-                    Ok(CreateHighwayTransactionRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        contract_id: f4,
-                        description: f5,
-                        attach: f6,
-                        goods_tag: f7,
-                        highway_info: f8,
-                        amount: f9,
-                        device_info: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_etc_transaction_by_id` (查询订单API): `GET /v3/vehicle/etc/transactions/id/{transaction_id}`.
@@ -2704,36 +2761,39 @@ impl QueryEtcTransactionByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryEtcTransactionByIdRequest {}
+impl crate::runtime::Object for QueryEtcTransactionByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryEtcTransactionByIdRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryEtcTransactionByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryEtcTransactionByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEtcTransactionByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEtcTransactionByIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryEtcTransactionByIdRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_etc_transaction_by_out_trade_no` (查询订单API): `GET /v3/vehicle/etc/transactions/out-trade-no/{out_trade_no}`.
@@ -2762,38 +2822,39 @@ impl QueryEtcTransactionByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryEtcTransactionByOutTradeNoRequest {}
+impl crate::runtime::Object for QueryEtcTransactionByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryEtcTransactionByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryEtcTransactionByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryEtcTransactionByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEtcTransactionByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEtcTransactionByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryEtcTransactionByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_etc_user_contracts` (查询ETC签约状态API): `GET /v3/vehicle/etc/users/{openid}/contracts`.
@@ -2828,40 +2889,43 @@ impl ListEtcUserContractsRequest {
     }
 }
 impl crate::runtime::Validate for ListEtcUserContractsRequest {}
+impl crate::runtime::Object for ListEtcUserContractsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("plate_number", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(ListEtcUserContractsRequest {
+                    openid: f0,
+                    sub_mchid: f1,
+                    plan_id: f2,
+                    plate_number: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListEtcUserContractsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListEtcUserContractsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListEtcUserContractsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListEtcUserContractsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("plate_number", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(ListEtcUserContractsRequest {
-                        openid: f0,
-                        sub_mchid: f1,
-                        plan_id: f2,
-                        plate_number: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_parking` (创建停车入场API): `POST /v3/vehicle/parking/parkings`.
@@ -2937,66 +3001,69 @@ impl crate::runtime::Validate for CreateParkingRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateParkingRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("out_parking_no", &mut slots.1);
+        fields.required("plate_number", &mut slots.2);
+        fields.required("plate_color", &mut slots.3);
+        fields.required("notify_url", &mut slots.4);
+        fields.required("start_time", &mut slots.5);
+        fields.required("parking_name", &mut slots.6);
+        fields.required("free_duration", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(CreateParkingRequest {
+                    sub_mchid: f0,
+                    out_parking_no: f1,
+                    plate_number: f2,
+                    plate_color: f3,
+                    notify_url: f4,
+                    start_time: f5,
+                    parking_name: f6,
+                    free_duration: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_parking_no", &self.out_parking_no);
+        members.required("plate_number", &self.plate_number);
+        members.required("plate_color", &self.plate_color);
+        members.required("notify_url", &self.notify_url);
+        members.required("start_time", &self.start_time);
+        members.required("parking_name", &self.parking_name);
+        members.required("free_duration", &self.free_duration);
+        members
+    }
+}
 impl serde::Serialize for CreateParkingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateParkingRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_parking_no", &value.out_parking_no);
-            members.required("plate_number", &value.plate_number);
-            members.required("plate_color", &value.plate_color);
-            members.required("notify_url", &value.notify_url);
-            members.required("start_time", &value.start_time);
-            members.required("parking_name", &value.parking_name);
-            members.required("free_duration", &value.free_duration);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateParkingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateParkingRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("out_parking_no", &mut slots.1);
-            fields.required("plate_number", &mut slots.2);
-            fields.required("plate_color", &mut slots.3);
-            fields.required("notify_url", &mut slots.4);
-            fields.required("start_time", &mut slots.5);
-            fields.required("parking_name", &mut slots.6);
-            fields.required("free_duration", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(CreateParkingRequest {
-                        sub_mchid: f0,
-                        out_parking_no: f1,
-                        plate_number: f2,
-                        plate_color: f3,
-                        notify_url: f4,
-                        start_time: f5,
-                        parking_name: f6,
-                        free_duration: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_plate_service` (查询车牌服务开通信息API): `GET /v3/vehicle/parking/services/find`.
@@ -3045,42 +3112,45 @@ impl crate::runtime::Validate for QueryPlateServiceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryPlateServiceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("plate_number", &mut slots.2);
+        fields.required("plate_color", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(QueryPlateServiceRequest {
+                    appid: f0,
+                    sub_mchid: f1,
+                    plate_number: f2,
+                    plate_color: f3,
+                    openid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPlateServiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPlateServiceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPlateServiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPlateServiceRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("plate_number", &mut slots.2);
-            fields.required("plate_color", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(QueryPlateServiceRequest {
-                        appid: f0,
-                        sub_mchid: f1,
-                        plate_number: f2,
-                        plate_color: f3,
-                        openid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_parking_transaction` (查询订单API): `GET /v3/vehicle/transactions/out-trade-no/{out_trade_no}`.
@@ -3117,36 +3187,39 @@ impl crate::runtime::Validate for QueryParkingTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryParkingTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryParkingTransactionRequest {
+                    out_trade_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryParkingTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryParkingTransactionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryParkingTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryParkingTransactionRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryParkingTransactionRequest {
-                        out_trade_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_parking_transaction` (扣费受理API): `POST /v3/vehicle/transactions/parking`.
@@ -3288,94 +3361,97 @@ impl crate::runtime::Validate for CreateParkingTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateParkingTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.optional("attach", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.required("trade_scene", &mut slots.6);
+        fields.optional("goods_tag", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.optional("profit_sharing", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.optional_object("parking_info", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+            ) => {
+                Ok(CreateParkingTransactionRequest {
+                    appid: f0,
+                    sub_appid: f1,
+                    sub_mchid: f2,
+                    description: f3,
+                    attach: f4,
+                    out_trade_no: f5,
+                    trade_scene: f6,
+                    goods_tag: f7,
+                    notify_url: f8,
+                    profit_sharing: f9,
+                    amount: f10,
+                    parking_info: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("trade_scene", &self.trade_scene);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("notify_url", &self.notify_url);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.required_object("amount", &self.amount);
+        members.optional_object("parking_info", &self.parking_info);
+        members
+    }
+}
 impl serde::Serialize for CreateParkingTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateParkingTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("trade_scene", &value.trade_scene);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("notify_url", &value.notify_url);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.required("amount", &value.amount);
-            members.optional("parking_info", &value.parking_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateParkingTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateParkingTransactionRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.optional("attach", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.required("trade_scene", &mut slots.6);
-            fields.optional("goods_tag", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.optional("profit_sharing", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.optional("parking_info", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(CreateParkingTransactionRequest {
-                        appid: f0,
-                        sub_appid: f1,
-                        sub_mchid: f2,
-                        description: f3,
-                        attach: f4,
-                        out_trade_no: f5,
-                        trade_scene: f6,
-                        goods_tag: f7,
-                        notify_url: f8,
-                        profit_sharing: f9,
-                        amount: f10,
-                        parking_info: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

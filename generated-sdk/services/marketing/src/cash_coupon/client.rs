@@ -68,7 +68,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ENROLL_BANK_MULTI_ACTIVITY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -76,7 +76,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询绑定多笔立减活动的代金券详情
@@ -127,7 +127,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取已设置的消息通知地址API
@@ -196,7 +196,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 设置消息通知地址API
@@ -256,7 +256,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_CALLBACK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -264,7 +264,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建代金券批次API
@@ -326,7 +326,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_COUPON_STOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -334,7 +334,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 条件查询批次列表API
@@ -414,7 +414,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询批次详情API
@@ -484,7 +484,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询代金券可用单品API
@@ -559,7 +559,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询代金券可用商户API
@@ -634,7 +634,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改可用单品编码
@@ -673,7 +673,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_GOODS_IDS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -681,7 +681,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 暂停代金券批次API
@@ -743,7 +743,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PAUSE_STOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -751,7 +751,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下载批次退款明细API
@@ -821,7 +821,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取批次退款明细下载链接
@@ -871,7 +871,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 重启代金券批次API
@@ -934,7 +934,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RESTART_STOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -942,7 +942,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 激活代金券批次API
@@ -1006,7 +1006,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::START_STOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1014,7 +1014,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下载批次核销明细API
@@ -1084,7 +1084,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取批次核销明细下载链接
@@ -1132,7 +1132,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据商户号查用户的券
@@ -1227,7 +1227,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发放代金券API
@@ -1294,7 +1294,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1302,7 +1302,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询代金券详情API
@@ -1375,7 +1375,7 @@ impl<'a, T: Transport> CashCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -16,36 +16,39 @@ pub struct EnrollBankMultiActivityResponse {
     /// Wire: `coupon_id`, `string`, required.
     pub coupon_id: String,
 }
+impl crate::runtime::Object for EnrollBankMultiActivityResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("coupon_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(EnrollBankMultiActivityResponse {
+                    coupon_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("coupon_id", &self.coupon_id);
+        members
+    }
+}
 impl serde::Serialize for EnrollBankMultiActivityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EnrollBankMultiActivityResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("coupon_id", &value.coupon_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EnrollBankMultiActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EnrollBankMultiActivityResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("coupon_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(EnrollBankMultiActivityResponse {
-                        coupon_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 已用金额列表
@@ -59,30 +62,33 @@ pub struct UseAmountList {
     /// Wire: `used_amounts`, `array[string]`, optional.
     pub used_amounts: Option<Vec<String>>,
 }
+impl crate::runtime::Object for UseAmountList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("used_amounts", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(UseAmountList { used_amounts: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("used_amounts", &self.used_amounts);
+        members
+    }
+}
 impl serde::Serialize for UseAmountList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UseAmountList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("used_amounts", &value.used_amounts);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UseAmountList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UseAmountList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("used_amounts", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(UseAmountList { used_amounts: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询绑定多笔立减活动的代金券详情的应答
@@ -148,107 +154,108 @@ pub struct QueryBankMultiActivityCouponResponse {
     /// Wire: `openid`, `string`, optional.
     pub openid: Option<String>,
 }
+impl crate::runtime::Object for QueryBankMultiActivityCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_creator_mchid", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("coupon_id", &mut slots.2);
+        fields.required("coupon_name", &mut slots.3);
+        fields.required("coupon_state", &mut slots.4);
+        fields.required("receive_time", &mut slots.5);
+        fields.required("available_begin_time", &mut slots.6);
+        fields.required("available_end_time", &mut slots.7);
+        fields.required("activity_id", &mut slots.8);
+        fields.required("max_use_number", &mut slots.9);
+        fields.required("available_number", &mut slots.10);
+        fields.required("used_number", &mut slots.11);
+        fields.optional_object("use_amount_list", &mut slots.12);
+        fields.optional("openid", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+            ) => {
+                Ok(QueryBankMultiActivityCouponResponse {
+                    stock_creator_mchid: f0,
+                    stock_id: f1,
+                    coupon_id: f2,
+                    coupon_name: f3,
+                    coupon_state: f4,
+                    receive_time: f5,
+                    available_begin_time: f6,
+                    available_end_time: f7,
+                    activity_id: f8,
+                    max_use_number: f9,
+                    available_number: f10,
+                    used_number: f11,
+                    use_amount_list: f12,
+                    openid: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("stock_creator_mchid", &self.stock_creator_mchid);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_id", &self.coupon_id);
+        members.required("coupon_name", &self.coupon_name);
+        members.required("coupon_state", &self.coupon_state);
+        members.required("receive_time", &self.receive_time);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members.required("activity_id", &self.activity_id);
+        members.required("max_use_number", &self.max_use_number);
+        members.required("available_number", &self.available_number);
+        members.required("used_number", &self.used_number);
+        members.optional_object("use_amount_list", &self.use_amount_list);
+        members.optional("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for QueryBankMultiActivityCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryBankMultiActivityCouponResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("stock_creator_mchid", &value.stock_creator_mchid);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_id", &value.coupon_id);
-            members.required("coupon_name", &value.coupon_name);
-            members.required("coupon_state", &value.coupon_state);
-            members.required("receive_time", &value.receive_time);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members.required("activity_id", &value.activity_id);
-            members.required("max_use_number", &value.max_use_number);
-            members.required("available_number", &value.available_number);
-            members.required("used_number", &value.used_number);
-            members.optional("use_amount_list", &value.use_amount_list);
-            members.optional("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBankMultiActivityCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBankMultiActivityCouponResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_creator_mchid", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("coupon_id", &mut slots.2);
-            fields.required("coupon_name", &mut slots.3);
-            fields.required("coupon_state", &mut slots.4);
-            fields.required("receive_time", &mut slots.5);
-            fields.required("available_begin_time", &mut slots.6);
-            fields.required("available_end_time", &mut slots.7);
-            fields.required("activity_id", &mut slots.8);
-            fields.required("max_use_number", &mut slots.9);
-            fields.required("available_number", &mut slots.10);
-            fields.required("used_number", &mut slots.11);
-            fields.optional("use_amount_list", &mut slots.12);
-            fields.optional("openid", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                ) => {
-                    Ok(QueryBankMultiActivityCouponResponse {
-                        stock_creator_mchid: f0,
-                        stock_id: f1,
-                        coupon_id: f2,
-                        coupon_name: f3,
-                        coupon_state: f4,
-                        receive_time: f5,
-                        available_begin_time: f6,
-                        available_end_time: f7,
-                        activity_id: f8,
-                        max_use_number: f9,
-                        available_number: f10,
-                        used_number: f11,
-                        use_amount_list: f12,
-                        openid: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取已设置的消息通知地址API的应答
@@ -266,39 +273,42 @@ pub struct Callback {
     /// Wire: `notify_url`, `string`, required.
     pub notify_url: String,
 }
+impl crate::runtime::Object for Callback {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("notify_url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Callback {
+                    mchid: f0,
+                    notify_url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for Callback {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Callback) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Callback {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Callback, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("notify_url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Callback {
-                        mchid: f0,
-                        notify_url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设置消息通知地址API的应答
@@ -316,39 +326,42 @@ pub struct SetCallbackResponse {
     /// Wire: `notify_url`, `string`, required.
     pub notify_url: String,
 }
+impl crate::runtime::Object for SetCallbackResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("update_time", &mut slots.0);
+        fields.required("notify_url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SetCallbackResponse {
+                    update_time: f0,
+                    notify_url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("update_time", &self.update_time);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for SetCallbackResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetCallbackResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("update_time", &value.update_time);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetCallbackResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetCallbackResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("update_time", &mut slots.0);
-            fields.required("notify_url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SetCallbackResponse {
-                        update_time: f0,
-                        notify_url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放规则
@@ -401,51 +414,54 @@ impl StockUseRule {
     }
 }
 impl crate::runtime::Validate for StockUseRule {}
+impl crate::runtime::Object for StockUseRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("max_coupons", &mut slots.0);
+        fields.required("max_amount", &mut slots.1);
+        fields.optional("max_amount_by_day", &mut slots.2);
+        fields.required("max_coupons_per_user", &mut slots.3);
+        fields.required("natural_person_limit", &mut slots.4);
+        fields.required("prevent_api_abuse", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5)) => {
+                Ok(StockUseRule {
+                    max_coupons: f0,
+                    max_amount: f1,
+                    max_amount_by_day: f2,
+                    max_coupons_per_user: f3,
+                    natural_person_limit: f4,
+                    prevent_api_abuse: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("max_coupons", &self.max_coupons);
+        members.required("max_amount", &self.max_amount);
+        members.optional("max_amount_by_day", &self.max_amount_by_day);
+        members.required("max_coupons_per_user", &self.max_coupons_per_user);
+        members.required("natural_person_limit", &self.natural_person_limit);
+        members.required("prevent_api_abuse", &self.prevent_api_abuse);
+        members
+    }
+}
 impl serde::Serialize for StockUseRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockUseRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("max_coupons", &value.max_coupons);
-            members.required("max_amount", &value.max_amount);
-            members.optional("max_amount_by_day", &value.max_amount_by_day);
-            members.required("max_coupons_per_user", &value.max_coupons_per_user);
-            members.required("natural_person_limit", &value.natural_person_limit);
-            members.required("prevent_api_abuse", &value.prevent_api_abuse);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockUseRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockUseRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("max_coupons", &mut slots.0);
-            fields.required("max_amount", &mut slots.1);
-            fields.optional("max_amount_by_day", &mut slots.2);
-            fields.required("max_coupons_per_user", &mut slots.3);
-            fields.required("natural_person_limit", &mut slots.4);
-            fields.required("prevent_api_abuse", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5)) => {
-                    Ok(StockUseRule {
-                        max_coupons: f0,
-                        max_amount: f1,
-                        max_amount_by_day: f2,
-                        max_coupons_per_user: f3,
-                        natural_person_limit: f4,
-                        prevent_api_abuse: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 样式信息
@@ -548,57 +564,60 @@ impl crate::runtime::Validate for PatternInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for PatternInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("description", &mut slots.0);
+        fields.optional("merchant_logo", &mut slots.1);
+        fields.optional("merchant_name", &mut slots.2);
+        fields.optional("background_color", &mut slots.3);
+        fields.optional("coupon_image", &mut slots.4);
+        fields.optional("jump_target", &mut slots.5);
+        fields.optional("mini_program_appid", &mut slots.6);
+        fields.optional("mini_program_path", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7) => {
+                Ok(PatternInfo {
+                    description: f0,
+                    merchant_logo: f1,
+                    merchant_name: f2,
+                    background_color: f3,
+                    coupon_image: f4,
+                    jump_target: f5,
+                    mini_program_appid: f6,
+                    mini_program_path: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("description", &self.description);
+        members.optional("merchant_logo", &self.merchant_logo);
+        members.optional("merchant_name", &self.merchant_name);
+        members.optional("background_color", &self.background_color);
+        members.optional("coupon_image", &self.coupon_image);
+        members.optional("jump_target", &self.jump_target);
+        members.optional("mini_program_appid", &self.mini_program_appid);
+        members.optional("mini_program_path", &self.mini_program_path);
+        members
+    }
+}
 impl serde::Serialize for PatternInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PatternInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("description", &value.description);
-            members.optional("merchant_logo", &value.merchant_logo);
-            members.optional("merchant_name", &value.merchant_name);
-            members.optional("background_color", &value.background_color);
-            members.optional("coupon_image", &value.coupon_image);
-            members.optional("jump_target", &value.jump_target);
-            members.optional("mini_program_appid", &value.mini_program_appid);
-            members.optional("mini_program_path", &value.mini_program_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PatternInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PatternInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("description", &mut slots.0);
-            fields.optional("merchant_logo", &mut slots.1);
-            fields.optional("merchant_name", &mut slots.2);
-            fields.optional("background_color", &mut slots.3);
-            fields.optional("coupon_image", &mut slots.4);
-            fields.optional("jump_target", &mut slots.5);
-            fields.optional("mini_program_appid", &mut slots.6);
-            fields.optional("mini_program_path", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7) => {
-                    Ok(PatternInfo {
-                        description: f0,
-                        merchant_logo: f1,
-                        merchant_name: f2,
-                        background_color: f3,
-                        coupon_image: f4,
-                        jump_target: f5,
-                        mini_program_appid: f6,
-                        mini_program_path: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 固定时间段可用
@@ -652,42 +671,45 @@ impl crate::runtime::Validate for FixAvailableTime {
         Ok(())
     }
 }
+impl crate::runtime::Object for FixAvailableTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("available_week_day", &mut slots.0);
+        fields.required("begin_time", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2) => {
+                Ok(FixAvailableTime {
+                    available_week_day: f0,
+                    begin_time: f1,
+                    end_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("available_week_day", &self.available_week_day);
+        members.required("begin_time", &self.begin_time);
+        members.optional("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for FixAvailableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FixAvailableTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("available_week_day", &value.available_week_day);
-            members.required("begin_time", &value.begin_time);
-            members.optional("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FixAvailableTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FixAvailableTime, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("available_week_day", &mut slots.0);
-            fields.required("begin_time", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2) => {
-                    Ok(FixAvailableTime {
-                        available_week_day: f0,
-                        begin_time: f1,
-                        end_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可核销时间
@@ -765,48 +787,51 @@ impl crate::runtime::Validate for CouponAvailableTime {
         Ok(())
     }
 }
+impl crate::runtime::Object for CouponAvailableTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("available_begin_time", &mut slots.0);
+        fields.optional("available_end_time", &mut slots.1);
+        fields.optional_object("fix_available_time", &mut slots.2);
+        fields.optional("second_day_available", &mut slots.3);
+        fields.optional("available_time_after_receive", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(CouponAvailableTime {
+            available_begin_time: f0,
+            available_end_time: f1,
+            fix_available_time: f2,
+            second_day_available: f3,
+            available_time_after_receive: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("available_begin_time", &self.available_begin_time);
+        members.optional("available_end_time", &self.available_end_time);
+        members.optional_object("fix_available_time", &self.fix_available_time);
+        members.optional("second_day_available", &self.second_day_available);
+        members
+            .optional(
+                "available_time_after_receive",
+                &self.available_time_after_receive,
+            );
+        members
+    }
+}
 impl serde::Serialize for CouponAvailableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponAvailableTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("available_begin_time", &value.available_begin_time);
-            members.optional("available_end_time", &value.available_end_time);
-            members.optional("fix_available_time", &value.fix_available_time);
-            members.optional("second_day_available", &value.second_day_available);
-            members
-                .optional(
-                    "available_time_after_receive",
-                    &value.available_time_after_receive,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponAvailableTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponAvailableTime, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("available_begin_time", &mut slots.0);
-            fields.optional("available_end_time", &mut slots.1);
-            fields.optional("fix_available_time", &mut slots.2);
-            fields.optional("second_day_available", &mut slots.3);
-            fields.optional("available_time_after_receive", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(CouponAvailableTime {
-                available_begin_time: f0,
-                available_end_time: f1,
-                fix_available_time: f2,
-                second_day_available: f3,
-                available_time_after_receive: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 固定面额满减券使用规则
@@ -834,39 +859,42 @@ impl FixedNormalCoupon {
     }
 }
 impl crate::runtime::Validate for FixedNormalCoupon {}
+impl crate::runtime::Object for FixedNormalCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("coupon_amount", &mut slots.0);
+        fields.required("transaction_minimum", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(FixedNormalCoupon {
+                    coupon_amount: f0,
+                    transaction_minimum: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("coupon_amount", &self.coupon_amount);
+        members.required("transaction_minimum", &self.transaction_minimum);
+        members
+    }
+}
 impl serde::Serialize for FixedNormalCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FixedNormalCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("coupon_amount", &value.coupon_amount);
-            members.required("transaction_minimum", &value.transaction_minimum);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FixedNormalCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FixedNormalCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("coupon_amount", &mut slots.0);
-            fields.required("transaction_minimum", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(FixedNormalCoupon {
-                        coupon_amount: f0,
-                        transaction_minimum: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 折扣券使用规则
@@ -914,38 +942,41 @@ impl DiscountCoupon {
     }
 }
 impl crate::runtime::Validate for DiscountCoupon {}
+impl crate::runtime::Object for DiscountCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("discount_amount_max", &mut slots.0);
+        fields.optional("discount_percent", &mut slots.1);
+        fields.optional("transaction_minimum", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(DiscountCoupon {
+            discount_amount_max: f0,
+            discount_percent: f1,
+            transaction_minimum: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("discount_amount_max", &self.discount_amount_max);
+        members.optional("discount_percent", &self.discount_percent);
+        members.optional("transaction_minimum", &self.transaction_minimum);
+        members
+    }
+}
 impl serde::Serialize for DiscountCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DiscountCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("discount_amount_max", &value.discount_amount_max);
-            members.optional("discount_percent", &value.discount_percent);
-            members.optional("transaction_minimum", &value.transaction_minimum);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DiscountCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DiscountCoupon, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("discount_amount_max", &mut slots.0);
-            fields.optional("discount_percent", &mut slots.1);
-            fields.optional("transaction_minimum", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(DiscountCoupon {
-                discount_amount_max: f0,
-                discount_percent: f1,
-                transaction_minimum: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 换购券使用规则
@@ -983,35 +1014,38 @@ impl ExchangeCoupon {
     }
 }
 impl crate::runtime::Validate for ExchangeCoupon {}
+impl crate::runtime::Object for ExchangeCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("exchange_price", &mut slots.0);
+        fields.optional("transaction_minimum", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ExchangeCoupon {
+            exchange_price: f0,
+            transaction_minimum: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("exchange_price", &self.exchange_price);
+        members.optional("transaction_minimum", &self.transaction_minimum);
+        members
+    }
+}
 impl serde::Serialize for ExchangeCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ExchangeCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("exchange_price", &value.exchange_price);
-            members.optional("transaction_minimum", &value.transaction_minimum);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ExchangeCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ExchangeCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("exchange_price", &mut slots.0);
-            fields.optional("transaction_minimum", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ExchangeCoupon {
-                exchange_price: f0,
-                transaction_minimum: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 指定银行卡BIN
@@ -1039,34 +1073,37 @@ impl LimitCard {
     }
 }
 impl crate::runtime::Validate for LimitCard {}
+impl crate::runtime::Object for LimitCard {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("bin", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => Ok(LimitCard { name: f0, bin: f1 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("name", &self.name);
+        members.required("bin", &self.bin);
+        members
+    }
+}
 impl serde::Serialize for LimitCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LimitCard) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("name", &value.name);
-            members.required("bin", &value.bin);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LimitCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LimitCard, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("bin", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => Ok(LimitCard { name: f0, bin: f1 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 核销规则
@@ -1235,78 +1272,81 @@ impl crate::runtime::Validate for CouponUseRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for CouponUseRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional_object("coupon_available_time", &mut slots.0);
+        fields.optional_object("fixed_normal_coupon", &mut slots.1);
+        fields.optional_object("discount_coupon", &mut slots.2);
+        fields.optional_object("exchange_coupon", &mut slots.3);
+        fields.optional("goods_tag", &mut slots.4);
+        fields.optional("limit_pay", &mut slots.5);
+        fields.optional_object("limit_card", &mut slots.6);
+        fields.optional("trade_type", &mut slots.7);
+        fields.optional("available_items", &mut slots.8);
+        fields.optional("unavailable_items", &mut slots.9);
+        fields.optional("available_merchants", &mut slots.10);
+        fields.optional("combine_use", &mut slots.11);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
+        Ok(CouponUseRule {
+            coupon_available_time: f0,
+            fixed_normal_coupon: f1,
+            discount_coupon: f2,
+            exchange_coupon: f3,
+            goods_tag: f4,
+            limit_pay: f5,
+            limit_card: f6,
+            trade_type: f7,
+            available_items: f8,
+            unavailable_items: f9,
+            available_merchants: f10,
+            combine_use: f11,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional_object("coupon_available_time", &self.coupon_available_time);
+        members.optional_object("fixed_normal_coupon", &self.fixed_normal_coupon);
+        members.optional_object("discount_coupon", &self.discount_coupon);
+        members.optional_object("exchange_coupon", &self.exchange_coupon);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional_object("limit_card", &self.limit_card);
+        members.optional("trade_type", &self.trade_type);
+        members.optional("available_items", &self.available_items);
+        members.optional("unavailable_items", &self.unavailable_items);
+        members.optional("available_merchants", &self.available_merchants);
+        members.optional("combine_use", &self.combine_use);
+        members
+    }
+}
 impl serde::Serialize for CouponUseRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponUseRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("coupon_available_time", &value.coupon_available_time);
-            members.optional("fixed_normal_coupon", &value.fixed_normal_coupon);
-            members.optional("discount_coupon", &value.discount_coupon);
-            members.optional("exchange_coupon", &value.exchange_coupon);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("limit_card", &value.limit_card);
-            members.optional("trade_type", &value.trade_type);
-            members.optional("available_items", &value.available_items);
-            members.optional("unavailable_items", &value.unavailable_items);
-            members.optional("available_merchants", &value.available_merchants);
-            members.optional("combine_use", &value.combine_use);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponUseRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponUseRule, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("coupon_available_time", &mut slots.0);
-            fields.optional("fixed_normal_coupon", &mut slots.1);
-            fields.optional("discount_coupon", &mut slots.2);
-            fields.optional("exchange_coupon", &mut slots.3);
-            fields.optional("goods_tag", &mut slots.4);
-            fields.optional("limit_pay", &mut slots.5);
-            fields.optional("limit_card", &mut slots.6);
-            fields.optional("trade_type", &mut slots.7);
-            fields.optional("available_items", &mut slots.8);
-            fields.optional("unavailable_items", &mut slots.9);
-            fields.optional("available_merchants", &mut slots.10);
-            fields.optional("combine_use", &mut slots.11);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
-            Ok(CouponUseRule {
-                coupon_available_time: f0,
-                fixed_normal_coupon: f1,
-                discount_coupon: f2,
-                exchange_coupon: f3,
-                goods_tag: f4,
-                limit_pay: f5,
-                limit_card: f6,
-                trade_type: f7,
-                available_items: f8,
-                unavailable_items: f9,
-                available_merchants: f10,
-                combine_use: f11,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建代金券批次API的应答
@@ -1324,39 +1364,42 @@ pub struct CreateCouponStockResponse {
     /// Wire: `create_time`, `datetime (RFC 3339)`, required.
     pub create_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CreateCouponStockResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("create_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateCouponStockResponse {
+                    stock_id: f0,
+                    create_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("stock_id", &self.stock_id);
+        members.required("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for CreateCouponStockResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCouponStockResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("stock_id", &value.stock_id);
-            members.required("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCouponStockResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCouponStockResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("create_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateCouponStockResponse {
-                        stock_id: f0,
-                        create_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 减至批次特定信息
@@ -1374,35 +1417,38 @@ pub struct CutToMessage {
     /// Wire: `cut_to_price`, `integer`, optional.
     pub cut_to_price: Option<i64>,
 }
+impl crate::runtime::Object for CutToMessage {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("single_price_max", &mut slots.0);
+        fields.optional("cut_to_price", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CutToMessage {
+            single_price_max: f0,
+            cut_to_price: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("single_price_max", &self.single_price_max);
+        members.optional("cut_to_price", &self.cut_to_price);
+        members
+    }
+}
 impl serde::Serialize for CutToMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CutToMessage) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("single_price_max", &value.single_price_max);
-            members.optional("cut_to_price", &value.cut_to_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CutToMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CutToMessage, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("single_price_max", &mut slots.0);
-            fields.optional("cut_to_price", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CutToMessage {
-                single_price_max: f0,
-                cut_to_price: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 消费金可用地域
@@ -1432,44 +1478,47 @@ pub struct AvailableRegionList {
     /// Wire: `country`, `string`, optional.
     pub country: Option<String>,
 }
+impl crate::runtime::Object for AvailableRegionList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional("province", &mut slots.1);
+        fields.optional("city", &mut slots.2);
+        fields.optional("district", &mut slots.3);
+        fields.optional("country", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(AvailableRegionList {
+            type_: f0,
+            province: f1,
+            city: f2,
+            district: f3,
+            country: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("type", &self.type_);
+        members.optional("province", &self.province);
+        members.optional("city", &self.city);
+        members.optional("district", &self.district);
+        members.optional("country", &self.country);
+        members
+    }
+}
 impl serde::Serialize for AvailableRegionList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailableRegionList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("type", &value.type_);
-            members.optional("province", &value.province);
-            members.optional("city", &value.city);
-            members.optional("district", &value.district);
-            members.optional("country", &value.country);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailableRegionList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailableRegionList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("province", &mut slots.1);
-            fields.optional("city", &mut slots.2);
-            fields.optional("district", &mut slots.3);
-            fields.optional("country", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(AvailableRegionList {
-                type_: f0,
-                province: f1,
-                city: f2,
-                district: f3,
-                country: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次详情
@@ -1555,130 +1604,133 @@ pub struct Data {
     /// Wire: `available_industry_list`, `array[string]`, optional.
     pub available_industry_list: Option<Vec<String>>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_name", &mut slots.0);
+        fields.required("available_begin_time", &mut slots.1);
+        fields.required("available_end_time", &mut slots.2);
+        fields.optional_object("stock_use_rule", &mut slots.3);
+        fields.required("no_cash", &mut slots.4);
+        fields.required("stock_type", &mut slots.5);
+        fields.optional("stock_id", &mut slots.6);
+        fields.optional("stock_creator_mchid", &mut slots.7);
+        fields.optional("status", &mut slots.8);
+        fields.required("description", &mut slots.9);
+        fields.optional("create_time", &mut slots.10);
+        fields.optional("start_time", &mut slots.11);
+        fields.optional("stop_time", &mut slots.12);
+        fields.optional("singleitem", &mut slots.13);
+        fields.optional_object("cut_to_message", &mut slots.14);
+        fields.optional("distributed_coupons", &mut slots.15);
+        fields.optional("business_type", &mut slots.16);
+        fields.optional_objects("available_region_list", &mut slots.17);
+        fields.optional("available_industry_list", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+            ) => {
+                Ok(Data {
+                    stock_name: f0,
+                    available_begin_time: f1,
+                    available_end_time: f2,
+                    stock_use_rule: f3,
+                    no_cash: f4,
+                    stock_type: f5,
+                    stock_id: f6,
+                    stock_creator_mchid: f7,
+                    status: f8,
+                    description: f9,
+                    create_time: f10,
+                    start_time: f11,
+                    stop_time: f12,
+                    singleitem: f13,
+                    cut_to_message: f14,
+                    distributed_coupons: f15,
+                    business_type: f16,
+                    available_region_list: f17,
+                    available_industry_list: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("stock_name", &self.stock_name);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members.optional_object("stock_use_rule", &self.stock_use_rule);
+        members.required("no_cash", &self.no_cash);
+        members.required("stock_type", &self.stock_type);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("stock_creator_mchid", &self.stock_creator_mchid);
+        members.optional("status", &self.status);
+        members.required("description", &self.description);
+        members.optional("create_time", &self.create_time);
+        members.optional("start_time", &self.start_time);
+        members.optional("stop_time", &self.stop_time);
+        members.optional("singleitem", &self.singleitem);
+        members.optional_object("cut_to_message", &self.cut_to_message);
+        members.optional("distributed_coupons", &self.distributed_coupons);
+        members.optional("business_type", &self.business_type);
+        members.optional_objects("available_region_list", &self.available_region_list);
+        members.optional("available_industry_list", &self.available_industry_list);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("stock_name", &value.stock_name);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members.optional("stock_use_rule", &value.stock_use_rule);
-            members.required("no_cash", &value.no_cash);
-            members.required("stock_type", &value.stock_type);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("stock_creator_mchid", &value.stock_creator_mchid);
-            members.optional("status", &value.status);
-            members.required("description", &value.description);
-            members.optional("create_time", &value.create_time);
-            members.optional("start_time", &value.start_time);
-            members.optional("stop_time", &value.stop_time);
-            members.optional("singleitem", &value.singleitem);
-            members.optional("cut_to_message", &value.cut_to_message);
-            members.optional("distributed_coupons", &value.distributed_coupons);
-            members.optional("business_type", &value.business_type);
-            members.optional("available_region_list", &value.available_region_list);
-            members.optional("available_industry_list", &value.available_industry_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_name", &mut slots.0);
-            fields.required("available_begin_time", &mut slots.1);
-            fields.required("available_end_time", &mut slots.2);
-            fields.optional("stock_use_rule", &mut slots.3);
-            fields.required("no_cash", &mut slots.4);
-            fields.required("stock_type", &mut slots.5);
-            fields.optional("stock_id", &mut slots.6);
-            fields.optional("stock_creator_mchid", &mut slots.7);
-            fields.optional("status", &mut slots.8);
-            fields.required("description", &mut slots.9);
-            fields.optional("create_time", &mut slots.10);
-            fields.optional("start_time", &mut slots.11);
-            fields.optional("stop_time", &mut slots.12);
-            fields.optional("singleitem", &mut slots.13);
-            fields.optional("cut_to_message", &mut slots.14);
-            fields.optional("distributed_coupons", &mut slots.15);
-            fields.optional("business_type", &mut slots.16);
-            fields.optional("available_region_list", &mut slots.17);
-            fields.optional("available_industry_list", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                ) => {
-                    Ok(Data {
-                        stock_name: f0,
-                        available_begin_time: f1,
-                        available_end_time: f2,
-                        stock_use_rule: f3,
-                        no_cash: f4,
-                        stock_type: f5,
-                        stock_id: f6,
-                        stock_creator_mchid: f7,
-                        status: f8,
-                        description: f9,
-                        create_time: f10,
-                        start_time: f11,
-                        stop_time: f12,
-                        singleitem: f13,
-                        cut_to_message: f14,
-                        distributed_coupons: f15,
-                        business_type: f16,
-                        available_region_list: f17,
-                        available_industry_list: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 条件查询批次列表API的应答
@@ -1704,45 +1756,48 @@ pub struct StockCollection {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for StockCollection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(StockCollection {
+                    total_count: f0,
+                    limit: f1,
+                    offset: f2,
+                    data: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total_count", &self.total_count);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for StockCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockCollection) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total_count", &value.total_count);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockCollection, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(StockCollection {
-                        total_count: f0,
-                        limit: f1,
-                        offset: f2,
-                        data: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询代金券可用单品API的应答
@@ -1770,48 +1825,51 @@ pub struct AvailableSingleitemCollection {
     /// Wire: `stock_id`, `string`, required.
     pub stock_id: String,
 }
+impl crate::runtime::Object for AvailableSingleitemCollection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.optional("data", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.required("stock_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(AvailableSingleitemCollection {
+                    total_count: f0,
+                    data: f1,
+                    offset: f2,
+                    limit: f3,
+                    stock_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total_count", &self.total_count);
+        members.optional("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for AvailableSingleitemCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailableSingleitemCollection) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailableSingleitemCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailableSingleitemCollection, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.optional("data", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.required("stock_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(AvailableSingleitemCollection {
-                        total_count: f0,
-                        data: f1,
-                        offset: f2,
-                        limit: f3,
-                        stock_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 修改可用单品编码的应答
@@ -1829,39 +1887,42 @@ pub struct ModifyGoodsIdsResponse {
     /// Wire: `stock_id`, `string`, required.
     pub stock_id: String,
 }
+impl crate::runtime::Object for ModifyGoodsIdsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("pause_time", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ModifyGoodsIdsResponse {
+                    pause_time: f0,
+                    stock_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("pause_time", &self.pause_time);
+        members.required("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for ModifyGoodsIdsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyGoodsIdsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("pause_time", &value.pause_time);
-            members.required("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyGoodsIdsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyGoodsIdsResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("pause_time", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ModifyGoodsIdsResponse {
-                        pause_time: f0,
-                        stock_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 下载批次退款明细API的应答
@@ -1883,42 +1944,45 @@ pub struct RefundFlowResponse {
     /// Wire: `hash_type`, `string`, required.
     pub hash_type: String,
 }
+impl crate::runtime::Object for RefundFlowResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("url", &mut slots.0);
+        fields.required("hash_value", &mut slots.1);
+        fields.required("hash_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(RefundFlowResponse {
+                    url: f0,
+                    hash_value: f1,
+                    hash_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("url", &self.url);
+        members.required("hash_value", &self.hash_value);
+        members.required("hash_type", &self.hash_type);
+        members
+    }
+}
 impl serde::Serialize for RefundFlowResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundFlowResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("url", &value.url);
-            members.required("hash_value", &value.hash_value);
-            members.required("hash_type", &value.hash_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundFlowResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundFlowResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("url", &mut slots.0);
-            fields.required("hash_value", &mut slots.1);
-            fields.required("hash_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(RefundFlowResponse {
-                        url: f0,
-                        hash_value: f1,
-                        hash_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取批次退款明细下载链接的应答
@@ -1940,42 +2004,45 @@ pub struct QueryDailyRefundFlowUrlResponse {
     /// Wire: `stock_refundflow_count`, `string`, required.
     pub stock_refundflow_count: String,
 }
+impl crate::runtime::Object for QueryDailyRefundFlowUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("url", &mut slots.0);
+        fields.required("stock_refundflow_hash", &mut slots.1);
+        fields.required("stock_refundflow_count", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryDailyRefundFlowUrlResponse {
+                    url: f0,
+                    stock_refundflow_hash: f1,
+                    stock_refundflow_count: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("url", &self.url);
+        members.required("stock_refundflow_hash", &self.stock_refundflow_hash);
+        members.required("stock_refundflow_count", &self.stock_refundflow_count);
+        members
+    }
+}
 impl serde::Serialize for QueryDailyRefundFlowUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDailyRefundFlowUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("url", &value.url);
-            members.required("stock_refundflow_hash", &value.stock_refundflow_hash);
-            members.required("stock_refundflow_count", &value.stock_refundflow_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDailyRefundFlowUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDailyRefundFlowUrlResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("url", &mut slots.0);
-            fields.required("stock_refundflow_hash", &mut slots.1);
-            fields.required("stock_refundflow_count", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryDailyRefundFlowUrlResponse {
-                        url: f0,
-                        stock_refundflow_hash: f1,
-                        stock_refundflow_count: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 重启代金券批次API的应答
@@ -1993,39 +2060,42 @@ pub struct RestartStockResponse {
     /// Wire: `stock_id`, `string`, required.
     pub stock_id: String,
 }
+impl crate::runtime::Object for RestartStockResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("restart_time", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(RestartStockResponse {
+                    restart_time: f0,
+                    stock_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("restart_time", &self.restart_time);
+        members.required("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for RestartStockResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RestartStockResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("restart_time", &value.restart_time);
-            members.required("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RestartStockResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RestartStockResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("restart_time", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(RestartStockResponse {
-                        restart_time: f0,
-                        stock_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 激活代金券批次API的应答
@@ -2043,39 +2113,42 @@ pub struct StartStockResponse {
     /// Wire: `stock_id`, `string`, required.
     pub stock_id: String,
 }
+impl crate::runtime::Object for StartStockResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(StartStockResponse {
+                    start_time: f0,
+                    stock_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("start_time", &self.start_time);
+        members.required("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for StartStockResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StartStockResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("start_time", &value.start_time);
-            members.required("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StartStockResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StartStockResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(StartStockResponse {
-                        start_time: f0,
-                        stock_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取批次核销明细下载链接的应答
@@ -2097,42 +2170,45 @@ pub struct QueryDailyUseFlowUrlResponse {
     /// Wire: `stock_useflow_count`, `string`, required.
     pub stock_useflow_count: String,
 }
+impl crate::runtime::Object for QueryDailyUseFlowUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("url", &mut slots.0);
+        fields.required("stock_useflow_hash", &mut slots.1);
+        fields.required("stock_useflow_count", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryDailyUseFlowUrlResponse {
+                    url: f0,
+                    stock_useflow_hash: f1,
+                    stock_useflow_count: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("url", &self.url);
+        members.required("stock_useflow_hash", &self.stock_useflow_hash);
+        members.required("stock_useflow_count", &self.stock_useflow_count);
+        members
+    }
+}
 impl serde::Serialize for QueryDailyUseFlowUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDailyUseFlowUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("url", &value.url);
-            members.required("stock_useflow_hash", &value.stock_useflow_hash);
-            members.required("stock_useflow_count", &value.stock_useflow_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDailyUseFlowUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDailyUseFlowUrlResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("url", &mut slots.0);
-            fields.required("stock_useflow_hash", &mut slots.1);
-            fields.required("stock_useflow_count", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryDailyUseFlowUrlResponse {
-                        url: f0,
-                        stock_useflow_hash: f1,
-                        stock_useflow_count: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.data.consume_information.goods_detail
@@ -2158,41 +2234,44 @@ pub struct GoodsDetail {
     /// Wire: `discount_amount`, `integer`, optional.
     pub discount_amount: Option<i64>,
 }
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("goods_id", &mut slots.0);
+        fields.optional("quantity", &mut slots.1);
+        fields.optional("price", &mut slots.2);
+        fields.optional("discount_amount", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(GoodsDetail {
+            goods_id: f0,
+            quantity: f1,
+            price: f2,
+            discount_amount: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("goods_id", &self.goods_id);
+        members.optional("quantity", &self.quantity);
+        members.optional("price", &self.price);
+        members.optional("discount_amount", &self.discount_amount);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("goods_id", &value.goods_id);
-            members.optional("quantity", &value.quantity);
-            members.optional("price", &value.price);
-            members.optional("discount_amount", &value.discount_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("goods_id", &mut slots.0);
-            fields.optional("quantity", &mut slots.1);
-            fields.optional("price", &mut slots.2);
-            fields.optional("discount_amount", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(GoodsDetail {
-                goods_id: f0,
-                quantity: f1,
-                price: f2,
-                discount_amount: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 已实扣代金券核销信息
@@ -2216,41 +2295,44 @@ pub struct ConsumeInformation {
     /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
     pub goods_detail: Option<Vec<GoodsDetail>>,
 }
+impl crate::runtime::Object for ConsumeInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("consume_time", &mut slots.0);
+        fields.optional("consume_mchid", &mut slots.1);
+        fields.optional("transaction_id", &mut slots.2);
+        fields.optional_objects("goods_detail", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ConsumeInformation {
+            consume_time: f0,
+            consume_mchid: f1,
+            transaction_id: f2,
+            goods_detail: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("consume_time", &self.consume_time);
+        members.optional("consume_mchid", &self.consume_mchid);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for ConsumeInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ConsumeInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("consume_time", &value.consume_time);
-            members.optional("consume_mchid", &value.consume_mchid);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConsumeInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConsumeInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("consume_time", &mut slots.0);
-            fields.optional("consume_mchid", &mut slots.1);
-            fields.optional("transaction_id", &mut slots.2);
-            fields.optional("goods_detail", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ConsumeInformation {
-                consume_time: f0,
-                consume_mchid: f1,
-                transaction_id: f2,
-                goods_detail: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结果集
@@ -2332,122 +2414,128 @@ pub struct CouponCollectionData {
     /// Wire: `business_type`, `enum BusinessType`, optional.
     pub business_type: Option<BusinessType>,
 }
+impl crate::runtime::Object for CouponCollectionData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("stock_creator_mchid", &mut slots.0);
+        fields.optional("stock_id", &mut slots.1);
+        fields.optional("coupon_id", &mut slots.2);
+        fields.optional("coupon_name", &mut slots.3);
+        fields.optional("status", &mut slots.4);
+        fields.optional("description", &mut slots.5);
+        fields.optional("create_time", &mut slots.6);
+        fields.optional("coupon_type", &mut slots.7);
+        fields.optional("start_time", &mut slots.8);
+        fields.optional("stop_time", &mut slots.9);
+        fields.optional("singleitem", &mut slots.10);
+        fields.optional_object("cut_to_message", &mut slots.11);
+        fields.optional("available_begin_time", &mut slots.12);
+        fields.optional("available_end_time", &mut slots.13);
+        fields.optional_object("normal_coupon_information", &mut slots.14);
+        fields.optional_object("consume_information", &mut slots.15);
+        fields.optional("available_balance", &mut slots.16);
+        fields.optional("business_type", &mut slots.17);
+        fields.finish()?;
+        let (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+        ) = slots;
+        Ok(CouponCollectionData {
+            stock_creator_mchid: f0,
+            stock_id: f1,
+            coupon_id: f2,
+            coupon_name: f3,
+            status: f4,
+            description: f5,
+            create_time: f6,
+            coupon_type: f7,
+            start_time: f8,
+            stop_time: f9,
+            singleitem: f10,
+            cut_to_message: f11,
+            available_begin_time: f12,
+            available_end_time: f13,
+            normal_coupon_information: f14,
+            consume_information: f15,
+            available_balance: f16,
+            business_type: f17,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.optional("stock_creator_mchid", &self.stock_creator_mchid);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("coupon_id", &self.coupon_id);
+        members.optional("coupon_name", &self.coupon_name);
+        members.optional("status", &self.status);
+        members.optional("description", &self.description);
+        members.optional("create_time", &self.create_time);
+        members.optional("coupon_type", &self.coupon_type);
+        members.optional("start_time", &self.start_time);
+        members.optional("stop_time", &self.stop_time);
+        members.optional("singleitem", &self.singleitem);
+        members.optional_object("cut_to_message", &self.cut_to_message);
+        members.optional("available_begin_time", &self.available_begin_time);
+        members.optional("available_end_time", &self.available_end_time);
+        members
+            .optional_object(
+                "normal_coupon_information",
+                &self.normal_coupon_information,
+            );
+        members.optional_object("consume_information", &self.consume_information);
+        members.optional("available_balance", &self.available_balance);
+        members.optional("business_type", &self.business_type);
+        members
+    }
+}
 impl serde::Serialize for CouponCollectionData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponCollectionData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.optional("stock_creator_mchid", &value.stock_creator_mchid);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("coupon_id", &value.coupon_id);
-            members.optional("coupon_name", &value.coupon_name);
-            members.optional("status", &value.status);
-            members.optional("description", &value.description);
-            members.optional("create_time", &value.create_time);
-            members.optional("coupon_type", &value.coupon_type);
-            members.optional("start_time", &value.start_time);
-            members.optional("stop_time", &value.stop_time);
-            members.optional("singleitem", &value.singleitem);
-            members.optional("cut_to_message", &value.cut_to_message);
-            members.optional("available_begin_time", &value.available_begin_time);
-            members.optional("available_end_time", &value.available_end_time);
-            members
-                .optional("normal_coupon_information", &value.normal_coupon_information);
-            members.optional("consume_information", &value.consume_information);
-            members.optional("available_balance", &value.available_balance);
-            members.optional("business_type", &value.business_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponCollectionData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponCollectionData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("stock_creator_mchid", &mut slots.0);
-            fields.optional("stock_id", &mut slots.1);
-            fields.optional("coupon_id", &mut slots.2);
-            fields.optional("coupon_name", &mut slots.3);
-            fields.optional("status", &mut slots.4);
-            fields.optional("description", &mut slots.5);
-            fields.optional("create_time", &mut slots.6);
-            fields.optional("coupon_type", &mut slots.7);
-            fields.optional("start_time", &mut slots.8);
-            fields.optional("stop_time", &mut slots.9);
-            fields.optional("singleitem", &mut slots.10);
-            fields.optional("cut_to_message", &mut slots.11);
-            fields.optional("available_begin_time", &mut slots.12);
-            fields.optional("available_end_time", &mut slots.13);
-            fields.optional("normal_coupon_information", &mut slots.14);
-            fields.optional("consume_information", &mut slots.15);
-            fields.optional("available_balance", &mut slots.16);
-            fields.optional("business_type", &mut slots.17);
-            fields.finish()?;
-            let (
-                f0,
-                f1,
-                f2,
-                f3,
-                f4,
-                f5,
-                f6,
-                f7,
-                f8,
-                f9,
-                f10,
-                f11,
-                f12,
-                f13,
-                f14,
-                f15,
-                f16,
-                f17,
-            ) = slots;
-            Ok(CouponCollectionData {
-                stock_creator_mchid: f0,
-                stock_id: f1,
-                coupon_id: f2,
-                coupon_name: f3,
-                status: f4,
-                description: f5,
-                create_time: f6,
-                coupon_type: f7,
-                start_time: f8,
-                stop_time: f9,
-                singleitem: f10,
-                cut_to_message: f11,
-                available_begin_time: f12,
-                available_end_time: f13,
-                normal_coupon_information: f14,
-                consume_information: f15,
-                available_balance: f16,
-                business_type: f17,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 根据商户号查用户的券的应答
@@ -2473,44 +2561,47 @@ pub struct CouponCollection {
     /// Wire: `data`, `array[object CouponCollectionData]`, optional.
     pub data: Option<Vec<CouponCollectionData>>,
 }
+impl crate::runtime::Object for CouponCollection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(CouponCollection {
+                    total_count: f0,
+                    offset: f1,
+                    limit: f2,
+                    data: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for CouponCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponCollection) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponCollection, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(CouponCollection {
-                        total_count: f0,
-                        offset: f1,
-                        limit: f2,
-                        data: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

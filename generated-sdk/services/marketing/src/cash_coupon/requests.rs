@@ -46,50 +46,53 @@ impl EnrollBankMultiActivityRequest {
     }
 }
 impl crate::runtime::Validate for EnrollBankMultiActivityRequest {}
+impl crate::runtime::Object for EnrollBankMultiActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("activity_id", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.required("stock_creator_mchid", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(EnrollBankMultiActivityRequest {
+                    openid: f0,
+                    stock_id: f1,
+                    activity_id: f2,
+                    out_request_no: f3,
+                    appid: f4,
+                    stock_creator_mchid: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("stock_id", &self.stock_id);
+        members.required("activity_id", &self.activity_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("appid", &self.appid);
+        members.required("stock_creator_mchid", &self.stock_creator_mchid);
+        members
+    }
+}
 impl serde::Serialize for EnrollBankMultiActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EnrollBankMultiActivityRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("stock_id", &value.stock_id);
-            members.required("activity_id", &value.activity_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("appid", &value.appid);
-            members.required("stock_creator_mchid", &value.stock_creator_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EnrollBankMultiActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EnrollBankMultiActivityRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("activity_id", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.required("stock_creator_mchid", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(EnrollBankMultiActivityRequest {
-                        openid: f0,
-                        stock_id: f1,
-                        activity_id: f2,
-                        out_request_no: f3,
-                        appid: f4,
-                        stock_creator_mchid: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_bank_multi_activity_coupon` (查询绑定多笔立减活动的代金券详情): `GET /v3/marketing/bank-favor/users/{openid}/coupons/{coupon_id}`.
@@ -118,40 +121,41 @@ impl QueryBankMultiActivityCouponRequest {
     }
 }
 impl crate::runtime::Validate for QueryBankMultiActivityCouponRequest {}
+impl crate::runtime::Object for QueryBankMultiActivityCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("coupon_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryBankMultiActivityCouponRequest {
+                    openid: f0,
+                    coupon_id: f1,
+                    appid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBankMultiActivityCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryBankMultiActivityCouponRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBankMultiActivityCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBankMultiActivityCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("coupon_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryBankMultiActivityCouponRequest {
-                        openid: f0,
-                        coupon_id: f1,
-                        appid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_callback` (获取已设置的消息通知地址API): `GET /v3/marketing/favor/callbacks`.
@@ -175,30 +179,33 @@ impl crate::runtime::Validate for QueryCallbackRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCallbackRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(QueryCallbackRequest { mchid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCallbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCallbackRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCallbackRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCallbackRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(QueryCallbackRequest { mchid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_callback` (设置消息通知地址API): `POST /v3/marketing/favor/callbacks`.
@@ -242,42 +249,45 @@ impl crate::runtime::Validate for SetCallbackRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SetCallbackRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("notify_url", &mut slots.1);
+        fields.optional("switch", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(SetCallbackRequest {
+                    mchid: f0,
+                    notify_url: f1,
+                    switch: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.required("notify_url", &self.notify_url);
+        members.optional("switch", &self.switch);
+        members
+    }
+}
 impl serde::Serialize for SetCallbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetCallbackRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.required("notify_url", &value.notify_url);
-            members.optional("switch", &value.switch);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetCallbackRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetCallbackRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("notify_url", &mut slots.1);
-            fields.optional("switch", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(SetCallbackRequest {
-                        mchid: f0,
-                        notify_url: f1,
-                        switch: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_coupon_stock` (创建代金券批次API): `POST /v3/marketing/favor/coupon-stocks`.
@@ -398,95 +408,98 @@ impl crate::runtime::Validate for CreateCouponStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCouponStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_name", &mut slots.0);
+        fields.required("available_begin_time", &mut slots.1);
+        fields.required("available_end_time", &mut slots.2);
+        fields.required_object("stock_use_rule", &mut slots.3);
+        fields.required("no_cash", &mut slots.4);
+        fields.required("stock_type", &mut slots.5);
+        fields.optional("comment", &mut slots.6);
+        fields.required("belong_merchant", &mut slots.7);
+        fields.optional_object("pattern_info", &mut slots.8);
+        fields.required_object("coupon_use_rule", &mut slots.9);
+        fields.required("out_request_no", &mut slots.10);
+        fields.optional("ext_info", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+            ) => {
+                Ok(CreateCouponStockRequest {
+                    stock_name: f0,
+                    available_begin_time: f1,
+                    available_end_time: f2,
+                    stock_use_rule: f3,
+                    no_cash: f4,
+                    stock_type: f5,
+                    comment: f6,
+                    belong_merchant: f7,
+                    pattern_info: f8,
+                    coupon_use_rule: f9,
+                    out_request_no: f10,
+                    ext_info: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("stock_name", &self.stock_name);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members.required_object("stock_use_rule", &self.stock_use_rule);
+        members.required("no_cash", &self.no_cash);
+        members.required("stock_type", &self.stock_type);
+        members.optional("comment", &self.comment);
+        members.required("belong_merchant", &self.belong_merchant);
+        members.optional_object("pattern_info", &self.pattern_info);
+        members.required_object("coupon_use_rule", &self.coupon_use_rule);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("ext_info", &self.ext_info);
+        members
+    }
+}
 impl serde::Serialize for CreateCouponStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCouponStockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("stock_name", &value.stock_name);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members.required("stock_use_rule", &value.stock_use_rule);
-            members.required("no_cash", &value.no_cash);
-            members.required("stock_type", &value.stock_type);
-            members.optional("comment", &value.comment);
-            members.required("belong_merchant", &value.belong_merchant);
-            members.optional("pattern_info", &value.pattern_info);
-            members.required("coupon_use_rule", &value.coupon_use_rule);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("ext_info", &value.ext_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCouponStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCouponStockRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_name", &mut slots.0);
-            fields.required("available_begin_time", &mut slots.1);
-            fields.required("available_end_time", &mut slots.2);
-            fields.required("stock_use_rule", &mut slots.3);
-            fields.required("no_cash", &mut slots.4);
-            fields.required("stock_type", &mut slots.5);
-            fields.optional("comment", &mut slots.6);
-            fields.required("belong_merchant", &mut slots.7);
-            fields.optional("pattern_info", &mut slots.8);
-            fields.required("coupon_use_rule", &mut slots.9);
-            fields.required("out_request_no", &mut slots.10);
-            fields.optional("ext_info", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(CreateCouponStockRequest {
-                        stock_name: f0,
-                        available_begin_time: f1,
-                        available_end_time: f2,
-                        stock_use_rule: f3,
-                        no_cash: f4,
-                        stock_type: f5,
-                        comment: f6,
-                        belong_merchant: f7,
-                        pattern_info: f8,
-                        coupon_use_rule: f9,
-                        out_request_no: f10,
-                        ext_info: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_stocks` (条件查询批次列表API): `GET /v3/marketing/favor/stocks`.
@@ -556,44 +569,47 @@ impl crate::runtime::Validate for ListStocksRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListStocksRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("offset", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("stock_creator_mchid", &mut slots.2);
+        fields.optional("create_start_time", &mut slots.3);
+        fields.optional("create_end_time", &mut slots.4);
+        fields.optional("status", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(ListStocksRequest {
+                    offset: f0,
+                    limit: f1,
+                    stock_creator_mchid: f2,
+                    create_start_time: f3,
+                    create_end_time: f4,
+                    status: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListStocksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListStocksRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStocksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStocksRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("offset", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("stock_creator_mchid", &mut slots.2);
-            fields.optional("create_start_time", &mut slots.3);
-            fields.optional("create_end_time", &mut slots.4);
-            fields.optional("status", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(ListStocksRequest {
-                        offset: f0,
-                        limit: f1,
-                        stock_creator_mchid: f2,
-                        create_start_time: f3,
-                        create_end_time: f4,
-                        status: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_stock` (查询批次详情API): `GET /v3/marketing/favor/stocks/{stock_id}`.
@@ -628,36 +644,39 @@ impl crate::runtime::Validate for QueryStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("stock_creator_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryStockRequest {
+                    stock_id: f0,
+                    stock_creator_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryStockRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStockRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("stock_creator_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryStockRequest {
-                        stock_id: f0,
-                        stock_creator_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_available_singleitems` (查询代金券可用单品API): `GET /v3/marketing/favor/stocks/{stock_id}/items`.
@@ -698,40 +717,43 @@ impl crate::runtime::Validate for ListAvailableSingleitemsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListAvailableSingleitemsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("stock_creator_mchid", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListAvailableSingleitemsRequest {
+                    stock_id: f0,
+                    stock_creator_mchid: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListAvailableSingleitemsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListAvailableSingleitemsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAvailableSingleitemsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListAvailableSingleitemsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("stock_creator_mchid", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListAvailableSingleitemsRequest {
-                        stock_id: f0,
-                        stock_creator_mchid: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_available_merchants` (查询代金券可用商户API): `GET /v3/marketing/favor/stocks/{stock_id}/merchants`.
@@ -772,40 +794,43 @@ impl crate::runtime::Validate for ListAvailableMerchantsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListAvailableMerchantsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("stock_creator_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListAvailableMerchantsRequest {
+                    stock_id: f0,
+                    offset: f1,
+                    limit: f2,
+                    stock_creator_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListAvailableMerchantsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListAvailableMerchantsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAvailableMerchantsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListAvailableMerchantsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("stock_creator_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListAvailableMerchantsRequest {
-                        stock_id: f0,
-                        offset: f1,
-                        limit: f2,
-                        stock_creator_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_goods_ids` (修改可用单品编码): `POST /v3/marketing/favor/stocks/{stock_id}/modify-goods-id`.
@@ -851,44 +876,47 @@ impl ModifyGoodsIdsRequest {
     }
 }
 impl crate::runtime::Validate for ModifyGoodsIdsRequest {}
+impl crate::runtime::Object for ModifyGoodsIdsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("stock_creator_mchid", &mut slots.1);
+        fields.optional("add_goods_id_list", &mut slots.2);
+        fields.optional("delete_goods_id_list", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(ModifyGoodsIdsRequest {
+                    stock_id: f0,
+                    stock_creator_mchid: f1,
+                    add_goods_id_list: f2,
+                    delete_goods_id_list: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("stock_creator_mchid", &self.stock_creator_mchid);
+        members.optional("add_goods_id_list", &self.add_goods_id_list);
+        members.optional("delete_goods_id_list", &self.delete_goods_id_list);
+        members
+    }
+}
 impl serde::Serialize for ModifyGoodsIdsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyGoodsIdsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("stock_creator_mchid", &value.stock_creator_mchid);
-            members.optional("add_goods_id_list", &value.add_goods_id_list);
-            members.optional("delete_goods_id_list", &value.delete_goods_id_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyGoodsIdsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyGoodsIdsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("stock_creator_mchid", &mut slots.1);
-            fields.optional("add_goods_id_list", &mut slots.2);
-            fields.optional("delete_goods_id_list", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(ModifyGoodsIdsRequest {
-                        stock_id: f0,
-                        stock_creator_mchid: f1,
-                        add_goods_id_list: f2,
-                        delete_goods_id_list: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pause_stock` (暂停代金券批次API): `POST /v3/marketing/favor/stocks/{stock_id}/pause`.
@@ -925,38 +953,41 @@ impl crate::runtime::Validate for PauseStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PauseStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("stock_creator_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(PauseStockRequest {
+                    stock_id: f0,
+                    stock_creator_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("stock_creator_mchid", &self.stock_creator_mchid);
+        members
+    }
+}
 impl serde::Serialize for PauseStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PauseStockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("stock_creator_mchid", &value.stock_creator_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PauseStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PauseStockRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("stock_creator_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(PauseStockRequest {
-                        stock_id: f0,
-                        stock_creator_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_refund_flow` (下载批次退款明细API): `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow`.
@@ -980,34 +1011,37 @@ impl crate::runtime::Validate for DownloadRefundFlowRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadRefundFlowRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("stock_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadRefundFlowRequest {
+                    stock_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadRefundFlowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadRefundFlowRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadRefundFlowRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadRefundFlowRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("stock_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadRefundFlowRequest {
-                        stock_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_daily_refund_flow_url` (获取批次退款明细下载链接): `GET /v3/marketing/favor/stocks/{stock_id}/refund-flow-by-day`.
@@ -1031,36 +1065,39 @@ impl QueryDailyRefundFlowUrlRequest {
     }
 }
 impl crate::runtime::Validate for QueryDailyRefundFlowUrlRequest {}
+impl crate::runtime::Object for QueryDailyRefundFlowUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("bill_date", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDailyRefundFlowUrlRequest {
+                    stock_id: f0,
+                    bill_date: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDailyRefundFlowUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDailyRefundFlowUrlRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDailyRefundFlowUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDailyRefundFlowUrlRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("bill_date", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDailyRefundFlowUrlRequest {
-                        stock_id: f0,
-                        bill_date: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `restart_stock` (重启代金券批次API): `POST /v3/marketing/favor/stocks/{stock_id}/restart`.
@@ -1097,38 +1134,41 @@ impl crate::runtime::Validate for RestartStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for RestartStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("stock_creator_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(RestartStockRequest {
+                    stock_id: f0,
+                    stock_creator_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("stock_creator_mchid", &self.stock_creator_mchid);
+        members
+    }
+}
 impl serde::Serialize for RestartStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RestartStockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("stock_creator_mchid", &value.stock_creator_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RestartStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RestartStockRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("stock_creator_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(RestartStockRequest {
-                        stock_id: f0,
-                        stock_creator_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `start_stock` (激活代金券批次API): `POST /v3/marketing/favor/stocks/{stock_id}/start`.
@@ -1165,38 +1205,41 @@ impl crate::runtime::Validate for StartStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for StartStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("stock_creator_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(StartStockRequest {
+                    stock_id: f0,
+                    stock_creator_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("stock_creator_mchid", &self.stock_creator_mchid);
+        members
+    }
+}
 impl serde::Serialize for StartStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StartStockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("stock_creator_mchid", &value.stock_creator_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StartStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StartStockRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("stock_creator_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(StartStockRequest {
-                        stock_id: f0,
-                        stock_creator_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_use_flow` (下载批次核销明细API): `GET /v3/marketing/favor/stocks/{stock_id}/use-flow`.
@@ -1220,34 +1263,37 @@ impl crate::runtime::Validate for DownloadUseFlowRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadUseFlowRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("stock_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadUseFlowRequest {
+                    stock_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadUseFlowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadUseFlowRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadUseFlowRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadUseFlowRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("stock_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadUseFlowRequest {
-                        stock_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_daily_use_flow_url` (获取批次核销明细下载链接): `GET /v3/marketing/favor/stocks/{stock_id}/use-flow-by-day`.
@@ -1271,36 +1317,39 @@ impl QueryDailyUseFlowUrlRequest {
     }
 }
 impl crate::runtime::Validate for QueryDailyUseFlowUrlRequest {}
+impl crate::runtime::Object for QueryDailyUseFlowUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("bill_date", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDailyUseFlowUrlRequest {
+                    stock_id: f0,
+                    bill_date: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDailyUseFlowUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDailyUseFlowUrlRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDailyUseFlowUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDailyUseFlowUrlRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("bill_date", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDailyUseFlowUrlRequest {
-                        stock_id: f0,
-                        bill_date: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_coupons_by_filter` (根据商户号查用户的券): `GET /v3/marketing/favor/users/{openid}/coupons`.
@@ -1409,52 +1458,55 @@ impl crate::runtime::Validate for ListCouponsByFilterRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListCouponsByFilterRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("stock_id", &mut slots.2);
+        fields.optional("status", &mut slots.3);
+        fields.optional("creator_mchid", &mut slots.4);
+        fields.optional("sender_mchid", &mut slots.5);
+        fields.optional("available_mchid", &mut slots.6);
+        fields.optional("offset", &mut slots.7);
+        fields.optional("limit", &mut slots.8);
+        fields.optional("business_type", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8, f9) => {
+                Ok(ListCouponsByFilterRequest {
+                    openid: f0,
+                    appid: f1,
+                    stock_id: f2,
+                    status: f3,
+                    creator_mchid: f4,
+                    sender_mchid: f5,
+                    available_mchid: f6,
+                    offset: f7,
+                    limit: f8,
+                    business_type: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListCouponsByFilterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListCouponsByFilterRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCouponsByFilterRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCouponsByFilterRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("stock_id", &mut slots.2);
-            fields.optional("status", &mut slots.3);
-            fields.optional("creator_mchid", &mut slots.4);
-            fields.optional("sender_mchid", &mut slots.5);
-            fields.optional("available_mchid", &mut slots.6);
-            fields.optional("offset", &mut slots.7);
-            fields.optional("limit", &mut slots.8);
-            fields.optional("business_type", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8, f9) => {
-                    Ok(ListCouponsByFilterRequest {
-                        openid: f0,
-                        appid: f1,
-                        stock_id: f2,
-                        status: f3,
-                        creator_mchid: f4,
-                        sender_mchid: f5,
-                        available_mchid: f6,
-                        offset: f7,
-                        limit: f8,
-                        business_type: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_coupon` (发放代金券API): `POST /v3/marketing/favor/users/{openid}/coupons`.
@@ -1529,53 +1581,56 @@ impl crate::runtime::Validate for SendCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("stock_creator_mchid", &mut slots.4);
+        fields.optional("coupon_value", &mut slots.5);
+        fields.optional("coupon_minimum", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(SendCouponRequest {
+                    openid: f0,
+                    stock_id: f1,
+                    out_request_no: f2,
+                    appid: f3,
+                    stock_creator_mchid: f4,
+                    coupon_value: f5,
+                    coupon_minimum: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("stock_id", &self.stock_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("appid", &self.appid);
+        members.required("stock_creator_mchid", &self.stock_creator_mchid);
+        members.optional("coupon_value", &self.coupon_value);
+        members.optional("coupon_minimum", &self.coupon_minimum);
+        members
+    }
+}
 impl serde::Serialize for SendCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("stock_id", &value.stock_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("appid", &value.appid);
-            members.required("stock_creator_mchid", &value.stock_creator_mchid);
-            members.optional("coupon_value", &value.coupon_value);
-            members.optional("coupon_minimum", &value.coupon_minimum);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("stock_creator_mchid", &mut slots.4);
-            fields.optional("coupon_value", &mut slots.5);
-            fields.optional("coupon_minimum", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(SendCouponRequest {
-                        openid: f0,
-                        stock_id: f1,
-                        out_request_no: f2,
-                        appid: f3,
-                        stock_creator_mchid: f4,
-                        coupon_value: f5,
-                        coupon_minimum: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_coupon` (查询代金券详情API): `GET /v3/marketing/favor/users/{openid}/coupons/{coupon_id}`.
@@ -1609,37 +1664,40 @@ impl crate::runtime::Validate for QueryCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("coupon_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryCouponRequest {
+                    openid: f0,
+                    coupon_id: f1,
+                    appid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCouponRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("coupon_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryCouponRequest {
-                        openid: f0,
-                        coupon_id: f1,
-                        appid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -56,7 +56,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -64,7 +64,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询先享卡订单API
@@ -110,7 +110,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 增加用户记录API
@@ -149,7 +149,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_USER_RECORDS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -205,7 +205,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过先享卡订单号查询订单API
@@ -251,7 +251,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新先享卡订单API
@@ -289,7 +289,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -297,7 +297,7 @@ impl<'a, T: Transport> DiscountCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

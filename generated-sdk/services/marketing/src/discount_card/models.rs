@@ -13,36 +13,39 @@ pub struct ApplyCardResponse {
     /// Wire: `prepare_card_token`, `string`, required.
     pub prepare_card_token: String,
 }
+impl crate::runtime::Object for ApplyCardResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("prepare_card_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ApplyCardResponse {
+                    prepare_card_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("prepare_card_token", &self.prepare_card_token);
+        members
+    }
+}
 impl serde::Serialize for ApplyCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyCardResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("prepare_card_token", &value.prepare_card_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCardResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("prepare_card_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ApplyCardResponse {
-                        prepare_card_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 约定时间期限
@@ -60,39 +63,42 @@ pub struct TimeRange {
     /// Wire: `end_time`, `string`, required.
     pub end_time: String,
 }
+impl crate::runtime::Object for TimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("begin_time", &mut slots.0);
+        fields.required("end_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TimeRange {
+                    begin_time: f0,
+                    end_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for TimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TimeRange) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TimeRange, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("begin_time", &mut slots.0);
-            fields.required("end_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TimeRange {
-                        begin_time: f0,
-                        end_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户退回优惠的付款信息
@@ -118,45 +124,48 @@ pub struct PayInformation {
     /// Wire: `pay_time`, `string`, optional.
     pub pay_time: Option<String>,
 }
+impl crate::runtime::Object for PayInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("pay_amount", &mut slots.0);
+        fields.required("pay_state", &mut slots.1);
+        fields.optional("transaction_id", &mut slots.2);
+        fields.optional("pay_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(PayInformation {
+                    pay_amount: f0,
+                    pay_state: f1,
+                    transaction_id: f2,
+                    pay_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("pay_amount", &self.pay_amount);
+        members.required("pay_state", &self.pay_state);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("pay_time", &self.pay_time);
+        members
+    }
+}
 impl serde::Serialize for PayInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("pay_amount", &value.pay_amount);
-            members.required("pay_state", &value.pay_state);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("pay_time", &value.pay_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("pay_amount", &mut slots.0);
-            fields.required("pay_state", &mut slots.1);
-            fields.optional("transaction_id", &mut slots.2);
-            fields.optional("pay_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(PayInformation {
-                        pay_amount: f0,
-                        pay_state: f1,
-                        transaction_id: f2,
-                        pay_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 目标完成记录
@@ -216,58 +225,61 @@ impl ObjectiveCompletionRecords {
     }
 }
 impl crate::runtime::Validate for ObjectiveCompletionRecords {}
+impl crate::runtime::Object for ObjectiveCompletionRecords {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("objective_completion_serial_no", &mut slots.0);
+        fields.required("objective_id", &mut slots.1);
+        fields.required("completion_time", &mut slots.2);
+        fields.required("completion_type", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("completion_count", &mut slots.5);
+        fields.optional("remark", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(ObjectiveCompletionRecords {
+                    objective_completion_serial_no: f0,
+                    objective_id: f1,
+                    completion_time: f2,
+                    completion_type: f3,
+                    description: f4,
+                    completion_count: f5,
+                    remark: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members
+            .required(
+                "objective_completion_serial_no",
+                &self.objective_completion_serial_no,
+            );
+        members.required("objective_id", &self.objective_id);
+        members.required("completion_time", &self.completion_time);
+        members.required("completion_type", &self.completion_type);
+        members.required("description", &self.description);
+        members.required("completion_count", &self.completion_count);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for ObjectiveCompletionRecords {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ObjectiveCompletionRecords) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members
-                .required(
-                    "objective_completion_serial_no",
-                    &value.objective_completion_serial_no,
-                );
-            members.required("objective_id", &value.objective_id);
-            members.required("completion_time", &value.completion_time);
-            members.required("completion_type", &value.completion_type);
-            members.required("description", &value.description);
-            members.required("completion_count", &value.completion_count);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ObjectiveCompletionRecords {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ObjectiveCompletionRecords, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("objective_completion_serial_no", &mut slots.0);
-            fields.required("objective_id", &mut slots.1);
-            fields.required("completion_time", &mut slots.2);
-            fields.required("completion_type", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("completion_count", &mut slots.5);
-            fields.optional("remark", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(ObjectiveCompletionRecords {
-                        objective_completion_serial_no: f0,
-                        objective_id: f1,
-                        completion_time: f2,
-                        completion_type: f3,
-                        description: f4,
-                        completion_count: f5,
-                        remark: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 目标列表
@@ -301,55 +313,58 @@ pub struct Objectives {
     /// Wire: `objective_completion_records`, `array[object ObjectiveCompletionRecords]`, optional.
     pub objective_completion_records: Option<Vec<ObjectiveCompletionRecords>>,
 }
+impl crate::runtime::Object for Objectives {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("objective_id", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("count", &mut slots.2);
+        fields.required("unit", &mut slots.3);
+        fields.optional("description", &mut slots.4);
+        fields.optional_objects("objective_completion_records", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(Objectives {
+                    objective_id: f0,
+                    name: f1,
+                    count: f2,
+                    unit: f3,
+                    description: f4,
+                    objective_completion_records: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("objective_id", &self.objective_id);
+        members.required("name", &self.name);
+        members.required("count", &self.count);
+        members.required("unit", &self.unit);
+        members.optional("description", &self.description);
+        members
+            .optional_objects(
+                "objective_completion_records",
+                &self.objective_completion_records,
+            );
+        members
+    }
+}
 impl serde::Serialize for Objectives {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Objectives) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("objective_id", &value.objective_id);
-            members.required("name", &value.name);
-            members.required("count", &value.count);
-            members.required("unit", &value.unit);
-            members.optional("description", &value.description);
-            members
-                .optional(
-                    "objective_completion_records",
-                    &value.objective_completion_records,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Objectives {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Objectives, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("objective_id", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("count", &mut slots.2);
-            fields.required("unit", &mut slots.3);
-            fields.optional("description", &mut slots.4);
-            fields.optional("objective_completion_records", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(Objectives {
-                        objective_id: f0,
-                        name: f1,
-                        count: f2,
-                        unit: f3,
-                        description: f4,
-                        objective_completion_records: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠使用记录列
@@ -412,66 +427,69 @@ impl RewardUsageRecords {
     }
 }
 impl crate::runtime::Validate for RewardUsageRecords {}
+impl crate::runtime::Object for RewardUsageRecords {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("reward_usage_serial_no", &mut slots.0);
+        fields.required("reward_id", &mut slots.1);
+        fields.required("usage_time", &mut slots.2);
+        fields.required("usage_type", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("usage_count", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.optional("remark", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+            ) => {
+                Ok(RewardUsageRecords {
+                    reward_usage_serial_no: f0,
+                    reward_id: f1,
+                    usage_time: f2,
+                    usage_type: f3,
+                    description: f4,
+                    usage_count: f5,
+                    amount: f6,
+                    remark: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("reward_usage_serial_no", &self.reward_usage_serial_no);
+        members.required("reward_id", &self.reward_id);
+        members.required("usage_time", &self.usage_time);
+        members.required("usage_type", &self.usage_type);
+        members.required("description", &self.description);
+        members.required("usage_count", &self.usage_count);
+        members.required("amount", &self.amount);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for RewardUsageRecords {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RewardUsageRecords) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("reward_usage_serial_no", &value.reward_usage_serial_no);
-            members.required("reward_id", &value.reward_id);
-            members.required("usage_time", &value.usage_time);
-            members.required("usage_type", &value.usage_type);
-            members.required("description", &value.description);
-            members.required("usage_count", &value.usage_count);
-            members.required("amount", &value.amount);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RewardUsageRecords {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RewardUsageRecords, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("reward_usage_serial_no", &mut slots.0);
-            fields.required("reward_id", &mut slots.1);
-            fields.required("usage_time", &mut slots.2);
-            fields.required("usage_type", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("usage_count", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.optional("remark", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                ) => {
-                    Ok(RewardUsageRecords {
-                        reward_usage_serial_no: f0,
-                        reward_id: f1,
-                        usage_time: f2,
-                        usage_type: f3,
-                        description: f4,
-                        usage_count: f5,
-                        amount: f6,
-                        remark: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠列表
@@ -513,57 +531,60 @@ pub struct Rewards {
     /// Wire: `reward_usage_records`, `array[object RewardUsageRecords]`, optional.
     pub reward_usage_records: Option<Vec<RewardUsageRecords>>,
 }
+impl crate::runtime::Object for Rewards {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("reward_id", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("count_type", &mut slots.2);
+        fields.required("count", &mut slots.3);
+        fields.required("unit", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.optional("description", &mut slots.6);
+        fields.optional_objects("reward_usage_records", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(Rewards {
+                    reward_id: f0,
+                    name: f1,
+                    count_type: f2,
+                    count: f3,
+                    unit: f4,
+                    amount: f5,
+                    description: f6,
+                    reward_usage_records: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("reward_id", &self.reward_id);
+        members.required("name", &self.name);
+        members.required("count_type", &self.count_type);
+        members.required("count", &self.count);
+        members.required("unit", &self.unit);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional_objects("reward_usage_records", &self.reward_usage_records);
+        members
+    }
+}
 impl serde::Serialize for Rewards {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Rewards) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("reward_id", &value.reward_id);
-            members.required("name", &value.name);
-            members.required("count_type", &value.count_type);
-            members.required("count", &value.count);
-            members.required("unit", &value.unit);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("reward_usage_records", &value.reward_usage_records);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Rewards {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Rewards, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("reward_id", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("count_type", &mut slots.2);
-            fields.required("count", &mut slots.3);
-            fields.required("unit", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("description", &mut slots.6);
-            fields.optional("reward_usage_records", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(Rewards {
-                        reward_id: f0,
-                        name: f1,
-                        count_type: f2,
-                        count: f3,
-                        unit: f4,
-                        amount: f5,
-                        description: f6,
-                        reward_usage_records: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询先享卡订单API的应答
@@ -633,110 +654,113 @@ pub struct QueryCardResponse {
     /// Wire: `sharer_openid`, `string`, optional.
     pub sharer_openid: Option<String>,
 }
+impl crate::runtime::Object for QueryCardResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("card_id", &mut slots.0);
+        fields.required("card_template_id", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("out_card_code", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.required("mchid", &mut slots.5);
+        fields.required_object("time_range", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("unfinished_reason", &mut slots.8);
+        fields.optional("total_amount", &mut slots.9);
+        fields.optional_object("pay_information", &mut slots.10);
+        fields.required("create_time", &mut slots.11);
+        fields.optional_objects("objectives", &mut slots.12);
+        fields.optional_objects("rewards", &mut slots.13);
+        fields.optional("sharer_openid", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(QueryCardResponse {
+                    card_id: f0,
+                    card_template_id: f1,
+                    openid: f2,
+                    out_card_code: f3,
+                    appid: f4,
+                    mchid: f5,
+                    time_range: f6,
+                    state: f7,
+                    unfinished_reason: f8,
+                    total_amount: f9,
+                    pay_information: f10,
+                    create_time: f11,
+                    objectives: f12,
+                    rewards: f13,
+                    sharer_openid: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("card_id", &self.card_id);
+        members.required("card_template_id", &self.card_template_id);
+        members.required("openid", &self.openid);
+        members.required("out_card_code", &self.out_card_code);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required_object("time_range", &self.time_range);
+        members.required("state", &self.state);
+        members.optional("unfinished_reason", &self.unfinished_reason);
+        members.optional("total_amount", &self.total_amount);
+        members.optional_object("pay_information", &self.pay_information);
+        members.required("create_time", &self.create_time);
+        members.optional_objects("objectives", &self.objectives);
+        members.optional_objects("rewards", &self.rewards);
+        members.optional("sharer_openid", &self.sharer_openid);
+        members
+    }
+}
 impl serde::Serialize for QueryCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryCardResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("card_id", &value.card_id);
-            members.required("card_template_id", &value.card_template_id);
-            members.required("openid", &value.openid);
-            members.required("out_card_code", &value.out_card_code);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("time_range", &value.time_range);
-            members.required("state", &value.state);
-            members.optional("unfinished_reason", &value.unfinished_reason);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("pay_information", &value.pay_information);
-            members.required("create_time", &value.create_time);
-            members.optional("objectives", &value.objectives);
-            members.optional("rewards", &value.rewards);
-            members.optional("sharer_openid", &value.sharer_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("card_id", &mut slots.0);
-            fields.required("card_template_id", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("out_card_code", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.required("mchid", &mut slots.5);
-            fields.required("time_range", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("unfinished_reason", &mut slots.8);
-            fields.optional("total_amount", &mut slots.9);
-            fields.optional("pay_information", &mut slots.10);
-            fields.required("create_time", &mut slots.11);
-            fields.optional("objectives", &mut slots.12);
-            fields.optional("rewards", &mut slots.13);
-            fields.optional("sharer_openid", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(QueryCardResponse {
-                        card_id: f0,
-                        card_template_id: f1,
-                        openid: f2,
-                        out_card_code: f3,
-                        appid: f4,
-                        mchid: f5,
-                        time_range: f6,
-                        state: f7,
-                        unfinished_reason: f8,
-                        total_amount: f9,
-                        pay_information: f10,
-                        create_time: f11,
-                        objectives: f12,
-                        rewards: f13,
-                        sharer_openid: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 目标达成明细列表
@@ -782,70 +806,63 @@ pub struct QueryOrderByOutTradeNoObjectives {
     /// Wire: `remark`, `string`, optional.
     pub remark: Option<String>,
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoObjectives {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("objective_serial_no", &mut slots.0);
+        fields.required("objective_id", &mut slots.1);
+        fields.optional("name", &mut slots.2);
+        fields.optional("unit", &mut slots.3);
+        fields.required("performance_description", &mut slots.4);
+        fields.required("performance_type", &mut slots.5);
+        fields.required("count", &mut slots.6);
+        fields.required("performance_time", &mut slots.7);
+        fields.optional("remark", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4), Some(f5), Some(f6), Some(f7), f8) => {
+                Ok(QueryOrderByOutTradeNoObjectives {
+                    objective_serial_no: f0,
+                    objective_id: f1,
+                    name: f2,
+                    unit: f3,
+                    performance_description: f4,
+                    performance_type: f5,
+                    count: f6,
+                    performance_time: f7,
+                    remark: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("objective_serial_no", &self.objective_serial_no);
+        members.required("objective_id", &self.objective_id);
+        members.optional("name", &self.name);
+        members.optional("unit", &self.unit);
+        members.required("performance_description", &self.performance_description);
+        members.required("performance_type", &self.performance_type);
+        members.required("count", &self.count);
+        members.required("performance_time", &self.performance_time);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoObjectives {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByOutTradeNoObjectives) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("objective_serial_no", &value.objective_serial_no);
-            members.required("objective_id", &value.objective_id);
-            members.optional("name", &value.name);
-            members.optional("unit", &value.unit);
-            members.required("performance_description", &value.performance_description);
-            members.required("performance_type", &value.performance_type);
-            members.required("count", &value.count);
-            members.required("performance_time", &value.performance_time);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoObjectives {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoObjectives, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("objective_serial_no", &mut slots.0);
-            fields.required("objective_id", &mut slots.1);
-            fields.optional("name", &mut slots.2);
-            fields.optional("unit", &mut slots.3);
-            fields.required("performance_description", &mut slots.4);
-            fields.required("performance_type", &mut slots.5);
-            fields.required("count", &mut slots.6);
-            fields.required("performance_time", &mut slots.7);
-            fields.optional("remark", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(QueryOrderByOutTradeNoObjectives {
-                        objective_serial_no: f0,
-                        objective_id: f1,
-                        name: f2,
-                        unit: f3,
-                        performance_description: f4,
-                        performance_type: f5,
-                        count: f6,
-                        performance_time: f7,
-                        remark: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 奖励明细列表
@@ -895,74 +912,77 @@ pub struct QueryOrderByOutTradeNoRewards {
     /// Wire: `remark`, `string`, optional.
     pub remark: Option<String>,
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoRewards {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("reward_serial_no", &mut slots.0);
+        fields.required("reward_id", &mut slots.1);
+        fields.optional("name", &mut slots.2);
+        fields.optional("unit", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("reward_type", &mut slots.5);
+        fields.required("count", &mut slots.6);
+        fields.required("amount", &mut slots.7);
+        fields.required("reward_time", &mut slots.8);
+        fields.optional("remark", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(QueryOrderByOutTradeNoRewards {
+                    reward_serial_no: f0,
+                    reward_id: f1,
+                    name: f2,
+                    unit: f3,
+                    description: f4,
+                    reward_type: f5,
+                    count: f6,
+                    amount: f7,
+                    reward_time: f8,
+                    remark: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("reward_serial_no", &self.reward_serial_no);
+        members.required("reward_id", &self.reward_id);
+        members.optional("name", &self.name);
+        members.optional("unit", &self.unit);
+        members.required("description", &self.description);
+        members.required("reward_type", &self.reward_type);
+        members.required("count", &self.count);
+        members.required("amount", &self.amount);
+        members.required("reward_time", &self.reward_time);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoRewards {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByOutTradeNoRewards) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("reward_serial_no", &value.reward_serial_no);
-            members.required("reward_id", &value.reward_id);
-            members.optional("name", &value.name);
-            members.optional("unit", &value.unit);
-            members.required("description", &value.description);
-            members.required("reward_type", &value.reward_type);
-            members.required("count", &value.count);
-            members.required("amount", &value.amount);
-            members.required("reward_time", &value.reward_time);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRewards {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoRewards, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("reward_serial_no", &mut slots.0);
-            fields.required("reward_id", &mut slots.1);
-            fields.optional("name", &mut slots.2);
-            fields.optional("unit", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("reward_type", &mut slots.5);
-            fields.required("count", &mut slots.6);
-            fields.required("amount", &mut slots.7);
-            fields.required("reward_time", &mut slots.8);
-            fields.optional("remark", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(QueryOrderByOutTradeNoRewards {
-                        reward_serial_no: f0,
-                        reward_id: f1,
-                        name: f2,
-                        unit: f3,
-                        description: f4,
-                        reward_type: f5,
-                        count: f6,
-                        amount: f7,
-                        reward_time: f8,
-                        remark: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过先享卡订单号查询订单API的应答
@@ -1068,155 +1088,158 @@ pub struct QueryOrderByOutTradeNoResponse {
     /// Wire: `rewards`, `array[object QueryOrderByOutTradeNoRewards]`, optional.
     pub rewards: Option<Vec<QueryOrderByOutTradeNoRewards>>,
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("discount_card_id", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("service_id", &mut slots.4);
+        fields.required("order_id", &mut slots.5);
+        fields.optional("transaction_id", &mut slots.6);
+        fields.required("openid", &mut slots.7);
+        fields.required("card_begin_time", &mut slots.8);
+        fields.required("card_end_time", &mut slots.9);
+        fields.required("card_name", &mut slots.10);
+        fields.required("objective_description", &mut slots.11);
+        fields.required("reward_description", &mut slots.12);
+        fields.required("estimated_reward_amount", &mut slots.13);
+        fields.optional("online_instructions", &mut slots.14);
+        fields.optional("offline_instructions", &mut slots.15);
+        fields.required("state", &mut slots.16);
+        fields.optional("total_amount", &mut slots.17);
+        fields.optional("deduction_amount", &mut slots.18);
+        fields.optional("settlement_amount", &mut slots.19);
+        fields.required("create_time", &mut slots.20);
+        fields.optional("pay_time", &mut slots.21);
+        fields.optional_objects("objectives", &mut slots.22);
+        fields.optional_objects("rewards", &mut slots.23);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                Some(f16),
+                f17,
+                f18,
+                f19,
+                Some(f20),
+                f21,
+                f22,
+                f23,
+            ) => {
+                Ok(QueryOrderByOutTradeNoResponse {
+                    out_order_no: f0,
+                    discount_card_id: f1,
+                    out_trade_no: f2,
+                    appid: f3,
+                    service_id: f4,
+                    order_id: f5,
+                    transaction_id: f6,
+                    openid: f7,
+                    card_begin_time: f8,
+                    card_end_time: f9,
+                    card_name: f10,
+                    objective_description: f11,
+                    reward_description: f12,
+                    estimated_reward_amount: f13,
+                    online_instructions: f14,
+                    offline_instructions: f15,
+                    state: f16,
+                    total_amount: f17,
+                    deduction_amount: f18,
+                    settlement_amount: f19,
+                    create_time: f20,
+                    pay_time: f21,
+                    objectives: f22,
+                    rewards: f23,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(24);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("discount_card_id", &self.discount_card_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("order_id", &self.order_id);
+        members.optional("transaction_id", &self.transaction_id);
+        members.required("openid", &self.openid);
+        members.required("card_begin_time", &self.card_begin_time);
+        members.required("card_end_time", &self.card_end_time);
+        members.required("card_name", &self.card_name);
+        members.required("objective_description", &self.objective_description);
+        members.required("reward_description", &self.reward_description);
+        members.required("estimated_reward_amount", &self.estimated_reward_amount);
+        members.optional("online_instructions", &self.online_instructions);
+        members.optional("offline_instructions", &self.offline_instructions);
+        members.required("state", &self.state);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("deduction_amount", &self.deduction_amount);
+        members.optional("settlement_amount", &self.settlement_amount);
+        members.required("create_time", &self.create_time);
+        members.optional("pay_time", &self.pay_time);
+        members.optional_objects("objectives", &self.objectives);
+        members.optional_objects("rewards", &self.rewards);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByOutTradeNoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(24);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("discount_card_id", &value.discount_card_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("order_id", &value.order_id);
-            members.optional("transaction_id", &value.transaction_id);
-            members.required("openid", &value.openid);
-            members.required("card_begin_time", &value.card_begin_time);
-            members.required("card_end_time", &value.card_end_time);
-            members.required("card_name", &value.card_name);
-            members.required("objective_description", &value.objective_description);
-            members.required("reward_description", &value.reward_description);
-            members.required("estimated_reward_amount", &value.estimated_reward_amount);
-            members.optional("online_instructions", &value.online_instructions);
-            members.optional("offline_instructions", &value.offline_instructions);
-            members.required("state", &value.state);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("deduction_amount", &value.deduction_amount);
-            members.optional("settlement_amount", &value.settlement_amount);
-            members.required("create_time", &value.create_time);
-            members.optional("pay_time", &value.pay_time);
-            members.optional("objectives", &value.objectives);
-            members.optional("rewards", &value.rewards);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("discount_card_id", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("service_id", &mut slots.4);
-            fields.required("order_id", &mut slots.5);
-            fields.optional("transaction_id", &mut slots.6);
-            fields.required("openid", &mut slots.7);
-            fields.required("card_begin_time", &mut slots.8);
-            fields.required("card_end_time", &mut slots.9);
-            fields.required("card_name", &mut slots.10);
-            fields.required("objective_description", &mut slots.11);
-            fields.required("reward_description", &mut slots.12);
-            fields.required("estimated_reward_amount", &mut slots.13);
-            fields.optional("online_instructions", &mut slots.14);
-            fields.optional("offline_instructions", &mut slots.15);
-            fields.required("state", &mut slots.16);
-            fields.optional("total_amount", &mut slots.17);
-            fields.optional("deduction_amount", &mut slots.18);
-            fields.optional("settlement_amount", &mut slots.19);
-            fields.required("create_time", &mut slots.20);
-            fields.optional("pay_time", &mut slots.21);
-            fields.optional("objectives", &mut slots.22);
-            fields.optional("rewards", &mut slots.23);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    Some(f16),
-                    f17,
-                    f18,
-                    f19,
-                    Some(f20),
-                    f21,
-                    f22,
-                    f23,
-                ) => {
-                    Ok(QueryOrderByOutTradeNoResponse {
-                        out_order_no: f0,
-                        discount_card_id: f1,
-                        out_trade_no: f2,
-                        appid: f3,
-                        service_id: f4,
-                        order_id: f5,
-                        transaction_id: f6,
-                        openid: f7,
-                        card_begin_time: f8,
-                        card_end_time: f9,
-                        card_name: f10,
-                        objective_description: f11,
-                        reward_description: f12,
-                        estimated_reward_amount: f13,
-                        online_instructions: f14,
-                        offline_instructions: f15,
-                        state: f16,
-                        total_amount: f17,
-                        deduction_amount: f18,
-                        settlement_amount: f19,
-                        create_time: f20,
-                        pay_time: f21,
-                        objectives: f22,
-                        rewards: f23,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 目标达成明细列表
@@ -1279,54 +1302,57 @@ impl crate::runtime::Validate for UpdateOrderObjectives {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateOrderObjectives {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("objective_serial_no", &mut slots.0);
+        fields.required("objective_id", &mut slots.1);
+        fields.required("performance_description", &mut slots.2);
+        fields.required("performance_type", &mut slots.3);
+        fields.required("count", &mut slots.4);
+        fields.required("performance_time", &mut slots.5);
+        fields.optional("remark", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(UpdateOrderObjectives {
+                    objective_serial_no: f0,
+                    objective_id: f1,
+                    performance_description: f2,
+                    performance_type: f3,
+                    count: f4,
+                    performance_time: f5,
+                    remark: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("objective_serial_no", &self.objective_serial_no);
+        members.required("objective_id", &self.objective_id);
+        members.required("performance_description", &self.performance_description);
+        members.required("performance_type", &self.performance_type);
+        members.required("count", &self.count);
+        members.required("performance_time", &self.performance_time);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for UpdateOrderObjectives {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateOrderObjectives) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("objective_serial_no", &value.objective_serial_no);
-            members.required("objective_id", &value.objective_id);
-            members.required("performance_description", &value.performance_description);
-            members.required("performance_type", &value.performance_type);
-            members.required("count", &value.count);
-            members.required("performance_time", &value.performance_time);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateOrderObjectives {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateOrderObjectives, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("objective_serial_no", &mut slots.0);
-            fields.required("objective_id", &mut slots.1);
-            fields.required("performance_description", &mut slots.2);
-            fields.required("performance_type", &mut slots.3);
-            fields.required("count", &mut slots.4);
-            fields.required("performance_time", &mut slots.5);
-            fields.optional("remark", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(UpdateOrderObjectives {
-                        objective_serial_no: f0,
-                        objective_id: f1,
-                        performance_description: f2,
-                        performance_type: f3,
-                        count: f4,
-                        performance_time: f5,
-                        remark: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 奖励明细列表
@@ -1394,66 +1420,69 @@ impl crate::runtime::Validate for UpdateOrderRewards {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateOrderRewards {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("reward_serial_no", &mut slots.0);
+        fields.required("reward_id", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.required("reward_type", &mut slots.3);
+        fields.required("count", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("reward_time", &mut slots.6);
+        fields.optional("remark", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+            ) => {
+                Ok(UpdateOrderRewards {
+                    reward_serial_no: f0,
+                    reward_id: f1,
+                    description: f2,
+                    reward_type: f3,
+                    count: f4,
+                    amount: f5,
+                    reward_time: f6,
+                    remark: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("reward_serial_no", &self.reward_serial_no);
+        members.required("reward_id", &self.reward_id);
+        members.required("description", &self.description);
+        members.required("reward_type", &self.reward_type);
+        members.required("count", &self.count);
+        members.required("amount", &self.amount);
+        members.required("reward_time", &self.reward_time);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for UpdateOrderRewards {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateOrderRewards) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("reward_serial_no", &value.reward_serial_no);
-            members.required("reward_id", &value.reward_id);
-            members.required("description", &value.description);
-            members.required("reward_type", &value.reward_type);
-            members.required("count", &value.count);
-            members.required("amount", &value.amount);
-            members.required("reward_time", &value.reward_time);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateOrderRewards {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateOrderRewards, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("reward_serial_no", &mut slots.0);
-            fields.required("reward_id", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.required("reward_type", &mut slots.3);
-            fields.required("count", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("reward_time", &mut slots.6);
-            fields.optional("remark", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                ) => {
-                    Ok(UpdateOrderRewards {
-                        reward_serial_no: f0,
-                        reward_id: f1,
-                        description: f2,
-                        reward_type: f3,
-                        count: f4,
-                        amount: f5,
-                        reward_time: f6,
-                        remark: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 更新先享卡订单API的应答
@@ -1471,38 +1500,41 @@ pub struct UpdateOrderResponse {
     /// Wire: `order_id`, `string`, required.
     pub order_id: String,
 }
+impl crate::runtime::Object for UpdateOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("order_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(UpdateOrderResponse {
+                    out_order_no: f0,
+                    order_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for UpdateOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateOrderResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("order_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(UpdateOrderResponse {
-                        out_order_no: f0,
-                        order_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

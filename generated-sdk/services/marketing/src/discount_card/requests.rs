@@ -40,45 +40,48 @@ impl ApplyCardRequest {
     }
 }
 impl crate::runtime::Validate for ApplyCardRequest {}
+impl crate::runtime::Object for ApplyCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_card_code", &mut slots.0);
+        fields.required("card_template_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("notify_url", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ApplyCardRequest {
+                    out_card_code: f0,
+                    card_template_id: f1,
+                    appid: f2,
+                    notify_url: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_card_code", &self.out_card_code);
+        members.required("card_template_id", &self.card_template_id);
+        members.required("appid", &self.appid);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for ApplyCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_card_code", &value.out_card_code);
-            members.required("card_template_id", &value.card_template_id);
-            members.required("appid", &value.appid);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_card_code", &mut slots.0);
-            fields.required("card_template_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("notify_url", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ApplyCardRequest {
-                        out_card_code: f0,
-                        card_template_id: f1,
-                        appid: f2,
-                        notify_url: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_card` (查询先享卡订单API): `GET /v3/discount-card/cards/{out_card_code}`.
@@ -99,34 +102,37 @@ impl QueryCardRequest {
     }
 }
 impl crate::runtime::Validate for QueryCardRequest {}
+impl crate::runtime::Object for QueryCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_card_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryCardRequest {
+                    out_card_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCardRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCardRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_card_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryCardRequest {
-                        out_card_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_user_records` (增加用户记录API): `POST /v3/discount-card/cards/{out_card_code}/add-user-records`.
@@ -201,48 +207,51 @@ impl crate::runtime::Validate for AddUserRecordsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AddUserRecordsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_card_code", &mut slots.0);
+        fields.required("card_template_id", &mut slots.1);
+        fields.optional_objects("objective_completion_records", &mut slots.2);
+        fields.optional_objects("reward_usage_records", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(AddUserRecordsRequest {
+                    out_card_code: f0,
+                    card_template_id: f1,
+                    objective_completion_records: f2,
+                    reward_usage_records: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("card_template_id", &self.card_template_id);
+        members
+            .optional_objects(
+                "objective_completion_records",
+                &self.objective_completion_records,
+            );
+        members.optional_objects("reward_usage_records", &self.reward_usage_records);
+        members
+    }
+}
 impl serde::Serialize for AddUserRecordsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddUserRecordsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("card_template_id", &value.card_template_id);
-            members
-                .optional(
-                    "objective_completion_records",
-                    &value.objective_completion_records,
-                );
-            members.optional("reward_usage_records", &value.reward_usage_records);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddUserRecordsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddUserRecordsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_card_code", &mut slots.0);
-            fields.required("card_template_id", &mut slots.1);
-            fields.optional("objective_completion_records", &mut slots.2);
-            fields.optional("reward_usage_records", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(AddUserRecordsRequest {
-                        out_card_code: f0,
-                        card_template_id: f1,
-                        objective_completion_records: f2,
-                        reward_usage_records: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_by_out_trade_no` (通过先享卡订单号查询订单API): `GET /v3/discount-card/orders/out-trade-no/{out_trade_no}`.
@@ -263,34 +272,37 @@ impl QueryOrderByOutTradeNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryOrderByOutTradeNoRequest {}
+impl crate::runtime::Object for QueryOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderByOutTradeNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order` (通过先享卡订单号查询订单API): `GET /v3/discount-card/orders/{out_order_no}`.
@@ -311,34 +323,37 @@ impl QueryOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryOrderRequest {}
+impl crate::runtime::Object for QueryOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_order_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderRequest {
+                    out_order_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_order_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderRequest {
-                        out_order_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_order` (更新先享卡订单API): `PATCH /v3/discount-card/orders/{out_order_no}`.
@@ -402,40 +417,43 @@ impl crate::runtime::Validate for UpdateOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.optional_objects("objectives", &mut slots.1);
+        fields.optional_objects("rewards", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(UpdateOrderRequest {
+                    out_order_no: f0,
+                    objectives: f1,
+                    rewards: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("objectives", &self.objectives);
+        members.optional_objects("rewards", &self.rewards);
+        members
+    }
+}
 impl serde::Serialize for UpdateOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("objectives", &value.objectives);
-            members.optional("rewards", &value.rewards);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.optional("objectives", &mut slots.1);
-            fields.optional("rewards", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(UpdateOrderRequest {
-                        out_order_no: f0,
-                        objectives: f1,
-                        rewards: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

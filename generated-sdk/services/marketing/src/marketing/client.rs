@@ -66,7 +66,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_CARD_SWITCH_TOKEN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -74,7 +74,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询上传任务列表API
@@ -133,7 +133,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 导入定向用户协议号API
@@ -191,7 +191,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// （营销）图片上传API
@@ -251,7 +251,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询合作关系列表API
@@ -315,7 +315,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 建立合作关系API
@@ -359,7 +359,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::BUILD_PARTNERSHIP,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -367,7 +367,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 终止合作关系API
@@ -404,7 +404,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_PARTNERSHIP,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -412,7 +412,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询周周惠活动列表API
@@ -471,7 +471,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询周周惠活动详情API
@@ -519,7 +519,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 报名周周惠活动API
@@ -560,7 +560,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_WEEKLY_DISCOUNT_ACTIVITY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -568,7 +568,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询批次下用户银行提现免费券列表API
@@ -626,7 +626,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 为用户发银行提现免费券API
@@ -667,7 +667,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_WITHDRAW_FREE_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -675,7 +675,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下载批次退款明细
@@ -724,7 +724,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下载批次发放明细
@@ -773,7 +773,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下载核销明细
@@ -822,7 +822,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发放指定批次的消费金
@@ -861,7 +861,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_MULTIUSE_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -869,7 +869,7 @@ impl<'a, T: Transport> MarketingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

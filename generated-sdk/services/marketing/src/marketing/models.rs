@@ -27,39 +27,42 @@ impl CouponList {
     }
 }
 impl crate::runtime::Validate for CouponList {}
+impl crate::runtime::Object for CouponList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CouponList {
+                    stock_id: f0,
+                    coupon_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_id", &self.coupon_id);
+        members
+    }
+}
 impl serde::Serialize for CouponList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_id", &value.coupon_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CouponList {
-                        stock_id: f0,
-                        coupon_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 出行券切卡组件预下单API的应答
@@ -77,35 +80,38 @@ pub struct CreateCardSwitchTokenResponse {
     /// Wire: `expires_time`, `string`, optional.
     pub expires_time: Option<String>,
 }
+impl crate::runtime::Object for CreateCardSwitchTokenResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("token", &mut slots.0);
+        fields.optional("expires_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateCardSwitchTokenResponse {
+            token: f0,
+            expires_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("token", &self.token);
+        members.optional("expires_time", &self.expires_time);
+        members
+    }
+}
 impl serde::Serialize for CreateCardSwitchTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCardSwitchTokenResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("token", &value.token);
-            members.optional("expires_time", &value.expires_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCardSwitchTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCardSwitchTokenResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("token", &mut slots.0);
-            fields.optional("expires_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateCardSwitchTokenResponse {
-                token: f0,
-                expires_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传任务列表
@@ -155,63 +161,66 @@ pub struct Data {
     /// Wire: `bank_type`, `string`, optional.
     pub bank_type: Option<String>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("task_id", &mut slots.0);
+        fields.required("package_id", &mut slots.1);
+        fields.required("filename", &mut slots.2);
+        fields.required("create_time", &mut slots.3);
+        fields.optional("update_time", &mut slots.4);
+        fields.optional("status", &mut slots.5);
+        fields.optional("success_count", &mut slots.6);
+        fields.optional("fail_count", &mut slots.7);
+        fields.optional("success_user_count", &mut slots.8);
+        fields.optional("bank_type", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, f8, f9) => {
+                Ok(Data {
+                    task_id: f0,
+                    package_id: f1,
+                    filename: f2,
+                    create_time: f3,
+                    update_time: f4,
+                    status: f5,
+                    success_count: f6,
+                    fail_count: f7,
+                    success_user_count: f8,
+                    bank_type: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("task_id", &self.task_id);
+        members.required("package_id", &self.package_id);
+        members.required("filename", &self.filename);
+        members.required("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("status", &self.status);
+        members.optional("success_count", &self.success_count);
+        members.optional("fail_count", &self.fail_count);
+        members.optional("success_user_count", &self.success_user_count);
+        members.optional("bank_type", &self.bank_type);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("task_id", &value.task_id);
-            members.required("package_id", &value.package_id);
-            members.required("filename", &value.filename);
-            members.required("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("status", &value.status);
-            members.optional("success_count", &value.success_count);
-            members.optional("fail_count", &value.fail_count);
-            members.optional("success_user_count", &value.success_user_count);
-            members.optional("bank_type", &value.bank_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("task_id", &mut slots.0);
-            fields.required("package_id", &mut slots.1);
-            fields.required("filename", &mut slots.2);
-            fields.required("create_time", &mut slots.3);
-            fields.optional("update_time", &mut slots.4);
-            fields.optional("status", &mut slots.5);
-            fields.optional("success_count", &mut slots.6);
-            fields.optional("fail_count", &mut slots.7);
-            fields.optional("success_user_count", &mut slots.8);
-            fields.optional("bank_type", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, f8, f9) => {
-                    Ok(Data {
-                        task_id: f0,
-                        package_id: f1,
-                        filename: f2,
-                        create_time: f3,
-                        update_time: f4,
-                        status: f5,
-                        success_count: f6,
-                        fail_count: f7,
-                        success_user_count: f8,
-                        bank_type: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询上传任务列表API的应答
@@ -237,45 +246,48 @@ pub struct ListTaskResponse {
     /// Wire: `limit`, `integer`, required.
     pub limit: i64,
 }
+impl crate::runtime::Object for ListTaskResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_objects("data", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListTaskResponse {
+                    data: f0,
+                    total_count: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for ListTaskResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListTaskResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListTaskResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListTaskResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("data", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListTaskResponse {
-                        data: f0,
-                        total_count: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 导入定向用户协议号API的应答
@@ -325,63 +337,66 @@ pub struct ImportPackageContractsResponse {
     /// Wire: `update_time`, `string`, optional.
     pub update_time: Option<String>,
 }
+impl crate::runtime::Object for ImportPackageContractsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("bank_type", &mut slots.0);
+        fields.required("create_time", &mut slots.1);
+        fields.optional("fail_count", &mut slots.2);
+        fields.required("filename", &mut slots.3);
+        fields.required("package_id", &mut slots.4);
+        fields.optional("status", &mut slots.5);
+        fields.optional("success_count", &mut slots.6);
+        fields.optional("success_user_count", &mut slots.7);
+        fields.required("task_id", &mut slots.8);
+        fields.optional("update_time", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, Some(f3), Some(f4), f5, f6, f7, Some(f8), f9) => {
+                Ok(ImportPackageContractsResponse {
+                    bank_type: f0,
+                    create_time: f1,
+                    fail_count: f2,
+                    filename: f3,
+                    package_id: f4,
+                    status: f5,
+                    success_count: f6,
+                    success_user_count: f7,
+                    task_id: f8,
+                    update_time: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("bank_type", &self.bank_type);
+        members.required("create_time", &self.create_time);
+        members.optional("fail_count", &self.fail_count);
+        members.required("filename", &self.filename);
+        members.required("package_id", &self.package_id);
+        members.optional("status", &self.status);
+        members.optional("success_count", &self.success_count);
+        members.optional("success_user_count", &self.success_user_count);
+        members.required("task_id", &self.task_id);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for ImportPackageContractsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImportPackageContractsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("bank_type", &value.bank_type);
-            members.required("create_time", &value.create_time);
-            members.optional("fail_count", &value.fail_count);
-            members.required("filename", &value.filename);
-            members.required("package_id", &value.package_id);
-            members.optional("status", &value.status);
-            members.optional("success_count", &value.success_count);
-            members.optional("success_user_count", &value.success_user_count);
-            members.required("task_id", &value.task_id);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportPackageContractsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImportPackageContractsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("bank_type", &mut slots.0);
-            fields.required("create_time", &mut slots.1);
-            fields.optional("fail_count", &mut slots.2);
-            fields.required("filename", &mut slots.3);
-            fields.required("package_id", &mut slots.4);
-            fields.optional("status", &mut slots.5);
-            fields.optional("success_count", &mut slots.6);
-            fields.optional("success_user_count", &mut slots.7);
-            fields.required("task_id", &mut slots.8);
-            fields.optional("update_time", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, Some(f3), Some(f4), f5, f6, f7, Some(f8), f9) => {
-                    Ok(ImportPackageContractsResponse {
-                        bank_type: f0,
-                        create_time: f1,
-                        fail_count: f2,
-                        filename: f3,
-                        package_id: f4,
-                        status: f5,
-                        success_count: f6,
-                        success_user_count: f7,
-                        task_id: f8,
-                        update_time: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// （营销）图片上传API的应答
@@ -395,36 +410,39 @@ pub struct MarketingImageUploadResponse {
     /// Wire: `media_url`, `string`, required.
     pub media_url: String,
 }
+impl crate::runtime::Object for MarketingImageUploadResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("media_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(MarketingImageUploadResponse {
+                    media_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("media_url", &self.media_url);
+        members
+    }
+}
 impl serde::Serialize for MarketingImageUploadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MarketingImageUploadResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("media_url", &value.media_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MarketingImageUploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MarketingImageUploadResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("media_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(MarketingImageUploadResponse {
-                        media_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 合作方信息
@@ -446,42 +464,45 @@ pub struct Partner {
     /// Wire: `merchant_id`, `string`, optional.
     pub merchant_id: Option<String>,
 }
+impl crate::runtime::Object for Partner {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("merchant_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(Partner {
+                    type_: f0,
+                    appid: f1,
+                    merchant_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("type", &self.type_);
+        members.optional("appid", &self.appid);
+        members.optional("merchant_id", &self.merchant_id);
+        members
+    }
+}
 impl serde::Serialize for Partner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Partner) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("type", &value.type_);
-            members.optional("appid", &value.appid);
-            members.optional("merchant_id", &value.merchant_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Partner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Partner, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("merchant_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(Partner {
-                        type_: f0,
-                        appid: f1,
-                        merchant_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 被授权数据
@@ -499,39 +520,42 @@ pub struct AuthorizedData {
     /// Wire: `stock_id`, `string`, optional.
     pub stock_id: Option<String>,
 }
+impl crate::runtime::Object for AuthorizedData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("business_type", &mut slots.0);
+        fields.optional("stock_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(AuthorizedData {
+                    business_type: f0,
+                    stock_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("business_type", &self.business_type);
+        members.optional("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for AuthorizedData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AuthorizedData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("business_type", &value.business_type);
-            members.optional("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthorizedData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AuthorizedData, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("business_type", &mut slots.0);
-            fields.optional("stock_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(AuthorizedData {
-                        business_type: f0,
-                        stock_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 合作关系结果集
@@ -565,51 +589,54 @@ pub struct ListPartnershipsData {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for ListPartnershipsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required_object("partner", &mut slots.0);
+        fields.required_object("authorized_data", &mut slots.1);
+        fields.required("build_time", &mut slots.2);
+        fields.optional("terminate_time", &mut slots.3);
+        fields.required("create_time", &mut slots.4);
+        fields.required("update_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
+                Ok(ListPartnershipsData {
+                    partner: f0,
+                    authorized_data: f1,
+                    build_time: f2,
+                    terminate_time: f3,
+                    create_time: f4,
+                    update_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required_object("partner", &self.partner);
+        members.required_object("authorized_data", &self.authorized_data);
+        members.required("build_time", &self.build_time);
+        members.optional("terminate_time", &self.terminate_time);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for ListPartnershipsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListPartnershipsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("partner", &value.partner);
-            members.required("authorized_data", &value.authorized_data);
-            members.required("build_time", &value.build_time);
-            members.optional("terminate_time", &value.terminate_time);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPartnershipsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListPartnershipsData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("partner", &mut slots.0);
-            fields.required("authorized_data", &mut slots.1);
-            fields.required("build_time", &mut slots.2);
-            fields.optional("terminate_time", &mut slots.3);
-            fields.required("create_time", &mut slots.4);
-            fields.required("update_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
-                    Ok(ListPartnershipsData {
-                        partner: f0,
-                        authorized_data: f1,
-                        build_time: f2,
-                        terminate_time: f3,
-                        create_time: f4,
-                        update_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询合作关系列表API的应答
@@ -635,45 +662,48 @@ pub struct ListPartnershipsResponse {
     /// Wire: `total_count`, `integer`, optional.
     pub total_count: Option<i64>,
 }
+impl crate::runtime::Object for ListPartnershipsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3) => {
+                Ok(ListPartnershipsResponse {
+                    data: f0,
+                    limit: f1,
+                    offset: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListPartnershipsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListPartnershipsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPartnershipsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListPartnershipsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3) => {
-                    Ok(ListPartnershipsResponse {
-                        data: f0,
-                        limit: f1,
-                        offset: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 合作方信息
@@ -721,42 +751,45 @@ impl crate::runtime::Validate for BuildPartnershipPartner {
         Ok(())
     }
 }
+impl crate::runtime::Object for BuildPartnershipPartner {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("merchant_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(BuildPartnershipPartner {
+                    type_: f0,
+                    appid: f1,
+                    merchant_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("type", &self.type_);
+        members.optional("appid", &self.appid);
+        members.optional("merchant_id", &self.merchant_id);
+        members
+    }
+}
 impl serde::Serialize for BuildPartnershipPartner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BuildPartnershipPartner) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("type", &value.type_);
-            members.optional("appid", &value.appid);
-            members.optional("merchant_id", &value.merchant_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BuildPartnershipPartner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BuildPartnershipPartner, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("merchant_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(BuildPartnershipPartner {
-                        type_: f0,
-                        appid: f1,
-                        merchant_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 被授权数据
@@ -794,39 +827,42 @@ impl crate::runtime::Validate for BuildPartnershipAuthorizedData {
         Ok(())
     }
 }
+impl crate::runtime::Object for BuildPartnershipAuthorizedData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("business_type", &mut slots.0);
+        fields.optional("stock_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(BuildPartnershipAuthorizedData {
+                    business_type: f0,
+                    stock_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("business_type", &self.business_type);
+        members.optional("stock_id", &self.stock_id);
+        members
+    }
+}
 impl serde::Serialize for BuildPartnershipAuthorizedData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BuildPartnershipAuthorizedData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("business_type", &value.business_type);
-            members.optional("stock_id", &value.stock_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BuildPartnershipAuthorizedData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BuildPartnershipAuthorizedData, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("business_type", &mut slots.0);
-            fields.optional("stock_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(BuildPartnershipAuthorizedData {
-                        business_type: f0,
-                        stock_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 建立合作关系API的应答
@@ -860,51 +896,54 @@ pub struct BuildPartnershipResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, required.
     pub update_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for BuildPartnershipResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required_object("partner", &mut slots.0);
+        fields.required_object("authorized_data", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("build_time", &mut slots.3);
+        fields.required("create_time", &mut slots.4);
+        fields.required("update_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(BuildPartnershipResponse {
+                    partner: f0,
+                    authorized_data: f1,
+                    state: f2,
+                    build_time: f3,
+                    create_time: f4,
+                    update_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required_object("partner", &self.partner);
+        members.required_object("authorized_data", &self.authorized_data);
+        members.required("state", &self.state);
+        members.required("build_time", &self.build_time);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for BuildPartnershipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BuildPartnershipResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("partner", &value.partner);
-            members.required("authorized_data", &value.authorized_data);
-            members.required("state", &value.state);
-            members.required("build_time", &value.build_time);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BuildPartnershipResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BuildPartnershipResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("partner", &mut slots.0);
-            fields.required("authorized_data", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("build_time", &mut slots.3);
-            fields.required("create_time", &mut slots.4);
-            fields.required("update_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(BuildPartnershipResponse {
-                        partner: f0,
-                        authorized_data: f1,
-                        state: f2,
-                        build_time: f3,
-                        create_time: f4,
-                        update_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 终止合作关系API的应答
@@ -918,36 +957,39 @@ pub struct TerminatePartnershipResponse {
     /// Wire: `terminate_time`, `datetime (RFC 3339)`, required.
     pub terminate_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for TerminatePartnershipResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("terminate_time", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(TerminatePartnershipResponse {
+                    terminate_time: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("terminate_time", &self.terminate_time);
+        members
+    }
+}
 impl serde::Serialize for TerminatePartnershipResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TerminatePartnershipResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("terminate_time", &value.terminate_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminatePartnershipResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminatePartnershipResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("terminate_time", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(TerminatePartnershipResponse {
-                        terminate_time: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 周周惠活动详情
@@ -1017,126 +1059,123 @@ pub struct ListWeeklyDiscountActivitiesData {
     /// Wire: `activity_logo`, `string`, required.
     pub activity_logo: String,
 }
+impl crate::runtime::Object for ListWeeklyDiscountActivitiesData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("activity_id", &mut slots.0);
+        fields.required("activity_name", &mut slots.1);
+        fields.required("activity_scene", &mut slots.2);
+        fields.required("activity_area_code", &mut slots.3);
+        fields.optional("activity_limit_pay", &mut slots.4);
+        fields.required("activity_transaction_minimum_amount", &mut slots.5);
+        fields.required("activity_coupon_amount", &mut slots.6);
+        fields.required("activity_available_week", &mut slots.7);
+        fields.required("activity_max_amount", &mut slots.8);
+        fields.optional("activity_max_amount_per_day", &mut slots.9);
+        fields.required("activity_available_begin_time", &mut slots.10);
+        fields.required("activity_available_end_time", &mut slots.11);
+        fields.required("activity_state", &mut slots.12);
+        fields.optional("activity_remark", &mut slots.13);
+        fields.required("activity_logo", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                Some(f14),
+            ) => {
+                Ok(ListWeeklyDiscountActivitiesData {
+                    activity_id: f0,
+                    activity_name: f1,
+                    activity_scene: f2,
+                    activity_area_code: f3,
+                    activity_limit_pay: f4,
+                    activity_transaction_minimum_amount: f5,
+                    activity_coupon_amount: f6,
+                    activity_available_week: f7,
+                    activity_max_amount: f8,
+                    activity_max_amount_per_day: f9,
+                    activity_available_begin_time: f10,
+                    activity_available_end_time: f11,
+                    activity_state: f12,
+                    activity_remark: f13,
+                    activity_logo: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.optional("activity_id", &self.activity_id);
+        members.required("activity_name", &self.activity_name);
+        members.required("activity_scene", &self.activity_scene);
+        members.required("activity_area_code", &self.activity_area_code);
+        members.optional("activity_limit_pay", &self.activity_limit_pay);
+        members
+            .required(
+                "activity_transaction_minimum_amount",
+                &self.activity_transaction_minimum_amount,
+            );
+        members.required("activity_coupon_amount", &self.activity_coupon_amount);
+        members.required("activity_available_week", &self.activity_available_week);
+        members.required("activity_max_amount", &self.activity_max_amount);
+        members
+            .optional("activity_max_amount_per_day", &self.activity_max_amount_per_day);
+        members
+            .required(
+                "activity_available_begin_time",
+                &self.activity_available_begin_time,
+            );
+        members
+            .required("activity_available_end_time", &self.activity_available_end_time);
+        members.required("activity_state", &self.activity_state);
+        members.optional("activity_remark", &self.activity_remark);
+        members.required("activity_logo", &self.activity_logo);
+        members
+    }
+}
 impl serde::Serialize for ListWeeklyDiscountActivitiesData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListWeeklyDiscountActivitiesData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.optional("activity_id", &value.activity_id);
-            members.required("activity_name", &value.activity_name);
-            members.required("activity_scene", &value.activity_scene);
-            members.required("activity_area_code", &value.activity_area_code);
-            members.optional("activity_limit_pay", &value.activity_limit_pay);
-            members
-                .required(
-                    "activity_transaction_minimum_amount",
-                    &value.activity_transaction_minimum_amount,
-                );
-            members.required("activity_coupon_amount", &value.activity_coupon_amount);
-            members.required("activity_available_week", &value.activity_available_week);
-            members.required("activity_max_amount", &value.activity_max_amount);
-            members
-                .optional(
-                    "activity_max_amount_per_day",
-                    &value.activity_max_amount_per_day,
-                );
-            members
-                .required(
-                    "activity_available_begin_time",
-                    &value.activity_available_begin_time,
-                );
-            members
-                .required(
-                    "activity_available_end_time",
-                    &value.activity_available_end_time,
-                );
-            members.required("activity_state", &value.activity_state);
-            members.optional("activity_remark", &value.activity_remark);
-            members.required("activity_logo", &value.activity_logo);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWeeklyDiscountActivitiesData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListWeeklyDiscountActivitiesData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("activity_id", &mut slots.0);
-            fields.required("activity_name", &mut slots.1);
-            fields.required("activity_scene", &mut slots.2);
-            fields.required("activity_area_code", &mut slots.3);
-            fields.optional("activity_limit_pay", &mut slots.4);
-            fields.required("activity_transaction_minimum_amount", &mut slots.5);
-            fields.required("activity_coupon_amount", &mut slots.6);
-            fields.required("activity_available_week", &mut slots.7);
-            fields.required("activity_max_amount", &mut slots.8);
-            fields.optional("activity_max_amount_per_day", &mut slots.9);
-            fields.required("activity_available_begin_time", &mut slots.10);
-            fields.required("activity_available_end_time", &mut slots.11);
-            fields.required("activity_state", &mut slots.12);
-            fields.optional("activity_remark", &mut slots.13);
-            fields.required("activity_logo", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    Some(f14),
-                ) => {
-                    Ok(ListWeeklyDiscountActivitiesData {
-                        activity_id: f0,
-                        activity_name: f1,
-                        activity_scene: f2,
-                        activity_area_code: f3,
-                        activity_limit_pay: f4,
-                        activity_transaction_minimum_amount: f5,
-                        activity_coupon_amount: f6,
-                        activity_available_week: f7,
-                        activity_max_amount: f8,
-                        activity_max_amount_per_day: f9,
-                        activity_available_begin_time: f10,
-                        activity_available_end_time: f11,
-                        activity_state: f12,
-                        activity_remark: f13,
-                        activity_logo: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询周周惠活动列表API的应答
@@ -1162,47 +1201,48 @@ pub struct ListWeeklyDiscountActivitiesResponse {
     /// Wire: `total_count`, `integer`, required.
     pub total_count: i64,
 }
+impl crate::runtime::Object for ListWeeklyDiscountActivitiesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_objects("data", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListWeeklyDiscountActivitiesResponse {
+                    data: f0,
+                    offset: f1,
+                    limit: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListWeeklyDiscountActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListWeeklyDiscountActivitiesResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWeeklyDiscountActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListWeeklyDiscountActivitiesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("data", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListWeeklyDiscountActivitiesResponse {
-                        data: f0,
-                        offset: f1,
-                        limit: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 报名周周惠活动API的应答
@@ -1220,41 +1260,42 @@ pub struct ApplyWeeklyDiscountActivityResponse {
     /// Wire: `success_time`, `string`, required.
     pub success_time: String,
 }
+impl crate::runtime::Object for ApplyWeeklyDiscountActivityResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("success_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplyWeeklyDiscountActivityResponse {
+                    activity_id: f0,
+                    success_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("activity_id", &self.activity_id);
+        members.required("success_time", &self.success_time);
+        members
+    }
+}
 impl serde::Serialize for ApplyWeeklyDiscountActivityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyWeeklyDiscountActivityResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("activity_id", &value.activity_id);
-            members.required("success_time", &value.success_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyWeeklyDiscountActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyWeeklyDiscountActivityResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("success_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplyWeeklyDiscountActivityResponse {
-                        activity_id: f0,
-                        success_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 银行提现免费券列表
@@ -1284,44 +1325,47 @@ pub struct ListWithdrawFreeCouponsData {
     /// Wire: `coupon_state`, `string`, optional.
     pub coupon_state: Option<String>,
 }
+impl crate::runtime::Object for ListWithdrawFreeCouponsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("send_time", &mut slots.0);
+        fields.optional("send_quota", &mut slots.1);
+        fields.optional("coupon_id", &mut slots.2);
+        fields.optional("use_quota", &mut slots.3);
+        fields.optional("coupon_state", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(ListWithdrawFreeCouponsData {
+            send_time: f0,
+            send_quota: f1,
+            coupon_id: f2,
+            use_quota: f3,
+            coupon_state: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("send_time", &self.send_time);
+        members.optional("send_quota", &self.send_quota);
+        members.optional("coupon_id", &self.coupon_id);
+        members.optional("use_quota", &self.use_quota);
+        members.optional("coupon_state", &self.coupon_state);
+        members
+    }
+}
 impl serde::Serialize for ListWithdrawFreeCouponsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListWithdrawFreeCouponsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("send_time", &value.send_time);
-            members.optional("send_quota", &value.send_quota);
-            members.optional("coupon_id", &value.coupon_id);
-            members.optional("use_quota", &value.use_quota);
-            members.optional("coupon_state", &value.coupon_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWithdrawFreeCouponsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListWithdrawFreeCouponsData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("send_time", &mut slots.0);
-            fields.optional("send_quota", &mut slots.1);
-            fields.optional("coupon_id", &mut slots.2);
-            fields.optional("use_quota", &mut slots.3);
-            fields.optional("coupon_state", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(ListWithdrawFreeCouponsData {
-                send_time: f0,
-                send_quota: f1,
-                coupon_id: f2,
-                use_quota: f3,
-                coupon_state: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询批次下用户银行提现免费券列表API的应答
@@ -1347,45 +1391,48 @@ pub struct ListWithdrawFreeCouponsResponse {
     /// Wire: `total_count`, `integer`, required.
     pub total_count: i64,
 }
+impl crate::runtime::Object for ListWithdrawFreeCouponsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_objects("data", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListWithdrawFreeCouponsResponse {
+                    data: f0,
+                    offset: f1,
+                    limit: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListWithdrawFreeCouponsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListWithdrawFreeCouponsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWithdrawFreeCouponsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListWithdrawFreeCouponsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("data", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListWithdrawFreeCouponsResponse {
-                        data: f0,
-                        offset: f1,
-                        limit: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 为用户发银行提现免费券API的应答
@@ -1403,35 +1450,38 @@ pub struct SendWithdrawFreeCouponResponse {
     /// Wire: `expire_time`, `string`, optional.
     pub expire_time: Option<String>,
 }
+impl crate::runtime::Object for SendWithdrawFreeCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("coupon_id", &mut slots.0);
+        fields.optional("expire_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SendWithdrawFreeCouponResponse {
+            coupon_id: f0,
+            expire_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("coupon_id", &self.coupon_id);
+        members.optional("expire_time", &self.expire_time);
+        members
+    }
+}
 impl serde::Serialize for SendWithdrawFreeCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendWithdrawFreeCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("coupon_id", &value.coupon_id);
-            members.optional("expire_time", &value.expire_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendWithdrawFreeCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendWithdrawFreeCouponResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("coupon_id", &mut slots.0);
-            fields.optional("expire_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SendWithdrawFreeCouponResponse {
-                coupon_id: f0,
-                expire_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 下载批次退款明细的应答
@@ -1445,38 +1495,39 @@ pub struct DownloadMultiuseRefundFlowResponse {
     /// Wire: `url`, `string`, required.
     pub url: String,
 }
+impl crate::runtime::Object for DownloadMultiuseRefundFlowResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadMultiuseRefundFlowResponse {
+                    url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("url", &self.url);
+        members
+    }
+}
 impl serde::Serialize for DownloadMultiuseRefundFlowResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &DownloadMultiuseRefundFlowResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("url", &value.url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadMultiuseRefundFlowResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadMultiuseRefundFlowResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadMultiuseRefundFlowResponse {
-                        url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放指定批次的消费金的应答
@@ -1490,35 +1541,38 @@ pub struct SendMultiuseCouponResponse {
     /// Wire: `coupon_id`, `string`, required.
     pub coupon_id: String,
 }
+impl crate::runtime::Object for SendMultiuseCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("coupon_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SendMultiuseCouponResponse {
+                    coupon_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("coupon_id", &self.coupon_id);
+        members
+    }
+}
 impl serde::Serialize for SendMultiuseCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendMultiuseCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("coupon_id", &value.coupon_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendMultiuseCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendMultiuseCouponResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("coupon_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SendMultiuseCouponResponse {
-                        coupon_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

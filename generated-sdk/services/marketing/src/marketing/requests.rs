@@ -38,39 +38,42 @@ impl crate::runtime::Validate for CreateCardSwitchTokenRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateCardSwitchTokenRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("open_id", &mut slots.0);
+        fields.required_objects("coupon_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateCardSwitchTokenRequest {
+                    open_id: f0,
+                    coupon_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("open_id", &self.open_id);
+        members.required_objects("coupon_list", &self.coupon_list);
+        members
+    }
+}
 impl serde::Serialize for CreateCardSwitchTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateCardSwitchTokenRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("open_id", &value.open_id);
-            members.required("coupon_list", &value.coupon_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateCardSwitchTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateCardSwitchTokenRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("open_id", &mut slots.0);
-            fields.required("coupon_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateCardSwitchTokenRequest {
-                        open_id: f0,
-                        coupon_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_package_tasks` (查询上传任务列表API): `GET /v3/marketing/bank/packages/{package_id}/tasks`.
@@ -130,42 +133,45 @@ impl crate::runtime::Validate for ListPackageTasksRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListPackageTasksRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("package_id", &mut slots.0);
+        fields.optional("status", &mut slots.1);
+        fields.optional("filename", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.optional("limit", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(ListPackageTasksRequest {
+                    package_id: f0,
+                    status: f1,
+                    filename: f2,
+                    offset: f3,
+                    limit: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListPackageTasksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListPackageTasksRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPackageTasksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListPackageTasksRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("package_id", &mut slots.0);
-            fields.optional("status", &mut slots.1);
-            fields.optional("filename", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.optional("limit", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(ListPackageTasksRequest {
-                        package_id: f0,
-                        status: f1,
-                        filename: f2,
-                        offset: f3,
-                        limit: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `import_package_contracts` (导入定向用户协议号API): `POST /v3/marketing/bank/packages/{package_id}/tasks`.
@@ -191,38 +197,41 @@ impl ImportPackageContractsRequest {
     }
 }
 impl crate::runtime::Validate for ImportPackageContractsRequest {}
+impl crate::runtime::Object for ImportPackageContractsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("package_id", &mut slots.0);
+        fields.required("bank_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ImportPackageContractsRequest {
+                    package_id: f0,
+                    bank_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("bank_type", &self.bank_type);
+        members
+    }
+}
 impl serde::Serialize for ImportPackageContractsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImportPackageContractsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("bank_type", &value.bank_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImportPackageContractsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImportPackageContractsRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("package_id", &mut slots.0);
-            fields.required("bank_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ImportPackageContractsRequest {
-                        package_id: f0,
-                        bank_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_marketing_image` (（营销）图片上传API): `POST /v3/marketing/favor/media/image-upload`.
@@ -238,24 +247,27 @@ impl UploadMarketingImageRequest {
     }
 }
 impl crate::runtime::Validate for UploadMarketingImageRequest {}
+impl crate::runtime::Object for UploadMarketingImageRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(UploadMarketingImageRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UploadMarketingImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &UploadMarketingImageRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadMarketingImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadMarketingImageRequest, serde_json::Error> {
-            Ok(UploadMarketingImageRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_partnerships` (查询合作关系列表API): `GET /v3/marketing/partnerships`.
@@ -305,36 +317,39 @@ impl ListPartnershipsRequest {
     }
 }
 impl crate::runtime::Validate for ListPartnershipsRequest {}
+impl crate::runtime::Object for ListPartnershipsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("partner", &mut slots.0);
+        fields.optional("authorized_data", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListPartnershipsRequest {
+            partner: f0,
+            authorized_data: f1,
+            limit: f2,
+            offset: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListPartnershipsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListPartnershipsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPartnershipsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListPartnershipsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("partner", &mut slots.0);
-            fields.optional("authorized_data", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListPartnershipsRequest {
-                partner: f0,
-                authorized_data: f1,
-                limit: f2,
-                offset: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `build_partnership` (建立合作关系API): `POST /v3/marketing/partnerships/build`.
@@ -374,39 +389,42 @@ impl crate::runtime::Validate for BuildPartnershipRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for BuildPartnershipRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("partner", &mut slots.0);
+        fields.required_object("authorized_data", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(BuildPartnershipRequest {
+                    partner: f0,
+                    authorized_data: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("partner", &self.partner);
+        members.required_object("authorized_data", &self.authorized_data);
+        members
+    }
+}
 impl serde::Serialize for BuildPartnershipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BuildPartnershipRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("partner", &value.partner);
-            members.required("authorized_data", &value.authorized_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BuildPartnershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BuildPartnershipRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("partner", &mut slots.0);
-            fields.required("authorized_data", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(BuildPartnershipRequest {
-                        partner: f0,
-                        authorized_data: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_partnership` (终止合作关系API): `POST /v3/marketing/partnerships/terminate`.
@@ -446,39 +464,42 @@ impl crate::runtime::Validate for TerminatePartnershipRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for TerminatePartnershipRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("partner", &mut slots.0);
+        fields.required_object("authorized_data", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TerminatePartnershipRequest {
+                    partner: f0,
+                    authorized_data: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("partner", &self.partner);
+        members.required_object("authorized_data", &self.authorized_data);
+        members
+    }
+}
 impl serde::Serialize for TerminatePartnershipRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TerminatePartnershipRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("partner", &value.partner);
-            members.required("authorized_data", &value.authorized_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminatePartnershipRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminatePartnershipRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("partner", &mut slots.0);
-            fields.required("authorized_data", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TerminatePartnershipRequest {
-                        partner: f0,
-                        authorized_data: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_weekly_discount_activities` (查询周周惠活动列表API): `GET /v3/marketing/weekly-discount/activities`.
@@ -521,46 +542,47 @@ impl ListWeeklyDiscountActivitiesRequest {
     }
 }
 impl crate::runtime::Validate for ListWeeklyDiscountActivitiesRequest {}
+impl crate::runtime::Object for ListWeeklyDiscountActivitiesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("limit", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("applying_merchant_id", &mut slots.2);
+        fields.optional("store_id", &mut slots.3);
+        fields.required("activity_area_code", &mut slots.4);
+        fields.required("activity_scene", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
+                Ok(ListWeeklyDiscountActivitiesRequest {
+                    limit: f0,
+                    offset: f1,
+                    applying_merchant_id: f2,
+                    store_id: f3,
+                    activity_area_code: f4,
+                    activity_scene: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListWeeklyDiscountActivitiesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListWeeklyDiscountActivitiesRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWeeklyDiscountActivitiesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListWeeklyDiscountActivitiesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("limit", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("applying_merchant_id", &mut slots.2);
-            fields.optional("store_id", &mut slots.3);
-            fields.required("activity_area_code", &mut slots.4);
-            fields.required("activity_scene", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
-                    Ok(ListWeeklyDiscountActivitiesRequest {
-                        limit: f0,
-                        offset: f1,
-                        applying_merchant_id: f2,
-                        store_id: f3,
-                        activity_area_code: f4,
-                        activity_scene: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_weekly_discount_activity` (查询周周惠活动详情API): `GET /v3/marketing/weekly-discount/activities/{activity_id}`.
@@ -581,36 +603,37 @@ impl QueryWeeklyDiscountActivityRequest {
     }
 }
 impl crate::runtime::Validate for QueryWeeklyDiscountActivityRequest {}
+impl crate::runtime::Object for QueryWeeklyDiscountActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("activity_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryWeeklyDiscountActivityRequest {
+                    activity_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryWeeklyDiscountActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryWeeklyDiscountActivityRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryWeeklyDiscountActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryWeeklyDiscountActivityRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("activity_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryWeeklyDiscountActivityRequest {
-                        activity_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_weekly_discount_activity` (报名周周惠活动API): `POST /v3/marketing/weekly-discount/activities/{activity_id}/apply`.
@@ -643,43 +666,44 @@ impl ApplyWeeklyDiscountActivityRequest {
     }
 }
 impl crate::runtime::Validate for ApplyWeeklyDiscountActivityRequest {}
+impl crate::runtime::Object for ApplyWeeklyDiscountActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("applying_merchant_id", &mut slots.1);
+        fields.required("store_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ApplyWeeklyDiscountActivityRequest {
+                    activity_id: f0,
+                    applying_merchant_id: f1,
+                    store_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("applying_merchant_id", &self.applying_merchant_id);
+        members.required("store_id", &self.store_id);
+        members
+    }
+}
 impl serde::Serialize for ApplyWeeklyDiscountActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyWeeklyDiscountActivityRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("applying_merchant_id", &value.applying_merchant_id);
-            members.required("store_id", &value.store_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyWeeklyDiscountActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyWeeklyDiscountActivityRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("applying_merchant_id", &mut slots.1);
-            fields.required("store_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ApplyWeeklyDiscountActivityRequest {
-                        activity_id: f0,
-                        applying_merchant_id: f1,
-                        store_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_withdraw_free_coupons` (查询批次下用户银行提现免费券列表API): `GET /v3/marketing/withdraw-favor/users/{openid}/coupons`.
@@ -725,44 +749,47 @@ impl ListWithdrawFreeCouponsRequest {
     }
 }
 impl crate::runtime::Validate for ListWithdrawFreeCouponsRequest {}
+impl crate::runtime::Object for ListWithdrawFreeCouponsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("stock_id", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.optional("offset", &mut slots.4);
+        fields.optional("limit", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(ListWithdrawFreeCouponsRequest {
+                    openid: f0,
+                    mchid: f1,
+                    stock_id: f2,
+                    appid: f3,
+                    offset: f4,
+                    limit: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListWithdrawFreeCouponsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListWithdrawFreeCouponsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListWithdrawFreeCouponsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListWithdrawFreeCouponsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("stock_id", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.optional("offset", &mut slots.4);
-            fields.optional("limit", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(ListWithdrawFreeCouponsRequest {
-                        openid: f0,
-                        mchid: f1,
-                        stock_id: f2,
-                        appid: f3,
-                        offset: f4,
-                        limit: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_withdraw_free_coupon` (为用户发银行提现免费券API): `POST /v3/marketing/withdraw-favor/users/{openid}/coupons`.
@@ -803,47 +830,50 @@ impl SendWithdrawFreeCouponRequest {
     }
 }
 impl crate::runtime::Validate for SendWithdrawFreeCouponRequest {}
+impl crate::runtime::Object for SendWithdrawFreeCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("stock_id", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("send_request_no", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(SendWithdrawFreeCouponRequest {
+                    openid: f0,
+                    mchid: f1,
+                    stock_id: f2,
+                    appid: f3,
+                    send_request_no: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("mchid", &self.mchid);
+        members.required("stock_id", &self.stock_id);
+        members.required("appid", &self.appid);
+        members.required("send_request_no", &self.send_request_no);
+        members
+    }
+}
 impl serde::Serialize for SendWithdrawFreeCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendWithdrawFreeCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("mchid", &value.mchid);
-            members.required("stock_id", &value.stock_id);
-            members.required("appid", &value.appid);
-            members.required("send_request_no", &value.send_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendWithdrawFreeCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendWithdrawFreeCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("stock_id", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("send_request_no", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(SendWithdrawFreeCouponRequest {
-                        openid: f0,
-                        mchid: f1,
-                        stock_id: f2,
-                        appid: f3,
-                        send_request_no: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_multiuse_refund_flow` (下载批次退款明细): `GET /v3/multiuse/stocks/{stock_id}/refund-flow`.
@@ -862,36 +892,37 @@ impl DownloadMultiuseRefundFlowRequest {
     }
 }
 impl crate::runtime::Validate for DownloadMultiuseRefundFlowRequest {}
+impl crate::runtime::Object for DownloadMultiuseRefundFlowRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("stock_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadMultiuseRefundFlowRequest {
+                    stock_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadMultiuseRefundFlowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &DownloadMultiuseRefundFlowRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadMultiuseRefundFlowRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadMultiuseRefundFlowRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("stock_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadMultiuseRefundFlowRequest {
-                        stock_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_multiuse_send_flow` (下载批次发放明细): `GET /v3/multiuse/stocks/{stock_id}/send-flow`.
@@ -910,34 +941,37 @@ impl DownloadMultiuseSendFlowRequest {
     }
 }
 impl crate::runtime::Validate for DownloadMultiuseSendFlowRequest {}
+impl crate::runtime::Object for DownloadMultiuseSendFlowRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("stock_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadMultiuseSendFlowRequest {
+                    stock_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadMultiuseSendFlowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadMultiuseSendFlowRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadMultiuseSendFlowRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadMultiuseSendFlowRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("stock_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadMultiuseSendFlowRequest {
-                        stock_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_multiuse_use_flow` (下载核销明细): `GET /v3/multiuse/stocks/{stock_id}/use-flow`.
@@ -956,34 +990,37 @@ impl DownloadMultiuseUseFlowRequest {
     }
 }
 impl crate::runtime::Validate for DownloadMultiuseUseFlowRequest {}
+impl crate::runtime::Object for DownloadMultiuseUseFlowRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("stock_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadMultiuseUseFlowRequest {
+                    stock_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadMultiuseUseFlowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadMultiuseUseFlowRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadMultiuseUseFlowRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadMultiuseUseFlowRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("stock_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadMultiuseUseFlowRequest {
-                        stock_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_multiuse_coupon` (发放指定批次的消费金): `POST /v3/multiuse/users/{openid}/coupons`.
@@ -1049,64 +1086,67 @@ impl crate::runtime::Validate for SendMultiuseCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendMultiuseCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("user_name", &mut slots.3);
+        fields.required("id_card_number", &mut slots.4);
+        fields.optional("amount", &mut slots.5);
+        fields.required("appid", &mut slots.6);
+        fields.required("card_type", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(SendMultiuseCouponRequest {
+                    openid: f0,
+                    stock_id: f1,
+                    out_request_no: f2,
+                    user_name: f3,
+                    id_card_number: f4,
+                    amount: f5,
+                    appid: f6,
+                    card_type: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("stock_id", &self.stock_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("user_name", &self.user_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.optional("amount", &self.amount);
+        members.required("appid", &self.appid);
+        members.required("card_type", &self.card_type);
+        members
+    }
+}
 impl serde::Serialize for SendMultiuseCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendMultiuseCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("stock_id", &value.stock_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("user_name", &value.user_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.optional("amount", &value.amount);
-            members.required("appid", &value.appid);
-            members.required("card_type", &value.card_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendMultiuseCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendMultiuseCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("user_name", &mut slots.3);
-            fields.required("id_card_number", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.required("appid", &mut slots.6);
-            fields.required("card_type", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(SendMultiuseCouponRequest {
-                        openid: f0,
-                        stock_id: f1,
-                        out_request_no: f2,
-                        user_name: f3,
-                        id_card_number: f4,
-                        amount: f5,
-                        appid: f6,
-                        card_type: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

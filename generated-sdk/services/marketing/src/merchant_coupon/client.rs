@@ -80,7 +80,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 设置商家券事件通知地址API
@@ -117,7 +117,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_COUPON_NOTIFY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -125,7 +125,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关联订单信息API
@@ -162,7 +162,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ASSOCIATE_TRADE_INFO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -170,7 +170,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 使券失效API
@@ -207,7 +207,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DEACTIVATE_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -215,7 +215,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 取消关联订单信息API
@@ -252,7 +252,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DISASSOCIATE_TRADE_INFO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -260,7 +260,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请退券API
@@ -297,7 +297,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RETURN_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -305,7 +305,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 向用户发券
@@ -342,7 +342,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -350,7 +350,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 核销用户券API
@@ -387,7 +387,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::USE_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -395,7 +395,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发放消费卡API
@@ -434,7 +434,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_GOV_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -442,7 +442,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 向用户预发放商品券
@@ -479,7 +479,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRE_SEND_PRODUCT_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -487,7 +487,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 向用户发放商品券
@@ -524,7 +524,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_PRODUCT_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -532,7 +532,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建商家券API
@@ -569,7 +569,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_BUSIFAVOR_STOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -577,7 +577,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商家券详情API
@@ -623,7 +623,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改商家券基本信息API
@@ -661,7 +661,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_STOCK_INFO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -708,7 +708,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_BUDGET,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -716,7 +716,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询预存code列表
@@ -775,7 +775,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上传预存code API
@@ -814,7 +814,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPLOAD_COUPON_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -822,7 +822,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除预存code
@@ -871,7 +871,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询预存code详情
@@ -922,7 +922,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询营销补差付款单列表API
@@ -974,7 +974,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 营销补差付款API
@@ -1011,7 +1011,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBSIDY_PAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1019,7 +1019,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询营销补差付款单详情API
@@ -1067,7 +1067,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 营销补差回退API
@@ -1104,7 +1104,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBSIDY_RETURN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1112,7 +1112,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商家券营销补差回退单详情
@@ -1164,7 +1164,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据过滤条件查询用户券API
@@ -1233,7 +1233,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户单张券详情API
@@ -1283,7 +1283,7 @@ impl<'a, T: Transport> MerchantCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -22,39 +22,42 @@ pub struct GetCouponNotifyResponse {
     /// Wire: `mchid`, `string`, required.
     pub mchid: String,
 }
+impl crate::runtime::Object for GetCouponNotifyResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("notify_url", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(GetCouponNotifyResponse {
+                    notify_url: f0,
+                    mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("notify_url", &self.notify_url);
+        members.required("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for GetCouponNotifyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GetCouponNotifyResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("notify_url", &value.notify_url);
-            members.required("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetCouponNotifyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GetCouponNotifyResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("notify_url", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(GetCouponNotifyResponse {
-                        notify_url: f0,
-                        mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设置商家券事件通知地址API的应答
@@ -76,42 +79,45 @@ pub struct SetCouponNotifyResponse {
     /// Wire: `mchid`, `string`, required.
     pub mchid: String,
 }
+impl crate::runtime::Object for SetCouponNotifyResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("update_time", &mut slots.0);
+        fields.required("notify_url", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(SetCouponNotifyResponse {
+                    update_time: f0,
+                    notify_url: f1,
+                    mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("update_time", &self.update_time);
+        members.required("notify_url", &self.notify_url);
+        members.required("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for SetCouponNotifyResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetCouponNotifyResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("update_time", &value.update_time);
-            members.required("notify_url", &value.notify_url);
-            members.required("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetCouponNotifyResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetCouponNotifyResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("update_time", &mut slots.0);
-            fields.required("notify_url", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(SetCouponNotifyResponse {
-                        update_time: f0,
-                        notify_url: f1,
-                        mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 关联订单信息API的应答
@@ -125,37 +131,39 @@ pub struct AssociateTradeInfoResponse {
     /// Wire: `wechatpay_associate_time`, `datetime (RFC 3339)`, required.
     pub wechatpay_associate_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for AssociateTradeInfoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("wechatpay_associate_time", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(AssociateTradeInfoResponse {
+                    wechatpay_associate_time: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("wechatpay_associate_time", &self.wechatpay_associate_time);
+        members
+    }
+}
 impl serde::Serialize for AssociateTradeInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssociateTradeInfoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .required("wechatpay_associate_time", &value.wechatpay_associate_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssociateTradeInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssociateTradeInfoResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("wechatpay_associate_time", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(AssociateTradeInfoResponse {
-                        wechatpay_associate_time: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 使券失效API的应答
@@ -169,37 +177,39 @@ pub struct DeactivateCouponResponse {
     /// Wire: `wechatpay_deactivate_time`, `string`, required.
     pub wechatpay_deactivate_time: String,
 }
+impl crate::runtime::Object for DeactivateCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("wechatpay_deactivate_time", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DeactivateCouponResponse {
+                    wechatpay_deactivate_time: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("wechatpay_deactivate_time", &self.wechatpay_deactivate_time);
+        members
+    }
+}
 impl serde::Serialize for DeactivateCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeactivateCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .required("wechatpay_deactivate_time", &value.wechatpay_deactivate_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeactivateCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeactivateCouponResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("wechatpay_deactivate_time", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DeactivateCouponResponse {
-                        wechatpay_deactivate_time: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 取消关联订单信息API的应答
@@ -213,40 +223,40 @@ pub struct DisassociateTradeInfoResponse {
     /// Wire: `wechatpay_disassociate_time`, `datetime (RFC 3339)`, required.
     pub wechatpay_disassociate_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for DisassociateTradeInfoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("wechatpay_disassociate_time", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DisassociateTradeInfoResponse {
+                    wechatpay_disassociate_time: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members
+            .required("wechatpay_disassociate_time", &self.wechatpay_disassociate_time);
+        members
+    }
+}
 impl serde::Serialize for DisassociateTradeInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DisassociateTradeInfoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .required(
-                    "wechatpay_disassociate_time",
-                    &value.wechatpay_disassociate_time,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DisassociateTradeInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DisassociateTradeInfoResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("wechatpay_disassociate_time", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DisassociateTradeInfoResponse {
-                        wechatpay_disassociate_time: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请退券API的应答
@@ -260,36 +270,39 @@ pub struct ReturnCouponResponse {
     /// Wire: `wechatpay_return_time`, `string`, required.
     pub wechatpay_return_time: String,
 }
+impl crate::runtime::Object for ReturnCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("wechatpay_return_time", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ReturnCouponResponse {
+                    wechatpay_return_time: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("wechatpay_return_time", &self.wechatpay_return_time);
+        members
+    }
+}
 impl serde::Serialize for ReturnCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReturnCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("wechatpay_return_time", &value.wechatpay_return_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReturnCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReturnCouponResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("wechatpay_return_time", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ReturnCouponResponse {
-                        wechatpay_return_time: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 向用户发券的应答
@@ -311,42 +324,45 @@ pub struct SendCouponResponse {
     /// Wire: `out_request_no`, `string`, optional.
     pub out_request_no: Option<String>,
 }
+impl crate::runtime::Object for SendCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.optional("coupon_code", &mut slots.1);
+        fields.optional("out_request_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(SendCouponResponse {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    out_request_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("stock_id", &self.stock_id);
+        members.optional("coupon_code", &self.coupon_code);
+        members.optional("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for SendCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("stock_id", &value.stock_id);
-            members.optional("coupon_code", &value.coupon_code);
-            members.optional("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendCouponResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.optional("coupon_code", &mut slots.1);
-            fields.optional("out_request_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(SendCouponResponse {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        out_request_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 核销用户券API的应答
@@ -368,42 +384,45 @@ pub struct UseCouponResponse {
     /// Wire: `wechatpay_use_time`, `string`, required.
     pub wechatpay_use_time: String,
 }
+impl crate::runtime::Object for UseCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.required("wechatpay_use_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(UseCouponResponse {
+                    stock_id: f0,
+                    openid: f1,
+                    wechatpay_use_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("stock_id", &self.stock_id);
+        members.required("openid", &self.openid);
+        members.required("wechatpay_use_time", &self.wechatpay_use_time);
+        members
+    }
+}
 impl serde::Serialize for UseCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UseCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("stock_id", &value.stock_id);
-            members.required("openid", &value.openid);
-            members.required("wechatpay_use_time", &value.wechatpay_use_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UseCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UseCouponResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.required("wechatpay_use_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(UseCouponResponse {
-                        stock_id: f0,
-                        openid: f1,
-                        wechatpay_use_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放消费卡API的应答
@@ -417,36 +436,39 @@ pub struct CouponSendGovCardResponse {
     /// Wire: `card_code`, `string`, required.
     pub card_code: String,
 }
+impl crate::runtime::Object for CouponSendGovCardResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("card_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CouponSendGovCardResponse {
+                    card_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("card_code", &self.card_code);
+        members
+    }
+}
 impl serde::Serialize for CouponSendGovCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponSendGovCardResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("card_code", &value.card_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponSendGovCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponSendGovCardResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("card_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CouponSendGovCardResponse {
-                        card_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 向用户预发放商品券的应答
@@ -460,36 +482,39 @@ pub struct PreSendProductCouponResponse {
     /// Wire: `token`, `string`, required.
     pub token: String,
 }
+impl crate::runtime::Object for PreSendProductCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(PreSendProductCouponResponse {
+                    token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("token", &self.token);
+        members
+    }
+}
 impl serde::Serialize for PreSendProductCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreSendProductCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("token", &value.token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreSendProductCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreSendProductCouponResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(PreSendProductCouponResponse {
-                        token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 向用户发放商品券的应答
@@ -511,42 +536,45 @@ pub struct SendProductCouponResponse {
     /// Wire: `out_request_no`, `string`, required.
     pub out_request_no: String,
 }
+impl crate::runtime::Object for SendProductCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(SendProductCouponResponse {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    out_request_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for SendProductCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendProductCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendProductCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendProductCouponResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(SendProductCouponResponse {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        out_request_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 当天可用时间段
@@ -584,35 +612,38 @@ impl AvailableDayTime {
     }
 }
 impl crate::runtime::Validate for AvailableDayTime {}
+impl crate::runtime::Object for AvailableDayTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("begin_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AvailableDayTime {
+            begin_time: f0,
+            end_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("begin_time", &self.begin_time);
+        members.optional("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for AvailableDayTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailableDayTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("begin_time", &value.begin_time);
-            members.optional("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailableDayTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailableDayTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("begin_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AvailableDayTime {
-                begin_time: f0,
-                end_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 固定周期有效时间段
@@ -665,35 +696,38 @@ impl crate::runtime::Validate for AvailableWeek {
         Ok(())
     }
 }
+impl crate::runtime::Object for AvailableWeek {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("week_day", &mut slots.0);
+        fields.optional_objects("available_day_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AvailableWeek {
+            week_day: f0,
+            available_day_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("week_day", &self.week_day);
+        members.optional_objects("available_day_time", &self.available_day_time);
+        members
+    }
+}
 impl serde::Serialize for AvailableWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailableWeek) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("week_day", &value.week_day);
-            members.optional("available_day_time", &value.available_day_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailableWeek {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailableWeek, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("week_day", &mut slots.0);
-            fields.optional("available_day_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AvailableWeek {
-                week_day: f0,
-                available_day_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 无规律的有效时间段
@@ -731,35 +765,38 @@ impl IrregularyAvaliableTime {
     }
 }
 impl crate::runtime::Validate for IrregularyAvaliableTime {}
+impl crate::runtime::Object for IrregularyAvaliableTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("begin_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(IrregularyAvaliableTime {
+            begin_time: f0,
+            end_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("begin_time", &self.begin_time);
+        members.optional("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for IrregularyAvaliableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IrregularyAvaliableTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("begin_time", &value.begin_time);
-            members.optional("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IrregularyAvaliableTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IrregularyAvaliableTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("begin_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(IrregularyAvaliableTime {
-                begin_time: f0,
-                end_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可核销时间
@@ -861,63 +898,66 @@ impl crate::runtime::Validate for CouponAvailableTime {
         Ok(())
     }
 }
+impl crate::runtime::Object for CouponAvailableTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("available_begin_time", &mut slots.0);
+        fields.required("available_end_time", &mut slots.1);
+        fields.optional("available_day_after_receive", &mut slots.2);
+        fields.optional_object("available_week", &mut slots.3);
+        fields.optional_objects("irregulary_avaliable_time", &mut slots.4);
+        fields.optional("wait_days_after_receive", &mut slots.5);
+        fields.optional("available_second_after_receive", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
+                Ok(CouponAvailableTime {
+                    available_begin_time: f0,
+                    available_end_time: f1,
+                    available_day_after_receive: f2,
+                    available_week: f3,
+                    irregulary_avaliable_time: f4,
+                    wait_days_after_receive: f5,
+                    available_second_after_receive: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members
+            .optional("available_day_after_receive", &self.available_day_after_receive);
+        members.optional_object("available_week", &self.available_week);
+        members
+            .optional_objects(
+                "irregulary_avaliable_time",
+                &self.irregulary_avaliable_time,
+            );
+        members.optional("wait_days_after_receive", &self.wait_days_after_receive);
+        members
+            .optional(
+                "available_second_after_receive",
+                &self.available_second_after_receive,
+            );
+        members
+    }
+}
 impl serde::Serialize for CouponAvailableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponAvailableTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members
-                .optional(
-                    "available_day_after_receive",
-                    &value.available_day_after_receive,
-                );
-            members.optional("available_week", &value.available_week);
-            members
-                .optional("irregulary_avaliable_time", &value.irregulary_avaliable_time);
-            members.optional("wait_days_after_receive", &value.wait_days_after_receive);
-            members
-                .optional(
-                    "available_second_after_receive",
-                    &value.available_second_after_receive,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponAvailableTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponAvailableTime, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("available_begin_time", &mut slots.0);
-            fields.required("available_end_time", &mut slots.1);
-            fields.optional("available_day_after_receive", &mut slots.2);
-            fields.optional("available_week", &mut slots.3);
-            fields.optional("irregulary_avaliable_time", &mut slots.4);
-            fields.optional("wait_days_after_receive", &mut slots.5);
-            fields.optional("available_second_after_receive", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
-                    Ok(CouponAvailableTime {
-                        available_begin_time: f0,
-                        available_end_time: f1,
-                        available_day_after_receive: f2,
-                        available_week: f3,
-                        irregulary_avaliable_time: f4,
-                        wait_days_after_receive: f5,
-                        available_second_after_receive: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 固定面额满减券使用规则
@@ -955,35 +995,38 @@ impl FixedNormalCoupon {
     }
 }
 impl crate::runtime::Validate for FixedNormalCoupon {}
+impl crate::runtime::Object for FixedNormalCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("discount_amount", &mut slots.0);
+        fields.optional("transaction_minimum", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(FixedNormalCoupon {
+            discount_amount: f0,
+            transaction_minimum: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("discount_amount", &self.discount_amount);
+        members.optional("transaction_minimum", &self.transaction_minimum);
+        members
+    }
+}
 impl serde::Serialize for FixedNormalCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FixedNormalCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("discount_amount", &value.discount_amount);
-            members.optional("transaction_minimum", &value.transaction_minimum);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FixedNormalCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FixedNormalCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("discount_amount", &mut slots.0);
-            fields.optional("transaction_minimum", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(FixedNormalCoupon {
-                discount_amount: f0,
-                transaction_minimum: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 折扣券使用规则
@@ -1021,35 +1064,38 @@ impl DiscountCoupon {
     }
 }
 impl crate::runtime::Validate for DiscountCoupon {}
+impl crate::runtime::Object for DiscountCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("discount_percent", &mut slots.0);
+        fields.optional("transaction_minimum", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(DiscountCoupon {
+            discount_percent: f0,
+            transaction_minimum: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("discount_percent", &self.discount_percent);
+        members.optional("transaction_minimum", &self.transaction_minimum);
+        members
+    }
+}
 impl serde::Serialize for DiscountCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DiscountCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("discount_percent", &value.discount_percent);
-            members.optional("transaction_minimum", &value.transaction_minimum);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DiscountCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DiscountCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("discount_percent", &mut slots.0);
-            fields.optional("transaction_minimum", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(DiscountCoupon {
-                discount_percent: f0,
-                transaction_minimum: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 换购券使用规则
@@ -1087,35 +1133,38 @@ impl ExchangeCoupon {
     }
 }
 impl crate::runtime::Validate for ExchangeCoupon {}
+impl crate::runtime::Object for ExchangeCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("exchange_price", &mut slots.0);
+        fields.optional("transaction_minimum", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ExchangeCoupon {
+            exchange_price: f0,
+            transaction_minimum: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("exchange_price", &self.exchange_price);
+        members.optional("transaction_minimum", &self.transaction_minimum);
+        members
+    }
+}
 impl serde::Serialize for ExchangeCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ExchangeCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("exchange_price", &value.exchange_price);
-            members.optional("transaction_minimum", &value.transaction_minimum);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ExchangeCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ExchangeCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("exchange_price", &mut slots.0);
-            fields.optional("transaction_minimum", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ExchangeCoupon {
-                exchange_price: f0,
-                transaction_minimum: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 核销规则
@@ -1220,54 +1269,57 @@ impl crate::runtime::Validate for CouponUseRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for CouponUseRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required_object("coupon_available_time", &mut slots.0);
+        fields.optional_object("fixed_normal_coupon", &mut slots.1);
+        fields.optional_object("discount_coupon", &mut slots.2);
+        fields.optional_object("exchange_coupon", &mut slots.3);
+        fields.required("use_method", &mut slots.4);
+        fields.optional("mini_programs_appid", &mut slots.5);
+        fields.optional("mini_programs_path", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6) => {
+                Ok(CouponUseRule {
+                    coupon_available_time: f0,
+                    fixed_normal_coupon: f1,
+                    discount_coupon: f2,
+                    exchange_coupon: f3,
+                    use_method: f4,
+                    mini_programs_appid: f5,
+                    mini_programs_path: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required_object("coupon_available_time", &self.coupon_available_time);
+        members.optional_object("fixed_normal_coupon", &self.fixed_normal_coupon);
+        members.optional_object("discount_coupon", &self.discount_coupon);
+        members.optional_object("exchange_coupon", &self.exchange_coupon);
+        members.required("use_method", &self.use_method);
+        members.optional("mini_programs_appid", &self.mini_programs_appid);
+        members.optional("mini_programs_path", &self.mini_programs_path);
+        members
+    }
+}
 impl serde::Serialize for CouponUseRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponUseRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("coupon_available_time", &value.coupon_available_time);
-            members.optional("fixed_normal_coupon", &value.fixed_normal_coupon);
-            members.optional("discount_coupon", &value.discount_coupon);
-            members.optional("exchange_coupon", &value.exchange_coupon);
-            members.required("use_method", &value.use_method);
-            members.optional("mini_programs_appid", &value.mini_programs_appid);
-            members.optional("mini_programs_path", &value.mini_programs_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponUseRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponUseRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("coupon_available_time", &mut slots.0);
-            fields.optional("fixed_normal_coupon", &mut slots.1);
-            fields.optional("discount_coupon", &mut slots.2);
-            fields.optional("exchange_coupon", &mut slots.3);
-            fields.required("use_method", &mut slots.4);
-            fields.optional("mini_programs_appid", &mut slots.5);
-            fields.optional("mini_programs_path", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6) => {
-                    Ok(CouponUseRule {
-                        coupon_available_time: f0,
-                        fixed_normal_coupon: f1,
-                        discount_coupon: f2,
-                        exchange_coupon: f3,
-                        use_method: f4,
-                        mini_programs_appid: f5,
-                        mini_programs_path: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放规则
@@ -1370,60 +1422,63 @@ impl StockSendRule {
     }
 }
 impl crate::runtime::Validate for StockSendRule {}
+impl crate::runtime::Object for StockSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("max_amount", &mut slots.0);
+        fields.optional("max_coupons", &mut slots.1);
+        fields.required("max_coupons_per_user", &mut slots.2);
+        fields.optional("max_amount_by_day", &mut slots.3);
+        fields.optional("max_coupons_by_day", &mut slots.4);
+        fields.optional("natural_person_limit", &mut slots.5);
+        fields.optional("prevent_api_abuse", &mut slots.6);
+        fields.optional("transferable", &mut slots.7);
+        fields.optional("shareable", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), f3, f4, f5, f6, f7, f8) => {
+                Ok(StockSendRule {
+                    max_amount: f0,
+                    max_coupons: f1,
+                    max_coupons_per_user: f2,
+                    max_amount_by_day: f3,
+                    max_coupons_by_day: f4,
+                    natural_person_limit: f5,
+                    prevent_api_abuse: f6,
+                    transferable: f7,
+                    shareable: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("max_amount", &self.max_amount);
+        members.optional("max_coupons", &self.max_coupons);
+        members.required("max_coupons_per_user", &self.max_coupons_per_user);
+        members.optional("max_amount_by_day", &self.max_amount_by_day);
+        members.optional("max_coupons_by_day", &self.max_coupons_by_day);
+        members.optional("natural_person_limit", &self.natural_person_limit);
+        members.optional("prevent_api_abuse", &self.prevent_api_abuse);
+        members.optional("transferable", &self.transferable);
+        members.optional("shareable", &self.shareable);
+        members
+    }
+}
 impl serde::Serialize for StockSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("max_amount", &value.max_amount);
-            members.optional("max_coupons", &value.max_coupons);
-            members.required("max_coupons_per_user", &value.max_coupons_per_user);
-            members.optional("max_amount_by_day", &value.max_amount_by_day);
-            members.optional("max_coupons_by_day", &value.max_coupons_by_day);
-            members.optional("natural_person_limit", &value.natural_person_limit);
-            members.optional("prevent_api_abuse", &value.prevent_api_abuse);
-            members.optional("transferable", &value.transferable);
-            members.optional("shareable", &value.shareable);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockSendRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("max_amount", &mut slots.0);
-            fields.optional("max_coupons", &mut slots.1);
-            fields.required("max_coupons_per_user", &mut slots.2);
-            fields.optional("max_amount_by_day", &mut slots.3);
-            fields.optional("max_coupons_by_day", &mut slots.4);
-            fields.optional("natural_person_limit", &mut slots.5);
-            fields.optional("prevent_api_abuse", &mut slots.6);
-            fields.optional("transferable", &mut slots.7);
-            fields.optional("shareable", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), f3, f4, f5, f6, f7, f8) => {
-                    Ok(StockSendRule {
-                        max_amount: f0,
-                        max_coupons: f1,
-                        max_coupons_per_user: f2,
-                        max_amount_by_day: f3,
-                        max_coupons_by_day: f4,
-                        natural_person_limit: f5,
-                        prevent_api_abuse: f6,
-                        transferable: f7,
-                        shareable: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小程序入口
@@ -1466,45 +1521,48 @@ impl MiniProgramsInfo {
     }
 }
 impl crate::runtime::Validate for MiniProgramsInfo {}
+impl crate::runtime::Object for MiniProgramsInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("mini_programs_appid", &mut slots.0);
+        fields.required("mini_programs_path", &mut slots.1);
+        fields.required("entrance_words", &mut slots.2);
+        fields.optional("guiding_words", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(MiniProgramsInfo {
+                    mini_programs_appid: f0,
+                    mini_programs_path: f1,
+                    entrance_words: f2,
+                    guiding_words: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("mini_programs_appid", &self.mini_programs_appid);
+        members.required("mini_programs_path", &self.mini_programs_path);
+        members.required("entrance_words", &self.entrance_words);
+        members.optional("guiding_words", &self.guiding_words);
+        members
+    }
+}
 impl serde::Serialize for MiniProgramsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniProgramsInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("mini_programs_appid", &value.mini_programs_appid);
-            members.required("mini_programs_path", &value.mini_programs_path);
-            members.required("entrance_words", &value.entrance_words);
-            members.optional("guiding_words", &value.guiding_words);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniProgramsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniProgramsInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("mini_programs_appid", &mut slots.0);
-            fields.required("mini_programs_path", &mut slots.1);
-            fields.required("entrance_words", &mut slots.2);
-            fields.optional("guiding_words", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(MiniProgramsInfo {
-                        mini_programs_appid: f0,
-                        mini_programs_path: f1,
-                        entrance_words: f2,
-                        guiding_words: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自定义入口
@@ -1585,44 +1643,47 @@ impl crate::runtime::Validate for CustomEntrance {
         Ok(())
     }
 }
+impl crate::runtime::Object for CustomEntrance {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional_object("mini_programs_info", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("hall_id", &mut slots.2);
+        fields.optional("store_id", &mut slots.3);
+        fields.optional("code_display_mode", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(CustomEntrance {
+            mini_programs_info: f0,
+            appid: f1,
+            hall_id: f2,
+            store_id: f3,
+            code_display_mode: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional_object("mini_programs_info", &self.mini_programs_info);
+        members.optional("appid", &self.appid);
+        members.optional("hall_id", &self.hall_id);
+        members.optional("store_id", &self.store_id);
+        members.optional("code_display_mode", &self.code_display_mode);
+        members
+    }
+}
 impl serde::Serialize for CustomEntrance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CustomEntrance) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("mini_programs_info", &value.mini_programs_info);
-            members.optional("appid", &value.appid);
-            members.optional("hall_id", &value.hall_id);
-            members.optional("store_id", &value.store_id);
-            members.optional("code_display_mode", &value.code_display_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomEntrance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CustomEntrance, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("mini_programs_info", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("hall_id", &mut slots.2);
-            fields.optional("store_id", &mut slots.3);
-            fields.optional("code_display_mode", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(CustomEntrance {
-                mini_programs_info: f0,
-                appid: f1,
-                hall_id: f2,
-                store_id: f3,
-                code_display_mode: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 视频号相关信息
@@ -1673,42 +1734,45 @@ impl FinderInfo {
     }
 }
 impl crate::runtime::Validate for FinderInfo {}
+impl crate::runtime::Object for FinderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("finder_id", &mut slots.0);
+        fields.optional("finder_video_id", &mut slots.1);
+        fields.optional("finder_video_cover_image_url", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(FinderInfo {
+            finder_id: f0,
+            finder_video_id: f1,
+            finder_video_cover_image_url: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("finder_id", &self.finder_id);
+        members.optional("finder_video_id", &self.finder_video_id);
+        members
+            .optional(
+                "finder_video_cover_image_url",
+                &self.finder_video_cover_image_url,
+            );
+        members
+    }
+}
 impl serde::Serialize for FinderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FinderInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("finder_id", &value.finder_id);
-            members.optional("finder_video_id", &value.finder_video_id);
-            members
-                .optional(
-                    "finder_video_cover_image_url",
-                    &value.finder_video_cover_image_url,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FinderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FinderInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("finder_id", &mut slots.0);
-            fields.optional("finder_video_id", &mut slots.1);
-            fields.optional("finder_video_cover_image_url", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(FinderInfo {
-                finder_id: f0,
-                finder_video_id: f1,
-                finder_video_cover_image_url: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 样式信息
@@ -1799,47 +1863,50 @@ impl crate::runtime::Validate for DisplayPatternInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for DisplayPatternInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("description", &mut slots.0);
+        fields.optional("merchant_logo_url", &mut slots.1);
+        fields.optional("merchant_name", &mut slots.2);
+        fields.optional("background_color", &mut slots.3);
+        fields.optional("coupon_image_url", &mut slots.4);
+        fields.optional_object("finder_info", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(DisplayPatternInfo {
+            description: f0,
+            merchant_logo_url: f1,
+            merchant_name: f2,
+            background_color: f3,
+            coupon_image_url: f4,
+            finder_info: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("description", &self.description);
+        members.optional("merchant_logo_url", &self.merchant_logo_url);
+        members.optional("merchant_name", &self.merchant_name);
+        members.optional("background_color", &self.background_color);
+        members.optional("coupon_image_url", &self.coupon_image_url);
+        members.optional_object("finder_info", &self.finder_info);
+        members
+    }
+}
 impl serde::Serialize for DisplayPatternInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DisplayPatternInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("description", &value.description);
-            members.optional("merchant_logo_url", &value.merchant_logo_url);
-            members.optional("merchant_name", &value.merchant_name);
-            members.optional("background_color", &value.background_color);
-            members.optional("coupon_image_url", &value.coupon_image_url);
-            members.optional("finder_info", &value.finder_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DisplayPatternInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DisplayPatternInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("description", &mut slots.0);
-            fields.optional("merchant_logo_url", &mut slots.1);
-            fields.optional("merchant_name", &mut slots.2);
-            fields.optional("background_color", &mut slots.3);
-            fields.optional("coupon_image_url", &mut slots.4);
-            fields.optional("finder_info", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(DisplayPatternInfo {
-                description: f0,
-                merchant_logo_url: f1,
-                merchant_name: f2,
-                background_color: f3,
-                coupon_image_url: f4,
-                finder_info: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 事件通知配置
@@ -1865,30 +1932,33 @@ impl NotifyConfig {
     }
 }
 impl crate::runtime::Validate for NotifyConfig {}
+impl crate::runtime::Object for NotifyConfig {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("notify_appid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(NotifyConfig { notify_appid: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("notify_appid", &self.notify_appid);
+        members
+    }
+}
 impl serde::Serialize for NotifyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyConfig) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("notify_appid", &value.notify_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyConfig, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("notify_appid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(NotifyConfig { notify_appid: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建商家券API的应答
@@ -1906,39 +1976,42 @@ pub struct CreateBusiFavorStockResponse {
     /// Wire: `create_time`, `string`, required.
     pub create_time: String,
 }
+impl crate::runtime::Object for CreateBusiFavorStockResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("create_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateBusiFavorStockResponse {
+                    stock_id: f0,
+                    create_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("stock_id", &self.stock_id);
+        members.required("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for CreateBusiFavorStockResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateBusiFavorStockResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("stock_id", &value.stock_id);
-            members.required("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBusiFavorStockResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateBusiFavorStockResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("create_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateBusiFavorStockResponse {
-                        stock_id: f0,
-                        create_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可核销时间
@@ -1972,56 +2045,59 @@ pub struct CouponUseRuleCouponAvailableTime {
     /// Wire: `wait_days_after_receive`, `integer`, optional.
     pub wait_days_after_receive: Option<i64>,
 }
+impl crate::runtime::Object for CouponUseRuleCouponAvailableTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("available_begin_time", &mut slots.0);
+        fields.required("available_end_time", &mut slots.1);
+        fields.optional("available_day_after_receive", &mut slots.2);
+        fields.optional_object("available_week", &mut slots.3);
+        fields.optional_objects("irregulary_avaliable_time", &mut slots.4);
+        fields.optional("wait_days_after_receive", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5) => {
+                Ok(CouponUseRuleCouponAvailableTime {
+                    available_begin_time: f0,
+                    available_end_time: f1,
+                    available_day_after_receive: f2,
+                    available_week: f3,
+                    irregulary_avaliable_time: f4,
+                    wait_days_after_receive: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members
+            .optional("available_day_after_receive", &self.available_day_after_receive);
+        members.optional_object("available_week", &self.available_week);
+        members
+            .optional_objects(
+                "irregulary_avaliable_time",
+                &self.irregulary_avaliable_time,
+            );
+        members.optional("wait_days_after_receive", &self.wait_days_after_receive);
+        members
+    }
+}
 impl serde::Serialize for CouponUseRuleCouponAvailableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponUseRuleCouponAvailableTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members
-                .optional(
-                    "available_day_after_receive",
-                    &value.available_day_after_receive,
-                );
-            members.optional("available_week", &value.available_week);
-            members
-                .optional("irregulary_avaliable_time", &value.irregulary_avaliable_time);
-            members.optional("wait_days_after_receive", &value.wait_days_after_receive);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponUseRuleCouponAvailableTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponUseRuleCouponAvailableTime, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("available_begin_time", &mut slots.0);
-            fields.required("available_end_time", &mut slots.1);
-            fields.optional("available_day_after_receive", &mut slots.2);
-            fields.optional("available_week", &mut slots.3);
-            fields.optional("irregulary_avaliable_time", &mut slots.4);
-            fields.optional("wait_days_after_receive", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5) => {
-                    Ok(CouponUseRuleCouponAvailableTime {
-                        available_begin_time: f0,
-                        available_end_time: f1,
-                        available_day_after_receive: f2,
-                        available_week: f3,
-                        irregulary_avaliable_time: f4,
-                        wait_days_after_receive: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 核销规则
@@ -2059,54 +2135,57 @@ pub struct StockGetCouponUseRule {
     /// Wire: `mini_programs_path`, `string`, optional.
     pub mini_programs_path: Option<String>,
 }
+impl crate::runtime::Object for StockGetCouponUseRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required_object("coupon_available_time", &mut slots.0);
+        fields.optional_object("fixed_normal_coupon", &mut slots.1);
+        fields.optional_object("discount_coupon", &mut slots.2);
+        fields.optional_object("exchange_coupon", &mut slots.3);
+        fields.required("use_method", &mut slots.4);
+        fields.optional("mini_programs_appid", &mut slots.5);
+        fields.optional("mini_programs_path", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6) => {
+                Ok(StockGetCouponUseRule {
+                    coupon_available_time: f0,
+                    fixed_normal_coupon: f1,
+                    discount_coupon: f2,
+                    exchange_coupon: f3,
+                    use_method: f4,
+                    mini_programs_appid: f5,
+                    mini_programs_path: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required_object("coupon_available_time", &self.coupon_available_time);
+        members.optional_object("fixed_normal_coupon", &self.fixed_normal_coupon);
+        members.optional_object("discount_coupon", &self.discount_coupon);
+        members.optional_object("exchange_coupon", &self.exchange_coupon);
+        members.required("use_method", &self.use_method);
+        members.optional("mini_programs_appid", &self.mini_programs_appid);
+        members.optional("mini_programs_path", &self.mini_programs_path);
+        members
+    }
+}
 impl serde::Serialize for StockGetCouponUseRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockGetCouponUseRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("coupon_available_time", &value.coupon_available_time);
-            members.optional("fixed_normal_coupon", &value.fixed_normal_coupon);
-            members.optional("discount_coupon", &value.discount_coupon);
-            members.optional("exchange_coupon", &value.exchange_coupon);
-            members.required("use_method", &value.use_method);
-            members.optional("mini_programs_appid", &value.mini_programs_appid);
-            members.optional("mini_programs_path", &value.mini_programs_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockGetCouponUseRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockGetCouponUseRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("coupon_available_time", &mut slots.0);
-            fields.optional("fixed_normal_coupon", &mut slots.1);
-            fields.optional("discount_coupon", &mut slots.2);
-            fields.optional("exchange_coupon", &mut slots.3);
-            fields.required("use_method", &mut slots.4);
-            fields.optional("mini_programs_appid", &mut slots.5);
-            fields.optional("mini_programs_path", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6) => {
-                    Ok(StockGetCouponUseRule {
-                        coupon_available_time: f0,
-                        fixed_normal_coupon: f1,
-                        discount_coupon: f2,
-                        exchange_coupon: f3,
-                        use_method: f4,
-                        mini_programs_appid: f5,
-                        mini_programs_path: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放规则
@@ -2152,60 +2231,63 @@ pub struct StockGetStockSendRule {
     /// Wire: `shareable`, `boolean`, optional.
     pub shareable: Option<bool>,
 }
+impl crate::runtime::Object for StockGetStockSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("max_amount", &mut slots.0);
+        fields.optional("max_coupons", &mut slots.1);
+        fields.required("max_coupons_per_user", &mut slots.2);
+        fields.optional("max_amount_by_day", &mut slots.3);
+        fields.optional("max_coupons_by_day", &mut slots.4);
+        fields.optional("natural_person_limit", &mut slots.5);
+        fields.optional("prevent_api_abuse", &mut slots.6);
+        fields.optional("transferable", &mut slots.7);
+        fields.optional("shareable", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), f3, f4, f5, f6, f7, f8) => {
+                Ok(StockGetStockSendRule {
+                    max_amount: f0,
+                    max_coupons: f1,
+                    max_coupons_per_user: f2,
+                    max_amount_by_day: f3,
+                    max_coupons_by_day: f4,
+                    natural_person_limit: f5,
+                    prevent_api_abuse: f6,
+                    transferable: f7,
+                    shareable: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("max_amount", &self.max_amount);
+        members.optional("max_coupons", &self.max_coupons);
+        members.required("max_coupons_per_user", &self.max_coupons_per_user);
+        members.optional("max_amount_by_day", &self.max_amount_by_day);
+        members.optional("max_coupons_by_day", &self.max_coupons_by_day);
+        members.optional("natural_person_limit", &self.natural_person_limit);
+        members.optional("prevent_api_abuse", &self.prevent_api_abuse);
+        members.optional("transferable", &self.transferable);
+        members.optional("shareable", &self.shareable);
+        members
+    }
+}
 impl serde::Serialize for StockGetStockSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockGetStockSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("max_amount", &value.max_amount);
-            members.optional("max_coupons", &value.max_coupons);
-            members.required("max_coupons_per_user", &value.max_coupons_per_user);
-            members.optional("max_amount_by_day", &value.max_amount_by_day);
-            members.optional("max_coupons_by_day", &value.max_coupons_by_day);
-            members.optional("natural_person_limit", &value.natural_person_limit);
-            members.optional("prevent_api_abuse", &value.prevent_api_abuse);
-            members.optional("transferable", &value.transferable);
-            members.optional("shareable", &value.shareable);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockGetStockSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockGetStockSendRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("max_amount", &mut slots.0);
-            fields.optional("max_coupons", &mut slots.1);
-            fields.required("max_coupons_per_user", &mut slots.2);
-            fields.optional("max_amount_by_day", &mut slots.3);
-            fields.optional("max_coupons_by_day", &mut slots.4);
-            fields.optional("natural_person_limit", &mut slots.5);
-            fields.optional("prevent_api_abuse", &mut slots.6);
-            fields.optional("transferable", &mut slots.7);
-            fields.optional("shareable", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), f3, f4, f5, f6, f7, f8) => {
-                    Ok(StockGetStockSendRule {
-                        max_amount: f0,
-                        max_coupons: f1,
-                        max_coupons_per_user: f2,
-                        max_amount_by_day: f3,
-                        max_coupons_by_day: f4,
-                        natural_person_limit: f5,
-                        prevent_api_abuse: f6,
-                        transferable: f7,
-                        shareable: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券code数量
@@ -2223,39 +2305,42 @@ pub struct CouponCodeCount {
     /// Wire: `available_count`, `integer`, required.
     pub available_count: i64,
 }
+impl crate::runtime::Object for CouponCodeCount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("available_count", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CouponCodeCount {
+                    total_count: f0,
+                    available_count: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_count", &self.total_count);
+        members.required("available_count", &self.available_count);
+        members
+    }
+}
 impl serde::Serialize for CouponCodeCount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponCodeCount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_count", &value.total_count);
-            members.required("available_count", &value.available_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponCodeCount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponCodeCount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("available_count", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CouponCodeCount {
-                        total_count: f0,
-                        available_count: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次发放情况
@@ -2281,41 +2366,44 @@ pub struct SendCountInformation {
     /// Wire: `today_send_amount`, `integer`, optional.
     pub today_send_amount: Option<i64>,
 }
+impl crate::runtime::Object for SendCountInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total_send_num", &mut slots.0);
+        fields.optional("total_send_amount", &mut slots.1);
+        fields.optional("today_send_num", &mut slots.2);
+        fields.optional("today_send_amount", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(SendCountInformation {
+            total_send_num: f0,
+            total_send_amount: f1,
+            today_send_num: f2,
+            today_send_amount: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total_send_num", &self.total_send_num);
+        members.optional("total_send_amount", &self.total_send_amount);
+        members.optional("today_send_num", &self.today_send_num);
+        members.optional("today_send_amount", &self.today_send_amount);
+        members
+    }
+}
 impl serde::Serialize for SendCountInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendCountInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total_send_num", &value.total_send_num);
-            members.optional("total_send_amount", &value.total_send_amount);
-            members.optional("today_send_num", &value.today_send_num);
-            members.optional("today_send_amount", &value.today_send_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendCountInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendCountInformation, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total_send_num", &mut slots.0);
-            fields.optional("total_send_amount", &mut slots.1);
-            fields.optional("today_send_num", &mut slots.2);
-            fields.optional("today_send_amount", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(SendCountInformation {
-                total_send_num: f0,
-                total_send_amount: f1,
-                today_send_num: f2,
-                today_send_amount: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商家券详情API的应答
@@ -2389,115 +2477,118 @@ pub struct StockGetResponse {
     /// Wire: `subsidy`, `boolean`, optional.
     pub subsidy: Option<bool>,
 }
+impl crate::runtime::Object for StockGetResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_name", &mut slots.0);
+        fields.required("belong_merchant", &mut slots.1);
+        fields.optional("comment", &mut slots.2);
+        fields.required("goods_name", &mut slots.3);
+        fields.required("stock_type", &mut slots.4);
+        fields.required_object("coupon_use_rule", &mut slots.5);
+        fields.required_object("stock_send_rule", &mut slots.6);
+        fields.optional_object("custom_entrance", &mut slots.7);
+        fields.optional_object("display_pattern_info", &mut slots.8);
+        fields.required("stock_state", &mut slots.9);
+        fields.required("coupon_code_mode", &mut slots.10);
+        fields.required("stock_id", &mut slots.11);
+        fields.optional_object("coupon_code_count", &mut slots.12);
+        fields.optional_object("notify_config", &mut slots.13);
+        fields.optional_object("send_count_information", &mut slots.14);
+        fields.optional("subsidy", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                f15,
+            ) => {
+                Ok(StockGetResponse {
+                    stock_name: f0,
+                    belong_merchant: f1,
+                    comment: f2,
+                    goods_name: f3,
+                    stock_type: f4,
+                    coupon_use_rule: f5,
+                    stock_send_rule: f6,
+                    custom_entrance: f7,
+                    display_pattern_info: f8,
+                    stock_state: f9,
+                    coupon_code_mode: f10,
+                    stock_id: f11,
+                    coupon_code_count: f12,
+                    notify_config: f13,
+                    send_count_information: f14,
+                    subsidy: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("stock_name", &self.stock_name);
+        members.required("belong_merchant", &self.belong_merchant);
+        members.optional("comment", &self.comment);
+        members.required("goods_name", &self.goods_name);
+        members.required("stock_type", &self.stock_type);
+        members.required_object("coupon_use_rule", &self.coupon_use_rule);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members.optional_object("custom_entrance", &self.custom_entrance);
+        members.optional_object("display_pattern_info", &self.display_pattern_info);
+        members.required("stock_state", &self.stock_state);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.required("stock_id", &self.stock_id);
+        members.optional_object("coupon_code_count", &self.coupon_code_count);
+        members.optional_object("notify_config", &self.notify_config);
+        members.optional_object("send_count_information", &self.send_count_information);
+        members.optional("subsidy", &self.subsidy);
+        members
+    }
+}
 impl serde::Serialize for StockGetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockGetResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("stock_name", &value.stock_name);
-            members.required("belong_merchant", &value.belong_merchant);
-            members.optional("comment", &value.comment);
-            members.required("goods_name", &value.goods_name);
-            members.required("stock_type", &value.stock_type);
-            members.required("coupon_use_rule", &value.coupon_use_rule);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members.optional("custom_entrance", &value.custom_entrance);
-            members.optional("display_pattern_info", &value.display_pattern_info);
-            members.required("stock_state", &value.stock_state);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.required("stock_id", &value.stock_id);
-            members.optional("coupon_code_count", &value.coupon_code_count);
-            members.optional("notify_config", &value.notify_config);
-            members.optional("send_count_information", &value.send_count_information);
-            members.optional("subsidy", &value.subsidy);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockGetResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockGetResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_name", &mut slots.0);
-            fields.required("belong_merchant", &mut slots.1);
-            fields.optional("comment", &mut slots.2);
-            fields.required("goods_name", &mut slots.3);
-            fields.required("stock_type", &mut slots.4);
-            fields.required("coupon_use_rule", &mut slots.5);
-            fields.required("stock_send_rule", &mut slots.6);
-            fields.optional("custom_entrance", &mut slots.7);
-            fields.optional("display_pattern_info", &mut slots.8);
-            fields.required("stock_state", &mut slots.9);
-            fields.required("coupon_code_mode", &mut slots.10);
-            fields.required("stock_id", &mut slots.11);
-            fields.optional("coupon_code_count", &mut slots.12);
-            fields.optional("notify_config", &mut slots.13);
-            fields.optional("send_count_information", &mut slots.14);
-            fields.optional("subsidy", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                ) => {
-                    Ok(StockGetResponse {
-                        stock_name: f0,
-                        belong_merchant: f1,
-                        comment: f2,
-                        goods_name: f3,
-                        stock_type: f4,
-                        coupon_use_rule: f5,
-                        stock_send_rule: f6,
-                        custom_entrance: f7,
-                        display_pattern_info: f8,
-                        stock_state: f9,
-                        coupon_code_mode: f10,
-                        stock_id: f11,
-                        coupon_code_count: f12,
-                        notify_config: f13,
-                        send_count_information: f14,
-                        subsidy: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小程序入口
@@ -2555,41 +2646,44 @@ impl CustomEntranceMiniProgramsInfo {
     }
 }
 impl crate::runtime::Validate for CustomEntranceMiniProgramsInfo {}
+impl crate::runtime::Object for CustomEntranceMiniProgramsInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("mini_programs_appid", &mut slots.0);
+        fields.optional("mini_programs_path", &mut slots.1);
+        fields.optional("entrance_words", &mut slots.2);
+        fields.optional("guiding_words", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CustomEntranceMiniProgramsInfo {
+            mini_programs_appid: f0,
+            mini_programs_path: f1,
+            entrance_words: f2,
+            guiding_words: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("mini_programs_appid", &self.mini_programs_appid);
+        members.optional("mini_programs_path", &self.mini_programs_path);
+        members.optional("entrance_words", &self.entrance_words);
+        members.optional("guiding_words", &self.guiding_words);
+        members
+    }
+}
 impl serde::Serialize for CustomEntranceMiniProgramsInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CustomEntranceMiniProgramsInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("mini_programs_appid", &value.mini_programs_appid);
-            members.optional("mini_programs_path", &value.mini_programs_path);
-            members.optional("entrance_words", &value.entrance_words);
-            members.optional("guiding_words", &value.guiding_words);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CustomEntranceMiniProgramsInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CustomEntranceMiniProgramsInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("mini_programs_appid", &mut slots.0);
-            fields.optional("mini_programs_path", &mut slots.1);
-            fields.optional("entrance_words", &mut slots.2);
-            fields.optional("guiding_words", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CustomEntranceMiniProgramsInfo {
-                mini_programs_appid: f0,
-                mini_programs_path: f1,
-                entrance_words: f2,
-                guiding_words: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自定义入口
@@ -2663,41 +2757,44 @@ impl crate::runtime::Validate for ModifyStockInfoCustomEntrance {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifyStockInfoCustomEntrance {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_object("mini_programs_info", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("hall_id", &mut slots.2);
+        fields.optional("code_display_mode", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ModifyStockInfoCustomEntrance {
+            mini_programs_info: f0,
+            appid: f1,
+            hall_id: f2,
+            code_display_mode: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_object("mini_programs_info", &self.mini_programs_info);
+        members.optional("appid", &self.appid);
+        members.optional("hall_id", &self.hall_id);
+        members.optional("code_display_mode", &self.code_display_mode);
+        members
+    }
+}
 impl serde::Serialize for ModifyStockInfoCustomEntrance {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyStockInfoCustomEntrance) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("mini_programs_info", &value.mini_programs_info);
-            members.optional("appid", &value.appid);
-            members.optional("hall_id", &value.hall_id);
-            members.optional("code_display_mode", &value.code_display_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyStockInfoCustomEntrance {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyStockInfoCustomEntrance, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("mini_programs_info", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("hall_id", &mut slots.2);
-            fields.optional("code_display_mode", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ModifyStockInfoCustomEntrance {
-                mini_programs_info: f0,
-                appid: f1,
-                hall_id: f2,
-                code_display_mode: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 核销规则
@@ -2752,38 +2849,41 @@ impl crate::runtime::Validate for ModifyStockInfoCouponUseRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifyStockInfoCouponUseRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("use_method", &mut slots.0);
+        fields.optional("mini_programs_appid", &mut slots.1);
+        fields.optional("mini_programs_path", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ModifyStockInfoCouponUseRule {
+            use_method: f0,
+            mini_programs_appid: f1,
+            mini_programs_path: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("use_method", &self.use_method);
+        members.optional("mini_programs_appid", &self.mini_programs_appid);
+        members.optional("mini_programs_path", &self.mini_programs_path);
+        members
+    }
+}
 impl serde::Serialize for ModifyStockInfoCouponUseRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyStockInfoCouponUseRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("use_method", &value.use_method);
-            members.optional("mini_programs_appid", &value.mini_programs_appid);
-            members.optional("mini_programs_path", &value.mini_programs_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyStockInfoCouponUseRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyStockInfoCouponUseRule, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("use_method", &mut slots.0);
-            fields.optional("mini_programs_appid", &mut slots.1);
-            fields.optional("mini_programs_path", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ModifyStockInfoCouponUseRule {
-                use_method: f0,
-                mini_programs_appid: f1,
-                mini_programs_path: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放规则
@@ -2821,35 +2921,38 @@ impl ModifyStockInfoStockSendRule {
     }
 }
 impl crate::runtime::Validate for ModifyStockInfoStockSendRule {}
+impl crate::runtime::Object for ModifyStockInfoStockSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("natural_person_limit", &mut slots.0);
+        fields.optional("prevent_api_abuse", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ModifyStockInfoStockSendRule {
+            natural_person_limit: f0,
+            prevent_api_abuse: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("natural_person_limit", &self.natural_person_limit);
+        members.optional("prevent_api_abuse", &self.prevent_api_abuse);
+        members
+    }
+}
 impl serde::Serialize for ModifyStockInfoStockSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyStockInfoStockSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("natural_person_limit", &value.natural_person_limit);
-            members.optional("prevent_api_abuse", &value.prevent_api_abuse);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyStockInfoStockSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyStockInfoStockSendRule, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("natural_person_limit", &mut slots.0);
-            fields.optional("prevent_api_abuse", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ModifyStockInfoStockSendRule {
-                natural_person_limit: f0,
-                prevent_api_abuse: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 修改批次预算API的应答
@@ -2867,39 +2970,42 @@ pub struct ModifyBudgetResponse {
     /// Wire: `max_coupons_by_day`, `integer`, optional.
     pub max_coupons_by_day: Option<i64>,
 }
+impl crate::runtime::Object for ModifyBudgetResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("max_coupons", &mut slots.0);
+        fields.optional("max_coupons_by_day", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ModifyBudgetResponse {
+                    max_coupons: f0,
+                    max_coupons_by_day: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("max_coupons", &self.max_coupons);
+        members.optional("max_coupons_by_day", &self.max_coupons_by_day);
+        members
+    }
+}
 impl serde::Serialize for ModifyBudgetResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyBudgetResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("max_coupons", &value.max_coupons);
-            members.optional("max_coupons_by_day", &value.max_coupons_by_day);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyBudgetResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyBudgetResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("max_coupons", &mut slots.0);
-            fields.optional("max_coupons_by_day", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ModifyBudgetResponse {
-                        max_coupons: f0,
-                        max_coupons_by_day: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券code列表
@@ -2937,50 +3043,53 @@ pub struct Data {
     /// Wire: `coupon_code`, `string`, optional.
     pub coupon_code: Option<String>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("code", &mut slots.0);
+        fields.optional("code_status", &mut slots.1);
+        fields.optional("upload_time", &mut slots.2);
+        fields.optional("dispatched_time", &mut slots.3);
+        fields.optional("openid", &mut slots.4);
+        fields.optional("unionid", &mut slots.5);
+        fields.optional("coupon_code", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(Data {
+            code: f0,
+            code_status: f1,
+            upload_time: f2,
+            dispatched_time: f3,
+            openid: f4,
+            unionid: f5,
+            coupon_code: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("code", &self.code);
+        members.optional("code_status", &self.code_status);
+        members.optional("upload_time", &self.upload_time);
+        members.optional("dispatched_time", &self.dispatched_time);
+        members.optional("openid", &self.openid);
+        members.optional("unionid", &self.unionid);
+        members.optional("coupon_code", &self.coupon_code);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("code", &value.code);
-            members.optional("code_status", &value.code_status);
-            members.optional("upload_time", &value.upload_time);
-            members.optional("dispatched_time", &value.dispatched_time);
-            members.optional("openid", &value.openid);
-            members.optional("unionid", &value.unionid);
-            members.optional("coupon_code", &value.coupon_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("code", &mut slots.0);
-            fields.optional("code_status", &mut slots.1);
-            fields.optional("upload_time", &mut slots.2);
-            fields.optional("dispatched_time", &mut slots.3);
-            fields.optional("openid", &mut slots.4);
-            fields.optional("unionid", &mut slots.5);
-            fields.optional("coupon_code", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(Data {
-                code: f0,
-                code_status: f1,
-                upload_time: f2,
-                dispatched_time: f3,
-                openid: f4,
-                unionid: f5,
-                coupon_code: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询预存code列表的应答
@@ -3010,48 +3119,51 @@ pub struct CouponCodeListResponse {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for CouponCodeListResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("offset", &mut slots.3);
+        fields.optional_objects("data", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(CouponCodeListResponse {
+                    stock_id: f0,
+                    total_count: f1,
+                    limit: f2,
+                    offset: f3,
+                    data: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("stock_id", &self.stock_id);
+        members.required("total_count", &self.total_count);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for CouponCodeListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponCodeListResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("stock_id", &value.stock_id);
-            members.required("total_count", &value.total_count);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponCodeListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponCodeListResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("offset", &mut slots.3);
-            fields.optional("data", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(CouponCodeListResponse {
-                        stock_id: f0,
-                        total_count: f1,
-                        limit: f2,
-                        offset: f3,
-                        data: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传失败的code及原因
@@ -3073,42 +3185,45 @@ pub struct FailCodes {
     /// Wire: `message`, `string`, required.
     pub message: String,
 }
+impl crate::runtime::Object for FailCodes {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.required("message", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(FailCodes {
+                    coupon_code: f0,
+                    code: f1,
+                    message: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("code", &self.code);
+        members.required("message", &self.message);
+        members
+    }
+}
 impl serde::Serialize for FailCodes {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FailCodes) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("code", &value.code);
-            members.required("message", &value.message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FailCodes {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FailCodes, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.required("message", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(FailCodes {
-                        coupon_code: f0,
-                        code: f1,
-                        message: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传预存code API的应答
@@ -3154,60 +3269,63 @@ pub struct UploadCouponCodeResponse {
     /// Wire: `duplicate_codes`, `array[string]`, optional.
     pub duplicate_codes: Option<Vec<String>>,
 }
+impl crate::runtime::Object for UploadCouponCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.required("success_count", &mut slots.2);
+        fields.optional("success_codes", &mut slots.3);
+        fields.required("success_time", &mut slots.4);
+        fields.optional("fail_count", &mut slots.5);
+        fields.optional_objects("fail_codes", &mut slots.6);
+        fields.optional("exist_codes", &mut slots.7);
+        fields.optional("duplicate_codes", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8) => {
+                Ok(UploadCouponCodeResponse {
+                    stock_id: f0,
+                    total_count: f1,
+                    success_count: f2,
+                    success_codes: f3,
+                    success_time: f4,
+                    fail_count: f5,
+                    fail_codes: f6,
+                    exist_codes: f7,
+                    duplicate_codes: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("stock_id", &self.stock_id);
+        members.required("total_count", &self.total_count);
+        members.required("success_count", &self.success_count);
+        members.optional("success_codes", &self.success_codes);
+        members.required("success_time", &self.success_time);
+        members.optional("fail_count", &self.fail_count);
+        members.optional_objects("fail_codes", &self.fail_codes);
+        members.optional("exist_codes", &self.exist_codes);
+        members.optional("duplicate_codes", &self.duplicate_codes);
+        members
+    }
+}
 impl serde::Serialize for UploadCouponCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadCouponCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("stock_id", &value.stock_id);
-            members.required("total_count", &value.total_count);
-            members.required("success_count", &value.success_count);
-            members.optional("success_codes", &value.success_codes);
-            members.required("success_time", &value.success_time);
-            members.optional("fail_count", &value.fail_count);
-            members.optional("fail_codes", &value.fail_codes);
-            members.optional("exist_codes", &value.exist_codes);
-            members.optional("duplicate_codes", &value.duplicate_codes);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadCouponCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadCouponCodeResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.required("success_count", &mut slots.2);
-            fields.optional("success_codes", &mut slots.3);
-            fields.required("success_time", &mut slots.4);
-            fields.optional("fail_count", &mut slots.5);
-            fields.optional("fail_codes", &mut slots.6);
-            fields.optional("exist_codes", &mut slots.7);
-            fields.optional("duplicate_codes", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8) => {
-                    Ok(UploadCouponCodeResponse {
-                        stock_id: f0,
-                        total_count: f1,
-                        success_count: f2,
-                        success_codes: f3,
-                        success_time: f4,
-                        fail_count: f5,
-                        fail_codes: f6,
-                        exist_codes: f7,
-                        duplicate_codes: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 删除预存code的应答
@@ -3225,35 +3343,38 @@ pub struct DeleteCouponCodeResponse {
     /// Wire: `delete_time`, `datetime (RFC 3339)`, optional.
     pub delete_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for DeleteCouponCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("stock_id", &mut slots.0);
+        fields.optional("delete_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(DeleteCouponCodeResponse {
+            stock_id: f0,
+            delete_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("delete_time", &self.delete_time);
+        members
+    }
+}
 impl serde::Serialize for DeleteCouponCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteCouponCodeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("delete_time", &value.delete_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteCouponCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteCouponCodeResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("stock_id", &mut slots.0);
-            fields.optional("delete_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(DeleteCouponCodeResponse {
-                stock_id: f0,
-                delete_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券码信息
@@ -3307,90 +3428,93 @@ pub struct CouponInformation {
     /// Wire: `display_pattern_info`, `object DisplayPatternInfo`, optional.
     pub display_pattern_info: Option<DisplayPatternInfo>,
 }
+impl crate::runtime::Object for CouponInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_name", &mut slots.0);
+        fields.required("belong_merchant", &mut slots.1);
+        fields.optional("comment", &mut slots.2);
+        fields.required("goods_name", &mut slots.3);
+        fields.required("stock_type", &mut slots.4);
+        fields.optional("transferable", &mut slots.5);
+        fields.optional("shareable", &mut slots.6);
+        fields.optional("coupon_state", &mut slots.7);
+        fields.required_object("coupon_use_rule", &mut slots.8);
+        fields.optional_object("custom_entrance", &mut slots.9);
+        fields.optional_object("display_pattern_info", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(CouponInformation {
+                    stock_name: f0,
+                    belong_merchant: f1,
+                    comment: f2,
+                    goods_name: f3,
+                    stock_type: f4,
+                    transferable: f5,
+                    shareable: f6,
+                    coupon_state: f7,
+                    coupon_use_rule: f8,
+                    custom_entrance: f9,
+                    display_pattern_info: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("stock_name", &self.stock_name);
+        members.required("belong_merchant", &self.belong_merchant);
+        members.optional("comment", &self.comment);
+        members.required("goods_name", &self.goods_name);
+        members.required("stock_type", &self.stock_type);
+        members.optional("transferable", &self.transferable);
+        members.optional("shareable", &self.shareable);
+        members.optional("coupon_state", &self.coupon_state);
+        members.required_object("coupon_use_rule", &self.coupon_use_rule);
+        members.optional_object("custom_entrance", &self.custom_entrance);
+        members.optional_object("display_pattern_info", &self.display_pattern_info);
+        members
+    }
+}
 impl serde::Serialize for CouponInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("stock_name", &value.stock_name);
-            members.required("belong_merchant", &value.belong_merchant);
-            members.optional("comment", &value.comment);
-            members.required("goods_name", &value.goods_name);
-            members.required("stock_type", &value.stock_type);
-            members.optional("transferable", &value.transferable);
-            members.optional("shareable", &value.shareable);
-            members.optional("coupon_state", &value.coupon_state);
-            members.required("coupon_use_rule", &value.coupon_use_rule);
-            members.optional("custom_entrance", &value.custom_entrance);
-            members.optional("display_pattern_info", &value.display_pattern_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponInformation, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_name", &mut slots.0);
-            fields.required("belong_merchant", &mut slots.1);
-            fields.optional("comment", &mut slots.2);
-            fields.required("goods_name", &mut slots.3);
-            fields.required("stock_type", &mut slots.4);
-            fields.optional("transferable", &mut slots.5);
-            fields.optional("shareable", &mut slots.6);
-            fields.optional("coupon_state", &mut slots.7);
-            fields.required("coupon_use_rule", &mut slots.8);
-            fields.optional("custom_entrance", &mut slots.9);
-            fields.optional("display_pattern_info", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(CouponInformation {
-                        stock_name: f0,
-                        belong_merchant: f1,
-                        comment: f2,
-                        goods_name: f3,
-                        stock_type: f4,
-                        transferable: f5,
-                        shareable: f6,
-                        coupon_state: f7,
-                        coupon_use_rule: f8,
-                        custom_entrance: f9,
-                        display_pattern_info: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询预存code详情的应答
@@ -3408,39 +3532,42 @@ pub struct CouponCodeInfoResponse {
     /// Wire: `coupon_information`, `object CouponInformation`, optional.
     pub coupon_information: Option<CouponInformation>,
 }
+impl crate::runtime::Object for CouponCodeInfoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("code_information", &mut slots.0);
+        fields.optional_object("coupon_information", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(CouponCodeInfoResponse {
+                    code_information: f0,
+                    coupon_information: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("code_information", &self.code_information);
+        members.optional_object("coupon_information", &self.coupon_information);
+        members
+    }
+}
 impl serde::Serialize for CouponCodeInfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponCodeInfoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("code_information", &value.code_information);
-            members.optional("coupon_information", &value.coupon_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponCodeInfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponCodeInfoResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("code_information", &mut slots.0);
-            fields.optional("coupon_information", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(CouponCodeInfoResponse {
-                        code_information: f0,
-                        coupon_information: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 补差付款单据列表
@@ -3502,100 +3629,103 @@ pub struct PayReceiptList {
     /// Wire: `create_time`, `string`, optional.
     pub create_time: Option<String>,
 }
+impl crate::runtime::Object for PayReceiptList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("subsidy_receipt_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("coupon_code", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.required("payer_merchant", &mut slots.4);
+        fields.required("payee_merchant", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("description", &mut slots.7);
+        fields.required("status", &mut slots.8);
+        fields.optional("fail_reason", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.required("out_subsidy_no", &mut slots.11);
+        fields.optional("create_time", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                Some(f11),
+                f12,
+            ) => {
+                Ok(PayReceiptList {
+                    subsidy_receipt_id: f0,
+                    stock_id: f1,
+                    coupon_code: f2,
+                    transaction_id: f3,
+                    payer_merchant: f4,
+                    payee_merchant: f5,
+                    amount: f6,
+                    description: f7,
+                    status: f8,
+                    fail_reason: f9,
+                    success_time: f10,
+                    out_subsidy_no: f11,
+                    create_time: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("subsidy_receipt_id", &self.subsidy_receipt_id);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("payer_merchant", &self.payer_merchant);
+        members.required("payee_merchant", &self.payee_merchant);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("status", &self.status);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("success_time", &self.success_time);
+        members.required("out_subsidy_no", &self.out_subsidy_no);
+        members.optional("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for PayReceiptList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayReceiptList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("subsidy_receipt_id", &value.subsidy_receipt_id);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("payer_merchant", &value.payer_merchant);
-            members.required("payee_merchant", &value.payee_merchant);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("status", &value.status);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("success_time", &value.success_time);
-            members.required("out_subsidy_no", &value.out_subsidy_no);
-            members.optional("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayReceiptList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayReceiptList, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("subsidy_receipt_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("coupon_code", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.required("payer_merchant", &mut slots.4);
-            fields.required("payee_merchant", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("description", &mut slots.7);
-            fields.required("status", &mut slots.8);
-            fields.optional("fail_reason", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.required("out_subsidy_no", &mut slots.11);
-            fields.optional("create_time", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                ) => {
-                    Ok(PayReceiptList {
-                        subsidy_receipt_id: f0,
-                        stock_id: f1,
-                        coupon_code: f2,
-                        transaction_id: f3,
-                        payer_merchant: f4,
-                        payee_merchant: f5,
-                        amount: f6,
-                        description: f7,
-                        status: f8,
-                        fail_reason: f9,
-                        success_time: f10,
-                        out_subsidy_no: f11,
-                        create_time: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询营销补差付款单列表API的应答
@@ -3609,32 +3739,35 @@ pub struct SubsidyPayReceiptListResponse {
     /// Wire: `pay_receipt_list`, `array[object PayReceiptList]`, optional.
     pub pay_receipt_list: Option<Vec<PayReceiptList>>,
 }
+impl crate::runtime::Object for SubsidyPayReceiptListResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("pay_receipt_list", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SubsidyPayReceiptListResponse {
+            pay_receipt_list: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("pay_receipt_list", &self.pay_receipt_list);
+        members
+    }
+}
 impl serde::Serialize for SubsidyPayReceiptListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyPayReceiptListResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("pay_receipt_list", &value.pay_receipt_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyPayReceiptListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyPayReceiptListResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("pay_receipt_list", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SubsidyPayReceiptListResponse {
-                pay_receipt_list: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 营销补差回退API的应答
@@ -3704,111 +3837,113 @@ pub struct SubsidyReturnReceipt {
     /// Wire: `return_create_time`, `string`, optional.
     pub return_create_time: Option<String>,
 }
+impl crate::runtime::Object for SubsidyReturnReceipt {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("subsidy_return_receipt_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("coupon_code", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.required("refund_id", &mut slots.4);
+        fields.required("payer_merchant", &mut slots.5);
+        fields.required("payee_merchant", &mut slots.6);
+        fields.required("amount", &mut slots.7);
+        fields.required("description", &mut slots.8);
+        fields.required("status", &mut slots.9);
+        fields.optional("fail_reason", &mut slots.10);
+        fields.optional("return_done_time", &mut slots.11);
+        fields.required("subsidy_receipt_id", &mut slots.12);
+        fields.required("out_subsidy_return_no", &mut slots.13);
+        fields.optional("return_create_time", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                Some(f12),
+                Some(f13),
+                f14,
+            ) => {
+                Ok(SubsidyReturnReceipt {
+                    subsidy_return_receipt_id: f0,
+                    stock_id: f1,
+                    coupon_code: f2,
+                    transaction_id: f3,
+                    refund_id: f4,
+                    payer_merchant: f5,
+                    payee_merchant: f6,
+                    amount: f7,
+                    description: f8,
+                    status: f9,
+                    fail_reason: f10,
+                    return_done_time: f11,
+                    subsidy_receipt_id: f12,
+                    out_subsidy_return_no: f13,
+                    return_create_time: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.optional("subsidy_return_receipt_id", &self.subsidy_return_receipt_id);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("refund_id", &self.refund_id);
+        members.required("payer_merchant", &self.payer_merchant);
+        members.required("payee_merchant", &self.payee_merchant);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("status", &self.status);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("return_done_time", &self.return_done_time);
+        members.required("subsidy_receipt_id", &self.subsidy_receipt_id);
+        members.required("out_subsidy_return_no", &self.out_subsidy_return_no);
+        members.optional("return_create_time", &self.return_create_time);
+        members
+    }
+}
 impl serde::Serialize for SubsidyReturnReceipt {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyReturnReceipt) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members
-                .optional("subsidy_return_receipt_id", &value.subsidy_return_receipt_id);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("refund_id", &value.refund_id);
-            members.required("payer_merchant", &value.payer_merchant);
-            members.required("payee_merchant", &value.payee_merchant);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("status", &value.status);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("return_done_time", &value.return_done_time);
-            members.required("subsidy_receipt_id", &value.subsidy_receipt_id);
-            members.required("out_subsidy_return_no", &value.out_subsidy_return_no);
-            members.optional("return_create_time", &value.return_create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyReturnReceipt {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyReturnReceipt, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("subsidy_return_receipt_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("coupon_code", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.required("refund_id", &mut slots.4);
-            fields.required("payer_merchant", &mut slots.5);
-            fields.required("payee_merchant", &mut slots.6);
-            fields.required("amount", &mut slots.7);
-            fields.required("description", &mut slots.8);
-            fields.required("status", &mut slots.9);
-            fields.optional("fail_reason", &mut slots.10);
-            fields.optional("return_done_time", &mut slots.11);
-            fields.required("subsidy_receipt_id", &mut slots.12);
-            fields.required("out_subsidy_return_no", &mut slots.13);
-            fields.optional("return_create_time", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                ) => {
-                    Ok(SubsidyReturnReceipt {
-                        subsidy_return_receipt_id: f0,
-                        stock_id: f1,
-                        coupon_code: f2,
-                        transaction_id: f3,
-                        refund_id: f4,
-                        payer_merchant: f5,
-                        payee_merchant: f6,
-                        amount: f7,
-                        description: f8,
-                        status: f9,
-                        fail_reason: f10,
-                        return_done_time: f11,
-                        subsidy_receipt_id: f12,
-                        out_subsidy_return_no: f13,
-                        return_create_time: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可核销时间
@@ -3830,44 +3965,42 @@ pub struct CouponUseRuleCouponAvailableTime2 {
     /// Wire: `available_day_after_receive`, `integer`, optional.
     pub available_day_after_receive: Option<i64>,
 }
+impl crate::runtime::Object for CouponUseRuleCouponAvailableTime2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("available_begin_time", &mut slots.0);
+        fields.optional("available_end_time", &mut slots.1);
+        fields.optional("available_day_after_receive", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CouponUseRuleCouponAvailableTime2 {
+            available_begin_time: f0,
+            available_end_time: f1,
+            available_day_after_receive: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("available_begin_time", &self.available_begin_time);
+        members.optional("available_end_time", &self.available_end_time);
+        members
+            .optional("available_day_after_receive", &self.available_day_after_receive);
+        members
+    }
+}
 impl serde::Serialize for CouponUseRuleCouponAvailableTime2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CouponUseRuleCouponAvailableTime2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("available_begin_time", &value.available_begin_time);
-            members.optional("available_end_time", &value.available_end_time);
-            members
-                .optional(
-                    "available_day_after_receive",
-                    &value.available_day_after_receive,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponUseRuleCouponAvailableTime2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponUseRuleCouponAvailableTime2, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("available_begin_time", &mut slots.0);
-            fields.optional("available_end_time", &mut slots.1);
-            fields.optional("available_day_after_receive", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CouponUseRuleCouponAvailableTime2 {
-                available_begin_time: f0,
-                available_end_time: f1,
-                available_day_after_receive: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 固定周期有效时间段
@@ -3883,35 +4016,38 @@ pub struct CouponUseRuleAvailableWeek {
     /// Wire: `available_day_time`, `array[object AvailableDayTime]`, optional.
     pub available_day_time: Option<Vec<AvailableDayTime>>,
 }
+impl crate::runtime::Object for CouponUseRuleAvailableWeek {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("week_day", &mut slots.0);
+        fields.optional_objects("available_day_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CouponUseRuleAvailableWeek {
+            week_day: f0,
+            available_day_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("week_day", &self.week_day);
+        members.optional_objects("available_day_time", &self.available_day_time);
+        members
+    }
+}
 impl serde::Serialize for CouponUseRuleAvailableWeek {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponUseRuleAvailableWeek) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("week_day", &value.week_day);
-            members.optional("available_day_time", &value.available_day_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponUseRuleAvailableWeek {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponUseRuleAvailableWeek, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("week_day", &mut slots.0);
-            fields.optional("available_day_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CouponUseRuleAvailableWeek {
-                week_day: f0,
-                available_day_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.data.coupon_use_rule.irregulary_avaliable_time
@@ -3929,37 +4065,38 @@ pub struct CouponUseRuleIrregularyAvaliableTime {
     /// Wire: `end_time`, `datetime (RFC 3339)`, optional.
     pub end_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CouponUseRuleIrregularyAvaliableTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("begin_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CouponUseRuleIrregularyAvaliableTime {
+            begin_time: f0,
+            end_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("begin_time", &self.begin_time);
+        members.optional("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for CouponUseRuleIrregularyAvaliableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CouponUseRuleIrregularyAvaliableTime,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("begin_time", &value.begin_time);
-            members.optional("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponUseRuleIrregularyAvaliableTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponUseRuleIrregularyAvaliableTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("begin_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CouponUseRuleIrregularyAvaliableTime {
-                begin_time: f0,
-                end_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 核销规则
@@ -4003,61 +4140,67 @@ pub struct DataCouponUseRule {
     /// Wire: `mini_programs_path`, `string`, optional.
     pub mini_programs_path: Option<String>,
 }
+impl crate::runtime::Object for DataCouponUseRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required_object("coupon_available_time", &mut slots.0);
+        fields.optional_object("available_week", &mut slots.1);
+        fields.optional_objects("irregulary_avaliable_time", &mut slots.2);
+        fields.optional_object("fixed_normal_coupon", &mut slots.3);
+        fields.optional_object("discount_coupon", &mut slots.4);
+        fields.optional_object("exchange_coupon", &mut slots.5);
+        fields.required("use_method", &mut slots.6);
+        fields.optional("mini_programs_appid", &mut slots.7);
+        fields.optional("mini_programs_path", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, Some(f6), f7, f8) => {
+                Ok(DataCouponUseRule {
+                    coupon_available_time: f0,
+                    available_week: f1,
+                    irregulary_avaliable_time: f2,
+                    fixed_normal_coupon: f3,
+                    discount_coupon: f4,
+                    exchange_coupon: f5,
+                    use_method: f6,
+                    mini_programs_appid: f7,
+                    mini_programs_path: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required_object("coupon_available_time", &self.coupon_available_time);
+        members.optional_object("available_week", &self.available_week);
+        members
+            .optional_objects(
+                "irregulary_avaliable_time",
+                &self.irregulary_avaliable_time,
+            );
+        members.optional_object("fixed_normal_coupon", &self.fixed_normal_coupon);
+        members.optional_object("discount_coupon", &self.discount_coupon);
+        members.optional_object("exchange_coupon", &self.exchange_coupon);
+        members.required("use_method", &self.use_method);
+        members.optional("mini_programs_appid", &self.mini_programs_appid);
+        members.optional("mini_programs_path", &self.mini_programs_path);
+        members
+    }
+}
 impl serde::Serialize for DataCouponUseRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DataCouponUseRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("coupon_available_time", &value.coupon_available_time);
-            members.optional("available_week", &value.available_week);
-            members
-                .optional("irregulary_avaliable_time", &value.irregulary_avaliable_time);
-            members.optional("fixed_normal_coupon", &value.fixed_normal_coupon);
-            members.optional("discount_coupon", &value.discount_coupon);
-            members.optional("exchange_coupon", &value.exchange_coupon);
-            members.required("use_method", &value.use_method);
-            members.optional("mini_programs_appid", &value.mini_programs_appid);
-            members.optional("mini_programs_path", &value.mini_programs_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataCouponUseRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DataCouponUseRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("coupon_available_time", &mut slots.0);
-            fields.optional("available_week", &mut slots.1);
-            fields.optional("irregulary_avaliable_time", &mut slots.2);
-            fields.optional("fixed_normal_coupon", &mut slots.3);
-            fields.optional("discount_coupon", &mut slots.4);
-            fields.optional("exchange_coupon", &mut slots.5);
-            fields.required("use_method", &mut slots.6);
-            fields.optional("mini_programs_appid", &mut slots.7);
-            fields.optional("mini_programs_path", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, Some(f6), f7, f8) => {
-                    Ok(DataCouponUseRule {
-                        coupon_available_time: f0,
-                        available_week: f1,
-                        irregulary_avaliable_time: f2,
-                        fixed_normal_coupon: f3,
-                        discount_coupon: f4,
-                        exchange_coupon: f5,
-                        use_method: f6,
-                        mini_programs_appid: f7,
-                        mini_programs_path: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结果集
@@ -4143,130 +4286,133 @@ pub struct CouponListData {
     /// Wire: `use_time`, `datetime (RFC 3339)`, optional.
     pub use_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CouponListData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_name", &mut slots.0);
+        fields.required("belong_merchant", &mut slots.1);
+        fields.optional("comment", &mut slots.2);
+        fields.required("goods_name", &mut slots.3);
+        fields.required("stock_type", &mut slots.4);
+        fields.required_object("coupon_use_rule", &mut slots.5);
+        fields.optional_object("custom_entrance", &mut slots.6);
+        fields.optional_object("display_pattern_info", &mut slots.7);
+        fields.optional("coupon_code", &mut slots.8);
+        fields.optional("coupon_state", &mut slots.9);
+        fields.optional("stock_id", &mut slots.10);
+        fields.optional("transferable", &mut slots.11);
+        fields.optional("shareable", &mut slots.12);
+        fields.optional("send_request_no", &mut slots.13);
+        fields.optional("use_request_no", &mut slots.14);
+        fields.optional("available_start_time", &mut slots.15);
+        fields.optional("expire_time", &mut slots.16);
+        fields.optional("receive_time", &mut slots.17);
+        fields.optional("use_time", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+            ) => {
+                Ok(CouponListData {
+                    stock_name: f0,
+                    belong_merchant: f1,
+                    comment: f2,
+                    goods_name: f3,
+                    stock_type: f4,
+                    coupon_use_rule: f5,
+                    custom_entrance: f6,
+                    display_pattern_info: f7,
+                    coupon_code: f8,
+                    coupon_state: f9,
+                    stock_id: f10,
+                    transferable: f11,
+                    shareable: f12,
+                    send_request_no: f13,
+                    use_request_no: f14,
+                    available_start_time: f15,
+                    expire_time: f16,
+                    receive_time: f17,
+                    use_time: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("stock_name", &self.stock_name);
+        members.required("belong_merchant", &self.belong_merchant);
+        members.optional("comment", &self.comment);
+        members.required("goods_name", &self.goods_name);
+        members.required("stock_type", &self.stock_type);
+        members.required_object("coupon_use_rule", &self.coupon_use_rule);
+        members.optional_object("custom_entrance", &self.custom_entrance);
+        members.optional_object("display_pattern_info", &self.display_pattern_info);
+        members.optional("coupon_code", &self.coupon_code);
+        members.optional("coupon_state", &self.coupon_state);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("transferable", &self.transferable);
+        members.optional("shareable", &self.shareable);
+        members.optional("send_request_no", &self.send_request_no);
+        members.optional("use_request_no", &self.use_request_no);
+        members.optional("available_start_time", &self.available_start_time);
+        members.optional("expire_time", &self.expire_time);
+        members.optional("receive_time", &self.receive_time);
+        members.optional("use_time", &self.use_time);
+        members
+    }
+}
 impl serde::Serialize for CouponListData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponListData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("stock_name", &value.stock_name);
-            members.required("belong_merchant", &value.belong_merchant);
-            members.optional("comment", &value.comment);
-            members.required("goods_name", &value.goods_name);
-            members.required("stock_type", &value.stock_type);
-            members.required("coupon_use_rule", &value.coupon_use_rule);
-            members.optional("custom_entrance", &value.custom_entrance);
-            members.optional("display_pattern_info", &value.display_pattern_info);
-            members.optional("coupon_code", &value.coupon_code);
-            members.optional("coupon_state", &value.coupon_state);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("transferable", &value.transferable);
-            members.optional("shareable", &value.shareable);
-            members.optional("send_request_no", &value.send_request_no);
-            members.optional("use_request_no", &value.use_request_no);
-            members.optional("available_start_time", &value.available_start_time);
-            members.optional("expire_time", &value.expire_time);
-            members.optional("receive_time", &value.receive_time);
-            members.optional("use_time", &value.use_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponListData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponListData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_name", &mut slots.0);
-            fields.required("belong_merchant", &mut slots.1);
-            fields.optional("comment", &mut slots.2);
-            fields.required("goods_name", &mut slots.3);
-            fields.required("stock_type", &mut slots.4);
-            fields.required("coupon_use_rule", &mut slots.5);
-            fields.optional("custom_entrance", &mut slots.6);
-            fields.optional("display_pattern_info", &mut slots.7);
-            fields.optional("coupon_code", &mut slots.8);
-            fields.optional("coupon_state", &mut slots.9);
-            fields.optional("stock_id", &mut slots.10);
-            fields.optional("transferable", &mut slots.11);
-            fields.optional("shareable", &mut slots.12);
-            fields.optional("send_request_no", &mut slots.13);
-            fields.optional("use_request_no", &mut slots.14);
-            fields.optional("available_start_time", &mut slots.15);
-            fields.optional("expire_time", &mut slots.16);
-            fields.optional("receive_time", &mut slots.17);
-            fields.optional("use_time", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                ) => {
-                    Ok(CouponListData {
-                        stock_name: f0,
-                        belong_merchant: f1,
-                        comment: f2,
-                        goods_name: f3,
-                        stock_type: f4,
-                        coupon_use_rule: f5,
-                        custom_entrance: f6,
-                        display_pattern_info: f7,
-                        coupon_code: f8,
-                        coupon_state: f9,
-                        stock_id: f10,
-                        transferable: f11,
-                        shareable: f12,
-                        send_request_no: f13,
-                        use_request_no: f14,
-                        available_start_time: f15,
-                        expire_time: f16,
-                        receive_time: f17,
-                        use_time: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 根据过滤条件查询用户券API的应答
@@ -4292,45 +4438,48 @@ pub struct CouponListResponse {
     /// Wire: `data`, `array[object CouponListData]`, optional.
     pub data: Option<Vec<CouponListData>>,
 }
+impl crate::runtime::Object for CouponListResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(CouponListResponse {
+                    total_count: f0,
+                    offset: f1,
+                    limit: f2,
+                    data: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for CouponListResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponListResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponListResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponListResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(CouponListResponse {
-                        total_count: f0,
-                        offset: f1,
-                        limit: f2,
-                        data: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户单张券详情API的应答
@@ -4416,129 +4565,132 @@ pub struct CouponEntity {
     /// Wire: `use_time`, `datetime (RFC 3339)`, optional.
     pub use_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CouponEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_name", &mut slots.0);
+        fields.required("belong_merchant", &mut slots.1);
+        fields.optional("comment", &mut slots.2);
+        fields.required("goods_name", &mut slots.3);
+        fields.required("stock_type", &mut slots.4);
+        fields.required_object("coupon_use_rule", &mut slots.5);
+        fields.optional_object("custom_entrance", &mut slots.6);
+        fields.optional_object("display_pattern_info", &mut slots.7);
+        fields.optional("coupon_code", &mut slots.8);
+        fields.optional("coupon_state", &mut slots.9);
+        fields.optional("stock_id", &mut slots.10);
+        fields.optional("transferable", &mut slots.11);
+        fields.optional("shareable", &mut slots.12);
+        fields.optional("send_request_no", &mut slots.13);
+        fields.optional("use_request_no", &mut slots.14);
+        fields.optional("available_start_time", &mut slots.15);
+        fields.optional("expire_time", &mut slots.16);
+        fields.optional("receive_time", &mut slots.17);
+        fields.optional("use_time", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+            ) => {
+                Ok(CouponEntity {
+                    stock_name: f0,
+                    belong_merchant: f1,
+                    comment: f2,
+                    goods_name: f3,
+                    stock_type: f4,
+                    coupon_use_rule: f5,
+                    custom_entrance: f6,
+                    display_pattern_info: f7,
+                    coupon_code: f8,
+                    coupon_state: f9,
+                    stock_id: f10,
+                    transferable: f11,
+                    shareable: f12,
+                    send_request_no: f13,
+                    use_request_no: f14,
+                    available_start_time: f15,
+                    expire_time: f16,
+                    receive_time: f17,
+                    use_time: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("stock_name", &self.stock_name);
+        members.required("belong_merchant", &self.belong_merchant);
+        members.optional("comment", &self.comment);
+        members.required("goods_name", &self.goods_name);
+        members.required("stock_type", &self.stock_type);
+        members.required_object("coupon_use_rule", &self.coupon_use_rule);
+        members.optional_object("custom_entrance", &self.custom_entrance);
+        members.optional_object("display_pattern_info", &self.display_pattern_info);
+        members.optional("coupon_code", &self.coupon_code);
+        members.optional("coupon_state", &self.coupon_state);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("transferable", &self.transferable);
+        members.optional("shareable", &self.shareable);
+        members.optional("send_request_no", &self.send_request_no);
+        members.optional("use_request_no", &self.use_request_no);
+        members.optional("available_start_time", &self.available_start_time);
+        members.optional("expire_time", &self.expire_time);
+        members.optional("receive_time", &self.receive_time);
+        members.optional("use_time", &self.use_time);
+        members
+    }
+}
 impl serde::Serialize for CouponEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("stock_name", &value.stock_name);
-            members.required("belong_merchant", &value.belong_merchant);
-            members.optional("comment", &value.comment);
-            members.required("goods_name", &value.goods_name);
-            members.required("stock_type", &value.stock_type);
-            members.required("coupon_use_rule", &value.coupon_use_rule);
-            members.optional("custom_entrance", &value.custom_entrance);
-            members.optional("display_pattern_info", &value.display_pattern_info);
-            members.optional("coupon_code", &value.coupon_code);
-            members.optional("coupon_state", &value.coupon_state);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("transferable", &value.transferable);
-            members.optional("shareable", &value.shareable);
-            members.optional("send_request_no", &value.send_request_no);
-            members.optional("use_request_no", &value.use_request_no);
-            members.optional("available_start_time", &value.available_start_time);
-            members.optional("expire_time", &value.expire_time);
-            members.optional("receive_time", &value.receive_time);
-            members.optional("use_time", &value.use_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponEntity, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_name", &mut slots.0);
-            fields.required("belong_merchant", &mut slots.1);
-            fields.optional("comment", &mut slots.2);
-            fields.required("goods_name", &mut slots.3);
-            fields.required("stock_type", &mut slots.4);
-            fields.required("coupon_use_rule", &mut slots.5);
-            fields.optional("custom_entrance", &mut slots.6);
-            fields.optional("display_pattern_info", &mut slots.7);
-            fields.optional("coupon_code", &mut slots.8);
-            fields.optional("coupon_state", &mut slots.9);
-            fields.optional("stock_id", &mut slots.10);
-            fields.optional("transferable", &mut slots.11);
-            fields.optional("shareable", &mut slots.12);
-            fields.optional("send_request_no", &mut slots.13);
-            fields.optional("use_request_no", &mut slots.14);
-            fields.optional("available_start_time", &mut slots.15);
-            fields.optional("expire_time", &mut slots.16);
-            fields.optional("receive_time", &mut slots.17);
-            fields.optional("use_time", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                ) => {
-                    Ok(CouponEntity {
-                        stock_name: f0,
-                        belong_merchant: f1,
-                        comment: f2,
-                        goods_name: f3,
-                        stock_type: f4,
-                        coupon_use_rule: f5,
-                        custom_entrance: f6,
-                        display_pattern_info: f7,
-                        coupon_code: f8,
-                        coupon_state: f9,
-                        stock_id: f10,
-                        transferable: f11,
-                        shareable: f12,
-                        send_request_no: f13,
-                        use_request_no: f14,
-                        available_start_time: f15,
-                        expire_time: f16,
-                        receive_time: f17,
-                        use_time: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -28,30 +28,33 @@ impl QueryCouponNotifyRequest {
     }
 }
 impl crate::runtime::Validate for QueryCouponNotifyRequest {}
+impl crate::runtime::Object for QueryCouponNotifyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("mchid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(QueryCouponNotifyRequest {
+            mchid: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCouponNotifyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCouponNotifyRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCouponNotifyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCouponNotifyRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("mchid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(QueryCouponNotifyRequest {
-                mchid: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_coupon_notify` (设置商家券事件通知地址API): `POST /v3/marketing/busifavor/callbacks`.
@@ -84,39 +87,42 @@ impl SetCouponNotifyRequest {
     }
 }
 impl crate::runtime::Validate for SetCouponNotifyRequest {}
+impl crate::runtime::Object for SetCouponNotifyRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.required("notify_url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(SetCouponNotifyRequest {
+                    mchid: f0,
+                    notify_url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("mchid", &self.mchid);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for SetCouponNotifyRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetCouponNotifyRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("mchid", &value.mchid);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetCouponNotifyRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetCouponNotifyRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.required("notify_url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(SetCouponNotifyRequest {
-                        mchid: f0,
-                        notify_url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `associate_trade_info` (关联订单信息API): `POST /v3/marketing/busifavor/coupons/associate`.
@@ -154,45 +160,48 @@ impl AssociateTradeInfoRequest {
     }
 }
 impl crate::runtime::Validate for AssociateTradeInfoRequest {}
+impl crate::runtime::Object for AssociateTradeInfoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(AssociateTradeInfoRequest {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    out_trade_no: f2,
+                    out_request_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for AssociateTradeInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssociateTradeInfoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssociateTradeInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssociateTradeInfoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(AssociateTradeInfoRequest {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        out_trade_no: f2,
-                        out_request_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `deactivate_coupon` (使券失效API): `POST /v3/marketing/busifavor/coupons/deactivate`.
@@ -235,45 +244,48 @@ impl DeactivateCouponRequest {
     }
 }
 impl crate::runtime::Validate for DeactivateCouponRequest {}
+impl crate::runtime::Object for DeactivateCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("deactivate_request_no", &mut slots.2);
+        fields.optional("deactivate_reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(DeactivateCouponRequest {
+                    coupon_code: f0,
+                    stock_id: f1,
+                    deactivate_request_no: f2,
+                    deactivate_reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("stock_id", &self.stock_id);
+        members.required("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members
+    }
+}
 impl serde::Serialize for DeactivateCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeactivateCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("stock_id", &value.stock_id);
-            members.required("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeactivateCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeactivateCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("deactivate_request_no", &mut slots.2);
-            fields.optional("deactivate_reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(DeactivateCouponRequest {
-                        coupon_code: f0,
-                        stock_id: f1,
-                        deactivate_request_no: f2,
-                        deactivate_reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `disassociate_trade_info` (取消关联订单信息API): `POST /v3/marketing/busifavor/coupons/disassociate`.
@@ -311,45 +323,48 @@ impl DisassociateTradeInfoRequest {
     }
 }
 impl crate::runtime::Validate for DisassociateTradeInfoRequest {}
+impl crate::runtime::Object for DisassociateTradeInfoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(DisassociateTradeInfoRequest {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    out_trade_no: f2,
+                    out_request_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for DisassociateTradeInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DisassociateTradeInfoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DisassociateTradeInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DisassociateTradeInfoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(DisassociateTradeInfoRequest {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        out_trade_no: f2,
-                        out_request_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `return_coupon` (申请退券API): `POST /v3/marketing/busifavor/coupons/return`.
@@ -382,42 +397,45 @@ impl ReturnCouponRequest {
     }
 }
 impl crate::runtime::Validate for ReturnCouponRequest {}
+impl crate::runtime::Object for ReturnCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("return_request_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ReturnCouponRequest {
+                    coupon_code: f0,
+                    stock_id: f1,
+                    return_request_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("stock_id", &self.stock_id);
+        members.required("return_request_no", &self.return_request_no);
+        members
+    }
+}
 impl serde::Serialize for ReturnCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReturnCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("stock_id", &value.stock_id);
-            members.required("return_request_no", &value.return_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReturnCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReturnCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("return_request_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ReturnCouponRequest {
-                        coupon_code: f0,
-                        stock_id: f1,
-                        return_request_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_coupon` (向用户发券): `POST /v3/marketing/busifavor/coupons/send`.
@@ -465,48 +483,51 @@ impl SendCouponRequest {
     }
 }
 impl crate::runtime::Validate for SendCouponRequest {}
+impl crate::runtime::Object for SendCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("stock_id", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.optional("coupon_code", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(SendCouponRequest {
+                    openid: f0,
+                    appid: f1,
+                    stock_id: f2,
+                    out_request_no: f3,
+                    coupon_code: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("openid", &self.openid);
+        members.required("appid", &self.appid);
+        members.required("stock_id", &self.stock_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("coupon_code", &self.coupon_code);
+        members
+    }
+}
 impl serde::Serialize for SendCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("openid", &value.openid);
-            members.required("appid", &value.appid);
-            members.required("stock_id", &value.stock_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("coupon_code", &value.coupon_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("stock_id", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.optional("coupon_code", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(SendCouponRequest {
-                        openid: f0,
-                        appid: f1,
-                        stock_id: f2,
-                        out_request_no: f3,
-                        coupon_code: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `use_coupon` (核销用户券API): `POST /v3/marketing/busifavor/coupons/use`.
@@ -594,60 +615,63 @@ impl UseCouponRequest {
     }
 }
 impl crate::runtime::Validate for UseCouponRequest {}
+impl crate::runtime::Object for UseCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("coupon_code", &mut slots.0);
+        fields.optional("stock_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("use_time", &mut slots.3);
+        fields.required("use_request_no", &mut slots.4);
+        fields.optional("openid", &mut slots.5);
+        fields.optional("out_trade_no", &mut slots.6);
+        fields.optional("mch_id", &mut slots.7);
+        fields.optional("transaction_id", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), f5, f6, f7, f8) => {
+                Ok(UseCouponRequest {
+                    coupon_code: f0,
+                    stock_id: f1,
+                    appid: f2,
+                    use_time: f3,
+                    use_request_no: f4,
+                    openid: f5,
+                    out_trade_no: f6,
+                    mch_id: f7,
+                    transaction_id: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("coupon_code", &self.coupon_code);
+        members.optional("stock_id", &self.stock_id);
+        members.required("appid", &self.appid);
+        members.required("use_time", &self.use_time);
+        members.required("use_request_no", &self.use_request_no);
+        members.optional("openid", &self.openid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("mch_id", &self.mch_id);
+        members.optional("transaction_id", &self.transaction_id);
+        members
+    }
+}
 impl serde::Serialize for UseCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UseCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("coupon_code", &value.coupon_code);
-            members.optional("stock_id", &value.stock_id);
-            members.required("appid", &value.appid);
-            members.required("use_time", &value.use_time);
-            members.required("use_request_no", &value.use_request_no);
-            members.optional("openid", &value.openid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("mch_id", &value.mch_id);
-            members.optional("transaction_id", &value.transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UseCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UseCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("coupon_code", &mut slots.0);
-            fields.optional("stock_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("use_time", &mut slots.3);
-            fields.required("use_request_no", &mut slots.4);
-            fields.optional("openid", &mut slots.5);
-            fields.optional("out_trade_no", &mut slots.6);
-            fields.optional("mch_id", &mut slots.7);
-            fields.optional("transaction_id", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), f5, f6, f7, f8) => {
-                    Ok(UseCouponRequest {
-                        coupon_code: f0,
-                        stock_id: f1,
-                        appid: f2,
-                        use_time: f3,
-                        use_request_no: f4,
-                        openid: f5,
-                        out_trade_no: f6,
-                        mch_id: f7,
-                        transaction_id: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_gov_card` (发放消费卡API): `POST /v3/marketing/busifavor/coupons/{card_id}/send`.
@@ -688,47 +712,50 @@ impl SendGovCardRequest {
     }
 }
 impl crate::runtime::Validate for SendGovCardRequest {}
+impl crate::runtime::Object for SendGovCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("card_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.required("send_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(SendGovCardRequest {
+                    card_id: f0,
+                    appid: f1,
+                    openid: f2,
+                    out_request_no: f3,
+                    send_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("send_time", &self.send_time);
+        members
+    }
+}
 impl serde::Serialize for SendGovCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendGovCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("send_time", &value.send_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendGovCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendGovCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("card_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.required("send_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(SendGovCardRequest {
-                        card_id: f0,
-                        appid: f1,
-                        openid: f2,
-                        out_request_no: f3,
-                        send_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pre_send_product_coupon` (向用户预发放商品券): `POST /v3/marketing/busifavor/product-coupons/pre-send`.
@@ -781,48 +808,51 @@ impl PreSendProductCouponRequest {
     }
 }
 impl crate::runtime::Validate for PreSendProductCouponRequest {}
+impl crate::runtime::Object for PreSendProductCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.optional("coupon_code", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.required("send_request_no", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, Some(f4)) => {
+                Ok(PreSendProductCouponRequest {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    appid: f2,
+                    openid: f3,
+                    send_request_no: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("stock_id", &self.stock_id);
+        members.optional("coupon_code", &self.coupon_code);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("send_request_no", &self.send_request_no);
+        members
+    }
+}
 impl serde::Serialize for PreSendProductCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreSendProductCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("stock_id", &value.stock_id);
-            members.optional("coupon_code", &value.coupon_code);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("send_request_no", &value.send_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreSendProductCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreSendProductCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.optional("coupon_code", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.required("send_request_no", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, Some(f4)) => {
-                    Ok(PreSendProductCouponRequest {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        appid: f2,
-                        openid: f3,
-                        send_request_no: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_product_coupon` (向用户发放商品券): `POST /v3/marketing/busifavor/product-coupons/send`.
@@ -890,54 +920,57 @@ impl crate::runtime::Validate for SendProductCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendProductCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("stock_id", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.optional("coupon_code", &mut slots.4);
+        fields.required("coupon_type", &mut slots.5);
+        fields.optional("member_card_id", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), f6) => {
+                Ok(SendProductCouponRequest {
+                    openid: f0,
+                    appid: f1,
+                    stock_id: f2,
+                    out_request_no: f3,
+                    coupon_code: f4,
+                    coupon_type: f5,
+                    member_card_id: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("openid", &self.openid);
+        members.required("appid", &self.appid);
+        members.required("stock_id", &self.stock_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("coupon_code", &self.coupon_code);
+        members.required("coupon_type", &self.coupon_type);
+        members.optional("member_card_id", &self.member_card_id);
+        members
+    }
+}
 impl serde::Serialize for SendProductCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendProductCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("openid", &value.openid);
-            members.required("appid", &value.appid);
-            members.required("stock_id", &value.stock_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("coupon_code", &value.coupon_code);
-            members.required("coupon_type", &value.coupon_type);
-            members.optional("member_card_id", &value.member_card_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendProductCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendProductCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("stock_id", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.optional("coupon_code", &mut slots.4);
-            fields.required("coupon_type", &mut slots.5);
-            fields.optional("member_card_id", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), f6) => {
-                    Ok(SendProductCouponRequest {
-                        openid: f0,
-                        appid: f1,
-                        stock_id: f2,
-                        out_request_no: f3,
-                        coupon_code: f4,
-                        coupon_type: f5,
-                        member_card_id: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_busifavor_stock` (创建商家券API): `POST /v3/marketing/busifavor/stocks`.
@@ -1077,100 +1110,103 @@ impl crate::runtime::Validate for CreateBusifavorStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateBusifavorStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_name", &mut slots.0);
+        fields.required("belong_merchant", &mut slots.1);
+        fields.optional("comment", &mut slots.2);
+        fields.required("goods_name", &mut slots.3);
+        fields.required("stock_type", &mut slots.4);
+        fields.required_object("coupon_use_rule", &mut slots.5);
+        fields.required_object("stock_send_rule", &mut slots.6);
+        fields.required("out_request_no", &mut slots.7);
+        fields.optional_object("custom_entrance", &mut slots.8);
+        fields.optional_object("display_pattern_info", &mut slots.9);
+        fields.required("coupon_code_mode", &mut slots.10);
+        fields.optional_object("notify_config", &mut slots.11);
+        fields.optional("subsidy", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                f12,
+            ) => {
+                Ok(CreateBusifavorStockRequest {
+                    stock_name: f0,
+                    belong_merchant: f1,
+                    comment: f2,
+                    goods_name: f3,
+                    stock_type: f4,
+                    coupon_use_rule: f5,
+                    stock_send_rule: f6,
+                    out_request_no: f7,
+                    custom_entrance: f8,
+                    display_pattern_info: f9,
+                    coupon_code_mode: f10,
+                    notify_config: f11,
+                    subsidy: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("stock_name", &self.stock_name);
+        members.required("belong_merchant", &self.belong_merchant);
+        members.optional("comment", &self.comment);
+        members.required("goods_name", &self.goods_name);
+        members.required("stock_type", &self.stock_type);
+        members.required_object("coupon_use_rule", &self.coupon_use_rule);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional_object("custom_entrance", &self.custom_entrance);
+        members.optional_object("display_pattern_info", &self.display_pattern_info);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.optional_object("notify_config", &self.notify_config);
+        members.optional("subsidy", &self.subsidy);
+        members
+    }
+}
 impl serde::Serialize for CreateBusifavorStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateBusifavorStockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("stock_name", &value.stock_name);
-            members.required("belong_merchant", &value.belong_merchant);
-            members.optional("comment", &value.comment);
-            members.required("goods_name", &value.goods_name);
-            members.required("stock_type", &value.stock_type);
-            members.required("coupon_use_rule", &value.coupon_use_rule);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("custom_entrance", &value.custom_entrance);
-            members.optional("display_pattern_info", &value.display_pattern_info);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.optional("notify_config", &value.notify_config);
-            members.optional("subsidy", &value.subsidy);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateBusifavorStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateBusifavorStockRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_name", &mut slots.0);
-            fields.required("belong_merchant", &mut slots.1);
-            fields.optional("comment", &mut slots.2);
-            fields.required("goods_name", &mut slots.3);
-            fields.required("stock_type", &mut slots.4);
-            fields.required("coupon_use_rule", &mut slots.5);
-            fields.required("stock_send_rule", &mut slots.6);
-            fields.required("out_request_no", &mut slots.7);
-            fields.optional("custom_entrance", &mut slots.8);
-            fields.optional("display_pattern_info", &mut slots.9);
-            fields.required("coupon_code_mode", &mut slots.10);
-            fields.optional("notify_config", &mut slots.11);
-            fields.optional("subsidy", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                ) => {
-                    Ok(CreateBusifavorStockRequest {
-                        stock_name: f0,
-                        belong_merchant: f1,
-                        comment: f2,
-                        goods_name: f3,
-                        stock_type: f4,
-                        coupon_use_rule: f5,
-                        stock_send_rule: f6,
-                        out_request_no: f7,
-                        custom_entrance: f8,
-                        display_pattern_info: f9,
-                        coupon_code_mode: f10,
-                        notify_config: f11,
-                        subsidy: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_stock` (查询商家券详情API): `GET /v3/marketing/busifavor/stocks/{stock_id}`.
@@ -1189,30 +1225,33 @@ impl QueryStockRequest {
     }
 }
 impl crate::runtime::Validate for QueryStockRequest {}
+impl crate::runtime::Object for QueryStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("stock_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(QueryStockRequest { stock_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryStockRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStockRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("stock_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(QueryStockRequest { stock_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_stock_info` (修改商家券基本信息API): `PATCH /v3/marketing/busifavor/stocks/{stock_id}`.
@@ -1362,77 +1401,80 @@ impl crate::runtime::Validate for ModifyStockInfoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifyStockInfoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("stock_id", &mut slots.0);
+        fields.optional_object("custom_entrance", &mut slots.1);
+        fields.optional("stock_name", &mut slots.2);
+        fields.optional("comment", &mut slots.3);
+        fields.optional("goods_name", &mut slots.4);
+        fields.required("out_request_no", &mut slots.5);
+        fields.optional_object("display_pattern_info", &mut slots.6);
+        fields.optional_object("coupon_use_rule", &mut slots.7);
+        fields.optional_object("stock_send_rule", &mut slots.8);
+        fields.optional_object("notify_config", &mut slots.9);
+        fields.optional("subsidy", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8, f9, f10) => {
+                Ok(ModifyStockInfoRequest {
+                    stock_id: f0,
+                    custom_entrance: f1,
+                    stock_name: f2,
+                    comment: f3,
+                    goods_name: f4,
+                    out_request_no: f5,
+                    display_pattern_info: f6,
+                    coupon_use_rule: f7,
+                    stock_send_rule: f8,
+                    notify_config: f9,
+                    subsidy: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional_object("custom_entrance", &self.custom_entrance);
+        members.optional("stock_name", &self.stock_name);
+        members.optional("comment", &self.comment);
+        members.optional("goods_name", &self.goods_name);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional_object("display_pattern_info", &self.display_pattern_info);
+        members.optional_object("coupon_use_rule", &self.coupon_use_rule);
+        members.optional_object("stock_send_rule", &self.stock_send_rule);
+        members.optional_object("notify_config", &self.notify_config);
+        members.optional("subsidy", &self.subsidy);
+        members
+    }
+}
 impl serde::Serialize for ModifyStockInfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyStockInfoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("custom_entrance", &value.custom_entrance);
-            members.optional("stock_name", &value.stock_name);
-            members.optional("comment", &value.comment);
-            members.optional("goods_name", &value.goods_name);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("display_pattern_info", &value.display_pattern_info);
-            members.optional("coupon_use_rule", &value.coupon_use_rule);
-            members.optional("stock_send_rule", &value.stock_send_rule);
-            members.optional("notify_config", &value.notify_config);
-            members.optional("subsidy", &value.subsidy);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyStockInfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyStockInfoRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("stock_id", &mut slots.0);
-            fields.optional("custom_entrance", &mut slots.1);
-            fields.optional("stock_name", &mut slots.2);
-            fields.optional("comment", &mut slots.3);
-            fields.optional("goods_name", &mut slots.4);
-            fields.required("out_request_no", &mut slots.5);
-            fields.optional("display_pattern_info", &mut slots.6);
-            fields.optional("coupon_use_rule", &mut slots.7);
-            fields.optional("stock_send_rule", &mut slots.8);
-            fields.optional("notify_config", &mut slots.9);
-            fields.optional("subsidy", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, Some(f5), f6, f7, f8, f9, f10) => {
-                    Ok(ModifyStockInfoRequest {
-                        stock_id: f0,
-                        custom_entrance: f1,
-                        stock_name: f2,
-                        comment: f3,
-                        goods_name: f4,
-                        out_request_no: f5,
-                        display_pattern_info: f6,
-                        coupon_use_rule: f7,
-                        stock_send_rule: f8,
-                        notify_config: f9,
-                        subsidy: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_budget` (修改批次预算API): `PATCH /v3/marketing/busifavor/stocks/{stock_id}/budget`.
@@ -1498,56 +1540,53 @@ impl ModifyBudgetRequest {
     }
 }
 impl crate::runtime::Validate for ModifyBudgetRequest {}
+impl crate::runtime::Object for ModifyBudgetRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.optional("target_max_coupons", &mut slots.1);
+        fields.optional("target_max_coupons_by_day", &mut slots.2);
+        fields.optional("current_max_coupons", &mut slots.3);
+        fields.optional("current_max_coupons_by_day", &mut slots.4);
+        fields.required("modify_budget_request_no", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, Some(f5)) => {
+                Ok(ModifyBudgetRequest {
+                    stock_id: f0,
+                    target_max_coupons: f1,
+                    target_max_coupons_by_day: f2,
+                    current_max_coupons: f3,
+                    current_max_coupons_by_day: f4,
+                    modify_budget_request_no: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("target_max_coupons", &self.target_max_coupons);
+        members.optional("target_max_coupons_by_day", &self.target_max_coupons_by_day);
+        members.optional("current_max_coupons", &self.current_max_coupons);
+        members.optional("current_max_coupons_by_day", &self.current_max_coupons_by_day);
+        members.required("modify_budget_request_no", &self.modify_budget_request_no);
+        members
+    }
+}
 impl serde::Serialize for ModifyBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyBudgetRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("target_max_coupons", &value.target_max_coupons);
-            members
-                .optional("target_max_coupons_by_day", &value.target_max_coupons_by_day);
-            members.optional("current_max_coupons", &value.current_max_coupons);
-            members
-                .optional(
-                    "current_max_coupons_by_day",
-                    &value.current_max_coupons_by_day,
-                );
-            members
-                .required("modify_budget_request_no", &value.modify_budget_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyBudgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyBudgetRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.optional("target_max_coupons", &mut slots.1);
-            fields.optional("target_max_coupons_by_day", &mut slots.2);
-            fields.optional("current_max_coupons", &mut slots.3);
-            fields.optional("current_max_coupons_by_day", &mut slots.4);
-            fields.required("modify_budget_request_no", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, Some(f5)) => {
-                    Ok(ModifyBudgetRequest {
-                        stock_id: f0,
-                        target_max_coupons: f1,
-                        target_max_coupons_by_day: f2,
-                        current_max_coupons: f3,
-                        current_max_coupons_by_day: f4,
-                        modify_budget_request_no: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_coupon_code_list` (查询预存code列表): `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`.
@@ -1607,42 +1646,45 @@ impl crate::runtime::Validate for QueryCouponCodeListRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryCouponCodeListRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.optional("status", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.optional("limit", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(QueryCouponCodeListRequest {
+                    stock_id: f0,
+                    status: f1,
+                    appid: f2,
+                    offset: f3,
+                    limit: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCouponCodeListRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCouponCodeListRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCouponCodeListRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCouponCodeListRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.optional("status", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.optional("limit", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(QueryCouponCodeListRequest {
-                        stock_id: f0,
-                        status: f1,
-                        appid: f2,
-                        offset: f3,
-                        limit: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_coupon_code` (上传预存code API): `POST /v3/marketing/busifavor/stocks/{stock_id}/couponcodes`.
@@ -1673,41 +1715,44 @@ impl UploadCouponCodeRequest {
     }
 }
 impl crate::runtime::Validate for UploadCouponCodeRequest {}
+impl crate::runtime::Object for UploadCouponCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code_list", &mut slots.1);
+        fields.required("upload_request_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(UploadCouponCodeRequest {
+                    stock_id: f0,
+                    coupon_code_list: f1,
+                    upload_request_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("coupon_code_list", &self.coupon_code_list);
+        members.required("upload_request_no", &self.upload_request_no);
+        members
+    }
+}
 impl serde::Serialize for UploadCouponCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadCouponCodeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("coupon_code_list", &value.coupon_code_list);
-            members.required("upload_request_no", &value.upload_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadCouponCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadCouponCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code_list", &mut slots.1);
-            fields.required("upload_request_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(UploadCouponCodeRequest {
-                        stock_id: f0,
-                        coupon_code_list: f1,
-                        upload_request_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_coupon_code` (删除预存code): `DELETE /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`.
@@ -1734,38 +1779,41 @@ impl DeleteCouponCodeRequest {
     }
 }
 impl crate::runtime::Validate for DeleteCouponCodeRequest {}
+impl crate::runtime::Object for DeleteCouponCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("delete_request_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(DeleteCouponCodeRequest {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    delete_request_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DeleteCouponCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DeleteCouponCodeRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteCouponCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteCouponCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("delete_request_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(DeleteCouponCodeRequest {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        delete_request_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_coupon_code` (查询预存code详情): `GET /v3/marketing/busifavor/stocks/{stock_id}/couponcodes/{coupon_code}`.
@@ -1797,38 +1845,41 @@ impl QueryCouponCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryCouponCodeRequest {}
+impl crate::runtime::Object for QueryCouponCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(QueryCouponCodeRequest {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    appid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCouponCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCouponCodeRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCouponCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCouponCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(QueryCouponCodeRequest {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        appid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_subsidy_pay_receipts` (查询营销补差付款单列表API): `GET /v3/marketing/busifavor/subsidy/pay-receipts`.
@@ -1860,38 +1911,41 @@ impl ListSubsidyPayReceiptsRequest {
     }
 }
 impl crate::runtime::Validate for ListSubsidyPayReceiptsRequest {}
+impl crate::runtime::Object for ListSubsidyPayReceiptsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.optional("out_subsidy_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ListSubsidyPayReceiptsRequest {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    out_subsidy_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListSubsidyPayReceiptsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListSubsidyPayReceiptsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSubsidyPayReceiptsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSubsidyPayReceiptsRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.optional("out_subsidy_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ListSubsidyPayReceiptsRequest {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        out_subsidy_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `subsidy_pay` (营销补差付款API): `POST /v3/marketing/busifavor/subsidy/pay-receipts`.
@@ -1949,66 +2003,69 @@ impl SubsidyPayRequest {
     }
 }
 impl crate::runtime::Validate for SubsidyPayRequest {}
+impl crate::runtime::Object for SubsidyPayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("payer_merchant", &mut slots.3);
+        fields.required("payee_merchant", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.required("out_subsidy_no", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(SubsidyPayRequest {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    transaction_id: f2,
+                    payer_merchant: f3,
+                    payee_merchant: f4,
+                    amount: f5,
+                    description: f6,
+                    out_subsidy_no: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("payer_merchant", &self.payer_merchant);
+        members.required("payee_merchant", &self.payee_merchant);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("out_subsidy_no", &self.out_subsidy_no);
+        members
+    }
+}
 impl serde::Serialize for SubsidyPayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyPayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("payer_merchant", &value.payer_merchant);
-            members.required("payee_merchant", &value.payee_merchant);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("out_subsidy_no", &value.out_subsidy_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyPayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyPayRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("payer_merchant", &mut slots.3);
-            fields.required("payee_merchant", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.required("out_subsidy_no", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(SubsidyPayRequest {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        transaction_id: f2,
-                        payer_merchant: f3,
-                        payee_merchant: f4,
-                        amount: f5,
-                        description: f6,
-                        out_subsidy_no: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_subsidy_pay_receipt` (查询营销补差付款单详情API): `GET /v3/marketing/busifavor/subsidy/pay-receipts/{subsidy_receipt_id}`.
@@ -2029,34 +2086,37 @@ impl QuerySubsidyPayReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QuerySubsidyPayReceiptRequest {}
+impl crate::runtime::Object for QuerySubsidyPayReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("subsidy_receipt_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySubsidyPayReceiptRequest {
+                    subsidy_receipt_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubsidyPayReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySubsidyPayReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubsidyPayReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubsidyPayReceiptRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("subsidy_receipt_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySubsidyPayReceiptRequest {
-                        subsidy_receipt_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `subsidy_return` (营销补差回退API): `POST /v3/marketing/busifavor/subsidy/return-receipts`.
@@ -2119,70 +2179,73 @@ impl SubsidyReturnRequest {
     }
 }
 impl crate::runtime::Validate for SubsidyReturnRequest {}
+impl crate::runtime::Object for SubsidyReturnRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("refund_id", &mut slots.3);
+        fields.required("payer_merchant", &mut slots.4);
+        fields.required("payee_merchant", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("description", &mut slots.7);
+        fields.required("out_subsidy_return_no", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(SubsidyReturnRequest {
+                    stock_id: f0,
+                    coupon_code: f1,
+                    transaction_id: f2,
+                    refund_id: f3,
+                    payer_merchant: f4,
+                    payee_merchant: f5,
+                    amount: f6,
+                    description: f7,
+                    out_subsidy_return_no: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("stock_id", &self.stock_id);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("refund_id", &self.refund_id);
+        members.required("payer_merchant", &self.payer_merchant);
+        members.required("payee_merchant", &self.payee_merchant);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("out_subsidy_return_no", &self.out_subsidy_return_no);
+        members
+    }
+}
 impl serde::Serialize for SubsidyReturnRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyReturnRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("stock_id", &value.stock_id);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("refund_id", &value.refund_id);
-            members.required("payer_merchant", &value.payer_merchant);
-            members.required("payee_merchant", &value.payee_merchant);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("out_subsidy_return_no", &value.out_subsidy_return_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyReturnRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyReturnRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("refund_id", &mut slots.3);
-            fields.required("payer_merchant", &mut slots.4);
-            fields.required("payee_merchant", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("description", &mut slots.7);
-            fields.required("out_subsidy_return_no", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(SubsidyReturnRequest {
-                        stock_id: f0,
-                        coupon_code: f1,
-                        transaction_id: f2,
-                        refund_id: f3,
-                        payer_merchant: f4,
-                        payee_merchant: f5,
-                        amount: f6,
-                        description: f7,
-                        out_subsidy_return_no: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_subsidy_return_receipt` (查询商家券营销补差回退单详情): `GET /v3/marketing/busifavor/subsidy/return-receipts/{subsidy_return_receipt_id}`.
@@ -2203,36 +2266,37 @@ impl QuerySubsidyReturnReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QuerySubsidyReturnReceiptRequest {}
+impl crate::runtime::Object for QuerySubsidyReturnReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("subsidy_return_receipt_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySubsidyReturnReceiptRequest {
+                    subsidy_return_receipt_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubsidyReturnReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubsidyReturnReceiptRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubsidyReturnReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubsidyReturnReceiptRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("subsidy_return_receipt_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySubsidyReturnReceiptRequest {
-                        subsidy_return_receipt_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_coupons_by_filter` (根据过滤条件查询用户券API): `GET /v3/marketing/busifavor/users/{openid}/coupons`.
@@ -2319,50 +2383,53 @@ impl crate::runtime::Validate for ListCouponsByFilterRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListCouponsByFilterRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("stock_id", &mut slots.2);
+        fields.optional("coupon_state", &mut slots.3);
+        fields.optional("creator_merchant", &mut slots.4);
+        fields.optional("belong_merchant", &mut slots.5);
+        fields.optional("sender_merchant", &mut slots.6);
+        fields.optional("offset", &mut slots.7);
+        fields.optional("limit", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8) => {
+                Ok(ListCouponsByFilterRequest {
+                    openid: f0,
+                    appid: f1,
+                    stock_id: f2,
+                    coupon_state: f3,
+                    creator_merchant: f4,
+                    belong_merchant: f5,
+                    sender_merchant: f6,
+                    offset: f7,
+                    limit: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListCouponsByFilterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListCouponsByFilterRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCouponsByFilterRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCouponsByFilterRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("stock_id", &mut slots.2);
-            fields.optional("coupon_state", &mut slots.3);
-            fields.optional("creator_merchant", &mut slots.4);
-            fields.optional("belong_merchant", &mut slots.5);
-            fields.optional("sender_merchant", &mut slots.6);
-            fields.optional("offset", &mut slots.7);
-            fields.optional("limit", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7, f8) => {
-                    Ok(ListCouponsByFilterRequest {
-                        openid: f0,
-                        appid: f1,
-                        stock_id: f2,
-                        coupon_state: f3,
-                        creator_merchant: f4,
-                        belong_merchant: f5,
-                        sender_merchant: f6,
-                        offset: f7,
-                        limit: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_coupon` (查询用户单张券详情API): `GET /v3/marketing/busifavor/users/{openid}/coupons/{coupon_code}/appids/{appid}`.
@@ -2389,37 +2456,40 @@ impl QueryCouponRequest {
     }
 }
 impl crate::runtime::Validate for QueryCouponRequest {}
+impl crate::runtime::Object for QueryCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryCouponRequest {
+                    coupon_code: f0,
+                    appid: f1,
+                    openid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryCouponRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryCouponRequest {
-                        coupon_code: f0,
-                        appid: f1,
-                        openid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

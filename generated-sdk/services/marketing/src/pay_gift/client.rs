@@ -85,7 +85,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询活动详情接口API
@@ -139,7 +139,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询活动指定商品列表API
@@ -200,7 +200,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询活动发券商户号API
@@ -261,7 +261,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 新增活动发券商户号API
@@ -319,7 +319,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_ACTIVITY_MERCHANT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -327,7 +327,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除活动发券商户号API
@@ -381,7 +381,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_ACTIVITY_MERCHANT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -389,7 +389,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 终止活动API
@@ -444,7 +444,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建全场满额送活动API
@@ -489,7 +489,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_FULL_SEND_ACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -497,7 +497,7 @@ impl<'a, T: Transport> PayGiftClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -20,35 +20,38 @@ pub struct AvailableTime {
     /// Wire: `end_time`, `datetime (RFC 3339)`, optional.
     pub end_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for AvailableTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("begin_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AvailableTime {
+            begin_time: f0,
+            end_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("begin_time", &self.begin_time);
+        members.optional("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for AvailableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailableTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("begin_time", &value.begin_time);
-            members.optional("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailableTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailableTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("begin_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AvailableTime {
-                begin_time: f0,
-                end_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 每日可用时间
@@ -66,35 +69,38 @@ pub struct AvailableDayTime {
     /// Wire: `end_day_time`, `string`, optional.
     pub end_day_time: Option<String>,
 }
+impl crate::runtime::Object for AvailableDayTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("begin_day_time", &mut slots.0);
+        fields.optional("end_day_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AvailableDayTime {
+            begin_day_time: f0,
+            end_day_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("begin_day_time", &self.begin_day_time);
+        members.optional("end_day_time", &self.end_day_time);
+        members
+    }
+}
 impl serde::Serialize for AvailableDayTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailableDayTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("begin_day_time", &value.begin_day_time);
-            members.optional("end_day_time", &value.end_day_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailableDayTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailableDayTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("begin_day_time", &mut slots.0);
-            fields.optional("end_day_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AvailableDayTime {
-                begin_day_time: f0,
-                end_day_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 可用时间段
@@ -112,35 +118,38 @@ pub struct AvailablePeriods {
     /// Wire: `available_day_time`, `array[object AvailableDayTime]`, optional.
     pub available_day_time: Option<Vec<AvailableDayTime>>,
 }
+impl crate::runtime::Object for AvailablePeriods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("available_time", &mut slots.0);
+        fields.optional_objects("available_day_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AvailablePeriods {
+            available_time: f0,
+            available_day_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("available_time", &self.available_time);
+        members.optional_objects("available_day_time", &self.available_day_time);
+        members
+    }
+}
 impl serde::Serialize for AvailablePeriods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailablePeriods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("available_time", &value.available_time);
-            members.optional("available_day_time", &value.available_day_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePeriods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailablePeriods, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("available_time", &mut slots.0);
-            fields.optional("available_day_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AvailablePeriods {
-                available_time: f0,
-                available_day_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动基本信息
@@ -194,90 +203,93 @@ pub struct ActivityBaseInfo {
     /// Wire: `mini_programs_path`, `string`, optional.
     pub mini_programs_path: Option<String>,
 }
+impl crate::runtime::Object for ActivityBaseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("activity_name", &mut slots.0);
+        fields.required("activity_second_title", &mut slots.1);
+        fields.required("merchant_logo_url", &mut slots.2);
+        fields.optional("background_color", &mut slots.3);
+        fields.optional("begin_time", &mut slots.4);
+        fields.optional("end_time", &mut slots.5);
+        fields.optional_object("available_periods", &mut slots.6);
+        fields.required("out_request_no", &mut slots.7);
+        fields.required("delivery_purpose", &mut slots.8);
+        fields.optional("mini_programs_appid", &mut slots.9);
+        fields.optional("mini_programs_path", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(ActivityBaseInfo {
+                    activity_name: f0,
+                    activity_second_title: f1,
+                    merchant_logo_url: f2,
+                    background_color: f3,
+                    begin_time: f4,
+                    end_time: f5,
+                    available_periods: f6,
+                    out_request_no: f7,
+                    delivery_purpose: f8,
+                    mini_programs_appid: f9,
+                    mini_programs_path: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("activity_name", &self.activity_name);
+        members.required("activity_second_title", &self.activity_second_title);
+        members.required("merchant_logo_url", &self.merchant_logo_url);
+        members.optional("background_color", &self.background_color);
+        members.optional("begin_time", &self.begin_time);
+        members.optional("end_time", &self.end_time);
+        members.optional_object("available_periods", &self.available_periods);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("delivery_purpose", &self.delivery_purpose);
+        members.optional("mini_programs_appid", &self.mini_programs_appid);
+        members.optional("mini_programs_path", &self.mini_programs_path);
+        members
+    }
+}
 impl serde::Serialize for ActivityBaseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivityBaseInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("activity_name", &value.activity_name);
-            members.required("activity_second_title", &value.activity_second_title);
-            members.required("merchant_logo_url", &value.merchant_logo_url);
-            members.optional("background_color", &value.background_color);
-            members.optional("begin_time", &value.begin_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("available_periods", &value.available_periods);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("delivery_purpose", &value.delivery_purpose);
-            members.optional("mini_programs_appid", &value.mini_programs_appid);
-            members.optional("mini_programs_path", &value.mini_programs_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityBaseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivityBaseInfo, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("activity_name", &mut slots.0);
-            fields.required("activity_second_title", &mut slots.1);
-            fields.required("merchant_logo_url", &mut slots.2);
-            fields.optional("background_color", &mut slots.3);
-            fields.optional("begin_time", &mut slots.4);
-            fields.optional("end_time", &mut slots.5);
-            fields.optional("available_periods", &mut slots.6);
-            fields.required("out_request_no", &mut slots.7);
-            fields.required("delivery_purpose", &mut slots.8);
-            fields.optional("mini_programs_appid", &mut slots.9);
-            fields.optional("mini_programs_path", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(ActivityBaseInfo {
-                        activity_name: f0,
-                        activity_second_title: f1,
-                        merchant_logo_url: f2,
-                        background_color: f3,
-                        begin_time: f4,
-                        end_time: f5,
-                        available_periods: f6,
-                        out_request_no: f7,
-                        delivery_purpose: f8,
-                        mini_programs_appid: f9,
-                        mini_programs_path: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付方式信息
@@ -322,35 +334,38 @@ impl crate::runtime::Validate for PaymentMethodInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for PaymentMethodInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("payment_method", &mut slots.0);
+        fields.optional("bank_abbreviation", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(PaymentMethodInformation {
+            payment_method: f0,
+            bank_abbreviation: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("payment_method", &self.payment_method);
+        members.optional("bank_abbreviation", &self.bank_abbreviation);
+        members
+    }
+}
 impl serde::Serialize for PaymentMethodInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PaymentMethodInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("payment_method", &value.payment_method);
-            members.optional("bank_abbreviation", &value.bank_abbreviation);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentMethodInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PaymentMethodInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("payment_method", &mut slots.0);
-            fields.optional("bank_abbreviation", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(PaymentMethodInformation {
-                payment_method: f0,
-                bank_abbreviation: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付模式
@@ -410,39 +425,42 @@ impl crate::runtime::Validate for PaymentMode {
         Ok(())
     }
 }
+impl crate::runtime::Object for PaymentMode {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("payment_scene_list", &mut slots.0);
+        fields.optional_object("payment_method_information", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(PaymentMode {
+            payment_scene_list: f0,
+            payment_method_information: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("payment_scene_list", &self.payment_scene_list);
+        members
+            .optional_object(
+                "payment_method_information",
+                &self.payment_method_information,
+            );
+        members
+    }
+}
 impl serde::Serialize for PaymentMode {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PaymentMode) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("payment_scene_list", &value.payment_scene_list);
-            members
-                .optional(
-                    "payment_method_information",
-                    &value.payment_method_information,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentMode {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PaymentMode, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("payment_scene_list", &mut slots.0);
-            fields.optional("payment_method_information", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(PaymentMode {
-                payment_scene_list: f0,
-                payment_method_information: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动高级设置
@@ -468,41 +486,44 @@ pub struct AdvancedSetting {
     /// Wire: `goods_tags`, `array[string]`, optional.
     pub goods_tags: Option<Vec<String>>,
 }
+impl crate::runtime::Object for AdvancedSetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("delivery_user_category", &mut slots.0);
+        fields.optional("merchant_member_appid", &mut slots.1);
+        fields.optional_object("payment_mode", &mut slots.2);
+        fields.optional("goods_tags", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(AdvancedSetting {
+            delivery_user_category: f0,
+            merchant_member_appid: f1,
+            payment_mode: f2,
+            goods_tags: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("delivery_user_category", &self.delivery_user_category);
+        members.optional("merchant_member_appid", &self.merchant_member_appid);
+        members.optional_object("payment_mode", &self.payment_mode);
+        members.optional("goods_tags", &self.goods_tags);
+        members
+    }
+}
 impl serde::Serialize for AdvancedSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AdvancedSetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("delivery_user_category", &value.delivery_user_category);
-            members.optional("merchant_member_appid", &value.merchant_member_appid);
-            members.optional("payment_mode", &value.payment_mode);
-            members.optional("goods_tags", &value.goods_tags);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdvancedSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdvancedSetting, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("delivery_user_category", &mut slots.0);
-            fields.optional("merchant_member_appid", &mut slots.1);
-            fields.optional("payment_mode", &mut slots.2);
-            fields.optional("goods_tags", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(AdvancedSetting {
-                delivery_user_category: f0,
-                merchant_member_appid: f1,
-                payment_mode: f2,
-                goods_tags: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 奖品基本信息列表
@@ -524,38 +545,41 @@ pub struct AwardList {
     /// Wire: `thumbnail_url`, `string`, optional.
     pub thumbnail_url: Option<String>,
 }
+impl crate::runtime::Object for AwardList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("stock_id", &mut slots.0);
+        fields.optional("original_image_url", &mut slots.1);
+        fields.optional("thumbnail_url", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(AwardList {
+            stock_id: f0,
+            original_image_url: f1,
+            thumbnail_url: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("original_image_url", &self.original_image_url);
+        members.optional("thumbnail_url", &self.thumbnail_url);
+        members
+    }
+}
 impl serde::Serialize for AwardList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AwardList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("original_image_url", &value.original_image_url);
-            members.optional("thumbnail_url", &value.thumbnail_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AwardList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AwardList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("stock_id", &mut slots.0);
-            fields.optional("original_image_url", &mut slots.1);
-            fields.optional("thumbnail_url", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(AwardList {
-                stock_id: f0,
-                original_image_url: f1,
-                thumbnail_url: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 阶梯送发放规则
@@ -589,55 +613,54 @@ pub struct FullSendRule {
     /// Wire: `merchant_id_list`, `array[string]`, optional.
     pub merchant_id_list: Option<Vec<String>>,
 }
+impl crate::runtime::Object for FullSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("award_type", &mut slots.0);
+        fields.required("merchant_option", &mut slots.1);
+        fields.required("transaction_amount_minimum", &mut slots.2);
+        fields.required("send_content", &mut slots.3);
+        fields.optional_objects("award_list", &mut slots.4);
+        fields.optional("merchant_id_list", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(FullSendRule {
+                    award_type: f0,
+                    merchant_option: f1,
+                    transaction_amount_minimum: f2,
+                    send_content: f3,
+                    award_list: f4,
+                    merchant_id_list: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("award_type", &self.award_type);
+        members.required("merchant_option", &self.merchant_option);
+        members.required("transaction_amount_minimum", &self.transaction_amount_minimum);
+        members.required("send_content", &self.send_content);
+        members.optional_objects("award_list", &self.award_list);
+        members.optional("merchant_id_list", &self.merchant_id_list);
+        members
+    }
+}
 impl serde::Serialize for FullSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FullSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("award_type", &value.award_type);
-            members.required("merchant_option", &value.merchant_option);
-            members
-                .required(
-                    "transaction_amount_minimum",
-                    &value.transaction_amount_minimum,
-                );
-            members.required("send_content", &value.send_content);
-            members.optional("award_list", &value.award_list);
-            members.optional("merchant_id_list", &value.merchant_id_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FullSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FullSendRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("award_type", &mut slots.0);
-            fields.required("merchant_option", &mut slots.1);
-            fields.required("transaction_amount_minimum", &mut slots.2);
-            fields.required("send_content", &mut slots.3);
-            fields.optional("award_list", &mut slots.4);
-            fields.optional("merchant_id_list", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(FullSendRule {
-                        award_type: f0,
-                        merchant_option: f1,
-                        transaction_amount_minimum: f2,
-                        send_content: f3,
-                        award_list: f4,
-                        merchant_id_list: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 阶梯送发放规则
@@ -655,39 +678,42 @@ pub struct StepSendRule {
     /// Wire: `merchant_option`, `enum MerchantOption`, required.
     pub merchant_option: MerchantOption,
 }
+impl crate::runtime::Object for StepSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("award_type", &mut slots.0);
+        fields.required("merchant_option", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(StepSendRule {
+                    award_type: f0,
+                    merchant_option: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("award_type", &self.award_type);
+        members.required("merchant_option", &self.merchant_option);
+        members
+    }
+}
 impl serde::Serialize for StepSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StepSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("award_type", &value.award_type);
-            members.required("merchant_option", &value.merchant_option);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StepSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StepSendRule, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("award_type", &mut slots.0);
-            fields.required("merchant_option", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(StepSendRule {
-                        award_type: f0,
-                        merchant_option: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动奖品发放规则
@@ -705,35 +731,38 @@ pub struct AwardSendRule {
     /// Wire: `step_send_rule`, `object StepSendRule`, optional.
     pub step_send_rule: Option<StepSendRule>,
 }
+impl crate::runtime::Object for AwardSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_object("full_send_rule", &mut slots.0);
+        fields.optional_object("step_send_rule", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AwardSendRule {
+            full_send_rule: f0,
+            step_send_rule: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_object("full_send_rule", &self.full_send_rule);
+        members.optional_object("step_send_rule", &self.step_send_rule);
+        members
+    }
+}
 impl serde::Serialize for AwardSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AwardSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("full_send_rule", &value.full_send_rule);
-            members.optional("step_send_rule", &value.step_send_rule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AwardSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AwardSendRule, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("full_send_rule", &mut slots.0);
-            fields.optional("step_send_rule", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AwardSendRule {
-                full_send_rule: f0,
-                step_send_rule: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结果集
@@ -759,41 +788,44 @@ pub struct Data {
     /// Wire: `award_send_rule`, `object AwardSendRule`, optional.
     pub award_send_rule: Option<AwardSendRule>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_object("activity_base_info", &mut slots.0);
+        fields.optional_object("advanced_setting", &mut slots.1);
+        fields.optional("activity_id", &mut slots.2);
+        fields.optional_object("award_send_rule", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(Data {
+            activity_base_info: f0,
+            advanced_setting: f1,
+            activity_id: f2,
+            award_send_rule: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_object("activity_base_info", &self.activity_base_info);
+        members.optional_object("advanced_setting", &self.advanced_setting);
+        members.optional("activity_id", &self.activity_id);
+        members.optional_object("award_send_rule", &self.award_send_rule);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("activity_base_info", &value.activity_base_info);
-            members.optional("advanced_setting", &value.advanced_setting);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("award_send_rule", &value.award_send_rule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("activity_base_info", &mut slots.0);
-            fields.optional("advanced_setting", &mut slots.1);
-            fields.optional("activity_id", &mut slots.2);
-            fields.optional("award_send_rule", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(Data {
-                activity_base_info: f0,
-                advanced_setting: f1,
-                activity_id: f2,
-                award_send_rule: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取支付有礼活动列表API的应答
@@ -819,41 +851,44 @@ pub struct ListActivitiesResponse {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for ListActivitiesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("offset", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("total_count", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListActivitiesResponse {
+            offset: f0,
+            limit: f1,
+            total_count: f2,
+            data: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListActivitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListActivitiesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActivitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActivitiesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("offset", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("total_count", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListActivitiesResponse {
-                offset: f0,
-                limit: f1,
-                total_count: f2,
-                data: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 阶梯送发放规则
@@ -883,52 +918,51 @@ pub struct AwardSendRuleFullSendRule {
     /// Wire: `award_list`, `array[object AwardList]`, optional.
     pub award_list: Option<Vec<AwardList>>,
 }
+impl crate::runtime::Object for AwardSendRuleFullSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("award_type", &mut slots.0);
+        fields.required("merchant_option", &mut slots.1);
+        fields.required("transaction_amount_minimum", &mut slots.2);
+        fields.required("send_content", &mut slots.3);
+        fields.optional_objects("award_list", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(AwardSendRuleFullSendRule {
+                    award_type: f0,
+                    merchant_option: f1,
+                    transaction_amount_minimum: f2,
+                    send_content: f3,
+                    award_list: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("award_type", &self.award_type);
+        members.required("merchant_option", &self.merchant_option);
+        members.required("transaction_amount_minimum", &self.transaction_amount_minimum);
+        members.required("send_content", &self.send_content);
+        members.optional_objects("award_list", &self.award_list);
+        members
+    }
+}
 impl serde::Serialize for AwardSendRuleFullSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AwardSendRuleFullSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("award_type", &value.award_type);
-            members.required("merchant_option", &value.merchant_option);
-            members
-                .required(
-                    "transaction_amount_minimum",
-                    &value.transaction_amount_minimum,
-                );
-            members.required("send_content", &value.send_content);
-            members.optional("award_list", &value.award_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AwardSendRuleFullSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AwardSendRuleFullSendRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("award_type", &mut slots.0);
-            fields.required("merchant_option", &mut slots.1);
-            fields.required("transaction_amount_minimum", &mut slots.2);
-            fields.required("send_content", &mut slots.3);
-            fields.optional("award_list", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(AwardSendRuleFullSendRule {
-                        award_type: f0,
-                        merchant_option: f1,
-                        transaction_amount_minimum: f2,
-                        send_content: f3,
-                        award_list: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动奖品发放规则
@@ -942,32 +976,35 @@ pub struct GetActDetailAwardSendRule {
     /// Wire: `full_send_rule`, `object AwardSendRuleFullSendRule`, optional.
     pub full_send_rule: Option<AwardSendRuleFullSendRule>,
 }
+impl crate::runtime::Object for GetActDetailAwardSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("full_send_rule", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(GetActDetailAwardSendRule {
+            full_send_rule: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("full_send_rule", &self.full_send_rule);
+        members
+    }
+}
 impl serde::Serialize for GetActDetailAwardSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GetActDetailAwardSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("full_send_rule", &value.full_send_rule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetActDetailAwardSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GetActDetailAwardSendRule, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("full_send_rule", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(GetActDetailAwardSendRule {
-                full_send_rule: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询活动详情接口API的应答
@@ -1025,82 +1062,85 @@ pub struct GetActDetailResponse {
     /// Wire: `award_send_rule`, `object GetActDetailAwardSendRule`, required.
     pub award_send_rule: GetActDetailAwardSendRule,
 }
+impl crate::runtime::Object for GetActDetailResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("activity_id", &mut slots.0);
+        fields.optional("activity_type", &mut slots.1);
+        fields.optional("activity_status", &mut slots.2);
+        fields.optional("creator_merchant_id", &mut slots.3);
+        fields.optional("belong_merchant_id", &mut slots.4);
+        fields.optional("pause_time", &mut slots.5);
+        fields.optional("recovery_time", &mut slots.6);
+        fields.optional("create_time", &mut slots.7);
+        fields.optional("update_time", &mut slots.8);
+        fields.required_object("activity_base_info", &mut slots.9);
+        fields.optional_object("advanced_setting", &mut slots.10);
+        fields.required_object("award_send_rule", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, f3, f4, f5, f6, f7, f8, Some(f9), f10, Some(f11)) => {
+                Ok(GetActDetailResponse {
+                    activity_id: f0,
+                    activity_type: f1,
+                    activity_status: f2,
+                    creator_merchant_id: f3,
+                    belong_merchant_id: f4,
+                    pause_time: f5,
+                    recovery_time: f6,
+                    create_time: f7,
+                    update_time: f8,
+                    activity_base_info: f9,
+                    advanced_setting: f10,
+                    award_send_rule: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("activity_id", &self.activity_id);
+        members.optional("activity_type", &self.activity_type);
+        members.optional("activity_status", &self.activity_status);
+        members.optional("creator_merchant_id", &self.creator_merchant_id);
+        members.optional("belong_merchant_id", &self.belong_merchant_id);
+        members.optional("pause_time", &self.pause_time);
+        members.optional("recovery_time", &self.recovery_time);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.required_object("activity_base_info", &self.activity_base_info);
+        members.optional_object("advanced_setting", &self.advanced_setting);
+        members.required_object("award_send_rule", &self.award_send_rule);
+        members
+    }
+}
 impl serde::Serialize for GetActDetailResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GetActDetailResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("activity_type", &value.activity_type);
-            members.optional("activity_status", &value.activity_status);
-            members.optional("creator_merchant_id", &value.creator_merchant_id);
-            members.optional("belong_merchant_id", &value.belong_merchant_id);
-            members.optional("pause_time", &value.pause_time);
-            members.optional("recovery_time", &value.recovery_time);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.required("activity_base_info", &value.activity_base_info);
-            members.optional("advanced_setting", &value.advanced_setting);
-            members.required("award_send_rule", &value.award_send_rule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GetActDetailResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GetActDetailResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("activity_id", &mut slots.0);
-            fields.optional("activity_type", &mut slots.1);
-            fields.optional("activity_status", &mut slots.2);
-            fields.optional("creator_merchant_id", &mut slots.3);
-            fields.optional("belong_merchant_id", &mut slots.4);
-            fields.optional("pause_time", &mut slots.5);
-            fields.optional("recovery_time", &mut slots.6);
-            fields.optional("create_time", &mut slots.7);
-            fields.optional("update_time", &mut slots.8);
-            fields.required("activity_base_info", &mut slots.9);
-            fields.optional("advanced_setting", &mut slots.10);
-            fields.required("award_send_rule", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, f3, f4, f5, f6, f7, f8, Some(f9), f10, Some(f11)) => {
-                    Ok(GetActDetailResponse {
-                        activity_id: f0,
-                        activity_type: f1,
-                        activity_status: f2,
-                        creator_merchant_id: f3,
-                        belong_merchant_id: f4,
-                        pause_time: f5,
-                        recovery_time: f6,
-                        create_time: f7,
-                        update_time: f8,
-                        activity_base_info: f9,
-                        advanced_setting: f10,
-                        award_send_rule: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结果集
@@ -1122,38 +1162,41 @@ pub struct ListActSkuData {
     /// Wire: `update_time`, `datetime (RFC 3339)`, optional.
     pub update_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for ListActSkuData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("goods_id", &mut slots.0);
+        fields.optional("create_time", &mut slots.1);
+        fields.optional("update_time", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ListActSkuData {
+            goods_id: f0,
+            create_time: f1,
+            update_time: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("goods_id", &self.goods_id);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for ListActSkuData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListActSkuData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("goods_id", &value.goods_id);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActSkuData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActSkuData, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("goods_id", &mut slots.0);
-            fields.optional("create_time", &mut slots.1);
-            fields.optional("update_time", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ListActSkuData {
-                goods_id: f0,
-                create_time: f1,
-                update_time: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询活动指定商品列表API的应答
@@ -1183,44 +1226,47 @@ pub struct ListActSkuResponse {
     /// Wire: `data`, `array[object ListActSkuData]`, optional.
     pub data: Option<Vec<ListActSkuData>>,
 }
+impl crate::runtime::Object for ListActSkuResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("offset", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("total_count", &mut slots.2);
+        fields.optional("activity_id", &mut slots.3);
+        fields.optional_objects("data", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(ListActSkuResponse {
+            offset: f0,
+            limit: f1,
+            total_count: f2,
+            activity_id: f3,
+            data: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members.optional("total_count", &self.total_count);
+        members.optional("activity_id", &self.activity_id);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListActSkuResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListActSkuResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members.optional("total_count", &value.total_count);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActSkuResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActSkuResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("offset", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("total_count", &mut slots.2);
-            fields.optional("activity_id", &mut slots.3);
-            fields.optional("data", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(ListActSkuResponse {
-                offset: f0,
-                limit: f1,
-                total_count: f2,
-                activity_id: f3,
-                data: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结果集
@@ -1246,41 +1292,44 @@ pub struct ListActMchData {
     /// Wire: `update_time`, `datetime (RFC 3339)`, optional.
     pub update_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for ListActMchData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("merchant_name", &mut slots.1);
+        fields.optional("create_time", &mut slots.2);
+        fields.optional("update_time", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListActMchData {
+            mchid: f0,
+            merchant_name: f1,
+            create_time: f2,
+            update_time: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("mchid", &self.mchid);
+        members.optional("merchant_name", &self.merchant_name);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for ListActMchData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListActMchData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("mchid", &value.mchid);
-            members.optional("merchant_name", &value.merchant_name);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActMchData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActMchData, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("merchant_name", &mut slots.1);
-            fields.optional("create_time", &mut slots.2);
-            fields.optional("update_time", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListActMchData {
-                mchid: f0,
-                merchant_name: f1,
-                create_time: f2,
-                update_time: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询活动发券商户号API的应答
@@ -1310,44 +1359,47 @@ pub struct ListActMchResponse {
     /// Wire: `data`, `array[object ListActMchData]`, optional.
     pub data: Option<Vec<ListActMchData>>,
 }
+impl crate::runtime::Object for ListActMchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("offset", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("total_count", &mut slots.2);
+        fields.optional("activity_id", &mut slots.3);
+        fields.optional_objects("data", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(ListActMchResponse {
+            offset: f0,
+            limit: f1,
+            total_count: f2,
+            activity_id: f3,
+            data: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members.optional("total_count", &self.total_count);
+        members.optional("activity_id", &self.activity_id);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListActMchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListActMchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members.optional("total_count", &value.total_count);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActMchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActMchResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("offset", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("total_count", &mut slots.2);
-            fields.optional("activity_id", &mut slots.3);
-            fields.optional("data", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(ListActMchResponse {
-                offset: f0,
-                limit: f1,
-                total_count: f2,
-                activity_id: f3,
-                data: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 未通过规则校验的发券商户号列表
@@ -1365,35 +1417,38 @@ pub struct InvalidMerchantIdList {
     /// Wire: `invalid_reason`, `string`, optional.
     pub invalid_reason: Option<String>,
 }
+impl crate::runtime::Object for InvalidMerchantIdList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("invalid_reason", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(InvalidMerchantIdList {
+            mchid: f0,
+            invalid_reason: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("mchid", &self.mchid);
+        members.optional("invalid_reason", &self.invalid_reason);
+        members
+    }
+}
 impl serde::Serialize for InvalidMerchantIdList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InvalidMerchantIdList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("mchid", &value.mchid);
-            members.optional("invalid_reason", &value.invalid_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvalidMerchantIdList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InvalidMerchantIdList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("invalid_reason", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(InvalidMerchantIdList {
-                mchid: f0,
-                invalid_reason: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 新增活动发券商户号API的应答
@@ -1415,39 +1470,45 @@ pub struct AddActivityMerchantResponse {
     /// Wire: `invalid_merchant_id_list`, `array[object InvalidMerchantIdList]`, optional.
     pub invalid_merchant_id_list: Option<Vec<InvalidMerchantIdList>>,
 }
+impl crate::runtime::Object for AddActivityMerchantResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("activity_id", &mut slots.0);
+        fields.optional("add_time", &mut slots.1);
+        fields.optional_objects("invalid_merchant_id_list", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(AddActivityMerchantResponse {
+            activity_id: f0,
+            add_time: f1,
+            invalid_merchant_id_list: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("activity_id", &self.activity_id);
+        members.optional("add_time", &self.add_time);
+        members
+            .optional_objects(
+                "invalid_merchant_id_list",
+                &self.invalid_merchant_id_list,
+            );
+        members
+    }
+}
 impl serde::Serialize for AddActivityMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddActivityMerchantResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("add_time", &value.add_time);
-            members
-                .optional("invalid_merchant_id_list", &value.invalid_merchant_id_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddActivityMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddActivityMerchantResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("activity_id", &mut slots.0);
-            fields.optional("add_time", &mut slots.1);
-            fields.optional("invalid_merchant_id_list", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(AddActivityMerchantResponse {
-                activity_id: f0,
-                add_time: f1,
-                invalid_merchant_id_list: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 删除活动发券商户号API的应答
@@ -1465,35 +1526,38 @@ pub struct DeleteActivityMerchantResponse {
     /// Wire: `delete_time`, `datetime (RFC 3339)`, optional.
     pub delete_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for DeleteActivityMerchantResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("activity_id", &mut slots.0);
+        fields.optional("delete_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(DeleteActivityMerchantResponse {
+            activity_id: f0,
+            delete_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("activity_id", &self.activity_id);
+        members.optional("delete_time", &self.delete_time);
+        members
+    }
+}
 impl serde::Serialize for DeleteActivityMerchantResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteActivityMerchantResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("delete_time", &value.delete_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteActivityMerchantResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteActivityMerchantResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("activity_id", &mut slots.0);
-            fields.optional("delete_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(DeleteActivityMerchantResponse {
-                activity_id: f0,
-                delete_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 终止活动API的应答
@@ -1511,35 +1575,38 @@ pub struct TerminateActResponse {
     /// Wire: `terminate_time`, `datetime (RFC 3339)`, optional.
     pub terminate_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for TerminateActResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("activity_id", &mut slots.0);
+        fields.optional("terminate_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(TerminateActResponse {
+            activity_id: f0,
+            terminate_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("activity_id", &self.activity_id);
+        members.optional("terminate_time", &self.terminate_time);
+        members
+    }
+}
 impl serde::Serialize for TerminateActResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TerminateActResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("activity_id", &value.activity_id);
-            members.optional("terminate_time", &value.terminate_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateActResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateActResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("activity_id", &mut slots.0);
-            fields.optional("terminate_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(TerminateActResponse {
-                activity_id: f0,
-                terminate_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 可用时间
@@ -1567,39 +1634,42 @@ impl AvailablePeriodsAvailableTime {
     }
 }
 impl crate::runtime::Validate for AvailablePeriodsAvailableTime {}
+impl crate::runtime::Object for AvailablePeriodsAvailableTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("begin_time", &mut slots.0);
+        fields.required("end_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AvailablePeriodsAvailableTime {
+                    begin_time: f0,
+                    end_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for AvailablePeriodsAvailableTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailablePeriodsAvailableTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePeriodsAvailableTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailablePeriodsAvailableTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("begin_time", &mut slots.0);
-            fields.required("end_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AvailablePeriodsAvailableTime {
-                        begin_time: f0,
-                        end_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 每日可用时间
@@ -1627,39 +1697,42 @@ impl AvailablePeriodsAvailableDayTime {
     }
 }
 impl crate::runtime::Validate for AvailablePeriodsAvailableDayTime {}
+impl crate::runtime::Object for AvailablePeriodsAvailableDayTime {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("begin_day_time", &mut slots.0);
+        fields.required("end_day_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AvailablePeriodsAvailableDayTime {
+                    begin_day_time: f0,
+                    end_day_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("begin_day_time", &self.begin_day_time);
+        members.required("end_day_time", &self.end_day_time);
+        members
+    }
+}
 impl serde::Serialize for AvailablePeriodsAvailableDayTime {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AvailablePeriodsAvailableDayTime) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("begin_day_time", &value.begin_day_time);
-            members.required("end_day_time", &value.end_day_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AvailablePeriodsAvailableDayTime {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AvailablePeriodsAvailableDayTime, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("begin_day_time", &mut slots.0);
-            fields.required("end_day_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AvailablePeriodsAvailableDayTime {
-                        begin_day_time: f0,
-                        end_day_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 可用时间段
@@ -1729,35 +1802,38 @@ impl crate::runtime::Validate for ActivityBaseInfoAvailablePeriods {
         Ok(())
     }
 }
+impl crate::runtime::Object for ActivityBaseInfoAvailablePeriods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("available_time", &mut slots.0);
+        fields.optional_objects("available_day_time", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ActivityBaseInfoAvailablePeriods {
+            available_time: f0,
+            available_day_time: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("available_time", &self.available_time);
+        members.optional_objects("available_day_time", &self.available_day_time);
+        members
+    }
+}
 impl serde::Serialize for ActivityBaseInfoAvailablePeriods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivityBaseInfoAvailablePeriods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("available_time", &value.available_time);
-            members.optional("available_day_time", &value.available_day_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityBaseInfoAvailablePeriods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivityBaseInfoAvailablePeriods, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("available_time", &mut slots.0);
-            fields.optional("available_day_time", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ActivityBaseInfoAvailablePeriods {
-                available_time: f0,
-                available_day_time: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动基本信息
@@ -1869,92 +1945,93 @@ impl crate::runtime::Validate for CreateFullSendActActivityBaseInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateFullSendActActivityBaseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("activity_name", &mut slots.0);
+        fields.required("activity_second_title", &mut slots.1);
+        fields.required("merchant_logo_url", &mut slots.2);
+        fields.optional("background_color", &mut slots.3);
+        fields.required("begin_time", &mut slots.4);
+        fields.required("end_time", &mut slots.5);
+        fields.optional_object("available_periods", &mut slots.6);
+        fields.required("out_request_no", &mut slots.7);
+        fields.required("delivery_purpose", &mut slots.8);
+        fields.optional("mini_programs_appid", &mut slots.9);
+        fields.optional("mini_programs_path", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(CreateFullSendActActivityBaseInfo {
+                    activity_name: f0,
+                    activity_second_title: f1,
+                    merchant_logo_url: f2,
+                    background_color: f3,
+                    begin_time: f4,
+                    end_time: f5,
+                    available_periods: f6,
+                    out_request_no: f7,
+                    delivery_purpose: f8,
+                    mini_programs_appid: f9,
+                    mini_programs_path: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("activity_name", &self.activity_name);
+        members.required("activity_second_title", &self.activity_second_title);
+        members.required("merchant_logo_url", &self.merchant_logo_url);
+        members.optional("background_color", &self.background_color);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members.optional_object("available_periods", &self.available_periods);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("delivery_purpose", &self.delivery_purpose);
+        members.optional("mini_programs_appid", &self.mini_programs_appid);
+        members.optional("mini_programs_path", &self.mini_programs_path);
+        members
+    }
+}
 impl serde::Serialize for CreateFullSendActActivityBaseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateFullSendActActivityBaseInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("activity_name", &value.activity_name);
-            members.required("activity_second_title", &value.activity_second_title);
-            members.required("merchant_logo_url", &value.merchant_logo_url);
-            members.optional("background_color", &value.background_color);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members.optional("available_periods", &value.available_periods);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("delivery_purpose", &value.delivery_purpose);
-            members.optional("mini_programs_appid", &value.mini_programs_appid);
-            members.optional("mini_programs_path", &value.mini_programs_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFullSendActActivityBaseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateFullSendActActivityBaseInfo, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("activity_name", &mut slots.0);
-            fields.required("activity_second_title", &mut slots.1);
-            fields.required("merchant_logo_url", &mut slots.2);
-            fields.optional("background_color", &mut slots.3);
-            fields.required("begin_time", &mut slots.4);
-            fields.required("end_time", &mut slots.5);
-            fields.optional("available_periods", &mut slots.6);
-            fields.required("out_request_no", &mut slots.7);
-            fields.required("delivery_purpose", &mut slots.8);
-            fields.optional("mini_programs_appid", &mut slots.9);
-            fields.optional("mini_programs_path", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(CreateFullSendActActivityBaseInfo {
-                        activity_name: f0,
-                        activity_second_title: f1,
-                        merchant_logo_url: f2,
-                        background_color: f3,
-                        begin_time: f4,
-                        end_time: f5,
-                        available_periods: f6,
-                        out_request_no: f7,
-                        delivery_purpose: f8,
-                        mini_programs_appid: f9,
-                        mini_programs_path: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付方式信息
@@ -1992,41 +2069,42 @@ impl crate::runtime::Validate for AdvancedSettingPaymentMethodInformation {
         Ok(())
     }
 }
+impl crate::runtime::Object for AdvancedSettingPaymentMethodInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("payment_method", &mut slots.0);
+        fields.optional("bank_abbreviation", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(AdvancedSettingPaymentMethodInformation {
+                    payment_method: f0,
+                    bank_abbreviation: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("payment_method", &self.payment_method);
+        members.optional("bank_abbreviation", &self.bank_abbreviation);
+        members
+    }
+}
 impl serde::Serialize for AdvancedSettingPaymentMethodInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &AdvancedSettingPaymentMethodInformation,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("payment_method", &value.payment_method);
-            members.optional("bank_abbreviation", &value.bank_abbreviation);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdvancedSettingPaymentMethodInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdvancedSettingPaymentMethodInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("payment_method", &mut slots.0);
-            fields.optional("bank_abbreviation", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(AdvancedSettingPaymentMethodInformation {
-                        payment_method: f0,
-                        bank_abbreviation: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动高级设置
@@ -2116,48 +2194,51 @@ impl crate::runtime::Validate for CreateFullSendActAdvancedSetting {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateFullSendActAdvancedSetting {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("delivery_user_category", &mut slots.0);
+        fields.optional("merchant_member_appid", &mut slots.1);
+        fields.optional_object("payment_mode", &mut slots.2);
+        fields.optional("goods_tags", &mut slots.3);
+        fields.optional_object("payment_method_information", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(CreateFullSendActAdvancedSetting {
+            delivery_user_category: f0,
+            merchant_member_appid: f1,
+            payment_mode: f2,
+            goods_tags: f3,
+            payment_method_information: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("delivery_user_category", &self.delivery_user_category);
+        members.optional("merchant_member_appid", &self.merchant_member_appid);
+        members.optional_object("payment_mode", &self.payment_mode);
+        members.optional("goods_tags", &self.goods_tags);
+        members
+            .optional_object(
+                "payment_method_information",
+                &self.payment_method_information,
+            );
+        members
+    }
+}
 impl serde::Serialize for CreateFullSendActAdvancedSetting {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateFullSendActAdvancedSetting) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("delivery_user_category", &value.delivery_user_category);
-            members.optional("merchant_member_appid", &value.merchant_member_appid);
-            members.optional("payment_mode", &value.payment_mode);
-            members.optional("goods_tags", &value.goods_tags);
-            members
-                .optional(
-                    "payment_method_information",
-                    &value.payment_method_information,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFullSendActAdvancedSetting {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateFullSendActAdvancedSetting, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("delivery_user_category", &mut slots.0);
-            fields.optional("merchant_member_appid", &mut slots.1);
-            fields.optional("payment_mode", &mut slots.2);
-            fields.optional("goods_tags", &mut slots.3);
-            fields.optional("payment_method_information", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(CreateFullSendActAdvancedSetting {
-                delivery_user_category: f0,
-                merchant_member_appid: f1,
-                payment_mode: f2,
-                goods_tags: f3,
-                payment_method_information: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 奖品基本信息列表
@@ -2195,42 +2276,45 @@ impl AwardSendRuleAwardList {
     }
 }
 impl crate::runtime::Validate for AwardSendRuleAwardList {}
+impl crate::runtime::Object for AwardSendRuleAwardList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("stock_id", &mut slots.0);
+        fields.required("original_image_url", &mut slots.1);
+        fields.optional("thumbnail_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(AwardSendRuleAwardList {
+                    stock_id: f0,
+                    original_image_url: f1,
+                    thumbnail_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("stock_id", &self.stock_id);
+        members.required("original_image_url", &self.original_image_url);
+        members.optional("thumbnail_url", &self.thumbnail_url);
+        members
+    }
+}
 impl serde::Serialize for AwardSendRuleAwardList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AwardSendRuleAwardList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("stock_id", &value.stock_id);
-            members.required("original_image_url", &value.original_image_url);
-            members.optional("thumbnail_url", &value.thumbnail_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AwardSendRuleAwardList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AwardSendRuleAwardList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("stock_id", &mut slots.0);
-            fields.required("original_image_url", &mut slots.1);
-            fields.optional("thumbnail_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(AwardSendRuleAwardList {
-                        stock_id: f0,
-                        original_image_url: f1,
-                        thumbnail_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 阶梯送发放规则
@@ -2296,55 +2380,54 @@ impl crate::runtime::Validate for CreateFullSendActAwardSendRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateFullSendActAwardSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("award_type", &mut slots.0);
+        fields.required("merchant_option", &mut slots.1);
+        fields.required("transaction_amount_minimum", &mut slots.2);
+        fields.required("send_content", &mut slots.3);
+        fields.required_objects("award_list", &mut slots.4);
+        fields.optional("merchant_id_list", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(CreateFullSendActAwardSendRule {
+                    award_type: f0,
+                    merchant_option: f1,
+                    transaction_amount_minimum: f2,
+                    send_content: f3,
+                    award_list: f4,
+                    merchant_id_list: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("award_type", &self.award_type);
+        members.required("merchant_option", &self.merchant_option);
+        members.required("transaction_amount_minimum", &self.transaction_amount_minimum);
+        members.required("send_content", &self.send_content);
+        members.required_objects("award_list", &self.award_list);
+        members.optional("merchant_id_list", &self.merchant_id_list);
+        members
+    }
+}
 impl serde::Serialize for CreateFullSendActAwardSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateFullSendActAwardSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("award_type", &value.award_type);
-            members.required("merchant_option", &value.merchant_option);
-            members
-                .required(
-                    "transaction_amount_minimum",
-                    &value.transaction_amount_minimum,
-                );
-            members.required("send_content", &value.send_content);
-            members.required("award_list", &value.award_list);
-            members.optional("merchant_id_list", &value.merchant_id_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFullSendActAwardSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateFullSendActAwardSendRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("award_type", &mut slots.0);
-            fields.required("merchant_option", &mut slots.1);
-            fields.required("transaction_amount_minimum", &mut slots.2);
-            fields.required("send_content", &mut slots.3);
-            fields.required("award_list", &mut slots.4);
-            fields.optional("merchant_id_list", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(CreateFullSendActAwardSendRule {
-                        award_type: f0,
-                        merchant_option: f1,
-                        transaction_amount_minimum: f2,
-                        send_content: f3,
-                        award_list: f4,
-                        merchant_id_list: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建全场满额送活动API的应答
@@ -2362,38 +2445,41 @@ pub struct CreateFullSendActResponse {
     /// Wire: `create_time`, `datetime (RFC 3339)`, required.
     pub create_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CreateFullSendActResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("create_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateFullSendActResponse {
+                    activity_id: f0,
+                    create_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("activity_id", &self.activity_id);
+        members.required("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for CreateFullSendActResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateFullSendActResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("activity_id", &value.activity_id);
-            members.required("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFullSendActResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateFullSendActResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("create_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateFullSendActResponse {
-                        activity_id: f0,
-                        create_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -64,42 +64,45 @@ impl crate::runtime::Validate for ListActivitiesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListActivitiesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("offset", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.optional("activity_name", &mut slots.2);
+        fields.optional("activity_status", &mut slots.3);
+        fields.optional("award_type", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(ListActivitiesRequest {
+                    offset: f0,
+                    limit: f1,
+                    activity_name: f2,
+                    activity_status: f3,
+                    award_type: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListActivitiesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListActivitiesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActivitiesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActivitiesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("offset", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.optional("activity_name", &mut slots.2);
-            fields.optional("activity_status", &mut slots.3);
-            fields.optional("award_type", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(ListActivitiesRequest {
-                        offset: f0,
-                        limit: f1,
-                        activity_name: f2,
-                        activity_status: f3,
-                        award_type: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_act_detail` (查询活动详情接口API): `GET /v3/marketing/paygiftactivity/activities/{activity_id}`.
@@ -120,34 +123,37 @@ impl QueryActDetailRequest {
     }
 }
 impl crate::runtime::Validate for QueryActDetailRequest {}
+impl crate::runtime::Object for QueryActDetailRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("activity_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryActDetailRequest {
+                    activity_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryActDetailRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryActDetailRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryActDetailRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryActDetailRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("activity_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryActDetailRequest {
-                        activity_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_activity_sku` (查询活动指定商品列表API): `GET /v3/marketing/paygiftactivity/activities/{activity_id}/goods`.
@@ -189,38 +195,41 @@ impl crate::runtime::Validate for ListActivitySkuRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListActivitySkuRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ListActivitySkuRequest {
+                    activity_id: f0,
+                    offset: f1,
+                    limit: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListActivitySkuRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListActivitySkuRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActivitySkuRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActivitySkuRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ListActivitySkuRequest {
-                        activity_id: f0,
-                        offset: f1,
-                        limit: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_activity_merchant` (查询活动发券商户号API): `GET /v3/marketing/paygiftactivity/activities/{activity_id}/merchants`.
@@ -262,38 +271,41 @@ impl crate::runtime::Validate for ListActivityMerchantRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListActivityMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ListActivityMerchantRequest {
+                    activity_id: f0,
+                    offset: f1,
+                    limit: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListActivityMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListActivityMerchantRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListActivityMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListActivityMerchantRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ListActivityMerchantRequest {
-                        activity_id: f0,
-                        offset: f1,
-                        limit: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_activity_merchant` (新增活动发券商户号API): `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/add`.
@@ -330,41 +342,44 @@ impl crate::runtime::Validate for AddActivityMerchantRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AddActivityMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("merchant_id_list", &mut slots.1);
+        fields.required("add_request_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AddActivityMerchantRequest {
+                    activity_id: f0,
+                    merchant_id_list: f1,
+                    add_request_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("merchant_id_list", &self.merchant_id_list);
+        members.required("add_request_no", &self.add_request_no);
+        members
+    }
+}
 impl serde::Serialize for AddActivityMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddActivityMerchantRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("merchant_id_list", &value.merchant_id_list);
-            members.required("add_request_no", &value.add_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddActivityMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddActivityMerchantRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("merchant_id_list", &mut slots.1);
-            fields.required("add_request_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AddActivityMerchantRequest {
-                        activity_id: f0,
-                        merchant_id_list: f1,
-                        add_request_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_activity_merchant` (删除活动发券商户号API): `POST /v3/marketing/paygiftactivity/activities/{activity_id}/merchants/delete`.
@@ -404,41 +419,44 @@ impl crate::runtime::Validate for DeleteActivityMerchantRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeleteActivityMerchantRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.required("merchant_id_list", &mut slots.1);
+        fields.required("delete_request_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(DeleteActivityMerchantRequest {
+                    activity_id: f0,
+                    merchant_id_list: f1,
+                    delete_request_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("merchant_id_list", &self.merchant_id_list);
+        members.required("delete_request_no", &self.delete_request_no);
+        members
+    }
+}
 impl serde::Serialize for DeleteActivityMerchantRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteActivityMerchantRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("merchant_id_list", &value.merchant_id_list);
-            members.required("delete_request_no", &value.delete_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteActivityMerchantRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteActivityMerchantRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.required("merchant_id_list", &mut slots.1);
-            fields.required("delete_request_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(DeleteActivityMerchantRequest {
-                        activity_id: f0,
-                        merchant_id_list: f1,
-                        delete_request_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_activity` (终止活动API): `POST /v3/marketing/paygiftactivity/activities/{activity_id}/terminate`.
@@ -464,34 +482,37 @@ impl crate::runtime::Validate for TerminateActivityRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for TerminateActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("activity_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(TerminateActivityRequest {
+                    activity_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for TerminateActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &TerminateActivityRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateActivityRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("activity_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(TerminateActivityRequest {
-                        activity_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_full_send_act` (创建全场满额送活动API): `POST /v3/marketing/paygiftactivity/unique-threshold-activity`.
@@ -550,41 +571,44 @@ impl crate::runtime::Validate for CreateFullSendActRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateFullSendActRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required_object("activity_base_info", &mut slots.0);
+        fields.optional_object("advanced_setting", &mut slots.1);
+        fields.required_object("award_send_rule", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(CreateFullSendActRequest {
+                    activity_base_info: f0,
+                    advanced_setting: f1,
+                    award_send_rule: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required_object("activity_base_info", &self.activity_base_info);
+        members.optional_object("advanced_setting", &self.advanced_setting);
+        members.required_object("award_send_rule", &self.award_send_rule);
+        members
+    }
+}
 impl serde::Serialize for CreateFullSendActRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateFullSendActRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("activity_base_info", &value.activity_base_info);
-            members.optional("advanced_setting", &value.advanced_setting);
-            members.required("award_send_rule", &value.award_send_rule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateFullSendActRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateFullSendActRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_base_info", &mut slots.0);
-            fields.optional("advanced_setting", &mut slots.1);
-            fields.required("award_send_rule", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(CreateFullSendActRequest {
-                        activity_base_info: f0,
-                        advanced_setting: f1,
-                        award_send_rule: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -77,7 +77,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_DELIVERY_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -85,7 +85,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 分页查询投放计划列表
@@ -148,7 +148,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新投放计划
@@ -187,7 +187,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_DELIVERY_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -195,7 +195,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 终止投放计划
@@ -285,7 +285,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_DELIVERY_PLAN_NOTIFY_URL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -293,7 +293,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交图片生成任务
@@ -336,7 +336,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_IMAGE_GENERATION_TASK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -344,7 +344,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询图片生成任务执行结果
@@ -399,7 +399,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 图片上传
@@ -458,7 +458,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取商品券事件通知地址
@@ -506,7 +506,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 设置商品券事件通知地址
@@ -545,7 +545,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_NOTIFY_CONFIG,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -553,7 +553,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建商品券
@@ -594,7 +594,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PRODUCT_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -602,7 +602,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商品券
@@ -652,7 +652,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改商品券
@@ -694,7 +694,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_PRODUCT_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -702,7 +702,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 失效商品券
@@ -746,7 +746,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DEACTIVATE_PRODUCT_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -754,7 +754,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加商品券批次组
@@ -798,7 +798,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_STOCK_BUNDLE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -806,7 +806,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改商品券批次组
@@ -851,7 +851,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_STOCK_BUNDLE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -859,7 +859,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 批次组批量关联门店
@@ -908,7 +908,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ASSOCIATE_STOCK_BUNDLE_STORES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -916,7 +916,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 批次组批量取消关联门店
@@ -965,7 +965,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DISASSOCIATE_STOCK_BUNDLE_STORES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -973,7 +973,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改商品券批次组发放预算
@@ -1022,7 +1022,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_STOCK_BUNDLE_BUDGET,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1030,7 +1030,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商品券批次列表
@@ -1090,7 +1090,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加商品券批次
@@ -1134,7 +1134,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_STOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1142,7 +1142,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商品券指定批次
@@ -1195,7 +1195,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改商品券指定批次
@@ -1240,7 +1240,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_STOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1248,7 +1248,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 批次关联门店
@@ -1295,7 +1295,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ASSOCIATE_STOCK_STORES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1303,7 +1303,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询批次关联门店列表
@@ -1367,7 +1367,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 失效商品券批次
@@ -1412,7 +1412,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DEACTIVATE_STOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1420,7 +1420,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 批次取消关联门店
@@ -1469,7 +1469,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DISASSOCIATE_STOCK_STORES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1477,7 +1477,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改商品券批次发放预算
@@ -1524,7 +1524,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_STOCK_BUDGET,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1532,7 +1532,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预上传券Code
@@ -1579,7 +1579,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPLOAD_COUPON_CODES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1587,7 +1587,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 向用户发放商品券批次组
@@ -1636,7 +1636,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_COUPON_BUNDLE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1644,7 +1644,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 失效用户商品券组
@@ -1693,7 +1693,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DEACTIVATE_COUPON_BUNDLE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1701,7 +1701,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 指定券状态查询用户商品券列表
@@ -1770,7 +1770,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 向用户发放商品券
@@ -1819,7 +1819,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1827,7 +1827,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户商品券详情
@@ -1885,7 +1885,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 确认发放用户商品券
@@ -1932,7 +1932,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CONFIRM_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1940,7 +1940,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 失效用户商品券
@@ -1987,7 +1987,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DEACTIVATE_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1995,7 +1995,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 退券
@@ -2042,7 +2042,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RETURN_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2050,7 +2050,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 核销用户商品券
@@ -2098,7 +2098,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::USE_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2106,7 +2106,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 向用户预发放商品券
@@ -2155,7 +2155,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRE_SEND_COUPON,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2163,7 +2163,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 向用户预发放商品券批次组
@@ -2212,7 +2212,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRE_SEND_COUPON_BUNDLE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -2220,7 +2220,7 @@ impl<'a, T: Transport> ProductCouponClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -63,95 +63,98 @@ pub struct Plan {
     /// Wire: `daily_limit`, `integer`, optional.
     pub daily_limit: Option<i64>,
 }
+impl crate::runtime::Object for Plan {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("plan_id", &mut slots.0);
+        fields.required("plan_name", &mut slots.1);
+        fields.required("plan_state", &mut slots.2);
+        fields.optional("delivery_start_time", &mut slots.3);
+        fields.optional("delivery_end_time", &mut slots.4);
+        fields.required("stock_id", &mut slots.5);
+        fields.required("product_coupon_id", &mut slots.6);
+        fields.optional("recommend_word", &mut slots.7);
+        fields.required("brand_id", &mut slots.8);
+        fields.optional("total_count", &mut slots.9);
+        fields.optional("user_limit", &mut slots.10);
+        fields.optional("daily_limit", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(Plan {
+                    plan_id: f0,
+                    plan_name: f1,
+                    plan_state: f2,
+                    delivery_start_time: f3,
+                    delivery_end_time: f4,
+                    stock_id: f5,
+                    product_coupon_id: f6,
+                    recommend_word: f7,
+                    brand_id: f8,
+                    total_count: f9,
+                    user_limit: f10,
+                    daily_limit: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("plan_id", &self.plan_id);
+        members.required("plan_name", &self.plan_name);
+        members.required("plan_state", &self.plan_state);
+        members.optional("delivery_start_time", &self.delivery_start_time);
+        members.optional("delivery_end_time", &self.delivery_end_time);
+        members.required("stock_id", &self.stock_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.optional("recommend_word", &self.recommend_word);
+        members.required("brand_id", &self.brand_id);
+        members.optional("total_count", &self.total_count);
+        members.optional("user_limit", &self.user_limit);
+        members.optional("daily_limit", &self.daily_limit);
+        members
+    }
+}
 impl serde::Serialize for Plan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Plan) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("plan_id", &value.plan_id);
-            members.required("plan_name", &value.plan_name);
-            members.required("plan_state", &value.plan_state);
-            members.optional("delivery_start_time", &value.delivery_start_time);
-            members.optional("delivery_end_time", &value.delivery_end_time);
-            members.required("stock_id", &value.stock_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.optional("recommend_word", &value.recommend_word);
-            members.required("brand_id", &value.brand_id);
-            members.optional("total_count", &value.total_count);
-            members.optional("user_limit", &value.user_limit);
-            members.optional("daily_limit", &value.daily_limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Plan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Plan, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("plan_id", &mut slots.0);
-            fields.required("plan_name", &mut slots.1);
-            fields.required("plan_state", &mut slots.2);
-            fields.optional("delivery_start_time", &mut slots.3);
-            fields.optional("delivery_end_time", &mut slots.4);
-            fields.required("stock_id", &mut slots.5);
-            fields.required("product_coupon_id", &mut slots.6);
-            fields.optional("recommend_word", &mut slots.7);
-            fields.required("brand_id", &mut slots.8);
-            fields.optional("total_count", &mut slots.9);
-            fields.optional("user_limit", &mut slots.10);
-            fields.optional("daily_limit", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(Plan {
-                        plan_id: f0,
-                        plan_name: f1,
-                        plan_state: f2,
-                        delivery_start_time: f3,
-                        delivery_end_time: f4,
-                        stock_id: f5,
-                        product_coupon_id: f6,
-                        recommend_word: f7,
-                        brand_id: f8,
-                        total_count: f9,
-                        user_limit: f10,
-                        daily_limit: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建投放计划的应答
@@ -165,36 +168,39 @@ pub struct CreateDeliveryPlanResponse {
     /// Wire: `plan`, `object Plan`, required.
     pub plan: Plan,
 }
+impl crate::runtime::Object for CreateDeliveryPlanResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_object("plan", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateDeliveryPlanResponse {
+                    plan: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_object("plan", &self.plan);
+        members
+    }
+}
 impl serde::Serialize for CreateDeliveryPlanResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateDeliveryPlanResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("plan", &value.plan);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDeliveryPlanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDeliveryPlanResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("plan", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateDeliveryPlanResponse {
-                        plan: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分页查询投放计划列表的应答
@@ -212,35 +218,38 @@ pub struct ListDeliveryPlansResponse {
     /// Wire: `plan_list`, `array[object Plan]`, optional.
     pub plan_list: Option<Vec<Plan>>,
 }
+impl crate::runtime::Object for ListDeliveryPlansResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("total_count", &mut slots.0);
+        fields.optional_objects("plan_list", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ListDeliveryPlansResponse {
+            total_count: f0,
+            plan_list: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("plan_list", &self.plan_list);
+        members
+    }
+}
 impl serde::Serialize for ListDeliveryPlansResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListDeliveryPlansResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("total_count", &value.total_count);
-            members.optional("plan_list", &value.plan_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListDeliveryPlansResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListDeliveryPlansResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("total_count", &mut slots.0);
-            fields.optional("plan_list", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ListDeliveryPlansResponse {
-                total_count: f0,
-                plan_list: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 修改内容
@@ -318,47 +327,50 @@ impl ModifyContent {
     }
 }
 impl crate::runtime::Validate for ModifyContent {}
+impl crate::runtime::Object for ModifyContent {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("plan_name", &mut slots.0);
+        fields.optional("delivery_end_time", &mut slots.1);
+        fields.optional("total_count", &mut slots.2);
+        fields.optional("user_limit", &mut slots.3);
+        fields.optional("daily_limit", &mut slots.4);
+        fields.optional("recommend_word", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(ModifyContent {
+            plan_name: f0,
+            delivery_end_time: f1,
+            total_count: f2,
+            user_limit: f3,
+            daily_limit: f4,
+            recommend_word: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("plan_name", &self.plan_name);
+        members.optional("delivery_end_time", &self.delivery_end_time);
+        members.optional("total_count", &self.total_count);
+        members.optional("user_limit", &self.user_limit);
+        members.optional("daily_limit", &self.daily_limit);
+        members.optional("recommend_word", &self.recommend_word);
+        members
+    }
+}
 impl serde::Serialize for ModifyContent {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyContent) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("plan_name", &value.plan_name);
-            members.optional("delivery_end_time", &value.delivery_end_time);
-            members.optional("total_count", &value.total_count);
-            members.optional("user_limit", &value.user_limit);
-            members.optional("daily_limit", &value.daily_limit);
-            members.optional("recommend_word", &value.recommend_word);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyContent {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyContent, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("plan_name", &mut slots.0);
-            fields.optional("delivery_end_time", &mut slots.1);
-            fields.optional("total_count", &mut slots.2);
-            fields.optional("user_limit", &mut slots.3);
-            fields.optional("daily_limit", &mut slots.4);
-            fields.optional("recommend_word", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(ModifyContent {
-                plan_name: f0,
-                delivery_end_time: f1,
-                total_count: f2,
-                user_limit: f3,
-                daily_limit: f4,
-                recommend_word: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设置投放计划回调地址的应答
@@ -372,36 +384,39 @@ pub struct SetDeliveryPlanNotifyUrlResponse {
     /// Wire: `notify_url`, `string`, required.
     pub notify_url: String,
 }
+impl crate::runtime::Object for SetDeliveryPlanNotifyUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("notify_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SetDeliveryPlanNotifyUrlResponse {
+                    notify_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for SetDeliveryPlanNotifyUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetDeliveryPlanNotifyUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetDeliveryPlanNotifyUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetDeliveryPlanNotifyUrlResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("notify_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SetDeliveryPlanNotifyUrlResponse {
-                        notify_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 满减券使用规则
@@ -429,39 +444,42 @@ impl NormalCoupon {
     }
 }
 impl crate::runtime::Validate for NormalCoupon {}
+impl crate::runtime::Object for NormalCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("threshold", &mut slots.0);
+        fields.required("discount_amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(NormalCoupon {
+                    threshold: f0,
+                    discount_amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("threshold", &self.threshold);
+        members.required("discount_amount", &self.discount_amount);
+        members
+    }
+}
 impl serde::Serialize for NormalCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NormalCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("threshold", &value.threshold);
-            members.required("discount_amount", &value.discount_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NormalCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NormalCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("threshold", &mut slots.0);
-            fields.required("discount_amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(NormalCoupon {
-                        threshold: f0,
-                        discount_amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 折扣券使用规则
@@ -489,39 +507,42 @@ impl DiscountCoupon {
     }
 }
 impl crate::runtime::Validate for DiscountCoupon {}
+impl crate::runtime::Object for DiscountCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("threshold", &mut slots.0);
+        fields.required("percent_off", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DiscountCoupon {
+                    threshold: f0,
+                    percent_off: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("threshold", &self.threshold);
+        members.required("percent_off", &self.percent_off);
+        members
+    }
+}
 impl serde::Serialize for DiscountCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DiscountCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("threshold", &value.threshold);
-            members.required("percent_off", &value.percent_off);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DiscountCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DiscountCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("threshold", &mut slots.0);
-            fields.required("percent_off", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DiscountCoupon {
-                        threshold: f0,
-                        percent_off: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 兑换券使用规则
@@ -549,39 +570,42 @@ impl ExchangeCoupon {
     }
 }
 impl crate::runtime::Validate for ExchangeCoupon {}
+impl crate::runtime::Object for ExchangeCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("threshold", &mut slots.0);
+        fields.required("exchange_price", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ExchangeCoupon {
+                    threshold: f0,
+                    exchange_price: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("threshold", &self.threshold);
+        members.required("exchange_price", &self.exchange_price);
+        members
+    }
+}
 impl serde::Serialize for ExchangeCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ExchangeCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("threshold", &value.threshold);
-            members.required("exchange_price", &value.exchange_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ExchangeCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ExchangeCoupon, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("threshold", &mut slots.0);
-            fields.required("exchange_price", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ExchangeCoupon {
-                        threshold: f0,
-                        exchange_price: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 拼图数据
@@ -679,54 +703,57 @@ impl crate::runtime::Validate for CombineImage {
         Ok(())
     }
 }
+impl crate::runtime::Object for CombineImage {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("scope", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("usage_mode", &mut slots.2);
+        fields.optional_object("normal_coupon", &mut slots.3);
+        fields.optional_object("discount_coupon", &mut slots.4);
+        fields.optional_object("exchange_coupon", &mut slots.5);
+        fields.optional("background_color", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
+                Ok(CombineImage {
+                    scope: f0,
+                    type_: f1,
+                    usage_mode: f2,
+                    normal_coupon: f3,
+                    discount_coupon: f4,
+                    exchange_coupon: f5,
+                    background_color: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("usage_mode", &self.usage_mode);
+        members.optional_object("normal_coupon", &self.normal_coupon);
+        members.optional_object("discount_coupon", &self.discount_coupon);
+        members.optional_object("exchange_coupon", &self.exchange_coupon);
+        members.optional("background_color", &self.background_color);
+        members
+    }
+}
 impl serde::Serialize for CombineImage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CombineImage) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("usage_mode", &value.usage_mode);
-            members.optional("normal_coupon", &value.normal_coupon);
-            members.optional("discount_coupon", &value.discount_coupon);
-            members.optional("exchange_coupon", &value.exchange_coupon);
-            members.optional("background_color", &value.background_color);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CombineImage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CombineImage, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("scope", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("usage_mode", &mut slots.2);
-            fields.optional("normal_coupon", &mut slots.3);
-            fields.optional("discount_coupon", &mut slots.4);
-            fields.optional("exchange_coupon", &mut slots.5);
-            fields.optional("background_color", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
-                    Ok(CombineImage {
-                        scope: f0,
-                        type_: f1,
-                        usage_mode: f2,
-                        normal_coupon: f3,
-                        discount_coupon: f4,
-                        exchange_coupon: f5,
-                        background_color: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 抠图数据
@@ -749,32 +776,35 @@ impl CutOut {
     }
 }
 impl crate::runtime::Validate for CutOut {}
+impl crate::runtime::Object for CutOut {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("image_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(CutOut { image_url: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("image_url", &self.image_url);
+        members
+    }
+}
 impl serde::Serialize for CutOut {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CutOut) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("image_url", &value.image_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CutOut {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CutOut, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("image_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(CutOut { image_url: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交图片生成任务的应答
@@ -792,41 +822,42 @@ pub struct CreateImageGenerationTaskResponse {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for CreateImageGenerationTaskResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("task_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateImageGenerationTaskResponse {
+                    task_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("task_id", &self.task_id);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for CreateImageGenerationTaskResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateImageGenerationTaskResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("task_id", &value.task_id);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateImageGenerationTaskResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateImageGenerationTaskResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("task_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateImageGenerationTaskResponse {
-                        task_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询图片生成任务执行结果的应答
@@ -860,51 +891,54 @@ pub struct QueryImageGenerationTaskResponse {
     /// Wire: `cut_out_result`, `object CutOut`, optional.
     pub cut_out_result: Option<CutOut>,
 }
+impl crate::runtime::Object for QueryImageGenerationTaskResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("task_id", &mut slots.1);
+        fields.required("image_generation_type", &mut slots.2);
+        fields.required("task_state", &mut slots.3);
+        fields.optional_object("combine_image_result", &mut slots.4);
+        fields.optional_object("cut_out_result", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(QueryImageGenerationTaskResponse {
+                    brand_id: f0,
+                    task_id: f1,
+                    image_generation_type: f2,
+                    task_state: f3,
+                    combine_image_result: f4,
+                    cut_out_result: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("brand_id", &self.brand_id);
+        members.required("task_id", &self.task_id);
+        members.required("image_generation_type", &self.image_generation_type);
+        members.required("task_state", &self.task_state);
+        members.optional_object("combine_image_result", &self.combine_image_result);
+        members.optional_object("cut_out_result", &self.cut_out_result);
+        members
+    }
+}
 impl serde::Serialize for QueryImageGenerationTaskResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryImageGenerationTaskResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("brand_id", &value.brand_id);
-            members.required("task_id", &value.task_id);
-            members.required("image_generation_type", &value.image_generation_type);
-            members.required("task_state", &value.task_state);
-            members.optional("combine_image_result", &value.combine_image_result);
-            members.optional("cut_out_result", &value.cut_out_result);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryImageGenerationTaskResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryImageGenerationTaskResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("task_id", &mut slots.1);
-            fields.required("image_generation_type", &mut slots.2);
-            fields.required("task_state", &mut slots.3);
-            fields.optional("combine_image_result", &mut slots.4);
-            fields.optional("cut_out_result", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(QueryImageGenerationTaskResponse {
-                        brand_id: f0,
-                        task_id: f1,
-                        image_generation_type: f2,
-                        task_state: f3,
-                        combine_image_result: f4,
-                        cut_out_result: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 图片上传的应答
@@ -918,36 +952,39 @@ pub struct UploadImageResponse {
     /// Wire: `media_url`, `string`, required.
     pub media_url: String,
 }
+impl crate::runtime::Object for UploadImageResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("media_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UploadImageResponse {
+                    media_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("media_url", &self.media_url);
+        members
+    }
+}
 impl serde::Serialize for UploadImageResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadImageResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("media_url", &value.media_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadImageResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadImageResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("media_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UploadImageResponse {
-                        media_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取商品券事件通知地址的应答
@@ -965,39 +1002,42 @@ pub struct QueryNotifyConfigResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, required.
     pub update_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryNotifyConfigResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("notify_url", &mut slots.0);
+        fields.required("update_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryNotifyConfigResponse {
+                    notify_url: f0,
+                    update_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("notify_url", &self.notify_url);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for QueryNotifyConfigResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryNotifyConfigResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("notify_url", &value.notify_url);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryNotifyConfigResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryNotifyConfigResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("notify_url", &mut slots.0);
-            fields.required("update_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryNotifyConfigResponse {
-                        notify_url: f0,
-                        update_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单券模式信息
@@ -1051,35 +1091,38 @@ impl crate::runtime::Validate for SingleUsageInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SingleUsageInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_object("normal_coupon", &mut slots.0);
+        fields.optional_object("discount_coupon", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SingleUsageInfo {
+            normal_coupon: f0,
+            discount_coupon: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_object("normal_coupon", &self.normal_coupon);
+        members.optional_object("discount_coupon", &self.discount_coupon);
+        members
+    }
+}
 impl serde::Serialize for SingleUsageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SingleUsageInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("normal_coupon", &value.normal_coupon);
-            members.optional("discount_coupon", &value.discount_coupon);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SingleUsageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SingleUsageInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("normal_coupon", &mut slots.0);
-            fields.optional("discount_coupon", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SingleUsageInfo {
-                normal_coupon: f0,
-                discount_coupon: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 多次优惠模式信息
@@ -1127,45 +1170,48 @@ impl crate::runtime::Validate for SequentialUsageInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SequentialUsageInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("count", &mut slots.1);
+        fields.required("available_days", &mut slots.2);
+        fields.optional("interval_days", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(SequentialUsageInfo {
+                    type_: f0,
+                    count: f1,
+                    available_days: f2,
+                    interval_days: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("type", &self.type_);
+        members.required("count", &self.count);
+        members.required("available_days", &self.available_days);
+        members.optional("interval_days", &self.interval_days);
+        members
+    }
+}
 impl serde::Serialize for SequentialUsageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SequentialUsageInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("type", &value.type_);
-            members.required("count", &value.count);
-            members.required("available_days", &value.available_days);
-            members.optional("interval_days", &value.interval_days);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SequentialUsageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SequentialUsageInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("count", &mut slots.1);
-            fields.required("available_days", &mut slots.2);
-            fields.optional("interval_days", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(SequentialUsageInfo {
-                        type_: f0,
-                        count: f1,
-                        available_days: f2,
-                        interval_days: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -1228,51 +1274,54 @@ impl ChoiceList {
     }
 }
 impl crate::runtime::Validate for ChoiceList {}
+impl crate::runtime::Object for ChoiceList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("price", &mut slots.1);
+        fields.required("count", &mut slots.2);
+        fields.optional("image_url", &mut slots.3);
+        fields.optional("mini_program_appid", &mut slots.4);
+        fields.optional("mini_program_path", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(ChoiceList {
+                    name: f0,
+                    price: f1,
+                    count: f2,
+                    image_url: f3,
+                    mini_program_appid: f4,
+                    mini_program_path: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("name", &self.name);
+        members.required("price", &self.price);
+        members.required("count", &self.count);
+        members.optional("image_url", &self.image_url);
+        members.optional("mini_program_appid", &self.mini_program_appid);
+        members.optional("mini_program_path", &self.mini_program_path);
+        members
+    }
+}
 impl serde::Serialize for ChoiceList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ChoiceList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("name", &value.name);
-            members.required("price", &value.price);
-            members.required("count", &value.count);
-            members.optional("image_url", &value.image_url);
-            members.optional("mini_program_appid", &value.mini_program_appid);
-            members.optional("mini_program_path", &value.mini_program_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ChoiceList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ChoiceList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("price", &mut slots.1);
-            fields.required("count", &mut slots.2);
-            fields.optional("image_url", &mut slots.3);
-            fields.optional("mini_program_appid", &mut slots.4);
-            fields.optional("mini_program_path", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(ChoiceList {
-                        name: f0,
-                        price: f1,
-                        count: f2,
-                        image_url: f3,
-                        mini_program_appid: f4,
-                        mini_program_path: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 套餐组合
@@ -1315,42 +1364,45 @@ impl crate::runtime::Validate for ComboPackageList {
         Ok(())
     }
 }
+impl crate::runtime::Object for ComboPackageList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("pick_count", &mut slots.1);
+        fields.required_objects("choice_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ComboPackageList {
+                    name: f0,
+                    pick_count: f1,
+                    choice_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("pick_count", &self.pick_count);
+        members.required_objects("choice_list", &self.choice_list);
+        members
+    }
+}
 impl serde::Serialize for ComboPackageList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ComboPackageList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("pick_count", &value.pick_count);
-            members.required("choice_list", &value.choice_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComboPackageList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ComboPackageList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("pick_count", &mut slots.1);
-            fields.required("choice_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ComboPackageList {
-                        name: f0,
-                        pick_count: f1,
-                        choice_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 展示信息
@@ -1428,51 +1480,54 @@ impl crate::runtime::Validate for DisplayInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for DisplayInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("image_url", &mut slots.1);
+        fields.required("background_url", &mut slots.2);
+        fields.optional("detail_image_url_list", &mut slots.3);
+        fields.optional("original_price", &mut slots.4);
+        fields.optional_objects("combo_package_list", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(DisplayInfo {
+                    name: f0,
+                    image_url: f1,
+                    background_url: f2,
+                    detail_image_url_list: f3,
+                    original_price: f4,
+                    combo_package_list: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("name", &self.name);
+        members.required("image_url", &self.image_url);
+        members.required("background_url", &self.background_url);
+        members.optional("detail_image_url_list", &self.detail_image_url_list);
+        members.optional("original_price", &self.original_price);
+        members.optional_objects("combo_package_list", &self.combo_package_list);
+        members
+    }
+}
 impl serde::Serialize for DisplayInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DisplayInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("name", &value.name);
-            members.required("image_url", &value.image_url);
-            members.required("background_url", &value.background_url);
-            members.optional("detail_image_url_list", &value.detail_image_url_list);
-            members.optional("original_price", &value.original_price);
-            members.optional("combo_package_list", &value.combo_package_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DisplayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DisplayInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("image_url", &mut slots.1);
-            fields.required("background_url", &mut slots.2);
-            fields.optional("detail_image_url_list", &mut slots.3);
-            fields.optional("original_price", &mut slots.4);
-            fields.optional("combo_package_list", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(DisplayInfo {
-                        name: f0,
-                        image_url: f1,
-                        background_url: f2,
-                        detail_image_url_list: f3,
-                        original_price: f4,
-                        combo_package_list: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放规则
@@ -1515,42 +1570,45 @@ impl StockSendRule {
     }
 }
 impl crate::runtime::Validate for StockSendRule {}
+impl crate::runtime::Object for StockSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("max_count", &mut slots.0);
+        fields.optional("max_count_per_day", &mut slots.1);
+        fields.optional("max_count_per_user", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(StockSendRule {
+                    max_count: f0,
+                    max_count_per_day: f1,
+                    max_count_per_user: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("max_count", &self.max_count);
+        members.optional("max_count_per_day", &self.max_count_per_day);
+        members.optional("max_count_per_user", &self.max_count_per_user);
+        members
+    }
+}
 impl serde::Serialize for StockSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("max_count", &value.max_count);
-            members.optional("max_count_per_day", &value.max_count_per_day);
-            members.optional("max_count_per_user", &value.max_count_per_user);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockSendRule, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("max_count", &mut slots.0);
-            fields.optional("max_count_per_day", &mut slots.1);
-            fields.optional("max_count_per_user", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(StockSendRule {
-                        max_count: f0,
-                        max_count_per_day: f1,
-                        max_count_per_user: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 当天可用时间段
@@ -1578,39 +1636,42 @@ impl DayPeriodList {
     }
 }
 impl crate::runtime::Validate for DayPeriodList {}
+impl crate::runtime::Object for DayPeriodList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("begin_time", &mut slots.0);
+        fields.required("end_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DayPeriodList {
+                    begin_time: f0,
+                    end_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for DayPeriodList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DayPeriodList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DayPeriodList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DayPeriodList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("begin_time", &mut slots.0);
-            fields.required("end_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DayPeriodList {
-                        begin_time: f0,
-                        end_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 每周固定可用时间
@@ -1672,35 +1733,38 @@ impl crate::runtime::Validate for WeeklyAvailablePeriod {
         Ok(())
     }
 }
+impl crate::runtime::Object for WeeklyAvailablePeriod {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("day_list", &mut slots.0);
+        fields.optional_objects("day_period_list", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(WeeklyAvailablePeriod {
+            day_list: f0,
+            day_period_list: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("day_list", &self.day_list);
+        members.optional_objects("day_period_list", &self.day_period_list);
+        members
+    }
+}
 impl serde::Serialize for WeeklyAvailablePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &WeeklyAvailablePeriod) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("day_list", &value.day_list);
-            members.optional("day_period_list", &value.day_period_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WeeklyAvailablePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WeeklyAvailablePeriod, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("day_list", &mut slots.0);
-            fields.optional("day_period_list", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(WeeklyAvailablePeriod {
-                day_list: f0,
-                day_period_list: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 无规律的可用时间段
@@ -1728,39 +1792,42 @@ impl IrregularAvailablePeriodList {
     }
 }
 impl crate::runtime::Validate for IrregularAvailablePeriodList {}
+impl crate::runtime::Object for IrregularAvailablePeriodList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("begin_time", &mut slots.0);
+        fields.required("end_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(IrregularAvailablePeriodList {
+                    begin_time: f0,
+                    end_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("begin_time", &self.begin_time);
+        members.required("end_time", &self.end_time);
+        members
+    }
+}
 impl serde::Serialize for IrregularAvailablePeriodList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IrregularAvailablePeriodList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("begin_time", &value.begin_time);
-            members.required("end_time", &value.end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IrregularAvailablePeriodList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IrregularAvailablePeriodList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("begin_time", &mut slots.0);
-            fields.required("end_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(IrregularAvailablePeriodList {
-                        begin_time: f0,
-                        end_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可核销时间
@@ -1862,58 +1929,62 @@ impl crate::runtime::Validate for CouponAvailablePeriod {
         Ok(())
     }
 }
+impl crate::runtime::Object for CouponAvailablePeriod {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("available_begin_time", &mut slots.0);
+        fields.required("available_end_time", &mut slots.1);
+        fields.optional("available_days", &mut slots.2);
+        fields.optional("wait_days_after_receive", &mut slots.3);
+        fields.optional_object("weekly_available_period", &mut slots.4);
+        fields.optional_objects("irregular_available_period_list", &mut slots.5);
+        fields.optional("available_seconds", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
+                Ok(CouponAvailablePeriod {
+                    available_begin_time: f0,
+                    available_end_time: f1,
+                    available_days: f2,
+                    wait_days_after_receive: f3,
+                    weekly_available_period: f4,
+                    irregular_available_period_list: f5,
+                    available_seconds: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members.optional("available_days", &self.available_days);
+        members.optional("wait_days_after_receive", &self.wait_days_after_receive);
+        members
+            .optional_object("weekly_available_period", &self.weekly_available_period);
+        members
+            .optional_objects(
+                "irregular_available_period_list",
+                &self.irregular_available_period_list,
+            );
+        members.optional("available_seconds", &self.available_seconds);
+        members
+    }
+}
 impl serde::Serialize for CouponAvailablePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponAvailablePeriod) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members.optional("available_days", &value.available_days);
-            members.optional("wait_days_after_receive", &value.wait_days_after_receive);
-            members.optional("weekly_available_period", &value.weekly_available_period);
-            members
-                .optional(
-                    "irregular_available_period_list",
-                    &value.irregular_available_period_list,
-                );
-            members.optional("available_seconds", &value.available_seconds);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponAvailablePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponAvailablePeriod, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("available_begin_time", &mut slots.0);
-            fields.required("available_end_time", &mut slots.1);
-            fields.optional("available_days", &mut slots.2);
-            fields.optional("wait_days_after_receive", &mut slots.3);
-            fields.optional("weekly_available_period", &mut slots.4);
-            fields.optional("irregular_available_period_list", &mut slots.5);
-            fields.optional("available_seconds", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
-                    Ok(CouponAvailablePeriod {
-                        available_begin_time: f0,
-                        available_end_time: f1,
-                        available_days: f2,
-                        wait_days_after_receive: f3,
-                        weekly_available_period: f4,
-                        irregular_available_period_list: f5,
-                        available_seconds: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单券使用规则
@@ -1992,45 +2063,49 @@ impl crate::runtime::Validate for SingleUsageRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for SingleUsageRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_object("coupon_available_period", &mut slots.0);
+        fields.optional_object("normal_coupon", &mut slots.1);
+        fields.optional_object("discount_coupon", &mut slots.2);
+        fields.optional_object("exchange_coupon", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(SingleUsageRule {
+                    coupon_available_period: f0,
+                    normal_coupon: f1,
+                    discount_coupon: f2,
+                    exchange_coupon: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members
+            .required_object("coupon_available_period", &self.coupon_available_period);
+        members.optional_object("normal_coupon", &self.normal_coupon);
+        members.optional_object("discount_coupon", &self.discount_coupon);
+        members.optional_object("exchange_coupon", &self.exchange_coupon);
+        members
+    }
+}
 impl serde::Serialize for SingleUsageRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SingleUsageRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("coupon_available_period", &value.coupon_available_period);
-            members.optional("normal_coupon", &value.normal_coupon);
-            members.optional("discount_coupon", &value.discount_coupon);
-            members.optional("exchange_coupon", &value.exchange_coupon);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SingleUsageRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SingleUsageRule, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("coupon_available_period", &mut slots.0);
-            fields.optional("normal_coupon", &mut slots.1);
-            fields.optional("discount_coupon", &mut slots.2);
-            fields.optional("exchange_coupon", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(SingleUsageRule {
-                        coupon_available_period: f0,
-                        normal_coupon: f1,
-                        discount_coupon: f2,
-                        exchange_coupon: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可核销时间
@@ -2114,54 +2189,56 @@ impl crate::runtime::Validate for SequentialUsageRuleCouponAvailablePeriod {
         Ok(())
     }
 }
+impl crate::runtime::Object for SequentialUsageRuleCouponAvailablePeriod {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("available_begin_time", &mut slots.0);
+        fields.required("available_end_time", &mut slots.1);
+        fields.optional("wait_days_after_receive", &mut slots.2);
+        fields.optional_object("weekly_available_period", &mut slots.3);
+        fields.optional_objects("irregular_available_period_list", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(SequentialUsageRuleCouponAvailablePeriod {
+                    available_begin_time: f0,
+                    available_end_time: f1,
+                    wait_days_after_receive: f2,
+                    weekly_available_period: f3,
+                    irregular_available_period_list: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members.optional("wait_days_after_receive", &self.wait_days_after_receive);
+        members
+            .optional_object("weekly_available_period", &self.weekly_available_period);
+        members
+            .optional_objects(
+                "irregular_available_period_list",
+                &self.irregular_available_period_list,
+            );
+        members
+    }
+}
 impl serde::Serialize for SequentialUsageRuleCouponAvailablePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SequentialUsageRuleCouponAvailablePeriod,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members.optional("wait_days_after_receive", &value.wait_days_after_receive);
-            members.optional("weekly_available_period", &value.weekly_available_period);
-            members
-                .optional(
-                    "irregular_available_period_list",
-                    &value.irregular_available_period_list,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SequentialUsageRuleCouponAvailablePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SequentialUsageRuleCouponAvailablePeriod, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("available_begin_time", &mut slots.0);
-            fields.required("available_end_time", &mut slots.1);
-            fields.optional("wait_days_after_receive", &mut slots.2);
-            fields.optional("weekly_available_period", &mut slots.3);
-            fields.optional("irregular_available_period_list", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(SequentialUsageRuleCouponAvailablePeriod {
-                        available_begin_time: f0,
-                        available_end_time: f1,
-                        wait_days_after_receive: f2,
-                        weekly_available_period: f3,
-                        irregular_available_period_list: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 多次优惠使用规则
@@ -2267,48 +2344,52 @@ impl crate::runtime::Validate for SequentialUsageRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for SequentialUsageRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required_object("coupon_available_period", &mut slots.0);
+        fields.optional_objects("normal_coupon_list", &mut slots.1);
+        fields.optional_objects("discount_coupon_list", &mut slots.2);
+        fields.optional_objects("exchange_coupon_list", &mut slots.3);
+        fields.optional("special_first", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(SequentialUsageRule {
+                    coupon_available_period: f0,
+                    normal_coupon_list: f1,
+                    discount_coupon_list: f2,
+                    exchange_coupon_list: f3,
+                    special_first: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members
+            .required_object("coupon_available_period", &self.coupon_available_period);
+        members.optional_objects("normal_coupon_list", &self.normal_coupon_list);
+        members.optional_objects("discount_coupon_list", &self.discount_coupon_list);
+        members.optional_objects("exchange_coupon_list", &self.exchange_coupon_list);
+        members.optional("special_first", &self.special_first);
+        members
+    }
+}
 impl serde::Serialize for SequentialUsageRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SequentialUsageRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("coupon_available_period", &value.coupon_available_period);
-            members.optional("normal_coupon_list", &value.normal_coupon_list);
-            members.optional("discount_coupon_list", &value.discount_coupon_list);
-            members.optional("exchange_coupon_list", &value.exchange_coupon_list);
-            members.optional("special_first", &value.special_first);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SequentialUsageRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SequentialUsageRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("coupon_available_period", &mut slots.0);
-            fields.optional("normal_coupon_list", &mut slots.1);
-            fields.optional("discount_coupon_list", &mut slots.2);
-            fields.optional("exchange_coupon_list", &mut slots.3);
-            fields.optional("special_first", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(SequentialUsageRule {
-                        coupon_available_period: f0,
-                        normal_coupon_list: f1,
-                        discount_coupon_list: f2,
-                        exchange_coupon_list: f3,
-                        special_first: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可用门店信息
@@ -2351,42 +2432,45 @@ impl CouponAvailableStoreInfo {
     }
 }
 impl crate::runtime::Validate for CouponAvailableStoreInfo {}
+impl crate::runtime::Object for CouponAvailableStoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("description", &mut slots.0);
+        fields.optional("mini_program_appid", &mut slots.1);
+        fields.optional("mini_program_path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(CouponAvailableStoreInfo {
+                    description: f0,
+                    mini_program_appid: f1,
+                    mini_program_path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("description", &self.description);
+        members.optional("mini_program_appid", &self.mini_program_appid);
+        members.optional("mini_program_path", &self.mini_program_path);
+        members
+    }
+}
 impl serde::Serialize for CouponAvailableStoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponAvailableStoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("description", &value.description);
-            members.optional("mini_program_appid", &value.mini_program_appid);
-            members.optional("mini_program_path", &value.mini_program_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponAvailableStoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponAvailableStoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("description", &mut slots.0);
-            fields.optional("mini_program_appid", &mut slots.1);
-            fields.optional("mini_program_path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(CouponAvailableStoreInfo {
-                        description: f0,
-                        mini_program_appid: f1,
-                        mini_program_path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券使用规则展示信息
@@ -2499,62 +2583,64 @@ impl crate::runtime::Validate for UsageRuleDisplayInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for UsageRuleDisplayInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("coupon_usage_method_list", &mut slots.0);
+        fields.optional("mini_program_appid", &mut slots.1);
+        fields.optional("mini_program_path", &mut slots.2);
+        fields.optional("app_path", &mut slots.3);
+        fields.required("usage_description", &mut slots.4);
+        fields.optional_object("coupon_available_store_info", &mut slots.5);
+        fields.optional("app_jump_type", &mut slots.6);
+        fields.optional("passcode_link", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7) => {
+                Ok(UsageRuleDisplayInfo {
+                    coupon_usage_method_list: f0,
+                    mini_program_appid: f1,
+                    mini_program_path: f2,
+                    app_path: f3,
+                    usage_description: f4,
+                    coupon_available_store_info: f5,
+                    app_jump_type: f6,
+                    passcode_link: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("coupon_usage_method_list", &self.coupon_usage_method_list);
+        members.optional("mini_program_appid", &self.mini_program_appid);
+        members.optional("mini_program_path", &self.mini_program_path);
+        members.optional("app_path", &self.app_path);
+        members.required("usage_description", &self.usage_description);
+        members
+            .optional_object(
+                "coupon_available_store_info",
+                &self.coupon_available_store_info,
+            );
+        members.optional("app_jump_type", &self.app_jump_type);
+        members.optional("passcode_link", &self.passcode_link);
+        members
+    }
+}
 impl serde::Serialize for UsageRuleDisplayInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UsageRuleDisplayInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members
-                .required("coupon_usage_method_list", &value.coupon_usage_method_list);
-            members.optional("mini_program_appid", &value.mini_program_appid);
-            members.optional("mini_program_path", &value.mini_program_path);
-            members.optional("app_path", &value.app_path);
-            members.required("usage_description", &value.usage_description);
-            members
-                .optional(
-                    "coupon_available_store_info",
-                    &value.coupon_available_store_info,
-                );
-            members.optional("app_jump_type", &value.app_jump_type);
-            members.optional("passcode_link", &value.passcode_link);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UsageRuleDisplayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UsageRuleDisplayInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("coupon_usage_method_list", &mut slots.0);
-            fields.optional("mini_program_appid", &mut slots.1);
-            fields.optional("mini_program_path", &mut slots.2);
-            fields.optional("app_path", &mut slots.3);
-            fields.required("usage_description", &mut slots.4);
-            fields.optional("coupon_available_store_info", &mut slots.5);
-            fields.optional("app_jump_type", &mut slots.6);
-            fields.optional("passcode_link", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7) => {
-                    Ok(UsageRuleDisplayInfo {
-                        coupon_usage_method_list: f0,
-                        mini_program_appid: f1,
-                        mini_program_path: f2,
-                        app_path: f3,
-                        usage_description: f4,
-                        coupon_available_store_info: f5,
-                        app_jump_type: f6,
-                        passcode_link: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小程序入口
@@ -2597,45 +2683,48 @@ impl EntranceMiniProgram {
     }
 }
 impl crate::runtime::Validate for EntranceMiniProgram {}
+impl crate::runtime::Object for EntranceMiniProgram {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("path", &mut slots.1);
+        fields.required("entrance_wording", &mut slots.2);
+        fields.optional("guidance_wording", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(EntranceMiniProgram {
+                    appid: f0,
+                    path: f1,
+                    entrance_wording: f2,
+                    guidance_wording: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("appid", &self.appid);
+        members.required("path", &self.path);
+        members.required("entrance_wording", &self.entrance_wording);
+        members.optional("guidance_wording", &self.guidance_wording);
+        members
+    }
+}
 impl serde::Serialize for EntranceMiniProgram {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EntranceMiniProgram) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("appid", &value.appid);
-            members.required("path", &value.path);
-            members.required("entrance_wording", &value.entrance_wording);
-            members.optional("guidance_wording", &value.guidance_wording);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EntranceMiniProgram {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EntranceMiniProgram, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("path", &mut slots.1);
-            fields.required("entrance_wording", &mut slots.2);
-            fields.optional("guidance_wording", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(EntranceMiniProgram {
-                        appid: f0,
-                        path: f1,
-                        entrance_wording: f2,
-                        guidance_wording: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 公众号入口
@@ -2656,36 +2745,39 @@ impl EntranceOfficialAccount {
     }
 }
 impl crate::runtime::Validate for EntranceOfficialAccount {}
+impl crate::runtime::Object for EntranceOfficialAccount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("appid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(EntranceOfficialAccount {
+                    appid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("appid", &self.appid);
+        members
+    }
+}
 impl serde::Serialize for EntranceOfficialAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EntranceOfficialAccount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("appid", &value.appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EntranceOfficialAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EntranceOfficialAccount, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("appid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(EntranceOfficialAccount {
-                        appid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 视频号入口
@@ -2720,46 +2812,49 @@ impl EntranceFinder {
     }
 }
 impl crate::runtime::Validate for EntranceFinder {}
+impl crate::runtime::Object for EntranceFinder {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("finder_id", &mut slots.0);
+        fields.required("finder_video_id", &mut slots.1);
+        fields.required("finder_video_cover_image_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(EntranceFinder {
+                    finder_id: f0,
+                    finder_video_id: f1,
+                    finder_video_cover_image_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("finder_id", &self.finder_id);
+        members.required("finder_video_id", &self.finder_video_id);
+        members
+            .required(
+                "finder_video_cover_image_url",
+                &self.finder_video_cover_image_url,
+            );
+        members
+    }
+}
 impl serde::Serialize for EntranceFinder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EntranceFinder) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("finder_id", &value.finder_id);
-            members.required("finder_video_id", &value.finder_video_id);
-            members
-                .required(
-                    "finder_video_cover_image_url",
-                    &value.finder_video_cover_image_url,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EntranceFinder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EntranceFinder, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("finder_id", &mut slots.0);
-            fields.required("finder_video_id", &mut slots.1);
-            fields.required("finder_video_cover_image_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(EntranceFinder {
-                        finder_id: f0,
-                        finder_video_id: f1,
-                        finder_video_cover_image_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户商品券展示信息
@@ -2851,49 +2946,55 @@ impl crate::runtime::Validate for CouponDisplayInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CouponDisplayInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("code_display_mode", &mut slots.0);
+        fields.optional("background_color", &mut slots.1);
+        fields.optional_object("entrance_mini_program", &mut slots.2);
+        fields.optional_object("entrance_official_account", &mut slots.3);
+        fields.optional_object("entrance_finder", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(CouponDisplayInfo {
+                    code_display_mode: f0,
+                    background_color: f1,
+                    entrance_mini_program: f2,
+                    entrance_official_account: f3,
+                    entrance_finder: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("code_display_mode", &self.code_display_mode);
+        members.optional("background_color", &self.background_color);
+        members.optional_object("entrance_mini_program", &self.entrance_mini_program);
+        members
+            .optional_object(
+                "entrance_official_account",
+                &self.entrance_official_account,
+            );
+        members.optional_object("entrance_finder", &self.entrance_finder);
+        members
+    }
+}
 impl serde::Serialize for CouponDisplayInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponDisplayInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("code_display_mode", &value.code_display_mode);
-            members.optional("background_color", &value.background_color);
-            members.optional("entrance_mini_program", &value.entrance_mini_program);
-            members
-                .optional("entrance_official_account", &value.entrance_official_account);
-            members.optional("entrance_finder", &value.entrance_finder);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponDisplayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponDisplayInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("code_display_mode", &mut slots.0);
-            fields.optional("background_color", &mut slots.1);
-            fields.optional("entrance_mini_program", &mut slots.2);
-            fields.optional("entrance_official_account", &mut slots.3);
-            fields.optional("entrance_finder", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(CouponDisplayInfo {
-                        code_display_mode: f0,
-                        background_color: f1,
-                        entrance_mini_program: f2,
-                        entrance_official_account: f3,
-                        entrance_finder: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 事件通知配置
@@ -2919,30 +3020,33 @@ impl NotifyConfig {
     }
 }
 impl crate::runtime::Validate for NotifyConfig {}
+impl crate::runtime::Object for NotifyConfig {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("notify_appid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(NotifyConfig { notify_appid: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("notify_appid", &self.notify_appid);
+        members
+    }
+}
 impl serde::Serialize for NotifyConfig {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyConfig) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("notify_appid", &value.notify_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyConfig {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyConfig, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("notify_appid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(NotifyConfig { notify_appid: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次信息
@@ -3054,70 +3158,64 @@ impl crate::runtime::Validate for Stock {
         Ok(())
     }
 }
+impl crate::runtime::Object for Stock {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("remark", &mut slots.0);
+        fields.required("coupon_code_mode", &mut slots.1);
+        fields.required_object("stock_send_rule", &mut slots.2);
+        fields.optional_object("single_usage_rule", &mut slots.3);
+        fields.optional_object("sequential_usage_rule", &mut slots.4);
+        fields.required_object("usage_rule_display_info", &mut slots.5);
+        fields.required_object("coupon_display_info", &mut slots.6);
+        fields.required_object("notify_config", &mut slots.7);
+        fields.required("store_scope", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, f4, Some(f5), Some(f6), Some(f7), Some(f8)) => {
+                Ok(Stock {
+                    remark: f0,
+                    coupon_code_mode: f1,
+                    stock_send_rule: f2,
+                    single_usage_rule: f3,
+                    sequential_usage_rule: f4,
+                    usage_rule_display_info: f5,
+                    coupon_display_info: f6,
+                    notify_config: f7,
+                    store_scope: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members.optional_object("single_usage_rule", &self.single_usage_rule);
+        members.optional_object("sequential_usage_rule", &self.sequential_usage_rule);
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members
+    }
+}
 impl serde::Serialize for Stock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Stock) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members.optional("single_usage_rule", &value.single_usage_rule);
-            members.optional("sequential_usage_rule", &value.sequential_usage_rule);
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Stock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Stock, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("remark", &mut slots.0);
-            fields.required("coupon_code_mode", &mut slots.1);
-            fields.required("stock_send_rule", &mut slots.2);
-            fields.optional("single_usage_rule", &mut slots.3);
-            fields.optional("sequential_usage_rule", &mut slots.4);
-            fields.required("usage_rule_display_info", &mut slots.5);
-            fields.required("coupon_display_info", &mut slots.6);
-            fields.required("notify_config", &mut slots.7);
-            fields.required("store_scope", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(Stock {
-                        remark: f0,
-                        coupon_code_mode: f1,
-                        stock_send_rule: f2,
-                        single_usage_rule: f3,
-                        sequential_usage_rule: f4,
-                        usage_rule_display_info: f5,
-                        coupon_display_info: f6,
-                        notify_config: f7,
-                        store_scope: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可核销时间
@@ -3151,57 +3249,59 @@ pub struct SingleUsageRuleCouponAvailablePeriod {
     /// Wire: `irregular_available_period_list`, `array[object IrregularAvailablePeriodList]`, optional.
     pub irregular_available_period_list: Option<Vec<IrregularAvailablePeriodList>>,
 }
+impl crate::runtime::Object for SingleUsageRuleCouponAvailablePeriod {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("available_begin_time", &mut slots.0);
+        fields.required("available_end_time", &mut slots.1);
+        fields.optional("available_days", &mut slots.2);
+        fields.optional("wait_days_after_receive", &mut slots.3);
+        fields.optional_object("weekly_available_period", &mut slots.4);
+        fields.optional_objects("irregular_available_period_list", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5) => {
+                Ok(SingleUsageRuleCouponAvailablePeriod {
+                    available_begin_time: f0,
+                    available_end_time: f1,
+                    available_days: f2,
+                    wait_days_after_receive: f3,
+                    weekly_available_period: f4,
+                    irregular_available_period_list: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members.optional("available_days", &self.available_days);
+        members.optional("wait_days_after_receive", &self.wait_days_after_receive);
+        members
+            .optional_object("weekly_available_period", &self.weekly_available_period);
+        members
+            .optional_objects(
+                "irregular_available_period_list",
+                &self.irregular_available_period_list,
+            );
+        members
+    }
+}
 impl serde::Serialize for SingleUsageRuleCouponAvailablePeriod {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SingleUsageRuleCouponAvailablePeriod,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members.optional("available_days", &value.available_days);
-            members.optional("wait_days_after_receive", &value.wait_days_after_receive);
-            members.optional("weekly_available_period", &value.weekly_available_period);
-            members
-                .optional(
-                    "irregular_available_period_list",
-                    &value.irregular_available_period_list,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SingleUsageRuleCouponAvailablePeriod {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SingleUsageRuleCouponAvailablePeriod, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("available_begin_time", &mut slots.0);
-            fields.required("available_end_time", &mut slots.1);
-            fields.optional("available_days", &mut slots.2);
-            fields.optional("wait_days_after_receive", &mut slots.3);
-            fields.optional("weekly_available_period", &mut slots.4);
-            fields.optional("irregular_available_period_list", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5) => {
-                    Ok(SingleUsageRuleCouponAvailablePeriod {
-                        available_begin_time: f0,
-                        available_end_time: f1,
-                        available_days: f2,
-                        wait_days_after_receive: f3,
-                        weekly_available_period: f4,
-                        irregular_available_period_list: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单券使用规则
@@ -3227,45 +3327,49 @@ pub struct StockSingleUsageRule {
     /// Wire: `exchange_coupon`, `object ExchangeCoupon`, optional.
     pub exchange_coupon: Option<ExchangeCoupon>,
 }
+impl crate::runtime::Object for StockSingleUsageRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_object("coupon_available_period", &mut slots.0);
+        fields.optional_object("normal_coupon", &mut slots.1);
+        fields.optional_object("discount_coupon", &mut slots.2);
+        fields.optional_object("exchange_coupon", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(StockSingleUsageRule {
+                    coupon_available_period: f0,
+                    normal_coupon: f1,
+                    discount_coupon: f2,
+                    exchange_coupon: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members
+            .required_object("coupon_available_period", &self.coupon_available_period);
+        members.optional_object("normal_coupon", &self.normal_coupon);
+        members.optional_object("discount_coupon", &self.discount_coupon);
+        members.optional_object("exchange_coupon", &self.exchange_coupon);
+        members
+    }
+}
 impl serde::Serialize for StockSingleUsageRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockSingleUsageRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("coupon_available_period", &value.coupon_available_period);
-            members.optional("normal_coupon", &value.normal_coupon);
-            members.optional("discount_coupon", &value.discount_coupon);
-            members.optional("exchange_coupon", &value.exchange_coupon);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockSingleUsageRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockSingleUsageRule, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("coupon_available_period", &mut slots.0);
-            fields.optional("normal_coupon", &mut slots.1);
-            fields.optional("discount_coupon", &mut slots.2);
-            fields.optional("exchange_coupon", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(StockSingleUsageRule {
-                        coupon_available_period: f0,
-                        normal_coupon: f1,
-                        discount_coupon: f2,
-                        exchange_coupon: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小程序入口
@@ -3305,47 +3409,48 @@ impl CouponDisplayInfoEntranceMiniProgram {
     }
 }
 impl crate::runtime::Validate for CouponDisplayInfoEntranceMiniProgram {}
+impl crate::runtime::Object for CouponDisplayInfoEntranceMiniProgram {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("path", &mut slots.1);
+        fields.required("entrance_wording", &mut slots.2);
+        fields.required("guidance_wording", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CouponDisplayInfoEntranceMiniProgram {
+                    appid: f0,
+                    path: f1,
+                    entrance_wording: f2,
+                    guidance_wording: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("appid", &self.appid);
+        members.required("path", &self.path);
+        members.required("entrance_wording", &self.entrance_wording);
+        members.required("guidance_wording", &self.guidance_wording);
+        members
+    }
+}
 impl serde::Serialize for CouponDisplayInfoEntranceMiniProgram {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CouponDisplayInfoEntranceMiniProgram,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("appid", &value.appid);
-            members.required("path", &value.path);
-            members.required("entrance_wording", &value.entrance_wording);
-            members.required("guidance_wording", &value.guidance_wording);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponDisplayInfoEntranceMiniProgram {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponDisplayInfoEntranceMiniProgram, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("path", &mut slots.1);
-            fields.required("entrance_wording", &mut slots.2);
-            fields.required("guidance_wording", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CouponDisplayInfoEntranceMiniProgram {
-                        appid: f0,
-                        path: f1,
-                        entrance_wording: f2,
-                        guidance_wording: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户商品券展示信息
@@ -3447,45 +3552,51 @@ impl crate::runtime::Validate for StockCouponDisplayInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for StockCouponDisplayInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("code_display_mode", &mut slots.0);
+        fields.optional("background_color", &mut slots.1);
+        fields.optional_object("entrance_mini_program", &mut slots.2);
+        fields.optional_object("entrance_official_account", &mut slots.3);
+        fields.optional_object("entrance_finder", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(StockCouponDisplayInfo {
+            code_display_mode: f0,
+            background_color: f1,
+            entrance_mini_program: f2,
+            entrance_official_account: f3,
+            entrance_finder: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("code_display_mode", &self.code_display_mode);
+        members.optional("background_color", &self.background_color);
+        members.optional_object("entrance_mini_program", &self.entrance_mini_program);
+        members
+            .optional_object(
+                "entrance_official_account",
+                &self.entrance_official_account,
+            );
+        members.optional_object("entrance_finder", &self.entrance_finder);
+        members
+    }
+}
 impl serde::Serialize for StockCouponDisplayInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockCouponDisplayInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("code_display_mode", &value.code_display_mode);
-            members.optional("background_color", &value.background_color);
-            members.optional("entrance_mini_program", &value.entrance_mini_program);
-            members
-                .optional("entrance_official_account", &value.entrance_official_account);
-            members.optional("entrance_finder", &value.entrance_finder);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockCouponDisplayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockCouponDisplayInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("code_display_mode", &mut slots.0);
-            fields.optional("background_color", &mut slots.1);
-            fields.optional("entrance_mini_program", &mut slots.2);
-            fields.optional("entrance_official_account", &mut slots.3);
-            fields.optional("entrance_finder", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(StockCouponDisplayInfo {
-                code_display_mode: f0,
-                background_color: f1,
-                entrance_mini_program: f2,
-                entrance_official_account: f3,
-                entrance_finder: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 已发放次数
@@ -3503,39 +3614,42 @@ pub struct SentCountInfo {
     /// Wire: `today_count`, `integer`, required.
     pub today_count: i64,
 }
+impl crate::runtime::Object for SentCountInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("today_count", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SentCountInfo {
+                    total_count: f0,
+                    today_count: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_count", &self.total_count);
+        members.required("today_count", &self.today_count);
+        members
+    }
+}
 impl serde::Serialize for SentCountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SentCountInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_count", &value.total_count);
-            members.required("today_count", &value.today_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SentCountInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SentCountInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("today_count", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SentCountInfo {
-                        total_count: f0,
-                        today_count: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次信息
@@ -3613,120 +3727,124 @@ pub struct CreateProductCouponStock {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for CreateProductCouponStock {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.optional("remark", &mut slots.2);
+        fields.required("coupon_code_mode", &mut slots.3);
+        fields.required_object("stock_send_rule", &mut slots.4);
+        fields.optional_object("single_usage_rule", &mut slots.5);
+        fields.optional_object("sequential_usage_rule", &mut slots.6);
+        fields.required_object("usage_rule_display_info", &mut slots.7);
+        fields.required_object("coupon_display_info", &mut slots.8);
+        fields.required_object("notify_config", &mut slots.9);
+        fields.required("store_scope", &mut slots.10);
+        fields.required_object("sent_count_info", &mut slots.11);
+        fields.required("state", &mut slots.12);
+        fields.optional("deactivate_request_no", &mut slots.13);
+        fields.optional("deactivate_time", &mut slots.14);
+        fields.optional("deactivate_reason", &mut slots.15);
+        fields.required("brand_id", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+                Some(f16),
+            ) => {
+                Ok(CreateProductCouponStock {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    remark: f2,
+                    coupon_code_mode: f3,
+                    stock_send_rule: f4,
+                    single_usage_rule: f5,
+                    sequential_usage_rule: f6,
+                    usage_rule_display_info: f7,
+                    coupon_display_info: f8,
+                    notify_config: f9,
+                    store_scope: f10,
+                    sent_count_info: f11,
+                    state: f12,
+                    deactivate_request_no: f13,
+                    deactivate_time: f14,
+                    deactivate_reason: f15,
+                    brand_id: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members.optional_object("single_usage_rule", &self.single_usage_rule);
+        members.optional_object("sequential_usage_rule", &self.sequential_usage_rule);
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members.required_object("sent_count_info", &self.sent_count_info);
+        members.required("state", &self.state);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for CreateProductCouponStock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateProductCouponStock) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members.optional("single_usage_rule", &value.single_usage_rule);
-            members.optional("sequential_usage_rule", &value.sequential_usage_rule);
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members.required("sent_count_info", &value.sent_count_info);
-            members.required("state", &value.state);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateProductCouponStock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateProductCouponStock, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.optional("remark", &mut slots.2);
-            fields.required("coupon_code_mode", &mut slots.3);
-            fields.required("stock_send_rule", &mut slots.4);
-            fields.optional("single_usage_rule", &mut slots.5);
-            fields.optional("sequential_usage_rule", &mut slots.6);
-            fields.required("usage_rule_display_info", &mut slots.7);
-            fields.required("coupon_display_info", &mut slots.8);
-            fields.required("notify_config", &mut slots.9);
-            fields.required("store_scope", &mut slots.10);
-            fields.required("sent_count_info", &mut slots.11);
-            fields.required("state", &mut slots.12);
-            fields.optional("deactivate_request_no", &mut slots.13);
-            fields.optional("deactivate_time", &mut slots.14);
-            fields.optional("deactivate_reason", &mut slots.15);
-            fields.required("brand_id", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                    Some(f16),
-                ) => {
-                    Ok(CreateProductCouponStock {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        remark: f2,
-                        coupon_code_mode: f3,
-                        stock_send_rule: f4,
-                        single_usage_rule: f5,
-                        sequential_usage_rule: f6,
-                        usage_rule_display_info: f7,
-                        coupon_display_info: f8,
-                        notify_config: f9,
-                        store_scope: f10,
-                        sent_count_info: f11,
-                        state: f12,
-                        deactivate_request_no: f13,
-                        deactivate_time: f14,
-                        deactivate_reason: f15,
-                        brand_id: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建商品券的应答
@@ -3780,90 +3898,93 @@ pub struct CreateProductCouponResponse {
     /// Wire: `stock`, `object CreateProductCouponStock`, required.
     pub stock: CreateProductCouponStock,
 }
+impl crate::runtime::Object for CreateProductCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("scope", &mut slots.3);
+        fields.required("type", &mut slots.4);
+        fields.required("usage_mode", &mut slots.5);
+        fields.optional_object("single_usage_info", &mut slots.6);
+        fields.optional_object("sequential_usage_info", &mut slots.7);
+        fields.required_object("display_info", &mut slots.8);
+        fields.optional("out_product_no", &mut slots.9);
+        fields.required_object("stock", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                Some(f10),
+            ) => {
+                Ok(CreateProductCouponResponse {
+                    product_coupon_id: f0,
+                    state: f1,
+                    brand_id: f2,
+                    scope: f3,
+                    type_: f4,
+                    usage_mode: f5,
+                    single_usage_info: f6,
+                    sequential_usage_info: f7,
+                    display_info: f8,
+                    out_product_no: f9,
+                    stock: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("state", &self.state);
+        members.required("brand_id", &self.brand_id);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("usage_mode", &self.usage_mode);
+        members.optional_object("single_usage_info", &self.single_usage_info);
+        members.optional_object("sequential_usage_info", &self.sequential_usage_info);
+        members.required_object("display_info", &self.display_info);
+        members.optional("out_product_no", &self.out_product_no);
+        members.required_object("stock", &self.stock);
+        members
+    }
+}
 impl serde::Serialize for CreateProductCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateProductCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("state", &value.state);
-            members.required("brand_id", &value.brand_id);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("usage_mode", &value.usage_mode);
-            members.optional("single_usage_info", &value.single_usage_info);
-            members.optional("sequential_usage_info", &value.sequential_usage_info);
-            members.required("display_info", &value.display_info);
-            members.optional("out_product_no", &value.out_product_no);
-            members.required("stock", &value.stock);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateProductCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateProductCouponResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("scope", &mut slots.3);
-            fields.required("type", &mut slots.4);
-            fields.required("usage_mode", &mut slots.5);
-            fields.optional("single_usage_info", &mut slots.6);
-            fields.optional("sequential_usage_info", &mut slots.7);
-            fields.required("display_info", &mut slots.8);
-            fields.optional("out_product_no", &mut slots.9);
-            fields.required("stock", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                ) => {
-                    Ok(CreateProductCouponResponse {
-                        product_coupon_id: f0,
-                        state: f1,
-                        brand_id: f2,
-                        scope: f3,
-                        type_: f4,
-                        usage_mode: f5,
-                        single_usage_info: f6,
-                        sequential_usage_info: f7,
-                        display_info: f8,
-                        out_product_no: f9,
-                        stock: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商品券的应答
@@ -3925,100 +4046,103 @@ pub struct QueryProductCouponResponse {
     /// Wire: `deactivate_reason`, `string`, optional.
     pub deactivate_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryProductCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("scope", &mut slots.3);
+        fields.required("type", &mut slots.4);
+        fields.required("usage_mode", &mut slots.5);
+        fields.optional_object("single_usage_info", &mut slots.6);
+        fields.optional_object("sequential_usage_info", &mut slots.7);
+        fields.required_object("display_info", &mut slots.8);
+        fields.optional("out_product_no", &mut slots.9);
+        fields.optional("deactivate_request_no", &mut slots.10);
+        fields.optional("deactivate_time", &mut slots.11);
+        fields.optional("deactivate_reason", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(QueryProductCouponResponse {
+                    product_coupon_id: f0,
+                    state: f1,
+                    brand_id: f2,
+                    scope: f3,
+                    type_: f4,
+                    usage_mode: f5,
+                    single_usage_info: f6,
+                    sequential_usage_info: f7,
+                    display_info: f8,
+                    out_product_no: f9,
+                    deactivate_request_no: f10,
+                    deactivate_time: f11,
+                    deactivate_reason: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("state", &self.state);
+        members.required("brand_id", &self.brand_id);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("usage_mode", &self.usage_mode);
+        members.optional_object("single_usage_info", &self.single_usage_info);
+        members.optional_object("sequential_usage_info", &self.sequential_usage_info);
+        members.required_object("display_info", &self.display_info);
+        members.optional("out_product_no", &self.out_product_no);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryProductCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryProductCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("state", &value.state);
-            members.required("brand_id", &value.brand_id);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("usage_mode", &value.usage_mode);
-            members.optional("single_usage_info", &value.single_usage_info);
-            members.optional("sequential_usage_info", &value.sequential_usage_info);
-            members.required("display_info", &value.display_info);
-            members.optional("out_product_no", &value.out_product_no);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProductCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProductCouponResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("scope", &mut slots.3);
-            fields.required("type", &mut slots.4);
-            fields.required("usage_mode", &mut slots.5);
-            fields.optional("single_usage_info", &mut slots.6);
-            fields.optional("sequential_usage_info", &mut slots.7);
-            fields.required("display_info", &mut slots.8);
-            fields.optional("out_product_no", &mut slots.9);
-            fields.optional("deactivate_request_no", &mut slots.10);
-            fields.optional("deactivate_time", &mut slots.11);
-            fields.optional("deactivate_reason", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(QueryProductCouponResponse {
-                        product_coupon_id: f0,
-                        state: f1,
-                        brand_id: f2,
-                        scope: f3,
-                        type_: f4,
-                        usage_mode: f5,
-                        single_usage_info: f6,
-                        sequential_usage_info: f7,
-                        display_info: f8,
-                        out_product_no: f9,
-                        deactivate_request_no: f10,
-                        deactivate_time: f11,
-                        deactivate_reason: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发放规则
@@ -4056,42 +4180,45 @@ impl StockBundleStockSendRule {
     }
 }
 impl crate::runtime::Validate for StockBundleStockSendRule {}
+impl crate::runtime::Object for StockBundleStockSendRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("max_count", &mut slots.0);
+        fields.optional("max_count_per_day", &mut slots.1);
+        fields.required("max_count_per_user", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(StockBundleStockSendRule {
+                    max_count: f0,
+                    max_count_per_day: f1,
+                    max_count_per_user: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("max_count", &self.max_count);
+        members.optional("max_count_per_day", &self.max_count_per_day);
+        members.required("max_count_per_user", &self.max_count_per_user);
+        members
+    }
+}
 impl serde::Serialize for StockBundleStockSendRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockBundleStockSendRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("max_count", &value.max_count);
-            members.optional("max_count_per_day", &value.max_count_per_day);
-            members.required("max_count_per_user", &value.max_count_per_user);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockBundleStockSendRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockBundleStockSendRule, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("max_count", &mut slots.0);
-            fields.optional("max_count_per_day", &mut slots.1);
-            fields.required("max_count_per_user", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(StockBundleStockSendRule {
-                        max_count: f0,
-                        max_count_per_day: f1,
-                        max_count_per_user: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 多次优惠使用规则
@@ -4185,45 +4312,49 @@ impl crate::runtime::Validate for ProgressiveBundleUsageRule {
         Ok(())
     }
 }
+impl crate::runtime::Object for ProgressiveBundleUsageRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_object("coupon_available_period", &mut slots.0);
+        fields.optional_objects("normal_coupon_list", &mut slots.1);
+        fields.optional_objects("discount_coupon_list", &mut slots.2);
+        fields.optional_objects("exchange_coupon_list", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ProgressiveBundleUsageRule {
+                    coupon_available_period: f0,
+                    normal_coupon_list: f1,
+                    discount_coupon_list: f2,
+                    exchange_coupon_list: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members
+            .required_object("coupon_available_period", &self.coupon_available_period);
+        members.optional_objects("normal_coupon_list", &self.normal_coupon_list);
+        members.optional_objects("discount_coupon_list", &self.discount_coupon_list);
+        members.optional_objects("exchange_coupon_list", &self.exchange_coupon_list);
+        members
+    }
+}
 impl serde::Serialize for ProgressiveBundleUsageRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProgressiveBundleUsageRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("coupon_available_period", &value.coupon_available_period);
-            members.optional("normal_coupon_list", &value.normal_coupon_list);
-            members.optional("discount_coupon_list", &value.discount_coupon_list);
-            members.optional("exchange_coupon_list", &value.exchange_coupon_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProgressiveBundleUsageRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProgressiveBundleUsageRule, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("coupon_available_period", &mut slots.0);
-            fields.optional("normal_coupon_list", &mut slots.1);
-            fields.optional("discount_coupon_list", &mut slots.2);
-            fields.optional("exchange_coupon_list", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ProgressiveBundleUsageRule {
-                        coupon_available_period: f0,
-                        normal_coupon_list: f1,
-                        discount_coupon_list: f2,
-                        exchange_coupon_list: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次组信息
@@ -4322,61 +4453,65 @@ impl crate::runtime::Validate for StockBundle {
         Ok(())
     }
 }
+impl crate::runtime::Object for StockBundle {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("remark", &mut slots.0);
+        fields.required("coupon_code_mode", &mut slots.1);
+        fields.required_object("stock_send_rule", &mut slots.2);
+        fields.optional_object("progressive_bundle_usage_rule", &mut slots.3);
+        fields.required_object("usage_rule_display_info", &mut slots.4);
+        fields.required_object("coupon_display_info", &mut slots.5);
+        fields.required_object("notify_config", &mut slots.6);
+        fields.required("store_scope", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, Some(f4), Some(f5), Some(f6), Some(f7)) => {
+                Ok(StockBundle {
+                    remark: f0,
+                    coupon_code_mode: f1,
+                    stock_send_rule: f2,
+                    progressive_bundle_usage_rule: f3,
+                    usage_rule_display_info: f4,
+                    coupon_display_info: f5,
+                    notify_config: f6,
+                    store_scope: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members
+            .optional_object(
+                "progressive_bundle_usage_rule",
+                &self.progressive_bundle_usage_rule,
+            );
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members
+    }
+}
 impl serde::Serialize for StockBundle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockBundle) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members
-                .optional(
-                    "progressive_bundle_usage_rule",
-                    &value.progressive_bundle_usage_rule,
-                );
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockBundle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockBundle, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("remark", &mut slots.0);
-            fields.required("coupon_code_mode", &mut slots.1);
-            fields.required("stock_send_rule", &mut slots.2);
-            fields.optional("progressive_bundle_usage_rule", &mut slots.3);
-            fields.required("usage_rule_display_info", &mut slots.4);
-            fields.required("coupon_display_info", &mut slots.5);
-            fields.required("notify_config", &mut slots.6);
-            fields.required("store_scope", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, Some(f4), Some(f5), Some(f6), Some(f7)) => {
-                    Ok(StockBundle {
-                        remark: f0,
-                        coupon_code_mode: f1,
-                        stock_send_rule: f2,
-                        progressive_bundle_usage_rule: f3,
-                        usage_rule_display_info: f4,
-                        coupon_display_info: f5,
-                        notify_config: f6,
-                        store_scope: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 品牌方预上传的券Code数量信息
@@ -4394,39 +4529,42 @@ pub struct CouponCodeCountInfo {
     /// Wire: `available_count`, `integer`, required.
     pub available_count: i64,
 }
+impl crate::runtime::Object for CouponCodeCountInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("available_count", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CouponCodeCountInfo {
+                    total_count: f0,
+                    available_count: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_count", &self.total_count);
+        members.required("available_count", &self.available_count);
+        members
+    }
+}
 impl serde::Serialize for CouponCodeCountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponCodeCountInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_count", &value.total_count);
-            members.required("available_count", &value.available_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponCodeCountInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponCodeCountInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("available_count", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CouponCodeCountInfo {
-                        total_count: f0,
-                        available_count: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次组信息
@@ -4444,39 +4582,42 @@ pub struct StockBundleInfo {
     /// Wire: `stock_bundle_index`, `integer`, required.
     pub stock_bundle_index: i64,
 }
+impl crate::runtime::Object for StockBundleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_bundle_id", &mut slots.0);
+        fields.required("stock_bundle_index", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(StockBundleInfo {
+                    stock_bundle_id: f0,
+                    stock_bundle_index: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("stock_bundle_id", &self.stock_bundle_id);
+        members.required("stock_bundle_index", &self.stock_bundle_index);
+        members
+    }
+}
 impl serde::Serialize for StockBundleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockBundleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("stock_bundle_id", &value.stock_bundle_id);
-            members.required("stock_bundle_index", &value.stock_bundle_index);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockBundleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockBundleInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_bundle_id", &mut slots.0);
-            fields.required("stock_bundle_index", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(StockBundleInfo {
-                        stock_bundle_id: f0,
-                        stock_bundle_index: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次列表
@@ -4558,129 +4699,133 @@ pub struct StockList {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for StockList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.optional("remark", &mut slots.2);
+        fields.required("coupon_code_mode", &mut slots.3);
+        fields.optional_object("coupon_code_count_info", &mut slots.4);
+        fields.required_object("stock_send_rule", &mut slots.5);
+        fields.optional_object("progressive_bundle_usage_rule", &mut slots.6);
+        fields.required_object("stock_bundle_info", &mut slots.7);
+        fields.required_object("usage_rule_display_info", &mut slots.8);
+        fields.required_object("coupon_display_info", &mut slots.9);
+        fields.required_object("notify_config", &mut slots.10);
+        fields.required("store_scope", &mut slots.11);
+        fields.required_object("sent_count_info", &mut slots.12);
+        fields.required("state", &mut slots.13);
+        fields.optional("deactivate_request_no", &mut slots.14);
+        fields.optional("deactivate_time", &mut slots.15);
+        fields.optional("deactivate_reason", &mut slots.16);
+        fields.required("brand_id", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                Some(f17),
+            ) => {
+                Ok(StockList {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    remark: f2,
+                    coupon_code_mode: f3,
+                    coupon_code_count_info: f4,
+                    stock_send_rule: f5,
+                    progressive_bundle_usage_rule: f6,
+                    stock_bundle_info: f7,
+                    usage_rule_display_info: f8,
+                    coupon_display_info: f9,
+                    notify_config: f10,
+                    store_scope: f11,
+                    sent_count_info: f12,
+                    state: f13,
+                    deactivate_request_no: f14,
+                    deactivate_time: f15,
+                    deactivate_reason: f16,
+                    brand_id: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.optional_object("coupon_code_count_info", &self.coupon_code_count_info);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members
+            .optional_object(
+                "progressive_bundle_usage_rule",
+                &self.progressive_bundle_usage_rule,
+            );
+        members.required_object("stock_bundle_info", &self.stock_bundle_info);
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members.required_object("sent_count_info", &self.sent_count_info);
+        members.required("state", &self.state);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for StockList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.optional("coupon_code_count_info", &value.coupon_code_count_info);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members
-                .optional(
-                    "progressive_bundle_usage_rule",
-                    &value.progressive_bundle_usage_rule,
-                );
-            members.required("stock_bundle_info", &value.stock_bundle_info);
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members.required("sent_count_info", &value.sent_count_info);
-            members.required("state", &value.state);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockList, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.optional("remark", &mut slots.2);
-            fields.required("coupon_code_mode", &mut slots.3);
-            fields.optional("coupon_code_count_info", &mut slots.4);
-            fields.required("stock_send_rule", &mut slots.5);
-            fields.optional("progressive_bundle_usage_rule", &mut slots.6);
-            fields.required("stock_bundle_info", &mut slots.7);
-            fields.required("usage_rule_display_info", &mut slots.8);
-            fields.required("coupon_display_info", &mut slots.9);
-            fields.required("notify_config", &mut slots.10);
-            fields.required("store_scope", &mut slots.11);
-            fields.required("sent_count_info", &mut slots.12);
-            fields.required("state", &mut slots.13);
-            fields.optional("deactivate_request_no", &mut slots.14);
-            fields.optional("deactivate_time", &mut slots.15);
-            fields.optional("deactivate_reason", &mut slots.16);
-            fields.required("brand_id", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                ) => {
-                    Ok(StockList {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        remark: f2,
-                        coupon_code_mode: f3,
-                        coupon_code_count_info: f4,
-                        stock_send_rule: f5,
-                        progressive_bundle_usage_rule: f6,
-                        stock_bundle_info: f7,
-                        usage_rule_display_info: f8,
-                        coupon_display_info: f9,
-                        notify_config: f10,
-                        store_scope: f11,
-                        sent_count_info: f12,
-                        state: f13,
-                        deactivate_request_no: f14,
-                        deactivate_time: f15,
-                        deactivate_reason: f16,
-                        brand_id: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加商品券批次组的应答
@@ -4698,39 +4843,42 @@ pub struct CreateStockBundleResponse {
     /// Wire: `stock_list`, `array[object StockList]`, required.
     pub stock_list: Vec<StockList>,
 }
+impl crate::runtime::Object for CreateStockBundleResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("stock_bundle_id", &mut slots.0);
+        fields.required_objects("stock_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateStockBundleResponse {
+                    stock_bundle_id: f0,
+                    stock_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("stock_bundle_id", &self.stock_bundle_id);
+        members.required_objects("stock_list", &self.stock_list);
+        members
+    }
+}
 impl serde::Serialize for CreateStockBundleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStockBundleResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("stock_bundle_id", &value.stock_bundle_id);
-            members.required("stock_list", &value.stock_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStockBundleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStockBundleResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("stock_bundle_id", &mut slots.0);
-            fields.required("stock_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateStockBundleResponse {
-                        stock_bundle_id: f0,
-                        stock_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店列表
@@ -4751,32 +4899,35 @@ impl StoreList {
     }
 }
 impl crate::runtime::Validate for StoreList {}
+impl crate::runtime::Object for StoreList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("store_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(StoreList { store_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("store_id", &self.store_id);
+        members
+    }
+}
 impl serde::Serialize for StoreList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StoreList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("store_id", &value.store_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StoreList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StoreList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("store_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(StoreList { store_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 关联失败的门店列表
@@ -4798,42 +4949,45 @@ pub struct FailedStoreList {
     /// Wire: `message`, `string`, required.
     pub message: String,
 }
+impl crate::runtime::Object for FailedStoreList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("store_id", &mut slots.0);
+        fields.required("code", &mut slots.1);
+        fields.required("message", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(FailedStoreList {
+                    store_id: f0,
+                    code: f1,
+                    message: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("store_id", &self.store_id);
+        members.required("code", &self.code);
+        members.required("message", &self.message);
+        members
+    }
+}
 impl serde::Serialize for FailedStoreList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FailedStoreList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("store_id", &value.store_id);
-            members.required("code", &value.code);
-            members.required("message", &value.message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FailedStoreList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FailedStoreList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("store_id", &mut slots.0);
-            fields.required("code", &mut slots.1);
-            fields.required("message", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(FailedStoreList {
-                        store_id: f0,
-                        code: f1,
-                        message: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次组批量关联门店的应答
@@ -4855,44 +5009,45 @@ pub struct AssociateStockBundleStoresResponse {
     /// Wire: `failed_store_list`, `array[object FailedStoreList]`, optional.
     pub failed_store_list: Option<Vec<FailedStoreList>>,
 }
+impl crate::runtime::Object for AssociateStockBundleStoresResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.optional_objects("success_store_list", &mut slots.1);
+        fields.optional_objects("failed_store_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(AssociateStockBundleStoresResponse {
+                    total_count: f0,
+                    success_store_list: f1,
+                    failed_store_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("total_count", &self.total_count);
+        members.optional_objects("success_store_list", &self.success_store_list);
+        members.optional_objects("failed_store_list", &self.failed_store_list);
+        members
+    }
+}
 impl serde::Serialize for AssociateStockBundleStoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &AssociateStockBundleStoresResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("total_count", &value.total_count);
-            members.optional("success_store_list", &value.success_store_list);
-            members.optional("failed_store_list", &value.failed_store_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssociateStockBundleStoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssociateStockBundleStoresResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.optional("success_store_list", &mut slots.1);
-            fields.optional("failed_store_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(AssociateStockBundleStoresResponse {
-                        total_count: f0,
-                        success_store_list: f1,
-                        failed_store_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次列表
@@ -4974,125 +5129,129 @@ pub struct ListStocksStockList {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for ListStocksStockList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.optional("remark", &mut slots.2);
+        fields.required("coupon_code_mode", &mut slots.3);
+        fields.optional_object("coupon_code_count_info", &mut slots.4);
+        fields.required_object("stock_send_rule", &mut slots.5);
+        fields.optional_object("single_usage_rule", &mut slots.6);
+        fields.optional_object("sequential_usage_rule", &mut slots.7);
+        fields.required_object("usage_rule_display_info", &mut slots.8);
+        fields.required_object("coupon_display_info", &mut slots.9);
+        fields.required_object("notify_config", &mut slots.10);
+        fields.required("store_scope", &mut slots.11);
+        fields.required_object("sent_count_info", &mut slots.12);
+        fields.required("state", &mut slots.13);
+        fields.optional("deactivate_request_no", &mut slots.14);
+        fields.optional("deactivate_time", &mut slots.15);
+        fields.optional("deactivate_reason", &mut slots.16);
+        fields.required("brand_id", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                Some(f17),
+            ) => {
+                Ok(ListStocksStockList {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    remark: f2,
+                    coupon_code_mode: f3,
+                    coupon_code_count_info: f4,
+                    stock_send_rule: f5,
+                    single_usage_rule: f6,
+                    sequential_usage_rule: f7,
+                    usage_rule_display_info: f8,
+                    coupon_display_info: f9,
+                    notify_config: f10,
+                    store_scope: f11,
+                    sent_count_info: f12,
+                    state: f13,
+                    deactivate_request_no: f14,
+                    deactivate_time: f15,
+                    deactivate_reason: f16,
+                    brand_id: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.optional_object("coupon_code_count_info", &self.coupon_code_count_info);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members.optional_object("single_usage_rule", &self.single_usage_rule);
+        members.optional_object("sequential_usage_rule", &self.sequential_usage_rule);
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members.required_object("sent_count_info", &self.sent_count_info);
+        members.required("state", &self.state);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for ListStocksStockList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListStocksStockList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.optional("coupon_code_count_info", &value.coupon_code_count_info);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members.optional("single_usage_rule", &value.single_usage_rule);
-            members.optional("sequential_usage_rule", &value.sequential_usage_rule);
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members.required("sent_count_info", &value.sent_count_info);
-            members.required("state", &value.state);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStocksStockList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStocksStockList, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.optional("remark", &mut slots.2);
-            fields.required("coupon_code_mode", &mut slots.3);
-            fields.optional("coupon_code_count_info", &mut slots.4);
-            fields.required("stock_send_rule", &mut slots.5);
-            fields.optional("single_usage_rule", &mut slots.6);
-            fields.optional("sequential_usage_rule", &mut slots.7);
-            fields.required("usage_rule_display_info", &mut slots.8);
-            fields.required("coupon_display_info", &mut slots.9);
-            fields.required("notify_config", &mut slots.10);
-            fields.required("store_scope", &mut slots.11);
-            fields.required("sent_count_info", &mut slots.12);
-            fields.required("state", &mut slots.13);
-            fields.optional("deactivate_request_no", &mut slots.14);
-            fields.optional("deactivate_time", &mut slots.15);
-            fields.optional("deactivate_reason", &mut slots.16);
-            fields.required("brand_id", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                ) => {
-                    Ok(ListStocksStockList {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        remark: f2,
-                        coupon_code_mode: f3,
-                        coupon_code_count_info: f4,
-                        stock_send_rule: f5,
-                        single_usage_rule: f6,
-                        sequential_usage_rule: f7,
-                        usage_rule_display_info: f8,
-                        coupon_display_info: f9,
-                        notify_config: f10,
-                        store_scope: f11,
-                        sent_count_info: f12,
-                        state: f13,
-                        deactivate_request_no: f14,
-                        deactivate_time: f15,
-                        deactivate_reason: f16,
-                        brand_id: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商品券批次列表的应答
@@ -5114,42 +5273,45 @@ pub struct ListStocksResponse {
     /// Wire: `stock_list`, `array[object ListStocksStockList]`, optional.
     pub stock_list: Option<Vec<ListStocksStockList>>,
 }
+impl crate::runtime::Object for ListStocksResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.optional("next_page_token", &mut slots.1);
+        fields.optional_objects("stock_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ListStocksResponse {
+                    total_count: f0,
+                    next_page_token: f1,
+                    stock_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("total_count", &self.total_count);
+        members.optional("next_page_token", &self.next_page_token);
+        members.optional_objects("stock_list", &self.stock_list);
+        members
+    }
+}
 impl serde::Serialize for ListStocksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListStocksResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("total_count", &value.total_count);
-            members.optional("next_page_token", &value.next_page_token);
-            members.optional("stock_list", &value.stock_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStocksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStocksResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.optional("next_page_token", &mut slots.1);
-            fields.optional("stock_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ListStocksResponse {
-                        total_count: f0,
-                        next_page_token: f1,
-                        stock_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次信息
@@ -5261,70 +5423,64 @@ impl crate::runtime::Validate for CreateStockStock {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateStockStock {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("remark", &mut slots.0);
+        fields.required("coupon_code_mode", &mut slots.1);
+        fields.required_object("stock_send_rule", &mut slots.2);
+        fields.optional_object("single_usage_rule", &mut slots.3);
+        fields.optional_object("sequential_usage_rule", &mut slots.4);
+        fields.required_object("usage_rule_display_info", &mut slots.5);
+        fields.required_object("coupon_display_info", &mut slots.6);
+        fields.required_object("notify_config", &mut slots.7);
+        fields.required("store_scope", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, f4, Some(f5), Some(f6), Some(f7), Some(f8)) => {
+                Ok(CreateStockStock {
+                    remark: f0,
+                    coupon_code_mode: f1,
+                    stock_send_rule: f2,
+                    single_usage_rule: f3,
+                    sequential_usage_rule: f4,
+                    usage_rule_display_info: f5,
+                    coupon_display_info: f6,
+                    notify_config: f7,
+                    store_scope: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members.optional_object("single_usage_rule", &self.single_usage_rule);
+        members.optional_object("sequential_usage_rule", &self.sequential_usage_rule);
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members
+    }
+}
 impl serde::Serialize for CreateStockStock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStockStock) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members.optional("single_usage_rule", &value.single_usage_rule);
-            members.optional("sequential_usage_rule", &value.sequential_usage_rule);
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStockStock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStockStock, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("remark", &mut slots.0);
-            fields.required("coupon_code_mode", &mut slots.1);
-            fields.required("stock_send_rule", &mut slots.2);
-            fields.optional("single_usage_rule", &mut slots.3);
-            fields.optional("sequential_usage_rule", &mut slots.4);
-            fields.required("usage_rule_display_info", &mut slots.5);
-            fields.required("coupon_display_info", &mut slots.6);
-            fields.required("notify_config", &mut slots.7);
-            fields.required("store_scope", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(CreateStockStock {
-                        remark: f0,
-                        coupon_code_mode: f1,
-                        stock_send_rule: f2,
-                        single_usage_rule: f3,
-                        sequential_usage_rule: f4,
-                        usage_rule_display_info: f5,
-                        coupon_display_info: f6,
-                        notify_config: f7,
-                        store_scope: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券使用规则展示信息
@@ -5358,56 +5514,58 @@ pub struct CreateStockUsageRuleDisplayInfo {
     /// Wire: `coupon_available_store_info`, `object CouponAvailableStoreInfo`, optional.
     pub coupon_available_store_info: Option<CouponAvailableStoreInfo>,
 }
+impl crate::runtime::Object for CreateStockUsageRuleDisplayInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("coupon_usage_method_list", &mut slots.0);
+        fields.optional("mini_program_appid", &mut slots.1);
+        fields.optional("mini_program_path", &mut slots.2);
+        fields.optional("app_path", &mut slots.3);
+        fields.required("usage_description", &mut slots.4);
+        fields.optional_object("coupon_available_store_info", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5) => {
+                Ok(CreateStockUsageRuleDisplayInfo {
+                    coupon_usage_method_list: f0,
+                    mini_program_appid: f1,
+                    mini_program_path: f2,
+                    app_path: f3,
+                    usage_description: f4,
+                    coupon_available_store_info: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("coupon_usage_method_list", &self.coupon_usage_method_list);
+        members.optional("mini_program_appid", &self.mini_program_appid);
+        members.optional("mini_program_path", &self.mini_program_path);
+        members.optional("app_path", &self.app_path);
+        members.required("usage_description", &self.usage_description);
+        members
+            .optional_object(
+                "coupon_available_store_info",
+                &self.coupon_available_store_info,
+            );
+        members
+    }
+}
 impl serde::Serialize for CreateStockUsageRuleDisplayInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStockUsageRuleDisplayInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members
-                .required("coupon_usage_method_list", &value.coupon_usage_method_list);
-            members.optional("mini_program_appid", &value.mini_program_appid);
-            members.optional("mini_program_path", &value.mini_program_path);
-            members.optional("app_path", &value.app_path);
-            members.required("usage_description", &value.usage_description);
-            members
-                .optional(
-                    "coupon_available_store_info",
-                    &value.coupon_available_store_info,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStockUsageRuleDisplayInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStockUsageRuleDisplayInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("coupon_usage_method_list", &mut slots.0);
-            fields.optional("mini_program_appid", &mut slots.1);
-            fields.optional("mini_program_path", &mut slots.2);
-            fields.optional("app_path", &mut slots.3);
-            fields.required("usage_description", &mut slots.4);
-            fields.optional("coupon_available_store_info", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5) => {
-                    Ok(CreateStockUsageRuleDisplayInfo {
-                        coupon_usage_method_list: f0,
-                        mini_program_appid: f1,
-                        mini_program_path: f2,
-                        app_path: f3,
-                        usage_description: f4,
-                        coupon_available_store_info: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加商品券批次的应答
@@ -5489,125 +5647,129 @@ pub struct CreateStockResponse {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for CreateStockResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.optional("remark", &mut slots.2);
+        fields.required("coupon_code_mode", &mut slots.3);
+        fields.optional_object("coupon_code_count_info", &mut slots.4);
+        fields.required_object("stock_send_rule", &mut slots.5);
+        fields.optional_object("single_usage_rule", &mut slots.6);
+        fields.optional_object("sequential_usage_rule", &mut slots.7);
+        fields.required_object("usage_rule_display_info", &mut slots.8);
+        fields.required_object("coupon_display_info", &mut slots.9);
+        fields.required_object("notify_config", &mut slots.10);
+        fields.required("store_scope", &mut slots.11);
+        fields.required_object("sent_count_info", &mut slots.12);
+        fields.required("state", &mut slots.13);
+        fields.optional("deactivate_request_no", &mut slots.14);
+        fields.optional("deactivate_time", &mut slots.15);
+        fields.optional("deactivate_reason", &mut slots.16);
+        fields.required("brand_id", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                Some(f17),
+            ) => {
+                Ok(CreateStockResponse {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    remark: f2,
+                    coupon_code_mode: f3,
+                    coupon_code_count_info: f4,
+                    stock_send_rule: f5,
+                    single_usage_rule: f6,
+                    sequential_usage_rule: f7,
+                    usage_rule_display_info: f8,
+                    coupon_display_info: f9,
+                    notify_config: f10,
+                    store_scope: f11,
+                    sent_count_info: f12,
+                    state: f13,
+                    deactivate_request_no: f14,
+                    deactivate_time: f15,
+                    deactivate_reason: f16,
+                    brand_id: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.optional_object("coupon_code_count_info", &self.coupon_code_count_info);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members.optional_object("single_usage_rule", &self.single_usage_rule);
+        members.optional_object("sequential_usage_rule", &self.sequential_usage_rule);
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members.required_object("sent_count_info", &self.sent_count_info);
+        members.required("state", &self.state);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for CreateStockResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStockResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.optional("coupon_code_count_info", &value.coupon_code_count_info);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members.optional("single_usage_rule", &value.single_usage_rule);
-            members.optional("sequential_usage_rule", &value.sequential_usage_rule);
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members.required("sent_count_info", &value.sent_count_info);
-            members.required("state", &value.state);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStockResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStockResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.optional("remark", &mut slots.2);
-            fields.required("coupon_code_mode", &mut slots.3);
-            fields.optional("coupon_code_count_info", &mut slots.4);
-            fields.required("stock_send_rule", &mut slots.5);
-            fields.optional("single_usage_rule", &mut slots.6);
-            fields.optional("sequential_usage_rule", &mut slots.7);
-            fields.required("usage_rule_display_info", &mut slots.8);
-            fields.required("coupon_display_info", &mut slots.9);
-            fields.required("notify_config", &mut slots.10);
-            fields.required("store_scope", &mut slots.11);
-            fields.required("sent_count_info", &mut slots.12);
-            fields.required("state", &mut slots.13);
-            fields.optional("deactivate_request_no", &mut slots.14);
-            fields.optional("deactivate_time", &mut slots.15);
-            fields.optional("deactivate_reason", &mut slots.16);
-            fields.required("brand_id", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                ) => {
-                    Ok(CreateStockResponse {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        remark: f2,
-                        coupon_code_mode: f3,
-                        coupon_code_count_info: f4,
-                        stock_send_rule: f5,
-                        single_usage_rule: f6,
-                        sequential_usage_rule: f7,
-                        usage_rule_display_info: f8,
-                        coupon_display_info: f9,
-                        notify_config: f10,
-                        store_scope: f11,
-                        sent_count_info: f12,
-                        state: f13,
-                        deactivate_request_no: f14,
-                        deactivate_time: f15,
-                        deactivate_reason: f16,
-                        brand_id: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询批次关联门店列表的应答
@@ -5629,44 +5791,45 @@ pub struct ListStockAssociatedStoresResponse {
     /// Wire: `store_list`, `array[object StoreList]`, optional.
     pub store_list: Option<Vec<StoreList>>,
 }
+impl crate::runtime::Object for ListStockAssociatedStoresResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.optional("next_page_token", &mut slots.1);
+        fields.optional_objects("store_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ListStockAssociatedStoresResponse {
+                    total_count: f0,
+                    next_page_token: f1,
+                    store_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("total_count", &self.total_count);
+        members.optional("next_page_token", &self.next_page_token);
+        members.optional_objects("store_list", &self.store_list);
+        members
+    }
+}
 impl serde::Serialize for ListStockAssociatedStoresResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListStockAssociatedStoresResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("total_count", &value.total_count);
-            members.optional("next_page_token", &value.next_page_token);
-            members.optional("store_list", &value.store_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStockAssociatedStoresResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStockAssociatedStoresResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.optional("next_page_token", &mut slots.1);
-            fields.optional("store_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ListStockAssociatedStoresResponse {
-                        total_count: f0,
-                        next_page_token: f1,
-                        store_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预上传券Code的应答
@@ -5696,48 +5859,51 @@ pub struct UploadCouponCodesResponse {
     /// Wire: `duplicate_code_list`, `array[string]`, optional.
     pub duplicate_code_list: Option<Vec<String>>,
 }
+impl crate::runtime::Object for UploadCouponCodesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.optional("success_code_list", &mut slots.1);
+        fields.optional("failed_code_list", &mut slots.2);
+        fields.optional("already_exist_code_list", &mut slots.3);
+        fields.optional("duplicate_code_list", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(UploadCouponCodesResponse {
+                    total_count: f0,
+                    success_code_list: f1,
+                    failed_code_list: f2,
+                    already_exist_code_list: f3,
+                    duplicate_code_list: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total_count", &self.total_count);
+        members.optional("success_code_list", &self.success_code_list);
+        members.optional("failed_code_list", &self.failed_code_list);
+        members.optional("already_exist_code_list", &self.already_exist_code_list);
+        members.optional("duplicate_code_list", &self.duplicate_code_list);
+        members
+    }
+}
 impl serde::Serialize for UploadCouponCodesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadCouponCodesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total_count", &value.total_count);
-            members.optional("success_code_list", &value.success_code_list);
-            members.optional("failed_code_list", &value.failed_code_list);
-            members.optional("already_exist_code_list", &value.already_exist_code_list);
-            members.optional("duplicate_code_list", &value.duplicate_code_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadCouponCodesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadCouponCodesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.optional("success_code_list", &mut slots.1);
-            fields.optional("failed_code_list", &mut slots.2);
-            fields.optional("already_exist_code_list", &mut slots.3);
-            fields.optional("duplicate_code_list", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(UploadCouponCodesResponse {
-                        total_count: f0,
-                        success_code_list: f1,
-                        failed_code_list: f2,
-                        already_exist_code_list: f3,
-                        duplicate_code_list: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员标签信息
@@ -5760,36 +5926,39 @@ impl MemberTagInfo {
     }
 }
 impl crate::runtime::Validate for MemberTagInfo {}
+impl crate::runtime::Object for MemberTagInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("member_card_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(MemberTagInfo {
+                    member_card_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("member_card_id", &self.member_card_id);
+        members
+    }
+}
 impl serde::Serialize for MemberTagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MemberTagInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("member_card_id", &value.member_card_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MemberTagInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MemberTagInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("member_card_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(MemberTagInfo {
-                        member_card_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户商品券标签信息
@@ -5837,35 +6006,38 @@ impl crate::runtime::Validate for CouponTagInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CouponTagInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("coupon_tag_list", &mut slots.0);
+        fields.optional_object("member_tag_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CouponTagInfo {
+            coupon_tag_list: f0,
+            member_tag_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("coupon_tag_list", &self.coupon_tag_list);
+        members.optional_object("member_tag_info", &self.member_tag_info);
+        members
+    }
+}
 impl serde::Serialize for CouponTagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponTagInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("coupon_tag_list", &value.coupon_tag_list);
-            members.optional("member_tag_info", &value.member_tag_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponTagInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponTagInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("coupon_tag_list", &mut slots.0);
-            fields.optional("member_tag_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CouponTagInfo {
-                coupon_tag_list: f0,
-                member_tag_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 关联微信支付订单信息
@@ -5923,41 +6095,44 @@ impl AssociatedOrderInfo {
     }
 }
 impl crate::runtime::Validate for AssociatedOrderInfo {}
+impl crate::runtime::Object for AssociatedOrderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("transaction_id", &mut slots.0);
+        fields.optional("out_trade_no", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(AssociatedOrderInfo {
+            transaction_id: f0,
+            out_trade_no: f1,
+            mchid: f2,
+            sub_mchid: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for AssociatedOrderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssociatedOrderInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssociatedOrderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssociatedOrderInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("transaction_id", &mut slots.0);
-            fields.optional("out_trade_no", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(AssociatedOrderInfo {
-                transaction_id: f0,
-                out_trade_no: f1,
-                mchid: f2,
-                sub_mchid: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 多次优惠使用详情
@@ -5987,44 +6162,47 @@ pub struct ProgressiveBundleUsageDetail {
     /// Wire: `return_time`, `datetime (RFC 3339)`, optional.
     pub return_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for ProgressiveBundleUsageDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("use_request_no", &mut slots.0);
+        fields.optional("use_time", &mut slots.1);
+        fields.optional_object("associated_order_info", &mut slots.2);
+        fields.optional("return_request_no", &mut slots.3);
+        fields.optional("return_time", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(ProgressiveBundleUsageDetail {
+            use_request_no: f0,
+            use_time: f1,
+            associated_order_info: f2,
+            return_request_no: f3,
+            return_time: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("use_request_no", &self.use_request_no);
+        members.optional("use_time", &self.use_time);
+        members.optional_object("associated_order_info", &self.associated_order_info);
+        members.optional("return_request_no", &self.return_request_no);
+        members.optional("return_time", &self.return_time);
+        members
+    }
+}
 impl serde::Serialize for ProgressiveBundleUsageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProgressiveBundleUsageDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("use_request_no", &value.use_request_no);
-            members.optional("use_time", &value.use_time);
-            members.optional("associated_order_info", &value.associated_order_info);
-            members.optional("return_request_no", &value.return_request_no);
-            members.optional("return_time", &value.return_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProgressiveBundleUsageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProgressiveBundleUsageDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("use_request_no", &mut slots.0);
-            fields.optional("use_time", &mut slots.1);
-            fields.optional("associated_order_info", &mut slots.2);
-            fields.optional("return_request_no", &mut slots.3);
-            fields.optional("return_time", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(ProgressiveBundleUsageDetail {
-                use_request_no: f0,
-                use_time: f1,
-                associated_order_info: f2,
-                return_request_no: f3,
-                return_time: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户券组信息
@@ -6050,46 +6228,48 @@ pub struct UserProductCouponBundleInfo {
     /// Wire: `used_count`, `integer`, required.
     pub used_count: i64,
 }
+impl crate::runtime::Object for UserProductCouponBundleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("user_coupon_bundle_id", &mut slots.0);
+        fields.required("user_coupon_bundle_index", &mut slots.1);
+        fields.required("total_count", &mut slots.2);
+        fields.required("used_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(UserProductCouponBundleInfo {
+                    user_coupon_bundle_id: f0,
+                    user_coupon_bundle_index: f1,
+                    total_count: f2,
+                    used_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("user_coupon_bundle_id", &self.user_coupon_bundle_id);
+        members.required("user_coupon_bundle_index", &self.user_coupon_bundle_index);
+        members.required("total_count", &self.total_count);
+        members.required("used_count", &self.used_count);
+        members
+    }
+}
 impl serde::Serialize for UserProductCouponBundleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserProductCouponBundleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("user_coupon_bundle_id", &value.user_coupon_bundle_id);
-            members
-                .required("user_coupon_bundle_index", &value.user_coupon_bundle_index);
-            members.required("total_count", &value.total_count);
-            members.required("used_count", &value.used_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserProductCouponBundleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserProductCouponBundleInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("user_coupon_bundle_id", &mut slots.0);
-            fields.required("user_coupon_bundle_index", &mut slots.1);
-            fields.required("total_count", &mut slots.2);
-            fields.required("used_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(UserProductCouponBundleInfo {
-                        user_coupon_bundle_id: f0,
-                        user_coupon_bundle_index: f1,
-                        total_count: f2,
-                        used_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 多次优惠模式信息
@@ -6107,39 +6287,42 @@ pub struct ProgressiveBundleUsageInfo {
     /// Wire: `interval_days`, `integer`, optional.
     pub interval_days: Option<i64>,
 }
+impl crate::runtime::Object for ProgressiveBundleUsageInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("count", &mut slots.0);
+        fields.optional("interval_days", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ProgressiveBundleUsageInfo {
+                    count: f0,
+                    interval_days: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("count", &self.count);
+        members.optional("interval_days", &self.interval_days);
+        members
+    }
+}
 impl serde::Serialize for ProgressiveBundleUsageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProgressiveBundleUsageInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("count", &value.count);
-            members.optional("interval_days", &value.interval_days);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProgressiveBundleUsageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProgressiveBundleUsageInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("count", &mut slots.0);
-            fields.optional("interval_days", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ProgressiveBundleUsageInfo {
-                        count: f0,
-                        interval_days: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品券信息
@@ -6201,104 +6384,107 @@ pub struct ProductCoupon {
     /// Wire: `deactivate_reason`, `string`, optional.
     pub deactivate_reason: Option<String>,
 }
+impl crate::runtime::Object for ProductCoupon {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("scope", &mut slots.3);
+        fields.required("type", &mut slots.4);
+        fields.required("usage_mode", &mut slots.5);
+        fields.optional_object("single_usage_info", &mut slots.6);
+        fields.optional_object("progressive_bundle_usage_info", &mut slots.7);
+        fields.required_object("display_info", &mut slots.8);
+        fields.optional("out_product_no", &mut slots.9);
+        fields.optional("deactivate_request_no", &mut slots.10);
+        fields.optional("deactivate_time", &mut slots.11);
+        fields.optional("deactivate_reason", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(ProductCoupon {
+                    product_coupon_id: f0,
+                    state: f1,
+                    brand_id: f2,
+                    scope: f3,
+                    type_: f4,
+                    usage_mode: f5,
+                    single_usage_info: f6,
+                    progressive_bundle_usage_info: f7,
+                    display_info: f8,
+                    out_product_no: f9,
+                    deactivate_request_no: f10,
+                    deactivate_time: f11,
+                    deactivate_reason: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("state", &self.state);
+        members.required("brand_id", &self.brand_id);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("usage_mode", &self.usage_mode);
+        members.optional_object("single_usage_info", &self.single_usage_info);
+        members
+            .optional_object(
+                "progressive_bundle_usage_info",
+                &self.progressive_bundle_usage_info,
+            );
+        members.required_object("display_info", &self.display_info);
+        members.optional("out_product_no", &self.out_product_no);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members
+    }
+}
 impl serde::Serialize for ProductCoupon {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ProductCoupon) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("state", &value.state);
-            members.required("brand_id", &value.brand_id);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("usage_mode", &value.usage_mode);
-            members.optional("single_usage_info", &value.single_usage_info);
-            members
-                .optional(
-                    "progressive_bundle_usage_info",
-                    &value.progressive_bundle_usage_info,
-                );
-            members.required("display_info", &value.display_info);
-            members.optional("out_product_no", &value.out_product_no);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProductCoupon {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProductCoupon, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("scope", &mut slots.3);
-            fields.required("type", &mut slots.4);
-            fields.required("usage_mode", &mut slots.5);
-            fields.optional("single_usage_info", &mut slots.6);
-            fields.optional("progressive_bundle_usage_info", &mut slots.7);
-            fields.required("display_info", &mut slots.8);
-            fields.optional("out_product_no", &mut slots.9);
-            fields.optional("deactivate_request_no", &mut slots.10);
-            fields.optional("deactivate_time", &mut slots.11);
-            fields.optional("deactivate_reason", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(ProductCoupon {
-                        product_coupon_id: f0,
-                        state: f1,
-                        brand_id: f2,
-                        scope: f3,
-                        type_: f4,
-                        usage_mode: f5,
-                        single_usage_info: f6,
-                        progressive_bundle_usage_info: f7,
-                        display_info: f8,
-                        out_product_no: f9,
-                        deactivate_request_no: f10,
-                        deactivate_time: f11,
-                        deactivate_reason: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次信息
@@ -6380,129 +6566,133 @@ pub struct UserProductCouponListStock {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for UserProductCouponListStock {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.optional("remark", &mut slots.2);
+        fields.required("coupon_code_mode", &mut slots.3);
+        fields.optional_object("coupon_code_count_info", &mut slots.4);
+        fields.required_object("stock_send_rule", &mut slots.5);
+        fields.optional_object("progressive_bundle_usage_rule", &mut slots.6);
+        fields.optional_object("stock_bundle_info", &mut slots.7);
+        fields.required_object("usage_rule_display_info", &mut slots.8);
+        fields.required_object("coupon_display_info", &mut slots.9);
+        fields.required_object("notify_config", &mut slots.10);
+        fields.required("store_scope", &mut slots.11);
+        fields.required_object("sent_count_info", &mut slots.12);
+        fields.required("state", &mut slots.13);
+        fields.optional("deactivate_request_no", &mut slots.14);
+        fields.optional("deactivate_time", &mut slots.15);
+        fields.optional("deactivate_reason", &mut slots.16);
+        fields.required("brand_id", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                Some(f17),
+            ) => {
+                Ok(UserProductCouponListStock {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    remark: f2,
+                    coupon_code_mode: f3,
+                    coupon_code_count_info: f4,
+                    stock_send_rule: f5,
+                    progressive_bundle_usage_rule: f6,
+                    stock_bundle_info: f7,
+                    usage_rule_display_info: f8,
+                    coupon_display_info: f9,
+                    notify_config: f10,
+                    store_scope: f11,
+                    sent_count_info: f12,
+                    state: f13,
+                    deactivate_request_no: f14,
+                    deactivate_time: f15,
+                    deactivate_reason: f16,
+                    brand_id: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.optional_object("coupon_code_count_info", &self.coupon_code_count_info);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members
+            .optional_object(
+                "progressive_bundle_usage_rule",
+                &self.progressive_bundle_usage_rule,
+            );
+        members.optional_object("stock_bundle_info", &self.stock_bundle_info);
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members.required_object("sent_count_info", &self.sent_count_info);
+        members.required("state", &self.state);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for UserProductCouponListStock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserProductCouponListStock) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.optional("coupon_code_count_info", &value.coupon_code_count_info);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members
-                .optional(
-                    "progressive_bundle_usage_rule",
-                    &value.progressive_bundle_usage_rule,
-                );
-            members.optional("stock_bundle_info", &value.stock_bundle_info);
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members.required("sent_count_info", &value.sent_count_info);
-            members.required("state", &value.state);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserProductCouponListStock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserProductCouponListStock, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.optional("remark", &mut slots.2);
-            fields.required("coupon_code_mode", &mut slots.3);
-            fields.optional("coupon_code_count_info", &mut slots.4);
-            fields.required("stock_send_rule", &mut slots.5);
-            fields.optional("progressive_bundle_usage_rule", &mut slots.6);
-            fields.optional("stock_bundle_info", &mut slots.7);
-            fields.required("usage_rule_display_info", &mut slots.8);
-            fields.required("coupon_display_info", &mut slots.9);
-            fields.required("notify_config", &mut slots.10);
-            fields.required("store_scope", &mut slots.11);
-            fields.required("sent_count_info", &mut slots.12);
-            fields.required("state", &mut slots.13);
-            fields.optional("deactivate_request_no", &mut slots.14);
-            fields.optional("deactivate_time", &mut slots.15);
-            fields.optional("deactivate_reason", &mut slots.16);
-            fields.required("brand_id", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                ) => {
-                    Ok(UserProductCouponListStock {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        remark: f2,
-                        coupon_code_mode: f3,
-                        coupon_code_count_info: f4,
-                        stock_send_rule: f5,
-                        progressive_bundle_usage_rule: f6,
-                        stock_bundle_info: f7,
-                        usage_rule_display_info: f8,
-                        coupon_display_info: f9,
-                        notify_config: f10,
-                        store_scope: f11,
-                        sent_count_info: f12,
-                        state: f13,
-                        deactivate_request_no: f14,
-                        deactivate_time: f15,
-                        deactivate_reason: f16,
-                        brand_id: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户商品券标签信息
@@ -6520,37 +6710,38 @@ pub struct UserProductCouponListCouponTagInfo {
     /// Wire: `member_tag_info`, `object MemberTagInfo`, optional.
     pub member_tag_info: Option<MemberTagInfo>,
 }
+impl crate::runtime::Object for UserProductCouponListCouponTagInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("coupon_tag_list", &mut slots.0);
+        fields.optional_object("member_tag_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(UserProductCouponListCouponTagInfo {
+            coupon_tag_list: f0,
+            member_tag_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("coupon_tag_list", &self.coupon_tag_list);
+        members.optional_object("member_tag_info", &self.member_tag_info);
+        members
+    }
+}
 impl serde::Serialize for UserProductCouponListCouponTagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UserProductCouponListCouponTagInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("coupon_tag_list", &value.coupon_tag_list);
-            members.optional("member_tag_info", &value.member_tag_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserProductCouponListCouponTagInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserProductCouponListCouponTagInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("coupon_tag_list", &mut slots.0);
-            fields.optional("member_tag_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(UserProductCouponListCouponTagInfo {
-                coupon_tag_list: f0,
-                member_tag_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户商品券列表
@@ -6640,143 +6831,146 @@ pub struct UserProductCouponList {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for UserProductCouponList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("coupon_state", &mut slots.1);
+        fields.required("valid_begin_time", &mut slots.2);
+        fields.required("valid_end_time", &mut slots.3);
+        fields.required("receive_time", &mut slots.4);
+        fields.required("send_request_no", &mut slots.5);
+        fields.required("send_channel", &mut slots.6);
+        fields.optional("confirm_request_no", &mut slots.7);
+        fields.optional("confirm_time", &mut slots.8);
+        fields.optional("deactivate_request_no", &mut slots.9);
+        fields.optional("deactivate_time", &mut slots.10);
+        fields.optional("deactivate_reason", &mut slots.11);
+        fields.optional_object("progressive_bundle_usage_detail", &mut slots.12);
+        fields.required_object("user_product_coupon_bundle_info", &mut slots.13);
+        fields.required_object("product_coupon", &mut slots.14);
+        fields.required_object("stock", &mut slots.15);
+        fields.optional("attach", &mut slots.16);
+        fields.optional("channel_custom_info", &mut slots.17);
+        fields.optional_object("coupon_tag_info", &mut slots.18);
+        fields.required("brand_id", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                f18,
+                Some(f19),
+            ) => {
+                Ok(UserProductCouponList {
+                    coupon_code: f0,
+                    coupon_state: f1,
+                    valid_begin_time: f2,
+                    valid_end_time: f3,
+                    receive_time: f4,
+                    send_request_no: f5,
+                    send_channel: f6,
+                    confirm_request_no: f7,
+                    confirm_time: f8,
+                    deactivate_request_no: f9,
+                    deactivate_time: f10,
+                    deactivate_reason: f11,
+                    progressive_bundle_usage_detail: f12,
+                    user_product_coupon_bundle_info: f13,
+                    product_coupon: f14,
+                    stock: f15,
+                    attach: f16,
+                    channel_custom_info: f17,
+                    coupon_tag_info: f18,
+                    brand_id: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("coupon_state", &self.coupon_state);
+        members.required("valid_begin_time", &self.valid_begin_time);
+        members.required("valid_end_time", &self.valid_end_time);
+        members.required("receive_time", &self.receive_time);
+        members.required("send_request_no", &self.send_request_no);
+        members.required("send_channel", &self.send_channel);
+        members.optional("confirm_request_no", &self.confirm_request_no);
+        members.optional("confirm_time", &self.confirm_time);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members
+            .optional_object(
+                "progressive_bundle_usage_detail",
+                &self.progressive_bundle_usage_detail,
+            );
+        members
+            .required_object(
+                "user_product_coupon_bundle_info",
+                &self.user_product_coupon_bundle_info,
+            );
+        members.required_object("product_coupon", &self.product_coupon);
+        members.required_object("stock", &self.stock);
+        members.optional("attach", &self.attach);
+        members.optional("channel_custom_info", &self.channel_custom_info);
+        members.optional_object("coupon_tag_info", &self.coupon_tag_info);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for UserProductCouponList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserProductCouponList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("coupon_state", &value.coupon_state);
-            members.required("valid_begin_time", &value.valid_begin_time);
-            members.required("valid_end_time", &value.valid_end_time);
-            members.required("receive_time", &value.receive_time);
-            members.required("send_request_no", &value.send_request_no);
-            members.required("send_channel", &value.send_channel);
-            members.optional("confirm_request_no", &value.confirm_request_no);
-            members.optional("confirm_time", &value.confirm_time);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members
-                .optional(
-                    "progressive_bundle_usage_detail",
-                    &value.progressive_bundle_usage_detail,
-                );
-            members
-                .required(
-                    "user_product_coupon_bundle_info",
-                    &value.user_product_coupon_bundle_info,
-                );
-            members.required("product_coupon", &value.product_coupon);
-            members.required("stock", &value.stock);
-            members.optional("attach", &value.attach);
-            members.optional("channel_custom_info", &value.channel_custom_info);
-            members.optional("coupon_tag_info", &value.coupon_tag_info);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserProductCouponList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserProductCouponList, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("coupon_state", &mut slots.1);
-            fields.required("valid_begin_time", &mut slots.2);
-            fields.required("valid_end_time", &mut slots.3);
-            fields.required("receive_time", &mut slots.4);
-            fields.required("send_request_no", &mut slots.5);
-            fields.required("send_channel", &mut slots.6);
-            fields.optional("confirm_request_no", &mut slots.7);
-            fields.optional("confirm_time", &mut slots.8);
-            fields.optional("deactivate_request_no", &mut slots.9);
-            fields.optional("deactivate_time", &mut slots.10);
-            fields.optional("deactivate_reason", &mut slots.11);
-            fields.optional("progressive_bundle_usage_detail", &mut slots.12);
-            fields.required("user_product_coupon_bundle_info", &mut slots.13);
-            fields.required("product_coupon", &mut slots.14);
-            fields.required("stock", &mut slots.15);
-            fields.optional("attach", &mut slots.16);
-            fields.optional("channel_custom_info", &mut slots.17);
-            fields.optional("coupon_tag_info", &mut slots.18);
-            fields.required("brand_id", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    f18,
-                    Some(f19),
-                ) => {
-                    Ok(UserProductCouponList {
-                        coupon_code: f0,
-                        coupon_state: f1,
-                        valid_begin_time: f2,
-                        valid_end_time: f3,
-                        receive_time: f4,
-                        send_request_no: f5,
-                        send_channel: f6,
-                        confirm_request_no: f7,
-                        confirm_time: f8,
-                        deactivate_request_no: f9,
-                        deactivate_time: f10,
-                        deactivate_reason: f11,
-                        progressive_bundle_usage_detail: f12,
-                        user_product_coupon_bundle_info: f13,
-                        product_coupon: f14,
-                        stock: f15,
-                        attach: f16,
-                        channel_custom_info: f17,
-                        coupon_tag_info: f18,
-                        brand_id: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 向用户发放商品券批次组的应答
@@ -6794,40 +6988,46 @@ pub struct SendCouponBundleResponse {
     /// Wire: `user_product_coupon_list`, `array[object UserProductCouponList]`, required.
     pub user_product_coupon_list: Vec<UserProductCouponList>,
 }
+impl crate::runtime::Object for SendCouponBundleResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("user_coupon_bundle_id", &mut slots.0);
+        fields.required_objects("user_product_coupon_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SendCouponBundleResponse {
+                    user_coupon_bundle_id: f0,
+                    user_product_coupon_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("user_coupon_bundle_id", &self.user_coupon_bundle_id);
+        members
+            .required_objects(
+                "user_product_coupon_list",
+                &self.user_product_coupon_list,
+            );
+        members
+    }
+}
 impl serde::Serialize for SendCouponBundleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendCouponBundleResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("user_coupon_bundle_id", &value.user_coupon_bundle_id);
-            members
-                .required("user_product_coupon_list", &value.user_product_coupon_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendCouponBundleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendCouponBundleResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("user_coupon_bundle_id", &mut slots.0);
-            fields.required("user_product_coupon_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SendCouponBundleResponse {
-                        user_coupon_bundle_id: f0,
-                        user_product_coupon_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 轮次使用详情列表
@@ -6873,56 +7073,59 @@ pub struct DetailItemList {
     /// Wire: `delete_time`, `datetime (RFC 3339)`, optional.
     pub delete_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for DetailItemList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("detail_state", &mut slots.0);
+        fields.optional("valid_begin_time", &mut slots.1);
+        fields.optional("valid_end_time", &mut slots.2);
+        fields.optional("use_request_no", &mut slots.3);
+        fields.optional("use_time", &mut slots.4);
+        fields.optional_object("associated_order_info", &mut slots.5);
+        fields.optional("return_request_no", &mut slots.6);
+        fields.optional("return_time", &mut slots.7);
+        fields.optional("delete_time", &mut slots.8);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+        Ok(DetailItemList {
+            detail_state: f0,
+            valid_begin_time: f1,
+            valid_end_time: f2,
+            use_request_no: f3,
+            use_time: f4,
+            associated_order_info: f5,
+            return_request_no: f6,
+            return_time: f7,
+            delete_time: f8,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("detail_state", &self.detail_state);
+        members.optional("valid_begin_time", &self.valid_begin_time);
+        members.optional("valid_end_time", &self.valid_end_time);
+        members.optional("use_request_no", &self.use_request_no);
+        members.optional("use_time", &self.use_time);
+        members.optional_object("associated_order_info", &self.associated_order_info);
+        members.optional("return_request_no", &self.return_request_no);
+        members.optional("return_time", &self.return_time);
+        members.optional("delete_time", &self.delete_time);
+        members
+    }
+}
 impl serde::Serialize for DetailItemList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DetailItemList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("detail_state", &value.detail_state);
-            members.optional("valid_begin_time", &value.valid_begin_time);
-            members.optional("valid_end_time", &value.valid_end_time);
-            members.optional("use_request_no", &value.use_request_no);
-            members.optional("use_time", &value.use_time);
-            members.optional("associated_order_info", &value.associated_order_info);
-            members.optional("return_request_no", &value.return_request_no);
-            members.optional("return_time", &value.return_time);
-            members.optional("delete_time", &value.delete_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DetailItemList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DetailItemList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("detail_state", &mut slots.0);
-            fields.optional("valid_begin_time", &mut slots.1);
-            fields.optional("valid_end_time", &mut slots.2);
-            fields.optional("use_request_no", &mut slots.3);
-            fields.optional("use_time", &mut slots.4);
-            fields.optional("associated_order_info", &mut slots.5);
-            fields.optional("return_request_no", &mut slots.6);
-            fields.optional("return_time", &mut slots.7);
-            fields.optional("delete_time", &mut slots.8);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
-            Ok(DetailItemList {
-                detail_state: f0,
-                valid_begin_time: f1,
-                valid_end_time: f2,
-                use_request_no: f3,
-                use_time: f4,
-                associated_order_info: f5,
-                return_request_no: f6,
-                return_time: f7,
-                delete_time: f8,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 多次优惠使用详情
@@ -6944,38 +7147,41 @@ pub struct SequentialUsageDetail {
     /// Wire: `detail_item_list`, `array[object DetailItemList]`, optional.
     pub detail_item_list: Option<Vec<DetailItemList>>,
 }
+impl crate::runtime::Object for SequentialUsageDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("total_count", &mut slots.0);
+        fields.optional("used_count", &mut slots.1);
+        fields.optional_objects("detail_item_list", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(SequentialUsageDetail {
+            total_count: f0,
+            used_count: f1,
+            detail_item_list: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("total_count", &self.total_count);
+        members.optional("used_count", &self.used_count);
+        members.optional_objects("detail_item_list", &self.detail_item_list);
+        members
+    }
+}
 impl serde::Serialize for SequentialUsageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SequentialUsageDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("total_count", &value.total_count);
-            members.optional("used_count", &value.used_count);
-            members.optional("detail_item_list", &value.detail_item_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SequentialUsageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SequentialUsageDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("total_count", &mut slots.0);
-            fields.optional("used_count", &mut slots.1);
-            fields.optional("detail_item_list", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(SequentialUsageDetail {
-                total_count: f0,
-                used_count: f1,
-                detail_item_list: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券可核销时间
@@ -7009,57 +7215,59 @@ pub struct SequentialUsageRuleCouponAvailablePeriod2 {
     /// Wire: `available_seconds`, `integer`, optional.
     pub available_seconds: Option<i64>,
 }
+impl crate::runtime::Object for SequentialUsageRuleCouponAvailablePeriod2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("available_begin_time", &mut slots.0);
+        fields.required("available_end_time", &mut slots.1);
+        fields.optional("wait_days_after_receive", &mut slots.2);
+        fields.optional_object("weekly_available_period", &mut slots.3);
+        fields.optional_objects("irregular_available_period_list", &mut slots.4);
+        fields.optional("available_seconds", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5) => {
+                Ok(SequentialUsageRuleCouponAvailablePeriod2 {
+                    available_begin_time: f0,
+                    available_end_time: f1,
+                    wait_days_after_receive: f2,
+                    weekly_available_period: f3,
+                    irregular_available_period_list: f4,
+                    available_seconds: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("available_begin_time", &self.available_begin_time);
+        members.required("available_end_time", &self.available_end_time);
+        members.optional("wait_days_after_receive", &self.wait_days_after_receive);
+        members
+            .optional_object("weekly_available_period", &self.weekly_available_period);
+        members
+            .optional_objects(
+                "irregular_available_period_list",
+                &self.irregular_available_period_list,
+            );
+        members.optional("available_seconds", &self.available_seconds);
+        members
+    }
+}
 impl serde::Serialize for SequentialUsageRuleCouponAvailablePeriod2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SequentialUsageRuleCouponAvailablePeriod2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("available_begin_time", &value.available_begin_time);
-            members.required("available_end_time", &value.available_end_time);
-            members.optional("wait_days_after_receive", &value.wait_days_after_receive);
-            members.optional("weekly_available_period", &value.weekly_available_period);
-            members
-                .optional(
-                    "irregular_available_period_list",
-                    &value.irregular_available_period_list,
-                );
-            members.optional("available_seconds", &value.available_seconds);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SequentialUsageRuleCouponAvailablePeriod2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SequentialUsageRuleCouponAvailablePeriod2, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("available_begin_time", &mut slots.0);
-            fields.required("available_end_time", &mut slots.1);
-            fields.optional("wait_days_after_receive", &mut slots.2);
-            fields.optional("weekly_available_period", &mut slots.3);
-            fields.optional("irregular_available_period_list", &mut slots.4);
-            fields.optional("available_seconds", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5) => {
-                    Ok(SequentialUsageRuleCouponAvailablePeriod2 {
-                        available_begin_time: f0,
-                        available_end_time: f1,
-                        wait_days_after_receive: f2,
-                        weekly_available_period: f3,
-                        irregular_available_period_list: f4,
-                        available_seconds: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 多次优惠使用规则
@@ -7089,48 +7297,52 @@ pub struct StockSequentialUsageRule {
     /// Wire: `special_first`, `boolean`, optional.
     pub special_first: Option<bool>,
 }
+impl crate::runtime::Object for StockSequentialUsageRule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required_object("coupon_available_period", &mut slots.0);
+        fields.optional_objects("normal_coupon_list", &mut slots.1);
+        fields.optional_objects("discount_coupon_list", &mut slots.2);
+        fields.optional_objects("exchange_coupon_list", &mut slots.3);
+        fields.optional("special_first", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(StockSequentialUsageRule {
+                    coupon_available_period: f0,
+                    normal_coupon_list: f1,
+                    discount_coupon_list: f2,
+                    exchange_coupon_list: f3,
+                    special_first: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members
+            .required_object("coupon_available_period", &self.coupon_available_period);
+        members.optional_objects("normal_coupon_list", &self.normal_coupon_list);
+        members.optional_objects("discount_coupon_list", &self.discount_coupon_list);
+        members.optional_objects("exchange_coupon_list", &self.exchange_coupon_list);
+        members.optional("special_first", &self.special_first);
+        members
+    }
+}
 impl serde::Serialize for StockSequentialUsageRule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StockSequentialUsageRule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("coupon_available_period", &value.coupon_available_period);
-            members.optional("normal_coupon_list", &value.normal_coupon_list);
-            members.optional("discount_coupon_list", &value.discount_coupon_list);
-            members.optional("exchange_coupon_list", &value.exchange_coupon_list);
-            members.optional("special_first", &value.special_first);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StockSequentialUsageRule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StockSequentialUsageRule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("coupon_available_period", &mut slots.0);
-            fields.optional("normal_coupon_list", &mut slots.1);
-            fields.optional("discount_coupon_list", &mut slots.2);
-            fields.optional("exchange_coupon_list", &mut slots.3);
-            fields.optional("special_first", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(StockSequentialUsageRule {
-                        coupon_available_period: f0,
-                        normal_coupon_list: f1,
-                        discount_coupon_list: f2,
-                        exchange_coupon_list: f3,
-                        special_first: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 批次信息
@@ -7212,125 +7424,129 @@ pub struct UserCouponListStock {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for UserCouponListStock {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.optional("remark", &mut slots.2);
+        fields.required("coupon_code_mode", &mut slots.3);
+        fields.optional_object("coupon_code_count_info", &mut slots.4);
+        fields.required_object("stock_send_rule", &mut slots.5);
+        fields.optional_object("single_usage_rule", &mut slots.6);
+        fields.optional_object("sequential_usage_rule", &mut slots.7);
+        fields.required_object("usage_rule_display_info", &mut slots.8);
+        fields.required_object("coupon_display_info", &mut slots.9);
+        fields.required_object("notify_config", &mut slots.10);
+        fields.required("store_scope", &mut slots.11);
+        fields.required_object("sent_count_info", &mut slots.12);
+        fields.required("state", &mut slots.13);
+        fields.optional("deactivate_request_no", &mut slots.14);
+        fields.optional("deactivate_time", &mut slots.15);
+        fields.optional("deactivate_reason", &mut slots.16);
+        fields.required("brand_id", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                Some(f17),
+            ) => {
+                Ok(UserCouponListStock {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    remark: f2,
+                    coupon_code_mode: f3,
+                    coupon_code_count_info: f4,
+                    stock_send_rule: f5,
+                    single_usage_rule: f6,
+                    sequential_usage_rule: f7,
+                    usage_rule_display_info: f8,
+                    coupon_display_info: f9,
+                    notify_config: f10,
+                    store_scope: f11,
+                    sent_count_info: f12,
+                    state: f13,
+                    deactivate_request_no: f14,
+                    deactivate_time: f15,
+                    deactivate_reason: f16,
+                    brand_id: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("remark", &self.remark);
+        members.required("coupon_code_mode", &self.coupon_code_mode);
+        members.optional_object("coupon_code_count_info", &self.coupon_code_count_info);
+        members.required_object("stock_send_rule", &self.stock_send_rule);
+        members.optional_object("single_usage_rule", &self.single_usage_rule);
+        members.optional_object("sequential_usage_rule", &self.sequential_usage_rule);
+        members
+            .required_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.required_object("coupon_display_info", &self.coupon_display_info);
+        members.required_object("notify_config", &self.notify_config);
+        members.required("store_scope", &self.store_scope);
+        members.required_object("sent_count_info", &self.sent_count_info);
+        members.required("state", &self.state);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for UserCouponListStock {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserCouponListStock) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("remark", &value.remark);
-            members.required("coupon_code_mode", &value.coupon_code_mode);
-            members.optional("coupon_code_count_info", &value.coupon_code_count_info);
-            members.required("stock_send_rule", &value.stock_send_rule);
-            members.optional("single_usage_rule", &value.single_usage_rule);
-            members.optional("sequential_usage_rule", &value.sequential_usage_rule);
-            members.required("usage_rule_display_info", &value.usage_rule_display_info);
-            members.required("coupon_display_info", &value.coupon_display_info);
-            members.required("notify_config", &value.notify_config);
-            members.required("store_scope", &value.store_scope);
-            members.required("sent_count_info", &value.sent_count_info);
-            members.required("state", &value.state);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserCouponListStock {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserCouponListStock, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.optional("remark", &mut slots.2);
-            fields.required("coupon_code_mode", &mut slots.3);
-            fields.optional("coupon_code_count_info", &mut slots.4);
-            fields.required("stock_send_rule", &mut slots.5);
-            fields.optional("single_usage_rule", &mut slots.6);
-            fields.optional("sequential_usage_rule", &mut slots.7);
-            fields.required("usage_rule_display_info", &mut slots.8);
-            fields.required("coupon_display_info", &mut slots.9);
-            fields.required("notify_config", &mut slots.10);
-            fields.required("store_scope", &mut slots.11);
-            fields.required("sent_count_info", &mut slots.12);
-            fields.required("state", &mut slots.13);
-            fields.optional("deactivate_request_no", &mut slots.14);
-            fields.optional("deactivate_time", &mut slots.15);
-            fields.optional("deactivate_reason", &mut slots.16);
-            fields.required("brand_id", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                ) => {
-                    Ok(UserCouponListStock {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        remark: f2,
-                        coupon_code_mode: f3,
-                        coupon_code_count_info: f4,
-                        stock_send_rule: f5,
-                        single_usage_rule: f6,
-                        sequential_usage_rule: f7,
-                        usage_rule_display_info: f8,
-                        coupon_display_info: f9,
-                        notify_config: f10,
-                        store_scope: f11,
-                        sent_count_info: f12,
-                        state: f13,
-                        deactivate_request_no: f14,
-                        deactivate_time: f15,
-                        deactivate_reason: f16,
-                        brand_id: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户商品券列表
@@ -7416,130 +7632,134 @@ pub struct UserCouponList {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for UserCouponList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("coupon_state", &mut slots.1);
+        fields.required("valid_begin_time", &mut slots.2);
+        fields.required("valid_end_time", &mut slots.3);
+        fields.required("receive_time", &mut slots.4);
+        fields.required("send_request_no", &mut slots.5);
+        fields.required("send_channel", &mut slots.6);
+        fields.optional("confirm_request_no", &mut slots.7);
+        fields.optional("confirm_time", &mut slots.8);
+        fields.optional("deactivate_request_no", &mut slots.9);
+        fields.optional("deactivate_time", &mut slots.10);
+        fields.optional("deactivate_reason", &mut slots.11);
+        fields.optional_object("single_usage_detail", &mut slots.12);
+        fields.optional_object("sequential_usage_detail", &mut slots.13);
+        fields.required_object("product_coupon", &mut slots.14);
+        fields.required_object("stock", &mut slots.15);
+        fields.optional("attach", &mut slots.16);
+        fields.optional("channel_custom_info", &mut slots.17);
+        fields.required("brand_id", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                Some(f18),
+            ) => {
+                Ok(UserCouponList {
+                    coupon_code: f0,
+                    coupon_state: f1,
+                    valid_begin_time: f2,
+                    valid_end_time: f3,
+                    receive_time: f4,
+                    send_request_no: f5,
+                    send_channel: f6,
+                    confirm_request_no: f7,
+                    confirm_time: f8,
+                    deactivate_request_no: f9,
+                    deactivate_time: f10,
+                    deactivate_reason: f11,
+                    single_usage_detail: f12,
+                    sequential_usage_detail: f13,
+                    product_coupon: f14,
+                    stock: f15,
+                    attach: f16,
+                    channel_custom_info: f17,
+                    brand_id: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("coupon_state", &self.coupon_state);
+        members.required("valid_begin_time", &self.valid_begin_time);
+        members.required("valid_end_time", &self.valid_end_time);
+        members.required("receive_time", &self.receive_time);
+        members.required("send_request_no", &self.send_request_no);
+        members.required("send_channel", &self.send_channel);
+        members.optional("confirm_request_no", &self.confirm_request_no);
+        members.optional("confirm_time", &self.confirm_time);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.optional_object("single_usage_detail", &self.single_usage_detail);
+        members
+            .optional_object("sequential_usage_detail", &self.sequential_usage_detail);
+        members.required_object("product_coupon", &self.product_coupon);
+        members.required_object("stock", &self.stock);
+        members.optional("attach", &self.attach);
+        members.optional("channel_custom_info", &self.channel_custom_info);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for UserCouponList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserCouponList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("coupon_state", &value.coupon_state);
-            members.required("valid_begin_time", &value.valid_begin_time);
-            members.required("valid_end_time", &value.valid_end_time);
-            members.required("receive_time", &value.receive_time);
-            members.required("send_request_no", &value.send_request_no);
-            members.required("send_channel", &value.send_channel);
-            members.optional("confirm_request_no", &value.confirm_request_no);
-            members.optional("confirm_time", &value.confirm_time);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.optional("single_usage_detail", &value.single_usage_detail);
-            members.optional("sequential_usage_detail", &value.sequential_usage_detail);
-            members.required("product_coupon", &value.product_coupon);
-            members.required("stock", &value.stock);
-            members.optional("attach", &value.attach);
-            members.optional("channel_custom_info", &value.channel_custom_info);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserCouponList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserCouponList, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("coupon_state", &mut slots.1);
-            fields.required("valid_begin_time", &mut slots.2);
-            fields.required("valid_end_time", &mut slots.3);
-            fields.required("receive_time", &mut slots.4);
-            fields.required("send_request_no", &mut slots.5);
-            fields.required("send_channel", &mut slots.6);
-            fields.optional("confirm_request_no", &mut slots.7);
-            fields.optional("confirm_time", &mut slots.8);
-            fields.optional("deactivate_request_no", &mut slots.9);
-            fields.optional("deactivate_time", &mut slots.10);
-            fields.optional("deactivate_reason", &mut slots.11);
-            fields.optional("single_usage_detail", &mut slots.12);
-            fields.optional("sequential_usage_detail", &mut slots.13);
-            fields.required("product_coupon", &mut slots.14);
-            fields.required("stock", &mut slots.15);
-            fields.optional("attach", &mut slots.16);
-            fields.optional("channel_custom_info", &mut slots.17);
-            fields.required("brand_id", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    Some(f18),
-                ) => {
-                    Ok(UserCouponList {
-                        coupon_code: f0,
-                        coupon_state: f1,
-                        valid_begin_time: f2,
-                        valid_end_time: f3,
-                        receive_time: f4,
-                        send_request_no: f5,
-                        send_channel: f6,
-                        confirm_request_no: f7,
-                        confirm_time: f8,
-                        deactivate_request_no: f9,
-                        deactivate_time: f10,
-                        deactivate_reason: f11,
-                        single_usage_detail: f12,
-                        sequential_usage_detail: f13,
-                        product_coupon: f14,
-                        stock: f15,
-                        attach: f16,
-                        channel_custom_info: f17,
-                        brand_id: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 指定券状态查询用户商品券列表的应答
@@ -7561,42 +7781,45 @@ pub struct ListUserCouponsResponse {
     /// Wire: `user_coupon_list`, `array[object UserCouponList]`, optional.
     pub user_coupon_list: Option<Vec<UserCouponList>>,
 }
+impl crate::runtime::Object for ListUserCouponsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.optional("next_page_token", &mut slots.1);
+        fields.optional_objects("user_coupon_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ListUserCouponsResponse {
+                    total_count: f0,
+                    next_page_token: f1,
+                    user_coupon_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("total_count", &self.total_count);
+        members.optional("next_page_token", &self.next_page_token);
+        members.optional_objects("user_coupon_list", &self.user_coupon_list);
+        members
+    }
+}
 impl serde::Serialize for ListUserCouponsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListUserCouponsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("total_count", &value.total_count);
-            members.optional("next_page_token", &value.next_page_token);
-            members.optional("user_coupon_list", &value.user_coupon_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserCouponsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserCouponsResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.optional("next_page_token", &mut slots.1);
-            fields.optional("user_coupon_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ListUserCouponsResponse {
-                        total_count: f0,
-                        next_page_token: f1,
-                        user_coupon_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 会员标签信息
@@ -7622,32 +7845,35 @@ impl CouponTagInfoMemberTagInfo {
     }
 }
 impl crate::runtime::Validate for CouponTagInfoMemberTagInfo {}
+impl crate::runtime::Object for CouponTagInfoMemberTagInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("member_card_id", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CouponTagInfoMemberTagInfo {
+            member_card_id: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("member_card_id", &self.member_card_id);
+        members
+    }
+}
 impl serde::Serialize for CouponTagInfoMemberTagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CouponTagInfoMemberTagInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("member_card_id", &value.member_card_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CouponTagInfoMemberTagInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CouponTagInfoMemberTagInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("member_card_id", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CouponTagInfoMemberTagInfo {
-                member_card_id: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户商品券标签信息
@@ -7704,35 +7930,38 @@ impl crate::runtime::Validate for SendCouponCouponTagInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendCouponCouponTagInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("coupon_tag_list", &mut slots.0);
+        fields.optional_object("member_tag_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SendCouponCouponTagInfo {
+            coupon_tag_list: f0,
+            member_tag_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("coupon_tag_list", &self.coupon_tag_list);
+        members.optional_object("member_tag_info", &self.member_tag_info);
+        members
+    }
+}
 impl serde::Serialize for SendCouponCouponTagInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendCouponCouponTagInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("coupon_tag_list", &value.coupon_tag_list);
-            members.optional("member_tag_info", &value.member_tag_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendCouponCouponTagInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendCouponCouponTagInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("coupon_tag_list", &mut slots.0);
-            fields.optional("member_tag_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SendCouponCouponTagInfo {
-                coupon_tag_list: f0,
-                member_tag_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户商品券详情的应答
@@ -7818,130 +8047,134 @@ pub struct QueryUserCouponResponse {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for QueryUserCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("coupon_state", &mut slots.1);
+        fields.required("valid_begin_time", &mut slots.2);
+        fields.required("valid_end_time", &mut slots.3);
+        fields.required("receive_time", &mut slots.4);
+        fields.required("send_request_no", &mut slots.5);
+        fields.required("send_channel", &mut slots.6);
+        fields.optional("confirm_request_no", &mut slots.7);
+        fields.optional("confirm_time", &mut slots.8);
+        fields.optional("deactivate_request_no", &mut slots.9);
+        fields.optional("deactivate_time", &mut slots.10);
+        fields.optional("deactivate_reason", &mut slots.11);
+        fields.optional_object("single_usage_detail", &mut slots.12);
+        fields.optional_object("sequential_usage_detail", &mut slots.13);
+        fields.required_object("product_coupon", &mut slots.14);
+        fields.required_object("stock", &mut slots.15);
+        fields.optional("attach", &mut slots.16);
+        fields.optional("channel_custom_info", &mut slots.17);
+        fields.required("brand_id", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                Some(f18),
+            ) => {
+                Ok(QueryUserCouponResponse {
+                    coupon_code: f0,
+                    coupon_state: f1,
+                    valid_begin_time: f2,
+                    valid_end_time: f3,
+                    receive_time: f4,
+                    send_request_no: f5,
+                    send_channel: f6,
+                    confirm_request_no: f7,
+                    confirm_time: f8,
+                    deactivate_request_no: f9,
+                    deactivate_time: f10,
+                    deactivate_reason: f11,
+                    single_usage_detail: f12,
+                    sequential_usage_detail: f13,
+                    product_coupon: f14,
+                    stock: f15,
+                    attach: f16,
+                    channel_custom_info: f17,
+                    brand_id: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("coupon_state", &self.coupon_state);
+        members.required("valid_begin_time", &self.valid_begin_time);
+        members.required("valid_end_time", &self.valid_end_time);
+        members.required("receive_time", &self.receive_time);
+        members.required("send_request_no", &self.send_request_no);
+        members.required("send_channel", &self.send_channel);
+        members.optional("confirm_request_no", &self.confirm_request_no);
+        members.optional("confirm_time", &self.confirm_time);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.optional_object("single_usage_detail", &self.single_usage_detail);
+        members
+            .optional_object("sequential_usage_detail", &self.sequential_usage_detail);
+        members.required_object("product_coupon", &self.product_coupon);
+        members.required_object("stock", &self.stock);
+        members.optional("attach", &self.attach);
+        members.optional("channel_custom_info", &self.channel_custom_info);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for QueryUserCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryUserCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("coupon_state", &value.coupon_state);
-            members.required("valid_begin_time", &value.valid_begin_time);
-            members.required("valid_end_time", &value.valid_end_time);
-            members.required("receive_time", &value.receive_time);
-            members.required("send_request_no", &value.send_request_no);
-            members.required("send_channel", &value.send_channel);
-            members.optional("confirm_request_no", &value.confirm_request_no);
-            members.optional("confirm_time", &value.confirm_time);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.optional("single_usage_detail", &value.single_usage_detail);
-            members.optional("sequential_usage_detail", &value.sequential_usage_detail);
-            members.required("product_coupon", &value.product_coupon);
-            members.required("stock", &value.stock);
-            members.optional("attach", &value.attach);
-            members.optional("channel_custom_info", &value.channel_custom_info);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserCouponResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("coupon_state", &mut slots.1);
-            fields.required("valid_begin_time", &mut slots.2);
-            fields.required("valid_end_time", &mut slots.3);
-            fields.required("receive_time", &mut slots.4);
-            fields.required("send_request_no", &mut slots.5);
-            fields.required("send_channel", &mut slots.6);
-            fields.optional("confirm_request_no", &mut slots.7);
-            fields.optional("confirm_time", &mut slots.8);
-            fields.optional("deactivate_request_no", &mut slots.9);
-            fields.optional("deactivate_time", &mut slots.10);
-            fields.optional("deactivate_reason", &mut slots.11);
-            fields.optional("single_usage_detail", &mut slots.12);
-            fields.optional("sequential_usage_detail", &mut slots.13);
-            fields.required("product_coupon", &mut slots.14);
-            fields.required("stock", &mut slots.15);
-            fields.optional("attach", &mut slots.16);
-            fields.optional("channel_custom_info", &mut slots.17);
-            fields.required("brand_id", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    Some(f18),
-                ) => {
-                    Ok(QueryUserCouponResponse {
-                        coupon_code: f0,
-                        coupon_state: f1,
-                        valid_begin_time: f2,
-                        valid_end_time: f3,
-                        receive_time: f4,
-                        send_request_no: f5,
-                        send_channel: f6,
-                        confirm_request_no: f7,
-                        confirm_time: f8,
-                        deactivate_request_no: f9,
-                        deactivate_time: f10,
-                        deactivate_reason: f11,
-                        single_usage_detail: f12,
-                        sequential_usage_detail: f13,
-                        product_coupon: f14,
-                        stock: f15,
-                        attach: f16,
-                        channel_custom_info: f17,
-                        brand_id: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 券核销的关联微信支付分订单信息
@@ -7967,41 +8200,44 @@ pub struct AssociatedPayScoreOrderInfo {
     /// Wire: `sub_mchid`, `string`, optional.
     pub sub_mchid: Option<String>,
 }
+impl crate::runtime::Object for AssociatedPayScoreOrderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("order_id", &mut slots.0);
+        fields.optional("out_trade_no", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(AssociatedPayScoreOrderInfo {
+            order_id: f0,
+            out_trade_no: f1,
+            mchid: f2,
+            sub_mchid: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for AssociatedPayScoreOrderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssociatedPayScoreOrderInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssociatedPayScoreOrderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssociatedPayScoreOrderInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("order_id", &mut slots.0);
-            fields.optional("out_trade_no", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(AssociatedPayScoreOrderInfo {
-                order_id: f0,
-                out_trade_no: f1,
-                mchid: f2,
-                sub_mchid: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单券使用详情
@@ -8039,54 +8275,57 @@ pub struct SingleUsageDetail {
     /// Wire: `return_time`, `datetime (RFC 3339)`, optional.
     pub return_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for SingleUsageDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("use_request_no", &mut slots.0);
+        fields.optional("use_time", &mut slots.1);
+        fields.optional_object("associated_order_info", &mut slots.2);
+        fields.optional_object("associated_pay_score_order_info", &mut slots.3);
+        fields.optional("saved_amount", &mut slots.4);
+        fields.optional("return_request_no", &mut slots.5);
+        fields.optional("return_time", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(SingleUsageDetail {
+            use_request_no: f0,
+            use_time: f1,
+            associated_order_info: f2,
+            associated_pay_score_order_info: f3,
+            saved_amount: f4,
+            return_request_no: f5,
+            return_time: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("use_request_no", &self.use_request_no);
+        members.optional("use_time", &self.use_time);
+        members.optional_object("associated_order_info", &self.associated_order_info);
+        members
+            .optional_object(
+                "associated_pay_score_order_info",
+                &self.associated_pay_score_order_info,
+            );
+        members.optional("saved_amount", &self.saved_amount);
+        members.optional("return_request_no", &self.return_request_no);
+        members.optional("return_time", &self.return_time);
+        members
+    }
+}
 impl serde::Serialize for SingleUsageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SingleUsageDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("use_request_no", &value.use_request_no);
-            members.optional("use_time", &value.use_time);
-            members.optional("associated_order_info", &value.associated_order_info);
-            members
-                .optional(
-                    "associated_pay_score_order_info",
-                    &value.associated_pay_score_order_info,
-                );
-            members.optional("saved_amount", &value.saved_amount);
-            members.optional("return_request_no", &value.return_request_no);
-            members.optional("return_time", &value.return_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SingleUsageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SingleUsageDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("use_request_no", &mut slots.0);
-            fields.optional("use_time", &mut slots.1);
-            fields.optional("associated_order_info", &mut slots.2);
-            fields.optional("associated_pay_score_order_info", &mut slots.3);
-            fields.optional("saved_amount", &mut slots.4);
-            fields.optional("return_request_no", &mut slots.5);
-            fields.optional("return_time", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(SingleUsageDetail {
-                use_request_no: f0,
-                use_time: f1,
-                associated_order_info: f2,
-                associated_pay_score_order_info: f3,
-                saved_amount: f4,
-                return_request_no: f5,
-                return_time: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 确认发放用户商品券的应答
@@ -8172,134 +8411,137 @@ pub struct ConfirmCouponResponse {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for ConfirmCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("coupon_state", &mut slots.1);
+        fields.required("valid_begin_time", &mut slots.2);
+        fields.required("valid_end_time", &mut slots.3);
+        fields.required("receive_time", &mut slots.4);
+        fields.required("send_request_no", &mut slots.5);
+        fields.required("send_channel", &mut slots.6);
+        fields.optional("confirm_request_no", &mut slots.7);
+        fields.optional("confirm_time", &mut slots.8);
+        fields.optional("deactivate_request_no", &mut slots.9);
+        fields.optional("deactivate_time", &mut slots.10);
+        fields.optional("deactivate_reason", &mut slots.11);
+        fields.optional_object("single_usage_detail", &mut slots.12);
+        fields.optional_object("progressive_bundle_usage_detail", &mut slots.13);
+        fields.required_object("product_coupon", &mut slots.14);
+        fields.required_object("stock", &mut slots.15);
+        fields.optional("attach", &mut slots.16);
+        fields.optional("channel_custom_info", &mut slots.17);
+        fields.required("brand_id", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                Some(f18),
+            ) => {
+                Ok(ConfirmCouponResponse {
+                    coupon_code: f0,
+                    coupon_state: f1,
+                    valid_begin_time: f2,
+                    valid_end_time: f3,
+                    receive_time: f4,
+                    send_request_no: f5,
+                    send_channel: f6,
+                    confirm_request_no: f7,
+                    confirm_time: f8,
+                    deactivate_request_no: f9,
+                    deactivate_time: f10,
+                    deactivate_reason: f11,
+                    single_usage_detail: f12,
+                    progressive_bundle_usage_detail: f13,
+                    product_coupon: f14,
+                    stock: f15,
+                    attach: f16,
+                    channel_custom_info: f17,
+                    brand_id: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("coupon_state", &self.coupon_state);
+        members.required("valid_begin_time", &self.valid_begin_time);
+        members.required("valid_end_time", &self.valid_end_time);
+        members.required("receive_time", &self.receive_time);
+        members.required("send_request_no", &self.send_request_no);
+        members.required("send_channel", &self.send_channel);
+        members.optional("confirm_request_no", &self.confirm_request_no);
+        members.optional("confirm_time", &self.confirm_time);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.optional_object("single_usage_detail", &self.single_usage_detail);
+        members
+            .optional_object(
+                "progressive_bundle_usage_detail",
+                &self.progressive_bundle_usage_detail,
+            );
+        members.required_object("product_coupon", &self.product_coupon);
+        members.required_object("stock", &self.stock);
+        members.optional("attach", &self.attach);
+        members.optional("channel_custom_info", &self.channel_custom_info);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for ConfirmCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ConfirmCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("coupon_state", &value.coupon_state);
-            members.required("valid_begin_time", &value.valid_begin_time);
-            members.required("valid_end_time", &value.valid_end_time);
-            members.required("receive_time", &value.receive_time);
-            members.required("send_request_no", &value.send_request_no);
-            members.required("send_channel", &value.send_channel);
-            members.optional("confirm_request_no", &value.confirm_request_no);
-            members.optional("confirm_time", &value.confirm_time);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.optional("single_usage_detail", &value.single_usage_detail);
-            members
-                .optional(
-                    "progressive_bundle_usage_detail",
-                    &value.progressive_bundle_usage_detail,
-                );
-            members.required("product_coupon", &value.product_coupon);
-            members.required("stock", &value.stock);
-            members.optional("attach", &value.attach);
-            members.optional("channel_custom_info", &value.channel_custom_info);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConfirmCouponResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("coupon_state", &mut slots.1);
-            fields.required("valid_begin_time", &mut slots.2);
-            fields.required("valid_end_time", &mut slots.3);
-            fields.required("receive_time", &mut slots.4);
-            fields.required("send_request_no", &mut slots.5);
-            fields.required("send_channel", &mut slots.6);
-            fields.optional("confirm_request_no", &mut slots.7);
-            fields.optional("confirm_time", &mut slots.8);
-            fields.optional("deactivate_request_no", &mut slots.9);
-            fields.optional("deactivate_time", &mut slots.10);
-            fields.optional("deactivate_reason", &mut slots.11);
-            fields.optional("single_usage_detail", &mut slots.12);
-            fields.optional("progressive_bundle_usage_detail", &mut slots.13);
-            fields.required("product_coupon", &mut slots.14);
-            fields.required("stock", &mut slots.15);
-            fields.optional("attach", &mut slots.16);
-            fields.optional("channel_custom_info", &mut slots.17);
-            fields.required("brand_id", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    Some(f18),
-                ) => {
-                    Ok(ConfirmCouponResponse {
-                        coupon_code: f0,
-                        coupon_state: f1,
-                        valid_begin_time: f2,
-                        valid_end_time: f3,
-                        receive_time: f4,
-                        send_request_no: f5,
-                        send_channel: f6,
-                        confirm_request_no: f7,
-                        confirm_time: f8,
-                        deactivate_request_no: f9,
-                        deactivate_time: f10,
-                        deactivate_reason: f11,
-                        single_usage_detail: f12,
-                        progressive_bundle_usage_detail: f13,
-                        product_coupon: f14,
-                        stock: f15,
-                        attach: f16,
-                        channel_custom_info: f17,
-                        brand_id: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 关联微信支付分订单信息
@@ -8357,43 +8599,44 @@ impl UseCouponAssociatedPayScoreOrderInfo {
     }
 }
 impl crate::runtime::Validate for UseCouponAssociatedPayScoreOrderInfo {}
+impl crate::runtime::Object for UseCouponAssociatedPayScoreOrderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("order_id", &mut slots.0);
+        fields.optional("out_order_no", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(UseCouponAssociatedPayScoreOrderInfo {
+            order_id: f0,
+            out_order_no: f1,
+            mchid: f2,
+            sub_mchid: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for UseCouponAssociatedPayScoreOrderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UseCouponAssociatedPayScoreOrderInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UseCouponAssociatedPayScoreOrderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UseCouponAssociatedPayScoreOrderInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("order_id", &mut slots.0);
-            fields.optional("out_order_no", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(UseCouponAssociatedPayScoreOrderInfo {
-                order_id: f0,
-                out_order_no: f1,
-                mchid: f2,
-                sub_mchid: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 轮次使用详情列表
@@ -8439,62 +8682,63 @@ pub struct SequentialUsageDetailDetailItemList {
     /// Wire: `delete_time`, `datetime (RFC 3339)`, optional.
     pub delete_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for SequentialUsageDetailDetailItemList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("detail_state", &mut slots.0);
+        fields.required("valid_begin_time", &mut slots.1);
+        fields.required("valid_end_time", &mut slots.2);
+        fields.optional("use_request_no", &mut slots.3);
+        fields.optional("use_time", &mut slots.4);
+        fields.optional_object("associated_order_info", &mut slots.5);
+        fields.optional("return_request_no", &mut slots.6);
+        fields.optional("return_time", &mut slots.7);
+        fields.optional("delete_time", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, f8) => {
+                Ok(SequentialUsageDetailDetailItemList {
+                    detail_state: f0,
+                    valid_begin_time: f1,
+                    valid_end_time: f2,
+                    use_request_no: f3,
+                    use_time: f4,
+                    associated_order_info: f5,
+                    return_request_no: f6,
+                    return_time: f7,
+                    delete_time: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("detail_state", &self.detail_state);
+        members.required("valid_begin_time", &self.valid_begin_time);
+        members.required("valid_end_time", &self.valid_end_time);
+        members.optional("use_request_no", &self.use_request_no);
+        members.optional("use_time", &self.use_time);
+        members.optional_object("associated_order_info", &self.associated_order_info);
+        members.optional("return_request_no", &self.return_request_no);
+        members.optional("return_time", &self.return_time);
+        members.optional("delete_time", &self.delete_time);
+        members
+    }
+}
 impl serde::Serialize for SequentialUsageDetailDetailItemList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SequentialUsageDetailDetailItemList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("detail_state", &value.detail_state);
-            members.required("valid_begin_time", &value.valid_begin_time);
-            members.required("valid_end_time", &value.valid_end_time);
-            members.optional("use_request_no", &value.use_request_no);
-            members.optional("use_time", &value.use_time);
-            members.optional("associated_order_info", &value.associated_order_info);
-            members.optional("return_request_no", &value.return_request_no);
-            members.optional("return_time", &value.return_time);
-            members.optional("delete_time", &value.delete_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SequentialUsageDetailDetailItemList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SequentialUsageDetailDetailItemList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("detail_state", &mut slots.0);
-            fields.required("valid_begin_time", &mut slots.1);
-            fields.required("valid_end_time", &mut slots.2);
-            fields.optional("use_request_no", &mut slots.3);
-            fields.optional("use_time", &mut slots.4);
-            fields.optional("associated_order_info", &mut slots.5);
-            fields.optional("return_request_no", &mut slots.6);
-            fields.optional("return_time", &mut slots.7);
-            fields.optional("delete_time", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, f8) => {
-                    Ok(SequentialUsageDetailDetailItemList {
-                        detail_state: f0,
-                        valid_begin_time: f1,
-                        valid_end_time: f2,
-                        use_request_no: f3,
-                        use_time: f4,
-                        associated_order_info: f5,
-                        return_request_no: f6,
-                        return_time: f7,
-                        delete_time: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 多次优惠使用详情
@@ -8516,42 +8760,45 @@ pub struct UseCouponSequentialUsageDetail {
     /// Wire: `detail_item_list`, `array[object SequentialUsageDetailDetailItemList]`, optional.
     pub detail_item_list: Option<Vec<SequentialUsageDetailDetailItemList>>,
 }
+impl crate::runtime::Object for UseCouponSequentialUsageDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("used_count", &mut slots.1);
+        fields.optional_objects("detail_item_list", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(UseCouponSequentialUsageDetail {
+                    total_count: f0,
+                    used_count: f1,
+                    detail_item_list: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("total_count", &self.total_count);
+        members.required("used_count", &self.used_count);
+        members.optional_objects("detail_item_list", &self.detail_item_list);
+        members
+    }
+}
 impl serde::Serialize for UseCouponSequentialUsageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UseCouponSequentialUsageDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("total_count", &value.total_count);
-            members.required("used_count", &value.used_count);
-            members.optional("detail_item_list", &value.detail_item_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UseCouponSequentialUsageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UseCouponSequentialUsageDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("used_count", &mut slots.1);
-            fields.optional("detail_item_list", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(UseCouponSequentialUsageDetail {
-                        total_count: f0,
-                        used_count: f1,
-                        detail_item_list: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 核销用户商品券的应答
@@ -8637,130 +8884,134 @@ pub struct UseCouponResponse {
     /// Wire: `brand_id`, `string`, required.
     pub brand_id: String,
 }
+impl crate::runtime::Object for UseCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_code", &mut slots.0);
+        fields.required("coupon_state", &mut slots.1);
+        fields.required("valid_begin_time", &mut slots.2);
+        fields.required("valid_end_time", &mut slots.3);
+        fields.required("receive_time", &mut slots.4);
+        fields.required("send_request_no", &mut slots.5);
+        fields.required("send_channel", &mut slots.6);
+        fields.optional("confirm_request_no", &mut slots.7);
+        fields.optional("confirm_time", &mut slots.8);
+        fields.optional("deactivate_request_no", &mut slots.9);
+        fields.optional("deactivate_time", &mut slots.10);
+        fields.optional("deactivate_reason", &mut slots.11);
+        fields.optional_object("single_usage_detail", &mut slots.12);
+        fields.optional_object("sequential_usage_detail", &mut slots.13);
+        fields.required_object("product_coupon", &mut slots.14);
+        fields.required_object("stock", &mut slots.15);
+        fields.optional("attach", &mut slots.16);
+        fields.optional("channel_custom_info", &mut slots.17);
+        fields.required("brand_id", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                Some(f18),
+            ) => {
+                Ok(UseCouponResponse {
+                    coupon_code: f0,
+                    coupon_state: f1,
+                    valid_begin_time: f2,
+                    valid_end_time: f3,
+                    receive_time: f4,
+                    send_request_no: f5,
+                    send_channel: f6,
+                    confirm_request_no: f7,
+                    confirm_time: f8,
+                    deactivate_request_no: f9,
+                    deactivate_time: f10,
+                    deactivate_reason: f11,
+                    single_usage_detail: f12,
+                    sequential_usage_detail: f13,
+                    product_coupon: f14,
+                    stock: f15,
+                    attach: f16,
+                    channel_custom_info: f17,
+                    brand_id: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("coupon_code", &self.coupon_code);
+        members.required("coupon_state", &self.coupon_state);
+        members.required("valid_begin_time", &self.valid_begin_time);
+        members.required("valid_end_time", &self.valid_end_time);
+        members.required("receive_time", &self.receive_time);
+        members.required("send_request_no", &self.send_request_no);
+        members.required("send_channel", &self.send_channel);
+        members.optional("confirm_request_no", &self.confirm_request_no);
+        members.optional("confirm_time", &self.confirm_time);
+        members.optional("deactivate_request_no", &self.deactivate_request_no);
+        members.optional("deactivate_time", &self.deactivate_time);
+        members.optional("deactivate_reason", &self.deactivate_reason);
+        members.optional_object("single_usage_detail", &self.single_usage_detail);
+        members
+            .optional_object("sequential_usage_detail", &self.sequential_usage_detail);
+        members.required_object("product_coupon", &self.product_coupon);
+        members.required_object("stock", &self.stock);
+        members.optional("attach", &self.attach);
+        members.optional("channel_custom_info", &self.channel_custom_info);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for UseCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UseCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("coupon_code", &value.coupon_code);
-            members.required("coupon_state", &value.coupon_state);
-            members.required("valid_begin_time", &value.valid_begin_time);
-            members.required("valid_end_time", &value.valid_end_time);
-            members.required("receive_time", &value.receive_time);
-            members.required("send_request_no", &value.send_request_no);
-            members.required("send_channel", &value.send_channel);
-            members.optional("confirm_request_no", &value.confirm_request_no);
-            members.optional("confirm_time", &value.confirm_time);
-            members.optional("deactivate_request_no", &value.deactivate_request_no);
-            members.optional("deactivate_time", &value.deactivate_time);
-            members.optional("deactivate_reason", &value.deactivate_reason);
-            members.optional("single_usage_detail", &value.single_usage_detail);
-            members.optional("sequential_usage_detail", &value.sequential_usage_detail);
-            members.required("product_coupon", &value.product_coupon);
-            members.required("stock", &value.stock);
-            members.optional("attach", &value.attach);
-            members.optional("channel_custom_info", &value.channel_custom_info);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UseCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UseCouponResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_code", &mut slots.0);
-            fields.required("coupon_state", &mut slots.1);
-            fields.required("valid_begin_time", &mut slots.2);
-            fields.required("valid_end_time", &mut slots.3);
-            fields.required("receive_time", &mut slots.4);
-            fields.required("send_request_no", &mut slots.5);
-            fields.required("send_channel", &mut slots.6);
-            fields.optional("confirm_request_no", &mut slots.7);
-            fields.optional("confirm_time", &mut slots.8);
-            fields.optional("deactivate_request_no", &mut slots.9);
-            fields.optional("deactivate_time", &mut slots.10);
-            fields.optional("deactivate_reason", &mut slots.11);
-            fields.optional("single_usage_detail", &mut slots.12);
-            fields.optional("sequential_usage_detail", &mut slots.13);
-            fields.required("product_coupon", &mut slots.14);
-            fields.required("stock", &mut slots.15);
-            fields.optional("attach", &mut slots.16);
-            fields.optional("channel_custom_info", &mut slots.17);
-            fields.required("brand_id", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    Some(f18),
-                ) => {
-                    Ok(UseCouponResponse {
-                        coupon_code: f0,
-                        coupon_state: f1,
-                        valid_begin_time: f2,
-                        valid_end_time: f3,
-                        receive_time: f4,
-                        send_request_no: f5,
-                        send_channel: f6,
-                        confirm_request_no: f7,
-                        confirm_time: f8,
-                        deactivate_request_no: f9,
-                        deactivate_time: f10,
-                        deactivate_reason: f11,
-                        single_usage_detail: f12,
-                        sequential_usage_detail: f13,
-                        product_coupon: f14,
-                        stock: f15,
-                        attach: f16,
-                        channel_custom_info: f17,
-                        brand_id: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 向用户预发放商品券的应答
@@ -8774,31 +9025,34 @@ pub struct PreSendCouponResponse {
     /// Wire: `token`, `string`, required.
     pub token: String,
 }
+impl crate::runtime::Object for PreSendCouponResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(PreSendCouponResponse { token: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("token", &self.token);
+        members
+    }
+}
 impl serde::Serialize for PreSendCouponResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreSendCouponResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("token", &value.token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreSendCouponResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreSendCouponResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(PreSendCouponResponse { token: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

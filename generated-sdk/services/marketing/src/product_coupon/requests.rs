@@ -160,105 +160,108 @@ impl crate::runtime::Validate for CreateDeliveryPlanRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateDeliveryPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("product_coupon_id", &mut slots.2);
+        fields.required("stock_id", &mut slots.3);
+        fields.optional("plan_name", &mut slots.4);
+        fields.optional("total_count", &mut slots.5);
+        fields.optional("user_limit", &mut slots.6);
+        fields.optional("daily_limit", &mut slots.7);
+        fields.optional("delivery_start_time", &mut slots.8);
+        fields.optional("delivery_end_time", &mut slots.9);
+        fields.optional("recommend_word", &mut slots.10);
+        fields.optional("reuse_coupon_config", &mut slots.11);
+        fields.optional("usage_mode", &mut slots.12);
+        fields.optional("stock_bundle_id", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(CreateDeliveryPlanRequest {
+                    out_request_no: f0,
+                    brand_id: f1,
+                    product_coupon_id: f2,
+                    stock_id: f3,
+                    plan_name: f4,
+                    total_count: f5,
+                    user_limit: f6,
+                    daily_limit: f7,
+                    delivery_start_time: f8,
+                    delivery_end_time: f9,
+                    recommend_word: f10,
+                    reuse_coupon_config: f11,
+                    usage_mode: f12,
+                    stock_bundle_id: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("plan_name", &self.plan_name);
+        members.optional("total_count", &self.total_count);
+        members.optional("user_limit", &self.user_limit);
+        members.optional("daily_limit", &self.daily_limit);
+        members.optional("delivery_start_time", &self.delivery_start_time);
+        members.optional("delivery_end_time", &self.delivery_end_time);
+        members.optional("recommend_word", &self.recommend_word);
+        members.optional("reuse_coupon_config", &self.reuse_coupon_config);
+        members.optional("usage_mode", &self.usage_mode);
+        members.optional("stock_bundle_id", &self.stock_bundle_id);
+        members
+    }
+}
 impl serde::Serialize for CreateDeliveryPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateDeliveryPlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("plan_name", &value.plan_name);
-            members.optional("total_count", &value.total_count);
-            members.optional("user_limit", &value.user_limit);
-            members.optional("daily_limit", &value.daily_limit);
-            members.optional("delivery_start_time", &value.delivery_start_time);
-            members.optional("delivery_end_time", &value.delivery_end_time);
-            members.optional("recommend_word", &value.recommend_word);
-            members.optional("reuse_coupon_config", &value.reuse_coupon_config);
-            members.optional("usage_mode", &value.usage_mode);
-            members.optional("stock_bundle_id", &value.stock_bundle_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDeliveryPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDeliveryPlanRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("product_coupon_id", &mut slots.2);
-            fields.required("stock_id", &mut slots.3);
-            fields.optional("plan_name", &mut slots.4);
-            fields.optional("total_count", &mut slots.5);
-            fields.optional("user_limit", &mut slots.6);
-            fields.optional("daily_limit", &mut slots.7);
-            fields.optional("delivery_start_time", &mut slots.8);
-            fields.optional("delivery_end_time", &mut slots.9);
-            fields.optional("recommend_word", &mut slots.10);
-            fields.optional("reuse_coupon_config", &mut slots.11);
-            fields.optional("usage_mode", &mut slots.12);
-            fields.optional("stock_bundle_id", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(CreateDeliveryPlanRequest {
-                        out_request_no: f0,
-                        brand_id: f1,
-                        product_coupon_id: f2,
-                        stock_id: f3,
-                        plan_name: f4,
-                        total_count: f5,
-                        user_limit: f6,
-                        daily_limit: f7,
-                        delivery_start_time: f8,
-                        delivery_end_time: f9,
-                        recommend_word: f10,
-                        reuse_coupon_config: f11,
-                        usage_mode: f12,
-                        stock_bundle_id: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_delivery_plans` (分页查询投放计划列表): `GET /v3/marketing/partner/delivery-plan/delivery-plans/{brand_id}/delivery-plans`.
@@ -329,44 +332,47 @@ impl crate::runtime::Validate for ListDeliveryPlansRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListDeliveryPlansRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.optional("page_size", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("plan_state", &mut slots.3);
+        fields.optional("audit_state", &mut slots.4);
+        fields.optional("plan_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(ListDeliveryPlansRequest {
+                    brand_id: f0,
+                    page_size: f1,
+                    offset: f2,
+                    plan_state: f3,
+                    audit_state: f4,
+                    plan_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListDeliveryPlansRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListDeliveryPlansRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListDeliveryPlansRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListDeliveryPlansRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.optional("page_size", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("plan_state", &mut slots.3);
-            fields.optional("audit_state", &mut slots.4);
-            fields.optional("plan_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(ListDeliveryPlansRequest {
-                        brand_id: f0,
-                        page_size: f1,
-                        offset: f2,
-                        plan_state: f3,
-                        audit_state: f4,
-                        plan_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_delivery_plan` (更新投放计划): `PATCH /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}`.
@@ -414,41 +420,44 @@ impl crate::runtime::Validate for UpdateDeliveryPlanRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateDeliveryPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required_object("modify_content", &mut slots.1);
+        fields.optional("out_request_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(UpdateDeliveryPlanRequest {
+                    plan_id: f0,
+                    modify_content: f1,
+                    out_request_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("modify_content", &self.modify_content);
+        members.optional("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for UpdateDeliveryPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateDeliveryPlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("modify_content", &value.modify_content);
-            members.optional("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateDeliveryPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateDeliveryPlanRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("modify_content", &mut slots.1);
-            fields.optional("out_request_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(UpdateDeliveryPlanRequest {
-                        plan_id: f0,
-                        modify_content: f1,
-                        out_request_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_delivery_plan` (终止投放计划): `POST /v3/marketing/partner/delivery-plan/delivery-plans/{plan_id}/terminate`.
@@ -467,34 +476,37 @@ impl TerminateDeliveryPlanRequest {
     }
 }
 impl crate::runtime::Validate for TerminateDeliveryPlanRequest {}
+impl crate::runtime::Object for TerminateDeliveryPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("plan_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(TerminateDeliveryPlanRequest {
+                    plan_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for TerminateDeliveryPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &TerminateDeliveryPlanRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateDeliveryPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateDeliveryPlanRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("plan_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(TerminateDeliveryPlanRequest {
-                        plan_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_delivery_plan_notify_url` (设置投放计划回调地址): `POST /v3/marketing/partner/delivery-plan/{sp_mchid}/notify-url`.
@@ -525,38 +537,41 @@ impl crate::runtime::Validate for SetDeliveryPlanNotifyUrlRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SetDeliveryPlanNotifyUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("notify_url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SetDeliveryPlanNotifyUrlRequest {
+                    sp_mchid: f0,
+                    notify_url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for SetDeliveryPlanNotifyUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetDeliveryPlanNotifyUrlRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetDeliveryPlanNotifyUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetDeliveryPlanNotifyUrlRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("notify_url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SetDeliveryPlanNotifyUrlRequest {
-                        sp_mchid: f0,
-                        notify_url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_image_generation_task` (提交图片生成任务): `POST /v3/marketing/partner/product-coupon/image-generation-tasks`.
@@ -630,48 +645,51 @@ impl crate::runtime::Validate for CreateImageGenerationTaskRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateImageGenerationTaskRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("task_id", &mut slots.1);
+        fields.required("image_generation_type", &mut slots.2);
+        fields.optional_object("combine_image", &mut slots.3);
+        fields.optional_object("cut_out", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(CreateImageGenerationTaskRequest {
+                    brand_id: f0,
+                    task_id: f1,
+                    image_generation_type: f2,
+                    combine_image: f3,
+                    cut_out: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("brand_id", &self.brand_id);
+        members.required("task_id", &self.task_id);
+        members.required("image_generation_type", &self.image_generation_type);
+        members.optional_object("combine_image", &self.combine_image);
+        members.optional_object("cut_out", &self.cut_out);
+        members
+    }
+}
 impl serde::Serialize for CreateImageGenerationTaskRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateImageGenerationTaskRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("brand_id", &value.brand_id);
-            members.required("task_id", &value.task_id);
-            members.required("image_generation_type", &value.image_generation_type);
-            members.optional("combine_image", &value.combine_image);
-            members.optional("cut_out", &value.cut_out);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateImageGenerationTaskRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateImageGenerationTaskRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("task_id", &mut slots.1);
-            fields.required("image_generation_type", &mut slots.2);
-            fields.optional("combine_image", &mut slots.3);
-            fields.optional("cut_out", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(CreateImageGenerationTaskRequest {
-                        brand_id: f0,
-                        task_id: f1,
-                        image_generation_type: f2,
-                        combine_image: f3,
-                        cut_out: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_image_generation_task` (查询图片生成任务执行结果): `GET /v3/marketing/partner/product-coupon/image-generation-tasks/{task_id}`.
@@ -707,38 +725,41 @@ impl crate::runtime::Validate for QueryImageGenerationTaskRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryImageGenerationTaskRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("task_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("image_generation_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryImageGenerationTaskRequest {
+                    task_id: f0,
+                    brand_id: f1,
+                    image_generation_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryImageGenerationTaskRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryImageGenerationTaskRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryImageGenerationTaskRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryImageGenerationTaskRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("task_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("image_generation_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryImageGenerationTaskRequest {
-                        task_id: f0,
-                        brand_id: f1,
-                        image_generation_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_image` (图片上传): `POST /v3/marketing/partner/product-coupon/media/upload-image`.
@@ -754,24 +775,27 @@ impl UploadImageRequest {
     }
 }
 impl crate::runtime::Validate for UploadImageRequest {}
+impl crate::runtime::Object for UploadImageRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(UploadImageRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UploadImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &UploadImageRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadImageRequest, serde_json::Error> {
-            Ok(UploadImageRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_notify_config` (获取商品券事件通知地址): `GET /v3/marketing/partner/product-coupon/notify-configs`.
@@ -787,24 +811,27 @@ impl QueryNotifyConfigRequest {
     }
 }
 impl crate::runtime::Validate for QueryNotifyConfigRequest {}
+impl crate::runtime::Object for QueryNotifyConfigRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(QueryNotifyConfigRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryNotifyConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryNotifyConfigRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryNotifyConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryNotifyConfigRequest, serde_json::Error> {
-            Ok(QueryNotifyConfigRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_notify_config` (设置商品券事件通知地址): `POST /v3/marketing/partner/product-coupon/notify-configs`.
@@ -832,36 +859,39 @@ impl crate::runtime::Validate for SetNotifyConfigRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SetNotifyConfigRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("notify_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SetNotifyConfigRequest {
+                    notify_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for SetNotifyConfigRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SetNotifyConfigRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetNotifyConfigRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetNotifyConfigRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("notify_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SetNotifyConfigRequest {
-                        notify_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_product_coupon` (创建商品券): `POST /v3/marketing/partner/product-coupon/product-coupons`.
@@ -975,74 +1005,77 @@ impl crate::runtime::Validate for CreateProductCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateProductCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("brand_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("scope", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required("usage_mode", &mut slots.4);
+        fields.optional_object("single_usage_info", &mut slots.5);
+        fields.optional_object("sequential_usage_info", &mut slots.6);
+        fields.required_object("display_info", &mut slots.7);
+        fields.optional("out_product_no", &mut slots.8);
+        fields.required_object("stock", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                Some(f9),
+            ) => {
+                Ok(CreateProductCouponRequest {
+                    brand_id: f0,
+                    out_request_no: f1,
+                    scope: f2,
+                    type_: f3,
+                    usage_mode: f4,
+                    single_usage_info: f5,
+                    sequential_usage_info: f6,
+                    display_info: f7,
+                    out_product_no: f8,
+                    stock: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("usage_mode", &self.usage_mode);
+        members.optional_object("single_usage_info", &self.single_usage_info);
+        members.optional_object("sequential_usage_info", &self.sequential_usage_info);
+        members.required_object("display_info", &self.display_info);
+        members.optional("out_product_no", &self.out_product_no);
+        members.required_object("stock", &self.stock);
+        members
+    }
+}
 impl serde::Serialize for CreateProductCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateProductCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("usage_mode", &value.usage_mode);
-            members.optional("single_usage_info", &value.single_usage_info);
-            members.optional("sequential_usage_info", &value.sequential_usage_info);
-            members.required("display_info", &value.display_info);
-            members.optional("out_product_no", &value.out_product_no);
-            members.required("stock", &value.stock);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateProductCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateProductCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("brand_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("scope", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("usage_mode", &mut slots.4);
-            fields.optional("single_usage_info", &mut slots.5);
-            fields.optional("sequential_usage_info", &mut slots.6);
-            fields.required("display_info", &mut slots.7);
-            fields.optional("out_product_no", &mut slots.8);
-            fields.required("stock", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                ) => {
-                    Ok(CreateProductCouponRequest {
-                        brand_id: f0,
-                        out_request_no: f1,
-                        scope: f2,
-                        type_: f3,
-                        usage_mode: f4,
-                        single_usage_info: f5,
-                        sequential_usage_info: f6,
-                        display_info: f7,
-                        out_product_no: f8,
-                        stock: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_product_coupon` (查询商品券): `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`.
@@ -1066,36 +1099,39 @@ impl QueryProductCouponRequest {
     }
 }
 impl crate::runtime::Validate for QueryProductCouponRequest {}
+impl crate::runtime::Object for QueryProductCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryProductCouponRequest {
+                    product_coupon_id: f0,
+                    brand_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryProductCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryProductCouponRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryProductCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryProductCouponRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryProductCouponRequest {
-                        product_coupon_id: f0,
-                        brand_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_product_coupon` (修改商品券): `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}`.
@@ -1140,44 +1176,47 @@ impl crate::runtime::Validate for UpdateProductCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateProductCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required_object("display_info", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(UpdateProductCouponRequest {
+                    product_coupon_id: f0,
+                    brand_id: f1,
+                    out_request_no: f2,
+                    display_info: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required_object("display_info", &self.display_info);
+        members
+    }
+}
 impl serde::Serialize for UpdateProductCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateProductCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("display_info", &value.display_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateProductCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateProductCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("display_info", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(UpdateProductCouponRequest {
-                        product_coupon_id: f0,
-                        brand_id: f1,
-                        out_request_no: f2,
-                        display_info: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `deactivate_product_coupon` (失效商品券): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/deactivate`.
@@ -1224,44 +1263,47 @@ impl crate::runtime::Validate for DeactivateProductCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeactivateProductCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("deactivate_reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(DeactivateProductCouponRequest {
+                    product_coupon_id: f0,
+                    brand_id: f1,
+                    out_request_no: f2,
+                    deactivate_reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("deactivate_reason", &self.deactivate_reason);
+        members
+    }
+}
 impl serde::Serialize for DeactivateProductCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeactivateProductCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("deactivate_reason", &value.deactivate_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeactivateProductCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeactivateProductCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("deactivate_reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(DeactivateProductCouponRequest {
-                        product_coupon_id: f0,
-                        brand_id: f1,
-                        out_request_no: f2,
-                        deactivate_reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_stock_bundle` (添加商品券批次组): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles`.
@@ -1306,44 +1348,47 @@ impl crate::runtime::Validate for CreateStockBundleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateStockBundleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required_object("stock_bundle", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CreateStockBundleRequest {
+                    product_coupon_id: f0,
+                    brand_id: f1,
+                    out_request_no: f2,
+                    stock_bundle: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required_object("stock_bundle", &self.stock_bundle);
+        members
+    }
+}
 impl serde::Serialize for CreateStockBundleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStockBundleRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("stock_bundle", &value.stock_bundle);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStockBundleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStockBundleRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("stock_bundle", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CreateStockBundleRequest {
-                        product_coupon_id: f0,
-                        brand_id: f1,
-                        out_request_no: f2,
-                        stock_bundle: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_stock_bundle` (修改商品券批次组): `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}`.
@@ -1456,58 +1501,62 @@ impl crate::runtime::Validate for UpdateStockBundleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateStockBundleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_bundle_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.optional("remark", &mut slots.3);
+        fields.optional_object("usage_rule_display_info", &mut slots.4);
+        fields.optional_object("coupon_display_info", &mut slots.5);
+        fields.optional_object("notify_config", &mut slots.6);
+        fields.optional("store_scope", &mut slots.7);
+        fields.required("brand_id", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, Some(f8)) => {
+                Ok(UpdateStockBundleRequest {
+                    product_coupon_id: f0,
+                    stock_bundle_id: f1,
+                    out_request_no: f2,
+                    remark: f3,
+                    usage_rule_display_info: f4,
+                    coupon_display_info: f5,
+                    notify_config: f6,
+                    store_scope: f7,
+                    brand_id: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("remark", &self.remark);
+        members
+            .optional_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.optional_object("coupon_display_info", &self.coupon_display_info);
+        members.optional_object("notify_config", &self.notify_config);
+        members.optional("store_scope", &self.store_scope);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for UpdateStockBundleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateStockBundleRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("remark", &value.remark);
-            members.optional("usage_rule_display_info", &value.usage_rule_display_info);
-            members.optional("coupon_display_info", &value.coupon_display_info);
-            members.optional("notify_config", &value.notify_config);
-            members.optional("store_scope", &value.store_scope);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateStockBundleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateStockBundleRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_bundle_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.optional("remark", &mut slots.3);
-            fields.optional("usage_rule_display_info", &mut slots.4);
-            fields.optional("coupon_display_info", &mut slots.5);
-            fields.optional("notify_config", &mut slots.6);
-            fields.optional("store_scope", &mut slots.7);
-            fields.required("brand_id", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, Some(f8)) => {
-                    Ok(UpdateStockBundleRequest {
-                        product_coupon_id: f0,
-                        stock_bundle_id: f1,
-                        out_request_no: f2,
-                        remark: f3,
-                        usage_rule_display_info: f4,
-                        coupon_display_info: f5,
-                        notify_config: f6,
-                        store_scope: f7,
-                        brand_id: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `associate_stock_bundle_stores` (批次组批量关联门店): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/associate-stores`.
@@ -1553,45 +1602,46 @@ impl crate::runtime::Validate for AssociateStockBundleStoresRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AssociateStockBundleStoresRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_bundle_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required_objects("store_list", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(AssociateStockBundleStoresRequest {
+                    product_coupon_id: f0,
+                    stock_bundle_id: f1,
+                    brand_id: f2,
+                    store_list: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_id", &self.brand_id);
+        members.required_objects("store_list", &self.store_list);
+        members
+    }
+}
 impl serde::Serialize for AssociateStockBundleStoresRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &AssociateStockBundleStoresRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_id", &value.brand_id);
-            members.required("store_list", &value.store_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssociateStockBundleStoresRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssociateStockBundleStoresRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_bundle_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("store_list", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(AssociateStockBundleStoresRequest {
-                        product_coupon_id: f0,
-                        stock_bundle_id: f1,
-                        brand_id: f2,
-                        store_list: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `disassociate_stock_bundle_stores` (批次组批量取消关联门店): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/disassociate-stores`.
@@ -1637,45 +1687,46 @@ impl crate::runtime::Validate for DisassociateStockBundleStoresRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DisassociateStockBundleStoresRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_bundle_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required_objects("store_list", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(DisassociateStockBundleStoresRequest {
+                    product_coupon_id: f0,
+                    stock_bundle_id: f1,
+                    brand_id: f2,
+                    store_list: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_id", &self.brand_id);
+        members.required_objects("store_list", &self.store_list);
+        members
+    }
+}
 impl serde::Serialize for DisassociateStockBundleStoresRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &DisassociateStockBundleStoresRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_id", &value.brand_id);
-            members.required("store_list", &value.store_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DisassociateStockBundleStoresRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DisassociateStockBundleStoresRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_bundle_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("store_list", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(DisassociateStockBundleStoresRequest {
-                        product_coupon_id: f0,
-                        stock_bundle_id: f1,
-                        brand_id: f2,
-                        store_list: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_stock_bundle_budget` (修改商品券批次组发放预算): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stock-bundles/{stock_bundle_id}/update-budget`.
@@ -1760,60 +1811,61 @@ impl crate::runtime::Validate for UpdateStockBundleBudgetRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateStockBundleBudgetRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_bundle_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("update_mode", &mut slots.3);
+        fields.optional("current_max_count", &mut slots.4);
+        fields.optional("target_max_count", &mut slots.5);
+        fields.optional("current_max_count_per_day", &mut slots.6);
+        fields.optional("target_max_count_per_day", &mut slots.7);
+        fields.required("brand_id", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, Some(f8)) => {
+                Ok(UpdateStockBundleBudgetRequest {
+                    product_coupon_id: f0,
+                    stock_bundle_id: f1,
+                    out_request_no: f2,
+                    update_mode: f3,
+                    current_max_count: f4,
+                    target_max_count: f5,
+                    current_max_count_per_day: f6,
+                    target_max_count_per_day: f7,
+                    brand_id: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("update_mode", &self.update_mode);
+        members.optional("current_max_count", &self.current_max_count);
+        members.optional("target_max_count", &self.target_max_count);
+        members.optional("current_max_count_per_day", &self.current_max_count_per_day);
+        members.optional("target_max_count_per_day", &self.target_max_count_per_day);
+        members.required("brand_id", &self.brand_id);
+        members
+    }
+}
 impl serde::Serialize for UpdateStockBundleBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateStockBundleBudgetRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("update_mode", &value.update_mode);
-            members.optional("current_max_count", &value.current_max_count);
-            members.optional("target_max_count", &value.target_max_count);
-            members
-                .optional("current_max_count_per_day", &value.current_max_count_per_day);
-            members
-                .optional("target_max_count_per_day", &value.target_max_count_per_day);
-            members.required("brand_id", &value.brand_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateStockBundleBudgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateStockBundleBudgetRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_bundle_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("update_mode", &mut slots.3);
-            fields.optional("current_max_count", &mut slots.4);
-            fields.optional("target_max_count", &mut slots.5);
-            fields.optional("current_max_count_per_day", &mut slots.6);
-            fields.optional("target_max_count_per_day", &mut slots.7);
-            fields.required("brand_id", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, Some(f8)) => {
-                    Ok(UpdateStockBundleBudgetRequest {
-                        product_coupon_id: f0,
-                        stock_bundle_id: f1,
-                        out_request_no: f2,
-                        update_mode: f3,
-                        current_max_count: f4,
-                        target_max_count: f5,
-                        current_max_count_per_day: f6,
-                        target_max_count_per_day: f7,
-                        brand_id: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_stocks` (查询商品券批次列表): `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`.
@@ -1868,42 +1920,45 @@ impl crate::runtime::Validate for ListStocksRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListStocksRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.optional("state", &mut slots.1);
+        fields.optional("page_size", &mut slots.2);
+        fields.optional("page_token", &mut slots.3);
+        fields.required("brand_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4)) => {
+                Ok(ListStocksRequest {
+                    product_coupon_id: f0,
+                    state: f1,
+                    page_size: f2,
+                    page_token: f3,
+                    brand_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListStocksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListStocksRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStocksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStocksRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.optional("state", &mut slots.1);
-            fields.optional("page_size", &mut slots.2);
-            fields.optional("page_token", &mut slots.3);
-            fields.required("brand_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4)) => {
-                    Ok(ListStocksRequest {
-                        product_coupon_id: f0,
-                        state: f1,
-                        page_size: f2,
-                        page_token: f3,
-                        brand_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_stock` (添加商品券批次): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks`.
@@ -1948,44 +2003,47 @@ impl crate::runtime::Validate for CreateStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required_object("stock", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CreateStockRequest {
+                    product_coupon_id: f0,
+                    brand_id: f1,
+                    out_request_no: f2,
+                    stock: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required_object("stock", &self.stock);
+        members
+    }
+}
 impl serde::Serialize for CreateStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateStockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("stock", &value.stock);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateStockRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("stock", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CreateStockRequest {
-                        product_coupon_id: f0,
-                        brand_id: f1,
-                        out_request_no: f2,
-                        stock: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_stock` (查询商品券指定批次): `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`.
@@ -2012,38 +2070,41 @@ impl QueryStockRequest {
     }
 }
 impl crate::runtime::Validate for QueryStockRequest {}
+impl crate::runtime::Object for QueryStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryStockRequest {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    brand_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryStockRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStockRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryStockRequest {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        brand_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_stock` (修改商品券指定批次): `PATCH /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}`.
@@ -2156,58 +2217,62 @@ impl crate::runtime::Validate for UpdateStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.optional("remark", &mut slots.4);
+        fields.optional_object("usage_rule_display_info", &mut slots.5);
+        fields.optional_object("coupon_display_info", &mut slots.6);
+        fields.optional_object("notify_config", &mut slots.7);
+        fields.optional("store_scope", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, f8) => {
+                Ok(UpdateStockRequest {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    brand_id: f2,
+                    out_request_no: f3,
+                    remark: f4,
+                    usage_rule_display_info: f5,
+                    coupon_display_info: f6,
+                    notify_config: f7,
+                    store_scope: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("remark", &self.remark);
+        members
+            .optional_object("usage_rule_display_info", &self.usage_rule_display_info);
+        members.optional_object("coupon_display_info", &self.coupon_display_info);
+        members.optional_object("notify_config", &self.notify_config);
+        members.optional("store_scope", &self.store_scope);
+        members
+    }
+}
 impl serde::Serialize for UpdateStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateStockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("remark", &value.remark);
-            members.optional("usage_rule_display_info", &value.usage_rule_display_info);
-            members.optional("coupon_display_info", &value.coupon_display_info);
-            members.optional("notify_config", &value.notify_config);
-            members.optional("store_scope", &value.store_scope);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateStockRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.optional("remark", &mut slots.4);
-            fields.optional("usage_rule_display_info", &mut slots.5);
-            fields.optional("coupon_display_info", &mut slots.6);
-            fields.optional("notify_config", &mut slots.7);
-            fields.optional("store_scope", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, f8) => {
-                    Ok(UpdateStockRequest {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        brand_id: f2,
-                        out_request_no: f3,
-                        remark: f4,
-                        usage_rule_display_info: f5,
-                        coupon_display_info: f6,
-                        notify_config: f7,
-                        store_scope: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `associate_stock_stores` (批次关联门店): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associate-stores`.
@@ -2251,43 +2316,46 @@ impl crate::runtime::Validate for AssociateStockStoresRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AssociateStockStoresRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required_objects("store_list", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(AssociateStockStoresRequest {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    brand_id: f2,
+                    store_list: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_id", &self.brand_id);
+        members.required_objects("store_list", &self.store_list);
+        members
+    }
+}
 impl serde::Serialize for AssociateStockStoresRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssociateStockStoresRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_id", &value.brand_id);
-            members.required("store_list", &value.store_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssociateStockStoresRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssociateStockStoresRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("store_list", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(AssociateStockStoresRequest {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        brand_id: f2,
-                        store_list: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_stock_associated_stores` (查询批次关联门店列表): `GET /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/associated-stores`.
@@ -2330,44 +2398,45 @@ impl ListStockAssociatedStoresRequest {
     }
 }
 impl crate::runtime::Validate for ListStockAssociatedStoresRequest {}
+impl crate::runtime::Object for ListStockAssociatedStoresRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.optional("page_size", &mut slots.2);
+        fields.optional("page_token", &mut slots.3);
+        fields.required("brand_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4)) => {
+                Ok(ListStockAssociatedStoresRequest {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    page_size: f2,
+                    page_token: f3,
+                    brand_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListStockAssociatedStoresRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListStockAssociatedStoresRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListStockAssociatedStoresRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListStockAssociatedStoresRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.optional("page_size", &mut slots.2);
-            fields.optional("page_token", &mut slots.3);
-            fields.required("brand_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4)) => {
-                    Ok(ListStockAssociatedStoresRequest {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        page_size: f2,
-                        page_token: f3,
-                        brand_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `deactivate_stock` (失效商品券批次): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/deactivate`.
@@ -2417,46 +2486,49 @@ impl crate::runtime::Validate for DeactivateStockRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeactivateStockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.required("deactivate_reason", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(DeactivateStockRequest {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    brand_id: f2,
+                    out_request_no: f3,
+                    deactivate_reason: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("deactivate_reason", &self.deactivate_reason);
+        members
+    }
+}
 impl serde::Serialize for DeactivateStockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeactivateStockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("deactivate_reason", &value.deactivate_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeactivateStockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeactivateStockRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.required("deactivate_reason", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(DeactivateStockRequest {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        brand_id: f2,
-                        out_request_no: f3,
-                        deactivate_reason: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `disassociate_stock_stores` (批次取消关联门店): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/disassociate-stores`.
@@ -2500,43 +2572,46 @@ impl crate::runtime::Validate for DisassociateStockStoresRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DisassociateStockStoresRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required_objects("store_list", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(DisassociateStockStoresRequest {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    brand_id: f2,
+                    store_list: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("brand_id", &self.brand_id);
+        members.required_objects("store_list", &self.store_list);
+        members
+    }
+}
 impl serde::Serialize for DisassociateStockStoresRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DisassociateStockStoresRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("brand_id", &value.brand_id);
-            members.required("store_list", &value.store_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DisassociateStockStoresRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DisassociateStockStoresRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("store_list", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(DisassociateStockStoresRequest {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        brand_id: f2,
-                        store_list: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_stock_budget` (修改商品券批次发放预算): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/update-budget`.
@@ -2621,60 +2696,61 @@ impl crate::runtime::Validate for UpdateStockBudgetRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateStockBudgetRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.required("update_mode", &mut slots.4);
+        fields.optional("current_max_count", &mut slots.5);
+        fields.optional("target_max_count", &mut slots.6);
+        fields.optional("current_max_count_per_day", &mut slots.7);
+        fields.optional("target_max_count_per_day", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7, f8) => {
+                Ok(UpdateStockBudgetRequest {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    brand_id: f2,
+                    out_request_no: f3,
+                    update_mode: f4,
+                    current_max_count: f5,
+                    target_max_count: f6,
+                    current_max_count_per_day: f7,
+                    target_max_count_per_day: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("update_mode", &self.update_mode);
+        members.optional("current_max_count", &self.current_max_count);
+        members.optional("target_max_count", &self.target_max_count);
+        members.optional("current_max_count_per_day", &self.current_max_count_per_day);
+        members.optional("target_max_count_per_day", &self.target_max_count_per_day);
+        members
+    }
+}
 impl serde::Serialize for UpdateStockBudgetRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateStockBudgetRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("update_mode", &value.update_mode);
-            members.optional("current_max_count", &value.current_max_count);
-            members.optional("target_max_count", &value.target_max_count);
-            members
-                .optional("current_max_count_per_day", &value.current_max_count_per_day);
-            members
-                .optional("target_max_count_per_day", &value.target_max_count_per_day);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateStockBudgetRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateStockBudgetRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.required("update_mode", &mut slots.4);
-            fields.optional("current_max_count", &mut slots.5);
-            fields.optional("target_max_count", &mut slots.6);
-            fields.optional("current_max_count_per_day", &mut slots.7);
-            fields.optional("target_max_count_per_day", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7, f8) => {
-                    Ok(UpdateStockBudgetRequest {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        brand_id: f2,
-                        out_request_no: f3,
-                        update_mode: f4,
-                        current_max_count: f5,
-                        target_max_count: f6,
-                        current_max_count_per_day: f7,
-                        target_max_count_per_day: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_coupon_codes` (预上传券Code): `POST /v3/marketing/partner/product-coupon/product-coupons/{product_coupon_id}/stocks/{stock_id}/upload-coupon-codes`.
@@ -2718,46 +2794,49 @@ impl crate::runtime::Validate for UploadCouponCodesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UploadCouponCodesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("product_coupon_id", &mut slots.0);
+        fields.required("stock_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("out_request_no", &mut slots.3);
+        fields.required("code_list", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(UploadCouponCodesRequest {
+                    product_coupon_id: f0,
+                    stock_id: f1,
+                    brand_id: f2,
+                    out_request_no: f3,
+                    code_list: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("brand_id", &self.brand_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("code_list", &self.code_list);
+        members
+    }
+}
 impl serde::Serialize for UploadCouponCodesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadCouponCodesRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("brand_id", &value.brand_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("code_list", &value.code_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadCouponCodesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadCouponCodesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("product_coupon_id", &mut slots.0);
-            fields.required("stock_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("out_request_no", &mut slots.3);
-            fields.required("code_list", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(UploadCouponCodesRequest {
-                        product_coupon_id: f0,
-                        stock_id: f1,
-                        brand_id: f2,
-                        out_request_no: f3,
-                        code_list: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_coupon_bundle` (向用户发放商品券批次组): `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles`.
@@ -2837,56 +2916,59 @@ impl crate::runtime::Validate for SendCouponBundleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendCouponBundleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("product_coupon_id", &mut slots.2);
+        fields.required("stock_bundle_id", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.required("send_request_no", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.optional_object("coupon_tag_info", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(SendCouponBundleRequest {
+                    openid: f0,
+                    brand_id: f1,
+                    product_coupon_id: f2,
+                    stock_bundle_id: f3,
+                    appid: f4,
+                    send_request_no: f5,
+                    attach: f6,
+                    coupon_tag_info: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_bundle_id", &self.stock_bundle_id);
+        members.required("appid", &self.appid);
+        members.required("send_request_no", &self.send_request_no);
+        members.optional("attach", &self.attach);
+        members.optional_object("coupon_tag_info", &self.coupon_tag_info);
+        members
+    }
+}
 impl serde::Serialize for SendCouponBundleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendCouponBundleRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_bundle_id", &value.stock_bundle_id);
-            members.required("appid", &value.appid);
-            members.required("send_request_no", &value.send_request_no);
-            members.optional("attach", &value.attach);
-            members.optional("coupon_tag_info", &value.coupon_tag_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendCouponBundleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendCouponBundleRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("product_coupon_id", &mut slots.2);
-            fields.required("stock_bundle_id", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.required("send_request_no", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.optional("coupon_tag_info", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(SendCouponBundleRequest {
-                        openid: f0,
-                        brand_id: f1,
-                        product_coupon_id: f2,
-                        stock_bundle_id: f3,
-                        appid: f4,
-                        send_request_no: f5,
-                        attach: f6,
-                        coupon_tag_info: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `deactivate_coupon_bundle` (失效用户商品券组): `POST /v3/marketing/partner/product-coupon/users/{openid}/coupon-bundles/{user_coupon_bundle_id}/deactivate`.
@@ -2957,64 +3039,67 @@ impl crate::runtime::Validate for DeactivateCouponBundleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeactivateCouponBundleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("user_coupon_bundle_id", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("product_coupon_id", &mut slots.3);
+        fields.required("stock_bundle_id", &mut slots.4);
+        fields.required("appid", &mut slots.5);
+        fields.required("out_request_no", &mut slots.6);
+        fields.required("deactivate_reason", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(DeactivateCouponBundleRequest {
+                    openid: f0,
+                    user_coupon_bundle_id: f1,
+                    brand_id: f2,
+                    product_coupon_id: f3,
+                    stock_bundle_id: f4,
+                    appid: f5,
+                    out_request_no: f6,
+                    deactivate_reason: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_bundle_id", &self.stock_bundle_id);
+        members.required("appid", &self.appid);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("deactivate_reason", &self.deactivate_reason);
+        members
+    }
+}
 impl serde::Serialize for DeactivateCouponBundleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeactivateCouponBundleRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_bundle_id", &value.stock_bundle_id);
-            members.required("appid", &value.appid);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("deactivate_reason", &value.deactivate_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeactivateCouponBundleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeactivateCouponBundleRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("user_coupon_bundle_id", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("product_coupon_id", &mut slots.3);
-            fields.required("stock_bundle_id", &mut slots.4);
-            fields.required("appid", &mut slots.5);
-            fields.required("out_request_no", &mut slots.6);
-            fields.required("deactivate_reason", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(DeactivateCouponBundleRequest {
-                        openid: f0,
-                        user_coupon_bundle_id: f1,
-                        brand_id: f2,
-                        product_coupon_id: f3,
-                        stock_bundle_id: f4,
-                        appid: f5,
-                        out_request_no: f6,
-                        deactivate_reason: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_user_coupons` (指定券状态查询用户商品券列表): `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons`.
@@ -3088,48 +3173,51 @@ impl crate::runtime::Validate for ListUserCouponsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListUserCouponsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("product_coupon_id", &mut slots.1);
+        fields.optional("stock_id", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.optional("coupon_state", &mut slots.4);
+        fields.optional("page_size", &mut slots.5);
+        fields.optional("page_token", &mut slots.6);
+        fields.required("brand_id", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), f4, f5, f6, Some(f7)) => {
+                Ok(ListUserCouponsRequest {
+                    openid: f0,
+                    product_coupon_id: f1,
+                    stock_id: f2,
+                    appid: f3,
+                    coupon_state: f4,
+                    page_size: f5,
+                    page_token: f6,
+                    brand_id: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListUserCouponsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListUserCouponsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListUserCouponsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListUserCouponsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("product_coupon_id", &mut slots.1);
-            fields.optional("stock_id", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.optional("coupon_state", &mut slots.4);
-            fields.optional("page_size", &mut slots.5);
-            fields.optional("page_token", &mut slots.6);
-            fields.required("brand_id", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), f4, f5, f6, Some(f7)) => {
-                    Ok(ListUserCouponsRequest {
-                        openid: f0,
-                        product_coupon_id: f1,
-                        stock_id: f2,
-                        appid: f3,
-                        coupon_state: f4,
-                        page_size: f5,
-                        page_token: f6,
-                        brand_id: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_coupon` (向用户发放商品券): `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons`.
@@ -3222,69 +3310,62 @@ impl crate::runtime::Validate for SendCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("product_coupon_id", &mut slots.2);
+        fields.required("stock_id", &mut slots.3);
+        fields.optional("coupon_code", &mut slots.4);
+        fields.required("appid", &mut slots.5);
+        fields.required("send_request_no", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.optional_object("coupon_tag_info", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6), f7, f8) => {
+                Ok(SendCouponRequest {
+                    openid: f0,
+                    brand_id: f1,
+                    product_coupon_id: f2,
+                    stock_id: f3,
+                    coupon_code: f4,
+                    appid: f5,
+                    send_request_no: f6,
+                    attach: f7,
+                    coupon_tag_info: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("coupon_code", &self.coupon_code);
+        members.required("appid", &self.appid);
+        members.required("send_request_no", &self.send_request_no);
+        members.optional("attach", &self.attach);
+        members.optional_object("coupon_tag_info", &self.coupon_tag_info);
+        members
+    }
+}
 impl serde::Serialize for SendCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("coupon_code", &value.coupon_code);
-            members.required("appid", &value.appid);
-            members.required("send_request_no", &value.send_request_no);
-            members.optional("attach", &value.attach);
-            members.optional("coupon_tag_info", &value.coupon_tag_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("product_coupon_id", &mut slots.2);
-            fields.required("stock_id", &mut slots.3);
-            fields.optional("coupon_code", &mut slots.4);
-            fields.required("appid", &mut slots.5);
-            fields.required("send_request_no", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.optional("coupon_tag_info", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(SendCouponRequest {
-                        openid: f0,
-                        brand_id: f1,
-                        product_coupon_id: f2,
-                        stock_id: f3,
-                        coupon_code: f4,
-                        appid: f5,
-                        send_request_no: f6,
-                        attach: f7,
-                        coupon_tag_info: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_coupon` (查询用户商品券详情): `GET /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}`.
@@ -3325,44 +3406,47 @@ impl crate::runtime::Validate for QueryUserCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryUserCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("product_coupon_id", &mut slots.3);
+        fields.required("stock_id", &mut slots.4);
+        fields.required("appid", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(QueryUserCouponRequest {
+                    openid: f0,
+                    coupon_code: f1,
+                    brand_id: f2,
+                    product_coupon_id: f3,
+                    stock_id: f4,
+                    appid: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserCouponRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("product_coupon_id", &mut slots.3);
-            fields.required("stock_id", &mut slots.4);
-            fields.required("appid", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(QueryUserCouponRequest {
-                        openid: f0,
-                        coupon_code: f1,
-                        brand_id: f2,
-                        product_coupon_id: f3,
-                        stock_id: f4,
-                        appid: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `confirm_coupon` (确认发放用户商品券): `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/confirm`.
@@ -3417,60 +3501,55 @@ impl crate::runtime::Validate for ConfirmCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ConfirmCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("product_coupon_id", &mut slots.3);
+        fields.required("stock_id", &mut slots.4);
+        fields.required("appid", &mut slots.5);
+        fields.required("out_request_no", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(ConfirmCouponRequest {
+                    openid: f0,
+                    coupon_code: f1,
+                    brand_id: f2,
+                    product_coupon_id: f3,
+                    stock_id: f4,
+                    appid: f5,
+                    out_request_no: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.required("appid", &self.appid);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for ConfirmCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ConfirmCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.required("appid", &value.appid);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ConfirmCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ConfirmCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("product_coupon_id", &mut slots.3);
-            fields.required("stock_id", &mut slots.4);
-            fields.required("appid", &mut slots.5);
-            fields.required("out_request_no", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(ConfirmCouponRequest {
-                        openid: f0,
-                        coupon_code: f1,
-                        brand_id: f2,
-                        product_coupon_id: f3,
-                        stock_id: f4,
-                        appid: f5,
-                        out_request_no: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `deactivate_coupon` (失效用户商品券): `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/deactivate`.
@@ -3536,64 +3615,67 @@ impl crate::runtime::Validate for DeactivateCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeactivateCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("product_coupon_id", &mut slots.3);
+        fields.required("stock_id", &mut slots.4);
+        fields.required("appid", &mut slots.5);
+        fields.required("out_request_no", &mut slots.6);
+        fields.required("deactivate_reason", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(DeactivateCouponRequest {
+                    openid: f0,
+                    coupon_code: f1,
+                    brand_id: f2,
+                    product_coupon_id: f3,
+                    stock_id: f4,
+                    appid: f5,
+                    out_request_no: f6,
+                    deactivate_reason: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.required("appid", &self.appid);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("deactivate_reason", &self.deactivate_reason);
+        members
+    }
+}
 impl serde::Serialize for DeactivateCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeactivateCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.required("appid", &value.appid);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("deactivate_reason", &value.deactivate_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeactivateCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeactivateCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("product_coupon_id", &mut slots.3);
-            fields.required("stock_id", &mut slots.4);
-            fields.required("appid", &mut slots.5);
-            fields.required("out_request_no", &mut slots.6);
-            fields.required("deactivate_reason", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(DeactivateCouponRequest {
-                        openid: f0,
-                        coupon_code: f1,
-                        brand_id: f2,
-                        product_coupon_id: f3,
-                        stock_id: f4,
-                        appid: f5,
-                        out_request_no: f6,
-                        deactivate_reason: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `return_coupon` (退券): `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/return`.
@@ -3658,64 +3740,67 @@ impl crate::runtime::Validate for ReturnCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReturnCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("product_coupon_id", &mut slots.3);
+        fields.required("stock_id", &mut slots.4);
+        fields.required("appid", &mut slots.5);
+        fields.required("out_request_no", &mut slots.6);
+        fields.optional("sequential_coupon_index", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+            ) => {
+                Ok(ReturnCouponRequest {
+                    openid: f0,
+                    coupon_code: f1,
+                    brand_id: f2,
+                    product_coupon_id: f3,
+                    stock_id: f4,
+                    appid: f5,
+                    out_request_no: f6,
+                    sequential_coupon_index: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.required("appid", &self.appid);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("sequential_coupon_index", &self.sequential_coupon_index);
+        members
+    }
+}
 impl serde::Serialize for ReturnCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReturnCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.required("appid", &value.appid);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("sequential_coupon_index", &value.sequential_coupon_index);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReturnCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReturnCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("product_coupon_id", &mut slots.3);
-            fields.required("stock_id", &mut slots.4);
-            fields.required("appid", &mut slots.5);
-            fields.required("out_request_no", &mut slots.6);
-            fields.optional("sequential_coupon_index", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                ) => {
-                    Ok(ReturnCouponRequest {
-                        openid: f0,
-                        coupon_code: f1,
-                        brand_id: f2,
-                        product_coupon_id: f3,
-                        stock_id: f4,
-                        appid: f5,
-                        out_request_no: f6,
-                        sequential_coupon_index: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `use_coupon` (核销用户商品券): `POST /v3/marketing/partner/product-coupon/users/{openid}/coupons/{coupon_code}/use`.
@@ -3833,102 +3918,105 @@ impl crate::runtime::Validate for UseCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UseCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("openid", &mut slots.0);
+        fields.required("coupon_code", &mut slots.1);
+        fields.required("brand_id", &mut slots.2);
+        fields.required("product_coupon_id", &mut slots.3);
+        fields.required("stock_id", &mut slots.4);
+        fields.required("appid", &mut slots.5);
+        fields.required("use_time", &mut slots.6);
+        fields.required_object("associated_order_info", &mut slots.7);
+        fields.required("out_request_no", &mut slots.8);
+        fields.optional("sequential_coupon_index", &mut slots.9);
+        fields.optional("store_id", &mut slots.10);
+        fields.optional_object("associated_pay_score_order_info", &mut slots.11);
+        fields.optional("saved_amount", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(UseCouponRequest {
+                    openid: f0,
+                    coupon_code: f1,
+                    brand_id: f2,
+                    product_coupon_id: f3,
+                    stock_id: f4,
+                    appid: f5,
+                    use_time: f6,
+                    associated_order_info: f7,
+                    out_request_no: f8,
+                    sequential_coupon_index: f9,
+                    store_id: f10,
+                    associated_pay_score_order_info: f11,
+                    saved_amount: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.required("appid", &self.appid);
+        members.required("use_time", &self.use_time);
+        members.required_object("associated_order_info", &self.associated_order_info);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("sequential_coupon_index", &self.sequential_coupon_index);
+        members.optional("store_id", &self.store_id);
+        members
+            .optional_object(
+                "associated_pay_score_order_info",
+                &self.associated_pay_score_order_info,
+            );
+        members.optional("saved_amount", &self.saved_amount);
+        members
+    }
+}
 impl serde::Serialize for UseCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UseCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.required("appid", &value.appid);
-            members.required("use_time", &value.use_time);
-            members.required("associated_order_info", &value.associated_order_info);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("sequential_coupon_index", &value.sequential_coupon_index);
-            members.optional("store_id", &value.store_id);
-            members
-                .optional(
-                    "associated_pay_score_order_info",
-                    &value.associated_pay_score_order_info,
-                );
-            members.optional("saved_amount", &value.saved_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UseCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UseCouponRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("openid", &mut slots.0);
-            fields.required("coupon_code", &mut slots.1);
-            fields.required("brand_id", &mut slots.2);
-            fields.required("product_coupon_id", &mut slots.3);
-            fields.required("stock_id", &mut slots.4);
-            fields.required("appid", &mut slots.5);
-            fields.required("use_time", &mut slots.6);
-            fields.required("associated_order_info", &mut slots.7);
-            fields.required("out_request_no", &mut slots.8);
-            fields.optional("sequential_coupon_index", &mut slots.9);
-            fields.optional("store_id", &mut slots.10);
-            fields.optional("associated_pay_score_order_info", &mut slots.11);
-            fields.optional("saved_amount", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(UseCouponRequest {
-                        openid: f0,
-                        coupon_code: f1,
-                        brand_id: f2,
-                        product_coupon_id: f3,
-                        stock_id: f4,
-                        appid: f5,
-                        use_time: f6,
-                        associated_order_info: f7,
-                        out_request_no: f8,
-                        sequential_coupon_index: f9,
-                        store_id: f10,
-                        associated_pay_score_order_info: f11,
-                        saved_amount: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pre_send_coupon` (向用户预发放商品券): `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon`.
@@ -4005,56 +4093,59 @@ impl crate::runtime::Validate for PreSendCouponRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PreSendCouponRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("product_coupon_id", &mut slots.2);
+        fields.required("stock_id", &mut slots.3);
+        fields.optional("coupon_code", &mut slots.4);
+        fields.required("appid", &mut slots.5);
+        fields.required("send_request_no", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6), f7) => {
+                Ok(PreSendCouponRequest {
+                    openid: f0,
+                    brand_id: f1,
+                    product_coupon_id: f2,
+                    stock_id: f3,
+                    coupon_code: f4,
+                    appid: f5,
+                    send_request_no: f6,
+                    attach: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_id", &self.stock_id);
+        members.optional("coupon_code", &self.coupon_code);
+        members.required("appid", &self.appid);
+        members.required("send_request_no", &self.send_request_no);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for PreSendCouponRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreSendCouponRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_id", &value.stock_id);
-            members.optional("coupon_code", &value.coupon_code);
-            members.required("appid", &value.appid);
-            members.required("send_request_no", &value.send_request_no);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreSendCouponRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreSendCouponRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("product_coupon_id", &mut slots.2);
-            fields.required("stock_id", &mut slots.3);
-            fields.optional("coupon_code", &mut slots.4);
-            fields.required("appid", &mut slots.5);
-            fields.required("send_request_no", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6), f7) => {
-                    Ok(PreSendCouponRequest {
-                        openid: f0,
-                        brand_id: f1,
-                        product_coupon_id: f2,
-                        stock_id: f3,
-                        coupon_code: f4,
-                        appid: f5,
-                        send_request_no: f6,
-                        attach: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pre_send_coupon_bundle` (向用户预发放商品券批次组): `POST /v3/marketing/partner/product-coupon/users/{openid}/pre-send-coupon-bundle`.
@@ -4118,52 +4209,55 @@ impl crate::runtime::Validate for PreSendCouponBundleRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PreSendCouponBundleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("brand_id", &mut slots.1);
+        fields.required("product_coupon_id", &mut slots.2);
+        fields.required("stock_bundle_id", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.required("send_request_no", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(PreSendCouponBundleRequest {
+                    openid: f0,
+                    brand_id: f1,
+                    product_coupon_id: f2,
+                    stock_bundle_id: f3,
+                    appid: f4,
+                    send_request_no: f5,
+                    attach: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("brand_id", &self.brand_id);
+        members.required("product_coupon_id", &self.product_coupon_id);
+        members.required("stock_bundle_id", &self.stock_bundle_id);
+        members.required("appid", &self.appid);
+        members.required("send_request_no", &self.send_request_no);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for PreSendCouponBundleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreSendCouponBundleRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("brand_id", &value.brand_id);
-            members.required("product_coupon_id", &value.product_coupon_id);
-            members.required("stock_bundle_id", &value.stock_bundle_id);
-            members.required("appid", &value.appid);
-            members.required("send_request_no", &value.send_request_no);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreSendCouponBundleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreSendCouponBundleRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("brand_id", &mut slots.1);
-            fields.required("product_coupon_id", &mut slots.2);
-            fields.required("stock_bundle_id", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.required("send_request_no", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(PreSendCouponBundleRequest {
-                        openid: f0,
-                        brand_id: f1,
-                        product_coupon_id: f2,
-                        stock_bundle_id: f3,
-                        appid: f4,
-                        send_request_no: f5,
-                        attach: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

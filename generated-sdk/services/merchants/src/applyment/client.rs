@@ -88,7 +88,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改结算帐号API
@@ -131,7 +131,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_SETTLEMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -139,7 +139,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询结算账户API
@@ -187,7 +187,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交申请单API
@@ -232,7 +232,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_APPLYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -240,7 +240,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过申请单号查询申请状态
@@ -290,7 +290,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过业务申请编号查询申请状态
@@ -342,7 +342,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交超管变更申请单
@@ -381,7 +381,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_CONTACT_ALTERATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -389,7 +389,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询超管变更申请单状态-使用业务单号和商户号
@@ -439,7 +439,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询超管变更申请单状态-使用申请单号
@@ -487,7 +487,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销超管变更申请单
@@ -536,7 +536,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交资料变更申请单
@@ -575,7 +575,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_SUBJECT_ALTERATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -583,7 +583,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询申请单状态-使用业务单号
@@ -633,7 +633,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询资料变更申请单状态-使用申请单号
@@ -681,7 +681,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销资料变更申请单
@@ -730,7 +730,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交商户简称变更申请单
@@ -767,7 +767,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_NAME_ALTERATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -775,7 +775,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商户简称申请单状态-使用业务单号和商户号
@@ -825,7 +825,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商户简称变更申请单状态-使用申请单号
@@ -873,7 +873,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销商户简称变更申请单
@@ -920,7 +920,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请修改特约商户结算规则API
@@ -959,7 +959,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_SETTLE_RULE_MODIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -967,7 +967,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据申请单ID查询结果API
@@ -1015,7 +1015,7 @@ impl<'a, T: Transport> ApplymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -50,62 +50,63 @@ pub struct QuerySettlementModificationResponse {
     /// Wire: `verify_finish_time`, `datetime (RFC 3339)`, optional.
     pub verify_finish_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for QuerySettlementModificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("account_name", &mut slots.0);
+        fields.required("account_type", &mut slots.1);
+        fields.required("account_bank", &mut slots.2);
+        fields.optional("bank_name", &mut slots.3);
+        fields.optional("bank_branch_id", &mut slots.4);
+        fields.required("account_number", &mut slots.5);
+        fields.required("verify_result", &mut slots.6);
+        fields.optional("verify_fail_reason", &mut slots.7);
+        fields.optional("verify_finish_time", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), Some(f6), f7, f8) => {
+                Ok(QuerySettlementModificationResponse {
+                    account_name: f0,
+                    account_type: f1,
+                    account_bank: f2,
+                    bank_name: f3,
+                    bank_branch_id: f4,
+                    account_number: f5,
+                    verify_result: f6,
+                    verify_fail_reason: f7,
+                    verify_finish_time: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("account_name", &self.account_name);
+        members.required("account_type", &self.account_type);
+        members.required("account_bank", &self.account_bank);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_branch_id", &self.bank_branch_id);
+        members.required("account_number", &self.account_number);
+        members.required("verify_result", &self.verify_result);
+        members.optional("verify_fail_reason", &self.verify_fail_reason);
+        members.optional("verify_finish_time", &self.verify_finish_time);
+        members
+    }
+}
 impl serde::Serialize for QuerySettlementModificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySettlementModificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("account_name", &value.account_name);
-            members.required("account_type", &value.account_type);
-            members.required("account_bank", &value.account_bank);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_branch_id", &value.bank_branch_id);
-            members.required("account_number", &value.account_number);
-            members.required("verify_result", &value.verify_result);
-            members.optional("verify_fail_reason", &value.verify_fail_reason);
-            members.optional("verify_finish_time", &value.verify_finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySettlementModificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySettlementModificationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("account_name", &mut slots.0);
-            fields.required("account_type", &mut slots.1);
-            fields.required("account_bank", &mut slots.2);
-            fields.optional("bank_name", &mut slots.3);
-            fields.optional("bank_branch_id", &mut slots.4);
-            fields.required("account_number", &mut slots.5);
-            fields.required("verify_result", &mut slots.6);
-            fields.optional("verify_fail_reason", &mut slots.7);
-            fields.optional("verify_finish_time", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), Some(f6), f7, f8) => {
-                    Ok(QuerySettlementModificationResponse {
-                        account_name: f0,
-                        account_type: f1,
-                        account_bank: f2,
-                        bank_name: f3,
-                        bank_branch_id: f4,
-                        account_number: f5,
-                        verify_result: f6,
-                        verify_fail_reason: f7,
-                        verify_finish_time: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 修改结算帐号API的应答
@@ -119,36 +120,39 @@ pub struct ModifySettlementResponse {
     /// Wire: `application_no`, `string`, required.
     pub application_no: String,
 }
+impl crate::runtime::Object for ModifySettlementResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("application_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ModifySettlementResponse {
+                    application_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("application_no", &self.application_no);
+        members
+    }
+}
 impl serde::Serialize for ModifySettlementResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifySettlementResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("application_no", &value.application_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifySettlementResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifySettlementResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("application_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ModifySettlementResponse {
-                        application_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询结算账户API的应答
@@ -186,54 +190,57 @@ pub struct QuerySettlementResponse {
     /// Wire: `verify_fail_reason`, `string`, optional.
     pub verify_fail_reason: Option<String>,
 }
+impl crate::runtime::Object for QuerySettlementResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("account_type", &mut slots.0);
+        fields.required("account_bank", &mut slots.1);
+        fields.optional("bank_name", &mut slots.2);
+        fields.optional("bank_branch_id", &mut slots.3);
+        fields.required("account_number", &mut slots.4);
+        fields.required("verify_result", &mut slots.5);
+        fields.optional("verify_fail_reason", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4), Some(f5), f6) => {
+                Ok(QuerySettlementResponse {
+                    account_type: f0,
+                    account_bank: f1,
+                    bank_name: f2,
+                    bank_branch_id: f3,
+                    account_number: f4,
+                    verify_result: f5,
+                    verify_fail_reason: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("account_type", &self.account_type);
+        members.required("account_bank", &self.account_bank);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_branch_id", &self.bank_branch_id);
+        members.required("account_number", &self.account_number);
+        members.required("verify_result", &self.verify_result);
+        members.optional("verify_fail_reason", &self.verify_fail_reason);
+        members
+    }
+}
 impl serde::Serialize for QuerySettlementResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySettlementResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("account_type", &value.account_type);
-            members.required("account_bank", &value.account_bank);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_branch_id", &value.bank_branch_id);
-            members.required("account_number", &value.account_number);
-            members.required("verify_result", &value.verify_result);
-            members.optional("verify_fail_reason", &value.verify_fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySettlementResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySettlementResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("account_type", &mut slots.0);
-            fields.required("account_bank", &mut slots.1);
-            fields.optional("bank_name", &mut slots.2);
-            fields.optional("bank_branch_id", &mut slots.3);
-            fields.required("account_number", &mut slots.4);
-            fields.required("verify_result", &mut slots.5);
-            fields.optional("verify_fail_reason", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4), Some(f5), f6) => {
-                    Ok(QuerySettlementResponse {
-                        account_type: f0,
-                        account_bank: f1,
-                        bank_name: f2,
-                        bank_branch_id: f3,
-                        account_number: f4,
-                        verify_result: f5,
-                        verify_fail_reason: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 超级管理员信息
@@ -360,100 +367,102 @@ impl crate::runtime::Validate for ContactInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ContactInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("contact_type", &mut slots.0);
+        fields.required("contact_name", &mut slots.1);
+        fields.optional("contact_id_doc_type", &mut slots.2);
+        fields.optional("contact_id_number", &mut slots.3);
+        fields.optional("contact_id_doc_copy", &mut slots.4);
+        fields.optional("contact_id_doc_copy_back", &mut slots.5);
+        fields.optional("contact_period_begin", &mut slots.6);
+        fields.optional("contact_period_end", &mut slots.7);
+        fields.optional("business_authorization_letter", &mut slots.8);
+        fields.optional("openid", &mut slots.9);
+        fields.required("mobile_phone", &mut slots.10);
+        fields.required("contact_email", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(ContactInfo {
+                    contact_type: f0,
+                    contact_name: f1,
+                    contact_id_doc_type: f2,
+                    contact_id_number: f3,
+                    contact_id_doc_copy: f4,
+                    contact_id_doc_copy_back: f5,
+                    contact_period_begin: f6,
+                    contact_period_end: f7,
+                    business_authorization_letter: f8,
+                    openid: f9,
+                    mobile_phone: f10,
+                    contact_email: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("contact_type", &self.contact_type);
+        members.required("contact_name", &self.contact_name);
+        members.optional("contact_id_doc_type", &self.contact_id_doc_type);
+        members.optional("contact_id_number", &self.contact_id_number);
+        members.optional("contact_id_doc_copy", &self.contact_id_doc_copy);
+        members.optional("contact_id_doc_copy_back", &self.contact_id_doc_copy_back);
+        members.optional("contact_period_begin", &self.contact_period_begin);
+        members.optional("contact_period_end", &self.contact_period_end);
+        members
+            .optional(
+                "business_authorization_letter",
+                &self.business_authorization_letter,
+            );
+        members.optional("openid", &self.openid);
+        members.required("mobile_phone", &self.mobile_phone);
+        members.required("contact_email", &self.contact_email);
+        members
+    }
+}
 impl serde::Serialize for ContactInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContactInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("contact_type", &value.contact_type);
-            members.required("contact_name", &value.contact_name);
-            members.optional("contact_id_doc_type", &value.contact_id_doc_type);
-            members.optional("contact_id_number", &value.contact_id_number);
-            members.optional("contact_id_doc_copy", &value.contact_id_doc_copy);
-            members
-                .optional("contact_id_doc_copy_back", &value.contact_id_doc_copy_back);
-            members.optional("contact_period_begin", &value.contact_period_begin);
-            members.optional("contact_period_end", &value.contact_period_end);
-            members
-                .optional(
-                    "business_authorization_letter",
-                    &value.business_authorization_letter,
-                );
-            members.optional("openid", &value.openid);
-            members.required("mobile_phone", &value.mobile_phone);
-            members.required("contact_email", &value.contact_email);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContactInfo, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("contact_type", &mut slots.0);
-            fields.required("contact_name", &mut slots.1);
-            fields.optional("contact_id_doc_type", &mut slots.2);
-            fields.optional("contact_id_number", &mut slots.3);
-            fields.optional("contact_id_doc_copy", &mut slots.4);
-            fields.optional("contact_id_doc_copy_back", &mut slots.5);
-            fields.optional("contact_period_begin", &mut slots.6);
-            fields.optional("contact_period_end", &mut slots.7);
-            fields.optional("business_authorization_letter", &mut slots.8);
-            fields.optional("openid", &mut slots.9);
-            fields.required("mobile_phone", &mut slots.10);
-            fields.required("contact_email", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(ContactInfo {
-                        contact_type: f0,
-                        contact_name: f1,
-                        contact_id_doc_type: f2,
-                        contact_id_number: f3,
-                        contact_id_doc_copy: f4,
-                        contact_id_doc_copy_back: f5,
-                        contact_period_begin: f6,
-                        contact_period_end: f7,
-                        business_authorization_letter: f8,
-                        openid: f9,
-                        mobile_phone: f10,
-                        contact_email: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 门店场所
@@ -516,54 +525,57 @@ impl MicroStoreInfo {
     }
 }
 impl crate::runtime::Validate for MicroStoreInfo {}
+impl crate::runtime::Object for MicroStoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("micro_name", &mut slots.0);
+        fields.required("micro_address_code", &mut slots.1);
+        fields.required("micro_address", &mut slots.2);
+        fields.required("store_entrance_pic", &mut slots.3);
+        fields.required("micro_indoor_copy", &mut slots.4);
+        fields.optional("store_longitude", &mut slots.5);
+        fields.optional("store_latitude", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(MicroStoreInfo {
+                    micro_name: f0,
+                    micro_address_code: f1,
+                    micro_address: f2,
+                    store_entrance_pic: f3,
+                    micro_indoor_copy: f4,
+                    store_longitude: f5,
+                    store_latitude: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("micro_name", &self.micro_name);
+        members.required("micro_address_code", &self.micro_address_code);
+        members.required("micro_address", &self.micro_address);
+        members.required("store_entrance_pic", &self.store_entrance_pic);
+        members.required("micro_indoor_copy", &self.micro_indoor_copy);
+        members.optional("store_longitude", &self.store_longitude);
+        members.optional("store_latitude", &self.store_latitude);
+        members
+    }
+}
 impl serde::Serialize for MicroStoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicroStoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("micro_name", &value.micro_name);
-            members.required("micro_address_code", &value.micro_address_code);
-            members.required("micro_address", &value.micro_address);
-            members.required("store_entrance_pic", &value.store_entrance_pic);
-            members.required("micro_indoor_copy", &value.micro_indoor_copy);
-            members.optional("store_longitude", &value.store_longitude);
-            members.optional("store_latitude", &value.store_latitude);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicroStoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicroStoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("micro_name", &mut slots.0);
-            fields.required("micro_address_code", &mut slots.1);
-            fields.required("micro_address", &mut slots.2);
-            fields.required("store_entrance_pic", &mut slots.3);
-            fields.required("micro_indoor_copy", &mut slots.4);
-            fields.optional("store_longitude", &mut slots.5);
-            fields.optional("store_latitude", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(MicroStoreInfo {
-                        micro_name: f0,
-                        micro_address_code: f1,
-                        micro_address: f2,
-                        store_entrance_pic: f3,
-                        micro_indoor_copy: f4,
-                        store_longitude: f5,
-                        store_latitude: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 流动经营/便民服务
@@ -601,45 +613,48 @@ impl MicroMobileInfo {
     }
 }
 impl crate::runtime::Validate for MicroMobileInfo {}
+impl crate::runtime::Object for MicroMobileInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("micro_mobile_name", &mut slots.0);
+        fields.required("micro_mobile_city", &mut slots.1);
+        fields.required("micro_mobile_address", &mut slots.2);
+        fields.required("micro_mobile_pics", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(MicroMobileInfo {
+                    micro_mobile_name: f0,
+                    micro_mobile_city: f1,
+                    micro_mobile_address: f2,
+                    micro_mobile_pics: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("micro_mobile_name", &self.micro_mobile_name);
+        members.required("micro_mobile_city", &self.micro_mobile_city);
+        members.required("micro_mobile_address", &self.micro_mobile_address);
+        members.required("micro_mobile_pics", &self.micro_mobile_pics);
+        members
+    }
+}
 impl serde::Serialize for MicroMobileInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicroMobileInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("micro_mobile_name", &value.micro_mobile_name);
-            members.required("micro_mobile_city", &value.micro_mobile_city);
-            members.required("micro_mobile_address", &value.micro_mobile_address);
-            members.required("micro_mobile_pics", &value.micro_mobile_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicroMobileInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicroMobileInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("micro_mobile_name", &mut slots.0);
-            fields.required("micro_mobile_city", &mut slots.1);
-            fields.required("micro_mobile_address", &mut slots.2);
-            fields.required("micro_mobile_pics", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(MicroMobileInfo {
-                        micro_mobile_name: f0,
-                        micro_mobile_city: f1,
-                        micro_mobile_address: f2,
-                        micro_mobile_pics: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 线上商品/服务交易
@@ -687,45 +702,48 @@ impl MicroOnlineInfo {
     }
 }
 impl crate::runtime::Validate for MicroOnlineInfo {}
+impl crate::runtime::Object for MicroOnlineInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("micro_online_store", &mut slots.0);
+        fields.required("micro_ec_name", &mut slots.1);
+        fields.optional("micro_qrcode", &mut slots.2);
+        fields.optional("micro_link", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(MicroOnlineInfo {
+                    micro_online_store: f0,
+                    micro_ec_name: f1,
+                    micro_qrcode: f2,
+                    micro_link: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("micro_online_store", &self.micro_online_store);
+        members.required("micro_ec_name", &self.micro_ec_name);
+        members.optional("micro_qrcode", &self.micro_qrcode);
+        members.optional("micro_link", &self.micro_link);
+        members
+    }
+}
 impl serde::Serialize for MicroOnlineInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicroOnlineInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("micro_online_store", &value.micro_online_store);
-            members.required("micro_ec_name", &value.micro_ec_name);
-            members.optional("micro_qrcode", &value.micro_qrcode);
-            members.optional("micro_link", &value.micro_link);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicroOnlineInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicroOnlineInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("micro_online_store", &mut slots.0);
-            fields.required("micro_ec_name", &mut slots.1);
-            fields.optional("micro_qrcode", &mut slots.2);
-            fields.optional("micro_link", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(MicroOnlineInfo {
-                        micro_online_store: f0,
-                        micro_ec_name: f1,
-                        micro_qrcode: f2,
-                        micro_link: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小微辅助证明材料
@@ -801,45 +819,48 @@ impl crate::runtime::Validate for MicroBizInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for MicroBizInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("micro_biz_type", &mut slots.0);
+        fields.optional_object("micro_store_info", &mut slots.1);
+        fields.optional_object("micro_mobile_info", &mut slots.2);
+        fields.optional_object("micro_online_info", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(MicroBizInfo {
+                    micro_biz_type: f0,
+                    micro_store_info: f1,
+                    micro_mobile_info: f2,
+                    micro_online_info: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("micro_biz_type", &self.micro_biz_type);
+        members.optional_object("micro_store_info", &self.micro_store_info);
+        members.optional_object("micro_mobile_info", &self.micro_mobile_info);
+        members.optional_object("micro_online_info", &self.micro_online_info);
+        members
+    }
+}
 impl serde::Serialize for MicroBizInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MicroBizInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("micro_biz_type", &value.micro_biz_type);
-            members.optional("micro_store_info", &value.micro_store_info);
-            members.optional("micro_mobile_info", &value.micro_mobile_info);
-            members.optional("micro_online_info", &value.micro_online_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MicroBizInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MicroBizInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("micro_biz_type", &mut slots.0);
-            fields.optional("micro_store_info", &mut slots.1);
-            fields.optional("micro_mobile_info", &mut slots.2);
-            fields.optional("micro_online_info", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(MicroBizInfo {
-                        micro_biz_type: f0,
-                        micro_store_info: f1,
-                        micro_mobile_info: f2,
-                        micro_online_info: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 营业执照
@@ -907,54 +928,57 @@ impl BusinessLicenseInfo {
     }
 }
 impl crate::runtime::Validate for BusinessLicenseInfo {}
+impl crate::runtime::Object for BusinessLicenseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("license_copy", &mut slots.0);
+        fields.required("license_number", &mut slots.1);
+        fields.required("merchant_name", &mut slots.2);
+        fields.required("legal_person", &mut slots.3);
+        fields.optional("license_address", &mut slots.4);
+        fields.optional("period_begin", &mut slots.5);
+        fields.optional("period_end", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(BusinessLicenseInfo {
+                    license_copy: f0,
+                    license_number: f1,
+                    merchant_name: f2,
+                    legal_person: f3,
+                    license_address: f4,
+                    period_begin: f5,
+                    period_end: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("license_copy", &self.license_copy);
+        members.required("license_number", &self.license_number);
+        members.required("merchant_name", &self.merchant_name);
+        members.required("legal_person", &self.legal_person);
+        members.optional("license_address", &self.license_address);
+        members.optional("period_begin", &self.period_begin);
+        members.optional("period_end", &self.period_end);
+        members
+    }
+}
 impl serde::Serialize for BusinessLicenseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BusinessLicenseInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("license_copy", &value.license_copy);
-            members.required("license_number", &value.license_number);
-            members.required("merchant_name", &value.merchant_name);
-            members.required("legal_person", &value.legal_person);
-            members.optional("license_address", &value.license_address);
-            members.optional("period_begin", &value.period_begin);
-            members.optional("period_end", &value.period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BusinessLicenseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BusinessLicenseInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("license_copy", &mut slots.0);
-            fields.required("license_number", &mut slots.1);
-            fields.required("merchant_name", &mut slots.2);
-            fields.required("legal_person", &mut slots.3);
-            fields.optional("license_address", &mut slots.4);
-            fields.optional("period_begin", &mut slots.5);
-            fields.optional("period_end", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(BusinessLicenseInfo {
-                        license_copy: f0,
-                        license_number: f1,
-                        merchant_name: f2,
-                        legal_person: f3,
-                        license_address: f4,
-                        period_begin: f5,
-                        period_end: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 登记证书
@@ -1017,66 +1041,69 @@ impl crate::runtime::Validate for CertificateInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CertificateInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("cert_copy", &mut slots.0);
+        fields.required("cert_type", &mut slots.1);
+        fields.required("cert_number", &mut slots.2);
+        fields.required("merchant_name", &mut slots.3);
+        fields.required("company_address", &mut slots.4);
+        fields.required("legal_person", &mut slots.5);
+        fields.required("period_begin", &mut slots.6);
+        fields.required("period_end", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(CertificateInfo {
+                    cert_copy: f0,
+                    cert_type: f1,
+                    cert_number: f2,
+                    merchant_name: f3,
+                    company_address: f4,
+                    legal_person: f5,
+                    period_begin: f6,
+                    period_end: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("cert_copy", &self.cert_copy);
+        members.required("cert_type", &self.cert_type);
+        members.required("cert_number", &self.cert_number);
+        members.required("merchant_name", &self.merchant_name);
+        members.required("company_address", &self.company_address);
+        members.required("legal_person", &self.legal_person);
+        members.required("period_begin", &self.period_begin);
+        members.required("period_end", &self.period_end);
+        members
+    }
+}
 impl serde::Serialize for CertificateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CertificateInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("cert_copy", &value.cert_copy);
-            members.required("cert_type", &value.cert_type);
-            members.required("cert_number", &value.cert_number);
-            members.required("merchant_name", &value.merchant_name);
-            members.required("company_address", &value.company_address);
-            members.required("legal_person", &value.legal_person);
-            members.required("period_begin", &value.period_begin);
-            members.required("period_end", &value.period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CertificateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CertificateInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("cert_copy", &mut slots.0);
-            fields.required("cert_type", &mut slots.1);
-            fields.required("cert_number", &mut slots.2);
-            fields.required("merchant_name", &mut slots.3);
-            fields.required("company_address", &mut slots.4);
-            fields.required("legal_person", &mut slots.5);
-            fields.required("period_begin", &mut slots.6);
-            fields.required("period_end", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(CertificateInfo {
-                        cert_copy: f0,
-                        cert_type: f1,
-                        cert_number: f2,
-                        merchant_name: f3,
-                        company_address: f4,
-                        legal_person: f5,
-                        period_begin: f6,
-                        period_end: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 组织机构代码证信息
@@ -1114,45 +1141,48 @@ impl OrganizationInfo {
     }
 }
 impl crate::runtime::Validate for OrganizationInfo {}
+impl crate::runtime::Object for OrganizationInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("organization_copy", &mut slots.0);
+        fields.required("organization_code", &mut slots.1);
+        fields.required("org_period_begin", &mut slots.2);
+        fields.required("org_period_end", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(OrganizationInfo {
+                    organization_copy: f0,
+                    organization_code: f1,
+                    org_period_begin: f2,
+                    org_period_end: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("organization_copy", &self.organization_copy);
+        members.required("organization_code", &self.organization_code);
+        members.required("org_period_begin", &self.org_period_begin);
+        members.required("org_period_end", &self.org_period_end);
+        members
+    }
+}
 impl serde::Serialize for OrganizationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OrganizationInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("organization_copy", &value.organization_copy);
-            members.required("organization_code", &value.organization_code);
-            members.required("org_period_begin", &value.org_period_begin);
-            members.required("org_period_end", &value.org_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OrganizationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OrganizationInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("organization_copy", &mut slots.0);
-            fields.required("organization_code", &mut slots.1);
-            fields.required("org_period_begin", &mut slots.2);
-            fields.required("org_period_end", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(OrganizationInfo {
-                        organization_copy: f0,
-                        organization_code: f1,
-                        org_period_begin: f2,
-                        org_period_end: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金融机构许可证信息
@@ -1197,35 +1227,38 @@ impl crate::runtime::Validate for FinanceInstitutionInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for FinanceInstitutionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("finance_type", &mut slots.0);
+        fields.optional("finance_license_pics", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(FinanceInstitutionInfo {
+            finance_type: f0,
+            finance_license_pics: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("finance_type", &self.finance_type);
+        members.optional("finance_license_pics", &self.finance_license_pics);
+        members
+    }
+}
 impl serde::Serialize for FinanceInstitutionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FinanceInstitutionInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("finance_type", &value.finance_type);
-            members.optional("finance_license_pics", &value.finance_license_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FinanceInstitutionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FinanceInstitutionInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("finance_type", &mut slots.0);
-            fields.optional("finance_license_pics", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(FinanceInstitutionInfo {
-                finance_type: f0,
-                finance_license_pics: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营者/法人身份证信息
@@ -1283,54 +1316,57 @@ impl IdCardInfo {
     }
 }
 impl crate::runtime::Validate for IdCardInfo {}
+impl crate::runtime::Object for IdCardInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("id_card_copy", &mut slots.0);
+        fields.required("id_card_national", &mut slots.1);
+        fields.required("id_card_name", &mut slots.2);
+        fields.required("id_card_number", &mut slots.3);
+        fields.optional("id_card_address", &mut slots.4);
+        fields.required("card_period_begin", &mut slots.5);
+        fields.required("card_period_end", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
+                Ok(IdCardInfo {
+                    id_card_copy: f0,
+                    id_card_national: f1,
+                    id_card_name: f2,
+                    id_card_number: f3,
+                    id_card_address: f4,
+                    card_period_begin: f5,
+                    card_period_end: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("id_card_copy", &self.id_card_copy);
+        members.required("id_card_national", &self.id_card_national);
+        members.required("id_card_name", &self.id_card_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.optional("id_card_address", &self.id_card_address);
+        members.required("card_period_begin", &self.card_period_begin);
+        members.required("card_period_end", &self.card_period_end);
+        members
+    }
+}
 impl serde::Serialize for IdCardInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IdCardInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("id_card_copy", &value.id_card_copy);
-            members.required("id_card_national", &value.id_card_national);
-            members.required("id_card_name", &value.id_card_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.optional("id_card_address", &value.id_card_address);
-            members.required("card_period_begin", &value.card_period_begin);
-            members.required("card_period_end", &value.card_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IdCardInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IdCardInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("id_card_copy", &mut slots.0);
-            fields.required("id_card_national", &mut slots.1);
-            fields.required("id_card_name", &mut slots.2);
-            fields.required("id_card_number", &mut slots.3);
-            fields.optional("id_card_address", &mut slots.4);
-            fields.required("card_period_begin", &mut slots.5);
-            fields.required("card_period_end", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
-                    Ok(IdCardInfo {
-                        id_card_copy: f0,
-                        id_card_national: f1,
-                        id_card_name: f2,
-                        id_card_number: f3,
-                        id_card_address: f4,
-                        card_period_begin: f5,
-                        card_period_end: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营者/法人其他类型证件信息
@@ -1393,54 +1429,57 @@ impl IdDocInfo {
     }
 }
 impl crate::runtime::Validate for IdDocInfo {}
+impl crate::runtime::Object for IdDocInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("id_doc_copy", &mut slots.0);
+        fields.optional("id_doc_copy_back", &mut slots.1);
+        fields.required("id_doc_name", &mut slots.2);
+        fields.required("id_doc_number", &mut slots.3);
+        fields.optional("id_doc_address", &mut slots.4);
+        fields.required("doc_period_begin", &mut slots.5);
+        fields.required("doc_period_end", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
+                Ok(IdDocInfo {
+                    id_doc_copy: f0,
+                    id_doc_copy_back: f1,
+                    id_doc_name: f2,
+                    id_doc_number: f3,
+                    id_doc_address: f4,
+                    doc_period_begin: f5,
+                    doc_period_end: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("id_doc_copy", &self.id_doc_copy);
+        members.optional("id_doc_copy_back", &self.id_doc_copy_back);
+        members.required("id_doc_name", &self.id_doc_name);
+        members.required("id_doc_number", &self.id_doc_number);
+        members.optional("id_doc_address", &self.id_doc_address);
+        members.required("doc_period_begin", &self.doc_period_begin);
+        members.required("doc_period_end", &self.doc_period_end);
+        members
+    }
+}
 impl serde::Serialize for IdDocInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IdDocInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("id_doc_copy", &value.id_doc_copy);
-            members.optional("id_doc_copy_back", &value.id_doc_copy_back);
-            members.required("id_doc_name", &value.id_doc_name);
-            members.required("id_doc_number", &value.id_doc_number);
-            members.optional("id_doc_address", &value.id_doc_address);
-            members.required("doc_period_begin", &value.doc_period_begin);
-            members.required("doc_period_end", &value.doc_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IdDocInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IdDocInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("id_doc_copy", &mut slots.0);
-            fields.optional("id_doc_copy_back", &mut slots.1);
-            fields.required("id_doc_name", &mut slots.2);
-            fields.required("id_doc_number", &mut slots.3);
-            fields.optional("id_doc_address", &mut slots.4);
-            fields.required("doc_period_begin", &mut slots.5);
-            fields.required("doc_period_end", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
-                    Ok(IdDocInfo {
-                        id_doc_copy: f0,
-                        id_doc_copy_back: f1,
-                        id_doc_name: f2,
-                        id_doc_number: f3,
-                        id_doc_address: f4,
-                        doc_period_begin: f5,
-                        doc_period_end: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营者/法人身份证件
@@ -1531,51 +1570,54 @@ impl crate::runtime::Validate for IdentityInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for IdentityInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("id_holder_type", &mut slots.0);
+        fields.required("id_doc_type", &mut slots.1);
+        fields.optional("authorize_letter_copy", &mut slots.2);
+        fields.optional_object("id_card_info", &mut slots.3);
+        fields.optional_object("id_doc_info", &mut slots.4);
+        fields.optional("owner", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, f3, f4, f5) => {
+                Ok(IdentityInfo {
+                    id_holder_type: f0,
+                    id_doc_type: f1,
+                    authorize_letter_copy: f2,
+                    id_card_info: f3,
+                    id_doc_info: f4,
+                    owner: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("id_holder_type", &self.id_holder_type);
+        members.required("id_doc_type", &self.id_doc_type);
+        members.optional("authorize_letter_copy", &self.authorize_letter_copy);
+        members.optional_object("id_card_info", &self.id_card_info);
+        members.optional_object("id_doc_info", &self.id_doc_info);
+        members.optional("owner", &self.owner);
+        members
+    }
+}
 impl serde::Serialize for IdentityInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IdentityInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("id_holder_type", &value.id_holder_type);
-            members.required("id_doc_type", &value.id_doc_type);
-            members.optional("authorize_letter_copy", &value.authorize_letter_copy);
-            members.optional("id_card_info", &value.id_card_info);
-            members.optional("id_doc_info", &value.id_doc_info);
-            members.optional("owner", &value.owner);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IdentityInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IdentityInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("id_holder_type", &mut slots.0);
-            fields.required("id_doc_type", &mut slots.1);
-            fields.optional("authorize_letter_copy", &mut slots.2);
-            fields.optional("id_card_info", &mut slots.3);
-            fields.optional("id_doc_info", &mut slots.4);
-            fields.optional("owner", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, f3, f4, f5) => {
-                    Ok(IdentityInfo {
-                        id_holder_type: f0,
-                        id_doc_type: f1,
-                        authorize_letter_copy: f2,
-                        id_card_info: f3,
-                        id_doc_info: f4,
-                        owner: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 最终受益人信息列表
@@ -1636,66 +1678,69 @@ impl crate::runtime::Validate for UboInfoList {
         Ok(())
     }
 }
+impl crate::runtime::Object for UboInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("ubo_id_doc_type", &mut slots.0);
+        fields.required("ubo_id_doc_copy", &mut slots.1);
+        fields.required("ubo_id_doc_copy_back", &mut slots.2);
+        fields.required("ubo_id_doc_name", &mut slots.3);
+        fields.required("ubo_id_doc_number", &mut slots.4);
+        fields.required("ubo_id_doc_address", &mut slots.5);
+        fields.required("ubo_period_begin", &mut slots.6);
+        fields.required("ubo_period_end", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(UboInfoList {
+                    ubo_id_doc_type: f0,
+                    ubo_id_doc_copy: f1,
+                    ubo_id_doc_copy_back: f2,
+                    ubo_id_doc_name: f3,
+                    ubo_id_doc_number: f4,
+                    ubo_id_doc_address: f5,
+                    ubo_period_begin: f6,
+                    ubo_period_end: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("ubo_id_doc_type", &self.ubo_id_doc_type);
+        members.required("ubo_id_doc_copy", &self.ubo_id_doc_copy);
+        members.required("ubo_id_doc_copy_back", &self.ubo_id_doc_copy_back);
+        members.required("ubo_id_doc_name", &self.ubo_id_doc_name);
+        members.required("ubo_id_doc_number", &self.ubo_id_doc_number);
+        members.required("ubo_id_doc_address", &self.ubo_id_doc_address);
+        members.required("ubo_period_begin", &self.ubo_period_begin);
+        members.required("ubo_period_end", &self.ubo_period_end);
+        members
+    }
+}
 impl serde::Serialize for UboInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UboInfoList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("ubo_id_doc_type", &value.ubo_id_doc_type);
-            members.required("ubo_id_doc_copy", &value.ubo_id_doc_copy);
-            members.required("ubo_id_doc_copy_back", &value.ubo_id_doc_copy_back);
-            members.required("ubo_id_doc_name", &value.ubo_id_doc_name);
-            members.required("ubo_id_doc_number", &value.ubo_id_doc_number);
-            members.required("ubo_id_doc_address", &value.ubo_id_doc_address);
-            members.required("ubo_period_begin", &value.ubo_period_begin);
-            members.required("ubo_period_end", &value.ubo_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UboInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UboInfoList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("ubo_id_doc_type", &mut slots.0);
-            fields.required("ubo_id_doc_copy", &mut slots.1);
-            fields.required("ubo_id_doc_copy_back", &mut slots.2);
-            fields.required("ubo_id_doc_name", &mut slots.3);
-            fields.required("ubo_id_doc_number", &mut slots.4);
-            fields.required("ubo_id_doc_address", &mut slots.5);
-            fields.required("ubo_period_begin", &mut slots.6);
-            fields.required("ubo_period_end", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(UboInfoList {
-                        ubo_id_doc_type: f0,
-                        ubo_id_doc_copy: f1,
-                        ubo_id_doc_copy_back: f2,
-                        ubo_id_doc_name: f3,
-                        ubo_id_doc_number: f4,
-                        ubo_id_doc_address: f5,
-                        ubo_period_begin: f6,
-                        ubo_period_end: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 主体资料
@@ -1842,64 +1887,67 @@ impl crate::runtime::Validate for SubjectInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubjectInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("subject_type", &mut slots.0);
+        fields.optional("finance_institution", &mut slots.1);
+        fields.optional_object("micro_biz_info", &mut slots.2);
+        fields.required_object("business_license_info", &mut slots.3);
+        fields.required_object("certificate_info", &mut slots.4);
+        fields.optional_object("organization_info", &mut slots.5);
+        fields.optional("certificate_letter_copy", &mut slots.6);
+        fields.optional_object("finance_institution_info", &mut slots.7);
+        fields.required_object("identity_info", &mut slots.8);
+        fields.optional_objects("ubo_info_list", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), f5, f6, f7, Some(f8), f9) => {
+                Ok(SubjectInfo {
+                    subject_type: f0,
+                    finance_institution: f1,
+                    micro_biz_info: f2,
+                    business_license_info: f3,
+                    certificate_info: f4,
+                    organization_info: f5,
+                    certificate_letter_copy: f6,
+                    finance_institution_info: f7,
+                    identity_info: f8,
+                    ubo_info_list: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("subject_type", &self.subject_type);
+        members.optional("finance_institution", &self.finance_institution);
+        members.optional_object("micro_biz_info", &self.micro_biz_info);
+        members.required_object("business_license_info", &self.business_license_info);
+        members.required_object("certificate_info", &self.certificate_info);
+        members.optional_object("organization_info", &self.organization_info);
+        members.optional("certificate_letter_copy", &self.certificate_letter_copy);
+        members
+            .optional_object("finance_institution_info", &self.finance_institution_info);
+        members.required_object("identity_info", &self.identity_info);
+        members.optional_objects("ubo_info_list", &self.ubo_info_list);
+        members
+    }
+}
 impl serde::Serialize for SubjectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubjectInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("subject_type", &value.subject_type);
-            members.optional("finance_institution", &value.finance_institution);
-            members.optional("micro_biz_info", &value.micro_biz_info);
-            members.required("business_license_info", &value.business_license_info);
-            members.required("certificate_info", &value.certificate_info);
-            members.optional("organization_info", &value.organization_info);
-            members.optional("certificate_letter_copy", &value.certificate_letter_copy);
-            members
-                .optional("finance_institution_info", &value.finance_institution_info);
-            members.required("identity_info", &value.identity_info);
-            members.optional("ubo_info_list", &value.ubo_info_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubjectInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubjectInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("subject_type", &mut slots.0);
-            fields.optional("finance_institution", &mut slots.1);
-            fields.optional("micro_biz_info", &mut slots.2);
-            fields.required("business_license_info", &mut slots.3);
-            fields.required("certificate_info", &mut slots.4);
-            fields.optional("organization_info", &mut slots.5);
-            fields.optional("certificate_letter_copy", &mut slots.6);
-            fields.optional("finance_institution_info", &mut slots.7);
-            fields.required("identity_info", &mut slots.8);
-            fields.optional("ubo_info_list", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), f5, f6, f7, Some(f8), f9) => {
-                    Ok(SubjectInfo {
-                        subject_type: f0,
-                        finance_institution: f1,
-                        micro_biz_info: f2,
-                        business_license_info: f3,
-                        certificate_info: f4,
-                        organization_info: f5,
-                        certificate_letter_copy: f6,
-                        finance_institution_info: f7,
-                        identity_info: f8,
-                        ubo_info_list: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 线下场所场景
@@ -1948,51 +1996,54 @@ impl BizStoreInfo {
     }
 }
 impl crate::runtime::Validate for BizStoreInfo {}
+impl crate::runtime::Object for BizStoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("biz_store_name", &mut slots.0);
+        fields.required("biz_address_code", &mut slots.1);
+        fields.required("biz_store_address", &mut slots.2);
+        fields.required("store_entrance_pic", &mut slots.3);
+        fields.required("indoor_pic", &mut slots.4);
+        fields.optional("biz_sub_appid", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(BizStoreInfo {
+                    biz_store_name: f0,
+                    biz_address_code: f1,
+                    biz_store_address: f2,
+                    store_entrance_pic: f3,
+                    indoor_pic: f4,
+                    biz_sub_appid: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("biz_store_name", &self.biz_store_name);
+        members.required("biz_address_code", &self.biz_address_code);
+        members.required("biz_store_address", &self.biz_store_address);
+        members.required("store_entrance_pic", &self.store_entrance_pic);
+        members.required("indoor_pic", &self.indoor_pic);
+        members.optional("biz_sub_appid", &self.biz_sub_appid);
+        members
+    }
+}
 impl serde::Serialize for BizStoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BizStoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("biz_store_name", &value.biz_store_name);
-            members.required("biz_address_code", &value.biz_address_code);
-            members.required("biz_store_address", &value.biz_store_address);
-            members.required("store_entrance_pic", &value.store_entrance_pic);
-            members.required("indoor_pic", &value.indoor_pic);
-            members.optional("biz_sub_appid", &value.biz_sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BizStoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BizStoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("biz_store_name", &mut slots.0);
-            fields.required("biz_address_code", &mut slots.1);
-            fields.required("biz_store_address", &mut slots.2);
-            fields.required("store_entrance_pic", &mut slots.3);
-            fields.required("indoor_pic", &mut slots.4);
-            fields.optional("biz_sub_appid", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(BizStoreInfo {
-                        biz_store_name: f0,
-                        biz_address_code: f1,
-                        biz_store_address: f2,
-                        store_entrance_pic: f3,
-                        indoor_pic: f4,
-                        biz_sub_appid: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 公众号场景
@@ -2038,38 +2089,41 @@ impl MpInfo {
     }
 }
 impl crate::runtime::Validate for MpInfo {}
+impl crate::runtime::Object for MpInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("mp_appid", &mut slots.0);
+        fields.optional("mp_sub_appid", &mut slots.1);
+        fields.optional("mp_pics", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(MpInfo {
+            mp_appid: f0,
+            mp_sub_appid: f1,
+            mp_pics: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("mp_appid", &self.mp_appid);
+        members.optional("mp_sub_appid", &self.mp_sub_appid);
+        members.optional("mp_pics", &self.mp_pics);
+        members
+    }
+}
 impl serde::Serialize for MpInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MpInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("mp_appid", &value.mp_appid);
-            members.optional("mp_sub_appid", &value.mp_sub_appid);
-            members.optional("mp_pics", &value.mp_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MpInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MpInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("mp_appid", &mut slots.0);
-            fields.optional("mp_sub_appid", &mut slots.1);
-            fields.optional("mp_pics", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(MpInfo {
-                mp_appid: f0,
-                mp_sub_appid: f1,
-                mp_pics: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小程序场景
@@ -2115,38 +2169,41 @@ impl MiniProgramInfo {
     }
 }
 impl crate::runtime::Validate for MiniProgramInfo {}
+impl crate::runtime::Object for MiniProgramInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("mini_program_appid", &mut slots.0);
+        fields.optional("mini_program_sub_appid", &mut slots.1);
+        fields.optional("mini_program_pics", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(MiniProgramInfo {
+            mini_program_appid: f0,
+            mini_program_sub_appid: f1,
+            mini_program_pics: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("mini_program_appid", &self.mini_program_appid);
+        members.optional("mini_program_sub_appid", &self.mini_program_sub_appid);
+        members.optional("mini_program_pics", &self.mini_program_pics);
+        members
+    }
+}
 impl serde::Serialize for MiniProgramInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniProgramInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("mini_program_appid", &value.mini_program_appid);
-            members.optional("mini_program_sub_appid", &value.mini_program_sub_appid);
-            members.optional("mini_program_pics", &value.mini_program_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniProgramInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniProgramInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("mini_program_appid", &mut slots.0);
-            fields.optional("mini_program_sub_appid", &mut slots.1);
-            fields.optional("mini_program_pics", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(MiniProgramInfo {
-                mini_program_appid: f0,
-                mini_program_sub_appid: f1,
-                mini_program_pics: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// App场景
@@ -2192,38 +2249,41 @@ impl AppInfo {
     }
 }
 impl crate::runtime::Validate for AppInfo {}
+impl crate::runtime::Object for AppInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("app_appid", &mut slots.0);
+        fields.optional("app_sub_appid", &mut slots.1);
+        fields.optional("app_pics", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(AppInfo {
+            app_appid: f0,
+            app_sub_appid: f1,
+            app_pics: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("app_appid", &self.app_appid);
+        members.optional("app_sub_appid", &self.app_sub_appid);
+        members.optional("app_pics", &self.app_pics);
+        members
+    }
+}
 impl serde::Serialize for AppInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("app_appid", &value.app_appid);
-            members.optional("app_sub_appid", &value.app_sub_appid);
-            members.optional("app_pics", &value.app_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("app_appid", &mut slots.0);
-            fields.optional("app_sub_appid", &mut slots.1);
-            fields.optional("app_pics", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(AppInfo {
-                app_appid: f0,
-                app_sub_appid: f1,
-                app_pics: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 互联网网站场景
@@ -2271,38 +2331,41 @@ impl WebInfo {
     }
 }
 impl crate::runtime::Validate for WebInfo {}
+impl crate::runtime::Object for WebInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("domain", &mut slots.0);
+        fields.optional("web_authorisation", &mut slots.1);
+        fields.optional("web_appid", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(WebInfo {
+            domain: f0,
+            web_authorisation: f1,
+            web_appid: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("domain", &self.domain);
+        members.optional("web_authorisation", &self.web_authorisation);
+        members.optional("web_appid", &self.web_appid);
+        members
+    }
+}
 impl serde::Serialize for WebInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &WebInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("domain", &value.domain);
-            members.optional("web_authorisation", &value.web_authorisation);
-            members.optional("web_appid", &value.web_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WebInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WebInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("domain", &mut slots.0);
-            fields.optional("web_authorisation", &mut slots.1);
-            fields.optional("web_appid", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(WebInfo {
-                domain: f0,
-                web_authorisation: f1,
-                web_appid: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 企业微信场景
@@ -2338,35 +2401,38 @@ impl WeworkInfo {
     }
 }
 impl crate::runtime::Validate for WeworkInfo {}
+impl crate::runtime::Object for WeworkInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("sub_corp_id", &mut slots.0);
+        fields.optional("wework_pics", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(WeworkInfo {
+            sub_corp_id: f0,
+            wework_pics: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("sub_corp_id", &self.sub_corp_id);
+        members.optional("wework_pics", &self.wework_pics);
+        members
+    }
+}
 impl serde::Serialize for WeworkInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &WeworkInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("sub_corp_id", &value.sub_corp_id);
-            members.optional("wework_pics", &value.wework_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WeworkInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WeworkInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("sub_corp_id", &mut slots.0);
-            fields.optional("wework_pics", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(WeworkInfo {
-                sub_corp_id: f0,
-                wework_pics: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营场景
@@ -2495,54 +2561,57 @@ impl crate::runtime::Validate for SalesInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SalesInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("sales_scenes_type", &mut slots.0);
+        fields.optional_object("biz_store_info", &mut slots.1);
+        fields.optional_object("mp_info", &mut slots.2);
+        fields.optional_object("mini_program_info", &mut slots.3);
+        fields.optional_object("app_info", &mut slots.4);
+        fields.optional_object("web_info", &mut slots.5);
+        fields.optional_object("wework_info", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6) => {
+                Ok(SalesInfo {
+                    sales_scenes_type: f0,
+                    biz_store_info: f1,
+                    mp_info: f2,
+                    mini_program_info: f3,
+                    app_info: f4,
+                    web_info: f5,
+                    wework_info: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("sales_scenes_type", &self.sales_scenes_type);
+        members.optional_object("biz_store_info", &self.biz_store_info);
+        members.optional_object("mp_info", &self.mp_info);
+        members.optional_object("mini_program_info", &self.mini_program_info);
+        members.optional_object("app_info", &self.app_info);
+        members.optional_object("web_info", &self.web_info);
+        members.optional_object("wework_info", &self.wework_info);
+        members
+    }
+}
 impl serde::Serialize for SalesInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SalesInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("sales_scenes_type", &value.sales_scenes_type);
-            members.optional("biz_store_info", &value.biz_store_info);
-            members.optional("mp_info", &value.mp_info);
-            members.optional("mini_program_info", &value.mini_program_info);
-            members.optional("app_info", &value.app_info);
-            members.optional("web_info", &value.web_info);
-            members.optional("wework_info", &value.wework_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SalesInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SalesInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("sales_scenes_type", &mut slots.0);
-            fields.optional("biz_store_info", &mut slots.1);
-            fields.optional("mp_info", &mut slots.2);
-            fields.optional("mini_program_info", &mut slots.3);
-            fields.optional("app_info", &mut slots.4);
-            fields.optional("web_info", &mut slots.5);
-            fields.optional("wework_info", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6) => {
-                    Ok(SalesInfo {
-                        sales_scenes_type: f0,
-                        biz_store_info: f1,
-                        mp_info: f2,
-                        mini_program_info: f3,
-                        app_info: f4,
-                        web_info: f5,
-                        wework_info: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营资料
@@ -2583,42 +2652,45 @@ impl crate::runtime::Validate for BusinessInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for BusinessInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("merchant_shortname", &mut slots.0);
+        fields.required("service_phone", &mut slots.1);
+        fields.required_object("sales_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(BusinessInfo {
+                    merchant_shortname: f0,
+                    service_phone: f1,
+                    sales_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("merchant_shortname", &self.merchant_shortname);
+        members.required("service_phone", &self.service_phone);
+        members.required_object("sales_info", &self.sales_info);
+        members
+    }
+}
 impl serde::Serialize for BusinessInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BusinessInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("merchant_shortname", &value.merchant_shortname);
-            members.required("service_phone", &value.service_phone);
-            members.required("sales_info", &value.sales_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BusinessInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BusinessInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("merchant_shortname", &mut slots.0);
-            fields.required("service_phone", &mut slots.1);
-            fields.required("sales_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(BusinessInfo {
-                        merchant_shortname: f0,
-                        service_phone: f1,
-                        sales_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算规则
@@ -2716,53 +2788,56 @@ impl SettlementInfo {
     }
 }
 impl crate::runtime::Validate for SettlementInfo {}
+impl crate::runtime::Object for SettlementInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("settlement_id", &mut slots.0);
+        fields.optional("qualification_type", &mut slots.1);
+        fields.optional("qualifications", &mut slots.2);
+        fields.optional("activities_id", &mut slots.3);
+        fields.optional("activities_rate", &mut slots.4);
+        fields.optional("debit_activities_rate", &mut slots.5);
+        fields.optional("credit_activities_rate", &mut slots.6);
+        fields.optional("activities_additions", &mut slots.7);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
+        Ok(SettlementInfo {
+            settlement_id: f0,
+            qualification_type: f1,
+            qualifications: f2,
+            activities_id: f3,
+            activities_rate: f4,
+            debit_activities_rate: f5,
+            credit_activities_rate: f6,
+            activities_additions: f7,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("settlement_id", &self.settlement_id);
+        members.optional("qualification_type", &self.qualification_type);
+        members.optional("qualifications", &self.qualifications);
+        members.optional("activities_id", &self.activities_id);
+        members.optional("activities_rate", &self.activities_rate);
+        members.optional("debit_activities_rate", &self.debit_activities_rate);
+        members.optional("credit_activities_rate", &self.credit_activities_rate);
+        members.optional("activities_additions", &self.activities_additions);
+        members
+    }
+}
 impl serde::Serialize for SettlementInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettlementInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("settlement_id", &value.settlement_id);
-            members.optional("qualification_type", &value.qualification_type);
-            members.optional("qualifications", &value.qualifications);
-            members.optional("activities_id", &value.activities_id);
-            members.optional("activities_rate", &value.activities_rate);
-            members.optional("debit_activities_rate", &value.debit_activities_rate);
-            members.optional("credit_activities_rate", &value.credit_activities_rate);
-            members.optional("activities_additions", &value.activities_additions);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettlementInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettlementInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("settlement_id", &mut slots.0);
-            fields.optional("qualification_type", &mut slots.1);
-            fields.optional("qualifications", &mut slots.2);
-            fields.optional("activities_id", &mut slots.3);
-            fields.optional("activities_rate", &mut slots.4);
-            fields.optional("debit_activities_rate", &mut slots.5);
-            fields.optional("credit_activities_rate", &mut slots.6);
-            fields.optional("activities_additions", &mut slots.7);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
-            Ok(SettlementInfo {
-                settlement_id: f0,
-                qualification_type: f1,
-                qualifications: f2,
-                activities_id: f3,
-                activities_rate: f4,
-                debit_activities_rate: f5,
-                credit_activities_rate: f6,
-                activities_additions: f7,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算银行账户
@@ -2835,54 +2910,57 @@ impl crate::runtime::Validate for BankAccountInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for BankAccountInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("bank_account_type", &mut slots.0);
+        fields.required("account_name", &mut slots.1);
+        fields.required("account_bank", &mut slots.2);
+        fields.required("bank_address_code", &mut slots.3);
+        fields.optional("bank_name", &mut slots.4);
+        fields.optional("bank_branch_id", &mut slots.5);
+        fields.optional("account_number", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(BankAccountInfo {
+                    bank_account_type: f0,
+                    account_name: f1,
+                    account_bank: f2,
+                    bank_address_code: f3,
+                    bank_name: f4,
+                    bank_branch_id: f5,
+                    account_number: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("bank_account_type", &self.bank_account_type);
+        members.required("account_name", &self.account_name);
+        members.required("account_bank", &self.account_bank);
+        members.required("bank_address_code", &self.bank_address_code);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_branch_id", &self.bank_branch_id);
+        members.optional("account_number", &self.account_number);
+        members
+    }
+}
 impl serde::Serialize for BankAccountInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BankAccountInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("bank_account_type", &value.bank_account_type);
-            members.required("account_name", &value.account_name);
-            members.required("account_bank", &value.account_bank);
-            members.required("bank_address_code", &value.bank_address_code);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_branch_id", &value.bank_branch_id);
-            members.optional("account_number", &value.account_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BankAccountInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BankAccountInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("bank_account_type", &mut slots.0);
-            fields.required("account_name", &mut slots.1);
-            fields.required("account_bank", &mut slots.2);
-            fields.required("bank_address_code", &mut slots.3);
-            fields.optional("bank_name", &mut slots.4);
-            fields.optional("bank_branch_id", &mut slots.5);
-            fields.optional("account_number", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(BankAccountInfo {
-                        bank_account_type: f0,
-                        account_name: f1,
-                        account_bank: f2,
-                        bank_address_code: f3,
-                        bank_name: f4,
-                        bank_branch_id: f5,
-                        account_number: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 补充材料
@@ -2940,41 +3018,44 @@ impl AdditionInfo {
     }
 }
 impl crate::runtime::Validate for AdditionInfo {}
+impl crate::runtime::Object for AdditionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("legal_person_commitment", &mut slots.0);
+        fields.optional("legal_person_video", &mut slots.1);
+        fields.optional("business_addition_pics", &mut slots.2);
+        fields.optional("business_addition_msg", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(AdditionInfo {
+            legal_person_commitment: f0,
+            legal_person_video: f1,
+            business_addition_pics: f2,
+            business_addition_msg: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("legal_person_commitment", &self.legal_person_commitment);
+        members.optional("legal_person_video", &self.legal_person_video);
+        members.optional("business_addition_pics", &self.business_addition_pics);
+        members.optional("business_addition_msg", &self.business_addition_msg);
+        members
+    }
+}
 impl serde::Serialize for AdditionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AdditionInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("legal_person_commitment", &value.legal_person_commitment);
-            members.optional("legal_person_video", &value.legal_person_video);
-            members.optional("business_addition_pics", &value.business_addition_pics);
-            members.optional("business_addition_msg", &value.business_addition_msg);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdditionInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("legal_person_commitment", &mut slots.0);
-            fields.optional("legal_person_video", &mut slots.1);
-            fields.optional("business_addition_pics", &mut slots.2);
-            fields.optional("business_addition_msg", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(AdditionInfo {
-                legal_person_commitment: f0,
-                legal_person_video: f1,
-                business_addition_pics: f2,
-                business_addition_msg: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交申请单API的应答
@@ -2988,36 +3069,39 @@ pub struct SubmitApplymentResponse {
     /// Wire: `applyment_id`, `integer`, required.
     pub applyment_id: i64,
 }
+impl crate::runtime::Object for SubmitApplymentResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SubmitApplymentResponse {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("applyment_id", &self.applyment_id);
+        members
+    }
+}
 impl serde::Serialize for SubmitApplymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitApplymentResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("applyment_id", &value.applyment_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitApplymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitApplymentResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SubmitApplymentResponse {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 驳回原因详情
@@ -3039,38 +3123,41 @@ pub struct AuditDetail {
     /// Wire: `reject_reason`, `string`, optional.
     pub reject_reason: Option<String>,
 }
+impl crate::runtime::Object for AuditDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("field", &mut slots.0);
+        fields.optional("field_name", &mut slots.1);
+        fields.optional("reject_reason", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(AuditDetail {
+            field: f0,
+            field_name: f1,
+            reject_reason: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("field", &self.field);
+        members.optional("field_name", &self.field_name);
+        members.optional("reject_reason", &self.reject_reason);
+        members
+    }
+}
 impl serde::Serialize for AuditDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AuditDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("field", &value.field);
-            members.optional("field_name", &value.field_name);
-            members.optional("reject_reason", &value.reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AuditDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AuditDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("field", &mut slots.0);
-            fields.optional("field_name", &mut slots.1);
-            fields.optional("reject_reason", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(AuditDetail {
-                field: f0,
-                field_name: f1,
-                reject_reason: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过申请单号查询申请状态的应答
@@ -3108,54 +3195,57 @@ pub struct QueryApplymentByIdResponse {
     /// Wire: `audit_detail`, `array[object AuditDetail]`, optional.
     pub audit_detail: Option<Vec<AuditDetail>>,
 }
+impl crate::runtime::Object for QueryApplymentByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("business_code", &mut slots.0);
+        fields.optional("applyment_id", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sign_url", &mut slots.3);
+        fields.required("applyment_state", &mut slots.4);
+        fields.optional("applyment_state_msg", &mut slots.5);
+        fields.optional_objects("audit_detail", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, f3, Some(f4), f5, f6) => {
+                Ok(QueryApplymentByIdResponse {
+                    business_code: f0,
+                    applyment_id: f1,
+                    sub_mchid: f2,
+                    sign_url: f3,
+                    applyment_state: f4,
+                    applyment_state_msg: f5,
+                    audit_detail: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("business_code", &self.business_code);
+        members.optional("applyment_id", &self.applyment_id);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sign_url", &self.sign_url);
+        members.required("applyment_state", &self.applyment_state);
+        members.optional("applyment_state_msg", &self.applyment_state_msg);
+        members.optional_objects("audit_detail", &self.audit_detail);
+        members
+    }
+}
 impl serde::Serialize for QueryApplymentByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryApplymentByIdResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("business_code", &value.business_code);
-            members.optional("applyment_id", &value.applyment_id);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sign_url", &value.sign_url);
-            members.required("applyment_state", &value.applyment_state);
-            members.optional("applyment_state_msg", &value.applyment_state_msg);
-            members.optional("audit_detail", &value.audit_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryApplymentByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryApplymentByIdResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("business_code", &mut slots.0);
-            fields.optional("applyment_id", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sign_url", &mut slots.3);
-            fields.required("applyment_state", &mut slots.4);
-            fields.optional("applyment_state_msg", &mut slots.5);
-            fields.optional("audit_detail", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, f3, Some(f4), f5, f6) => {
-                    Ok(QueryApplymentByIdResponse {
-                        business_code: f0,
-                        applyment_id: f1,
-                        sub_mchid: f2,
-                        sign_url: f3,
-                        applyment_state: f4,
-                        applyment_state_msg: f5,
-                        audit_detail: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 超级管理员信息
@@ -3242,82 +3332,78 @@ impl crate::runtime::Validate for SubmitContactAlterationContactInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitContactAlterationContactInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("contact_name", &mut slots.0);
+        fields.required("contact_id_doc_type", &mut slots.1);
+        fields.required("contact_id_card_number", &mut slots.2);
+        fields.required("contact_id_doc_copy", &mut slots.3);
+        fields.optional("contact_id_doc_copy_back", &mut slots.4);
+        fields.required("contact_id_doc_period_begin", &mut slots.5);
+        fields.required("contact_id_doc_period_end", &mut slots.6);
+        fields.optional("business_authorization_letter", &mut slots.7);
+        fields.required("mobile_phone", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+            ) => {
+                Ok(SubmitContactAlterationContactInfo {
+                    contact_name: f0,
+                    contact_id_doc_type: f1,
+                    contact_id_card_number: f2,
+                    contact_id_doc_copy: f3,
+                    contact_id_doc_copy_back: f4,
+                    contact_id_doc_period_begin: f5,
+                    contact_id_doc_period_end: f6,
+                    business_authorization_letter: f7,
+                    mobile_phone: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("contact_name", &self.contact_name);
+        members.required("contact_id_doc_type", &self.contact_id_doc_type);
+        members.required("contact_id_card_number", &self.contact_id_card_number);
+        members.required("contact_id_doc_copy", &self.contact_id_doc_copy);
+        members.optional("contact_id_doc_copy_back", &self.contact_id_doc_copy_back);
+        members
+            .required("contact_id_doc_period_begin", &self.contact_id_doc_period_begin);
+        members.required("contact_id_doc_period_end", &self.contact_id_doc_period_end);
+        members
+            .optional(
+                "business_authorization_letter",
+                &self.business_authorization_letter,
+            );
+        members.required("mobile_phone", &self.mobile_phone);
+        members
+    }
+}
 impl serde::Serialize for SubmitContactAlterationContactInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitContactAlterationContactInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("contact_name", &value.contact_name);
-            members.required("contact_id_doc_type", &value.contact_id_doc_type);
-            members.required("contact_id_card_number", &value.contact_id_card_number);
-            members.required("contact_id_doc_copy", &value.contact_id_doc_copy);
-            members
-                .optional("contact_id_doc_copy_back", &value.contact_id_doc_copy_back);
-            members
-                .required(
-                    "contact_id_doc_period_begin",
-                    &value.contact_id_doc_period_begin,
-                );
-            members
-                .required("contact_id_doc_period_end", &value.contact_id_doc_period_end);
-            members
-                .optional(
-                    "business_authorization_letter",
-                    &value.business_authorization_letter,
-                );
-            members.required("mobile_phone", &value.mobile_phone);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitContactAlterationContactInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitContactAlterationContactInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("contact_name", &mut slots.0);
-            fields.required("contact_id_doc_type", &mut slots.1);
-            fields.required("contact_id_card_number", &mut slots.2);
-            fields.required("contact_id_doc_copy", &mut slots.3);
-            fields.optional("contact_id_doc_copy_back", &mut slots.4);
-            fields.required("contact_id_doc_period_begin", &mut slots.5);
-            fields.required("contact_id_doc_period_end", &mut slots.6);
-            fields.optional("business_authorization_letter", &mut slots.7);
-            fields.required("mobile_phone", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                ) => {
-                    Ok(SubmitContactAlterationContactInfo {
-                        contact_name: f0,
-                        contact_id_doc_type: f1,
-                        contact_id_card_number: f2,
-                        contact_id_doc_copy: f3,
-                        contact_id_doc_copy_back: f4,
-                        contact_id_doc_period_begin: f5,
-                        contact_id_doc_period_end: f6,
-                        business_authorization_letter: f7,
-                        mobile_phone: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交超管变更申请单的应答
@@ -3331,32 +3417,35 @@ pub struct SubmitContactAlterationResponse {
     /// Wire: `apply_id`, `string`, optional.
     pub apply_id: Option<String>,
 }
+impl crate::runtime::Object for SubmitContactAlterationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("apply_id", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SubmitContactAlterationResponse {
+            apply_id: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("apply_id", &self.apply_id);
+        members
+    }
+}
 impl serde::Serialize for SubmitContactAlterationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitContactAlterationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("apply_id", &value.apply_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitContactAlterationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitContactAlterationResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("apply_id", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SubmitContactAlterationResponse {
-                apply_id: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 驳回原因详情
@@ -3374,35 +3463,38 @@ pub struct AuditRejectDetail {
     /// Wire: `reject_reason`, `string`, optional.
     pub reject_reason: Option<String>,
 }
+impl crate::runtime::Object for AuditRejectDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("param_name", &mut slots.0);
+        fields.optional("reject_reason", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AuditRejectDetail {
+            param_name: f0,
+            reject_reason: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("param_name", &self.param_name);
+        members.optional("reject_reason", &self.reject_reason);
+        members
+    }
+}
 impl serde::Serialize for AuditRejectDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AuditRejectDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("param_name", &value.param_name);
-            members.optional("reject_reason", &value.reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AuditRejectDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AuditRejectDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("param_name", &mut slots.0);
-            fields.optional("reject_reason", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AuditRejectDetail {
-                param_name: f0,
-                reject_reason: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询超管变更申请单状态-使用业务单号和商户号的应答
@@ -3436,53 +3528,54 @@ pub struct QueryContactAlterationByOutRequestNoResponse {
     /// Wire: `audit_reject_detail`, `array[object AuditRejectDetail]`, optional.
     pub audit_reject_detail: Option<Vec<AuditRejectDetail>>,
 }
+impl crate::runtime::Object for QueryContactAlterationByOutRequestNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("apply_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("merchant_code", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.optional("audit_reject_reason", &mut slots.4);
+        fields.optional_objects("audit_reject_detail", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(QueryContactAlterationByOutRequestNoResponse {
+                    apply_id: f0,
+                    out_request_no: f1,
+                    merchant_code: f2,
+                    state: f3,
+                    audit_reject_reason: f4,
+                    audit_reject_detail: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("apply_id", &self.apply_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("merchant_code", &self.merchant_code);
+        members.required("state", &self.state);
+        members.optional("audit_reject_reason", &self.audit_reject_reason);
+        members.optional_objects("audit_reject_detail", &self.audit_reject_detail);
+        members
+    }
+}
 impl serde::Serialize for QueryContactAlterationByOutRequestNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContactAlterationByOutRequestNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("apply_id", &value.apply_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("merchant_code", &value.merchant_code);
-            members.required("state", &value.state);
-            members.optional("audit_reject_reason", &value.audit_reject_reason);
-            members.optional("audit_reject_detail", &value.audit_reject_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContactAlterationByOutRequestNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContactAlterationByOutRequestNoResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("apply_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("merchant_code", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.optional("audit_reject_reason", &mut slots.4);
-            fields.optional("audit_reject_detail", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(QueryContactAlterationByOutRequestNoResponse {
-                        apply_id: f0,
-                        out_request_no: f1,
-                        merchant_code: f2,
-                        state: f3,
-                        audit_reject_reason: f4,
-                        audit_reject_detail: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销超管变更申请单的应答
@@ -3500,35 +3593,38 @@ pub struct RevokeContactAlterationResponse {
     /// Wire: `state`, `enum State`, optional.
     pub state: Option<State>,
 }
+impl crate::runtime::Object for RevokeContactAlterationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("apply_id", &mut slots.0);
+        fields.optional("state", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(RevokeContactAlterationResponse {
+            apply_id: f0,
+            state: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("apply_id", &self.apply_id);
+        members.optional("state", &self.state);
+        members
+    }
+}
 impl serde::Serialize for RevokeContactAlterationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RevokeContactAlterationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("apply_id", &value.apply_id);
-            members.optional("state", &value.state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeContactAlterationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeContactAlterationResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("apply_id", &mut slots.0);
-            fields.optional("state", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(RevokeContactAlterationResponse {
-                apply_id: f0,
-                state: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 营业执照信息
@@ -3598,56 +3694,57 @@ impl SubmitSubjectAlterationBusinessLicenseInfo {
     }
 }
 impl crate::runtime::Validate for SubmitSubjectAlterationBusinessLicenseInfo {}
+impl crate::runtime::Object for SubmitSubjectAlterationBusinessLicenseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("license_number", &mut slots.0);
+        fields.required("license_copy", &mut slots.1);
+        fields.required("merchant_name", &mut slots.2);
+        fields.required("legal_person", &mut slots.3);
+        fields.optional("company_address", &mut slots.4);
+        fields.optional("license_period_begin", &mut slots.5);
+        fields.optional("license_period_end", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(SubmitSubjectAlterationBusinessLicenseInfo {
+                    license_number: f0,
+                    license_copy: f1,
+                    merchant_name: f2,
+                    legal_person: f3,
+                    company_address: f4,
+                    license_period_begin: f5,
+                    license_period_end: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("license_number", &self.license_number);
+        members.required("license_copy", &self.license_copy);
+        members.required("merchant_name", &self.merchant_name);
+        members.required("legal_person", &self.legal_person);
+        members.optional("company_address", &self.company_address);
+        members.optional("license_period_begin", &self.license_period_begin);
+        members.optional("license_period_end", &self.license_period_end);
+        members
+    }
+}
 impl serde::Serialize for SubmitSubjectAlterationBusinessLicenseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitSubjectAlterationBusinessLicenseInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("license_number", &value.license_number);
-            members.required("license_copy", &value.license_copy);
-            members.required("merchant_name", &value.merchant_name);
-            members.required("legal_person", &value.legal_person);
-            members.optional("company_address", &value.company_address);
-            members.optional("license_period_begin", &value.license_period_begin);
-            members.optional("license_period_end", &value.license_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitSubjectAlterationBusinessLicenseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitSubjectAlterationBusinessLicenseInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("license_number", &mut slots.0);
-            fields.required("license_copy", &mut slots.1);
-            fields.required("merchant_name", &mut slots.2);
-            fields.required("legal_person", &mut slots.3);
-            fields.optional("company_address", &mut slots.4);
-            fields.optional("license_period_begin", &mut slots.5);
-            fields.optional("license_period_end", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(SubmitSubjectAlterationBusinessLicenseInfo {
-                        license_number: f0,
-                        license_copy: f1,
-                        merchant_name: f2,
-                        legal_person: f3,
-                        company_address: f4,
-                        license_period_begin: f5,
-                        license_period_end: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 登记证书信息
@@ -3712,68 +3809,69 @@ impl crate::runtime::Validate for SubmitSubjectAlterationCertificateInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitSubjectAlterationCertificateInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("cert_type", &mut slots.0);
+        fields.required("cert_number", &mut slots.1);
+        fields.required("cert_copy", &mut slots.2);
+        fields.required("merchant_name", &mut slots.3);
+        fields.required("legal_person", &mut slots.4);
+        fields.required("company_address", &mut slots.5);
+        fields.required("cert_period_begin", &mut slots.6);
+        fields.required("cert_period_end", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(SubmitSubjectAlterationCertificateInfo {
+                    cert_type: f0,
+                    cert_number: f1,
+                    cert_copy: f2,
+                    merchant_name: f3,
+                    legal_person: f4,
+                    company_address: f5,
+                    cert_period_begin: f6,
+                    cert_period_end: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("cert_type", &self.cert_type);
+        members.required("cert_number", &self.cert_number);
+        members.required("cert_copy", &self.cert_copy);
+        members.required("merchant_name", &self.merchant_name);
+        members.required("legal_person", &self.legal_person);
+        members.required("company_address", &self.company_address);
+        members.required("cert_period_begin", &self.cert_period_begin);
+        members.required("cert_period_end", &self.cert_period_end);
+        members
+    }
+}
 impl serde::Serialize for SubmitSubjectAlterationCertificateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitSubjectAlterationCertificateInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("cert_type", &value.cert_type);
-            members.required("cert_number", &value.cert_number);
-            members.required("cert_copy", &value.cert_copy);
-            members.required("merchant_name", &value.merchant_name);
-            members.required("legal_person", &value.legal_person);
-            members.required("company_address", &value.company_address);
-            members.required("cert_period_begin", &value.cert_period_begin);
-            members.required("cert_period_end", &value.cert_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitSubjectAlterationCertificateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitSubjectAlterationCertificateInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("cert_type", &mut slots.0);
-            fields.required("cert_number", &mut slots.1);
-            fields.required("cert_copy", &mut slots.2);
-            fields.required("merchant_name", &mut slots.3);
-            fields.required("legal_person", &mut slots.4);
-            fields.required("company_address", &mut slots.5);
-            fields.required("cert_period_begin", &mut slots.6);
-            fields.required("cert_period_end", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(SubmitSubjectAlterationCertificateInfo {
-                        cert_type: f0,
-                        cert_number: f1,
-                        cert_copy: f2,
-                        merchant_name: f3,
-                        legal_person: f4,
-                        company_address: f5,
-                        cert_period_begin: f6,
-                        cert_period_end: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金融机构许可证
@@ -3808,41 +3906,42 @@ impl crate::runtime::Validate for SubmitSubjectAlterationFinanceInstitutionInfo 
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitSubjectAlterationFinanceInstitutionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("finance_type", &mut slots.0);
+        fields.required("finance_license_pics", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SubmitSubjectAlterationFinanceInstitutionInfo {
+                    finance_type: f0,
+                    finance_license_pics: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("finance_type", &self.finance_type);
+        members.required("finance_license_pics", &self.finance_license_pics);
+        members
+    }
+}
 impl serde::Serialize for SubmitSubjectAlterationFinanceInstitutionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitSubjectAlterationFinanceInstitutionInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("finance_type", &value.finance_type);
-            members.required("finance_license_pics", &value.finance_license_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitSubjectAlterationFinanceInstitutionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitSubjectAlterationFinanceInstitutionInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("finance_type", &mut slots.0);
-            fields.required("finance_license_pics", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SubmitSubjectAlterationFinanceInstitutionInfo {
-                        finance_type: f0,
-                        finance_license_pics: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 法人身份信息
@@ -3973,78 +4072,81 @@ impl crate::runtime::Validate for LegalPersonInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for LegalPersonInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("id_holder_type", &mut slots.0);
+        fields.optional("id_doc_type", &mut slots.1);
+        fields.optional("authorize_letter_copy", &mut slots.2);
+        fields.optional("card_front", &mut slots.3);
+        fields.optional("card_back", &mut slots.4);
+        fields.optional("card_name", &mut slots.5);
+        fields.optional("card_number", &mut slots.6);
+        fields.optional("card_address", &mut slots.7);
+        fields.optional("card_period_begin", &mut slots.8);
+        fields.optional("card_period_end", &mut slots.9);
+        fields.optional("as_ubo", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) => {
+                Ok(LegalPersonInfo {
+                    id_holder_type: f0,
+                    id_doc_type: f1,
+                    authorize_letter_copy: f2,
+                    card_front: f3,
+                    card_back: f4,
+                    card_name: f5,
+                    card_number: f6,
+                    card_address: f7,
+                    card_period_begin: f8,
+                    card_period_end: f9,
+                    as_ubo: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("id_holder_type", &self.id_holder_type);
+        members.optional("id_doc_type", &self.id_doc_type);
+        members.optional("authorize_letter_copy", &self.authorize_letter_copy);
+        members.optional("card_front", &self.card_front);
+        members.optional("card_back", &self.card_back);
+        members.optional("card_name", &self.card_name);
+        members.optional("card_number", &self.card_number);
+        members.optional("card_address", &self.card_address);
+        members.optional("card_period_begin", &self.card_period_begin);
+        members.optional("card_period_end", &self.card_period_end);
+        members.optional("as_ubo", &self.as_ubo);
+        members
+    }
+}
 impl serde::Serialize for LegalPersonInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegalPersonInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("id_holder_type", &value.id_holder_type);
-            members.optional("id_doc_type", &value.id_doc_type);
-            members.optional("authorize_letter_copy", &value.authorize_letter_copy);
-            members.optional("card_front", &value.card_front);
-            members.optional("card_back", &value.card_back);
-            members.optional("card_name", &value.card_name);
-            members.optional("card_number", &value.card_number);
-            members.optional("card_address", &value.card_address);
-            members.optional("card_period_begin", &value.card_period_begin);
-            members.optional("card_period_end", &value.card_period_end);
-            members.optional("as_ubo", &value.as_ubo);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegalPersonInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegalPersonInfo, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("id_holder_type", &mut slots.0);
-            fields.optional("id_doc_type", &mut slots.1);
-            fields.optional("authorize_letter_copy", &mut slots.2);
-            fields.optional("card_front", &mut slots.3);
-            fields.optional("card_back", &mut slots.4);
-            fields.optional("card_name", &mut slots.5);
-            fields.optional("card_number", &mut slots.6);
-            fields.optional("card_address", &mut slots.7);
-            fields.optional("card_period_begin", &mut slots.8);
-            fields.optional("card_period_end", &mut slots.9);
-            fields.optional("as_ubo", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) => {
-                    Ok(LegalPersonInfo {
-                        id_holder_type: f0,
-                        id_doc_type: f1,
-                        authorize_letter_copy: f2,
-                        card_front: f3,
-                        card_back: f4,
-                        card_name: f5,
-                        card_number: f6,
-                        card_address: f7,
-                        card_period_begin: f8,
-                        card_period_end: f9,
-                        as_ubo: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 最终受益人信息列表
@@ -4114,68 +4216,69 @@ impl crate::runtime::Validate for SubmitSubjectAlterationUboInfoList {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitSubjectAlterationUboInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("id_doc_type", &mut slots.0);
+        fields.required("card_front", &mut slots.1);
+        fields.optional("card_back", &mut slots.2);
+        fields.required("card_name", &mut slots.3);
+        fields.required("card_number", &mut slots.4);
+        fields.required("card_address", &mut slots.5);
+        fields.required("card_period_begin", &mut slots.6);
+        fields.required("card_period_end", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(SubmitSubjectAlterationUboInfoList {
+                    id_doc_type: f0,
+                    card_front: f1,
+                    card_back: f2,
+                    card_name: f3,
+                    card_number: f4,
+                    card_address: f5,
+                    card_period_begin: f6,
+                    card_period_end: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("id_doc_type", &self.id_doc_type);
+        members.required("card_front", &self.card_front);
+        members.optional("card_back", &self.card_back);
+        members.required("card_name", &self.card_name);
+        members.required("card_number", &self.card_number);
+        members.required("card_address", &self.card_address);
+        members.required("card_period_begin", &self.card_period_begin);
+        members.required("card_period_end", &self.card_period_end);
+        members
+    }
+}
 impl serde::Serialize for SubmitSubjectAlterationUboInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitSubjectAlterationUboInfoList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("id_doc_type", &value.id_doc_type);
-            members.required("card_front", &value.card_front);
-            members.optional("card_back", &value.card_back);
-            members.required("card_name", &value.card_name);
-            members.required("card_number", &value.card_number);
-            members.required("card_address", &value.card_address);
-            members.required("card_period_begin", &value.card_period_begin);
-            members.required("card_period_end", &value.card_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitSubjectAlterationUboInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitSubjectAlterationUboInfoList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("id_doc_type", &mut slots.0);
-            fields.required("card_front", &mut slots.1);
-            fields.optional("card_back", &mut slots.2);
-            fields.required("card_name", &mut slots.3);
-            fields.required("card_number", &mut slots.4);
-            fields.required("card_address", &mut slots.5);
-            fields.required("card_period_begin", &mut slots.6);
-            fields.required("card_period_end", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(SubmitSubjectAlterationUboInfoList {
-                        id_doc_type: f0,
-                        card_front: f1,
-                        card_back: f2,
-                        card_name: f3,
-                        card_number: f4,
-                        card_address: f5,
-                        card_period_begin: f6,
-                        card_period_end: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 补充材料列表
@@ -4243,45 +4346,47 @@ impl Addition {
     }
 }
 impl crate::runtime::Validate for Addition {}
+impl crate::runtime::Object for Addition {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("bank_openaccount_license", &mut slots.0);
+        fields.optional("openaccount_approval", &mut slots.1);
+        fields.optional("legal_other_prove", &mut slots.2);
+        fields.optional("agency_prove", &mut slots.3);
+        fields.optional("ubo_prove", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(Addition {
+            bank_openaccount_license: f0,
+            openaccount_approval: f1,
+            legal_other_prove: f2,
+            agency_prove: f3,
+            ubo_prove: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("bank_openaccount_license", &self.bank_openaccount_license);
+        members.optional("openaccount_approval", &self.openaccount_approval);
+        members.optional("legal_other_prove", &self.legal_other_prove);
+        members.optional("agency_prove", &self.agency_prove);
+        members.optional("ubo_prove", &self.ubo_prove);
+        members
+    }
+}
 impl serde::Serialize for Addition {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Addition) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members
-                .optional("bank_openaccount_license", &value.bank_openaccount_license);
-            members.optional("openaccount_approval", &value.openaccount_approval);
-            members.optional("legal_other_prove", &value.legal_other_prove);
-            members.optional("agency_prove", &value.agency_prove);
-            members.optional("ubo_prove", &value.ubo_prove);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Addition {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Addition, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("bank_openaccount_license", &mut slots.0);
-            fields.optional("openaccount_approval", &mut slots.1);
-            fields.optional("legal_other_prove", &mut slots.2);
-            fields.optional("agency_prove", &mut slots.3);
-            fields.optional("ubo_prove", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(Addition {
-                bank_openaccount_license: f0,
-                openaccount_approval: f1,
-                legal_other_prove: f2,
-                agency_prove: f3,
-                ubo_prove: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询申请单状态-使用业务单号的应答
@@ -4315,53 +4420,54 @@ pub struct QuerySubjectAlterationByOutRequestNoResponse {
     /// Wire: `audit_reject_detail`, `array[object AuditRejectDetail]`, optional.
     pub audit_reject_detail: Option<Vec<AuditRejectDetail>>,
 }
+impl crate::runtime::Object for QuerySubjectAlterationByOutRequestNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("merchant_code", &mut slots.0);
+        fields.required("apply_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.optional("audit_reject_reason", &mut slots.4);
+        fields.optional_objects("audit_reject_detail", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(QuerySubjectAlterationByOutRequestNoResponse {
+                    merchant_code: f0,
+                    apply_id: f1,
+                    out_request_no: f2,
+                    state: f3,
+                    audit_reject_reason: f4,
+                    audit_reject_detail: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("merchant_code", &self.merchant_code);
+        members.required("apply_id", &self.apply_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("state", &self.state);
+        members.optional("audit_reject_reason", &self.audit_reject_reason);
+        members.optional_objects("audit_reject_detail", &self.audit_reject_detail);
+        members
+    }
+}
 impl serde::Serialize for QuerySubjectAlterationByOutRequestNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySubjectAlterationByOutRequestNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("merchant_code", &value.merchant_code);
-            members.required("apply_id", &value.apply_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("state", &value.state);
-            members.optional("audit_reject_reason", &value.audit_reject_reason);
-            members.optional("audit_reject_detail", &value.audit_reject_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubjectAlterationByOutRequestNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubjectAlterationByOutRequestNoResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("merchant_code", &mut slots.0);
-            fields.required("apply_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.optional("audit_reject_reason", &mut slots.4);
-            fields.optional("audit_reject_detail", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(QuerySubjectAlterationByOutRequestNoResponse {
-                        merchant_code: f0,
-                        apply_id: f1,
-                        out_request_no: f2,
-                        state: f3,
-                        audit_reject_reason: f4,
-                        audit_reject_detail: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销资料变更申请单的应答
@@ -4375,36 +4481,39 @@ pub struct RevokeSubjectAlterationResponse {
     /// Wire: `result`, `enum Result_`, required.
     pub result: Result_,
 }
+impl crate::runtime::Object for RevokeSubjectAlterationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("result", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RevokeSubjectAlterationResponse {
+                    result: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("result", &self.result);
+        members
+    }
+}
 impl serde::Serialize for RevokeSubjectAlterationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RevokeSubjectAlterationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("result", &value.result);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeSubjectAlterationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeSubjectAlterationResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("result", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RevokeSubjectAlterationResponse {
-                        result: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商户简称申请单状态-使用业务单号和商户号的应答
@@ -4434,50 +4543,51 @@ pub struct QueryNameAlterationByOutRequestNoResponse {
     /// Wire: `audit_reject_reason`, `string`, optional.
     pub audit_reject_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryNameAlterationByOutRequestNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("apply_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.optional("audit_reject_reason", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(QueryNameAlterationByOutRequestNoResponse {
+                    apply_id: f0,
+                    out_request_no: f1,
+                    sub_mchid: f2,
+                    state: f3,
+                    audit_reject_reason: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("apply_id", &self.apply_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("state", &self.state);
+        members.optional("audit_reject_reason", &self.audit_reject_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryNameAlterationByOutRequestNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryNameAlterationByOutRequestNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("apply_id", &value.apply_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("state", &value.state);
-            members.optional("audit_reject_reason", &value.audit_reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryNameAlterationByOutRequestNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryNameAlterationByOutRequestNoResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("apply_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.optional("audit_reject_reason", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(QueryNameAlterationByOutRequestNoResponse {
-                        apply_id: f0,
-                        out_request_no: f1,
-                        sub_mchid: f2,
-                        state: f3,
-                        audit_reject_reason: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商户简称变更申请单状态-使用申请单号的应答
@@ -4507,48 +4617,51 @@ pub struct QueryNameAlterationByIdResponse {
     /// Wire: `audit_reject_reason`, `string`, optional.
     pub audit_reject_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryNameAlterationByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("apply_id", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("merchant_code", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.optional("audit_reject_reason", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(QueryNameAlterationByIdResponse {
+                    apply_id: f0,
+                    out_request_no: f1,
+                    merchant_code: f2,
+                    state: f3,
+                    audit_reject_reason: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("apply_id", &self.apply_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("merchant_code", &self.merchant_code);
+        members.required("state", &self.state);
+        members.optional("audit_reject_reason", &self.audit_reject_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryNameAlterationByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryNameAlterationByIdResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("apply_id", &value.apply_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("merchant_code", &value.merchant_code);
-            members.required("state", &value.state);
-            members.optional("audit_reject_reason", &value.audit_reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryNameAlterationByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryNameAlterationByIdResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("apply_id", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("merchant_code", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.optional("audit_reject_reason", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(QueryNameAlterationByIdResponse {
-                        apply_id: f0,
-                        out_request_no: f1,
-                        merchant_code: f2,
-                        state: f3,
-                        audit_reject_reason: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销商户简称变更申请单的应答
@@ -4566,35 +4679,38 @@ pub struct RevokeNameAlterationResponse {
     /// Wire: `state`, `enum RevokeNameAlterationState`, optional.
     pub state: Option<RevokeNameAlterationState>,
 }
+impl crate::runtime::Object for RevokeNameAlterationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("apply_id", &mut slots.0);
+        fields.optional("state", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(RevokeNameAlterationResponse {
+            apply_id: f0,
+            state: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("apply_id", &self.apply_id);
+        members.optional("state", &self.state);
+        members
+    }
+}
 impl serde::Serialize for RevokeNameAlterationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RevokeNameAlterationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("apply_id", &value.apply_id);
-            members.optional("state", &value.state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeNameAlterationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeNameAlterationResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("apply_id", &mut slots.0);
-            fields.optional("state", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(RevokeNameAlterationResponse {
-                apply_id: f0,
-                state: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请修改特约商户结算规则API的应答
@@ -4636,59 +4752,59 @@ pub struct ApplySettleRuleModificationResponse {
     /// Wire: `settle_rule_id`, `integer`, optional.
     pub settle_rule_id: Option<i64>,
 }
+impl crate::runtime::Object for ApplySettleRuleModificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("application_id", &mut slots.0);
+        fields.optional("application_process_info", &mut slots.1);
+        fields.optional("application_state", &mut slots.2);
+        fields.optional("update_time", &mut slots.3);
+        fields.optional("acquiring_bank_id", &mut slots.4);
+        fields.optional("channel_id", &mut slots.5);
+        fields.optional("sub_mchid", &mut slots.6);
+        fields.optional("settle_rule_id", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7) => {
+                Ok(ApplySettleRuleModificationResponse {
+                    application_id: f0,
+                    application_process_info: f1,
+                    application_state: f2,
+                    update_time: f3,
+                    acquiring_bank_id: f4,
+                    channel_id: f5,
+                    sub_mchid: f6,
+                    settle_rule_id: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("application_id", &self.application_id);
+        members.optional("application_process_info", &self.application_process_info);
+        members.optional("application_state", &self.application_state);
+        members.optional("update_time", &self.update_time);
+        members.optional("acquiring_bank_id", &self.acquiring_bank_id);
+        members.optional("channel_id", &self.channel_id);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("settle_rule_id", &self.settle_rule_id);
+        members
+    }
+}
 impl serde::Serialize for ApplySettleRuleModificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplySettleRuleModificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("application_id", &value.application_id);
-            members
-                .optional("application_process_info", &value.application_process_info);
-            members.optional("application_state", &value.application_state);
-            members.optional("update_time", &value.update_time);
-            members.optional("acquiring_bank_id", &value.acquiring_bank_id);
-            members.optional("channel_id", &value.channel_id);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("settle_rule_id", &value.settle_rule_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySettleRuleModificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySettleRuleModificationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("application_id", &mut slots.0);
-            fields.optional("application_process_info", &mut slots.1);
-            fields.optional("application_state", &mut slots.2);
-            fields.optional("update_time", &mut slots.3);
-            fields.optional("acquiring_bank_id", &mut slots.4);
-            fields.optional("channel_id", &mut slots.5);
-            fields.optional("sub_mchid", &mut slots.6);
-            fields.optional("settle_rule_id", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7) => {
-                    Ok(ApplySettleRuleModificationResponse {
-                        application_id: f0,
-                        application_process_info: f1,
-                        application_state: f2,
-                        update_time: f3,
-                        acquiring_bank_id: f4,
-                        channel_id: f5,
-                        sub_mchid: f6,
-                        settle_rule_id: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

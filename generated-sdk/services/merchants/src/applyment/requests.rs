@@ -50,40 +50,41 @@ impl crate::runtime::Validate for QuerySettlementModificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QuerySettlementModificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("application_no", &mut slots.1);
+        fields.optional("account_number_rule", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(QuerySettlementModificationRequest {
+                    sub_mchid: f0,
+                    application_no: f1,
+                    account_number_rule: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySettlementModificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySettlementModificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySettlementModificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySettlementModificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("application_no", &mut slots.1);
-            fields.optional("account_number_rule", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(QuerySettlementModificationRequest {
-                        sub_mchid: f0,
-                        application_no: f1,
-                        account_number_rule: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_settlement` (修改结算帐号API): `POST /v3/apply4sub/sub_merchants/{sub_mchid}/modify-settlement`.
@@ -181,59 +182,62 @@ impl crate::runtime::Validate for ModifySettlementRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifySettlementRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("modify_mode", &mut slots.1);
+        fields.required("account_type", &mut slots.2);
+        fields.required("account_bank", &mut slots.3);
+        fields.required("bank_address_code", &mut slots.4);
+        fields.optional("bank_name", &mut slots.5);
+        fields.optional("bank_branch_id", &mut slots.6);
+        fields.required("account_number", &mut slots.7);
+        fields.optional("account_name", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), f5, f6, Some(f7), f8) => {
+                Ok(ModifySettlementRequest {
+                    sub_mchid: f0,
+                    modify_mode: f1,
+                    account_type: f2,
+                    account_bank: f3,
+                    bank_address_code: f4,
+                    bank_name: f5,
+                    bank_branch_id: f6,
+                    account_number: f7,
+                    account_name: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("modify_mode", &self.modify_mode);
+        members.required("account_type", &self.account_type);
+        members.required("account_bank", &self.account_bank);
+        members.required("bank_address_code", &self.bank_address_code);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_branch_id", &self.bank_branch_id);
+        members.required("account_number", &self.account_number);
+        members.optional("account_name", &self.account_name);
+        members
+    }
+}
 impl serde::Serialize for ModifySettlementRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifySettlementRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("modify_mode", &value.modify_mode);
-            members.required("account_type", &value.account_type);
-            members.required("account_bank", &value.account_bank);
-            members.required("bank_address_code", &value.bank_address_code);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_branch_id", &value.bank_branch_id);
-            members.required("account_number", &value.account_number);
-            members.optional("account_name", &value.account_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifySettlementRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifySettlementRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("modify_mode", &mut slots.1);
-            fields.required("account_type", &mut slots.2);
-            fields.required("account_bank", &mut slots.3);
-            fields.required("bank_address_code", &mut slots.4);
-            fields.optional("bank_name", &mut slots.5);
-            fields.optional("bank_branch_id", &mut slots.6);
-            fields.required("account_number", &mut slots.7);
-            fields.optional("account_name", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), f5, f6, Some(f7), f8) => {
-                    Ok(ModifySettlementRequest {
-                        sub_mchid: f0,
-                        modify_mode: f1,
-                        account_type: f2,
-                        account_bank: f3,
-                        bank_address_code: f4,
-                        bank_name: f5,
-                        bank_branch_id: f6,
-                        account_number: f7,
-                        account_name: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_settlement` (查询结算账户API): `GET /v3/apply4sub/sub_merchants/{sub_mchid}/settlement`.
@@ -259,34 +263,37 @@ impl crate::runtime::Validate for QuerySettlementRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QuerySettlementRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySettlementRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySettlementRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySettlementRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySettlementRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySettlementRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySettlementRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_applyment` (提交申请单API): `POST /v3/applyment4sub/applyment/`.
@@ -375,54 +382,57 @@ impl crate::runtime::Validate for SubmitApplymentRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitApplymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("business_code", &mut slots.0);
+        fields.required_object("contact_info", &mut slots.1);
+        fields.required_object("subject_info", &mut slots.2);
+        fields.required_object("business_info", &mut slots.3);
+        fields.required_object("settlement_info", &mut slots.4);
+        fields.required_object("bank_account_info", &mut slots.5);
+        fields.optional_object("addition_info", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(SubmitApplymentRequest {
+                    business_code: f0,
+                    contact_info: f1,
+                    subject_info: f2,
+                    business_info: f3,
+                    settlement_info: f4,
+                    bank_account_info: f5,
+                    addition_info: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("business_code", &self.business_code);
+        members.required_object("contact_info", &self.contact_info);
+        members.required_object("subject_info", &self.subject_info);
+        members.required_object("business_info", &self.business_info);
+        members.required_object("settlement_info", &self.settlement_info);
+        members.required_object("bank_account_info", &self.bank_account_info);
+        members.optional_object("addition_info", &self.addition_info);
+        members
+    }
+}
 impl serde::Serialize for SubmitApplymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitApplymentRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("business_code", &value.business_code);
-            members.required("contact_info", &value.contact_info);
-            members.required("subject_info", &value.subject_info);
-            members.required("business_info", &value.business_info);
-            members.required("settlement_info", &value.settlement_info);
-            members.required("bank_account_info", &value.bank_account_info);
-            members.optional("addition_info", &value.addition_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitApplymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitApplymentRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("business_code", &mut slots.0);
-            fields.required("contact_info", &mut slots.1);
-            fields.required("subject_info", &mut slots.2);
-            fields.required("business_info", &mut slots.3);
-            fields.required("settlement_info", &mut slots.4);
-            fields.required("bank_account_info", &mut slots.5);
-            fields.optional("addition_info", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(SubmitApplymentRequest {
-                        business_code: f0,
-                        contact_info: f1,
-                        subject_info: f2,
-                        business_info: f3,
-                        settlement_info: f4,
-                        bank_account_info: f5,
-                        addition_info: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_applyment_by_id` (通过申请单号查询申请状态): `GET /v3/applyment4sub/applyment/applyment_id/{applyment_id}`.
@@ -441,34 +451,37 @@ impl QueryApplymentByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryApplymentByIdRequest {}
+impl crate::runtime::Object for QueryApplymentByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryApplymentByIdRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryApplymentByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryApplymentByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryApplymentByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryApplymentByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryApplymentByIdRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_applyment_by_business_code` (通过业务申请编号查询申请状态): `GET /v3/applyment4sub/applyment/business_code/{business_code}`.
@@ -494,36 +507,37 @@ impl crate::runtime::Validate for QueryApplymentByBusinessCodeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryApplymentByBusinessCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("business_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryApplymentByBusinessCodeRequest {
+                    business_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryApplymentByBusinessCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryApplymentByBusinessCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryApplymentByBusinessCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryApplymentByBusinessCodeRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("business_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryApplymentByBusinessCodeRequest {
-                        business_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_contact_alteration` (提交超管变更申请单): `POST /v3/mchalterapply/mchcontactalterapplyment`.
@@ -574,42 +588,45 @@ impl crate::runtime::Validate for SubmitContactAlterationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitContactAlterationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("merchant_code", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.optional_object("contact_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(SubmitContactAlterationRequest {
+                    merchant_code: f0,
+                    out_request_no: f1,
+                    contact_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("merchant_code", &self.merchant_code);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional_object("contact_info", &self.contact_info);
+        members
+    }
+}
 impl serde::Serialize for SubmitContactAlterationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitContactAlterationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("merchant_code", &value.merchant_code);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("contact_info", &value.contact_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitContactAlterationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitContactAlterationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("merchant_code", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.optional("contact_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(SubmitContactAlterationRequest {
-                        merchant_code: f0,
-                        out_request_no: f1,
-                        contact_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contact_alteration_by_out_request_no` (查询超管变更申请单状态-使用业务单号和商户号): `GET /v3/mchalterapply/mchcontactalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`.
@@ -635,38 +652,39 @@ impl QueryContactAlterationByOutRequestNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryContactAlterationByOutRequestNoRequest {}
+impl crate::runtime::Object for QueryContactAlterationByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("merchant_code", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryContactAlterationByOutRequestNoRequest {
+                    merchant_code: f0,
+                    out_request_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContactAlterationByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryContactAlterationByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContactAlterationByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContactAlterationByOutRequestNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("merchant_code", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryContactAlterationByOutRequestNoRequest {
-                        merchant_code: f0,
-                        out_request_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contact_alteration_by_id` (查询超管变更申请单状态-使用申请单号): `GET /v3/mchalterapply/mchcontactalterapplyment/{apply_id}`.
@@ -685,36 +703,37 @@ impl QueryContactAlterationByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryContactAlterationByIdRequest {}
+impl crate::runtime::Object for QueryContactAlterationByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryContactAlterationByIdRequest {
+                    apply_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContactAlterationByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryContactAlterationByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContactAlterationByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContactAlterationByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryContactAlterationByIdRequest {
-                        apply_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `revoke_contact_alteration` (撤销超管变更申请单): `POST /v3/mchalterapply/mchcontactalterapplyment/{apply_id}/revoke`.
@@ -733,34 +752,37 @@ impl RevokeContactAlterationRequest {
     }
 }
 impl crate::runtime::Validate for RevokeContactAlterationRequest {}
+impl crate::runtime::Object for RevokeContactAlterationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RevokeContactAlterationRequest {
+                    apply_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for RevokeContactAlterationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &RevokeContactAlterationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeContactAlterationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeContactAlterationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RevokeContactAlterationRequest {
-                        apply_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_subject_alteration` (提交资料变更申请单): `POST /v3/mchalterapply/mchsubjectalterapplyment`.
@@ -934,79 +956,82 @@ impl crate::runtime::Validate for SubmitSubjectAlterationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitSubjectAlterationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("merchant_code", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.optional("alter_scope", &mut slots.2);
+        fields.required("organization_type", &mut slots.3);
+        fields.optional("finance_institution", &mut slots.4);
+        fields.optional_object("business_license_info", &mut slots.5);
+        fields.optional_object("certificate_info", &mut slots.6);
+        fields.optional_object("finance_institution_info", &mut slots.7);
+        fields.optional_object("legal_person_info", &mut slots.8);
+        fields.optional_objects("ubo_info_list", &mut slots.9);
+        fields.optional_object("addition", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, f5, f6, f7, f8, f9, f10) => {
+                Ok(SubmitSubjectAlterationRequest {
+                    merchant_code: f0,
+                    out_request_no: f1,
+                    alter_scope: f2,
+                    organization_type: f3,
+                    finance_institution: f4,
+                    business_license_info: f5,
+                    certificate_info: f6,
+                    finance_institution_info: f7,
+                    legal_person_info: f8,
+                    ubo_info_list: f9,
+                    addition: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("merchant_code", &self.merchant_code);
+        members.required("out_request_no", &self.out_request_no);
+        members.optional("alter_scope", &self.alter_scope);
+        members.required("organization_type", &self.organization_type);
+        members.optional("finance_institution", &self.finance_institution);
+        members.optional_object("business_license_info", &self.business_license_info);
+        members.optional_object("certificate_info", &self.certificate_info);
+        members
+            .optional_object("finance_institution_info", &self.finance_institution_info);
+        members.optional_object("legal_person_info", &self.legal_person_info);
+        members.optional_objects("ubo_info_list", &self.ubo_info_list);
+        members.optional_object("addition", &self.addition);
+        members
+    }
+}
 impl serde::Serialize for SubmitSubjectAlterationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitSubjectAlterationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("merchant_code", &value.merchant_code);
-            members.required("out_request_no", &value.out_request_no);
-            members.optional("alter_scope", &value.alter_scope);
-            members.required("organization_type", &value.organization_type);
-            members.optional("finance_institution", &value.finance_institution);
-            members.optional("business_license_info", &value.business_license_info);
-            members.optional("certificate_info", &value.certificate_info);
-            members
-                .optional("finance_institution_info", &value.finance_institution_info);
-            members.optional("legal_person_info", &value.legal_person_info);
-            members.optional("ubo_info_list", &value.ubo_info_list);
-            members.optional("addition", &value.addition);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitSubjectAlterationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitSubjectAlterationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("merchant_code", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.optional("alter_scope", &mut slots.2);
-            fields.required("organization_type", &mut slots.3);
-            fields.optional("finance_institution", &mut slots.4);
-            fields.optional("business_license_info", &mut slots.5);
-            fields.optional("certificate_info", &mut slots.6);
-            fields.optional("finance_institution_info", &mut slots.7);
-            fields.optional("legal_person_info", &mut slots.8);
-            fields.optional("ubo_info_list", &mut slots.9);
-            fields.optional("addition", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, f5, f6, f7, f8, f9, f10) => {
-                    Ok(SubmitSubjectAlterationRequest {
-                        merchant_code: f0,
-                        out_request_no: f1,
-                        alter_scope: f2,
-                        organization_type: f3,
-                        finance_institution: f4,
-                        business_license_info: f5,
-                        certificate_info: f6,
-                        finance_institution_info: f7,
-                        legal_person_info: f8,
-                        ubo_info_list: f9,
-                        addition: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_subject_alteration_by_out_request_no` (查询申请单状态-使用业务单号): `GET /v3/mchalterapply/mchsubjectalterapplyment/merchant/{merchant_code}/out-request-no/{out_request_no}`.
@@ -1032,38 +1057,39 @@ impl QuerySubjectAlterationByOutRequestNoRequest {
     }
 }
 impl crate::runtime::Validate for QuerySubjectAlterationByOutRequestNoRequest {}
+impl crate::runtime::Object for QuerySubjectAlterationByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("merchant_code", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QuerySubjectAlterationByOutRequestNoRequest {
+                    merchant_code: f0,
+                    out_request_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubjectAlterationByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubjectAlterationByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubjectAlterationByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubjectAlterationByOutRequestNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("merchant_code", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QuerySubjectAlterationByOutRequestNoRequest {
-                        merchant_code: f0,
-                        out_request_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_subject_alteration_by_id` (查询资料变更申请单状态-使用申请单号): `GET /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}`.
@@ -1082,36 +1108,37 @@ impl QuerySubjectAlterationByIdRequest {
     }
 }
 impl crate::runtime::Validate for QuerySubjectAlterationByIdRequest {}
+impl crate::runtime::Object for QuerySubjectAlterationByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySubjectAlterationByIdRequest {
+                    apply_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubjectAlterationByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubjectAlterationByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubjectAlterationByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubjectAlterationByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySubjectAlterationByIdRequest {
-                        apply_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `revoke_subject_alteration` (撤销资料变更申请单): `POST /v3/mchalterapply/mchsubjectalterapplyment/{apply_id}/revoke`.
@@ -1130,34 +1157,37 @@ impl RevokeSubjectAlterationRequest {
     }
 }
 impl crate::runtime::Validate for RevokeSubjectAlterationRequest {}
+impl crate::runtime::Object for RevokeSubjectAlterationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RevokeSubjectAlterationRequest {
+                    apply_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for RevokeSubjectAlterationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &RevokeSubjectAlterationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeSubjectAlterationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeSubjectAlterationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RevokeSubjectAlterationRequest {
-                        apply_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_name_alteration` (提交商户简称变更申请单): `POST /v3/mchalterapply/merchantnamealterapplyment`.
@@ -1190,42 +1220,45 @@ impl SubmitNameAlterationRequest {
     }
 }
 impl crate::runtime::Validate for SubmitNameAlterationRequest {}
+impl crate::runtime::Object for SubmitNameAlterationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("merchant_shortname", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(SubmitNameAlterationRequest {
+                    sub_mchid: f0,
+                    out_request_no: f1,
+                    merchant_shortname: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("merchant_shortname", &self.merchant_shortname);
+        members
+    }
+}
 impl serde::Serialize for SubmitNameAlterationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitNameAlterationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("merchant_shortname", &value.merchant_shortname);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitNameAlterationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitNameAlterationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("merchant_shortname", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(SubmitNameAlterationRequest {
-                        sub_mchid: f0,
-                        out_request_no: f1,
-                        merchant_shortname: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_name_alteration_by_out_request_no` (查询商户简称申请单状态-使用业务单号和商户号): `GET /v3/mchalterapply/merchantnamealterapplyment/merchant/{sub_mchid}/out-request-no/{out_request_no}`.
@@ -1251,38 +1284,39 @@ impl QueryNameAlterationByOutRequestNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryNameAlterationByOutRequestNoRequest {}
+impl crate::runtime::Object for QueryNameAlterationByOutRequestNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryNameAlterationByOutRequestNoRequest {
+                    sub_mchid: f0,
+                    out_request_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryNameAlterationByOutRequestNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryNameAlterationByOutRequestNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryNameAlterationByOutRequestNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryNameAlterationByOutRequestNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryNameAlterationByOutRequestNoRequest {
-                        sub_mchid: f0,
-                        out_request_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_name_alteration_by_id` (查询商户简称变更申请单状态-使用申请单号): `GET /v3/mchalterapply/merchantnamealterapplyment/{apply_id}`.
@@ -1301,34 +1335,37 @@ impl QueryNameAlterationByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryNameAlterationByIdRequest {}
+impl crate::runtime::Object for QueryNameAlterationByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryNameAlterationByIdRequest {
+                    apply_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryNameAlterationByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryNameAlterationByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryNameAlterationByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryNameAlterationByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryNameAlterationByIdRequest {
-                        apply_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `revoke_name_alteration` (撤销商户简称变更申请单): `POST /v3/mchalterapply/merchantnamealterapplyment/{apply_id}/revoke`.
@@ -1347,34 +1384,37 @@ impl RevokeNameAlterationRequest {
     }
 }
 impl crate::runtime::Validate for RevokeNameAlterationRequest {}
+impl crate::runtime::Object for RevokeNameAlterationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(RevokeNameAlterationRequest {
+                    apply_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for RevokeNameAlterationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &RevokeNameAlterationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeNameAlterationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeNameAlterationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(RevokeNameAlterationRequest {
-                        apply_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_settle_rule_modification` (申请修改特约商户结算规则API): `POST /v3/merchant-settlement/merchant-settle-rule-applications`.
@@ -1414,47 +1454,48 @@ impl ApplySettleRuleModificationRequest {
     }
 }
 impl crate::runtime::Validate for ApplySettleRuleModificationRequest {}
+impl crate::runtime::Object for ApplySettleRuleModificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("acquiring_bank_id", &mut slots.0);
+        fields.required("channel_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("settle_rule_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ApplySettleRuleModificationRequest {
+                    acquiring_bank_id: f0,
+                    channel_id: f1,
+                    sub_mchid: f2,
+                    settle_rule_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("acquiring_bank_id", &self.acquiring_bank_id);
+        members.required("channel_id", &self.channel_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("settle_rule_id", &self.settle_rule_id);
+        members
+    }
+}
 impl serde::Serialize for ApplySettleRuleModificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplySettleRuleModificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("acquiring_bank_id", &value.acquiring_bank_id);
-            members.required("channel_id", &value.channel_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("settle_rule_id", &value.settle_rule_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySettleRuleModificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySettleRuleModificationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("acquiring_bank_id", &mut slots.0);
-            fields.required("channel_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("settle_rule_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ApplySettleRuleModificationRequest {
-                        acquiring_bank_id: f0,
-                        channel_id: f1,
-                        sub_mchid: f2,
-                        settle_rule_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_settle_rule_modification` (根据申请单ID查询结果API): `GET /v3/merchant-settlement/merchant-settle-rule-applications/{application_id}`.
@@ -1475,35 +1516,36 @@ impl QuerySettleRuleModificationRequest {
     }
 }
 impl crate::runtime::Validate for QuerySettleRuleModificationRequest {}
+impl crate::runtime::Object for QuerySettleRuleModificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("application_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySettleRuleModificationRequest {
+                    application_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySettleRuleModificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySettleRuleModificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySettleRuleModificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySettleRuleModificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("application_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySettleRuleModificationRequest {
-                        application_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

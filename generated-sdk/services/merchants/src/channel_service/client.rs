@@ -79,7 +79,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商户资料
@@ -135,7 +135,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商户影像件资料
@@ -193,7 +193,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理渠道结算银行账户更名申请
@@ -230,7 +230,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_ACCOUNT_RENAME,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -238,7 +238,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询渠道结算银行账户更名申请
@@ -286,7 +286,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 资料更新请求审核结果回调通知
@@ -328,7 +328,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_INFO_UPDATE_RESULT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -336,7 +336,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起微众台账管控
@@ -373,7 +373,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PUNISH_LEDGER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -381,7 +381,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除对微众台账的管控
@@ -418,7 +418,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RECOVER_LEDGER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -426,7 +426,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询控制单
@@ -474,7 +474,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 特殊减额
@@ -511,7 +511,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_SPECIAL_REDUCTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -519,7 +519,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询特殊减额结果
@@ -576,7 +576,7 @@ impl<'a, T: Transport> ChannelServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -21,39 +21,38 @@ pub struct QueryChannelBalanceResponse {
     /// Wire: `balance`, `integer`, optional.
     pub balance: Option<i64>,
 }
+impl crate::runtime::Object for QueryChannelBalanceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("in_transit_reduction_exist", &mut slots.0);
+        fields.optional("balance", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QueryChannelBalanceResponse {
+            in_transit_reduction_exist: f0,
+            balance: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("in_transit_reduction_exist", &self.in_transit_reduction_exist);
+        members.optional("balance", &self.balance);
+        members
+    }
+}
 impl serde::Serialize for QueryChannelBalanceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryChannelBalanceResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members
-                .optional(
-                    "in_transit_reduction_exist",
-                    &value.in_transit_reduction_exist,
-                );
-            members.optional("balance", &value.balance);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryChannelBalanceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryChannelBalanceResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("in_transit_reduction_exist", &mut slots.0);
-            fields.optional("balance", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QueryChannelBalanceResponse {
-                in_transit_reduction_exist: f0,
-                balance: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 法定代表人信息
@@ -103,111 +102,106 @@ pub struct LegalRepresentative {
     /// Wire: `legal_representative_nation`, `string`, optional.
     pub legal_representative_nation: Option<String>,
 }
+impl crate::runtime::Object for LegalRepresentative {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("legal_representative_id_type", &mut slots.0);
+        fields.required("legal_representative_name", &mut slots.1);
+        fields.required("legal_representative_id_no", &mut slots.2);
+        fields.required("legal_representative_effective_date", &mut slots.3);
+        fields.required("legal_representative_expire_date", &mut slots.4);
+        fields.required("legal_representative_img_front_id", &mut slots.5);
+        fields.required("legal_representative_img_back_id", &mut slots.6);
+        fields.required("legal_representative_address", &mut slots.7);
+        fields.optional("legal_representative_issue_authority", &mut slots.8);
+        fields.optional("legal_representative_nation", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+            ) => {
+                Ok(LegalRepresentative {
+                    legal_representative_id_type: f0,
+                    legal_representative_name: f1,
+                    legal_representative_id_no: f2,
+                    legal_representative_effective_date: f3,
+                    legal_representative_expire_date: f4,
+                    legal_representative_img_front_id: f5,
+                    legal_representative_img_back_id: f6,
+                    legal_representative_address: f7,
+                    legal_representative_issue_authority: f8,
+                    legal_representative_nation: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members
+            .required(
+                "legal_representative_id_type",
+                &self.legal_representative_id_type,
+            );
+        members.required("legal_representative_name", &self.legal_representative_name);
+        members.required("legal_representative_id_no", &self.legal_representative_id_no);
+        members
+            .required(
+                "legal_representative_effective_date",
+                &self.legal_representative_effective_date,
+            );
+        members
+            .required(
+                "legal_representative_expire_date",
+                &self.legal_representative_expire_date,
+            );
+        members
+            .required(
+                "legal_representative_img_front_id",
+                &self.legal_representative_img_front_id,
+            );
+        members
+            .required(
+                "legal_representative_img_back_id",
+                &self.legal_representative_img_back_id,
+            );
+        members
+            .required(
+                "legal_representative_address",
+                &self.legal_representative_address,
+            );
+        members
+            .optional(
+                "legal_representative_issue_authority",
+                &self.legal_representative_issue_authority,
+            );
+        members
+            .optional("legal_representative_nation", &self.legal_representative_nation);
+        members
+    }
+}
 impl serde::Serialize for LegalRepresentative {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegalRepresentative) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members
-                .required(
-                    "legal_representative_id_type",
-                    &value.legal_representative_id_type,
-                );
-            members
-                .required("legal_representative_name", &value.legal_representative_name);
-            members
-                .required(
-                    "legal_representative_id_no",
-                    &value.legal_representative_id_no,
-                );
-            members
-                .required(
-                    "legal_representative_effective_date",
-                    &value.legal_representative_effective_date,
-                );
-            members
-                .required(
-                    "legal_representative_expire_date",
-                    &value.legal_representative_expire_date,
-                );
-            members
-                .required(
-                    "legal_representative_img_front_id",
-                    &value.legal_representative_img_front_id,
-                );
-            members
-                .required(
-                    "legal_representative_img_back_id",
-                    &value.legal_representative_img_back_id,
-                );
-            members
-                .required(
-                    "legal_representative_address",
-                    &value.legal_representative_address,
-                );
-            members
-                .optional(
-                    "legal_representative_issue_authority",
-                    &value.legal_representative_issue_authority,
-                );
-            members
-                .optional(
-                    "legal_representative_nation",
-                    &value.legal_representative_nation,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegalRepresentative {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegalRepresentative, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("legal_representative_id_type", &mut slots.0);
-            fields.required("legal_representative_name", &mut slots.1);
-            fields.required("legal_representative_id_no", &mut slots.2);
-            fields.required("legal_representative_effective_date", &mut slots.3);
-            fields.required("legal_representative_expire_date", &mut slots.4);
-            fields.required("legal_representative_img_front_id", &mut slots.5);
-            fields.required("legal_representative_img_back_id", &mut slots.6);
-            fields.required("legal_representative_address", &mut slots.7);
-            fields.optional("legal_representative_issue_authority", &mut slots.8);
-            fields.optional("legal_representative_nation", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(LegalRepresentative {
-                        legal_representative_id_type: f0,
-                        legal_representative_name: f1,
-                        legal_representative_id_no: f2,
-                        legal_representative_effective_date: f3,
-                        legal_representative_expire_date: f4,
-                        legal_representative_img_front_id: f5,
-                        legal_representative_img_back_id: f6,
-                        legal_representative_address: f7,
-                        legal_representative_issue_authority: f8,
-                        legal_representative_nation: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 受益所有人信息列表
@@ -253,88 +247,89 @@ pub struct BeneficialOwner {
     /// Wire: `beneficial_owner_address`, `string`, required.
     pub beneficial_owner_address: String,
 }
+impl crate::runtime::Object for BeneficialOwner {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("beneficial_owner_no", &mut slots.0);
+        fields.required("beneficial_owner_id_type", &mut slots.1);
+        fields.required("beneficial_owner_name", &mut slots.2);
+        fields.required("beneficial_owner_id_no", &mut slots.3);
+        fields.required("beneficial_owner_effective_date", &mut slots.4);
+        fields.required("beneficial_owner_expire_date", &mut slots.5);
+        fields.required("beneficial_owner_img_front_id", &mut slots.6);
+        fields.required("beneficial_owner_img_back_id", &mut slots.7);
+        fields.required("beneficial_owner_address", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(BeneficialOwner {
+                    beneficial_owner_no: f0,
+                    beneficial_owner_id_type: f1,
+                    beneficial_owner_name: f2,
+                    beneficial_owner_id_no: f3,
+                    beneficial_owner_effective_date: f4,
+                    beneficial_owner_expire_date: f5,
+                    beneficial_owner_img_front_id: f6,
+                    beneficial_owner_img_back_id: f7,
+                    beneficial_owner_address: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("beneficial_owner_no", &self.beneficial_owner_no);
+        members.required("beneficial_owner_id_type", &self.beneficial_owner_id_type);
+        members.required("beneficial_owner_name", &self.beneficial_owner_name);
+        members.required("beneficial_owner_id_no", &self.beneficial_owner_id_no);
+        members
+            .required(
+                "beneficial_owner_effective_date",
+                &self.beneficial_owner_effective_date,
+            );
+        members
+            .required(
+                "beneficial_owner_expire_date",
+                &self.beneficial_owner_expire_date,
+            );
+        members
+            .required(
+                "beneficial_owner_img_front_id",
+                &self.beneficial_owner_img_front_id,
+            );
+        members
+            .required(
+                "beneficial_owner_img_back_id",
+                &self.beneficial_owner_img_back_id,
+            );
+        members.required("beneficial_owner_address", &self.beneficial_owner_address);
+        members
+    }
+}
 impl serde::Serialize for BeneficialOwner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BeneficialOwner) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("beneficial_owner_no", &value.beneficial_owner_no);
-            members
-                .required("beneficial_owner_id_type", &value.beneficial_owner_id_type);
-            members.required("beneficial_owner_name", &value.beneficial_owner_name);
-            members.required("beneficial_owner_id_no", &value.beneficial_owner_id_no);
-            members
-                .required(
-                    "beneficial_owner_effective_date",
-                    &value.beneficial_owner_effective_date,
-                );
-            members
-                .required(
-                    "beneficial_owner_expire_date",
-                    &value.beneficial_owner_expire_date,
-                );
-            members
-                .required(
-                    "beneficial_owner_img_front_id",
-                    &value.beneficial_owner_img_front_id,
-                );
-            members
-                .required(
-                    "beneficial_owner_img_back_id",
-                    &value.beneficial_owner_img_back_id,
-                );
-            members
-                .required("beneficial_owner_address", &value.beneficial_owner_address);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BeneficialOwner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BeneficialOwner, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("beneficial_owner_no", &mut slots.0);
-            fields.required("beneficial_owner_id_type", &mut slots.1);
-            fields.required("beneficial_owner_name", &mut slots.2);
-            fields.required("beneficial_owner_id_no", &mut slots.3);
-            fields.required("beneficial_owner_effective_date", &mut slots.4);
-            fields.required("beneficial_owner_expire_date", &mut slots.5);
-            fields.required("beneficial_owner_img_front_id", &mut slots.6);
-            fields.required("beneficial_owner_img_back_id", &mut slots.7);
-            fields.required("beneficial_owner_address", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(BeneficialOwner {
-                        beneficial_owner_no: f0,
-                        beneficial_owner_id_type: f1,
-                        beneficial_owner_name: f2,
-                        beneficial_owner_id_no: f3,
-                        beneficial_owner_effective_date: f4,
-                        beneficial_owner_expire_date: f5,
-                        beneficial_owner_img_front_id: f6,
-                        beneficial_owner_img_back_id: f7,
-                        beneficial_owner_address: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商户资料的应答
@@ -404,90 +399,93 @@ pub struct QueryMerchantArchivesResponse {
     /// Wire: `sgn_no`, `string`, optional.
     pub sgn_no: Option<String>,
 }
+impl crate::runtime::Object for QueryMerchantArchivesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("bal_account_no", &mut slots.1);
+        fields.optional("merchant_type", &mut slots.2);
+        fields.optional("merchant_id_type", &mut slots.3);
+        fields.optional("merchant_name", &mut slots.4);
+        fields.optional("merchant_id_no", &mut slots.5);
+        fields.optional("effective_date", &mut slots.6);
+        fields.optional("expire_date", &mut slots.7);
+        fields.optional("merchant_img_front_id", &mut slots.8);
+        fields.optional("register_address", &mut slots.9);
+        fields.optional("business_scope", &mut slots.10);
+        fields.optional_object("legal_representative", &mut slots.11);
+        fields.optional_objects("beneficial_owner", &mut slots.12);
+        fields.optional("card_no", &mut slots.13);
+        fields.optional("sgn_no", &mut slots.14);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14) = slots;
+        Ok(QueryMerchantArchivesResponse {
+            mchid: f0,
+            bal_account_no: f1,
+            merchant_type: f2,
+            merchant_id_type: f3,
+            merchant_name: f4,
+            merchant_id_no: f5,
+            effective_date: f6,
+            expire_date: f7,
+            merchant_img_front_id: f8,
+            register_address: f9,
+            business_scope: f10,
+            legal_representative: f11,
+            beneficial_owner: f12,
+            card_no: f13,
+            sgn_no: f14,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.optional("mchid", &self.mchid);
+        members.optional("bal_account_no", &self.bal_account_no);
+        members.optional("merchant_type", &self.merchant_type);
+        members.optional("merchant_id_type", &self.merchant_id_type);
+        members.optional("merchant_name", &self.merchant_name);
+        members.optional("merchant_id_no", &self.merchant_id_no);
+        members.optional("effective_date", &self.effective_date);
+        members.optional("expire_date", &self.expire_date);
+        members.optional("merchant_img_front_id", &self.merchant_img_front_id);
+        members.optional("register_address", &self.register_address);
+        members.optional("business_scope", &self.business_scope);
+        members.optional_object("legal_representative", &self.legal_representative);
+        members.optional_objects("beneficial_owner", &self.beneficial_owner);
+        members.optional("card_no", &self.card_no);
+        members.optional("sgn_no", &self.sgn_no);
+        members
+    }
+}
 impl serde::Serialize for QueryMerchantArchivesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryMerchantArchivesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.optional("mchid", &value.mchid);
-            members.optional("bal_account_no", &value.bal_account_no);
-            members.optional("merchant_type", &value.merchant_type);
-            members.optional("merchant_id_type", &value.merchant_id_type);
-            members.optional("merchant_name", &value.merchant_name);
-            members.optional("merchant_id_no", &value.merchant_id_no);
-            members.optional("effective_date", &value.effective_date);
-            members.optional("expire_date", &value.expire_date);
-            members.optional("merchant_img_front_id", &value.merchant_img_front_id);
-            members.optional("register_address", &value.register_address);
-            members.optional("business_scope", &value.business_scope);
-            members.optional("legal_representative", &value.legal_representative);
-            members.optional("beneficial_owner", &value.beneficial_owner);
-            members.optional("card_no", &value.card_no);
-            members.optional("sgn_no", &value.sgn_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantArchivesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantArchivesResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("bal_account_no", &mut slots.1);
-            fields.optional("merchant_type", &mut slots.2);
-            fields.optional("merchant_id_type", &mut slots.3);
-            fields.optional("merchant_name", &mut slots.4);
-            fields.optional("merchant_id_no", &mut slots.5);
-            fields.optional("effective_date", &mut slots.6);
-            fields.optional("expire_date", &mut slots.7);
-            fields.optional("merchant_img_front_id", &mut slots.8);
-            fields.optional("register_address", &mut slots.9);
-            fields.optional("business_scope", &mut slots.10);
-            fields.optional("legal_representative", &mut slots.11);
-            fields.optional("beneficial_owner", &mut slots.12);
-            fields.optional("card_no", &mut slots.13);
-            fields.optional("sgn_no", &mut slots.14);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14) = slots;
-            Ok(QueryMerchantArchivesResponse {
-                mchid: f0,
-                bal_account_no: f1,
-                merchant_type: f2,
-                merchant_id_type: f3,
-                merchant_name: f4,
-                merchant_id_no: f5,
-                effective_date: f6,
-                expire_date: f7,
-                merchant_img_front_id: f8,
-                register_address: f9,
-                business_scope: f10,
-                legal_representative: f11,
-                beneficial_owner: f12,
-                card_no: f13,
-                sgn_no: f14,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商户影像件资料的应答
@@ -517,44 +515,47 @@ pub struct QueryMerchantMediaResponse {
     /// Wire: `media_id`, `string`, optional.
     pub media_id: Option<String>,
 }
+impl crate::runtime::Object for QueryMerchantMediaResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("media_content", &mut slots.0);
+        fields.optional("media_type", &mut slots.1);
+        fields.optional("media_sm3", &mut slots.2);
+        fields.optional("key", &mut slots.3);
+        fields.optional("media_id", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(QueryMerchantMediaResponse {
+            media_content: f0,
+            media_type: f1,
+            media_sm3: f2,
+            key: f3,
+            media_id: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("media_content", &self.media_content);
+        members.optional("media_type", &self.media_type);
+        members.optional("media_sm3", &self.media_sm3);
+        members.optional("key", &self.key);
+        members.optional("media_id", &self.media_id);
+        members
+    }
+}
 impl serde::Serialize for QueryMerchantMediaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryMerchantMediaResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("media_content", &value.media_content);
-            members.optional("media_type", &value.media_type);
-            members.optional("media_sm3", &value.media_sm3);
-            members.optional("key", &value.key);
-            members.optional("media_id", &value.media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantMediaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantMediaResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("media_content", &mut slots.0);
-            fields.optional("media_type", &mut slots.1);
-            fields.optional("media_sm3", &mut slots.2);
-            fields.optional("key", &mut slots.3);
-            fields.optional("media_id", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(QueryMerchantMediaResponse {
-                media_content: f0,
-                media_type: f1,
-                media_sm3: f2,
-                key: f3,
-                media_id: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 受理渠道结算银行账户更名申请的应答
@@ -604,74 +605,77 @@ pub struct ApplyAccountRenameResponse {
     /// Wire: `fail_msg`, `string`, optional.
     pub fail_msg: Option<String>,
 }
+impl crate::runtime::Object for ApplyAccountRenameResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("change_scene", &mut slots.0);
+        fields.required("application_id", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("bal_account_no", &mut slots.4);
+        fields.required("new_account_name", &mut slots.5);
+        fields.required("application_state", &mut slots.6);
+        fields.optional("finish_time", &mut slots.7);
+        fields.optional("fail_code", &mut slots.8);
+        fields.optional("fail_msg", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+            ) => {
+                Ok(ApplyAccountRenameResponse {
+                    change_scene: f0,
+                    application_id: f1,
+                    out_request_no: f2,
+                    mchid: f3,
+                    bal_account_no: f4,
+                    new_account_name: f5,
+                    application_state: f6,
+                    finish_time: f7,
+                    fail_code: f8,
+                    fail_msg: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("change_scene", &self.change_scene);
+        members.required("application_id", &self.application_id);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("mchid", &self.mchid);
+        members.required("bal_account_no", &self.bal_account_no);
+        members.required("new_account_name", &self.new_account_name);
+        members.required("application_state", &self.application_state);
+        members.optional("finish_time", &self.finish_time);
+        members.optional("fail_code", &self.fail_code);
+        members.optional("fail_msg", &self.fail_msg);
+        members
+    }
+}
 impl serde::Serialize for ApplyAccountRenameResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAccountRenameResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("change_scene", &value.change_scene);
-            members.required("application_id", &value.application_id);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("mchid", &value.mchid);
-            members.required("bal_account_no", &value.bal_account_no);
-            members.required("new_account_name", &value.new_account_name);
-            members.required("application_state", &value.application_state);
-            members.optional("finish_time", &value.finish_time);
-            members.optional("fail_code", &value.fail_code);
-            members.optional("fail_msg", &value.fail_msg);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAccountRenameResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAccountRenameResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("change_scene", &mut slots.0);
-            fields.required("application_id", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("bal_account_no", &mut slots.4);
-            fields.required("new_account_name", &mut slots.5);
-            fields.required("application_state", &mut slots.6);
-            fields.optional("finish_time", &mut slots.7);
-            fields.optional("fail_code", &mut slots.8);
-            fields.optional("fail_msg", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                ) => {
-                    Ok(ApplyAccountRenameResponse {
-                        change_scene: f0,
-                        application_id: f1,
-                        out_request_no: f2,
-                        mchid: f3,
-                        bal_account_no: f4,
-                        new_account_name: f5,
-                        application_state: f6,
-                        finish_time: f7,
-                        fail_code: f8,
-                        fail_msg: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 资料更新请求审核结果回调通知的应答
@@ -685,32 +689,35 @@ pub struct NotifyInfoUpdateResultResponse {
     /// Wire: `ret_msg`, `string`, optional.
     pub ret_msg: Option<String>,
 }
+impl crate::runtime::Object for NotifyInfoUpdateResultResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("ret_msg", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(NotifyInfoUpdateResultResponse {
+            ret_msg: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("ret_msg", &self.ret_msg);
+        members
+    }
+}
 impl serde::Serialize for NotifyInfoUpdateResultResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyInfoUpdateResultResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("ret_msg", &value.ret_msg);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyInfoUpdateResultResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyInfoUpdateResultResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("ret_msg", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(NotifyInfoUpdateResultResponse {
-                ret_msg: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起微众台账管控的应答
@@ -728,39 +735,42 @@ pub struct PunishLedgerResponse {
     /// Wire: `out_request_no`, `string`, required.
     pub out_request_no: String,
 }
+impl crate::runtime::Object for PunishLedgerResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("wxpay_punish_no", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(PunishLedgerResponse {
+                    wxpay_punish_no: f0,
+                    out_request_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("wxpay_punish_no", &self.wxpay_punish_no);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for PunishLedgerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PunishLedgerResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("wxpay_punish_no", &value.wxpay_punish_no);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PunishLedgerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PunishLedgerResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("wxpay_punish_no", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(PunishLedgerResponse {
-                        wxpay_punish_no: f0,
-                        out_request_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 解除对微众台账的管控的应答
@@ -778,39 +788,42 @@ pub struct RecoverLedgerResponse {
     /// Wire: `out_request_no`, `string`, required.
     pub out_request_no: String,
 }
+impl crate::runtime::Object for RecoverLedgerResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("wxpay_recover_no", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(RecoverLedgerResponse {
+                    wxpay_recover_no: f0,
+                    out_request_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("wxpay_recover_no", &self.wxpay_recover_no);
+        members.required("out_request_no", &self.out_request_no);
+        members
+    }
+}
 impl serde::Serialize for RecoverLedgerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RecoverLedgerResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("wxpay_recover_no", &value.wxpay_recover_no);
-            members.required("out_request_no", &value.out_request_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RecoverLedgerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RecoverLedgerResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("wxpay_recover_no", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(RecoverLedgerResponse {
-                        wxpay_recover_no: f0,
-                        out_request_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 管控单
@@ -880,110 +893,113 @@ pub struct PunishOrder {
     /// Wire: `error_code`, `string`, optional.
     pub error_code: Option<String>,
 }
+impl crate::runtime::Object for PunishOrder {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("wxpay_punish_no", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.required("punish_scene", &mut slots.3);
+        fields.required("punish_rule_version", &mut slots.4);
+        fields.optional("punish_reason", &mut slots.5);
+        fields.optional("punish_start_time", &mut slots.6);
+        fields.optional("punish_end_time", &mut slots.7);
+        fields.required("punish_accept_time", &mut slots.8);
+        fields.optional("punish_finish_time", &mut slots.9);
+        fields.required("punish_state", &mut slots.10);
+        fields.optional("effect_state", &mut slots.11);
+        fields.optional("control_action", &mut slots.12);
+        fields.optional("error_message", &mut slots.13);
+        fields.optional("error_code", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(PunishOrder {
+                    wxpay_punish_no: f0,
+                    out_request_no: f1,
+                    mchid: f2,
+                    punish_scene: f3,
+                    punish_rule_version: f4,
+                    punish_reason: f5,
+                    punish_start_time: f6,
+                    punish_end_time: f7,
+                    punish_accept_time: f8,
+                    punish_finish_time: f9,
+                    punish_state: f10,
+                    effect_state: f11,
+                    control_action: f12,
+                    error_message: f13,
+                    error_code: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("wxpay_punish_no", &self.wxpay_punish_no);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("mchid", &self.mchid);
+        members.required("punish_scene", &self.punish_scene);
+        members.required("punish_rule_version", &self.punish_rule_version);
+        members.optional("punish_reason", &self.punish_reason);
+        members.optional("punish_start_time", &self.punish_start_time);
+        members.optional("punish_end_time", &self.punish_end_time);
+        members.required("punish_accept_time", &self.punish_accept_time);
+        members.optional("punish_finish_time", &self.punish_finish_time);
+        members.required("punish_state", &self.punish_state);
+        members.optional("effect_state", &self.effect_state);
+        members.optional("control_action", &self.control_action);
+        members.optional("error_message", &self.error_message);
+        members.optional("error_code", &self.error_code);
+        members
+    }
+}
 impl serde::Serialize for PunishOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PunishOrder) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("wxpay_punish_no", &value.wxpay_punish_no);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("mchid", &value.mchid);
-            members.required("punish_scene", &value.punish_scene);
-            members.required("punish_rule_version", &value.punish_rule_version);
-            members.optional("punish_reason", &value.punish_reason);
-            members.optional("punish_start_time", &value.punish_start_time);
-            members.optional("punish_end_time", &value.punish_end_time);
-            members.required("punish_accept_time", &value.punish_accept_time);
-            members.optional("punish_finish_time", &value.punish_finish_time);
-            members.required("punish_state", &value.punish_state);
-            members.optional("effect_state", &value.effect_state);
-            members.optional("control_action", &value.control_action);
-            members.optional("error_message", &value.error_message);
-            members.optional("error_code", &value.error_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PunishOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PunishOrder, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("wxpay_punish_no", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.required("punish_scene", &mut slots.3);
-            fields.required("punish_rule_version", &mut slots.4);
-            fields.optional("punish_reason", &mut slots.5);
-            fields.optional("punish_start_time", &mut slots.6);
-            fields.optional("punish_end_time", &mut slots.7);
-            fields.required("punish_accept_time", &mut slots.8);
-            fields.optional("punish_finish_time", &mut slots.9);
-            fields.required("punish_state", &mut slots.10);
-            fields.optional("effect_state", &mut slots.11);
-            fields.optional("control_action", &mut slots.12);
-            fields.optional("error_message", &mut slots.13);
-            fields.optional("error_code", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(PunishOrder {
-                        wxpay_punish_no: f0,
-                        out_request_no: f1,
-                        mchid: f2,
-                        punish_scene: f3,
-                        punish_rule_version: f4,
-                        punish_reason: f5,
-                        punish_start_time: f6,
-                        punish_end_time: f7,
-                        punish_accept_time: f8,
-                        punish_finish_time: f9,
-                        punish_state: f10,
-                        effect_state: f11,
-                        control_action: f12,
-                        error_message: f13,
-                        error_code: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 解管单
@@ -1041,95 +1057,98 @@ pub struct RecoverOrder {
     /// Wire: `error_code`, `string`, optional.
     pub error_code: Option<String>,
 }
+impl crate::runtime::Object for RecoverOrder {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("wxpay_recover_no", &mut slots.0);
+        fields.required("out_request_no", &mut slots.1);
+        fields.required("related_wxpay_punish_no", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("punish_scene", &mut slots.4);
+        fields.required("punish_rule_version", &mut slots.5);
+        fields.required("recover_accept_time", &mut slots.6);
+        fields.required("recover_finish_time", &mut slots.7);
+        fields.required("recover_state", &mut slots.8);
+        fields.required("recover_reason", &mut slots.9);
+        fields.optional("error_message", &mut slots.10);
+        fields.optional("error_code", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+            ) => {
+                Ok(RecoverOrder {
+                    wxpay_recover_no: f0,
+                    out_request_no: f1,
+                    related_wxpay_punish_no: f2,
+                    mchid: f3,
+                    punish_scene: f4,
+                    punish_rule_version: f5,
+                    recover_accept_time: f6,
+                    recover_finish_time: f7,
+                    recover_state: f8,
+                    recover_reason: f9,
+                    error_message: f10,
+                    error_code: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("wxpay_recover_no", &self.wxpay_recover_no);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("related_wxpay_punish_no", &self.related_wxpay_punish_no);
+        members.required("mchid", &self.mchid);
+        members.required("punish_scene", &self.punish_scene);
+        members.required("punish_rule_version", &self.punish_rule_version);
+        members.required("recover_accept_time", &self.recover_accept_time);
+        members.required("recover_finish_time", &self.recover_finish_time);
+        members.required("recover_state", &self.recover_state);
+        members.required("recover_reason", &self.recover_reason);
+        members.optional("error_message", &self.error_message);
+        members.optional("error_code", &self.error_code);
+        members
+    }
+}
 impl serde::Serialize for RecoverOrder {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RecoverOrder) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("wxpay_recover_no", &value.wxpay_recover_no);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("related_wxpay_punish_no", &value.related_wxpay_punish_no);
-            members.required("mchid", &value.mchid);
-            members.required("punish_scene", &value.punish_scene);
-            members.required("punish_rule_version", &value.punish_rule_version);
-            members.required("recover_accept_time", &value.recover_accept_time);
-            members.required("recover_finish_time", &value.recover_finish_time);
-            members.required("recover_state", &value.recover_state);
-            members.required("recover_reason", &value.recover_reason);
-            members.optional("error_message", &value.error_message);
-            members.optional("error_code", &value.error_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RecoverOrder {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RecoverOrder, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("wxpay_recover_no", &mut slots.0);
-            fields.required("out_request_no", &mut slots.1);
-            fields.required("related_wxpay_punish_no", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("punish_scene", &mut slots.4);
-            fields.required("punish_rule_version", &mut slots.5);
-            fields.required("recover_accept_time", &mut slots.6);
-            fields.required("recover_finish_time", &mut slots.7);
-            fields.required("recover_state", &mut slots.8);
-            fields.required("recover_reason", &mut slots.9);
-            fields.optional("error_message", &mut slots.10);
-            fields.optional("error_code", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                ) => {
-                    Ok(RecoverOrder {
-                        wxpay_recover_no: f0,
-                        out_request_no: f1,
-                        related_wxpay_punish_no: f2,
-                        mchid: f3,
-                        punish_scene: f4,
-                        punish_rule_version: f5,
-                        recover_accept_time: f6,
-                        recover_finish_time: f7,
-                        recover_state: f8,
-                        recover_reason: f9,
-                        error_message: f10,
-                        error_code: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询控制单的应答
@@ -1151,42 +1170,45 @@ pub struct QueryControlOrderResponse {
     /// Wire: `recover_order`, `object RecoverOrder`, optional.
     pub recover_order: Option<RecoverOrder>,
 }
+impl crate::runtime::Object for QueryControlOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("control_scene", &mut slots.0);
+        fields.optional_object("punish_order", &mut slots.1);
+        fields.optional_object("recover_order", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(QueryControlOrderResponse {
+                    control_scene: f0,
+                    punish_order: f1,
+                    recover_order: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("control_scene", &self.control_scene);
+        members.optional_object("punish_order", &self.punish_order);
+        members.optional_object("recover_order", &self.recover_order);
+        members
+    }
+}
 impl serde::Serialize for QueryControlOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryControlOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("control_scene", &value.control_scene);
-            members.optional("punish_order", &value.punish_order);
-            members.optional("recover_order", &value.recover_order);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryControlOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryControlOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("control_scene", &mut slots.0);
-            fields.optional("punish_order", &mut slots.1);
-            fields.optional("recover_order", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(QueryControlOrderResponse {
-                        control_scene: f0,
-                        punish_order: f1,
-                        recover_order: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 特殊减额的应答
@@ -1240,73 +1262,76 @@ pub struct ApplySpecialReductionResponse {
     /// Wire: `fail_reason`, `enum FailReason`, optional.
     pub fail_reason: Option<FailReason>,
 }
+impl crate::runtime::Object for ApplySpecialReductionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("bal_account_no", &mut slots.1);
+        fields.optional("out_request_no", &mut slots.2);
+        fields.optional("reduction_type", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.optional("state", &mut slots.5);
+        fields.optional("reason", &mut slots.6);
+        fields.optional("quota_change_no", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.optional("fail_time", &mut slots.9);
+        fields.optional("fail_reason", &mut slots.10);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
+        Ok(ApplySpecialReductionResponse {
+            mchid: f0,
+            bal_account_no: f1,
+            out_request_no: f2,
+            reduction_type: f3,
+            amount: f4,
+            state: f5,
+            reason: f6,
+            quota_change_no: f7,
+            success_time: f8,
+            fail_time: f9,
+            fail_reason: f10,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.optional("mchid", &self.mchid);
+        members.optional("bal_account_no", &self.bal_account_no);
+        members.optional("out_request_no", &self.out_request_no);
+        members.optional("reduction_type", &self.reduction_type);
+        members.optional("amount", &self.amount);
+        members.optional("state", &self.state);
+        members.optional("reason", &self.reason);
+        members.optional("quota_change_no", &self.quota_change_no);
+        members.optional("success_time", &self.success_time);
+        members.optional("fail_time", &self.fail_time);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for ApplySpecialReductionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplySpecialReductionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.optional("mchid", &value.mchid);
-            members.optional("bal_account_no", &value.bal_account_no);
-            members.optional("out_request_no", &value.out_request_no);
-            members.optional("reduction_type", &value.reduction_type);
-            members.optional("amount", &value.amount);
-            members.optional("state", &value.state);
-            members.optional("reason", &value.reason);
-            members.optional("quota_change_no", &value.quota_change_no);
-            members.optional("success_time", &value.success_time);
-            members.optional("fail_time", &value.fail_time);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySpecialReductionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySpecialReductionResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("bal_account_no", &mut slots.1);
-            fields.optional("out_request_no", &mut slots.2);
-            fields.optional("reduction_type", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("state", &mut slots.5);
-            fields.optional("reason", &mut slots.6);
-            fields.optional("quota_change_no", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.optional("fail_time", &mut slots.9);
-            fields.optional("fail_reason", &mut slots.10);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
-            Ok(ApplySpecialReductionResponse {
-                mchid: f0,
-                bal_account_no: f1,
-                out_request_no: f2,
-                reduction_type: f3,
-                amount: f4,
-                state: f5,
-                reason: f6,
-                quota_change_no: f7,
-                success_time: f8,
-                fail_time: f9,
-                fail_reason: f10,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -57,42 +57,45 @@ impl crate::runtime::Validate for QueryChannelBalanceRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryChannelBalanceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("bal_account_no", &mut slots.1);
+        fields.optional("card_no", &mut slots.2);
+        fields.optional("sgn_no", &mut slots.3);
+        fields.optional("req_scene", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryChannelBalanceRequest {
+                    mchid: f0,
+                    bal_account_no: f1,
+                    card_no: f2,
+                    sgn_no: f3,
+                    req_scene: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryChannelBalanceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryChannelBalanceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryChannelBalanceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryChannelBalanceRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("bal_account_no", &mut slots.1);
-            fields.optional("card_no", &mut slots.2);
-            fields.optional("sgn_no", &mut slots.3);
-            fields.optional("req_scene", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryChannelBalanceRequest {
-                        mchid: f0,
-                        bal_account_no: f1,
-                        card_no: f2,
-                        sgn_no: f3,
-                        req_scene: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_merchant_archives` (查询商户资料): `GET /v3/aggracct-bc/wb-channel/account/mch_archives`.
@@ -147,42 +150,45 @@ impl crate::runtime::Validate for QueryMerchantArchivesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryMerchantArchivesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("bal_account_no", &mut slots.1);
+        fields.optional("card_no", &mut slots.2);
+        fields.optional("sgn_no", &mut slots.3);
+        fields.optional("req_scene", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryMerchantArchivesRequest {
+                    mchid: f0,
+                    bal_account_no: f1,
+                    card_no: f2,
+                    sgn_no: f3,
+                    req_scene: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMerchantArchivesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryMerchantArchivesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantArchivesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantArchivesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("bal_account_no", &mut slots.1);
-            fields.optional("card_no", &mut slots.2);
-            fields.optional("sgn_no", &mut slots.3);
-            fields.optional("req_scene", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryMerchantArchivesRequest {
-                        mchid: f0,
-                        bal_account_no: f1,
-                        card_no: f2,
-                        sgn_no: f3,
-                        req_scene: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_merchant_media` (查询商户影像件资料): `GET /v3/aggracct-bc/wb-channel/account/mch_media`.
@@ -243,42 +249,45 @@ impl crate::runtime::Validate for QueryMerchantMediaRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryMerchantMediaRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("platform_trx_id", &mut slots.1);
+        fields.required("business_scene", &mut slots.2);
+        fields.optional("mch_media_type", &mut slots.3);
+        fields.optional("media_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), f3, f4) => {
+                Ok(QueryMerchantMediaRequest {
+                    mchid: f0,
+                    platform_trx_id: f1,
+                    business_scene: f2,
+                    mch_media_type: f3,
+                    media_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMerchantMediaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryMerchantMediaRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantMediaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantMediaRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("platform_trx_id", &mut slots.1);
-            fields.required("business_scene", &mut slots.2);
-            fields.optional("mch_media_type", &mut slots.3);
-            fields.optional("media_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), f3, f4) => {
-                    Ok(QueryMerchantMediaRequest {
-                        mchid: f0,
-                        platform_trx_id: f1,
-                        business_scene: f2,
-                        mch_media_type: f3,
-                        media_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_account_rename` (受理渠道结算银行账户更名申请): `POST /v3/aggracct-bc/wb-channel/bank-channel-account/rename`.
@@ -334,48 +343,51 @@ impl crate::runtime::Validate for ApplyAccountRenameRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyAccountRenameRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("bal_account_no", &mut slots.2);
+        fields.required("change_scene", &mut slots.3);
+        fields.optional("req_scene", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ApplyAccountRenameRequest {
+                    out_request_no: f0,
+                    mchid: f1,
+                    bal_account_no: f2,
+                    change_scene: f3,
+                    req_scene: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("mchid", &self.mchid);
+        members.required("bal_account_no", &self.bal_account_no);
+        members.required("change_scene", &self.change_scene);
+        members.optional("req_scene", &self.req_scene);
+        members
+    }
+}
 impl serde::Serialize for ApplyAccountRenameRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAccountRenameRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("mchid", &value.mchid);
-            members.required("bal_account_no", &value.bal_account_no);
-            members.required("change_scene", &value.change_scene);
-            members.optional("req_scene", &value.req_scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAccountRenameRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAccountRenameRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("bal_account_no", &mut slots.2);
-            fields.required("change_scene", &mut slots.3);
-            fields.optional("req_scene", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ApplyAccountRenameRequest {
-                        out_request_no: f0,
-                        mchid: f1,
-                        bal_account_no: f2,
-                        change_scene: f3,
-                        req_scene: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_account_rename` (查询渠道结算银行账户更名申请): `GET /v3/aggracct-bc/wb-channel/bank-channel-account/rename/{application_id}`.
@@ -402,38 +414,41 @@ impl QueryAccountRenameRequest {
     }
 }
 impl crate::runtime::Validate for QueryAccountRenameRequest {}
+impl crate::runtime::Object for QueryAccountRenameRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("application_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("bal_account_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryAccountRenameRequest {
+                    application_id: f0,
+                    mchid: f1,
+                    bal_account_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryAccountRenameRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryAccountRenameRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAccountRenameRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAccountRenameRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("application_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("bal_account_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryAccountRenameRequest {
-                        application_id: f0,
-                        mchid: f1,
-                        bal_account_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_info_update_result` (资料更新请求审核结果回调通知): `POST /v3/aggracct-bc/wb-channel/control-orders/info/update/result/notify`.
@@ -531,57 +546,60 @@ impl crate::runtime::Validate for NotifyInfoUpdateResultRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyInfoUpdateResultRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.optional("audit_result", &mut slots.2);
+        fields.optional("audit_finish_time", &mut slots.3);
+        fields.optional("attach_info", &mut slots.4);
+        fields.optional("fail_code", &mut slots.5);
+        fields.optional("fail_msg", &mut slots.6);
+        fields.optional("scene", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
+                Ok(NotifyInfoUpdateResultRequest {
+                    out_request_no: f0,
+                    mchid: f1,
+                    audit_result: f2,
+                    audit_finish_time: f3,
+                    attach_info: f4,
+                    fail_code: f5,
+                    fail_msg: f6,
+                    scene: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("mchid", &self.mchid);
+        members.optional("audit_result", &self.audit_result);
+        members.optional("audit_finish_time", &self.audit_finish_time);
+        members.optional("attach_info", &self.attach_info);
+        members.optional("fail_code", &self.fail_code);
+        members.optional("fail_msg", &self.fail_msg);
+        members.optional("scene", &self.scene);
+        members
+    }
+}
 impl serde::Serialize for NotifyInfoUpdateResultRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyInfoUpdateResultRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("mchid", &value.mchid);
-            members.optional("audit_result", &value.audit_result);
-            members.optional("audit_finish_time", &value.audit_finish_time);
-            members.optional("attach_info", &value.attach_info);
-            members.optional("fail_code", &value.fail_code);
-            members.optional("fail_msg", &value.fail_msg);
-            members.optional("scene", &value.scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyInfoUpdateResultRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyInfoUpdateResultRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.optional("audit_result", &mut slots.2);
-            fields.optional("audit_finish_time", &mut slots.3);
-            fields.optional("attach_info", &mut slots.4);
-            fields.optional("fail_code", &mut slots.5);
-            fields.optional("fail_msg", &mut slots.6);
-            fields.optional("scene", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
-                    Ok(NotifyInfoUpdateResultRequest {
-                        out_request_no: f0,
-                        mchid: f1,
-                        audit_result: f2,
-                        audit_finish_time: f3,
-                        attach_info: f4,
-                        fail_code: f5,
-                        fail_msg: f6,
-                        scene: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `punish_ledger` (发起微众台账管控): `POST /v3/aggracct-bc/wb-channel/control-orders/punish`.
@@ -692,67 +710,66 @@ impl crate::runtime::Validate for PunishLedgerRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PunishLedgerRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("bal_account_no", &mut slots.2);
+        fields.required("punish_scene", &mut slots.3);
+        fields.optional("punish_reason", &mut slots.4);
+        fields.optional("punish_end_time", &mut slots.5);
+        fields.optional("card_no", &mut slots.6);
+        fields.optional("sgn_no", &mut slots.7);
+        fields.optional("req_scene", &mut slots.8);
+        fields.optional("fund_repatriation_strategy", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, f8, f9) => {
+                Ok(PunishLedgerRequest {
+                    out_request_no: f0,
+                    mchid: f1,
+                    bal_account_no: f2,
+                    punish_scene: f3,
+                    punish_reason: f4,
+                    punish_end_time: f5,
+                    card_no: f6,
+                    sgn_no: f7,
+                    req_scene: f8,
+                    fund_repatriation_strategy: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("mchid", &self.mchid);
+        members.required("bal_account_no", &self.bal_account_no);
+        members.required("punish_scene", &self.punish_scene);
+        members.optional("punish_reason", &self.punish_reason);
+        members.optional("punish_end_time", &self.punish_end_time);
+        members.optional("card_no", &self.card_no);
+        members.optional("sgn_no", &self.sgn_no);
+        members.optional("req_scene", &self.req_scene);
+        members.optional("fund_repatriation_strategy", &self.fund_repatriation_strategy);
+        members
+    }
+}
 impl serde::Serialize for PunishLedgerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PunishLedgerRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("mchid", &value.mchid);
-            members.required("bal_account_no", &value.bal_account_no);
-            members.required("punish_scene", &value.punish_scene);
-            members.optional("punish_reason", &value.punish_reason);
-            members.optional("punish_end_time", &value.punish_end_time);
-            members.optional("card_no", &value.card_no);
-            members.optional("sgn_no", &value.sgn_no);
-            members.optional("req_scene", &value.req_scene);
-            members
-                .optional(
-                    "fund_repatriation_strategy",
-                    &value.fund_repatriation_strategy,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PunishLedgerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PunishLedgerRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("bal_account_no", &mut slots.2);
-            fields.required("punish_scene", &mut slots.3);
-            fields.optional("punish_reason", &mut slots.4);
-            fields.optional("punish_end_time", &mut slots.5);
-            fields.optional("card_no", &mut slots.6);
-            fields.optional("sgn_no", &mut slots.7);
-            fields.optional("req_scene", &mut slots.8);
-            fields.optional("fund_repatriation_strategy", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, f8, f9) => {
-                    Ok(PunishLedgerRequest {
-                        out_request_no: f0,
-                        mchid: f1,
-                        bal_account_no: f2,
-                        punish_scene: f3,
-                        punish_reason: f4,
-                        punish_end_time: f5,
-                        card_no: f6,
-                        sgn_no: f7,
-                        req_scene: f8,
-                        fund_repatriation_strategy: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `recover_ledger` (解除对微众台账的管控): `POST /v3/aggracct-bc/wb-channel/control-orders/recover`.
@@ -837,71 +854,63 @@ impl crate::runtime::Validate for RecoverLedgerRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for RecoverLedgerRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("related_webank_punish_no", &mut slots.1);
+        fields.required("related_wxpay_punish_no", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("bal_account_no", &mut slots.4);
+        fields.required("recover_reason", &mut slots.5);
+        fields.optional("card_no", &mut slots.6);
+        fields.optional("sgn_no", &mut slots.7);
+        fields.optional("req_scene", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7, f8) => {
+                Ok(RecoverLedgerRequest {
+                    out_request_no: f0,
+                    related_webank_punish_no: f1,
+                    related_wxpay_punish_no: f2,
+                    mchid: f3,
+                    bal_account_no: f4,
+                    recover_reason: f5,
+                    card_no: f6,
+                    sgn_no: f7,
+                    req_scene: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("related_webank_punish_no", &self.related_webank_punish_no);
+        members.required("related_wxpay_punish_no", &self.related_wxpay_punish_no);
+        members.required("mchid", &self.mchid);
+        members.required("bal_account_no", &self.bal_account_no);
+        members.required("recover_reason", &self.recover_reason);
+        members.optional("card_no", &self.card_no);
+        members.optional("sgn_no", &self.sgn_no);
+        members.optional("req_scene", &self.req_scene);
+        members
+    }
+}
 impl serde::Serialize for RecoverLedgerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RecoverLedgerRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("out_request_no", &value.out_request_no);
-            members
-                .required("related_webank_punish_no", &value.related_webank_punish_no);
-            members.required("related_wxpay_punish_no", &value.related_wxpay_punish_no);
-            members.required("mchid", &value.mchid);
-            members.required("bal_account_no", &value.bal_account_no);
-            members.required("recover_reason", &value.recover_reason);
-            members.optional("card_no", &value.card_no);
-            members.optional("sgn_no", &value.sgn_no);
-            members.optional("req_scene", &value.req_scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RecoverLedgerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RecoverLedgerRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("related_webank_punish_no", &mut slots.1);
-            fields.required("related_wxpay_punish_no", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("bal_account_no", &mut slots.4);
-            fields.required("recover_reason", &mut slots.5);
-            fields.optional("card_no", &mut slots.6);
-            fields.optional("sgn_no", &mut slots.7);
-            fields.optional("req_scene", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                ) => {
-                    Ok(RecoverLedgerRequest {
-                        out_request_no: f0,
-                        related_webank_punish_no: f1,
-                        related_wxpay_punish_no: f2,
-                        mchid: f3,
-                        bal_account_no: f4,
-                        recover_reason: f5,
-                        card_no: f6,
-                        sgn_no: f7,
-                        req_scene: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_control_order` (查询控制单): `GET /v3/aggracct-bc/wb-channel/control-orders/{out_request_no}`.
@@ -933,38 +942,41 @@ impl crate::runtime::Validate for QueryControlOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryControlOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("control_type", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryControlOrderRequest {
+                    out_request_no: f0,
+                    control_type: f1,
+                    mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryControlOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryControlOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryControlOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryControlOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("control_type", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryControlOrderRequest {
-                        out_request_no: f0,
-                        control_type: f1,
-                        mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_special_reduction` (特殊减额): `POST /v3/aggracct-bc/wb-channel/special-reduction`.
@@ -1055,60 +1067,63 @@ impl crate::runtime::Validate for ApplySpecialReductionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplySpecialReductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("bal_account_no", &mut slots.1);
+        fields.required("out_request_no", &mut slots.2);
+        fields.required("reduction_type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("reason", &mut slots.5);
+        fields.optional("card_no", &mut slots.6);
+        fields.optional("sgn_no", &mut slots.7);
+        fields.optional("req_scene", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7, f8) => {
+                Ok(ApplySpecialReductionRequest {
+                    mchid: f0,
+                    bal_account_no: f1,
+                    out_request_no: f2,
+                    reduction_type: f3,
+                    amount: f4,
+                    reason: f5,
+                    card_no: f6,
+                    sgn_no: f7,
+                    req_scene: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("mchid", &self.mchid);
+        members.required("bal_account_no", &self.bal_account_no);
+        members.required("out_request_no", &self.out_request_no);
+        members.required("reduction_type", &self.reduction_type);
+        members.required("amount", &self.amount);
+        members.optional("reason", &self.reason);
+        members.optional("card_no", &self.card_no);
+        members.optional("sgn_no", &self.sgn_no);
+        members.optional("req_scene", &self.req_scene);
+        members
+    }
+}
 impl serde::Serialize for ApplySpecialReductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplySpecialReductionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("mchid", &value.mchid);
-            members.required("bal_account_no", &value.bal_account_no);
-            members.required("out_request_no", &value.out_request_no);
-            members.required("reduction_type", &value.reduction_type);
-            members.required("amount", &value.amount);
-            members.optional("reason", &value.reason);
-            members.optional("card_no", &value.card_no);
-            members.optional("sgn_no", &value.sgn_no);
-            members.optional("req_scene", &value.req_scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySpecialReductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySpecialReductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("bal_account_no", &mut slots.1);
-            fields.required("out_request_no", &mut slots.2);
-            fields.required("reduction_type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("reason", &mut slots.5);
-            fields.optional("card_no", &mut slots.6);
-            fields.optional("sgn_no", &mut slots.7);
-            fields.optional("req_scene", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7, f8) => {
-                    Ok(ApplySpecialReductionRequest {
-                        mchid: f0,
-                        bal_account_no: f1,
-                        out_request_no: f2,
-                        reduction_type: f3,
-                        amount: f4,
-                        reason: f5,
-                        card_no: f6,
-                        sgn_no: f7,
-                        req_scene: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_special_reduction` (查询特殊减额结果): `GET /v3/aggracct-bc/wb-channel/special-reduction/{out_request_no}`.
@@ -1166,43 +1181,46 @@ impl crate::runtime::Validate for QuerySpecialReductionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QuerySpecialReductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_request_no", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("bal_account_no", &mut slots.2);
+        fields.optional("card_no", &mut slots.3);
+        fields.optional("sgn_no", &mut slots.4);
+        fields.optional("req_scene", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(QuerySpecialReductionRequest {
+                    out_request_no: f0,
+                    mchid: f1,
+                    bal_account_no: f2,
+                    card_no: f3,
+                    sgn_no: f4,
+                    req_scene: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySpecialReductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySpecialReductionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySpecialReductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySpecialReductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_request_no", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("bal_account_no", &mut slots.2);
-            fields.optional("card_no", &mut slots.3);
-            fields.optional("sgn_no", &mut slots.4);
-            fields.optional("req_scene", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(QuerySpecialReductionRequest {
-                        out_request_no: f0,
-                        mchid: f1,
-                        bal_account_no: f2,
-                        card_no: f3,
-                        sgn_no: f4,
-                        req_scene: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

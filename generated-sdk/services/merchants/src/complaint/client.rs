@@ -123,7 +123,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建投诉通知回调API
@@ -163,7 +163,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -171,7 +171,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新投诉通知回调API
@@ -211,7 +211,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_COMPLAINT_NOTIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -219,7 +219,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询投诉信息API
@@ -275,7 +275,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询投诉单列表API
@@ -332,7 +332,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询投诉单详情API
@@ -379,7 +379,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 反馈处理完成API
@@ -419,7 +419,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::COMPLETE_COMPLAINT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -483,7 +483,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交回复API
@@ -523,7 +523,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RESPOND_COMPLAINT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -573,7 +573,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RESPOND_IMMEDIATE_SERVICE_COMPLAINT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -581,7 +581,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 更新退款审批结果API
@@ -621,7 +621,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_REFUND_PROGRESS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -675,7 +675,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询投诉协商历史API
@@ -724,7 +724,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户反馈API
@@ -761,7 +761,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_FEEDBACK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -826,7 +826,7 @@ impl<'a, T: Transport> ComplaintClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 图片下载API

@@ -21,41 +21,42 @@ pub struct QueryComplaintNotificationResponse {
     /// Wire: `url`, `string`, required.
     pub url: String,
 }
+impl crate::runtime::Object for QueryComplaintNotificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryComplaintNotificationResponse {
+                    mchid: f0,
+                    url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.required("url", &self.url);
+        members
+    }
+}
 impl serde::Serialize for QueryComplaintNotificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryComplaintNotificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.required("url", &value.url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryComplaintNotificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryComplaintNotificationResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryComplaintNotificationResponse {
-                        mchid: f0,
-                        url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at response 200.data
@@ -101,70 +102,63 @@ pub struct Data {
     /// Wire: `sub_mchid`, `string`, optional.
     pub sub_mchid: Option<String>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("complaint_time", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.optional("payer_phone", &mut slots.3);
+        fields.required("complaint_detail", &mut slots.4);
+        fields.required("complaint_state", &mut slots.5);
+        fields.required("transaction_id", &mut slots.6);
+        fields.optional("frozen_end_time", &mut slots.7);
+        fields.optional("sub_mchid", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5), Some(f6), f7, f8) => {
+                Ok(Data {
+                    out_trade_no: f0,
+                    complaint_time: f1,
+                    amount: f2,
+                    payer_phone: f3,
+                    complaint_detail: f4,
+                    complaint_state: f5,
+                    transaction_id: f6,
+                    frozen_end_time: f7,
+                    sub_mchid: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("complaint_time", &self.complaint_time);
+        members.required("amount", &self.amount);
+        members.optional("payer_phone", &self.payer_phone);
+        members.required("complaint_detail", &self.complaint_detail);
+        members.required("complaint_state", &self.complaint_state);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("frozen_end_time", &self.frozen_end_time);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("complaint_time", &value.complaint_time);
-            members.required("amount", &value.amount);
-            members.optional("payer_phone", &value.payer_phone);
-            members.required("complaint_detail", &value.complaint_detail);
-            members.required("complaint_state", &value.complaint_state);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("frozen_end_time", &value.frozen_end_time);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("complaint_time", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.optional("payer_phone", &mut slots.3);
-            fields.required("complaint_detail", &mut slots.4);
-            fields.required("complaint_state", &mut slots.5);
-            fields.required("transaction_id", &mut slots.6);
-            fields.optional("frozen_end_time", &mut slots.7);
-            fields.optional("sub_mchid", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(Data {
-                        out_trade_no: f0,
-                        complaint_time: f1,
-                        amount: f2,
-                        payer_phone: f3,
-                        complaint_detail: f4,
-                        complaint_state: f5,
-                        transaction_id: f6,
-                        frozen_end_time: f7,
-                        sub_mchid: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉信息API的应答
@@ -188,45 +182,48 @@ pub struct LegacyListComplaintsResponse {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for LegacyListComplaintsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("offset", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.optional("total_count", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(LegacyListComplaintsResponse {
+                    offset: f0,
+                    limit: f1,
+                    total_count: f2,
+                    data: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for LegacyListComplaintsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyListComplaintsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListComplaintsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListComplaintsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("offset", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.optional("total_count", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(LegacyListComplaintsResponse {
-                        offset: f0,
-                        limit: f1,
-                        total_count: f2,
-                        data: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉单关联订单信息
@@ -248,42 +245,45 @@ pub struct ComplaintOrderInfo {
     /// Wire: `amount`, `integer`, required.
     pub amount: i64,
 }
+impl crate::runtime::Object for ComplaintOrderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ComplaintOrderInfo {
+                    transaction_id: f0,
+                    out_trade_no: f1,
+                    amount: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for ComplaintOrderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ComplaintOrderInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComplaintOrderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ComplaintOrderInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ComplaintOrderInfo {
-                        transaction_id: f0,
-                        out_trade_no: f1,
-                        amount: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉单关联服务单信息
@@ -305,38 +305,41 @@ pub struct ServiceOrderInfo {
     /// Wire: `state`, `enum State`, optional.
     pub state: Option<State>,
 }
+impl crate::runtime::Object for ServiceOrderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("order_id", &mut slots.0);
+        fields.optional("out_order_no", &mut slots.1);
+        fields.optional("state", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ServiceOrderInfo {
+            order_id: f0,
+            out_order_no: f1,
+            state: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional("state", &self.state);
+        members
+    }
+}
 impl serde::Serialize for ServiceOrderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ServiceOrderInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("state", &value.state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ServiceOrderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ServiceOrderInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("order_id", &mut slots.0);
-            fields.optional("out_order_no", &mut slots.1);
-            fields.optional("state", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ServiceOrderInfo {
-                order_id: f0,
-                out_order_no: f1,
-                state: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉资料列表
@@ -354,39 +357,42 @@ pub struct ComplaintMediaList {
     /// Wire: `media_url`, `array[string]`, optional.
     pub media_url: Option<Vec<String>>,
 }
+impl crate::runtime::Object for ComplaintMediaList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("media_type", &mut slots.0);
+        fields.optional("media_url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ComplaintMediaList {
+                    media_type: f0,
+                    media_url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("media_type", &self.media_type);
+        members.optional("media_url", &self.media_url);
+        members
+    }
+}
 impl serde::Serialize for ComplaintMediaList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ComplaintMediaList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("media_type", &value.media_type);
-            members.optional("media_url", &value.media_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComplaintMediaList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ComplaintMediaList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("media_type", &mut slots.0);
-            fields.optional("media_url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ComplaintMediaList {
-                        media_type: f0,
-                        media_url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 归还地点信息
@@ -408,38 +414,41 @@ pub struct ReturnAddressInfo {
     /// Wire: `latitude`, `string`, optional.
     pub latitude: Option<String>,
 }
+impl crate::runtime::Object for ReturnAddressInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("return_address", &mut slots.0);
+        fields.optional("longitude", &mut slots.1);
+        fields.optional("latitude", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ReturnAddressInfo {
+            return_address: f0,
+            longitude: f1,
+            latitude: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("return_address", &self.return_address);
+        members.optional("longitude", &self.longitude);
+        members.optional("latitude", &self.latitude);
+        members
+    }
+}
 impl serde::Serialize for ReturnAddressInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReturnAddressInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("return_address", &value.return_address);
-            members.optional("longitude", &value.longitude);
-            members.optional("latitude", &value.latitude);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReturnAddressInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReturnAddressInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("return_address", &mut slots.0);
-            fields.optional("longitude", &mut slots.1);
-            fields.optional("latitude", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ReturnAddressInfo {
-                return_address: f0,
-                longitude: f1,
-                latitude: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 充电宝投诉相关信息
@@ -461,42 +470,42 @@ pub struct SharePowerInfo {
     /// Wire: `is_returned_to_same_machine`, `boolean`, optional.
     pub is_returned_to_same_machine: Option<bool>,
 }
+impl crate::runtime::Object for SharePowerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("return_time", &mut slots.0);
+        fields.optional_object("return_address_info", &mut slots.1);
+        fields.optional("is_returned_to_same_machine", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(SharePowerInfo {
+            return_time: f0,
+            return_address_info: f1,
+            is_returned_to_same_machine: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("return_time", &self.return_time);
+        members.optional_object("return_address_info", &self.return_address_info);
+        members
+            .optional("is_returned_to_same_machine", &self.is_returned_to_same_machine);
+        members
+    }
+}
 impl serde::Serialize for SharePowerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SharePowerInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("return_time", &value.return_time);
-            members.optional("return_address_info", &value.return_address_info);
-            members
-                .optional(
-                    "is_returned_to_same_machine",
-                    &value.is_returned_to_same_machine,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SharePowerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SharePowerInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("return_time", &mut slots.0);
-            fields.optional("return_address_info", &mut slots.1);
-            fields.optional("is_returned_to_same_machine", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(SharePowerInfo {
-                return_time: f0,
-                return_address_info: f1,
-                is_returned_to_same_machine: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 补充信息
@@ -514,35 +523,38 @@ pub struct AdditionalInfo {
     /// Wire: `share_power_info`, `object SharePowerInfo`, optional.
     pub share_power_info: Option<SharePowerInfo>,
 }
+impl crate::runtime::Object for AdditionalInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("share_power_info", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AdditionalInfo {
+            type_: f0,
+            share_power_info: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("type", &self.type_);
+        members.optional_object("share_power_info", &self.share_power_info);
+        members
+    }
+}
 impl serde::Serialize for AdditionalInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AdditionalInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("type", &value.type_);
-            members.optional("share_power_info", &value.share_power_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionalInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdditionalInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("share_power_info", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AdditionalInfo {
-                type_: f0,
-                share_power_info: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户投诉信息详情
@@ -632,135 +644,138 @@ pub struct ListComplaintsData {
     /// Wire: `is_agent_mode`, `boolean`, optional.
     pub is_agent_mode: Option<bool>,
 }
+impl crate::runtime::Object for ListComplaintsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("complaint_time", &mut slots.1);
+        fields.required("complaint_detail", &mut slots.2);
+        fields.required("complaint_state", &mut slots.3);
+        fields.required("complainted_mchid", &mut slots.4);
+        fields.optional("payer_phone", &mut slots.5);
+        fields.optional_objects("complaint_order_info", &mut slots.6);
+        fields.optional_objects("service_order_info", &mut slots.7);
+        fields.optional_objects("complaint_media_list", &mut slots.8);
+        fields.required("complaint_full_refunded", &mut slots.9);
+        fields.required("incoming_user_response", &mut slots.10);
+        fields.required("problem_description", &mut slots.11);
+        fields.required("user_complaint_times", &mut slots.12);
+        fields.optional("problem_type", &mut slots.13);
+        fields.optional("apply_refund_amount", &mut slots.14);
+        fields.optional("user_tag_list", &mut slots.15);
+        fields.optional_object("additional_info", &mut slots.16);
+        fields.optional("in_platform_service", &mut slots.17);
+        fields.optional("need_immediate_service", &mut slots.18);
+        fields.optional("is_agent_mode", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(ListComplaintsData {
+                    complaint_id: f0,
+                    complaint_time: f1,
+                    complaint_detail: f2,
+                    complaint_state: f3,
+                    complainted_mchid: f4,
+                    payer_phone: f5,
+                    complaint_order_info: f6,
+                    service_order_info: f7,
+                    complaint_media_list: f8,
+                    complaint_full_refunded: f9,
+                    incoming_user_response: f10,
+                    problem_description: f11,
+                    user_complaint_times: f12,
+                    problem_type: f13,
+                    apply_refund_amount: f14,
+                    user_tag_list: f15,
+                    additional_info: f16,
+                    in_platform_service: f17,
+                    need_immediate_service: f18,
+                    is_agent_mode: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("complaint_id", &self.complaint_id);
+        members.required("complaint_time", &self.complaint_time);
+        members.required("complaint_detail", &self.complaint_detail);
+        members.required("complaint_state", &self.complaint_state);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members.optional("payer_phone", &self.payer_phone);
+        members.optional_objects("complaint_order_info", &self.complaint_order_info);
+        members.optional_objects("service_order_info", &self.service_order_info);
+        members.optional_objects("complaint_media_list", &self.complaint_media_list);
+        members.required("complaint_full_refunded", &self.complaint_full_refunded);
+        members.required("incoming_user_response", &self.incoming_user_response);
+        members.required("problem_description", &self.problem_description);
+        members.required("user_complaint_times", &self.user_complaint_times);
+        members.optional("problem_type", &self.problem_type);
+        members.optional("apply_refund_amount", &self.apply_refund_amount);
+        members.optional("user_tag_list", &self.user_tag_list);
+        members.optional_object("additional_info", &self.additional_info);
+        members.optional("in_platform_service", &self.in_platform_service);
+        members.optional("need_immediate_service", &self.need_immediate_service);
+        members.optional("is_agent_mode", &self.is_agent_mode);
+        members
+    }
+}
 impl serde::Serialize for ListComplaintsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListComplaintsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("complaint_id", &value.complaint_id);
-            members.required("complaint_time", &value.complaint_time);
-            members.required("complaint_detail", &value.complaint_detail);
-            members.required("complaint_state", &value.complaint_state);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members.optional("payer_phone", &value.payer_phone);
-            members.optional("complaint_order_info", &value.complaint_order_info);
-            members.optional("service_order_info", &value.service_order_info);
-            members.optional("complaint_media_list", &value.complaint_media_list);
-            members.required("complaint_full_refunded", &value.complaint_full_refunded);
-            members.required("incoming_user_response", &value.incoming_user_response);
-            members.required("problem_description", &value.problem_description);
-            members.required("user_complaint_times", &value.user_complaint_times);
-            members.optional("problem_type", &value.problem_type);
-            members.optional("apply_refund_amount", &value.apply_refund_amount);
-            members.optional("user_tag_list", &value.user_tag_list);
-            members.optional("additional_info", &value.additional_info);
-            members.optional("in_platform_service", &value.in_platform_service);
-            members.optional("need_immediate_service", &value.need_immediate_service);
-            members.optional("is_agent_mode", &value.is_agent_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintsData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("complaint_time", &mut slots.1);
-            fields.required("complaint_detail", &mut slots.2);
-            fields.required("complaint_state", &mut slots.3);
-            fields.required("complainted_mchid", &mut slots.4);
-            fields.optional("payer_phone", &mut slots.5);
-            fields.optional("complaint_order_info", &mut slots.6);
-            fields.optional("service_order_info", &mut slots.7);
-            fields.optional("complaint_media_list", &mut slots.8);
-            fields.required("complaint_full_refunded", &mut slots.9);
-            fields.required("incoming_user_response", &mut slots.10);
-            fields.required("problem_description", &mut slots.11);
-            fields.required("user_complaint_times", &mut slots.12);
-            fields.optional("problem_type", &mut slots.13);
-            fields.optional("apply_refund_amount", &mut slots.14);
-            fields.optional("user_tag_list", &mut slots.15);
-            fields.optional("additional_info", &mut slots.16);
-            fields.optional("in_platform_service", &mut slots.17);
-            fields.optional("need_immediate_service", &mut slots.18);
-            fields.optional("is_agent_mode", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(ListComplaintsData {
-                        complaint_id: f0,
-                        complaint_time: f1,
-                        complaint_detail: f2,
-                        complaint_state: f3,
-                        complainted_mchid: f4,
-                        payer_phone: f5,
-                        complaint_order_info: f6,
-                        service_order_info: f7,
-                        complaint_media_list: f8,
-                        complaint_full_refunded: f9,
-                        incoming_user_response: f10,
-                        problem_description: f11,
-                        user_complaint_times: f12,
-                        problem_type: f13,
-                        apply_refund_amount: f14,
-                        user_tag_list: f15,
-                        additional_info: f16,
-                        in_platform_service: f17,
-                        need_immediate_service: f18,
-                        is_agent_mode: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉单列表API的应答
@@ -786,45 +801,48 @@ pub struct ListComplaintsResponse {
     /// Wire: `total_count`, `integer`, optional.
     pub total_count: Option<i64>,
 }
+impl crate::runtime::Object for ListComplaintsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3) => {
+                Ok(ListComplaintsResponse {
+                    data: f0,
+                    limit: f1,
+                    offset: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListComplaintsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListComplaintsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3) => {
-                    Ok(ListComplaintsResponse {
-                        data: f0,
-                        limit: f1,
-                        offset: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉单关联服务单信息
@@ -846,38 +864,41 @@ pub struct QueryComplaintServiceOrderInfo {
     /// Wire: `state`, `string`, optional.
     pub state: Option<String>,
 }
+impl crate::runtime::Object for QueryComplaintServiceOrderInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("order_id", &mut slots.0);
+        fields.optional("out_order_no", &mut slots.1);
+        fields.optional("state", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(QueryComplaintServiceOrderInfo {
+            order_id: f0,
+            out_order_no: f1,
+            state: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional("state", &self.state);
+        members
+    }
+}
 impl serde::Serialize for QueryComplaintServiceOrderInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryComplaintServiceOrderInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("state", &value.state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryComplaintServiceOrderInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryComplaintServiceOrderInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("order_id", &mut slots.0);
-            fields.optional("out_order_no", &mut slots.1);
-            fields.optional("state", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(QueryComplaintServiceOrderInfo {
-                order_id: f0,
-                out_order_no: f1,
-                state: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉单详情API的应答
@@ -971,140 +992,143 @@ pub struct QueryComplaintResponse {
     /// Wire: `is_agent_mode`, `boolean`, optional.
     pub is_agent_mode: Option<bool>,
 }
+impl crate::runtime::Object for QueryComplaintResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("complaint_time", &mut slots.1);
+        fields.required("complaint_detail", &mut slots.2);
+        fields.required("complaint_state", &mut slots.3);
+        fields.required("complainted_mchid", &mut slots.4);
+        fields.optional("payer_phone", &mut slots.5);
+        fields.optional("payer_openid", &mut slots.6);
+        fields.optional_objects("complaint_media_list", &mut slots.7);
+        fields.optional_objects("complaint_order_info", &mut slots.8);
+        fields.optional_objects("service_order_info", &mut slots.9);
+        fields.required("complaint_full_refunded", &mut slots.10);
+        fields.required("incoming_user_response", &mut slots.11);
+        fields.required("problem_description", &mut slots.12);
+        fields.required("user_complaint_times", &mut slots.13);
+        fields.optional("problem_type", &mut slots.14);
+        fields.optional("apply_refund_amount", &mut slots.15);
+        fields.optional("user_tag_list", &mut slots.16);
+        fields.optional_object("additional_info", &mut slots.17);
+        fields.optional("in_platform_service", &mut slots.18);
+        fields.optional("need_immediate_service", &mut slots.19);
+        fields.optional("is_agent_mode", &mut slots.20);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+            ) => {
+                Ok(QueryComplaintResponse {
+                    complaint_id: f0,
+                    complaint_time: f1,
+                    complaint_detail: f2,
+                    complaint_state: f3,
+                    complainted_mchid: f4,
+                    payer_phone: f5,
+                    payer_openid: f6,
+                    complaint_media_list: f7,
+                    complaint_order_info: f8,
+                    service_order_info: f9,
+                    complaint_full_refunded: f10,
+                    incoming_user_response: f11,
+                    problem_description: f12,
+                    user_complaint_times: f13,
+                    problem_type: f14,
+                    apply_refund_amount: f15,
+                    user_tag_list: f16,
+                    additional_info: f17,
+                    in_platform_service: f18,
+                    need_immediate_service: f19,
+                    is_agent_mode: f20,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(21);
+        members.required("complaint_id", &self.complaint_id);
+        members.required("complaint_time", &self.complaint_time);
+        members.required("complaint_detail", &self.complaint_detail);
+        members.required("complaint_state", &self.complaint_state);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members.optional("payer_phone", &self.payer_phone);
+        members.optional("payer_openid", &self.payer_openid);
+        members.optional_objects("complaint_media_list", &self.complaint_media_list);
+        members.optional_objects("complaint_order_info", &self.complaint_order_info);
+        members.optional_objects("service_order_info", &self.service_order_info);
+        members.required("complaint_full_refunded", &self.complaint_full_refunded);
+        members.required("incoming_user_response", &self.incoming_user_response);
+        members.required("problem_description", &self.problem_description);
+        members.required("user_complaint_times", &self.user_complaint_times);
+        members.optional("problem_type", &self.problem_type);
+        members.optional("apply_refund_amount", &self.apply_refund_amount);
+        members.optional("user_tag_list", &self.user_tag_list);
+        members.optional_object("additional_info", &self.additional_info);
+        members.optional("in_platform_service", &self.in_platform_service);
+        members.optional("need_immediate_service", &self.need_immediate_service);
+        members.optional("is_agent_mode", &self.is_agent_mode);
+        members
+    }
+}
 impl serde::Serialize for QueryComplaintResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryComplaintResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(21);
-            members.required("complaint_id", &value.complaint_id);
-            members.required("complaint_time", &value.complaint_time);
-            members.required("complaint_detail", &value.complaint_detail);
-            members.required("complaint_state", &value.complaint_state);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members.optional("payer_phone", &value.payer_phone);
-            members.optional("payer_openid", &value.payer_openid);
-            members.optional("complaint_media_list", &value.complaint_media_list);
-            members.optional("complaint_order_info", &value.complaint_order_info);
-            members.optional("service_order_info", &value.service_order_info);
-            members.required("complaint_full_refunded", &value.complaint_full_refunded);
-            members.required("incoming_user_response", &value.incoming_user_response);
-            members.required("problem_description", &value.problem_description);
-            members.required("user_complaint_times", &value.user_complaint_times);
-            members.optional("problem_type", &value.problem_type);
-            members.optional("apply_refund_amount", &value.apply_refund_amount);
-            members.optional("user_tag_list", &value.user_tag_list);
-            members.optional("additional_info", &value.additional_info);
-            members.optional("in_platform_service", &value.in_platform_service);
-            members.optional("need_immediate_service", &value.need_immediate_service);
-            members.optional("is_agent_mode", &value.is_agent_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryComplaintResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryComplaintResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("complaint_time", &mut slots.1);
-            fields.required("complaint_detail", &mut slots.2);
-            fields.required("complaint_state", &mut slots.3);
-            fields.required("complainted_mchid", &mut slots.4);
-            fields.optional("payer_phone", &mut slots.5);
-            fields.optional("payer_openid", &mut slots.6);
-            fields.optional("complaint_media_list", &mut slots.7);
-            fields.optional("complaint_order_info", &mut slots.8);
-            fields.optional("service_order_info", &mut slots.9);
-            fields.required("complaint_full_refunded", &mut slots.10);
-            fields.required("incoming_user_response", &mut slots.11);
-            fields.required("problem_description", &mut slots.12);
-            fields.required("user_complaint_times", &mut slots.13);
-            fields.optional("problem_type", &mut slots.14);
-            fields.optional("apply_refund_amount", &mut slots.15);
-            fields.optional("user_tag_list", &mut slots.16);
-            fields.optional("additional_info", &mut slots.17);
-            fields.optional("in_platform_service", &mut slots.18);
-            fields.optional("need_immediate_service", &mut slots.19);
-            fields.optional("is_agent_mode", &mut slots.20);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                ) => {
-                    Ok(QueryComplaintResponse {
-                        complaint_id: f0,
-                        complaint_time: f1,
-                        complaint_detail: f2,
-                        complaint_state: f3,
-                        complainted_mchid: f4,
-                        payer_phone: f5,
-                        payer_openid: f6,
-                        complaint_media_list: f7,
-                        complaint_order_info: f8,
-                        service_order_info: f9,
-                        complaint_full_refunded: f10,
-                        incoming_user_response: f11,
-                        problem_description: f12,
-                        user_complaint_times: f13,
-                        problem_type: f14,
-                        apply_refund_amount: f15,
-                        user_tag_list: f16,
-                        additional_info: f17,
-                        in_platform_service: f18,
-                        need_immediate_service: f19,
-                        is_agent_mode: f20,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 操作资料列表
@@ -1120,35 +1144,38 @@ pub struct DataComplaintMediaList {
     /// Wire: `media_url`, `array[string]`, optional.
     pub media_url: Option<Vec<String>>,
 }
+impl crate::runtime::Object for DataComplaintMediaList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("media_type", &mut slots.0);
+        fields.optional("media_url", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(DataComplaintMediaList {
+            media_type: f0,
+            media_url: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("media_type", &self.media_type);
+        members.optional("media_url", &self.media_url);
+        members
+    }
+}
 impl serde::Serialize for DataComplaintMediaList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DataComplaintMediaList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("media_type", &value.media_type);
-            members.optional("media_url", &value.media_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DataComplaintMediaList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DataComplaintMediaList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("media_type", &mut slots.0);
-            fields.optional("media_url", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(DataComplaintMediaList {
-                media_type: f0,
-                media_url: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 文本
@@ -1203,38 +1230,41 @@ impl crate::runtime::Validate for Text {
         Ok(())
     }
 }
+impl crate::runtime::Object for Text {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("text", &mut slots.0);
+        fields.optional("color", &mut slots.1);
+        fields.optional("is_bold", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Text {
+            text: f0,
+            color: f1,
+            is_bold: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("text", &self.text);
+        members.optional("color", &self.color);
+        members.optional("is_bold", &self.is_bold);
+        members
+    }
+}
 impl serde::Serialize for Text {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Text) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("text", &value.text);
-            members.optional("color", &value.color);
-            members.optional("is_bold", &value.is_bold);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Text {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Text, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("text", &mut slots.0);
-            fields.optional("color", &mut slots.1);
-            fields.optional("is_bold", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Text {
-                text: f0,
-                color: f1,
-                is_bold: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 图片
@@ -1279,35 +1309,38 @@ impl crate::runtime::Validate for Image {
         Ok(())
     }
 }
+impl crate::runtime::Object for Image {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("media_id", &mut slots.0);
+        fields.optional("image_style_type", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Image {
+            media_id: f0,
+            image_style_type: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("media_id", &self.media_id);
+        members.optional("image_style_type", &self.image_style_type);
+        members
+    }
+}
 impl serde::Serialize for Image {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Image) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("media_id", &value.media_id);
-            members.optional("image_style_type", &value.image_style_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Image {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Image, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("media_id", &mut slots.0);
-            fields.optional("image_style_type", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Image {
-                media_id: f0,
-                image_style_type: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 跳转小程序信息
@@ -1340,42 +1373,45 @@ impl MiniProgramJumpInfo {
     }
 }
 impl crate::runtime::Validate for MiniProgramJumpInfo {}
+impl crate::runtime::Object for MiniProgramJumpInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("path", &mut slots.1);
+        fields.required("text", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(MiniProgramJumpInfo {
+                    appid: f0,
+                    path: f1,
+                    text: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.required("path", &self.path);
+        members.required("text", &self.text);
+        members
+    }
+}
 impl serde::Serialize for MiniProgramJumpInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniProgramJumpInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.required("path", &value.path);
-            members.required("text", &value.text);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniProgramJumpInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniProgramJumpInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("path", &mut slots.1);
-            fields.required("text", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(MiniProgramJumpInfo {
-                        appid: f0,
-                        path: f1,
-                        text: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 回复消息内容
@@ -1408,39 +1444,42 @@ impl MessageInfo {
     }
 }
 impl crate::runtime::Validate for MessageInfo {}
+impl crate::runtime::Object for MessageInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("content", &mut slots.0);
+        fields.optional("custom_data", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(MessageInfo {
+                    content: f0,
+                    custom_data: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("content", &self.content);
+        members.optional("custom_data", &self.custom_data);
+        members
+    }
+}
 impl serde::Serialize for MessageInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MessageInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("content", &value.content);
-            members.optional("custom_data", &value.custom_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MessageInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MessageInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("content", &mut slots.0);
-            fields.optional("custom_data", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(MessageInfo {
-                        content: f0,
-                        custom_data: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 动作
@@ -1470,44 +1509,47 @@ pub struct Action {
     /// Wire: `action_id`, `string`, optional.
     pub action_id: Option<String>,
 }
+impl crate::runtime::Object for Action {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("action_type", &mut slots.0);
+        fields.optional("jump_url", &mut slots.1);
+        fields.optional_object("mini_program_jump_info", &mut slots.2);
+        fields.optional_object("message_info", &mut slots.3);
+        fields.optional("action_id", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(Action {
+            action_type: f0,
+            jump_url: f1,
+            mini_program_jump_info: f2,
+            message_info: f3,
+            action_id: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("action_type", &self.action_type);
+        members.optional("jump_url", &self.jump_url);
+        members.optional_object("mini_program_jump_info", &self.mini_program_jump_info);
+        members.optional_object("message_info", &self.message_info);
+        members.optional("action_id", &self.action_id);
+        members
+    }
+}
 impl serde::Serialize for Action {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Action) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("action_type", &value.action_type);
-            members.optional("jump_url", &value.jump_url);
-            members.optional("mini_program_jump_info", &value.mini_program_jump_info);
-            members.optional("message_info", &value.message_info);
-            members.optional("action_id", &value.action_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Action {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Action, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("action_type", &mut slots.0);
-            fields.optional("jump_url", &mut slots.1);
-            fields.optional("mini_program_jump_info", &mut slots.2);
-            fields.optional("message_info", &mut slots.3);
-            fields.optional("action_id", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(Action {
-                action_type: f0,
-                jump_url: f1,
-                mini_program_jump_info: f2,
-                message_info: f3,
-                action_id: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 失效配置
@@ -1545,35 +1587,38 @@ impl InvalidInfo {
     }
 }
 impl crate::runtime::Validate for InvalidInfo {}
+impl crate::runtime::Object for InvalidInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("expired_time", &mut slots.0);
+        fields.optional("multi_clickable", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(InvalidInfo {
+            expired_time: f0,
+            multi_clickable: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("expired_time", &self.expired_time);
+        members.optional("multi_clickable", &self.multi_clickable);
+        members
+    }
+}
 impl serde::Serialize for InvalidInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InvalidInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("expired_time", &value.expired_time);
-            members.optional("multi_clickable", &value.multi_clickable);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InvalidInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InvalidInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("expired_time", &mut slots.0);
-            fields.optional("multi_clickable", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(InvalidInfo {
-                expired_time: f0,
-                multi_clickable: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 链接
@@ -1595,38 +1640,41 @@ pub struct Link {
     /// Wire: `invalid_info`, `object InvalidInfo`, optional.
     pub invalid_info: Option<InvalidInfo>,
 }
+impl crate::runtime::Object for Link {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("text", &mut slots.0);
+        fields.optional_object("action", &mut slots.1);
+        fields.optional_object("invalid_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Link {
+            text: f0,
+            action: f1,
+            invalid_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("text", &self.text);
+        members.optional_object("action", &self.action);
+        members.optional_object("invalid_info", &self.invalid_info);
+        members
+    }
+}
 impl serde::Serialize for Link {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Link) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("text", &value.text);
-            members.optional("action", &value.action);
-            members.optional("invalid_info", &value.invalid_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Link {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Link, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("text", &mut slots.0);
-            fields.optional("action", &mut slots.1);
-            fields.optional("invalid_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Link {
-                text: f0,
-                action: f1,
-                invalid_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// FAQ列表
@@ -1648,38 +1696,41 @@ pub struct Faqs {
     /// Wire: `action`, `object Action`, optional.
     pub action: Option<Action>,
 }
+impl crate::runtime::Object for Faqs {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("faq_id", &mut slots.0);
+        fields.optional("faq_title", &mut slots.1);
+        fields.optional_object("action", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Faqs {
+            faq_id: f0,
+            faq_title: f1,
+            action: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("faq_id", &self.faq_id);
+        members.optional("faq_title", &self.faq_title);
+        members.optional_object("action", &self.action);
+        members
+    }
+}
 impl serde::Serialize for Faqs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Faqs) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("faq_id", &value.faq_id);
-            members.optional("faq_title", &value.faq_title);
-            members.optional("action", &value.action);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Faqs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Faqs, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("faq_id", &mut slots.0);
-            fields.optional("faq_title", &mut slots.1);
-            fields.optional("action", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Faqs {
-                faq_id: f0,
-                faq_title: f1,
-                action: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// FAQ列表
@@ -1693,30 +1744,33 @@ pub struct FaqList {
     /// Wire: `faqs`, `array[object Faqs]`, optional.
     pub faqs: Option<Vec<Faqs>>,
 }
+impl crate::runtime::Object for FaqList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("faqs", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(FaqList { faqs: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("faqs", &self.faqs);
+        members
+    }
+}
 impl serde::Serialize for FaqList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FaqList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("faqs", &value.faqs);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FaqList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FaqList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("faqs", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(FaqList { faqs: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 按钮组
@@ -1738,38 +1792,41 @@ pub struct ButtonGroup {
     /// Wire: `invalid_info`, `object InvalidInfo`, optional.
     pub invalid_info: Option<InvalidInfo>,
 }
+impl crate::runtime::Object for ButtonGroup {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional_objects("buttons", &mut slots.0);
+        fields.optional("button_layout", &mut slots.1);
+        fields.optional_object("invalid_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ButtonGroup {
+            buttons: f0,
+            button_layout: f1,
+            invalid_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional_objects("buttons", &self.buttons);
+        members.optional("button_layout", &self.button_layout);
+        members.optional_object("invalid_info", &self.invalid_info);
+        members
+    }
+}
 impl serde::Serialize for ButtonGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ButtonGroup) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("buttons", &value.buttons);
-            members.optional("button_layout", &value.button_layout);
-            members.optional("invalid_info", &value.invalid_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ButtonGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ButtonGroup, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("buttons", &mut slots.0);
-            fields.optional("button_layout", &mut slots.1);
-            fields.optional("invalid_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ButtonGroup {
-                buttons: f0,
-                button_layout: f1,
-                invalid_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 消息内容
@@ -1807,50 +1864,53 @@ pub struct Blocks {
     /// Wire: `button_group`, `object ButtonGroup`, optional.
     pub button_group: Option<ButtonGroup>,
 }
+impl crate::runtime::Object for Blocks {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("text", &mut slots.1);
+        fields.optional_object("image", &mut slots.2);
+        fields.optional_object("link", &mut slots.3);
+        fields.optional_object("faq_list", &mut slots.4);
+        fields.optional_object("button", &mut slots.5);
+        fields.optional_object("button_group", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(Blocks {
+            type_: f0,
+            text: f1,
+            image: f2,
+            link: f3,
+            faq_list: f4,
+            button: f5,
+            button_group: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("type", &self.type_);
+        members.optional_object("text", &self.text);
+        members.optional_object("image", &self.image);
+        members.optional_object("link", &self.link);
+        members.optional_object("faq_list", &self.faq_list);
+        members.optional_object("button", &self.button);
+        members.optional_object("button_group", &self.button_group);
+        members
+    }
+}
 impl serde::Serialize for Blocks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Blocks) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("type", &value.type_);
-            members.optional("text", &value.text);
-            members.optional("image", &value.image);
-            members.optional("link", &value.link);
-            members.optional("faq_list", &value.faq_list);
-            members.optional("button", &value.button);
-            members.optional("button_group", &value.button_group);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Blocks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Blocks, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("text", &mut slots.1);
-            fields.optional("image", &mut slots.2);
-            fields.optional("link", &mut slots.3);
-            fields.optional("faq_list", &mut slots.4);
-            fields.optional("button", &mut slots.5);
-            fields.optional("button_group", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(Blocks {
-                type_: f0,
-                text: f1,
-                image: f2,
-                link: f3,
-                faq_list: f4,
-                button: f5,
-                button_group: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 普通消息内容
@@ -1872,38 +1932,41 @@ pub struct NormalMessage {
     /// Wire: `custom_data`, `string`, optional.
     pub custom_data: Option<String>,
 }
+impl crate::runtime::Object for NormalMessage {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional_objects("blocks", &mut slots.0);
+        fields.optional("sender_identity", &mut slots.1);
+        fields.optional("custom_data", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(NormalMessage {
+            blocks: f0,
+            sender_identity: f1,
+            custom_data: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional_objects("blocks", &self.blocks);
+        members.optional("sender_identity", &self.sender_identity);
+        members.optional("custom_data", &self.custom_data);
+        members
+    }
+}
 impl serde::Serialize for NormalMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NormalMessage) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("blocks", &value.blocks);
-            members.optional("sender_identity", &value.sender_identity);
-            members.optional("custom_data", &value.custom_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NormalMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NormalMessage, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("blocks", &mut slots.0);
-            fields.optional("sender_identity", &mut slots.1);
-            fields.optional("custom_data", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(NormalMessage {
-                blocks: f0,
-                sender_identity: f1,
-                custom_data: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户点击回复消息
@@ -1925,38 +1988,41 @@ pub struct ClickMessage {
     /// Wire: `clicked_log_id`, `string`, optional.
     pub clicked_log_id: Option<String>,
 }
+impl crate::runtime::Object for ClickMessage {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("message_content", &mut slots.0);
+        fields.optional("action_id", &mut slots.1);
+        fields.optional("clicked_log_id", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ClickMessage {
+            message_content: f0,
+            action_id: f1,
+            clicked_log_id: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("message_content", &self.message_content);
+        members.optional("action_id", &self.action_id);
+        members.optional("clicked_log_id", &self.clicked_log_id);
+        members
+    }
+}
 impl serde::Serialize for ClickMessage {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ClickMessage) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("message_content", &value.message_content);
-            members.optional("action_id", &value.action_id);
-            members.optional("clicked_log_id", &value.clicked_log_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClickMessage {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ClickMessage, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("message_content", &mut slots.0);
-            fields.optional("action_id", &mut slots.1);
-            fields.optional("clicked_log_id", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ClickMessage {
-                message_content: f0,
-                action_id: f1,
-                clicked_log_id: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉协商历史
@@ -2008,89 +2074,89 @@ pub struct ListComplaintNegotiationHistoryData {
     /// Wire: `click_message`, `object ClickMessage`, optional.
     pub click_message: Option<ClickMessage>,
 }
+impl crate::runtime::Object for ListComplaintNegotiationHistoryData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional_object("complaint_media_list", &mut slots.0);
+        fields.required("log_id", &mut slots.1);
+        fields.required("operator", &mut slots.2);
+        fields.required("operate_time", &mut slots.3);
+        fields.required("operate_type", &mut slots.4);
+        fields.optional("operate_details", &mut slots.5);
+        fields.optional("image_list", &mut slots.6);
+        fields.optional("user_appy_platform_service_reason", &mut slots.7);
+        fields.optional("user_appy_platform_service_reason_description", &mut slots.8);
+        fields.optional_object("normal_message", &mut slots.9);
+        fields.optional_object("click_message", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(ListComplaintNegotiationHistoryData {
+                    complaint_media_list: f0,
+                    log_id: f1,
+                    operator: f2,
+                    operate_time: f3,
+                    operate_type: f4,
+                    operate_details: f5,
+                    image_list: f6,
+                    user_appy_platform_service_reason: f7,
+                    user_appy_platform_service_reason_description: f8,
+                    normal_message: f9,
+                    click_message: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.optional_object("complaint_media_list", &self.complaint_media_list);
+        members.required("log_id", &self.log_id);
+        members.required("operator", &self.operator);
+        members.required("operate_time", &self.operate_time);
+        members.required("operate_type", &self.operate_type);
+        members.optional("operate_details", &self.operate_details);
+        members.optional("image_list", &self.image_list);
+        members
+            .optional(
+                "user_appy_platform_service_reason",
+                &self.user_appy_platform_service_reason,
+            );
+        members
+            .optional(
+                "user_appy_platform_service_reason_description",
+                &self.user_appy_platform_service_reason_description,
+            );
+        members.optional_object("normal_message", &self.normal_message);
+        members.optional_object("click_message", &self.click_message);
+        members
+    }
+}
 impl serde::Serialize for ListComplaintNegotiationHistoryData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListComplaintNegotiationHistoryData,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.optional("complaint_media_list", &value.complaint_media_list);
-            members.required("log_id", &value.log_id);
-            members.required("operator", &value.operator);
-            members.required("operate_time", &value.operate_time);
-            members.required("operate_type", &value.operate_type);
-            members.optional("operate_details", &value.operate_details);
-            members.optional("image_list", &value.image_list);
-            members
-                .optional(
-                    "user_appy_platform_service_reason",
-                    &value.user_appy_platform_service_reason,
-                );
-            members
-                .optional(
-                    "user_appy_platform_service_reason_description",
-                    &value.user_appy_platform_service_reason_description,
-                );
-            members.optional("normal_message", &value.normal_message);
-            members.optional("click_message", &value.click_message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintNegotiationHistoryData, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("complaint_media_list", &mut slots.0);
-            fields.required("log_id", &mut slots.1);
-            fields.required("operator", &mut slots.2);
-            fields.required("operate_time", &mut slots.3);
-            fields.required("operate_type", &mut slots.4);
-            fields.optional("operate_details", &mut slots.5);
-            fields.optional("image_list", &mut slots.6);
-            fields.optional("user_appy_platform_service_reason", &mut slots.7);
-            fields
-                .optional("user_appy_platform_service_reason_description", &mut slots.8);
-            fields.optional("normal_message", &mut slots.9);
-            fields.optional("click_message", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(ListComplaintNegotiationHistoryData {
-                        complaint_media_list: f0,
-                        log_id: f1,
-                        operator: f2,
-                        operate_time: f3,
-                        operate_type: f4,
-                        operate_details: f5,
-                        image_list: f6,
-                        user_appy_platform_service_reason: f7,
-                        user_appy_platform_service_reason_description: f8,
-                        normal_message: f9,
-                        click_message: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉协商历史API的应答
@@ -2116,47 +2182,48 @@ pub struct ListComplaintNegotiationHistoryResponse {
     /// Wire: `total_count`, `integer`, optional.
     pub total_count: Option<i64>,
 }
+impl crate::runtime::Object for ListComplaintNegotiationHistoryResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3) => {
+                Ok(ListComplaintNegotiationHistoryResponse {
+                    data: f0,
+                    limit: f1,
+                    offset: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListComplaintNegotiationHistoryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListComplaintNegotiationHistoryResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintNegotiationHistoryResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3) => {
-                    Ok(ListComplaintNegotiationHistoryResponse {
-                        data: f0,
-                        limit: f1,
-                        offset: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 跳转小程序信息
@@ -2199,42 +2266,45 @@ impl ActionMiniProgramJumpInfo {
     }
 }
 impl crate::runtime::Validate for ActionMiniProgramJumpInfo {}
+impl crate::runtime::Object for ActionMiniProgramJumpInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("path", &mut slots.1);
+        fields.optional("text", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ActionMiniProgramJumpInfo {
+                    appid: f0,
+                    path: f1,
+                    text: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.optional("path", &self.path);
+        members.optional("text", &self.text);
+        members
+    }
+}
 impl serde::Serialize for ActionMiniProgramJumpInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActionMiniProgramJumpInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.optional("path", &value.path);
-            members.optional("text", &value.text);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActionMiniProgramJumpInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActionMiniProgramJumpInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("path", &mut slots.1);
-            fields.optional("text", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ActionMiniProgramJumpInfo {
-                        appid: f0,
-                        path: f1,
-                        text: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 动作
@@ -2324,44 +2394,47 @@ impl crate::runtime::Validate for LinkAction {
         Ok(())
     }
 }
+impl crate::runtime::Object for LinkAction {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("action_type", &mut slots.0);
+        fields.optional("jump_url", &mut slots.1);
+        fields.optional_object("mini_program_jump_info", &mut slots.2);
+        fields.optional_object("message_info", &mut slots.3);
+        fields.optional("action_id", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(LinkAction {
+            action_type: f0,
+            jump_url: f1,
+            mini_program_jump_info: f2,
+            message_info: f3,
+            action_id: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("action_type", &self.action_type);
+        members.optional("jump_url", &self.jump_url);
+        members.optional_object("mini_program_jump_info", &self.mini_program_jump_info);
+        members.optional_object("message_info", &self.message_info);
+        members.optional("action_id", &self.action_id);
+        members
+    }
+}
 impl serde::Serialize for LinkAction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LinkAction) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("action_type", &value.action_type);
-            members.optional("jump_url", &value.jump_url);
-            members.optional("mini_program_jump_info", &value.mini_program_jump_info);
-            members.optional("message_info", &value.message_info);
-            members.optional("action_id", &value.action_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LinkAction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LinkAction, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("action_type", &mut slots.0);
-            fields.optional("jump_url", &mut slots.1);
-            fields.optional("mini_program_jump_info", &mut slots.2);
-            fields.optional("message_info", &mut slots.3);
-            fields.optional("action_id", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(LinkAction {
-                action_type: f0,
-                jump_url: f1,
-                mini_program_jump_info: f2,
-                message_info: f3,
-                action_id: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 链接
@@ -2425,38 +2498,41 @@ impl crate::runtime::Validate for BlocksLink {
         Ok(())
     }
 }
+impl crate::runtime::Object for BlocksLink {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("text", &mut slots.0);
+        fields.optional_object("action", &mut slots.1);
+        fields.optional_object("invalid_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(BlocksLink {
+            text: f0,
+            action: f1,
+            invalid_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("text", &self.text);
+        members.optional_object("action", &self.action);
+        members.optional_object("invalid_info", &self.invalid_info);
+        members
+    }
+}
 impl serde::Serialize for BlocksLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BlocksLink) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("text", &value.text);
-            members.optional("action", &value.action);
-            members.optional("invalid_info", &value.invalid_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BlocksLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BlocksLink, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("text", &mut slots.0);
-            fields.optional("action", &mut slots.1);
-            fields.optional("invalid_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(BlocksLink {
-                text: f0,
-                action: f1,
-                invalid_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// FAQ列表
@@ -2514,38 +2590,41 @@ impl crate::runtime::Validate for FaqListFaqs {
         Ok(())
     }
 }
+impl crate::runtime::Object for FaqListFaqs {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("faq_id", &mut slots.0);
+        fields.optional("faq_title", &mut slots.1);
+        fields.optional_object("action", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(FaqListFaqs {
+            faq_id: f0,
+            faq_title: f1,
+            action: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("faq_id", &self.faq_id);
+        members.optional("faq_title", &self.faq_title);
+        members.optional_object("action", &self.action);
+        members
+    }
+}
 impl serde::Serialize for FaqListFaqs {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FaqListFaqs) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("faq_id", &value.faq_id);
-            members.optional("faq_title", &value.faq_title);
-            members.optional("action", &value.action);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FaqListFaqs {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FaqListFaqs, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("faq_id", &mut slots.0);
-            fields.optional("faq_title", &mut slots.1);
-            fields.optional("action", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(FaqListFaqs {
-                faq_id: f0,
-                faq_title: f1,
-                action: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// FAQ列表
@@ -2583,30 +2662,33 @@ impl crate::runtime::Validate for BlocksFaqList {
         Ok(())
     }
 }
+impl crate::runtime::Object for BlocksFaqList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("faqs", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(BlocksFaqList { faqs: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("faqs", &self.faqs);
+        members
+    }
+}
 impl serde::Serialize for BlocksFaqList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BlocksFaqList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("faqs", &value.faqs);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BlocksFaqList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BlocksFaqList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("faqs", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(BlocksFaqList { faqs: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 按钮组
@@ -2675,38 +2757,41 @@ impl crate::runtime::Validate for BlocksButtonGroup {
         Ok(())
     }
 }
+impl crate::runtime::Object for BlocksButtonGroup {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional_objects("buttons", &mut slots.0);
+        fields.optional("button_layout", &mut slots.1);
+        fields.optional_object("invalid_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(BlocksButtonGroup {
+            buttons: f0,
+            button_layout: f1,
+            invalid_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional_objects("buttons", &self.buttons);
+        members.optional("button_layout", &self.button_layout);
+        members.optional_object("invalid_info", &self.invalid_info);
+        members
+    }
+}
 impl serde::Serialize for BlocksButtonGroup {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BlocksButtonGroup) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("buttons", &value.buttons);
-            members.optional("button_layout", &value.button_layout);
-            members.optional("invalid_info", &value.invalid_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BlocksButtonGroup {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BlocksButtonGroup, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("buttons", &mut slots.0);
-            fields.optional("button_layout", &mut slots.1);
-            fields.optional("invalid_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(BlocksButtonGroup {
-                buttons: f0,
-                button_layout: f1,
-                invalid_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 消息内容
@@ -2837,50 +2922,53 @@ impl crate::runtime::Validate for MessageBlocks {
         Ok(())
     }
 }
+impl crate::runtime::Object for MessageBlocks {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional_object("text", &mut slots.1);
+        fields.optional_object("image", &mut slots.2);
+        fields.optional_object("link", &mut slots.3);
+        fields.optional_object("faq_list", &mut slots.4);
+        fields.optional_object("button", &mut slots.5);
+        fields.optional_object("button_group", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(MessageBlocks {
+            type_: f0,
+            text: f1,
+            image: f2,
+            link: f3,
+            faq_list: f4,
+            button: f5,
+            button_group: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("type", &self.type_);
+        members.optional_object("text", &self.text);
+        members.optional_object("image", &self.image);
+        members.optional_object("link", &self.link);
+        members.optional_object("faq_list", &self.faq_list);
+        members.optional_object("button", &self.button);
+        members.optional_object("button_group", &self.button_group);
+        members
+    }
+}
 impl serde::Serialize for MessageBlocks {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MessageBlocks) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("type", &value.type_);
-            members.optional("text", &value.text);
-            members.optional("image", &value.image);
-            members.optional("link", &value.link);
-            members.optional("faq_list", &value.faq_list);
-            members.optional("button", &value.button);
-            members.optional("button_group", &value.button_group);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MessageBlocks {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MessageBlocks, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("text", &mut slots.1);
-            fields.optional("image", &mut slots.2);
-            fields.optional("link", &mut slots.3);
-            fields.optional("faq_list", &mut slots.4);
-            fields.optional("button", &mut slots.5);
-            fields.optional("button_group", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(MessageBlocks {
-                type_: f0,
-                text: f1,
-                image: f2,
-                link: f3,
-                faq_list: f4,
-                button: f5,
-                button_group: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 消息内容
@@ -2943,38 +3031,41 @@ impl crate::runtime::Validate for Message {
         Ok(())
     }
 }
+impl crate::runtime::Object for Message {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional_objects("blocks", &mut slots.0);
+        fields.optional("sender_identity", &mut slots.1);
+        fields.optional("custom_data", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Message {
+            blocks: f0,
+            sender_identity: f1,
+            custom_data: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional_objects("blocks", &self.blocks);
+        members.optional("sender_identity", &self.sender_identity);
+        members.optional("custom_data", &self.custom_data);
+        members
+    }
+}
 impl serde::Serialize for Message {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Message) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("blocks", &value.blocks);
-            members.optional("sender_identity", &value.sender_identity);
-            members.optional("custom_data", &value.custom_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Message {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Message, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("blocks", &mut slots.0);
-            fields.optional("sender_identity", &mut slots.1);
-            fields.optional("custom_data", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Message {
-                blocks: f0,
-                sender_identity: f1,
-                custom_data: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 回复需要即时服务的投诉单的应答
@@ -2988,34 +3079,35 @@ pub struct RespondImmediateServiceComplaintResponse {
     /// Wire: `log_id`, `string`, optional.
     pub log_id: Option<String>,
 }
+impl crate::runtime::Object for RespondImmediateServiceComplaintResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("log_id", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(RespondImmediateServiceComplaintResponse {
+            log_id: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("log_id", &self.log_id);
+        members
+    }
+}
 impl serde::Serialize for RespondImmediateServiceComplaintResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &RespondImmediateServiceComplaintResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("log_id", &value.log_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RespondImmediateServiceComplaintResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RespondImmediateServiceComplaintResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("log_id", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(RespondImmediateServiceComplaintResponse {
-                log_id: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉详情API的应答
@@ -3065,74 +3157,77 @@ pub struct LegacyQueryComplaintResponse {
     /// Wire: `complaint_handle_state`, `string`, required.
     pub complaint_handle_state: String,
 }
+impl crate::runtime::Object for LegacyQueryComplaintResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("complaint_time", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.optional("payer_phone", &mut slots.3);
+        fields.required("complaint_detail", &mut slots.4);
+        fields.optional("complaint_state", &mut slots.5);
+        fields.required("transaction_id", &mut slots.6);
+        fields.optional("frozen_end_time", &mut slots.7);
+        fields.optional("sub_mchid", &mut slots.8);
+        fields.required("complaint_handle_state", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+            ) => {
+                Ok(LegacyQueryComplaintResponse {
+                    out_trade_no: f0,
+                    complaint_time: f1,
+                    amount: f2,
+                    payer_phone: f3,
+                    complaint_detail: f4,
+                    complaint_state: f5,
+                    transaction_id: f6,
+                    frozen_end_time: f7,
+                    sub_mchid: f8,
+                    complaint_handle_state: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("complaint_time", &self.complaint_time);
+        members.required("amount", &self.amount);
+        members.optional("payer_phone", &self.payer_phone);
+        members.required("complaint_detail", &self.complaint_detail);
+        members.optional("complaint_state", &self.complaint_state);
+        members.required("transaction_id", &self.transaction_id);
+        members.optional("frozen_end_time", &self.frozen_end_time);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("complaint_handle_state", &self.complaint_handle_state);
+        members
+    }
+}
 impl serde::Serialize for LegacyQueryComplaintResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LegacyQueryComplaintResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("complaint_time", &value.complaint_time);
-            members.required("amount", &value.amount);
-            members.optional("payer_phone", &value.payer_phone);
-            members.required("complaint_detail", &value.complaint_detail);
-            members.optional("complaint_state", &value.complaint_state);
-            members.required("transaction_id", &value.transaction_id);
-            members.optional("frozen_end_time", &value.frozen_end_time);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("complaint_handle_state", &value.complaint_handle_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryComplaintResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryComplaintResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("complaint_time", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.optional("payer_phone", &mut slots.3);
-            fields.required("complaint_detail", &mut slots.4);
-            fields.optional("complaint_state", &mut slots.5);
-            fields.required("transaction_id", &mut slots.6);
-            fields.optional("frozen_end_time", &mut slots.7);
-            fields.optional("sub_mchid", &mut slots.8);
-            fields.required("complaint_handle_state", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                ) => {
-                    Ok(LegacyQueryComplaintResponse {
-                        out_trade_no: f0,
-                        complaint_time: f1,
-                        amount: f2,
-                        payer_phone: f3,
-                        complaint_detail: f4,
-                        complaint_state: f5,
-                        transaction_id: f6,
-                        frozen_end_time: f7,
-                        sub_mchid: f8,
-                        complaint_handle_state: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 投诉协商历史
@@ -3162,48 +3257,51 @@ pub struct ComplaintNegotiationHistory {
     /// Wire: `image_list`, `array[JSON (any value)]`, optional.
     pub image_list: Option<Vec<serde_json::Value>>,
 }
+impl crate::runtime::Object for ComplaintNegotiationHistory {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("operate_user", &mut slots.0);
+        fields.required("operate_time", &mut slots.1);
+        fields.required("operate_type", &mut slots.2);
+        fields.optional("operate_details", &mut slots.3);
+        fields.optional("image_list", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(ComplaintNegotiationHistory {
+                    operate_user: f0,
+                    operate_time: f1,
+                    operate_type: f2,
+                    operate_details: f3,
+                    image_list: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("operate_user", &self.operate_user);
+        members.required("operate_time", &self.operate_time);
+        members.required("operate_type", &self.operate_type);
+        members.optional("operate_details", &self.operate_details);
+        members.optional("image_list", &self.image_list);
+        members
+    }
+}
 impl serde::Serialize for ComplaintNegotiationHistory {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ComplaintNegotiationHistory) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("operate_user", &value.operate_user);
-            members.required("operate_time", &value.operate_time);
-            members.required("operate_type", &value.operate_type);
-            members.optional("operate_details", &value.operate_details);
-            members.optional("image_list", &value.image_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ComplaintNegotiationHistory {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ComplaintNegotiationHistory, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("operate_user", &mut slots.0);
-            fields.required("operate_time", &mut slots.1);
-            fields.required("operate_type", &mut slots.2);
-            fields.optional("operate_details", &mut slots.3);
-            fields.optional("image_list", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(ComplaintNegotiationHistory {
-                        operate_user: f0,
-                        operate_time: f1,
-                        operate_type: f2,
-                        operate_details: f3,
-                        image_list: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询投诉协商历史API的应答
@@ -3217,38 +3315,39 @@ pub struct LegacyListComplaintNegotiationHistoryResponse {
     /// Wire: `complaint_negotiation_history`, `array[object ComplaintNegotiationHistory]`, optional.
     pub complaint_negotiation_history: Option<Vec<ComplaintNegotiationHistory>>,
 }
+impl crate::runtime::Object for LegacyListComplaintNegotiationHistoryResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("complaint_negotiation_history", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(LegacyListComplaintNegotiationHistoryResponse {
+            complaint_negotiation_history: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members
+            .optional_objects(
+                "complaint_negotiation_history",
+                &self.complaint_negotiation_history,
+            );
+        members
+    }
+}
 impl serde::Serialize for LegacyListComplaintNegotiationHistoryResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &LegacyListComplaintNegotiationHistoryResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .optional(
-                    "complaint_negotiation_history",
-                    &value.complaint_negotiation_history,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListComplaintNegotiationHistoryResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListComplaintNegotiationHistoryResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("complaint_negotiation_history", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(LegacyListComplaintNegotiationHistoryResponse {
-                complaint_negotiation_history: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户上传反馈图片API的应答
@@ -3262,35 +3361,38 @@ pub struct MchBizUploadResponse {
     /// Wire: `media_id`, `string`, required.
     pub media_id: String,
 }
+impl crate::runtime::Object for MchBizUploadResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("media_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(MchBizUploadResponse {
+                    media_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("media_id", &self.media_id);
+        members
+    }
+}
 impl serde::Serialize for MchBizUploadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MchBizUploadResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("media_id", &value.media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MchBizUploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MchBizUploadResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("media_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(MchBizUploadResponse {
-                        media_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

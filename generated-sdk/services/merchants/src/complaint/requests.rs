@@ -16,27 +16,28 @@ impl DeleteComplaintNotificationRequest {
     }
 }
 impl crate::runtime::Validate for DeleteComplaintNotificationRequest {}
+impl crate::runtime::Object for DeleteComplaintNotificationRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(DeleteComplaintNotificationRequest {
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DeleteComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &DeleteComplaintNotificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteComplaintNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteComplaintNotificationRequest, serde_json::Error> {
-            Ok(DeleteComplaintNotificationRequest {
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_complaint_notification` (查询投诉通知回调API): `GET /v3/merchant-service/complaint-notifications`.
@@ -52,27 +53,28 @@ impl QueryComplaintNotificationRequest {
     }
 }
 impl crate::runtime::Validate for QueryComplaintNotificationRequest {}
+impl crate::runtime::Object for QueryComplaintNotificationRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(QueryComplaintNotificationRequest {
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryComplaintNotificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryComplaintNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryComplaintNotificationRequest, serde_json::Error> {
-            Ok(QueryComplaintNotificationRequest {
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_complaint_notification` (创建投诉通知回调API): `POST /v3/merchant-service/complaint-notifications`.
@@ -98,38 +100,39 @@ impl crate::runtime::Validate for CreateComplaintNotificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateComplaintNotificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateComplaintNotificationRequest {
+                    url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("url", &self.url);
+        members
+    }
+}
 impl serde::Serialize for CreateComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateComplaintNotificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("url", &value.url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateComplaintNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateComplaintNotificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateComplaintNotificationRequest {
-                        url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_complaint_notification` (更新投诉通知回调API): `PUT /v3/merchant-service/complaint-notifications`.
@@ -155,38 +158,39 @@ impl crate::runtime::Validate for UpdateComplaintNotificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateComplaintNotificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UpdateComplaintNotificationRequest {
+                    url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("url", &self.url);
+        members
+    }
+}
 impl serde::Serialize for UpdateComplaintNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UpdateComplaintNotificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("url", &value.url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateComplaintNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateComplaintNotificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UpdateComplaintNotificationRequest {
-                        url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_list_complaints` (查询投诉信息API): `GET /v3/merchant-service/complaints`.
@@ -234,42 +238,45 @@ impl LegacyListComplaintsRequest {
     }
 }
 impl crate::runtime::Validate for LegacyListComplaintsRequest {}
+impl crate::runtime::Object for LegacyListComplaintsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("limit", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.required("begin_date", &mut slots.2);
+        fields.required("end_date", &mut slots.3);
+        fields.optional("sub_mchid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4) => {
+                Ok(LegacyListComplaintsRequest {
+                    limit: f0,
+                    offset: f1,
+                    begin_date: f2,
+                    end_date: f3,
+                    sub_mchid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyListComplaintsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &LegacyListComplaintsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListComplaintsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListComplaintsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("limit", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.required("begin_date", &mut slots.2);
-            fields.required("end_date", &mut slots.3);
-            fields.optional("sub_mchid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4) => {
-                    Ok(LegacyListComplaintsRequest {
-                        limit: f0,
-                        offset: f1,
-                        begin_date: f2,
-                        end_date: f3,
-                        sub_mchid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_complaints` (查询投诉单列表API): `GET /v3/merchant-service/complaints-v2`.
@@ -326,42 +333,45 @@ impl crate::runtime::Validate for ListComplaintsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListComplaintsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("limit", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.required("begin_date", &mut slots.2);
+        fields.required("end_date", &mut slots.3);
+        fields.optional("complainted_mchid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4) => {
+                Ok(ListComplaintsRequest {
+                    limit: f0,
+                    offset: f1,
+                    begin_date: f2,
+                    end_date: f3,
+                    complainted_mchid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListComplaintsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListComplaintsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("limit", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.required("begin_date", &mut slots.2);
-            fields.required("end_date", &mut slots.3);
-            fields.optional("complainted_mchid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4) => {
-                    Ok(ListComplaintsRequest {
-                        limit: f0,
-                        offset: f1,
-                        begin_date: f2,
-                        end_date: f3,
-                        complainted_mchid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_complaint` (查询投诉单详情API): `GET /v3/merchant-service/complaints-v2/{complaint_id}`.
@@ -387,34 +397,37 @@ impl crate::runtime::Validate for QueryComplaintRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryComplaintRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("complaint_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryComplaintRequest {
+                    complaint_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryComplaintRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryComplaintRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryComplaintRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("complaint_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryComplaintRequest {
-                        complaint_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `complete_complaint` (反馈处理完成API): `POST /v3/merchant-service/complaints-v2/{complaint_id}/complete`.
@@ -451,38 +464,41 @@ impl crate::runtime::Validate for CompleteComplaintRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CompleteComplaintRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("complainted_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CompleteComplaintRequest {
+                    complaint_id: f0,
+                    complainted_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members
+    }
+}
 impl serde::Serialize for CompleteComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompleteComplaintRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteComplaintRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteComplaintRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("complainted_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CompleteComplaintRequest {
-                        complaint_id: f0,
-                        complainted_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_complaint_negotiation_history` (查询投诉协商历史API): `GET /v3/merchant-service/complaints-v2/{complaint_id}/negotiation-historys`.
@@ -524,40 +540,41 @@ impl crate::runtime::Validate for ListComplaintNegotiationHistoryRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListComplaintNegotiationHistoryRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ListComplaintNegotiationHistoryRequest {
+                    complaint_id: f0,
+                    limit: f1,
+                    offset: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListComplaintNegotiationHistoryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListComplaintNegotiationHistoryRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListComplaintNegotiationHistoryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListComplaintNegotiationHistoryRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ListComplaintNegotiationHistoryRequest {
-                        complaint_id: f0,
-                        limit: f1,
-                        offset: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `respond_complaint` (提交回复API): `POST /v3/merchant-service/complaints-v2/{complaint_id}/response`.
@@ -655,53 +672,56 @@ impl crate::runtime::Validate for RespondComplaintRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for RespondComplaintRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("complainted_mchid", &mut slots.1);
+        fields.required("response_content", &mut slots.2);
+        fields.optional("response_images", &mut slots.3);
+        fields.optional("jump_url", &mut slots.4);
+        fields.optional("jump_url_text", &mut slots.5);
+        fields.optional_object("mini_program_jump_info", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
+                Ok(RespondComplaintRequest {
+                    complaint_id: f0,
+                    complainted_mchid: f1,
+                    response_content: f2,
+                    response_images: f3,
+                    jump_url: f4,
+                    jump_url_text: f5,
+                    mini_program_jump_info: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members.required("response_content", &self.response_content);
+        members.optional("response_images", &self.response_images);
+        members.optional("jump_url", &self.jump_url);
+        members.optional("jump_url_text", &self.jump_url_text);
+        members.optional_object("mini_program_jump_info", &self.mini_program_jump_info);
+        members
+    }
+}
 impl serde::Serialize for RespondComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RespondComplaintRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members.required("response_content", &value.response_content);
-            members.optional("response_images", &value.response_images);
-            members.optional("jump_url", &value.jump_url);
-            members.optional("jump_url_text", &value.jump_url_text);
-            members.optional("mini_program_jump_info", &value.mini_program_jump_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RespondComplaintRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RespondComplaintRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("complainted_mchid", &mut slots.1);
-            fields.required("response_content", &mut slots.2);
-            fields.optional("response_images", &mut slots.3);
-            fields.optional("jump_url", &mut slots.4);
-            fields.optional("jump_url_text", &mut slots.5);
-            fields.optional("mini_program_jump_info", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
-                    Ok(RespondComplaintRequest {
-                        complaint_id: f0,
-                        complainted_mchid: f1,
-                        response_content: f2,
-                        response_images: f3,
-                        jump_url: f4,
-                        jump_url_text: f5,
-                        mini_program_jump_info: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `respond_immediate_service_complaint` (回复需要即时服务的投诉单): `POST /v3/merchant-service/complaints-v2/{complaint_id}/response-immediate-service`.
@@ -755,46 +775,47 @@ impl crate::runtime::Validate for RespondImmediateServiceComplaintRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for RespondImmediateServiceComplaintRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("complainted_mchid", &mut slots.1);
+        fields.required_object("message", &mut slots.2);
+        fields.required("idempotent_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(RespondImmediateServiceComplaintRequest {
+                    complaint_id: f0,
+                    complainted_mchid: f1,
+                    message: f2,
+                    idempotent_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members.required_object("message", &self.message);
+        members.required("idempotent_id", &self.idempotent_id);
+        members
+    }
+}
 impl serde::Serialize for RespondImmediateServiceComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &RespondImmediateServiceComplaintRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members.required("message", &value.message);
-            members.required("idempotent_id", &value.idempotent_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RespondImmediateServiceComplaintRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RespondImmediateServiceComplaintRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("complainted_mchid", &mut slots.1);
-            fields.required("message", &mut slots.2);
-            fields.required("idempotent_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(RespondImmediateServiceComplaintRequest {
-                        complaint_id: f0,
-                        complainted_mchid: f1,
-                        message: f2,
-                        idempotent_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_refund_progress` (更新退款审批结果API): `POST /v3/merchant-service/complaints-v2/{complaint_id}/update-refund-progress`.
@@ -872,50 +893,53 @@ impl crate::runtime::Validate for UpdateRefundProgressRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateRefundProgressRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("complaint_id", &mut slots.0);
+        fields.required("action", &mut slots.1);
+        fields.optional("launch_refund_day", &mut slots.2);
+        fields.optional("reject_reason", &mut slots.3);
+        fields.optional("reject_media_list", &mut slots.4);
+        fields.optional("remark", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5) => {
+                Ok(UpdateRefundProgressRequest {
+                    complaint_id: f0,
+                    action: f1,
+                    launch_refund_day: f2,
+                    reject_reason: f3,
+                    reject_media_list: f4,
+                    remark: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("action", &self.action);
+        members.optional("launch_refund_day", &self.launch_refund_day);
+        members.optional("reject_reason", &self.reject_reason);
+        members.optional("reject_media_list", &self.reject_media_list);
+        members.optional("remark", &self.remark);
+        members
+    }
+}
 impl serde::Serialize for UpdateRefundProgressRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateRefundProgressRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("action", &value.action);
-            members.optional("launch_refund_day", &value.launch_refund_day);
-            members.optional("reject_reason", &value.reject_reason);
-            members.optional("reject_media_list", &value.reject_media_list);
-            members.optional("remark", &value.remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateRefundProgressRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateRefundProgressRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("complaint_id", &mut slots.0);
-            fields.required("action", &mut slots.1);
-            fields.optional("launch_refund_day", &mut slots.2);
-            fields.optional("reject_reason", &mut slots.3);
-            fields.optional("reject_media_list", &mut slots.4);
-            fields.optional("remark", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5) => {
-                    Ok(UpdateRefundProgressRequest {
-                        complaint_id: f0,
-                        action: f1,
-                        launch_refund_day: f2,
-                        reject_reason: f3,
-                        reject_media_list: f4,
-                        remark: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_query_complaint` (查询投诉详情API): `GET /v3/merchant-service/complaints/{transaction_id}`.
@@ -936,34 +960,37 @@ impl LegacyQueryComplaintRequest {
     }
 }
 impl crate::runtime::Validate for LegacyQueryComplaintRequest {}
+impl crate::runtime::Object for LegacyQueryComplaintRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("transaction_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(LegacyQueryComplaintRequest {
+                    transaction_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyQueryComplaintRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &LegacyQueryComplaintRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyQueryComplaintRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyQueryComplaintRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("transaction_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(LegacyQueryComplaintRequest {
-                        transaction_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `legacy_list_complaint_negotiation_history` (查询投诉协商历史API): `GET /v3/merchant-service/complaints/{transaction_id}/negotiation-historys`.
@@ -984,36 +1011,37 @@ impl LegacyListComplaintNegotiationHistoryRequest {
     }
 }
 impl crate::runtime::Validate for LegacyListComplaintNegotiationHistoryRequest {}
+impl crate::runtime::Object for LegacyListComplaintNegotiationHistoryRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("transaction_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(LegacyListComplaintNegotiationHistoryRequest {
+                    transaction_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for LegacyListComplaintNegotiationHistoryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &LegacyListComplaintNegotiationHistoryRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LegacyListComplaintNegotiationHistoryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LegacyListComplaintNegotiationHistoryRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("transaction_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(LegacyListComplaintNegotiationHistoryRequest {
-                        transaction_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_feedback` (商户反馈API): `POST /v3/merchant-service/feedbacks`.
@@ -1076,51 +1104,54 @@ impl SubmitFeedbackRequest {
     }
 }
 impl crate::runtime::Validate for SubmitFeedbackRequest {}
+impl crate::runtime::Object for SubmitFeedbackRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("complainted_mchid", &mut slots.1);
+        fields.optional("feedback_type", &mut slots.2);
+        fields.required("feedback_content", &mut slots.3);
+        fields.optional("feedback_images", &mut slots.4);
+        fields.optional("launch_confirm_process", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, f5) => {
+                Ok(SubmitFeedbackRequest {
+                    transaction_id: f0,
+                    complainted_mchid: f1,
+                    feedback_type: f2,
+                    feedback_content: f3,
+                    feedback_images: f4,
+                    launch_confirm_process: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("complainted_mchid", &self.complainted_mchid);
+        members.optional("feedback_type", &self.feedback_type);
+        members.required("feedback_content", &self.feedback_content);
+        members.optional("feedback_images", &self.feedback_images);
+        members.optional("launch_confirm_process", &self.launch_confirm_process);
+        members
+    }
+}
 impl serde::Serialize for SubmitFeedbackRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitFeedbackRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("complainted_mchid", &value.complainted_mchid);
-            members.optional("feedback_type", &value.feedback_type);
-            members.required("feedback_content", &value.feedback_content);
-            members.optional("feedback_images", &value.feedback_images);
-            members.optional("launch_confirm_process", &value.launch_confirm_process);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitFeedbackRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitFeedbackRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("complainted_mchid", &mut slots.1);
-            fields.optional("feedback_type", &mut slots.2);
-            fields.required("feedback_content", &mut slots.3);
-            fields.optional("feedback_images", &mut slots.4);
-            fields.optional("launch_confirm_process", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, f5) => {
-                    Ok(SubmitFeedbackRequest {
-                        transaction_id: f0,
-                        complainted_mchid: f1,
-                        feedback_type: f2,
-                        feedback_content: f3,
-                        feedback_images: f4,
-                        launch_confirm_process: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_complaint_image` (商户上传反馈图片API): `POST /v3/merchant-service/images/upload`.
@@ -1136,24 +1167,27 @@ impl UploadComplaintImageRequest {
     }
 }
 impl crate::runtime::Validate for UploadComplaintImageRequest {}
+impl crate::runtime::Object for UploadComplaintImageRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(UploadComplaintImageRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UploadComplaintImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &UploadComplaintImageRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadComplaintImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadComplaintImageRequest, serde_json::Error> {
-            Ok(UploadComplaintImageRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_complaint_image` (图片下载API): `GET /v3/merchant-service/images/{media_id}`.
@@ -1177,33 +1211,36 @@ impl crate::runtime::Validate for DownloadComplaintImageRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadComplaintImageRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("media_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadComplaintImageRequest {
+                    media_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadComplaintImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadComplaintImageRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadComplaintImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadComplaintImageRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("media_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadComplaintImageRequest {
-                        media_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

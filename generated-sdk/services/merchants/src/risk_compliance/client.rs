@@ -93,7 +93,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交商户开户意愿申请单API
@@ -135,7 +135,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_OPENING_INTENTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -143,7 +143,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取商户开户意愿确认状态API
@@ -195,7 +195,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销商户开户意愿申请单API
@@ -340,7 +340,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::START_INACTIVE_MERCHANT_VERIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -348,7 +348,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询不活跃商户身份核实结果
@@ -407,7 +407,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 分页查询子商户名下的商户管理记录
@@ -461,7 +461,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询子商户下指定商户管理记录
@@ -508,7 +508,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 对指定商户管理记录提交资料
@@ -549,7 +549,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_MANAGE_RECORD_MATERIALS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -557,7 +557,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上传商户提交资料文件
@@ -615,7 +615,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询子商户强化尽调单信息
@@ -662,7 +662,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 提交尽调资料
@@ -701,7 +701,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SUBMIT_DUE_DILIGENCE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -709,7 +709,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上传尽调资料文件
@@ -767,7 +767,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询子商户管控情况
@@ -819,7 +819,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询风险订单
@@ -856,7 +856,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::QUERY_RISK_TRADES,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -864,7 +864,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 回传处置结果
@@ -903,7 +903,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REPORT_RISK_TRADE_DISPOSE_RESULT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -911,7 +911,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 上报订单关联信息
@@ -950,7 +950,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REPORT_TRADE_UNION_INFORMATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -958,7 +958,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询风险信息
@@ -1021,7 +1021,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 处置结果回传
@@ -1058,7 +1058,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REPORT_TRADE_RISK_RESULT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1066,7 +1066,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除商户违规通知回调地址API
@@ -1170,7 +1170,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建商户违规通知回调地址API
@@ -1214,7 +1214,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_VIOLATION_NOTIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1222,7 +1222,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改商户违规通知回调地址API
@@ -1266,7 +1266,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_VIOLATION_NOTIFICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1274,7 +1274,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 分页查询子商户名下的交易拦截记录
@@ -1326,7 +1326,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询子商户交易拦截记录详情
@@ -1375,7 +1375,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起交易拦截申诉
@@ -1418,7 +1418,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPEAL_TRANSACTION_BLOCK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1426,7 +1426,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询交易拦截申诉详情
@@ -1474,7 +1474,7 @@ impl<'a, T: Transport> RiskComplianceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

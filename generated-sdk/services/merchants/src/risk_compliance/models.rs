@@ -32,45 +32,48 @@ pub struct QueryOpeningIntentionResponse {
     /// Wire: `reject_reason`, `string`, optional.
     pub reject_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryOpeningIntentionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("applyment_state", &mut slots.0);
+        fields.optional("qrcode_data", &mut slots.1);
+        fields.optional("reject_param", &mut slots.2);
+        fields.optional("reject_reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(QueryOpeningIntentionResponse {
+                    applyment_state: f0,
+                    qrcode_data: f1,
+                    reject_param: f2,
+                    reject_reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("applyment_state", &self.applyment_state);
+        members.optional("qrcode_data", &self.qrcode_data);
+        members.optional("reject_param", &self.reject_param);
+        members.optional("reject_reason", &self.reject_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryOpeningIntentionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOpeningIntentionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("applyment_state", &value.applyment_state);
-            members.optional("qrcode_data", &value.qrcode_data);
-            members.optional("reject_param", &value.reject_param);
-            members.optional("reject_reason", &value.reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOpeningIntentionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOpeningIntentionResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("applyment_state", &mut slots.0);
-            fields.optional("qrcode_data", &mut slots.1);
-            fields.optional("reject_param", &mut slots.2);
-            fields.optional("reject_reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(QueryOpeningIntentionResponse {
-                        applyment_state: f0,
-                        qrcode_data: f1,
-                        reject_param: f2,
-                        reject_reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 联系人信息
@@ -184,68 +187,70 @@ impl crate::runtime::Validate for ContactInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ContactInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("contact_type", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.optional("contact_id_doc_type", &mut slots.2);
+        fields.required("id_card_number", &mut slots.3);
+        fields.optional("contact_id_doc_copy", &mut slots.4);
+        fields.optional("contact_id_doc_copy_back", &mut slots.5);
+        fields.optional("contact_period_begin", &mut slots.6);
+        fields.optional("contact_period_end", &mut slots.7);
+        fields.optional("business_authorization_letter", &mut slots.8);
+        fields.required("mobile", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, Some(f3), f4, f5, f6, f7, f8, Some(f9)) => {
+                Ok(ContactInfo {
+                    contact_type: f0,
+                    name: f1,
+                    contact_id_doc_type: f2,
+                    id_card_number: f3,
+                    contact_id_doc_copy: f4,
+                    contact_id_doc_copy_back: f5,
+                    contact_period_begin: f6,
+                    contact_period_end: f7,
+                    business_authorization_letter: f8,
+                    mobile: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("contact_type", &self.contact_type);
+        members.required("name", &self.name);
+        members.optional("contact_id_doc_type", &self.contact_id_doc_type);
+        members.required("id_card_number", &self.id_card_number);
+        members.optional("contact_id_doc_copy", &self.contact_id_doc_copy);
+        members.optional("contact_id_doc_copy_back", &self.contact_id_doc_copy_back);
+        members.optional("contact_period_begin", &self.contact_period_begin);
+        members.optional("contact_period_end", &self.contact_period_end);
+        members
+            .optional(
+                "business_authorization_letter",
+                &self.business_authorization_letter,
+            );
+        members.required("mobile", &self.mobile);
+        members
+    }
+}
 impl serde::Serialize for ContactInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContactInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("contact_type", &value.contact_type);
-            members.required("name", &value.name);
-            members.optional("contact_id_doc_type", &value.contact_id_doc_type);
-            members.required("id_card_number", &value.id_card_number);
-            members.optional("contact_id_doc_copy", &value.contact_id_doc_copy);
-            members
-                .optional("contact_id_doc_copy_back", &value.contact_id_doc_copy_back);
-            members.optional("contact_period_begin", &value.contact_period_begin);
-            members.optional("contact_period_end", &value.contact_period_end);
-            members
-                .optional(
-                    "business_authorization_letter",
-                    &value.business_authorization_letter,
-                );
-            members.required("mobile", &value.mobile);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContactInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContactInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("contact_type", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.optional("contact_id_doc_type", &mut slots.2);
-            fields.required("id_card_number", &mut slots.3);
-            fields.optional("contact_id_doc_copy", &mut slots.4);
-            fields.optional("contact_id_doc_copy_back", &mut slots.5);
-            fields.optional("contact_period_begin", &mut slots.6);
-            fields.optional("contact_period_end", &mut slots.7);
-            fields.optional("business_authorization_letter", &mut slots.8);
-            fields.required("mobile", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, Some(f3), f4, f5, f6, f7, f8, Some(f9)) => {
-                    Ok(ContactInfo {
-                        contact_type: f0,
-                        name: f1,
-                        contact_id_doc_type: f2,
-                        id_card_number: f3,
-                        contact_id_doc_copy: f4,
-                        contact_id_doc_copy_back: f5,
-                        contact_period_begin: f6,
-                        contact_period_end: f7,
-                        business_authorization_letter: f8,
-                        mobile: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 营业执照
@@ -293,51 +298,54 @@ impl BusinessLicenseInfo {
     }
 }
 impl crate::runtime::Validate for BusinessLicenseInfo {}
+impl crate::runtime::Object for BusinessLicenseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("licence_number", &mut slots.0);
+        fields.required("licence_copy", &mut slots.1);
+        fields.required("merchant_name", &mut slots.2);
+        fields.required("legal_person", &mut slots.3);
+        fields.required("company_address", &mut slots.4);
+        fields.required("licence_valid_date", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(BusinessLicenseInfo {
+                    licence_number: f0,
+                    licence_copy: f1,
+                    merchant_name: f2,
+                    legal_person: f3,
+                    company_address: f4,
+                    licence_valid_date: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("licence_number", &self.licence_number);
+        members.required("licence_copy", &self.licence_copy);
+        members.required("merchant_name", &self.merchant_name);
+        members.required("legal_person", &self.legal_person);
+        members.required("company_address", &self.company_address);
+        members.required("licence_valid_date", &self.licence_valid_date);
+        members
+    }
+}
 impl serde::Serialize for BusinessLicenseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BusinessLicenseInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("licence_number", &value.licence_number);
-            members.required("licence_copy", &value.licence_copy);
-            members.required("merchant_name", &value.merchant_name);
-            members.required("legal_person", &value.legal_person);
-            members.required("company_address", &value.company_address);
-            members.required("licence_valid_date", &value.licence_valid_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BusinessLicenseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BusinessLicenseInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("licence_number", &mut slots.0);
-            fields.required("licence_copy", &mut slots.1);
-            fields.required("merchant_name", &mut slots.2);
-            fields.required("legal_person", &mut slots.3);
-            fields.required("company_address", &mut slots.4);
-            fields.required("licence_valid_date", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(BusinessLicenseInfo {
-                        licence_number: f0,
-                        licence_copy: f1,
-                        merchant_name: f2,
-                        legal_person: f3,
-                        company_address: f4,
-                        licence_valid_date: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 登记证书
@@ -395,62 +403,57 @@ impl crate::runtime::Validate for CertificateInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CertificateInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("cert_type", &mut slots.0);
+        fields.required("cert_number", &mut slots.1);
+        fields.required("cert_copy", &mut slots.2);
+        fields.required("merchant_name", &mut slots.3);
+        fields.required("legal_person", &mut slots.4);
+        fields.required("company_address", &mut slots.5);
+        fields.required("cert_valid_date", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(CertificateInfo {
+                    cert_type: f0,
+                    cert_number: f1,
+                    cert_copy: f2,
+                    merchant_name: f3,
+                    legal_person: f4,
+                    company_address: f5,
+                    cert_valid_date: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("cert_type", &self.cert_type);
+        members.required("cert_number", &self.cert_number);
+        members.required("cert_copy", &self.cert_copy);
+        members.required("merchant_name", &self.merchant_name);
+        members.required("legal_person", &self.legal_person);
+        members.required("company_address", &self.company_address);
+        members.required("cert_valid_date", &self.cert_valid_date);
+        members
+    }
+}
 impl serde::Serialize for CertificateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CertificateInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("cert_type", &value.cert_type);
-            members.required("cert_number", &value.cert_number);
-            members.required("cert_copy", &value.cert_copy);
-            members.required("merchant_name", &value.merchant_name);
-            members.required("legal_person", &value.legal_person);
-            members.required("company_address", &value.company_address);
-            members.required("cert_valid_date", &value.cert_valid_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CertificateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CertificateInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("cert_type", &mut slots.0);
-            fields.required("cert_number", &mut slots.1);
-            fields.required("cert_copy", &mut slots.2);
-            fields.required("merchant_name", &mut slots.3);
-            fields.required("legal_person", &mut slots.4);
-            fields.required("company_address", &mut slots.5);
-            fields.required("cert_valid_date", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(CertificateInfo {
-                        cert_type: f0,
-                        cert_number: f1,
-                        cert_copy: f2,
-                        merchant_name: f3,
-                        legal_person: f4,
-                        company_address: f5,
-                        cert_valid_date: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 辅助证明材料信息
@@ -508,51 +511,54 @@ impl crate::runtime::Validate for AssistProveInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for AssistProveInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("micro_biz_type", &mut slots.0);
+        fields.required("store_name", &mut slots.1);
+        fields.optional("store_address_code", &mut slots.2);
+        fields.required("store_address", &mut slots.3);
+        fields.required("store_header_copy", &mut slots.4);
+        fields.required("store_indoor_copy", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5)) => {
+                Ok(AssistProveInfo {
+                    micro_biz_type: f0,
+                    store_name: f1,
+                    store_address_code: f2,
+                    store_address: f3,
+                    store_header_copy: f4,
+                    store_indoor_copy: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("micro_biz_type", &self.micro_biz_type);
+        members.required("store_name", &self.store_name);
+        members.optional("store_address_code", &self.store_address_code);
+        members.required("store_address", &self.store_address);
+        members.required("store_header_copy", &self.store_header_copy);
+        members.required("store_indoor_copy", &self.store_indoor_copy);
+        members
+    }
+}
 impl serde::Serialize for AssistProveInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssistProveInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("micro_biz_type", &value.micro_biz_type);
-            members.required("store_name", &value.store_name);
-            members.optional("store_address_code", &value.store_address_code);
-            members.required("store_address", &value.store_address);
-            members.required("store_header_copy", &value.store_header_copy);
-            members.required("store_indoor_copy", &value.store_indoor_copy);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssistProveInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssistProveInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("micro_biz_type", &mut slots.0);
-            fields.required("store_name", &mut slots.1);
-            fields.optional("store_address_code", &mut slots.2);
-            fields.required("store_address", &mut slots.3);
-            fields.required("store_header_copy", &mut slots.4);
-            fields.required("store_indoor_copy", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4), Some(f5)) => {
-                    Ok(AssistProveInfo {
-                        micro_biz_type: f0,
-                        store_name: f1,
-                        store_address_code: f2,
-                        store_address: f3,
-                        store_header_copy: f4,
-                        store_indoor_copy: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 经营许可证列表信息
@@ -588,39 +594,42 @@ impl crate::runtime::Validate for SpecialOperationInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SpecialOperationInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("category_id", &mut slots.0);
+        fields.optional("store_indoor_copy", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(SpecialOperationInfo {
+                    category_id: f0,
+                    store_indoor_copy: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("category_id", &self.category_id);
+        members.optional("store_indoor_copy", &self.store_indoor_copy);
+        members
+    }
+}
 impl serde::Serialize for SpecialOperationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SpecialOperationInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("category_id", &value.category_id);
-            members.optional("store_indoor_copy", &value.store_indoor_copy);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SpecialOperationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SpecialOperationInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("category_id", &mut slots.0);
-            fields.optional("store_indoor_copy", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(SpecialOperationInfo {
-                        category_id: f0,
-                        store_indoor_copy: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金融机构许可证信息
@@ -665,35 +674,38 @@ impl crate::runtime::Validate for FinanceInstitutionInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for FinanceInstitutionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("finance_type", &mut slots.0);
+        fields.optional("finance_license_pics", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(FinanceInstitutionInfo {
+            finance_type: f0,
+            finance_license_pics: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("finance_type", &self.finance_type);
+        members.optional("finance_license_pics", &self.finance_license_pics);
+        members
+    }
+}
 impl serde::Serialize for FinanceInstitutionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FinanceInstitutionInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("finance_type", &value.finance_type);
-            members.optional("finance_license_pics", &value.finance_license_pics);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FinanceInstitutionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FinanceInstitutionInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("finance_type", &mut slots.0);
-            fields.optional("finance_license_pics", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(FinanceInstitutionInfo {
-                finance_type: f0,
-                finance_license_pics: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 主体信息
@@ -825,58 +837,61 @@ impl crate::runtime::Validate for SubjectInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubjectInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("subject_type", &mut slots.0);
+        fields.optional("is_finance_institution", &mut slots.1);
+        fields.required_object("business_license_info", &mut slots.2);
+        fields.optional_object("certificate_info", &mut slots.3);
+        fields.optional("company_prove_copy", &mut slots.4);
+        fields.optional_object("assist_prove_info", &mut slots.5);
+        fields.optional_objects("special_operation_info", &mut slots.6);
+        fields.optional_object("finance_institution_info", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, f4, f5, f6, f7) => {
+                Ok(SubjectInfo {
+                    subject_type: f0,
+                    is_finance_institution: f1,
+                    business_license_info: f2,
+                    certificate_info: f3,
+                    company_prove_copy: f4,
+                    assist_prove_info: f5,
+                    special_operation_info: f6,
+                    finance_institution_info: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("subject_type", &self.subject_type);
+        members.optional("is_finance_institution", &self.is_finance_institution);
+        members.required_object("business_license_info", &self.business_license_info);
+        members.optional_object("certificate_info", &self.certificate_info);
+        members.optional("company_prove_copy", &self.company_prove_copy);
+        members.optional_object("assist_prove_info", &self.assist_prove_info);
+        members.optional_objects("special_operation_info", &self.special_operation_info);
+        members
+            .optional_object("finance_institution_info", &self.finance_institution_info);
+        members
+    }
+}
 impl serde::Serialize for SubjectInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubjectInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("subject_type", &value.subject_type);
-            members.optional("is_finance_institution", &value.is_finance_institution);
-            members.required("business_license_info", &value.business_license_info);
-            members.optional("certificate_info", &value.certificate_info);
-            members.optional("company_prove_copy", &value.company_prove_copy);
-            members.optional("assist_prove_info", &value.assist_prove_info);
-            members.optional("special_operation_info", &value.special_operation_info);
-            members
-                .optional("finance_institution_info", &value.finance_institution_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubjectInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubjectInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("subject_type", &mut slots.0);
-            fields.optional("is_finance_institution", &mut slots.1);
-            fields.required("business_license_info", &mut slots.2);
-            fields.optional("certificate_info", &mut slots.3);
-            fields.optional("company_prove_copy", &mut slots.4);
-            fields.optional("assist_prove_info", &mut slots.5);
-            fields.optional("special_operation_info", &mut slots.6);
-            fields.optional("finance_institution_info", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, f4, f5, f6, f7) => {
-                    Ok(SubjectInfo {
-                        subject_type: f0,
-                        is_finance_institution: f1,
-                        business_license_info: f2,
-                        certificate_info: f3,
-                        company_prove_copy: f4,
-                        assist_prove_info: f5,
-                        special_operation_info: f6,
-                        finance_institution_info: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 法人身份信息
@@ -979,77 +994,66 @@ impl crate::runtime::Validate for IdentificationInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for IdentificationInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("id_holder_type", &mut slots.0);
+        fields.required("identification_type", &mut slots.1);
+        fields.optional("authorize_letter_copy", &mut slots.2);
+        fields.required("identification_name", &mut slots.3);
+        fields.required("identification_number", &mut slots.4);
+        fields.required("identification_valid_date", &mut slots.5);
+        fields.optional("identification_address", &mut slots.6);
+        fields.required("identification_front_copy", &mut slots.7);
+        fields.optional("identification_back_copy", &mut slots.8);
+        fields.optional("owner", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, Some(f3), Some(f4), Some(f5), f6, Some(f7), f8, f9) => {
+                Ok(IdentificationInfo {
+                    id_holder_type: f0,
+                    identification_type: f1,
+                    authorize_letter_copy: f2,
+                    identification_name: f3,
+                    identification_number: f4,
+                    identification_valid_date: f5,
+                    identification_address: f6,
+                    identification_front_copy: f7,
+                    identification_back_copy: f8,
+                    owner: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("id_holder_type", &self.id_holder_type);
+        members.required("identification_type", &self.identification_type);
+        members.optional("authorize_letter_copy", &self.authorize_letter_copy);
+        members.required("identification_name", &self.identification_name);
+        members.required("identification_number", &self.identification_number);
+        members.required("identification_valid_date", &self.identification_valid_date);
+        members.optional("identification_address", &self.identification_address);
+        members.required("identification_front_copy", &self.identification_front_copy);
+        members.optional("identification_back_copy", &self.identification_back_copy);
+        members.optional("owner", &self.owner);
+        members
+    }
+}
 impl serde::Serialize for IdentificationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IdentificationInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("id_holder_type", &value.id_holder_type);
-            members.required("identification_type", &value.identification_type);
-            members.optional("authorize_letter_copy", &value.authorize_letter_copy);
-            members.required("identification_name", &value.identification_name);
-            members.required("identification_number", &value.identification_number);
-            members
-                .required("identification_valid_date", &value.identification_valid_date);
-            members.optional("identification_address", &value.identification_address);
-            members
-                .required("identification_front_copy", &value.identification_front_copy);
-            members
-                .optional("identification_back_copy", &value.identification_back_copy);
-            members.optional("owner", &value.owner);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IdentificationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IdentificationInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("id_holder_type", &mut slots.0);
-            fields.required("identification_type", &mut slots.1);
-            fields.optional("authorize_letter_copy", &mut slots.2);
-            fields.required("identification_name", &mut slots.3);
-            fields.required("identification_number", &mut slots.4);
-            fields.required("identification_valid_date", &mut slots.5);
-            fields.optional("identification_address", &mut slots.6);
-            fields.required("identification_front_copy", &mut slots.7);
-            fields.optional("identification_back_copy", &mut slots.8);
-            fields.optional("owner", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(IdentificationInfo {
-                        id_holder_type: f0,
-                        identification_type: f1,
-                        authorize_letter_copy: f2,
-                        identification_name: f3,
-                        identification_number: f4,
-                        identification_valid_date: f5,
-                        identification_address: f6,
-                        identification_front_copy: f7,
-                        identification_back_copy: f8,
-                        owner: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 最终受益人信息列表
@@ -1110,66 +1114,69 @@ impl crate::runtime::Validate for UboInfoList {
         Ok(())
     }
 }
+impl crate::runtime::Object for UboInfoList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("ubo_id_doc_type", &mut slots.0);
+        fields.required("ubo_id_doc_copy", &mut slots.1);
+        fields.required("ubo_id_doc_copy_back", &mut slots.2);
+        fields.required("ubo_id_doc_name", &mut slots.3);
+        fields.required("ubo_id_doc_number", &mut slots.4);
+        fields.required("ubo_id_doc_address", &mut slots.5);
+        fields.required("ubo_period_begin", &mut slots.6);
+        fields.required("ubo_period_end", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(UboInfoList {
+                    ubo_id_doc_type: f0,
+                    ubo_id_doc_copy: f1,
+                    ubo_id_doc_copy_back: f2,
+                    ubo_id_doc_name: f3,
+                    ubo_id_doc_number: f4,
+                    ubo_id_doc_address: f5,
+                    ubo_period_begin: f6,
+                    ubo_period_end: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("ubo_id_doc_type", &self.ubo_id_doc_type);
+        members.required("ubo_id_doc_copy", &self.ubo_id_doc_copy);
+        members.required("ubo_id_doc_copy_back", &self.ubo_id_doc_copy_back);
+        members.required("ubo_id_doc_name", &self.ubo_id_doc_name);
+        members.required("ubo_id_doc_number", &self.ubo_id_doc_number);
+        members.required("ubo_id_doc_address", &self.ubo_id_doc_address);
+        members.required("ubo_period_begin", &self.ubo_period_begin);
+        members.required("ubo_period_end", &self.ubo_period_end);
+        members
+    }
+}
 impl serde::Serialize for UboInfoList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UboInfoList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("ubo_id_doc_type", &value.ubo_id_doc_type);
-            members.required("ubo_id_doc_copy", &value.ubo_id_doc_copy);
-            members.required("ubo_id_doc_copy_back", &value.ubo_id_doc_copy_back);
-            members.required("ubo_id_doc_name", &value.ubo_id_doc_name);
-            members.required("ubo_id_doc_number", &value.ubo_id_doc_number);
-            members.required("ubo_id_doc_address", &value.ubo_id_doc_address);
-            members.required("ubo_period_begin", &value.ubo_period_begin);
-            members.required("ubo_period_end", &value.ubo_period_end);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UboInfoList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UboInfoList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("ubo_id_doc_type", &mut slots.0);
-            fields.required("ubo_id_doc_copy", &mut slots.1);
-            fields.required("ubo_id_doc_copy_back", &mut slots.2);
-            fields.required("ubo_id_doc_name", &mut slots.3);
-            fields.required("ubo_id_doc_number", &mut slots.4);
-            fields.required("ubo_id_doc_address", &mut slots.5);
-            fields.required("ubo_period_begin", &mut slots.6);
-            fields.required("ubo_period_end", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(UboInfoList {
-                        ubo_id_doc_type: f0,
-                        ubo_id_doc_copy: f1,
-                        ubo_id_doc_copy_back: f2,
-                        ubo_id_doc_name: f3,
-                        ubo_id_doc_number: f4,
-                        ubo_id_doc_address: f5,
-                        ubo_period_begin: f6,
-                        ubo_period_end: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 补充材料
@@ -1195,32 +1202,35 @@ impl AdditionInfo {
     }
 }
 impl crate::runtime::Validate for AdditionInfo {}
+impl crate::runtime::Object for AdditionInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("confirm_mchid_list", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(AdditionInfo {
+            confirm_mchid_list: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("confirm_mchid_list", &self.confirm_mchid_list);
+        members
+    }
+}
 impl serde::Serialize for AdditionInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AdditionInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("confirm_mchid_list", &value.confirm_mchid_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdditionInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("confirm_mchid_list", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(AdditionInfo {
-                confirm_mchid_list: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交商户开户意愿申请单API的应答
@@ -1234,36 +1244,39 @@ pub struct SubmitOpeningIntentionResponse {
     /// Wire: `applyment_id`, `integer`, required.
     pub applyment_id: i64,
 }
+impl crate::runtime::Object for SubmitOpeningIntentionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SubmitOpeningIntentionResponse {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("applyment_id", &self.applyment_id);
+        members
+    }
+}
 impl serde::Serialize for SubmitOpeningIntentionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitOpeningIntentionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("applyment_id", &value.applyment_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitOpeningIntentionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitOpeningIntentionResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SubmitOpeningIntentionResponse {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取商户开户意愿确认状态API的应答
@@ -1277,38 +1290,39 @@ pub struct QueryOpeningIntentionStateResponse {
     /// Wire: `authorize_state`, `enum AuthorizeState`, required.
     pub authorize_state: AuthorizeState,
 }
+impl crate::runtime::Object for QueryOpeningIntentionStateResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("authorize_state", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOpeningIntentionStateResponse {
+                    authorize_state: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("authorize_state", &self.authorize_state);
+        members
+    }
+}
 impl serde::Serialize for QueryOpeningIntentionStateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryOpeningIntentionStateResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("authorize_state", &value.authorize_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOpeningIntentionStateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOpeningIntentionStateResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("authorize_state", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOpeningIntentionStateResponse {
-                        authorize_state: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起不活跃商户身份核实的应答
@@ -1322,38 +1336,39 @@ pub struct StartInactiveMerchantVerificationResponse {
     /// Wire: `verification_id`, `string`, required.
     pub verification_id: String,
 }
+impl crate::runtime::Object for StartInactiveMerchantVerificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("verification_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(StartInactiveMerchantVerificationResponse {
+                    verification_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("verification_id", &self.verification_id);
+        members
+    }
+}
 impl serde::Serialize for StartInactiveMerchantVerificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &StartInactiveMerchantVerificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("verification_id", &value.verification_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StartInactiveMerchantVerificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StartInactiveMerchantVerificationResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("verification_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(StartInactiveMerchantVerificationResponse {
-                        verification_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询不活跃商户身份核实结果的应答
@@ -1387,53 +1402,54 @@ pub struct QueryInactiveMerchantVerificationResponse {
     /// Wire: `finish_time`, `string`, optional.
     pub finish_time: Option<String>,
 }
+impl crate::runtime::Object for QueryInactiveMerchantVerificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("verification_id", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.optional("fail_reason", &mut slots.3);
+        fields.optional("create_time", &mut slots.4);
+        fields.optional("finish_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(QueryInactiveMerchantVerificationResponse {
+                    sub_mchid: f0,
+                    verification_id: f1,
+                    state: f2,
+                    fail_reason: f3,
+                    create_time: f4,
+                    finish_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("verification_id", &self.verification_id);
+        members.required("state", &self.state);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("create_time", &self.create_time);
+        members.optional("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for QueryInactiveMerchantVerificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryInactiveMerchantVerificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("verification_id", &value.verification_id);
-            members.required("state", &value.state);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("create_time", &value.create_time);
-            members.optional("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInactiveMerchantVerificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInactiveMerchantVerificationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("verification_id", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.optional("fail_reason", &mut slots.3);
-            fields.optional("create_time", &mut slots.4);
-            fields.optional("finish_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(QueryInactiveMerchantVerificationResponse {
-                        sub_mchid: f0,
-                        verification_id: f1,
-                        state: f2,
-                        fail_reason: f3,
-                        create_time: f4,
-                        finish_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户管理记录详情列表
@@ -1511,116 +1527,119 @@ pub struct Data {
     /// Wire: `requested_item_info`, `string`, optional.
     pub requested_item_info: Option<String>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("manage_record_id", &mut slots.1);
+        fields.optional("manage_record_type", &mut slots.2);
+        fields.optional("manage_time", &mut slots.3);
+        fields.optional("manage_reason", &mut slots.4);
+        fields.optional("limit_ability", &mut slots.5);
+        fields.optional("recover_way", &mut slots.6);
+        fields.optional("allow_submit", &mut slots.7);
+        fields.optional("forbid_submit_reason", &mut slots.8);
+        fields.optional("submit_start_time", &mut slots.9);
+        fields.optional("submit_end_time", &mut slots.10);
+        fields.optional("manage_record_state", &mut slots.11);
+        fields.optional("recover_time", &mut slots.12);
+        fields.optional("recover_reason", &mut slots.13);
+        fields.optional("reject_reason", &mut slots.14);
+        fields.optional("approve_time", &mut slots.15);
+        fields.optional("requested_item_info", &mut slots.16);
+        fields.finish()?;
+        let (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+        ) = slots;
+        Ok(Data {
+            sub_mchid: f0,
+            manage_record_id: f1,
+            manage_record_type: f2,
+            manage_time: f3,
+            manage_reason: f4,
+            limit_ability: f5,
+            recover_way: f6,
+            allow_submit: f7,
+            forbid_submit_reason: f8,
+            submit_start_time: f9,
+            submit_end_time: f10,
+            manage_record_state: f11,
+            recover_time: f12,
+            recover_reason: f13,
+            reject_reason: f14,
+            approve_time: f15,
+            requested_item_info: f16,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("manage_record_id", &self.manage_record_id);
+        members.optional("manage_record_type", &self.manage_record_type);
+        members.optional("manage_time", &self.manage_time);
+        members.optional("manage_reason", &self.manage_reason);
+        members.optional("limit_ability", &self.limit_ability);
+        members.optional("recover_way", &self.recover_way);
+        members.optional("allow_submit", &self.allow_submit);
+        members.optional("forbid_submit_reason", &self.forbid_submit_reason);
+        members.optional("submit_start_time", &self.submit_start_time);
+        members.optional("submit_end_time", &self.submit_end_time);
+        members.optional("manage_record_state", &self.manage_record_state);
+        members.optional("recover_time", &self.recover_time);
+        members.optional("recover_reason", &self.recover_reason);
+        members.optional("reject_reason", &self.reject_reason);
+        members.optional("approve_time", &self.approve_time);
+        members.optional("requested_item_info", &self.requested_item_info);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("manage_record_id", &value.manage_record_id);
-            members.optional("manage_record_type", &value.manage_record_type);
-            members.optional("manage_time", &value.manage_time);
-            members.optional("manage_reason", &value.manage_reason);
-            members.optional("limit_ability", &value.limit_ability);
-            members.optional("recover_way", &value.recover_way);
-            members.optional("allow_submit", &value.allow_submit);
-            members.optional("forbid_submit_reason", &value.forbid_submit_reason);
-            members.optional("submit_start_time", &value.submit_start_time);
-            members.optional("submit_end_time", &value.submit_end_time);
-            members.optional("manage_record_state", &value.manage_record_state);
-            members.optional("recover_time", &value.recover_time);
-            members.optional("recover_reason", &value.recover_reason);
-            members.optional("reject_reason", &value.reject_reason);
-            members.optional("approve_time", &value.approve_time);
-            members.optional("requested_item_info", &value.requested_item_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("manage_record_id", &mut slots.1);
-            fields.optional("manage_record_type", &mut slots.2);
-            fields.optional("manage_time", &mut slots.3);
-            fields.optional("manage_reason", &mut slots.4);
-            fields.optional("limit_ability", &mut slots.5);
-            fields.optional("recover_way", &mut slots.6);
-            fields.optional("allow_submit", &mut slots.7);
-            fields.optional("forbid_submit_reason", &mut slots.8);
-            fields.optional("submit_start_time", &mut slots.9);
-            fields.optional("submit_end_time", &mut slots.10);
-            fields.optional("manage_record_state", &mut slots.11);
-            fields.optional("recover_time", &mut slots.12);
-            fields.optional("recover_reason", &mut slots.13);
-            fields.optional("reject_reason", &mut slots.14);
-            fields.optional("approve_time", &mut slots.15);
-            fields.optional("requested_item_info", &mut slots.16);
-            fields.finish()?;
-            let (
-                f0,
-                f1,
-                f2,
-                f3,
-                f4,
-                f5,
-                f6,
-                f7,
-                f8,
-                f9,
-                f10,
-                f11,
-                f12,
-                f13,
-                f14,
-                f15,
-                f16,
-            ) = slots;
-            Ok(Data {
-                sub_mchid: f0,
-                manage_record_id: f1,
-                manage_record_type: f2,
-                manage_time: f3,
-                manage_reason: f4,
-                limit_ability: f5,
-                recover_way: f6,
-                allow_submit: f7,
-                forbid_submit_reason: f8,
-                submit_start_time: f9,
-                submit_end_time: f10,
-                manage_record_state: f11,
-                recover_time: f12,
-                recover_reason: f13,
-                reject_reason: f14,
-                approve_time: f15,
-                requested_item_info: f16,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分页查询子商户名下的商户管理记录的应答
@@ -1646,41 +1665,44 @@ pub struct ListManageRecordsResponse {
     /// Wire: `data`, `array[object Data]`, optional.
     pub data: Option<Vec<Data>>,
 }
+impl crate::runtime::Object for ListManageRecordsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("offset", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("total_count", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListManageRecordsResponse {
+            offset: f0,
+            limit: f1,
+            total_count: f2,
+            data: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListManageRecordsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListManageRecordsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListManageRecordsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListManageRecordsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("offset", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("total_count", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListManageRecordsResponse {
-                offset: f0,
-                limit: f1,
-                total_count: f2,
-                data: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 对指定商户管理记录提交资料的应答
@@ -1694,34 +1716,35 @@ pub struct SubmitManageRecordMaterialsResponse {
     /// Wire: `manage_submission_id`, `string`, optional.
     pub manage_submission_id: Option<String>,
 }
+impl crate::runtime::Object for SubmitManageRecordMaterialsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("manage_submission_id", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SubmitManageRecordMaterialsResponse {
+            manage_submission_id: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("manage_submission_id", &self.manage_submission_id);
+        members
+    }
+}
 impl serde::Serialize for SubmitManageRecordMaterialsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitManageRecordMaterialsResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("manage_submission_id", &value.manage_submission_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitManageRecordMaterialsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitManageRecordMaterialsResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("manage_submission_id", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SubmitManageRecordMaterialsResponse {
-                manage_submission_id: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上传商户提交资料文件的应答
@@ -1735,38 +1758,39 @@ pub struct UploadManageSubmissionFileResponse {
     /// Wire: `file_id`, `string`, required.
     pub file_id: String,
 }
+impl crate::runtime::Object for UploadManageSubmissionFileResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("file_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UploadManageSubmissionFileResponse {
+                    file_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("file_id", &self.file_id);
+        members
+    }
+}
 impl serde::Serialize for UploadManageSubmissionFileResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UploadManageSubmissionFileResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("file_id", &value.file_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadManageSubmissionFileResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadManageSubmissionFileResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("file_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UploadManageSubmissionFileResponse {
-                        file_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询子商户强化尽调单信息的应答
@@ -1820,78 +1844,81 @@ pub struct QueryDueDiligenceResponse {
     /// Wire: `submission_data`, `string`, optional.
     pub submission_data: Option<String>,
 }
+impl crate::runtime::Object for QueryDueDiligenceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("due_diligence_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("due_diligence_state", &mut slots.2);
+        fields.optional("reject_reason", &mut slots.3);
+        fields.required("deadline_time", &mut slots.4);
+        fields.optional("terminal_time", &mut slots.5);
+        fields.optional("submit_time", &mut slots.6);
+        fields.optional("reject_time", &mut slots.7);
+        fields.optional("complete_time", &mut slots.8);
+        fields.optional("submission_template", &mut slots.9);
+        fields.optional("submission_data", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(QueryDueDiligenceResponse {
+                    due_diligence_id: f0,
+                    sub_mchid: f1,
+                    due_diligence_state: f2,
+                    reject_reason: f3,
+                    deadline_time: f4,
+                    terminal_time: f5,
+                    submit_time: f6,
+                    reject_time: f7,
+                    complete_time: f8,
+                    submission_template: f9,
+                    submission_data: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("due_diligence_id", &self.due_diligence_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("due_diligence_state", &self.due_diligence_state);
+        members.optional("reject_reason", &self.reject_reason);
+        members.required("deadline_time", &self.deadline_time);
+        members.optional("terminal_time", &self.terminal_time);
+        members.optional("submit_time", &self.submit_time);
+        members.optional("reject_time", &self.reject_time);
+        members.optional("complete_time", &self.complete_time);
+        members.optional("submission_template", &self.submission_template);
+        members.optional("submission_data", &self.submission_data);
+        members
+    }
+}
 impl serde::Serialize for QueryDueDiligenceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDueDiligenceResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("due_diligence_id", &value.due_diligence_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("due_diligence_state", &value.due_diligence_state);
-            members.optional("reject_reason", &value.reject_reason);
-            members.required("deadline_time", &value.deadline_time);
-            members.optional("terminal_time", &value.terminal_time);
-            members.optional("submit_time", &value.submit_time);
-            members.optional("reject_time", &value.reject_time);
-            members.optional("complete_time", &value.complete_time);
-            members.optional("submission_template", &value.submission_template);
-            members.optional("submission_data", &value.submission_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDueDiligenceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDueDiligenceResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("due_diligence_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("due_diligence_state", &mut slots.2);
-            fields.optional("reject_reason", &mut slots.3);
-            fields.required("deadline_time", &mut slots.4);
-            fields.optional("terminal_time", &mut slots.5);
-            fields.optional("submit_time", &mut slots.6);
-            fields.optional("reject_time", &mut slots.7);
-            fields.optional("complete_time", &mut slots.8);
-            fields.optional("submission_template", &mut slots.9);
-            fields.optional("submission_data", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(QueryDueDiligenceResponse {
-                        due_diligence_id: f0,
-                        sub_mchid: f1,
-                        due_diligence_state: f2,
-                        reject_reason: f3,
-                        deadline_time: f4,
-                        terminal_time: f5,
-                        submit_time: f6,
-                        reject_time: f7,
-                        complete_time: f8,
-                        submission_template: f9,
-                        submission_data: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 提交尽调资料的应答
@@ -1917,41 +1944,44 @@ pub struct SubmitDueDiligenceResponse {
     /// Wire: `submission_data`, `string`, optional.
     pub submission_data: Option<String>,
 }
+impl crate::runtime::Object for SubmitDueDiligenceResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("due_diligence_state", &mut slots.0);
+        fields.optional("submit_time", &mut slots.1);
+        fields.optional("submission_template", &mut slots.2);
+        fields.optional("submission_data", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(SubmitDueDiligenceResponse {
+            due_diligence_state: f0,
+            submit_time: f1,
+            submission_template: f2,
+            submission_data: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("due_diligence_state", &self.due_diligence_state);
+        members.optional("submit_time", &self.submit_time);
+        members.optional("submission_template", &self.submission_template);
+        members.optional("submission_data", &self.submission_data);
+        members
+    }
+}
 impl serde::Serialize for SubmitDueDiligenceResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitDueDiligenceResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("due_diligence_state", &value.due_diligence_state);
-            members.optional("submit_time", &value.submit_time);
-            members.optional("submission_template", &value.submission_template);
-            members.optional("submission_data", &value.submission_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitDueDiligenceResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitDueDiligenceResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("due_diligence_state", &mut slots.0);
-            fields.optional("submit_time", &mut slots.1);
-            fields.optional("submission_template", &mut slots.2);
-            fields.optional("submission_data", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(SubmitDueDiligenceResponse {
-                due_diligence_state: f0,
-                submit_time: f1,
-                submission_template: f2,
-                submission_data: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 被管控原因及解脱路径列表
@@ -2009,83 +2039,81 @@ pub struct RecoverySpecifications {
     /// Wire: `other_relate_limitations`, `string`, optional.
     pub other_relate_limitations: Option<String>,
 }
+impl crate::runtime::Object for RecoverySpecifications {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("limitation_case_id", &mut slots.0);
+        fields.optional("limitation_reason", &mut slots.1);
+        fields.optional("limitation_reason_describe", &mut slots.2);
+        fields.optional("recover_way", &mut slots.3);
+        fields.optional("recover_way_param", &mut slots.4);
+        fields.optional("recover_help_url", &mut slots.5);
+        fields.optional("limitation_action_type", &mut slots.6);
+        fields.optional("limitation_start_date", &mut slots.7);
+        fields.optional("limitation_date", &mut slots.8);
+        fields.optional("limitation_reason_type", &mut slots.9);
+        fields.optional("relate_limitations", &mut slots.10);
+        fields.optional("other_relate_limitations", &mut slots.11);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
+        Ok(RecoverySpecifications {
+            limitation_case_id: f0,
+            limitation_reason: f1,
+            limitation_reason_describe: f2,
+            recover_way: f3,
+            recover_way_param: f4,
+            recover_help_url: f5,
+            limitation_action_type: f6,
+            limitation_start_date: f7,
+            limitation_date: f8,
+            limitation_reason_type: f9,
+            relate_limitations: f10,
+            other_relate_limitations: f11,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("limitation_case_id", &self.limitation_case_id);
+        members.optional("limitation_reason", &self.limitation_reason);
+        members.optional("limitation_reason_describe", &self.limitation_reason_describe);
+        members.optional("recover_way", &self.recover_way);
+        members.optional("recover_way_param", &self.recover_way_param);
+        members.optional("recover_help_url", &self.recover_help_url);
+        members.optional("limitation_action_type", &self.limitation_action_type);
+        members.optional("limitation_start_date", &self.limitation_start_date);
+        members.optional("limitation_date", &self.limitation_date);
+        members.optional("limitation_reason_type", &self.limitation_reason_type);
+        members.optional("relate_limitations", &self.relate_limitations);
+        members.optional("other_relate_limitations", &self.other_relate_limitations);
+        members
+    }
+}
 impl serde::Serialize for RecoverySpecifications {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RecoverySpecifications) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("limitation_case_id", &value.limitation_case_id);
-            members.optional("limitation_reason", &value.limitation_reason);
-            members
-                .optional(
-                    "limitation_reason_describe",
-                    &value.limitation_reason_describe,
-                );
-            members.optional("recover_way", &value.recover_way);
-            members.optional("recover_way_param", &value.recover_way_param);
-            members.optional("recover_help_url", &value.recover_help_url);
-            members.optional("limitation_action_type", &value.limitation_action_type);
-            members.optional("limitation_start_date", &value.limitation_start_date);
-            members.optional("limitation_date", &value.limitation_date);
-            members.optional("limitation_reason_type", &value.limitation_reason_type);
-            members.optional("relate_limitations", &value.relate_limitations);
-            members
-                .optional("other_relate_limitations", &value.other_relate_limitations);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RecoverySpecifications {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RecoverySpecifications, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("limitation_case_id", &mut slots.0);
-            fields.optional("limitation_reason", &mut slots.1);
-            fields.optional("limitation_reason_describe", &mut slots.2);
-            fields.optional("recover_way", &mut slots.3);
-            fields.optional("recover_way_param", &mut slots.4);
-            fields.optional("recover_help_url", &mut slots.5);
-            fields.optional("limitation_action_type", &mut slots.6);
-            fields.optional("limitation_start_date", &mut slots.7);
-            fields.optional("limitation_date", &mut slots.8);
-            fields.optional("limitation_reason_type", &mut slots.9);
-            fields.optional("relate_limitations", &mut slots.10);
-            fields.optional("other_relate_limitations", &mut slots.11);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11) = slots;
-            Ok(RecoverySpecifications {
-                limitation_case_id: f0,
-                limitation_reason: f1,
-                limitation_reason_describe: f2,
-                recover_way: f3,
-                recover_way_param: f4,
-                recover_help_url: f5,
-                limitation_action_type: f6,
-                limitation_start_date: f7,
-                limitation_date: f8,
-                limitation_reason_type: f9,
-                relate_limitations: f10,
-                other_relate_limitations: f11,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询子商户管控情况的应答
@@ -2111,45 +2139,49 @@ pub struct QueryMerchantLimitationResponse {
     /// Wire: `other_limited_functions`, `string`, optional.
     pub other_limited_functions: Option<String>,
 }
+impl crate::runtime::Object for QueryMerchantLimitationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.optional("limited_functions", &mut slots.1);
+        fields.optional_objects("recovery_specifications", &mut slots.2);
+        fields.optional("other_limited_functions", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(QueryMerchantLimitationResponse {
+                    mchid: f0,
+                    limited_functions: f1,
+                    recovery_specifications: f2,
+                    other_limited_functions: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("mchid", &self.mchid);
+        members.optional("limited_functions", &self.limited_functions);
+        members
+            .optional_objects("recovery_specifications", &self.recovery_specifications);
+        members.optional("other_limited_functions", &self.other_limited_functions);
+        members
+    }
+}
 impl serde::Serialize for QueryMerchantLimitationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryMerchantLimitationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("mchid", &value.mchid);
-            members.optional("limited_functions", &value.limited_functions);
-            members.optional("recovery_specifications", &value.recovery_specifications);
-            members.optional("other_limited_functions", &value.other_limited_functions);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantLimitationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantLimitationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.optional("limited_functions", &mut slots.1);
-            fields.optional("recovery_specifications", &mut slots.2);
-            fields.optional("other_limited_functions", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(QueryMerchantLimitationResponse {
-                        mchid: f0,
-                        limited_functions: f1,
-                        recovery_specifications: f2,
-                        other_limited_functions: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 风险订单列表
@@ -2179,44 +2211,47 @@ pub struct RiskTradeList {
     /// Wire: `risk_discove_time`, `string`, optional.
     pub risk_discove_time: Option<String>,
 }
+impl crate::runtime::Object for RiskTradeList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("out_trade_no", &mut slots.1);
+        fields.optional("risk_type", &mut slots.2);
+        fields.optional("risk_level", &mut slots.3);
+        fields.optional("risk_discove_time", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(RiskTradeList {
+            mchid: f0,
+            out_trade_no: f1,
+            risk_type: f2,
+            risk_level: f3,
+            risk_discove_time: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("mchid", &self.mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("risk_type", &self.risk_type);
+        members.optional("risk_level", &self.risk_level);
+        members.optional("risk_discove_time", &self.risk_discove_time);
+        members
+    }
+}
 impl serde::Serialize for RiskTradeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RiskTradeList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("mchid", &value.mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("risk_type", &value.risk_type);
-            members.optional("risk_level", &value.risk_level);
-            members.optional("risk_discove_time", &value.risk_discove_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskTradeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RiskTradeList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("out_trade_no", &mut slots.1);
-            fields.optional("risk_type", &mut slots.2);
-            fields.optional("risk_level", &mut slots.3);
-            fields.optional("risk_discove_time", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(RiskTradeList {
-                mchid: f0,
-                out_trade_no: f1,
-                risk_type: f2,
-                risk_level: f3,
-                risk_discove_time: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询风险订单的应答
@@ -2234,35 +2269,38 @@ pub struct QueryRiskTradesResponse {
     /// Wire: `risk_trade_list`, `array[object RiskTradeList]`, optional.
     pub risk_trade_list: Option<Vec<RiskTradeList>>,
 }
+impl crate::runtime::Object for QueryRiskTradesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("total_num", &mut slots.0);
+        fields.optional_objects("risk_trade_list", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QueryRiskTradesResponse {
+            total_num: f0,
+            risk_trade_list: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("total_num", &self.total_num);
+        members.optional_objects("risk_trade_list", &self.risk_trade_list);
+        members
+    }
+}
 impl serde::Serialize for QueryRiskTradesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryRiskTradesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("total_num", &value.total_num);
-            members.optional("risk_trade_list", &value.risk_trade_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRiskTradesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRiskTradesResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("total_num", &mut slots.0);
-            fields.optional("risk_trade_list", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QueryRiskTradesResponse {
-                total_num: f0,
-                risk_trade_list: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 回传处置结果的应答
@@ -2276,34 +2314,35 @@ pub struct ReportRiskTradeDisposeResultResponse {
     /// Wire: `rsp_msg`, `string`, optional.
     pub rsp_msg: Option<String>,
 }
+impl crate::runtime::Object for ReportRiskTradeDisposeResultResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("rsp_msg", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(ReportRiskTradeDisposeResultResponse {
+            rsp_msg: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("rsp_msg", &self.rsp_msg);
+        members
+    }
+}
 impl serde::Serialize for ReportRiskTradeDisposeResultResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ReportRiskTradeDisposeResultResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("rsp_msg", &value.rsp_msg);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportRiskTradeDisposeResultResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportRiskTradeDisposeResultResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("rsp_msg", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(ReportRiskTradeDisposeResultResponse {
-                rsp_msg: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 充值业务场景独有字段
@@ -2341,35 +2380,38 @@ impl RechargeFields {
     }
 }
 impl crate::runtime::Validate for RechargeFields {}
+impl crate::runtime::Object for RechargeFields {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("account_type", &mut slots.0);
+        fields.optional("account", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(RechargeFields {
+            account_type: f0,
+            account: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("account_type", &self.account_type);
+        members.optional("account", &self.account);
+        members
+    }
+}
 impl serde::Serialize for RechargeFields {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RechargeFields) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("account_type", &value.account_type);
-            members.optional("account", &value.account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RechargeFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RechargeFields, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("account_type", &mut slots.0);
-            fields.optional("account", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(RechargeFields {
-                account_type: f0,
-                account: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 生活缴费场景独有字段
@@ -2457,50 +2499,53 @@ impl LivingExpensesFields {
     }
 }
 impl crate::runtime::Validate for LivingExpensesFields {}
+impl crate::runtime::Object for LivingExpensesFields {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("acc_no", &mut slots.0);
+        fields.optional("type", &mut slots.1);
+        fields.optional("city", &mut slots.2);
+        fields.optional("address", &mut slots.3);
+        fields.optional("acc_name", &mut slots.4);
+        fields.optional("company_name", &mut slots.5);
+        fields.optional("amount", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(LivingExpensesFields {
+            acc_no: f0,
+            type_: f1,
+            city: f2,
+            address: f3,
+            acc_name: f4,
+            company_name: f5,
+            amount: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("acc_no", &self.acc_no);
+        members.optional("type", &self.type_);
+        members.optional("city", &self.city);
+        members.optional("address", &self.address);
+        members.optional("acc_name", &self.acc_name);
+        members.optional("company_name", &self.company_name);
+        members.optional("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for LivingExpensesFields {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LivingExpensesFields) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("acc_no", &value.acc_no);
-            members.optional("type", &value.type_);
-            members.optional("city", &value.city);
-            members.optional("address", &value.address);
-            members.optional("acc_name", &value.acc_name);
-            members.optional("company_name", &value.company_name);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LivingExpensesFields {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LivingExpensesFields, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("acc_no", &mut slots.0);
-            fields.optional("type", &mut slots.1);
-            fields.optional("city", &mut slots.2);
-            fields.optional("address", &mut slots.3);
-            fields.optional("acc_name", &mut slots.4);
-            fields.optional("company_name", &mut slots.5);
-            fields.optional("amount", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(LivingExpensesFields {
-                acc_no: f0,
-                type_: f1,
-                city: f2,
-                address: f3,
-                acc_name: f4,
-                company_name: f5,
-                amount: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子单列表
@@ -2601,50 +2646,53 @@ impl crate::runtime::Validate for SubOrders {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("out_trade_no", &mut slots.0);
+        fields.optional("mch_id", &mut slots.1);
+        fields.optional("delivery_province", &mut slots.2);
+        fields.optional("delivery_city", &mut slots.3);
+        fields.optional("risky_goods", &mut slots.4);
+        fields.optional("user_risk_level", &mut slots.5);
+        fields.optional("sp_risk_level", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(SubOrders {
+            out_trade_no: f0,
+            mch_id: f1,
+            delivery_province: f2,
+            delivery_city: f3,
+            risky_goods: f4,
+            user_risk_level: f5,
+            sp_risk_level: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("mch_id", &self.mch_id);
+        members.optional("delivery_province", &self.delivery_province);
+        members.optional("delivery_city", &self.delivery_city);
+        members.optional("risky_goods", &self.risky_goods);
+        members.optional("user_risk_level", &self.user_risk_level);
+        members.optional("sp_risk_level", &self.sp_risk_level);
+        members
+    }
+}
 impl serde::Serialize for SubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("mch_id", &value.mch_id);
-            members.optional("delivery_province", &value.delivery_province);
-            members.optional("delivery_city", &value.delivery_city);
-            members.optional("risky_goods", &value.risky_goods);
-            members.optional("user_risk_level", &value.user_risk_level);
-            members.optional("sp_risk_level", &value.sp_risk_level);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrders, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("out_trade_no", &mut slots.0);
-            fields.optional("mch_id", &mut slots.1);
-            fields.optional("delivery_province", &mut slots.2);
-            fields.optional("delivery_city", &mut slots.3);
-            fields.optional("risky_goods", &mut slots.4);
-            fields.optional("user_risk_level", &mut slots.5);
-            fields.optional("sp_risk_level", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(SubOrders {
-                out_trade_no: f0,
-                mch_id: f1,
-                delivery_province: f2,
-                delivery_city: f3,
-                risky_goods: f4,
-                user_risk_level: f5,
-                sp_risk_level: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 上报订单关联信息的应答
@@ -2674,46 +2722,47 @@ pub struct ReportTradeUnionInformationResponse {
     /// Wire: `out_trade_no`, `string`, optional.
     pub out_trade_no: Option<String>,
 }
+impl crate::runtime::Object for ReportTradeUnionInformationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sp_mchid", &mut slots.0);
+        fields.optional("acquiring_bank_id", &mut slots.1);
+        fields.optional("channel_id", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("out_trade_no", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(ReportTradeUnionInformationResponse {
+            sp_mchid: f0,
+            acquiring_bank_id: f1,
+            channel_id: f2,
+            sub_mchid: f3,
+            out_trade_no: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("acquiring_bank_id", &self.acquiring_bank_id);
+        members.optional("channel_id", &self.channel_id);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for ReportTradeUnionInformationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ReportTradeUnionInformationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("acquiring_bank_id", &value.acquiring_bank_id);
-            members.optional("channel_id", &value.channel_id);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportTradeUnionInformationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportTradeUnionInformationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sp_mchid", &mut slots.0);
-            fields.optional("acquiring_bank_id", &mut slots.1);
-            fields.optional("channel_id", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("out_trade_no", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(ReportTradeUnionInformationResponse {
-                sp_mchid: f0,
-                acquiring_bank_id: f1,
-                channel_id: f2,
-                sub_mchid: f3,
-                out_trade_no: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询风险信息的应答
@@ -2739,47 +2788,48 @@ pub struct QueryTradeRiskInformationResponse {
     /// Wire: `punish_description`, `string`, optional.
     pub punish_description: Option<String>,
 }
+impl crate::runtime::Object for QueryTradeRiskInformationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("risk_score", &mut slots.0);
+        fields.optional("risk_type", &mut slots.1);
+        fields.optional("punish_type", &mut slots.2);
+        fields.optional("punish_description", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(QueryTradeRiskInformationResponse {
+                    risk_score: f0,
+                    risk_type: f1,
+                    punish_type: f2,
+                    punish_description: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("risk_score", &self.risk_score);
+        members.optional("risk_type", &self.risk_type);
+        members.optional("punish_type", &self.punish_type);
+        members.optional("punish_description", &self.punish_description);
+        members
+    }
+}
 impl serde::Serialize for QueryTradeRiskInformationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTradeRiskInformationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("risk_score", &value.risk_score);
-            members.optional("risk_type", &value.risk_type);
-            members.optional("punish_type", &value.punish_type);
-            members.optional("punish_description", &value.punish_description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTradeRiskInformationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTradeRiskInformationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("risk_score", &mut slots.0);
-            fields.optional("risk_type", &mut slots.1);
-            fields.optional("punish_type", &mut slots.2);
-            fields.optional("punish_description", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(QueryTradeRiskInformationResponse {
-                        risk_score: f0,
-                        risk_type: f1,
-                        punish_type: f2,
-                        punish_description: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 处置结果回传的应答
@@ -2825,60 +2875,63 @@ pub struct ReportTradeRiskResultResponse {
     /// Wire: `punish_description`, `string`, optional.
     pub punish_description: Option<String>,
 }
+impl crate::runtime::Object for ReportTradeRiskResultResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("sp_mchid", &mut slots.0);
+        fields.optional("acquiring_bank_id", &mut slots.1);
+        fields.optional("channel_id", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("out_trade_no", &mut slots.4);
+        fields.optional("risk_type", &mut slots.5);
+        fields.required("punish_type", &mut slots.6);
+        fields.optional("additional_punish_type", &mut slots.7);
+        fields.optional("punish_description", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, f3, f4, f5, Some(f6), f7, f8) => {
+                Ok(ReportTradeRiskResultResponse {
+                    sp_mchid: f0,
+                    acquiring_bank_id: f1,
+                    channel_id: f2,
+                    sub_mchid: f3,
+                    out_trade_no: f4,
+                    risk_type: f5,
+                    punish_type: f6,
+                    additional_punish_type: f7,
+                    punish_description: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("acquiring_bank_id", &self.acquiring_bank_id);
+        members.optional("channel_id", &self.channel_id);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("risk_type", &self.risk_type);
+        members.required("punish_type", &self.punish_type);
+        members.optional("additional_punish_type", &self.additional_punish_type);
+        members.optional("punish_description", &self.punish_description);
+        members
+    }
+}
 impl serde::Serialize for ReportTradeRiskResultResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReportTradeRiskResultResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("acquiring_bank_id", &value.acquiring_bank_id);
-            members.optional("channel_id", &value.channel_id);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("risk_type", &value.risk_type);
-            members.required("punish_type", &value.punish_type);
-            members.optional("additional_punish_type", &value.additional_punish_type);
-            members.optional("punish_description", &value.punish_description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportTradeRiskResultResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportTradeRiskResultResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("sp_mchid", &mut slots.0);
-            fields.optional("acquiring_bank_id", &mut slots.1);
-            fields.optional("channel_id", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("out_trade_no", &mut slots.4);
-            fields.optional("risk_type", &mut slots.5);
-            fields.required("punish_type", &mut slots.6);
-            fields.optional("additional_punish_type", &mut slots.7);
-            fields.optional("punish_description", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, f3, f4, f5, Some(f6), f7, f8) => {
-                    Ok(ReportTradeRiskResultResponse {
-                        sp_mchid: f0,
-                        acquiring_bank_id: f1,
-                        channel_id: f2,
-                        sub_mchid: f3,
-                        out_trade_no: f4,
-                        risk_type: f5,
-                        punish_type: f6,
-                        additional_punish_type: f7,
-                        punish_description: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商户违规通知回调地址API的应答
@@ -2892,34 +2945,35 @@ pub struct QueryViolationNotificationResponse {
     /// Wire: `notify_url`, `string`, optional.
     pub notify_url: Option<String>,
 }
+impl crate::runtime::Object for QueryViolationNotificationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("notify_url", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(QueryViolationNotificationResponse {
+            notify_url: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for QueryViolationNotificationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryViolationNotificationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryViolationNotificationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryViolationNotificationResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("notify_url", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(QueryViolationNotificationResponse {
-                notify_url: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 交易拦截记录详情列表
@@ -2953,47 +3007,50 @@ pub struct ListTransactionBlockRecordsData {
     /// Wire: `requested_item_info`, `string`, optional.
     pub requested_item_info: Option<String>,
 }
+impl crate::runtime::Object for ListTransactionBlockRecordsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("block_record_id", &mut slots.0);
+        fields.optional("block_time", &mut slots.1);
+        fields.optional("block_reason", &mut slots.2);
+        fields.optional("number_of_block", &mut slots.3);
+        fields.optional("recover_way", &mut slots.4);
+        fields.optional("requested_item_info", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(ListTransactionBlockRecordsData {
+            block_record_id: f0,
+            block_time: f1,
+            block_reason: f2,
+            number_of_block: f3,
+            recover_way: f4,
+            requested_item_info: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("block_record_id", &self.block_record_id);
+        members.optional("block_time", &self.block_time);
+        members.optional("block_reason", &self.block_reason);
+        members.optional("number_of_block", &self.number_of_block);
+        members.optional("recover_way", &self.recover_way);
+        members.optional("requested_item_info", &self.requested_item_info);
+        members
+    }
+}
 impl serde::Serialize for ListTransactionBlockRecordsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListTransactionBlockRecordsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("block_record_id", &value.block_record_id);
-            members.optional("block_time", &value.block_time);
-            members.optional("block_reason", &value.block_reason);
-            members.optional("number_of_block", &value.number_of_block);
-            members.optional("recover_way", &value.recover_way);
-            members.optional("requested_item_info", &value.requested_item_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListTransactionBlockRecordsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListTransactionBlockRecordsData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("block_record_id", &mut slots.0);
-            fields.optional("block_time", &mut slots.1);
-            fields.optional("block_reason", &mut slots.2);
-            fields.optional("number_of_block", &mut slots.3);
-            fields.optional("recover_way", &mut slots.4);
-            fields.optional("requested_item_info", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(ListTransactionBlockRecordsData {
-                block_record_id: f0,
-                block_time: f1,
-                block_reason: f2,
-                number_of_block: f3,
-                recover_way: f4,
-                requested_item_info: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分页查询子商户名下的交易拦截记录的应答
@@ -3019,43 +3076,44 @@ pub struct ListTransactionBlockRecordsResponse {
     /// Wire: `data`, `array[object ListTransactionBlockRecordsData]`, optional.
     pub data: Option<Vec<ListTransactionBlockRecordsData>>,
 }
+impl crate::runtime::Object for ListTransactionBlockRecordsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("offset", &mut slots.0);
+        fields.optional("limit", &mut slots.1);
+        fields.optional("total_count", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListTransactionBlockRecordsResponse {
+            offset: f0,
+            limit: f1,
+            total_count: f2,
+            data: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members.optional("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListTransactionBlockRecordsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListTransactionBlockRecordsResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members.optional("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListTransactionBlockRecordsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListTransactionBlockRecordsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("offset", &mut slots.0);
-            fields.optional("limit", &mut slots.1);
-            fields.optional("total_count", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListTransactionBlockRecordsResponse {
-                offset: f0,
-                limit: f1,
-                total_count: f2,
-                data: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起交易拦截申诉的应答
@@ -3085,43 +3143,46 @@ pub struct AppealTransactionBlockResponse {
     /// Wire: `review_reject_reason`, `string`, optional.
     pub review_reject_reason: Option<String>,
 }
+impl crate::runtime::Object for AppealTransactionBlockResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("block_submission_id", &mut slots.0);
+        fields.optional("submit_time", &mut slots.1);
+        fields.optional("review_result", &mut slots.2);
+        fields.optional("review_time", &mut slots.3);
+        fields.optional("review_reject_reason", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(AppealTransactionBlockResponse {
+            block_submission_id: f0,
+            submit_time: f1,
+            review_result: f2,
+            review_time: f3,
+            review_reject_reason: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("block_submission_id", &self.block_submission_id);
+        members.optional("submit_time", &self.submit_time);
+        members.optional("review_result", &self.review_result);
+        members.optional("review_time", &self.review_time);
+        members.optional("review_reject_reason", &self.review_reject_reason);
+        members
+    }
+}
 impl serde::Serialize for AppealTransactionBlockResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppealTransactionBlockResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("block_submission_id", &value.block_submission_id);
-            members.optional("submit_time", &value.submit_time);
-            members.optional("review_result", &value.review_result);
-            members.optional("review_time", &value.review_time);
-            members.optional("review_reject_reason", &value.review_reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppealTransactionBlockResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppealTransactionBlockResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("block_submission_id", &mut slots.0);
-            fields.optional("submit_time", &mut slots.1);
-            fields.optional("review_result", &mut slots.2);
-            fields.optional("review_time", &mut slots.3);
-            fields.optional("review_reject_reason", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(AppealTransactionBlockResponse {
-                block_submission_id: f0,
-                submit_time: f1,
-                review_result: f2,
-                review_time: f3,
-                review_reject_reason: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -48,32 +48,35 @@ impl crate::runtime::Validate for QueryOpeningIntentionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOpeningIntentionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("applyment_id", &mut slots.0);
+        fields.optional("business_code", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(QueryOpeningIntentionRequest {
+            applyment_id: f0,
+            business_code: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOpeningIntentionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOpeningIntentionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOpeningIntentionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOpeningIntentionRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("applyment_id", &mut slots.0);
-            fields.optional("business_code", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(QueryOpeningIntentionRequest {
-                applyment_id: f0,
-                business_code: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_opening_intention` (提交商户开户意愿申请单API): `POST /v3/apply4subject/applyment`.
@@ -172,53 +175,56 @@ impl crate::runtime::Validate for SubmitOpeningIntentionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubmitOpeningIntentionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("channel_id", &mut slots.0);
+        fields.required("business_code", &mut slots.1);
+        fields.required_object("contact_info", &mut slots.2);
+        fields.required_object("subject_info", &mut slots.3);
+        fields.required_object("identification_info", &mut slots.4);
+        fields.optional_objects("ubo_info_list", &mut slots.5);
+        fields.optional_object("addition_info", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
+                Ok(SubmitOpeningIntentionRequest {
+                    channel_id: f0,
+                    business_code: f1,
+                    contact_info: f2,
+                    subject_info: f3,
+                    identification_info: f4,
+                    ubo_info_list: f5,
+                    addition_info: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("business_code", &self.business_code);
+        members.required_object("contact_info", &self.contact_info);
+        members.required_object("subject_info", &self.subject_info);
+        members.required_object("identification_info", &self.identification_info);
+        members.optional_objects("ubo_info_list", &self.ubo_info_list);
+        members.optional_object("addition_info", &self.addition_info);
+        members
+    }
+}
 impl serde::Serialize for SubmitOpeningIntentionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitOpeningIntentionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("business_code", &value.business_code);
-            members.required("contact_info", &value.contact_info);
-            members.required("subject_info", &value.subject_info);
-            members.required("identification_info", &value.identification_info);
-            members.optional("ubo_info_list", &value.ubo_info_list);
-            members.optional("addition_info", &value.addition_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitOpeningIntentionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitOpeningIntentionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("channel_id", &mut slots.0);
-            fields.required("business_code", &mut slots.1);
-            fields.required("contact_info", &mut slots.2);
-            fields.required("subject_info", &mut slots.3);
-            fields.required("identification_info", &mut slots.4);
-            fields.optional("ubo_info_list", &mut slots.5);
-            fields.optional("addition_info", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5, f6) => {
-                    Ok(SubmitOpeningIntentionRequest {
-                        channel_id: f0,
-                        business_code: f1,
-                        contact_info: f2,
-                        subject_info: f3,
-                        identification_info: f4,
-                        ubo_info_list: f5,
-                        addition_info: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_opening_intention_state` (获取商户开户意愿确认状态API): `GET /v3/apply4subject/applyment/merchants/{sub_mchid}/state`.
@@ -244,36 +250,37 @@ impl crate::runtime::Validate for QueryOpeningIntentionStateRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOpeningIntentionStateRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOpeningIntentionStateRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOpeningIntentionStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryOpeningIntentionStateRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOpeningIntentionStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOpeningIntentionStateRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOpeningIntentionStateRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_opening_intention_by_id` (撤销商户开户意愿申请单API): `POST /v3/apply4subject/applyment/{applyment_id}/cancel`.
@@ -294,36 +301,37 @@ impl CancelOpeningIntentionByIdRequest {
     }
 }
 impl crate::runtime::Validate for CancelOpeningIntentionByIdRequest {}
+impl crate::runtime::Object for CancelOpeningIntentionByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("applyment_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CancelOpeningIntentionByIdRequest {
+                    applyment_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CancelOpeningIntentionByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &CancelOpeningIntentionByIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelOpeningIntentionByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelOpeningIntentionByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("applyment_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CancelOpeningIntentionByIdRequest {
-                        applyment_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_opening_intention_by_business_code` (撤销商户开户意愿申请单API): `POST /v3/apply4subject/applyment/{business_code}/cancel`.
@@ -344,36 +352,37 @@ impl CancelOpeningIntentionByBusinessCodeRequest {
     }
 }
 impl crate::runtime::Validate for CancelOpeningIntentionByBusinessCodeRequest {}
+impl crate::runtime::Object for CancelOpeningIntentionByBusinessCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("business_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CancelOpeningIntentionByBusinessCodeRequest {
+                    business_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CancelOpeningIntentionByBusinessCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &CancelOpeningIntentionByBusinessCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelOpeningIntentionByBusinessCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelOpeningIntentionByBusinessCodeRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("business_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CancelOpeningIntentionByBusinessCodeRequest {
-                        business_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `start_inactive_merchant_verification` (发起不活跃商户身份核实): `POST /v3/compliance/inactive-merchant-identity-verification/merchants`.
@@ -401,38 +410,39 @@ impl crate::runtime::Validate for StartInactiveMerchantVerificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for StartInactiveMerchantVerificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(StartInactiveMerchantVerificationRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for StartInactiveMerchantVerificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &StartInactiveMerchantVerificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StartInactiveMerchantVerificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StartInactiveMerchantVerificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(StartInactiveMerchantVerificationRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_inactive_merchant_verification` (查询不活跃商户身份核实结果): `GET /v3/compliance/inactive-merchant-identity-verification/merchants/{sub_mchid}/verifications/{verification_id}`.
@@ -464,38 +474,39 @@ impl crate::runtime::Validate for QueryInactiveMerchantVerificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryInactiveMerchantVerificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("verification_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryInactiveMerchantVerificationRequest {
+                    sub_mchid: f0,
+                    verification_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryInactiveMerchantVerificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryInactiveMerchantVerificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInactiveMerchantVerificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInactiveMerchantVerificationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("verification_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryInactiveMerchantVerificationRequest {
-                        sub_mchid: f0,
-                        verification_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_manage_records` (分页查询子商户名下的商户管理记录): `GET /v3/mch-manage/mch-manage-records/sub-mchid/{sub_mchid}`.
@@ -546,42 +557,45 @@ impl crate::runtime::Validate for ListManageRecordsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListManageRecordsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.required("manage_record_type", &mut slots.3);
+        fields.optional("manage_record_state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4) => {
+                Ok(ListManageRecordsRequest {
+                    sub_mchid: f0,
+                    limit: f1,
+                    offset: f2,
+                    manage_record_type: f3,
+                    manage_record_state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListManageRecordsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListManageRecordsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListManageRecordsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListManageRecordsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.required("manage_record_type", &mut slots.3);
-            fields.optional("manage_record_state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4) => {
-                    Ok(ListManageRecordsRequest {
-                        sub_mchid: f0,
-                        limit: f1,
-                        offset: f2,
-                        manage_record_type: f3,
-                        manage_record_state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_manage_record` (查询子商户下指定商户管理记录): `GET /v3/mch-manage/mch-manage-records/{manage_record_id}`.
@@ -605,36 +619,39 @@ impl QueryManageRecordRequest {
     }
 }
 impl crate::runtime::Validate for QueryManageRecordRequest {}
+impl crate::runtime::Object for QueryManageRecordRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("manage_record_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryManageRecordRequest {
+                    manage_record_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryManageRecordRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryManageRecordRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryManageRecordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryManageRecordRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("manage_record_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryManageRecordRequest {
-                        manage_record_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_manage_record_materials` (对指定商户管理记录提交资料): `POST /v3/mch-manage/mch-manage-records/{manage_record_id}/mch-manage-submissions`.
@@ -667,43 +684,44 @@ impl SubmitManageRecordMaterialsRequest {
     }
 }
 impl crate::runtime::Validate for SubmitManageRecordMaterialsRequest {}
+impl crate::runtime::Object for SubmitManageRecordMaterialsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("manage_record_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("submit_data", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(SubmitManageRecordMaterialsRequest {
+                    manage_record_id: f0,
+                    sub_mchid: f1,
+                    submit_data: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("submit_data", &self.submit_data);
+        members
+    }
+}
 impl serde::Serialize for SubmitManageRecordMaterialsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SubmitManageRecordMaterialsRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("submit_data", &value.submit_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitManageRecordMaterialsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitManageRecordMaterialsRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("manage_record_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("submit_data", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(SubmitManageRecordMaterialsRequest {
-                        manage_record_id: f0,
-                        sub_mchid: f1,
-                        submit_data: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_manage_submission_file` (上传商户提交资料文件): `POST /v3/mch-manage/submission-files/sub-mchid/{sub_mchid}/upload`.
@@ -736,43 +754,44 @@ impl UploadManageSubmissionFileRequest {
     }
 }
 impl crate::runtime::Validate for UploadManageSubmissionFileRequest {}
+impl crate::runtime::Object for UploadManageSubmissionFileRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("item_id", &mut slots.1);
+        fields.required("manage_record_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(UploadManageSubmissionFileRequest {
+                    sub_mchid: f0,
+                    item_id: f1,
+                    manage_record_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("item_id", &self.item_id);
+        members.required("manage_record_id", &self.manage_record_id);
+        members
+    }
+}
 impl serde::Serialize for UploadManageSubmissionFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UploadManageSubmissionFileRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("item_id", &value.item_id);
-            members.required("manage_record_id", &value.manage_record_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadManageSubmissionFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadManageSubmissionFileRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("item_id", &mut slots.1);
-            fields.required("manage_record_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(UploadManageSubmissionFileRequest {
-                        sub_mchid: f0,
-                        item_id: f1,
-                        manage_record_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_due_diligence` (查询子商户强化尽调单信息): `GET /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}`.
@@ -796,36 +815,39 @@ impl QueryDueDiligenceRequest {
     }
 }
 impl crate::runtime::Validate for QueryDueDiligenceRequest {}
+impl crate::runtime::Object for QueryDueDiligenceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("due_diligence_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDueDiligenceRequest {
+                    due_diligence_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDueDiligenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDueDiligenceRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDueDiligenceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDueDiligenceRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("due_diligence_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDueDiligenceRequest {
-                        due_diligence_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `submit_due_diligence` (提交尽调资料): `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/submit`.
@@ -861,41 +883,44 @@ impl SubmitDueDiligenceRequest {
     }
 }
 impl crate::runtime::Validate for SubmitDueDiligenceRequest {}
+impl crate::runtime::Object for SubmitDueDiligenceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("due_diligence_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.optional("submit_data", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(SubmitDueDiligenceRequest {
+                    due_diligence_id: f0,
+                    sub_mchid: f1,
+                    submit_data: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("submit_data", &self.submit_data);
+        members
+    }
+}
 impl serde::Serialize for SubmitDueDiligenceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubmitDueDiligenceRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("submit_data", &value.submit_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubmitDueDiligenceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubmitDueDiligenceRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("due_diligence_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.optional("submit_data", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(SubmitDueDiligenceRequest {
-                        due_diligence_id: f0,
-                        sub_mchid: f1,
-                        submit_data: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_due_diligence_file` (上传尽调资料文件): `POST /v3/mch-operation-manage/enhanced-due-diligence/{due_diligence_id}/upload`.
@@ -936,41 +961,44 @@ impl UploadDueDiligenceFileRequest {
     }
 }
 impl crate::runtime::Validate for UploadDueDiligenceFileRequest {}
+impl crate::runtime::Object for UploadDueDiligenceFileRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("due_diligence_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("item_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(UploadDueDiligenceFileRequest {
+                    due_diligence_id: f0,
+                    sub_mchid: f1,
+                    item_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("item_id", &self.item_id);
+        members
+    }
+}
 impl serde::Serialize for UploadDueDiligenceFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UploadDueDiligenceFileRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("item_id", &value.item_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadDueDiligenceFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadDueDiligenceFileRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("due_diligence_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("item_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(UploadDueDiligenceFileRequest {
-                        due_diligence_id: f0,
-                        sub_mchid: f1,
-                        item_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_merchant_limitation` (查询子商户管控情况): `GET /v3/mch-operation-manage/merchant-limitations/sub-mchid/{sub_mchid}`.
@@ -996,34 +1024,37 @@ impl crate::runtime::Validate for QueryMerchantLimitationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryMerchantLimitationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryMerchantLimitationRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMerchantLimitationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryMerchantLimitationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantLimitationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantLimitationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryMerchantLimitationRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_risk_trades` (查询风险订单): `POST /v3/merchant-risk-manage/ec-trade-risk/query-risk-trades`.
@@ -1111,50 +1142,53 @@ impl QueryRiskTradesRequest {
     }
 }
 impl crate::runtime::Validate for QueryRiskTradesRequest {}
+impl crate::runtime::Object for QueryRiskTradesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.optional("start_time", &mut slots.3);
+        fields.optional("end_time", &mut slots.4);
+        fields.optional("page_index", &mut slots.5);
+        fields.optional("page_size", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(QueryRiskTradesRequest {
+            sp_mchid: f0,
+            sub_mchid: f1,
+            mchid: f2,
+            start_time: f3,
+            end_time: f4,
+            page_index: f5,
+            page_size: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("mchid", &self.mchid);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("page_index", &self.page_index);
+        members.optional("page_size", &self.page_size);
+        members
+    }
+}
 impl serde::Serialize for QueryRiskTradesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryRiskTradesRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("mchid", &value.mchid);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("page_index", &value.page_index);
-            members.optional("page_size", &value.page_size);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRiskTradesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRiskTradesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.optional("start_time", &mut slots.3);
-            fields.optional("end_time", &mut slots.4);
-            fields.optional("page_index", &mut slots.5);
-            fields.optional("page_size", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(QueryRiskTradesRequest {
-                sp_mchid: f0,
-                sub_mchid: f1,
-                mchid: f2,
-                start_time: f3,
-                end_time: f4,
-                page_index: f5,
-                page_size: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `report_risk_trade_dispose_result` (回传处置结果): `POST /v3/merchant-risk-manage/ec-trade-risk/recv-dispose-result`.
@@ -1286,65 +1320,66 @@ impl crate::runtime::Validate for ReportRiskTradeDisposeResultRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReportRiskTradeDisposeResultRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("sp_mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("mchid", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.optional("final_risk_result", &mut slots.4);
+        fields.optional("final_risk_type", &mut slots.5);
+        fields.optional("disp_conclusion", &mut slots.6);
+        fields.optional("disp_addition", &mut slots.7);
+        fields.optional("exist_complaint", &mut slots.8);
+        fields.optional("refund_amount", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, Some(f3), f4, f5, f6, f7, f8, f9) => {
+                Ok(ReportRiskTradeDisposeResultRequest {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    mchid: f2,
+                    out_trade_no: f3,
+                    final_risk_result: f4,
+                    final_risk_type: f5,
+                    disp_conclusion: f6,
+                    disp_addition: f7,
+                    exist_complaint: f8,
+                    refund_amount: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("final_risk_result", &self.final_risk_result);
+        members.optional("final_risk_type", &self.final_risk_type);
+        members.optional("disp_conclusion", &self.disp_conclusion);
+        members.optional("disp_addition", &self.disp_addition);
+        members.optional("exist_complaint", &self.exist_complaint);
+        members.optional("refund_amount", &self.refund_amount);
+        members
+    }
+}
 impl serde::Serialize for ReportRiskTradeDisposeResultRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ReportRiskTradeDisposeResultRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("final_risk_result", &value.final_risk_result);
-            members.optional("final_risk_type", &value.final_risk_type);
-            members.optional("disp_conclusion", &value.disp_conclusion);
-            members.optional("disp_addition", &value.disp_addition);
-            members.optional("exist_complaint", &value.exist_complaint);
-            members.optional("refund_amount", &value.refund_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportRiskTradeDisposeResultRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportRiskTradeDisposeResultRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("sp_mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("mchid", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.optional("final_risk_result", &mut slots.4);
-            fields.optional("final_risk_type", &mut slots.5);
-            fields.optional("disp_conclusion", &mut slots.6);
-            fields.optional("disp_addition", &mut slots.7);
-            fields.optional("exist_complaint", &mut slots.8);
-            fields.optional("refund_amount", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, Some(f3), f4, f5, f6, f7, f8, f9) => {
-                    Ok(ReportRiskTradeDisposeResultRequest {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        mchid: f2,
-                        out_trade_no: f3,
-                        final_risk_result: f4,
-                        final_risk_type: f5,
-                        disp_conclusion: f6,
-                        disp_addition: f7,
-                        exist_complaint: f8,
-                        refund_amount: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `report_trade_union_information` (上报订单关联信息): `POST /v3/merchant-risk-manage/report-trade-union-information`.
@@ -1876,263 +1911,264 @@ impl crate::runtime::Validate for ReportTradeUnionInformationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReportTradeUnionInformationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sp_mchid", &mut slots.0);
+        fields.optional("acquiring_bank_id", &mut slots.1);
+        fields.optional("channel_id", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("out_trade_no", &mut slots.4);
+        fields.optional("openid", &mut slots.5);
+        fields.optional("phone", &mut slots.6);
+        fields.optional("certificates_number", &mut slots.7);
+        fields.optional("client_ip", &mut slots.8);
+        fields.optional("risk_level", &mut slots.9);
+        fields.optional("line_type", &mut slots.10);
+        fields.optional("goods_type", &mut slots.11);
+        fields.optional("seller_type", &mut slots.12);
+        fields.optional("is_need_deliver", &mut slots.13);
+        fields.optional("device_type", &mut slots.14);
+        fields.optional("userid", &mut slots.15);
+        fields.optional("phone_from", &mut slots.16);
+        fields.optional("seller_userid", &mut slots.17);
+        fields.optional("scene", &mut slots.18);
+        fields.optional_object("recharge_fields", &mut slots.19);
+        fields.optional_object("living_expenses_fields", &mut slots.20);
+        fields.optional("extra_fields1", &mut slots.21);
+        fields.optional("extra_fields2", &mut slots.22);
+        fields.optional("extra_fields3", &mut slots.23);
+        fields.optional("high_risk_goods", &mut slots.24);
+        fields.optional("same_deviced", &mut slots.25);
+        fields.optional("reliable_device", &mut slots.26);
+        fields.optional("delivery_province", &mut slots.27);
+        fields.optional("delivery_city", &mut slots.28);
+        fields.optional("new_address", &mut slots.29);
+        fields.optional("last_pay_openid", &mut slots.30);
+        fields.optional("risky_goods", &mut slots.31);
+        fields.optional("offline_delivery_label", &mut slots.32);
+        fields.optional("proxy_payment", &mut slots.33);
+        fields.optional("order_phone_number", &mut slots.34);
+        fields.optional("user_risk_level", &mut slots.35);
+        fields.optional("sp_risk_level", &mut slots.36);
+        fields.optional("phone_number_location", &mut slots.37);
+        fields.optional("goods_category", &mut slots.38);
+        fields.optional("pre_opening_behavior", &mut slots.39);
+        fields.optional("new_store", &mut slots.40);
+        fields.optional("store_identifier", &mut slots.41);
+        fields.optional("goods_listing_time", &mut slots.42);
+        fields.optional("combine_out_trade_no", &mut slots.43);
+        fields.optional("combine_mchid", &mut slots.44);
+        fields.optional_objects("sub_orders", &mut slots.45);
+        fields.finish()?;
+        let (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+            f18,
+            f19,
+            f20,
+            f21,
+            f22,
+            f23,
+            f24,
+            f25,
+            f26,
+            f27,
+            f28,
+            f29,
+            f30,
+            f31,
+            f32,
+            f33,
+            f34,
+            f35,
+            f36,
+            f37,
+            f38,
+            f39,
+            f40,
+            f41,
+            f42,
+            f43,
+            f44,
+            f45,
+        ) = slots;
+        Ok(ReportTradeUnionInformationRequest {
+            sp_mchid: f0,
+            acquiring_bank_id: f1,
+            channel_id: f2,
+            sub_mchid: f3,
+            out_trade_no: f4,
+            openid: f5,
+            phone: f6,
+            certificates_number: f7,
+            client_ip: f8,
+            risk_level: f9,
+            line_type: f10,
+            goods_type: f11,
+            seller_type: f12,
+            is_need_deliver: f13,
+            device_type: f14,
+            userid: f15,
+            phone_from: f16,
+            seller_userid: f17,
+            scene: f18,
+            recharge_fields: f19,
+            living_expenses_fields: f20,
+            extra_fields1: f21,
+            extra_fields2: f22,
+            extra_fields3: f23,
+            high_risk_goods: f24,
+            same_deviced: f25,
+            reliable_device: f26,
+            delivery_province: f27,
+            delivery_city: f28,
+            new_address: f29,
+            last_pay_openid: f30,
+            risky_goods: f31,
+            offline_delivery_label: f32,
+            proxy_payment: f33,
+            order_phone_number: f34,
+            user_risk_level: f35,
+            sp_risk_level: f36,
+            phone_number_location: f37,
+            goods_category: f38,
+            pre_opening_behavior: f39,
+            new_store: f40,
+            store_identifier: f41,
+            goods_listing_time: f42,
+            combine_out_trade_no: f43,
+            combine_mchid: f44,
+            sub_orders: f45,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(46);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("acquiring_bank_id", &self.acquiring_bank_id);
+        members.optional("channel_id", &self.channel_id);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("openid", &self.openid);
+        members.optional("phone", &self.phone);
+        members.optional("certificates_number", &self.certificates_number);
+        members.optional("client_ip", &self.client_ip);
+        members.optional("risk_level", &self.risk_level);
+        members.optional("line_type", &self.line_type);
+        members.optional("goods_type", &self.goods_type);
+        members.optional("seller_type", &self.seller_type);
+        members.optional("is_need_deliver", &self.is_need_deliver);
+        members.optional("device_type", &self.device_type);
+        members.optional("userid", &self.userid);
+        members.optional("phone_from", &self.phone_from);
+        members.optional("seller_userid", &self.seller_userid);
+        members.optional("scene", &self.scene);
+        members.optional_object("recharge_fields", &self.recharge_fields);
+        members.optional_object("living_expenses_fields", &self.living_expenses_fields);
+        members.optional("extra_fields1", &self.extra_fields1);
+        members.optional("extra_fields2", &self.extra_fields2);
+        members.optional("extra_fields3", &self.extra_fields3);
+        members.optional("high_risk_goods", &self.high_risk_goods);
+        members.optional("same_deviced", &self.same_deviced);
+        members.optional("reliable_device", &self.reliable_device);
+        members.optional("delivery_province", &self.delivery_province);
+        members.optional("delivery_city", &self.delivery_city);
+        members.optional("new_address", &self.new_address);
+        members.optional("last_pay_openid", &self.last_pay_openid);
+        members.optional("risky_goods", &self.risky_goods);
+        members.optional("offline_delivery_label", &self.offline_delivery_label);
+        members.optional("proxy_payment", &self.proxy_payment);
+        members.optional("order_phone_number", &self.order_phone_number);
+        members.optional("user_risk_level", &self.user_risk_level);
+        members.optional("sp_risk_level", &self.sp_risk_level);
+        members.optional("phone_number_location", &self.phone_number_location);
+        members.optional("goods_category", &self.goods_category);
+        members.optional("pre_opening_behavior", &self.pre_opening_behavior);
+        members.optional("new_store", &self.new_store);
+        members.optional("store_identifier", &self.store_identifier);
+        members.optional("goods_listing_time", &self.goods_listing_time);
+        members.optional("combine_out_trade_no", &self.combine_out_trade_no);
+        members.optional("combine_mchid", &self.combine_mchid);
+        members.optional_objects("sub_orders", &self.sub_orders);
+        members
+    }
+}
 impl serde::Serialize for ReportTradeUnionInformationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ReportTradeUnionInformationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(46);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("acquiring_bank_id", &value.acquiring_bank_id);
-            members.optional("channel_id", &value.channel_id);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("openid", &value.openid);
-            members.optional("phone", &value.phone);
-            members.optional("certificates_number", &value.certificates_number);
-            members.optional("client_ip", &value.client_ip);
-            members.optional("risk_level", &value.risk_level);
-            members.optional("line_type", &value.line_type);
-            members.optional("goods_type", &value.goods_type);
-            members.optional("seller_type", &value.seller_type);
-            members.optional("is_need_deliver", &value.is_need_deliver);
-            members.optional("device_type", &value.device_type);
-            members.optional("userid", &value.userid);
-            members.optional("phone_from", &value.phone_from);
-            members.optional("seller_userid", &value.seller_userid);
-            members.optional("scene", &value.scene);
-            members.optional("recharge_fields", &value.recharge_fields);
-            members.optional("living_expenses_fields", &value.living_expenses_fields);
-            members.optional("extra_fields1", &value.extra_fields1);
-            members.optional("extra_fields2", &value.extra_fields2);
-            members.optional("extra_fields3", &value.extra_fields3);
-            members.optional("high_risk_goods", &value.high_risk_goods);
-            members.optional("same_deviced", &value.same_deviced);
-            members.optional("reliable_device", &value.reliable_device);
-            members.optional("delivery_province", &value.delivery_province);
-            members.optional("delivery_city", &value.delivery_city);
-            members.optional("new_address", &value.new_address);
-            members.optional("last_pay_openid", &value.last_pay_openid);
-            members.optional("risky_goods", &value.risky_goods);
-            members.optional("offline_delivery_label", &value.offline_delivery_label);
-            members.optional("proxy_payment", &value.proxy_payment);
-            members.optional("order_phone_number", &value.order_phone_number);
-            members.optional("user_risk_level", &value.user_risk_level);
-            members.optional("sp_risk_level", &value.sp_risk_level);
-            members.optional("phone_number_location", &value.phone_number_location);
-            members.optional("goods_category", &value.goods_category);
-            members.optional("pre_opening_behavior", &value.pre_opening_behavior);
-            members.optional("new_store", &value.new_store);
-            members.optional("store_identifier", &value.store_identifier);
-            members.optional("goods_listing_time", &value.goods_listing_time);
-            members.optional("combine_out_trade_no", &value.combine_out_trade_no);
-            members.optional("combine_mchid", &value.combine_mchid);
-            members.optional("sub_orders", &value.sub_orders);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportTradeUnionInformationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportTradeUnionInformationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sp_mchid", &mut slots.0);
-            fields.optional("acquiring_bank_id", &mut slots.1);
-            fields.optional("channel_id", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("out_trade_no", &mut slots.4);
-            fields.optional("openid", &mut slots.5);
-            fields.optional("phone", &mut slots.6);
-            fields.optional("certificates_number", &mut slots.7);
-            fields.optional("client_ip", &mut slots.8);
-            fields.optional("risk_level", &mut slots.9);
-            fields.optional("line_type", &mut slots.10);
-            fields.optional("goods_type", &mut slots.11);
-            fields.optional("seller_type", &mut slots.12);
-            fields.optional("is_need_deliver", &mut slots.13);
-            fields.optional("device_type", &mut slots.14);
-            fields.optional("userid", &mut slots.15);
-            fields.optional("phone_from", &mut slots.16);
-            fields.optional("seller_userid", &mut slots.17);
-            fields.optional("scene", &mut slots.18);
-            fields.optional("recharge_fields", &mut slots.19);
-            fields.optional("living_expenses_fields", &mut slots.20);
-            fields.optional("extra_fields1", &mut slots.21);
-            fields.optional("extra_fields2", &mut slots.22);
-            fields.optional("extra_fields3", &mut slots.23);
-            fields.optional("high_risk_goods", &mut slots.24);
-            fields.optional("same_deviced", &mut slots.25);
-            fields.optional("reliable_device", &mut slots.26);
-            fields.optional("delivery_province", &mut slots.27);
-            fields.optional("delivery_city", &mut slots.28);
-            fields.optional("new_address", &mut slots.29);
-            fields.optional("last_pay_openid", &mut slots.30);
-            fields.optional("risky_goods", &mut slots.31);
-            fields.optional("offline_delivery_label", &mut slots.32);
-            fields.optional("proxy_payment", &mut slots.33);
-            fields.optional("order_phone_number", &mut slots.34);
-            fields.optional("user_risk_level", &mut slots.35);
-            fields.optional("sp_risk_level", &mut slots.36);
-            fields.optional("phone_number_location", &mut slots.37);
-            fields.optional("goods_category", &mut slots.38);
-            fields.optional("pre_opening_behavior", &mut slots.39);
-            fields.optional("new_store", &mut slots.40);
-            fields.optional("store_identifier", &mut slots.41);
-            fields.optional("goods_listing_time", &mut slots.42);
-            fields.optional("combine_out_trade_no", &mut slots.43);
-            fields.optional("combine_mchid", &mut slots.44);
-            fields.optional("sub_orders", &mut slots.45);
-            fields.finish()?;
-            let (
-                f0,
-                f1,
-                f2,
-                f3,
-                f4,
-                f5,
-                f6,
-                f7,
-                f8,
-                f9,
-                f10,
-                f11,
-                f12,
-                f13,
-                f14,
-                f15,
-                f16,
-                f17,
-                f18,
-                f19,
-                f20,
-                f21,
-                f22,
-                f23,
-                f24,
-                f25,
-                f26,
-                f27,
-                f28,
-                f29,
-                f30,
-                f31,
-                f32,
-                f33,
-                f34,
-                f35,
-                f36,
-                f37,
-                f38,
-                f39,
-                f40,
-                f41,
-                f42,
-                f43,
-                f44,
-                f45,
-            ) = slots;
-            Ok(ReportTradeUnionInformationRequest {
-                sp_mchid: f0,
-                acquiring_bank_id: f1,
-                channel_id: f2,
-                sub_mchid: f3,
-                out_trade_no: f4,
-                openid: f5,
-                phone: f6,
-                certificates_number: f7,
-                client_ip: f8,
-                risk_level: f9,
-                line_type: f10,
-                goods_type: f11,
-                seller_type: f12,
-                is_need_deliver: f13,
-                device_type: f14,
-                userid: f15,
-                phone_from: f16,
-                seller_userid: f17,
-                scene: f18,
-                recharge_fields: f19,
-                living_expenses_fields: f20,
-                extra_fields1: f21,
-                extra_fields2: f22,
-                extra_fields3: f23,
-                high_risk_goods: f24,
-                same_deviced: f25,
-                reliable_device: f26,
-                delivery_province: f27,
-                delivery_city: f28,
-                new_address: f29,
-                last_pay_openid: f30,
-                risky_goods: f31,
-                offline_delivery_label: f32,
-                proxy_payment: f33,
-                order_phone_number: f34,
-                user_risk_level: f35,
-                sp_risk_level: f36,
-                phone_number_location: f37,
-                goods_category: f38,
-                pre_opening_behavior: f39,
-                new_store: f40,
-                store_identifier: f41,
-                goods_listing_time: f42,
-                combine_out_trade_no: f43,
-                combine_mchid: f44,
-                sub_orders: f45,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_trade_risk_information` (查询风险信息): `GET /v3/merchant-risk-manage/trade-risk-information`.
@@ -2193,46 +2229,47 @@ impl QueryTradeRiskInformationRequest {
     }
 }
 impl crate::runtime::Validate for QueryTradeRiskInformationRequest {}
+impl crate::runtime::Object for QueryTradeRiskInformationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sp_mchid", &mut slots.0);
+        fields.optional("acquiring_bank_id", &mut slots.1);
+        fields.optional("channel_id", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("complaints_information", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, f3, Some(f4), f5) => {
+                Ok(QueryTradeRiskInformationRequest {
+                    sp_mchid: f0,
+                    acquiring_bank_id: f1,
+                    channel_id: f2,
+                    sub_mchid: f3,
+                    out_trade_no: f4,
+                    complaints_information: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTradeRiskInformationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTradeRiskInformationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTradeRiskInformationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTradeRiskInformationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sp_mchid", &mut slots.0);
-            fields.optional("acquiring_bank_id", &mut slots.1);
-            fields.optional("channel_id", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("complaints_information", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, f3, Some(f4), f5) => {
-                    Ok(QueryTradeRiskInformationRequest {
-                        sp_mchid: f0,
-                        acquiring_bank_id: f1,
-                        channel_id: f2,
-                        sub_mchid: f3,
-                        out_trade_no: f4,
-                        complaints_information: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `report_trade_risk_result` (处置结果回传): `POST /v3/merchant-risk-manage/trade-risk-result`.
@@ -2343,60 +2380,63 @@ impl crate::runtime::Validate for ReportTradeRiskResultRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReportTradeRiskResultRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("sp_mchid", &mut slots.0);
+        fields.optional("acquiring_bank_id", &mut slots.1);
+        fields.optional("channel_id", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("out_trade_no", &mut slots.4);
+        fields.optional("risk_type", &mut slots.5);
+        fields.required("punish_type", &mut slots.6);
+        fields.optional("additional_punish_type", &mut slots.7);
+        fields.optional("complaints_information", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, f3, f4, f5, Some(f6), f7, f8) => {
+                Ok(ReportTradeRiskResultRequest {
+                    sp_mchid: f0,
+                    acquiring_bank_id: f1,
+                    channel_id: f2,
+                    sub_mchid: f3,
+                    out_trade_no: f4,
+                    risk_type: f5,
+                    punish_type: f6,
+                    additional_punish_type: f7,
+                    complaints_information: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("acquiring_bank_id", &self.acquiring_bank_id);
+        members.optional("channel_id", &self.channel_id);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("risk_type", &self.risk_type);
+        members.required("punish_type", &self.punish_type);
+        members.optional("additional_punish_type", &self.additional_punish_type);
+        members.optional("complaints_information", &self.complaints_information);
+        members
+    }
+}
 impl serde::Serialize for ReportTradeRiskResultRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReportTradeRiskResultRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("acquiring_bank_id", &value.acquiring_bank_id);
-            members.optional("channel_id", &value.channel_id);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("risk_type", &value.risk_type);
-            members.required("punish_type", &value.punish_type);
-            members.optional("additional_punish_type", &value.additional_punish_type);
-            members.optional("complaints_information", &value.complaints_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportTradeRiskResultRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportTradeRiskResultRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("sp_mchid", &mut slots.0);
-            fields.optional("acquiring_bank_id", &mut slots.1);
-            fields.optional("channel_id", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("out_trade_no", &mut slots.4);
-            fields.optional("risk_type", &mut slots.5);
-            fields.required("punish_type", &mut slots.6);
-            fields.optional("additional_punish_type", &mut slots.7);
-            fields.optional("complaints_information", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, f3, f4, f5, Some(f6), f7, f8) => {
-                    Ok(ReportTradeRiskResultRequest {
-                        sp_mchid: f0,
-                        acquiring_bank_id: f1,
-                        channel_id: f2,
-                        sub_mchid: f3,
-                        out_trade_no: f4,
-                        risk_type: f5,
-                        punish_type: f6,
-                        additional_punish_type: f7,
-                        complaints_information: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_violation_notification` (删除商户违规通知回调地址API): `DELETE /v3/merchant-risk-manage/violation-notifications`.
@@ -2412,27 +2452,28 @@ impl DeleteViolationNotificationRequest {
     }
 }
 impl crate::runtime::Validate for DeleteViolationNotificationRequest {}
+impl crate::runtime::Object for DeleteViolationNotificationRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(DeleteViolationNotificationRequest {
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DeleteViolationNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &DeleteViolationNotificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteViolationNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteViolationNotificationRequest, serde_json::Error> {
-            Ok(DeleteViolationNotificationRequest {
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_violation_notification` (查询商户违规通知回调地址API): `GET /v3/merchant-risk-manage/violation-notifications`.
@@ -2448,27 +2489,28 @@ impl QueryViolationNotificationRequest {
     }
 }
 impl crate::runtime::Validate for QueryViolationNotificationRequest {}
+impl crate::runtime::Object for QueryViolationNotificationRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(QueryViolationNotificationRequest {
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryViolationNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryViolationNotificationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryViolationNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryViolationNotificationRequest, serde_json::Error> {
-            Ok(QueryViolationNotificationRequest {
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_violation_notification` (创建商户违规通知回调地址API): `POST /v3/merchant-risk-manage/violation-notifications`.
@@ -2501,34 +2543,35 @@ impl crate::runtime::Validate for CreateViolationNotificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateViolationNotificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("notify_url", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CreateViolationNotificationRequest {
+            notify_url: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreateViolationNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateViolationNotificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateViolationNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateViolationNotificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("notify_url", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CreateViolationNotificationRequest {
-                notify_url: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_violation_notification` (修改商户违规通知回调地址API): `PUT /v3/merchant-risk-manage/violation-notifications`.
@@ -2561,34 +2604,35 @@ impl crate::runtime::Validate for UpdateViolationNotificationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateViolationNotificationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("notify_url", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(UpdateViolationNotificationRequest {
+            notify_url: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for UpdateViolationNotificationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UpdateViolationNotificationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateViolationNotificationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateViolationNotificationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("notify_url", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(UpdateViolationNotificationRequest {
-                notify_url: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_transaction_block_records` (分页查询子商户名下的交易拦截记录): `GET /v3/transaction-block/transaction-block-records/sub-mchid/{sub_mchid}`.
@@ -2622,40 +2666,41 @@ impl ListTransactionBlockRecordsRequest {
     }
 }
 impl crate::runtime::Validate for ListTransactionBlockRecordsRequest {}
+impl crate::runtime::Object for ListTransactionBlockRecordsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ListTransactionBlockRecordsRequest {
+                    sub_mchid: f0,
+                    limit: f1,
+                    offset: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListTransactionBlockRecordsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListTransactionBlockRecordsRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListTransactionBlockRecordsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListTransactionBlockRecordsRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ListTransactionBlockRecordsRequest {
-                        sub_mchid: f0,
-                        limit: f1,
-                        offset: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transaction_block_record` (查询子商户交易拦截记录详情): `GET /v3/transaction-block/transaction-block-records/{block_record_id}`.
@@ -2681,38 +2726,39 @@ impl QueryTransactionBlockRecordRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransactionBlockRecordRequest {}
+impl crate::runtime::Object for QueryTransactionBlockRecordRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("block_record_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransactionBlockRecordRequest {
+                    block_record_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransactionBlockRecordRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransactionBlockRecordRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransactionBlockRecordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransactionBlockRecordRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("block_record_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransactionBlockRecordRequest {
-                        block_record_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `appeal_transaction_block` (发起交易拦截申诉): `POST /v3/transaction-block/transaction-block-submissions/sub-mchid/{sub_mchid}`.
@@ -2743,41 +2789,44 @@ impl AppealTransactionBlockRequest {
     }
 }
 impl crate::runtime::Validate for AppealTransactionBlockRequest {}
+impl crate::runtime::Object for AppealTransactionBlockRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("merchant_submit_id", &mut slots.1);
+        fields.required("submit_data", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AppealTransactionBlockRequest {
+                    sub_mchid: f0,
+                    merchant_submit_id: f1,
+                    submit_data: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("merchant_submit_id", &self.merchant_submit_id);
+        members.required("submit_data", &self.submit_data);
+        members
+    }
+}
 impl serde::Serialize for AppealTransactionBlockRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppealTransactionBlockRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("merchant_submit_id", &value.merchant_submit_id);
-            members.required("submit_data", &value.submit_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppealTransactionBlockRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppealTransactionBlockRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("merchant_submit_id", &mut slots.1);
-            fields.required("submit_data", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AppealTransactionBlockRequest {
-                        sub_mchid: f0,
-                        merchant_submit_id: f1,
-                        submit_data: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transaction_block_appeal` (查询交易拦截申诉详情): `GET /v3/transaction-block/transaction-block-submissions/{block_submission_id}`.
@@ -2798,35 +2847,36 @@ impl QueryTransactionBlockAppealRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransactionBlockAppealRequest {}
+impl crate::runtime::Object for QueryTransactionBlockAppealRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("block_submission_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryTransactionBlockAppealRequest {
+                    block_submission_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransactionBlockAppealRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransactionBlockAppealRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransactionBlockAppealRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransactionBlockAppealRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("block_submission_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryTransactionBlockAppealRequest {
-                        block_submission_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

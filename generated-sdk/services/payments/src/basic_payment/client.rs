@@ -79,7 +79,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -87,7 +87,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// APP下单并签约
@@ -136,7 +136,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PREPAY_WITH_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -144,7 +144,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 付款码支付
@@ -181,7 +181,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CODEPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -189,7 +189,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// H5下单API
@@ -245,7 +245,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::H5_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -253,7 +253,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付订单号查询
@@ -308,7 +308,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// JSAPI下单API
@@ -365,7 +365,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -373,7 +373,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// JSAPI下单并授权/签约
@@ -424,7 +424,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_PREPAY_WITH_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -432,7 +432,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// Native下单API
@@ -490,7 +490,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NATIVE_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -498,7 +498,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户订单号查询
@@ -567,7 +567,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关单API
@@ -625,7 +625,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLOSE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -672,7 +672,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REVERSE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -680,7 +680,7 @@ impl<'a, T: Transport> BasicPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -78,7 +78,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请单个子商户资金账单API
@@ -138,7 +138,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请交易账单API
@@ -200,7 +200,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下载账单API
@@ -315,7 +315,7 @@ impl<'a, T: Transport> BillClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -21,42 +21,45 @@ pub struct QueryBillEntity {
     /// Wire: `download_url`, `string`, required.
     pub download_url: String,
 }
+impl crate::runtime::Object for QueryBillEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("hash_type", &mut slots.0);
+        fields.required("hash_value", &mut slots.1);
+        fields.required("download_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryBillEntity {
+                    hash_type: f0,
+                    hash_value: f1,
+                    download_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("hash_type", &self.hash_type);
+        members.required("hash_value", &self.hash_value);
+        members.required("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for QueryBillEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryBillEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("hash_type", &value.hash_type);
-            members.required("hash_value", &value.hash_value);
-            members.required("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBillEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBillEntity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("hash_type", &mut slots.0);
-            fields.required("hash_value", &mut slots.1);
-            fields.required("download_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryBillEntity {
-                        hash_type: f0,
-                        hash_value: f1,
-                        download_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 下载信息明细
@@ -90,51 +93,54 @@ pub struct DownloadBillList {
     /// Wire: `nonce`, `string`, required.
     pub nonce: String,
 }
+impl crate::runtime::Object for DownloadBillList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("bill_sequence", &mut slots.0);
+        fields.required("download_url", &mut slots.1);
+        fields.required("encrypt_key", &mut slots.2);
+        fields.required("hash_type", &mut slots.3);
+        fields.required("hash_value", &mut slots.4);
+        fields.required("nonce", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(DownloadBillList {
+                    bill_sequence: f0,
+                    download_url: f1,
+                    encrypt_key: f2,
+                    hash_type: f3,
+                    hash_value: f4,
+                    nonce: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("bill_sequence", &self.bill_sequence);
+        members.required("download_url", &self.download_url);
+        members.required("encrypt_key", &self.encrypt_key);
+        members.required("hash_type", &self.hash_type);
+        members.required("hash_value", &self.hash_value);
+        members.required("nonce", &self.nonce);
+        members
+    }
+}
 impl serde::Serialize for DownloadBillList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DownloadBillList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("bill_sequence", &value.bill_sequence);
-            members.required("download_url", &value.download_url);
-            members.required("encrypt_key", &value.encrypt_key);
-            members.required("hash_type", &value.hash_type);
-            members.required("hash_value", &value.hash_value);
-            members.required("nonce", &value.nonce);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadBillList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadBillList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("bill_sequence", &mut slots.0);
-            fields.required("download_url", &mut slots.1);
-            fields.required("encrypt_key", &mut slots.2);
-            fields.required("hash_type", &mut slots.3);
-            fields.required("hash_value", &mut slots.4);
-            fields.required("nonce", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(DownloadBillList {
-                        bill_sequence: f0,
-                        download_url: f1,
-                        encrypt_key: f2,
-                        hash_type: f3,
-                        hash_value: f4,
-                        nonce: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请单个子商户资金账单API的应答
@@ -152,39 +158,42 @@ pub struct QueryEncryptBillEntity {
     /// Wire: `download_bill_list`, `array[object DownloadBillList]`, optional.
     pub download_bill_list: Option<Vec<DownloadBillList>>,
 }
+impl crate::runtime::Object for QueryEncryptBillEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("download_bill_count", &mut slots.0);
+        fields.optional_objects("download_bill_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryEncryptBillEntity {
+                    download_bill_count: f0,
+                    download_bill_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("download_bill_count", &self.download_bill_count);
+        members.optional_objects("download_bill_list", &self.download_bill_list);
+        members
+    }
+}
 impl serde::Serialize for QueryEncryptBillEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryEncryptBillEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("download_bill_count", &value.download_bill_count);
-            members.optional("download_bill_list", &value.download_bill_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEncryptBillEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEncryptBillEntity, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("download_bill_count", &mut slots.0);
-            fields.optional("download_bill_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryEncryptBillEntity {
-                        download_bill_count: f0,
-                        download_bill_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 下载信息明细
@@ -218,53 +227,54 @@ pub struct QueryEncryptBillEntityDownloadBillList {
     /// Wire: `nonce`, `string`, required.
     pub nonce: String,
 }
+impl crate::runtime::Object for QueryEncryptBillEntityDownloadBillList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("bill_sequence", &mut slots.0);
+        fields.required("hash_type", &mut slots.1);
+        fields.required("hash_value", &mut slots.2);
+        fields.required("download_url", &mut slots.3);
+        fields.required("encrypt_key", &mut slots.4);
+        fields.required("nonce", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(QueryEncryptBillEntityDownloadBillList {
+                    bill_sequence: f0,
+                    hash_type: f1,
+                    hash_value: f2,
+                    download_url: f3,
+                    encrypt_key: f4,
+                    nonce: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("bill_sequence", &self.bill_sequence);
+        members.required("hash_type", &self.hash_type);
+        members.required("hash_value", &self.hash_value);
+        members.required("download_url", &self.download_url);
+        members.required("encrypt_key", &self.encrypt_key);
+        members.required("nonce", &self.nonce);
+        members
+    }
+}
 impl serde::Serialize for QueryEncryptBillEntityDownloadBillList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryEncryptBillEntityDownloadBillList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("bill_sequence", &value.bill_sequence);
-            members.required("hash_type", &value.hash_type);
-            members.required("hash_value", &value.hash_value);
-            members.required("download_url", &value.download_url);
-            members.required("encrypt_key", &value.encrypt_key);
-            members.required("nonce", &value.nonce);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEncryptBillEntityDownloadBillList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEncryptBillEntityDownloadBillList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("bill_sequence", &mut slots.0);
-            fields.required("hash_type", &mut slots.1);
-            fields.required("hash_value", &mut slots.2);
-            fields.required("download_url", &mut slots.3);
-            fields.required("encrypt_key", &mut slots.4);
-            fields.required("nonce", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(QueryEncryptBillEntityDownloadBillList {
-                        bill_sequence: f0,
-                        hash_type: f1,
-                        hash_value: f2,
-                        download_url: f3,
-                        encrypt_key: f4,
-                        nonce: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请二级商户资金账单API的应答
@@ -282,40 +292,41 @@ pub struct ApplyEcommerceFundFlowBillResponse {
     /// Wire: `download_bill_list`, `array[object QueryEncryptBillEntityDownloadBillList]`, optional.
     pub download_bill_list: Option<Vec<QueryEncryptBillEntityDownloadBillList>>,
 }
+impl crate::runtime::Object for ApplyEcommerceFundFlowBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("download_bill_count", &mut slots.0);
+        fields.optional_objects("download_bill_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ApplyEcommerceFundFlowBillResponse {
+                    download_bill_count: f0,
+                    download_bill_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("download_bill_count", &self.download_bill_count);
+        members.optional_objects("download_bill_list", &self.download_bill_list);
+        members
+    }
+}
 impl serde::Serialize for ApplyEcommerceFundFlowBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyEcommerceFundFlowBillResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("download_bill_count", &value.download_bill_count);
-            members.optional("download_bill_list", &value.download_bill_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyEcommerceFundFlowBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyEcommerceFundFlowBillResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("download_bill_count", &mut slots.0);
-            fields.optional("download_bill_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ApplyEcommerceFundFlowBillResponse {
-                        download_bill_count: f0,
-                        download_bill_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -58,40 +58,43 @@ impl crate::runtime::Validate for ApplyFundFlowBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyFundFlowBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("bill_date", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("account_type", &mut slots.2);
+        fields.optional("tar_type", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ApplyFundFlowBillRequest {
+                    bill_date: f0,
+                    sub_mchid: f1,
+                    account_type: f2,
+                    tar_type: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ApplyFundFlowBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ApplyFundFlowBillRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyFundFlowBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyFundFlowBillRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("bill_date", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("account_type", &mut slots.2);
-            fields.optional("tar_type", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ApplyFundFlowBillRequest {
-                        bill_date: f0,
-                        sub_mchid: f1,
-                        account_type: f2,
-                        tar_type: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_sub_merchant_fund_flow_bill` (申请单个子商户资金账单API): `GET /v3/bill/sub-merchant-fundflowbill`.
@@ -142,44 +145,45 @@ impl crate::runtime::Validate for ApplySubMerchantFundFlowBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplySubMerchantFundFlowBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("bill_date", &mut slots.1);
+        fields.optional("tar_type", &mut slots.2);
+        fields.required("algorithm", &mut slots.3);
+        fields.required("account_type", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(ApplySubMerchantFundFlowBillRequest {
+                    sub_mchid: f0,
+                    bill_date: f1,
+                    tar_type: f2,
+                    algorithm: f3,
+                    account_type: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ApplySubMerchantFundFlowBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ApplySubMerchantFundFlowBillRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySubMerchantFundFlowBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySubMerchantFundFlowBillRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("bill_date", &mut slots.1);
-            fields.optional("tar_type", &mut slots.2);
-            fields.required("algorithm", &mut slots.3);
-            fields.required("account_type", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(ApplySubMerchantFundFlowBillRequest {
-                        sub_mchid: f0,
-                        bill_date: f1,
-                        tar_type: f2,
-                        algorithm: f3,
-                        account_type: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_trade_bill` (申请交易账单API): `GET /v3/bill/tradebill`.
@@ -238,40 +242,43 @@ impl crate::runtime::Validate for ApplyTradeBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyTradeBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("bill_date", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.optional("bill_type", &mut slots.2);
+        fields.optional("tar_type", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ApplyTradeBillRequest {
+                    bill_date: f0,
+                    sub_mchid: f1,
+                    bill_type: f2,
+                    tar_type: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ApplyTradeBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ApplyTradeBillRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTradeBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTradeBillRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("bill_date", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.optional("bill_type", &mut slots.2);
-            fields.optional("tar_type", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ApplyTradeBillRequest {
-                        bill_date: f0,
-                        sub_mchid: f1,
-                        bill_type: f2,
-                        tar_type: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_bill_file` (下载账单API): `GET /v3/billdownload/file`.
@@ -300,36 +307,39 @@ impl DownloadBillFileRequest {
     }
 }
 impl crate::runtime::Validate for DownloadBillFileRequest {}
+impl crate::runtime::Object for DownloadBillFileRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("token", &mut slots.0);
+        fields.optional("tartype", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(DownloadBillFileRequest {
+                    token: f0,
+                    tartype: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadBillFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadBillFileRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadBillFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadBillFileRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("token", &mut slots.0);
-            fields.optional("tartype", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(DownloadBillFileRequest {
-                        token: f0,
-                        tartype: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_ecommerce_fund_flow_bill` (申请二级商户资金账单API): `GET /v3/ecommerce/bill/fundflowbill`.
@@ -376,41 +386,42 @@ impl crate::runtime::Validate for ApplyEcommerceFundFlowBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyEcommerceFundFlowBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("bill_date", &mut slots.0);
+        fields.required("account_type", &mut slots.1);
+        fields.optional("tar_type", &mut slots.2);
+        fields.required("algorithm", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(ApplyEcommerceFundFlowBillRequest {
+                    bill_date: f0,
+                    account_type: f1,
+                    tar_type: f2,
+                    algorithm: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ApplyEcommerceFundFlowBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ApplyEcommerceFundFlowBillRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyEcommerceFundFlowBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyEcommerceFundFlowBillRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("bill_date", &mut slots.0);
-            fields.required("account_type", &mut slots.1);
-            fields.optional("tar_type", &mut slots.2);
-            fields.required("algorithm", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(ApplyEcommerceFundFlowBillRequest {
-                        bill_date: f0,
-                        account_type: f1,
-                        tar_type: f2,
-                        algorithm: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

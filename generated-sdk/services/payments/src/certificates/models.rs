@@ -12,32 +12,35 @@ pub struct CertificateList {
     /// Wire: `data`, `array[object Certificate]`, required.
     pub data: Vec<Certificate>,
 }
+impl crate::runtime::Object for CertificateList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("data", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(CertificateList { data: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for CertificateList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CertificateList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CertificateList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CertificateList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("data", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(CertificateList { data: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 平台证书。
@@ -63,45 +66,48 @@ pub struct Certificate {
     /// Wire: `encrypt_certificate`, `object EncryptCertificate`, required.
     pub encrypt_certificate: EncryptCertificate,
 }
+impl crate::runtime::Object for Certificate {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("serial_no", &mut slots.0);
+        fields.required("effective_time", &mut slots.1);
+        fields.required("expire_time", &mut slots.2);
+        fields.required_object("encrypt_certificate", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(Certificate {
+                    serial_no: f0,
+                    effective_time: f1,
+                    expire_time: f2,
+                    encrypt_certificate: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("serial_no", &self.serial_no);
+        members.required("effective_time", &self.effective_time);
+        members.required("expire_time", &self.expire_time);
+        members.required_object("encrypt_certificate", &self.encrypt_certificate);
+        members
+    }
+}
 impl serde::Serialize for Certificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Certificate) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("serial_no", &value.serial_no);
-            members.required("effective_time", &value.effective_time);
-            members.required("expire_time", &value.expire_time);
-            members.required("encrypt_certificate", &value.encrypt_certificate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Certificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Certificate, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("serial_no", &mut slots.0);
-            fields.required("effective_time", &mut slots.1);
-            fields.required("expire_time", &mut slots.2);
-            fields.required("encrypt_certificate", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(Certificate {
-                        serial_no: f0,
-                        effective_time: f1,
-                        expire_time: f2,
-                        encrypt_certificate: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 证书信息:用 APIv3 密钥以 AEAD_AES_256_GCM 加密的平台证书。
@@ -127,44 +133,47 @@ pub struct EncryptCertificate {
     /// Wire: `ciphertext`, `string`, required.
     pub ciphertext: String,
 }
+impl crate::runtime::Object for EncryptCertificate {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("algorithm", &mut slots.0);
+        fields.required("nonce", &mut slots.1);
+        fields.required("associated_data", &mut slots.2);
+        fields.required("ciphertext", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(EncryptCertificate {
+                    algorithm: f0,
+                    nonce: f1,
+                    associated_data: f2,
+                    ciphertext: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("algorithm", &self.algorithm);
+        members.required("nonce", &self.nonce);
+        members.required("associated_data", &self.associated_data);
+        members.required("ciphertext", &self.ciphertext);
+        members
+    }
+}
 impl serde::Serialize for EncryptCertificate {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EncryptCertificate) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("algorithm", &value.algorithm);
-            members.required("nonce", &value.nonce);
-            members.required("associated_data", &value.associated_data);
-            members.required("ciphertext", &value.ciphertext);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EncryptCertificate {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EncryptCertificate, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("algorithm", &mut slots.0);
-            fields.required("nonce", &mut slots.1);
-            fields.required("associated_data", &mut slots.2);
-            fields.required("ciphertext", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(EncryptCertificate {
-                        algorithm: f0,
-                        nonce: f1,
-                        associated_data: f2,
-                        ciphertext: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

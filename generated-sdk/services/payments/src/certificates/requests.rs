@@ -32,31 +32,32 @@ impl crate::runtime::Validate for DownloadPlatformCertificatesRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadPlatformCertificatesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("algorithm_type", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(DownloadPlatformCertificatesRequest {
+            algorithm_type: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadPlatformCertificatesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &DownloadPlatformCertificatesRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadPlatformCertificatesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadPlatformCertificatesRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("algorithm_type", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(DownloadPlatformCertificatesRequest {
-                algorithm_type: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -68,7 +68,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -76,7 +76,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 合单下单-H5支付API
@@ -124,7 +124,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::H5_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -132,7 +132,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 个人收款交易通过微信支付订单号查单
@@ -178,7 +178,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 合单下单-JSAPI支付API
@@ -226,7 +226,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -234,7 +234,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 个人收款交易下单-小程序
@@ -271,7 +271,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -279,7 +279,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 合单下单-Native支付API
@@ -326,7 +326,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NATIVE_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -334,7 +334,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 合单查询订单API
@@ -391,7 +391,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 合单关闭订单API
@@ -440,7 +440,7 @@ impl<'a, T: Transport> CombinePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLOSE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

@@ -35,39 +35,42 @@ impl SceneInfo {
     }
 }
 impl crate::runtime::Validate for SceneInfo {}
+impl crate::runtime::Object for SceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.required("payer_client_ip", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(SceneInfo {
+                    device_id: f0,
+                    payer_client_ip: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("device_id", &self.device_id);
+        members.required("payer_client_ip", &self.payer_client_ip);
+        members
+    }
+}
 impl serde::Serialize for SceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("device_id", &value.device_id);
-            members.required("payer_client_ip", &value.payer_client_ip);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.required("payer_client_ip", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(SceneInfo {
-                        device_id: f0,
-                        payer_client_ip: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -95,39 +98,42 @@ impl Amount {
     }
 }
 impl crate::runtime::Validate for Amount {}
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_amount", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Amount {
+                    total_amount: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_amount", &self.total_amount);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_amount", &value.total_amount);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_amount", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Amount {
-                        total_amount: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算信息
@@ -165,35 +171,38 @@ impl SettleInfo {
     }
 }
 impl crate::runtime::Validate for SettleInfo {}
+impl crate::runtime::Object for SettleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("profit_sharing", &mut slots.0);
+        fields.optional("subsidy_amount", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SettleInfo {
+            profit_sharing: f0,
+            subsidy_amount: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("subsidy_amount", &self.subsidy_amount);
+        members
+    }
+}
 impl serde::Serialize for SettleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("subsidy_amount", &value.subsidy_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettleInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("profit_sharing", &mut slots.0);
-            fields.optional("subsidy_amount", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SettleInfo {
-                profit_sharing: f0,
-                subsidy_amount: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品单信息
@@ -330,100 +339,103 @@ impl crate::runtime::Validate for SubOrders {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.optional("individual_auth_id", &mut slots.1);
+        fields.optional("individual_name", &mut slots.2);
+        fields.required("attach", &mut slots.3);
+        fields.required_object("amount", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.optional("sub_mchid", &mut slots.6);
+        fields.optional("detail", &mut slots.7);
+        fields.optional("goods_tag", &mut slots.8);
+        fields.required("description", &mut slots.9);
+        fields.optional_object("settle_info", &mut slots.10);
+        fields.optional("sub_appid", &mut slots.11);
+        fields.optional("profit_sharing", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(SubOrders {
+                    mchid: f0,
+                    individual_auth_id: f1,
+                    individual_name: f2,
+                    attach: f3,
+                    amount: f4,
+                    out_trade_no: f5,
+                    sub_mchid: f6,
+                    detail: f7,
+                    goods_tag: f8,
+                    description: f9,
+                    settle_info: f10,
+                    sub_appid: f11,
+                    profit_sharing: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("mchid", &self.mchid);
+        members.optional("individual_auth_id", &self.individual_auth_id);
+        members.optional("individual_name", &self.individual_name);
+        members.required("attach", &self.attach);
+        members.required_object("amount", &self.amount);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("detail", &self.detail);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("description", &self.description);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members
+    }
+}
 impl serde::Serialize for SubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("mchid", &value.mchid);
-            members.optional("individual_auth_id", &value.individual_auth_id);
-            members.optional("individual_name", &value.individual_name);
-            members.required("attach", &value.attach);
-            members.required("amount", &value.amount);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("detail", &value.detail);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("description", &value.description);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrders, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.optional("individual_auth_id", &mut slots.1);
-            fields.optional("individual_name", &mut slots.2);
-            fields.required("attach", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.optional("sub_mchid", &mut slots.6);
-            fields.optional("detail", &mut slots.7);
-            fields.optional("goods_tag", &mut slots.8);
-            fields.required("description", &mut slots.9);
-            fields.optional("settle_info", &mut slots.10);
-            fields.optional("sub_appid", &mut slots.11);
-            fields.optional("profit_sharing", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(SubOrders {
-                        mchid: f0,
-                        individual_auth_id: f1,
-                        individual_name: f2,
-                        attach: f3,
-                        amount: f4,
-                        out_trade_no: f5,
-                        sub_mchid: f6,
-                        detail: f7,
-                        goods_tag: f8,
-                        description: f9,
-                        settle_info: f10,
-                        sub_appid: f11,
-                        profit_sharing: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实名支付(需单独申请权限)
@@ -461,42 +473,45 @@ impl crate::runtime::Validate for Identity {
         Ok(())
     }
 }
+impl crate::runtime::Object for Identity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("number", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Identity {
+                    type_: f0,
+                    number: f1,
+                    name: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("type", &self.type_);
+        members.required("number", &self.number);
+        members.required("name", &self.name);
+        members
+    }
+}
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Identity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("type", &value.type_);
-            members.required("number", &value.number);
-            members.required("name", &value.name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Identity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("number", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Identity {
-                        type_: f0,
-                        number: f1,
-                        name: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -532,30 +547,33 @@ impl crate::runtime::Validate for CombinePayerInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CombinePayerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("identity", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CombinePayerInfo { identity: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("identity", &self.identity);
+        members
+    }
+}
 impl serde::Serialize for CombinePayerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CombinePayerInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("identity", &value.identity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CombinePayerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CombinePayerInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("identity", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CombinePayerInfo { identity: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预签约信息
@@ -603,52 +621,54 @@ impl ContractInfo {
     }
 }
 impl crate::runtime::Validate for ContractInfo {}
+impl crate::runtime::Object for ContractInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("plan_id", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("notify_url", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(ContractInfo {
+                    mchid: f0,
+                    appid: f1,
+                    out_contract_code: f2,
+                    plan_id: f3,
+                    contract_display_account: f4,
+                    notify_url: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("plan_id", &self.plan_id);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for ContractInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("plan_id", &value.plan_id);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("plan_id", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("notify_url", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(ContractInfo {
-                        mchid: f0,
-                        appid: f1,
-                        out_contract_code: f2,
-                        plan_id: f3,
-                        contract_display_account: f4,
-                        notify_url: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 贴息方案列表
@@ -686,39 +706,42 @@ impl crate::runtime::Validate for SubsidyPlan {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubsidyPlan {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("subsidy_installment_num", &mut slots.0);
+        fields.required("subsidy_percent", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SubsidyPlan {
+                    subsidy_installment_num: f0,
+                    subsidy_percent: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("subsidy_installment_num", &self.subsidy_installment_num);
+        members.required("subsidy_percent", &self.subsidy_percent);
+        members
+    }
+}
 impl serde::Serialize for SubsidyPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyPlan) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("subsidy_installment_num", &value.subsidy_installment_num);
-            members.required("subsidy_percent", &value.subsidy_percent);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyPlan, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("subsidy_installment_num", &mut slots.0);
-            fields.required("subsidy_percent", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SubsidyPlan {
-                        subsidy_installment_num: f0,
-                        subsidy_percent: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 贴息详情列表
@@ -761,39 +784,42 @@ impl crate::runtime::Validate for SubsidyDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubsidyDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("subsidy_period_type", &mut slots.0);
+        fields.required_objects("subsidy_plan", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SubsidyDetail {
+                    subsidy_period_type: f0,
+                    subsidy_plan: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("subsidy_period_type", &self.subsidy_period_type);
+        members.required_objects("subsidy_plan", &self.subsidy_plan);
+        members
+    }
+}
 impl serde::Serialize for SubsidyDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("subsidy_period_type", &value.subsidy_period_type);
-            members.required("subsidy_plan", &value.subsidy_plan);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("subsidy_period_type", &mut slots.0);
-            fields.required("subsidy_plan", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SubsidyDetail {
-                        subsidy_period_type: f0,
-                        subsidy_plan: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 贴息信息(微信分付)
@@ -834,30 +860,33 @@ impl crate::runtime::Validate for SubsidyInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubsidyInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("subsidy_detail", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SubsidyInfo { subsidy_detail: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("subsidy_detail", &self.subsidy_detail);
+        members
+    }
+}
 impl serde::Serialize for SubsidyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("subsidy_detail", &value.subsidy_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("subsidy_detail", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SubsidyInfo { subsidy_detail: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预签约结果
@@ -875,39 +904,42 @@ pub struct ContractResult {
     /// Wire: `message`, `string`, optional.
     pub message: Option<String>,
 }
+impl crate::runtime::Object for ContractResult {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("code", &mut slots.0);
+        fields.optional("message", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ContractResult {
+                    code: f0,
+                    message: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("code", &self.code);
+        members.optional("message", &self.message);
+        members
+    }
+}
 impl serde::Serialize for ContractResult {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractResult) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("code", &value.code);
-            members.optional("message", &value.message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractResult {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractResult, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("code", &mut slots.0);
-            fields.optional("message", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ContractResult {
-                        code: f0,
-                        message: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 合单下单-APP支付API的应答
@@ -925,39 +957,42 @@ pub struct AppPrepayResponse {
     /// Wire: `contract_result`, `object ContractResult`, optional.
     pub contract_result: Option<ContractResult>,
 }
+impl crate::runtime::Object for AppPrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("prepay_id", &mut slots.0);
+        fields.optional_object("contract_result", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(AppPrepayResponse {
+                    prepay_id: f0,
+                    contract_result: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("prepay_id", &self.prepay_id);
+        members.optional_object("contract_result", &self.contract_result);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("prepay_id", &value.prepay_id);
-            members.optional("contract_result", &value.contract_result);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("prepay_id", &mut slots.0);
-            fields.optional("contract_result", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(AppPrepayResponse {
-                        prepay_id: f0,
-                        contract_result: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5场景信息
@@ -1020,48 +1055,51 @@ impl H5Info {
     }
 }
 impl crate::runtime::Validate for H5Info {}
+impl crate::runtime::Object for H5Info {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("app_name", &mut slots.1);
+        fields.optional("app_url", &mut slots.2);
+        fields.optional("bundle_id", &mut slots.3);
+        fields.optional("package_name", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(H5Info {
+                    type_: f0,
+                    app_name: f1,
+                    app_url: f2,
+                    bundle_id: f3,
+                    package_name: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("type", &self.type_);
+        members.optional("app_name", &self.app_name);
+        members.optional("app_url", &self.app_url);
+        members.optional("bundle_id", &self.bundle_id);
+        members.optional("package_name", &self.package_name);
+        members
+    }
+}
 impl serde::Serialize for H5Info {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5Info) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("type", &value.type_);
-            members.optional("app_name", &value.app_name);
-            members.optional("app_url", &value.app_url);
-            members.optional("bundle_id", &value.bundle_id);
-            members.optional("package_name", &value.package_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5Info, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("app_name", &mut slots.1);
-            fields.optional("app_url", &mut slots.2);
-            fields.optional("bundle_id", &mut slots.3);
-            fields.optional("package_name", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(H5Info {
-                        type_: f0,
-                        app_name: f1,
-                        app_url: f2,
-                        bundle_id: f3,
-                        package_name: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -1102,42 +1140,45 @@ impl crate::runtime::Validate for H5PrepaySceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5PrepaySceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("device_id", &mut slots.0);
+        fields.required("payer_client_ip", &mut slots.1);
+        fields.required_object("h5_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(H5PrepaySceneInfo {
+                    device_id: f0,
+                    payer_client_ip: f1,
+                    h5_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("device_id", &self.device_id);
+        members.required("payer_client_ip", &self.payer_client_ip);
+        members.required_object("h5_info", &self.h5_info);
+        members
+    }
+}
 impl serde::Serialize for H5PrepaySceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepaySceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("device_id", &value.device_id);
-            members.required("payer_client_ip", &value.payer_client_ip);
-            members.required("h5_info", &value.h5_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepaySceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepaySceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("device_id", &mut slots.0);
-            fields.required("payer_client_ip", &mut slots.1);
-            fields.required("h5_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(H5PrepaySceneInfo {
-                        device_id: f0,
-                        payer_client_ip: f1,
-                        h5_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品单信息
@@ -1229,70 +1270,63 @@ impl crate::runtime::Validate for H5PrepaySubOrders {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5PrepaySubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("attach", &mut slots.1);
+        fields.required_object("amount", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.optional("goods_tag", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.optional_object("settle_info", &mut slots.7);
+        fields.optional("sub_appid", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, Some(f6), f7, f8) => {
+                Ok(H5PrepaySubOrders {
+                    mchid: f0,
+                    attach: f1,
+                    amount: f2,
+                    out_trade_no: f3,
+                    sub_mchid: f4,
+                    goods_tag: f5,
+                    description: f6,
+                    settle_info: f7,
+                    sub_appid: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("mchid", &self.mchid);
+        members.required("attach", &self.attach);
+        members.required_object("amount", &self.amount);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("description", &self.description);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for H5PrepaySubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepaySubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("mchid", &value.mchid);
-            members.required("attach", &value.attach);
-            members.required("amount", &value.amount);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("description", &value.description);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepaySubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepaySubOrders, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("attach", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.optional("goods_tag", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.optional("settle_info", &mut slots.7);
-            fields.optional("sub_appid", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(H5PrepaySubOrders {
-                        mchid: f0,
-                        attach: f1,
-                        amount: f2,
-                        out_trade_no: f3,
-                        sub_mchid: f4,
-                        goods_tag: f5,
-                        description: f6,
-                        settle_info: f7,
-                        sub_appid: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -1350,38 +1384,41 @@ impl crate::runtime::Validate for H5PrepayCombinePayerInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5PrepayCombinePayerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.optional_object("identity", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(H5PrepayCombinePayerInfo {
+            openid: f0,
+            sub_openid: f1,
+            identity: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional_object("identity", &self.identity);
+        members
+    }
+}
 impl serde::Serialize for H5PrepayCombinePayerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepayCombinePayerInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("identity", &value.identity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepayCombinePayerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepayCombinePayerInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.optional("identity", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(H5PrepayCombinePayerInfo {
-                openid: f0,
-                sub_openid: f1,
-                identity: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 合单下单-H5支付API的应答
@@ -1395,32 +1432,35 @@ pub struct H5PrepayResponse {
     /// Wire: `h5_url`, `string`, required.
     pub h5_url: String,
 }
+impl crate::runtime::Object for H5PrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("h5_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(H5PrepayResponse { h5_url: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("h5_url", &self.h5_url);
+        members
+    }
+}
 impl serde::Serialize for H5PrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("h5_url", &value.h5_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("h5_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(H5PrepayResponse { h5_url: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -1434,32 +1474,35 @@ pub struct QueryOrderByIdCombinePayerInfo {
     /// Wire: `openid`, `string`, optional.
     pub openid: Option<String>,
 }
+impl crate::runtime::Object for QueryOrderByIdCombinePayerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("openid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(QueryOrderByIdCombinePayerInfo {
+            openid: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByIdCombinePayerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByIdCombinePayerInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdCombinePayerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdCombinePayerInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("openid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(QueryOrderByIdCombinePayerInfo {
-                openid: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -1473,32 +1516,35 @@ pub struct QueryOrderByIdSceneInfo {
     /// Wire: `device_id`, `string`, optional.
     pub device_id: Option<String>,
 }
+impl crate::runtime::Object for QueryOrderByIdSceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("device_id", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(QueryOrderByIdSceneInfo {
+            device_id: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("device_id", &self.device_id);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByIdSceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByIdSceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("device_id", &value.device_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdSceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdSceneInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("device_id", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(QueryOrderByIdSceneInfo {
-                device_id: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -1528,48 +1574,51 @@ pub struct SubOrdersAmount {
     /// Wire: `settlement_rate`, `number (decimal)`, optional.
     pub settlement_rate: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for SubOrdersAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total_amount", &mut slots.0);
+        fields.required("payer_amount", &mut slots.1);
+        fields.required("currency", &mut slots.2);
+        fields.required("payer_currency", &mut slots.3);
+        fields.optional("settlement_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(SubOrdersAmount {
+                    total_amount: f0,
+                    payer_amount: f1,
+                    currency: f2,
+                    payer_currency: f3,
+                    settlement_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total_amount", &self.total_amount);
+        members.required("payer_amount", &self.payer_amount);
+        members.required("currency", &self.currency);
+        members.required("payer_currency", &self.payer_currency);
+        members.optional("settlement_rate", &self.settlement_rate);
+        members
+    }
+}
 impl serde::Serialize for SubOrdersAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrdersAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total_amount", &value.total_amount);
-            members.required("payer_amount", &value.payer_amount);
-            members.required("currency", &value.currency);
-            members.required("payer_currency", &value.payer_currency);
-            members.optional("settlement_rate", &value.settlement_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrdersAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrdersAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total_amount", &mut slots.0);
-            fields.required("payer_amount", &mut slots.1);
-            fields.required("currency", &mut slots.2);
-            fields.required("payer_currency", &mut slots.3);
-            fields.optional("settlement_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(SubOrdersAmount {
-                        total_amount: f0,
-                        payer_amount: f1,
-                        currency: f2,
-                        payer_currency: f3,
-                        settlement_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品单信息
@@ -1623,78 +1672,81 @@ pub struct QueryOrderByIdSubOrders {
     /// Wire: `amount`, `object SubOrdersAmount`, optional.
     pub amount: Option<SubOrdersAmount>,
 }
+impl crate::runtime::Object for QueryOrderByIdSubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("individual_auth_id", &mut slots.1);
+        fields.optional("individual_name", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.optional("transaction_id", &mut slots.4);
+        fields.optional("trade_type", &mut slots.5);
+        fields.required("trade_state", &mut slots.6);
+        fields.optional("bank_type", &mut slots.7);
+        fields.optional("attach", &mut slots.8);
+        fields.optional("success_time", &mut slots.9);
+        fields.optional_object("amount", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, f5, Some(f6), f7, f8, f9, f10) => {
+                Ok(QueryOrderByIdSubOrders {
+                    mchid: f0,
+                    individual_auth_id: f1,
+                    individual_name: f2,
+                    out_trade_no: f3,
+                    transaction_id: f4,
+                    trade_type: f5,
+                    trade_state: f6,
+                    bank_type: f7,
+                    attach: f8,
+                    success_time: f9,
+                    amount: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("mchid", &self.mchid);
+        members.required("individual_auth_id", &self.individual_auth_id);
+        members.optional("individual_name", &self.individual_name);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_type", &self.trade_type);
+        members.required("trade_state", &self.trade_state);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByIdSubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByIdSubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("mchid", &value.mchid);
-            members.required("individual_auth_id", &value.individual_auth_id);
-            members.optional("individual_name", &value.individual_name);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_type", &value.trade_type);
-            members.required("trade_state", &value.trade_state);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdSubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdSubOrders, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("individual_auth_id", &mut slots.1);
-            fields.optional("individual_name", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.optional("transaction_id", &mut slots.4);
-            fields.optional("trade_type", &mut slots.5);
-            fields.required("trade_state", &mut slots.6);
-            fields.optional("bank_type", &mut slots.7);
-            fields.optional("attach", &mut slots.8);
-            fields.optional("success_time", &mut slots.9);
-            fields.optional("amount", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, f5, Some(f6), f7, f8, f9, f10) => {
-                    Ok(QueryOrderByIdSubOrders {
-                        mchid: f0,
-                        individual_auth_id: f1,
-                        individual_name: f2,
-                        out_trade_no: f3,
-                        transaction_id: f4,
-                        trade_type: f5,
-                        trade_state: f6,
-                        bank_type: f7,
-                        attach: f8,
-                        success_time: f9,
-                        amount: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 个人收款交易通过微信支付订单号查单的应答
@@ -1736,57 +1788,60 @@ pub struct QueryOrderByIdResponse {
     /// Wire: `trade_scenario`, `enum TradeScenario`, optional.
     pub trade_scenario: Option<TradeScenario>,
 }
+impl crate::runtime::Object for QueryOrderByIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.required("combine_transaction_id", &mut slots.3);
+        fields.optional_object("combine_payer_info", &mut slots.4);
+        fields.optional_object("scene_info", &mut slots.5);
+        fields.optional_objects("sub_orders", &mut slots.6);
+        fields.optional("trade_scenario", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7) => {
+                Ok(QueryOrderByIdResponse {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    combine_transaction_id: f3,
+                    combine_payer_info: f4,
+                    scene_info: f5,
+                    sub_orders: f6,
+                    trade_scenario: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.required("combine_transaction_id", &self.combine_transaction_id);
+        members.optional_object("combine_payer_info", &self.combine_payer_info);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("sub_orders", &self.sub_orders);
+        members.optional("trade_scenario", &self.trade_scenario);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByIdResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.required("combine_transaction_id", &value.combine_transaction_id);
-            members.optional("combine_payer_info", &value.combine_payer_info);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("sub_orders", &value.sub_orders);
-            members.optional("trade_scenario", &value.trade_scenario);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.required("combine_transaction_id", &mut slots.3);
-            fields.optional("combine_payer_info", &mut slots.4);
-            fields.optional("scene_info", &mut slots.5);
-            fields.optional("sub_orders", &mut slots.6);
-            fields.optional("trade_scenario", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7) => {
-                    Ok(QueryOrderByIdResponse {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        combine_transaction_id: f3,
-                        combine_payer_info: f4,
-                        scene_info: f5,
-                        sub_orders: f6,
-                        trade_scenario: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品单信息
@@ -1898,90 +1953,93 @@ impl crate::runtime::Validate for JsapiPrepaySubOrders {
         Ok(())
     }
 }
+impl crate::runtime::Object for JsapiPrepaySubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("attach", &mut slots.1);
+        fields.required_object("amount", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.optional("detail", &mut slots.5);
+        fields.optional("goods_tag", &mut slots.6);
+        fields.required("description", &mut slots.7);
+        fields.optional_object("settle_info", &mut slots.8);
+        fields.optional("sub_appid", &mut slots.9);
+        fields.optional("profit_sharing", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(JsapiPrepaySubOrders {
+                    mchid: f0,
+                    attach: f1,
+                    amount: f2,
+                    out_trade_no: f3,
+                    sub_mchid: f4,
+                    detail: f5,
+                    goods_tag: f6,
+                    description: f7,
+                    settle_info: f8,
+                    sub_appid: f9,
+                    profit_sharing: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("mchid", &self.mchid);
+        members.required("attach", &self.attach);
+        members.required_object("amount", &self.amount);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("detail", &self.detail);
+        members.optional("goods_tag", &self.goods_tag);
+        members.required("description", &self.description);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members
+    }
+}
 impl serde::Serialize for JsapiPrepaySubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JsapiPrepaySubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("mchid", &value.mchid);
-            members.required("attach", &value.attach);
-            members.required("amount", &value.amount);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("detail", &value.detail);
-            members.optional("goods_tag", &value.goods_tag);
-            members.required("description", &value.description);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPrepaySubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPrepaySubOrders, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("attach", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.optional("detail", &mut slots.5);
-            fields.optional("goods_tag", &mut slots.6);
-            fields.required("description", &mut slots.7);
-            fields.optional("settle_info", &mut slots.8);
-            fields.optional("sub_appid", &mut slots.9);
-            fields.optional("profit_sharing", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(JsapiPrepaySubOrders {
-                        mchid: f0,
-                        attach: f1,
-                        amount: f2,
-                        out_trade_no: f3,
-                        sub_mchid: f4,
-                        detail: f5,
-                        goods_tag: f6,
-                        description: f7,
-                        settle_info: f8,
-                        sub_appid: f9,
-                        profit_sharing: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 合单下单-JSAPI支付API的应答
@@ -1995,36 +2053,39 @@ pub struct JsapiPrepayResponse {
     /// Wire: `prepay_id`, `string`, required.
     pub prepay_id: String,
 }
+impl crate::runtime::Object for JsapiPrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("prepay_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(JsapiPrepayResponse {
+                    prepay_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("prepay_id", &self.prepay_id);
+        members
+    }
+}
 impl serde::Serialize for JsapiPrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JsapiPrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("prepay_id", &value.prepay_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("prepay_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(JsapiPrepayResponse {
-                        prepay_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -2045,38 +2106,39 @@ impl MiniprogramPrepayCombinePayerInfo {
     }
 }
 impl crate::runtime::Validate for MiniprogramPrepayCombinePayerInfo {}
+impl crate::runtime::Object for MiniprogramPrepayCombinePayerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("openid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(MiniprogramPrepayCombinePayerInfo {
+                    openid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPrepayCombinePayerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &MiniprogramPrepayCombinePayerInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPrepayCombinePayerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPrepayCombinePayerInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("openid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(MiniprogramPrepayCombinePayerInfo {
-                        openid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品单金额
@@ -2104,39 +2166,42 @@ impl SubOrdersAmount2 {
     }
 }
 impl crate::runtime::Validate for SubOrdersAmount2 {}
+impl crate::runtime::Object for SubOrdersAmount2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_amount", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SubOrdersAmount2 {
+                    total_amount: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_amount", &self.total_amount);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for SubOrdersAmount2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrdersAmount2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_amount", &value.total_amount);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrdersAmount2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrdersAmount2, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_amount", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SubOrdersAmount2 {
-                        total_amount: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品单信息
@@ -2215,57 +2280,60 @@ impl crate::runtime::Validate for MiniprogramPrepaySubOrders {
         Ok(())
     }
 }
+impl crate::runtime::Object for MiniprogramPrepaySubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.optional("order_service_type", &mut slots.1);
+        fields.required("individual_auth_id", &mut slots.2);
+        fields.optional("individual_name", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.required_object("amount", &mut slots.5);
+        fields.required("attach", &mut slots.6);
+        fields.required("description", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, Some(f4), Some(f5), Some(f6), Some(f7)) => {
+                Ok(MiniprogramPrepaySubOrders {
+                    mchid: f0,
+                    order_service_type: f1,
+                    individual_auth_id: f2,
+                    individual_name: f3,
+                    out_trade_no: f4,
+                    amount: f5,
+                    attach: f6,
+                    description: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("mchid", &self.mchid);
+        members.optional("order_service_type", &self.order_service_type);
+        members.required("individual_auth_id", &self.individual_auth_id);
+        members.optional("individual_name", &self.individual_name);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members.required("attach", &self.attach);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPrepaySubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramPrepaySubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("mchid", &value.mchid);
-            members.optional("order_service_type", &value.order_service_type);
-            members.required("individual_auth_id", &value.individual_auth_id);
-            members.optional("individual_name", &value.individual_name);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members.required("attach", &value.attach);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPrepaySubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPrepaySubOrders, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.optional("order_service_type", &mut slots.1);
-            fields.required("individual_auth_id", &mut slots.2);
-            fields.optional("individual_name", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("attach", &mut slots.6);
-            fields.required("description", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, Some(f4), Some(f5), Some(f6), Some(f7)) => {
-                    Ok(MiniprogramPrepaySubOrders {
-                        mchid: f0,
-                        order_service_type: f1,
-                        individual_auth_id: f2,
-                        individual_name: f3,
-                        out_trade_no: f4,
-                        amount: f5,
-                        attach: f6,
-                        description: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 合单下单-Native支付API的应答
@@ -2279,36 +2347,39 @@ pub struct NativePrepayResponse {
     /// Wire: `code_url`, `string`, required.
     pub code_url: String,
 }
+impl crate::runtime::Object for NativePrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("code_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(NativePrepayResponse {
+                    code_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("code_url", &self.code_url);
+        members
+    }
+}
 impl serde::Serialize for NativePrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NativePrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("code_url", &value.code_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NativePrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NativePrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("code_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(NativePrepayResponse {
-                        code_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -2338,48 +2409,51 @@ pub struct GoodsDetail {
     /// Wire: `goods_remark`, `string`, optional.
     pub goods_remark: Option<String>,
 }
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.required("quantity", &mut slots.1);
+        fields.required("unit_price", &mut slots.2);
+        fields.optional("discount_amount", &mut slots.3);
+        fields.optional("goods_remark", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(GoodsDetail {
+                    goods_id: f0,
+                    quantity: f1,
+                    unit_price: f2,
+                    discount_amount: f3,
+                    goods_remark: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.required("quantity", &self.quantity);
+        members.required("unit_price", &self.unit_price);
+        members.optional("discount_amount", &self.discount_amount);
+        members.optional("goods_remark", &self.goods_remark);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.required("quantity", &value.quantity);
-            members.required("unit_price", &value.unit_price);
-            members.optional("discount_amount", &value.discount_amount);
-            members.optional("goods_remark", &value.goods_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.required("quantity", &mut slots.1);
-            fields.required("unit_price", &mut slots.2);
-            fields.optional("discount_amount", &mut slots.3);
-            fields.optional("goods_remark", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(GoodsDetail {
-                        goods_id: f0,
-                        quantity: f1,
-                        unit_price: f2,
-                        discount_amount: f3,
-                        goods_remark: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠信息列表
@@ -2433,74 +2507,77 @@ pub struct PromotionDetail {
     /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
     pub goods_detail: Option<Vec<GoodsDetail>>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional("amount", &mut slots.4);
+        fields.optional("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
+        Ok(PromotionDetail {
+            coupon_id: f0,
+            name: f1,
+            scope: f2,
+            type_: f3,
+            amount: f4,
+            stock_id: f5,
+            wechatpay_contribute: f6,
+            merchant_contribute: f7,
+            other_contribute: f8,
+            currency: f9,
+            goods_detail: f10,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.optional("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.optional("amount", &self.amount);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.optional("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.optional("amount", &value.amount);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("amount", &mut slots.4);
-            fields.optional("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
-            Ok(PromotionDetail {
-                coupon_id: f0,
-                name: f1,
-                scope: f2,
-                type_: f3,
-                amount: f4,
-                stock_id: f5,
-                wechatpay_contribute: f6,
-                merchant_contribute: f7,
-                other_contribute: f8,
-                currency: f9,
-                goods_detail: f10,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -2530,48 +2607,51 @@ pub struct SubOrdersAmount3 {
     /// Wire: `settlement_rate`, `integer`, optional.
     pub settlement_rate: Option<i64>,
 }
+impl crate::runtime::Object for SubOrdersAmount3 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total_amount", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.required("payer_amount", &mut slots.2);
+        fields.optional("payer_currency", &mut slots.3);
+        fields.optional("settlement_rate", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, f4) => {
+                Ok(SubOrdersAmount3 {
+                    total_amount: f0,
+                    currency: f1,
+                    payer_amount: f2,
+                    payer_currency: f3,
+                    settlement_rate: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total_amount", &self.total_amount);
+        members.optional("currency", &self.currency);
+        members.required("payer_amount", &self.payer_amount);
+        members.optional("payer_currency", &self.payer_currency);
+        members.optional("settlement_rate", &self.settlement_rate);
+        members
+    }
+}
 impl serde::Serialize for SubOrdersAmount3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrdersAmount3) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total_amount", &value.total_amount);
-            members.optional("currency", &value.currency);
-            members.required("payer_amount", &value.payer_amount);
-            members.optional("payer_currency", &value.payer_currency);
-            members.optional("settlement_rate", &value.settlement_rate);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrdersAmount3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrdersAmount3, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total_amount", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.required("payer_amount", &mut slots.2);
-            fields.optional("payer_currency", &mut slots.3);
-            fields.optional("settlement_rate", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, f4) => {
-                    Ok(SubOrdersAmount3 {
-                        total_amount: f0,
-                        currency: f1,
-                        payer_amount: f2,
-                        payer_currency: f3,
-                        settlement_rate: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品单信息
@@ -2641,110 +2721,113 @@ pub struct QueryOrderByOutTradeNoSubOrders {
     /// Wire: `amount`, `object SubOrdersAmount3`, optional.
     pub amount: Option<SubOrdersAmount3>,
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoSubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.optional("individual_auth_id", &mut slots.1);
+        fields.optional("individual_name", &mut slots.2);
+        fields.optional("trade_type", &mut slots.3);
+        fields.optional("trade_state", &mut slots.4);
+        fields.optional("bank_type", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.optional("success_time", &mut slots.7);
+        fields.optional("transaction_id", &mut slots.8);
+        fields.required("out_trade_no", &mut slots.9);
+        fields.optional("sub_mchid", &mut slots.10);
+        fields.optional("sub_appid", &mut slots.11);
+        fields.optional("sub_openid", &mut slots.12);
+        fields.optional_objects("promotion_detail", &mut slots.13);
+        fields.optional_object("amount", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(QueryOrderByOutTradeNoSubOrders {
+                    mchid: f0,
+                    individual_auth_id: f1,
+                    individual_name: f2,
+                    trade_type: f3,
+                    trade_state: f4,
+                    bank_type: f5,
+                    attach: f6,
+                    success_time: f7,
+                    transaction_id: f8,
+                    out_trade_no: f9,
+                    sub_mchid: f10,
+                    sub_appid: f11,
+                    sub_openid: f12,
+                    promotion_detail: f13,
+                    amount: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("mchid", &self.mchid);
+        members.optional("individual_auth_id", &self.individual_auth_id);
+        members.optional("individual_name", &self.individual_name);
+        members.optional("trade_type", &self.trade_type);
+        members.optional("trade_state", &self.trade_state);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members.optional_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoSubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByOutTradeNoSubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("mchid", &value.mchid);
-            members.optional("individual_auth_id", &value.individual_auth_id);
-            members.optional("individual_name", &value.individual_name);
-            members.optional("trade_type", &value.trade_type);
-            members.optional("trade_state", &value.trade_state);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoSubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoSubOrders, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.optional("individual_auth_id", &mut slots.1);
-            fields.optional("individual_name", &mut slots.2);
-            fields.optional("trade_type", &mut slots.3);
-            fields.optional("trade_state", &mut slots.4);
-            fields.optional("bank_type", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.optional("success_time", &mut slots.7);
-            fields.optional("transaction_id", &mut slots.8);
-            fields.required("out_trade_no", &mut slots.9);
-            fields.optional("sub_mchid", &mut slots.10);
-            fields.optional("sub_appid", &mut slots.11);
-            fields.optional("sub_openid", &mut slots.12);
-            fields.optional("promotion_detail", &mut slots.13);
-            fields.optional("amount", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(QueryOrderByOutTradeNoSubOrders {
-                        mchid: f0,
-                        individual_auth_id: f1,
-                        individual_name: f2,
-                        trade_type: f3,
-                        trade_state: f4,
-                        bank_type: f5,
-                        attach: f6,
-                        success_time: f7,
-                        transaction_id: f8,
-                        out_trade_no: f9,
-                        sub_mchid: f10,
-                        sub_appid: f11,
-                        sub_openid: f12,
-                        promotion_detail: f13,
-                        amount: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 使用的商户贴息信息(微信分付)
@@ -2762,43 +2845,43 @@ pub struct InstallmentInfo {
     /// Wire: `selected_installment_number`, `integer`, required.
     pub selected_installment_number: i64,
 }
+impl crate::runtime::Object for InstallmentInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("use_subsidy", &mut slots.0);
+        fields.required("selected_installment_number", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InstallmentInfo {
+                    use_subsidy: f0,
+                    selected_installment_number: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("use_subsidy", &self.use_subsidy);
+        members
+            .required("selected_installment_number", &self.selected_installment_number);
+        members
+    }
+}
 impl serde::Serialize for InstallmentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InstallmentInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("use_subsidy", &value.use_subsidy);
-            members
-                .required(
-                    "selected_installment_number",
-                    &value.selected_installment_number,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InstallmentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InstallmentInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("use_subsidy", &mut slots.0);
-            fields.required("selected_installment_number", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InstallmentInfo {
-                        use_subsidy: f0,
-                        selected_installment_number: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 合单查询订单API的应答
@@ -2844,60 +2927,63 @@ pub struct QueryOrderByOutTradeNoResponse {
     /// Wire: `installment_info`, `object InstallmentInfo`, optional.
     pub installment_info: Option<InstallmentInfo>,
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.required("combine_transaction_id", &mut slots.3);
+        fields.optional_object("scene_info", &mut slots.4);
+        fields.optional_objects("sub_orders", &mut slots.5);
+        fields.optional_object("combine_payer_info", &mut slots.6);
+        fields.optional("trade_scenario", &mut slots.7);
+        fields.optional_object("installment_info", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, f8) => {
+                Ok(QueryOrderByOutTradeNoResponse {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    combine_transaction_id: f3,
+                    scene_info: f4,
+                    sub_orders: f5,
+                    combine_payer_info: f6,
+                    trade_scenario: f7,
+                    installment_info: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.required("combine_transaction_id", &self.combine_transaction_id);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_objects("sub_orders", &self.sub_orders);
+        members.optional_object("combine_payer_info", &self.combine_payer_info);
+        members.optional("trade_scenario", &self.trade_scenario);
+        members.optional_object("installment_info", &self.installment_info);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByOutTradeNoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.required("combine_transaction_id", &value.combine_transaction_id);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("sub_orders", &value.sub_orders);
-            members.optional("combine_payer_info", &value.combine_payer_info);
-            members.optional("trade_scenario", &value.trade_scenario);
-            members.optional("installment_info", &value.installment_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.required("combine_transaction_id", &mut slots.3);
-            fields.optional("scene_info", &mut slots.4);
-            fields.optional("sub_orders", &mut slots.5);
-            fields.optional("combine_payer_info", &mut slots.6);
-            fields.optional("trade_scenario", &mut slots.7);
-            fields.optional("installment_info", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7, f8) => {
-                    Ok(QueryOrderByOutTradeNoResponse {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        combine_transaction_id: f3,
-                        scene_info: f4,
-                        sub_orders: f5,
-                        combine_payer_info: f6,
-                        trade_scenario: f7,
-                        installment_info: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品单信息
@@ -2955,47 +3041,50 @@ impl CloseOrderSubOrders {
     }
 }
 impl crate::runtime::Validate for CloseOrderSubOrders {}
+impl crate::runtime::Object for CloseOrderSubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.optional("individual_auth_id", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(CloseOrderSubOrders {
+                    mchid: f0,
+                    out_trade_no: f1,
+                    individual_auth_id: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("individual_auth_id", &self.individual_auth_id);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for CloseOrderSubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseOrderSubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("individual_auth_id", &value.individual_auth_id);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseOrderSubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseOrderSubOrders, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.optional("individual_auth_id", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(CloseOrderSubOrders {
-                        mchid: f0,
-                        out_trade_no: f1,
-                        individual_auth_id: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -193,105 +193,108 @@ impl crate::runtime::Validate for AppPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.optional_object("scene_info", &mut slots.3);
+        fields.required_objects("sub_orders", &mut slots.4);
+        fields.optional_object("combine_payer_info", &mut slots.5);
+        fields.optional("time_start", &mut slots.6);
+        fields.optional("time_expire", &mut slots.7);
+        fields.optional("prepay_id", &mut slots.8);
+        fields.required("notify_url", &mut slots.9);
+        fields.optional("trade_scenario", &mut slots.10);
+        fields.optional("limit_pay", &mut slots.11);
+        fields.optional_object("contract_info", &mut slots.12);
+        fields.optional_object("subsidy_info", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(AppPrepayRequest {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    scene_info: f3,
+                    sub_orders: f4,
+                    combine_payer_info: f5,
+                    time_start: f6,
+                    time_expire: f7,
+                    prepay_id: f8,
+                    notify_url: f9,
+                    trade_scenario: f10,
+                    limit_pay: f11,
+                    contract_info: f12,
+                    subsidy_info: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.optional_object("scene_info", &self.scene_info);
+        members.required_objects("sub_orders", &self.sub_orders);
+        members.optional_object("combine_payer_info", &self.combine_payer_info);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.optional("prepay_id", &self.prepay_id);
+        members.required("notify_url", &self.notify_url);
+        members.optional("trade_scenario", &self.trade_scenario);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional_object("contract_info", &self.contract_info);
+        members.optional_object("subsidy_info", &self.subsidy_info);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.optional("scene_info", &value.scene_info);
-            members.required("sub_orders", &value.sub_orders);
-            members.optional("combine_payer_info", &value.combine_payer_info);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.optional("prepay_id", &value.prepay_id);
-            members.required("notify_url", &value.notify_url);
-            members.optional("trade_scenario", &value.trade_scenario);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("contract_info", &value.contract_info);
-            members.optional("subsidy_info", &value.subsidy_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.optional("scene_info", &mut slots.3);
-            fields.required("sub_orders", &mut slots.4);
-            fields.optional("combine_payer_info", &mut slots.5);
-            fields.optional("time_start", &mut slots.6);
-            fields.optional("time_expire", &mut slots.7);
-            fields.optional("prepay_id", &mut slots.8);
-            fields.required("notify_url", &mut slots.9);
-            fields.optional("trade_scenario", &mut slots.10);
-            fields.optional("limit_pay", &mut slots.11);
-            fields.optional("contract_info", &mut slots.12);
-            fields.optional("subsidy_info", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(AppPrepayRequest {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        scene_info: f3,
-                        sub_orders: f4,
-                        combine_payer_info: f5,
-                        time_start: f6,
-                        time_expire: f7,
-                        prepay_id: f8,
-                        notify_url: f9,
-                        trade_scenario: f10,
-                        limit_pay: f11,
-                        contract_info: f12,
-                        subsidy_info: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `h5_prepay` (合单下单-H5支付API): `POST /v3/combine-transactions/h5`.
@@ -417,74 +420,77 @@ impl crate::runtime::Validate for H5PrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5PrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.required_object("scene_info", &mut slots.3);
+        fields.required_objects("sub_orders", &mut slots.4);
+        fields.optional("time_start", &mut slots.5);
+        fields.optional("time_expire", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.optional("limit_pay", &mut slots.8);
+        fields.optional_object("combine_payer_info", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                f8,
+                f9,
+            ) => {
+                Ok(H5PrepayRequest {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    scene_info: f3,
+                    sub_orders: f4,
+                    time_start: f5,
+                    time_expire: f6,
+                    notify_url: f7,
+                    limit_pay: f8,
+                    combine_payer_info: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.required_object("scene_info", &self.scene_info);
+        members.required_objects("sub_orders", &self.sub_orders);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional_object("combine_payer_info", &self.combine_payer_info);
+        members
+    }
+}
 impl serde::Serialize for H5PrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.required("scene_info", &value.scene_info);
-            members.required("sub_orders", &value.sub_orders);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("combine_payer_info", &value.combine_payer_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepayRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.required("scene_info", &mut slots.3);
-            fields.required("sub_orders", &mut slots.4);
-            fields.optional("time_start", &mut slots.5);
-            fields.optional("time_expire", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.optional("limit_pay", &mut slots.8);
-            fields.optional("combine_payer_info", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(H5PrepayRequest {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        scene_info: f3,
-                        sub_orders: f4,
-                        time_start: f5,
-                        time_expire: f6,
-                        notify_url: f7,
-                        limit_pay: f8,
-                        combine_payer_info: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_by_id` (个人收款交易通过微信支付订单号查单): `GET /v3/combine-transactions/id/{combine_transaction_id}`.
@@ -505,34 +511,37 @@ impl QueryOrderByIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryOrderByIdRequest {}
+impl crate::runtime::Object for QueryOrderByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("combine_transaction_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderByIdRequest {
+                    combine_transaction_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("combine_transaction_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderByIdRequest {
-                        combine_transaction_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `jsapi_prepay` (合单下单-JSAPI支付API): `POST /v3/combine-transactions/jsapi`.
@@ -674,90 +683,93 @@ impl crate::runtime::Validate for JsapiPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for JsapiPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.optional_object("scene_info", &mut slots.3);
+        fields.required_objects("sub_orders", &mut slots.4);
+        fields.required_object("combine_payer_info", &mut slots.5);
+        fields.optional("time_start", &mut slots.6);
+        fields.optional("time_expire", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.optional("limit_pay", &mut slots.9);
+        fields.optional_object("subsidy_info", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(JsapiPrepayRequest {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    scene_info: f3,
+                    sub_orders: f4,
+                    combine_payer_info: f5,
+                    time_start: f6,
+                    time_expire: f7,
+                    notify_url: f8,
+                    limit_pay: f9,
+                    subsidy_info: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.optional_object("scene_info", &self.scene_info);
+        members.required_objects("sub_orders", &self.sub_orders);
+        members.required_object("combine_payer_info", &self.combine_payer_info);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional_object("subsidy_info", &self.subsidy_info);
+        members
+    }
+}
 impl serde::Serialize for JsapiPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JsapiPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.optional("scene_info", &value.scene_info);
-            members.required("sub_orders", &value.sub_orders);
-            members.required("combine_payer_info", &value.combine_payer_info);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("subsidy_info", &value.subsidy_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.optional("scene_info", &mut slots.3);
-            fields.required("sub_orders", &mut slots.4);
-            fields.required("combine_payer_info", &mut slots.5);
-            fields.optional("time_start", &mut slots.6);
-            fields.optional("time_expire", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.optional("limit_pay", &mut slots.9);
-            fields.optional("subsidy_info", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(JsapiPrepayRequest {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        scene_info: f3,
-                        sub_orders: f4,
-                        combine_payer_info: f5,
-                        time_start: f6,
-                        time_expire: f7,
-                        notify_url: f8,
-                        limit_pay: f9,
-                        subsidy_info: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_prepay` (个人收款交易下单-小程序): `POST /v3/combine-transactions/miniprogram`.
@@ -863,60 +875,63 @@ impl crate::runtime::Validate for MiniprogramPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for MiniprogramPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.required_object("combine_payer_info", &mut slots.3);
+        fields.optional_object("scene_info", &mut slots.4);
+        fields.required_objects("sub_orders", &mut slots.5);
+        fields.optional("time_expire", &mut slots.6);
+        fields.optional("notify_url", &mut slots.7);
+        fields.optional("trade_scenario", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), f6, f7, f8) => {
+                Ok(MiniprogramPrepayRequest {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    combine_payer_info: f3,
+                    scene_info: f4,
+                    sub_orders: f5,
+                    time_expire: f6,
+                    notify_url: f7,
+                    trade_scenario: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.required_object("combine_payer_info", &self.combine_payer_info);
+        members.optional_object("scene_info", &self.scene_info);
+        members.required_objects("sub_orders", &self.sub_orders);
+        members.optional("time_expire", &self.time_expire);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("trade_scenario", &self.trade_scenario);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.required("combine_payer_info", &value.combine_payer_info);
-            members.optional("scene_info", &value.scene_info);
-            members.required("sub_orders", &value.sub_orders);
-            members.optional("time_expire", &value.time_expire);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("trade_scenario", &value.trade_scenario);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPrepayRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.required("combine_payer_info", &mut slots.3);
-            fields.optional("scene_info", &mut slots.4);
-            fields.required("sub_orders", &mut slots.5);
-            fields.optional("time_expire", &mut slots.6);
-            fields.optional("notify_url", &mut slots.7);
-            fields.optional("trade_scenario", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), f6, f7, f8) => {
-                    Ok(MiniprogramPrepayRequest {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        combine_payer_info: f3,
-                        scene_info: f4,
-                        sub_orders: f5,
-                        time_expire: f6,
-                        notify_url: f7,
-                        trade_scenario: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `native_prepay` (合单下单-Native支付API): `POST /v3/combine-transactions/native`.
@@ -1048,74 +1063,66 @@ impl crate::runtime::Validate for NativePrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NativePrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.optional_object("scene_info", &mut slots.3);
+        fields.required_objects("sub_orders", &mut slots.4);
+        fields.optional("time_start", &mut slots.5);
+        fields.optional("time_expire", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.optional("limit_pay", &mut slots.8);
+        fields.optional_object("combine_payer_info", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5, f6, Some(f7), f8, f9) => {
+                Ok(NativePrepayRequest {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    scene_info: f3,
+                    sub_orders: f4,
+                    time_start: f5,
+                    time_expire: f6,
+                    notify_url: f7,
+                    limit_pay: f8,
+                    combine_payer_info: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.optional_object("scene_info", &self.scene_info);
+        members.required_objects("sub_orders", &self.sub_orders);
+        members.optional("time_start", &self.time_start);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional_object("combine_payer_info", &self.combine_payer_info);
+        members
+    }
+}
 impl serde::Serialize for NativePrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NativePrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.optional("scene_info", &value.scene_info);
-            members.required("sub_orders", &value.sub_orders);
-            members.optional("time_start", &value.time_start);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("combine_payer_info", &value.combine_payer_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NativePrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NativePrepayRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.optional("scene_info", &mut slots.3);
-            fields.required("sub_orders", &mut slots.4);
-            fields.optional("time_start", &mut slots.5);
-            fields.optional("time_expire", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.optional("limit_pay", &mut slots.8);
-            fields.optional("combine_payer_info", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(NativePrepayRequest {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        scene_info: f3,
-                        sub_orders: f4,
-                        time_start: f5,
-                        time_expire: f6,
-                        notify_url: f7,
-                        limit_pay: f8,
-                        combine_payer_info: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_by_out_trade_no` (合单查询订单API): `GET /v3/combine-transactions/out-trade-no/{combine_out_trade_no}`.
@@ -1146,34 +1153,37 @@ impl crate::runtime::Validate for QueryOrderByOutTradeNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("combine_out_trade_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderByOutTradeNoRequest {
+                    combine_out_trade_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderByOutTradeNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("combine_out_trade_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderByOutTradeNoRequest {
-                        combine_out_trade_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_order` (合单关闭订单API): `POST /v3/combine-transactions/out-trade-no/{combine_out_trade_no}/close`.
@@ -1221,40 +1231,43 @@ impl crate::runtime::Validate for CloseOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CloseOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("combine_out_trade_no", &mut slots.0);
+        fields.required("combine_appid", &mut slots.1);
+        fields.required_objects("sub_orders", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CloseOrderRequest {
+                    combine_out_trade_no: f0,
+                    combine_appid: f1,
+                    sub_orders: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("combine_appid", &self.combine_appid);
+        members.required_objects("sub_orders", &self.sub_orders);
+        members
+    }
+}
 impl serde::Serialize for CloseOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("sub_orders", &value.sub_orders);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("combine_out_trade_no", &mut slots.0);
-            fields.required("combine_appid", &mut slots.1);
-            fields.required("sub_orders", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CloseOrderRequest {
-                        combine_out_trade_no: f0,
-                        combine_appid: f1,
-                        sub_orders: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

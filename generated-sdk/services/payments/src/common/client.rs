@@ -72,7 +72,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询城市列表API
@@ -119,7 +119,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询支持对公业务的银行列表API
@@ -168,7 +168,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询支持个人业务的银行列表API
@@ -217,7 +217,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取对私银行卡号开户银行API
@@ -263,7 +263,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询支行列表API
@@ -315,7 +315,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 用户openid转换API
@@ -356,7 +356,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TRANSFORM_EXPRESS_OPENID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -364,7 +364,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 文件上传
@@ -430,7 +430,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 视频上传API
@@ -496,7 +496,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, file),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 报名费率优惠活动API
@@ -533,7 +533,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_RATE_ACTIVITY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -541,7 +541,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 根据申请单ID查询申请单结果API
@@ -589,7 +589,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改单据信息API
@@ -629,7 +629,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_RATE_ACTIVITY_APPLICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -637,7 +637,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 实名信息校验
@@ -686,7 +686,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户签名验签／加解密测试
@@ -724,7 +724,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ECHO_SECURITY_TEST,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -732,7 +732,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 南桥接口-微信支付平台通知商户平台协议及数据结构
@@ -769,7 +769,7 @@ impl<'a, T: Transport> CommonClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_WEBHOOK,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

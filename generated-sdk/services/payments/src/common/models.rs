@@ -17,39 +17,42 @@ pub struct Data {
     /// Wire: `province_code`, `integer`, required.
     pub province_code: i64,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("province_name", &mut slots.0);
+        fields.required("province_code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Data {
+                    province_name: f0,
+                    province_code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("province_name", &self.province_name);
+        members.required("province_code", &self.province_code);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("province_name", &value.province_name);
-            members.required("province_code", &value.province_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("province_name", &mut slots.0);
-            fields.required("province_code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Data {
-                        province_name: f0,
-                        province_code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询省份列表API的应答
@@ -67,39 +70,42 @@ pub struct ListProvincesResponse {
     /// Wire: `total_count`, `integer`, required.
     pub total_count: i64,
 }
+impl crate::runtime::Object for ListProvincesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(ListProvincesResponse {
+                    data: f0,
+                    total_count: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListProvincesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListProvincesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListProvincesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListProvincesResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(ListProvincesResponse {
-                        data: f0,
-                        total_count: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 城市列表
@@ -117,39 +123,42 @@ pub struct ListCitiesData {
     /// Wire: `city_code`, `integer`, required.
     pub city_code: i64,
 }
+impl crate::runtime::Object for ListCitiesData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("city_name", &mut slots.0);
+        fields.required("city_code", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ListCitiesData {
+                    city_name: f0,
+                    city_code: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("city_name", &self.city_name);
+        members.required("city_code", &self.city_code);
+        members
+    }
+}
 impl serde::Serialize for ListCitiesData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListCitiesData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("city_name", &value.city_name);
-            members.required("city_code", &value.city_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCitiesData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCitiesData, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("city_name", &mut slots.0);
-            fields.required("city_code", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ListCitiesData {
-                        city_name: f0,
-                        city_code: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询城市列表API的应答
@@ -167,39 +176,42 @@ pub struct ListCitiesResponse {
     /// Wire: `total_count`, `integer`, required.
     pub total_count: i64,
 }
+impl crate::runtime::Object for ListCitiesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(ListCitiesResponse {
+                    data: f0,
+                    total_count: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListCitiesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListCitiesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCitiesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCitiesResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(ListCitiesResponse {
-                        data: f0,
-                        total_count: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 银行列表
@@ -229,48 +241,51 @@ pub struct ListCorporateBanksData {
     /// Wire: `need_bank_branch`, `boolean`, required.
     pub need_bank_branch: bool,
 }
+impl crate::runtime::Object for ListCorporateBanksData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("bank_alias", &mut slots.0);
+        fields.required("bank_alias_code", &mut slots.1);
+        fields.required("account_bank", &mut slots.2);
+        fields.required("account_bank_code", &mut slots.3);
+        fields.required("need_bank_branch", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ListCorporateBanksData {
+                    bank_alias: f0,
+                    bank_alias_code: f1,
+                    account_bank: f2,
+                    account_bank_code: f3,
+                    need_bank_branch: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("bank_alias", &self.bank_alias);
+        members.required("bank_alias_code", &self.bank_alias_code);
+        members.required("account_bank", &self.account_bank);
+        members.required("account_bank_code", &self.account_bank_code);
+        members.required("need_bank_branch", &self.need_bank_branch);
+        members
+    }
+}
 impl serde::Serialize for ListCorporateBanksData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListCorporateBanksData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("bank_alias", &value.bank_alias);
-            members.required("bank_alias_code", &value.bank_alias_code);
-            members.required("account_bank", &value.account_bank);
-            members.required("account_bank_code", &value.account_bank_code);
-            members.required("need_bank_branch", &value.need_bank_branch);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCorporateBanksData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCorporateBanksData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("bank_alias", &mut slots.0);
-            fields.required("bank_alias_code", &mut slots.1);
-            fields.required("account_bank", &mut slots.2);
-            fields.required("account_bank_code", &mut slots.3);
-            fields.required("need_bank_branch", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ListCorporateBanksData {
-                        bank_alias: f0,
-                        bank_alias_code: f1,
-                        account_bank: f2,
-                        account_bank_code: f3,
-                        need_bank_branch: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分页链接
@@ -292,38 +307,41 @@ pub struct Links {
     /// Wire: `self`, `string`, optional.
     pub self_: Option<String>,
 }
+impl crate::runtime::Object for Links {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("next", &mut slots.0);
+        fields.optional("prev", &mut slots.1);
+        fields.optional("self", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Links {
+            next: f0,
+            prev: f1,
+            self_: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("next", &self.next);
+        members.optional("prev", &self.prev);
+        members.optional("self", &self.self_);
+        members
+    }
+}
 impl serde::Serialize for Links {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Links) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("next", &value.next);
-            members.optional("prev", &value.prev);
-            members.optional("self", &value.self_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Links {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Links, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("next", &mut slots.0);
-            fields.optional("prev", &mut slots.1);
-            fields.optional("self", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Links {
-                next: f0,
-                prev: f1,
-                self_: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询支持对公业务的银行列表API的应答
@@ -353,48 +371,51 @@ pub struct ListCorporateBanksResponse {
     /// Wire: `links`, `object Links`, required.
     pub links: Links,
 }
+impl crate::runtime::Object for ListCorporateBanksResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("count", &mut slots.1);
+        fields.optional_objects("data", &mut slots.2);
+        fields.required("offset", &mut slots.3);
+        fields.required_object("links", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(ListCorporateBanksResponse {
+                    total_count: f0,
+                    count: f1,
+                    data: f2,
+                    offset: f3,
+                    links: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total_count", &self.total_count);
+        members.required("count", &self.count);
+        members.optional_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required_object("links", &self.links);
+        members
+    }
+}
 impl serde::Serialize for ListCorporateBanksResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListCorporateBanksResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total_count", &value.total_count);
-            members.required("count", &value.count);
-            members.optional("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("links", &value.links);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCorporateBanksResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCorporateBanksResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("count", &mut slots.1);
-            fields.optional("data", &mut slots.2);
-            fields.required("offset", &mut slots.3);
-            fields.required("links", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(ListCorporateBanksResponse {
-                        total_count: f0,
-                        count: f1,
-                        data: f2,
-                        offset: f3,
-                        links: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取对私银行卡号开户银行API的应答
@@ -412,39 +433,42 @@ pub struct SearchBankByAccountResponse {
     /// Wire: `data`, `array[object ListCorporateBanksData]`, optional.
     pub data: Option<Vec<ListCorporateBanksData>>,
 }
+impl crate::runtime::Object for SearchBankByAccountResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.optional_objects("data", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(SearchBankByAccountResponse {
+                    total_count: f0,
+                    data: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_count", &self.total_count);
+        members.optional_objects("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for SearchBankByAccountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SearchBankByAccountResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_count", &value.total_count);
-            members.optional("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SearchBankByAccountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SearchBankByAccountResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.optional("data", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(SearchBankByAccountResponse {
-                        total_count: f0,
-                        data: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支行列表
@@ -462,39 +486,42 @@ pub struct ListBankBranchesData {
     /// Wire: `bank_branch_id`, `string`, required.
     pub bank_branch_id: String,
 }
+impl crate::runtime::Object for ListBankBranchesData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("bank_branch_name", &mut slots.0);
+        fields.required("bank_branch_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ListBankBranchesData {
+                    bank_branch_name: f0,
+                    bank_branch_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("bank_branch_name", &self.bank_branch_name);
+        members.required("bank_branch_id", &self.bank_branch_id);
+        members
+    }
+}
 impl serde::Serialize for ListBankBranchesData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListBankBranchesData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("bank_branch_name", &value.bank_branch_name);
-            members.required("bank_branch_id", &value.bank_branch_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListBankBranchesData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListBankBranchesData, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("bank_branch_name", &mut slots.0);
-            fields.required("bank_branch_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ListBankBranchesData {
-                        bank_branch_name: f0,
-                        bank_branch_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询支行列表API的应答
@@ -540,70 +567,73 @@ pub struct ListBankBranchesResponse {
     /// Wire: `bank_alias_code`, `string`, required.
     pub bank_alias_code: String,
 }
+impl crate::runtime::Object for ListBankBranchesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("count", &mut slots.1);
+        fields.optional_objects("data", &mut slots.2);
+        fields.required("offset", &mut slots.3);
+        fields.required_object("links", &mut slots.4);
+        fields.required("account_bank", &mut slots.5);
+        fields.required("account_bank_code", &mut slots.6);
+        fields.required("bank_alias", &mut slots.7);
+        fields.required("bank_alias_code", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(ListBankBranchesResponse {
+                    total_count: f0,
+                    count: f1,
+                    data: f2,
+                    offset: f3,
+                    links: f4,
+                    account_bank: f5,
+                    account_bank_code: f6,
+                    bank_alias: f7,
+                    bank_alias_code: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("total_count", &self.total_count);
+        members.required("count", &self.count);
+        members.optional_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required_object("links", &self.links);
+        members.required("account_bank", &self.account_bank);
+        members.required("account_bank_code", &self.account_bank_code);
+        members.required("bank_alias", &self.bank_alias);
+        members.required("bank_alias_code", &self.bank_alias_code);
+        members
+    }
+}
 impl serde::Serialize for ListBankBranchesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListBankBranchesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("total_count", &value.total_count);
-            members.required("count", &value.count);
-            members.optional("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("links", &value.links);
-            members.required("account_bank", &value.account_bank);
-            members.required("account_bank_code", &value.account_bank_code);
-            members.required("bank_alias", &value.bank_alias);
-            members.required("bank_alias_code", &value.bank_alias_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListBankBranchesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListBankBranchesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("count", &mut slots.1);
-            fields.optional("data", &mut slots.2);
-            fields.required("offset", &mut slots.3);
-            fields.required("links", &mut slots.4);
-            fields.required("account_bank", &mut slots.5);
-            fields.required("account_bank_code", &mut slots.6);
-            fields.required("bank_alias", &mut slots.7);
-            fields.required("bank_alias_code", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(ListBankBranchesResponse {
-                        total_count: f0,
-                        count: f1,
-                        data: f2,
-                        offset: f3,
-                        links: f4,
-                        account_bank: f5,
-                        account_bank_code: f6,
-                        bank_alias: f7,
-                        bank_alias_code: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户openid转换API的应答
@@ -617,36 +647,39 @@ pub struct TransformExpressOpenidResponse {
     /// Wire: `openid`, `string`, required.
     pub openid: String,
 }
+impl crate::runtime::Object for TransformExpressOpenidResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("openid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(TransformExpressOpenidResponse {
+                    openid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for TransformExpressOpenidResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransformExpressOpenidResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransformExpressOpenidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransformExpressOpenidResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("openid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(TransformExpressOpenidResponse {
-                        openid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 文件上传的应答
@@ -660,36 +693,39 @@ pub struct ImageUploadResponse {
     /// Wire: `media_id`, `string`, required.
     pub media_id: String,
 }
+impl crate::runtime::Object for ImageUploadResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("media_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ImageUploadResponse {
+                    media_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("media_id", &self.media_id);
+        members
+    }
+}
 impl serde::Serialize for ImageUploadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ImageUploadResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("media_id", &value.media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ImageUploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ImageUploadResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("media_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ImageUploadResponse {
-                        media_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 视频上传API的应答
@@ -703,36 +739,39 @@ pub struct VideoUploadResponse {
     /// Wire: `media_id`, `string`, at most 512 characters, required.
     pub media_id: String,
 }
+impl crate::runtime::Object for VideoUploadResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("media_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(VideoUploadResponse {
+                    media_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("media_id", &self.media_id);
+        members
+    }
+}
 impl serde::Serialize for VideoUploadResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &VideoUploadResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("media_id", &value.media_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for VideoUploadResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<VideoUploadResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("media_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(VideoUploadResponse {
-                        media_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动报名材料
@@ -768,39 +807,38 @@ impl ActivityApplyInformation {
     }
 }
 impl crate::runtime::Validate for ActivityApplyInformation {}
+impl crate::runtime::Object for ActivityApplyInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("apply_material_id", &mut slots.0);
+        fields.optional("apply_material_information", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ActivityApplyInformation {
+            apply_material_id: f0,
+            apply_material_information: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("apply_material_id", &self.apply_material_id);
+        members.optional("apply_material_information", &self.apply_material_information);
+        members
+    }
+}
 impl serde::Serialize for ActivityApplyInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivityApplyInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("apply_material_id", &value.apply_material_id);
-            members
-                .optional(
-                    "apply_material_information",
-                    &value.apply_material_information,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityApplyInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivityApplyInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("apply_material_id", &mut slots.0);
-            fields.optional("apply_material_information", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ActivityApplyInformation {
-                apply_material_id: f0,
-                apply_material_information: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动报名信息
@@ -861,46 +899,49 @@ impl crate::runtime::Validate for ActivityDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for ActivityDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("activity_id", &mut slots.0);
+        fields.optional("activity_rate", &mut slots.1);
+        fields.optional_objects("activity_apply_information", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ActivityDetail {
+                    activity_id: f0,
+                    activity_rate: f1,
+                    activity_apply_information: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("activity_id", &self.activity_id);
+        members.optional("activity_rate", &self.activity_rate);
+        members
+            .optional_objects(
+                "activity_apply_information",
+                &self.activity_apply_information,
+            );
+        members
+    }
+}
 impl serde::Serialize for ActivityDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivityDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("activity_id", &value.activity_id);
-            members.optional("activity_rate", &value.activity_rate);
-            members
-                .optional(
-                    "activity_apply_information",
-                    &value.activity_apply_information,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivityDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("activity_id", &mut slots.0);
-            fields.optional("activity_rate", &mut slots.1);
-            fields.optional("activity_apply_information", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ActivityDetail {
-                        activity_id: f0,
-                        activity_rate: f1,
-                        activity_apply_information: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 补充信息
@@ -936,35 +977,38 @@ impl AdditionalInformation {
     }
 }
 impl crate::runtime::Validate for AdditionalInformation {}
+impl crate::runtime::Object for AdditionalInformation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("additional_message", &mut slots.0);
+        fields.optional("additional_material", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(AdditionalInformation {
+            additional_message: f0,
+            additional_material: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("additional_message", &self.additional_message);
+        members.optional("additional_material", &self.additional_material);
+        members
+    }
+}
 impl serde::Serialize for AdditionalInformation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AdditionalInformation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("additional_message", &value.additional_message);
-            members.optional("additional_material", &value.additional_material);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AdditionalInformation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AdditionalInformation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("additional_message", &mut slots.0);
-            fields.optional("additional_material", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(AdditionalInformation {
-                additional_message: f0,
-                additional_material: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 报名费率优惠活动API的应答
@@ -978,36 +1022,39 @@ pub struct ApplyRateActivityResponse {
     /// Wire: `application_id`, `string`, required.
     pub application_id: String,
 }
+impl crate::runtime::Object for ApplyRateActivityResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("application_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ApplyRateActivityResponse {
+                    application_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("application_id", &self.application_id);
+        members
+    }
+}
 impl serde::Serialize for ApplyRateActivityResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyRateActivityResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("application_id", &value.application_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyRateActivityResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyRateActivityResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("application_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ApplyRateActivityResponse {
-                        application_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 根据申请单ID查询申请单结果API的应答
@@ -1037,50 +1084,51 @@ pub struct QueryRateActivityApplicationResponse {
     /// Wire: `pass_time`, `string`, optional.
     pub pass_time: Option<String>,
 }
+impl crate::runtime::Object for QueryRateActivityApplicationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("application_state", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.optional("reject_parameter", &mut slots.2);
+        fields.optional("reject_reason", &mut slots.3);
+        fields.optional("pass_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryRateActivityApplicationResponse {
+                    application_state: f0,
+                    sub_mchid: f1,
+                    reject_parameter: f2,
+                    reject_reason: f3,
+                    pass_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("application_state", &self.application_state);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("reject_parameter", &self.reject_parameter);
+        members.optional("reject_reason", &self.reject_reason);
+        members.optional("pass_time", &self.pass_time);
+        members
+    }
+}
 impl serde::Serialize for QueryRateActivityApplicationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryRateActivityApplicationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("application_state", &value.application_state);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("reject_parameter", &value.reject_parameter);
-            members.optional("reject_reason", &value.reject_reason);
-            members.optional("pass_time", &value.pass_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRateActivityApplicationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRateActivityApplicationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("application_state", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.optional("reject_parameter", &mut slots.2);
-            fields.optional("reject_reason", &mut slots.3);
-            fields.optional("pass_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryRateActivityApplicationResponse {
-                        application_state: f0,
-                        sub_mchid: f1,
-                        reject_parameter: f2,
-                        reject_reason: f3,
-                        pass_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 活动报名修改信息
@@ -1136,39 +1184,42 @@ impl crate::runtime::Validate for ActivityDetailModification {
         Ok(())
     }
 }
+impl crate::runtime::Object for ActivityDetailModification {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("activity_rate", &mut slots.0);
+        fields.optional_objects("activity_apply_information", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ActivityDetailModification {
+            activity_rate: f0,
+            activity_apply_information: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("activity_rate", &self.activity_rate);
+        members
+            .optional_objects(
+                "activity_apply_information",
+                &self.activity_apply_information,
+            );
+        members
+    }
+}
 impl serde::Serialize for ActivityDetailModification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ActivityDetailModification) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("activity_rate", &value.activity_rate);
-            members
-                .optional(
-                    "activity_apply_information",
-                    &value.activity_apply_information,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ActivityDetailModification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ActivityDetailModification, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("activity_rate", &mut slots.0);
-            fields.optional("activity_apply_information", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ActivityDetailModification {
-                activity_rate: f0,
-                activity_apply_information: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实名信息校验的应答
@@ -1186,39 +1237,42 @@ pub struct VerifyRealNameResponse {
     /// Wire: `err_message`, `string`, optional.
     pub err_message: Option<String>,
 }
+impl crate::runtime::Object for VerifyRealNameResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("verify_result", &mut slots.0);
+        fields.optional("err_message", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(VerifyRealNameResponse {
+                    verify_result: f0,
+                    err_message: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("verify_result", &self.verify_result);
+        members.optional("err_message", &self.err_message);
+        members
+    }
+}
 impl serde::Serialize for VerifyRealNameResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &VerifyRealNameResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("verify_result", &value.verify_result);
-            members.optional("err_message", &value.err_message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyRealNameResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<VerifyRealNameResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("verify_result", &mut slots.0);
-            fields.optional("err_message", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(VerifyRealNameResponse {
-                        verify_result: f0,
-                        err_message: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户签名验签／加解密测试的应答
@@ -1236,39 +1290,42 @@ pub struct EchoSecurityTestResponse {
     /// Wire: `encrypted_echo_message`, `string`, optional.
     pub encrypted_echo_message: Option<String>,
 }
+impl crate::runtime::Object for EchoSecurityTestResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("echo_message", &mut slots.0);
+        fields.optional("encrypted_echo_message", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(EchoSecurityTestResponse {
+                    echo_message: f0,
+                    encrypted_echo_message: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("echo_message", &self.echo_message);
+        members.optional("encrypted_echo_message", &self.encrypted_echo_message);
+        members
+    }
+}
 impl serde::Serialize for EchoSecurityTestResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EchoSecurityTestResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("echo_message", &value.echo_message);
-            members.optional("encrypted_echo_message", &value.encrypted_echo_message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EchoSecurityTestResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EchoSecurityTestResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("echo_message", &mut slots.0);
-            fields.optional("encrypted_echo_message", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(EchoSecurityTestResponse {
-                        echo_message: f0,
-                        encrypted_echo_message: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通知资源数据
@@ -1328,48 +1385,51 @@ impl crate::runtime::Validate for Resource {
         Ok(())
     }
 }
+impl crate::runtime::Object for Resource {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("algorithm", &mut slots.0);
+        fields.required("nonce", &mut slots.1);
+        fields.optional("original_type", &mut slots.2);
+        fields.optional("associated_data", &mut slots.3);
+        fields.required("ciphertext", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4)) => {
+                Ok(Resource {
+                    algorithm: f0,
+                    nonce: f1,
+                    original_type: f2,
+                    associated_data: f3,
+                    ciphertext: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("algorithm", &self.algorithm);
+        members.required("nonce", &self.nonce);
+        members.optional("original_type", &self.original_type);
+        members.optional("associated_data", &self.associated_data);
+        members.required("ciphertext", &self.ciphertext);
+        members
+    }
+}
 impl serde::Serialize for Resource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Resource) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("algorithm", &value.algorithm);
-            members.required("nonce", &value.nonce);
-            members.optional("original_type", &value.original_type);
-            members.optional("associated_data", &value.associated_data);
-            members.required("ciphertext", &value.ciphertext);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Resource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Resource, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("algorithm", &mut slots.0);
-            fields.required("nonce", &mut slots.1);
-            fields.optional("original_type", &mut slots.2);
-            fields.optional("associated_data", &mut slots.3);
-            fields.required("ciphertext", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4)) => {
-                    Ok(Resource {
-                        algorithm: f0,
-                        nonce: f1,
-                        original_type: f2,
-                        associated_data: f3,
-                        ciphertext: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 南桥接口-微信支付平台通知商户平台协议及数据结构的应答
@@ -1387,39 +1447,42 @@ pub struct NotifyWebhookResponse {
     /// Wire: `message`, `string`, required.
     pub message: String,
 }
+impl crate::runtime::Object for NotifyWebhookResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("code", &mut slots.0);
+        fields.required("message", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(NotifyWebhookResponse {
+                    code: f0,
+                    message: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("code", &self.code);
+        members.required("message", &self.message);
+        members
+    }
+}
 impl serde::Serialize for NotifyWebhookResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyWebhookResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("code", &value.code);
-            members.required("message", &value.message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyWebhookResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyWebhookResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("code", &mut slots.0);
-            fields.required("message", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(NotifyWebhookResponse {
-                        code: f0,
-                        message: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// What 南桥接口-微信支付平台通知商户平台协议及数据结构 answered: one variant per documented success status.
@@ -1446,7 +1509,7 @@ impl NotifyWebhookOutcome {
     ) -> Result<Self, crate::runtime::Error> {
         match response.status {
             204 => crate::runtime::decode_empty(response).map(|()| Self::NoContent),
-            _ => crate::runtime::decode_json(response).map(Self::Ok),
+            _ => crate::runtime::decode_json_object(response).map(Self::Ok),
         }
     }
 }

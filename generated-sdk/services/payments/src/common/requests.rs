@@ -18,24 +18,27 @@ impl ListProvincesRequest {
     }
 }
 impl crate::runtime::Validate for ListProvincesRequest {}
+impl crate::runtime::Object for ListProvincesRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(ListProvincesRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListProvincesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListProvincesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListProvincesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<ListProvincesRequest, serde_json::Error> {
-            Ok(ListProvincesRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_cities` (查询城市列表API): `GET /v3/capital/capitallhh/areas/provinces/{province_code}/cities`.
@@ -54,34 +57,37 @@ impl ListCitiesRequest {
     }
 }
 impl crate::runtime::Validate for ListCitiesRequest {}
+impl crate::runtime::Object for ListCitiesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("province_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ListCitiesRequest {
+                    province_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListCitiesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListCitiesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCitiesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCitiesRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("province_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ListCitiesRequest {
-                        province_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_corporate_banks` (查询支持对公业务的银行列表API): `GET /v3/capital/capitallhh/banks/corporate-banking`.
@@ -107,36 +113,39 @@ impl ListCorporateBanksRequest {
     }
 }
 impl crate::runtime::Validate for ListCorporateBanksRequest {}
+impl crate::runtime::Object for ListCorporateBanksRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("offset", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(ListCorporateBanksRequest {
+                    offset: f0,
+                    limit: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListCorporateBanksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListCorporateBanksRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListCorporateBanksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListCorporateBanksRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("offset", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(ListCorporateBanksRequest {
-                        offset: f0,
-                        limit: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_personal_banks` (查询支持个人业务的银行列表API): `GET /v3/capital/capitallhh/banks/personal-banking`.
@@ -162,36 +171,39 @@ impl ListPersonalBanksRequest {
     }
 }
 impl crate::runtime::Validate for ListPersonalBanksRequest {}
+impl crate::runtime::Object for ListPersonalBanksRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("offset", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(ListPersonalBanksRequest {
+                    offset: f0,
+                    limit: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListPersonalBanksRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListPersonalBanksRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPersonalBanksRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListPersonalBanksRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("offset", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(ListPersonalBanksRequest {
-                        offset: f0,
-                        limit: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `search_bank_by_account` (获取对私银行卡号开户银行API): `GET /v3/capital/capitallhh/banks/search-banks-by-bank-account`.
@@ -212,34 +224,37 @@ impl SearchBankByAccountRequest {
     }
 }
 impl crate::runtime::Validate for SearchBankByAccountRequest {}
+impl crate::runtime::Object for SearchBankByAccountRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("account_number", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SearchBankByAccountRequest {
+                    account_number: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for SearchBankByAccountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &SearchBankByAccountRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SearchBankByAccountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SearchBankByAccountRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("account_number", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SearchBankByAccountRequest {
-                        account_number: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_bank_branches` (查询支行列表API): `GET /v3/capital/capitallhh/banks/{bank_alias_code}/branches`.
@@ -274,40 +289,43 @@ impl ListBankBranchesRequest {
     }
 }
 impl crate::runtime::Validate for ListBankBranchesRequest {}
+impl crate::runtime::Object for ListBankBranchesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("bank_alias_code", &mut slots.0);
+        fields.required("city_code", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(ListBankBranchesRequest {
+                    bank_alias_code: f0,
+                    city_code: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListBankBranchesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListBankBranchesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListBankBranchesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListBankBranchesRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("bank_alias_code", &mut slots.0);
-            fields.required("city_code", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(ListBankBranchesRequest {
-                        bank_alias_code: f0,
-                        city_code: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `transform_express_openid` (用户openid转换API): `POST /v3/express/users/{openid}/transform`.
@@ -333,38 +351,41 @@ impl TransformExpressOpenidRequest {
     }
 }
 impl crate::runtime::Validate for TransformExpressOpenidRequest {}
+impl crate::runtime::Object for TransformExpressOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TransformExpressOpenidRequest {
+                    openid: f0,
+                    appid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("appid", &self.appid);
+        members
+    }
+}
 impl serde::Serialize for TransformExpressOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransformExpressOpenidRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("appid", &value.appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransformExpressOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransformExpressOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TransformExpressOpenidRequest {
-                        openid: f0,
-                        appid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_image` (文件上传): `POST /v3/merchant/media/upload`.
@@ -380,24 +401,27 @@ impl UploadImageRequest {
     }
 }
 impl crate::runtime::Validate for UploadImageRequest {}
+impl crate::runtime::Object for UploadImageRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(UploadImageRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UploadImageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &UploadImageRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadImageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadImageRequest, serde_json::Error> {
-            Ok(UploadImageRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `upload_video` (视频上传API): `POST /v3/merchant/media/video_upload`.
@@ -413,24 +437,27 @@ impl UploadVideoRequest {
     }
 }
 impl crate::runtime::Validate for UploadVideoRequest {}
+impl crate::runtime::Object for UploadVideoRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(UploadVideoRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UploadVideoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &UploadVideoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UploadVideoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<UploadVideoRequest, serde_json::Error> {
-            Ok(UploadVideoRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_rate_activity` (报名费率优惠活动API): `POST /v3/rate-activity/applications`.
@@ -492,48 +519,51 @@ impl crate::runtime::Validate for ApplyRateActivityRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyRateActivityRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("acquiring_bank_id", &mut slots.0);
+        fields.required("channel_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required_object("activity_detail", &mut slots.3);
+        fields.optional_object("additional_information", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ApplyRateActivityRequest {
+                    acquiring_bank_id: f0,
+                    channel_id: f1,
+                    sub_mchid: f2,
+                    activity_detail: f3,
+                    additional_information: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("acquiring_bank_id", &self.acquiring_bank_id);
+        members.required("channel_id", &self.channel_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_object("activity_detail", &self.activity_detail);
+        members.optional_object("additional_information", &self.additional_information);
+        members
+    }
+}
 impl serde::Serialize for ApplyRateActivityRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyRateActivityRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("acquiring_bank_id", &value.acquiring_bank_id);
-            members.required("channel_id", &value.channel_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("activity_detail", &value.activity_detail);
-            members.optional("additional_information", &value.additional_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyRateActivityRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyRateActivityRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("acquiring_bank_id", &mut slots.0);
-            fields.required("channel_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("activity_detail", &mut slots.3);
-            fields.optional("additional_information", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ApplyRateActivityRequest {
-                        acquiring_bank_id: f0,
-                        channel_id: f1,
-                        sub_mchid: f2,
-                        activity_detail: f3,
-                        additional_information: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_rate_activity_application` (根据申请单ID查询申请单结果API): `GET /v3/rate-activity/applications/id/{application_id}`.
@@ -554,36 +584,37 @@ impl QueryRateActivityApplicationRequest {
     }
 }
 impl crate::runtime::Validate for QueryRateActivityApplicationRequest {}
+impl crate::runtime::Object for QueryRateActivityApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("application_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryRateActivityApplicationRequest {
+                    application_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRateActivityApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryRateActivityApplicationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRateActivityApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRateActivityApplicationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("application_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryRateActivityApplicationRequest {
-                        application_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_rate_activity_application` (修改单据信息API): `PATCH /v3/rate-activity/applications/id/{application_id}`.
@@ -643,47 +674,48 @@ impl crate::runtime::Validate for UpdateRateActivityApplicationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateRateActivityApplicationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("application_id", &mut slots.0);
+        fields.optional_object("activity_detail_modification", &mut slots.1);
+        fields.optional_object("additional_information", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(UpdateRateActivityApplicationRequest {
+                    application_id: f0,
+                    activity_detail_modification: f1,
+                    additional_information: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members
+            .optional_object(
+                "activity_detail_modification",
+                &self.activity_detail_modification,
+            );
+        members.optional_object("additional_information", &self.additional_information);
+        members
+    }
+}
 impl serde::Serialize for UpdateRateActivityApplicationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &UpdateRateActivityApplicationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members
-                .optional(
-                    "activity_detail_modification",
-                    &value.activity_detail_modification,
-                );
-            members.optional("additional_information", &value.additional_information);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateRateActivityApplicationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateRateActivityApplicationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("application_id", &mut slots.0);
-            fields.optional("activity_detail_modification", &mut slots.1);
-            fields.optional("additional_information", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(UpdateRateActivityApplicationRequest {
-                        application_id: f0,
-                        activity_detail_modification: f1,
-                        additional_information: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `verify_real_name` (实名信息校验): `GET /v3/realname/verify`.
@@ -718,40 +750,43 @@ impl crate::runtime::Validate for VerifyRealNameRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for VerifyRealNameRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("credential_type", &mut slots.0);
+        fields.required("encrypted_credential_id", &mut slots.1);
+        fields.required("encrypted_name", &mut slots.2);
+        fields.required("wxp_trade_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(VerifyRealNameRequest {
+                    credential_type: f0,
+                    encrypted_credential_id: f1,
+                    encrypted_name: f2,
+                    wxp_trade_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for VerifyRealNameRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &VerifyRealNameRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for VerifyRealNameRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<VerifyRealNameRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("credential_type", &mut slots.0);
-            fields.required("encrypted_credential_id", &mut slots.1);
-            fields.required("encrypted_name", &mut slots.2);
-            fields.required("wxp_trade_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(VerifyRealNameRequest {
-                        credential_type: f0,
-                        encrypted_credential_id: f1,
-                        encrypted_name: f2,
-                        wxp_trade_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `echo_security_test` (商户签名验签／加解密测试): `POST /v3/security/echo`.
@@ -794,42 +829,45 @@ impl EchoSecurityTestRequest {
     }
 }
 impl crate::runtime::Validate for EchoSecurityTestRequest {}
+impl crate::runtime::Object for EchoSecurityTestRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("notify_url", &mut slots.0);
+        fields.required("echo_message", &mut slots.1);
+        fields.optional("encrypted_echo_message", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2) => {
+                Ok(EchoSecurityTestRequest {
+                    notify_url: f0,
+                    echo_message: f1,
+                    encrypted_echo_message: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("notify_url", &self.notify_url);
+        members.required("echo_message", &self.echo_message);
+        members.optional("encrypted_echo_message", &self.encrypted_echo_message);
+        members
+    }
+}
 impl serde::Serialize for EchoSecurityTestRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EchoSecurityTestRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("notify_url", &value.notify_url);
-            members.required("echo_message", &value.echo_message);
-            members.optional("encrypted_echo_message", &value.encrypted_echo_message);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EchoSecurityTestRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EchoSecurityTestRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("notify_url", &mut slots.0);
-            fields.required("echo_message", &mut slots.1);
-            fields.optional("encrypted_echo_message", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2) => {
-                    Ok(EchoSecurityTestRequest {
-                        notify_url: f0,
-                        echo_message: f1,
-                        encrypted_echo_message: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_webhook` (南桥接口-微信支付平台通知商户平台协议及数据结构): `POST /v3/webhooks`.
@@ -891,50 +929,53 @@ impl crate::runtime::Validate for NotifyWebhookRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyWebhookRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.required("create_time", &mut slots.1);
+        fields.required("event_type", &mut slots.2);
+        fields.required("resource_type", &mut slots.3);
+        fields.optional("summary", &mut slots.4);
+        fields.required_object("resource", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
+                Ok(NotifyWebhookRequest {
+                    id: f0,
+                    create_time: f1,
+                    event_type: f2,
+                    resource_type: f3,
+                    summary: f4,
+                    resource: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("id", &self.id);
+        members.required("create_time", &self.create_time);
+        members.required("event_type", &self.event_type);
+        members.required("resource_type", &self.resource_type);
+        members.optional("summary", &self.summary);
+        members.required_object("resource", &self.resource);
+        members
+    }
+}
 impl serde::Serialize for NotifyWebhookRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyWebhookRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("id", &value.id);
-            members.required("create_time", &value.create_time);
-            members.required("event_type", &value.event_type);
-            members.required("resource_type", &value.resource_type);
-            members.optional("summary", &value.summary);
-            members.required("resource", &value.resource);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyWebhookRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyWebhookRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.required("create_time", &mut slots.1);
-            fields.required("event_type", &mut slots.2);
-            fields.required("resource_type", &mut slots.3);
-            fields.optional("summary", &mut slots.4);
-            fields.required("resource", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
-                    Ok(NotifyWebhookRequest {
-                        id: f0,
-                        create_time: f1,
-                        event_type: f2,
-                        resource_type: f3,
-                        summary: f4,
-                        resource: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -84,7 +84,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取出厂检查结果
@@ -130,7 +130,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 智能设备列表
@@ -177,7 +177,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取authinfo接口
@@ -214,7 +214,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::QUERY_AUTHINFO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -222,7 +222,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预签约接口
@@ -259,7 +259,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -267,7 +267,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 签约查询接口
@@ -316,7 +316,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询重采用户列表
@@ -368,7 +368,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询重采请求详情
@@ -414,7 +414,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取还款链接接口
@@ -451,7 +451,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_REPAYMENT_URL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -459,7 +459,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请扣款接口
@@ -496,7 +496,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -504,7 +504,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查单接口
@@ -555,7 +555,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询机构信息接口
@@ -606,7 +606,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 刷脸用户信息查询接口
@@ -654,7 +654,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 刷脸用户信息修改接口
@@ -696,7 +696,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UPDATE_ORGANIZATION_USER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -792,7 +792,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TOKEN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -800,7 +800,7 @@ impl<'a, T: Transport> FacePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -23,38 +23,41 @@ pub struct RealNameInfo {
     /// Wire: `encrypted_credential_id`, `string`, optional.
     pub encrypted_credential_id: Option<String>,
 }
+impl crate::runtime::Object for RealNameInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("encrypted_real_name", &mut slots.0);
+        fields.optional("credential_type", &mut slots.1);
+        fields.optional("encrypted_credential_id", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(RealNameInfo {
+            encrypted_real_name: f0,
+            credential_type: f1,
+            encrypted_credential_id: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("encrypted_real_name", &self.encrypted_real_name);
+        members.optional("credential_type", &self.credential_type);
+        members.optional("encrypted_credential_id", &self.encrypted_credential_id);
+        members
+    }
+}
 impl serde::Serialize for RealNameInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RealNameInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("encrypted_real_name", &value.encrypted_real_name);
-            members.optional("credential_type", &value.credential_type);
-            members.optional("encrypted_credential_id", &value.encrypted_credential_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RealNameInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RealNameInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("encrypted_real_name", &mut slots.0);
-            fields.optional("credential_type", &mut slots.1);
-            fields.optional("encrypted_credential_id", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(RealNameInfo {
-                encrypted_real_name: f0,
-                credential_type: f1,
-                encrypted_credential_id: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户授权的实名信息的应答
@@ -80,41 +83,44 @@ pub struct QueryFaceUserResponse {
     /// Wire: `real_name_info`, `object RealNameInfo`, optional.
     pub real_name_info: Option<RealNameInfo>,
 }
+impl crate::runtime::Object for QueryFaceUserResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("union_id", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.optional("sub_openid", &mut slots.2);
+        fields.optional_object("real_name_info", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(QueryFaceUserResponse {
+            union_id: f0,
+            openid: f1,
+            sub_openid: f2,
+            real_name_info: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("union_id", &self.union_id);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional_object("real_name_info", &self.real_name_info);
+        members
+    }
+}
 impl serde::Serialize for QueryFaceUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryFaceUserResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("union_id", &value.union_id);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("real_name_info", &value.real_name_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryFaceUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryFaceUserResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("union_id", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.optional("sub_openid", &mut slots.2);
-            fields.optional("real_name_info", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(QueryFaceUserResponse {
-                union_id: f0,
-                openid: f1,
-                sub_openid: f2,
-                real_name_info: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取出厂检查结果的应答
@@ -168,90 +174,93 @@ pub struct QueryDeviceInspectionResponse {
     /// Wire: `inspect_time`, `datetime (RFC 3339)`, required.
     pub inspect_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryDeviceInspectionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("device_sn", &mut slots.0);
+        fields.required("wired_mac", &mut slots.1);
+        fields.required("wireless_mac", &mut slots.2);
+        fields.required("bluetooth_mac", &mut slots.3);
+        fields.required("app_version", &mut slots.4);
+        fields.required("camera_sn", &mut slots.5);
+        fields.required("imei", &mut slots.6);
+        fields.required("result", &mut slots.7);
+        fields.optional("errors", &mut slots.8);
+        fields.optional("warnings", &mut slots.9);
+        fields.required("inspect_time", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+            ) => {
+                Ok(QueryDeviceInspectionResponse {
+                    device_sn: f0,
+                    wired_mac: f1,
+                    wireless_mac: f2,
+                    bluetooth_mac: f3,
+                    app_version: f4,
+                    camera_sn: f5,
+                    imei: f6,
+                    result: f7,
+                    errors: f8,
+                    warnings: f9,
+                    inspect_time: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("device_sn", &self.device_sn);
+        members.required("wired_mac", &self.wired_mac);
+        members.required("wireless_mac", &self.wireless_mac);
+        members.required("bluetooth_mac", &self.bluetooth_mac);
+        members.required("app_version", &self.app_version);
+        members.required("camera_sn", &self.camera_sn);
+        members.required("imei", &self.imei);
+        members.required("result", &self.result);
+        members.optional("errors", &self.errors);
+        members.optional("warnings", &self.warnings);
+        members.required("inspect_time", &self.inspect_time);
+        members
+    }
+}
 impl serde::Serialize for QueryDeviceInspectionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDeviceInspectionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("device_sn", &value.device_sn);
-            members.required("wired_mac", &value.wired_mac);
-            members.required("wireless_mac", &value.wireless_mac);
-            members.required("bluetooth_mac", &value.bluetooth_mac);
-            members.required("app_version", &value.app_version);
-            members.required("camera_sn", &value.camera_sn);
-            members.required("imei", &value.imei);
-            members.required("result", &value.result);
-            members.optional("errors", &value.errors);
-            members.optional("warnings", &value.warnings);
-            members.required("inspect_time", &value.inspect_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDeviceInspectionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDeviceInspectionResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("device_sn", &mut slots.0);
-            fields.required("wired_mac", &mut slots.1);
-            fields.required("wireless_mac", &mut slots.2);
-            fields.required("bluetooth_mac", &mut slots.3);
-            fields.required("app_version", &mut slots.4);
-            fields.required("camera_sn", &mut slots.5);
-            fields.required("imei", &mut slots.6);
-            fields.required("result", &mut slots.7);
-            fields.optional("errors", &mut slots.8);
-            fields.optional("warnings", &mut slots.9);
-            fields.required("inspect_time", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                ) => {
-                    Ok(QueryDeviceInspectionResponse {
-                        device_sn: f0,
-                        wired_mac: f1,
-                        wireless_mac: f2,
-                        bluetooth_mac: f3,
-                        app_version: f4,
-                        camera_sn: f5,
-                        imei: f6,
-                        result: f7,
-                        errors: f8,
-                        warnings: f9,
-                        inspect_time: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设备列表
@@ -325,94 +334,97 @@ pub struct Data {
     /// Wire: `sub_merchant_shortname`, `string`, optional.
     pub sub_merchant_shortname: Option<String>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("device_sn", &mut slots.0);
+        fields.optional("camera_sn", &mut slots.1);
+        fields.optional("device_category_code", &mut slots.2);
+        fields.optional("device_category", &mut slots.3);
+        fields.optional("device_class_code", &mut slots.4);
+        fields.optional("device_class", &mut slots.5);
+        fields.optional("device_model", &mut slots.6);
+        fields.optional("app_scene_code", &mut slots.7);
+        fields.optional("app_scene", &mut slots.8);
+        fields.optional("operating_system", &mut slots.9);
+        fields.optional("activation_status", &mut slots.10);
+        fields.optional("activation_time", &mut slots.11);
+        fields.optional("mchid", &mut slots.12);
+        fields.optional("merchant_shortname", &mut slots.13);
+        fields.optional("sub_mchid", &mut slots.14);
+        fields.optional("sub_merchant_shortname", &mut slots.15);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15) = slots;
+        Ok(Data {
+            device_sn: f0,
+            camera_sn: f1,
+            device_category_code: f2,
+            device_category: f3,
+            device_class_code: f4,
+            device_class: f5,
+            device_model: f6,
+            app_scene_code: f7,
+            app_scene: f8,
+            operating_system: f9,
+            activation_status: f10,
+            activation_time: f11,
+            mchid: f12,
+            merchant_shortname: f13,
+            sub_mchid: f14,
+            sub_merchant_shortname: f15,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.optional("device_sn", &self.device_sn);
+        members.optional("camera_sn", &self.camera_sn);
+        members.optional("device_category_code", &self.device_category_code);
+        members.optional("device_category", &self.device_category);
+        members.optional("device_class_code", &self.device_class_code);
+        members.optional("device_class", &self.device_class);
+        members.optional("device_model", &self.device_model);
+        members.optional("app_scene_code", &self.app_scene_code);
+        members.optional("app_scene", &self.app_scene);
+        members.optional("operating_system", &self.operating_system);
+        members.optional("activation_status", &self.activation_status);
+        members.optional("activation_time", &self.activation_time);
+        members.optional("mchid", &self.mchid);
+        members.optional("merchant_shortname", &self.merchant_shortname);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_merchant_shortname", &self.sub_merchant_shortname);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.optional("device_sn", &value.device_sn);
-            members.optional("camera_sn", &value.camera_sn);
-            members.optional("device_category_code", &value.device_category_code);
-            members.optional("device_category", &value.device_category);
-            members.optional("device_class_code", &value.device_class_code);
-            members.optional("device_class", &value.device_class);
-            members.optional("device_model", &value.device_model);
-            members.optional("app_scene_code", &value.app_scene_code);
-            members.optional("app_scene", &value.app_scene);
-            members.optional("operating_system", &value.operating_system);
-            members.optional("activation_status", &value.activation_status);
-            members.optional("activation_time", &value.activation_time);
-            members.optional("mchid", &value.mchid);
-            members.optional("merchant_shortname", &value.merchant_shortname);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_merchant_shortname", &value.sub_merchant_shortname);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("device_sn", &mut slots.0);
-            fields.optional("camera_sn", &mut slots.1);
-            fields.optional("device_category_code", &mut slots.2);
-            fields.optional("device_category", &mut slots.3);
-            fields.optional("device_class_code", &mut slots.4);
-            fields.optional("device_class", &mut slots.5);
-            fields.optional("device_model", &mut slots.6);
-            fields.optional("app_scene_code", &mut slots.7);
-            fields.optional("app_scene", &mut slots.8);
-            fields.optional("operating_system", &mut slots.9);
-            fields.optional("activation_status", &mut slots.10);
-            fields.optional("activation_time", &mut slots.11);
-            fields.optional("mchid", &mut slots.12);
-            fields.optional("merchant_shortname", &mut slots.13);
-            fields.optional("sub_mchid", &mut slots.14);
-            fields.optional("sub_merchant_shortname", &mut slots.15);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14, f15) = slots;
-            Ok(Data {
-                device_sn: f0,
-                camera_sn: f1,
-                device_category_code: f2,
-                device_category: f3,
-                device_class_code: f4,
-                device_class: f5,
-                device_model: f6,
-                app_scene_code: f7,
-                app_scene: f8,
-                operating_system: f9,
-                activation_status: f10,
-                activation_time: f11,
-                mchid: f12,
-                merchant_shortname: f13,
-                sub_mchid: f14,
-                sub_merchant_shortname: f15,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 相关链接
@@ -434,38 +446,41 @@ pub struct Links {
     /// Wire: `self`, `string`, optional.
     pub self_: Option<String>,
 }
+impl crate::runtime::Object for Links {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("next", &mut slots.0);
+        fields.optional("prev", &mut slots.1);
+        fields.optional("self", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Links {
+            next: f0,
+            prev: f1,
+            self_: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("next", &self.next);
+        members.optional("prev", &self.prev);
+        members.optional("self", &self.self_);
+        members
+    }
+}
 impl serde::Serialize for Links {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Links) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("next", &value.next);
-            members.optional("prev", &value.prev);
-            members.optional("self", &value.self_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Links {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Links, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("next", &mut slots.0);
-            fields.optional("prev", &mut slots.1);
-            fields.optional("self", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Links {
-                next: f0,
-                prev: f1,
-                self_: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 智能设备列表的应答
@@ -495,48 +510,51 @@ pub struct ListDevicesResponse {
     /// Wire: `links`, `object Links`, required.
     pub links: Links,
 }
+impl crate::runtime::Object for ListDevicesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required_objects("data", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.required("total_count", &mut slots.3);
+        fields.required_object("links", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ListDevicesResponse {
+                    data: f0,
+                    offset: f1,
+                    limit: f2,
+                    total_count: f3,
+                    links: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required_objects("data", &self.data);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("total_count", &self.total_count);
+        members.required_object("links", &self.links);
+        members
+    }
+}
 impl serde::Serialize for ListDevicesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListDevicesResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("data", &value.data);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("total_count", &value.total_count);
-            members.required("links", &value.links);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListDevicesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListDevicesResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("data", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.required("total_count", &mut slots.3);
-            fields.required("links", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ListDevicesResponse {
-                        data: f0,
-                        offset: f1,
-                        limit: f2,
-                        total_count: f3,
-                        links: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取authinfo接口的应答
@@ -550,36 +568,39 @@ pub struct QueryAuthinfoResponse {
     /// Wire: `authinfo`, `string`, required.
     pub authinfo: String,
 }
+impl crate::runtime::Object for QueryAuthinfoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("authinfo", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryAuthinfoResponse {
+                    authinfo: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("authinfo", &self.authinfo);
+        members
+    }
+}
 impl serde::Serialize for QueryAuthinfoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryAuthinfoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("authinfo", &value.authinfo);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAuthinfoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAuthinfoResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("authinfo", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryAuthinfoResponse {
-                        authinfo: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 证件信息
@@ -616,39 +637,42 @@ impl crate::runtime::Validate for Identification {
         Ok(())
     }
 }
+impl crate::runtime::Object for Identification {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("identification_type", &mut slots.0);
+        fields.required("identification_number", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Identification {
+                    identification_type: f0,
+                    identification_number: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("identification_type", &self.identification_type);
+        members.required("identification_number", &self.identification_number);
+        members
+    }
+}
 impl serde::Serialize for Identification {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Identification) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("identification_type", &value.identification_type);
-            members.required("identification_number", &value.identification_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Identification {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Identification, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("identification_type", &mut slots.0);
-            fields.required("identification_number", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Identification {
-                        identification_type: f0,
-                        identification_number: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 刷脸用户信息
@@ -716,48 +740,51 @@ impl crate::runtime::Validate for FacepayUser {
         Ok(())
     }
 }
+impl crate::runtime::Object for FacepayUser {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_user_id", &mut slots.0);
+        fields.optional("identification_name", &mut slots.1);
+        fields.required("organization_id", &mut slots.2);
+        fields.optional_object("identification", &mut slots.3);
+        fields.optional("phone", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, f4) => {
+                Ok(FacepayUser {
+                    out_user_id: f0,
+                    identification_name: f1,
+                    organization_id: f2,
+                    identification: f3,
+                    phone: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_user_id", &self.out_user_id);
+        members.optional("identification_name", &self.identification_name);
+        members.required("organization_id", &self.organization_id);
+        members.optional_object("identification", &self.identification);
+        members.optional("phone", &self.phone);
+        members
+    }
+}
 impl serde::Serialize for FacepayUser {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FacepayUser) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_user_id", &value.out_user_id);
-            members.optional("identification_name", &value.identification_name);
-            members.required("organization_id", &value.organization_id);
-            members.optional("identification", &value.identification);
-            members.optional("phone", &value.phone);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FacepayUser {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FacepayUser, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_user_id", &mut slots.0);
-            fields.optional("identification_name", &mut slots.1);
-            fields.required("organization_id", &mut slots.2);
-            fields.optional("identification", &mut slots.3);
-            fields.optional("phone", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, f4) => {
-                    Ok(FacepayUser {
-                        out_user_id: f0,
-                        identification_name: f1,
-                        organization_id: f2,
-                        identification: f3,
-                        phone: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约指定银行卡
@@ -845,47 +872,50 @@ impl crate::runtime::Validate for LimitBankCard {
         Ok(())
     }
 }
+impl crate::runtime::Object for LimitBankCard {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("bank_card_number", &mut slots.0);
+        fields.optional("identification_name", &mut slots.1);
+        fields.optional_object("identification", &mut slots.2);
+        fields.optional("valid_thru", &mut slots.3);
+        fields.optional("bank_type", &mut slots.4);
+        fields.optional("phone", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(LimitBankCard {
+            bank_card_number: f0,
+            identification_name: f1,
+            identification: f2,
+            valid_thru: f3,
+            bank_type: f4,
+            phone: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("bank_card_number", &self.bank_card_number);
+        members.optional("identification_name", &self.identification_name);
+        members.optional_object("identification", &self.identification);
+        members.optional("valid_thru", &self.valid_thru);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("phone", &self.phone);
+        members
+    }
+}
 impl serde::Serialize for LimitBankCard {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &LimitBankCard) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("bank_card_number", &value.bank_card_number);
-            members.optional("identification_name", &value.identification_name);
-            members.optional("identification", &value.identification);
-            members.optional("valid_thru", &value.valid_thru);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("phone", &value.phone);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for LimitBankCard {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<LimitBankCard, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("bank_card_number", &mut slots.0);
-            fields.optional("identification_name", &mut slots.1);
-            fields.optional("identification", &mut slots.2);
-            fields.optional("valid_thru", &mut slots.3);
-            fields.optional("bank_type", &mut slots.4);
-            fields.optional("phone", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(LimitBankCard {
-                bank_card_number: f0,
-                identification_name: f1,
-                identification: f2,
-                valid_thru: f3,
-                bank_type: f4,
-                phone: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预签约接口的应答
@@ -899,36 +929,39 @@ pub struct PresignContractResponse {
     /// Wire: `presign_token`, `string`, required.
     pub presign_token: String,
 }
+impl crate::runtime::Object for PresignContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("presign_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(PresignContractResponse {
+                    presign_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("presign_token", &self.presign_token);
+        members
+    }
+}
 impl serde::Serialize for PresignContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PresignContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("presign_token", &value.presign_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PresignContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PresignContractResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("presign_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(PresignContractResponse {
-                        presign_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约查询接口的应答
@@ -978,75 +1011,77 @@ pub struct QueryContractResponse {
     /// Wire: `contract_bank_card_from`, `enum ContractBankCardFrom`, required.
     pub contract_bank_card_from: ContractBankCardFrom,
 }
+impl crate::runtime::Object for QueryContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("organization_id", &mut slots.2);
+        fields.optional("use_id", &mut slots.3);
+        fields.optional("openid", &mut slots.4);
+        fields.required("contract_state", &mut slots.5);
+        fields.required("contract_signed_time", &mut slots.6);
+        fields.optional("contract_terminated_time", &mut slots.7);
+        fields.required("contract_mode", &mut slots.8);
+        fields.required("contract_bank_card_from", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(QueryContractResponse {
+                    contract_id: f0,
+                    mchid: f1,
+                    organization_id: f2,
+                    use_id: f3,
+                    openid: f4,
+                    contract_state: f5,
+                    contract_signed_time: f6,
+                    contract_terminated_time: f7,
+                    contract_mode: f8,
+                    contract_bank_card_from: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("contract_id", &self.contract_id);
+        members.required("mchid", &self.mchid);
+        members.required("organization_id", &self.organization_id);
+        members.optional("use_id", &self.use_id);
+        members.optional("openid", &self.openid);
+        members.required("contract_state", &self.contract_state);
+        members.required("contract_signed_time", &self.contract_signed_time);
+        members.optional("contract_terminated_time", &self.contract_terminated_time);
+        members.required("contract_mode", &self.contract_mode);
+        members.required("contract_bank_card_from", &self.contract_bank_card_from);
+        members
+    }
+}
 impl serde::Serialize for QueryContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("contract_id", &value.contract_id);
-            members.required("mchid", &value.mchid);
-            members.required("organization_id", &value.organization_id);
-            members.optional("use_id", &value.use_id);
-            members.optional("openid", &value.openid);
-            members.required("contract_state", &value.contract_state);
-            members.required("contract_signed_time", &value.contract_signed_time);
-            members
-                .optional("contract_terminated_time", &value.contract_terminated_time);
-            members.required("contract_mode", &value.contract_mode);
-            members.required("contract_bank_card_from", &value.contract_bank_card_from);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("organization_id", &mut slots.2);
-            fields.optional("use_id", &mut slots.3);
-            fields.optional("openid", &mut slots.4);
-            fields.required("contract_state", &mut slots.5);
-            fields.required("contract_signed_time", &mut slots.6);
-            fields.optional("contract_terminated_time", &mut slots.7);
-            fields.required("contract_mode", &mut slots.8);
-            fields.required("contract_bank_card_from", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(QueryContractResponse {
-                        contract_id: f0,
-                        mchid: f1,
-                        organization_id: f2,
-                        use_id: f3,
-                        openid: f4,
-                        contract_state: f5,
-                        contract_signed_time: f6,
-                        contract_terminated_time: f7,
-                        contract_mode: f8,
-                        contract_bank_card_from: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 重采列表
@@ -1080,55 +1115,54 @@ pub struct FaceCollections {
     /// Wire: `confirm_time`, `datetime (RFC 3339)`, optional.
     pub confirm_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for FaceCollections {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("collection_id", &mut slots.0);
+        fields.required("use_id", &mut slots.1);
+        fields.required("organization_id", &mut slots.2);
+        fields.required("collection_state", &mut slots.3);
+        fields.optional("register_photo_upload_time", &mut slots.4);
+        fields.optional("confirm_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(FaceCollections {
+                    collection_id: f0,
+                    use_id: f1,
+                    organization_id: f2,
+                    collection_state: f3,
+                    register_photo_upload_time: f4,
+                    confirm_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("collection_id", &self.collection_id);
+        members.required("use_id", &self.use_id);
+        members.required("organization_id", &self.organization_id);
+        members.required("collection_state", &self.collection_state);
+        members.optional("register_photo_upload_time", &self.register_photo_upload_time);
+        members.optional("confirm_time", &self.confirm_time);
+        members
+    }
+}
 impl serde::Serialize for FaceCollections {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &FaceCollections) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("collection_id", &value.collection_id);
-            members.required("use_id", &value.use_id);
-            members.required("organization_id", &value.organization_id);
-            members.required("collection_state", &value.collection_state);
-            members
-                .optional(
-                    "register_photo_upload_time",
-                    &value.register_photo_upload_time,
-                );
-            members.optional("confirm_time", &value.confirm_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FaceCollections {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<FaceCollections, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("collection_id", &mut slots.0);
-            fields.required("use_id", &mut slots.1);
-            fields.required("organization_id", &mut slots.2);
-            fields.required("collection_state", &mut slots.3);
-            fields.optional("register_photo_upload_time", &mut slots.4);
-            fields.optional("confirm_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(FaceCollections {
-                        collection_id: f0,
-                        use_id: f1,
-                        organization_id: f2,
-                        collection_state: f3,
-                        register_photo_upload_time: f4,
-                        confirm_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询重采用户列表的应答
@@ -1142,36 +1176,39 @@ pub struct ListFaceCollectionsResponse {
     /// Wire: `face_collections`, `array[object FaceCollections]`, required.
     pub face_collections: Vec<FaceCollections>,
 }
+impl crate::runtime::Object for ListFaceCollectionsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("face_collections", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ListFaceCollectionsResponse {
+                    face_collections: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("face_collections", &self.face_collections);
+        members
+    }
+}
 impl serde::Serialize for ListFaceCollectionsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListFaceCollectionsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("face_collections", &value.face_collections);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListFaceCollectionsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListFaceCollectionsResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("face_collections", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ListFaceCollectionsResponse {
-                        face_collections: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取还款链接接口的应答
@@ -1189,39 +1226,42 @@ pub struct CreateRepaymentUrlResponse {
     /// Wire: `expire_at`, `datetime (RFC 3339)`, required.
     pub expire_at: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CreateRepaymentUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("repayment_url", &mut slots.0);
+        fields.required("expire_at", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateRepaymentUrlResponse {
+                    repayment_url: f0,
+                    expire_at: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("repayment_url", &self.repayment_url);
+        members.required("expire_at", &self.expire_at);
+        members
+    }
+}
 impl serde::Serialize for CreateRepaymentUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRepaymentUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("repayment_url", &value.repayment_url);
-            members.required("expire_at", &value.expire_at);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRepaymentUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRepaymentUrlResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("repayment_url", &mut slots.0);
-            fields.required("expire_at", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateRepaymentUrlResponse {
-                        repayment_url: f0,
-                        expire_at: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额信息
@@ -1254,34 +1294,37 @@ impl crate::runtime::Validate for Amount {
         Ok(())
     }
 }
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => Ok(Amount { total: f0, currency: f1 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => Ok(Amount { total: f0, currency: f1 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付场景信息
@@ -1304,32 +1347,35 @@ impl SceneInfo {
     }
 }
 impl crate::runtime::Validate for SceneInfo {}
+impl crate::runtime::Object for SceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("device_ip", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(SceneInfo { device_ip: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("device_ip", &self.device_ip);
+        members
+    }
+}
 impl serde::Serialize for SceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("device_ip", &value.device_ip);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("device_ip", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(SceneInfo { device_ip: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算信息
@@ -1355,30 +1401,33 @@ impl SettleInfo {
     }
 }
 impl crate::runtime::Validate for SettleInfo {}
+impl crate::runtime::Object for SettleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("profit_sharing", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SettleInfo { profit_sharing: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members
+    }
+}
 impl serde::Serialize for SettleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettleInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("profit_sharing", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SettleInfo { profit_sharing: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 业务信息
@@ -1416,39 +1465,42 @@ impl crate::runtime::Validate for Business {
         Ok(())
     }
 }
+impl crate::runtime::Object for Business {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("business_product_id", &mut slots.0);
+        fields.required("business_scene_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Business {
+                    business_product_id: f0,
+                    business_scene_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("business_product_id", &self.business_product_id);
+        members.required("business_scene_id", &self.business_scene_id);
+        members
+    }
+}
 impl serde::Serialize for Business {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Business) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("business_product_id", &value.business_product_id);
-            members.required("business_scene_id", &value.business_scene_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Business {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Business, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("business_product_id", &mut slots.0);
-            fields.required("business_scene_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Business {
-                        business_product_id: f0,
-                        business_scene_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付用户信息
@@ -1466,35 +1518,38 @@ pub struct Payer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for Payer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("sp_openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Payer {
+            sp_openid: f0,
+            sub_openid: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for Payer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Payer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Payer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Payer, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("sp_openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Payer {
-                sp_openid: f0,
-                sub_openid: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付场景信息
@@ -1508,32 +1563,35 @@ pub struct CreateTransactionSceneInfo {
     /// Wire: `device_ip`, `string`, optional.
     pub device_ip: Option<String>,
 }
+impl crate::runtime::Object for CreateTransactionSceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("device_ip", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CreateTransactionSceneInfo {
+            device_ip: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("device_ip", &self.device_ip);
+        members
+    }
+}
 impl serde::Serialize for CreateTransactionSceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransactionSceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("device_ip", &value.device_ip);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransactionSceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransactionSceneInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("device_ip", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CreateTransactionSceneInfo {
-                device_ip: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请扣款接口的应答
@@ -1623,136 +1681,138 @@ pub struct CreateTransactionResponse {
     /// Wire: `error_type`, `string`, optional.
     pub error_type: Option<String>,
 }
+impl crate::runtime::Object for CreateTransactionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional_object("payer", &mut slots.4);
+        fields.optional_object("amount", &mut slots.5);
+        fields.optional("promotion_detail", &mut slots.6);
+        fields.optional_object("scene_info", &mut slots.7);
+        fields.optional("bank_type", &mut slots.8);
+        fields.optional("trade_type", &mut slots.9);
+        fields.optional("trade_state", &mut slots.10);
+        fields.optional("trade_state_description", &mut slots.11);
+        fields.optional("debt_state", &mut slots.12);
+        fields.optional("description", &mut slots.13);
+        fields.optional("attach", &mut slots.14);
+        fields.optional("success_time", &mut slots.15);
+        fields.optional("transaction_id", &mut slots.16);
+        fields.optional("repayment_transaction_id", &mut slots.17);
+        fields.optional("out_trade_no", &mut slots.18);
+        fields.optional("error_type", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(CreateTransactionResponse {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    payer: f4,
+                    amount: f5,
+                    promotion_detail: f6,
+                    scene_info: f7,
+                    bank_type: f8,
+                    trade_type: f9,
+                    trade_state: f10,
+                    trade_state_description: f11,
+                    debt_state: f12,
+                    description: f13,
+                    attach: f14,
+                    success_time: f15,
+                    transaction_id: f16,
+                    repayment_transaction_id: f17,
+                    out_trade_no: f18,
+                    error_type: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional_object("payer", &self.payer);
+        members.optional_object("amount", &self.amount);
+        members.optional("promotion_detail", &self.promotion_detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("trade_type", &self.trade_type);
+        members.optional("trade_state", &self.trade_state);
+        members.optional("trade_state_description", &self.trade_state_description);
+        members.optional("debt_state", &self.debt_state);
+        members.optional("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("repayment_transaction_id", &self.repayment_transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("error_type", &self.error_type);
+        members
+    }
+}
 impl serde::Serialize for CreateTransactionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransactionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("payer", &value.payer);
-            members.optional("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("trade_type", &value.trade_type);
-            members.optional("trade_state", &value.trade_state);
-            members.optional("trade_state_description", &value.trade_state_description);
-            members.optional("debt_state", &value.debt_state);
-            members.optional("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members
-                .optional("repayment_transaction_id", &value.repayment_transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("error_type", &value.error_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransactionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransactionResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("payer", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.optional("promotion_detail", &mut slots.6);
-            fields.optional("scene_info", &mut slots.7);
-            fields.optional("bank_type", &mut slots.8);
-            fields.optional("trade_type", &mut slots.9);
-            fields.optional("trade_state", &mut slots.10);
-            fields.optional("trade_state_description", &mut slots.11);
-            fields.optional("debt_state", &mut slots.12);
-            fields.optional("description", &mut slots.13);
-            fields.optional("attach", &mut slots.14);
-            fields.optional("success_time", &mut slots.15);
-            fields.optional("transaction_id", &mut slots.16);
-            fields.optional("repayment_transaction_id", &mut slots.17);
-            fields.optional("out_trade_no", &mut slots.18);
-            fields.optional("error_type", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(CreateTransactionResponse {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        payer: f4,
-                        amount: f5,
-                        promotion_detail: f6,
-                        scene_info: f7,
-                        bank_type: f8,
-                        trade_type: f9,
-                        trade_state: f10,
-                        trade_state_description: f11,
-                        debt_state: f12,
-                        description: f13,
-                        attach: f14,
-                        success_time: f15,
-                        transaction_id: f16,
-                        repayment_transaction_id: f17,
-                        out_trade_no: f18,
-                        error_type: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查单接口的应答
@@ -1842,138 +1902,138 @@ pub struct QueryTransactionByOutTradeNoResponse {
     /// Wire: `error_type`, `string`, optional.
     pub error_type: Option<String>,
 }
+impl crate::runtime::Object for QueryTransactionByOutTradeNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional_object("payer", &mut slots.4);
+        fields.optional_object("amount", &mut slots.5);
+        fields.optional("promotion_detail", &mut slots.6);
+        fields.optional_object("scene_info", &mut slots.7);
+        fields.optional("bank_type", &mut slots.8);
+        fields.optional("trade_type", &mut slots.9);
+        fields.required("trade_state", &mut slots.10);
+        fields.optional("trade_state_description", &mut slots.11);
+        fields.optional("debt_state", &mut slots.12);
+        fields.optional("description", &mut slots.13);
+        fields.optional("attach", &mut slots.14);
+        fields.optional("success_time", &mut slots.15);
+        fields.optional("transaction_id", &mut slots.16);
+        fields.optional("repayment_transaction_id", &mut slots.17);
+        fields.optional("out_trade_no", &mut slots.18);
+        fields.optional("error_type", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(QueryTransactionByOutTradeNoResponse {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    payer: f4,
+                    amount: f5,
+                    promotion_detail: f6,
+                    scene_info: f7,
+                    bank_type: f8,
+                    trade_type: f9,
+                    trade_state: f10,
+                    trade_state_description: f11,
+                    debt_state: f12,
+                    description: f13,
+                    attach: f14,
+                    success_time: f15,
+                    transaction_id: f16,
+                    repayment_transaction_id: f17,
+                    out_trade_no: f18,
+                    error_type: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional_object("payer", &self.payer);
+        members.optional_object("amount", &self.amount);
+        members.optional("promotion_detail", &self.promotion_detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("trade_type", &self.trade_type);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_description", &self.trade_state_description);
+        members.optional("debt_state", &self.debt_state);
+        members.optional("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("repayment_transaction_id", &self.repayment_transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("error_type", &self.error_type);
+        members
+    }
+}
 impl serde::Serialize for QueryTransactionByOutTradeNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransactionByOutTradeNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("payer", &value.payer);
-            members.optional("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("trade_type", &value.trade_type);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_description", &value.trade_state_description);
-            members.optional("debt_state", &value.debt_state);
-            members.optional("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members
-                .optional("repayment_transaction_id", &value.repayment_transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("error_type", &value.error_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransactionByOutTradeNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransactionByOutTradeNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("payer", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.optional("promotion_detail", &mut slots.6);
-            fields.optional("scene_info", &mut slots.7);
-            fields.optional("bank_type", &mut slots.8);
-            fields.optional("trade_type", &mut slots.9);
-            fields.required("trade_state", &mut slots.10);
-            fields.optional("trade_state_description", &mut slots.11);
-            fields.optional("debt_state", &mut slots.12);
-            fields.optional("description", &mut slots.13);
-            fields.optional("attach", &mut slots.14);
-            fields.optional("success_time", &mut slots.15);
-            fields.optional("transaction_id", &mut slots.16);
-            fields.optional("repayment_transaction_id", &mut slots.17);
-            fields.optional("out_trade_no", &mut slots.18);
-            fields.optional("error_type", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(QueryTransactionByOutTradeNoResponse {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        payer: f4,
-                        amount: f5,
-                        promotion_detail: f6,
-                        scene_info: f7,
-                        bank_type: f8,
-                        trade_type: f9,
-                        trade_state: f10,
-                        trade_state_description: f11,
-                        debt_state: f12,
-                        description: f13,
-                        attach: f14,
-                        success_time: f15,
-                        transaction_id: f16,
-                        repayment_transaction_id: f17,
-                        out_trade_no: f18,
-                        error_type: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询机构信息接口的应答
@@ -1991,35 +2051,38 @@ pub struct ListOrganizationsResponse {
     /// Wire: `organization_name`, `string`, optional.
     pub organization_name: Option<String>,
 }
+impl crate::runtime::Object for ListOrganizationsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("organization_id", &mut slots.0);
+        fields.optional("organization_name", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ListOrganizationsResponse {
+            organization_id: f0,
+            organization_name: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("organization_id", &self.organization_id);
+        members.optional("organization_name", &self.organization_name);
+        members
+    }
+}
 impl serde::Serialize for ListOrganizationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListOrganizationsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("organization_id", &value.organization_id);
-            members.optional("organization_name", &value.organization_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListOrganizationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListOrganizationsResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("organization_id", &mut slots.0);
-            fields.optional("organization_name", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ListOrganizationsResponse {
-                organization_id: f0,
-                organization_name: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 学生信息
@@ -2045,30 +2108,33 @@ impl StudentInfo {
     }
 }
 impl crate::runtime::Validate for StudentInfo {}
+impl crate::runtime::Object for StudentInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("class_name", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(StudentInfo { class_name: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("class_name", &self.class_name);
+        members
+    }
+}
 impl serde::Serialize for StudentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StudentInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("class_name", &value.class_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StudentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StudentInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("class_name", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(StudentInfo { class_name: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 职工信息
@@ -2094,30 +2160,33 @@ impl StaffInfo {
     }
 }
 impl crate::runtime::Validate for StaffInfo {}
+impl crate::runtime::Object for StaffInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("occupation", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(StaffInfo { occupation: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("occupation", &self.occupation);
+        members
+    }
+}
 impl serde::Serialize for StaffInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StaffInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("occupation", &value.occupation);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StaffInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StaffInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("occupation", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(StaffInfo { occupation: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 刷脸用户信息查询接口的应答
@@ -2171,74 +2240,77 @@ pub struct QueryOrganizationUserResponse {
     /// Wire: `contract_id`, `string`, optional.
     pub contract_id: Option<String>,
 }
+impl crate::runtime::Object for QueryOrganizationUserResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("use_id", &mut slots.0);
+        fields.optional("out_user_id", &mut slots.1);
+        fields.optional("organization_id", &mut slots.2);
+        fields.optional("user_name", &mut slots.3);
+        fields.optional("user_type", &mut slots.4);
+        fields.optional_object("student_info", &mut slots.5);
+        fields.optional_object("staff_info", &mut slots.6);
+        fields.optional("status", &mut slots.7);
+        fields.optional("contract_state", &mut slots.8);
+        fields.optional("face_image_ok", &mut slots.9);
+        fields.optional("contract_id", &mut slots.10);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
+        Ok(QueryOrganizationUserResponse {
+            use_id: f0,
+            out_user_id: f1,
+            organization_id: f2,
+            user_name: f3,
+            user_type: f4,
+            student_info: f5,
+            staff_info: f6,
+            status: f7,
+            contract_state: f8,
+            face_image_ok: f9,
+            contract_id: f10,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.optional("use_id", &self.use_id);
+        members.optional("out_user_id", &self.out_user_id);
+        members.optional("organization_id", &self.organization_id);
+        members.optional("user_name", &self.user_name);
+        members.optional("user_type", &self.user_type);
+        members.optional_object("student_info", &self.student_info);
+        members.optional_object("staff_info", &self.staff_info);
+        members.optional("status", &self.status);
+        members.optional("contract_state", &self.contract_state);
+        members.optional("face_image_ok", &self.face_image_ok);
+        members.optional("contract_id", &self.contract_id);
+        members
+    }
+}
 impl serde::Serialize for QueryOrganizationUserResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrganizationUserResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.optional("use_id", &value.use_id);
-            members.optional("out_user_id", &value.out_user_id);
-            members.optional("organization_id", &value.organization_id);
-            members.optional("user_name", &value.user_name);
-            members.optional("user_type", &value.user_type);
-            members.optional("student_info", &value.student_info);
-            members.optional("staff_info", &value.staff_info);
-            members.optional("status", &value.status);
-            members.optional("contract_state", &value.contract_state);
-            members.optional("face_image_ok", &value.face_image_ok);
-            members.optional("contract_id", &value.contract_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrganizationUserResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrganizationUserResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("use_id", &mut slots.0);
-            fields.optional("out_user_id", &mut slots.1);
-            fields.optional("organization_id", &mut slots.2);
-            fields.optional("user_name", &mut slots.3);
-            fields.optional("user_type", &mut slots.4);
-            fields.optional("student_info", &mut slots.5);
-            fields.optional("staff_info", &mut slots.6);
-            fields.optional("status", &mut slots.7);
-            fields.optional("contract_state", &mut slots.8);
-            fields.optional("face_image_ok", &mut slots.9);
-            fields.optional("contract_id", &mut slots.10);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
-            Ok(QueryOrganizationUserResponse {
-                use_id: f0,
-                out_user_id: f1,
-                organization_id: f2,
-                user_name: f3,
-                user_type: f4,
-                student_info: f5,
-                staff_info: f6,
-                status: f7,
-                contract_state: f8,
-                face_image_ok: f9,
-                contract_id: f10,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小程序/h5鉴权场景初始化数据
@@ -2276,35 +2348,38 @@ impl WebInitData {
     }
 }
 impl crate::runtime::Validate for WebInitData {}
+impl crate::runtime::Object for WebInitData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("out_user_id", &mut slots.0);
+        fields.optional("organization_id", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(WebInitData {
+            out_user_id: f0,
+            organization_id: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("out_user_id", &self.out_user_id);
+        members.optional("organization_id", &self.organization_id);
+        members
+    }
+}
 impl serde::Serialize for WebInitData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &WebInitData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("out_user_id", &value.out_user_id);
-            members.optional("organization_id", &value.organization_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WebInitData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WebInitData, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("out_user_id", &mut slots.0);
-            fields.optional("organization_id", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(WebInitData {
-                out_user_id: f0,
-                organization_id: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取凭证授权接口的应答
@@ -2318,29 +2393,32 @@ pub struct CreateTokenResponse {
     /// Wire: `token`, `string`, optional.
     pub token: Option<String>,
 }
+impl crate::runtime::Object for CreateTokenResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("token", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CreateTokenResponse { token: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("token", &self.token);
+        members
+    }
+}
 impl serde::Serialize for CreateTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTokenResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("token", &value.token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTokenResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("token", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CreateTokenResponse { token: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

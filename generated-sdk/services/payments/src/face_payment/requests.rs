@@ -62,44 +62,47 @@ impl crate::runtime::Validate for QueryFaceUserRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryFaceUserRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("face_sid", &mut slots.0);
+        fields.required("info_type", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("sub_serial_no", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(QueryFaceUserRequest {
+                    face_sid: f0,
+                    info_type: f1,
+                    appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    sub_serial_no: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryFaceUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryFaceUserRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryFaceUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryFaceUserRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("face_sid", &mut slots.0);
-            fields.required("info_type", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("sub_serial_no", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(QueryFaceUserRequest {
-                        face_sid: f0,
-                        info_type: f1,
-                        appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        sub_serial_no: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_device_inspection` (获取出厂检查结果): `GET /v3/iotmanage/device-inspections/{device_sn}`.
@@ -120,34 +123,37 @@ impl QueryDeviceInspectionRequest {
     }
 }
 impl crate::runtime::Validate for QueryDeviceInspectionRequest {}
+impl crate::runtime::Object for QueryDeviceInspectionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("device_sn", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryDeviceInspectionRequest {
+                    device_sn: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDeviceInspectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDeviceInspectionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDeviceInspectionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDeviceInspectionRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("device_sn", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryDeviceInspectionRequest {
-                        device_sn: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_devices` (智能设备列表): `GET /v3/iotmanage/devices`.
@@ -171,36 +177,39 @@ impl ListDevicesRequest {
     }
 }
 impl crate::runtime::Validate for ListDevicesRequest {}
+impl crate::runtime::Object for ListDevicesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("limit", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ListDevicesRequest {
+                    limit: f0,
+                    offset: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListDevicesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListDevicesRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListDevicesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListDevicesRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("limit", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ListDevicesRequest {
-                        limit: f0,
-                        offset: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_authinfo` (获取authinfo接口): `POST /v3/offlineface/authinfo`.
@@ -253,51 +262,54 @@ impl QueryAuthinfoRequest {
     }
 }
 impl crate::runtime::Validate for QueryAuthinfoRequest {}
+impl crate::runtime::Object for QueryAuthinfoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sp_appid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("device_id", &mut slots.3);
+        fields.required("raw_data", &mut slots.4);
+        fields.required("organization_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(QueryAuthinfoRequest {
+                    sp_appid: f0,
+                    sub_appid: f1,
+                    sub_mchid: f2,
+                    device_id: f3,
+                    raw_data: f4,
+                    organization_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("device_id", &self.device_id);
+        members.required("raw_data", &self.raw_data);
+        members.required("organization_id", &self.organization_id);
+        members
+    }
+}
 impl serde::Serialize for QueryAuthinfoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryAuthinfoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("device_id", &value.device_id);
-            members.required("raw_data", &value.raw_data);
-            members.required("organization_id", &value.organization_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAuthinfoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAuthinfoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sp_appid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("device_id", &mut slots.3);
-            fields.required("raw_data", &mut slots.4);
-            fields.required("organization_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(QueryAuthinfoRequest {
-                        sp_appid: f0,
-                        sub_appid: f1,
-                        sub_mchid: f2,
-                        device_id: f3,
-                        raw_data: f4,
-                        organization_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `presign_contract` (预签约接口): `POST /v3/offlineface/contracts/presign`.
@@ -362,45 +374,48 @@ impl crate::runtime::Validate for PresignContractRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PresignContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("business_name", &mut slots.0);
+        fields.required_object("facepay_user", &mut slots.1);
+        fields.optional_object("limit_bank_card", &mut slots.2);
+        fields.optional("contract_mode", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(PresignContractRequest {
+                    business_name: f0,
+                    facepay_user: f1,
+                    limit_bank_card: f2,
+                    contract_mode: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("business_name", &self.business_name);
+        members.required_object("facepay_user", &self.facepay_user);
+        members.optional_object("limit_bank_card", &self.limit_bank_card);
+        members.optional("contract_mode", &self.contract_mode);
+        members
+    }
+}
 impl serde::Serialize for PresignContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PresignContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("business_name", &value.business_name);
-            members.required("facepay_user", &value.facepay_user);
-            members.optional("limit_bank_card", &value.limit_bank_card);
-            members.optional("contract_mode", &value.contract_mode);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PresignContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PresignContractRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("business_name", &mut slots.0);
-            fields.required("facepay_user", &mut slots.1);
-            fields.optional("limit_bank_card", &mut slots.2);
-            fields.optional("contract_mode", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(PresignContractRequest {
-                        business_name: f0,
-                        facepay_user: f1,
-                        limit_bank_card: f2,
-                        contract_mode: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contract` (签约查询接口): `GET /v3/offlineface/contracts/{contract_id}`.
@@ -429,36 +444,39 @@ impl QueryContractRequest {
     }
 }
 impl crate::runtime::Validate for QueryContractRequest {}
+impl crate::runtime::Object for QueryContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryContractRequest {
+                    contract_id: f0,
+                    appid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryContractRequest {
-                        contract_id: f0,
-                        appid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_face_collections` (查询重采用户列表): `GET /v3/offlineface/face-collections`.
@@ -495,38 +513,41 @@ impl ListFaceCollectionsRequest {
     }
 }
 impl crate::runtime::Validate for ListFaceCollectionsRequest {}
+impl crate::runtime::Object for ListFaceCollectionsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("organization_id", &mut slots.0);
+        fields.optional("offset", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ListFaceCollectionsRequest {
+                    organization_id: f0,
+                    offset: f1,
+                    limit: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListFaceCollectionsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListFaceCollectionsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListFaceCollectionsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListFaceCollectionsRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("organization_id", &mut slots.0);
-            fields.optional("offset", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ListFaceCollectionsRequest {
-                        organization_id: f0,
-                        offset: f1,
-                        limit: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_face_collection` (查询重采请求详情): `GET /v3/offlineface/face-collections/{collection_id}`.
@@ -547,34 +568,37 @@ impl QueryFaceCollectionRequest {
     }
 }
 impl crate::runtime::Validate for QueryFaceCollectionRequest {}
+impl crate::runtime::Object for QueryFaceCollectionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("collection_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryFaceCollectionRequest {
+                    collection_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryFaceCollectionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryFaceCollectionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryFaceCollectionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryFaceCollectionRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("collection_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryFaceCollectionRequest {
-                        collection_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_repayment_url` (获取还款链接接口): `POST /v3/offlineface/repayment-url`.
@@ -602,39 +626,42 @@ impl CreateRepaymentUrlRequest {
     }
 }
 impl crate::runtime::Validate for CreateRepaymentUrlRequest {}
+impl crate::runtime::Object for CreateRepaymentUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_user_id", &mut slots.0);
+        fields.required("organization_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateRepaymentUrlRequest {
+                    out_user_id: f0,
+                    organization_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("out_user_id", &self.out_user_id);
+        members.required("organization_id", &self.organization_id);
+        members
+    }
+}
 impl serde::Serialize for CreateRepaymentUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRepaymentUrlRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("out_user_id", &value.out_user_id);
-            members.required("organization_id", &value.organization_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRepaymentUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRepaymentUrlRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_user_id", &mut slots.0);
-            fields.required("organization_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateRepaymentUrlRequest {
-                        out_user_id: f0,
-                        organization_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_transaction` (申请扣款接口): `POST /v3/offlineface/transactions`.
@@ -805,86 +832,89 @@ impl crate::runtime::Validate for CreateTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("auth_code", &mut slots.0);
+        fields.optional("sp_appid", &mut slots.1);
+        fields.optional("sp_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("sub_mchid", &mut slots.4);
+        fields.optional_object("amount", &mut slots.5);
+        fields.optional_object("scene_info", &mut slots.6);
+        fields.optional("goods_tag", &mut slots.7);
+        fields.optional("description", &mut slots.8);
+        fields.optional("attach", &mut slots.9);
+        fields.optional_object("settle_info", &mut slots.10);
+        fields.optional("out_trade_no", &mut slots.11);
+        fields.optional_object("business", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) => {
+                Ok(CreateTransactionRequest {
+                    auth_code: f0,
+                    sp_appid: f1,
+                    sp_mchid: f2,
+                    sub_appid: f3,
+                    sub_mchid: f4,
+                    amount: f5,
+                    scene_info: f6,
+                    goods_tag: f7,
+                    description: f8,
+                    attach: f9,
+                    settle_info: f10,
+                    out_trade_no: f11,
+                    business: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("auth_code", &self.auth_code);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_object("amount", &self.amount);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional_object("business", &self.business);
+        members
+    }
+}
 impl serde::Serialize for CreateTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("auth_code", &value.auth_code);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("amount", &value.amount);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("business", &value.business);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransactionRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("auth_code", &mut slots.0);
-            fields.optional("sp_appid", &mut slots.1);
-            fields.optional("sp_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("sub_mchid", &mut slots.4);
-            fields.optional("amount", &mut slots.5);
-            fields.optional("scene_info", &mut slots.6);
-            fields.optional("goods_tag", &mut slots.7);
-            fields.optional("description", &mut slots.8);
-            fields.optional("attach", &mut slots.9);
-            fields.optional("settle_info", &mut slots.10);
-            fields.optional("out_trade_no", &mut slots.11);
-            fields.optional("business", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) => {
-                    Ok(CreateTransactionRequest {
-                        auth_code: f0,
-                        sp_appid: f1,
-                        sp_mchid: f2,
-                        sub_appid: f3,
-                        sub_mchid: f4,
-                        amount: f5,
-                        scene_info: f6,
-                        goods_tag: f7,
-                        description: f8,
-                        attach: f9,
-                        settle_info: f10,
-                        out_trade_no: f11,
-                        business: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transaction_by_out_trade_no` (查单接口): `GET /v3/offlineface/transactions/out-trade-no/{out_trade_no}`.
@@ -925,42 +955,43 @@ impl crate::runtime::Validate for QueryTransactionByOutTradeNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransactionByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("business_product_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(QueryTransactionByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                    business_product_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransactionByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransactionByOutTradeNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransactionByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransactionByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("business_product_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(QueryTransactionByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                        business_product_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_organizations` (查询机构信息接口): `GET /v3/offlinefacemch/organizations`.
@@ -994,32 +1025,35 @@ impl ListOrganizationsRequest {
     }
 }
 impl crate::runtime::Validate for ListOrganizationsRequest {}
+impl crate::runtime::Object for ListOrganizationsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("organization_id", &mut slots.0);
+        fields.optional("organization_name", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ListOrganizationsRequest {
+            organization_id: f0,
+            organization_name: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListOrganizationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListOrganizationsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListOrganizationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListOrganizationsRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("organization_id", &mut slots.0);
-            fields.optional("organization_name", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ListOrganizationsRequest {
-                organization_id: f0,
-                organization_name: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_organization_user` (刷脸用户信息查询接口): `GET /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`.
@@ -1043,36 +1077,39 @@ impl QueryOrganizationUserRequest {
     }
 }
 impl crate::runtime::Validate for QueryOrganizationUserRequest {}
+impl crate::runtime::Object for QueryOrganizationUserRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("organization_id", &mut slots.0);
+        fields.required("out_user_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryOrganizationUserRequest {
+                    organization_id: f0,
+                    out_user_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrganizationUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrganizationUserRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrganizationUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrganizationUserRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("organization_id", &mut slots.0);
-            fields.required("out_user_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryOrganizationUserRequest {
-                        organization_id: f0,
-                        out_user_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `update_organization_user` (刷脸用户信息修改接口): `PATCH /v3/offlinefacemch/organizations/{organization_id}/users/out-user-id/{out_user_id}`.
@@ -1178,55 +1215,58 @@ impl crate::runtime::Validate for UpdateOrganizationUserRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UpdateOrganizationUserRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("organization_id", &mut slots.0);
+        fields.required("out_user_id", &mut slots.1);
+        fields.optional("user_name", &mut slots.2);
+        fields.optional("user_type", &mut slots.3);
+        fields.optional_object("student_info", &mut slots.4);
+        fields.optional_object("staff_info", &mut slots.5);
+        fields.optional("status", &mut slots.6);
+        fields.optional("phone", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
+                Ok(UpdateOrganizationUserRequest {
+                    organization_id: f0,
+                    out_user_id: f1,
+                    user_name: f2,
+                    user_type: f3,
+                    student_info: f4,
+                    staff_info: f5,
+                    status: f6,
+                    phone: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("user_name", &self.user_name);
+        members.optional("user_type", &self.user_type);
+        members.optional_object("student_info", &self.student_info);
+        members.optional_object("staff_info", &self.staff_info);
+        members.optional("status", &self.status);
+        members.optional("phone", &self.phone);
+        members
+    }
+}
 impl serde::Serialize for UpdateOrganizationUserRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UpdateOrganizationUserRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("user_name", &value.user_name);
-            members.optional("user_type", &value.user_type);
-            members.optional("student_info", &value.student_info);
-            members.optional("staff_info", &value.staff_info);
-            members.optional("status", &value.status);
-            members.optional("phone", &value.phone);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UpdateOrganizationUserRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UpdateOrganizationUserRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("organization_id", &mut slots.0);
-            fields.required("out_user_id", &mut slots.1);
-            fields.optional("user_name", &mut slots.2);
-            fields.optional("user_type", &mut slots.3);
-            fields.optional("student_info", &mut slots.4);
-            fields.optional("staff_info", &mut slots.5);
-            fields.optional("status", &mut slots.6);
-            fields.optional("phone", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
-                    Ok(UpdateOrganizationUserRequest {
-                        organization_id: f0,
-                        out_user_id: f1,
-                        user_name: f2,
-                        user_type: f3,
-                        student_info: f4,
-                        staff_info: f5,
-                        status: f6,
-                        phone: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_organization_user_contract` (解除刷脸用户签约关系接口): `POST /v3/offlinefacemch/organizations/{organization_id}/users/user-id/{user_id}/terminate-contract`.
@@ -1252,38 +1292,39 @@ impl TerminateOrganizationUserContractRequest {
     }
 }
 impl crate::runtime::Validate for TerminateOrganizationUserContractRequest {}
+impl crate::runtime::Object for TerminateOrganizationUserContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("organization_id", &mut slots.0);
+        fields.required("user_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TerminateOrganizationUserContractRequest {
+                    organization_id: f0,
+                    user_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for TerminateOrganizationUserContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &TerminateOrganizationUserContractRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateOrganizationUserContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateOrganizationUserContractRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("organization_id", &mut slots.0);
-            fields.required("user_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TerminateOrganizationUserContractRequest {
-                        organization_id: f0,
-                        user_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_token` (获取凭证授权接口): `POST /v3/offlinefacemch/tokens`.
@@ -1331,34 +1372,37 @@ impl crate::runtime::Validate for CreateTokenRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateTokenRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("scene", &mut slots.0);
+        fields.optional_object("web_init_data", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateTokenRequest {
+            scene: f0,
+            web_init_data: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("scene", &self.scene);
+        members.optional_object("web_init_data", &self.web_init_data);
+        members
+    }
+}
 impl serde::Serialize for CreateTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTokenRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("scene", &value.scene);
-            members.optional("web_init_data", &value.web_init_data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTokenRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("scene", &mut slots.0);
-            fields.optional("web_init_data", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateTokenRequest {
-                scene: f0,
-                web_init_data: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -62,7 +62,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CHANGE_CUSTOM_PAGE_STATUS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -70,7 +70,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 点金计划管理API
@@ -112,7 +112,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CHANGE_GOLD_PLAN_STATUS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -120,7 +120,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关闭广告展示API
@@ -169,7 +169,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLOSE_ADVERTISING_SHOW,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -226,7 +226,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::OPEN_ADVERTISING_SHOW,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -280,7 +280,7 @@ impl<'a, T: Transport> GoldplanClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SET_ADVERTISING_INDUSTRY_FILTER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

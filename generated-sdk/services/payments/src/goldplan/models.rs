@@ -17,39 +17,42 @@ pub struct ChangeCustomPageStatusResponse {
     /// Wire: `operation_type`, `enum OperationType`, required.
     pub operation_type: OperationType,
 }
+impl crate::runtime::Object for ChangeCustomPageStatusResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("operation_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ChangeCustomPageStatusResponse {
+                    sub_mchid: f0,
+                    operation_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("operation_type", &self.operation_type);
+        members
+    }
+}
 impl serde::Serialize for ChangeCustomPageStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ChangeCustomPageStatusResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("operation_type", &value.operation_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ChangeCustomPageStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ChangeCustomPageStatusResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("operation_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ChangeCustomPageStatusResponse {
-                        sub_mchid: f0,
-                        operation_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 点金计划管理API的应答
@@ -63,35 +66,38 @@ pub struct ChangeGoldPlanStatusResponse {
     /// Wire: `sub_mchid`, `string`, required.
     pub sub_mchid: String,
 }
+impl crate::runtime::Object for ChangeGoldPlanStatusResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ChangeGoldPlanStatusResponse {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for ChangeGoldPlanStatusResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ChangeGoldPlanStatusResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ChangeGoldPlanStatusResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ChangeGoldPlanStatusResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ChangeGoldPlanStatusResponse {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

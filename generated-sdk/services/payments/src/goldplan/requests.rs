@@ -33,39 +33,42 @@ impl crate::runtime::Validate for ChangeCustomPageStatusRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ChangeCustomPageStatusRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("operation_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ChangeCustomPageStatusRequest {
+                    sub_mchid: f0,
+                    operation_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("operation_type", &self.operation_type);
+        members
+    }
+}
 impl serde::Serialize for ChangeCustomPageStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ChangeCustomPageStatusRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("operation_type", &value.operation_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ChangeCustomPageStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ChangeCustomPageStatusRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("operation_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ChangeCustomPageStatusRequest {
-                        sub_mchid: f0,
-                        operation_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `change_gold_plan_status` (点金计划管理API): `POST /v3/goldplan/merchants/changegoldplanstatus`.
@@ -112,42 +115,45 @@ impl crate::runtime::Validate for ChangeGoldPlanStatusRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ChangeGoldPlanStatusRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("operation_type", &mut slots.1);
+        fields.optional("operation_pay_scene", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ChangeGoldPlanStatusRequest {
+                    sub_mchid: f0,
+                    operation_type: f1,
+                    operation_pay_scene: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("operation_type", &self.operation_type);
+        members.optional("operation_pay_scene", &self.operation_pay_scene);
+        members
+    }
+}
 impl serde::Serialize for ChangeGoldPlanStatusRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ChangeGoldPlanStatusRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("operation_type", &value.operation_type);
-            members.optional("operation_pay_scene", &value.operation_pay_scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ChangeGoldPlanStatusRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ChangeGoldPlanStatusRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("operation_type", &mut slots.1);
-            fields.optional("operation_pay_scene", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ChangeGoldPlanStatusRequest {
-                        sub_mchid: f0,
-                        operation_type: f1,
-                        operation_pay_scene: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_advertising_show` (关闭广告展示API): `POST /v3/goldplan/merchants/close-advertising-show`.
@@ -175,36 +181,39 @@ impl crate::runtime::Validate for CloseAdvertisingShowRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CloseAdvertisingShowRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CloseAdvertisingShowRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for CloseAdvertisingShowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseAdvertisingShowRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseAdvertisingShowRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseAdvertisingShowRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CloseAdvertisingShowRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `open_advertising_show` (开通广告展示API): `PATCH /v3/goldplan/merchants/open-advertising-show`.
@@ -254,43 +263,46 @@ impl crate::runtime::Validate for OpenAdvertisingShowRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for OpenAdvertisingShowRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("advertising_industry_filters", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(OpenAdvertisingShowRequest {
+                    sub_mchid: f0,
+                    advertising_industry_filters: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+            .optional(
+                "advertising_industry_filters",
+                &self.advertising_industry_filters,
+            );
+        members
+    }
+}
 impl serde::Serialize for OpenAdvertisingShowRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OpenAdvertisingShowRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-                .optional(
-                    "advertising_industry_filters",
-                    &value.advertising_industry_filters,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OpenAdvertisingShowRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OpenAdvertisingShowRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("advertising_industry_filters", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(OpenAdvertisingShowRequest {
-                        sub_mchid: f0,
-                        advertising_industry_filters: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `set_advertising_industry_filter` (同业过滤标签管理API): `POST /v3/goldplan/merchants/set-advertising-industry-filter`.
@@ -334,44 +346,45 @@ impl crate::runtime::Validate for SetAdvertisingIndustryFilterRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SetAdvertisingIndustryFilterRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("advertising_industry_filters", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SetAdvertisingIndustryFilterRequest {
+                    sub_mchid: f0,
+                    advertising_industry_filters: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+            .required(
+                "advertising_industry_filters",
+                &self.advertising_industry_filters,
+            );
+        members
+    }
+}
 impl serde::Serialize for SetAdvertisingIndustryFilterRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &SetAdvertisingIndustryFilterRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-                .required(
-                    "advertising_industry_filters",
-                    &value.advertising_industry_filters,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SetAdvertisingIndustryFilterRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SetAdvertisingIndustryFilterRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("advertising_industry_filters", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SetAdvertisingIndustryFilterRequest {
-                        sub_mchid: f0,
-                        advertising_industry_filters: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

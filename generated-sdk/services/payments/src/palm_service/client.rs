@@ -60,7 +60,7 @@ impl<'a, T: Transport> PalmServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务关联预授权
@@ -97,7 +97,7 @@ impl<'a, T: Transport> PalmServiceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PREAUTHORIZE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -105,7 +105,7 @@ impl<'a, T: Transport> PalmServiceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

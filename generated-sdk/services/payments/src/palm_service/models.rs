@@ -25,41 +25,44 @@ pub struct QueryAuthorizationResponse {
     /// Wire: `authorize_time`, `datetime (RFC 3339)`, optional.
     pub authorize_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for QueryAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("organization_id", &mut slots.1);
+        fields.optional("state", &mut slots.2);
+        fields.optional("authorize_time", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(QueryAuthorizationResponse {
+            openid: f0,
+            organization_id: f1,
+            state: f2,
+            authorize_time: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("openid", &self.openid);
+        members.optional("organization_id", &self.organization_id);
+        members.optional("state", &self.state);
+        members.optional("authorize_time", &self.authorize_time);
+        members
+    }
+}
 impl serde::Serialize for QueryAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryAuthorizationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("openid", &value.openid);
-            members.optional("organization_id", &value.organization_id);
-            members.optional("state", &value.state);
-            members.optional("authorize_time", &value.authorize_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("organization_id", &mut slots.1);
-            fields.optional("state", &mut slots.2);
-            fields.optional("authorize_time", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(QueryAuthorizationResponse {
-                openid: f0,
-                organization_id: f1,
-                state: f2,
-                authorize_time: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务关联预授权的应答
@@ -73,35 +76,38 @@ pub struct PreauthorizeResponse {
     /// Wire: `permission_token`, `string`, required.
     pub permission_token: String,
 }
+impl crate::runtime::Object for PreauthorizeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("permission_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(PreauthorizeResponse {
+                    permission_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("permission_token", &self.permission_token);
+        members
+    }
+}
 impl serde::Serialize for PreauthorizeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreauthorizeResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("permission_token", &value.permission_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreauthorizeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreauthorizeResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("permission_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(PreauthorizeResponse {
-                        permission_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

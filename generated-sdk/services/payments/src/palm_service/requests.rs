@@ -22,36 +22,39 @@ impl QueryAuthorizationRequest {
     }
 }
 impl crate::runtime::Validate for QueryAuthorizationRequest {}
+impl crate::runtime::Object for QueryAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("organization_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryAuthorizationRequest {
+                    openid: f0,
+                    organization_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryAuthorizationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("organization_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryAuthorizationRequest {
-                        openid: f0,
-                        organization_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `preauthorize` (服务关联预授权): `POST /v3/palmservice/authorization/preauthorize`.
@@ -94,41 +97,44 @@ impl PreauthorizeRequest {
     }
 }
 impl crate::runtime::Validate for PreauthorizeRequest {}
+impl crate::runtime::Object for PreauthorizeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("preauthorize_session_id", &mut slots.1);
+        fields.optional("organization_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(PreauthorizeRequest {
+                    openid: f0,
+                    preauthorize_session_id: f1,
+                    organization_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("openid", &self.openid);
+        members.optional("preauthorize_session_id", &self.preauthorize_session_id);
+        members.optional("organization_id", &self.organization_id);
+        members
+    }
+}
 impl serde::Serialize for PreauthorizeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreauthorizeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("openid", &value.openid);
-            members.optional("preauthorize_session_id", &value.preauthorize_session_id);
-            members.optional("organization_id", &value.organization_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreauthorizeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreauthorizeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("preauthorize_session_id", &mut slots.1);
-            fields.optional("organization_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(PreauthorizeRequest {
-                        openid: f0,
-                        preauthorize_session_id: f1,
-                        organization_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

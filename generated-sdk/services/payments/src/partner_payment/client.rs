@@ -76,7 +76,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -84,7 +84,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// APP下单并签约
@@ -121,7 +121,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PREPAY_WITH_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -129,7 +129,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 付款码支付
@@ -166,7 +166,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CODEPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -174,7 +174,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// H5下单API
@@ -229,7 +229,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::H5_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -237,7 +237,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付订单号查询
@@ -293,7 +293,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// JSAPI下单API
@@ -348,7 +348,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -356,7 +356,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// JSAPI下单并授权/签约
@@ -395,7 +395,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_PREPAY_WITH_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -403,7 +403,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 小程序支付下单
@@ -449,7 +449,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -457,7 +457,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// Native下单API
@@ -512,7 +512,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NATIVE_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -520,7 +520,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户订单号查询
@@ -587,7 +587,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 关单API
@@ -635,7 +635,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLOSE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -682,7 +682,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REVERSE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -690,7 +690,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 扫码支付下单
@@ -727,7 +727,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SCANNED_POS_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -735,7 +735,7 @@ impl<'a, T: Transport> PartnerPaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

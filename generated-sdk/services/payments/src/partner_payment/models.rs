@@ -40,35 +40,38 @@ impl SettleInfo {
     }
 }
 impl crate::runtime::Validate for SettleInfo {}
+impl crate::runtime::Object for SettleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("profit_sharing", &mut slots.0);
+        fields.optional("subsidy_amount", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SettleInfo {
+            profit_sharing: f0,
+            subsidy_amount: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("subsidy_amount", &self.subsidy_amount);
+        members
+    }
+}
 impl serde::Serialize for SettleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("subsidy_amount", &value.subsidy_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettleInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("profit_sharing", &mut slots.0);
-            fields.optional("subsidy_amount", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SettleInfo {
-                profit_sharing: f0,
-                subsidy_amount: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -98,34 +101,37 @@ impl Amount {
     }
 }
 impl crate::runtime::Validate for Amount {}
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => Ok(Amount { total: f0, currency: f1 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => Ok(Amount { total: f0, currency: f1 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -178,48 +184,51 @@ impl GoodsDetail {
     }
 }
 impl crate::runtime::Validate for GoodsDetail {}
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("merchant_goods_id", &mut slots.0);
+        fields.optional("wechatpay_goods_id", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.required("quantity", &mut slots.3);
+        fields.required("unit_price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                Ok(GoodsDetail {
+                    merchant_goods_id: f0,
+                    wechatpay_goods_id: f1,
+                    goods_name: f2,
+                    quantity: f3,
+                    unit_price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("merchant_goods_id", &self.merchant_goods_id);
+        members.optional("wechatpay_goods_id", &self.wechatpay_goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.required("quantity", &self.quantity);
+        members.required("unit_price", &self.unit_price);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("merchant_goods_id", &value.merchant_goods_id);
-            members.optional("wechatpay_goods_id", &value.wechatpay_goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.required("quantity", &value.quantity);
-            members.required("unit_price", &value.unit_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("merchant_goods_id", &mut slots.0);
-            fields.optional("wechatpay_goods_id", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.required("quantity", &mut slots.3);
-            fields.required("unit_price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
-                    Ok(GoodsDetail {
-                        merchant_goods_id: f0,
-                        wechatpay_goods_id: f1,
-                        goods_name: f2,
-                        quantity: f3,
-                        unit_price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -282,38 +291,41 @@ impl crate::runtime::Validate for Detail {
         Ok(())
     }
 }
+impl crate::runtime::Object for Detail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("cost_price", &mut slots.0);
+        fields.optional("invoice_id", &mut slots.1);
+        fields.optional_objects("goods_detail", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Detail {
+            cost_price: f0,
+            invoice_id: f1,
+            goods_detail: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("cost_price", &self.cost_price);
+        members.optional("invoice_id", &self.invoice_id);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Detail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("cost_price", &value.cost_price);
-            members.optional("invoice_id", &value.invoice_id);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Detail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Detail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("cost_price", &mut slots.0);
-            fields.optional("invoice_id", &mut slots.1);
-            fields.optional("goods_detail", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Detail {
-                cost_price: f0,
-                invoice_id: f1,
-                goods_detail: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户门店信息
@@ -366,45 +378,48 @@ impl StoreInfo {
     }
 }
 impl crate::runtime::Validate for StoreInfo {}
+impl crate::runtime::Object for StoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("area_code", &mut slots.2);
+        fields.optional("address", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(StoreInfo {
+                    id: f0,
+                    name: f1,
+                    area_code: f2,
+                    address: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("id", &self.id);
+        members.optional("name", &self.name);
+        members.optional("area_code", &self.area_code);
+        members.optional("address", &self.address);
+        members
+    }
+}
 impl serde::Serialize for StoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("id", &value.id);
-            members.optional("name", &value.name);
-            members.optional("area_code", &value.area_code);
-            members.optional("address", &value.address);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("area_code", &mut slots.2);
-            fields.optional("address", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(StoreInfo {
-                        id: f0,
-                        name: f1,
-                        area_code: f2,
-                        address: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -457,42 +472,45 @@ impl crate::runtime::Validate for SceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("payer_client_ip", &mut slots.0);
+        fields.optional("device_id", &mut slots.1);
+        fields.optional_object("store_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(SceneInfo {
+                    payer_client_ip: f0,
+                    device_id: f1,
+                    store_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("payer_client_ip", &self.payer_client_ip);
+        members.optional("device_id", &self.device_id);
+        members.optional_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for SceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("payer_client_ip", &value.payer_client_ip);
-            members.optional("device_id", &value.device_id);
-            members.optional("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("payer_client_ip", &mut slots.0);
-            fields.optional("device_id", &mut slots.1);
-            fields.optional("store_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(SceneInfo {
-                        payer_client_ip: f0,
-                        device_id: f1,
-                        store_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实名支付(需单独申请权限)
@@ -530,42 +548,45 @@ impl crate::runtime::Validate for Identity {
         Ok(())
     }
 }
+impl crate::runtime::Object for Identity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("number", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Identity {
+                    type_: f0,
+                    number: f1,
+                    name: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("type", &self.type_);
+        members.required("number", &self.number);
+        members.required("name", &self.name);
+        members
+    }
+}
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Identity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("type", &value.type_);
-            members.required("number", &value.number);
-            members.required("name", &value.name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Identity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("number", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Identity {
-                        type_: f0,
-                        number: f1,
-                        name: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -601,30 +622,33 @@ impl crate::runtime::Validate for Payer {
         Ok(())
     }
 }
+impl crate::runtime::Object for Payer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("identity", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(Payer { identity: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("identity", &self.identity);
+        members
+    }
+}
 impl serde::Serialize for Payer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Payer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("identity", &value.identity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Payer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Payer, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("identity", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(Payer { identity: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 贴息方案列表
@@ -662,39 +686,42 @@ impl crate::runtime::Validate for SubsidyPlan {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubsidyPlan {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("subsidy_installment_num", &mut slots.0);
+        fields.required("subsidy_percent", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SubsidyPlan {
+                    subsidy_installment_num: f0,
+                    subsidy_percent: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("subsidy_installment_num", &self.subsidy_installment_num);
+        members.required("subsidy_percent", &self.subsidy_percent);
+        members
+    }
+}
 impl serde::Serialize for SubsidyPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyPlan) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("subsidy_installment_num", &value.subsidy_installment_num);
-            members.required("subsidy_percent", &value.subsidy_percent);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyPlan, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("subsidy_installment_num", &mut slots.0);
-            fields.required("subsidy_percent", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SubsidyPlan {
-                        subsidy_installment_num: f0,
-                        subsidy_percent: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 贴息详情列表
@@ -737,39 +764,42 @@ impl crate::runtime::Validate for SubsidyDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubsidyDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("subsidy_period_type", &mut slots.0);
+        fields.required_objects("subsidy_plan", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SubsidyDetail {
+                    subsidy_period_type: f0,
+                    subsidy_plan: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("subsidy_period_type", &self.subsidy_period_type);
+        members.required_objects("subsidy_plan", &self.subsidy_plan);
+        members
+    }
+}
 impl serde::Serialize for SubsidyDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("subsidy_period_type", &value.subsidy_period_type);
-            members.required("subsidy_plan", &value.subsidy_plan);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("subsidy_period_type", &mut slots.0);
-            fields.required("subsidy_plan", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SubsidyDetail {
-                        subsidy_period_type: f0,
-                        subsidy_plan: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 贴息信息(微信分付)
@@ -810,30 +840,33 @@ impl crate::runtime::Validate for SubsidyInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SubsidyInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("subsidy_detail", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(SubsidyInfo { subsidy_detail: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("subsidy_detail", &self.subsidy_detail);
+        members
+    }
+}
 impl serde::Serialize for SubsidyInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubsidyInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("subsidy_detail", &value.subsidy_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubsidyInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubsidyInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("subsidy_detail", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(SubsidyInfo { subsidy_detail: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// APP下单API的应答
@@ -847,32 +880,35 @@ pub struct PrepayResponse {
     /// Wire: `prepay_id`, `string`, required.
     pub prepay_id: String,
 }
+impl crate::runtime::Object for PrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("prepay_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(PrepayResponse { prepay_id: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("prepay_id", &self.prepay_id);
+        members
+    }
+}
 impl serde::Serialize for PrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("prepay_id", &value.prepay_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("prepay_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(PrepayResponse { prepay_id: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算信息
@@ -898,32 +934,35 @@ impl AppPrepayWithContractSettleInfo {
     }
 }
 impl crate::runtime::Validate for AppPrepayWithContractSettleInfo {}
+impl crate::runtime::Object for AppPrepayWithContractSettleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("profit_sharing", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(AppPrepayWithContractSettleInfo {
+            profit_sharing: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayWithContractSettleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayWithContractSettleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayWithContractSettleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayWithContractSettleInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("profit_sharing", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(AppPrepayWithContractSettleInfo {
-                profit_sharing: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -953,39 +992,42 @@ impl AppPrepayWithContractAmount {
     }
 }
 impl crate::runtime::Validate for AppPrepayWithContractAmount {}
+impl crate::runtime::Object for AppPrepayWithContractAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(AppPrepayWithContractAmount {
+                    total: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayWithContractAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayWithContractAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayWithContractAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayWithContractAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(AppPrepayWithContractAmount {
-                        total: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -1038,48 +1080,51 @@ impl DetailGoodsDetail {
     }
 }
 impl crate::runtime::Validate for DetailGoodsDetail {}
+impl crate::runtime::Object for DetailGoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("merchant_goods_id", &mut slots.0);
+        fields.optional("wechatpay_goods_id", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.required("quantity", &mut slots.3);
+        fields.required("unit_price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                Ok(DetailGoodsDetail {
+                    merchant_goods_id: f0,
+                    wechatpay_goods_id: f1,
+                    goods_name: f2,
+                    quantity: f3,
+                    unit_price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("merchant_goods_id", &self.merchant_goods_id);
+        members.optional("wechatpay_goods_id", &self.wechatpay_goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.required("quantity", &self.quantity);
+        members.required("unit_price", &self.unit_price);
+        members
+    }
+}
 impl serde::Serialize for DetailGoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DetailGoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("merchant_goods_id", &value.merchant_goods_id);
-            members.optional("wechatpay_goods_id", &value.wechatpay_goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.required("quantity", &value.quantity);
-            members.required("unit_price", &value.unit_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DetailGoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DetailGoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("merchant_goods_id", &mut slots.0);
-            fields.optional("wechatpay_goods_id", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.required("quantity", &mut slots.3);
-            fields.required("unit_price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
-                    Ok(DetailGoodsDetail {
-                        merchant_goods_id: f0,
-                        wechatpay_goods_id: f1,
-                        goods_name: f2,
-                        quantity: f3,
-                        unit_price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -1132,42 +1177,45 @@ impl crate::runtime::Validate for AppPrepayWithContractDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppPrepayWithContractDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("cost_price", &mut slots.0);
+        fields.optional("invoice_id", &mut slots.1);
+        fields.required_objects("goods_detail", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(AppPrepayWithContractDetail {
+                    cost_price: f0,
+                    invoice_id: f1,
+                    goods_detail: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("cost_price", &self.cost_price);
+        members.optional("invoice_id", &self.invoice_id);
+        members.required_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayWithContractDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayWithContractDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("cost_price", &value.cost_price);
-            members.optional("invoice_id", &value.invoice_id);
-            members.required("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayWithContractDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayWithContractDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("cost_price", &mut slots.0);
-            fields.optional("invoice_id", &mut slots.1);
-            fields.required("goods_detail", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(AppPrepayWithContractDetail {
-                        cost_price: f0,
-                        invoice_id: f1,
-                        goods_detail: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户门店信息
@@ -1225,41 +1273,44 @@ impl SceneInfoStoreInfo {
     }
 }
 impl crate::runtime::Validate for SceneInfoStoreInfo {}
+impl crate::runtime::Object for SceneInfoStoreInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("area_code", &mut slots.2);
+        fields.optional("address", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(SceneInfoStoreInfo {
+            id: f0,
+            name: f1,
+            area_code: f2,
+            address: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("id", &self.id);
+        members.optional("name", &self.name);
+        members.optional("area_code", &self.area_code);
+        members.optional("address", &self.address);
+        members
+    }
+}
 impl serde::Serialize for SceneInfoStoreInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfoStoreInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("id", &value.id);
-            members.optional("name", &value.name);
-            members.optional("area_code", &value.area_code);
-            members.optional("address", &value.address);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfoStoreInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfoStoreInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("area_code", &mut slots.2);
-            fields.optional("address", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(SceneInfoStoreInfo {
-                id: f0,
-                name: f1,
-                area_code: f2,
-                address: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -1312,42 +1363,45 @@ impl crate::runtime::Validate for AppPrepayWithContractSceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppPrepayWithContractSceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("payer_client_ip", &mut slots.0);
+        fields.optional("device_id", &mut slots.1);
+        fields.optional_object("store_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(AppPrepayWithContractSceneInfo {
+                    payer_client_ip: f0,
+                    device_id: f1,
+                    store_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("payer_client_ip", &self.payer_client_ip);
+        members.optional("device_id", &self.device_id);
+        members.optional_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayWithContractSceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayWithContractSceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("payer_client_ip", &value.payer_client_ip);
-            members.optional("device_id", &value.device_id);
-            members.optional("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayWithContractSceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayWithContractSceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("payer_client_ip", &mut slots.0);
-            fields.optional("device_id", &mut slots.1);
-            fields.optional("store_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(AppPrepayWithContractSceneInfo {
-                        payer_client_ip: f0,
-                        device_id: f1,
-                        store_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约授权信息
@@ -1405,55 +1459,57 @@ impl ContractInfo {
     }
 }
 impl crate::runtime::Validate for ContractInfo {}
+impl crate::runtime::Object for ContractInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required("contract_mchid", &mut slots.1);
+        fields.required("contract_appid", &mut slots.2);
+        fields.required("contract_code", &mut slots.3);
+        fields.required("request_serial", &mut slots.4);
+        fields.required("contract_display_account", &mut slots.5);
+        fields.optional("contract_notify_url", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(ContractInfo {
+                    plan_id: f0,
+                    contract_mchid: f1,
+                    contract_appid: f2,
+                    contract_code: f3,
+                    request_serial: f4,
+                    contract_display_account: f5,
+                    contract_notify_url: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("plan_id", &self.plan_id);
+        members.required("contract_mchid", &self.contract_mchid);
+        members.required("contract_appid", &self.contract_appid);
+        members.required("contract_code", &self.contract_code);
+        members.required("request_serial", &self.request_serial);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.optional("contract_notify_url", &self.contract_notify_url);
+        members
+    }
+}
 impl serde::Serialize for ContractInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("plan_id", &value.plan_id);
-            members.required("contract_mchid", &value.contract_mchid);
-            members.required("contract_appid", &value.contract_appid);
-            members.required("contract_code", &value.contract_code);
-            members.required("request_serial", &value.request_serial);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.optional("contract_notify_url", &value.contract_notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("contract_mchid", &mut slots.1);
-            fields.required("contract_appid", &mut slots.2);
-            fields.required("contract_code", &mut slots.3);
-            fields.required("request_serial", &mut slots.4);
-            fields.required("contract_display_account", &mut slots.5);
-            fields.optional("contract_notify_url", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(ContractInfo {
-                        plan_id: f0,
-                        contract_mchid: f1,
-                        contract_appid: f2,
-                        contract_code: f3,
-                        request_serial: f4,
-                        contract_display_account: f5,
-                        contract_notify_url: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -1476,32 +1532,35 @@ impl CodepayPayer {
     }
 }
 impl crate::runtime::Validate for CodepayPayer {}
+impl crate::runtime::Object for CodepayPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("auth_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(CodepayPayer { auth_code: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("auth_code", &self.auth_code);
+        members
+    }
+}
 impl serde::Serialize for CodepayPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CodepayPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("auth_code", &value.auth_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CodepayPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CodepayPayer, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("auth_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(CodepayPayer { auth_code: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户门店信息
@@ -1536,35 +1595,38 @@ impl SceneInfoStoreInfo2 {
     }
 }
 impl crate::runtime::Validate for SceneInfoStoreInfo2 {}
+impl crate::runtime::Object for SceneInfoStoreInfo2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("id", &mut slots.0);
+        fields.optional("out_id", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SceneInfoStoreInfo2 {
+            id: f0,
+            out_id: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("id", &self.id);
+        members.optional("out_id", &self.out_id);
+        members
+    }
+}
 impl serde::Serialize for SceneInfoStoreInfo2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfoStoreInfo2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("id", &value.id);
-            members.optional("out_id", &value.out_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfoStoreInfo2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfoStoreInfo2, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("id", &mut slots.0);
-            fields.optional("out_id", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SceneInfoStoreInfo2 {
-                id: f0,
-                out_id: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -1615,42 +1677,45 @@ impl crate::runtime::Validate for CodepaySceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CodepaySceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("device_id", &mut slots.0);
+        fields.optional("device_ip", &mut slots.1);
+        fields.required_object("store_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(CodepaySceneInfo {
+                    device_id: f0,
+                    device_ip: f1,
+                    store_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("device_id", &self.device_id);
+        members.optional("device_ip", &self.device_ip);
+        members.required_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for CodepaySceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CodepaySceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("device_id", &value.device_id);
-            members.optional("device_ip", &value.device_ip);
-            members.required("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CodepaySceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CodepaySceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("device_id", &mut slots.0);
-            fields.optional("device_ip", &mut slots.1);
-            fields.required("store_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(CodepaySceneInfo {
-                        device_id: f0,
-                        device_ip: f1,
-                        store_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -1703,48 +1768,51 @@ impl DetailGoodsDetail2 {
     }
 }
 impl crate::runtime::Validate for DetailGoodsDetail2 {}
+impl crate::runtime::Object for DetailGoodsDetail2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("merchant_goods_id", &mut slots.0);
+        fields.optional("wxpay_goods_id", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.required("quantity", &mut slots.3);
+        fields.required("unit_price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4)) => {
+                Ok(DetailGoodsDetail2 {
+                    merchant_goods_id: f0,
+                    wxpay_goods_id: f1,
+                    goods_name: f2,
+                    quantity: f3,
+                    unit_price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("merchant_goods_id", &self.merchant_goods_id);
+        members.optional("wxpay_goods_id", &self.wxpay_goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.required("quantity", &self.quantity);
+        members.required("unit_price", &self.unit_price);
+        members
+    }
+}
 impl serde::Serialize for DetailGoodsDetail2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DetailGoodsDetail2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("merchant_goods_id", &value.merchant_goods_id);
-            members.optional("wxpay_goods_id", &value.wxpay_goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.required("quantity", &value.quantity);
-            members.required("unit_price", &value.unit_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DetailGoodsDetail2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DetailGoodsDetail2, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("merchant_goods_id", &mut slots.0);
-            fields.optional("wxpay_goods_id", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.required("quantity", &mut slots.3);
-            fields.required("unit_price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4)) => {
-                    Ok(DetailGoodsDetail2 {
-                        merchant_goods_id: f0,
-                        wxpay_goods_id: f1,
-                        goods_name: f2,
-                        quantity: f3,
-                        unit_price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -1797,42 +1865,45 @@ impl crate::runtime::Validate for CodepayDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for CodepayDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("cost_price", &mut slots.0);
+        fields.optional("invoice_id", &mut slots.1);
+        fields.required_objects("goods_detail", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2)) => {
+                Ok(CodepayDetail {
+                    cost_price: f0,
+                    invoice_id: f1,
+                    goods_detail: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("cost_price", &self.cost_price);
+        members.optional("invoice_id", &self.invoice_id);
+        members.required_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for CodepayDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CodepayDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("cost_price", &value.cost_price);
-            members.optional("invoice_id", &value.invoice_id);
-            members.required("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CodepayDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CodepayDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("cost_price", &mut slots.0);
-            fields.optional("invoice_id", &mut slots.1);
-            fields.required("goods_detail", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2)) => {
-                    Ok(CodepayDetail {
-                        cost_price: f0,
-                        invoice_id: f1,
-                        goods_detail: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -1870,35 +1941,38 @@ impl CodepayPayer2 {
     }
 }
 impl crate::runtime::Validate for CodepayPayer2 {}
+impl crate::runtime::Object for CodepayPayer2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("sp_openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CodepayPayer2 {
+            sp_openid: f0,
+            sub_openid: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for CodepayPayer2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CodepayPayer2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CodepayPayer2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CodepayPayer2, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("sp_openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CodepayPayer2 {
-                sp_openid: f0,
-                sub_openid: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -1924,45 +1998,48 @@ pub struct CodepayAmount {
     /// Wire: `payer_currency`, `string`, optional.
     pub payer_currency: Option<String>,
 }
+impl crate::runtime::Object for CodepayAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("payer_total", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.optional("payer_currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CodepayAmount {
+                    total: f0,
+                    payer_total: f1,
+                    currency: f2,
+                    payer_currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total", &self.total);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("currency", &self.currency);
+        members.optional("payer_currency", &self.payer_currency);
+        members
+    }
+}
 impl serde::Serialize for CodepayAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CodepayAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total", &value.total);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("currency", &value.currency);
-            members.optional("payer_currency", &value.payer_currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CodepayAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CodepayAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("payer_total", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.optional("payer_currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CodepayAmount {
-                        total: f0,
-                        payer_total: f1,
-                        currency: f2,
-                        payer_currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -1992,48 +2069,51 @@ pub struct PromotionDetailGoodsDetail {
     /// Wire: `goods_remark`, `string`, optional.
     pub goods_remark: Option<String>,
 }
+impl crate::runtime::Object for PromotionDetailGoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.required("quantity", &mut slots.1);
+        fields.required("unit_price", &mut slots.2);
+        fields.required("discount_amount", &mut slots.3);
+        fields.optional("goods_remark", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(PromotionDetailGoodsDetail {
+                    goods_id: f0,
+                    quantity: f1,
+                    unit_price: f2,
+                    discount_amount: f3,
+                    goods_remark: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.required("quantity", &self.quantity);
+        members.required("unit_price", &self.unit_price);
+        members.required("discount_amount", &self.discount_amount);
+        members.optional("goods_remark", &self.goods_remark);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetailGoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetailGoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.required("quantity", &value.quantity);
-            members.required("unit_price", &value.unit_price);
-            members.required("discount_amount", &value.discount_amount);
-            members.optional("goods_remark", &value.goods_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetailGoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetailGoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.required("quantity", &mut slots.1);
-            fields.required("unit_price", &mut slots.2);
-            fields.required("discount_amount", &mut slots.3);
-            fields.optional("goods_remark", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(PromotionDetailGoodsDetail {
-                        goods_id: f0,
-                        quantity: f1,
-                        unit_price: f2,
-                        discount_amount: f3,
-                        goods_remark: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠信息
@@ -2087,78 +2167,81 @@ pub struct PromotionDetail {
     /// Wire: `goods_detail`, `array[object PromotionDetailGoodsDetail]`, optional.
     pub goods_detail: Option<Vec<PromotionDetailGoodsDetail>>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(PromotionDetail {
+                    coupon_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    stock_id: f5,
+                    wechatpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                    currency: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(PromotionDetail {
-                        coupon_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        stock_id: f5,
-                        wechatpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                        currency: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 付款码支付的应答
@@ -2228,110 +2311,113 @@ pub struct CodepayResponse {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for CodepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.optional("transaction_id", &mut slots.5);
+        fields.optional("trade_type", &mut slots.6);
+        fields.optional("bank_type", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.required("trade_state", &mut slots.9);
+        fields.optional("trade_state_desc", &mut slots.10);
+        fields.optional("attach", &mut slots.11);
+        fields.optional_object("payer", &mut slots.12);
+        fields.optional_object("amount", &mut slots.13);
+        fields.optional_objects("promotion_detail", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(CodepayResponse {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    out_trade_no: f4,
+                    transaction_id: f5,
+                    trade_type: f6,
+                    bank_type: f7,
+                    success_time: f8,
+                    trade_state: f9,
+                    trade_state_desc: f10,
+                    attach: f11,
+                    payer: f12,
+                    amount: f13,
+                    promotion_detail: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_type", &self.trade_type);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("success_time", &self.success_time);
+        members.required("trade_state", &self.trade_state);
+        members.optional("trade_state_desc", &self.trade_state_desc);
+        members.optional("attach", &self.attach);
+        members.optional_object("payer", &self.payer);
+        members.optional_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for CodepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CodepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_type", &value.trade_type);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("success_time", &value.success_time);
-            members.required("trade_state", &value.trade_state);
-            members.optional("trade_state_desc", &value.trade_state_desc);
-            members.optional("attach", &value.attach);
-            members.optional("payer", &value.payer);
-            members.optional("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CodepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CodepayResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.optional("transaction_id", &mut slots.5);
-            fields.optional("trade_type", &mut slots.6);
-            fields.optional("bank_type", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.required("trade_state", &mut slots.9);
-            fields.optional("trade_state_desc", &mut slots.10);
-            fields.optional("attach", &mut slots.11);
-            fields.optional("payer", &mut slots.12);
-            fields.optional("amount", &mut slots.13);
-            fields.optional("promotion_detail", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(CodepayResponse {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        out_trade_no: f4,
-                        transaction_id: f5,
-                        trade_type: f6,
-                        bank_type: f7,
-                        success_time: f8,
-                        trade_state: f9,
-                        trade_state_desc: f10,
-                        attach: f11,
-                        payer: f12,
-                        amount: f13,
-                        promotion_detail: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5场景信息
@@ -2394,48 +2480,51 @@ impl H5Info {
     }
 }
 impl crate::runtime::Validate for H5Info {}
+impl crate::runtime::Object for H5Info {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("app_name", &mut slots.1);
+        fields.optional("app_url", &mut slots.2);
+        fields.optional("bundle_id", &mut slots.3);
+        fields.optional("package_name", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(H5Info {
+                    type_: f0,
+                    app_name: f1,
+                    app_url: f2,
+                    bundle_id: f3,
+                    package_name: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("type", &self.type_);
+        members.optional("app_name", &self.app_name);
+        members.optional("app_url", &self.app_url);
+        members.optional("bundle_id", &self.bundle_id);
+        members.optional("package_name", &self.package_name);
+        members
+    }
+}
 impl serde::Serialize for H5Info {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5Info) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("type", &value.type_);
-            members.optional("app_name", &value.app_name);
-            members.optional("app_url", &value.app_url);
-            members.optional("bundle_id", &value.bundle_id);
-            members.optional("package_name", &value.package_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5Info, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("app_name", &mut slots.1);
-            fields.optional("app_url", &mut slots.2);
-            fields.optional("bundle_id", &mut slots.3);
-            fields.optional("package_name", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(H5Info {
-                        type_: f0,
-                        app_name: f1,
-                        app_url: f2,
-                        bundle_id: f3,
-                        package_name: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -2497,45 +2586,48 @@ impl crate::runtime::Validate for H5PrepaySceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5PrepaySceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("payer_client_ip", &mut slots.0);
+        fields.optional("device_id", &mut slots.1);
+        fields.optional_object("store_info", &mut slots.2);
+        fields.required_object("h5_info", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3)) => {
+                Ok(H5PrepaySceneInfo {
+                    payer_client_ip: f0,
+                    device_id: f1,
+                    store_info: f2,
+                    h5_info: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("payer_client_ip", &self.payer_client_ip);
+        members.optional("device_id", &self.device_id);
+        members.optional_object("store_info", &self.store_info);
+        members.required_object("h5_info", &self.h5_info);
+        members
+    }
+}
 impl serde::Serialize for H5PrepaySceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepaySceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("payer_client_ip", &value.payer_client_ip);
-            members.optional("device_id", &value.device_id);
-            members.optional("store_info", &value.store_info);
-            members.required("h5_info", &value.h5_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepaySceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepaySceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("payer_client_ip", &mut slots.0);
-            fields.optional("device_id", &mut slots.1);
-            fields.optional("store_info", &mut slots.2);
-            fields.required("h5_info", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3)) => {
-                    Ok(H5PrepaySceneInfo {
-                        payer_client_ip: f0,
-                        device_id: f1,
-                        store_info: f2,
-                        h5_info: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5下单API的应答
@@ -2549,32 +2641,35 @@ pub struct H5PrepayResponse {
     /// Wire: `h5_url`, `string`, required.
     pub h5_url: String,
 }
+impl crate::runtime::Object for H5PrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("h5_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(H5PrepayResponse { h5_url: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("h5_url", &self.h5_url);
+        members
+    }
+}
 impl serde::Serialize for H5PrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("h5_url", &value.h5_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("h5_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(H5PrepayResponse { h5_url: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -2600,41 +2695,44 @@ pub struct TransactionAmount {
     /// Wire: `payer_currency`, `string`, optional.
     pub payer_currency: Option<String>,
 }
+impl crate::runtime::Object for TransactionAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.optional("payer_total", &mut slots.2);
+        fields.optional("payer_currency", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(TransactionAmount {
+            total: f0,
+            currency: f1,
+            payer_total: f2,
+            payer_currency: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total", &self.total);
+        members.optional("currency", &self.currency);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("payer_currency", &self.payer_currency);
+        members
+    }
+}
 impl serde::Serialize for TransactionAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total", &value.total);
-            members.optional("currency", &value.currency);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("payer_currency", &value.payer_currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.optional("payer_total", &mut slots.2);
-            fields.optional("payer_currency", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(TransactionAmount {
-                total: f0,
-                currency: f1,
-                payer_total: f2,
-                payer_currency: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户门店信息
@@ -2660,45 +2758,48 @@ pub struct SceneInfoStoreInfo3 {
     /// Wire: `address`, `string`, required.
     pub address: String,
 }
+impl crate::runtime::Object for SceneInfoStoreInfo3 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("id", &mut slots.0);
+        fields.required("name", &mut slots.1);
+        fields.required("area_code", &mut slots.2);
+        fields.required("address", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(SceneInfoStoreInfo3 {
+                    id: f0,
+                    name: f1,
+                    area_code: f2,
+                    address: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("id", &self.id);
+        members.required("name", &self.name);
+        members.required("area_code", &self.area_code);
+        members.required("address", &self.address);
+        members
+    }
+}
 impl serde::Serialize for SceneInfoStoreInfo3 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfoStoreInfo3) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("id", &value.id);
-            members.required("name", &value.name);
-            members.required("area_code", &value.area_code);
-            members.required("address", &value.address);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfoStoreInfo3 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfoStoreInfo3, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("id", &mut slots.0);
-            fields.required("name", &mut slots.1);
-            fields.required("area_code", &mut slots.2);
-            fields.required("address", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(SceneInfoStoreInfo3 {
-                        id: f0,
-                        name: f1,
-                        area_code: f2,
-                        address: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -2720,38 +2821,41 @@ pub struct TransactionSceneInfo {
     /// Wire: `store_info`, `object SceneInfoStoreInfo3`, optional.
     pub store_info: Option<SceneInfoStoreInfo3>,
 }
+impl crate::runtime::Object for TransactionSceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("payer_client_ip", &mut slots.0);
+        fields.optional("device_id", &mut slots.1);
+        fields.optional_object("store_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(TransactionSceneInfo {
+            payer_client_ip: f0,
+            device_id: f1,
+            store_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("payer_client_ip", &self.payer_client_ip);
+        members.optional("device_id", &self.device_id);
+        members.optional_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for TransactionSceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionSceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("payer_client_ip", &value.payer_client_ip);
-            members.optional("device_id", &value.device_id);
-            members.optional("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionSceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionSceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("payer_client_ip", &mut slots.0);
-            fields.optional("device_id", &mut slots.1);
-            fields.optional("store_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(TransactionSceneInfo {
-                payer_client_ip: f0,
-                device_id: f1,
-                store_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付订单号查询的应答
@@ -2853,150 +2957,153 @@ pub struct Transaction {
     /// Wire: `payer`, `object CodepayPayer2`, optional.
     pub payer: Option<CodepayPayer2>,
 }
+impl crate::runtime::Object for Transaction {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sp_appid", &mut slots.0);
+        fields.optional("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional_object("settle_info", &mut slots.4);
+        fields.optional("transaction_id", &mut slots.5);
+        fields.optional("trade_type", &mut slots.6);
+        fields.optional("trade_state", &mut slots.7);
+        fields.optional("trade_state_desc", &mut slots.8);
+        fields.optional("bank_type", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.required("description", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.optional("out_trade_no", &mut slots.13);
+        fields.optional_object("amount", &mut slots.14);
+        fields.optional("time_expire", &mut slots.15);
+        fields.required("notify_url", &mut slots.16);
+        fields.optional("goods_tag", &mut slots.17);
+        fields.optional("limit_pay", &mut slots.18);
+        fields.optional("support_fapiao", &mut slots.19);
+        fields.optional_object("detail", &mut slots.20);
+        fields.optional_object("scene_info", &mut slots.21);
+        fields.optional_object("payer", &mut slots.22);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                f15,
+                Some(f16),
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+                f22,
+            ) => {
+                Ok(Transaction {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    settle_info: f4,
+                    transaction_id: f5,
+                    trade_type: f6,
+                    trade_state: f7,
+                    trade_state_desc: f8,
+                    bank_type: f9,
+                    success_time: f10,
+                    description: f11,
+                    attach: f12,
+                    out_trade_no: f13,
+                    amount: f14,
+                    time_expire: f15,
+                    notify_url: f16,
+                    goods_tag: f17,
+                    limit_pay: f18,
+                    support_fapiao: f19,
+                    detail: f20,
+                    scene_info: f21,
+                    payer: f22,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(23);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_type", &self.trade_type);
+        members.optional("trade_state", &self.trade_state);
+        members.optional("trade_state_desc", &self.trade_state_desc);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("success_time", &self.success_time);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional_object("amount", &self.amount);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_object("payer", &self.payer);
+        members
+    }
+}
 impl serde::Serialize for Transaction {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Transaction) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(23);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_type", &value.trade_type);
-            members.optional("trade_state", &value.trade_state);
-            members.optional("trade_state_desc", &value.trade_state_desc);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("success_time", &value.success_time);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("amount", &value.amount);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.optional("detail", &value.detail);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("payer", &value.payer);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Transaction {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Transaction, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sp_appid", &mut slots.0);
-            fields.optional("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("settle_info", &mut slots.4);
-            fields.optional("transaction_id", &mut slots.5);
-            fields.optional("trade_type", &mut slots.6);
-            fields.optional("trade_state", &mut slots.7);
-            fields.optional("trade_state_desc", &mut slots.8);
-            fields.optional("bank_type", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.required("description", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.optional("out_trade_no", &mut slots.13);
-            fields.optional("amount", &mut slots.14);
-            fields.optional("time_expire", &mut slots.15);
-            fields.required("notify_url", &mut slots.16);
-            fields.optional("goods_tag", &mut slots.17);
-            fields.optional("limit_pay", &mut slots.18);
-            fields.optional("support_fapiao", &mut slots.19);
-            fields.optional("detail", &mut slots.20);
-            fields.optional("scene_info", &mut slots.21);
-            fields.optional("payer", &mut slots.22);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    Some(f16),
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                    f22,
-                ) => {
-                    Ok(Transaction {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        settle_info: f4,
-                        transaction_id: f5,
-                        trade_type: f6,
-                        trade_state: f7,
-                        trade_state_desc: f8,
-                        bank_type: f9,
-                        success_time: f10,
-                        description: f11,
-                        attach: f12,
-                        out_trade_no: f13,
-                        amount: f14,
-                        time_expire: f15,
-                        notify_url: f16,
-                        goods_tag: f17,
-                        limit_pay: f18,
-                        support_fapiao: f19,
-                        detail: f20,
-                        scene_info: f21,
-                        payer: f22,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -3054,38 +3161,41 @@ impl crate::runtime::Validate for JsapiPrepayPayer {
         Ok(())
     }
 }
+impl crate::runtime::Object for JsapiPrepayPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sp_openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.optional_object("identity", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(JsapiPrepayPayer {
+            sp_openid: f0,
+            sub_openid: f1,
+            identity: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional_object("identity", &self.identity);
+        members
+    }
+}
 impl serde::Serialize for JsapiPrepayPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JsapiPrepayPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("identity", &value.identity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPrepayPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPrepayPayer, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sp_openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.optional("identity", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(JsapiPrepayPayer {
-                sp_openid: f0,
-                sub_openid: f1,
-                identity: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约授权信息
@@ -3193,60 +3303,59 @@ impl JsapiPrepayWithContractContractInfo {
     }
 }
 impl crate::runtime::Validate for JsapiPrepayWithContractContractInfo {}
+impl crate::runtime::Object for JsapiPrepayWithContractContractInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("password_free_contract_id", &mut slots.0);
+        fields.optional("token", &mut slots.1);
+        fields.optional("plan_id", &mut slots.2);
+        fields.optional("contract_mchid", &mut slots.3);
+        fields.optional("contract_appid", &mut slots.4);
+        fields.optional("contract_code", &mut slots.5);
+        fields.optional("request_serial", &mut slots.6);
+        fields.optional("contract_display_account", &mut slots.7);
+        fields.optional("contract_notify_url", &mut slots.8);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+        Ok(JsapiPrepayWithContractContractInfo {
+            password_free_contract_id: f0,
+            token: f1,
+            plan_id: f2,
+            contract_mchid: f3,
+            contract_appid: f4,
+            contract_code: f5,
+            request_serial: f6,
+            contract_display_account: f7,
+            contract_notify_url: f8,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("password_free_contract_id", &self.password_free_contract_id);
+        members.optional("token", &self.token);
+        members.optional("plan_id", &self.plan_id);
+        members.optional("contract_mchid", &self.contract_mchid);
+        members.optional("contract_appid", &self.contract_appid);
+        members.optional("contract_code", &self.contract_code);
+        members.optional("request_serial", &self.request_serial);
+        members.optional("contract_display_account", &self.contract_display_account);
+        members.optional("contract_notify_url", &self.contract_notify_url);
+        members
+    }
+}
 impl serde::Serialize for JsapiPrepayWithContractContractInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &JsapiPrepayWithContractContractInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members
-                .optional("password_free_contract_id", &value.password_free_contract_id);
-            members.optional("token", &value.token);
-            members.optional("plan_id", &value.plan_id);
-            members.optional("contract_mchid", &value.contract_mchid);
-            members.optional("contract_appid", &value.contract_appid);
-            members.optional("contract_code", &value.contract_code);
-            members.optional("request_serial", &value.request_serial);
-            members
-                .optional("contract_display_account", &value.contract_display_account);
-            members.optional("contract_notify_url", &value.contract_notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPrepayWithContractContractInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPrepayWithContractContractInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("password_free_contract_id", &mut slots.0);
-            fields.optional("token", &mut slots.1);
-            fields.optional("plan_id", &mut slots.2);
-            fields.optional("contract_mchid", &mut slots.3);
-            fields.optional("contract_appid", &mut slots.4);
-            fields.optional("contract_code", &mut slots.5);
-            fields.optional("request_serial", &mut slots.6);
-            fields.optional("contract_display_account", &mut slots.7);
-            fields.optional("contract_notify_url", &mut slots.8);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
-            Ok(JsapiPrepayWithContractContractInfo {
-                password_free_contract_id: f0,
-                token: f1,
-                plan_id: f2,
-                contract_mchid: f3,
-                contract_appid: f4,
-                contract_code: f5,
-                request_serial: f6,
-                contract_display_account: f7,
-                contract_notify_url: f8,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -3304,38 +3413,41 @@ impl crate::runtime::Validate for MiniprogramPrepaySceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for MiniprogramPrepaySceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("payer_client_ip", &mut slots.0);
+        fields.optional("device_id", &mut slots.1);
+        fields.optional_object("store_info", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(MiniprogramPrepaySceneInfo {
+            payer_client_ip: f0,
+            device_id: f1,
+            store_info: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("payer_client_ip", &self.payer_client_ip);
+        members.optional("device_id", &self.device_id);
+        members.optional_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPrepaySceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramPrepaySceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("payer_client_ip", &value.payer_client_ip);
-            members.optional("device_id", &value.device_id);
-            members.optional("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPrepaySceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPrepaySceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("payer_client_ip", &mut slots.0);
-            fields.optional("device_id", &mut slots.1);
-            fields.optional("store_info", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(MiniprogramPrepaySceneInfo {
-                payer_client_ip: f0,
-                device_id: f1,
-                store_info: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// Native下单API的应答
@@ -3349,36 +3461,39 @@ pub struct NativePrepayResponse {
     /// Wire: `code_url`, `string`, required.
     pub code_url: String,
 }
+impl crate::runtime::Object for NativePrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("code_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(NativePrepayResponse {
+                    code_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("code_url", &self.code_url);
+        members
+    }
+}
 impl serde::Serialize for NativePrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NativePrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("code_url", &value.code_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NativePrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NativePrepayResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("code_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(NativePrepayResponse {
-                        code_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 使用的商户贴息信息(微信分付)
@@ -3396,43 +3511,43 @@ pub struct InstallmentInfo {
     /// Wire: `selected_installment_number`, `integer`, required.
     pub selected_installment_number: i64,
 }
+impl crate::runtime::Object for InstallmentInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("use_subsidy", &mut slots.0);
+        fields.required("selected_installment_number", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(InstallmentInfo {
+                    use_subsidy: f0,
+                    selected_installment_number: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("use_subsidy", &self.use_subsidy);
+        members
+            .required("selected_installment_number", &self.selected_installment_number);
+        members
+    }
+}
 impl serde::Serialize for InstallmentInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InstallmentInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("use_subsidy", &value.use_subsidy);
-            members
-                .required(
-                    "selected_installment_number",
-                    &value.selected_installment_number,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InstallmentInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InstallmentInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("use_subsidy", &mut slots.0);
-            fields.required("selected_installment_number", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(InstallmentInfo {
-                        use_subsidy: f0,
-                        selected_installment_number: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户订单号查询的应答
@@ -3538,155 +3653,158 @@ pub struct QueryOrderByOutTradeNoResponse {
     /// Wire: `installment_info`, `object InstallmentInfo`, optional.
     pub installment_info: Option<InstallmentInfo>,
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sp_appid", &mut slots.0);
+        fields.optional("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional_object("settle_info", &mut slots.4);
+        fields.optional("transaction_id", &mut slots.5);
+        fields.optional("trade_type", &mut slots.6);
+        fields.optional("trade_state", &mut slots.7);
+        fields.optional("trade_state_desc", &mut slots.8);
+        fields.optional("bank_type", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.required("description", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.optional("out_trade_no", &mut slots.13);
+        fields.optional_object("amount", &mut slots.14);
+        fields.optional("time_expire", &mut slots.15);
+        fields.required("notify_url", &mut slots.16);
+        fields.optional("goods_tag", &mut slots.17);
+        fields.optional("limit_pay", &mut slots.18);
+        fields.optional("support_fapiao", &mut slots.19);
+        fields.optional_object("detail", &mut slots.20);
+        fields.optional_object("scene_info", &mut slots.21);
+        fields.optional_object("payer", &mut slots.22);
+        fields.optional_object("installment_info", &mut slots.23);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                f1,
+                f2,
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                f15,
+                Some(f16),
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+                f22,
+                f23,
+            ) => {
+                Ok(QueryOrderByOutTradeNoResponse {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    settle_info: f4,
+                    transaction_id: f5,
+                    trade_type: f6,
+                    trade_state: f7,
+                    trade_state_desc: f8,
+                    bank_type: f9,
+                    success_time: f10,
+                    description: f11,
+                    attach: f12,
+                    out_trade_no: f13,
+                    amount: f14,
+                    time_expire: f15,
+                    notify_url: f16,
+                    goods_tag: f17,
+                    limit_pay: f18,
+                    support_fapiao: f19,
+                    detail: f20,
+                    scene_info: f21,
+                    payer: f22,
+                    installment_info: f23,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(24);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_type", &self.trade_type);
+        members.optional("trade_state", &self.trade_state);
+        members.optional("trade_state_desc", &self.trade_state_desc);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("success_time", &self.success_time);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional_object("amount", &self.amount);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_object("payer", &self.payer);
+        members.optional_object("installment_info", &self.installment_info);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderByOutTradeNoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(24);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_type", &value.trade_type);
-            members.optional("trade_state", &value.trade_state);
-            members.optional("trade_state_desc", &value.trade_state_desc);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("success_time", &value.success_time);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("amount", &value.amount);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.optional("detail", &value.detail);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("payer", &value.payer);
-            members.optional("installment_info", &value.installment_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sp_appid", &mut slots.0);
-            fields.optional("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("settle_info", &mut slots.4);
-            fields.optional("transaction_id", &mut slots.5);
-            fields.optional("trade_type", &mut slots.6);
-            fields.optional("trade_state", &mut slots.7);
-            fields.optional("trade_state_desc", &mut slots.8);
-            fields.optional("bank_type", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.required("description", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.optional("out_trade_no", &mut slots.13);
-            fields.optional("amount", &mut slots.14);
-            fields.optional("time_expire", &mut slots.15);
-            fields.required("notify_url", &mut slots.16);
-            fields.optional("goods_tag", &mut slots.17);
-            fields.optional("limit_pay", &mut slots.18);
-            fields.optional("support_fapiao", &mut slots.19);
-            fields.optional("detail", &mut slots.20);
-            fields.optional("scene_info", &mut slots.21);
-            fields.optional("payer", &mut slots.22);
-            fields.optional("installment_info", &mut slots.23);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    f1,
-                    f2,
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    Some(f16),
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                    f22,
-                    f23,
-                ) => {
-                    Ok(QueryOrderByOutTradeNoResponse {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        settle_info: f4,
-                        transaction_id: f5,
-                        trade_type: f6,
-                        trade_state: f7,
-                        trade_state_desc: f8,
-                        bank_type: f9,
-                        success_time: f10,
-                        description: f11,
-                        attach: f12,
-                        out_trade_no: f13,
-                        amount: f14,
-                        time_expire: f15,
-                        notify_url: f16,
-                        goods_tag: f17,
-                        limit_pay: f18,
-                        support_fapiao: f19,
-                        detail: f20,
-                        scene_info: f21,
-                        payer: f22,
-                        installment_info: f23,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销的应答
@@ -3716,48 +3834,51 @@ pub struct ReverseOrderResponse {
     /// Wire: `out_trade_no`, `string`, required.
     pub out_trade_no: String,
 }
+impl crate::runtime::Object for ReverseOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("out_trade_no", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(ReverseOrderResponse {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    out_trade_no: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for ReverseOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("out_trade_no", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(ReverseOrderResponse {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        out_trade_no: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -3820,38 +3941,41 @@ impl crate::runtime::Validate for ScannedPosPrepayDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for ScannedPosPrepayDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("cost_price", &mut slots.0);
+        fields.optional("invoice_id", &mut slots.1);
+        fields.optional_objects("goods_detail", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ScannedPosPrepayDetail {
+            cost_price: f0,
+            invoice_id: f1,
+            goods_detail: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("cost_price", &self.cost_price);
+        members.optional("invoice_id", &self.invoice_id);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for ScannedPosPrepayDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScannedPosPrepayDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("cost_price", &value.cost_price);
-            members.optional("invoice_id", &value.invoice_id);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScannedPosPrepayDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScannedPosPrepayDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("cost_price", &mut slots.0);
-            fields.optional("invoice_id", &mut slots.1);
-            fields.optional("goods_detail", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ScannedPosPrepayDetail {
-                cost_price: f0,
-                invoice_id: f1,
-                goods_detail: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -3897,42 +4021,45 @@ impl crate::runtime::Validate for ScannedPosPrepaySceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ScannedPosPrepaySceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("payer_client_ip", &mut slots.0);
+        fields.optional("device_id", &mut slots.1);
+        fields.required_object("store_info", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(ScannedPosPrepaySceneInfo {
+                    payer_client_ip: f0,
+                    device_id: f1,
+                    store_info: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("payer_client_ip", &self.payer_client_ip);
+        members.optional("device_id", &self.device_id);
+        members.required_object("store_info", &self.store_info);
+        members
+    }
+}
 impl serde::Serialize for ScannedPosPrepaySceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScannedPosPrepaySceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("payer_client_ip", &value.payer_client_ip);
-            members.optional("device_id", &value.device_id);
-            members.required("store_info", &value.store_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScannedPosPrepaySceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScannedPosPrepaySceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("payer_client_ip", &mut slots.0);
-            fields.optional("device_id", &mut slots.1);
-            fields.required("store_info", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(ScannedPosPrepaySceneInfo {
-                        payer_client_ip: f0,
-                        device_id: f1,
-                        store_info: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务商支付成功通知解密后的资源
@@ -4002,90 +4129,93 @@ pub struct TransactionNotificationResource {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for TransactionNotificationResource {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sp_appid", &mut slots.0);
+        fields.optional("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional("out_trade_no", &mut slots.4);
+        fields.optional("transaction_id", &mut slots.5);
+        fields.optional("trade_type", &mut slots.6);
+        fields.optional("trade_state", &mut slots.7);
+        fields.optional("trade_state_desc", &mut slots.8);
+        fields.optional("bank_type", &mut slots.9);
+        fields.optional("attach", &mut slots.10);
+        fields.optional("success_time", &mut slots.11);
+        fields.optional_object("payer", &mut slots.12);
+        fields.optional_object("amount", &mut slots.13);
+        fields.optional_objects("promotion_detail", &mut slots.14);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14) = slots;
+        Ok(TransactionNotificationResource {
+            sp_appid: f0,
+            sp_mchid: f1,
+            sub_appid: f2,
+            sub_mchid: f3,
+            out_trade_no: f4,
+            transaction_id: f5,
+            trade_type: f6,
+            trade_state: f7,
+            trade_state_desc: f8,
+            bank_type: f9,
+            attach: f10,
+            success_time: f11,
+            payer: f12,
+            amount: f13,
+            promotion_detail: f14,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_type", &self.trade_type);
+        members.optional("trade_state", &self.trade_state);
+        members.optional("trade_state_desc", &self.trade_state_desc);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("payer", &self.payer);
+        members.optional_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for TransactionNotificationResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionNotificationResource) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_type", &value.trade_type);
-            members.optional("trade_state", &value.trade_state);
-            members.optional("trade_state_desc", &value.trade_state_desc);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.optional("payer", &value.payer);
-            members.optional("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionNotificationResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionNotificationResource, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sp_appid", &mut slots.0);
-            fields.optional("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("out_trade_no", &mut slots.4);
-            fields.optional("transaction_id", &mut slots.5);
-            fields.optional("trade_type", &mut slots.6);
-            fields.optional("trade_state", &mut slots.7);
-            fields.optional("trade_state_desc", &mut slots.8);
-            fields.optional("bank_type", &mut slots.9);
-            fields.optional("attach", &mut slots.10);
-            fields.optional("success_time", &mut slots.11);
-            fields.optional("payer", &mut slots.12);
-            fields.optional("amount", &mut slots.13);
-            fields.optional("promotion_detail", &mut slots.14);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10, f11, f12, f13, f14) = slots;
-            Ok(TransactionNotificationResource {
-                sp_appid: f0,
-                sp_mchid: f1,
-                sub_appid: f2,
-                sub_mchid: f3,
-                out_trade_no: f4,
-                transaction_id: f5,
-                trade_type: f6,
-                trade_state: f7,
-                trade_state_desc: f8,
-                bank_type: f9,
-                attach: f10,
-                success_time: f11,
-                payer: f12,
-                amount: f13,
-                promotion_detail: f14,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -4103,35 +4233,38 @@ pub struct TransactionNotificationPayer {
     /// Wire: `sub_openid`, `string`, optional.
     pub sub_openid: Option<String>,
 }
+impl crate::runtime::Object for TransactionNotificationPayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("sp_openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(TransactionNotificationPayer {
+            sp_openid: f0,
+            sub_openid: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for TransactionNotificationPayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionNotificationPayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionNotificationPayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionNotificationPayer, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("sp_openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(TransactionNotificationPayer {
-                sp_openid: f0,
-                sub_openid: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -4157,40 +4290,43 @@ pub struct TransactionNotificationAmount {
     /// Wire: `payer_currency`, `string`, optional.
     pub payer_currency: Option<String>,
 }
+impl crate::runtime::Object for TransactionNotificationAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total", &mut slots.0);
+        fields.optional("payer_total", &mut slots.1);
+        fields.optional("currency", &mut slots.2);
+        fields.optional("payer_currency", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(TransactionNotificationAmount {
+            total: f0,
+            payer_total: f1,
+            currency: f2,
+            payer_currency: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total", &self.total);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("currency", &self.currency);
+        members.optional("payer_currency", &self.payer_currency);
+        members
+    }
+}
 impl serde::Serialize for TransactionNotificationAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionNotificationAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total", &value.total);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("currency", &value.currency);
-            members.optional("payer_currency", &value.payer_currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionNotificationAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionNotificationAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total", &mut slots.0);
-            fields.optional("payer_total", &mut slots.1);
-            fields.optional("currency", &mut slots.2);
-            fields.optional("payer_currency", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(TransactionNotificationAmount {
-                total: f0,
-                payer_total: f1,
-                currency: f2,
-                payer_currency: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

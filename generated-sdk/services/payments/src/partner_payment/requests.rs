@@ -235,125 +235,128 @@ impl crate::runtime::Validate for AppPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional_object("settle_info", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.required("out_trade_no", &mut slots.7);
+        fields.required_object("amount", &mut slots.8);
+        fields.optional("time_expire", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.optional("goods_tag", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("support_fapiao", &mut slots.13);
+        fields.optional_object("detail", &mut slots.14);
+        fields.optional_object("scene_info", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.optional_object("subsidy_info", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+            ) => {
+                Ok(AppPrepayRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    settle_info: f4,
+                    description: f5,
+                    attach: f6,
+                    out_trade_no: f7,
+                    amount: f8,
+                    time_expire: f9,
+                    notify_url: f10,
+                    goods_tag: f11,
+                    limit_pay: f12,
+                    support_fapiao: f13,
+                    detail: f14,
+                    scene_info: f15,
+                    payer: f16,
+                    subsidy_info: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional_object("settle_info", &self.settle_info);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_object("payer", &self.payer);
+        members.optional_object("subsidy_info", &self.subsidy_info);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("settle_info", &value.settle_info);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.optional("detail", &value.detail);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("payer", &value.payer);
-            members.optional("subsidy_info", &value.subsidy_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("settle_info", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.required("out_trade_no", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.optional("time_expire", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.optional("goods_tag", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("support_fapiao", &mut slots.13);
-            fields.optional("detail", &mut slots.14);
-            fields.optional("scene_info", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.optional("subsidy_info", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                ) => {
-                    Ok(AppPrepayRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        settle_info: f4,
-                        description: f5,
-                        attach: f6,
-                        out_trade_no: f7,
-                        amount: f8,
-                        time_expire: f9,
-                        notify_url: f10,
-                        goods_tag: f11,
-                        limit_pay: f12,
-                        support_fapiao: f13,
-                        detail: f14,
-                        scene_info: f15,
-                        payer: f16,
-                        subsidy_info: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `app_prepay_with_contract` (APP下单并签约): `POST /v3/pay/partner/transactions/app-with-contract`.
@@ -521,115 +524,118 @@ impl crate::runtime::Validate for AppPrepayWithContractRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppPrepayWithContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.optional("time_expire", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.optional("goods_tag", &mut slots.9);
+        fields.optional_object("settle_info", &mut slots.10);
+        fields.optional("support_fapiao", &mut slots.11);
+        fields.required_object("amount", &mut slots.12);
+        fields.optional_object("detail", &mut slots.13);
+        fields.optional_object("scene_info", &mut slots.14);
+        fields.required_object("contract_info", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                Some(f12),
+                f13,
+                f14,
+                Some(f15),
+            ) => {
+                Ok(AppPrepayWithContractRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    description: f4,
+                    out_trade_no: f5,
+                    time_expire: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    goods_tag: f9,
+                    settle_info: f10,
+                    support_fapiao: f11,
+                    amount: f12,
+                    detail: f13,
+                    scene_info: f14,
+                    contract_info: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("time_expire", &self.time_expire);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.required_object("amount", &self.amount);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.required_object("contract_info", &self.contract_info);
+        members
+    }
+}
 impl serde::Serialize for AppPrepayWithContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPrepayWithContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("time_expire", &value.time_expire);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.required("amount", &value.amount);
-            members.optional("detail", &value.detail);
-            members.optional("scene_info", &value.scene_info);
-            members.required("contract_info", &value.contract_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPrepayWithContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPrepayWithContractRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.optional("time_expire", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.optional("goods_tag", &mut slots.9);
-            fields.optional("settle_info", &mut slots.10);
-            fields.optional("support_fapiao", &mut slots.11);
-            fields.required("amount", &mut slots.12);
-            fields.optional("detail", &mut slots.13);
-            fields.optional("scene_info", &mut slots.14);
-            fields.required("contract_info", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    Some(f12),
-                    f13,
-                    f14,
-                    Some(f15),
-                ) => {
-                    Ok(AppPrepayWithContractRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        description: f4,
-                        out_trade_no: f5,
-                        time_expire: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        goods_tag: f9,
-                        settle_info: f10,
-                        support_fapiao: f11,
-                        amount: f12,
-                        detail: f13,
-                        scene_info: f14,
-                        contract_info: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `codepay` (付款码支付): `POST /v3/pay/partner/transactions/codepay`.
@@ -780,105 +786,108 @@ impl crate::runtime::Validate for CodepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CodepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.optional("goods_tag", &mut slots.7);
+        fields.optional("support_fapiao", &mut slots.8);
+        fields.required_object("payer", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.required_object("scene_info", &mut slots.11);
+        fields.optional_object("detail", &mut slots.12);
+        fields.optional_object("settle_info", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+            ) => {
+                Ok(CodepayRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    description: f4,
+                    out_trade_no: f5,
+                    attach: f6,
+                    goods_tag: f7,
+                    support_fapiao: f8,
+                    payer: f9,
+                    amount: f10,
+                    scene_info: f11,
+                    detail: f12,
+                    settle_info: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("attach", &self.attach);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.required_object("payer", &self.payer);
+        members.required_object("amount", &self.amount);
+        members.required_object("scene_info", &self.scene_info);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("settle_info", &self.settle_info);
+        members
+    }
+}
 impl serde::Serialize for CodepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CodepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("attach", &value.attach);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.required("payer", &value.payer);
-            members.required("amount", &value.amount);
-            members.required("scene_info", &value.scene_info);
-            members.optional("detail", &value.detail);
-            members.optional("settle_info", &value.settle_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CodepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CodepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.optional("goods_tag", &mut slots.7);
-            fields.optional("support_fapiao", &mut slots.8);
-            fields.required("payer", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.required("scene_info", &mut slots.11);
-            fields.optional("detail", &mut slots.12);
-            fields.optional("settle_info", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                ) => {
-                    Ok(CodepayRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        description: f4,
-                        out_trade_no: f5,
-                        attach: f6,
-                        goods_tag: f7,
-                        support_fapiao: f8,
-                        payer: f9,
-                        amount: f10,
-                        scene_info: f11,
-                        detail: f12,
-                        settle_info: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `h5_prepay` (H5下单API): `POST /v3/pay/partner/transactions/h5`.
@@ -1083,120 +1092,123 @@ impl crate::runtime::Validate for H5PrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5PrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional_object("settle_info", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.required("out_trade_no", &mut slots.7);
+        fields.required_object("amount", &mut slots.8);
+        fields.optional("time_expire", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.optional("goods_tag", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("support_fapiao", &mut slots.13);
+        fields.optional_object("detail", &mut slots.14);
+        fields.required_object("scene_info", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+            ) => {
+                Ok(H5PrepayRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    settle_info: f4,
+                    description: f5,
+                    attach: f6,
+                    out_trade_no: f7,
+                    amount: f8,
+                    time_expire: f9,
+                    notify_url: f10,
+                    goods_tag: f11,
+                    limit_pay: f12,
+                    support_fapiao: f13,
+                    detail: f14,
+                    scene_info: f15,
+                    payer: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional_object("settle_info", &self.settle_info);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.optional_object("detail", &self.detail);
+        members.required_object("scene_info", &self.scene_info);
+        members.optional_object("payer", &self.payer);
+        members
+    }
+}
 impl serde::Serialize for H5PrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("settle_info", &value.settle_info);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.optional("detail", &value.detail);
-            members.required("scene_info", &value.scene_info);
-            members.optional("payer", &value.payer);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("settle_info", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.required("out_trade_no", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.optional("time_expire", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.optional("goods_tag", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("support_fapiao", &mut slots.13);
-            fields.optional("detail", &mut slots.14);
-            fields.required("scene_info", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(H5PrepayRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        settle_info: f4,
-                        description: f5,
-                        attach: f6,
-                        out_trade_no: f7,
-                        amount: f8,
-                        time_expire: f9,
-                        notify_url: f10,
-                        goods_tag: f11,
-                        limit_pay: f12,
-                        support_fapiao: f13,
-                        detail: f14,
-                        scene_info: f15,
-                        payer: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_by_id` (微信支付订单号查询): `GET /v3/pay/partner/transactions/id/{transaction_id}`.
@@ -1230,38 +1242,41 @@ impl crate::runtime::Validate for QueryOrderByIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryOrderByIdRequest {
+                    transaction_id: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderByIdRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryOrderByIdRequest {
-                        transaction_id: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `jsapi_prepay` (JSAPI下单API): `POST /v3/pay/partner/transactions/jsapi`.
@@ -1482,125 +1497,128 @@ impl crate::runtime::Validate for JsapiPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for JsapiPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional_object("settle_info", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.required("out_trade_no", &mut slots.7);
+        fields.required_object("amount", &mut slots.8);
+        fields.optional("time_expire", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.optional("goods_tag", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("support_fapiao", &mut slots.13);
+        fields.optional_object("detail", &mut slots.14);
+        fields.optional_object("scene_info", &mut slots.15);
+        fields.required_object("payer", &mut slots.16);
+        fields.optional_object("subsidy_info", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                Some(f16),
+                f17,
+            ) => {
+                Ok(JsapiPrepayRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    settle_info: f4,
+                    description: f5,
+                    attach: f6,
+                    out_trade_no: f7,
+                    amount: f8,
+                    time_expire: f9,
+                    notify_url: f10,
+                    goods_tag: f11,
+                    limit_pay: f12,
+                    support_fapiao: f13,
+                    detail: f14,
+                    scene_info: f15,
+                    payer: f16,
+                    subsidy_info: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional_object("settle_info", &self.settle_info);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.required_object("payer", &self.payer);
+        members.optional_object("subsidy_info", &self.subsidy_info);
+        members
+    }
+}
 impl serde::Serialize for JsapiPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JsapiPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("settle_info", &value.settle_info);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.optional("detail", &value.detail);
-            members.optional("scene_info", &value.scene_info);
-            members.required("payer", &value.payer);
-            members.optional("subsidy_info", &value.subsidy_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("settle_info", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.required("out_trade_no", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.optional("time_expire", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.optional("goods_tag", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("support_fapiao", &mut slots.13);
-            fields.optional("detail", &mut slots.14);
-            fields.optional("scene_info", &mut slots.15);
-            fields.required("payer", &mut slots.16);
-            fields.optional("subsidy_info", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    Some(f16),
-                    f17,
-                ) => {
-                    Ok(JsapiPrepayRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        settle_info: f4,
-                        description: f5,
-                        attach: f6,
-                        out_trade_no: f7,
-                        amount: f8,
-                        time_expire: f9,
-                        notify_url: f10,
-                        goods_tag: f11,
-                        limit_pay: f12,
-                        support_fapiao: f13,
-                        detail: f14,
-                        scene_info: f15,
-                        payer: f16,
-                        subsidy_info: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `jsapi_prepay_with_contract` (JSAPI下单并授权/签约): `POST /v3/pay/partner/transactions/jsapi-with-contract`.
@@ -1777,120 +1795,123 @@ impl crate::runtime::Validate for JsapiPrepayWithContractRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for JsapiPrepayWithContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.optional("time_expire", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.optional("goods_tag", &mut slots.9);
+        fields.optional_object("settle_info", &mut slots.10);
+        fields.optional("support_fapiao", &mut slots.11);
+        fields.required_object("amount", &mut slots.12);
+        fields.required_object("payer", &mut slots.13);
+        fields.optional_object("detail", &mut slots.14);
+        fields.optional_object("scene_info", &mut slots.15);
+        fields.required_object("contract_info", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                Some(f16),
+            ) => {
+                Ok(JsapiPrepayWithContractRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    description: f4,
+                    out_trade_no: f5,
+                    time_expire: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    goods_tag: f9,
+                    settle_info: f10,
+                    support_fapiao: f11,
+                    amount: f12,
+                    payer: f13,
+                    detail: f14,
+                    scene_info: f15,
+                    contract_info: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("time_expire", &self.time_expire);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional_object("settle_info", &self.settle_info);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.required_object("amount", &self.amount);
+        members.required_object("payer", &self.payer);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.required_object("contract_info", &self.contract_info);
+        members
+    }
+}
 impl serde::Serialize for JsapiPrepayWithContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JsapiPrepayWithContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("time_expire", &value.time_expire);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("settle_info", &value.settle_info);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.required("amount", &value.amount);
-            members.required("payer", &value.payer);
-            members.optional("detail", &value.detail);
-            members.optional("scene_info", &value.scene_info);
-            members.required("contract_info", &value.contract_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiPrepayWithContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiPrepayWithContractRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.optional("time_expire", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.optional("goods_tag", &mut slots.9);
-            fields.optional("settle_info", &mut slots.10);
-            fields.optional("support_fapiao", &mut slots.11);
-            fields.required("amount", &mut slots.12);
-            fields.required("payer", &mut slots.13);
-            fields.optional("detail", &mut slots.14);
-            fields.optional("scene_info", &mut slots.15);
-            fields.required("contract_info", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    Some(f16),
-                ) => {
-                    Ok(JsapiPrepayWithContractRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        description: f4,
-                        out_trade_no: f5,
-                        time_expire: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        goods_tag: f9,
-                        settle_info: f10,
-                        support_fapiao: f11,
-                        amount: f12,
-                        payer: f13,
-                        detail: f14,
-                        scene_info: f15,
-                        contract_info: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_prepay` (小程序支付下单): `POST /v3/pay/partner/transactions/miniprogram`.
@@ -2063,115 +2084,118 @@ impl crate::runtime::Validate for MiniprogramPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for MiniprogramPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.optional("time_expire", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.optional("notify_url", &mut slots.8);
+        fields.optional("goods_tag", &mut slots.9);
+        fields.optional("support_fapiao", &mut slots.10);
+        fields.required_object("amount", &mut slots.11);
+        fields.required_object("payer", &mut slots.12);
+        fields.optional_object("detail", &mut slots.13);
+        fields.optional_object("scene_info", &mut slots.14);
+        fields.optional_object("settle_info", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+            ) => {
+                Ok(MiniprogramPrepayRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    description: f4,
+                    out_trade_no: f5,
+                    time_expire: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    goods_tag: f9,
+                    support_fapiao: f10,
+                    amount: f11,
+                    payer: f12,
+                    detail: f13,
+                    scene_info: f14,
+                    settle_info: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("time_expire", &self.time_expire);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.required_object("amount", &self.amount);
+        members.required_object("payer", &self.payer);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_object("settle_info", &self.settle_info);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("time_expire", &value.time_expire);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.required("amount", &value.amount);
-            members.required("payer", &value.payer);
-            members.optional("detail", &value.detail);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("settle_info", &value.settle_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.optional("time_expire", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.optional("notify_url", &mut slots.8);
-            fields.optional("goods_tag", &mut slots.9);
-            fields.optional("support_fapiao", &mut slots.10);
-            fields.required("amount", &mut slots.11);
-            fields.required("payer", &mut slots.12);
-            fields.optional("detail", &mut slots.13);
-            fields.optional("scene_info", &mut slots.14);
-            fields.optional("settle_info", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                ) => {
-                    Ok(MiniprogramPrepayRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        description: f4,
-                        out_trade_no: f5,
-                        time_expire: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        goods_tag: f9,
-                        support_fapiao: f10,
-                        amount: f11,
-                        payer: f12,
-                        detail: f13,
-                        scene_info: f14,
-                        settle_info: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `native_prepay` (Native下单API): `POST /v3/pay/partner/transactions/native`.
@@ -2383,120 +2407,123 @@ impl crate::runtime::Validate for NativePrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NativePrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional_object("settle_info", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.required("out_trade_no", &mut slots.7);
+        fields.required_object("amount", &mut slots.8);
+        fields.optional("time_expire", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.optional("goods_tag", &mut slots.11);
+        fields.optional("limit_pay", &mut slots.12);
+        fields.optional("support_fapiao", &mut slots.13);
+        fields.optional_object("detail", &mut slots.14);
+        fields.optional_object("scene_info", &mut slots.15);
+        fields.optional_object("payer", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+            ) => {
+                Ok(NativePrepayRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    settle_info: f4,
+                    description: f5,
+                    attach: f6,
+                    out_trade_no: f7,
+                    amount: f8,
+                    time_expire: f9,
+                    notify_url: f10,
+                    goods_tag: f11,
+                    limit_pay: f12,
+                    support_fapiao: f13,
+                    detail: f14,
+                    scene_info: f15,
+                    payer: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional_object("settle_info", &self.settle_info);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members.optional("time_expire", &self.time_expire);
+        members.required("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("limit_pay", &self.limit_pay);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.optional_object("detail", &self.detail);
+        members.optional_object("scene_info", &self.scene_info);
+        members.optional_object("payer", &self.payer);
+        members
+    }
+}
 impl serde::Serialize for NativePrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NativePrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("settle_info", &value.settle_info);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members.optional("time_expire", &value.time_expire);
-            members.required("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("limit_pay", &value.limit_pay);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.optional("detail", &value.detail);
-            members.optional("scene_info", &value.scene_info);
-            members.optional("payer", &value.payer);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NativePrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NativePrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("settle_info", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.required("out_trade_no", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.optional("time_expire", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.optional("goods_tag", &mut slots.11);
-            fields.optional("limit_pay", &mut slots.12);
-            fields.optional("support_fapiao", &mut slots.13);
-            fields.optional("detail", &mut slots.14);
-            fields.optional("scene_info", &mut slots.15);
-            fields.optional("payer", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                ) => {
-                    Ok(NativePrepayRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        settle_info: f4,
-                        description: f5,
-                        attach: f6,
-                        out_trade_no: f7,
-                        amount: f8,
-                        time_expire: f9,
-                        notify_url: f10,
-                        goods_tag: f11,
-                        limit_pay: f12,
-                        support_fapiao: f13,
-                        detail: f14,
-                        scene_info: f15,
-                        payer: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_by_out_trade_no` (商户订单号查询): `GET /v3/pay/partner/transactions/out-trade-no/{out_trade_no}`.
@@ -2530,38 +2557,41 @@ impl crate::runtime::Validate for QueryOrderByOutTradeNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderByOutTradeNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryOrderByOutTradeNoRequest {
+                    out_trade_no: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderByOutTradeNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderByOutTradeNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderByOutTradeNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderByOutTradeNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryOrderByOutTradeNoRequest {
-                        out_trade_no: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_order` (关单API): `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/close`.
@@ -2599,41 +2629,44 @@ impl crate::runtime::Validate for CloseOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CloseOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CloseOrderRequest {
+                    out_trade_no: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for CloseOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CloseOrderRequest {
-                        out_trade_no: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `reverse_order` (撤销): `POST /v3/pay/partner/transactions/out-trade-no/{out_trade_no}/reverse`.
@@ -2684,47 +2717,50 @@ impl ReverseOrderRequest {
     }
 }
 impl crate::runtime::Validate for ReverseOrderRequest {}
+impl crate::runtime::Object for ReverseOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.optional("sp_appid", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, Some(f4)) => {
+                Ok(ReverseOrderRequest {
+                    out_trade_no: f0,
+                    sp_appid: f1,
+                    sp_mchid: f2,
+                    sub_appid: f3,
+                    sub_mchid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for ReverseOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReverseOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReverseOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReverseOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.optional("sp_appid", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, Some(f4)) => {
-                    Ok(ReverseOrderRequest {
-                        out_trade_no: f0,
-                        sp_appid: f1,
-                        sp_mchid: f2,
-                        sub_appid: f3,
-                        sub_mchid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `scanned_pos_prepay` (扫码支付下单): `POST /v3/pay/partner/transactions/scannedpos`.
@@ -2895,114 +2931,117 @@ impl crate::runtime::Validate for ScannedPosPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ScannedPosPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.optional("time_expire", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.optional("notify_url", &mut slots.8);
+        fields.optional("goods_tag", &mut slots.9);
+        fields.optional("support_fapiao", &mut slots.10);
+        fields.required_object("amount", &mut slots.11);
+        fields.required_object("payer", &mut slots.12);
+        fields.optional_object("detail", &mut slots.13);
+        fields.required_object("scene_info", &mut slots.14);
+        fields.optional_object("settle_info", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                Some(f12),
+                f13,
+                Some(f14),
+                f15,
+            ) => {
+                Ok(ScannedPosPrepayRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    description: f4,
+                    out_trade_no: f5,
+                    time_expire: f6,
+                    attach: f7,
+                    notify_url: f8,
+                    goods_tag: f9,
+                    support_fapiao: f10,
+                    amount: f11,
+                    payer: f12,
+                    detail: f13,
+                    scene_info: f14,
+                    settle_info: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.optional("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("description", &self.description);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("time_expire", &self.time_expire);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("support_fapiao", &self.support_fapiao);
+        members.required_object("amount", &self.amount);
+        members.required_object("payer", &self.payer);
+        members.optional_object("detail", &self.detail);
+        members.required_object("scene_info", &self.scene_info);
+        members.optional_object("settle_info", &self.settle_info);
+        members
+    }
+}
 impl serde::Serialize for ScannedPosPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScannedPosPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.optional("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("description", &value.description);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("time_expire", &value.time_expire);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("support_fapiao", &value.support_fapiao);
-            members.required("amount", &value.amount);
-            members.required("payer", &value.payer);
-            members.optional("detail", &value.detail);
-            members.required("scene_info", &value.scene_info);
-            members.optional("settle_info", &value.settle_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScannedPosPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScannedPosPrepayRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.optional("time_expire", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.optional("notify_url", &mut slots.8);
-            fields.optional("goods_tag", &mut slots.9);
-            fields.optional("support_fapiao", &mut slots.10);
-            fields.required("amount", &mut slots.11);
-            fields.required("payer", &mut slots.12);
-            fields.optional("detail", &mut slots.13);
-            fields.required("scene_info", &mut slots.14);
-            fields.optional("settle_info", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    Some(f14),
-                    f15,
-                ) => {
-                    Ok(ScannedPosPrepayRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        description: f4,
-                        out_trade_no: f5,
-                        time_expire: f6,
-                        attach: f7,
-                        notify_url: f8,
-                        goods_tag: f9,
-                        support_fapiao: f10,
-                        amount: f11,
-                        payer: f12,
-                        detail: f13,
-                        scene_info: f14,
-                        settle_info: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

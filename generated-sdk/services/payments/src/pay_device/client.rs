@@ -58,7 +58,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REPORT_RETAIL_GOODS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -106,7 +106,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REPORT_CODE_PLATE_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -160,7 +160,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 绑定音箱设备码牌
@@ -199,7 +199,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::BIND_SPEAKER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -207,7 +207,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 出厂预绑定音箱和码牌
@@ -246,7 +246,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PREBIND_SPEAKER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -254,7 +254,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解绑音箱设备码牌
@@ -301,7 +301,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 码牌支付结果上报
@@ -340,7 +340,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REPORT_SPEAKER_PAYMENT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -348,7 +348,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 小票机打印
@@ -387,7 +387,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRINT_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -443,7 +443,7 @@ impl<'a, T: Transport> PayDeviceClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -47,48 +47,51 @@ impl GoodsDetail {
     }
 }
 impl crate::runtime::Validate for GoodsDetail {}
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("barcode", &mut slots.0);
+        fields.optional("merchant_goods_id", &mut slots.1);
+        fields.required("goods_name", &mut slots.2);
+        fields.required("quantity", &mut slots.3);
+        fields.required("price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(GoodsDetail {
+                    barcode: f0,
+                    merchant_goods_id: f1,
+                    goods_name: f2,
+                    quantity: f3,
+                    price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("barcode", &self.barcode);
+        members.optional("merchant_goods_id", &self.merchant_goods_id);
+        members.required("goods_name", &self.goods_name);
+        members.required("quantity", &self.quantity);
+        members.required("price", &self.price);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("barcode", &value.barcode);
-            members.optional("merchant_goods_id", &value.merchant_goods_id);
-            members.required("goods_name", &value.goods_name);
-            members.required("quantity", &value.quantity);
-            members.required("price", &value.price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("barcode", &mut slots.0);
-            fields.optional("merchant_goods_id", &mut slots.1);
-            fields.required("goods_name", &mut slots.2);
-            fields.required("quantity", &mut slots.3);
-            fields.required("price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(GoodsDetail {
-                        barcode: f0,
-                        merchant_goods_id: f1,
-                        goods_name: f2,
-                        quantity: f3,
-                        price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询音箱绑定信息的应答
@@ -114,45 +117,48 @@ pub struct QuerySpeakerBindingResponse {
     /// Wire: `code_url`, `string`, required.
     pub code_url: String,
 }
+impl crate::runtime::Object for QuerySpeakerBindingResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("device_sn", &mut slots.1);
+        fields.required("bind_state", &mut slots.2);
+        fields.required("code_url", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(QuerySpeakerBindingResponse {
+                    sub_mchid: f0,
+                    device_sn: f1,
+                    bind_state: f2,
+                    code_url: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("device_sn", &self.device_sn);
+        members.required("bind_state", &self.bind_state);
+        members.required("code_url", &self.code_url);
+        members
+    }
+}
 impl serde::Serialize for QuerySpeakerBindingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySpeakerBindingResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("device_sn", &value.device_sn);
-            members.required("bind_state", &value.bind_state);
-            members.required("code_url", &value.code_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySpeakerBindingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySpeakerBindingResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("device_sn", &mut slots.1);
-            fields.required("bind_state", &mut slots.2);
-            fields.required("code_url", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(QuerySpeakerBindingResponse {
-                        sub_mchid: f0,
-                        device_sn: f1,
-                        bind_state: f2,
-                        code_url: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 出厂预绑定音箱和码牌的应答
@@ -174,42 +180,45 @@ pub struct PrebindSpeakerResponse {
     /// Wire: `code_url`, `string`, required.
     pub code_url: String,
 }
+impl crate::runtime::Object for PrebindSpeakerResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("device_sn", &mut slots.0);
+        fields.required("bind_state", &mut slots.1);
+        fields.required("code_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(PrebindSpeakerResponse {
+                    device_sn: f0,
+                    bind_state: f1,
+                    code_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("device_sn", &self.device_sn);
+        members.required("bind_state", &self.bind_state);
+        members.required("code_url", &self.code_url);
+        members
+    }
+}
 impl serde::Serialize for PrebindSpeakerResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PrebindSpeakerResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("device_sn", &value.device_sn);
-            members.required("bind_state", &value.bind_state);
-            members.required("code_url", &value.code_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PrebindSpeakerResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PrebindSpeakerResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("device_sn", &mut slots.0);
-            fields.required("bind_state", &mut slots.1);
-            fields.required("code_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(PrebindSpeakerResponse {
-                        device_sn: f0,
-                        bind_state: f1,
-                        code_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 码牌支付结果上报的应答
@@ -239,48 +248,51 @@ pub struct ReportSpeakerPaymentResponse {
     /// Wire: `transaction_id`, `string`, required.
     pub transaction_id: String,
 }
+impl crate::runtime::Object for ReportSpeakerPaymentResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("code_url", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("device_sn", &mut slots.3);
+        fields.required("transaction_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ReportSpeakerPaymentResponse {
+                    sub_mchid: f0,
+                    code_url: f1,
+                    out_trade_no: f2,
+                    device_sn: f3,
+                    transaction_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("code_url", &self.code_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("device_sn", &self.device_sn);
+        members.required("transaction_id", &self.transaction_id);
+        members
+    }
+}
 impl serde::Serialize for ReportSpeakerPaymentResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReportSpeakerPaymentResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("code_url", &value.code_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("device_sn", &value.device_sn);
-            members.required("transaction_id", &value.transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportSpeakerPaymentResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportSpeakerPaymentResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("code_url", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("device_sn", &mut slots.3);
-            fields.required("transaction_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ReportSpeakerPaymentResponse {
-                        sub_mchid: f0,
-                        code_url: f1,
-                        out_trade_no: f2,
-                        device_sn: f3,
-                        transaction_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 变量列表
@@ -315,32 +327,35 @@ impl VariableList {
     }
 }
 impl crate::runtime::Validate for VariableList {}
+impl crate::runtime::Object for VariableList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("key", &mut slots.0);
+        fields.optional("value", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(VariableList { key: f0, value: f1 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("key", &self.key);
+        members.optional("value", &self.value);
+        members
+    }
+}
 impl serde::Serialize for VariableList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &VariableList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("key", &value.key);
-            members.optional("value", &value.value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for VariableList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<VariableList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("key", &mut slots.0);
-            fields.optional("value", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(VariableList { key: f0, value: f1 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// Value值列表
@@ -366,30 +381,33 @@ impl RowList {
     }
 }
 impl crate::runtime::Validate for RowList {}
+impl crate::runtime::Object for RowList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("cell_list", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(RowList { cell_list: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("cell_list", &self.cell_list);
+        members
+    }
+}
 impl serde::Serialize for RowList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RowList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("cell_list", &value.cell_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RowList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RowList, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("cell_list", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(RowList { cell_list: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 表格变量列表
@@ -436,32 +454,35 @@ impl crate::runtime::Validate for TableList {
         Ok(())
     }
 }
+impl crate::runtime::Object for TableList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("key", &mut slots.0);
+        fields.optional_objects("row_list", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(TableList { key: f0, row_list: f1 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("key", &self.key);
+        members.optional_objects("row_list", &self.row_list);
+        members
+    }
+}
 impl serde::Serialize for TableList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TableList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("key", &value.key);
-            members.optional("row_list", &value.row_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TableList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TableList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("key", &mut slots.0);
-            fields.optional("row_list", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(TableList { key: f0, row_list: f1 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询订单的应答
@@ -499,49 +520,52 @@ pub struct QueryPrintOrderResponse {
     /// Wire: `table_list`, `array[object TableList]`, optional.
     pub table_list: Option<Vec<TableList>>,
 }
+impl crate::runtime::Object for QueryPrintOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("print_order_no", &mut slots.0);
+        fields.optional("template_id", &mut slots.1);
+        fields.optional("notify_url", &mut slots.2);
+        fields.optional("print_state", &mut slots.3);
+        fields.optional("print_state_description", &mut slots.4);
+        fields.optional_objects("variable_list", &mut slots.5);
+        fields.optional_objects("table_list", &mut slots.6);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6) = slots;
+        Ok(QueryPrintOrderResponse {
+            print_order_no: f0,
+            template_id: f1,
+            notify_url: f2,
+            print_state: f3,
+            print_state_description: f4,
+            variable_list: f5,
+            table_list: f6,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("print_order_no", &self.print_order_no);
+        members.optional("template_id", &self.template_id);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("print_state", &self.print_state);
+        members.optional("print_state_description", &self.print_state_description);
+        members.optional_objects("variable_list", &self.variable_list);
+        members.optional_objects("table_list", &self.table_list);
+        members
+    }
+}
 impl serde::Serialize for QueryPrintOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryPrintOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("print_order_no", &value.print_order_no);
-            members.optional("template_id", &value.template_id);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("print_state", &value.print_state);
-            members.optional("print_state_description", &value.print_state_description);
-            members.optional("variable_list", &value.variable_list);
-            members.optional("table_list", &value.table_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPrintOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPrintOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("print_order_no", &mut slots.0);
-            fields.optional("template_id", &mut slots.1);
-            fields.optional("notify_url", &mut slots.2);
-            fields.optional("print_state", &mut slots.3);
-            fields.optional("print_state_description", &mut slots.4);
-            fields.optional("variable_list", &mut slots.5);
-            fields.optional("table_list", &mut slots.6);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6) = slots;
-            Ok(QueryPrintOrderResponse {
-                print_order_no: f0,
-                template_id: f1,
-                notify_url: f2,
-                print_state: f3,
-                print_state_description: f4,
-                variable_list: f5,
-                table_list: f6,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

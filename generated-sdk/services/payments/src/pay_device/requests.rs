@@ -82,51 +82,54 @@ impl crate::runtime::Validate for ReportRetailGoodsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ReportRetailGoodsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("brand_id", &mut slots.0);
+        fields.optional("transaction_id", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional("device_id", &mut slots.4);
+        fields.optional_objects("goods_detail", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4, f5) => {
+                Ok(ReportRetailGoodsRequest {
+                    brand_id: f0,
+                    transaction_id: f1,
+                    out_trade_no: f2,
+                    sub_mchid: f3,
+                    device_id: f4,
+                    goods_detail: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("brand_id", &self.brand_id);
+        members.optional("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("device_id", &self.device_id);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for ReportRetailGoodsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReportRetailGoodsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("brand_id", &value.brand_id);
-            members.optional("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("device_id", &value.device_id);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportRetailGoodsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportRetailGoodsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("brand_id", &mut slots.0);
-            fields.optional("transaction_id", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("device_id", &mut slots.4);
-            fields.optional("goods_detail", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4, f5) => {
-                    Ok(ReportRetailGoodsRequest {
-                        brand_id: f0,
-                        transaction_id: f1,
-                        out_trade_no: f2,
-                        sub_mchid: f3,
-                        device_id: f4,
-                        goods_detail: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `report_code_plate_transaction` (支付码牌/点餐码牌交易回传): `POST /v3/industry-rebate/transactions/{transaction_id}`.
@@ -164,46 +167,47 @@ impl ReportCodePlateTransactionRequest {
     }
 }
 impl crate::runtime::Validate for ReportCodePlateTransactionRequest {}
+impl crate::runtime::Object for ReportCodePlateTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("code_url", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ReportCodePlateTransactionRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                    code_url: f2,
+                    out_trade_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("code_url", &self.code_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for ReportCodePlateTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ReportCodePlateTransactionRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("code_url", &value.code_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportCodePlateTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportCodePlateTransactionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("code_url", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ReportCodePlateTransactionRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                        code_url: f2,
-                        out_trade_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_speaker_binding` (查询音箱绑定信息): `GET /v3/pay-devices/open-scenario-speaker/{device_sn}`.
@@ -224,34 +228,37 @@ impl QuerySpeakerBindingRequest {
     }
 }
 impl crate::runtime::Validate for QuerySpeakerBindingRequest {}
+impl crate::runtime::Object for QuerySpeakerBindingRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("device_sn", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySpeakerBindingRequest {
+                    device_sn: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySpeakerBindingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySpeakerBindingRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySpeakerBindingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySpeakerBindingRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("device_sn", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySpeakerBindingRequest {
-                        device_sn: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `bind_speaker` (绑定音箱设备码牌): `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/bind`.
@@ -282,41 +289,44 @@ impl BindSpeakerRequest {
     }
 }
 impl crate::runtime::Validate for BindSpeakerRequest {}
+impl crate::runtime::Object for BindSpeakerRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("device_sn", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("code_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(BindSpeakerRequest {
+                    device_sn: f0,
+                    sub_mchid: f1,
+                    code_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("code_url", &self.code_url);
+        members
+    }
+}
 impl serde::Serialize for BindSpeakerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BindSpeakerRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("code_url", &value.code_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BindSpeakerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BindSpeakerRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("device_sn", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("code_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(BindSpeakerRequest {
-                        device_sn: f0,
-                        sub_mchid: f1,
-                        code_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `prebind_speaker` (出厂预绑定音箱和码牌): `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/prebind`.
@@ -342,38 +352,41 @@ impl PrebindSpeakerRequest {
     }
 }
 impl crate::runtime::Validate for PrebindSpeakerRequest {}
+impl crate::runtime::Object for PrebindSpeakerRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("device_sn", &mut slots.0);
+        fields.required("code_url", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(PrebindSpeakerRequest {
+                    device_sn: f0,
+                    code_url: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("code_url", &self.code_url);
+        members
+    }
+}
 impl serde::Serialize for PrebindSpeakerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PrebindSpeakerRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("code_url", &value.code_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PrebindSpeakerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PrebindSpeakerRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("device_sn", &mut slots.0);
-            fields.required("code_url", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(PrebindSpeakerRequest {
-                        device_sn: f0,
-                        code_url: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unbind_speaker` (解绑音箱设备码牌): `POST /v3/pay-devices/open-scenario-speaker/{device_sn}/unbind`.
@@ -394,34 +407,37 @@ impl UnbindSpeakerRequest {
     }
 }
 impl crate::runtime::Validate for UnbindSpeakerRequest {}
+impl crate::runtime::Object for UnbindSpeakerRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("device_sn", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(UnbindSpeakerRequest {
+                    device_sn: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for UnbindSpeakerRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &UnbindSpeakerRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnbindSpeakerRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnbindSpeakerRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("device_sn", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(UnbindSpeakerRequest {
-                        device_sn: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `report_speaker_payment` (码牌支付结果上报): `POST /v3/pay-devices/open-scenario-speakerorder/{transaction_id}/report`.
@@ -462,47 +478,50 @@ impl ReportSpeakerPaymentRequest {
     }
 }
 impl crate::runtime::Validate for ReportSpeakerPaymentRequest {}
+impl crate::runtime::Object for ReportSpeakerPaymentRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("code_url", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("device_sn", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ReportSpeakerPaymentRequest {
+                    transaction_id: f0,
+                    sub_mchid: f1,
+                    code_url: f2,
+                    out_trade_no: f3,
+                    device_sn: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("code_url", &self.code_url);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("device_sn", &self.device_sn);
+        members
+    }
+}
 impl serde::Serialize for ReportSpeakerPaymentRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReportSpeakerPaymentRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("code_url", &value.code_url);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("device_sn", &value.device_sn);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReportSpeakerPaymentRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReportSpeakerPaymentRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("code_url", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("device_sn", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ReportSpeakerPaymentRequest {
-                        transaction_id: f0,
-                        sub_mchid: f1,
-                        code_url: f2,
-                        out_trade_no: f3,
-                        device_sn: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `print_receipt` (小票机打印): `POST /v3/pay-devices/printers/{device_id}/print-orders`.
@@ -599,50 +618,53 @@ impl crate::runtime::Validate for PrintReceiptRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PrintReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("device_id", &mut slots.0);
+        fields.optional("print_order_no", &mut slots.1);
+        fields.optional("template_id", &mut slots.2);
+        fields.optional("notify_url", &mut slots.3);
+        fields.optional_objects("variable_list", &mut slots.4);
+        fields.optional_objects("table_list", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(PrintReceiptRequest {
+                    device_id: f0,
+                    print_order_no: f1,
+                    template_id: f2,
+                    notify_url: f3,
+                    variable_list: f4,
+                    table_list: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("print_order_no", &self.print_order_no);
+        members.optional("template_id", &self.template_id);
+        members.optional("notify_url", &self.notify_url);
+        members.optional_objects("variable_list", &self.variable_list);
+        members.optional_objects("table_list", &self.table_list);
+        members
+    }
+}
 impl serde::Serialize for PrintReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PrintReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("print_order_no", &value.print_order_no);
-            members.optional("template_id", &value.template_id);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("variable_list", &value.variable_list);
-            members.optional("table_list", &value.table_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PrintReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PrintReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("device_id", &mut slots.0);
-            fields.optional("print_order_no", &mut slots.1);
-            fields.optional("template_id", &mut slots.2);
-            fields.optional("notify_url", &mut slots.3);
-            fields.optional("variable_list", &mut slots.4);
-            fields.optional("table_list", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(PrintReceiptRequest {
-                        device_id: f0,
-                        print_order_no: f1,
-                        template_id: f2,
-                        notify_url: f3,
-                        variable_list: f4,
-                        table_list: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_print_order` (查询订单): `GET /v3/pay-devices/printers/{device_id}/print-orders/{print_order_no}`.
@@ -666,35 +688,38 @@ impl QueryPrintOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryPrintOrderRequest {}
+impl crate::runtime::Object for QueryPrintOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("device_id", &mut slots.0);
+        fields.required("print_order_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryPrintOrderRequest {
+                    device_id: f0,
+                    print_order_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPrintOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPrintOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPrintOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPrintOrderRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("device_id", &mut slots.0);
-            fields.required("print_order_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryPrintOrderRequest {
-                        device_id: f0,
-                        print_order_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

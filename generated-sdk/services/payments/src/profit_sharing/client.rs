@@ -78,7 +78,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询最大分账比例
@@ -127,7 +127,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求分账
@@ -178,7 +178,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
@@ -186,7 +186,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, self.transport.sensitive_encryptor()),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解冻剩余资金
@@ -227,7 +227,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::UNFREEZE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -235,7 +235,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询分账结果
@@ -288,7 +288,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加分账接收方
@@ -337,7 +337,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_RECEIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
@@ -345,7 +345,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, self.transport.sensitive_encryptor()),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除分账接收方
@@ -385,7 +385,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_RECEIVER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -393,7 +393,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 请求分账回退
@@ -433,7 +433,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_RETURN_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -441,7 +441,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询分账回退结果
@@ -494,7 +494,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询剩余待分金额
@@ -544,7 +544,7 @@ impl<'a, T: Transport> ProfitSharingClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

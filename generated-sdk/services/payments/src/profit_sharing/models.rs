@@ -25,42 +25,45 @@ pub struct SplitBillResponse {
     /// Wire: `hash_value`, `string`, required.
     pub hash_value: String,
 }
+impl crate::runtime::Object for SplitBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("download_url", &mut slots.0);
+        fields.required("hash_type", &mut slots.1);
+        fields.required("hash_value", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(SplitBillResponse {
+                    download_url: f0,
+                    hash_type: f1,
+                    hash_value: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("download_url", &self.download_url);
+        members.required("hash_type", &self.hash_type);
+        members.required("hash_value", &self.hash_value);
+        members
+    }
+}
 impl serde::Serialize for SplitBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SplitBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("download_url", &value.download_url);
-            members.required("hash_type", &value.hash_type);
-            members.required("hash_value", &value.hash_value);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SplitBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SplitBillResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("download_url", &mut slots.0);
-            fields.required("hash_type", &mut slots.1);
-            fields.required("hash_value", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(SplitBillResponse {
-                        download_url: f0,
-                        hash_type: f1,
-                        hash_value: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询最大分账比例的应答
@@ -78,39 +81,42 @@ pub struct QueryMerchantRatioResponse {
     /// Wire: `max_ratio`, `integer`, required.
     pub max_ratio: i64,
 }
+impl crate::runtime::Object for QueryMerchantRatioResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("max_ratio", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryMerchantRatioResponse {
+                    sub_mchid: f0,
+                    max_ratio: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("max_ratio", &self.max_ratio);
+        members
+    }
+}
 impl serde::Serialize for QueryMerchantRatioResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryMerchantRatioResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("max_ratio", &value.max_ratio);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantRatioResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantRatioResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("max_ratio", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryMerchantRatioResponse {
-                        sub_mchid: f0,
-                        max_ratio: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -186,48 +192,51 @@ impl crate::runtime::EncryptSensitive for Receivers {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for Receivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("account", &mut slots.1);
+        fields.optional("name", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(Receivers {
+                    type_: f0,
+                    account: f1,
+                    name: f2,
+                    amount: f3,
+                    description: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.optional("name", &self.name);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for Receivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Receivers) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.optional("name", &value.name);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Receivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Receivers, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("account", &mut slots.1);
-            fields.optional("name", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(Receivers {
-                        type_: f0,
-                        account: f1,
-                        name: f2,
-                        amount: f3,
-                        description: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -273,70 +282,73 @@ pub struct OrdersEntityReceivers {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, required.
     pub finish_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for OrdersEntityReceivers {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("amount", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.required("type", &mut slots.2);
+        fields.required("account", &mut slots.3);
+        fields.required("result", &mut slots.4);
+        fields.optional("fail_reason", &mut slots.5);
+        fields.optional("detail_id", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("finish_time", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(OrdersEntityReceivers {
+                    amount: f0,
+                    description: f1,
+                    type_: f2,
+                    account: f3,
+                    result: f4,
+                    fail_reason: f5,
+                    detail_id: f6,
+                    create_time: f7,
+                    finish_time: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.required("result", &self.result);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("detail_id", &self.detail_id);
+        members.required("create_time", &self.create_time);
+        members.required("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for OrdersEntityReceivers {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OrdersEntityReceivers) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.required("result", &value.result);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("detail_id", &value.detail_id);
-            members.required("create_time", &value.create_time);
-            members.required("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OrdersEntityReceivers {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OrdersEntityReceivers, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("amount", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.required("type", &mut slots.2);
-            fields.required("account", &mut slots.3);
-            fields.required("result", &mut slots.4);
-            fields.optional("fail_reason", &mut slots.5);
-            fields.optional("detail_id", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("finish_time", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(OrdersEntityReceivers {
-                        amount: f0,
-                        description: f1,
-                        type_: f2,
-                        account: f3,
-                        result: f4,
-                        fail_reason: f5,
-                        detail_id: f6,
-                        create_time: f7,
-                        finish_time: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求分账的应答
@@ -370,51 +382,54 @@ pub struct OrdersEntity {
     /// Wire: `receivers`, `array[object OrdersEntityReceivers]`, optional.
     pub receivers: Option<Vec<OrdersEntityReceivers>>,
 }
+impl crate::runtime::Object for OrdersEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.optional_objects("receivers", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(OrdersEntity {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                    state: f4,
+                    receivers: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members.required("state", &self.state);
+        members.optional_objects("receivers", &self.receivers);
+        members
+    }
+}
 impl serde::Serialize for OrdersEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OrdersEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members.required("state", &value.state);
-            members.optional("receivers", &value.receivers);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OrdersEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OrdersEntity, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.optional("receivers", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(OrdersEntity {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                        state: f4,
-                        receivers: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方列表
@@ -460,70 +475,73 @@ pub struct OrdersEntityReceivers2 {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, required.
     pub finish_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for OrdersEntityReceivers2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("amount", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.required("type", &mut slots.2);
+        fields.required("account", &mut slots.3);
+        fields.required("result", &mut slots.4);
+        fields.optional("fail_reason", &mut slots.5);
+        fields.optional("detail_id", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("finish_time", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(OrdersEntityReceivers2 {
+                    amount: f0,
+                    description: f1,
+                    type_: f2,
+                    account: f3,
+                    result: f4,
+                    fail_reason: f5,
+                    detail_id: f6,
+                    create_time: f7,
+                    finish_time: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.required("result", &self.result);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("detail_id", &self.detail_id);
+        members.required("create_time", &self.create_time);
+        members.required("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for OrdersEntityReceivers2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OrdersEntityReceivers2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.required("result", &value.result);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("detail_id", &value.detail_id);
-            members.required("create_time", &value.create_time);
-            members.required("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OrdersEntityReceivers2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OrdersEntityReceivers2, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("amount", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.required("type", &mut slots.2);
-            fields.required("account", &mut slots.3);
-            fields.required("result", &mut slots.4);
-            fields.optional("fail_reason", &mut slots.5);
-            fields.optional("detail_id", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("finish_time", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(OrdersEntityReceivers2 {
-                        amount: f0,
-                        description: f1,
-                        type_: f2,
-                        account: f3,
-                        result: f4,
-                        fail_reason: f5,
-                        detail_id: f6,
-                        create_time: f7,
-                        finish_time: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询分账结果的应答
@@ -557,51 +575,54 @@ pub struct QueryOrderResponse {
     /// Wire: `receivers`, `array[object OrdersEntityReceivers2]`, optional.
     pub receivers: Option<Vec<OrdersEntityReceivers2>>,
 }
+impl crate::runtime::Object for QueryOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.optional_objects("receivers", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(QueryOrderResponse {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                    state: f4,
+                    receivers: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members.required("state", &self.state);
+        members.optional_objects("receivers", &self.receivers);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members.required("state", &value.state);
-            members.optional("receivers", &value.receivers);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.optional("receivers", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(QueryOrderResponse {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                        state: f4,
-                        receivers: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 添加分账接收方的应答
@@ -647,51 +668,54 @@ impl std::fmt::Debug for AddReceiverResponse {
             .finish()
     }
 }
+impl crate::runtime::Object for AddReceiverResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("account", &mut slots.2);
+        fields.optional("name", &mut slots.3);
+        fields.required("relation_type", &mut slots.4);
+        fields.optional("custom_relation", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3, Some(f4), f5) => {
+                Ok(AddReceiverResponse {
+                    sub_mchid: f0,
+                    type_: f1,
+                    account: f2,
+                    name: f3,
+                    relation_type: f4,
+                    custom_relation: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.optional("name", &self.name);
+        members.required("relation_type", &self.relation_type);
+        members.optional("custom_relation", &self.custom_relation);
+        members
+    }
+}
 impl serde::Serialize for AddReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddReceiverResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.optional("name", &value.name);
-            members.required("relation_type", &value.relation_type);
-            members.optional("custom_relation", &value.custom_relation);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddReceiverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddReceiverResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("account", &mut slots.2);
-            fields.optional("name", &mut slots.3);
-            fields.required("relation_type", &mut slots.4);
-            fields.optional("custom_relation", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3, Some(f4), f5) => {
-                    Ok(AddReceiverResponse {
-                        sub_mchid: f0,
-                        type_: f1,
-                        account: f2,
-                        name: f3,
-                        relation_type: f4,
-                        custom_relation: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 删除分账接收方的应答
@@ -713,42 +737,45 @@ pub struct DeleteReceiverResponse {
     /// Wire: `account`, `string`, required.
     pub account: String,
 }
+impl crate::runtime::Object for DeleteReceiverResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("type", &mut slots.1);
+        fields.required("account", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(DeleteReceiverResponse {
+                    sub_mchid: f0,
+                    type_: f1,
+                    account: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members
+    }
+}
 impl serde::Serialize for DeleteReceiverResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteReceiverResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteReceiverResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteReceiverResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("type", &mut slots.1);
-            fields.required("account", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(DeleteReceiverResponse {
-                        sub_mchid: f0,
-                        type_: f1,
-                        account: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 请求分账回退的应答
@@ -806,95 +833,98 @@ pub struct ReturnOrdersEntity {
     /// Wire: `finish_time`, `datetime (RFC 3339)`, required.
     pub finish_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for ReturnOrdersEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("order_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("out_return_no", &mut slots.3);
+        fields.required("return_id", &mut slots.4);
+        fields.required("return_mchid", &mut slots.5);
+        fields.required("amount", &mut slots.6);
+        fields.required("description", &mut slots.7);
+        fields.required("result", &mut slots.8);
+        fields.optional("fail_reason", &mut slots.9);
+        fields.required("create_time", &mut slots.10);
+        fields.required("finish_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(ReturnOrdersEntity {
+                    sub_mchid: f0,
+                    order_id: f1,
+                    out_order_no: f2,
+                    out_return_no: f3,
+                    return_id: f4,
+                    return_mchid: f5,
+                    amount: f6,
+                    description: f7,
+                    result: f8,
+                    fail_reason: f9,
+                    create_time: f10,
+                    finish_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("order_id", &self.order_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("return_id", &self.return_id);
+        members.required("return_mchid", &self.return_mchid);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members.required("result", &self.result);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("create_time", &self.create_time);
+        members.required("finish_time", &self.finish_time);
+        members
+    }
+}
 impl serde::Serialize for ReturnOrdersEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ReturnOrdersEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("order_id", &value.order_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("return_id", &value.return_id);
-            members.required("return_mchid", &value.return_mchid);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members.required("result", &value.result);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("create_time", &value.create_time);
-            members.required("finish_time", &value.finish_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ReturnOrdersEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ReturnOrdersEntity, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("order_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("out_return_no", &mut slots.3);
-            fields.required("return_id", &mut slots.4);
-            fields.required("return_mchid", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.required("description", &mut slots.7);
-            fields.required("result", &mut slots.8);
-            fields.optional("fail_reason", &mut slots.9);
-            fields.required("create_time", &mut slots.10);
-            fields.required("finish_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(ReturnOrdersEntity {
-                        sub_mchid: f0,
-                        order_id: f1,
-                        out_order_no: f2,
-                        out_return_no: f3,
-                        return_id: f4,
-                        return_mchid: f5,
-                        amount: f6,
-                        description: f7,
-                        result: f8,
-                        fail_reason: f9,
-                        create_time: f10,
-                        finish_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询剩余待分金额的应答
@@ -912,39 +942,42 @@ pub struct QueryOrderAmountResponse {
     /// Wire: `unsplit_amount`, `integer`, required.
     pub unsplit_amount: i64,
 }
+impl crate::runtime::Object for QueryOrderAmountResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("transaction_id", &mut slots.0);
+        fields.required("unsplit_amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryOrderAmountResponse {
+                    transaction_id: f0,
+                    unsplit_amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("unsplit_amount", &self.unsplit_amount);
+        members
+    }
+}
 impl serde::Serialize for QueryOrderAmountResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryOrderAmountResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("unsplit_amount", &value.unsplit_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderAmountResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderAmountResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transaction_id", &mut slots.0);
-            fields.required("unsplit_amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryOrderAmountResponse {
-                        transaction_id: f0,
-                        unsplit_amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账动账通知解密后的资源
@@ -986,55 +1019,56 @@ pub struct ProfitSharingNotificationResource {
     /// Wire: `success_time`, `datetime (RFC 3339)`, optional.
     pub success_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for ProfitSharingNotificationResource {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("sp_mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("transaction_id", &mut slots.3);
+        fields.optional("order_id", &mut slots.4);
+        fields.optional("out_order_no", &mut slots.5);
+        fields.optional_object("receiver", &mut slots.6);
+        fields.optional("success_time", &mut slots.7);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
+        Ok(ProfitSharingNotificationResource {
+            mchid: f0,
+            sp_mchid: f1,
+            sub_mchid: f2,
+            transaction_id: f3,
+            order_id: f4,
+            out_order_no: f5,
+            receiver: f6,
+            success_time: f7,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("mchid", &self.mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional_object("receiver", &self.receiver);
+        members.optional("success_time", &self.success_time);
+        members
+    }
+}
 impl serde::Serialize for ProfitSharingNotificationResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ProfitSharingNotificationResource,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("mchid", &value.mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("receiver", &value.receiver);
-            members.optional("success_time", &value.success_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProfitSharingNotificationResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProfitSharingNotificationResource, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("sp_mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("transaction_id", &mut slots.3);
-            fields.optional("order_id", &mut slots.4);
-            fields.optional("out_order_no", &mut slots.5);
-            fields.optional("receiver", &mut slots.6);
-            fields.optional("success_time", &mut slots.7);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7) = slots;
-            Ok(ProfitSharingNotificationResource {
-                mchid: f0,
-                sp_mchid: f1,
-                sub_mchid: f2,
-                transaction_id: f3,
-                order_id: f4,
-                out_order_no: f5,
-                receiver: f6,
-                success_time: f7,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分账接收方
@@ -1060,42 +1094,43 @@ pub struct ProfitSharingNotificationReceiver {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for ProfitSharingNotificationReceiver {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("type", &mut slots.0);
+        fields.optional("account", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("description", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ProfitSharingNotificationReceiver {
+            type_: f0,
+            account: f1,
+            amount: f2,
+            description: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("type", &self.type_);
+        members.optional("account", &self.account);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for ProfitSharingNotificationReceiver {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ProfitSharingNotificationReceiver,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("type", &value.type_);
-            members.optional("account", &value.account);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ProfitSharingNotificationReceiver {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ProfitSharingNotificationReceiver, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("type", &mut slots.0);
-            fields.optional("account", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("description", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ProfitSharingNotificationReceiver {
-                type_: f0,
-                account: f1,
-                amount: f2,
-                description: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

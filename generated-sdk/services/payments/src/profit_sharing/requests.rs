@@ -48,40 +48,41 @@ impl crate::runtime::Validate for DownloadProfitSharingBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadProfitSharingBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("bill_date", &mut slots.1);
+        fields.optional("tar_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2) => {
+                Ok(DownloadProfitSharingBillRequest {
+                    sub_mchid: f0,
+                    bill_date: f1,
+                    tar_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadProfitSharingBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &DownloadProfitSharingBillRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadProfitSharingBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadProfitSharingBillRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("bill_date", &mut slots.1);
-            fields.optional("tar_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2) => {
-                    Ok(DownloadProfitSharingBillRequest {
-                        sub_mchid: f0,
-                        bill_date: f1,
-                        tar_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_merchant_ratio` (查询最大分账比例): `GET /v3/profitsharing/merchant-configs/{sub_mchid}`.
@@ -107,34 +108,37 @@ impl crate::runtime::Validate for QueryMerchantRatioRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryMerchantRatioRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryMerchantRatioRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryMerchantRatioRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryMerchantRatioRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryMerchantRatioRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryMerchantRatioRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryMerchantRatioRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_order` (请求分账): `POST /v3/profitsharing/orders`.
@@ -250,54 +254,57 @@ impl crate::runtime::EncryptSensitive for CreateOrderRequest {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for CreateOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("transaction_id", &mut slots.3);
+        fields.required("out_order_no", &mut slots.4);
+        fields.optional_objects("receivers", &mut slots.5);
+        fields.required("unfreeze_unsplit", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, Some(f3), Some(f4), f5, Some(f6)) => {
+                Ok(CreateOrderRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    transaction_id: f3,
+                    out_order_no: f4,
+                    receivers: f5,
+                    unfreeze_unsplit: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.optional_objects("receivers", &self.receivers);
+        members.required("unfreeze_unsplit", &self.unfreeze_unsplit);
+        members
+    }
+}
 impl serde::Serialize for CreateOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.optional("receivers", &value.receivers);
-            members.required("unfreeze_unsplit", &value.unfreeze_unsplit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("transaction_id", &mut slots.3);
-            fields.required("out_order_no", &mut slots.4);
-            fields.optional("receivers", &mut slots.5);
-            fields.required("unfreeze_unsplit", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, Some(f3), Some(f4), f5, Some(f6)) => {
-                    Ok(CreateOrderRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        transaction_id: f3,
-                        out_order_no: f4,
-                        receivers: f5,
-                        unfreeze_unsplit: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `unfreeze_order` (解冻剩余资金): `POST /v3/profitsharing/orders/unfreeze`.
@@ -350,45 +357,48 @@ impl crate::runtime::Validate for UnfreezeOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for UnfreezeOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("transaction_id", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("description", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(UnfreezeOrderRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_order_no: f2,
+                    description: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for UnfreezeOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UnfreezeOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UnfreezeOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UnfreezeOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("transaction_id", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("description", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(UnfreezeOrderRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_order_no: f2,
-                        description: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order` (查询分账结果): `GET /v3/profitsharing/orders/{out_order_no}`.
@@ -429,38 +439,41 @@ impl crate::runtime::Validate for QueryOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(QueryOrderRequest {
+                    out_order_no: f0,
+                    sub_mchid: f1,
+                    transaction_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(QueryOrderRequest {
-                        out_order_no: f0,
-                        sub_mchid: f1,
-                        transaction_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_receiver` (添加分账接收方): `POST /v3/profitsharing/receivers/add`.
@@ -584,57 +597,60 @@ impl crate::runtime::EncryptSensitive for AddReceiverRequest {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for AddReceiverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required("account", &mut slots.4);
+        fields.optional("name", &mut slots.5);
+        fields.required("relation_type", &mut slots.6);
+        fields.optional("custom_relation", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, Some(f3), Some(f4), f5, Some(f6), f7) => {
+                Ok(AddReceiverRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    type_: f3,
+                    account: f4,
+                    name: f5,
+                    relation_type: f6,
+                    custom_relation: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members.optional("name", &self.name);
+        members.required("relation_type", &self.relation_type);
+        members.optional("custom_relation", &self.custom_relation);
+        members
+    }
+}
 impl serde::Serialize for AddReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddReceiverRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members.optional("name", &value.name);
-            members.required("relation_type", &value.relation_type);
-            members.optional("custom_relation", &value.custom_relation);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddReceiverRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("account", &mut slots.4);
-            fields.optional("name", &mut slots.5);
-            fields.required("relation_type", &mut slots.6);
-            fields.optional("custom_relation", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, Some(f3), Some(f4), f5, Some(f6), f7) => {
-                    Ok(AddReceiverRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        type_: f3,
-                        account: f4,
-                        name: f5,
-                        relation_type: f6,
-                        custom_relation: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_receiver` (删除分账接收方): `POST /v3/profitsharing/receivers/delete`.
@@ -700,48 +716,51 @@ impl crate::runtime::Validate for DeleteReceiverRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeleteReceiverRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required("account", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(DeleteReceiverRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    type_: f3,
+                    account: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("type", &self.type_);
+        members.required("account", &self.account);
+        members
+    }
+}
 impl serde::Serialize for DeleteReceiverRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteReceiverRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("type", &value.type_);
-            members.required("account", &value.account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteReceiverRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteReceiverRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("account", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(DeleteReceiverRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        type_: f3,
-                        account: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_return_order` (请求分账回退): `POST /v3/profitsharing/return-orders`.
@@ -825,54 +844,57 @@ impl crate::runtime::Validate for CreateReturnOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateReturnOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("order_id", &mut slots.1);
+        fields.optional("out_order_no", &mut slots.2);
+        fields.required("out_return_no", &mut slots.3);
+        fields.required("return_mchid", &mut slots.4);
+        fields.required("amount", &mut slots.5);
+        fields.required("description", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(CreateReturnOrderRequest {
+                    sub_mchid: f0,
+                    order_id: f1,
+                    out_order_no: f2,
+                    out_return_no: f3,
+                    return_mchid: f4,
+                    amount: f5,
+                    description: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("order_id", &self.order_id);
+        members.optional("out_order_no", &self.out_order_no);
+        members.required("out_return_no", &self.out_return_no);
+        members.required("return_mchid", &self.return_mchid);
+        members.required("amount", &self.amount);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreateReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateReturnOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("order_id", &value.order_id);
-            members.optional("out_order_no", &value.out_order_no);
-            members.required("out_return_no", &value.out_return_no);
-            members.required("return_mchid", &value.return_mchid);
-            members.required("amount", &value.amount);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateReturnOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateReturnOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("order_id", &mut slots.1);
-            fields.optional("out_order_no", &mut slots.2);
-            fields.required("out_return_no", &mut slots.3);
-            fields.required("return_mchid", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.required("description", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, Some(f3), Some(f4), Some(f5), Some(f6)) => {
-                    Ok(CreateReturnOrderRequest {
-                        sub_mchid: f0,
-                        order_id: f1,
-                        out_order_no: f2,
-                        out_return_no: f3,
-                        return_mchid: f4,
-                        amount: f5,
-                        description: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_return_order` (查询分账回退结果): `GET /v3/profitsharing/return-orders/{out_return_no}`.
@@ -913,38 +935,41 @@ impl crate::runtime::Validate for QueryReturnOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryReturnOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_return_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(QueryReturnOrderRequest {
+                    out_return_no: f0,
+                    sub_mchid: f1,
+                    out_order_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReturnOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryReturnOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReturnOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReturnOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_return_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(QueryReturnOrderRequest {
-                        out_return_no: f0,
-                        sub_mchid: f1,
-                        out_order_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_order_amount` (查询剩余待分金额): `GET /v3/profitsharing/transactions/{transaction_id}/amounts`.
@@ -970,33 +995,36 @@ impl crate::runtime::Validate for QueryOrderAmountRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryOrderAmountRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("transaction_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryOrderAmountRequest {
+                    transaction_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryOrderAmountRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryOrderAmountRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryOrderAmountRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryOrderAmountRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("transaction_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryOrderAmountRequest {
-                        transaction_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -72,7 +72,7 @@ impl<'a, T: Transport> RefundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_REFUND,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -80,7 +80,7 @@ impl<'a, T: Transport> RefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询单笔退款API
@@ -147,7 +147,7 @@ impl<'a, T: Transport> RefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起异常退款
@@ -191,7 +191,7 @@ impl<'a, T: Transport> RefundClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_ABNORMAL_REFUND,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -199,7 +199,7 @@ impl<'a, T: Transport> RefundClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

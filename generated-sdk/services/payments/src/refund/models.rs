@@ -32,34 +32,37 @@ impl crate::runtime::Validate for From {
         Ok(())
     }
 }
+impl crate::runtime::Object for From {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("account", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => Ok(From { account: f0, amount: f1 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("account", &self.account);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for From {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &From) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("account", &value.account);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for From {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<From, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("account", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => Ok(From { account: f0, amount: f1 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额信息
@@ -114,45 +117,48 @@ impl crate::runtime::Validate for Amount {
         Ok(())
     }
 }
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("refund", &mut slots.0);
+        fields.optional_objects("from", &mut slots.1);
+        fields.required("total", &mut slots.2);
+        fields.required("currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(Amount {
+                    refund: f0,
+                    from: f1,
+                    total: f2,
+                    currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("refund", &self.refund);
+        members.optional_objects("from", &self.from);
+        members.required("total", &self.total);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("refund", &value.refund);
-            members.optional("from", &value.from);
-            members.required("total", &value.total);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("refund", &mut slots.0);
-            fields.optional("from", &mut slots.1);
-            fields.required("total", &mut slots.2);
-            fields.required("currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(Amount {
-                        refund: f0,
-                        from: f1,
-                        total: f2,
-                        currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款商品
@@ -210,51 +216,54 @@ impl GoodsDetail {
     }
 }
 impl crate::runtime::Validate for GoodsDetail {}
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("merchant_goods_id", &mut slots.0);
+        fields.optional("wechatpay_goods_id", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.required("unit_price", &mut slots.3);
+        fields.required("refund_amount", &mut slots.4);
+        fields.required("refund_quantity", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
+                Ok(GoodsDetail {
+                    merchant_goods_id: f0,
+                    wechatpay_goods_id: f1,
+                    goods_name: f2,
+                    unit_price: f3,
+                    refund_amount: f4,
+                    refund_quantity: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("merchant_goods_id", &self.merchant_goods_id);
+        members.optional("wechatpay_goods_id", &self.wechatpay_goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.required("unit_price", &self.unit_price);
+        members.required("refund_amount", &self.refund_amount);
+        members.required("refund_quantity", &self.refund_quantity);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("merchant_goods_id", &value.merchant_goods_id);
-            members.optional("wechatpay_goods_id", &value.wechatpay_goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.required("unit_price", &value.unit_price);
-            members.required("refund_amount", &value.refund_amount);
-            members.required("refund_quantity", &value.refund_quantity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("merchant_goods_id", &mut slots.0);
-            fields.optional("wechatpay_goods_id", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.required("unit_price", &mut slots.3);
-            fields.required("refund_amount", &mut slots.4);
-            fields.required("refund_quantity", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
-                    Ok(GoodsDetail {
-                        merchant_goods_id: f0,
-                        wechatpay_goods_id: f1,
-                        goods_name: f2,
-                        unit_price: f3,
-                        refund_amount: f4,
-                        refund_quantity: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额信息
@@ -304,74 +313,77 @@ pub struct RefundAmount {
     /// Wire: `refund_fee`, `number (decimal)`, optional.
     pub refund_fee: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for RefundAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.required("refund", &mut slots.1);
+        fields.optional_objects("from", &mut slots.2);
+        fields.required("payer_total", &mut slots.3);
+        fields.required("payer_refund", &mut slots.4);
+        fields.required("settlement_refund", &mut slots.5);
+        fields.required("settlement_total", &mut slots.6);
+        fields.required("discount_refund", &mut slots.7);
+        fields.required("currency", &mut slots.8);
+        fields.optional("refund_fee", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(RefundAmount {
+                    total: f0,
+                    refund: f1,
+                    from: f2,
+                    payer_total: f3,
+                    payer_refund: f4,
+                    settlement_refund: f5,
+                    settlement_total: f6,
+                    discount_refund: f7,
+                    currency: f8,
+                    refund_fee: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("total", &self.total);
+        members.required("refund", &self.refund);
+        members.optional_objects("from", &self.from);
+        members.required("payer_total", &self.payer_total);
+        members.required("payer_refund", &self.payer_refund);
+        members.required("settlement_refund", &self.settlement_refund);
+        members.required("settlement_total", &self.settlement_total);
+        members.required("discount_refund", &self.discount_refund);
+        members.required("currency", &self.currency);
+        members.optional("refund_fee", &self.refund_fee);
+        members
+    }
+}
 impl serde::Serialize for RefundAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("total", &value.total);
-            members.required("refund", &value.refund);
-            members.optional("from", &value.from);
-            members.required("payer_total", &value.payer_total);
-            members.required("payer_refund", &value.payer_refund);
-            members.required("settlement_refund", &value.settlement_refund);
-            members.required("settlement_total", &value.settlement_total);
-            members.required("discount_refund", &value.discount_refund);
-            members.required("currency", &value.currency);
-            members.optional("refund_fee", &value.refund_fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.required("refund", &mut slots.1);
-            fields.optional("from", &mut slots.2);
-            fields.required("payer_total", &mut slots.3);
-            fields.required("payer_refund", &mut slots.4);
-            fields.required("settlement_refund", &mut slots.5);
-            fields.required("settlement_total", &mut slots.6);
-            fields.required("discount_refund", &mut slots.7);
-            fields.required("currency", &mut slots.8);
-            fields.optional("refund_fee", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(RefundAmount {
-                        total: f0,
-                        refund: f1,
-                        from: f2,
-                        payer_total: f3,
-                        payer_refund: f4,
-                        settlement_refund: f5,
-                        settlement_total: f6,
-                        discount_refund: f7,
-                        currency: f8,
-                        refund_fee: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠退款信息
@@ -405,51 +417,54 @@ pub struct PromotionDetail {
     /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
     pub goods_detail: Option<Vec<GoodsDetail>>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("promotion_id", &mut slots.0);
+        fields.required("scope", &mut slots.1);
+        fields.required("type", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("refund_amount", &mut slots.4);
+        fields.optional_objects("goods_detail", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(PromotionDetail {
+                    promotion_id: f0,
+                    scope: f1,
+                    type_: f2,
+                    amount: f3,
+                    refund_amount: f4,
+                    goods_detail: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("promotion_id", &self.promotion_id);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.required("refund_amount", &self.refund_amount);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("promotion_id", &value.promotion_id);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.required("refund_amount", &value.refund_amount);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("promotion_id", &mut slots.0);
-            fields.required("scope", &mut slots.1);
-            fields.required("type", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("refund_amount", &mut slots.4);
-            fields.optional("goods_detail", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(PromotionDetail {
-                        promotion_id: f0,
-                        scope: f1,
-                        type_: f2,
-                        amount: f3,
-                        refund_amount: f4,
-                        goods_detail: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请退款API的应答
@@ -507,95 +522,98 @@ pub struct Refund {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for Refund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("refund_id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("channel", &mut slots.4);
+        fields.required("user_received_account", &mut slots.5);
+        fields.optional("success_time", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("status", &mut slots.8);
+        fields.optional("funds_account", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.optional_objects("promotion_detail", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+            ) => {
+                Ok(Refund {
+                    refund_id: f0,
+                    out_refund_no: f1,
+                    transaction_id: f2,
+                    out_trade_no: f3,
+                    channel: f4,
+                    user_received_account: f5,
+                    success_time: f6,
+                    create_time: f7,
+                    status: f8,
+                    funds_account: f9,
+                    amount: f10,
+                    promotion_detail: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("refund_id", &self.refund_id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("channel", &self.channel);
+        members.required("user_received_account", &self.user_received_account);
+        members.optional("success_time", &self.success_time);
+        members.required("create_time", &self.create_time);
+        members.required("status", &self.status);
+        members.optional("funds_account", &self.funds_account);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for Refund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Refund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("refund_id", &value.refund_id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("channel", &value.channel);
-            members.required("user_received_account", &value.user_received_account);
-            members.optional("success_time", &value.success_time);
-            members.required("create_time", &value.create_time);
-            members.required("status", &value.status);
-            members.optional("funds_account", &value.funds_account);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Refund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Refund, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("refund_id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("channel", &mut slots.4);
-            fields.required("user_received_account", &mut slots.5);
-            fields.optional("success_time", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("status", &mut slots.8);
-            fields.optional("funds_account", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.optional("promotion_detail", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(Refund {
-                        refund_id: f0,
-                        out_refund_no: f1,
-                        transaction_id: f2,
-                        out_trade_no: f3,
-                        channel: f4,
-                        user_received_account: f5,
-                        success_time: f6,
-                        create_time: f7,
-                        status: f8,
-                        funds_account: f9,
-                        amount: f10,
-                        promotion_detail: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款出资账户及金额
@@ -613,39 +631,42 @@ pub struct AmountFrom {
     /// Wire: `amount`, `number (decimal)`, required.
     pub amount: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for AmountFrom {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("account", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(AmountFrom {
+                    account: f0,
+                    amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("account", &self.account);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for AmountFrom {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AmountFrom) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("account", &value.account);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AmountFrom {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AmountFrom, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("account", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(AmountFrom {
-                        account: f0,
-                        amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额信息
@@ -695,74 +716,77 @@ pub struct ApplyAbnormalRefundAmount {
     /// Wire: `refund_fee`, `number (decimal)`, optional.
     pub refund_fee: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for ApplyAbnormalRefundAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("total", &mut slots.0);
+        fields.required("refund", &mut slots.1);
+        fields.optional_objects("from", &mut slots.2);
+        fields.required("payer_total", &mut slots.3);
+        fields.required("payer_refund", &mut slots.4);
+        fields.required("settlement_refund", &mut slots.5);
+        fields.required("settlement_total", &mut slots.6);
+        fields.required("discount_refund", &mut slots.7);
+        fields.required("currency", &mut slots.8);
+        fields.optional("refund_fee", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+            ) => {
+                Ok(ApplyAbnormalRefundAmount {
+                    total: f0,
+                    refund: f1,
+                    from: f2,
+                    payer_total: f3,
+                    payer_refund: f4,
+                    settlement_refund: f5,
+                    settlement_total: f6,
+                    discount_refund: f7,
+                    currency: f8,
+                    refund_fee: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("total", &self.total);
+        members.required("refund", &self.refund);
+        members.optional_objects("from", &self.from);
+        members.required("payer_total", &self.payer_total);
+        members.required("payer_refund", &self.payer_refund);
+        members.required("settlement_refund", &self.settlement_refund);
+        members.required("settlement_total", &self.settlement_total);
+        members.required("discount_refund", &self.discount_refund);
+        members.required("currency", &self.currency);
+        members.optional("refund_fee", &self.refund_fee);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalRefundAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAbnormalRefundAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("total", &value.total);
-            members.required("refund", &value.refund);
-            members.optional("from", &value.from);
-            members.required("payer_total", &value.payer_total);
-            members.required("payer_refund", &value.payer_refund);
-            members.required("settlement_refund", &value.settlement_refund);
-            members.required("settlement_total", &value.settlement_total);
-            members.required("discount_refund", &value.discount_refund);
-            members.required("currency", &value.currency);
-            members.optional("refund_fee", &value.refund_fee);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalRefundAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("total", &mut slots.0);
-            fields.required("refund", &mut slots.1);
-            fields.optional("from", &mut slots.2);
-            fields.required("payer_total", &mut slots.3);
-            fields.required("payer_refund", &mut slots.4);
-            fields.required("settlement_refund", &mut slots.5);
-            fields.required("settlement_total", &mut slots.6);
-            fields.required("discount_refund", &mut slots.7);
-            fields.required("currency", &mut slots.8);
-            fields.optional("refund_fee", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(ApplyAbnormalRefundAmount {
-                        total: f0,
-                        refund: f1,
-                        from: f2,
-                        payer_total: f3,
-                        payer_refund: f4,
-                        settlement_refund: f5,
-                        settlement_total: f6,
-                        discount_refund: f7,
-                        currency: f8,
-                        refund_fee: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品列表
@@ -796,51 +820,54 @@ pub struct PromotionDetailGoodsDetail {
     /// Wire: `refund_quantity`, `number (decimal)`, required.
     pub refund_quantity: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for PromotionDetailGoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("merchant_goods_id", &mut slots.0);
+        fields.optional("wechatpay_goods_id", &mut slots.1);
+        fields.optional("goods_name", &mut slots.2);
+        fields.required("unit_price", &mut slots.3);
+        fields.required("refund_amount", &mut slots.4);
+        fields.required("refund_quantity", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
+                Ok(PromotionDetailGoodsDetail {
+                    merchant_goods_id: f0,
+                    wechatpay_goods_id: f1,
+                    goods_name: f2,
+                    unit_price: f3,
+                    refund_amount: f4,
+                    refund_quantity: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("merchant_goods_id", &self.merchant_goods_id);
+        members.optional("wechatpay_goods_id", &self.wechatpay_goods_id);
+        members.optional("goods_name", &self.goods_name);
+        members.required("unit_price", &self.unit_price);
+        members.required("refund_amount", &self.refund_amount);
+        members.required("refund_quantity", &self.refund_quantity);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetailGoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetailGoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("merchant_goods_id", &value.merchant_goods_id);
-            members.optional("wechatpay_goods_id", &value.wechatpay_goods_id);
-            members.optional("goods_name", &value.goods_name);
-            members.required("unit_price", &value.unit_price);
-            members.required("refund_amount", &value.refund_amount);
-            members.required("refund_quantity", &value.refund_quantity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetailGoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetailGoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("merchant_goods_id", &mut slots.0);
-            fields.optional("wechatpay_goods_id", &mut slots.1);
-            fields.optional("goods_name", &mut slots.2);
-            fields.required("unit_price", &mut slots.3);
-            fields.required("refund_amount", &mut slots.4);
-            fields.required("refund_quantity", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5)) => {
-                    Ok(PromotionDetailGoodsDetail {
-                        merchant_goods_id: f0,
-                        wechatpay_goods_id: f1,
-                        goods_name: f2,
-                        unit_price: f3,
-                        refund_amount: f4,
-                        refund_quantity: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠退款信息
@@ -874,53 +901,54 @@ pub struct ApplyAbnormalRefundPromotionDetail {
     /// Wire: `goods_detail`, `array[object PromotionDetailGoodsDetail]`, optional.
     pub goods_detail: Option<Vec<PromotionDetailGoodsDetail>>,
 }
+impl crate::runtime::Object for ApplyAbnormalRefundPromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("promotion_id", &mut slots.0);
+        fields.required("scope", &mut slots.1);
+        fields.required("type", &mut slots.2);
+        fields.required("amount", &mut slots.3);
+        fields.required("refund_amount", &mut slots.4);
+        fields.optional_objects("goods_detail", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(ApplyAbnormalRefundPromotionDetail {
+                    promotion_id: f0,
+                    scope: f1,
+                    type_: f2,
+                    amount: f3,
+                    refund_amount: f4,
+                    goods_detail: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("promotion_id", &self.promotion_id);
+        members.required("scope", &self.scope);
+        members.required("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.required("refund_amount", &self.refund_amount);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalRefundPromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyAbnormalRefundPromotionDetail,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("promotion_id", &value.promotion_id);
-            members.required("scope", &value.scope);
-            members.required("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.required("refund_amount", &value.refund_amount);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundPromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalRefundPromotionDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("promotion_id", &mut slots.0);
-            fields.required("scope", &mut slots.1);
-            fields.required("type", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("refund_amount", &mut slots.4);
-            fields.optional("goods_detail", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(ApplyAbnormalRefundPromotionDetail {
-                        promotion_id: f0,
-                        scope: f1,
-                        type_: f2,
-                        amount: f3,
-                        refund_amount: f4,
-                        goods_detail: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起异常退款的应答
@@ -978,95 +1006,98 @@ pub struct ApplyAbnormalRefundResponse {
     /// Wire: `promotion_detail`, `array[object ApplyAbnormalRefundPromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<ApplyAbnormalRefundPromotionDetail>>,
 }
+impl crate::runtime::Object for ApplyAbnormalRefundResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("refund_id", &mut slots.0);
+        fields.required("out_refund_no", &mut slots.1);
+        fields.required("transaction_id", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("channel", &mut slots.4);
+        fields.required("user_received_account", &mut slots.5);
+        fields.optional("success_time", &mut slots.6);
+        fields.required("create_time", &mut slots.7);
+        fields.required("status", &mut slots.8);
+        fields.optional("funds_account", &mut slots.9);
+        fields.required_object("amount", &mut slots.10);
+        fields.optional_objects("promotion_detail", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+            ) => {
+                Ok(ApplyAbnormalRefundResponse {
+                    refund_id: f0,
+                    out_refund_no: f1,
+                    transaction_id: f2,
+                    out_trade_no: f3,
+                    channel: f4,
+                    user_received_account: f5,
+                    success_time: f6,
+                    create_time: f7,
+                    status: f8,
+                    funds_account: f9,
+                    amount: f10,
+                    promotion_detail: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("refund_id", &self.refund_id);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("transaction_id", &self.transaction_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("channel", &self.channel);
+        members.required("user_received_account", &self.user_received_account);
+        members.optional("success_time", &self.success_time);
+        members.required("create_time", &self.create_time);
+        members.required("status", &self.status);
+        members.optional("funds_account", &self.funds_account);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalRefundResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAbnormalRefundResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("refund_id", &value.refund_id);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("transaction_id", &value.transaction_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("channel", &value.channel);
-            members.required("user_received_account", &value.user_received_account);
-            members.optional("success_time", &value.success_time);
-            members.required("create_time", &value.create_time);
-            members.required("status", &value.status);
-            members.optional("funds_account", &value.funds_account);
-            members.required("amount", &value.amount);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalRefundResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("refund_id", &mut slots.0);
-            fields.required("out_refund_no", &mut slots.1);
-            fields.required("transaction_id", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("channel", &mut slots.4);
-            fields.required("user_received_account", &mut slots.5);
-            fields.optional("success_time", &mut slots.6);
-            fields.required("create_time", &mut slots.7);
-            fields.required("status", &mut slots.8);
-            fields.optional("funds_account", &mut slots.9);
-            fields.required("amount", &mut slots.10);
-            fields.optional("promotion_detail", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(ApplyAbnormalRefundResponse {
-                        refund_id: f0,
-                        out_refund_no: f1,
-                        transaction_id: f2,
-                        out_trade_no: f3,
-                        channel: f4,
-                        user_received_account: f5,
-                        success_time: f6,
-                        create_time: f7,
-                        status: f8,
-                        funds_account: f9,
-                        amount: f10,
-                        promotion_detail: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 退款结果通知解密后的资源
@@ -1120,74 +1151,77 @@ pub struct RefundNotificationResource {
     /// Wire: `amount`, `object RefundNotificationAmount`, optional.
     pub amount: Option<RefundNotificationAmount>,
 }
+impl crate::runtime::Object for RefundNotificationResource {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("sp_mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("out_trade_no", &mut slots.3);
+        fields.optional("transaction_id", &mut slots.4);
+        fields.optional("out_refund_no", &mut slots.5);
+        fields.optional("refund_id", &mut slots.6);
+        fields.optional("refund_status", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.optional("user_received_account", &mut slots.9);
+        fields.optional_object("amount", &mut slots.10);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
+        Ok(RefundNotificationResource {
+            mchid: f0,
+            sp_mchid: f1,
+            sub_mchid: f2,
+            out_trade_no: f3,
+            transaction_id: f4,
+            out_refund_no: f5,
+            refund_id: f6,
+            refund_status: f7,
+            success_time: f8,
+            user_received_account: f9,
+            amount: f10,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.optional("mchid", &self.mchid);
+        members.optional("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("out_refund_no", &self.out_refund_no);
+        members.optional("refund_id", &self.refund_id);
+        members.optional("refund_status", &self.refund_status);
+        members.optional("success_time", &self.success_time);
+        members.optional("user_received_account", &self.user_received_account);
+        members.optional_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for RefundNotificationResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundNotificationResource) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.optional("mchid", &value.mchid);
-            members.optional("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("out_refund_no", &value.out_refund_no);
-            members.optional("refund_id", &value.refund_id);
-            members.optional("refund_status", &value.refund_status);
-            members.optional("success_time", &value.success_time);
-            members.optional("user_received_account", &value.user_received_account);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundNotificationResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundNotificationResource, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("sp_mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("out_trade_no", &mut slots.3);
-            fields.optional("transaction_id", &mut slots.4);
-            fields.optional("out_refund_no", &mut slots.5);
-            fields.optional("refund_id", &mut slots.6);
-            fields.optional("refund_status", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.optional("user_received_account", &mut slots.9);
-            fields.optional("amount", &mut slots.10);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9, f10) = slots;
-            Ok(RefundNotificationResource {
-                mchid: f0,
-                sp_mchid: f1,
-                sub_mchid: f2,
-                out_trade_no: f3,
-                transaction_id: f4,
-                out_refund_no: f5,
-                refund_id: f6,
-                refund_status: f7,
-                success_time: f8,
-                user_received_account: f9,
-                amount: f10,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 金额信息
@@ -1213,40 +1247,43 @@ pub struct RefundNotificationAmount {
     /// Wire: `payer_refund`, `integer`, optional.
     pub payer_refund: Option<i64>,
 }
+impl crate::runtime::Object for RefundNotificationAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("total", &mut slots.0);
+        fields.optional("refund", &mut slots.1);
+        fields.optional("payer_total", &mut slots.2);
+        fields.optional("payer_refund", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(RefundNotificationAmount {
+            total: f0,
+            refund: f1,
+            payer_total: f2,
+            payer_refund: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("total", &self.total);
+        members.optional("refund", &self.refund);
+        members.optional("payer_total", &self.payer_total);
+        members.optional("payer_refund", &self.payer_refund);
+        members
+    }
+}
 impl serde::Serialize for RefundNotificationAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RefundNotificationAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("total", &value.total);
-            members.optional("refund", &value.refund);
-            members.optional("payer_total", &value.payer_total);
-            members.optional("payer_refund", &value.payer_refund);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RefundNotificationAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RefundNotificationAmount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("total", &mut slots.0);
-            fields.optional("refund", &mut slots.1);
-            fields.optional("payer_total", &mut slots.2);
-            fields.optional("payer_refund", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(RefundNotificationAmount {
-                total: f0,
-                refund: f1,
-                payer_total: f2,
-                payer_refund: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -133,60 +133,63 @@ impl crate::runtime::Validate for CreateRefundRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateRefundRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("sub_mchid", &mut slots.0);
+        fields.optional("transaction_id", &mut slots.1);
+        fields.optional("out_trade_no", &mut slots.2);
+        fields.required("out_refund_no", &mut slots.3);
+        fields.optional("reason", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.optional("funds_account", &mut slots.6);
+        fields.required_object("amount", &mut slots.7);
+        fields.optional_objects("goods_detail", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (f0, f1, f2, Some(f3), f4, f5, f6, Some(f7), f8) => {
+                Ok(CreateRefundRequest {
+                    sub_mchid: f0,
+                    transaction_id: f1,
+                    out_trade_no: f2,
+                    out_refund_no: f3,
+                    reason: f4,
+                    notify_url: f5,
+                    funds_account: f6,
+                    amount: f7,
+                    goods_detail: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.optional("reason", &self.reason);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("funds_account", &self.funds_account);
+        members.required_object("amount", &self.amount);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for CreateRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateRefundRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.optional("reason", &value.reason);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("funds_account", &value.funds_account);
-            members.required("amount", &value.amount);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateRefundRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("sub_mchid", &mut slots.0);
-            fields.optional("transaction_id", &mut slots.1);
-            fields.optional("out_trade_no", &mut slots.2);
-            fields.required("out_refund_no", &mut slots.3);
-            fields.optional("reason", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.optional("funds_account", &mut slots.6);
-            fields.required("amount", &mut slots.7);
-            fields.optional("goods_detail", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (f0, f1, f2, Some(f3), f4, f5, f6, Some(f7), f8) => {
-                    Ok(CreateRefundRequest {
-                        sub_mchid: f0,
-                        transaction_id: f1,
-                        out_trade_no: f2,
-                        out_refund_no: f3,
-                        reason: f4,
-                        notify_url: f5,
-                        funds_account: f6,
-                        amount: f7,
-                        goods_detail: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_refund_by_out_refund_no` (查询单笔退款API): `GET /v3/refund/domestic/refunds/{out_refund_no}`.
@@ -220,36 +223,39 @@ impl crate::runtime::Validate for QueryRefundByOutRefundNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryRefundByOutRefundNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_refund_no", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryRefundByOutRefundNoRequest {
+                    out_refund_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRefundByOutRefundNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRefundByOutRefundNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRefundByOutRefundNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRefundByOutRefundNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_refund_no", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryRefundByOutRefundNoRequest {
-                        out_refund_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_abnormal_refund` (发起异常退款): `POST /v3/refund/domestic/refunds/{refund_id}/apply-abnormal-refund`.
@@ -339,52 +345,55 @@ impl crate::runtime::Validate for ApplyAbnormalRefundRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyAbnormalRefundRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("refund_id", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("out_refund_no", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.optional("bank_type", &mut slots.4);
+        fields.optional("bank_account", &mut slots.5);
+        fields.optional("real_name", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(ApplyAbnormalRefundRequest {
+                    refund_id: f0,
+                    sub_mchid: f1,
+                    out_refund_no: f2,
+                    type_: f3,
+                    bank_type: f4,
+                    bank_account: f5,
+                    real_name: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_refund_no", &self.out_refund_no);
+        members.required("type", &self.type_);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("bank_account", &self.bank_account);
+        members.optional("real_name", &self.real_name);
+        members
+    }
+}
 impl serde::Serialize for ApplyAbnormalRefundRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyAbnormalRefundRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_refund_no", &value.out_refund_no);
-            members.required("type", &value.type_);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("bank_account", &value.bank_account);
-            members.optional("real_name", &value.real_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyAbnormalRefundRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyAbnormalRefundRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("refund_id", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("out_refund_no", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.optional("bank_type", &mut slots.4);
-            fields.optional("bank_account", &mut slots.5);
-            fields.optional("real_name", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(ApplyAbnormalRefundRequest {
-                        refund_id: f0,
-                        sub_mchid: f1,
-                        out_refund_no: f2,
-                        type_: f3,
-                        bank_type: f4,
-                        bank_account: f5,
-                        real_name: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -54,7 +54,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ACQUIRING_BANK_EXPOSURE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -62,7 +62,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户贴息-获取微信分付曝光建议
@@ -99,7 +99,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSTALMENT_EXPOSURE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -107,7 +107,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户贴息-获取微信分付曝光建议
@@ -146,7 +146,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PARTNER_INSTALMENT_EXPOSURE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -154,7 +154,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信分付-支付方式前置服务
@@ -193,7 +193,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PARTNER_PAYMENT_EXPOSURE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -201,7 +201,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信分付-支付方式前置服务
@@ -238,7 +238,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PAYMENT_EXPOSURE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -246,7 +246,7 @@ impl<'a, T: Transport> CreditPayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

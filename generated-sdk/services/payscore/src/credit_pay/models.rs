@@ -47,38 +47,41 @@ impl Payer {
     }
 }
 impl crate::runtime::Validate for Payer {}
+impl crate::runtime::Object for Payer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("acquiring_bank_openid", &mut slots.0);
+        fields.optional("phone_number_hash", &mut slots.1);
+        fields.optional("merchant_openid", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Payer {
+            acquiring_bank_openid: f0,
+            phone_number_hash: f1,
+            merchant_openid: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("acquiring_bank_openid", &self.acquiring_bank_openid);
+        members.optional("phone_number_hash", &self.phone_number_hash);
+        members.optional("merchant_openid", &self.merchant_openid);
+        members
+    }
+}
 impl serde::Serialize for Payer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Payer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("acquiring_bank_openid", &value.acquiring_bank_openid);
-            members.optional("phone_number_hash", &value.phone_number_hash);
-            members.optional("merchant_openid", &value.merchant_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Payer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Payer, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("acquiring_bank_openid", &mut slots.0);
-            fields.optional("phone_number_hash", &mut slots.1);
-            fields.optional("merchant_openid", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Payer {
-                acquiring_bank_openid: f0,
-                phone_number_hash: f1,
-                merchant_openid: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信分付-支付方式前置服务的应答
@@ -96,39 +99,42 @@ pub struct AcquiringBankExposureResponse {
     /// Wire: `market_exposure_token`, `string`, optional.
     pub market_exposure_token: Option<String>,
 }
+impl crate::runtime::Object for AcquiringBankExposureResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("fqf_exposure", &mut slots.0);
+        fields.optional("market_exposure_token", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(AcquiringBankExposureResponse {
+                    fqf_exposure: f0,
+                    market_exposure_token: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("fqf_exposure", &self.fqf_exposure);
+        members.optional("market_exposure_token", &self.market_exposure_token);
+        members
+    }
+}
 impl serde::Serialize for AcquiringBankExposureResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AcquiringBankExposureResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("fqf_exposure", &value.fqf_exposure);
-            members.optional("market_exposure_token", &value.market_exposure_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AcquiringBankExposureResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AcquiringBankExposureResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("fqf_exposure", &mut slots.0);
-            fields.optional("market_exposure_token", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(AcquiringBankExposureResponse {
-                        fqf_exposure: f0,
-                        market_exposure_token: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户贴息-获取微信分付曝光建议的应答
@@ -142,36 +148,39 @@ pub struct InstalmentExposureResponse {
     /// Wire: `recommend_exposure`, `boolean`, required.
     pub recommend_exposure: bool,
 }
+impl crate::runtime::Object for InstalmentExposureResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("recommend_exposure", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(InstalmentExposureResponse {
+                    recommend_exposure: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("recommend_exposure", &self.recommend_exposure);
+        members
+    }
+}
 impl serde::Serialize for InstalmentExposureResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InstalmentExposureResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("recommend_exposure", &value.recommend_exposure);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InstalmentExposureResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InstalmentExposureResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("recommend_exposure", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(InstalmentExposureResponse {
-                        recommend_exposure: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户ID
@@ -236,41 +245,44 @@ impl crate::runtime::Validate for UserId {
         Ok(())
     }
 }
+impl crate::runtime::Object for UserId {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("user_id_type", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.optional("sub_openid", &mut slots.2);
+        fields.optional("phone_number_hash", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(UserId {
+            user_id_type: f0,
+            sp_openid: f1,
+            sub_openid: f2,
+            phone_number_hash: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("user_id_type", &self.user_id_type);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("phone_number_hash", &self.phone_number_hash);
+        members
+    }
+}
 impl serde::Serialize for UserId {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserId) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("user_id_type", &value.user_id_type);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("phone_number_hash", &value.phone_number_hash);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserId {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserId, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("user_id_type", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.optional("sub_openid", &mut slots.2);
-            fields.optional("phone_number_hash", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(UserId {
-                user_id_type: f0,
-                sp_openid: f1,
-                sub_openid: f2,
-                phone_number_hash: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -318,38 +330,41 @@ impl PartnerPaymentExposurePayer {
     }
 }
 impl crate::runtime::Validate for PartnerPaymentExposurePayer {}
+impl crate::runtime::Object for PartnerPaymentExposurePayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("sp_openid", &mut slots.0);
+        fields.optional("phone_number_hash", &mut slots.1);
+        fields.optional("sub_openid", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(PartnerPaymentExposurePayer {
+            sp_openid: f0,
+            phone_number_hash: f1,
+            sub_openid: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("sp_openid", &self.sp_openid);
+        members.optional("phone_number_hash", &self.phone_number_hash);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for PartnerPaymentExposurePayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PartnerPaymentExposurePayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("sp_openid", &value.sp_openid);
-            members.optional("phone_number_hash", &value.phone_number_hash);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PartnerPaymentExposurePayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PartnerPaymentExposurePayer, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("sp_openid", &mut slots.0);
-            fields.optional("phone_number_hash", &mut slots.1);
-            fields.optional("sub_openid", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(PartnerPaymentExposurePayer {
-                sp_openid: f0,
-                phone_number_hash: f1,
-                sub_openid: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者
@@ -387,34 +402,37 @@ impl PaymentExposurePayer {
     }
 }
 impl crate::runtime::Validate for PaymentExposurePayer {}
+impl crate::runtime::Object for PaymentExposurePayer {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("phone_number_hash", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(PaymentExposurePayer {
+            openid: f0,
+            phone_number_hash: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("openid", &self.openid);
+        members.optional("phone_number_hash", &self.phone_number_hash);
+        members
+    }
+}
 impl serde::Serialize for PaymentExposurePayer {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PaymentExposurePayer) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("openid", &value.openid);
-            members.optional("phone_number_hash", &value.phone_number_hash);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentExposurePayer {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PaymentExposurePayer, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("phone_number_hash", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(PaymentExposurePayer {
-                openid: f0,
-                phone_number_hash: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

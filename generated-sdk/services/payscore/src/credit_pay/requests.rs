@@ -71,54 +71,57 @@ impl crate::runtime::Validate for AcquiringBankExposureRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AcquiringBankExposureRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("acquiring_bank_id", &mut slots.0);
+        fields.optional("acquiring_bank_appid", &mut slots.1);
+        fields.required("merchant_id", &mut slots.2);
+        fields.optional("merchant_appid", &mut slots.3);
+        fields.required("channel_id", &mut slots.4);
+        fields.required_object("payer", &mut slots.5);
+        fields.required("out_trade_no", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, Some(f4), Some(f5), Some(f6)) => {
+                Ok(AcquiringBankExposureRequest {
+                    acquiring_bank_id: f0,
+                    acquiring_bank_appid: f1,
+                    merchant_id: f2,
+                    merchant_appid: f3,
+                    channel_id: f4,
+                    payer: f5,
+                    out_trade_no: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("acquiring_bank_id", &self.acquiring_bank_id);
+        members.optional("acquiring_bank_appid", &self.acquiring_bank_appid);
+        members.required("merchant_id", &self.merchant_id);
+        members.optional("merchant_appid", &self.merchant_appid);
+        members.required("channel_id", &self.channel_id);
+        members.required_object("payer", &self.payer);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for AcquiringBankExposureRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AcquiringBankExposureRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("acquiring_bank_id", &value.acquiring_bank_id);
-            members.optional("acquiring_bank_appid", &value.acquiring_bank_appid);
-            members.required("merchant_id", &value.merchant_id);
-            members.optional("merchant_appid", &value.merchant_appid);
-            members.required("channel_id", &value.channel_id);
-            members.required("payer", &value.payer);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AcquiringBankExposureRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AcquiringBankExposureRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("acquiring_bank_id", &mut slots.0);
-            fields.optional("acquiring_bank_appid", &mut slots.1);
-            fields.required("merchant_id", &mut slots.2);
-            fields.optional("merchant_appid", &mut slots.3);
-            fields.required("channel_id", &mut slots.4);
-            fields.required("payer", &mut slots.5);
-            fields.required("out_trade_no", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, Some(f4), Some(f5), Some(f6)) => {
-                    Ok(AcquiringBankExposureRequest {
-                        acquiring_bank_id: f0,
-                        acquiring_bank_appid: f1,
-                        merchant_id: f2,
-                        merchant_appid: f3,
-                        channel_id: f4,
-                        payer: f5,
-                        out_trade_no: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `instalment_exposure` (商户贴息-获取微信分付曝光建议): `POST /v3/pay/instal/exposure`.
@@ -176,48 +179,51 @@ impl crate::runtime::Validate for InstalmentExposureRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InstalmentExposureRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("user_id_type", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.optional("phone_number_hash", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(InstalmentExposureRequest {
+                    mchid: f0,
+                    appid: f1,
+                    user_id_type: f2,
+                    openid: f3,
+                    phone_number_hash: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("user_id_type", &self.user_id_type);
+        members.optional("openid", &self.openid);
+        members.optional("phone_number_hash", &self.phone_number_hash);
+        members
+    }
+}
 impl serde::Serialize for InstalmentExposureRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InstalmentExposureRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("user_id_type", &value.user_id_type);
-            members.optional("openid", &value.openid);
-            members.optional("phone_number_hash", &value.phone_number_hash);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InstalmentExposureRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InstalmentExposureRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("user_id_type", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.optional("phone_number_hash", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(InstalmentExposureRequest {
-                        mchid: f0,
-                        appid: f1,
-                        user_id_type: f2,
-                        openid: f3,
-                        phone_number_hash: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `partner_instalment_exposure` (商户贴息-获取微信分付曝光建议): `POST /v3/pay/instal/partner/exposure`.
@@ -280,48 +286,51 @@ impl crate::runtime::Validate for PartnerInstalmentExposureRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PartnerInstalmentExposureRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.required("sub_appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.optional_object("user_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(PartnerInstalmentExposureRequest {
+                    sp_mchid: f0,
+                    sp_appid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    user_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional_object("user_id", &self.user_id);
+        members
+    }
+}
 impl serde::Serialize for PartnerInstalmentExposureRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PartnerInstalmentExposureRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("user_id", &value.user_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PartnerInstalmentExposureRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PartnerInstalmentExposureRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.required("sub_appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.optional("user_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(PartnerInstalmentExposureRequest {
-                        sp_mchid: f0,
-                        sp_appid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        user_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `partner_payment_exposure` (微信分付-支付方式前置服务): `POST /v3/pay/partner/transactions/exposure`.
@@ -382,51 +391,54 @@ impl crate::runtime::Validate for PartnerPaymentExposureRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PartnerPaymentExposureRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.required_object("payer", &mut slots.4);
+        fields.required("out_trade_no", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
+                Ok(PartnerPaymentExposureRequest {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    payer: f4,
+                    out_trade_no: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required_object("payer", &self.payer);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for PartnerPaymentExposureRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PartnerPaymentExposureRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("payer", &value.payer);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PartnerPaymentExposureRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PartnerPaymentExposureRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.required("payer", &mut slots.4);
-            fields.required("out_trade_no", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
-                    Ok(PartnerPaymentExposureRequest {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        payer: f4,
-                        out_trade_no: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `payment_exposure` (微信分付-支付方式前置服务): `POST /v3/pay/transactions/exposure`.
@@ -477,44 +489,47 @@ impl crate::runtime::Validate for PaymentExposureRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PaymentExposureRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required_object("payer", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(PaymentExposureRequest {
+                    mchid: f0,
+                    appid: f1,
+                    payer: f2,
+                    out_trade_no: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required_object("payer", &self.payer);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for PaymentExposureRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PaymentExposureRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("payer", &value.payer);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PaymentExposureRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PaymentExposureRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("payer", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(PaymentExposureRequest {
-                        mchid: f0,
-                        appid: f1,
-                        payer: f2,
-                        out_trade_no: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -59,7 +59,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -67,7 +67,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// H5预签约自动还款协议
@@ -104,7 +104,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::H5_PRESIGN_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -112,7 +112,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除自动还款协议
@@ -149,7 +149,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -157,7 +157,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询自动还款协议
@@ -203,7 +203,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起还款
@@ -240,7 +240,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_DEDUCT_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -248,7 +248,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询还款单
@@ -294,7 +294,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预约还款
@@ -331,7 +331,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SCHEDULE_REPAYMENTS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -339,7 +339,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询预约还款记录
@@ -386,7 +386,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 还款单查询
@@ -432,7 +432,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户关单
@@ -471,7 +471,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLOSE_REPAYMENT_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -516,7 +516,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REPAYMENT_PREPAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -524,7 +524,7 @@ impl<'a, T: Transport> CreditRepaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -40,42 +40,45 @@ impl crate::runtime::Validate for RealIdentity {
         Ok(())
     }
 }
+impl crate::runtime::Object for RealIdentity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("identity_type", &mut slots.0);
+        fields.required("identity_id", &mut slots.1);
+        fields.required("real_name", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(RealIdentity {
+                    identity_type: f0,
+                    identity_id: f1,
+                    real_name: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("identity_type", &self.identity_type);
+        members.required("identity_id", &self.identity_id);
+        members.required("real_name", &self.real_name);
+        members
+    }
+}
 impl serde::Serialize for RealIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RealIdentity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("identity_type", &value.identity_type);
-            members.required("identity_id", &value.identity_id);
-            members.required("real_name", &value.real_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RealIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RealIdentity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("identity_type", &mut slots.0);
-            fields.required("identity_id", &mut slots.1);
-            fields.required("real_name", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(RealIdentity {
-                        identity_type: f0,
-                        identity_id: f1,
-                        real_name: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 交易信息
@@ -133,48 +136,51 @@ impl TradeInfo {
     }
 }
 impl crate::runtime::Validate for TradeInfo {}
+impl crate::runtime::Object for TradeInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("deduct_amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("attach", &mut slots.3);
+        fields.optional("notify_url", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(TradeInfo {
+                    out_trade_no: f0,
+                    deduct_amount: f1,
+                    description: f2,
+                    attach: f3,
+                    notify_url: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("deduct_amount", &self.deduct_amount);
+        members.optional("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for TradeInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TradeInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("deduct_amount", &value.deduct_amount);
-            members.optional("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TradeInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TradeInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("deduct_amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("attach", &mut slots.3);
-            fields.optional("notify_url", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(TradeInfo {
-                        out_trade_no: f0,
-                        deduct_amount: f1,
-                        description: f2,
-                        attach: f3,
-                        notify_url: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// APP预签约自动还款协议的应答
@@ -192,39 +198,42 @@ pub struct AppPresignContractResponse {
     /// Wire: `redirect_service`, `string`, optional.
     pub redirect_service: Option<String>,
 }
+impl crate::runtime::Object for AppPresignContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("presign_token", &mut slots.0);
+        fields.optional("redirect_service", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(AppPresignContractResponse {
+                    presign_token: f0,
+                    redirect_service: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("presign_token", &self.presign_token);
+        members.optional("redirect_service", &self.redirect_service);
+        members
+    }
+}
 impl serde::Serialize for AppPresignContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPresignContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("presign_token", &value.presign_token);
-            members.optional("redirect_service", &value.redirect_service);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPresignContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPresignContractResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("presign_token", &mut slots.0);
-            fields.optional("redirect_service", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(AppPresignContractResponse {
-                        presign_token: f0,
-                        redirect_service: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 跳转控制信息
@@ -250,30 +259,33 @@ impl JumpInfo {
     }
 }
 impl crate::runtime::Validate for JumpInfo {}
+impl crate::runtime::Object for JumpInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("jump_appid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(JumpInfo { jump_appid: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("jump_appid", &self.jump_appid);
+        members
+    }
+}
 impl serde::Serialize for JumpInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("jump_appid", &value.jump_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("jump_appid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(JumpInfo { jump_appid: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5预签约自动还款协议的应答
@@ -287,36 +299,39 @@ pub struct H5PresignContractResponse {
     /// Wire: `redirect_url`, `string`, required.
     pub redirect_url: String,
 }
+impl crate::runtime::Object for H5PresignContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("redirect_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(H5PresignContractResponse {
+                    redirect_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("redirect_url", &self.redirect_url);
+        members
+    }
+}
 impl serde::Serialize for H5PresignContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PresignContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("redirect_url", &value.redirect_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PresignContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PresignContractResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("redirect_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(H5PresignContractResponse {
-                        redirect_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 协议信息
@@ -378,106 +393,104 @@ pub struct ContractInfo {
     /// Wire: `repayment_amount_limit`, `integer`, required.
     pub repayment_amount_limit: i64,
 }
+impl crate::runtime::Object for ContractInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("contract_id", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("display_name", &mut slots.3);
+        fields.required("contract_state", &mut slots.4);
+        fields.optional("contract_signed_time", &mut slots.5);
+        fields.optional("contract_terminated_time", &mut slots.6);
+        fields.optional("contract_terminated_mode", &mut slots.7);
+        fields.optional("contract_termination_remark", &mut slots.8);
+        fields.optional("repayment_day", &mut slots.9);
+        fields.optional("openid", &mut slots.10);
+        fields.optional("appid", &mut slots.11);
+        fields.required("repayment_amount_limit", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                Some(f12),
+            ) => {
+                Ok(ContractInfo {
+                    contract_id: f0,
+                    plan_id: f1,
+                    out_contract_code: f2,
+                    display_name: f3,
+                    contract_state: f4,
+                    contract_signed_time: f5,
+                    contract_terminated_time: f6,
+                    contract_terminated_mode: f7,
+                    contract_termination_remark: f8,
+                    repayment_day: f9,
+                    openid: f10,
+                    appid: f11,
+                    repayment_amount_limit: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("contract_id", &self.contract_id);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("display_name", &self.display_name);
+        members.required("contract_state", &self.contract_state);
+        members.optional("contract_signed_time", &self.contract_signed_time);
+        members.optional("contract_terminated_time", &self.contract_terminated_time);
+        members.optional("contract_terminated_mode", &self.contract_terminated_mode);
+        members
+            .optional("contract_termination_remark", &self.contract_termination_remark);
+        members.optional("repayment_day", &self.repayment_day);
+        members.optional("openid", &self.openid);
+        members.optional("appid", &self.appid);
+        members.required("repayment_amount_limit", &self.repayment_amount_limit);
+        members
+    }
+}
 impl serde::Serialize for ContractInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("contract_id", &value.contract_id);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("display_name", &value.display_name);
-            members.required("contract_state", &value.contract_state);
-            members.optional("contract_signed_time", &value.contract_signed_time);
-            members
-                .optional("contract_terminated_time", &value.contract_terminated_time);
-            members
-                .optional("contract_terminated_mode", &value.contract_terminated_mode);
-            members
-                .optional(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members.optional("repayment_day", &value.repayment_day);
-            members.optional("openid", &value.openid);
-            members.optional("appid", &value.appid);
-            members.required("repayment_amount_limit", &value.repayment_amount_limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractInfo, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("contract_id", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("display_name", &mut slots.3);
-            fields.required("contract_state", &mut slots.4);
-            fields.optional("contract_signed_time", &mut slots.5);
-            fields.optional("contract_terminated_time", &mut slots.6);
-            fields.optional("contract_terminated_mode", &mut slots.7);
-            fields.optional("contract_termination_remark", &mut slots.8);
-            fields.optional("repayment_day", &mut slots.9);
-            fields.optional("openid", &mut slots.10);
-            fields.optional("appid", &mut slots.11);
-            fields.required("repayment_amount_limit", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    Some(f12),
-                ) => {
-                    Ok(ContractInfo {
-                        contract_id: f0,
-                        plan_id: f1,
-                        out_contract_code: f2,
-                        display_name: f3,
-                        contract_state: f4,
-                        contract_signed_time: f5,
-                        contract_terminated_time: f6,
-                        contract_terminated_mode: f7,
-                        contract_termination_remark: f8,
-                        repayment_day: f9,
-                        openid: f10,
-                        appid: f11,
-                        repayment_amount_limit: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 解除自动还款协议的应答
@@ -491,32 +504,35 @@ pub struct TerminateContractResponse {
     /// Wire: `contract_info`, `object ContractInfo`, optional.
     pub contract_info: Option<ContractInfo>,
 }
+impl crate::runtime::Object for TerminateContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("contract_info", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(TerminateContractResponse {
+            contract_info: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("contract_info", &self.contract_info);
+        members
+    }
+}
 impl serde::Serialize for TerminateContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TerminateContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("contract_info", &value.contract_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateContractResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("contract_info", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(TerminateContractResponse {
-                contract_info: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起还款的应答
@@ -574,95 +590,98 @@ pub struct CreateDeductOrderResponse {
     /// Wire: `transaction_id`, `string`, optional.
     pub transaction_id: Option<String>,
 }
+impl crate::runtime::Object for CreateDeductOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required("out_record_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.required("contract_id", &mut slots.5);
+        fields.required("order_state", &mut slots.6);
+        fields.required("deduct_amount", &mut slots.7);
+        fields.optional("pay_success_amount", &mut slots.8);
+        fields.required("description", &mut slots.9);
+        fields.optional("attach", &mut slots.10);
+        fields.optional("transaction_id", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                f10,
+                f11,
+            ) => {
+                Ok(CreateDeductOrderResponse {
+                    out_trade_no: f0,
+                    out_record_id: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    openid: f4,
+                    contract_id: f5,
+                    order_state: f6,
+                    deduct_amount: f7,
+                    pay_success_amount: f8,
+                    description: f9,
+                    attach: f10,
+                    transaction_id: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("out_record_id", &self.out_record_id);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("openid", &self.openid);
+        members.required("contract_id", &self.contract_id);
+        members.required("order_state", &self.order_state);
+        members.required("deduct_amount", &self.deduct_amount);
+        members.optional("pay_success_amount", &self.pay_success_amount);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members.optional("transaction_id", &self.transaction_id);
+        members
+    }
+}
 impl serde::Serialize for CreateDeductOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateDeductOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("out_record_id", &value.out_record_id);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("openid", &value.openid);
-            members.required("contract_id", &value.contract_id);
-            members.required("order_state", &value.order_state);
-            members.required("deduct_amount", &value.deduct_amount);
-            members.optional("pay_success_amount", &value.pay_success_amount);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members.optional("transaction_id", &value.transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDeductOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDeductOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("out_record_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.required("contract_id", &mut slots.5);
-            fields.required("order_state", &mut slots.6);
-            fields.required("deduct_amount", &mut slots.7);
-            fields.optional("pay_success_amount", &mut slots.8);
-            fields.required("description", &mut slots.9);
-            fields.optional("attach", &mut slots.10);
-            fields.optional("transaction_id", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CreateDeductOrderResponse {
-                        out_trade_no: f0,
-                        out_record_id: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        openid: f4,
-                        contract_id: f5,
-                        order_state: f6,
-                        deduct_amount: f7,
-                        pay_success_amount: f8,
-                        description: f9,
-                        attach: f10,
-                        transaction_id: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预约还款项列表
@@ -720,51 +739,54 @@ impl ScheduleItems {
     }
 }
 impl crate::runtime::Validate for ScheduleItems {}
+impl crate::runtime::Object for ScheduleItems {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_record_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("repayment_amount", &mut slots.3);
+        fields.optional("min_repayment_amount", &mut slots.4);
+        fields.required("repayment_date", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), f4, Some(f5)) => {
+                Ok(ScheduleItems {
+                    out_record_id: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    repayment_amount: f3,
+                    min_repayment_amount: f4,
+                    repayment_date: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_record_id", &self.out_record_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("repayment_amount", &self.repayment_amount);
+        members.optional("min_repayment_amount", &self.min_repayment_amount);
+        members.required("repayment_date", &self.repayment_date);
+        members
+    }
+}
 impl serde::Serialize for ScheduleItems {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduleItems) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_record_id", &value.out_record_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("repayment_amount", &value.repayment_amount);
-            members.optional("min_repayment_amount", &value.min_repayment_amount);
-            members.required("repayment_date", &value.repayment_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleItems {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduleItems, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_record_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("repayment_amount", &mut slots.3);
-            fields.optional("min_repayment_amount", &mut slots.4);
-            fields.required("repayment_date", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), f4, Some(f5)) => {
-                    Ok(ScheduleItems {
-                        out_record_id: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        repayment_amount: f3,
-                        min_repayment_amount: f4,
-                        repayment_date: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预约还款记录列表
@@ -806,57 +828,60 @@ pub struct ScheduleRecords {
     /// Wire: `openid`, `string`, required.
     pub openid: String,
 }
+impl crate::runtime::Object for ScheduleRecords {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_record_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.optional("contract_id", &mut slots.3);
+        fields.required("repayment_amount", &mut slots.4);
+        fields.required("min_repayment_amount", &mut slots.5);
+        fields.required("repayment_date", &mut slots.6);
+        fields.required("openid", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, Some(f4), Some(f5), Some(f6), Some(f7)) => {
+                Ok(ScheduleRecords {
+                    out_record_id: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    contract_id: f3,
+                    repayment_amount: f4,
+                    min_repayment_amount: f5,
+                    repayment_date: f6,
+                    openid: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("out_record_id", &self.out_record_id);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("contract_id", &self.contract_id);
+        members.required("repayment_amount", &self.repayment_amount);
+        members.required("min_repayment_amount", &self.min_repayment_amount);
+        members.required("repayment_date", &self.repayment_date);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for ScheduleRecords {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduleRecords) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("out_record_id", &value.out_record_id);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("contract_id", &value.contract_id);
-            members.required("repayment_amount", &value.repayment_amount);
-            members.required("min_repayment_amount", &value.min_repayment_amount);
-            members.required("repayment_date", &value.repayment_date);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleRecords {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduleRecords, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_record_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.optional("contract_id", &mut slots.3);
-            fields.required("repayment_amount", &mut slots.4);
-            fields.required("min_repayment_amount", &mut slots.5);
-            fields.required("repayment_date", &mut slots.6);
-            fields.required("openid", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, Some(f4), Some(f5), Some(f6), Some(f7)) => {
-                    Ok(ScheduleRecords {
-                        out_record_id: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        contract_id: f3,
-                        repayment_amount: f4,
-                        min_repayment_amount: f5,
-                        repayment_date: f6,
-                        openid: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预约还款的应答
@@ -870,32 +895,35 @@ pub struct ScheduleRepaymentsResponse {
     /// Wire: `schedule_records`, `array[object ScheduleRecords]`, optional.
     pub schedule_records: Option<Vec<ScheduleRecords>>,
 }
+impl crate::runtime::Object for ScheduleRepaymentsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_objects("schedule_records", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(ScheduleRepaymentsResponse {
+            schedule_records: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_objects("schedule_records", &self.schedule_records);
+        members
+    }
+}
 impl serde::Serialize for ScheduleRepaymentsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduleRepaymentsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("schedule_records", &value.schedule_records);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleRepaymentsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduleRepaymentsResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("schedule_records", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(ScheduleRepaymentsResponse {
-                schedule_records: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 还款支付者信息
@@ -909,32 +937,35 @@ pub struct CombinePayerInfo {
     /// Wire: `openid`, `string`, required.
     pub openid: String,
 }
+impl crate::runtime::Object for CombinePayerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("openid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(CombinePayerInfo { openid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for CombinePayerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CombinePayerInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CombinePayerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CombinePayerInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("openid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(CombinePayerInfo { openid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 子单金额信息
@@ -960,45 +991,48 @@ pub struct Amount {
     /// Wire: `payer_currency`, `string`, optional.
     pub payer_currency: Option<String>,
 }
+impl crate::runtime::Object for Amount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("total_amount", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.required("payer_amount", &mut slots.2);
+        fields.optional("payer_currency", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3) => {
+                Ok(Amount {
+                    total_amount: f0,
+                    currency: f1,
+                    payer_amount: f2,
+                    payer_currency: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("total_amount", &self.total_amount);
+        members.optional("currency", &self.currency);
+        members.required("payer_amount", &self.payer_amount);
+        members.optional("payer_currency", &self.payer_currency);
+        members
+    }
+}
 impl serde::Serialize for Amount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Amount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("total_amount", &value.total_amount);
-            members.optional("currency", &value.currency);
-            members.required("payer_amount", &value.payer_amount);
-            members.optional("payer_currency", &value.payer_currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Amount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Amount, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("total_amount", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.required("payer_amount", &mut slots.2);
-            fields.optional("payer_currency", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3) => {
-                    Ok(Amount {
-                        total_amount: f0,
-                        currency: f1,
-                        payer_amount: f2,
-                        payer_currency: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 还款明细单信息列表
@@ -1048,63 +1082,66 @@ pub struct SubOrders {
     /// Wire: `amount`, `object Amount`, optional.
     pub amount: Option<Amount>,
 }
+impl crate::runtime::Object for SubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.optional("transaction_id", &mut slots.3);
+        fields.optional("trade_type", &mut slots.4);
+        fields.optional("trade_state", &mut slots.5);
+        fields.optional("bank_type", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.optional("success_time", &mut slots.8);
+        fields.optional_object("amount", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, f4, f5, f6, f7, f8, f9) => {
+                Ok(SubOrders {
+                    mchid: f0,
+                    sub_mchid: f1,
+                    out_trade_no: f2,
+                    transaction_id: f3,
+                    trade_type: f4,
+                    trade_state: f5,
+                    bank_type: f6,
+                    attach: f7,
+                    success_time: f8,
+                    amount: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("trade_type", &self.trade_type);
+        members.optional("trade_state", &self.trade_state);
+        members.optional("bank_type", &self.bank_type);
+        members.optional("attach", &self.attach);
+        members.optional("success_time", &self.success_time);
+        members.optional_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for SubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("trade_type", &value.trade_type);
-            members.optional("trade_state", &value.trade_state);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("attach", &value.attach);
-            members.optional("success_time", &value.success_time);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrders, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.optional("transaction_id", &mut slots.3);
-            fields.optional("trade_type", &mut slots.4);
-            fields.optional("trade_state", &mut slots.5);
-            fields.optional("bank_type", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.optional("success_time", &mut slots.8);
-            fields.optional("amount", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, f4, f5, f6, f7, f8, f9) => {
-                    Ok(SubOrders {
-                        mchid: f0,
-                        sub_mchid: f1,
-                        out_trade_no: f2,
-                        transaction_id: f3,
-                        trade_type: f4,
-                        trade_state: f5,
-                        bank_type: f6,
-                        attach: f7,
-                        success_time: f8,
-                        amount: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 还款单查询的应答
@@ -1138,51 +1175,54 @@ pub struct QueryRepaymentOrderResponse {
     /// Wire: `sub_orders`, `array[object SubOrders]`, optional.
     pub sub_orders: Option<Vec<SubOrders>>,
 }
+impl crate::runtime::Object for QueryRepaymentOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required("combine_out_trade_no", &mut slots.2);
+        fields.required("combine_transaction_id", &mut slots.3);
+        fields.optional_object("combine_payer_info", &mut slots.4);
+        fields.optional_objects("sub_orders", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(QueryRepaymentOrderResponse {
+                    combine_appid: f0,
+                    combine_mchid: f1,
+                    combine_out_trade_no: f2,
+                    combine_transaction_id: f3,
+                    combine_payer_info: f4,
+                    sub_orders: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.required("combine_transaction_id", &self.combine_transaction_id);
+        members.optional_object("combine_payer_info", &self.combine_payer_info);
+        members.optional_objects("sub_orders", &self.sub_orders);
+        members
+    }
+}
 impl serde::Serialize for QueryRepaymentOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryRepaymentOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.required("combine_transaction_id", &value.combine_transaction_id);
-            members.optional("combine_payer_info", &value.combine_payer_info);
-            members.optional("sub_orders", &value.sub_orders);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRepaymentOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRepaymentOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("combine_out_trade_no", &mut slots.2);
-            fields.required("combine_transaction_id", &mut slots.3);
-            fields.optional("combine_payer_info", &mut slots.4);
-            fields.optional("sub_orders", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(QueryRepaymentOrderResponse {
-                        combine_appid: f0,
-                        combine_mchid: f1,
-                        combine_out_trade_no: f2,
-                        combine_transaction_id: f3,
-                        combine_payer_info: f4,
-                        sub_orders: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 还款明细单信息列表
@@ -1220,42 +1260,45 @@ impl CloseRepaymentOrderSubOrders {
     }
 }
 impl crate::runtime::Validate for CloseRepaymentOrderSubOrders {}
+impl crate::runtime::Object for CloseRepaymentOrderSubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(CloseRepaymentOrderSubOrders {
+                    mchid: f0,
+                    out_trade_no: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for CloseRepaymentOrderSubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseRepaymentOrderSubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseRepaymentOrderSubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseRepaymentOrderSubOrders, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(CloseRepaymentOrderSubOrders {
-                        mchid: f0,
-                        out_trade_no: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单金额
@@ -1283,39 +1326,42 @@ impl SubOrdersAmount {
     }
 }
 impl crate::runtime::Validate for SubOrdersAmount {}
+impl crate::runtime::Object for SubOrdersAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total_amount", &mut slots.0);
+        fields.required("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SubOrdersAmount {
+                    total_amount: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total_amount", &self.total_amount);
+        members.required("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for SubOrdersAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SubOrdersAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total_amount", &value.total_amount);
-            members.required("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SubOrdersAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SubOrdersAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total_amount", &mut slots.0);
-            fields.required("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SubOrdersAmount {
-                        total_amount: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 结算信息
@@ -1353,35 +1399,38 @@ impl SettleInfo {
     }
 }
 impl crate::runtime::Validate for SettleInfo {}
+impl crate::runtime::Object for SettleInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("profit_sharing", &mut slots.0);
+        fields.optional("subsidy_amount", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(SettleInfo {
+            profit_sharing: f0,
+            subsidy_amount: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("subsidy_amount", &self.subsidy_amount);
+        members
+    }
+}
 impl serde::Serialize for SettleInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SettleInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("subsidy_amount", &value.subsidy_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SettleInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SettleInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("profit_sharing", &mut slots.0);
-            fields.optional("subsidy_amount", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(SettleInfo {
-                profit_sharing: f0,
-                subsidy_amount: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 还款明细单信息列表
@@ -1458,54 +1507,57 @@ impl crate::runtime::Validate for RepaymentPrepaySubOrders {
         Ok(())
     }
 }
+impl crate::runtime::Object for RepaymentPrepaySubOrders {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.optional("sub_mchid", &mut slots.1);
+        fields.required("out_trade_no", &mut slots.2);
+        fields.required_object("amount", &mut slots.3);
+        fields.required("attach", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional_object("settle_info", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(RepaymentPrepaySubOrders {
+                    mchid: f0,
+                    sub_mchid: f1,
+                    out_trade_no: f2,
+                    amount: f3,
+                    attach: f4,
+                    description: f5,
+                    settle_info: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members.required("attach", &self.attach);
+        members.required("description", &self.description);
+        members.optional_object("settle_info", &self.settle_info);
+        members
+    }
+}
 impl serde::Serialize for RepaymentPrepaySubOrders {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RepaymentPrepaySubOrders) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members.required("attach", &value.attach);
-            members.required("description", &value.description);
-            members.optional("settle_info", &value.settle_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RepaymentPrepaySubOrders {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RepaymentPrepaySubOrders, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.optional("sub_mchid", &mut slots.1);
-            fields.required("out_trade_no", &mut slots.2);
-            fields.required("amount", &mut slots.3);
-            fields.required("attach", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("settle_info", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(RepaymentPrepaySubOrders {
-                        mchid: f0,
-                        sub_mchid: f1,
-                        out_trade_no: f2,
-                        amount: f3,
-                        attach: f4,
-                        description: f5,
-                        settle_info: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5调起支付场景信息
@@ -1578,54 +1630,57 @@ impl crate::runtime::Validate for H5Info {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5Info {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("payer_client_ip", &mut slots.1);
+        fields.required("type", &mut slots.2);
+        fields.optional("app_name", &mut slots.3);
+        fields.required("app_url", &mut slots.4);
+        fields.optional("bundle_id", &mut slots.5);
+        fields.optional("package_name", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5, f6) => {
+                Ok(H5Info {
+                    combine_appid: f0,
+                    payer_client_ip: f1,
+                    type_: f2,
+                    app_name: f3,
+                    app_url: f4,
+                    bundle_id: f5,
+                    package_name: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("payer_client_ip", &self.payer_client_ip);
+        members.required("type", &self.type_);
+        members.optional("app_name", &self.app_name);
+        members.required("app_url", &self.app_url);
+        members.optional("bundle_id", &self.bundle_id);
+        members.optional("package_name", &self.package_name);
+        members
+    }
+}
 impl serde::Serialize for H5Info {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5Info) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("payer_client_ip", &value.payer_client_ip);
-            members.required("type", &value.type_);
-            members.optional("app_name", &value.app_name);
-            members.required("app_url", &value.app_url);
-            members.optional("bundle_id", &value.bundle_id);
-            members.optional("package_name", &value.package_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5Info {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5Info, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("payer_client_ip", &mut slots.1);
-            fields.required("type", &mut slots.2);
-            fields.optional("app_name", &mut slots.3);
-            fields.required("app_url", &mut slots.4);
-            fields.optional("bundle_id", &mut slots.5);
-            fields.optional("package_name", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5, f6) => {
-                    Ok(H5Info {
-                        combine_appid: f0,
-                        payer_client_ip: f1,
-                        type_: f2,
-                        app_name: f3,
-                        app_url: f4,
-                        bundle_id: f5,
-                        package_name: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// APP调起支付场景信息
@@ -1648,32 +1703,35 @@ impl AppInfo {
     }
 }
 impl crate::runtime::Validate for AppInfo {}
+impl crate::runtime::Object for AppInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("combine_appid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(AppInfo { combine_appid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("combine_appid", &self.combine_appid);
+        members
+    }
+}
 impl serde::Serialize for AppInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("combine_appid", &value.combine_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("combine_appid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(AppInfo { combine_appid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小程序调起支付场景信息
@@ -1701,39 +1759,42 @@ impl MiniprogramInfo {
     }
 }
 impl crate::runtime::Validate for MiniprogramInfo {}
+impl crate::runtime::Object for MiniprogramInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("combine_appid", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(MiniprogramInfo {
+                    combine_appid: f0,
+                    openid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("combine_appid", &self.combine_appid);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("combine_appid", &value.combine_appid);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("combine_appid", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(MiniprogramInfo {
-                        combine_appid: f0,
-                        openid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实名支付
@@ -1771,42 +1832,45 @@ impl crate::runtime::Validate for Identity {
         Ok(())
     }
 }
+impl crate::runtime::Object for Identity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.required("number", &mut slots.1);
+        fields.required("name", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Identity {
+                    type_: f0,
+                    number: f1,
+                    name: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("type", &self.type_);
+        members.required("number", &self.number);
+        members.required("name", &self.name);
+        members
+    }
+}
 impl serde::Serialize for Identity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Identity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("type", &value.type_);
-            members.required("number", &value.number);
-            members.required("name", &value.name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Identity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Identity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.required("number", &mut slots.1);
-            fields.required("name", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Identity {
-                        type_: f0,
-                        number: f1,
-                        name: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付者信息
@@ -1842,32 +1906,35 @@ impl crate::runtime::Validate for RepaymentPrepayCombinePayerInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for RepaymentPrepayCombinePayerInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional_object("identity", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(RepaymentPrepayCombinePayerInfo {
+            identity: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional_object("identity", &self.identity);
+        members
+    }
+}
 impl serde::Serialize for RepaymentPrepayCombinePayerInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RepaymentPrepayCombinePayerInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("identity", &value.identity);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RepaymentPrepayCombinePayerInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RepaymentPrepayCombinePayerInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("identity", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(RepaymentPrepayCombinePayerInfo {
-                identity: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信内网页调起支付场景信息
@@ -1915,38 +1982,41 @@ impl WechatWebInfo {
     }
 }
 impl crate::runtime::Validate for WechatWebInfo {}
+impl crate::runtime::Object for WechatWebInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("combine_appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.optional("webview_url", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(WechatWebInfo {
+            combine_appid: f0,
+            openid: f1,
+            webview_url: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("combine_appid", &self.combine_appid);
+        members.optional("openid", &self.openid);
+        members.optional("webview_url", &self.webview_url);
+        members
+    }
+}
 impl serde::Serialize for WechatWebInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &WechatWebInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("combine_appid", &value.combine_appid);
-            members.optional("openid", &value.openid);
-            members.optional("webview_url", &value.webview_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for WechatWebInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<WechatWebInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("combine_appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.optional("webview_url", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(WechatWebInfo {
-                combine_appid: f0,
-                openid: f1,
-                webview_url: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 还款下单的应答
@@ -1964,34 +2034,37 @@ pub struct RepaymentPrepayResponse {
     /// Wire: `h5_url`, `string`, optional.
     pub h5_url: Option<String>,
 }
+impl crate::runtime::Object for RepaymentPrepayResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("prepay_id", &mut slots.0);
+        fields.optional("h5_url", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(RepaymentPrepayResponse {
+            prepay_id: f0,
+            h5_url: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("prepay_id", &self.prepay_id);
+        members.optional("h5_url", &self.h5_url);
+        members
+    }
+}
 impl serde::Serialize for RepaymentPrepayResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RepaymentPrepayResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("prepay_id", &value.prepay_id);
-            members.optional("h5_url", &value.h5_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RepaymentPrepayResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RepaymentPrepayResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("prepay_id", &mut slots.0);
-            fields.optional("h5_url", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(RepaymentPrepayResponse {
-                prepay_id: f0,
-                h5_url: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -105,90 +105,93 @@ impl crate::runtime::Validate for AppPresignContractRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppPresignContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("display_name", &mut slots.3);
+        fields.required("contract_notify_url", &mut slots.4);
+        fields.required("repayment_day", &mut slots.5);
+        fields.required("repayment_amount_limit", &mut slots.6);
+        fields.optional("sub_mchid", &mut slots.7);
+        fields.optional("sub_appid", &mut slots.8);
+        fields.required_object("real_identity", &mut slots.9);
+        fields.optional_object("trade_info", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                f10,
+            ) => {
+                Ok(AppPresignContractRequest {
+                    appid: f0,
+                    plan_id: f1,
+                    out_contract_code: f2,
+                    display_name: f3,
+                    contract_notify_url: f4,
+                    repayment_day: f5,
+                    repayment_amount_limit: f6,
+                    sub_mchid: f7,
+                    sub_appid: f8,
+                    real_identity: f9,
+                    trade_info: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("display_name", &self.display_name);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.required("repayment_day", &self.repayment_day);
+        members.required("repayment_amount_limit", &self.repayment_amount_limit);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required_object("real_identity", &self.real_identity);
+        members.optional_object("trade_info", &self.trade_info);
+        members
+    }
+}
 impl serde::Serialize for AppPresignContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppPresignContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("display_name", &value.display_name);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.required("repayment_day", &value.repayment_day);
-            members.required("repayment_amount_limit", &value.repayment_amount_limit);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("real_identity", &value.real_identity);
-            members.optional("trade_info", &value.trade_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppPresignContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppPresignContractRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("display_name", &mut slots.3);
-            fields.required("contract_notify_url", &mut slots.4);
-            fields.required("repayment_day", &mut slots.5);
-            fields.required("repayment_amount_limit", &mut slots.6);
-            fields.optional("sub_mchid", &mut slots.7);
-            fields.optional("sub_appid", &mut slots.8);
-            fields.required("real_identity", &mut slots.9);
-            fields.optional("trade_info", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                ) => {
-                    Ok(AppPresignContractRequest {
-                        appid: f0,
-                        plan_id: f1,
-                        out_contract_code: f2,
-                        display_name: f3,
-                        contract_notify_url: f4,
-                        repayment_day: f5,
-                        repayment_amount_limit: f6,
-                        sub_mchid: f7,
-                        sub_appid: f8,
-                        real_identity: f9,
-                        trade_info: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `h5_presign_contract` (H5预签约自动还款协议): `POST /v3/credit-repayment/partner/contracts/h5-presign`.
@@ -306,95 +309,98 @@ impl crate::runtime::Validate for H5PresignContractRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5PresignContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("display_name", &mut slots.3);
+        fields.required("contract_notify_url", &mut slots.4);
+        fields.required("repayment_day", &mut slots.5);
+        fields.required("repayment_amount_limit", &mut slots.6);
+        fields.optional("sub_mchid", &mut slots.7);
+        fields.optional("sub_appid", &mut slots.8);
+        fields.required_object("real_identity", &mut slots.9);
+        fields.optional_object("trade_info", &mut slots.10);
+        fields.optional_object("jump_info", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+            ) => {
+                Ok(H5PresignContractRequest {
+                    appid: f0,
+                    plan_id: f1,
+                    out_contract_code: f2,
+                    display_name: f3,
+                    contract_notify_url: f4,
+                    repayment_day: f5,
+                    repayment_amount_limit: f6,
+                    sub_mchid: f7,
+                    sub_appid: f8,
+                    real_identity: f9,
+                    trade_info: f10,
+                    jump_info: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("display_name", &self.display_name);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.required("repayment_day", &self.repayment_day);
+        members.required("repayment_amount_limit", &self.repayment_amount_limit);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required_object("real_identity", &self.real_identity);
+        members.optional_object("trade_info", &self.trade_info);
+        members.optional_object("jump_info", &self.jump_info);
+        members
+    }
+}
 impl serde::Serialize for H5PresignContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5PresignContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("display_name", &value.display_name);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.required("repayment_day", &value.repayment_day);
-            members.required("repayment_amount_limit", &value.repayment_amount_limit);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("real_identity", &value.real_identity);
-            members.optional("trade_info", &value.trade_info);
-            members.optional("jump_info", &value.jump_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5PresignContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5PresignContractRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("display_name", &mut slots.3);
-            fields.required("contract_notify_url", &mut slots.4);
-            fields.required("repayment_day", &mut slots.5);
-            fields.required("repayment_amount_limit", &mut slots.6);
-            fields.optional("sub_mchid", &mut slots.7);
-            fields.optional("sub_appid", &mut slots.8);
-            fields.required("real_identity", &mut slots.9);
-            fields.optional("trade_info", &mut slots.10);
-            fields.optional("jump_info", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                ) => {
-                    Ok(H5PresignContractRequest {
-                        appid: f0,
-                        plan_id: f1,
-                        out_contract_code: f2,
-                        display_name: f3,
-                        contract_notify_url: f4,
-                        repayment_day: f5,
-                        repayment_amount_limit: f6,
-                        sub_mchid: f7,
-                        sub_appid: f8,
-                        real_identity: f9,
-                        trade_info: f10,
-                        jump_info: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_contract` (解除自动还款协议): `POST /v3/credit-repayment/partner/contracts/terminate`.
@@ -422,43 +428,43 @@ impl TerminateContractRequest {
     }
 }
 impl crate::runtime::Validate for TerminateContractRequest {}
+impl crate::runtime::Object for TerminateContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.required("contract_termination_remark", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TerminateContractRequest {
+                    out_contract_code: f0,
+                    contract_termination_remark: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("out_contract_code", &self.out_contract_code);
+        members
+            .required("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for TerminateContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TerminateContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateContractRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.required("contract_termination_remark", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TerminateContractRequest {
-                        out_contract_code: f0,
-                        contract_termination_remark: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contract` (查询自动还款协议): `GET /v3/credit-repayment/partner/contracts/{out_contract_code}`.
@@ -479,34 +485,37 @@ impl QueryContractRequest {
     }
 }
 impl crate::runtime::Validate for QueryContractRequest {}
+impl crate::runtime::Object for QueryContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryContractRequest {
+                    out_contract_code: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryContractRequest {
-                        out_contract_code: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_deduct_order` (发起还款): `POST /v3/credit-repayment/partner/deduct-orders`.
@@ -564,54 +573,57 @@ impl CreateDeductOrderRequest {
     }
 }
 impl crate::runtime::Validate for CreateDeductOrderRequest {}
+impl crate::runtime::Object for CreateDeductOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("out_record_id", &mut slots.2);
+        fields.required("deduct_amount", &mut slots.3);
+        fields.required("notify_url", &mut slots.4);
+        fields.required("description", &mut slots.5);
+        fields.optional("attach", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(CreateDeductOrderRequest {
+                    contract_id: f0,
+                    out_trade_no: f1,
+                    out_record_id: f2,
+                    deduct_amount: f3,
+                    notify_url: f4,
+                    description: f5,
+                    attach: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("contract_id", &self.contract_id);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("out_record_id", &self.out_record_id);
+        members.required("deduct_amount", &self.deduct_amount);
+        members.required("notify_url", &self.notify_url);
+        members.required("description", &self.description);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for CreateDeductOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateDeductOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("contract_id", &value.contract_id);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("out_record_id", &value.out_record_id);
-            members.required("deduct_amount", &value.deduct_amount);
-            members.required("notify_url", &value.notify_url);
-            members.required("description", &value.description);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateDeductOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateDeductOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("out_record_id", &mut slots.2);
-            fields.required("deduct_amount", &mut slots.3);
-            fields.required("notify_url", &mut slots.4);
-            fields.required("description", &mut slots.5);
-            fields.optional("attach", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(CreateDeductOrderRequest {
-                        contract_id: f0,
-                        out_trade_no: f1,
-                        out_record_id: f2,
-                        deduct_amount: f3,
-                        notify_url: f4,
-                        description: f5,
-                        attach: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_deduct_order` (查询还款单): `GET /v3/credit-repayment/partner/deduct-orders/{out_trade_no}`.
@@ -632,34 +644,37 @@ impl QueryDeductOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryDeductOrderRequest {}
+impl crate::runtime::Object for QueryDeductOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryDeductOrderRequest {
+                    out_trade_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDeductOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDeductOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDeductOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDeductOrderRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryDeductOrderRequest {
-                        out_trade_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `schedule_repayments` (预约还款): `POST /v3/credit-repayment/partner/schedule-records/batch-create`.
@@ -710,45 +725,48 @@ impl crate::runtime::Validate for ScheduleRepaymentsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ScheduleRepaymentsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required_objects("schedule_items", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ScheduleRepaymentsRequest {
+                    contract_id: f0,
+                    appid: f1,
+                    openid: f2,
+                    schedule_items: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("contract_id", &self.contract_id);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required_objects("schedule_items", &self.schedule_items);
+        members
+    }
+}
 impl serde::Serialize for ScheduleRepaymentsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduleRepaymentsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("contract_id", &value.contract_id);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("schedule_items", &value.schedule_items);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleRepaymentsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduleRepaymentsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("schedule_items", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ScheduleRepaymentsRequest {
-                        contract_id: f0,
-                        appid: f1,
-                        openid: f2,
-                        schedule_items: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_schedule_record` (查询预约还款记录): `GET /v3/credit-repayment/partner/schedule-records/{out_record_id}`.
@@ -772,36 +790,39 @@ impl QueryScheduleRecordRequest {
     }
 }
 impl crate::runtime::Validate for QueryScheduleRecordRequest {}
+impl crate::runtime::Object for QueryScheduleRecordRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_record_id", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryScheduleRecordRequest {
+                    out_record_id: f0,
+                    contract_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryScheduleRecordRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryScheduleRecordRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryScheduleRecordRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryScheduleRecordRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_record_id", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryScheduleRecordRequest {
-                        out_record_id: f0,
-                        contract_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_repayment_order` (还款单查询): `GET /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}`.
@@ -822,34 +843,37 @@ impl QueryRepaymentOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryRepaymentOrderRequest {}
+impl crate::runtime::Object for QueryRepaymentOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("combine_out_trade_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryRepaymentOrderRequest {
+                    combine_out_trade_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRepaymentOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRepaymentOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRepaymentOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRepaymentOrderRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("combine_out_trade_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryRepaymentOrderRequest {
-                        combine_out_trade_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_repayment_order` (商户关单): `POST /v3/repayment/combine-transactions/partner/out-trade-no/{combine_out_trade_no}/close`.
@@ -885,38 +909,41 @@ impl crate::runtime::Validate for CloseRepaymentOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CloseRepaymentOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("combine_out_trade_no", &mut slots.0);
+        fields.required_objects("sub_orders", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CloseRepaymentOrderRequest {
+                    combine_out_trade_no: f0,
+                    sub_orders: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("sub_orders", &self.sub_orders);
+        members
+    }
+}
 impl serde::Serialize for CloseRepaymentOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseRepaymentOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_orders", &value.sub_orders);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseRepaymentOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseRepaymentOrderRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("combine_out_trade_no", &mut slots.0);
-            fields.required("sub_orders", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CloseRepaymentOrderRequest {
-                        combine_out_trade_no: f0,
-                        sub_orders: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `repayment_prepay` (还款下单): `POST /v3/repayment/combine-transactions/partner/prepay`.
@@ -1062,62 +1089,65 @@ impl crate::runtime::Validate for RepaymentPrepayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for RepaymentPrepayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("combine_out_trade_no", &mut slots.0);
+        fields.required("combine_mchid", &mut slots.1);
+        fields.required_objects("sub_orders", &mut slots.2);
+        fields.optional("time_expire", &mut slots.3);
+        fields.optional("notify_url", &mut slots.4);
+        fields.optional_object("h5_info", &mut slots.5);
+        fields.optional_object("app_info", &mut slots.6);
+        fields.optional_object("miniprogram_info", &mut slots.7);
+        fields.optional_object("combine_payer_info", &mut slots.8);
+        fields.optional_object("wechat_web_info", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, f8, f9) => {
+                Ok(RepaymentPrepayRequest {
+                    combine_out_trade_no: f0,
+                    combine_mchid: f1,
+                    sub_orders: f2,
+                    time_expire: f3,
+                    notify_url: f4,
+                    h5_info: f5,
+                    app_info: f6,
+                    miniprogram_info: f7,
+                    combine_payer_info: f8,
+                    wechat_web_info: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("combine_out_trade_no", &self.combine_out_trade_no);
+        members.required("combine_mchid", &self.combine_mchid);
+        members.required_objects("sub_orders", &self.sub_orders);
+        members.optional("time_expire", &self.time_expire);
+        members.optional("notify_url", &self.notify_url);
+        members.optional_object("h5_info", &self.h5_info);
+        members.optional_object("app_info", &self.app_info);
+        members.optional_object("miniprogram_info", &self.miniprogram_info);
+        members.optional_object("combine_payer_info", &self.combine_payer_info);
+        members.optional_object("wechat_web_info", &self.wechat_web_info);
+        members
+    }
+}
 impl serde::Serialize for RepaymentPrepayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RepaymentPrepayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("combine_out_trade_no", &value.combine_out_trade_no);
-            members.required("combine_mchid", &value.combine_mchid);
-            members.required("sub_orders", &value.sub_orders);
-            members.optional("time_expire", &value.time_expire);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("h5_info", &value.h5_info);
-            members.optional("app_info", &value.app_info);
-            members.optional("miniprogram_info", &value.miniprogram_info);
-            members.optional("combine_payer_info", &value.combine_payer_info);
-            members.optional("wechat_web_info", &value.wechat_web_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RepaymentPrepayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RepaymentPrepayRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("combine_out_trade_no", &mut slots.0);
-            fields.required("combine_mchid", &mut slots.1);
-            fields.required("sub_orders", &mut slots.2);
-            fields.optional("time_expire", &mut slots.3);
-            fields.optional("notify_url", &mut slots.4);
-            fields.optional("h5_info", &mut slots.5);
-            fields.optional("app_info", &mut slots.6);
-            fields.optional("miniprogram_info", &mut slots.7);
-            fields.optional("combine_payer_info", &mut slots.8);
-            fields.optional("wechat_web_info", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, f8, f9) => {
-                    Ok(RepaymentPrepayRequest {
-                        combine_out_trade_no: f0,
-                        combine_mchid: f1,
-                        sub_orders: f2,
-                        time_expire: f3,
-                        notify_url: f4,
-                        h5_info: f5,
-                        app_info: f6,
-                        miniprogram_info: f7,
-                        combine_payer_info: f8,
-                        wechat_web_info: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

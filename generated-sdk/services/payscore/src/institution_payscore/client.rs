@@ -65,7 +65,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PERMISSION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -73,7 +73,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 从业机构查询与用户授权记录（授权协议号）
@@ -124,7 +124,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 从业机构解除用户授权关系（授权协议号）
@@ -165,7 +165,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -227,7 +227,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 从业机构创建微信支付分订单
@@ -264,7 +264,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -272,7 +272,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 从业机构查询微信支付分扣款信息
@@ -327,7 +327,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 从业机构取消微信支付分订单
@@ -366,7 +366,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -413,7 +413,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -460,7 +460,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -507,7 +507,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REGISTER_DEDUCTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -515,7 +515,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 从业机构同步微信支付分订单信息
@@ -554,7 +554,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -601,7 +601,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -609,7 +609,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询支付分订单
@@ -664,7 +664,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建支付分订单
@@ -703,7 +703,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::OVERSEA_CREATE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -711,7 +711,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 取消支付分订单
@@ -752,7 +752,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::OVERSEA_CANCEL_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -801,7 +801,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::OVERSEA_COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -850,7 +850,7 @@ impl<'a, T: Transport> InstitutionPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::OVERSEA_SYNC_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

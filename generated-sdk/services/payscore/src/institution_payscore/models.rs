@@ -15,36 +15,39 @@ pub struct CreatePermissionResponse {
     /// Wire: `apply_permissions_token`, `string`, required.
     pub apply_permissions_token: String,
 }
+impl crate::runtime::Object for CreatePermissionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_permissions_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreatePermissionResponse {
+                    apply_permissions_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("apply_permissions_token", &self.apply_permissions_token);
+        members
+    }
+}
 impl serde::Serialize for CreatePermissionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePermissionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("apply_permissions_token", &value.apply_permissions_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePermissionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePermissionResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_permissions_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreatePermissionResponse {
-                        apply_permissions_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 从业机构查询与用户授权记录（授权协议号）的应答
@@ -106,107 +109,103 @@ pub struct QueryPermissionByAuthorizationCodeResponse {
     /// Wire: `channel_id`, `string`, optional.
     pub channel_id: Option<String>,
 }
+impl crate::runtime::Object for QueryPermissionByAuthorizationCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("authorization_code", &mut slots.5);
+        fields.required("authorization_state", &mut slots.6);
+        fields.optional("notify_url", &mut slots.7);
+        fields.optional("cancel_authorization_time", &mut slots.8);
+        fields.optional("authorization_success_time", &mut slots.9);
+        fields.required("sub_mchid", &mut slots.10);
+        fields.optional("sub_appid", &mut slots.11);
+        fields.optional("channel_id", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                f12,
+            ) => {
+                Ok(QueryPermissionByAuthorizationCodeResponse {
+                    service_id: f0,
+                    appid: f1,
+                    mchid: f2,
+                    openid: f3,
+                    sub_openid: f4,
+                    authorization_code: f5,
+                    authorization_state: f6,
+                    notify_url: f7,
+                    cancel_authorization_time: f8,
+                    authorization_success_time: f9,
+                    sub_mchid: f10,
+                    sub_appid: f11,
+                    channel_id: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("authorization_code", &self.authorization_code);
+        members.required("authorization_state", &self.authorization_state);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("cancel_authorization_time", &self.cancel_authorization_time);
+        members.optional("authorization_success_time", &self.authorization_success_time);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("channel_id", &self.channel_id);
+        members
+    }
+}
 impl serde::Serialize for QueryPermissionByAuthorizationCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryPermissionByAuthorizationCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("authorization_code", &value.authorization_code);
-            members.required("authorization_state", &value.authorization_state);
-            members.optional("notify_url", &value.notify_url);
-            members
-                .optional("cancel_authorization_time", &value.cancel_authorization_time);
-            members
-                .optional(
-                    "authorization_success_time",
-                    &value.authorization_success_time,
-                );
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("channel_id", &value.channel_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByAuthorizationCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByAuthorizationCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("authorization_code", &mut slots.5);
-            fields.required("authorization_state", &mut slots.6);
-            fields.optional("notify_url", &mut slots.7);
-            fields.optional("cancel_authorization_time", &mut slots.8);
-            fields.optional("authorization_success_time", &mut slots.9);
-            fields.required("sub_mchid", &mut slots.10);
-            fields.optional("sub_appid", &mut slots.11);
-            fields.optional("channel_id", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                ) => {
-                    Ok(QueryPermissionByAuthorizationCodeResponse {
-                        service_id: f0,
-                        appid: f1,
-                        mchid: f2,
-                        openid: f3,
-                        sub_openid: f4,
-                        authorization_code: f5,
-                        authorization_state: f6,
-                        notify_url: f7,
-                        cancel_authorization_time: f8,
-                        authorization_success_time: f9,
-                        sub_mchid: f10,
-                        sub_appid: f11,
-                        channel_id: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -259,45 +258,48 @@ impl PostPayments {
     }
 }
 impl crate::runtime::Validate for PostPayments {}
+impl crate::runtime::Object for PostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(PostPayments {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for PostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PostPayments) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(PostPayments {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费商户优惠
@@ -345,45 +347,48 @@ impl PostDiscounts {
     }
 }
 impl crate::runtime::Validate for PostDiscounts {}
+impl crate::runtime::Object for PostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(PostDiscounts {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.required("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for PostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PostDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.required("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(PostDiscounts {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单风险金
@@ -421,42 +426,45 @@ impl RiskFund {
     }
 }
 impl crate::runtime::Validate for RiskFund {}
+impl crate::runtime::Object for RiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(RiskFund {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for RiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RiskFund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RiskFund, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(RiskFund {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -486,48 +494,51 @@ pub struct GoodsDetail {
     /// Wire: `goods_remark`, `string`, optional.
     pub goods_remark: Option<String>,
 }
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("quantity", &mut slots.1);
+        fields.optional("unit_price", &mut slots.2);
+        fields.optional("discount_amount", &mut slots.3);
+        fields.optional("goods_remark", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(GoodsDetail {
+                    goods_id: f0,
+                    quantity: f1,
+                    unit_price: f2,
+                    discount_amount: f3,
+                    goods_remark: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.optional("quantity", &self.quantity);
+        members.optional("unit_price", &self.unit_price);
+        members.optional("discount_amount", &self.discount_amount);
+        members.optional("goods_remark", &self.goods_remark);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.optional("quantity", &value.quantity);
-            members.optional("unit_price", &value.unit_price);
-            members.optional("discount_amount", &value.discount_amount);
-            members.optional("goods_remark", &value.goods_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("quantity", &mut slots.1);
-            fields.optional("unit_price", &mut slots.2);
-            fields.optional("discount_amount", &mut slots.3);
-            fields.optional("goods_remark", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(GoodsDetail {
-                        goods_id: f0,
-                        quantity: f1,
-                        unit_price: f2,
-                        discount_amount: f3,
-                        goods_remark: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -581,78 +592,81 @@ pub struct PromotionDetail {
     /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
     pub goods_detail: Option<Vec<GoodsDetail>>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(PromotionDetail {
+                    coupon_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    stock_id: f5,
+                    wechatpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                    currency: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(PromotionDetail {
-                        coupon_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        stock_id: f5,
-                        wechatpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                        currency: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款明细列表
@@ -686,47 +700,50 @@ pub struct Details {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for Details {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("seq", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("paid_type", &mut slots.2);
+        fields.optional("paid_time", &mut slots.3);
+        fields.optional("transaction_id", &mut slots.4);
+        fields.optional_objects("promotion_detail", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(Details {
+            seq: f0,
+            amount: f1,
+            paid_type: f2,
+            paid_time: f3,
+            transaction_id: f4,
+            promotion_detail: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("seq", &self.seq);
+        members.optional("amount", &self.amount);
+        members.optional("paid_type", &self.paid_type);
+        members.optional("paid_time", &self.paid_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for Details {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Details) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("seq", &value.seq);
-            members.optional("amount", &value.amount);
-            members.optional("paid_type", &value.paid_type);
-            members.optional("paid_time", &value.paid_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Details {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Details, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("seq", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("paid_type", &mut slots.2);
-            fields.optional("paid_time", &mut slots.3);
-            fields.optional("transaction_id", &mut slots.4);
-            fields.optional("promotion_detail", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(Details {
-                seq: f0,
-                amount: f1,
-                paid_type: f2,
-                paid_time: f3,
-                transaction_id: f4,
-                promotion_detail: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款信息
@@ -756,48 +773,51 @@ pub struct Collection {
     /// Wire: `details`, `array[object Details]`, optional.
     pub details: Option<Vec<Details>>,
 }
+impl crate::runtime::Object for Collection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("state", &mut slots.0);
+        fields.optional("total_amount", &mut slots.1);
+        fields.optional("paying_amount", &mut slots.2);
+        fields.optional("paid_amount", &mut slots.3);
+        fields.optional_objects("details", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(Collection {
+                    state: f0,
+                    total_amount: f1,
+                    paying_amount: f2,
+                    paid_amount: f3,
+                    details: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("state", &self.state);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("paying_amount", &self.paying_amount);
+        members.optional("paid_amount", &self.paid_amount);
+        members.optional_objects("details", &self.details);
+        members
+    }
+}
 impl serde::Serialize for Collection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Collection) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("state", &value.state);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("paying_amount", &value.paying_amount);
-            members.optional("paid_amount", &value.paid_amount);
-            members.optional("details", &value.details);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Collection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Collection, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("state", &mut slots.0);
-            fields.optional("total_amount", &mut slots.1);
-            fields.optional("paying_amount", &mut slots.2);
-            fields.optional("paid_amount", &mut slots.3);
-            fields.optional("details", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(Collection {
-                        state: f0,
-                        total_amount: f1,
-                        paying_amount: f2,
-                        paid_amount: f3,
-                        details: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间段
@@ -850,45 +870,48 @@ impl TimeRange {
     }
 }
 impl crate::runtime::Validate for TimeRange {}
+impl crate::runtime::Object for TimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.optional("start_time_remark", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(TimeRange {
+                    start_time: f0,
+                    start_time_remark: f1,
+                    end_time: f2,
+                    end_time_remark: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_time", &self.start_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time", &self.end_time);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for TimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TimeRange) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_time", &value.start_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time", &value.end_time);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.optional("start_time_remark", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(TimeRange {
-                        start_time: f0,
-                        start_time_remark: f1,
-                        end_time: f2,
-                        end_time_remark: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务位置
@@ -926,35 +949,38 @@ impl Location {
     }
 }
 impl crate::runtime::Validate for Location {}
+impl crate::runtime::Object for Location {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("start_location", &mut slots.0);
+        fields.optional("end_location", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Location {
+            start_location: f0,
+            end_location: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("start_location", &self.start_location);
+        members.optional("end_location", &self.end_location);
+        members
+    }
+}
 impl serde::Serialize for Location {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Location) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("start_location", &value.start_location);
-            members.optional("end_location", &value.end_location);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Location {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Location, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("start_location", &mut slots.0);
-            fields.optional("end_location", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Location {
-                start_location: f0,
-                end_location: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 从业机构查询微信支付分订单的应答
@@ -1056,150 +1082,153 @@ pub struct QueryServiceOrderResponse {
     /// Wire: `channel_id`, `string`, required.
     pub channel_id: String,
 }
+impl crate::runtime::Object for QueryServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("state_description", &mut slots.8);
+        fields.optional_objects("post_payments", &mut slots.9);
+        fields.optional_objects("post_discounts", &mut slots.10);
+        fields.required_object("risk_fund", &mut slots.11);
+        fields.optional("total_amount", &mut slots.12);
+        fields.optional("need_collection", &mut slots.13);
+        fields.optional_object("collection", &mut slots.14);
+        fields.required_object("time_range", &mut slots.15);
+        fields.optional_object("location", &mut slots.16);
+        fields.optional("attach", &mut slots.17);
+        fields.required("notify_url", &mut slots.18);
+        fields.optional("openid", &mut slots.19);
+        fields.optional("sub_openid", &mut slots.20);
+        fields.required("order_id", &mut slots.21);
+        fields.required("channel_id", &mut slots.22);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                f17,
+                Some(f18),
+                f19,
+                f20,
+                Some(f21),
+                Some(f22),
+            ) => {
+                Ok(QueryServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    service_introduction: f6,
+                    state: f7,
+                    state_description: f8,
+                    post_payments: f9,
+                    post_discounts: f10,
+                    risk_fund: f11,
+                    total_amount: f12,
+                    need_collection: f13,
+                    collection: f14,
+                    time_range: f15,
+                    location: f16,
+                    attach: f17,
+                    notify_url: f18,
+                    openid: f19,
+                    sub_openid: f20,
+                    order_id: f21,
+                    channel_id: f22,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(23);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("need_collection", &self.need_collection);
+        members.optional_object("collection", &self.collection);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("order_id", &self.order_id);
+        members.required("channel_id", &self.channel_id);
+        members
+    }
+}
 impl serde::Serialize for QueryServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(23);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("risk_fund", &value.risk_fund);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("need_collection", &value.need_collection);
-            members.optional("collection", &value.collection);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("order_id", &value.order_id);
-            members.required("channel_id", &value.channel_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("state_description", &mut slots.8);
-            fields.optional("post_payments", &mut slots.9);
-            fields.optional("post_discounts", &mut slots.10);
-            fields.required("risk_fund", &mut slots.11);
-            fields.optional("total_amount", &mut slots.12);
-            fields.optional("need_collection", &mut slots.13);
-            fields.optional("collection", &mut slots.14);
-            fields.required("time_range", &mut slots.15);
-            fields.optional("location", &mut slots.16);
-            fields.optional("attach", &mut slots.17);
-            fields.required("notify_url", &mut slots.18);
-            fields.optional("openid", &mut slots.19);
-            fields.optional("sub_openid", &mut slots.20);
-            fields.required("order_id", &mut slots.21);
-            fields.required("channel_id", &mut slots.22);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    f17,
-                    Some(f18),
-                    f19,
-                    f20,
-                    Some(f21),
-                    Some(f22),
-                ) => {
-                    Ok(QueryServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        service_introduction: f6,
-                        state: f7,
-                        state_description: f8,
-                        post_payments: f9,
-                        post_discounts: f10,
-                        risk_fund: f11,
-                        total_amount: f12,
-                        need_collection: f13,
-                        collection: f14,
-                        time_range: f15,
-                        location: f16,
-                        attach: f17,
-                        notify_url: f18,
-                        openid: f19,
-                        sub_openid: f20,
-                        order_id: f21,
-                        channel_id: f22,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费商户优惠
@@ -1247,45 +1276,48 @@ impl CreateServiceOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CreateServiceOrderPostDiscounts {}
+impl crate::runtime::Object for CreateServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.optional("count", &mut slots.2);
+        fields.optional("amount", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(CreateServiceOrderPostDiscounts {
+                    name: f0,
+                    description: f1,
+                    count: f2,
+                    amount: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.required("description", &self.description);
+        members.optional("count", &self.count);
+        members.optional("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderPostDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.required("description", &value.description);
-            members.optional("count", &value.count);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.optional("count", &mut slots.2);
-            fields.optional("amount", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(CreateServiceOrderPostDiscounts {
-                        name: f0,
-                        description: f1,
-                        count: f2,
-                        amount: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费商户优惠
@@ -1307,42 +1339,45 @@ pub struct CreateServiceOrderPostDiscounts2 {
     /// Wire: `count`, `integer`, optional.
     pub count: Option<i64>,
 }
+impl crate::runtime::Object for CreateServiceOrderPostDiscounts2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.optional("count", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(CreateServiceOrderPostDiscounts2 {
+                    name: f0,
+                    description: f1,
+                    count: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderPostDiscounts2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderPostDiscounts2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderPostDiscounts2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderPostDiscounts2, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.optional("count", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(CreateServiceOrderPostDiscounts2 {
-                        name: f0,
-                        description: f1,
-                        count: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务位置
@@ -1360,39 +1395,42 @@ pub struct CreateServiceOrderLocation {
     /// Wire: `end_location`, `string`, required.
     pub end_location: String,
 }
+impl crate::runtime::Object for CreateServiceOrderLocation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("start_location", &mut slots.0);
+        fields.required("end_location", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(CreateServiceOrderLocation {
+                    start_location: f0,
+                    end_location: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("start_location", &self.start_location);
+        members.required("end_location", &self.end_location);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderLocation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("start_location", &value.start_location);
-            members.required("end_location", &value.end_location);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderLocation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("start_location", &mut slots.0);
-            fields.required("end_location", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(CreateServiceOrderLocation {
-                        start_location: f0,
-                        end_location: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 从业机构创建微信支付分订单的应答
@@ -1478,130 +1516,133 @@ pub struct CreateServiceOrderResponse {
     /// Wire: `package`, `string`, optional.
     pub package: Option<String>,
 }
+impl crate::runtime::Object for CreateServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("channel_id", &mut slots.6);
+        fields.required("service_introduction", &mut slots.7);
+        fields.required("state", &mut slots.8);
+        fields.optional("state_description", &mut slots.9);
+        fields.optional_objects("post_payments", &mut slots.10);
+        fields.optional_objects("post_discounts", &mut slots.11);
+        fields.optional_object("risk_fund", &mut slots.12);
+        fields.optional_object("time_range", &mut slots.13);
+        fields.optional_object("location", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("notify_url", &mut slots.16);
+        fields.required("order_id", &mut slots.17);
+        fields.optional("package", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                Some(f17),
+                f18,
+            ) => {
+                Ok(CreateServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    channel_id: f6,
+                    service_introduction: f7,
+                    state: f8,
+                    state_description: f9,
+                    post_payments: f10,
+                    post_discounts: f11,
+                    risk_fund: f12,
+                    time_range: f13,
+                    location: f14,
+                    attach: f15,
+                    notify_url: f16,
+                    order_id: f17,
+                    package: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("channel_id", &self.channel_id);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.required("order_id", &self.order_id);
+        members.optional("package", &self.package);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("channel_id", &value.channel_id);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.required("order_id", &value.order_id);
-            members.optional("package", &value.package);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("channel_id", &mut slots.6);
-            fields.required("service_introduction", &mut slots.7);
-            fields.required("state", &mut slots.8);
-            fields.optional("state_description", &mut slots.9);
-            fields.optional("post_payments", &mut slots.10);
-            fields.optional("post_discounts", &mut slots.11);
-            fields.optional("risk_fund", &mut slots.12);
-            fields.optional("time_range", &mut slots.13);
-            fields.optional("location", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("notify_url", &mut slots.16);
-            fields.required("order_id", &mut slots.17);
-            fields.optional("package", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                    f18,
-                ) => {
-                    Ok(CreateServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        channel_id: f6,
-                        service_introduction: f7,
-                        state: f8,
-                        state_description: f9,
-                        post_payments: f10,
-                        post_discounts: f11,
-                        risk_fund: f12,
-                        time_range: f13,
-                        location: f14,
-                        attach: f15,
-                        notify_url: f16,
-                        order_id: f17,
-                        package: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 从业机构查询微信支付分扣款信息的应答
@@ -1619,39 +1660,42 @@ pub struct QueryDeductionResponse {
     /// Wire: `out_trade_no`, `string`, required.
     pub out_trade_no: String,
 }
+impl crate::runtime::Object for QueryDeductionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("description", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDeductionResponse {
+                    description: f0,
+                    out_trade_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("description", &self.description);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for QueryDeductionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDeductionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("description", &value.description);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDeductionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDeductionResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("description", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDeductionResponse {
-                        description: f0,
-                        out_trade_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费商户优惠
@@ -1696,47 +1740,48 @@ impl CompleteServiceOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CompleteServiceOrderPostDiscounts {}
+impl crate::runtime::Object for CompleteServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(CompleteServiceOrderPostDiscounts {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.required("description", &self.description);
+        members.required("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CompleteServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CompleteServiceOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.required("description", &value.description);
-            members.required("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(CompleteServiceOrderPostDiscounts {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 从业机构登记微信支付分扣款信息的应答
@@ -1750,32 +1795,35 @@ pub struct RegisterDeductionResponse {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for RegisterDeductionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("description", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(RegisterDeductionResponse {
+            description: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for RegisterDeductionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RegisterDeductionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RegisterDeductionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RegisterDeductionResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("description", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(RegisterDeductionResponse {
-                description: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 内容信息详情
@@ -1798,32 +1846,35 @@ impl Detail {
     }
 }
 impl crate::runtime::Validate for Detail {}
+impl crate::runtime::Object for Detail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("paid_time", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(Detail { paid_time: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("paid_time", &self.paid_time);
+        members
+    }
+}
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Detail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("paid_time", &value.paid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Detail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Detail, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("paid_time", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(Detail { paid_time: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.post_payments
@@ -1881,43 +1932,44 @@ impl CreatePayOnDeliveryOrderPostPayments {
     }
 }
 impl crate::runtime::Validate for CreatePayOnDeliveryOrderPostPayments {}
+impl crate::runtime::Object for CreatePayOnDeliveryOrderPostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderPostPayments {
+            name: f0,
+            amount: f1,
+            description: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderPostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderPostPayments,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderPostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderPostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderPostPayments {
-                name: f0,
-                amount: f1,
-                description: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.post_discounts
@@ -1975,43 +2027,44 @@ impl CreatePayOnDeliveryOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CreatePayOnDeliveryOrderPostDiscounts {}
+impl crate::runtime::Object for CreatePayOnDeliveryOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderPostDiscounts {
+            name: f0,
+            description: f1,
+            amount: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderPostDiscounts {
-                name: f0,
-                description: f1,
-                amount: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间段
@@ -2069,43 +2122,44 @@ impl CreatePayOnDeliveryOrderTimeRange {
     }
 }
 impl crate::runtime::Validate for CreatePayOnDeliveryOrderTimeRange {}
+impl crate::runtime::Object for CreatePayOnDeliveryOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("start_time_remark", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderTimeRange {
+            start_time: f0,
+            start_time_remark: f1,
+            end_time: f2,
+            end_time_remark: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("start_time", &self.start_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time", &self.end_time);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderTimeRange,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("start_time", &value.start_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time", &value.end_time);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("start_time_remark", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderTimeRange {
-                start_time: f0,
-                start_time_remark: f1,
-                end_time: f2,
-                end_time_remark: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单风险金
@@ -2160,38 +2214,41 @@ impl crate::runtime::Validate for CreatePayOnDeliveryOrderRiskFund {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderRiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CreatePayOnDeliveryOrderRiskFund {
+            name: f0,
+            amount: f1,
+            description: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderRiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderRiskFund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderRiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderRiskFund, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CreatePayOnDeliveryOrderRiskFund {
-                name: f0,
-                amount: f1,
-                description: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单详跳转链接
@@ -2246,38 +2303,41 @@ impl crate::runtime::Validate for JumpLink {
         Ok(())
     }
 }
+impl crate::runtime::Object for JumpLink {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("jump_link_type", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("path", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(JumpLink {
+            jump_link_type: f0,
+            appid: f1,
+            path: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("jump_link_type", &self.jump_link_type);
+        members.optional("appid", &self.appid);
+        members.optional("path", &self.path);
+        members
+    }
+}
 impl serde::Serialize for JumpLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpLink) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("jump_link_type", &value.jump_link_type);
-            members.optional("appid", &value.appid);
-            members.optional("path", &value.path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpLink, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("jump_link_type", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("path", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(JumpLink {
-                jump_link_type: f0,
-                appid: f1,
-                path: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品列表
@@ -2343,44 +2403,47 @@ impl Goods {
     }
 }
 impl crate::runtime::Validate for Goods {}
+impl crate::runtime::Object for Goods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("picture", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.optional("category_id", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(Goods {
+            name: f0,
+            picture: f1,
+            amount: f2,
+            count: f3,
+            category_id: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("name", &self.name);
+        members.optional("picture", &self.picture);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members.optional("category_id", &self.category_id);
+        members
+    }
+}
 impl serde::Serialize for Goods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Goods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("name", &value.name);
-            members.optional("picture", &value.picture);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members.optional("category_id", &value.category_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Goods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Goods, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("picture", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.optional("category_id", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(Goods {
-                name: f0,
-                picture: f1,
-                amount: f2,
-                count: f3,
-                category_id: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先用后付购物详情
@@ -2446,38 +2509,41 @@ impl crate::runtime::Validate for ShoppingInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ShoppingInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("real_merchant_appid", &mut slots.0);
+        fields.optional_object("jump_link", &mut slots.1);
+        fields.optional_objects("goods", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(ShoppingInfo {
+            real_merchant_appid: f0,
+            jump_link: f1,
+            goods: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("real_merchant_appid", &self.real_merchant_appid);
+        members.optional_object("jump_link", &self.jump_link);
+        members.optional_objects("goods", &self.goods);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("real_merchant_appid", &value.real_merchant_appid);
-            members.optional("jump_link", &value.jump_link);
-            members.optional("goods", &value.goods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("real_merchant_appid", &mut slots.0);
-            fields.optional("jump_link", &mut slots.1);
-            fields.optional("goods", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(ShoppingInfo {
-                real_merchant_appid: f0,
-                jump_link: f1,
-                goods: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -2503,43 +2569,44 @@ pub struct CreatePayOnDeliveryOrderPostPayments2 {
     /// Wire: `count`, `number (decimal)`, optional.
     pub count: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderPostPayments2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderPostPayments2 {
+            name: f0,
+            amount: f1,
+            description: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderPostPayments2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderPostPayments2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderPostPayments2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderPostPayments2, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderPostPayments2 {
-                name: f0,
-                amount: f1,
-                description: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠
@@ -2565,43 +2632,44 @@ pub struct CreatePayOnDeliveryOrderPostDiscounts2 {
     /// Wire: `count`, `number (decimal)`, optional.
     pub count: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderPostDiscounts2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderPostDiscounts2 {
+            name: f0,
+            description: f1,
+            amount: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderPostDiscounts2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderPostDiscounts2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderPostDiscounts2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderPostDiscounts2, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderPostDiscounts2 {
-                name: f0,
-                description: f1,
-                amount: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务风险金
@@ -2623,44 +2691,45 @@ pub struct CreatePayOnDeliveryOrderRiskFund2 {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderRiskFund2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(CreatePayOnDeliveryOrderRiskFund2 {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderRiskFund2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderRiskFund2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderRiskFund2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderRiskFund2, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(CreatePayOnDeliveryOrderRiskFund2 {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间
@@ -2686,43 +2755,44 @@ pub struct CreatePayOnDeliveryOrderTimeRange2 {
     /// Wire: `end_time_remark`, `string`, optional.
     pub end_time_remark: Option<String>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderTimeRange2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_time_remark", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderTimeRange2 {
+            start_time: f0,
+            end_time: f1,
+            start_time_remark: f2,
+            end_time_remark: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderTimeRange2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderTimeRange2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderTimeRange2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderTimeRange2, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_time_remark", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderTimeRange2 {
-                start_time: f0,
-                end_time: f1,
-                start_time_remark: f2,
-                end_time_remark: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单详跳转链接
@@ -2744,42 +2814,45 @@ pub struct ShoppingInfoJumpLink {
     /// Wire: `path`, `string`, optional.
     pub path: Option<String>,
 }
+impl crate::runtime::Object for ShoppingInfoJumpLink {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("jump_link_type", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ShoppingInfoJumpLink {
+                    jump_link_type: f0,
+                    appid: f1,
+                    path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("jump_link_type", &self.jump_link_type);
+        members.optional("appid", &self.appid);
+        members.optional("path", &self.path);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfoJumpLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfoJumpLink) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("jump_link_type", &value.jump_link_type);
-            members.optional("appid", &value.appid);
-            members.optional("path", &value.path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfoJumpLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfoJumpLink, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("jump_link_type", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ShoppingInfoJumpLink {
-                        jump_link_type: f0,
-                        appid: f1,
-                        path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品列表
@@ -2809,48 +2882,51 @@ pub struct ShoppingInfoGoods {
     /// Wire: `category_id`, `array[string]`, optional.
     pub category_id: Option<Vec<String>>,
 }
+impl crate::runtime::Object for ShoppingInfoGoods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("picture", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("count", &mut slots.3);
+        fields.optional("category_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ShoppingInfoGoods {
+                    name: f0,
+                    picture: f1,
+                    amount: f2,
+                    count: f3,
+                    category_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("name", &self.name);
+        members.required("picture", &self.picture);
+        members.required("amount", &self.amount);
+        members.required("count", &self.count);
+        members.optional("category_id", &self.category_id);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfoGoods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfoGoods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("name", &value.name);
-            members.required("picture", &value.picture);
-            members.required("amount", &value.amount);
-            members.required("count", &value.count);
-            members.optional("category_id", &value.category_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfoGoods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfoGoods, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("picture", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("count", &mut slots.3);
-            fields.optional("category_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ShoppingInfoGoods {
-                        name: f0,
-                        picture: f1,
-                        amount: f2,
-                        count: f3,
-                        category_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先用后付购物详情
@@ -2872,44 +2948,45 @@ pub struct CreatePayOnDeliveryOrderShoppingInfo {
     /// Wire: `goods`, `array[object ShoppingInfoGoods]`, required.
     pub goods: Vec<ShoppingInfoGoods>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderShoppingInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("real_merchant_appid", &mut slots.0);
+        fields.required_object("jump_link", &mut slots.1);
+        fields.required_objects("goods", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(CreatePayOnDeliveryOrderShoppingInfo {
+                    real_merchant_appid: f0,
+                    jump_link: f1,
+                    goods: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("real_merchant_appid", &self.real_merchant_appid);
+        members.required_object("jump_link", &self.jump_link);
+        members.required_objects("goods", &self.goods);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderShoppingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderShoppingInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("real_merchant_appid", &value.real_merchant_appid);
-            members.required("jump_link", &value.jump_link);
-            members.required("goods", &value.goods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderShoppingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderShoppingInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("real_merchant_appid", &mut slots.0);
-            fields.required("jump_link", &mut slots.1);
-            fields.required("goods", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(CreatePayOnDeliveryOrderShoppingInfo {
-                        real_merchant_appid: f0,
-                        jump_link: f1,
-                        goods: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 从业机构创建先用后付订单的应答
@@ -2995,130 +3072,133 @@ pub struct CreatePayOnDeliveryOrderResponse {
     /// Wire: `shopping_info`, `object CreatePayOnDeliveryOrderShoppingInfo`, optional.
     pub shopping_info: Option<CreatePayOnDeliveryOrderShoppingInfo>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("state_description", &mut slots.8);
+        fields.optional_objects("post_payments", &mut slots.9);
+        fields.optional_objects("post_discounts", &mut slots.10);
+        fields.optional_object("risk_fund", &mut slots.11);
+        fields.optional_object("time_range", &mut slots.12);
+        fields.optional_object("location", &mut slots.13);
+        fields.optional("attach", &mut slots.14);
+        fields.optional("notify_url", &mut slots.15);
+        fields.optional("order_id", &mut slots.16);
+        fields.optional("package", &mut slots.17);
+        fields.optional_object("shopping_info", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+            ) => {
+                Ok(CreatePayOnDeliveryOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    service_introduction: f6,
+                    state: f7,
+                    state_description: f8,
+                    post_payments: f9,
+                    post_discounts: f10,
+                    risk_fund: f11,
+                    time_range: f12,
+                    location: f13,
+                    attach: f14,
+                    notify_url: f15,
+                    order_id: f16,
+                    package: f17,
+                    shopping_info: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("order_id", &self.order_id);
+        members.optional("package", &self.package);
+        members.optional_object("shopping_info", &self.shopping_info);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("order_id", &value.order_id);
-            members.optional("package", &value.package);
-            members.optional("shopping_info", &value.shopping_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("state_description", &mut slots.8);
-            fields.optional("post_payments", &mut slots.9);
-            fields.optional("post_discounts", &mut slots.10);
-            fields.optional("risk_fund", &mut slots.11);
-            fields.optional("time_range", &mut slots.12);
-            fields.optional("location", &mut slots.13);
-            fields.optional("attach", &mut slots.14);
-            fields.optional("notify_url", &mut slots.15);
-            fields.optional("order_id", &mut slots.16);
-            fields.optional("package", &mut slots.17);
-            fields.optional("shopping_info", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                ) => {
-                    Ok(CreatePayOnDeliveryOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        service_introduction: f6,
-                        state: f7,
-                        state_description: f8,
-                        post_payments: f9,
-                        post_discounts: f10,
-                        risk_fund: f11,
-                        time_range: f12,
-                        location: f13,
-                        attach: f14,
-                        notify_url: f15,
-                        order_id: f16,
-                        package: f17,
-                        shopping_info: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -3171,47 +3251,48 @@ impl OverseaQueryServiceOrderPostPayments {
     }
 }
 impl crate::runtime::Validate for OverseaQueryServiceOrderPostPayments {}
+impl crate::runtime::Object for OverseaQueryServiceOrderPostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(OverseaQueryServiceOrderPostPayments {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for OverseaQueryServiceOrderPostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &OverseaQueryServiceOrderPostPayments,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaQueryServiceOrderPostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaQueryServiceOrderPostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(OverseaQueryServiceOrderPostPayments {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -3265,78 +3346,81 @@ pub struct DetailsPromotionDetail {
     /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
     pub goods_detail: Option<Vec<GoodsDetail>>,
 }
+impl crate::runtime::Object for DetailsPromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(DetailsPromotionDetail {
+                    coupon_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    stock_id: f5,
+                    wechatpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                    currency: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for DetailsPromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DetailsPromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DetailsPromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DetailsPromotionDetail, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(DetailsPromotionDetail {
-                        coupon_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        stock_id: f5,
-                        wechatpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                        currency: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款明细列表
@@ -3370,47 +3454,50 @@ pub struct CollectionDetails {
     /// Wire: `promotion_detail`, `array[object DetailsPromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<DetailsPromotionDetail>>,
 }
+impl crate::runtime::Object for CollectionDetails {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("seq", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("paid_type", &mut slots.2);
+        fields.optional("paid_time", &mut slots.3);
+        fields.optional("transaction_id", &mut slots.4);
+        fields.optional_objects("promotion_detail", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(CollectionDetails {
+            seq: f0,
+            amount: f1,
+            paid_type: f2,
+            paid_time: f3,
+            transaction_id: f4,
+            promotion_detail: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("seq", &self.seq);
+        members.optional("amount", &self.amount);
+        members.optional("paid_type", &self.paid_type);
+        members.optional("paid_time", &self.paid_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for CollectionDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CollectionDetails) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("seq", &value.seq);
-            members.optional("amount", &value.amount);
-            members.optional("paid_type", &value.paid_type);
-            members.optional("paid_time", &value.paid_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CollectionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CollectionDetails, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("seq", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("paid_type", &mut slots.2);
-            fields.optional("paid_time", &mut slots.3);
-            fields.optional("transaction_id", &mut slots.4);
-            fields.optional("promotion_detail", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(CollectionDetails {
-                seq: f0,
-                amount: f1,
-                paid_type: f2,
-                paid_time: f3,
-                transaction_id: f4,
-                promotion_detail: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款信息
@@ -3444,53 +3531,54 @@ pub struct OverseaQueryServiceOrderCollection {
     /// Wire: `details`, `array[object CollectionDetails]`, optional.
     pub details: Option<Vec<CollectionDetails>>,
 }
+impl crate::runtime::Object for OverseaQueryServiceOrderCollection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("state", &mut slots.0);
+        fields.optional("total_amount", &mut slots.1);
+        fields.optional("paying_amount", &mut slots.2);
+        fields.optional("paid_amount", &mut slots.3);
+        fields.optional("bank_type", &mut slots.4);
+        fields.optional_objects("details", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(OverseaQueryServiceOrderCollection {
+                    state: f0,
+                    total_amount: f1,
+                    paying_amount: f2,
+                    paid_amount: f3,
+                    bank_type: f4,
+                    details: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("state", &self.state);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("paying_amount", &self.paying_amount);
+        members.optional("paid_amount", &self.paid_amount);
+        members.optional("bank_type", &self.bank_type);
+        members.optional_objects("details", &self.details);
+        members
+    }
+}
 impl serde::Serialize for OverseaQueryServiceOrderCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &OverseaQueryServiceOrderCollection,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("state", &value.state);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("paying_amount", &value.paying_amount);
-            members.optional("paid_amount", &value.paid_amount);
-            members.optional("bank_type", &value.bank_type);
-            members.optional("details", &value.details);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaQueryServiceOrderCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaQueryServiceOrderCollection, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("state", &mut slots.0);
-            fields.optional("total_amount", &mut slots.1);
-            fields.optional("paying_amount", &mut slots.2);
-            fields.optional("paid_amount", &mut slots.3);
-            fields.optional("bank_type", &mut slots.4);
-            fields.optional("details", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(OverseaQueryServiceOrderCollection {
-                        state: f0,
-                        total_amount: f1,
-                        paying_amount: f2,
-                        paid_amount: f3,
-                        bank_type: f4,
-                        details: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询支付分订单的应答
@@ -3600,160 +3688,163 @@ pub struct OverseaQueryServiceOrderResponse {
     /// Wire: `currency_rate_info`, `string`, optional.
     pub currency_rate_info: Option<String>,
 }
+impl crate::runtime::Object for OverseaQueryServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("state_description", &mut slots.8);
+        fields.optional_objects("post_payments", &mut slots.9);
+        fields.optional_objects("post_discounts", &mut slots.10);
+        fields.required_object("risk_fund", &mut slots.11);
+        fields.optional("total_amount", &mut slots.12);
+        fields.optional("need_collection", &mut slots.13);
+        fields.optional_object("collection", &mut slots.14);
+        fields.required_object("time_range", &mut slots.15);
+        fields.optional_object("location", &mut slots.16);
+        fields.optional("attach", &mut slots.17);
+        fields.required("notify_url", &mut slots.18);
+        fields.optional("openid", &mut slots.19);
+        fields.optional("sub_openid", &mut slots.20);
+        fields.required("order_id", &mut slots.21);
+        fields.optional("currency", &mut slots.22);
+        fields.optional("currency_price", &mut slots.23);
+        fields.optional("currency_rate_info", &mut slots.24);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+                f17,
+                Some(f18),
+                f19,
+                f20,
+                Some(f21),
+                f22,
+                f23,
+                f24,
+            ) => {
+                Ok(OverseaQueryServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    service_introduction: f6,
+                    state: f7,
+                    state_description: f8,
+                    post_payments: f9,
+                    post_discounts: f10,
+                    risk_fund: f11,
+                    total_amount: f12,
+                    need_collection: f13,
+                    collection: f14,
+                    time_range: f15,
+                    location: f16,
+                    attach: f17,
+                    notify_url: f18,
+                    openid: f19,
+                    sub_openid: f20,
+                    order_id: f21,
+                    currency: f22,
+                    currency_price: f23,
+                    currency_rate_info: f24,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(25);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("need_collection", &self.need_collection);
+        members.optional_object("collection", &self.collection);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("order_id", &self.order_id);
+        members.optional("currency", &self.currency);
+        members.optional("currency_price", &self.currency_price);
+        members.optional("currency_rate_info", &self.currency_rate_info);
+        members
+    }
+}
 impl serde::Serialize for OverseaQueryServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OverseaQueryServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(25);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("risk_fund", &value.risk_fund);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("need_collection", &value.need_collection);
-            members.optional("collection", &value.collection);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("order_id", &value.order_id);
-            members.optional("currency", &value.currency);
-            members.optional("currency_price", &value.currency_price);
-            members.optional("currency_rate_info", &value.currency_rate_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaQueryServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaQueryServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("state_description", &mut slots.8);
-            fields.optional("post_payments", &mut slots.9);
-            fields.optional("post_discounts", &mut slots.10);
-            fields.required("risk_fund", &mut slots.11);
-            fields.optional("total_amount", &mut slots.12);
-            fields.optional("need_collection", &mut slots.13);
-            fields.optional("collection", &mut slots.14);
-            fields.required("time_range", &mut slots.15);
-            fields.optional("location", &mut slots.16);
-            fields.optional("attach", &mut slots.17);
-            fields.required("notify_url", &mut slots.18);
-            fields.optional("openid", &mut slots.19);
-            fields.optional("sub_openid", &mut slots.20);
-            fields.required("order_id", &mut slots.21);
-            fields.optional("currency", &mut slots.22);
-            fields.optional("currency_price", &mut slots.23);
-            fields.optional("currency_rate_info", &mut slots.24);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                    f17,
-                    Some(f18),
-                    f19,
-                    f20,
-                    Some(f21),
-                    f22,
-                    f23,
-                    f24,
-                ) => {
-                    Ok(OverseaQueryServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        service_introduction: f6,
-                        state: f7,
-                        state_description: f8,
-                        post_payments: f9,
-                        post_discounts: f10,
-                        risk_fund: f11,
-                        total_amount: f12,
-                        need_collection: f13,
-                        collection: f14,
-                        time_range: f15,
-                        location: f16,
-                        attach: f17,
-                        notify_url: f18,
-                        openid: f19,
-                        sub_openid: f20,
-                        order_id: f21,
-                        currency: f22,
-                        currency_price: f23,
-                        currency_rate_info: f24,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间
@@ -3806,47 +3897,48 @@ impl OverseaCreateServiceOrderTimeRange {
     }
 }
 impl crate::runtime::Validate for OverseaCreateServiceOrderTimeRange {}
+impl crate::runtime::Object for OverseaCreateServiceOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_time_remark", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(OverseaCreateServiceOrderTimeRange {
+                    start_time: f0,
+                    end_time: f1,
+                    start_time_remark: f2,
+                    end_time_remark: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for OverseaCreateServiceOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &OverseaCreateServiceOrderTimeRange,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaCreateServiceOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaCreateServiceOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_time_remark", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(OverseaCreateServiceOrderTimeRange {
-                        start_time: f0,
-                        end_time: f1,
-                        start_time_remark: f2,
-                        end_time_remark: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建支付分订单的应答
@@ -3932,132 +4024,133 @@ pub struct OverseaCreateServiceOrderResponse {
     /// Wire: `package`, `string`, optional.
     pub package: Option<String>,
 }
+impl crate::runtime::Object for OverseaCreateServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.optional("currency", &mut slots.6);
+        fields.required("service_introduction", &mut slots.7);
+        fields.required("state", &mut slots.8);
+        fields.optional("state_description", &mut slots.9);
+        fields.optional_objects("post_payments", &mut slots.10);
+        fields.optional_objects("post_discounts", &mut slots.11);
+        fields.optional_object("risk_fund", &mut slots.12);
+        fields.optional_object("time_range", &mut slots.13);
+        fields.optional_object("location", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("notify_url", &mut slots.16);
+        fields.required("order_id", &mut slots.17);
+        fields.optional("package", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                Some(f17),
+                f18,
+            ) => {
+                Ok(OverseaCreateServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    currency: f6,
+                    service_introduction: f7,
+                    state: f8,
+                    state_description: f9,
+                    post_payments: f10,
+                    post_discounts: f11,
+                    risk_fund: f12,
+                    time_range: f13,
+                    location: f14,
+                    attach: f15,
+                    notify_url: f16,
+                    order_id: f17,
+                    package: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("currency", &self.currency);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.required("order_id", &self.order_id);
+        members.optional("package", &self.package);
+        members
+    }
+}
 impl serde::Serialize for OverseaCreateServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &OverseaCreateServiceOrderResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("currency", &value.currency);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.required("order_id", &value.order_id);
-            members.optional("package", &value.package);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaCreateServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaCreateServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.optional("currency", &mut slots.6);
-            fields.required("service_introduction", &mut slots.7);
-            fields.required("state", &mut slots.8);
-            fields.optional("state_description", &mut slots.9);
-            fields.optional("post_payments", &mut slots.10);
-            fields.optional("post_discounts", &mut slots.11);
-            fields.optional("risk_fund", &mut slots.12);
-            fields.optional("time_range", &mut slots.13);
-            fields.optional("location", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("notify_url", &mut slots.16);
-            fields.required("order_id", &mut slots.17);
-            fields.optional("package", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                    f18,
-                ) => {
-                    Ok(OverseaCreateServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        currency: f6,
-                        service_introduction: f7,
-                        state: f8,
-                        state_description: f9,
-                        post_payments: f10,
-                        post_discounts: f11,
-                        risk_fund: f12,
-                        time_range: f13,
-                        location: f14,
-                        attach: f15,
-                        notify_url: f16,
-                        order_id: f17,
-                        package: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实际服务时间
@@ -4115,43 +4208,44 @@ impl OverseaCompleteServiceOrderTimeRange {
     }
 }
 impl crate::runtime::Validate for OverseaCompleteServiceOrderTimeRange {}
+impl crate::runtime::Object for OverseaCompleteServiceOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_time_remark", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(OverseaCompleteServiceOrderTimeRange {
+            start_time: f0,
+            end_time: f1,
+            start_time_remark: f2,
+            end_time_remark: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for OverseaCompleteServiceOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &OverseaCompleteServiceOrderTimeRange,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaCompleteServiceOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaCompleteServiceOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_time_remark", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(OverseaCompleteServiceOrderTimeRange {
-                start_time: f0,
-                end_time: f1,
-                start_time_remark: f2,
-                end_time_remark: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 内容信息详情
@@ -4194,41 +4288,44 @@ impl OverseaSyncServiceOrderDetail {
     }
 }
 impl crate::runtime::Validate for OverseaSyncServiceOrderDetail {}
+impl crate::runtime::Object for OverseaSyncServiceOrderDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("seq", &mut slots.0);
+        fields.required("paid_time", &mut slots.1);
+        fields.optional("paid_amount", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2) => {
+                Ok(OverseaSyncServiceOrderDetail {
+                    seq: f0,
+                    paid_time: f1,
+                    paid_amount: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("seq", &self.seq);
+        members.required("paid_time", &self.paid_time);
+        members.optional("paid_amount", &self.paid_amount);
+        members
+    }
+}
 impl serde::Serialize for OverseaSyncServiceOrderDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OverseaSyncServiceOrderDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("seq", &value.seq);
-            members.required("paid_time", &value.paid_time);
-            members.optional("paid_amount", &value.paid_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaSyncServiceOrderDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaSyncServiceOrderDetail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("seq", &mut slots.0);
-            fields.required("paid_time", &mut slots.1);
-            fields.optional("paid_amount", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2) => {
-                    Ok(OverseaSyncServiceOrderDetail {
-                        seq: f0,
-                        paid_time: f1,
-                        paid_amount: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -70,54 +70,57 @@ impl CreatePermissionRequest {
     }
 }
 impl crate::runtime::Validate for CreatePermissionRequest {}
+impl crate::runtime::Object for CreatePermissionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("channel_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.required("authorization_code", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5), f6) => {
+                Ok(CreatePermissionRequest {
+                    service_id: f0,
+                    channel_id: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    sub_mchid: f4,
+                    authorization_code: f5,
+                    notify_url: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("service_id", &self.service_id);
+        members.required("channel_id", &self.channel_id);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("authorization_code", &self.authorization_code);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreatePermissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePermissionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("service_id", &value.service_id);
-            members.required("channel_id", &value.channel_id);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("authorization_code", &value.authorization_code);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePermissionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("channel_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.required("authorization_code", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5), f6) => {
-                    Ok(CreatePermissionRequest {
-                        service_id: f0,
-                        channel_id: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        sub_mchid: f4,
-                        authorization_code: f5,
-                        notify_url: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_permission_by_authorization_code` (从业机构查询与用户授权记录（授权协议号）): `GET /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}`.
@@ -149,42 +152,43 @@ impl QueryPermissionByAuthorizationCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryPermissionByAuthorizationCodeRequest {}
+impl crate::runtime::Object for QueryPermissionByAuthorizationCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("authorization_code", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("channel_id", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(QueryPermissionByAuthorizationCodeRequest {
+                    authorization_code: f0,
+                    service_id: f1,
+                    channel_id: f2,
+                    sub_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPermissionByAuthorizationCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryPermissionByAuthorizationCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByAuthorizationCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByAuthorizationCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("authorization_code", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("channel_id", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(QueryPermissionByAuthorizationCodeRequest {
-                        authorization_code: f0,
-                        service_id: f1,
-                        channel_id: f2,
-                        sub_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_permission_by_authorization_code` (从业机构解除用户授权关系（授权协议号）): `POST /v3/payscore/acquiringbank/permissions/authorization-code/{authorization_code}/terminate`.
@@ -232,49 +236,50 @@ impl TerminatePermissionByAuthorizationCodeRequest {
     }
 }
 impl crate::runtime::Validate for TerminatePermissionByAuthorizationCodeRequest {}
+impl crate::runtime::Object for TerminatePermissionByAuthorizationCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("authorization_code", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.optional("channel_id", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("reason", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
+                Ok(TerminatePermissionByAuthorizationCodeRequest {
+                    authorization_code: f0,
+                    service_id: f1,
+                    channel_id: f2,
+                    sub_mchid: f3,
+                    reason: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("service_id", &self.service_id);
+        members.optional("channel_id", &self.channel_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for TerminatePermissionByAuthorizationCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminatePermissionByAuthorizationCodeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("service_id", &value.service_id);
-            members.optional("channel_id", &value.channel_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminatePermissionByAuthorizationCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminatePermissionByAuthorizationCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("authorization_code", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.optional("channel_id", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("reason", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4)) => {
-                    Ok(TerminatePermissionByAuthorizationCodeRequest {
-                        authorization_code: f0,
-                        service_id: f1,
-                        channel_id: f2,
-                        sub_mchid: f3,
-                        reason: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_service_order` (从业机构查询微信支付分订单): `GET /v3/payscore/acquiringbank/serviceorder`.
@@ -317,42 +322,45 @@ impl QueryServiceOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryServiceOrderRequest {}
+impl crate::runtime::Object for QueryServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("channel_id", &mut slots.2);
+        fields.optional("out_order_no", &mut slots.3);
+        fields.optional("query_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4) => {
+                Ok(QueryServiceOrderRequest {
+                    service_id: f0,
+                    sub_mchid: f1,
+                    channel_id: f2,
+                    out_order_no: f3,
+                    query_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryServiceOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("channel_id", &mut slots.2);
-            fields.optional("out_order_no", &mut slots.3);
-            fields.optional("query_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4) => {
-                    Ok(QueryServiceOrderRequest {
-                        service_id: f0,
-                        sub_mchid: f1,
-                        channel_id: f2,
-                        out_order_no: f3,
-                        query_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_service_order` (从业机构创建微信支付分订单): `POST /v3/payscore/acquiringbank/serviceorder`.
@@ -538,120 +546,123 @@ impl crate::runtime::Validate for CreateServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("channel_id", &mut slots.4);
+        fields.required("out_order_no", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.optional_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.required_object("risk_fund", &mut slots.9);
+        fields.required_object("time_range", &mut slots.10);
+        fields.optional_object("location", &mut slots.11);
+        fields.optional("openid", &mut slots.12);
+        fields.optional("sub_openid", &mut slots.13);
+        fields.optional("need_user_confirm", &mut slots.14);
+        fields.required("notify_url", &mut slots.15);
+        fields.optional("attach", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+            ) => {
+                Ok(CreateServiceOrderRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    channel_id: f4,
+                    out_order_no: f5,
+                    service_introduction: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    risk_fund: f9,
+                    time_range: f10,
+                    location: f11,
+                    openid: f12,
+                    sub_openid: f13,
+                    need_user_confirm: f14,
+                    notify_url: f15,
+                    attach: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("channel_id", &self.channel_id);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_introduction", &self.service_introduction);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.required("notify_url", &self.notify_url);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("channel_id", &value.channel_id);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_introduction", &value.service_introduction);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("risk_fund", &value.risk_fund);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.required("notify_url", &value.notify_url);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("channel_id", &mut slots.4);
-            fields.required("out_order_no", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.optional("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.required("risk_fund", &mut slots.9);
-            fields.required("time_range", &mut slots.10);
-            fields.optional("location", &mut slots.11);
-            fields.optional("openid", &mut slots.12);
-            fields.optional("sub_openid", &mut slots.13);
-            fields.optional("need_user_confirm", &mut slots.14);
-            fields.required("notify_url", &mut slots.15);
-            fields.optional("attach", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(CreateServiceOrderRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        channel_id: f4,
-                        out_order_no: f5,
-                        service_introduction: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        risk_fund: f9,
-                        time_range: f10,
-                        location: f11,
-                        openid: f12,
-                        sub_openid: f13,
-                        need_user_confirm: f14,
-                        notify_url: f15,
-                        attach: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_deduction` (从业机构查询微信支付分扣款信息): `GET /v3/payscore/acquiringbank/serviceorder/deduction`.
@@ -697,44 +708,47 @@ impl QueryDeductionRequest {
     }
 }
 impl crate::runtime::Validate for QueryDeductionRequest {}
+impl crate::runtime::Object for QueryDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("channel_id", &mut slots.4);
+        fields.optional("out_order_no", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5) => {
+                Ok(QueryDeductionRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    channel_id: f4,
+                    out_order_no: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDeductionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDeductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("channel_id", &mut slots.4);
-            fields.optional("out_order_no", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5) => {
-                    Ok(QueryDeductionRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        channel_id: f4,
-                        out_order_no: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_service_order` (从业机构取消微信支付分订单): `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/cancel`.
@@ -775,47 +789,50 @@ impl CancelServiceOrderRequest {
     }
 }
 impl crate::runtime::Validate for CancelServiceOrderRequest {}
+impl crate::runtime::Object for CancelServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("channel_id", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("reason", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(CancelServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    channel_id: f2,
+                    sub_mchid: f3,
+                    reason: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("service_id", &self.service_id);
+        members.required("channel_id", &self.channel_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for CancelServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("service_id", &value.service_id);
-            members.required("channel_id", &value.channel_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("channel_id", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("reason", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(CancelServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        channel_id: f2,
-                        sub_mchid: f3,
-                        reason: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `complete_service_order` (从业机构完结微信支付分订单): `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/complete`.
@@ -962,94 +979,97 @@ impl crate::runtime::Validate for CompleteServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CompleteServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.optional("channel_id", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required_objects("post_payments", &mut slots.4);
+        fields.optional_objects("post_discounts", &mut slots.5);
+        fields.required("total_amount", &mut slots.6);
+        fields.optional_object("time_range", &mut slots.7);
+        fields.optional_object("location", &mut slots.8);
+        fields.optional("profit_sharing", &mut slots.9);
+        fields.optional("complete_time", &mut slots.10);
+        fields.optional("goods_tag", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(CompleteServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    channel_id: f2,
+                    sub_mchid: f3,
+                    post_payments: f4,
+                    post_discounts: f5,
+                    total_amount: f6,
+                    time_range: f7,
+                    location: f8,
+                    profit_sharing: f9,
+                    complete_time: f10,
+                    goods_tag: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("service_id", &self.service_id);
+        members.optional("channel_id", &self.channel_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("complete_time", &self.complete_time);
+        members.optional("goods_tag", &self.goods_tag);
+        members
+    }
+}
 impl serde::Serialize for CompleteServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompleteServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("service_id", &value.service_id);
-            members.optional("channel_id", &value.channel_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("complete_time", &value.complete_time);
-            members.optional("goods_tag", &value.goods_tag);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.optional("channel_id", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("post_payments", &mut slots.4);
-            fields.optional("post_discounts", &mut slots.5);
-            fields.required("total_amount", &mut slots.6);
-            fields.optional("time_range", &mut slots.7);
-            fields.optional("location", &mut slots.8);
-            fields.optional("profit_sharing", &mut slots.9);
-            fields.optional("complete_time", &mut slots.10);
-            fields.optional("goods_tag", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CompleteServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        channel_id: f2,
-                        sub_mchid: f3,
-                        post_payments: f4,
-                        post_discounts: f5,
-                        total_amount: f6,
-                        time_range: f7,
-                        location: f8,
-                        profit_sharing: f9,
-                        complete_time: f10,
-                        goods_tag: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_service_order` (从业机构修改微信支付分订单金额): `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/modify`.
@@ -1149,56 +1169,59 @@ impl crate::runtime::Validate for ModifyServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifyServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("channel_id", &mut slots.3);
+        fields.optional_objects("post_payments", &mut slots.4);
+        fields.optional_objects("post_discounts", &mut slots.5);
+        fields.required("total_amount", &mut slots.6);
+        fields.required("reason", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, Some(f6), Some(f7)) => {
+                Ok(ModifyServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    channel_id: f3,
+                    post_payments: f4,
+                    post_discounts: f5,
+                    total_amount: f6,
+                    reason: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("channel_id", &self.channel_id);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for ModifyServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("channel_id", &value.channel_id);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("channel_id", &mut slots.3);
-            fields.optional("post_payments", &mut slots.4);
-            fields.optional("post_discounts", &mut slots.5);
-            fields.required("total_amount", &mut slots.6);
-            fields.required("reason", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, Some(f6), Some(f7)) => {
-                    Ok(ModifyServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        channel_id: f3,
-                        post_payments: f4,
-                        post_discounts: f5,
-                        total_amount: f6,
-                        reason: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `register_deduction` (从业机构登记微信支付分扣款信息): `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/registerdeductinfo`.
@@ -1264,53 +1287,56 @@ impl RegisterDeductionRequest {
     }
 }
 impl crate::runtime::Validate for RegisterDeductionRequest {}
+impl crate::runtime::Object for RegisterDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("channel_id", &mut slots.4);
+        fields.optional("out_trade_no", &mut slots.5);
+        fields.optional("sub_appid", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4), f5, f6) => {
+                Ok(RegisterDeductionRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    sub_mchid: f3,
+                    channel_id: f4,
+                    out_trade_no: f5,
+                    sub_appid: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("service_id", &self.service_id);
+        members.optional("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("channel_id", &self.channel_id);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for RegisterDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RegisterDeductionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("service_id", &value.service_id);
-            members.optional("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("channel_id", &value.channel_id);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RegisterDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RegisterDeductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("channel_id", &mut slots.4);
-            fields.optional("out_trade_no", &mut slots.5);
-            fields.optional("sub_appid", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4), f5, f6) => {
-                    Ok(RegisterDeductionRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        sub_mchid: f3,
-                        channel_id: f4,
-                        out_trade_no: f5,
-                        sub_appid: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_service_order` (从业机构同步微信支付分订单信息): `POST /v3/payscore/acquiringbank/serviceorder/{out_order_no}/sync`.
@@ -1369,50 +1395,53 @@ impl crate::runtime::Validate for SyncServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("channel_id", &mut slots.3);
+        fields.required("type", &mut slots.4);
+        fields.required_object("detail", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
+                Ok(SyncServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    channel_id: f3,
+                    type_: f4,
+                    detail: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("channel_id", &self.channel_id);
+        members.required("type", &self.type_);
+        members.required_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for SyncServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("channel_id", &value.channel_id);
-            members.required("type", &value.type_);
-            members.required("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("channel_id", &mut slots.3);
-            fields.required("type", &mut slots.4);
-            fields.required("detail", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
-                    Ok(SyncServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        channel_id: f3,
-                        type_: f4,
-                        detail: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_pay_on_delivery_order` (从业机构创建先用后付订单): `POST /v3/payscore/acquiringbank/servicepayondeliveryorder`.
@@ -1645,130 +1674,133 @@ impl crate::runtime::Validate for CreatePayOnDeliveryOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("channel_id", &mut slots.4);
+        fields.required("service_id", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.optional_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.required_object("time_range", &mut slots.9);
+        fields.optional_object("location", &mut slots.10);
+        fields.optional_object("risk_fund", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.optional("notify_url", &mut slots.13);
+        fields.optional("openid", &mut slots.14);
+        fields.optional("sub_openid", &mut slots.15);
+        fields.optional("need_user_confirm", &mut slots.16);
+        fields.optional("mchid", &mut slots.17);
+        fields.optional_object("shopping_info", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+            ) => {
+                Ok(CreatePayOnDeliveryOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    channel_id: f4,
+                    service_id: f5,
+                    service_introduction: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    time_range: f9,
+                    location: f10,
+                    risk_fund: f11,
+                    attach: f12,
+                    notify_url: f13,
+                    openid: f14,
+                    sub_openid: f15,
+                    need_user_confirm: f16,
+                    mchid: f17,
+                    shopping_info: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("appid", &self.appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("channel_id", &self.channel_id);
+        members.required("service_id", &self.service_id);
+        members.required("service_introduction", &self.service_introduction);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.optional("mchid", &self.mchid);
+        members.optional_object("shopping_info", &self.shopping_info);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("appid", &value.appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("channel_id", &value.channel_id);
-            members.required("service_id", &value.service_id);
-            members.required("service_introduction", &value.service_introduction);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.optional("mchid", &value.mchid);
-            members.optional("shopping_info", &value.shopping_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("channel_id", &mut slots.4);
-            fields.required("service_id", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.optional("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.required("time_range", &mut slots.9);
-            fields.optional("location", &mut slots.10);
-            fields.optional("risk_fund", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.optional("notify_url", &mut slots.13);
-            fields.optional("openid", &mut slots.14);
-            fields.optional("sub_openid", &mut slots.15);
-            fields.optional("need_user_confirm", &mut slots.16);
-            fields.optional("mchid", &mut slots.17);
-            fields.optional("shopping_info", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                ) => {
-                    Ok(CreatePayOnDeliveryOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        channel_id: f4,
-                        service_id: f5,
-                        service_introduction: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        time_range: f9,
-                        location: f10,
-                        risk_fund: f11,
-                        attach: f12,
-                        notify_url: f13,
-                        openid: f14,
-                        sub_openid: f15,
-                        need_user_confirm: f16,
-                        mchid: f17,
-                        shopping_info: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `oversea_query_service_order` (查询支付分订单): `GET /v3/payscore/oversea/partner/serviceorder`.
@@ -1808,40 +1840,43 @@ impl OverseaQueryServiceOrderRequest {
     }
 }
 impl crate::runtime::Validate for OverseaQueryServiceOrderRequest {}
+impl crate::runtime::Object for OverseaQueryServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.optional("out_order_no", &mut slots.2);
+        fields.optional("query_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(OverseaQueryServiceOrderRequest {
+                    service_id: f0,
+                    sub_mchid: f1,
+                    out_order_no: f2,
+                    query_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for OverseaQueryServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &OverseaQueryServiceOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaQueryServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaQueryServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.optional("out_order_no", &mut slots.2);
-            fields.optional("query_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(OverseaQueryServiceOrderRequest {
-                        service_id: f0,
-                        sub_mchid: f1,
-                        out_order_no: f2,
-                        query_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `oversea_create_service_order` (创建支付分订单): `POST /v3/payscore/oversea/partner/serviceorder`.
@@ -2027,120 +2062,123 @@ impl crate::runtime::Validate for OverseaCreateServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for OverseaCreateServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("out_order_no", &mut slots.4);
+        fields.required("currency", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.optional_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.required_object("risk_fund", &mut slots.9);
+        fields.required_object("time_range", &mut slots.10);
+        fields.optional_object("location", &mut slots.11);
+        fields.optional("openid", &mut slots.12);
+        fields.optional("sub_openid", &mut slots.13);
+        fields.optional("need_user_confirm", &mut slots.14);
+        fields.required("notify_url", &mut slots.15);
+        fields.optional("attach", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                Some(f15),
+                f16,
+            ) => {
+                Ok(OverseaCreateServiceOrderRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    out_order_no: f4,
+                    currency: f5,
+                    service_introduction: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    risk_fund: f9,
+                    time_range: f10,
+                    location: f11,
+                    openid: f12,
+                    sub_openid: f13,
+                    need_user_confirm: f14,
+                    notify_url: f15,
+                    attach: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("currency", &self.currency);
+        members.required("service_introduction", &self.service_introduction);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.required("notify_url", &self.notify_url);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for OverseaCreateServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OverseaCreateServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("currency", &value.currency);
-            members.required("service_introduction", &value.service_introduction);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("risk_fund", &value.risk_fund);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.required("notify_url", &value.notify_url);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaCreateServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaCreateServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("out_order_no", &mut slots.4);
-            fields.required("currency", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.optional("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.required("risk_fund", &mut slots.9);
-            fields.required("time_range", &mut slots.10);
-            fields.optional("location", &mut slots.11);
-            fields.optional("openid", &mut slots.12);
-            fields.optional("sub_openid", &mut slots.13);
-            fields.optional("need_user_confirm", &mut slots.14);
-            fields.required("notify_url", &mut slots.15);
-            fields.optional("attach", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(OverseaCreateServiceOrderRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        out_order_no: f4,
-                        currency: f5,
-                        service_introduction: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        risk_fund: f9,
-                        time_range: f10,
-                        location: f11,
-                        openid: f12,
-                        sub_openid: f13,
-                        need_user_confirm: f14,
-                        notify_url: f15,
-                        attach: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `oversea_cancel_service_order` (取消支付分订单): `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/cancel`.
@@ -2176,44 +2214,47 @@ impl OverseaCancelServiceOrderRequest {
     }
 }
 impl crate::runtime::Validate for OverseaCancelServiceOrderRequest {}
+impl crate::runtime::Object for OverseaCancelServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(OverseaCancelServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for OverseaCancelServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OverseaCancelServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaCancelServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaCancelServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(OverseaCancelServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `oversea_complete_service_order` (完结支付分订单): `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/complete`.
@@ -2365,96 +2406,97 @@ impl crate::runtime::Validate for OverseaCompleteServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for OverseaCompleteServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.optional("currency", &mut slots.6);
+        fields.optional_object("time_range", &mut slots.7);
+        fields.optional_object("location", &mut slots.8);
+        fields.optional("profit_sharing", &mut slots.9);
+        fields.optional("complete_time", &mut slots.10);
+        fields.optional("goods_tag", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(OverseaCompleteServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    total_amount: f5,
+                    currency: f6,
+                    time_range: f7,
+                    location: f8,
+                    profit_sharing: f9,
+                    complete_time: f10,
+                    goods_tag: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.optional("currency", &self.currency);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("complete_time", &self.complete_time);
+        members.optional("goods_tag", &self.goods_tag);
+        members
+    }
+}
 impl serde::Serialize for OverseaCompleteServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &OverseaCompleteServiceOrderRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.optional("currency", &value.currency);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("complete_time", &value.complete_time);
-            members.optional("goods_tag", &value.goods_tag);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaCompleteServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaCompleteServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.optional("currency", &mut slots.6);
-            fields.optional("time_range", &mut slots.7);
-            fields.optional("location", &mut slots.8);
-            fields.optional("profit_sharing", &mut slots.9);
-            fields.optional("complete_time", &mut slots.10);
-            fields.optional("goods_tag", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(OverseaCompleteServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        total_amount: f5,
-                        currency: f6,
-                        time_range: f7,
-                        location: f8,
-                        profit_sharing: f9,
-                        complete_time: f10,
-                        goods_tag: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `oversea_sync_service_order` (同步支付分订单信息): `POST /v3/payscore/oversea/partner/serviceorder/{out_order_no}/sync`.
@@ -2504,46 +2546,49 @@ impl crate::runtime::Validate for OverseaSyncServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for OverseaSyncServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required_object("detail", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(OverseaSyncServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    type_: f3,
+                    detail: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("type", &self.type_);
+        members.required_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for OverseaSyncServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &OverseaSyncServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("type", &value.type_);
-            members.required("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for OverseaSyncServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<OverseaSyncServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("detail", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(OverseaSyncServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        type_: f3,
-                        detail: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -74,7 +74,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_DEDUCTION_RETRY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -121,7 +121,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_PRE_DEDUCTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -179,7 +179,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户预约保险自动续费API
@@ -222,7 +222,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SCHEDULE_INSURANCE_RENEWAL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -230,7 +230,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户受理保险自动续费扣款API
@@ -269,7 +269,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_INSURANCE_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -277,7 +277,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户受理续期自动续费协议
@@ -320,7 +320,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::RENEW_INSURANCE_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -378,7 +378,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户通过商户协议号解除保险自动续费协议
@@ -421,7 +421,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_INSURANCE_CONTRACT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -429,7 +429,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户App预签约API
@@ -468,7 +468,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSURANCE_APP_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -476,7 +476,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户H5预签约API
@@ -515,7 +515,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSURANCE_H5_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -523,7 +523,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户JSAPI预签约API
@@ -562,7 +562,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSURANCE_JSAPI_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -570,7 +570,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户小程序预签约API
@@ -612,7 +612,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INSURANCE_MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -620,7 +620,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户修改保险扣费周期列表
@@ -661,7 +661,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_POLICY_PERIODS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -669,7 +669,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 保险商户查询保险扣费周期列表API
@@ -723,7 +723,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 代扣受理扣款
@@ -762,7 +762,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_HARMONY_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -770,7 +770,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询扣费预约API
@@ -818,7 +818,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预约扣费API
@@ -857,7 +857,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SCHEDULE_DEDUCTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -865,7 +865,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理扣款API
@@ -902,7 +902,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -910,7 +910,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// App场景预约扣费类型签约的预签约API
@@ -952,7 +952,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -960,7 +960,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// H5场景预约扣费类型签约的预签约API
@@ -1002,7 +1002,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::H5_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1010,7 +1010,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// JSAPI场景预约扣费类型签约的预签约API
@@ -1052,7 +1052,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1060,7 +1060,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 小程序场景预约扣费类型签约的预签约API
@@ -1102,7 +1102,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1110,7 +1110,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过商户协议号查询委托代扣签约协议
@@ -1160,7 +1160,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过商户协议号查询委托代扣签约协议API
@@ -1210,7 +1210,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过商户协议号解除委托代扣签约协议API
@@ -1253,7 +1253,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1261,7 +1261,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 代扣预签约
@@ -1298,7 +1298,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1306,7 +1306,7 @@ impl<'a, T: Transport> PapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -40,39 +40,42 @@ impl crate::runtime::Validate for DeductDuration {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeductDuration {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("count", &mut slots.0);
+        fields.optional("unit", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(DeductDuration {
+                    count: f0,
+                    unit: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("count", &self.count);
+        members.optional("unit", &self.unit);
+        members
+    }
+}
 impl serde::Serialize for DeductDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeductDuration) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("count", &value.count);
-            members.optional("unit", &value.unit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeductDuration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeductDuration, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("count", &mut slots.0);
-            fields.optional("unit", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(DeductDuration {
-                        count: f0,
-                        unit: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预计扣费金额信息
@@ -102,39 +105,42 @@ impl EstimatedAmount {
     }
 }
 impl crate::runtime::Validate for EstimatedAmount {}
+impl crate::runtime::Object for EstimatedAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("amount", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(EstimatedAmount {
+                    amount: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("amount", &self.amount);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for EstimatedAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EstimatedAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("amount", &value.amount);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EstimatedAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EstimatedAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("amount", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(EstimatedAmount {
-                        amount: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 已预约的扣费金额信息
@@ -164,39 +170,42 @@ impl ScheduledAmount {
     }
 }
 impl crate::runtime::Validate for ScheduledAmount {}
+impl crate::runtime::Object for ScheduledAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ScheduledAmount {
+                    total: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for ScheduledAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduledAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduledAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduledAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ScheduledAmount {
-                        total: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户查询保险自动续费预约API的应答
@@ -234,56 +243,57 @@ pub struct QueryInsuranceRenewalScheduleResponse {
     /// Wire: `deduct_date`, `string`, optional.
     pub deduct_date: Option<String>,
 }
+impl crate::runtime::Object for QueryInsuranceRenewalScheduleResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("policy_period_id", &mut slots.0);
+        fields.required("policy_period_state", &mut slots.1);
+        fields.optional("deduct_start_date", &mut slots.2);
+        fields.optional("deduct_end_date", &mut slots.3);
+        fields.optional_object("scheduled_amount", &mut slots.4);
+        fields.optional_object("deduct_amount", &mut slots.5);
+        fields.optional("deduct_date", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
+                Ok(QueryInsuranceRenewalScheduleResponse {
+                    policy_period_id: f0,
+                    policy_period_state: f1,
+                    deduct_start_date: f2,
+                    deduct_end_date: f3,
+                    scheduled_amount: f4,
+                    deduct_amount: f5,
+                    deduct_date: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("policy_period_id", &self.policy_period_id);
+        members.required("policy_period_state", &self.policy_period_state);
+        members.optional("deduct_start_date", &self.deduct_start_date);
+        members.optional("deduct_end_date", &self.deduct_end_date);
+        members.optional_object("scheduled_amount", &self.scheduled_amount);
+        members.optional_object("deduct_amount", &self.deduct_amount);
+        members.optional("deduct_date", &self.deduct_date);
+        members
+    }
+}
 impl serde::Serialize for QueryInsuranceRenewalScheduleResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryInsuranceRenewalScheduleResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("policy_period_id", &value.policy_period_id);
-            members.required("policy_period_state", &value.policy_period_state);
-            members.optional("deduct_start_date", &value.deduct_start_date);
-            members.optional("deduct_end_date", &value.deduct_end_date);
-            members.optional("scheduled_amount", &value.scheduled_amount);
-            members.optional("deduct_amount", &value.deduct_amount);
-            members.optional("deduct_date", &value.deduct_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInsuranceRenewalScheduleResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInsuranceRenewalScheduleResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("policy_period_id", &mut slots.0);
-            fields.required("policy_period_state", &mut slots.1);
-            fields.optional("deduct_start_date", &mut slots.2);
-            fields.optional("deduct_end_date", &mut slots.3);
-            fields.optional("scheduled_amount", &mut slots.4);
-            fields.optional("deduct_amount", &mut slots.5);
-            fields.optional("deduct_date", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6) => {
-                    Ok(QueryInsuranceRenewalScheduleResponse {
-                        policy_period_id: f0,
-                        policy_period_state: f1,
-                        deduct_start_date: f2,
-                        deduct_end_date: f3,
-                        scheduled_amount: f4,
-                        deduct_amount: f5,
-                        deduct_date: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户受理保险自动续费扣款API的应答
@@ -301,41 +311,42 @@ pub struct ApplyInsuranceTransactionResponse {
     /// Wire: `amount`, `object ScheduledAmount`, required.
     pub amount: ScheduledAmount,
 }
+impl crate::runtime::Object for ApplyInsuranceTransactionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required_object("amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplyInsuranceTransactionResponse {
+                    out_trade_no: f0,
+                    amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for ApplyInsuranceTransactionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyInsuranceTransactionResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyInsuranceTransactionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyInsuranceTransactionResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplyInsuranceTransactionResponse {
-                        out_trade_no: f0,
-                        amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 续期的扣费周期列表
@@ -376,42 +387,46 @@ impl crate::runtime::Validate for PolicyPeriods {
         Ok(())
     }
 }
+impl crate::runtime::Object for PolicyPeriods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("policy_period_id", &mut slots.0);
+        fields.required("estimated_deduct_date", &mut slots.1);
+        fields.required_object("estimated_deduct_amount", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(PolicyPeriods {
+                    policy_period_id: f0,
+                    estimated_deduct_date: f1,
+                    estimated_deduct_amount: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("policy_period_id", &self.policy_period_id);
+        members.required("estimated_deduct_date", &self.estimated_deduct_date);
+        members
+            .required_object("estimated_deduct_amount", &self.estimated_deduct_amount);
+        members
+    }
+}
 impl serde::Serialize for PolicyPeriods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PolicyPeriods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("policy_period_id", &value.policy_period_id);
-            members.required("estimated_deduct_date", &value.estimated_deduct_date);
-            members.required("estimated_deduct_amount", &value.estimated_deduct_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PolicyPeriods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PolicyPeriods, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("policy_period_id", &mut slots.0);
-            fields.required("estimated_deduct_date", &mut slots.1);
-            fields.required("estimated_deduct_amount", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(PolicyPeriods {
-                        policy_period_id: f0,
-                        estimated_deduct_date: f1,
-                        estimated_deduct_amount: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 协议解约信息
@@ -433,48 +448,46 @@ pub struct ContractTerminateInfo {
     /// Wire: `contract_termination_remark`, `string`, optional.
     pub contract_termination_remark: Option<String>,
 }
+impl crate::runtime::Object for ContractTerminateInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("contract_termination_mode", &mut slots.0);
+        fields.required("contract_terminated_time", &mut slots.1);
+        fields.optional("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ContractTerminateInfo {
+                    contract_termination_mode: f0,
+                    contract_terminated_time: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("contract_termination_mode", &self.contract_termination_mode);
+        members.required("contract_terminated_time", &self.contract_terminated_time);
+        members
+            .optional("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for ContractTerminateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractTerminateInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members
-                .required("contract_termination_mode", &value.contract_termination_mode);
-            members
-                .required("contract_terminated_time", &value.contract_terminated_time);
-            members
-                .optional(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractTerminateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractTerminateInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("contract_termination_mode", &mut slots.0);
-            fields.required("contract_terminated_time", &mut slots.1);
-            fields.optional("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ContractTerminateInfo {
-                        contract_termination_mode: f0,
-                        contract_terminated_time: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户查询保险自动续费协议的应答
@@ -540,113 +553,117 @@ pub struct QueryInsuranceContractResponse {
     /// Wire: `revoke_terminate_contract_redirect_appid`, `string`, optional.
     pub revoke_terminate_contract_redirect_appid: Option<String>,
 }
+impl crate::runtime::Object for QueryInsuranceContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("plan_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.optional("insured_display_name", &mut slots.5);
+        fields.required("contract_state", &mut slots.6);
+        fields.optional("contract_signed_time", &mut slots.7);
+        fields.optional("contract_expired_time", &mut slots.8);
+        fields.optional_object("contract_terminate_info", &mut slots.9);
+        fields.required("openid", &mut slots.10);
+        fields.optional("out_user_code", &mut slots.11);
+        fields.optional("revoke_terminate_contract_redirect_url", &mut slots.12);
+        fields.optional("revoke_terminate_contract_redirect_appid", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(QueryInsuranceContractResponse {
+                    mchid: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    plan_id: f3,
+                    out_contract_code: f4,
+                    insured_display_name: f5,
+                    contract_state: f6,
+                    contract_signed_time: f7,
+                    contract_expired_time: f8,
+                    contract_terminate_info: f9,
+                    openid: f10,
+                    out_user_code: f11,
+                    revoke_terminate_contract_redirect_url: f12,
+                    revoke_terminate_contract_redirect_appid: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("mchid", &self.mchid);
+        members.required("contract_id", &self.contract_id);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.optional("insured_display_name", &self.insured_display_name);
+        members.required("contract_state", &self.contract_state);
+        members.optional("contract_signed_time", &self.contract_signed_time);
+        members.optional("contract_expired_time", &self.contract_expired_time);
+        members
+            .optional_object("contract_terminate_info", &self.contract_terminate_info);
+        members.required("openid", &self.openid);
+        members.optional("out_user_code", &self.out_user_code);
+        members
+            .optional(
+                "revoke_terminate_contract_redirect_url",
+                &self.revoke_terminate_contract_redirect_url,
+            );
+        members
+            .optional(
+                "revoke_terminate_contract_redirect_appid",
+                &self.revoke_terminate_contract_redirect_appid,
+            );
+        members
+    }
+}
 impl serde::Serialize for QueryInsuranceContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryInsuranceContractResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("mchid", &value.mchid);
-            members.required("contract_id", &value.contract_id);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.optional("insured_display_name", &value.insured_display_name);
-            members.required("contract_state", &value.contract_state);
-            members.optional("contract_signed_time", &value.contract_signed_time);
-            members.optional("contract_expired_time", &value.contract_expired_time);
-            members.optional("contract_terminate_info", &value.contract_terminate_info);
-            members.required("openid", &value.openid);
-            members.optional("out_user_code", &value.out_user_code);
-            members
-                .optional(
-                    "revoke_terminate_contract_redirect_url",
-                    &value.revoke_terminate_contract_redirect_url,
-                );
-            members
-                .optional(
-                    "revoke_terminate_contract_redirect_appid",
-                    &value.revoke_terminate_contract_redirect_appid,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInsuranceContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInsuranceContractResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("plan_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.optional("insured_display_name", &mut slots.5);
-            fields.required("contract_state", &mut slots.6);
-            fields.optional("contract_signed_time", &mut slots.7);
-            fields.optional("contract_expired_time", &mut slots.8);
-            fields.optional("contract_terminate_info", &mut slots.9);
-            fields.required("openid", &mut slots.10);
-            fields.optional("out_user_code", &mut slots.11);
-            fields.optional("revoke_terminate_contract_redirect_url", &mut slots.12);
-            fields.optional("revoke_terminate_contract_redirect_appid", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(QueryInsuranceContractResponse {
-                        mchid: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        plan_id: f3,
-                        out_contract_code: f4,
-                        insured_display_name: f5,
-                        contract_state: f6,
-                        contract_signed_time: f7,
-                        contract_expired_time: f8,
-                        contract_terminate_info: f9,
-                        openid: f10,
-                        out_user_code: f11,
-                        revoke_terminate_contract_redirect_url: f12,
-                        revoke_terminate_contract_redirect_appid: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户通过商户协议号解除保险自动续费协议的应答
@@ -704,97 +721,99 @@ pub struct TerminateInsuranceContractResponse {
     /// Wire: `out_user_code`, `string`, optional.
     pub out_user_code: Option<String>,
 }
+impl crate::runtime::Object for TerminateInsuranceContractResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("plan_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.optional("insured_display_name", &mut slots.5);
+        fields.required("contract_state", &mut slots.6);
+        fields.optional("contract_signed_time", &mut slots.7);
+        fields.optional("contract_expired_time", &mut slots.8);
+        fields.optional_object("contract_terminate_info", &mut slots.9);
+        fields.required("openid", &mut slots.10);
+        fields.optional("out_user_code", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                f11,
+            ) => {
+                Ok(TerminateInsuranceContractResponse {
+                    mchid: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    plan_id: f3,
+                    out_contract_code: f4,
+                    insured_display_name: f5,
+                    contract_state: f6,
+                    contract_signed_time: f7,
+                    contract_expired_time: f8,
+                    contract_terminate_info: f9,
+                    openid: f10,
+                    out_user_code: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("mchid", &self.mchid);
+        members.required("contract_id", &self.contract_id);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.optional("insured_display_name", &self.insured_display_name);
+        members.required("contract_state", &self.contract_state);
+        members.optional("contract_signed_time", &self.contract_signed_time);
+        members.optional("contract_expired_time", &self.contract_expired_time);
+        members
+            .optional_object("contract_terminate_info", &self.contract_terminate_info);
+        members.required("openid", &self.openid);
+        members.optional("out_user_code", &self.out_user_code);
+        members
+    }
+}
 impl serde::Serialize for TerminateInsuranceContractResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminateInsuranceContractResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("mchid", &value.mchid);
-            members.required("contract_id", &value.contract_id);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.optional("insured_display_name", &value.insured_display_name);
-            members.required("contract_state", &value.contract_state);
-            members.optional("contract_signed_time", &value.contract_signed_time);
-            members.optional("contract_expired_time", &value.contract_expired_time);
-            members.optional("contract_terminate_info", &value.contract_terminate_info);
-            members.required("openid", &value.openid);
-            members.optional("out_user_code", &value.out_user_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateInsuranceContractResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateInsuranceContractResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("plan_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.optional("insured_display_name", &mut slots.5);
-            fields.required("contract_state", &mut slots.6);
-            fields.optional("contract_signed_time", &mut slots.7);
-            fields.optional("contract_expired_time", &mut slots.8);
-            fields.optional("contract_terminate_info", &mut slots.9);
-            fields.required("openid", &mut slots.10);
-            fields.optional("out_user_code", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(TerminateInsuranceContractResponse {
-                        mchid: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        plan_id: f3,
-                        out_contract_code: f4,
-                        insured_display_name: f5,
-                        contract_state: f6,
-                        contract_signed_time: f7,
-                        contract_expired_time: f8,
-                        contract_terminate_info: f9,
-                        openid: f10,
-                        out_user_code: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户实名信息
@@ -839,42 +858,45 @@ impl crate::runtime::Validate for RealIdentity {
         Ok(())
     }
 }
+impl crate::runtime::Object for RealIdentity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("real_name", &mut slots.0);
+        fields.required("id_card_number", &mut slots.1);
+        fields.optional("identity_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(RealIdentity {
+                    real_name: f0,
+                    id_card_number: f1,
+                    identity_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("real_name", &self.real_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.optional("identity_type", &self.identity_type);
+        members
+    }
+}
 impl serde::Serialize for RealIdentity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RealIdentity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("real_name", &value.real_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.optional("identity_type", &value.identity_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RealIdentity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RealIdentity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("real_name", &mut slots.0);
-            fields.required("id_card_number", &mut slots.1);
-            fields.optional("identity_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(RealIdentity {
-                        real_name: f0,
-                        id_card_number: f1,
-                        identity_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户App预签约API的应答
@@ -888,38 +910,39 @@ pub struct InsuranceAppPreEntrustSignResponse {
     /// Wire: `pre_entrustweb_id`, `string`, required.
     pub pre_entrustweb_id: String,
 }
+impl crate::runtime::Object for InsuranceAppPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(InsuranceAppPreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members
+    }
+}
 impl serde::Serialize for InsuranceAppPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceAppPreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceAppPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceAppPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(InsuranceAppPreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险条款列表
@@ -957,35 +980,38 @@ impl PolicyClauses {
     }
 }
 impl crate::runtime::Validate for PolicyClauses {}
+impl crate::runtime::Object for PolicyClauses {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("clause_name", &mut slots.0);
+        fields.optional("clause_quota", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(PolicyClauses {
+            clause_name: f0,
+            clause_quota: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("clause_name", &self.clause_name);
+        members.optional("clause_quota", &self.clause_quota);
+        members
+    }
+}
 impl serde::Serialize for PolicyClauses {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PolicyClauses) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("clause_name", &value.clause_name);
-            members.optional("clause_quota", &value.clause_quota);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PolicyClauses {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PolicyClauses, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("clause_name", &mut slots.0);
-            fields.optional("clause_quota", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(PolicyClauses {
-                clause_name: f0,
-                clause_quota: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保障详情
@@ -1038,35 +1064,38 @@ impl crate::runtime::Validate for PolicyCoverageDetail {
         Ok(())
     }
 }
+impl crate::runtime::Object for PolicyCoverageDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("policy_amount", &mut slots.0);
+        fields.optional_objects("policy_clauses", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(PolicyCoverageDetail {
+            policy_amount: f0,
+            policy_clauses: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("policy_amount", &self.policy_amount);
+        members.optional_objects("policy_clauses", &self.policy_clauses);
+        members
+    }
+}
 impl serde::Serialize for PolicyCoverageDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PolicyCoverageDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("policy_amount", &value.policy_amount);
-            members.optional("policy_clauses", &value.policy_clauses);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PolicyCoverageDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PolicyCoverageDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("policy_amount", &mut slots.0);
-            fields.optional("policy_clauses", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(PolicyCoverageDetail {
-                policy_amount: f0,
-                policy_clauses: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保单的扣费周期列表
@@ -1125,47 +1154,49 @@ impl crate::runtime::Validate for InsuranceH5PreEntrustSignPolicyPeriods {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceH5PreEntrustSignPolicyPeriods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("policy_period_id", &mut slots.0);
+        fields.required("estimated_deduct_date", &mut slots.1);
+        fields.required_object("estimated_deduct_amount", &mut slots.2);
+        fields.optional_object("policy_coverage_detail", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(InsuranceH5PreEntrustSignPolicyPeriods {
+                    policy_period_id: f0,
+                    estimated_deduct_date: f1,
+                    estimated_deduct_amount: f2,
+                    policy_coverage_detail: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("policy_period_id", &self.policy_period_id);
+        members.required("estimated_deduct_date", &self.estimated_deduct_date);
+        members
+            .required_object("estimated_deduct_amount", &self.estimated_deduct_amount);
+        members.optional_object("policy_coverage_detail", &self.policy_coverage_detail);
+        members
+    }
+}
 impl serde::Serialize for InsuranceH5PreEntrustSignPolicyPeriods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceH5PreEntrustSignPolicyPeriods,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("policy_period_id", &value.policy_period_id);
-            members.required("estimated_deduct_date", &value.estimated_deduct_date);
-            members.required("estimated_deduct_amount", &value.estimated_deduct_amount);
-            members.optional("policy_coverage_detail", &value.policy_coverage_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceH5PreEntrustSignPolicyPeriods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceH5PreEntrustSignPolicyPeriods, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("policy_period_id", &mut slots.0);
-            fields.required("estimated_deduct_date", &mut slots.1);
-            fields.required("estimated_deduct_amount", &mut slots.2);
-            fields.optional("policy_coverage_detail", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(InsuranceH5PreEntrustSignPolicyPeriods {
-                        policy_period_id: f0,
-                        estimated_deduct_date: f1,
-                        estimated_deduct_amount: f2,
-                        policy_coverage_detail: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 跳转控制信息
@@ -1191,30 +1222,33 @@ impl JumpControl {
     }
 }
 impl crate::runtime::Validate for JumpControl {}
+impl crate::runtime::Object for JumpControl {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("jump_appid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(JumpControl { jump_appid: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("jump_appid", &self.jump_appid);
+        members
+    }
+}
 impl serde::Serialize for JumpControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpControl) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("jump_appid", &value.jump_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpControl, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("jump_appid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(JumpControl { jump_appid: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户H5预签约API的应答
@@ -1228,38 +1262,39 @@ pub struct InsuranceH5PreEntrustSignResponse {
     /// Wire: `redirect_url`, `string`, required.
     pub redirect_url: String,
 }
+impl crate::runtime::Object for InsuranceH5PreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("redirect_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(InsuranceH5PreEntrustSignResponse {
+                    redirect_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("redirect_url", &self.redirect_url);
+        members
+    }
+}
 impl serde::Serialize for InsuranceH5PreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceH5PreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("redirect_url", &value.redirect_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceH5PreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceH5PreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("redirect_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(InsuranceH5PreEntrustSignResponse {
-                        redirect_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户小程序预签约API的应答
@@ -1281,44 +1316,45 @@ pub struct InsuranceMiniprogramPreEntrustSignResponse {
     /// Wire: `redirect_path`, `string`, required.
     pub redirect_path: String,
 }
+impl crate::runtime::Object for InsuranceMiniprogramPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.required("redirect_appid", &mut slots.1);
+        fields.required("redirect_path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(InsuranceMiniprogramPreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                    redirect_appid: f1,
+                    redirect_path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members.required("redirect_appid", &self.redirect_appid);
+        members.required("redirect_path", &self.redirect_path);
+        members
+    }
+}
 impl serde::Serialize for InsuranceMiniprogramPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceMiniprogramPreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members.required("redirect_appid", &value.redirect_appid);
-            members.required("redirect_path", &value.redirect_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceMiniprogramPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceMiniprogramPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.required("redirect_appid", &mut slots.1);
-            fields.required("redirect_path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(InsuranceMiniprogramPreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                        redirect_appid: f1,
-                        redirect_path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户修改保险扣费周期列表的应答
@@ -1336,39 +1372,42 @@ pub struct ModifyPolicyPeriodsResponse {
     /// Wire: `cancel_scheduled_policy_period_id`, `integer`, optional.
     pub cancel_scheduled_policy_period_id: Option<i64>,
 }
+impl crate::runtime::Object for ModifyPolicyPeriodsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("policy_periods", &mut slots.0);
+        fields.optional("cancel_scheduled_policy_period_id", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ModifyPolicyPeriodsResponse {
+            policy_periods: f0,
+            cancel_scheduled_policy_period_id: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("policy_periods", &self.policy_periods);
+        members
+            .optional(
+                "cancel_scheduled_policy_period_id",
+                &self.cancel_scheduled_policy_period_id,
+            );
+        members
+    }
+}
 impl serde::Serialize for ModifyPolicyPeriodsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyPolicyPeriodsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("policy_periods", &value.policy_periods);
-            members
-                .optional(
-                    "cancel_scheduled_policy_period_id",
-                    &value.cancel_scheduled_policy_period_id,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyPolicyPeriodsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyPolicyPeriodsResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("policy_periods", &mut slots.0);
-            fields.optional("cancel_scheduled_policy_period_id", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ModifyPolicyPeriodsResponse {
-                policy_periods: f0,
-                cancel_scheduled_policy_period_id: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 扣费周期列表，包括每个扣费周期项详情。
@@ -1406,54 +1445,58 @@ pub struct Data {
     /// Wire: `deduct_date`, `string`, optional.
     pub deduct_date: Option<String>,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("policy_period_id", &mut slots.0);
+        fields.required("estimated_deduct_date", &mut slots.1);
+        fields.required_object("estimated_deduct_amount", &mut slots.2);
+        fields.required("policy_period_state", &mut slots.3);
+        fields.optional_object("scheduled_amount", &mut slots.4);
+        fields.optional_object("deduct_amount", &mut slots.5);
+        fields.optional("deduct_date", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(Data {
+                    policy_period_id: f0,
+                    estimated_deduct_date: f1,
+                    estimated_deduct_amount: f2,
+                    policy_period_state: f3,
+                    scheduled_amount: f4,
+                    deduct_amount: f5,
+                    deduct_date: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("policy_period_id", &self.policy_period_id);
+        members.required("estimated_deduct_date", &self.estimated_deduct_date);
+        members
+            .required_object("estimated_deduct_amount", &self.estimated_deduct_amount);
+        members.required("policy_period_state", &self.policy_period_state);
+        members.optional_object("scheduled_amount", &self.scheduled_amount);
+        members.optional_object("deduct_amount", &self.deduct_amount);
+        members.optional("deduct_date", &self.deduct_date);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("policy_period_id", &value.policy_period_id);
-            members.required("estimated_deduct_date", &value.estimated_deduct_date);
-            members.required("estimated_deduct_amount", &value.estimated_deduct_amount);
-            members.required("policy_period_state", &value.policy_period_state);
-            members.optional("scheduled_amount", &value.scheduled_amount);
-            members.optional("deduct_amount", &value.deduct_amount);
-            members.optional("deduct_date", &value.deduct_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("policy_period_id", &mut slots.0);
-            fields.required("estimated_deduct_date", &mut slots.1);
-            fields.required("estimated_deduct_amount", &mut slots.2);
-            fields.required("policy_period_state", &mut slots.3);
-            fields.optional("scheduled_amount", &mut slots.4);
-            fields.optional("deduct_amount", &mut slots.5);
-            fields.optional("deduct_date", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(Data {
-                        policy_period_id: f0,
-                        estimated_deduct_date: f1,
-                        estimated_deduct_amount: f2,
-                        policy_period_state: f3,
-                        scheduled_amount: f4,
-                        deduct_amount: f5,
-                        deduct_date: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 保险商户查询保险扣费周期列表API的应答
@@ -1479,45 +1522,48 @@ pub struct ListPolicyPeriodsResponse {
     /// Wire: `total_count`, `number (decimal)`, optional.
     pub total_count: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for ListPolicyPeriodsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.optional("total_count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), f3) => {
+                Ok(ListPolicyPeriodsResponse {
+                    data: f0,
+                    limit: f1,
+                    offset: f2,
+                    total_count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("limit", &self.limit);
+        members.required("offset", &self.offset);
+        members.optional("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ListPolicyPeriodsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListPolicyPeriodsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("limit", &value.limit);
-            members.required("offset", &value.offset);
-            members.optional("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPolicyPeriodsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListPolicyPeriodsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.optional("total_count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), f3) => {
-                    Ok(ListPolicyPeriodsResponse {
-                        data: f0,
-                        limit: f1,
-                        offset: f2,
-                        total_count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询扣费预约API的应答
@@ -1551,51 +1597,54 @@ pub struct QueryScheduledDeductionResponse {
     /// Wire: `deduct_date`, `string`, optional.
     pub deduct_date: Option<String>,
 }
+impl crate::runtime::Object for QueryScheduledDeductionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("schedule_state", &mut slots.0);
+        fields.optional("deduct_start_date", &mut slots.1);
+        fields.optional("deduct_end_date", &mut slots.2);
+        fields.optional_object("scheduled_amount", &mut slots.3);
+        fields.optional_object("deduct_amount", &mut slots.4);
+        fields.optional("deduct_date", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(QueryScheduledDeductionResponse {
+                    schedule_state: f0,
+                    deduct_start_date: f1,
+                    deduct_end_date: f2,
+                    scheduled_amount: f3,
+                    deduct_amount: f4,
+                    deduct_date: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("schedule_state", &self.schedule_state);
+        members.optional("deduct_start_date", &self.deduct_start_date);
+        members.optional("deduct_end_date", &self.deduct_end_date);
+        members.optional_object("scheduled_amount", &self.scheduled_amount);
+        members.optional_object("deduct_amount", &self.deduct_amount);
+        members.optional("deduct_date", &self.deduct_date);
+        members
+    }
+}
 impl serde::Serialize for QueryScheduledDeductionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryScheduledDeductionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("schedule_state", &value.schedule_state);
-            members.optional("deduct_start_date", &value.deduct_start_date);
-            members.optional("deduct_end_date", &value.deduct_end_date);
-            members.optional("scheduled_amount", &value.scheduled_amount);
-            members.optional("deduct_amount", &value.deduct_amount);
-            members.optional("deduct_date", &value.deduct_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryScheduledDeductionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryScheduledDeductionResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("schedule_state", &mut slots.0);
-            fields.optional("deduct_start_date", &mut slots.1);
-            fields.optional("deduct_end_date", &mut slots.2);
-            fields.optional("scheduled_amount", &mut slots.3);
-            fields.optional("deduct_amount", &mut slots.4);
-            fields.optional("deduct_date", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(QueryScheduledDeductionResponse {
-                        schedule_state: f0,
-                        deduct_start_date: f1,
-                        deduct_end_date: f2,
-                        scheduled_amount: f3,
-                        deduct_amount: f4,
-                        deduct_date: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用于预约扣费的预约信息
@@ -1636,42 +1685,46 @@ impl crate::runtime::Validate for DeductSchedule {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeductSchedule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("estimated_deduct_date", &mut slots.0);
+        fields.required_object("estimated_deduct_amount", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(DeductSchedule {
+                    estimated_deduct_date: f0,
+                    estimated_deduct_amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("estimated_deduct_date", &self.estimated_deduct_date);
+        members
+            .required_object("estimated_deduct_amount", &self.estimated_deduct_amount);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for DeductSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeductSchedule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("estimated_deduct_date", &value.estimated_deduct_date);
-            members.required("estimated_deduct_amount", &value.estimated_deduct_amount);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeductSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeductSchedule, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("estimated_deduct_date", &mut slots.0);
-            fields.required("estimated_deduct_amount", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(DeductSchedule {
-                        estimated_deduct_date: f0,
-                        estimated_deduct_amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// App场景预约扣费类型签约的预签约API的应答
@@ -1693,44 +1746,45 @@ pub struct AppSchedulePreEntrustSignResponse {
     /// Wire: `miniprogram_path`, `string`, optional.
     pub miniprogram_path: Option<String>,
 }
+impl crate::runtime::Object for AppSchedulePreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.optional("miniprogram_username", &mut slots.1);
+        fields.optional("miniprogram_path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(AppSchedulePreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                    miniprogram_username: f1,
+                    miniprogram_path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members.optional("miniprogram_username", &self.miniprogram_username);
+        members.optional("miniprogram_path", &self.miniprogram_path);
+        members
+    }
+}
 impl serde::Serialize for AppSchedulePreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &AppSchedulePreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members.optional("miniprogram_username", &value.miniprogram_username);
-            members.optional("miniprogram_path", &value.miniprogram_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppSchedulePreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppSchedulePreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.optional("miniprogram_username", &mut slots.1);
-            fields.optional("miniprogram_path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(AppSchedulePreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                        miniprogram_username: f1,
-                        miniprogram_path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过商户协议号查询委托代扣签约协议的应答
@@ -1792,103 +1846,104 @@ pub struct QueryHarmonyContractByOutContractCodeResponse {
     /// Wire: `mask_wxid`, `string`, optional.
     pub mask_wxid: Option<String>,
 }
+impl crate::runtime::Object for QueryHarmonyContractByOutContractCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("plan_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.required("contract_display_account", &mut slots.5);
+        fields.required("contract_state", &mut slots.6);
+        fields.optional("contract_signed_time", &mut slots.7);
+        fields.optional("contract_expired_time", &mut slots.8);
+        fields.required("openid", &mut slots.9);
+        fields.optional_object("contract_terminate_info", &mut slots.10);
+        fields.optional("out_user_code", &mut slots.11);
+        fields.optional("mask_wxid", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(QueryHarmonyContractByOutContractCodeResponse {
+                    mchid: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    plan_id: f3,
+                    out_contract_code: f4,
+                    contract_display_account: f5,
+                    contract_state: f6,
+                    contract_signed_time: f7,
+                    contract_expired_time: f8,
+                    openid: f9,
+                    contract_terminate_info: f10,
+                    out_user_code: f11,
+                    mask_wxid: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("mchid", &self.mchid);
+        members.required("contract_id", &self.contract_id);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_state", &self.contract_state);
+        members.optional("contract_signed_time", &self.contract_signed_time);
+        members.optional("contract_expired_time", &self.contract_expired_time);
+        members.required("openid", &self.openid);
+        members
+            .optional_object("contract_terminate_info", &self.contract_terminate_info);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional("mask_wxid", &self.mask_wxid);
+        members
+    }
+}
 impl serde::Serialize for QueryHarmonyContractByOutContractCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryHarmonyContractByOutContractCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("mchid", &value.mchid);
-            members.required("contract_id", &value.contract_id);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_state", &value.contract_state);
-            members.optional("contract_signed_time", &value.contract_signed_time);
-            members.optional("contract_expired_time", &value.contract_expired_time);
-            members.required("openid", &value.openid);
-            members.optional("contract_terminate_info", &value.contract_terminate_info);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("mask_wxid", &value.mask_wxid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryHarmonyContractByOutContractCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryHarmonyContractByOutContractCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("plan_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.required("contract_display_account", &mut slots.5);
-            fields.required("contract_state", &mut slots.6);
-            fields.optional("contract_signed_time", &mut slots.7);
-            fields.optional("contract_expired_time", &mut slots.8);
-            fields.required("openid", &mut slots.9);
-            fields.optional("contract_terminate_info", &mut slots.10);
-            fields.optional("out_user_code", &mut slots.11);
-            fields.optional("mask_wxid", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(QueryHarmonyContractByOutContractCodeResponse {
-                        mchid: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        plan_id: f3,
-                        out_contract_code: f4,
-                        contract_display_account: f5,
-                        contract_state: f6,
-                        contract_signed_time: f7,
-                        contract_expired_time: f8,
-                        openid: f9,
-                        contract_terminate_info: f10,
-                        out_user_code: f11,
-                        mask_wxid: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 协议解约信息
@@ -1910,24 +1965,36 @@ pub struct QueryContractByOutContractCodeContractTerminateInfo {
     /// Wire: `contract_termination_remark`, `string`, optional.
     pub contract_termination_remark: Option<String>,
 }
+impl crate::runtime::Object for QueryContractByOutContractCodeContractTerminateInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("contract_termination_mode", &mut slots.0);
+        fields.required("contract_terminated_time", &mut slots.1);
+        fields.optional("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(QueryContractByOutContractCodeContractTerminateInfo {
+                    contract_termination_mode: f0,
+                    contract_terminated_time: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("contract_termination_mode", &self.contract_termination_mode);
+        members.required("contract_terminated_time", &self.contract_terminated_time);
+        members
+            .optional("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeContractTerminateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContractByOutContractCodeContractTerminateInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members
-                .required("contract_termination_mode", &value.contract_termination_mode);
-            members
-                .required("contract_terminated_time", &value.contract_terminated_time);
-            members
-                .optional(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de>
@@ -1935,29 +2002,10 @@ for QueryContractByOutContractCodeContractTerminateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<
-            QueryContractByOutContractCodeContractTerminateInfo,
-            serde_json::Error,
-        > {
-            let mut slots = (None, None, None);
-            fields.required("contract_termination_mode", &mut slots.0);
-            fields.required("contract_terminated_time", &mut slots.1);
-            fields.optional("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(QueryContractByOutContractCodeContractTerminateInfo {
-                        contract_termination_mode: f0,
-                        contract_terminated_time: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预约扣费场景的预约信息
@@ -1991,53 +2039,55 @@ pub struct QueryContractByOutContractCodeDeductSchedule {
     /// Wire: `deduct_date`, `string`, optional.
     pub deduct_date: Option<String>,
 }
+impl crate::runtime::Object for QueryContractByOutContractCodeDeductSchedule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("estimated_deduct_date", &mut slots.0);
+        fields.required_object("estimated_deduct_amount", &mut slots.1);
+        fields.required("schedule_state", &mut slots.2);
+        fields.optional_object("scheduled_amount", &mut slots.3);
+        fields.optional_object("deduct_amount", &mut slots.4);
+        fields.optional("deduct_date", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(QueryContractByOutContractCodeDeductSchedule {
+                    estimated_deduct_date: f0,
+                    estimated_deduct_amount: f1,
+                    schedule_state: f2,
+                    scheduled_amount: f3,
+                    deduct_amount: f4,
+                    deduct_date: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("estimated_deduct_date", &self.estimated_deduct_date);
+        members
+            .required_object("estimated_deduct_amount", &self.estimated_deduct_amount);
+        members.required("schedule_state", &self.schedule_state);
+        members.optional_object("scheduled_amount", &self.scheduled_amount);
+        members.optional_object("deduct_amount", &self.deduct_amount);
+        members.optional("deduct_date", &self.deduct_date);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeDeductSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContractByOutContractCodeDeductSchedule,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("estimated_deduct_date", &value.estimated_deduct_date);
-            members.required("estimated_deduct_amount", &value.estimated_deduct_amount);
-            members.required("schedule_state", &value.schedule_state);
-            members.optional("scheduled_amount", &value.scheduled_amount);
-            members.optional("deduct_amount", &value.deduct_amount);
-            members.optional("deduct_date", &value.deduct_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeDeductSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeDeductSchedule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("estimated_deduct_date", &mut slots.0);
-            fields.required("estimated_deduct_amount", &mut slots.1);
-            fields.required("schedule_state", &mut slots.2);
-            fields.optional("scheduled_amount", &mut slots.3);
-            fields.optional("deduct_amount", &mut slots.4);
-            fields.optional("deduct_date", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(QueryContractByOutContractCodeDeductSchedule {
-                        estimated_deduct_date: f0,
-                        estimated_deduct_amount: f1,
-                        schedule_state: f2,
-                        scheduled_amount: f3,
-                        deduct_amount: f4,
-                        deduct_date: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过商户协议号查询委托代扣签约协议API的应答
@@ -2101,103 +2151,104 @@ pub struct QueryContractByOutContractCodeResponse {
     /// Wire: `deduct_schedule`, `object QueryContractByOutContractCodeDeductSchedule`, optional.
     pub deduct_schedule: Option<QueryContractByOutContractCodeDeductSchedule>,
 }
+impl crate::runtime::Object for QueryContractByOutContractCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("plan_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.required("contract_display_account", &mut slots.5);
+        fields.required("contract_state", &mut slots.6);
+        fields.optional("contract_signed_time", &mut slots.7);
+        fields.optional("contract_expired_time", &mut slots.8);
+        fields.required("openid", &mut slots.9);
+        fields.optional_object("contract_terminate_info", &mut slots.10);
+        fields.optional("out_user_code", &mut slots.11);
+        fields.optional_object("deduct_schedule", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+            ) => {
+                Ok(QueryContractByOutContractCodeResponse {
+                    mchid: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    plan_id: f3,
+                    out_contract_code: f4,
+                    contract_display_account: f5,
+                    contract_state: f6,
+                    contract_signed_time: f7,
+                    contract_expired_time: f8,
+                    openid: f9,
+                    contract_terminate_info: f10,
+                    out_user_code: f11,
+                    deduct_schedule: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("mchid", &self.mchid);
+        members.required("contract_id", &self.contract_id);
+        members.required("appid", &self.appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_state", &self.contract_state);
+        members.optional("contract_signed_time", &self.contract_signed_time);
+        members.optional("contract_expired_time", &self.contract_expired_time);
+        members.required("openid", &self.openid);
+        members
+            .optional_object("contract_terminate_info", &self.contract_terminate_info);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContractByOutContractCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("mchid", &value.mchid);
-            members.required("contract_id", &value.contract_id);
-            members.required("appid", &value.appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_state", &value.contract_state);
-            members.optional("contract_signed_time", &value.contract_signed_time);
-            members.optional("contract_expired_time", &value.contract_expired_time);
-            members.required("openid", &value.openid);
-            members.optional("contract_terminate_info", &value.contract_terminate_info);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("plan_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.required("contract_display_account", &mut slots.5);
-            fields.required("contract_state", &mut slots.6);
-            fields.optional("contract_signed_time", &mut slots.7);
-            fields.optional("contract_expired_time", &mut slots.8);
-            fields.required("openid", &mut slots.9);
-            fields.optional("contract_terminate_info", &mut slots.10);
-            fields.optional("out_user_code", &mut slots.11);
-            fields.optional("deduct_schedule", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(QueryContractByOutContractCodeResponse {
-                        mchid: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        plan_id: f3,
-                        out_contract_code: f4,
-                        contract_display_account: f5,
-                        contract_state: f6,
-                        contract_signed_time: f7,
-                        contract_expired_time: f8,
-                        openid: f9,
-                        contract_terminate_info: f10,
-                        out_user_code: f11,
-                        deduct_schedule: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起预签约的用户，其设备信息
@@ -2265,66 +2316,69 @@ impl crate::runtime::Validate for DeviceInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeviceInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("device_type", &mut slots.0);
+        fields.required("device_os", &mut slots.1);
+        fields.required("device_id", &mut slots.2);
+        fields.required("device_running_as_root", &mut slots.3);
+        fields.required("device_ip", &mut slots.4);
+        fields.required("weixin_installed", &mut slots.5);
+        fields.required("weixin_version", &mut slots.6);
+        fields.required("days_since_first_login", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+            ) => {
+                Ok(DeviceInfo {
+                    device_type: f0,
+                    device_os: f1,
+                    device_id: f2,
+                    device_running_as_root: f3,
+                    device_ip: f4,
+                    weixin_installed: f5,
+                    weixin_version: f6,
+                    days_since_first_login: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("device_type", &self.device_type);
+        members.required("device_os", &self.device_os);
+        members.required("device_id", &self.device_id);
+        members.required("device_running_as_root", &self.device_running_as_root);
+        members.required("device_ip", &self.device_ip);
+        members.required("weixin_installed", &self.weixin_installed);
+        members.required("weixin_version", &self.weixin_version);
+        members.required("days_since_first_login", &self.days_since_first_login);
+        members
+    }
+}
 impl serde::Serialize for DeviceInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeviceInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("device_type", &value.device_type);
-            members.required("device_os", &value.device_os);
-            members.required("device_id", &value.device_id);
-            members.required("device_running_as_root", &value.device_running_as_root);
-            members.required("device_ip", &value.device_ip);
-            members.required("weixin_installed", &value.weixin_installed);
-            members.required("weixin_version", &value.weixin_version);
-            members.required("days_since_first_login", &value.days_since_first_login);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeviceInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeviceInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("device_type", &mut slots.0);
-            fields.required("device_os", &mut slots.1);
-            fields.required("device_id", &mut slots.2);
-            fields.required("device_running_as_root", &mut slots.3);
-            fields.required("device_ip", &mut slots.4);
-            fields.required("weixin_installed", &mut slots.5);
-            fields.required("weixin_version", &mut slots.6);
-            fields.required("days_since_first_login", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                ) => {
-                    Ok(DeviceInfo {
-                        device_type: f0,
-                        device_os: f1,
-                        device_id: f2,
-                        device_running_as_root: f3,
-                        device_ip: f4,
-                        weixin_installed: f5,
-                        weixin_version: f6,
-                        days_since_first_login: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 代扣预签约的应答
@@ -2350,44 +2404,47 @@ pub struct PreEntrustSignResponse {
     /// Wire: `redirect_url`, `string`, optional.
     pub redirect_url: Option<String>,
 }
+impl crate::runtime::Object for PreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.optional("mini_program_username", &mut slots.1);
+        fields.optional("mini_program_path", &mut slots.2);
+        fields.optional("redirect_url", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(PreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                    mini_program_username: f1,
+                    mini_program_path: f2,
+                    redirect_url: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members.optional("mini_program_username", &self.mini_program_username);
+        members.optional("mini_program_path", &self.mini_program_path);
+        members.optional("redirect_url", &self.redirect_url);
+        members
+    }
+}
 impl serde::Serialize for PreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreEntrustSignResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members.optional("mini_program_username", &value.mini_program_username);
-            members.optional("mini_program_path", &value.mini_program_path);
-            members.optional("redirect_url", &value.redirect_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.optional("mini_program_username", &mut slots.1);
-            fields.optional("mini_program_path", &mut slots.2);
-            fields.optional("redirect_url", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(PreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                        mini_program_username: f1,
-                        mini_program_path: f2,
-                        redirect_url: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

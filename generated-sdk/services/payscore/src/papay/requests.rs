@@ -35,41 +35,44 @@ impl NotifyDeductionRetryRequest {
     }
 }
 impl crate::runtime::Validate for NotifyDeductionRetryRequest {}
+impl crate::runtime::Object for NotifyDeductionRetryRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(NotifyDeductionRetryRequest {
+                    contract_id: f0,
+                    mchid: f1,
+                    appid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members
+    }
+}
 impl serde::Serialize for NotifyDeductionRetryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyDeductionRetryRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyDeductionRetryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyDeductionRetryRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(NotifyDeductionRetryRequest {
-                        contract_id: f0,
-                        mchid: f1,
-                        appid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_pre_deduction` (直连商户预扣费通知API): `POST /v3/papay/contracts/{contract_id}/notify`.
@@ -129,47 +132,50 @@ impl crate::runtime::Validate for NotifyPreDeductionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyPreDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional_object("deduct_duration", &mut slots.3);
+        fields.required_object("estimated_amount", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(NotifyPreDeductionRequest {
+                    contract_id: f0,
+                    mchid: f1,
+                    appid: f2,
+                    deduct_duration: f3,
+                    estimated_amount: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.optional_object("deduct_duration", &self.deduct_duration);
+        members.required_object("estimated_amount", &self.estimated_amount);
+        members
+    }
+}
 impl serde::Serialize for NotifyPreDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyPreDeductionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.optional("deduct_duration", &value.deduct_duration);
-            members.required("estimated_amount", &value.estimated_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyPreDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyPreDeductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("deduct_duration", &mut slots.3);
-            fields.required("estimated_amount", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(NotifyPreDeductionRequest {
-                        contract_id: f0,
-                        mchid: f1,
-                        appid: f2,
-                        deduct_duration: f3,
-                        estimated_amount: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_insurance_renewal_schedule` (保险商户查询保险自动续费预约API): `GET /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}`.
@@ -195,38 +201,39 @@ impl QueryInsuranceRenewalScheduleRequest {
     }
 }
 impl crate::runtime::Validate for QueryInsuranceRenewalScheduleRequest {}
+impl crate::runtime::Object for QueryInsuranceRenewalScheduleRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("policy_period_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryInsuranceRenewalScheduleRequest {
+                    contract_id: f0,
+                    policy_period_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryInsuranceRenewalScheduleRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryInsuranceRenewalScheduleRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInsuranceRenewalScheduleRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInsuranceRenewalScheduleRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("policy_period_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryInsuranceRenewalScheduleRequest {
-                        contract_id: f0,
-                        policy_period_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `schedule_insurance_renewal` (保险商户预约保险自动续费API): `POST /v3/papay/insurance-pay/policy-periods/contract-id/{contract_id}/policy-period-id/{policy_period_id}/schedule`.
@@ -268,43 +275,46 @@ impl crate::runtime::Validate for ScheduleInsuranceRenewalRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ScheduleInsuranceRenewalRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("policy_period_id", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required_object("scheduled_amount", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ScheduleInsuranceRenewalRequest {
+                    policy_period_id: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    scheduled_amount: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("appid", &self.appid);
+        members.required_object("scheduled_amount", &self.scheduled_amount);
+        members
+    }
+}
 impl serde::Serialize for ScheduleInsuranceRenewalRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduleInsuranceRenewalRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("appid", &value.appid);
-            members.required("scheduled_amount", &value.scheduled_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleInsuranceRenewalRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduleInsuranceRenewalRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("policy_period_id", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("scheduled_amount", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ScheduleInsuranceRenewalRequest {
-                        policy_period_id: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        scheduled_amount: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_insurance_transaction` (保险商户受理保险自动续费扣款API): `POST /v3/papay/insurance-pay/transactions/apply`.
@@ -385,70 +395,73 @@ impl crate::runtime::Validate for ApplyInsuranceTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyInsuranceTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.required("transaction_notify_url", &mut slots.3);
+        fields.required("contract_id", &mut slots.4);
+        fields.required("policy_period_id", &mut slots.5);
+        fields.required_object("amount", &mut slots.6);
+        fields.optional("goods_tag", &mut slots.7);
+        fields.optional("attach", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+            ) => {
+                Ok(ApplyInsuranceTransactionRequest {
+                    appid: f0,
+                    out_trade_no: f1,
+                    description: f2,
+                    transaction_notify_url: f3,
+                    contract_id: f4,
+                    policy_period_id: f5,
+                    amount: f6,
+                    goods_tag: f7,
+                    attach: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("description", &self.description);
+        members.required("transaction_notify_url", &self.transaction_notify_url);
+        members.required("contract_id", &self.contract_id);
+        members.required("policy_period_id", &self.policy_period_id);
+        members.required_object("amount", &self.amount);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for ApplyInsuranceTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyInsuranceTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("description", &value.description);
-            members.required("transaction_notify_url", &value.transaction_notify_url);
-            members.required("contract_id", &value.contract_id);
-            members.required("policy_period_id", &value.policy_period_id);
-            members.required("amount", &value.amount);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyInsuranceTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyInsuranceTransactionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.required("transaction_notify_url", &mut slots.3);
-            fields.required("contract_id", &mut slots.4);
-            fields.required("policy_period_id", &mut slots.5);
-            fields.required("amount", &mut slots.6);
-            fields.optional("goods_tag", &mut slots.7);
-            fields.optional("attach", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(ApplyInsuranceTransactionRequest {
-                        appid: f0,
-                        out_trade_no: f1,
-                        description: f2,
-                        transaction_notify_url: f3,
-                        contract_id: f4,
-                        policy_period_id: f5,
-                        amount: f6,
-                        goods_tag: f7,
-                        attach: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `renew_insurance_contract` (保险商户受理续期自动续费协议): `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/contract-id/{contract_id}/renew`.
@@ -495,43 +508,46 @@ impl crate::runtime::Validate for RenewInsuranceContractRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for RenewInsuranceContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required_objects("policy_periods", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(RenewInsuranceContractRequest {
+                    plan_id: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    policy_periods: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("appid", &self.appid);
+        members.required_objects("policy_periods", &self.policy_periods);
+        members
+    }
+}
 impl serde::Serialize for RenewInsuranceContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RenewInsuranceContractRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("appid", &value.appid);
-            members.required("policy_periods", &value.policy_periods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RenewInsuranceContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RenewInsuranceContractRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("policy_periods", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(RenewInsuranceContractRequest {
-                        plan_id: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        policy_periods: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_insurance_contract` (保险商户查询保险自动续费协议): `GET /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`.
@@ -555,36 +571,39 @@ impl QueryInsuranceContractRequest {
     }
 }
 impl crate::runtime::Validate for QueryInsuranceContractRequest {}
+impl crate::runtime::Object for QueryInsuranceContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryInsuranceContractRequest {
+                    out_contract_code: f0,
+                    plan_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryInsuranceContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryInsuranceContractRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryInsuranceContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryInsuranceContractRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryInsuranceContractRequest {
-                        out_contract_code: f0,
-                        plan_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_insurance_contract` (保险商户通过商户协议号解除保险自动续费协议): `POST /v3/papay/insurance-sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`.
@@ -615,46 +634,44 @@ impl TerminateInsuranceContractRequest {
     }
 }
 impl crate::runtime::Validate for TerminateInsuranceContractRequest {}
+impl crate::runtime::Object for TerminateInsuranceContractRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.required("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TerminateInsuranceContractRequest {
+                    plan_id: f0,
+                    out_contract_code: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members
+            .required("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for TerminateInsuranceContractRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminateInsuranceContractRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .required(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateInsuranceContractRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateInsuranceContractRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.required("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TerminateInsuranceContractRequest {
-                        plan_id: f0,
-                        out_contract_code: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_app_pre_entrust_sign` (保险商户App预签约API): `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/app`.
@@ -862,141 +879,142 @@ impl crate::runtime::Validate for InsuranceAppPreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceAppPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("insured_display_name", &mut slots.4);
+        fields.required("contract_notify_url", &mut slots.5);
+        fields.required("policy_start_date", &mut slots.6);
+        fields.required("policy_end_date", &mut slots.7);
+        fields.required_objects("policy_periods", &mut slots.8);
+        fields.optional_object("amount", &mut slots.9);
+        fields.optional("out_trade_no", &mut slots.10);
+        fields.optional("description", &mut slots.11);
+        fields.optional("transaction_notify_url", &mut slots.12);
+        fields.optional("out_user_code", &mut slots.13);
+        fields.optional("goods_tag", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("can_auto_insure", &mut slots.16);
+        fields.optional("can_auto_reinsure", &mut slots.17);
+        fields.optional_object("real_identity", &mut slots.18);
+        fields.optional("combined_deduct_period_count", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(InsuranceAppPreEntrustSignRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    insured_display_name: f4,
+                    contract_notify_url: f5,
+                    policy_start_date: f6,
+                    policy_end_date: f7,
+                    policy_periods: f8,
+                    amount: f9,
+                    out_trade_no: f10,
+                    description: f11,
+                    transaction_notify_url: f12,
+                    out_user_code: f13,
+                    goods_tag: f14,
+                    attach: f15,
+                    can_auto_insure: f16,
+                    can_auto_reinsure: f17,
+                    real_identity: f18,
+                    combined_deduct_period_count: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("insured_display_name", &self.insured_display_name);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.required("policy_start_date", &self.policy_start_date);
+        members.required("policy_end_date", &self.policy_end_date);
+        members.required_objects("policy_periods", &self.policy_periods);
+        members.optional_object("amount", &self.amount);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("description", &self.description);
+        members.optional("transaction_notify_url", &self.transaction_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members.optional("can_auto_insure", &self.can_auto_insure);
+        members.optional("can_auto_reinsure", &self.can_auto_reinsure);
+        members.optional_object("real_identity", &self.real_identity);
+        members
+            .optional(
+                "combined_deduct_period_count",
+                &self.combined_deduct_period_count,
+            );
+        members
+    }
+}
 impl serde::Serialize for InsuranceAppPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceAppPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("insured_display_name", &value.insured_display_name);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.required("policy_start_date", &value.policy_start_date);
-            members.required("policy_end_date", &value.policy_end_date);
-            members.required("policy_periods", &value.policy_periods);
-            members.optional("amount", &value.amount);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("description", &value.description);
-            members.optional("transaction_notify_url", &value.transaction_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members.optional("can_auto_insure", &value.can_auto_insure);
-            members.optional("can_auto_reinsure", &value.can_auto_reinsure);
-            members.optional("real_identity", &value.real_identity);
-            members
-                .optional(
-                    "combined_deduct_period_count",
-                    &value.combined_deduct_period_count,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceAppPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceAppPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("insured_display_name", &mut slots.4);
-            fields.required("contract_notify_url", &mut slots.5);
-            fields.required("policy_start_date", &mut slots.6);
-            fields.required("policy_end_date", &mut slots.7);
-            fields.required("policy_periods", &mut slots.8);
-            fields.optional("amount", &mut slots.9);
-            fields.optional("out_trade_no", &mut slots.10);
-            fields.optional("description", &mut slots.11);
-            fields.optional("transaction_notify_url", &mut slots.12);
-            fields.optional("out_user_code", &mut slots.13);
-            fields.optional("goods_tag", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("can_auto_insure", &mut slots.16);
-            fields.optional("can_auto_reinsure", &mut slots.17);
-            fields.optional("real_identity", &mut slots.18);
-            fields.optional("combined_deduct_period_count", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(InsuranceAppPreEntrustSignRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        insured_display_name: f4,
-                        contract_notify_url: f5,
-                        policy_start_date: f6,
-                        policy_end_date: f7,
-                        policy_periods: f8,
-                        amount: f9,
-                        out_trade_no: f10,
-                        description: f11,
-                        transaction_notify_url: f12,
-                        out_user_code: f13,
-                        goods_tag: f14,
-                        attach: f15,
-                        can_auto_insure: f16,
-                        can_auto_reinsure: f17,
-                        real_identity: f18,
-                        combined_deduct_period_count: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_h5_pre_entrust_sign` (保险商户H5预签约API): `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/h5`.
@@ -1218,144 +1236,147 @@ impl crate::runtime::Validate for InsuranceH5PreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceH5PreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("insured_display_name", &mut slots.4);
+        fields.required("contract_notify_url", &mut slots.5);
+        fields.required("policy_start_date", &mut slots.6);
+        fields.required("policy_end_date", &mut slots.7);
+        fields.required_objects("policy_periods", &mut slots.8);
+        fields.optional_object("amount", &mut slots.9);
+        fields.optional("out_trade_no", &mut slots.10);
+        fields.optional("description", &mut slots.11);
+        fields.optional("transaction_notify_url", &mut slots.12);
+        fields.optional("out_user_code", &mut slots.13);
+        fields.optional("goods_tag", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("can_auto_insure", &mut slots.16);
+        fields.optional("can_auto_reinsure", &mut slots.17);
+        fields.optional_object("real_identity", &mut slots.18);
+        fields.optional_object("jump_control", &mut slots.19);
+        fields.optional("combined_deduct_period_count", &mut slots.20);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+            ) => {
+                Ok(InsuranceH5PreEntrustSignRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    insured_display_name: f4,
+                    contract_notify_url: f5,
+                    policy_start_date: f6,
+                    policy_end_date: f7,
+                    policy_periods: f8,
+                    amount: f9,
+                    out_trade_no: f10,
+                    description: f11,
+                    transaction_notify_url: f12,
+                    out_user_code: f13,
+                    goods_tag: f14,
+                    attach: f15,
+                    can_auto_insure: f16,
+                    can_auto_reinsure: f17,
+                    real_identity: f18,
+                    jump_control: f19,
+                    combined_deduct_period_count: f20,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(21);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("insured_display_name", &self.insured_display_name);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.required("policy_start_date", &self.policy_start_date);
+        members.required("policy_end_date", &self.policy_end_date);
+        members.required_objects("policy_periods", &self.policy_periods);
+        members.optional_object("amount", &self.amount);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("description", &self.description);
+        members.optional("transaction_notify_url", &self.transaction_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members.optional("can_auto_insure", &self.can_auto_insure);
+        members.optional("can_auto_reinsure", &self.can_auto_reinsure);
+        members.optional_object("real_identity", &self.real_identity);
+        members.optional_object("jump_control", &self.jump_control);
+        members
+            .optional(
+                "combined_deduct_period_count",
+                &self.combined_deduct_period_count,
+            );
+        members
+    }
+}
 impl serde::Serialize for InsuranceH5PreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InsuranceH5PreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(21);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("insured_display_name", &value.insured_display_name);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.required("policy_start_date", &value.policy_start_date);
-            members.required("policy_end_date", &value.policy_end_date);
-            members.required("policy_periods", &value.policy_periods);
-            members.optional("amount", &value.amount);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("description", &value.description);
-            members.optional("transaction_notify_url", &value.transaction_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members.optional("can_auto_insure", &value.can_auto_insure);
-            members.optional("can_auto_reinsure", &value.can_auto_reinsure);
-            members.optional("real_identity", &value.real_identity);
-            members.optional("jump_control", &value.jump_control);
-            members
-                .optional(
-                    "combined_deduct_period_count",
-                    &value.combined_deduct_period_count,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceH5PreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceH5PreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("insured_display_name", &mut slots.4);
-            fields.required("contract_notify_url", &mut slots.5);
-            fields.required("policy_start_date", &mut slots.6);
-            fields.required("policy_end_date", &mut slots.7);
-            fields.required("policy_periods", &mut slots.8);
-            fields.optional("amount", &mut slots.9);
-            fields.optional("out_trade_no", &mut slots.10);
-            fields.optional("description", &mut slots.11);
-            fields.optional("transaction_notify_url", &mut slots.12);
-            fields.optional("out_user_code", &mut slots.13);
-            fields.optional("goods_tag", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("can_auto_insure", &mut slots.16);
-            fields.optional("can_auto_reinsure", &mut slots.17);
-            fields.optional("real_identity", &mut slots.18);
-            fields.optional("jump_control", &mut slots.19);
-            fields.optional("combined_deduct_period_count", &mut slots.20);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                ) => {
-                    Ok(InsuranceH5PreEntrustSignRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        insured_display_name: f4,
-                        contract_notify_url: f5,
-                        policy_start_date: f6,
-                        policy_end_date: f7,
-                        policy_periods: f8,
-                        amount: f9,
-                        out_trade_no: f10,
-                        description: f11,
-                        transaction_notify_url: f12,
-                        out_user_code: f13,
-                        goods_tag: f14,
-                        attach: f15,
-                        can_auto_insure: f16,
-                        can_auto_reinsure: f17,
-                        real_identity: f18,
-                        jump_control: f19,
-                        combined_deduct_period_count: f20,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_jsapi_pre_entrust_sign` (保险商户JSAPI预签约API): `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/jsapi`.
@@ -1563,141 +1584,142 @@ impl crate::runtime::Validate for InsuranceJsapiPreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceJsapiPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("insured_display_name", &mut slots.4);
+        fields.required("contract_notify_url", &mut slots.5);
+        fields.required("policy_start_date", &mut slots.6);
+        fields.required("policy_end_date", &mut slots.7);
+        fields.required_objects("policy_periods", &mut slots.8);
+        fields.optional_object("amount", &mut slots.9);
+        fields.optional("out_trade_no", &mut slots.10);
+        fields.optional("description", &mut slots.11);
+        fields.optional("transaction_notify_url", &mut slots.12);
+        fields.optional("out_user_code", &mut slots.13);
+        fields.optional("goods_tag", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("can_auto_insure", &mut slots.16);
+        fields.optional("can_auto_reinsure", &mut slots.17);
+        fields.optional_object("real_identity", &mut slots.18);
+        fields.optional("combined_deduct_period_count", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(InsuranceJsapiPreEntrustSignRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    insured_display_name: f4,
+                    contract_notify_url: f5,
+                    policy_start_date: f6,
+                    policy_end_date: f7,
+                    policy_periods: f8,
+                    amount: f9,
+                    out_trade_no: f10,
+                    description: f11,
+                    transaction_notify_url: f12,
+                    out_user_code: f13,
+                    goods_tag: f14,
+                    attach: f15,
+                    can_auto_insure: f16,
+                    can_auto_reinsure: f17,
+                    real_identity: f18,
+                    combined_deduct_period_count: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("insured_display_name", &self.insured_display_name);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.required("policy_start_date", &self.policy_start_date);
+        members.required("policy_end_date", &self.policy_end_date);
+        members.required_objects("policy_periods", &self.policy_periods);
+        members.optional_object("amount", &self.amount);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("description", &self.description);
+        members.optional("transaction_notify_url", &self.transaction_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members.optional("can_auto_insure", &self.can_auto_insure);
+        members.optional("can_auto_reinsure", &self.can_auto_reinsure);
+        members.optional_object("real_identity", &self.real_identity);
+        members
+            .optional(
+                "combined_deduct_period_count",
+                &self.combined_deduct_period_count,
+            );
+        members
+    }
+}
 impl serde::Serialize for InsuranceJsapiPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceJsapiPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("insured_display_name", &value.insured_display_name);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.required("policy_start_date", &value.policy_start_date);
-            members.required("policy_end_date", &value.policy_end_date);
-            members.required("policy_periods", &value.policy_periods);
-            members.optional("amount", &value.amount);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("description", &value.description);
-            members.optional("transaction_notify_url", &value.transaction_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members.optional("can_auto_insure", &value.can_auto_insure);
-            members.optional("can_auto_reinsure", &value.can_auto_reinsure);
-            members.optional("real_identity", &value.real_identity);
-            members
-                .optional(
-                    "combined_deduct_period_count",
-                    &value.combined_deduct_period_count,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceJsapiPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceJsapiPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("insured_display_name", &mut slots.4);
-            fields.required("contract_notify_url", &mut slots.5);
-            fields.required("policy_start_date", &mut slots.6);
-            fields.required("policy_end_date", &mut slots.7);
-            fields.required("policy_periods", &mut slots.8);
-            fields.optional("amount", &mut slots.9);
-            fields.optional("out_trade_no", &mut slots.10);
-            fields.optional("description", &mut slots.11);
-            fields.optional("transaction_notify_url", &mut slots.12);
-            fields.optional("out_user_code", &mut slots.13);
-            fields.optional("goods_tag", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("can_auto_insure", &mut slots.16);
-            fields.optional("can_auto_reinsure", &mut slots.17);
-            fields.optional("real_identity", &mut slots.18);
-            fields.optional("combined_deduct_period_count", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(InsuranceJsapiPreEntrustSignRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        insured_display_name: f4,
-                        contract_notify_url: f5,
-                        policy_start_date: f6,
-                        policy_end_date: f7,
-                        policy_periods: f8,
-                        amount: f9,
-                        out_trade_no: f10,
-                        description: f11,
-                        transaction_notify_url: f12,
-                        out_user_code: f13,
-                        goods_tag: f14,
-                        attach: f15,
-                        can_auto_insure: f16,
-                        can_auto_reinsure: f17,
-                        real_identity: f18,
-                        combined_deduct_period_count: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `insurance_miniprogram_pre_entrust_sign` (保险商户小程序预签约API): `POST /v3/papay/insurance-sign/contracts/pre-entrust-sign/mini-program`.
@@ -1905,141 +1927,142 @@ impl crate::runtime::Validate for InsuranceMiniprogramPreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for InsuranceMiniprogramPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("insured_display_name", &mut slots.4);
+        fields.required("contract_notify_url", &mut slots.5);
+        fields.required("policy_start_date", &mut slots.6);
+        fields.required("policy_end_date", &mut slots.7);
+        fields.required_objects("policy_periods", &mut slots.8);
+        fields.optional_object("amount", &mut slots.9);
+        fields.optional("out_trade_no", &mut slots.10);
+        fields.optional("description", &mut slots.11);
+        fields.optional("transaction_notify_url", &mut slots.12);
+        fields.optional("out_user_code", &mut slots.13);
+        fields.optional("goods_tag", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("can_auto_insure", &mut slots.16);
+        fields.optional("can_auto_reinsure", &mut slots.17);
+        fields.optional_object("real_identity", &mut slots.18);
+        fields.optional("combined_deduct_period_count", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+            ) => {
+                Ok(InsuranceMiniprogramPreEntrustSignRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    insured_display_name: f4,
+                    contract_notify_url: f5,
+                    policy_start_date: f6,
+                    policy_end_date: f7,
+                    policy_periods: f8,
+                    amount: f9,
+                    out_trade_no: f10,
+                    description: f11,
+                    transaction_notify_url: f12,
+                    out_user_code: f13,
+                    goods_tag: f14,
+                    attach: f15,
+                    can_auto_insure: f16,
+                    can_auto_reinsure: f17,
+                    real_identity: f18,
+                    combined_deduct_period_count: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("insured_display_name", &self.insured_display_name);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.required("policy_start_date", &self.policy_start_date);
+        members.required("policy_end_date", &self.policy_end_date);
+        members.required_objects("policy_periods", &self.policy_periods);
+        members.optional_object("amount", &self.amount);
+        members.optional("out_trade_no", &self.out_trade_no);
+        members.optional("description", &self.description);
+        members.optional("transaction_notify_url", &self.transaction_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members.optional("can_auto_insure", &self.can_auto_insure);
+        members.optional("can_auto_reinsure", &self.can_auto_reinsure);
+        members.optional_object("real_identity", &self.real_identity);
+        members
+            .optional(
+                "combined_deduct_period_count",
+                &self.combined_deduct_period_count,
+            );
+        members
+    }
+}
 impl serde::Serialize for InsuranceMiniprogramPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &InsuranceMiniprogramPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("insured_display_name", &value.insured_display_name);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.required("policy_start_date", &value.policy_start_date);
-            members.required("policy_end_date", &value.policy_end_date);
-            members.required("policy_periods", &value.policy_periods);
-            members.optional("amount", &value.amount);
-            members.optional("out_trade_no", &value.out_trade_no);
-            members.optional("description", &value.description);
-            members.optional("transaction_notify_url", &value.transaction_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members.optional("can_auto_insure", &value.can_auto_insure);
-            members.optional("can_auto_reinsure", &value.can_auto_reinsure);
-            members.optional("real_identity", &value.real_identity);
-            members
-                .optional(
-                    "combined_deduct_period_count",
-                    &value.combined_deduct_period_count,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InsuranceMiniprogramPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InsuranceMiniprogramPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("insured_display_name", &mut slots.4);
-            fields.required("contract_notify_url", &mut slots.5);
-            fields.required("policy_start_date", &mut slots.6);
-            fields.required("policy_end_date", &mut slots.7);
-            fields.required("policy_periods", &mut slots.8);
-            fields.optional("amount", &mut slots.9);
-            fields.optional("out_trade_no", &mut slots.10);
-            fields.optional("description", &mut slots.11);
-            fields.optional("transaction_notify_url", &mut slots.12);
-            fields.optional("out_user_code", &mut slots.13);
-            fields.optional("goods_tag", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("can_auto_insure", &mut slots.16);
-            fields.optional("can_auto_reinsure", &mut slots.17);
-            fields.optional("real_identity", &mut slots.18);
-            fields.optional("combined_deduct_period_count", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                ) => {
-                    Ok(InsuranceMiniprogramPreEntrustSignRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        insured_display_name: f4,
-                        contract_notify_url: f5,
-                        policy_start_date: f6,
-                        policy_end_date: f7,
-                        policy_periods: f8,
-                        amount: f9,
-                        out_trade_no: f10,
-                        description: f11,
-                        transaction_notify_url: f12,
-                        out_user_code: f13,
-                        goods_tag: f14,
-                        attach: f15,
-                        can_auto_insure: f16,
-                        can_auto_reinsure: f17,
-                        real_identity: f18,
-                        combined_deduct_period_count: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_policy_periods` (保险商户修改保险扣费周期列表): `POST /v3/papay/insurance-sign/policy-periods/plan-id/{plan_id}/contract-id/{contract_id}/modify`.
@@ -2096,46 +2119,49 @@ impl crate::runtime::Validate for ModifyPolicyPeriodsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifyPolicyPeriodsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required_objects("policy_periods", &mut slots.3);
+        fields.optional("allow_cancel_scheduled", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ModifyPolicyPeriodsRequest {
+                    plan_id: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    policy_periods: f3,
+                    allow_cancel_scheduled: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.required_objects("policy_periods", &self.policy_periods);
+        members.optional("allow_cancel_scheduled", &self.allow_cancel_scheduled);
+        members
+    }
+}
 impl serde::Serialize for ModifyPolicyPeriodsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyPolicyPeriodsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.required("policy_periods", &value.policy_periods);
-            members.optional("allow_cancel_scheduled", &value.allow_cancel_scheduled);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyPolicyPeriodsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyPolicyPeriodsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("policy_periods", &mut slots.3);
-            fields.optional("allow_cancel_scheduled", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ModifyPolicyPeriodsRequest {
-                        plan_id: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        policy_periods: f3,
-                        allow_cancel_scheduled: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_policy_periods` (保险商户查询保险扣费周期列表API): `GET /v3/papay/insurance-sign/policy_periods/plan-id/{plan_id}/out-contract-code/{out_contract_code}`.
@@ -2175,40 +2201,43 @@ impl ListPolicyPeriodsRequest {
     }
 }
 impl crate::runtime::Validate for ListPolicyPeriodsRequest {}
+impl crate::runtime::Object for ListPolicyPeriodsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.optional("limit", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(ListPolicyPeriodsRequest {
+                    out_contract_code: f0,
+                    plan_id: f1,
+                    limit: f2,
+                    offset: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListPolicyPeriodsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListPolicyPeriodsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListPolicyPeriodsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListPolicyPeriodsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.optional("limit", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(ListPolicyPeriodsRequest {
-                        out_contract_code: f0,
-                        plan_id: f1,
-                        limit: f2,
-                        offset: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_harmony_transaction` (代扣受理扣款): `POST /v3/papay/pay/harmony/transactions/apply`.
@@ -2299,74 +2328,77 @@ impl crate::runtime::Validate for ApplyHarmonyTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyHarmonyTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.required("transaction_notify_url", &mut slots.3);
+        fields.required("contract_id", &mut slots.4);
+        fields.required_object("amount", &mut slots.5);
+        fields.optional("goods_tag", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.required("harmony_account_id", &mut slots.8);
+        fields.optional("mcc", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                f9,
+            ) => {
+                Ok(ApplyHarmonyTransactionRequest {
+                    appid: f0,
+                    out_trade_no: f1,
+                    description: f2,
+                    transaction_notify_url: f3,
+                    contract_id: f4,
+                    amount: f5,
+                    goods_tag: f6,
+                    attach: f7,
+                    harmony_account_id: f8,
+                    mcc: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("appid", &self.appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("description", &self.description);
+        members.required("transaction_notify_url", &self.transaction_notify_url);
+        members.required("contract_id", &self.contract_id);
+        members.required_object("amount", &self.amount);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members.required("harmony_account_id", &self.harmony_account_id);
+        members.optional("mcc", &self.mcc);
+        members
+    }
+}
 impl serde::Serialize for ApplyHarmonyTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyHarmonyTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("appid", &value.appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("description", &value.description);
-            members.required("transaction_notify_url", &value.transaction_notify_url);
-            members.required("contract_id", &value.contract_id);
-            members.required("amount", &value.amount);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members.required("harmony_account_id", &value.harmony_account_id);
-            members.optional("mcc", &value.mcc);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyHarmonyTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyHarmonyTransactionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.required("transaction_notify_url", &mut slots.3);
-            fields.required("contract_id", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("goods_tag", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.required("harmony_account_id", &mut slots.8);
-            fields.optional("mcc", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                ) => {
-                    Ok(ApplyHarmonyTransactionRequest {
-                        appid: f0,
-                        out_trade_no: f1,
-                        description: f2,
-                        transaction_notify_url: f3,
-                        contract_id: f4,
-                        amount: f5,
-                        goods_tag: f6,
-                        attach: f7,
-                        harmony_account_id: f8,
-                        mcc: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_scheduled_deduction` (查询扣费预约API): `GET /v3/papay/pay/schedules/contract-id/{contract_id}`.
@@ -2387,34 +2419,37 @@ impl QueryScheduledDeductionRequest {
     }
 }
 impl crate::runtime::Validate for QueryScheduledDeductionRequest {}
+impl crate::runtime::Object for QueryScheduledDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("contract_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryScheduledDeductionRequest {
+                    contract_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryScheduledDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryScheduledDeductionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryScheduledDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryScheduledDeductionRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("contract_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryScheduledDeductionRequest {
-                        contract_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `schedule_deduction` (预约扣费API): `POST /v3/papay/pay/schedules/contract-id/{contract_id}/schedule`.
@@ -2453,41 +2488,44 @@ impl crate::runtime::Validate for ScheduleDeductionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ScheduleDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required_object("schedule_amount", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ScheduleDeductionRequest {
+                    contract_id: f0,
+                    appid: f1,
+                    schedule_amount: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("appid", &self.appid);
+        members.required_object("schedule_amount", &self.schedule_amount);
+        members
+    }
+}
 impl serde::Serialize for ScheduleDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduleDeductionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("appid", &value.appid);
-            members.required("schedule_amount", &value.schedule_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduleDeductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("schedule_amount", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ScheduleDeductionRequest {
-                        contract_id: f0,
-                        appid: f1,
-                        schedule_amount: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_transaction` (受理扣款API): `POST /v3/papay/pay/transactions/apply`.
@@ -2563,57 +2601,60 @@ impl crate::runtime::Validate for ApplyTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_trade_no", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.required("transaction_notify_url", &mut slots.3);
+        fields.required("contract_id", &mut slots.4);
+        fields.required_object("amount", &mut slots.5);
+        fields.optional("goods_tag", &mut slots.6);
+        fields.optional("attach", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(ApplyTransactionRequest {
+                    appid: f0,
+                    out_trade_no: f1,
+                    description: f2,
+                    transaction_notify_url: f3,
+                    contract_id: f4,
+                    amount: f5,
+                    goods_tag: f6,
+                    attach: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("appid", &self.appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("description", &self.description);
+        members.required("transaction_notify_url", &self.transaction_notify_url);
+        members.required("contract_id", &self.contract_id);
+        members.required_object("amount", &self.amount);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for ApplyTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("appid", &value.appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("description", &value.description);
-            members.required("transaction_notify_url", &value.transaction_notify_url);
-            members.required("contract_id", &value.contract_id);
-            members.required("amount", &value.amount);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTransactionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_trade_no", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.required("transaction_notify_url", &mut slots.3);
-            fields.required("contract_id", &mut slots.4);
-            fields.required("amount", &mut slots.5);
-            fields.optional("goods_tag", &mut slots.6);
-            fields.optional("attach", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(ApplyTransactionRequest {
-                        appid: f0,
-                        out_trade_no: f1,
-                        description: f2,
-                        transaction_notify_url: f3,
-                        contract_id: f4,
-                        amount: f5,
-                        goods_tag: f6,
-                        attach: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `app_schedule_pre_entrust_sign` (App场景预约扣费类型签约的预签约API): `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/app`.
@@ -2696,58 +2737,60 @@ impl crate::runtime::Validate for AppSchedulePreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppSchedulePreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("contract_notify_url", &mut slots.5);
+        fields.optional("out_user_code", &mut slots.6);
+        fields.optional_object("deduct_schedule", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(AppSchedulePreEntrustSignRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    contract_display_account: f4,
+                    contract_notify_url: f5,
+                    out_user_code: f6,
+                    deduct_schedule: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members
+    }
+}
 impl serde::Serialize for AppSchedulePreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppSchedulePreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppSchedulePreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppSchedulePreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("contract_notify_url", &mut slots.5);
-            fields.optional("out_user_code", &mut slots.6);
-            fields.optional("deduct_schedule", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(AppSchedulePreEntrustSignRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        contract_display_account: f4,
-                        contract_notify_url: f5,
-                        out_user_code: f6,
-                        deduct_schedule: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `h5_schedule_pre_entrust_sign` (H5场景预约扣费类型签约的预签约API): `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/h5`.
@@ -2846,61 +2889,63 @@ impl crate::runtime::Validate for H5SchedulePreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5SchedulePreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("contract_notify_url", &mut slots.5);
+        fields.optional("out_user_code", &mut slots.6);
+        fields.optional_object("deduct_schedule", &mut slots.7);
+        fields.optional_object("jump_control", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7, f8) => {
+                Ok(H5SchedulePreEntrustSignRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    contract_display_account: f4,
+                    contract_notify_url: f5,
+                    out_user_code: f6,
+                    deduct_schedule: f7,
+                    jump_control: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members.optional_object("jump_control", &self.jump_control);
+        members
+    }
+}
 impl serde::Serialize for H5SchedulePreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5SchedulePreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members.optional("jump_control", &value.jump_control);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5SchedulePreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5SchedulePreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("contract_notify_url", &mut slots.5);
-            fields.optional("out_user_code", &mut slots.6);
-            fields.optional("deduct_schedule", &mut slots.7);
-            fields.optional("jump_control", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7, f8) => {
-                    Ok(H5SchedulePreEntrustSignRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        contract_display_account: f4,
-                        contract_notify_url: f5,
-                        out_user_code: f6,
-                        deduct_schedule: f7,
-                        jump_control: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `jsapi_schedule_pre_entrust_sign` (JSAPI场景预约扣费类型签约的预签约API): `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/jsapi`.
@@ -2985,60 +3030,60 @@ impl crate::runtime::Validate for JsapiSchedulePreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for JsapiSchedulePreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("contract_notify_url", &mut slots.5);
+        fields.optional("out_user_code", &mut slots.6);
+        fields.optional_object("deduct_schedule", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(JsapiSchedulePreEntrustSignRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    contract_display_account: f4,
+                    contract_notify_url: f5,
+                    out_user_code: f6,
+                    deduct_schedule: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members
+    }
+}
 impl serde::Serialize for JsapiSchedulePreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &JsapiSchedulePreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiSchedulePreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiSchedulePreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("contract_notify_url", &mut slots.5);
-            fields.optional("out_user_code", &mut slots.6);
-            fields.optional("deduct_schedule", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(JsapiSchedulePreEntrustSignRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        contract_display_account: f4,
-                        contract_notify_url: f5,
-                        out_user_code: f6,
-                        deduct_schedule: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_schedule_pre_entrust_sign` (小程序场景预约扣费类型签约的预签约API): `POST /v3/papay/scheduled-deduct-sign/contracts/pre-entrust-sign/mini-program`.
@@ -3123,60 +3168,60 @@ impl crate::runtime::Validate for MiniprogramSchedulePreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for MiniprogramSchedulePreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("plan_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("contract_notify_url", &mut slots.5);
+        fields.optional("out_user_code", &mut slots.6);
+        fields.optional_object("deduct_schedule", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
+                Ok(MiniprogramSchedulePreEntrustSignRequest {
+                    appid: f0,
+                    openid: f1,
+                    plan_id: f2,
+                    out_contract_code: f3,
+                    contract_display_account: f4,
+                    contract_notify_url: f5,
+                    out_user_code: f6,
+                    deduct_schedule: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramSchedulePreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &MiniprogramSchedulePreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramSchedulePreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramSchedulePreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("plan_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("contract_notify_url", &mut slots.5);
-            fields.optional("out_user_code", &mut slots.6);
-            fields.optional("deduct_schedule", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4), Some(f5), f6, f7) => {
-                    Ok(MiniprogramSchedulePreEntrustSignRequest {
-                        appid: f0,
-                        openid: f1,
-                        plan_id: f2,
-                        out_contract_code: f3,
-                        contract_display_account: f4,
-                        contract_notify_url: f5,
-                        out_user_code: f6,
-                        deduct_schedule: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_harmony_contract_by_out_contract_code` (通过商户协议号查询委托代扣签约协议): `GET /v3/papay/sign/contracts/harmony-plan-id/{plan_id}/out-contract-code/{out_contract_code}`.
@@ -3202,38 +3247,39 @@ impl QueryHarmonyContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryHarmonyContractByOutContractCodeRequest {}
+impl crate::runtime::Object for QueryHarmonyContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryHarmonyContractByOutContractCodeRequest {
+                    out_contract_code: f0,
+                    plan_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryHarmonyContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryHarmonyContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryHarmonyContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryHarmonyContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryHarmonyContractByOutContractCodeRequest {
-                        out_contract_code: f0,
-                        plan_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contract_by_out_contract_code` (通过商户协议号查询委托代扣签约协议API): `GET /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`.
@@ -3259,38 +3305,39 @@ impl QueryContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryContractByOutContractCodeRequest {}
+impl crate::runtime::Object for QueryContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryContractByOutContractCodeRequest {
+                    out_contract_code: f0,
+                    plan_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryContractByOutContractCodeRequest {
-                        out_contract_code: f0,
-                        plan_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_contract_by_out_contract_code` (通过商户协议号解除委托代扣签约协议API): `POST /v3/papay/sign/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`.
@@ -3321,46 +3368,44 @@ impl TerminateContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for TerminateContractByOutContractCodeRequest {}
+impl crate::runtime::Object for TerminateContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.required("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TerminateContractByOutContractCodeRequest {
+                    plan_id: f0,
+                    out_contract_code: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members
+            .required("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for TerminateContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminateContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .required(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.required("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TerminateContractByOutContractCodeRequest {
-                        plan_id: f0,
-                        out_contract_code: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pre_entrust_sign` (代扣预签约): `POST /v3/papay/sign/contracts/pre-entrust-sign`.
@@ -3447,74 +3492,76 @@ impl crate::runtime::Validate for PreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sign_scene", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("openid", &mut slots.2);
+        fields.required("plan_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.required("contract_display_account", &mut slots.5);
+        fields.required("contract_notify_url", &mut slots.6);
+        fields.required("out_user_code", &mut slots.7);
+        fields.optional("return_url", &mut slots.8);
+        fields.required_object("device_info", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+            ) => {
+                Ok(PreEntrustSignRequest {
+                    sign_scene: f0,
+                    appid: f1,
+                    openid: f2,
+                    plan_id: f3,
+                    out_contract_code: f4,
+                    contract_display_account: f5,
+                    contract_notify_url: f6,
+                    out_user_code: f7,
+                    return_url: f8,
+                    device_info: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sign_scene", &self.sign_scene);
+        members.required("appid", &self.appid);
+        members.optional("openid", &self.openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.required("out_user_code", &self.out_user_code);
+        members.optional("return_url", &self.return_url);
+        members.required_object("device_info", &self.device_info);
+        members
+    }
+}
 impl serde::Serialize for PreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sign_scene", &value.sign_scene);
-            members.required("appid", &value.appid);
-            members.optional("openid", &value.openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.required("out_user_code", &value.out_user_code);
-            members.optional("return_url", &value.return_url);
-            members.required("device_info", &value.device_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sign_scene", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("openid", &mut slots.2);
-            fields.required("plan_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.required("contract_display_account", &mut slots.5);
-            fields.required("contract_notify_url", &mut slots.6);
-            fields.required("out_user_code", &mut slots.7);
-            fields.optional("return_url", &mut slots.8);
-            fields.required("device_info", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                ) => {
-                    Ok(PreEntrustSignRequest {
-                        sign_scene: f0,
-                        appid: f1,
-                        openid: f2,
-                        plan_id: f3,
-                        out_contract_code: f4,
-                        contract_display_account: f5,
-                        contract_notify_url: f6,
-                        out_user_code: f7,
-                        return_url: f8,
-                        device_info: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -72,7 +72,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 预约扣费API
@@ -111,7 +111,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SCHEDULE_DEDUCTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -119,7 +119,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理扣款API
@@ -156,7 +156,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_TRANSACTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -164,7 +164,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// App场景预约扣费类型签约的预签约API
@@ -206,7 +206,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APP_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -214,7 +214,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// H5场景预约扣费类型签约的预签约API
@@ -256,7 +256,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::H5_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -264,7 +264,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// JSAPI场景预约扣费类型签约的预签约API
@@ -306,7 +306,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::JSAPI_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -314,7 +314,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 小程序场景预约扣费类型签约的预签约API
@@ -356,7 +356,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_SCHEDULE_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -364,7 +364,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过商户协议号查询委托代扣签约协议API
@@ -415,7 +415,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 通过商户协议号解除委托代扣签约协议API
@@ -458,7 +458,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -466,7 +466,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务商商户重试扣费通知API
@@ -505,7 +505,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_DEDUCTION_RETRY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -552,7 +552,7 @@ impl<'a, T: Transport> PartnerPapayClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::NOTIFY_PRE_DEDUCTION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

@@ -28,39 +28,42 @@ impl ScheduledAmount {
     }
 }
 impl crate::runtime::Validate for ScheduledAmount {}
+impl crate::runtime::Object for ScheduledAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("total", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ScheduledAmount {
+                    total: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("total", &self.total);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for ScheduledAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduledAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("total", &value.total);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduledAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduledAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("total", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ScheduledAmount {
-                        total: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询扣费预约API的应答
@@ -94,51 +97,54 @@ pub struct QueryScheduledDeductionResponse {
     /// Wire: `deduct_date`, `string`, optional.
     pub deduct_date: Option<String>,
 }
+impl crate::runtime::Object for QueryScheduledDeductionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("schedule_state", &mut slots.0);
+        fields.optional("deduct_start_date", &mut slots.1);
+        fields.optional("deduct_end_date", &mut slots.2);
+        fields.optional_object("scheduled_amount", &mut slots.3);
+        fields.optional_object("deduct_amount", &mut slots.4);
+        fields.optional("deduct_date", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(QueryScheduledDeductionResponse {
+                    schedule_state: f0,
+                    deduct_start_date: f1,
+                    deduct_end_date: f2,
+                    scheduled_amount: f3,
+                    deduct_amount: f4,
+                    deduct_date: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("schedule_state", &self.schedule_state);
+        members.optional("deduct_start_date", &self.deduct_start_date);
+        members.optional("deduct_end_date", &self.deduct_end_date);
+        members.optional_object("scheduled_amount", &self.scheduled_amount);
+        members.optional_object("deduct_amount", &self.deduct_amount);
+        members.optional("deduct_date", &self.deduct_date);
+        members
+    }
+}
 impl serde::Serialize for QueryScheduledDeductionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryScheduledDeductionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("schedule_state", &value.schedule_state);
-            members.optional("deduct_start_date", &value.deduct_start_date);
-            members.optional("deduct_end_date", &value.deduct_end_date);
-            members.optional("scheduled_amount", &value.scheduled_amount);
-            members.optional("deduct_amount", &value.deduct_amount);
-            members.optional("deduct_date", &value.deduct_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryScheduledDeductionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryScheduledDeductionResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("schedule_state", &mut slots.0);
-            fields.optional("deduct_start_date", &mut slots.1);
-            fields.optional("deduct_end_date", &mut slots.2);
-            fields.optional("scheduled_amount", &mut slots.3);
-            fields.optional("deduct_amount", &mut slots.4);
-            fields.optional("deduct_date", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(QueryScheduledDeductionResponse {
-                        schedule_state: f0,
-                        deduct_start_date: f1,
-                        deduct_end_date: f2,
-                        scheduled_amount: f3,
-                        deduct_amount: f4,
-                        deduct_date: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 受理扣款API的应答
@@ -156,39 +162,42 @@ pub struct ApplyTransactionResponse {
     /// Wire: `amount`, `object ScheduledAmount`, required.
     pub amount: ScheduledAmount,
 }
+impl crate::runtime::Object for ApplyTransactionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_trade_no", &mut slots.0);
+        fields.required_object("amount", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplyTransactionResponse {
+                    out_trade_no: f0,
+                    amount: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required_object("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for ApplyTransactionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyTransactionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTransactionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTransactionResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_trade_no", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplyTransactionResponse {
-                        out_trade_no: f0,
-                        amount: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用于预约扣费的预约信息
@@ -229,42 +238,46 @@ impl crate::runtime::Validate for DeductSchedule {
         Ok(())
     }
 }
+impl crate::runtime::Object for DeductSchedule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("estimated_deduct_date", &mut slots.0);
+        fields.required_object("estimated_deduct_amount", &mut slots.1);
+        fields.required("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(DeductSchedule {
+                    estimated_deduct_date: f0,
+                    estimated_deduct_amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("estimated_deduct_date", &self.estimated_deduct_date);
+        members
+            .required_object("estimated_deduct_amount", &self.estimated_deduct_amount);
+        members.required("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for DeductSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeductSchedule) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("estimated_deduct_date", &value.estimated_deduct_date);
-            members.required("estimated_deduct_amount", &value.estimated_deduct_amount);
-            members.required("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeductSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeductSchedule, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("estimated_deduct_date", &mut slots.0);
-            fields.required("estimated_deduct_amount", &mut slots.1);
-            fields.required("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(DeductSchedule {
-                        estimated_deduct_date: f0,
-                        estimated_deduct_amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// App场景预约扣费类型签约的预签约API的应答
@@ -286,44 +299,45 @@ pub struct AppSchedulePreEntrustSignResponse {
     /// Wire: `miniprogram_path`, `string`, optional.
     pub miniprogram_path: Option<String>,
 }
+impl crate::runtime::Object for AppSchedulePreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.optional("miniprogram_username", &mut slots.1);
+        fields.optional("miniprogram_path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(AppSchedulePreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                    miniprogram_username: f1,
+                    miniprogram_path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members.optional("miniprogram_username", &self.miniprogram_username);
+        members.optional("miniprogram_path", &self.miniprogram_path);
+        members
+    }
+}
 impl serde::Serialize for AppSchedulePreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &AppSchedulePreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members.optional("miniprogram_username", &value.miniprogram_username);
-            members.optional("miniprogram_path", &value.miniprogram_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppSchedulePreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppSchedulePreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.optional("miniprogram_username", &mut slots.1);
-            fields.optional("miniprogram_path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(AppSchedulePreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                        miniprogram_username: f1,
-                        miniprogram_path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 跳转控制信息
@@ -349,30 +363,33 @@ impl JumpControl {
     }
 }
 impl crate::runtime::Validate for JumpControl {}
+impl crate::runtime::Object for JumpControl {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("jump_appid", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(JumpControl { jump_appid: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("jump_appid", &self.jump_appid);
+        members
+    }
+}
 impl serde::Serialize for JumpControl {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpControl) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("jump_appid", &value.jump_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpControl {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpControl, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("jump_appid", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(JumpControl { jump_appid: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// H5场景预约扣费类型签约的预签约API的应答
@@ -386,36 +403,39 @@ pub struct H5SchedulePreEntrustSignResponse {
     /// Wire: `redirect_url`, `string`, required.
     pub redirect_url: String,
 }
+impl crate::runtime::Object for H5SchedulePreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("redirect_url", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(H5SchedulePreEntrustSignResponse {
+                    redirect_url: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("redirect_url", &self.redirect_url);
+        members
+    }
+}
 impl serde::Serialize for H5SchedulePreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5SchedulePreEntrustSignResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("redirect_url", &value.redirect_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5SchedulePreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5SchedulePreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("redirect_url", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(H5SchedulePreEntrustSignResponse {
-                        redirect_url: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 小程序场景预约扣费类型签约的预签约API的应答
@@ -437,44 +457,45 @@ pub struct MiniprogramSchedulePreEntrustSignResponse {
     /// Wire: `redirect_path`, `string`, required.
     pub redirect_path: String,
 }
+impl crate::runtime::Object for MiniprogramSchedulePreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.required("redirect_appid", &mut slots.1);
+        fields.required("redirect_path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(MiniprogramSchedulePreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                    redirect_appid: f1,
+                    redirect_path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members.required("redirect_appid", &self.redirect_appid);
+        members.required("redirect_path", &self.redirect_path);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramSchedulePreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &MiniprogramSchedulePreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members.required("redirect_appid", &value.redirect_appid);
-            members.required("redirect_path", &value.redirect_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramSchedulePreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramSchedulePreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.required("redirect_appid", &mut slots.1);
-            fields.required("redirect_path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(MiniprogramSchedulePreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                        redirect_appid: f1,
-                        redirect_path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 协议解约信息
@@ -496,48 +517,46 @@ pub struct ContractTerminateInfo {
     /// Wire: `contract_termination_remark`, `string`, optional.
     pub contract_termination_remark: Option<String>,
 }
+impl crate::runtime::Object for ContractTerminateInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("contract_termination_mode", &mut slots.0);
+        fields.required("contract_terminated_time", &mut slots.1);
+        fields.optional("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(ContractTerminateInfo {
+                    contract_termination_mode: f0,
+                    contract_terminated_time: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("contract_termination_mode", &self.contract_termination_mode);
+        members.required("contract_terminated_time", &self.contract_terminated_time);
+        members
+            .optional("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for ContractTerminateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractTerminateInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members
-                .required("contract_termination_mode", &value.contract_termination_mode);
-            members
-                .required("contract_terminated_time", &value.contract_terminated_time);
-            members
-                .optional(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractTerminateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractTerminateInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("contract_termination_mode", &mut slots.0);
-            fields.required("contract_terminated_time", &mut slots.1);
-            fields.optional("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(ContractTerminateInfo {
-                        contract_termination_mode: f0,
-                        contract_terminated_time: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预约扣费场景的预约信息
@@ -571,53 +590,55 @@ pub struct QueryContractByOutContractCodeDeductSchedule {
     /// Wire: `deduct_date`, `string`, optional.
     pub deduct_date: Option<String>,
 }
+impl crate::runtime::Object for QueryContractByOutContractCodeDeductSchedule {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("estimated_deduct_date", &mut slots.0);
+        fields.required_object("estimated_deduct_amount", &mut slots.1);
+        fields.required("schedule_state", &mut slots.2);
+        fields.optional_object("scheduled_amount", &mut slots.3);
+        fields.optional_object("deduct_amount", &mut slots.4);
+        fields.optional("deduct_date", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(QueryContractByOutContractCodeDeductSchedule {
+                    estimated_deduct_date: f0,
+                    estimated_deduct_amount: f1,
+                    schedule_state: f2,
+                    scheduled_amount: f3,
+                    deduct_amount: f4,
+                    deduct_date: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("estimated_deduct_date", &self.estimated_deduct_date);
+        members
+            .required_object("estimated_deduct_amount", &self.estimated_deduct_amount);
+        members.required("schedule_state", &self.schedule_state);
+        members.optional_object("scheduled_amount", &self.scheduled_amount);
+        members.optional_object("deduct_amount", &self.deduct_amount);
+        members.optional("deduct_date", &self.deduct_date);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeDeductSchedule {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContractByOutContractCodeDeductSchedule,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("estimated_deduct_date", &value.estimated_deduct_date);
-            members.required("estimated_deduct_amount", &value.estimated_deduct_amount);
-            members.required("schedule_state", &value.schedule_state);
-            members.optional("scheduled_amount", &value.scheduled_amount);
-            members.optional("deduct_amount", &value.deduct_amount);
-            members.optional("deduct_date", &value.deduct_date);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeDeductSchedule {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeDeductSchedule, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("estimated_deduct_date", &mut slots.0);
-            fields.required("estimated_deduct_amount", &mut slots.1);
-            fields.required("schedule_state", &mut slots.2);
-            fields.optional("scheduled_amount", &mut slots.3);
-            fields.optional("deduct_amount", &mut slots.4);
-            fields.optional("deduct_date", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(QueryContractByOutContractCodeDeductSchedule {
-                        estimated_deduct_date: f0,
-                        estimated_deduct_amount: f1,
-                        schedule_state: f2,
-                        scheduled_amount: f3,
-                        deduct_amount: f4,
-                        deduct_date: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 通过商户协议号查询委托代扣签约协议API的应答
@@ -691,118 +712,119 @@ pub struct QueryContractByOutContractCodeResponse {
     /// Wire: `deduct_schedule`, `object QueryContractByOutContractCodeDeductSchedule`, optional.
     pub deduct_schedule: Option<QueryContractByOutContractCodeDeductSchedule>,
 }
+impl crate::runtime::Object for QueryContractByOutContractCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("contract_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("plan_id", &mut slots.5);
+        fields.required("out_contract_code", &mut slots.6);
+        fields.required("contract_display_account", &mut slots.7);
+        fields.required("contract_state", &mut slots.8);
+        fields.optional("contract_signed_time", &mut slots.9);
+        fields.optional("contract_expired_time", &mut slots.10);
+        fields.required("sp_openid", &mut slots.11);
+        fields.optional("sub_openid", &mut slots.12);
+        fields.optional_object("contract_terminate_info", &mut slots.13);
+        fields.optional("out_user_code", &mut slots.14);
+        fields.optional_object("deduct_schedule", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                Some(f11),
+                f12,
+                f13,
+                f14,
+                f15,
+            ) => {
+                Ok(QueryContractByOutContractCodeResponse {
+                    contract_id: f0,
+                    sp_mchid: f1,
+                    sp_appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    plan_id: f5,
+                    out_contract_code: f6,
+                    contract_display_account: f7,
+                    contract_state: f8,
+                    contract_signed_time: f9,
+                    contract_expired_time: f10,
+                    sp_openid: f11,
+                    sub_openid: f12,
+                    contract_terminate_info: f13,
+                    out_user_code: f14,
+                    deduct_schedule: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("contract_id", &self.contract_id);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_state", &self.contract_state);
+        members.optional("contract_signed_time", &self.contract_signed_time);
+        members.optional("contract_expired_time", &self.contract_expired_time);
+        members.required("sp_openid", &self.sp_openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+            .optional_object("contract_terminate_info", &self.contract_terminate_info);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContractByOutContractCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("contract_id", &value.contract_id);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_state", &value.contract_state);
-            members.optional("contract_signed_time", &value.contract_signed_time);
-            members.optional("contract_expired_time", &value.contract_expired_time);
-            members.required("sp_openid", &value.sp_openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("contract_terminate_info", &value.contract_terminate_info);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("contract_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("plan_id", &mut slots.5);
-            fields.required("out_contract_code", &mut slots.6);
-            fields.required("contract_display_account", &mut slots.7);
-            fields.required("contract_state", &mut slots.8);
-            fields.optional("contract_signed_time", &mut slots.9);
-            fields.optional("contract_expired_time", &mut slots.10);
-            fields.required("sp_openid", &mut slots.11);
-            fields.optional("sub_openid", &mut slots.12);
-            fields.optional("contract_terminate_info", &mut slots.13);
-            fields.optional("out_user_code", &mut slots.14);
-            fields.optional("deduct_schedule", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                ) => {
-                    Ok(QueryContractByOutContractCodeResponse {
-                        contract_id: f0,
-                        sp_mchid: f1,
-                        sp_appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        plan_id: f5,
-                        out_contract_code: f6,
-                        contract_display_account: f7,
-                        contract_state: f8,
-                        contract_signed_time: f9,
-                        contract_expired_time: f10,
-                        sp_openid: f11,
-                        sub_openid: f12,
-                        contract_terminate_info: f13,
-                        out_user_code: f14,
-                        deduct_schedule: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 扣费持续时间
@@ -832,39 +854,42 @@ impl DeductDuration {
     }
 }
 impl crate::runtime::Validate for DeductDuration {}
+impl crate::runtime::Object for DeductDuration {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("count", &mut slots.0);
+        fields.optional("unit", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(DeductDuration {
+                    count: f0,
+                    unit: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("count", &self.count);
+        members.optional("unit", &self.unit);
+        members
+    }
+}
 impl serde::Serialize for DeductDuration {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeductDuration) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("count", &value.count);
-            members.optional("unit", &value.unit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeductDuration {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeductDuration, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("count", &mut slots.0);
-            fields.optional("unit", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(DeductDuration {
-                        count: f0,
-                        unit: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 预计扣费金额信息
@@ -894,38 +919,41 @@ impl EstimatedAmount {
     }
 }
 impl crate::runtime::Validate for EstimatedAmount {}
+impl crate::runtime::Object for EstimatedAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("amount", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(EstimatedAmount {
+                    amount: f0,
+                    currency: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("amount", &self.amount);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for EstimatedAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EstimatedAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("amount", &value.amount);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EstimatedAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EstimatedAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("amount", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(EstimatedAmount {
-                        amount: f0,
-                        currency: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -25,36 +25,39 @@ impl QueryScheduledDeductionRequest {
     }
 }
 impl crate::runtime::Validate for QueryScheduledDeductionRequest {}
+impl crate::runtime::Object for QueryScheduledDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryScheduledDeductionRequest {
+                    contract_id: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryScheduledDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryScheduledDeductionRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryScheduledDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryScheduledDeductionRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryScheduledDeductionRequest {
-                        contract_id: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `schedule_deduction` (预约扣费API): `POST /v3/papay/pay/partner/schedules/contract-id/{contract_id}/schedule`.
@@ -108,47 +111,50 @@ impl crate::runtime::Validate for ScheduleDeductionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ScheduleDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("sp_appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required_object("schedule_amount", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(ScheduleDeductionRequest {
+                    contract_id: f0,
+                    sp_appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    schedule_amount: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required_object("schedule_amount", &self.schedule_amount);
+        members
+    }
+}
 impl serde::Serialize for ScheduleDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ScheduleDeductionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("schedule_amount", &value.schedule_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ScheduleDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ScheduleDeductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("sp_appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("schedule_amount", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(ScheduleDeductionRequest {
-                        contract_id: f0,
-                        sp_appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        schedule_amount: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_transaction` (受理扣款API): `POST /v3/papay/pay/partner/transactions/apply`.
@@ -239,74 +245,77 @@ impl crate::runtime::Validate for ApplyTransactionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyTransactionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("out_trade_no", &mut slots.3);
+        fields.required("description", &mut slots.4);
+        fields.required("transaction_notify_url", &mut slots.5);
+        fields.required("contract_id", &mut slots.6);
+        fields.required_object("amount", &mut slots.7);
+        fields.optional("goods_tag", &mut slots.8);
+        fields.optional("attach", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+            ) => {
+                Ok(ApplyTransactionRequest {
+                    sp_appid: f0,
+                    sub_mchid: f1,
+                    sub_appid: f2,
+                    out_trade_no: f3,
+                    description: f4,
+                    transaction_notify_url: f5,
+                    contract_id: f6,
+                    amount: f7,
+                    goods_tag: f8,
+                    attach: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_trade_no", &self.out_trade_no);
+        members.required("description", &self.description);
+        members.required("transaction_notify_url", &self.transaction_notify_url);
+        members.required("contract_id", &self.contract_id);
+        members.required_object("amount", &self.amount);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members
+    }
+}
 impl serde::Serialize for ApplyTransactionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyTransactionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_trade_no", &value.out_trade_no);
-            members.required("description", &value.description);
-            members.required("transaction_notify_url", &value.transaction_notify_url);
-            members.required("contract_id", &value.contract_id);
-            members.required("amount", &value.amount);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTransactionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTransactionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("out_trade_no", &mut slots.3);
-            fields.required("description", &mut slots.4);
-            fields.required("transaction_notify_url", &mut slots.5);
-            fields.required("contract_id", &mut slots.6);
-            fields.required("amount", &mut slots.7);
-            fields.optional("goods_tag", &mut slots.8);
-            fields.optional("attach", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(ApplyTransactionRequest {
-                        sp_appid: f0,
-                        sub_mchid: f1,
-                        sub_appid: f2,
-                        out_trade_no: f3,
-                        description: f4,
-                        transaction_notify_url: f5,
-                        contract_id: f6,
-                        amount: f7,
-                        goods_tag: f8,
-                        attach: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `app_schedule_pre_entrust_sign` (App场景预约扣费类型签约的预签约API): `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/app`.
@@ -414,91 +423,93 @@ impl crate::runtime::Validate for AppSchedulePreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AppSchedulePreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("plan_id", &mut slots.5);
+        fields.required("out_contract_code", &mut slots.6);
+        fields.required("contract_display_account", &mut slots.7);
+        fields.required("contract_notify_url", &mut slots.8);
+        fields.optional("out_user_code", &mut slots.9);
+        fields.optional_object("deduct_schedule", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(AppSchedulePreEntrustSignRequest {
+                    sp_appid: f0,
+                    sp_openid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    sub_openid: f4,
+                    plan_id: f5,
+                    out_contract_code: f6,
+                    contract_display_account: f7,
+                    contract_notify_url: f8,
+                    out_user_code: f9,
+                    deduct_schedule: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members
+    }
+}
 impl serde::Serialize for AppSchedulePreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AppSchedulePreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AppSchedulePreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AppSchedulePreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("plan_id", &mut slots.5);
-            fields.required("out_contract_code", &mut slots.6);
-            fields.required("contract_display_account", &mut slots.7);
-            fields.required("contract_notify_url", &mut slots.8);
-            fields.optional("out_user_code", &mut slots.9);
-            fields.optional("deduct_schedule", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(AppSchedulePreEntrustSignRequest {
-                        sp_appid: f0,
-                        sp_openid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        sub_openid: f4,
-                        plan_id: f5,
-                        out_contract_code: f6,
-                        contract_display_account: f7,
-                        contract_notify_url: f8,
-                        out_user_code: f9,
-                        deduct_schedule: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `h5_schedule_pre_entrust_sign` (H5场景预约扣费类型签约的预签约API): `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/h5`.
@@ -622,96 +633,98 @@ impl crate::runtime::Validate for H5SchedulePreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for H5SchedulePreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("plan_id", &mut slots.5);
+        fields.required("out_contract_code", &mut slots.6);
+        fields.required("contract_display_account", &mut slots.7);
+        fields.required("contract_notify_url", &mut slots.8);
+        fields.optional("out_user_code", &mut slots.9);
+        fields.optional_object("deduct_schedule", &mut slots.10);
+        fields.optional_object("jump_control", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(H5SchedulePreEntrustSignRequest {
+                    sp_appid: f0,
+                    sp_openid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    sub_openid: f4,
+                    plan_id: f5,
+                    out_contract_code: f6,
+                    contract_display_account: f7,
+                    contract_notify_url: f8,
+                    out_user_code: f9,
+                    deduct_schedule: f10,
+                    jump_control: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members.optional_object("jump_control", &self.jump_control);
+        members
+    }
+}
 impl serde::Serialize for H5SchedulePreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &H5SchedulePreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members.optional("jump_control", &value.jump_control);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for H5SchedulePreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<H5SchedulePreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("plan_id", &mut slots.5);
-            fields.required("out_contract_code", &mut slots.6);
-            fields.required("contract_display_account", &mut slots.7);
-            fields.required("contract_notify_url", &mut slots.8);
-            fields.optional("out_user_code", &mut slots.9);
-            fields.optional("deduct_schedule", &mut slots.10);
-            fields.optional("jump_control", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(H5SchedulePreEntrustSignRequest {
-                        sp_appid: f0,
-                        sp_openid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        sub_openid: f4,
-                        plan_id: f5,
-                        out_contract_code: f6,
-                        contract_display_account: f7,
-                        contract_notify_url: f8,
-                        out_user_code: f9,
-                        deduct_schedule: f10,
-                        jump_control: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `jsapi_schedule_pre_entrust_sign` (JSAPI场景预约扣费类型签约的预签约API): `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/jsapi`.
@@ -821,93 +834,93 @@ impl crate::runtime::Validate for JsapiSchedulePreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for JsapiSchedulePreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("plan_id", &mut slots.5);
+        fields.required("out_contract_code", &mut slots.6);
+        fields.required("contract_display_account", &mut slots.7);
+        fields.required("contract_notify_url", &mut slots.8);
+        fields.optional("out_user_code", &mut slots.9);
+        fields.optional_object("deduct_schedule", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(JsapiSchedulePreEntrustSignRequest {
+                    sp_appid: f0,
+                    sp_openid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    sub_openid: f4,
+                    plan_id: f5,
+                    out_contract_code: f6,
+                    contract_display_account: f7,
+                    contract_notify_url: f8,
+                    out_user_code: f9,
+                    deduct_schedule: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members
+    }
+}
 impl serde::Serialize for JsapiSchedulePreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &JsapiSchedulePreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JsapiSchedulePreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JsapiSchedulePreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("plan_id", &mut slots.5);
-            fields.required("out_contract_code", &mut slots.6);
-            fields.required("contract_display_account", &mut slots.7);
-            fields.required("contract_notify_url", &mut slots.8);
-            fields.optional("out_user_code", &mut slots.9);
-            fields.optional("deduct_schedule", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(JsapiSchedulePreEntrustSignRequest {
-                        sp_appid: f0,
-                        sp_openid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        sub_openid: f4,
-                        plan_id: f5,
-                        out_contract_code: f6,
-                        contract_display_account: f7,
-                        contract_notify_url: f8,
-                        out_user_code: f9,
-                        deduct_schedule: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_schedule_pre_entrust_sign` (小程序场景预约扣费类型签约的预签约API): `POST /v3/papay/scheduled-deduct-sign/partner/contracts/pre-entrust-sign/mini-program`.
@@ -1017,93 +1030,93 @@ impl crate::runtime::Validate for MiniprogramSchedulePreEntrustSignRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for MiniprogramSchedulePreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_appid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("plan_id", &mut slots.5);
+        fields.required("out_contract_code", &mut slots.6);
+        fields.required("contract_display_account", &mut slots.7);
+        fields.required("contract_notify_url", &mut slots.8);
+        fields.optional("out_user_code", &mut slots.9);
+        fields.optional_object("deduct_schedule", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+            ) => {
+                Ok(MiniprogramSchedulePreEntrustSignRequest {
+                    sp_appid: f0,
+                    sp_openid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    sub_openid: f4,
+                    plan_id: f5,
+                    out_contract_code: f6,
+                    contract_display_account: f7,
+                    contract_notify_url: f8,
+                    out_user_code: f9,
+                    deduct_schedule: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("plan_id", &self.plan_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("contract_notify_url", &self.contract_notify_url);
+        members.optional("out_user_code", &self.out_user_code);
+        members.optional_object("deduct_schedule", &self.deduct_schedule);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramSchedulePreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &MiniprogramSchedulePreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("plan_id", &value.plan_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("contract_notify_url", &value.contract_notify_url);
-            members.optional("out_user_code", &value.out_user_code);
-            members.optional("deduct_schedule", &value.deduct_schedule);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramSchedulePreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramSchedulePreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_appid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("plan_id", &mut slots.5);
-            fields.required("out_contract_code", &mut slots.6);
-            fields.required("contract_display_account", &mut slots.7);
-            fields.required("contract_notify_url", &mut slots.8);
-            fields.optional("out_user_code", &mut slots.9);
-            fields.optional("deduct_schedule", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                ) => {
-                    Ok(MiniprogramSchedulePreEntrustSignRequest {
-                        sp_appid: f0,
-                        sp_openid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        sub_openid: f4,
-                        plan_id: f5,
-                        out_contract_code: f6,
-                        contract_display_account: f7,
-                        contract_notify_url: f8,
-                        out_user_code: f9,
-                        deduct_schedule: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contract_by_out_contract_code` (通过商户协议号查询委托代扣签约协议API): `GET /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}`.
@@ -1132,40 +1145,41 @@ impl QueryContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryContractByOutContractCodeRequest {}
+impl crate::runtime::Object for QueryContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryContractByOutContractCodeRequest {
+                    out_contract_code: f0,
+                    plan_id: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryContractByOutContractCodeRequest {
-                        out_contract_code: f0,
-                        plan_id: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_contract_by_out_contract_code` (通过商户协议号解除委托代扣签约协议API): `POST /v3/papay/sign/partner/contracts/plan-id/{plan_id}/out-contract-code/{out_contract_code}/terminate`.
@@ -1201,49 +1215,47 @@ impl TerminateContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for TerminateContractByOutContractCodeRequest {}
+impl crate::runtime::Object for TerminateContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("plan_id", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("contract_termination_remark", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(TerminateContractByOutContractCodeRequest {
+                    plan_id: f0,
+                    out_contract_code: f1,
+                    sub_mchid: f2,
+                    contract_termination_remark: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+            .required("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for TerminateContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminateContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-                .required(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("plan_id", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("contract_termination_remark", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(TerminateContractByOutContractCodeRequest {
-                        plan_id: f0,
-                        out_contract_code: f1,
-                        sub_mchid: f2,
-                        contract_termination_remark: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_deduction_retry` (服务商商户重试扣费通知API): `POST /v3/partner-papay/contracts/{contract_id}/fail-notify`.
@@ -1289,47 +1301,50 @@ impl NotifyDeductionRetryRequest {
     }
 }
 impl crate::runtime::Validate for NotifyDeductionRetryRequest {}
+impl crate::runtime::Object for NotifyDeductionRetryRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(NotifyDeductionRetryRequest {
+                    contract_id: f0,
+                    sp_mchid: f1,
+                    sp_appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members
+    }
+}
 impl serde::Serialize for NotifyDeductionRetryRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyDeductionRetryRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyDeductionRetryRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyDeductionRetryRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(NotifyDeductionRetryRequest {
-                        contract_id: f0,
-                        sp_mchid: f1,
-                        sp_appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `notify_pre_deduction` (服务商商户预扣费通知API): `POST /v3/partner-papay/contracts/{contract_id}/notify`.
@@ -1404,52 +1419,55 @@ impl crate::runtime::Validate for NotifyPreDeductionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for NotifyPreDeductionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("contract_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sp_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional_object("deduct_duration", &mut slots.5);
+        fields.required_object("estimated_amount", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, Some(f6)) => {
+                Ok(NotifyPreDeductionRequest {
+                    contract_id: f0,
+                    sp_mchid: f1,
+                    sp_appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    deduct_duration: f5,
+                    estimated_amount: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sp_appid", &self.sp_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional_object("deduct_duration", &self.deduct_duration);
+        members.required_object("estimated_amount", &self.estimated_amount);
+        members
+    }
+}
 impl serde::Serialize for NotifyPreDeductionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &NotifyPreDeductionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sp_appid", &value.sp_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("deduct_duration", &value.deduct_duration);
-            members.required("estimated_amount", &value.estimated_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for NotifyPreDeductionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<NotifyPreDeductionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("contract_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sp_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("deduct_duration", &mut slots.5);
-            fields.required("estimated_amount", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, Some(f6)) => {
-                    Ok(NotifyPreDeductionRequest {
-                        contract_id: f0,
-                        sp_mchid: f1,
-                        sp_appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        deduct_duration: f5,
-                        estimated_amount: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -70,7 +70,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PERMISSION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -78,7 +78,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务商场景中预授权
@@ -115,7 +115,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_SCENE_PERMISSION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -123,7 +123,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务商评估用户分层
@@ -161,7 +161,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ASSESS_USER_RISK_LEVEL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -169,7 +169,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询与用户授权记录（授权协议号）API
@@ -219,7 +219,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除用户授权关系（授权协议号）API
@@ -260,7 +260,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -327,7 +327,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除用户授权关系（openid）API
@@ -366,7 +366,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_PERMISSION_BY_OPENID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -413,7 +413,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_SERVICE_ACCOUNT_BINDING,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -421,7 +421,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询收付通子商户服务绑定结果
@@ -469,7 +469,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询支付分订单
@@ -529,7 +529,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建支付分订单
@@ -573,7 +573,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -581,7 +581,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创单结单合并API
@@ -620,7 +620,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_AND_COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -674,7 +674,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -728,7 +728,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -782,7 +782,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -829,7 +829,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PAY_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -876,7 +876,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_PENDING_MESSAGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -923,7 +923,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_PREPAID_MESSAGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -970,7 +970,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1017,7 +1017,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1025,7 +1025,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户分层对应建议先享金额
@@ -1077,7 +1077,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建支付分计划
@@ -1114,7 +1114,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1122,7 +1122,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询支付分计划
@@ -1169,7 +1169,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 停止支付分计划
@@ -1208,7 +1208,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::STOP_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1216,7 +1216,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建用户的签约计划详情对应的服务订单
@@ -1255,7 +1255,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SIGN_PLAN_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1263,7 +1263,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建用户的签约计划
@@ -1300,7 +1300,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1308,7 +1308,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户的签约计划
@@ -1358,7 +1358,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 取消用户的签约计划
@@ -1400,7 +1400,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::STOP_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1408,7 +1408,7 @@ impl<'a, T: Transport> PartnerPayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

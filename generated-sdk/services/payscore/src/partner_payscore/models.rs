@@ -15,36 +15,39 @@ pub struct CreatePermissionResponse {
     /// Wire: `apply_permissions_token`, `string`, required.
     pub apply_permissions_token: String,
 }
+impl crate::runtime::Object for CreatePermissionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_permissions_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreatePermissionResponse {
+                    apply_permissions_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("apply_permissions_token", &self.apply_permissions_token);
+        members
+    }
+}
 impl serde::Serialize for CreatePermissionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePermissionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("apply_permissions_token", &value.apply_permissions_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePermissionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePermissionResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_permissions_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreatePermissionResponse {
-                        apply_permissions_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付交易中授权附带的参数
@@ -72,39 +75,42 @@ impl TransactionSceneInfo {
     }
 }
 impl crate::runtime::Validate for TransactionSceneInfo {}
+impl crate::runtime::Object for TransactionSceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TransactionSceneInfo {
+                    mchid: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for TransactionSceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransactionSceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransactionSceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransactionSceneInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TransactionSceneInfo {
-                        mchid: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务商场景中预授权的应答
@@ -122,43 +128,46 @@ pub struct ApplyScenePermissionResponse {
     /// Wire: `transaction_permissions_token`, `string`, optional.
     pub transaction_permissions_token: Option<String>,
 }
+impl crate::runtime::Object for ApplyScenePermissionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("scene", &mut slots.0);
+        fields.optional("transaction_permissions_token", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(ApplyScenePermissionResponse {
+                    scene: f0,
+                    transaction_permissions_token: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("scene", &self.scene);
+        members
+            .optional(
+                "transaction_permissions_token",
+                &self.transaction_permissions_token,
+            );
+        members
+    }
+}
 impl serde::Serialize for ApplyScenePermissionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyScenePermissionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("scene", &value.scene);
-            members
-                .optional(
-                    "transaction_permissions_token",
-                    &value.transaction_permissions_token,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyScenePermissionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyScenePermissionResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("scene", &mut slots.0);
-            fields.optional("transaction_permissions_token", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(ApplyScenePermissionResponse {
-                        scene: f0,
-                        transaction_permissions_token: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品列表
@@ -206,48 +215,51 @@ impl Goods {
     }
 }
 impl crate::runtime::Validate for Goods {}
+impl crate::runtime::Object for Goods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("picture", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("count", &mut slots.3);
+        fields.optional("category_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(Goods {
+                    name: f0,
+                    picture: f1,
+                    amount: f2,
+                    count: f3,
+                    category_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("name", &self.name);
+        members.required("picture", &self.picture);
+        members.required("amount", &self.amount);
+        members.required("count", &self.count);
+        members.optional("category_id", &self.category_id);
+        members
+    }
+}
 impl serde::Serialize for Goods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Goods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("name", &value.name);
-            members.required("picture", &value.picture);
-            members.required("amount", &value.amount);
-            members.required("count", &value.count);
-            members.optional("category_id", &value.category_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Goods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Goods, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("picture", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("count", &mut slots.3);
-            fields.optional("category_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(Goods {
-                        name: f0,
-                        picture: f1,
-                        amount: f2,
-                        count: f3,
-                        category_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先用后付商品信息
@@ -278,32 +290,35 @@ impl crate::runtime::Validate for ShoppingInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ShoppingInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("goods", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(ShoppingInfo { goods: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("goods", &self.goods);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("goods", &value.goods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("goods", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(ShoppingInfo { goods: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务商评估用户分层的应答
@@ -377,120 +392,118 @@ pub struct AssessUserRiskLevelResponse {
     /// Wire: `risk_level_version`, `number (decimal)`, optional.
     pub risk_level_version: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for AssessUserRiskLevelResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.optional("authorization_code", &mut slots.4);
+        fields.required("authorization_state", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.optional("cancel_authorization_time", &mut slots.7);
+        fields.optional("authorization_success_time", &mut slots.8);
+        fields.optional("sub_mchid", &mut slots.9);
+        fields.optional("sub_appid", &mut slots.10);
+        fields.optional("sub_openid", &mut slots.11);
+        fields.optional("user_label", &mut slots.12);
+        fields.optional("channel_id", &mut slots.13);
+        fields.optional("user_risk_level", &mut slots.14);
+        fields.optional("risk_level_version", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+            ) => {
+                Ok(AssessUserRiskLevelResponse {
+                    service_id: f0,
+                    appid: f1,
+                    mchid: f2,
+                    openid: f3,
+                    authorization_code: f4,
+                    authorization_state: f5,
+                    notify_url: f6,
+                    cancel_authorization_time: f7,
+                    authorization_success_time: f8,
+                    sub_mchid: f9,
+                    sub_appid: f10,
+                    sub_openid: f11,
+                    user_label: f12,
+                    channel_id: f13,
+                    user_risk_level: f14,
+                    risk_level_version: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("openid", &self.openid);
+        members.optional("authorization_code", &self.authorization_code);
+        members.required("authorization_state", &self.authorization_state);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("cancel_authorization_time", &self.cancel_authorization_time);
+        members.optional("authorization_success_time", &self.authorization_success_time);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("user_label", &self.user_label);
+        members.optional("channel_id", &self.channel_id);
+        members.optional("user_risk_level", &self.user_risk_level);
+        members.optional("risk_level_version", &self.risk_level_version);
+        members
+    }
+}
 impl serde::Serialize for AssessUserRiskLevelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssessUserRiskLevelResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("openid", &value.openid);
-            members.optional("authorization_code", &value.authorization_code);
-            members.required("authorization_state", &value.authorization_state);
-            members.optional("notify_url", &value.notify_url);
-            members
-                .optional("cancel_authorization_time", &value.cancel_authorization_time);
-            members
-                .optional(
-                    "authorization_success_time",
-                    &value.authorization_success_time,
-                );
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("user_label", &value.user_label);
-            members.optional("channel_id", &value.channel_id);
-            members.optional("user_risk_level", &value.user_risk_level);
-            members.optional("risk_level_version", &value.risk_level_version);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssessUserRiskLevelResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssessUserRiskLevelResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.optional("authorization_code", &mut slots.4);
-            fields.required("authorization_state", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.optional("cancel_authorization_time", &mut slots.7);
-            fields.optional("authorization_success_time", &mut slots.8);
-            fields.optional("sub_mchid", &mut slots.9);
-            fields.optional("sub_appid", &mut slots.10);
-            fields.optional("sub_openid", &mut slots.11);
-            fields.optional("user_label", &mut slots.12);
-            fields.optional("channel_id", &mut slots.13);
-            fields.optional("user_risk_level", &mut slots.14);
-            fields.optional("risk_level_version", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                ) => {
-                    Ok(AssessUserRiskLevelResponse {
-                        service_id: f0,
-                        appid: f1,
-                        mchid: f2,
-                        openid: f3,
-                        authorization_code: f4,
-                        authorization_state: f5,
-                        notify_url: f6,
-                        cancel_authorization_time: f7,
-                        authorization_success_time: f8,
-                        sub_mchid: f9,
-                        sub_appid: f10,
-                        sub_openid: f11,
-                        user_label: f12,
-                        channel_id: f13,
-                        user_risk_level: f14,
-                        risk_level_version: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询与用户授权记录（授权协议号）API的应答
@@ -556,112 +569,108 @@ pub struct QueryPermissionByAuthorizationCodeResponse {
     /// Wire: `risk_level_version`, `number (decimal)`, optional.
     pub risk_level_version: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for QueryPermissionByAuthorizationCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.required("authorization_code", &mut slots.4);
+        fields.required("authorization_state", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.optional("cancel_authorization_time", &mut slots.7);
+        fields.optional("authorization_success_time", &mut slots.8);
+        fields.required("sub_mchid", &mut slots.9);
+        fields.optional("sub_appid", &mut slots.10);
+        fields.optional("sub_openid", &mut slots.11);
+        fields.optional("user_risk_level", &mut slots.12);
+        fields.optional("risk_level_version", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(QueryPermissionByAuthorizationCodeResponse {
+                    service_id: f0,
+                    appid: f1,
+                    mchid: f2,
+                    openid: f3,
+                    authorization_code: f4,
+                    authorization_state: f5,
+                    notify_url: f6,
+                    cancel_authorization_time: f7,
+                    authorization_success_time: f8,
+                    sub_mchid: f9,
+                    sub_appid: f10,
+                    sub_openid: f11,
+                    user_risk_level: f12,
+                    risk_level_version: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("openid", &self.openid);
+        members.required("authorization_code", &self.authorization_code);
+        members.required("authorization_state", &self.authorization_state);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("cancel_authorization_time", &self.cancel_authorization_time);
+        members.optional("authorization_success_time", &self.authorization_success_time);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("user_risk_level", &self.user_risk_level);
+        members.optional("risk_level_version", &self.risk_level_version);
+        members
+    }
+}
 impl serde::Serialize for QueryPermissionByAuthorizationCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryPermissionByAuthorizationCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("openid", &value.openid);
-            members.required("authorization_code", &value.authorization_code);
-            members.required("authorization_state", &value.authorization_state);
-            members.optional("notify_url", &value.notify_url);
-            members
-                .optional("cancel_authorization_time", &value.cancel_authorization_time);
-            members
-                .optional(
-                    "authorization_success_time",
-                    &value.authorization_success_time,
-                );
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("user_risk_level", &value.user_risk_level);
-            members.optional("risk_level_version", &value.risk_level_version);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByAuthorizationCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByAuthorizationCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.required("authorization_code", &mut slots.4);
-            fields.required("authorization_state", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.optional("cancel_authorization_time", &mut slots.7);
-            fields.optional("authorization_success_time", &mut slots.8);
-            fields.required("sub_mchid", &mut slots.9);
-            fields.optional("sub_appid", &mut slots.10);
-            fields.optional("sub_openid", &mut slots.11);
-            fields.optional("user_risk_level", &mut slots.12);
-            fields.optional("risk_level_version", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(QueryPermissionByAuthorizationCodeResponse {
-                        service_id: f0,
-                        appid: f1,
-                        mchid: f2,
-                        openid: f3,
-                        authorization_code: f4,
-                        authorization_state: f5,
-                        notify_url: f6,
-                        cancel_authorization_time: f7,
-                        authorization_success_time: f8,
-                        sub_mchid: f9,
-                        sub_appid: f10,
-                        sub_openid: f11,
-                        user_risk_level: f12,
-                        risk_level_version: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询与用户授权记录（openid）API的应答
@@ -727,110 +736,108 @@ pub struct QueryPermissionByOpenidResponse {
     /// Wire: `risk_level_version`, `number (decimal)`, optional.
     pub risk_level_version: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for QueryPermissionByOpenidResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.optional("authorization_code", &mut slots.4);
+        fields.required("authorization_state", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.optional("cancel_authorization_time", &mut slots.7);
+        fields.required("authorization_success_time", &mut slots.8);
+        fields.required("sub_mchid", &mut slots.9);
+        fields.optional("sub_appid", &mut slots.10);
+        fields.optional("sub_openid", &mut slots.11);
+        fields.optional("user_risk_level", &mut slots.12);
+        fields.optional("risk_level_version", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(QueryPermissionByOpenidResponse {
+                    service_id: f0,
+                    appid: f1,
+                    mchid: f2,
+                    openid: f3,
+                    authorization_code: f4,
+                    authorization_state: f5,
+                    notify_url: f6,
+                    cancel_authorization_time: f7,
+                    authorization_success_time: f8,
+                    sub_mchid: f9,
+                    sub_appid: f10,
+                    sub_openid: f11,
+                    user_risk_level: f12,
+                    risk_level_version: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("openid", &self.openid);
+        members.optional("authorization_code", &self.authorization_code);
+        members.required("authorization_state", &self.authorization_state);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("cancel_authorization_time", &self.cancel_authorization_time);
+        members.required("authorization_success_time", &self.authorization_success_time);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("user_risk_level", &self.user_risk_level);
+        members.optional("risk_level_version", &self.risk_level_version);
+        members
+    }
+}
 impl serde::Serialize for QueryPermissionByOpenidResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryPermissionByOpenidResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("openid", &value.openid);
-            members.optional("authorization_code", &value.authorization_code);
-            members.required("authorization_state", &value.authorization_state);
-            members.optional("notify_url", &value.notify_url);
-            members
-                .optional("cancel_authorization_time", &value.cancel_authorization_time);
-            members
-                .required(
-                    "authorization_success_time",
-                    &value.authorization_success_time,
-                );
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("user_risk_level", &value.user_risk_level);
-            members.optional("risk_level_version", &value.risk_level_version);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByOpenidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByOpenidResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.optional("authorization_code", &mut slots.4);
-            fields.required("authorization_state", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.optional("cancel_authorization_time", &mut slots.7);
-            fields.required("authorization_success_time", &mut slots.8);
-            fields.required("sub_mchid", &mut slots.9);
-            fields.optional("sub_appid", &mut slots.10);
-            fields.optional("sub_openid", &mut slots.11);
-            fields.optional("user_risk_level", &mut slots.12);
-            fields.optional("risk_level_version", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(QueryPermissionByOpenidResponse {
-                        service_id: f0,
-                        appid: f1,
-                        mchid: f2,
-                        openid: f3,
-                        authorization_code: f4,
-                        authorization_state: f5,
-                        notify_url: f6,
-                        cancel_authorization_time: f7,
-                        authorization_success_time: f8,
-                        sub_mchid: f9,
-                        sub_appid: f10,
-                        sub_openid: f11,
-                        user_risk_level: f12,
-                        risk_level_version: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收付通子商户申请绑定支付分服务的应答
@@ -876,72 +883,63 @@ pub struct ApplyServiceAccountBindingResponse {
     /// Wire: `reject_reason`, `string`, optional.
     pub reject_reason: Option<String>,
 }
+impl crate::runtime::Object for ApplyServiceAccountBindingResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("out_apply_no", &mut slots.5);
+        fields.optional("result_notify_url", &mut slots.6);
+        fields.required("apply_state", &mut slots.7);
+        fields.optional("reject_reason", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), f6, Some(f7), f8) => {
+                Ok(ApplyServiceAccountBindingResponse {
+                    service_id: f0,
+                    mchid: f1,
+                    appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    out_apply_no: f5,
+                    result_notify_url: f6,
+                    apply_state: f7,
+                    reject_reason: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("service_id", &self.service_id);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_apply_no", &self.out_apply_no);
+        members.optional("result_notify_url", &self.result_notify_url);
+        members.required("apply_state", &self.apply_state);
+        members.optional("reject_reason", &self.reject_reason);
+        members
+    }
+}
 impl serde::Serialize for ApplyServiceAccountBindingResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyServiceAccountBindingResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("service_id", &value.service_id);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_apply_no", &value.out_apply_no);
-            members.optional("result_notify_url", &value.result_notify_url);
-            members.required("apply_state", &value.apply_state);
-            members.optional("reject_reason", &value.reject_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyServiceAccountBindingResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyServiceAccountBindingResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("out_apply_no", &mut slots.5);
-            fields.optional("result_notify_url", &mut slots.6);
-            fields.required("apply_state", &mut slots.7);
-            fields.optional("reject_reason", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                ) => {
-                    Ok(ApplyServiceAccountBindingResponse {
-                        service_id: f0,
-                        mchid: f1,
-                        appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        out_apply_no: f5,
-                        result_notify_url: f6,
-                        apply_state: f7,
-                        reject_reason: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -994,45 +992,48 @@ impl PostPayments {
     }
 }
 impl crate::runtime::Validate for PostPayments {}
+impl crate::runtime::Object for PostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(PostPayments {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for PostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PostPayments) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(PostPayments {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费商户优惠
@@ -1080,45 +1081,48 @@ impl PostDiscounts {
     }
 }
 impl crate::runtime::Validate for PostDiscounts {}
+impl crate::runtime::Object for PostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(PostDiscounts {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.required("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for PostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PostDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.required("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(PostDiscounts {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单风险金
@@ -1140,42 +1144,45 @@ pub struct RiskFund {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for RiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(RiskFund {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for RiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RiskFund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RiskFund, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(RiskFund {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -1205,48 +1212,51 @@ pub struct GoodsDetail {
     /// Wire: `goods_remark`, `string`, optional.
     pub goods_remark: Option<String>,
 }
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("quantity", &mut slots.1);
+        fields.optional("unit_price", &mut slots.2);
+        fields.optional("discount_amount", &mut slots.3);
+        fields.optional("goods_remark", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(GoodsDetail {
+                    goods_id: f0,
+                    quantity: f1,
+                    unit_price: f2,
+                    discount_amount: f3,
+                    goods_remark: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.optional("quantity", &self.quantity);
+        members.optional("unit_price", &self.unit_price);
+        members.optional("discount_amount", &self.discount_amount);
+        members.optional("goods_remark", &self.goods_remark);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.optional("quantity", &value.quantity);
-            members.optional("unit_price", &value.unit_price);
-            members.optional("discount_amount", &value.discount_amount);
-            members.optional("goods_remark", &value.goods_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("quantity", &mut slots.1);
-            fields.optional("unit_price", &mut slots.2);
-            fields.optional("discount_amount", &mut slots.3);
-            fields.optional("goods_remark", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(GoodsDetail {
-                        goods_id: f0,
-                        quantity: f1,
-                        unit_price: f2,
-                        discount_amount: f3,
-                        goods_remark: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -1300,78 +1310,81 @@ pub struct PromotionDetail {
     /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
     pub goods_detail: Option<Vec<GoodsDetail>>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(PromotionDetail {
+                    coupon_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    stock_id: f5,
+                    wechatpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                    currency: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(PromotionDetail {
-                        coupon_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        stock_id: f5,
-                        wechatpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                        currency: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款明细列表
@@ -1405,47 +1418,50 @@ pub struct Details {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for Details {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("seq", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("paid_type", &mut slots.2);
+        fields.optional("paid_time", &mut slots.3);
+        fields.optional("transaction_id", &mut slots.4);
+        fields.optional_objects("promotion_detail", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(Details {
+            seq: f0,
+            amount: f1,
+            paid_type: f2,
+            paid_time: f3,
+            transaction_id: f4,
+            promotion_detail: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("seq", &self.seq);
+        members.optional("amount", &self.amount);
+        members.optional("paid_type", &self.paid_type);
+        members.optional("paid_time", &self.paid_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for Details {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Details) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("seq", &value.seq);
-            members.optional("amount", &value.amount);
-            members.optional("paid_type", &value.paid_type);
-            members.optional("paid_time", &value.paid_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Details {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Details, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("seq", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("paid_type", &mut slots.2);
-            fields.optional("paid_time", &mut slots.3);
-            fields.optional("transaction_id", &mut slots.4);
-            fields.optional("promotion_detail", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(Details {
-                seq: f0,
-                amount: f1,
-                paid_type: f2,
-                paid_time: f3,
-                transaction_id: f4,
-                promotion_detail: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款信息
@@ -1479,51 +1495,54 @@ pub struct Collection {
     /// Wire: `bank_type`, `string`, optional.
     pub bank_type: Option<String>,
 }
+impl crate::runtime::Object for Collection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("state", &mut slots.0);
+        fields.optional("total_amount", &mut slots.1);
+        fields.optional("paying_amount", &mut slots.2);
+        fields.optional("paid_amount", &mut slots.3);
+        fields.optional_objects("details", &mut slots.4);
+        fields.optional("bank_type", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(Collection {
+                    state: f0,
+                    total_amount: f1,
+                    paying_amount: f2,
+                    paid_amount: f3,
+                    details: f4,
+                    bank_type: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("state", &self.state);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("paying_amount", &self.paying_amount);
+        members.optional("paid_amount", &self.paid_amount);
+        members.optional_objects("details", &self.details);
+        members.optional("bank_type", &self.bank_type);
+        members
+    }
+}
 impl serde::Serialize for Collection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Collection) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("state", &value.state);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("paying_amount", &value.paying_amount);
-            members.optional("paid_amount", &value.paid_amount);
-            members.optional("details", &value.details);
-            members.optional("bank_type", &value.bank_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Collection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Collection, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("state", &mut slots.0);
-            fields.optional("total_amount", &mut slots.1);
-            fields.optional("paying_amount", &mut slots.2);
-            fields.optional("paid_amount", &mut slots.3);
-            fields.optional("details", &mut slots.4);
-            fields.optional("bank_type", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(Collection {
-                        state: f0,
-                        total_amount: f1,
-                        paying_amount: f2,
-                        paid_amount: f3,
-                        details: f4,
-                        bank_type: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间
@@ -1581,41 +1600,44 @@ impl TimeRange {
     }
 }
 impl crate::runtime::Validate for TimeRange {}
+impl crate::runtime::Object for TimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("start_time_remark", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(TimeRange {
+            start_time: f0,
+            start_time_remark: f1,
+            end_time: f2,
+            end_time_remark: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("start_time", &self.start_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time", &self.end_time);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for TimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TimeRange) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("start_time", &value.start_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time", &value.end_time);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("start_time_remark", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(TimeRange {
-                start_time: f0,
-                start_time_remark: f1,
-                end_time: f2,
-                end_time_remark: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务位置
@@ -1653,35 +1675,38 @@ impl Location {
     }
 }
 impl crate::runtime::Validate for Location {}
+impl crate::runtime::Object for Location {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("start_location", &mut slots.0);
+        fields.optional("end_location", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Location {
+            start_location: f0,
+            end_location: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("start_location", &self.start_location);
+        members.optional("end_location", &self.end_location);
+        members
+    }
+}
 impl serde::Serialize for Location {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Location) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("start_location", &value.start_location);
-            members.optional("end_location", &value.end_location);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Location {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Location, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("start_location", &mut slots.0);
-            fields.optional("end_location", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Location {
-                start_location: f0,
-                end_location: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询支付分订单的应答
@@ -1779,145 +1804,148 @@ pub struct QueryServiceOrderResponse {
     /// Wire: `order_id`, `string`, optional.
     pub order_id: Option<String>,
 }
+impl crate::runtime::Object for QueryServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("sub_mchid", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("state_description", &mut slots.8);
+        fields.optional_objects("post_payments", &mut slots.9);
+        fields.optional_objects("post_discounts", &mut slots.10);
+        fields.optional_object("risk_fund", &mut slots.11);
+        fields.optional("total_amount", &mut slots.12);
+        fields.optional("need_collection", &mut slots.13);
+        fields.optional_object("collection", &mut slots.14);
+        fields.optional_object("time_range", &mut slots.15);
+        fields.optional_object("location", &mut slots.16);
+        fields.optional("attach", &mut slots.17);
+        fields.optional("notify_url", &mut slots.18);
+        fields.optional("openid", &mut slots.19);
+        fields.optional("sub_openid", &mut slots.20);
+        fields.optional("order_id", &mut slots.21);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+            ) => {
+                Ok(QueryServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    service_introduction: f6,
+                    state: f7,
+                    state_description: f8,
+                    post_payments: f9,
+                    post_discounts: f10,
+                    risk_fund: f11,
+                    total_amount: f12,
+                    need_collection: f13,
+                    collection: f14,
+                    time_range: f15,
+                    location: f16,
+                    attach: f17,
+                    notify_url: f18,
+                    openid: f19,
+                    sub_openid: f20,
+                    order_id: f21,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(22);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("need_collection", &self.need_collection);
+        members.optional_object("collection", &self.collection);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for QueryServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(22);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("need_collection", &value.need_collection);
-            members.optional("collection", &value.collection);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("sub_mchid", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("state_description", &mut slots.8);
-            fields.optional("post_payments", &mut slots.9);
-            fields.optional("post_discounts", &mut slots.10);
-            fields.optional("risk_fund", &mut slots.11);
-            fields.optional("total_amount", &mut slots.12);
-            fields.optional("need_collection", &mut slots.13);
-            fields.optional("collection", &mut slots.14);
-            fields.optional("time_range", &mut slots.15);
-            fields.optional("location", &mut slots.16);
-            fields.optional("attach", &mut slots.17);
-            fields.optional("notify_url", &mut slots.18);
-            fields.optional("openid", &mut slots.19);
-            fields.optional("sub_openid", &mut slots.20);
-            fields.optional("order_id", &mut slots.21);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                ) => {
-                    Ok(QueryServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        service_introduction: f6,
-                        state: f7,
-                        state_description: f8,
-                        post_payments: f9,
-                        post_discounts: f10,
-                        risk_fund: f11,
-                        total_amount: f12,
-                        need_collection: f13,
-                        collection: f14,
-                        time_range: f15,
-                        location: f16,
-                        attach: f17,
-                        notify_url: f18,
-                        openid: f19,
-                        sub_openid: f20,
-                        order_id: f21,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单风险金
@@ -1960,42 +1988,45 @@ impl crate::runtime::Validate for CreateServiceOrderRiskFund {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateServiceOrderRiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(CreateServiceOrderRiskFund {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderRiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderRiskFund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderRiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderRiskFund, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(CreateServiceOrderRiskFund {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设备信息
@@ -2043,38 +2074,41 @@ impl Device {
     }
 }
 impl crate::runtime::Validate for Device {}
+impl crate::runtime::Object for Device {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("start_device_id", &mut slots.0);
+        fields.optional("end_device_id", &mut slots.1);
+        fields.optional("materiel_no", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Device {
+            start_device_id: f0,
+            end_device_id: f1,
+            materiel_no: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("start_device_id", &self.start_device_id);
+        members.optional("end_device_id", &self.end_device_id);
+        members.optional("materiel_no", &self.materiel_no);
+        members
+    }
+}
 impl serde::Serialize for Device {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Device) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("start_device_id", &value.start_device_id);
-            members.optional("end_device_id", &value.end_device_id);
-            members.optional("materiel_no", &value.materiel_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Device {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Device, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("start_device_id", &mut slots.0);
-            fields.optional("end_device_id", &mut slots.1);
-            fields.optional("materiel_no", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Device {
-                start_device_id: f0,
-                end_device_id: f1,
-                materiel_no: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间段
@@ -2127,45 +2161,48 @@ impl CreateServiceOrderTimeRange {
     }
 }
 impl crate::runtime::Validate for CreateServiceOrderTimeRange {}
+impl crate::runtime::Object for CreateServiceOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.optional("start_time_remark", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CreateServiceOrderTimeRange {
+                    start_time: f0,
+                    start_time_remark: f1,
+                    end_time: f2,
+                    end_time_remark: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_time", &self.start_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time", &self.end_time);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderTimeRange) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_time", &value.start_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time", &value.end_time);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.optional("start_time_remark", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CreateServiceOrderTimeRange {
-                        start_time: f0,
-                        start_time_remark: f1,
-                        end_time: f2,
-                        end_time_remark: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务位置
@@ -2183,39 +2220,42 @@ pub struct CreateServiceOrderLocation {
     /// Wire: `end_location`, `string`, required.
     pub end_location: String,
 }
+impl crate::runtime::Object for CreateServiceOrderLocation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("start_location", &mut slots.0);
+        fields.required("end_location", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1)) => {
+                Ok(CreateServiceOrderLocation {
+                    start_location: f0,
+                    end_location: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("start_location", &self.start_location);
+        members.required("end_location", &self.end_location);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderLocation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("start_location", &value.start_location);
-            members.required("end_location", &value.end_location);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderLocation, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("start_location", &mut slots.0);
-            fields.required("end_location", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1)) => {
-                    Ok(CreateServiceOrderLocation {
-                        start_location: f0,
-                        end_location: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建支付分订单的应答
@@ -2297,125 +2337,128 @@ pub struct CreateServiceOrderResponse {
     /// Wire: `package`, `string`, optional.
     pub package: Option<String>,
 }
+impl crate::runtime::Object for CreateServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("state_description", &mut slots.8);
+        fields.optional_objects("post_payments", &mut slots.9);
+        fields.optional_objects("post_discounts", &mut slots.10);
+        fields.optional_object("risk_fund", &mut slots.11);
+        fields.optional_object("time_range", &mut slots.12);
+        fields.optional_object("location", &mut slots.13);
+        fields.optional("attach", &mut slots.14);
+        fields.optional("notify_url", &mut slots.15);
+        fields.required("order_id", &mut slots.16);
+        fields.optional("package", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                Some(f16),
+                f17,
+            ) => {
+                Ok(CreateServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    service_introduction: f6,
+                    state: f7,
+                    state_description: f8,
+                    post_payments: f9,
+                    post_discounts: f10,
+                    risk_fund: f11,
+                    time_range: f12,
+                    location: f13,
+                    attach: f14,
+                    notify_url: f15,
+                    order_id: f16,
+                    package: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.required("order_id", &self.order_id);
+        members.optional("package", &self.package);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.required("order_id", &value.order_id);
-            members.optional("package", &value.package);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("state_description", &mut slots.8);
-            fields.optional("post_payments", &mut slots.9);
-            fields.optional("post_discounts", &mut slots.10);
-            fields.optional("risk_fund", &mut slots.11);
-            fields.optional("time_range", &mut slots.12);
-            fields.optional("location", &mut slots.13);
-            fields.optional("attach", &mut slots.14);
-            fields.optional("notify_url", &mut slots.15);
-            fields.required("order_id", &mut slots.16);
-            fields.optional("package", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    Some(f16),
-                    f17,
-                ) => {
-                    Ok(CreateServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        service_introduction: f6,
-                        state: f7,
-                        state_description: f8,
-                        post_payments: f9,
-                        post_discounts: f10,
-                        risk_fund: f11,
-                        time_range: f12,
-                        location: f13,
-                        attach: f14,
-                        notify_url: f15,
-                        order_id: f16,
-                        package: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费商户优惠
@@ -2460,47 +2503,48 @@ impl CompleteServiceOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CompleteServiceOrderPostDiscounts {}
+impl crate::runtime::Object for CompleteServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(CompleteServiceOrderPostDiscounts {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.required("description", &self.description);
+        members.required("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CompleteServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CompleteServiceOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.required("description", &value.description);
-            members.required("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(CompleteServiceOrderPostDiscounts {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费商户优惠
@@ -2548,45 +2592,48 @@ impl ModifyServiceOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for ModifyServiceOrderPostDiscounts {}
+impl crate::runtime::Object for ModifyServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3) => {
+                Ok(ModifyServiceOrderPostDiscounts {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.optional("description", &self.description);
+        members.required("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for ModifyServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyServiceOrderPostDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.optional("description", &value.description);
-            members.required("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3) => {
-                    Ok(ModifyServiceOrderPostDiscounts {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -2644,41 +2691,44 @@ impl SendPendingMessagePostPayments {
     }
 }
 impl crate::runtime::Validate for SendPendingMessagePostPayments {}
+impl crate::runtime::Object for SendPendingMessagePostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(SendPendingMessagePostPayments {
+            name: f0,
+            amount: f1,
+            description: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for SendPendingMessagePostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendPendingMessagePostPayments) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendPendingMessagePostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendPendingMessagePostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(SendPendingMessagePostPayments {
-                name: f0,
-                amount: f1,
-                description: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠
@@ -2736,41 +2786,44 @@ impl SendPendingMessagePostDiscounts {
     }
 }
 impl crate::runtime::Validate for SendPendingMessagePostDiscounts {}
+impl crate::runtime::Object for SendPendingMessagePostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(SendPendingMessagePostDiscounts {
+            name: f0,
+            description: f1,
+            amount: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for SendPendingMessagePostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendPendingMessagePostDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendPendingMessagePostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendPendingMessagePostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(SendPendingMessagePostDiscounts {
-                name: f0,
-                description: f1,
-                amount: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 内容信息详情
@@ -2813,42 +2866,45 @@ impl Detail {
     }
 }
 impl crate::runtime::Validate for Detail {}
+impl crate::runtime::Object for Detail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("seq", &mut slots.0);
+        fields.required("paid_time", &mut slots.1);
+        fields.optional("paid_amount", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), f2) => {
+                Ok(Detail {
+                    seq: f0,
+                    paid_time: f1,
+                    paid_amount: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("seq", &self.seq);
+        members.required("paid_time", &self.paid_time);
+        members.optional("paid_amount", &self.paid_amount);
+        members
+    }
+}
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Detail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("seq", &value.seq);
-            members.required("paid_time", &value.paid_time);
-            members.optional("paid_amount", &value.paid_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Detail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Detail, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("seq", &mut slots.0);
-            fields.required("paid_time", &mut slots.1);
-            fields.optional("paid_amount", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), f2) => {
-                    Ok(Detail {
-                        seq: f0,
-                        paid_time: f1,
-                        paid_amount: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.post_payments
@@ -2906,43 +2962,44 @@ impl CreatePayOnDeliveryOrderPostPayments {
     }
 }
 impl crate::runtime::Validate for CreatePayOnDeliveryOrderPostPayments {}
+impl crate::runtime::Object for CreatePayOnDeliveryOrderPostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderPostPayments {
+            name: f0,
+            amount: f1,
+            description: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderPostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderPostPayments,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderPostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderPostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderPostPayments {
-                name: f0,
-                amount: f1,
-                description: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.post_discounts
@@ -3000,43 +3057,44 @@ impl CreatePayOnDeliveryOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CreatePayOnDeliveryOrderPostDiscounts {}
+impl crate::runtime::Object for CreatePayOnDeliveryOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderPostDiscounts {
+            name: f0,
+            description: f1,
+            amount: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderPostDiscounts {
-                name: f0,
-                description: f1,
-                amount: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单详跳转链接
@@ -3091,38 +3149,41 @@ impl crate::runtime::Validate for JumpLink {
         Ok(())
     }
 }
+impl crate::runtime::Object for JumpLink {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("jump_link_type", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("path", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(JumpLink {
+            jump_link_type: f0,
+            appid: f1,
+            path: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("jump_link_type", &self.jump_link_type);
+        members.optional("appid", &self.appid);
+        members.optional("path", &self.path);
+        members
+    }
+}
 impl serde::Serialize for JumpLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpLink) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("jump_link_type", &value.jump_link_type);
-            members.optional("appid", &value.appid);
-            members.optional("path", &value.path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpLink, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("jump_link_type", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("path", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(JumpLink {
-                jump_link_type: f0,
-                appid: f1,
-                path: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品列表
@@ -3190,44 +3251,47 @@ impl ShoppingInfoGoods {
     }
 }
 impl crate::runtime::Validate for ShoppingInfoGoods {}
+impl crate::runtime::Object for ShoppingInfoGoods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("picture", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.optional("category_id", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(ShoppingInfoGoods {
+            name: f0,
+            picture: f1,
+            amount: f2,
+            count: f3,
+            category_id: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("name", &self.name);
+        members.optional("picture", &self.picture);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members.optional("category_id", &self.category_id);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfoGoods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfoGoods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("name", &value.name);
-            members.optional("picture", &value.picture);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members.optional("category_id", &value.category_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfoGoods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfoGoods, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("picture", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.optional("category_id", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(ShoppingInfoGoods {
-                name: f0,
-                picture: f1,
-                amount: f2,
-                count: f3,
-                category_id: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先用后付购物详情
@@ -3293,40 +3357,41 @@ impl crate::runtime::Validate for CreatePayOnDeliveryOrderShoppingInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderShoppingInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("real_merchant_appid", &mut slots.0);
+        fields.optional_object("jump_link", &mut slots.1);
+        fields.optional_objects("goods", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CreatePayOnDeliveryOrderShoppingInfo {
+            real_merchant_appid: f0,
+            jump_link: f1,
+            goods: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("real_merchant_appid", &self.real_merchant_appid);
+        members.optional_object("jump_link", &self.jump_link);
+        members.optional_objects("goods", &self.goods);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderShoppingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderShoppingInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("real_merchant_appid", &value.real_merchant_appid);
-            members.optional("jump_link", &value.jump_link);
-            members.optional("goods", &value.goods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderShoppingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderShoppingInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("real_merchant_appid", &mut slots.0);
-            fields.optional("jump_link", &mut slots.1);
-            fields.optional("goods", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CreatePayOnDeliveryOrderShoppingInfo {
-                real_merchant_appid: f0,
-                jump_link: f1,
-                goods: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务风险金
@@ -3348,42 +3413,45 @@ pub struct CreatePayOnDeliveryOrderRiskFund {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderRiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(CreatePayOnDeliveryOrderRiskFund {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderRiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderRiskFund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderRiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderRiskFund, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(CreatePayOnDeliveryOrderRiskFund {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间
@@ -3409,43 +3477,44 @@ pub struct CreatePayOnDeliveryOrderTimeRange {
     /// Wire: `end_time_remark`, `string`, optional.
     pub end_time_remark: Option<String>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_time_remark", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreatePayOnDeliveryOrderTimeRange {
+            start_time: f0,
+            end_time: f1,
+            start_time_remark: f2,
+            end_time_remark: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderTimeRange,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_time_remark", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreatePayOnDeliveryOrderTimeRange {
-                start_time: f0,
-                end_time: f1,
-                start_time_remark: f2,
-                end_time_remark: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单详跳转链接
@@ -3467,42 +3536,45 @@ pub struct ShoppingInfoJumpLink {
     /// Wire: `path`, `string`, optional.
     pub path: Option<String>,
 }
+impl crate::runtime::Object for ShoppingInfoJumpLink {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("jump_link_type", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ShoppingInfoJumpLink {
+                    jump_link_type: f0,
+                    appid: f1,
+                    path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("jump_link_type", &self.jump_link_type);
+        members.optional("appid", &self.appid);
+        members.optional("path", &self.path);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfoJumpLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfoJumpLink) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("jump_link_type", &value.jump_link_type);
-            members.optional("appid", &value.appid);
-            members.optional("path", &value.path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfoJumpLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfoJumpLink, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("jump_link_type", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ShoppingInfoJumpLink {
-                        jump_link_type: f0,
-                        appid: f1,
-                        path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先用后付购物详情
@@ -3524,44 +3596,45 @@ pub struct CreatePayOnDeliveryOrderShoppingInfo2 {
     /// Wire: `goods`, `array[object Goods]`, required.
     pub goods: Vec<Goods>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderShoppingInfo2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("real_merchant_appid", &mut slots.0);
+        fields.required_object("jump_link", &mut slots.1);
+        fields.required_objects("goods", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(CreatePayOnDeliveryOrderShoppingInfo2 {
+                    real_merchant_appid: f0,
+                    jump_link: f1,
+                    goods: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("real_merchant_appid", &self.real_merchant_appid);
+        members.required_object("jump_link", &self.jump_link);
+        members.required_objects("goods", &self.goods);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderShoppingInfo2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderShoppingInfo2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("real_merchant_appid", &value.real_merchant_appid);
-            members.required("jump_link", &value.jump_link);
-            members.required("goods", &value.goods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderShoppingInfo2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderShoppingInfo2, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("real_merchant_appid", &mut slots.0);
-            fields.required("jump_link", &mut slots.1);
-            fields.required("goods", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(CreatePayOnDeliveryOrderShoppingInfo2 {
-                        real_merchant_appid: f0,
-                        jump_link: f1,
-                        goods: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建先用后付订单的应答
@@ -3647,130 +3720,133 @@ pub struct CreatePayOnDeliveryOrderResponse {
     /// Wire: `shopping_info`, `object CreatePayOnDeliveryOrderShoppingInfo2`, optional.
     pub shopping_info: Option<CreatePayOnDeliveryOrderShoppingInfo2>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("state_description", &mut slots.8);
+        fields.optional_objects("post_payments", &mut slots.9);
+        fields.optional_objects("post_discounts", &mut slots.10);
+        fields.optional_object("risk_fund", &mut slots.11);
+        fields.optional_object("time_range", &mut slots.12);
+        fields.optional_object("location", &mut slots.13);
+        fields.optional("attach", &mut slots.14);
+        fields.optional("notify_url", &mut slots.15);
+        fields.optional("order_id", &mut slots.16);
+        fields.optional("package", &mut slots.17);
+        fields.optional_object("shopping_info", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+            ) => {
+                Ok(CreatePayOnDeliveryOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    service_introduction: f6,
+                    state: f7,
+                    state_description: f8,
+                    post_payments: f9,
+                    post_discounts: f10,
+                    risk_fund: f11,
+                    time_range: f12,
+                    location: f13,
+                    attach: f14,
+                    notify_url: f15,
+                    order_id: f16,
+                    package: f17,
+                    shopping_info: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("order_id", &self.order_id);
+        members.optional("package", &self.package);
+        members.optional_object("shopping_info", &self.shopping_info);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("order_id", &value.order_id);
-            members.optional("package", &value.package);
-            members.optional("shopping_info", &value.shopping_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("state_description", &mut slots.8);
-            fields.optional("post_payments", &mut slots.9);
-            fields.optional("post_discounts", &mut slots.10);
-            fields.optional("risk_fund", &mut slots.11);
-            fields.optional("time_range", &mut slots.12);
-            fields.optional("location", &mut slots.13);
-            fields.optional("attach", &mut slots.14);
-            fields.optional("notify_url", &mut slots.15);
-            fields.optional("order_id", &mut slots.16);
-            fields.optional("package", &mut slots.17);
-            fields.optional("shopping_info", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                ) => {
-                    Ok(CreatePayOnDeliveryOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        service_introduction: f6,
-                        state: f7,
-                        state_description: f8,
-                        post_payments: f9,
-                        post_discounts: f10,
-                        risk_fund: f11,
-                        time_range: f12,
-                        location: f13,
-                        attach: f14,
-                        notify_url: f15,
-                        order_id: f16,
-                        package: f17,
-                        shopping_info: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先享金额列表
@@ -3788,39 +3864,42 @@ pub struct Quotas {
     /// Wire: `suggested_quota`, `number (decimal)`, required.
     pub suggested_quota: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for Quotas {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("risk_level", &mut slots.0);
+        fields.required("suggested_quota", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(Quotas {
+                    risk_level: f0,
+                    suggested_quota: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("risk_level", &self.risk_level);
+        members.required("suggested_quota", &self.suggested_quota);
+        members
+    }
+}
 impl serde::Serialize for Quotas {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Quotas) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("risk_level", &value.risk_level);
-            members.required("suggested_quota", &value.suggested_quota);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Quotas {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Quotas, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("risk_level", &mut slots.0);
-            fields.required("suggested_quota", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(Quotas {
-                        risk_level: f0,
-                        suggested_quota: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户分层对应建议先享金额的应答
@@ -3858,54 +3937,57 @@ pub struct QueryServiceQuotaResponse {
     /// Wire: `quotas`, `array[object Quotas]`, required.
     pub quotas: Vec<Quotas>,
 }
+impl crate::runtime::Object for QueryServiceQuotaResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("risk_level_version", &mut slots.5);
+        fields.required_objects("quotas", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
+                Ok(QueryServiceQuotaResponse {
+                    service_id: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    appid: f3,
+                    sub_appid: f4,
+                    risk_level_version: f5,
+                    quotas: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("service_id", &self.service_id);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("risk_level_version", &self.risk_level_version);
+        members.required_objects("quotas", &self.quotas);
+        members
+    }
+}
 impl serde::Serialize for QueryServiceQuotaResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryServiceQuotaResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("service_id", &value.service_id);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("risk_level_version", &value.risk_level_version);
-            members.required("quotas", &value.quotas);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceQuotaResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceQuotaResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("risk_level_version", &mut slots.5);
-            fields.required("quotas", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
-                    Ok(QueryServiceQuotaResponse {
-                        service_id: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        appid: f3,
-                        sub_appid: f4,
-                        risk_level_version: f5,
-                        quotas: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付分计划明细列表
@@ -3948,46 +4030,48 @@ impl PlanDetailList {
     }
 }
 impl crate::runtime::Validate for PlanDetailList {}
+impl crate::runtime::Object for PlanDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("original_price", &mut slots.0);
+        fields.optional("plan_discount_description", &mut slots.1);
+        fields.required("actual_price", &mut slots.2);
+        fields.required("plan_detail_name", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(PlanDetailList {
+                    original_price: f0,
+                    plan_discount_description: f1,
+                    actual_price: f2,
+                    plan_detail_name: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("original_price", &self.original_price);
+        members.optional("plan_discount_description", &self.plan_discount_description);
+        members.required("actual_price", &self.actual_price);
+        members.required("plan_detail_name", &self.plan_detail_name);
+        members
+    }
+}
 impl serde::Serialize for PlanDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PlanDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("original_price", &value.original_price);
-            members
-                .optional("plan_discount_description", &value.plan_discount_description);
-            members.required("actual_price", &value.actual_price);
-            members.required("plan_detail_name", &value.plan_detail_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PlanDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PlanDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("original_price", &mut slots.0);
-            fields.optional("plan_discount_description", &mut slots.1);
-            fields.required("actual_price", &mut slots.2);
-            fields.required("plan_detail_name", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(PlanDetailList {
-                        original_price: f0,
-                        plan_discount_description: f1,
-                        actual_price: f2,
-                        plan_detail_name: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付分计划明细列表
@@ -4017,49 +4101,51 @@ pub struct CreatePayscorePlanPlanDetailList {
     /// Wire: `actual_price`, `number (decimal)`, required.
     pub actual_price: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for CreatePayscorePlanPlanDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("plan_detail_no", &mut slots.0);
+        fields.required("plan_detail_name", &mut slots.1);
+        fields.required("original_price", &mut slots.2);
+        fields.optional("plan_discount_description", &mut slots.3);
+        fields.required("actual_price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(CreatePayscorePlanPlanDetailList {
+                    plan_detail_no: f0,
+                    plan_detail_name: f1,
+                    original_price: f2,
+                    plan_discount_description: f3,
+                    actual_price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("plan_detail_no", &self.plan_detail_no);
+        members.required("plan_detail_name", &self.plan_detail_name);
+        members.required("original_price", &self.original_price);
+        members.optional("plan_discount_description", &self.plan_discount_description);
+        members.required("actual_price", &self.actual_price);
+        members
+    }
+}
 impl serde::Serialize for CreatePayscorePlanPlanDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayscorePlanPlanDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("plan_detail_no", &value.plan_detail_no);
-            members.required("plan_detail_name", &value.plan_detail_name);
-            members.required("original_price", &value.original_price);
-            members
-                .optional("plan_discount_description", &value.plan_discount_description);
-            members.required("actual_price", &value.actual_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayscorePlanPlanDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayscorePlanPlanDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("plan_detail_no", &mut slots.0);
-            fields.required("plan_detail_name", &mut slots.1);
-            fields.required("original_price", &mut slots.2);
-            fields.optional("plan_discount_description", &mut slots.3);
-            fields.required("actual_price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(CreatePayscorePlanPlanDetailList {
-                        plan_detail_no: f0,
-                        plan_detail_name: f1,
-                        original_price: f2,
-                        plan_discount_description: f3,
-                        actual_price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建支付分计划的应答
@@ -4133,115 +4219,118 @@ pub struct CreatePayscorePlanResponse {
     /// Wire: `stop_time`, `datetime (RFC 3339)`, optional.
     pub stop_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CreatePayscorePlanResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("plan_id", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.required("merchant_plan_no", &mut slots.6);
+        fields.required("plan_name", &mut slots.7);
+        fields.required("plan_duration", &mut slots.8);
+        fields.required("plan_state", &mut slots.9);
+        fields.required("total_original_price", &mut slots.10);
+        fields.required("deduction_quantity", &mut slots.11);
+        fields.required("total_actual_price", &mut slots.12);
+        fields.optional_objects("plan_detail_list", &mut slots.13);
+        fields.optional("stop_mchid", &mut slots.14);
+        fields.optional("stop_time", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+            ) => {
+                Ok(CreatePayscorePlanResponse {
+                    plan_id: f0,
+                    service_id: f1,
+                    mchid: f2,
+                    sub_mchid: f3,
+                    appid: f4,
+                    sub_appid: f5,
+                    merchant_plan_no: f6,
+                    plan_name: f7,
+                    plan_duration: f8,
+                    plan_state: f9,
+                    total_original_price: f10,
+                    deduction_quantity: f11,
+                    total_actual_price: f12,
+                    plan_detail_list: f13,
+                    stop_mchid: f14,
+                    stop_time: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("plan_id", &self.plan_id);
+        members.required("service_id", &self.service_id);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("merchant_plan_no", &self.merchant_plan_no);
+        members.required("plan_name", &self.plan_name);
+        members.required("plan_duration", &self.plan_duration);
+        members.required("plan_state", &self.plan_state);
+        members.required("total_original_price", &self.total_original_price);
+        members.required("deduction_quantity", &self.deduction_quantity);
+        members.required("total_actual_price", &self.total_actual_price);
+        members.optional_objects("plan_detail_list", &self.plan_detail_list);
+        members.optional("stop_mchid", &self.stop_mchid);
+        members.optional("stop_time", &self.stop_time);
+        members
+    }
+}
 impl serde::Serialize for CreatePayscorePlanResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayscorePlanResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("plan_id", &value.plan_id);
-            members.required("service_id", &value.service_id);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("merchant_plan_no", &value.merchant_plan_no);
-            members.required("plan_name", &value.plan_name);
-            members.required("plan_duration", &value.plan_duration);
-            members.required("plan_state", &value.plan_state);
-            members.required("total_original_price", &value.total_original_price);
-            members.required("deduction_quantity", &value.deduction_quantity);
-            members.required("total_actual_price", &value.total_actual_price);
-            members.optional("plan_detail_list", &value.plan_detail_list);
-            members.optional("stop_mchid", &value.stop_mchid);
-            members.optional("stop_time", &value.stop_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayscorePlanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayscorePlanResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("plan_id", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.required("merchant_plan_no", &mut slots.6);
-            fields.required("plan_name", &mut slots.7);
-            fields.required("plan_duration", &mut slots.8);
-            fields.required("plan_state", &mut slots.9);
-            fields.required("total_original_price", &mut slots.10);
-            fields.required("deduction_quantity", &mut slots.11);
-            fields.required("total_actual_price", &mut slots.12);
-            fields.optional("plan_detail_list", &mut slots.13);
-            fields.optional("stop_mchid", &mut slots.14);
-            fields.optional("stop_time", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                ) => {
-                    Ok(CreatePayscorePlanResponse {
-                        plan_id: f0,
-                        service_id: f1,
-                        mchid: f2,
-                        sub_mchid: f3,
-                        appid: f4,
-                        sub_appid: f5,
-                        merchant_plan_no: f6,
-                        plan_name: f7,
-                        plan_duration: f8,
-                        plan_state: f9,
-                        total_original_price: f10,
-                        deduction_quantity: f11,
-                        total_actual_price: f12,
-                        plan_detail_list: f13,
-                        stop_mchid: f14,
-                        stop_time: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间
@@ -4294,47 +4383,48 @@ impl CreateSignPlanServiceOrderTimeRange {
     }
 }
 impl crate::runtime::Validate for CreateSignPlanServiceOrderTimeRange {}
+impl crate::runtime::Object for CreateSignPlanServiceOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_time_remark", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CreateSignPlanServiceOrderTimeRange {
+                    start_time: f0,
+                    end_time: f1,
+                    start_time_remark: f2,
+                    end_time_remark: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderTimeRange,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_time_remark", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CreateSignPlanServiceOrderTimeRange {
-                        start_time: f0,
-                        end_time: f1,
-                        start_time_remark: f2,
-                        end_time_remark: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -4356,40 +4446,41 @@ pub struct CreateSignPlanServiceOrderPostPayments {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderPostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CreateSignPlanServiceOrderPostPayments {
+            name: f0,
+            amount: f1,
+            description: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderPostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderPostPayments,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderPostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderPostPayments, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CreateSignPlanServiceOrderPostPayments {
-                name: f0,
-                amount: f1,
-                description: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠
@@ -4407,37 +4498,38 @@ pub struct CreateSignPlanServiceOrderPostDiscounts {
     /// Wire: `amount`, `number (decimal)`, optional.
     pub amount: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateSignPlanServiceOrderPostDiscounts {
+            name: f0,
+            amount: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateSignPlanServiceOrderPostDiscounts {
-                name: f0,
-                amount: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务风险金
@@ -4451,38 +4543,39 @@ pub struct CreateSignPlanServiceOrderRiskFund {
     /// Wire: `amount`, `number (decimal)`, required.
     pub amount: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderRiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("amount", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateSignPlanServiceOrderRiskFund {
+                    amount: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderRiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderRiskFund,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderRiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderRiskFund, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("amount", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateSignPlanServiceOrderRiskFund {
-                        amount: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建用户的签约计划详情对应的服务订单的应答
@@ -4560,122 +4653,123 @@ pub struct CreateSignPlanServiceOrderResponse {
     /// Wire: `order_id`, `string`, optional.
     pub order_id: Option<String>,
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.required("state", &mut slots.7);
+        fields.optional("state_description", &mut slots.8);
+        fields.optional_objects("post_payments", &mut slots.9);
+        fields.optional_objects("post_discounts", &mut slots.10);
+        fields.optional_object("risk_fund", &mut slots.11);
+        fields.optional_object("time_range", &mut slots.12);
+        fields.optional_object("location", &mut slots.13);
+        fields.optional("attach", &mut slots.14);
+        fields.optional("notify_url", &mut slots.15);
+        fields.optional("order_id", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+            ) => {
+                Ok(CreateSignPlanServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    service_introduction: f6,
+                    state: f7,
+                    state_description: f8,
+                    post_payments: f9,
+                    post_discounts: f10,
+                    risk_fund: f11,
+                    time_range: f12,
+                    location: f13,
+                    attach: f14,
+                    notify_url: f15,
+                    order_id: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.required("state", &mut slots.7);
-            fields.optional("state_description", &mut slots.8);
-            fields.optional("post_payments", &mut slots.9);
-            fields.optional("post_discounts", &mut slots.10);
-            fields.optional("risk_fund", &mut slots.11);
-            fields.optional("time_range", &mut slots.12);
-            fields.optional("location", &mut slots.13);
-            fields.optional("attach", &mut slots.14);
-            fields.optional("notify_url", &mut slots.15);
-            fields.optional("order_id", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                ) => {
-                    Ok(CreateSignPlanServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        service_introduction: f6,
-                        state: f7,
-                        state_description: f8,
-                        post_payments: f9,
-                        post_discounts: f10,
-                        risk_fund: f11,
-                        time_range: f12,
-                        location: f13,
-                        attach: f14,
-                        notify_url: f15,
-                        order_id: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约计划对应的计划详情列表的商户侧单号信息
@@ -4703,39 +4797,42 @@ impl SignPlanDetail {
     }
 }
 impl crate::runtime::Validate for SignPlanDetail {}
+impl crate::runtime::Object for SignPlanDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("plan_detail_no", &mut slots.0);
+        fields.required("merchant_plan_detail_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SignPlanDetail {
+                    plan_detail_no: f0,
+                    merchant_plan_detail_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("plan_detail_no", &self.plan_detail_no);
+        members.required("merchant_plan_detail_no", &self.merchant_plan_detail_no);
+        members
+    }
+}
 impl serde::Serialize for SignPlanDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SignPlanDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("plan_detail_no", &value.plan_detail_no);
-            members.required("merchant_plan_detail_no", &value.merchant_plan_detail_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SignPlanDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SignPlanDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("plan_detail_no", &mut slots.0);
-            fields.required("merchant_plan_detail_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SignPlanDetail {
-                        plan_detail_no: f0,
-                        merchant_plan_detail_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约计划明细列表
@@ -4793,96 +4890,98 @@ pub struct SignedDetailList {
     /// Wire: `cancel_time`, `string`, optional.
     pub cancel_time: Option<String>,
 }
+impl crate::runtime::Object for SignedDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("plan_detail_no", &mut slots.0);
+        fields.required("original_price", &mut slots.1);
+        fields.optional("plan_discount_description", &mut slots.2);
+        fields.required("actual_price", &mut slots.3);
+        fields.required("plan_detail_state", &mut slots.4);
+        fields.optional("order_id", &mut slots.5);
+        fields.required("merchant_plan_detail_no", &mut slots.6);
+        fields.required("plan_detail_name", &mut slots.7);
+        fields.optional("actual_pay_price", &mut slots.8);
+        fields.optional("use_time", &mut slots.9);
+        fields.optional("complete_time", &mut slots.10);
+        fields.optional("cancel_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(SignedDetailList {
+                    plan_detail_no: f0,
+                    original_price: f1,
+                    plan_discount_description: f2,
+                    actual_price: f3,
+                    plan_detail_state: f4,
+                    order_id: f5,
+                    merchant_plan_detail_no: f6,
+                    plan_detail_name: f7,
+                    actual_pay_price: f8,
+                    use_time: f9,
+                    complete_time: f10,
+                    cancel_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("plan_detail_no", &self.plan_detail_no);
+        members.required("original_price", &self.original_price);
+        members.optional("plan_discount_description", &self.plan_discount_description);
+        members.required("actual_price", &self.actual_price);
+        members.required("plan_detail_state", &self.plan_detail_state);
+        members.optional("order_id", &self.order_id);
+        members.required("merchant_plan_detail_no", &self.merchant_plan_detail_no);
+        members.required("plan_detail_name", &self.plan_detail_name);
+        members.optional("actual_pay_price", &self.actual_pay_price);
+        members.optional("use_time", &self.use_time);
+        members.optional("complete_time", &self.complete_time);
+        members.optional("cancel_time", &self.cancel_time);
+        members
+    }
+}
 impl serde::Serialize for SignedDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SignedDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("plan_detail_no", &value.plan_detail_no);
-            members.required("original_price", &value.original_price);
-            members
-                .optional("plan_discount_description", &value.plan_discount_description);
-            members.required("actual_price", &value.actual_price);
-            members.required("plan_detail_state", &value.plan_detail_state);
-            members.optional("order_id", &value.order_id);
-            members.required("merchant_plan_detail_no", &value.merchant_plan_detail_no);
-            members.required("plan_detail_name", &value.plan_detail_name);
-            members.optional("actual_pay_price", &value.actual_pay_price);
-            members.optional("use_time", &value.use_time);
-            members.optional("complete_time", &value.complete_time);
-            members.optional("cancel_time", &value.cancel_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SignedDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SignedDetailList, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("plan_detail_no", &mut slots.0);
-            fields.required("original_price", &mut slots.1);
-            fields.optional("plan_discount_description", &mut slots.2);
-            fields.required("actual_price", &mut slots.3);
-            fields.required("plan_detail_state", &mut slots.4);
-            fields.optional("order_id", &mut slots.5);
-            fields.required("merchant_plan_detail_no", &mut slots.6);
-            fields.required("plan_detail_name", &mut slots.7);
-            fields.optional("actual_pay_price", &mut slots.8);
-            fields.optional("use_time", &mut slots.9);
-            fields.optional("complete_time", &mut slots.10);
-            fields.optional("cancel_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(SignedDetailList {
-                        plan_detail_no: f0,
-                        original_price: f1,
-                        plan_discount_description: f2,
-                        actual_price: f3,
-                        plan_detail_state: f4,
-                        order_id: f5,
-                        merchant_plan_detail_no: f6,
-                        plan_detail_name: f7,
-                        actual_pay_price: f8,
-                        use_time: f9,
-                        complete_time: f10,
-                        cancel_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户的签约计划
@@ -4984,150 +5083,153 @@ pub struct SignPlan {
     /// Wire: `sign_time`, `datetime (RFC 3339)`, optional.
     pub sign_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for SignPlan {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sign_plan_id", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.optional("sub_openid", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("mchid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("appid", &mut slots.6);
+        fields.optional("sub_appid", &mut slots.7);
+        fields.required("merchant_sign_plan_no", &mut slots.8);
+        fields.required("merchant_callback_url", &mut slots.9);
+        fields.required("plan_id", &mut slots.10);
+        fields.required("going_detail_no", &mut slots.11);
+        fields.required("sign_state", &mut slots.12);
+        fields.optional("cancel_sign_time", &mut slots.13);
+        fields.optional("cancel_sign_type", &mut slots.14);
+        fields.optional("cancel_reason", &mut slots.15);
+        fields.required("plan_name", &mut slots.16);
+        fields.required("plan_over_time", &mut slots.17);
+        fields.required("total_origin_price", &mut slots.18);
+        fields.required("deduction_quantity", &mut slots.19);
+        fields.required("total_actual_price", &mut slots.20);
+        fields.optional_objects("signed_detail_list", &mut slots.21);
+        fields.optional("sign_time", &mut slots.22);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                f2,
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+                Some(f16),
+                Some(f17),
+                Some(f18),
+                Some(f19),
+                Some(f20),
+                f21,
+                f22,
+            ) => {
+                Ok(SignPlan {
+                    sign_plan_id: f0,
+                    openid: f1,
+                    sub_openid: f2,
+                    service_id: f3,
+                    mchid: f4,
+                    sub_mchid: f5,
+                    appid: f6,
+                    sub_appid: f7,
+                    merchant_sign_plan_no: f8,
+                    merchant_callback_url: f9,
+                    plan_id: f10,
+                    going_detail_no: f11,
+                    sign_state: f12,
+                    cancel_sign_time: f13,
+                    cancel_sign_type: f14,
+                    cancel_reason: f15,
+                    plan_name: f16,
+                    plan_over_time: f17,
+                    total_origin_price: f18,
+                    deduction_quantity: f19,
+                    total_actual_price: f20,
+                    signed_detail_list: f21,
+                    sign_time: f22,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(23);
+        members.required("sign_plan_id", &self.sign_plan_id);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("service_id", &self.service_id);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("merchant_sign_plan_no", &self.merchant_sign_plan_no);
+        members.required("merchant_callback_url", &self.merchant_callback_url);
+        members.required("plan_id", &self.plan_id);
+        members.required("going_detail_no", &self.going_detail_no);
+        members.required("sign_state", &self.sign_state);
+        members.optional("cancel_sign_time", &self.cancel_sign_time);
+        members.optional("cancel_sign_type", &self.cancel_sign_type);
+        members.optional("cancel_reason", &self.cancel_reason);
+        members.required("plan_name", &self.plan_name);
+        members.required("plan_over_time", &self.plan_over_time);
+        members.required("total_origin_price", &self.total_origin_price);
+        members.required("deduction_quantity", &self.deduction_quantity);
+        members.required("total_actual_price", &self.total_actual_price);
+        members.optional_objects("signed_detail_list", &self.signed_detail_list);
+        members.optional("sign_time", &self.sign_time);
+        members
+    }
+}
 impl serde::Serialize for SignPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SignPlan) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(23);
-            members.required("sign_plan_id", &value.sign_plan_id);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("service_id", &value.service_id);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("merchant_sign_plan_no", &value.merchant_sign_plan_no);
-            members.required("merchant_callback_url", &value.merchant_callback_url);
-            members.required("plan_id", &value.plan_id);
-            members.required("going_detail_no", &value.going_detail_no);
-            members.required("sign_state", &value.sign_state);
-            members.optional("cancel_sign_time", &value.cancel_sign_time);
-            members.optional("cancel_sign_type", &value.cancel_sign_type);
-            members.optional("cancel_reason", &value.cancel_reason);
-            members.required("plan_name", &value.plan_name);
-            members.required("plan_over_time", &value.plan_over_time);
-            members.required("total_origin_price", &value.total_origin_price);
-            members.required("deduction_quantity", &value.deduction_quantity);
-            members.required("total_actual_price", &value.total_actual_price);
-            members.optional("signed_detail_list", &value.signed_detail_list);
-            members.optional("sign_time", &value.sign_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SignPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SignPlan, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sign_plan_id", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.optional("sub_openid", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("mchid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("appid", &mut slots.6);
-            fields.optional("sub_appid", &mut slots.7);
-            fields.required("merchant_sign_plan_no", &mut slots.8);
-            fields.required("merchant_callback_url", &mut slots.9);
-            fields.required("plan_id", &mut slots.10);
-            fields.required("going_detail_no", &mut slots.11);
-            fields.required("sign_state", &mut slots.12);
-            fields.optional("cancel_sign_time", &mut slots.13);
-            fields.optional("cancel_sign_type", &mut slots.14);
-            fields.optional("cancel_reason", &mut slots.15);
-            fields.required("plan_name", &mut slots.16);
-            fields.required("plan_over_time", &mut slots.17);
-            fields.required("total_origin_price", &mut slots.18);
-            fields.required("deduction_quantity", &mut slots.19);
-            fields.required("total_actual_price", &mut slots.20);
-            fields.optional("signed_detail_list", &mut slots.21);
-            fields.optional("sign_time", &mut slots.22);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                    Some(f16),
-                    Some(f17),
-                    Some(f18),
-                    Some(f19),
-                    Some(f20),
-                    f21,
-                    f22,
-                ) => {
-                    Ok(SignPlan {
-                        sign_plan_id: f0,
-                        openid: f1,
-                        sub_openid: f2,
-                        service_id: f3,
-                        mchid: f4,
-                        sub_mchid: f5,
-                        appid: f6,
-                        sub_appid: f7,
-                        merchant_sign_plan_no: f8,
-                        merchant_callback_url: f9,
-                        plan_id: f10,
-                        going_detail_no: f11,
-                        sign_state: f12,
-                        cancel_sign_time: f13,
-                        cancel_sign_type: f14,
-                        cancel_reason: f15,
-                        plan_name: f16,
-                        plan_over_time: f17,
-                        total_origin_price: f18,
-                        deduction_quantity: f19,
-                        total_actual_price: f20,
-                        signed_detail_list: f21,
-                        sign_time: f22,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建用户的签约计划的应答
@@ -5145,38 +5247,41 @@ pub struct CreateUserSignPlanResponse {
     /// Wire: `package`, `string`, required.
     pub package: String,
 }
+impl crate::runtime::Object for CreateUserSignPlanResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("sign_plan", &mut slots.0);
+        fields.required("package", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateUserSignPlanResponse {
+                    sign_plan: f0,
+                    package: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("sign_plan", &self.sign_plan);
+        members.required("package", &self.package);
+        members
+    }
+}
 impl serde::Serialize for CreateUserSignPlanResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateUserSignPlanResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sign_plan", &value.sign_plan);
-            members.required("package", &value.package);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserSignPlanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserSignPlanResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sign_plan", &mut slots.0);
-            fields.required("package", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateUserSignPlanResponse {
-                        sign_plan: f0,
-                        package: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

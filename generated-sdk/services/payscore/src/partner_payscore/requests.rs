@@ -65,51 +65,54 @@ impl CreatePermissionRequest {
     }
 }
 impl crate::runtime::Validate for CreatePermissionRequest {}
+impl crate::runtime::Object for CreatePermissionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("authorization_code", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4), f5) => {
+                Ok(CreatePermissionRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    authorization_code: f4,
+                    notify_url: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("authorization_code", &self.authorization_code);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreatePermissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePermissionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("authorization_code", &value.authorization_code);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePermissionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("authorization_code", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4), f5) => {
-                    Ok(CreatePermissionRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        authorization_code: f4,
-                        notify_url: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_scene_permission` (服务商场景中预授权): `POST /v3/payscore/partner/permissions/apply-for-scene`.
@@ -192,57 +195,60 @@ impl crate::runtime::Validate for ApplyScenePermissionRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyScenePermissionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("authorization_code", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.required("scene", &mut slots.6);
+        fields.optional_object("transaction_scene_info", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3), Some(f4), f5, Some(f6), f7) => {
+                Ok(ApplyScenePermissionRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    authorization_code: f4,
+                    notify_url: f5,
+                    scene: f6,
+                    transaction_scene_info: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("authorization_code", &self.authorization_code);
+        members.optional("notify_url", &self.notify_url);
+        members.required("scene", &self.scene);
+        members.optional_object("transaction_scene_info", &self.transaction_scene_info);
+        members
+    }
+}
 impl serde::Serialize for ApplyScenePermissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyScenePermissionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("authorization_code", &value.authorization_code);
-            members.optional("notify_url", &value.notify_url);
-            members.required("scene", &value.scene);
-            members.optional("transaction_scene_info", &value.transaction_scene_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyScenePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyScenePermissionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("authorization_code", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.required("scene", &mut slots.6);
-            fields.optional("transaction_scene_info", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3), Some(f4), f5, Some(f6), f7) => {
-                    Ok(ApplyScenePermissionRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        authorization_code: f4,
-                        notify_url: f5,
-                        scene: f6,
-                        transaction_scene_info: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `assess_user_risk_level` (服务商评估用户分层): `POST /v3/payscore/partner/permissions/assess-user-risk-level`.
@@ -333,56 +339,59 @@ impl crate::runtime::Validate for AssessUserRiskLevelRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AssessUserRiskLevelRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("authorization_code", &mut slots.4);
+        fields.optional("openid", &mut slots.5);
+        fields.optional("sub_openid", &mut slots.6);
+        fields.optional_object("shopping_info", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7) => {
+                Ok(AssessUserRiskLevelRequest {
+                    sub_mchid: f0,
+                    service_id: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    authorization_code: f4,
+                    openid: f5,
+                    sub_openid: f6,
+                    shopping_info: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("authorization_code", &self.authorization_code);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional_object("shopping_info", &self.shopping_info);
+        members
+    }
+}
 impl serde::Serialize for AssessUserRiskLevelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssessUserRiskLevelRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("authorization_code", &value.authorization_code);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("shopping_info", &value.shopping_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssessUserRiskLevelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssessUserRiskLevelRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("authorization_code", &mut slots.4);
-            fields.optional("openid", &mut slots.5);
-            fields.optional("sub_openid", &mut slots.6);
-            fields.optional("shopping_info", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7) => {
-                    Ok(AssessUserRiskLevelRequest {
-                        sub_mchid: f0,
-                        service_id: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        authorization_code: f4,
-                        openid: f5,
-                        sub_openid: f6,
-                        shopping_info: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_permission_by_authorization_code` (查询与用户授权记录（授权协议号）API): `GET /v3/payscore/partner/permissions/authorization-code/{authorization_code}`.
@@ -411,40 +420,41 @@ impl QueryPermissionByAuthorizationCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryPermissionByAuthorizationCodeRequest {}
+impl crate::runtime::Object for QueryPermissionByAuthorizationCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("authorization_code", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryPermissionByAuthorizationCodeRequest {
+                    authorization_code: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPermissionByAuthorizationCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryPermissionByAuthorizationCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByAuthorizationCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByAuthorizationCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("authorization_code", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryPermissionByAuthorizationCodeRequest {
-                        authorization_code: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_permission_by_authorization_code` (解除用户授权关系（授权协议号）API): `POST /v3/payscore/partner/permissions/authorization-code/{authorization_code}/terminate`.
@@ -482,46 +492,47 @@ impl TerminatePermissionByAuthorizationCodeRequest {
     }
 }
 impl crate::runtime::Validate for TerminatePermissionByAuthorizationCodeRequest {}
+impl crate::runtime::Object for TerminatePermissionByAuthorizationCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("authorization_code", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(TerminatePermissionByAuthorizationCodeRequest {
+                    authorization_code: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for TerminatePermissionByAuthorizationCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminatePermissionByAuthorizationCodeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminatePermissionByAuthorizationCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminatePermissionByAuthorizationCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("authorization_code", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(TerminatePermissionByAuthorizationCodeRequest {
-                        authorization_code: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_permission_by_openid` (查询与用户授权记录（openid）API): `GET /v3/payscore/partner/permissions/search`.
@@ -572,44 +583,47 @@ impl QueryPermissionByOpenidRequest {
     }
 }
 impl crate::runtime::Validate for QueryPermissionByOpenidRequest {}
+impl crate::runtime::Object for QueryPermissionByOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.optional("openid", &mut slots.4);
+        fields.optional("sub_openid", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
+                Ok(QueryPermissionByOpenidRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    openid: f4,
+                    sub_openid: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPermissionByOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPermissionByOpenidRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.optional("openid", &mut slots.4);
-            fields.optional("sub_openid", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5) => {
-                    Ok(QueryPermissionByOpenidRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        openid: f4,
-                        sub_openid: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_permission_by_openid` (解除用户授权关系（openid）API): `POST /v3/payscore/partner/permissions/terminate`.
@@ -679,56 +693,57 @@ impl TerminatePermissionByOpenidRequest {
     }
 }
 impl crate::runtime::Validate for TerminatePermissionByOpenidRequest {}
+impl crate::runtime::Object for TerminatePermissionByOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.optional("openid", &mut slots.0);
+        fields.optional("sub_openid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("sub_mchid", &mut slots.5);
+        fields.required("reason", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
+                Ok(TerminatePermissionByOpenidRequest {
+                    openid: f0,
+                    sub_openid: f1,
+                    service_id: f2,
+                    appid: f3,
+                    sub_appid: f4,
+                    sub_mchid: f5,
+                    reason: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for TerminatePermissionByOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminatePermissionByOpenidRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminatePermissionByOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminatePermissionByOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.optional("openid", &mut slots.0);
-            fields.optional("sub_openid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("sub_mchid", &mut slots.5);
-            fields.required("reason", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
-                    Ok(TerminatePermissionByOpenidRequest {
-                        openid: f0,
-                        sub_openid: f1,
-                        service_id: f2,
-                        appid: f3,
-                        sub_appid: f4,
-                        sub_mchid: f5,
-                        reason: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_service_account_binding` (收付通子商户申请绑定支付分服务): `POST /v3/payscore/partner/service-account-applications`.
@@ -788,53 +803,54 @@ impl ApplyServiceAccountBindingRequest {
     }
 }
 impl crate::runtime::Validate for ApplyServiceAccountBindingRequest {}
+impl crate::runtime::Object for ApplyServiceAccountBindingRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("out_apply_no", &mut slots.4);
+        fields.optional("result_notify_url", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5) => {
+                Ok(ApplyServiceAccountBindingRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    out_apply_no: f4,
+                    result_notify_url: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_apply_no", &self.out_apply_no);
+        members.optional("result_notify_url", &self.result_notify_url);
+        members
+    }
+}
 impl serde::Serialize for ApplyServiceAccountBindingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyServiceAccountBindingRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_apply_no", &value.out_apply_no);
-            members.optional("result_notify_url", &value.result_notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyServiceAccountBindingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyServiceAccountBindingRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("out_apply_no", &mut slots.4);
-            fields.optional("result_notify_url", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), f5) => {
-                    Ok(ApplyServiceAccountBindingRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        out_apply_no: f4,
-                        result_notify_url: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_service_account_binding` (查询收付通子商户服务绑定结果): `GET /v3/payscore/partner/service-account-applications/{out_apply_no}`.
@@ -855,36 +871,37 @@ impl QueryServiceAccountBindingRequest {
     }
 }
 impl crate::runtime::Validate for QueryServiceAccountBindingRequest {}
+impl crate::runtime::Object for QueryServiceAccountBindingRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_apply_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryServiceAccountBindingRequest {
+                    out_apply_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryServiceAccountBindingRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryServiceAccountBindingRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceAccountBindingRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceAccountBindingRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_apply_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryServiceAccountBindingRequest {
-                        out_apply_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_service_order` (查询支付分订单): `GET /v3/payscore/partner/serviceorder`.
@@ -936,40 +953,43 @@ impl crate::runtime::Validate for QueryServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.optional("out_order_no", &mut slots.2);
+        fields.optional("query_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(QueryServiceOrderRequest {
+                    service_id: f0,
+                    sub_mchid: f1,
+                    out_order_no: f2,
+                    query_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryServiceOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.optional("out_order_no", &mut slots.2);
-            fields.optional("query_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(QueryServiceOrderRequest {
-                        service_id: f0,
-                        sub_mchid: f1,
-                        out_order_no: f2,
-                        query_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_service_order` (创建支付分订单): `POST /v3/payscore/partner/serviceorder`.
@@ -1180,120 +1200,123 @@ impl crate::runtime::Validate for CreateServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("out_order_no", &mut slots.4);
+        fields.required("service_introduction", &mut slots.5);
+        fields.optional_objects("post_payments", &mut slots.6);
+        fields.optional_objects("post_discounts", &mut slots.7);
+        fields.required_object("risk_fund", &mut slots.8);
+        fields.required_object("time_range", &mut slots.9);
+        fields.optional_object("location", &mut slots.10);
+        fields.optional("openid", &mut slots.11);
+        fields.optional("sub_openid", &mut slots.12);
+        fields.optional("need_user_confirm", &mut slots.13);
+        fields.required("notify_url", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional_object("device", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                f15,
+                f16,
+            ) => {
+                Ok(CreateServiceOrderRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    out_order_no: f4,
+                    service_introduction: f5,
+                    post_payments: f6,
+                    post_discounts: f7,
+                    risk_fund: f8,
+                    time_range: f9,
+                    location: f10,
+                    openid: f11,
+                    sub_openid: f12,
+                    need_user_confirm: f13,
+                    notify_url: f14,
+                    attach: f15,
+                    device: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_introduction", &self.service_introduction);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.required("notify_url", &self.notify_url);
+        members.optional("attach", &self.attach);
+        members.optional_object("device", &self.device);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_introduction", &value.service_introduction);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("risk_fund", &value.risk_fund);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.required("notify_url", &value.notify_url);
-            members.optional("attach", &value.attach);
-            members.optional("device", &value.device);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("out_order_no", &mut slots.4);
-            fields.required("service_introduction", &mut slots.5);
-            fields.optional("post_payments", &mut slots.6);
-            fields.optional("post_discounts", &mut slots.7);
-            fields.required("risk_fund", &mut slots.8);
-            fields.required("time_range", &mut slots.9);
-            fields.optional("location", &mut slots.10);
-            fields.optional("openid", &mut slots.11);
-            fields.optional("sub_openid", &mut slots.12);
-            fields.optional("need_user_confirm", &mut slots.13);
-            fields.required("notify_url", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("device", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    f15,
-                    f16,
-                ) => {
-                    Ok(CreateServiceOrderRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        out_order_no: f4,
-                        service_introduction: f5,
-                        post_payments: f6,
-                        post_discounts: f7,
-                        risk_fund: f8,
-                        time_range: f9,
-                        location: f10,
-                        openid: f11,
-                        sub_openid: f12,
-                        need_user_confirm: f13,
-                        notify_url: f14,
-                        attach: f15,
-                        device: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_and_complete_service_order` (创单结单合并API): `POST /v3/payscore/partner/serviceorder/direct-complete`.
@@ -1469,117 +1492,118 @@ impl crate::runtime::Validate for CreateAndCompleteServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateAndCompleteServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_appid", &mut slots.2);
+        fields.optional("sub_mchid", &mut slots.3);
+        fields.required("out_order_no", &mut slots.4);
+        fields.required("service_introduction", &mut slots.5);
+        fields.optional_objects("post_payments", &mut slots.6);
+        fields.optional_objects("post_discounts", &mut slots.7);
+        fields.required("total_amount", &mut slots.8);
+        fields.required_object("time_range", &mut slots.9);
+        fields.optional_object("location", &mut slots.10);
+        fields.optional("profit_sharing", &mut slots.11);
+        fields.optional("goods_tag", &mut slots.12);
+        fields.optional("attach", &mut slots.13);
+        fields.required("notify_url", &mut slots.14);
+        fields.optional("openid", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                f15,
+            ) => {
+                Ok(CreateAndCompleteServiceOrderRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    out_order_no: f4,
+                    service_introduction: f5,
+                    post_payments: f6,
+                    post_discounts: f7,
+                    total_amount: f8,
+                    time_range: f9,
+                    location: f10,
+                    profit_sharing: f11,
+                    goods_tag: f12,
+                    attach: f13,
+                    notify_url: f14,
+                    openid: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("sub_appid", &self.sub_appid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_introduction", &self.service_introduction);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for CreateAndCompleteServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAndCompleteServiceOrderRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("sub_appid", &value.sub_appid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_introduction", &value.service_introduction);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAndCompleteServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAndCompleteServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_appid", &mut slots.2);
-            fields.optional("sub_mchid", &mut slots.3);
-            fields.required("out_order_no", &mut slots.4);
-            fields.required("service_introduction", &mut slots.5);
-            fields.optional("post_payments", &mut slots.6);
-            fields.optional("post_discounts", &mut slots.7);
-            fields.required("total_amount", &mut slots.8);
-            fields.required("time_range", &mut slots.9);
-            fields.optional("location", &mut slots.10);
-            fields.optional("profit_sharing", &mut slots.11);
-            fields.optional("goods_tag", &mut slots.12);
-            fields.optional("attach", &mut slots.13);
-            fields.required("notify_url", &mut slots.14);
-            fields.optional("openid", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    f15,
-                ) => {
-                    Ok(CreateAndCompleteServiceOrderRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        out_order_no: f4,
-                        service_introduction: f5,
-                        post_payments: f6,
-                        post_discounts: f7,
-                        total_amount: f8,
-                        time_range: f9,
-                        location: f10,
-                        profit_sharing: f11,
-                        goods_tag: f12,
-                        attach: f13,
-                        notify_url: f14,
-                        openid: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_service_order` (取消支付分订单API): `POST /v3/payscore/partner/serviceorder/{out_order_no}/cancel`.
@@ -1623,44 +1647,47 @@ impl crate::runtime::Validate for CancelServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CancelServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CancelServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for CancelServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CancelServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `complete_service_order` (完结支付分订单API): `POST /v3/payscore/partner/serviceorder/{out_order_no}/complete`.
@@ -1822,94 +1849,97 @@ impl crate::runtime::Validate for CompleteServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CompleteServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.optional_object("time_range", &mut slots.6);
+        fields.optional_object("location", &mut slots.7);
+        fields.optional("profit_sharing", &mut slots.8);
+        fields.optional("complete_time", &mut slots.9);
+        fields.optional("goods_tag", &mut slots.10);
+        fields.optional_object("device", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(CompleteServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    total_amount: f5,
+                    time_range: f6,
+                    location: f7,
+                    profit_sharing: f8,
+                    complete_time: f9,
+                    goods_tag: f10,
+                    device: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("complete_time", &self.complete_time);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional_object("device", &self.device);
+        members
+    }
+}
 impl serde::Serialize for CompleteServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompleteServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("complete_time", &value.complete_time);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("device", &value.device);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.optional("time_range", &mut slots.6);
-            fields.optional("location", &mut slots.7);
-            fields.optional("profit_sharing", &mut slots.8);
-            fields.optional("complete_time", &mut slots.9);
-            fields.optional("goods_tag", &mut slots.10);
-            fields.optional("device", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CompleteServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        total_amount: f5,
-                        time_range: f6,
-                        location: f7,
-                        profit_sharing: f8,
-                        complete_time: f9,
-                        goods_tag: f10,
-                        device: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_service_order` (修改订单金额API): `POST /v3/payscore/partner/serviceorder/{out_order_no}/modify`.
@@ -2016,56 +2046,59 @@ impl crate::runtime::Validate for ModifyServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifyServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.optional("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("reason", &mut slots.6);
+        fields.optional_object("device", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), f4, Some(f5), Some(f6), f7) => {
+                Ok(ModifyServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    total_amount: f5,
+                    reason: f6,
+                    device: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.optional("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.required("reason", &self.reason);
+        members.optional_object("device", &self.device);
+        members
+    }
+}
 impl serde::Serialize for ModifyServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.optional("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.required("reason", &value.reason);
-            members.optional("device", &value.device);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.optional("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("reason", &mut slots.6);
-            fields.optional("device", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), f4, Some(f5), Some(f6), f7) => {
-                    Ok(ModifyServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        total_amount: f5,
-                        reason: f6,
-                        device: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pay_service_order` (商户发起催收扣款API): `POST /v3/payscore/partner/serviceorder/{out_order_no}/pay`.
@@ -2101,41 +2134,44 @@ impl PayServiceOrderRequest {
     }
 }
 impl crate::runtime::Validate for PayServiceOrderRequest {}
+impl crate::runtime::Object for PayServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.optional("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(PayServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for PayServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.optional("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(PayServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_pending_message` (下发服务费用待处理消息): `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-pendingmessage`.
@@ -2215,53 +2251,56 @@ impl crate::runtime::Validate for SendPendingMessageRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendPendingMessageRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("prepaid_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
+                Ok(SendPendingMessageRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    total_amount: f5,
+                    prepaid_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.required("prepaid_time", &self.prepaid_time);
+        members
+    }
+}
 impl serde::Serialize for SendPendingMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendPendingMessageRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.required("prepaid_time", &value.prepaid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendPendingMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendPendingMessageRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("prepaid_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
-                    Ok(SendPendingMessageRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        total_amount: f5,
-                        prepaid_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_prepaid_message` (下发服务预扣费消息): `POST /v3/payscore/partner/serviceorder/{out_order_no}/send-prepaidmessage`.
@@ -2341,53 +2380,56 @@ impl crate::runtime::Validate for SendPrepaidMessageRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendPrepaidMessageRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("prepaid_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
+                Ok(SendPrepaidMessageRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    total_amount: f5,
+                    prepaid_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.required("prepaid_time", &self.prepaid_time);
+        members
+    }
+}
 impl serde::Serialize for SendPrepaidMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendPrepaidMessageRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.required("prepaid_time", &value.prepaid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendPrepaidMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendPrepaidMessageRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("prepaid_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6)) => {
-                    Ok(SendPrepaidMessageRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        total_amount: f5,
-                        prepaid_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_service_order` (同步订单信息API): `POST /v3/payscore/partner/serviceorder/{out_order_no}/sync`.
@@ -2440,47 +2482,50 @@ impl crate::runtime::Validate for SyncServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required_object("detail", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(SyncServiceOrderRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    sub_mchid: f2,
+                    type_: f3,
+                    detail: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("service_id", &self.service_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("type", &self.type_);
+        members.required_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for SyncServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("service_id", &value.service_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("type", &value.type_);
-            members.required("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("detail", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(SyncServiceOrderRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        sub_mchid: f2,
-                        type_: f3,
-                        detail: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_pay_on_delivery_order` (创建先用后付订单): `POST /v3/payscore/partner/servicepayondeliveryorder`.
@@ -2679,125 +2724,128 @@ impl crate::runtime::Validate for CreatePayOnDeliveryOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("service_id", &mut slots.4);
+        fields.required("service_introduction", &mut slots.5);
+        fields.optional_objects("post_payments", &mut slots.6);
+        fields.optional_objects("post_discounts", &mut slots.7);
+        fields.required_object("time_range", &mut slots.8);
+        fields.optional_object("location", &mut slots.9);
+        fields.required_object("risk_fund", &mut slots.10);
+        fields.optional("attach", &mut slots.11);
+        fields.required("notify_url", &mut slots.12);
+        fields.optional("openid", &mut slots.13);
+        fields.optional("sub_openid", &mut slots.14);
+        fields.optional("need_user_confirm", &mut slots.15);
+        fields.optional("mchid", &mut slots.16);
+        fields.required_object("shopping_info", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                Some(f12),
+                f13,
+                f14,
+                f15,
+                f16,
+                Some(f17),
+            ) => {
+                Ok(CreatePayOnDeliveryOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    service_id: f4,
+                    service_introduction: f5,
+                    post_payments: f6,
+                    post_discounts: f7,
+                    time_range: f8,
+                    location: f9,
+                    risk_fund: f10,
+                    attach: f11,
+                    notify_url: f12,
+                    openid: f13,
+                    sub_openid: f14,
+                    need_user_confirm: f15,
+                    mchid: f16,
+                    shopping_info: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("service_id", &self.service_id);
+        members.required("service_introduction", &self.service_introduction);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.optional("mchid", &self.mchid);
+        members.required_object("shopping_info", &self.shopping_info);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("service_id", &value.service_id);
-            members.required("service_introduction", &value.service_introduction);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.required("risk_fund", &value.risk_fund);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.optional("mchid", &value.mchid);
-            members.required("shopping_info", &value.shopping_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("service_id", &mut slots.4);
-            fields.required("service_introduction", &mut slots.5);
-            fields.optional("post_payments", &mut slots.6);
-            fields.optional("post_discounts", &mut slots.7);
-            fields.required("time_range", &mut slots.8);
-            fields.optional("location", &mut slots.9);
-            fields.required("risk_fund", &mut slots.10);
-            fields.optional("attach", &mut slots.11);
-            fields.required("notify_url", &mut slots.12);
-            fields.optional("openid", &mut slots.13);
-            fields.optional("sub_openid", &mut slots.14);
-            fields.optional("need_user_confirm", &mut slots.15);
-            fields.optional("mchid", &mut slots.16);
-            fields.required("shopping_info", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                ) => {
-                    Ok(CreatePayOnDeliveryOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        service_id: f4,
-                        service_introduction: f5,
-                        post_payments: f6,
-                        post_discounts: f7,
-                        time_range: f8,
-                        location: f9,
-                        risk_fund: f10,
-                        attach: f11,
-                        notify_url: f12,
-                        openid: f13,
-                        sub_openid: f14,
-                        need_user_confirm: f15,
-                        mchid: f16,
-                        shopping_info: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_service_quota` (查询用户分层对应建议先享金额): `GET /v3/payscore/partner/servicequotas/service-id/{service_id}`.
@@ -2835,42 +2883,45 @@ impl QueryServiceQuotaRequest {
     }
 }
 impl crate::runtime::Validate for QueryServiceQuotaRequest {}
+impl crate::runtime::Object for QueryServiceQuotaRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("risk_level_version", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(QueryServiceQuotaRequest {
+                    service_id: f0,
+                    sub_mchid: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                    risk_level_version: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryServiceQuotaRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryServiceQuotaRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceQuotaRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceQuotaRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("risk_level_version", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(QueryServiceQuotaRequest {
-                        service_id: f0,
-                        sub_mchid: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                        risk_level_version: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_payscore_plan` (创建支付分计划): `POST /v3/payscore/plan/partner/payscore-plans`.
@@ -2968,90 +3019,93 @@ impl crate::runtime::Validate for CreatePayscorePlanRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayscorePlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("plan_name", &mut slots.4);
+        fields.required("plan_duration", &mut slots.5);
+        fields.required("deduction_quantity", &mut slots.6);
+        fields.required("total_original_price", &mut slots.7);
+        fields.required("total_actual_price", &mut slots.8);
+        fields.optional_objects("plan_detail_list", &mut slots.9);
+        fields.required("merchant_plan_no", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+            ) => {
+                Ok(CreatePayscorePlanRequest {
+                    service_id: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    plan_name: f4,
+                    plan_duration: f5,
+                    deduction_quantity: f6,
+                    total_original_price: f7,
+                    total_actual_price: f8,
+                    plan_detail_list: f9,
+                    merchant_plan_no: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("plan_name", &self.plan_name);
+        members.required("plan_duration", &self.plan_duration);
+        members.required("deduction_quantity", &self.deduction_quantity);
+        members.required("total_original_price", &self.total_original_price);
+        members.required("total_actual_price", &self.total_actual_price);
+        members.optional_objects("plan_detail_list", &self.plan_detail_list);
+        members.required("merchant_plan_no", &self.merchant_plan_no);
+        members
+    }
+}
 impl serde::Serialize for CreatePayscorePlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayscorePlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("plan_name", &value.plan_name);
-            members.required("plan_duration", &value.plan_duration);
-            members.required("deduction_quantity", &value.deduction_quantity);
-            members.required("total_original_price", &value.total_original_price);
-            members.required("total_actual_price", &value.total_actual_price);
-            members.optional("plan_detail_list", &value.plan_detail_list);
-            members.required("merchant_plan_no", &value.merchant_plan_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayscorePlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayscorePlanRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("plan_name", &mut slots.4);
-            fields.required("plan_duration", &mut slots.5);
-            fields.required("deduction_quantity", &mut slots.6);
-            fields.required("total_original_price", &mut slots.7);
-            fields.required("total_actual_price", &mut slots.8);
-            fields.optional("plan_detail_list", &mut slots.9);
-            fields.required("merchant_plan_no", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                ) => {
-                    Ok(CreatePayscorePlanRequest {
-                        service_id: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        plan_name: f4,
-                        plan_duration: f5,
-                        deduction_quantity: f6,
-                        total_original_price: f7,
-                        total_actual_price: f8,
-                        plan_detail_list: f9,
-                        merchant_plan_no: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_payscore_plan` (查询支付分计划): `GET /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}`.
@@ -3075,36 +3129,39 @@ impl QueryPayscorePlanRequest {
     }
 }
 impl crate::runtime::Validate for QueryPayscorePlanRequest {}
+impl crate::runtime::Object for QueryPayscorePlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("merchant_plan_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryPayscorePlanRequest {
+                    merchant_plan_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPayscorePlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPayscorePlanRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPayscorePlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPayscorePlanRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("merchant_plan_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryPayscorePlanRequest {
-                        merchant_plan_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `stop_payscore_plan` (停止支付分计划): `POST /v3/payscore/plan/partner/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`.
@@ -3130,38 +3187,41 @@ impl StopPayscorePlanRequest {
     }
 }
 impl crate::runtime::Validate for StopPayscorePlanRequest {}
+impl crate::runtime::Object for StopPayscorePlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("merchant_plan_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(StopPayscorePlanRequest {
+                    merchant_plan_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for StopPayscorePlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StopPayscorePlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StopPayscorePlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StopPayscorePlanRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("merchant_plan_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(StopPayscorePlanRequest {
-                        merchant_plan_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_sign_plan_service_order` (创建用户的签约计划详情对应的服务订单): `POST /v3/payscore/sign-plan/partner/serviceorder`.
@@ -3290,107 +3350,108 @@ impl crate::runtime::Validate for CreateSignPlanServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("sign_plan_id", &mut slots.1);
+        fields.required("plan_detail_no", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("sub_mchid", &mut slots.4);
+        fields.optional("sub_appid", &mut slots.5);
+        fields.optional("openid", &mut slots.6);
+        fields.optional("sub_openid", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required("service_introduction", &mut slots.9);
+        fields.required_object("time_range", &mut slots.10);
+        fields.optional_object("location", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.required("out_trade_no", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                Some(f13),
+            ) => {
+                Ok(CreateSignPlanServiceOrderRequest {
+                    service_id: f0,
+                    sign_plan_id: f1,
+                    plan_detail_no: f2,
+                    appid: f3,
+                    sub_mchid: f4,
+                    sub_appid: f5,
+                    openid: f6,
+                    sub_openid: f7,
+                    notify_url: f8,
+                    service_introduction: f9,
+                    time_range: f10,
+                    location: f11,
+                    attach: f12,
+                    out_trade_no: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("service_id", &self.service_id);
+        members.required("sign_plan_id", &self.sign_plan_id);
+        members.required("plan_detail_no", &self.plan_detail_no);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("notify_url", &self.notify_url);
+        members.required("service_introduction", &self.service_introduction);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("service_id", &value.service_id);
-            members.required("sign_plan_id", &value.sign_plan_id);
-            members.required("plan_detail_no", &value.plan_detail_no);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("notify_url", &value.notify_url);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("sign_plan_id", &mut slots.1);
-            fields.required("plan_detail_no", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("sub_mchid", &mut slots.4);
-            fields.optional("sub_appid", &mut slots.5);
-            fields.optional("openid", &mut slots.6);
-            fields.optional("sub_openid", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("service_introduction", &mut slots.9);
-            fields.required("time_range", &mut slots.10);
-            fields.optional("location", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.required("out_trade_no", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    Some(f13),
-                ) => {
-                    Ok(CreateSignPlanServiceOrderRequest {
-                        service_id: f0,
-                        sign_plan_id: f1,
-                        plan_detail_no: f2,
-                        appid: f3,
-                        sub_mchid: f4,
-                        sub_appid: f5,
-                        openid: f6,
-                        sub_openid: f7,
-                        notify_url: f8,
-                        service_introduction: f9,
-                        time_range: f10,
-                        location: f11,
-                        attach: f12,
-                        out_trade_no: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_user_sign_plan` (创建用户的签约计划): `POST /v3/payscore/sign-plan/partner/user-sign-plans`.
@@ -3487,74 +3548,77 @@ impl crate::runtime::Validate for CreateUserSignPlanRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateUserSignPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("openid", &mut slots.5);
+        fields.optional("sub_openid", &mut slots.6);
+        fields.required("merchant_sign_plan_no", &mut slots.7);
+        fields.required("notify_url", &mut slots.8);
+        fields.required_objects("sign_plan_detail", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(CreateUserSignPlanRequest {
+                    service_id: f0,
+                    plan_id: f1,
+                    appid: f2,
+                    sub_mchid: f3,
+                    sub_appid: f4,
+                    openid: f5,
+                    sub_openid: f6,
+                    merchant_sign_plan_no: f7,
+                    notify_url: f8,
+                    sign_plan_detail: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("service_id", &self.service_id);
+        members.required("plan_id", &self.plan_id);
+        members.required("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("merchant_sign_plan_no", &self.merchant_sign_plan_no);
+        members.required("notify_url", &self.notify_url);
+        members.required_objects("sign_plan_detail", &self.sign_plan_detail);
+        members
+    }
+}
 impl serde::Serialize for CreateUserSignPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateUserSignPlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("service_id", &value.service_id);
-            members.required("plan_id", &value.plan_id);
-            members.required("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("merchant_sign_plan_no", &value.merchant_sign_plan_no);
-            members.required("notify_url", &value.notify_url);
-            members.required("sign_plan_detail", &value.sign_plan_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserSignPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserSignPlanRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("openid", &mut slots.5);
-            fields.optional("sub_openid", &mut slots.6);
-            fields.required("merchant_sign_plan_no", &mut slots.7);
-            fields.required("notify_url", &mut slots.8);
-            fields.required("sign_plan_detail", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(CreateUserSignPlanRequest {
-                        service_id: f0,
-                        plan_id: f1,
-                        appid: f2,
-                        sub_mchid: f3,
-                        sub_appid: f4,
-                        openid: f5,
-                        sub_openid: f6,
-                        merchant_sign_plan_no: f7,
-                        notify_url: f8,
-                        sign_plan_detail: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_sign_plan` (查询用户的签约计划): `GET /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`.
@@ -3578,36 +3642,39 @@ impl QueryUserSignPlanRequest {
     }
 }
 impl crate::runtime::Validate for QueryUserSignPlanRequest {}
+impl crate::runtime::Object for QueryUserSignPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("merchant_sign_plan_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryUserSignPlanRequest {
+                    merchant_sign_plan_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserSignPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserSignPlanRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserSignPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserSignPlanRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("merchant_sign_plan_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryUserSignPlanRequest {
-                        merchant_sign_plan_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `stop_user_sign_plan` (取消用户的签约计划): `POST /v3/payscore/sign-plan/partner/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`.
@@ -3638,40 +3705,43 @@ impl StopUserSignPlanRequest {
     }
 }
 impl crate::runtime::Validate for StopUserSignPlanRequest {}
+impl crate::runtime::Object for StopUserSignPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("merchant_sign_plan_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("stop_reason", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(StopUserSignPlanRequest {
+                    merchant_sign_plan_no: f0,
+                    sub_mchid: f1,
+                    stop_reason: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("stop_reason", &self.stop_reason);
+        members
+    }
+}
 impl serde::Serialize for StopUserSignPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StopUserSignPlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("stop_reason", &value.stop_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StopUserSignPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StopUserSignPlanRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("merchant_sign_plan_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("stop_reason", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(StopUserSignPlanRequest {
-                        merchant_sign_plan_no: f0,
-                        sub_mchid: f1,
-                        stop_reason: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

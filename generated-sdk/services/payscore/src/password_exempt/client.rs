@@ -65,7 +65,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ECOMMERCE_MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -73,7 +73,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 电商收付通模式支付后场景预签约API
@@ -115,7 +115,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ECOMMERCE_PAY_REDIRECT_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -123,7 +123,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 直连商户模式小程序场景预签约API
@@ -165,7 +165,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -173,7 +173,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 直连商户模式支付后场景预签约API
@@ -215,7 +215,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PAY_REDIRECT_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -223,7 +223,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 清算机构模式小程序场景预签约API
@@ -265,7 +265,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLEARING_MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -273,7 +273,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 清算机构模式支付后场景预签约API
@@ -315,7 +315,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CLEARING_PAY_REDIRECT_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -323,7 +323,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户通过商户协议号查询协议API
@@ -373,7 +373,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户通过商户协议号解约协议API
@@ -416,7 +416,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_CONTRACT_BY_OUT_CONTRACT_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -424,7 +424,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务商模式小程序场景预签约API
@@ -466,7 +466,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PARTNER_MINIPROGRAM_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -474,7 +474,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 服务商模式支付后场景预签约API
@@ -516,7 +516,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PARTNER_PAY_REDIRECT_PRE_ENTRUST_SIGN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -524,7 +524,7 @@ impl<'a, T: Transport> PasswordExemptClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -32,53 +32,54 @@ pub struct EcommerceMiniprogramPreEntrustSignResponse {
     /// Wire: `sign_mp_path`, `string`, required.
     pub sign_mp_path: String,
 }
+impl crate::runtime::Object for EcommerceMiniprogramPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.required("sign_mp_appid", &mut slots.4);
+        fields.required("sign_mp_path", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(EcommerceMiniprogramPreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                    mchid: f1,
+                    service_id: f2,
+                    out_contract_code: f3,
+                    sign_mp_appid: f4,
+                    sign_mp_path: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members.required("mchid", &self.mchid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("sign_mp_appid", &self.sign_mp_appid);
+        members.required("sign_mp_path", &self.sign_mp_path);
+        members
+    }
+}
 impl serde::Serialize for EcommerceMiniprogramPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &EcommerceMiniprogramPreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members.required("mchid", &value.mchid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("sign_mp_appid", &value.sign_mp_appid);
-            members.required("sign_mp_path", &value.sign_mp_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EcommerceMiniprogramPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EcommerceMiniprogramPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.required("sign_mp_appid", &mut slots.4);
-            fields.required("sign_mp_path", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(EcommerceMiniprogramPreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                        mchid: f1,
-                        service_id: f2,
-                        out_contract_code: f3,
-                        sign_mp_appid: f4,
-                        sign_mp_path: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 电商收付通模式支付后场景预签约API的应答
@@ -100,44 +101,45 @@ pub struct EcommercePayRedirectPreEntrustSignResponse {
     /// Wire: `out_contract_code`, `string`, required.
     pub out_contract_code: String,
 }
+impl crate::runtime::Object for EcommercePayRedirectPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(EcommercePayRedirectPreEntrustSignResponse {
+                    mchid: f0,
+                    service_id: f1,
+                    out_contract_code: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("mchid", &self.mchid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members
+    }
+}
 impl serde::Serialize for EcommercePayRedirectPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &EcommercePayRedirectPreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("mchid", &value.mchid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EcommercePayRedirectPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EcommercePayRedirectPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(EcommercePayRedirectPreEntrustSignResponse {
-                        mchid: f0,
-                        service_id: f1,
-                        out_contract_code: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 协议解约信息
@@ -159,48 +161,46 @@ pub struct ContractTerminateInfo {
     /// Wire: `contract_termination_remark`, `string`, optional.
     pub contract_termination_remark: Option<String>,
 }
+impl crate::runtime::Object for ContractTerminateInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("contract_termination_mode", &mut slots.0);
+        fields.optional("contract_terminated_time", &mut slots.1);
+        fields.optional("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ContractTerminateInfo {
+                    contract_termination_mode: f0,
+                    contract_terminated_time: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("contract_termination_mode", &self.contract_termination_mode);
+        members.optional("contract_terminated_time", &self.contract_terminated_time);
+        members
+            .optional("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for ContractTerminateInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ContractTerminateInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members
-                .required("contract_termination_mode", &value.contract_termination_mode);
-            members
-                .optional("contract_terminated_time", &value.contract_terminated_time);
-            members
-                .optional(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ContractTerminateInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ContractTerminateInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("contract_termination_mode", &mut slots.0);
-            fields.optional("contract_terminated_time", &mut slots.1);
-            fields.optional("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ContractTerminateInfo {
-                        contract_termination_mode: f0,
-                        contract_terminated_time: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户通过商户协议号查询协议API的应答
@@ -258,98 +258,99 @@ pub struct QueryContractByOutContractCodeResponse {
     /// Wire: `contract_terminate_info`, `object ContractTerminateInfo`, optional.
     pub contract_terminate_info: Option<ContractTerminateInfo>,
 }
+impl crate::runtime::Object for QueryContractByOutContractCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("contract_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.optional("sub_openid", &mut slots.5);
+        fields.required("service_id", &mut slots.6);
+        fields.required("out_contract_code", &mut slots.7);
+        fields.optional("contract_display_account", &mut slots.8);
+        fields.required("contract_state", &mut slots.9);
+        fields.required("contract_signed_time", &mut slots.10);
+        fields.optional_object("contract_terminate_info", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+            ) => {
+                Ok(QueryContractByOutContractCodeResponse {
+                    mchid: f0,
+                    contract_id: f1,
+                    appid: f2,
+                    openid: f3,
+                    sub_appid: f4,
+                    sub_openid: f5,
+                    service_id: f6,
+                    out_contract_code: f7,
+                    contract_display_account: f8,
+                    contract_state: f9,
+                    contract_signed_time: f10,
+                    contract_terminate_info: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("mchid", &self.mchid);
+        members.required("contract_id", &self.contract_id);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.optional("contract_display_account", &self.contract_display_account);
+        members.required("contract_state", &self.contract_state);
+        members.required("contract_signed_time", &self.contract_signed_time);
+        members
+            .optional_object("contract_terminate_info", &self.contract_terminate_info);
+        members
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryContractByOutContractCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("mchid", &value.mchid);
-            members.required("contract_id", &value.contract_id);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-                .optional("contract_display_account", &value.contract_display_account);
-            members.required("contract_state", &value.contract_state);
-            members.required("contract_signed_time", &value.contract_signed_time);
-            members.optional("contract_terminate_info", &value.contract_terminate_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("contract_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.optional("sub_openid", &mut slots.5);
-            fields.required("service_id", &mut slots.6);
-            fields.required("out_contract_code", &mut slots.7);
-            fields.optional("contract_display_account", &mut slots.8);
-            fields.required("contract_state", &mut slots.9);
-            fields.required("contract_signed_time", &mut slots.10);
-            fields.optional("contract_terminate_info", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(QueryContractByOutContractCodeResponse {
-                        mchid: f0,
-                        contract_id: f1,
-                        appid: f2,
-                        openid: f3,
-                        sub_appid: f4,
-                        sub_openid: f5,
-                        service_id: f6,
-                        out_contract_code: f7,
-                        contract_display_account: f8,
-                        contract_state: f9,
-                        contract_signed_time: f10,
-                        contract_terminate_info: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务商模式小程序场景预签约API的应答
@@ -387,64 +388,57 @@ pub struct PartnerMiniprogramPreEntrustSignResponse {
     /// Wire: `sign_mp_path`, `string`, required.
     pub sign_mp_path: String,
 }
+impl crate::runtime::Object for PartnerMiniprogramPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("pre_entrustweb_id", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.required("sign_mp_appid", &mut slots.5);
+        fields.required("sign_mp_path", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(PartnerMiniprogramPreEntrustSignResponse {
+                    pre_entrustweb_id: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    service_id: f3,
+                    out_contract_code: f4,
+                    sign_mp_appid: f5,
+                    sign_mp_path: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("pre_entrustweb_id", &self.pre_entrustweb_id);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("sign_mp_appid", &self.sign_mp_appid);
+        members.required("sign_mp_path", &self.sign_mp_path);
+        members
+    }
+}
 impl serde::Serialize for PartnerMiniprogramPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PartnerMiniprogramPreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("pre_entrustweb_id", &value.pre_entrustweb_id);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("sign_mp_appid", &value.sign_mp_appid);
-            members.required("sign_mp_path", &value.sign_mp_path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PartnerMiniprogramPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PartnerMiniprogramPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("pre_entrustweb_id", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.required("sign_mp_appid", &mut slots.5);
-            fields.required("sign_mp_path", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(PartnerMiniprogramPreEntrustSignResponse {
-                        pre_entrustweb_id: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        service_id: f3,
-                        out_contract_code: f4,
-                        sign_mp_appid: f5,
-                        sign_mp_path: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务商模式支付后场景预签约API的应答
@@ -470,46 +464,47 @@ pub struct PartnerPayRedirectPreEntrustSignResponse {
     /// Wire: `out_contract_code`, `string`, required.
     pub out_contract_code: String,
 }
+impl crate::runtime::Object for PartnerPayRedirectPreEntrustSignResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("out_contract_code", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(PartnerPayRedirectPreEntrustSignResponse {
+                    mchid: f0,
+                    sub_mchid: f1,
+                    service_id: f2,
+                    out_contract_code: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members
+    }
+}
 impl serde::Serialize for PartnerPayRedirectPreEntrustSignResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PartnerPayRedirectPreEntrustSignResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PartnerPayRedirectPreEntrustSignResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PartnerPayRedirectPreEntrustSignResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("out_contract_code", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(PartnerPayRedirectPreEntrustSignResponse {
-                        mchid: f0,
-                        sub_mchid: f1,
-                        service_id: f2,
-                        out_contract_code: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

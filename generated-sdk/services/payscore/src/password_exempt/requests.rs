@@ -48,54 +48,54 @@ impl EcommerceMiniprogramPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for EcommerceMiniprogramPreEntrustSignRequest {}
+impl crate::runtime::Object for EcommerceMiniprogramPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("notify_url", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("openid", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(EcommerceMiniprogramPreEntrustSignRequest {
+                    appid: f0,
+                    service_id: f1,
+                    out_contract_code: f2,
+                    notify_url: f3,
+                    contract_display_account: f4,
+                    openid: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for EcommerceMiniprogramPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &EcommerceMiniprogramPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("notify_url", &value.notify_url);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EcommerceMiniprogramPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EcommerceMiniprogramPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("notify_url", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("openid", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(EcommerceMiniprogramPreEntrustSignRequest {
-                        appid: f0,
-                        service_id: f1,
-                        out_contract_code: f2,
-                        notify_url: f3,
-                        contract_display_account: f4,
-                        openid: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `ecommerce_pay_redirect_pre_entrust_sign` (电商收付通模式支付后场景预签约API): `POST /v3/password-exempt-contract/contracts/ecommerce/pre-entrust-sign/pay-redirect-sign`.
@@ -150,65 +150,57 @@ impl EcommercePayRedirectPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for EcommercePayRedirectPreEntrustSignRequest {}
+impl crate::runtime::Object for EcommercePayRedirectPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("notify_url", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("prepay_id", &mut slots.5);
+        fields.required("openid", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(EcommercePayRedirectPreEntrustSignRequest {
+                    appid: f0,
+                    service_id: f1,
+                    out_contract_code: f2,
+                    notify_url: f3,
+                    contract_display_account: f4,
+                    prepay_id: f5,
+                    openid: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("prepay_id", &self.prepay_id);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for EcommercePayRedirectPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &EcommercePayRedirectPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("notify_url", &value.notify_url);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("prepay_id", &value.prepay_id);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EcommercePayRedirectPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EcommercePayRedirectPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("notify_url", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("prepay_id", &mut slots.5);
-            fields.required("openid", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(EcommercePayRedirectPreEntrustSignRequest {
-                        appid: f0,
-                        service_id: f1,
-                        out_contract_code: f2,
-                        notify_url: f3,
-                        contract_display_account: f4,
-                        prepay_id: f5,
-                        openid: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `miniprogram_pre_entrust_sign` (直连商户模式小程序场景预签约API): `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/mini-program`.
@@ -256,52 +248,54 @@ impl MiniprogramPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for MiniprogramPreEntrustSignRequest {}
+impl crate::runtime::Object for MiniprogramPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("notify_url", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("openid", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(MiniprogramPreEntrustSignRequest {
+                    appid: f0,
+                    service_id: f1,
+                    out_contract_code: f2,
+                    notify_url: f3,
+                    contract_display_account: f4,
+                    openid: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for MiniprogramPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MiniprogramPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("notify_url", &value.notify_url);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MiniprogramPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MiniprogramPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("notify_url", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("openid", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(MiniprogramPreEntrustSignRequest {
-                        appid: f0,
-                        service_id: f1,
-                        out_contract_code: f2,
-                        notify_url: f3,
-                        contract_display_account: f4,
-                        openid: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pay_redirect_pre_entrust_sign` (直连商户模式支付后场景预签约API): `POST /v3/password-exempt-contract/contracts/normal/pre-entrust-sign/pay-redirect-sign`.
@@ -354,63 +348,57 @@ impl PayRedirectPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for PayRedirectPreEntrustSignRequest {}
+impl crate::runtime::Object for PayRedirectPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("out_contract_code", &mut slots.2);
+        fields.required("notify_url", &mut slots.3);
+        fields.required("contract_display_account", &mut slots.4);
+        fields.required("prepay_id", &mut slots.5);
+        fields.required("openid", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(PayRedirectPreEntrustSignRequest {
+                    appid: f0,
+                    service_id: f1,
+                    out_contract_code: f2,
+                    notify_url: f3,
+                    contract_display_account: f4,
+                    prepay_id: f5,
+                    openid: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("prepay_id", &self.prepay_id);
+        members.required("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for PayRedirectPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayRedirectPreEntrustSignRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("notify_url", &value.notify_url);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("prepay_id", &value.prepay_id);
-            members.required("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayRedirectPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayRedirectPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("out_contract_code", &mut slots.2);
-            fields.required("notify_url", &mut slots.3);
-            fields.required("contract_display_account", &mut slots.4);
-            fields.required("prepay_id", &mut slots.5);
-            fields.required("openid", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(PayRedirectPreEntrustSignRequest {
-                        appid: f0,
-                        service_id: f1,
-                        out_contract_code: f2,
-                        notify_url: f3,
-                        contract_display_account: f4,
-                        prepay_id: f5,
-                        openid: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `clearing_miniprogram_pre_entrust_sign` (清算机构模式小程序场景预签约API): `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/mini-program`.
@@ -485,73 +473,73 @@ impl ClearingMiniprogramPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for ClearingMiniprogramPreEntrustSignRequest {}
+impl crate::runtime::Object for ClearingMiniprogramPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("sub_appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.required("notify_url", &mut slots.5);
+        fields.required("contract_display_account", &mut slots.6);
+        fields.optional("openid", &mut slots.7);
+        fields.optional("sub_openid", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+            ) => {
+                Ok(ClearingMiniprogramPreEntrustSignRequest {
+                    appid: f0,
+                    sub_appid: f1,
+                    sub_mchid: f2,
+                    service_id: f3,
+                    out_contract_code: f4,
+                    notify_url: f5,
+                    contract_display_account: f6,
+                    openid: f7,
+                    sub_openid: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.required("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for ClearingMiniprogramPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ClearingMiniprogramPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.required("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("notify_url", &value.notify_url);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClearingMiniprogramPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ClearingMiniprogramPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("sub_appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.required("notify_url", &mut slots.5);
-            fields.required("contract_display_account", &mut slots.6);
-            fields.optional("openid", &mut slots.7);
-            fields.optional("sub_openid", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(ClearingMiniprogramPreEntrustSignRequest {
-                        appid: f0,
-                        sub_appid: f1,
-                        sub_mchid: f2,
-                        service_id: f3,
-                        out_contract_code: f4,
-                        notify_url: f5,
-                        contract_display_account: f6,
-                        openid: f7,
-                        sub_openid: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `clearing_pay_redirect_pre_entrust_sign` (清算机构模式支付后场景预签约API): `POST /v3/password-exempt-contract/contracts/qs/pre-entrust-sign/pay-redirect-sign`.
@@ -631,77 +619,77 @@ impl ClearingPayRedirectPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for ClearingPayRedirectPreEntrustSignRequest {}
+impl crate::runtime::Object for ClearingPayRedirectPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("sub_appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("out_contract_code", &mut slots.4);
+        fields.required("notify_url", &mut slots.5);
+        fields.required("contract_display_account", &mut slots.6);
+        fields.required("prepay_id", &mut slots.7);
+        fields.optional("openid", &mut slots.8);
+        fields.optional("sub_openid", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+            ) => {
+                Ok(ClearingPayRedirectPreEntrustSignRequest {
+                    appid: f0,
+                    sub_appid: f1,
+                    sub_mchid: f2,
+                    service_id: f3,
+                    out_contract_code: f4,
+                    notify_url: f5,
+                    contract_display_account: f6,
+                    prepay_id: f7,
+                    openid: f8,
+                    sub_openid: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("appid", &self.appid);
+        members.required("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("prepay_id", &self.prepay_id);
+        members.optional("openid", &self.openid);
+        members.optional("sub_openid", &self.sub_openid);
+        members
+    }
+}
 impl serde::Serialize for ClearingPayRedirectPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ClearingPayRedirectPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("appid", &value.appid);
-            members.required("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("notify_url", &value.notify_url);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("prepay_id", &value.prepay_id);
-            members.optional("openid", &value.openid);
-            members.optional("sub_openid", &value.sub_openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ClearingPayRedirectPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ClearingPayRedirectPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("sub_appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("out_contract_code", &mut slots.4);
-            fields.required("notify_url", &mut slots.5);
-            fields.required("contract_display_account", &mut slots.6);
-            fields.required("prepay_id", &mut slots.7);
-            fields.optional("openid", &mut slots.8);
-            fields.optional("sub_openid", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(ClearingPayRedirectPreEntrustSignRequest {
-                        appid: f0,
-                        sub_appid: f1,
-                        sub_mchid: f2,
-                        service_id: f3,
-                        out_contract_code: f4,
-                        notify_url: f5,
-                        contract_display_account: f6,
-                        prepay_id: f7,
-                        openid: f8,
-                        sub_openid: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_contract_by_out_contract_code` (商户通过商户协议号查询协议API): `GET /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}`.
@@ -727,38 +715,39 @@ impl QueryContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryContractByOutContractCodeRequest {}
+impl crate::runtime::Object for QueryContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_contract_code", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryContractByOutContractCodeRequest {
+                    out_contract_code: f0,
+                    service_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_contract_code", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryContractByOutContractCodeRequest {
-                        out_contract_code: f0,
-                        service_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_contract_by_out_contract_code` (商户通过商户协议号解约协议API): `POST /v3/password-exempt-contract/contracts/service-id/{service_id}/out-contract-code/{out_contract_code}/terminate`.
@@ -789,46 +778,44 @@ impl TerminateContractByOutContractCodeRequest {
     }
 }
 impl crate::runtime::Validate for TerminateContractByOutContractCodeRequest {}
+impl crate::runtime::Object for TerminateContractByOutContractCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("out_contract_code", &mut slots.1);
+        fields.required("contract_termination_remark", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TerminateContractByOutContractCodeRequest {
+                    service_id: f0,
+                    out_contract_code: f1,
+                    contract_termination_remark: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members
+            .required("contract_termination_remark", &self.contract_termination_remark);
+        members
+    }
+}
 impl serde::Serialize for TerminateContractByOutContractCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminateContractByOutContractCodeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members
-                .required(
-                    "contract_termination_remark",
-                    &value.contract_termination_remark,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateContractByOutContractCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateContractByOutContractCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("out_contract_code", &mut slots.1);
-            fields.required("contract_termination_remark", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TerminateContractByOutContractCodeRequest {
-                        service_id: f0,
-                        out_contract_code: f1,
-                        contract_termination_remark: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `partner_miniprogram_pre_entrust_sign` (服务商模式小程序场景预签约API): `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/mini-program`.
@@ -903,73 +890,73 @@ impl PartnerMiniprogramPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for PartnerMiniprogramPreEntrustSignRequest {}
+impl crate::runtime::Object for PartnerMiniprogramPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("sp_appid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sub_appid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("service_id", &mut slots.5);
+        fields.required("out_contract_code", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.required("contract_display_account", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(PartnerMiniprogramPreEntrustSignRequest {
+                    sp_appid: f0,
+                    sp_openid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    sub_openid: f4,
+                    service_id: f5,
+                    out_contract_code: f6,
+                    notify_url: f7,
+                    contract_display_account: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_display_account", &self.contract_display_account);
+        members
+    }
+}
 impl serde::Serialize for PartnerMiniprogramPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PartnerMiniprogramPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("notify_url", &value.notify_url);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PartnerMiniprogramPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PartnerMiniprogramPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("sp_appid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sub_appid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("service_id", &mut slots.5);
-            fields.required("out_contract_code", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.required("contract_display_account", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(PartnerMiniprogramPreEntrustSignRequest {
-                        sp_appid: f0,
-                        sp_openid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        sub_openid: f4,
-                        service_id: f5,
-                        out_contract_code: f6,
-                        notify_url: f7,
-                        contract_display_account: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `partner_pay_redirect_pre_entrust_sign` (服务商模式支付后场景预签约API): `POST /v3/password-exempt-contract/contracts/service-provider/pre-entrust-sign/pay-redirect-sign`.
@@ -1049,76 +1036,76 @@ impl PartnerPayRedirectPreEntrustSignRequest {
     }
 }
 impl crate::runtime::Validate for PartnerPayRedirectPreEntrustSignRequest {}
+impl crate::runtime::Object for PartnerPayRedirectPreEntrustSignRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sp_appid", &mut slots.0);
+        fields.optional("sp_openid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("sub_appid", &mut slots.3);
+        fields.optional("sub_openid", &mut slots.4);
+        fields.required("service_id", &mut slots.5);
+        fields.required("out_contract_code", &mut slots.6);
+        fields.required("notify_url", &mut slots.7);
+        fields.required("contract_display_account", &mut slots.8);
+        fields.required("prepay_id", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(PartnerPayRedirectPreEntrustSignRequest {
+                    sp_appid: f0,
+                    sp_openid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    sub_openid: f4,
+                    service_id: f5,
+                    out_contract_code: f6,
+                    notify_url: f7,
+                    contract_display_account: f8,
+                    prepay_id: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sp_appid", &self.sp_appid);
+        members.optional("sp_openid", &self.sp_openid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.required("service_id", &self.service_id);
+        members.required("out_contract_code", &self.out_contract_code);
+        members.required("notify_url", &self.notify_url);
+        members.required("contract_display_account", &self.contract_display_account);
+        members.required("prepay_id", &self.prepay_id);
+        members
+    }
+}
 impl serde::Serialize for PartnerPayRedirectPreEntrustSignRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PartnerPayRedirectPreEntrustSignRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sp_appid", &value.sp_appid);
-            members.optional("sp_openid", &value.sp_openid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.required("service_id", &value.service_id);
-            members.required("out_contract_code", &value.out_contract_code);
-            members.required("notify_url", &value.notify_url);
-            members
-                .required("contract_display_account", &value.contract_display_account);
-            members.required("prepay_id", &value.prepay_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PartnerPayRedirectPreEntrustSignRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PartnerPayRedirectPreEntrustSignRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sp_appid", &mut slots.0);
-            fields.optional("sp_openid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("sub_appid", &mut slots.3);
-            fields.optional("sub_openid", &mut slots.4);
-            fields.required("service_id", &mut slots.5);
-            fields.required("out_contract_code", &mut slots.6);
-            fields.required("notify_url", &mut slots.7);
-            fields.required("contract_display_account", &mut slots.8);
-            fields.required("prepay_id", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(PartnerPayRedirectPreEntrustSignRequest {
-                        sp_appid: f0,
-                        sp_openid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        sub_openid: f4,
-                        service_id: f5,
-                        out_contract_code: f6,
-                        notify_url: f7,
-                        contract_display_account: f8,
-                        prepay_id: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -92,7 +92,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询先享后付订单
@@ -149,7 +149,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建先享后付订单
@@ -186,7 +186,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -194,7 +194,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销先享后付订单
@@ -233,7 +233,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -241,7 +241,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 完结先享后付订单
@@ -280,7 +280,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::COMPLETE_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -288,7 +288,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 支付分订单同步
@@ -327,7 +327,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_PAYAFTER_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -335,7 +335,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户预授权API
@@ -372,7 +372,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PERMISSION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -380,7 +380,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户评估用户分层
@@ -417,7 +417,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ASSESS_USER_RISK_LEVEL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -425,7 +425,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询与用户授权记录（授权协议号）API
@@ -474,7 +474,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除用户授权关系（授权协议号）API
@@ -515,7 +515,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_PERMISSION_BY_AUTHORIZATION_CODE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -573,7 +573,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除用户授权关系（openid）API
@@ -614,7 +614,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_PERMISSION_BY_OPENID,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -659,7 +659,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PAYSCORE_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -667,7 +667,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询支付分计划
@@ -713,7 +713,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 停止支付分计划
@@ -760,7 +760,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询支付分订单API
@@ -820,7 +820,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建支付分订单API
@@ -864,7 +864,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -872,7 +872,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创单结单合并API
@@ -911,7 +911,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_AND_COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -919,7 +919,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 取消支付分订单API
@@ -965,7 +965,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -973,7 +973,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 完结支付分订单API
@@ -1019,7 +1019,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::COMPLETE_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1027,7 +1027,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 修改订单金额API
@@ -1073,7 +1073,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MODIFY_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1081,7 +1081,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户发起催收扣款API
@@ -1120,7 +1120,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PAY_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1128,7 +1128,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下发服务费用待处理消息
@@ -1167,7 +1167,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_PENDING_MESSAGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1214,7 +1214,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SEND_PREPAID_MESSAGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1268,7 +1268,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::SYNC_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1276,7 +1276,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建先用后付订单
@@ -1315,7 +1315,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_PAY_ON_DELIVERY_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1323,7 +1323,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建用户的签约计划详情对应的服务订单
@@ -1362,7 +1362,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SIGN_PLAN_SERVICE_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1370,7 +1370,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建用户的签约计划
@@ -1407,7 +1407,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1415,7 +1415,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户的签约计划
@@ -1464,7 +1464,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 直连商户取消用户的签约计划
@@ -1506,7 +1506,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::STOP_USER_SIGN_PLAN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1514,7 +1514,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询智慧零售订单
@@ -1571,7 +1571,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建智慧零售订单
@@ -1610,7 +1610,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_SMART_RETAIL_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1618,7 +1618,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销智慧零售订单
@@ -1659,7 +1659,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_SMART_RETAIL_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1667,7 +1667,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 完结智慧零售订单
@@ -1708,7 +1708,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::COMPLETE_SMART_RETAIL_ORDER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -1716,7 +1716,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询用户授权状态API
@@ -1764,7 +1764,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户解除用户授权关系API
@@ -1805,7 +1805,7 @@ impl<'a, T: Transport> PayscoreClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TERMINATE_USER_SERVICE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })

@@ -37,51 +37,54 @@ pub struct DownloadBillList {
     /// Wire: `nonce`, `string`, required.
     pub nonce: String,
 }
+impl crate::runtime::Object for DownloadBillList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("bill_sequence", &mut slots.0);
+        fields.required("hash_type", &mut slots.1);
+        fields.required("hash_value", &mut slots.2);
+        fields.required("download_url", &mut slots.3);
+        fields.required("encrypt_key", &mut slots.4);
+        fields.required("nonce", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(DownloadBillList {
+                    bill_sequence: f0,
+                    hash_type: f1,
+                    hash_value: f2,
+                    download_url: f3,
+                    encrypt_key: f4,
+                    nonce: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("bill_sequence", &self.bill_sequence);
+        members.required("hash_type", &self.hash_type);
+        members.required("hash_value", &self.hash_value);
+        members.required("download_url", &self.download_url);
+        members.required("encrypt_key", &self.encrypt_key);
+        members.required("nonce", &self.nonce);
+        members
+    }
+}
 impl serde::Serialize for DownloadBillList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DownloadBillList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("bill_sequence", &value.bill_sequence);
-            members.required("hash_type", &value.hash_type);
-            members.required("hash_value", &value.hash_value);
-            members.required("download_url", &value.download_url);
-            members.required("encrypt_key", &value.encrypt_key);
-            members.required("nonce", &value.nonce);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadBillList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadBillList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("bill_sequence", &mut slots.0);
-            fields.required("hash_type", &mut slots.1);
-            fields.required("hash_value", &mut slots.2);
-            fields.required("download_url", &mut slots.3);
-            fields.required("encrypt_key", &mut slots.4);
-            fields.required("nonce", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(DownloadBillList {
-                        bill_sequence: f0,
-                        hash_type: f1,
-                        hash_value: f2,
-                        download_url: f3,
-                        encrypt_key: f4,
-                        nonce: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户申请获取对账单API的应答
@@ -99,39 +102,42 @@ pub struct DownloadMerchantBillResponse {
     /// Wire: `download_bill_list`, `array[object DownloadBillList]`, required.
     pub download_bill_list: Vec<DownloadBillList>,
 }
+impl crate::runtime::Object for DownloadMerchantBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("download_bill_count", &mut slots.0);
+        fields.required_objects("download_bill_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DownloadMerchantBillResponse {
+                    download_bill_count: f0,
+                    download_bill_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("download_bill_count", &self.download_bill_count);
+        members.required_objects("download_bill_list", &self.download_bill_list);
+        members
+    }
+}
 impl serde::Serialize for DownloadMerchantBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DownloadMerchantBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("download_bill_count", &value.download_bill_count);
-            members.required("download_bill_list", &value.download_bill_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadMerchantBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadMerchantBillResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("download_bill_count", &mut slots.0);
-            fields.required("download_bill_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DownloadMerchantBillResponse {
-                        download_bill_count: f0,
-                        download_bill_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费，描述付费项目列表
@@ -189,41 +195,44 @@ impl Fees {
     }
 }
 impl crate::runtime::Validate for Fees {}
+impl crate::runtime::Object for Fees {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("fee_name", &mut slots.0);
+        fields.optional("fee_count", &mut slots.1);
+        fields.optional("fee_amount", &mut slots.2);
+        fields.optional("fee_desc", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(Fees {
+            fee_name: f0,
+            fee_count: f1,
+            fee_amount: f2,
+            fee_desc: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("fee_name", &self.fee_name);
+        members.optional("fee_count", &self.fee_count);
+        members.optional("fee_amount", &self.fee_amount);
+        members.optional("fee_desc", &self.fee_desc);
+        members
+    }
+}
 impl serde::Serialize for Fees {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Fees) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("fee_name", &value.fee_name);
-            members.optional("fee_count", &value.fee_count);
-            members.optional("fee_amount", &value.fee_amount);
-            members.optional("fee_desc", &value.fee_desc);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Fees {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Fees, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("fee_name", &mut slots.0);
-            fields.optional("fee_count", &mut slots.1);
-            fields.optional("fee_amount", &mut slots.2);
-            fields.optional("fee_desc", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(Fees {
-                fee_name: f0,
-                fee_count: f1,
-                fee_amount: f2,
-                fee_desc: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠，最多包含5条商户优惠
@@ -271,38 +280,41 @@ impl Discounts {
     }
 }
 impl crate::runtime::Validate for Discounts {}
+impl crate::runtime::Object for Discounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("discount_name", &mut slots.0);
+        fields.optional("discount_amount", &mut slots.1);
+        fields.optional("discount_desc", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Discounts {
+            discount_name: f0,
+            discount_amount: f1,
+            discount_desc: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("discount_name", &self.discount_name);
+        members.optional("discount_amount", &self.discount_amount);
+        members.optional("discount_desc", &self.discount_desc);
+        members
+    }
+}
 impl serde::Serialize for Discounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Discounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("discount_name", &value.discount_name);
-            members.optional("discount_amount", &value.discount_amount);
-            members.optional("discount_desc", &value.discount_desc);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Discounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Discounts, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("discount_name", &mut slots.0);
-            fields.optional("discount_amount", &mut slots.1);
-            fields.optional("discount_desc", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Discounts {
-                discount_name: f0,
-                discount_amount: f1,
-                discount_desc: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询先享后付订单的应答
@@ -406,156 +418,155 @@ pub struct QueryPayafterOrderResponse {
     /// Wire: `pay_type`, `enum PayType`, optional.
     pub pay_type: Option<PayType>,
 }
+impl crate::runtime::Object for QueryPayafterOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("appid", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.optional("out_order_no", &mut slots.2);
+        fields.optional("service_id", &mut slots.3);
+        fields.optional("state", &mut slots.4);
+        fields.optional("finish_type", &mut slots.5);
+        fields.optional("service_start_time", &mut slots.6);
+        fields.optional("service_end_time", &mut slots.7);
+        fields.optional("real_service_start_time", &mut slots.8);
+        fields.optional("real_service_end_time", &mut slots.9);
+        fields.optional("pay_succ_time", &mut slots.10);
+        fields.optional("service_start_location", &mut slots.11);
+        fields.optional("service_end_location", &mut slots.12);
+        fields.optional("real_service_start_location", &mut slots.13);
+        fields.optional("real_service_end_location", &mut slots.14);
+        fields.optional("service_introduction", &mut slots.15);
+        fields.optional_objects("fees", &mut slots.16);
+        fields.optional_objects("discounts", &mut slots.17);
+        fields.optional("risk_amount", &mut slots.18);
+        fields.optional("total_amount", &mut slots.19);
+        fields.optional("attach", &mut slots.20);
+        fields.optional("finish_ticket", &mut slots.21);
+        fields.optional("finish_transaction_id", &mut slots.22);
+        fields.optional("pay_type", &mut slots.23);
+        fields.finish()?;
+        let (
+            f0,
+            f1,
+            f2,
+            f3,
+            f4,
+            f5,
+            f6,
+            f7,
+            f8,
+            f9,
+            f10,
+            f11,
+            f12,
+            f13,
+            f14,
+            f15,
+            f16,
+            f17,
+            f18,
+            f19,
+            f20,
+            f21,
+            f22,
+            f23,
+        ) = slots;
+        Ok(QueryPayafterOrderResponse {
+            appid: f0,
+            mchid: f1,
+            out_order_no: f2,
+            service_id: f3,
+            state: f4,
+            finish_type: f5,
+            service_start_time: f6,
+            service_end_time: f7,
+            real_service_start_time: f8,
+            real_service_end_time: f9,
+            pay_succ_time: f10,
+            service_start_location: f11,
+            service_end_location: f12,
+            real_service_start_location: f13,
+            real_service_end_location: f14,
+            service_introduction: f15,
+            fees: f16,
+            discounts: f17,
+            risk_amount: f18,
+            total_amount: f19,
+            attach: f20,
+            finish_ticket: f21,
+            finish_transaction_id: f22,
+            pay_type: f23,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(24);
+        members.optional("appid", &self.appid);
+        members.optional("mchid", &self.mchid);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional("service_id", &self.service_id);
+        members.optional("state", &self.state);
+        members.optional("finish_type", &self.finish_type);
+        members.optional("service_start_time", &self.service_start_time);
+        members.optional("service_end_time", &self.service_end_time);
+        members.optional("real_service_start_time", &self.real_service_start_time);
+        members.optional("real_service_end_time", &self.real_service_end_time);
+        members.optional("pay_succ_time", &self.pay_succ_time);
+        members.optional("service_start_location", &self.service_start_location);
+        members.optional("service_end_location", &self.service_end_location);
+        members
+            .optional("real_service_start_location", &self.real_service_start_location);
+        members.optional("real_service_end_location", &self.real_service_end_location);
+        members.optional("service_introduction", &self.service_introduction);
+        members.optional_objects("fees", &self.fees);
+        members.optional_objects("discounts", &self.discounts);
+        members.optional("risk_amount", &self.risk_amount);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("attach", &self.attach);
+        members.optional("finish_ticket", &self.finish_ticket);
+        members.optional("finish_transaction_id", &self.finish_transaction_id);
+        members.optional("pay_type", &self.pay_type);
+        members
+    }
+}
 impl serde::Serialize for QueryPayafterOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryPayafterOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(24);
-            members.optional("appid", &value.appid);
-            members.optional("mchid", &value.mchid);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("service_id", &value.service_id);
-            members.optional("state", &value.state);
-            members.optional("finish_type", &value.finish_type);
-            members.optional("service_start_time", &value.service_start_time);
-            members.optional("service_end_time", &value.service_end_time);
-            members.optional("real_service_start_time", &value.real_service_start_time);
-            members.optional("real_service_end_time", &value.real_service_end_time);
-            members.optional("pay_succ_time", &value.pay_succ_time);
-            members.optional("service_start_location", &value.service_start_location);
-            members.optional("service_end_location", &value.service_end_location);
-            members
-                .optional(
-                    "real_service_start_location",
-                    &value.real_service_start_location,
-                );
-            members
-                .optional("real_service_end_location", &value.real_service_end_location);
-            members.optional("service_introduction", &value.service_introduction);
-            members.optional("fees", &value.fees);
-            members.optional("discounts", &value.discounts);
-            members.optional("risk_amount", &value.risk_amount);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("attach", &value.attach);
-            members.optional("finish_ticket", &value.finish_ticket);
-            members.optional("finish_transaction_id", &value.finish_transaction_id);
-            members.optional("pay_type", &value.pay_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPayafterOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPayafterOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("appid", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.optional("out_order_no", &mut slots.2);
-            fields.optional("service_id", &mut slots.3);
-            fields.optional("state", &mut slots.4);
-            fields.optional("finish_type", &mut slots.5);
-            fields.optional("service_start_time", &mut slots.6);
-            fields.optional("service_end_time", &mut slots.7);
-            fields.optional("real_service_start_time", &mut slots.8);
-            fields.optional("real_service_end_time", &mut slots.9);
-            fields.optional("pay_succ_time", &mut slots.10);
-            fields.optional("service_start_location", &mut slots.11);
-            fields.optional("service_end_location", &mut slots.12);
-            fields.optional("real_service_start_location", &mut slots.13);
-            fields.optional("real_service_end_location", &mut slots.14);
-            fields.optional("service_introduction", &mut slots.15);
-            fields.optional("fees", &mut slots.16);
-            fields.optional("discounts", &mut slots.17);
-            fields.optional("risk_amount", &mut slots.18);
-            fields.optional("total_amount", &mut slots.19);
-            fields.optional("attach", &mut slots.20);
-            fields.optional("finish_ticket", &mut slots.21);
-            fields.optional("finish_transaction_id", &mut slots.22);
-            fields.optional("pay_type", &mut slots.23);
-            fields.finish()?;
-            let (
-                f0,
-                f1,
-                f2,
-                f3,
-                f4,
-                f5,
-                f6,
-                f7,
-                f8,
-                f9,
-                f10,
-                f11,
-                f12,
-                f13,
-                f14,
-                f15,
-                f16,
-                f17,
-                f18,
-                f19,
-                f20,
-                f21,
-                f22,
-                f23,
-            ) = slots;
-            Ok(QueryPayafterOrderResponse {
-                appid: f0,
-                mchid: f1,
-                out_order_no: f2,
-                service_id: f3,
-                state: f4,
-                finish_type: f5,
-                service_start_time: f6,
-                service_end_time: f7,
-                real_service_start_time: f8,
-                real_service_end_time: f9,
-                pay_succ_time: f10,
-                service_start_location: f11,
-                service_end_location: f12,
-                real_service_start_location: f13,
-                real_service_end_location: f14,
-                service_introduction: f15,
-                fees: f16,
-                discounts: f17,
-                risk_amount: f18,
-                total_amount: f19,
-                attach: f20,
-                finish_ticket: f21,
-                finish_transaction_id: f22,
-                pay_type: f23,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠，最多包含5条商户优惠
@@ -593,35 +604,38 @@ impl CreatePayafterOrderDiscounts {
     }
 }
 impl crate::runtime::Validate for CreatePayafterOrderDiscounts {}
+impl crate::runtime::Object for CreatePayafterOrderDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("discount_name", &mut slots.0);
+        fields.optional("discount_desc", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreatePayafterOrderDiscounts {
+            discount_name: f0,
+            discount_desc: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("discount_name", &self.discount_name);
+        members.optional("discount_desc", &self.discount_desc);
+        members
+    }
+}
 impl serde::Serialize for CreatePayafterOrderDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayafterOrderDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("discount_name", &value.discount_name);
-            members.optional("discount_desc", &value.discount_desc);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayafterOrderDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayafterOrderDiscounts, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("discount_name", &mut slots.0);
-            fields.optional("discount_desc", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreatePayafterOrderDiscounts {
-                discount_name: f0,
-                discount_desc: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建先享后付订单的应答
@@ -671,60 +685,62 @@ pub struct CreatePayafterOrderResponse {
     /// Wire: `package`, `string`, optional.
     pub package: Option<String>,
 }
+impl crate::runtime::Object for CreatePayafterOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.optional("appid", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.optional("out_order_no", &mut slots.2);
+        fields.optional("service_id", &mut slots.3);
+        fields.optional("order_id", &mut slots.4);
+        fields.optional("miniprogram_businesstype", &mut slots.5);
+        fields.optional("miniprogram_appid", &mut slots.6);
+        fields.optional("miniprogram_path", &mut slots.7);
+        fields.optional("miniprogram_username", &mut slots.8);
+        fields.optional("package", &mut slots.9);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
+        Ok(CreatePayafterOrderResponse {
+            appid: f0,
+            mchid: f1,
+            out_order_no: f2,
+            service_id: f3,
+            order_id: f4,
+            miniprogram_businesstype: f5,
+            miniprogram_appid: f6,
+            miniprogram_path: f7,
+            miniprogram_username: f8,
+            package: f9,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.optional("appid", &self.appid);
+        members.optional("mchid", &self.mchid);
+        members.optional("out_order_no", &self.out_order_no);
+        members.optional("service_id", &self.service_id);
+        members.optional("order_id", &self.order_id);
+        members.optional("miniprogram_businesstype", &self.miniprogram_businesstype);
+        members.optional("miniprogram_appid", &self.miniprogram_appid);
+        members.optional("miniprogram_path", &self.miniprogram_path);
+        members.optional("miniprogram_username", &self.miniprogram_username);
+        members.optional("package", &self.package);
+        members
+    }
+}
 impl serde::Serialize for CreatePayafterOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayafterOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.optional("appid", &value.appid);
-            members.optional("mchid", &value.mchid);
-            members.optional("out_order_no", &value.out_order_no);
-            members.optional("service_id", &value.service_id);
-            members.optional("order_id", &value.order_id);
-            members
-                .optional("miniprogram_businesstype", &value.miniprogram_businesstype);
-            members.optional("miniprogram_appid", &value.miniprogram_appid);
-            members.optional("miniprogram_path", &value.miniprogram_path);
-            members.optional("miniprogram_username", &value.miniprogram_username);
-            members.optional("package", &value.package);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayafterOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayafterOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.optional("appid", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.optional("out_order_no", &mut slots.2);
-            fields.optional("service_id", &mut slots.3);
-            fields.optional("order_id", &mut slots.4);
-            fields.optional("miniprogram_businesstype", &mut slots.5);
-            fields.optional("miniprogram_appid", &mut slots.6);
-            fields.optional("miniprogram_path", &mut slots.7);
-            fields.optional("miniprogram_username", &mut slots.8);
-            fields.optional("package", &mut slots.9);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8, f9) = slots;
-            Ok(CreatePayafterOrderResponse {
-                appid: f0,
-                mchid: f1,
-                out_order_no: f2,
-                service_id: f3,
-                order_id: f4,
-                miniprogram_businesstype: f5,
-                miniprogram_appid: f6,
-                miniprogram_path: f7,
-                miniprogram_username: f8,
-                package: f9,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销先享后付订单的应答
@@ -754,48 +770,51 @@ pub struct CancelPayafterOrderResponse {
     /// Wire: `order_id`, `string`, required.
     pub order_id: String,
 }
+impl crate::runtime::Object for CancelPayafterOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("order_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(CancelPayafterOrderResponse {
+                    appid: f0,
+                    mchid: f1,
+                    out_order_no: f2,
+                    service_id: f3,
+                    order_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for CancelPayafterOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelPayafterOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelPayafterOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelPayafterOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("order_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(CancelPayafterOrderResponse {
-                        appid: f0,
-                        mchid: f1,
-                        out_order_no: f2,
-                        service_id: f3,
-                        order_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 内容信息详情
@@ -821,30 +840,33 @@ impl Detail {
     }
 }
 impl crate::runtime::Validate for Detail {}
+impl crate::runtime::Object for Detail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("paid_time", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(Detail { paid_time: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("paid_time", &self.paid_time);
+        members
+    }
+}
 impl serde::Serialize for Detail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Detail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("paid_time", &value.paid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Detail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Detail, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("paid_time", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(Detail { paid_time: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付分订单同步的应答
@@ -870,45 +892,48 @@ pub struct SyncPayafterOrderResponse {
     /// Wire: `order_id`, `string`, required.
     pub order_id: String,
 }
+impl crate::runtime::Object for SyncPayafterOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("order_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(SyncPayafterOrderResponse {
+                    appid: f0,
+                    mchid: f1,
+                    out_order_no: f2,
+                    order_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for SyncPayafterOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncPayafterOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncPayafterOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncPayafterOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("order_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(SyncPayafterOrderResponse {
-                        appid: f0,
-                        mchid: f1,
-                        out_order_no: f2,
-                        order_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户预授权API的应答
@@ -922,36 +947,39 @@ pub struct CreatePermissionResponse {
     /// Wire: `apply_permissions_token`, `string`, required.
     pub apply_permissions_token: String,
 }
+impl crate::runtime::Object for CreatePermissionResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("apply_permissions_token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreatePermissionResponse {
+                    apply_permissions_token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("apply_permissions_token", &self.apply_permissions_token);
+        members
+    }
+}
 impl serde::Serialize for CreatePermissionResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePermissionResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("apply_permissions_token", &value.apply_permissions_token);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePermissionResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePermissionResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("apply_permissions_token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreatePermissionResponse {
-                        apply_permissions_token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品列表
@@ -999,48 +1027,51 @@ impl Goods {
     }
 }
 impl crate::runtime::Validate for Goods {}
+impl crate::runtime::Object for Goods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("picture", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("count", &mut slots.3);
+        fields.optional("category_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(Goods {
+                    name: f0,
+                    picture: f1,
+                    amount: f2,
+                    count: f3,
+                    category_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("name", &self.name);
+        members.required("picture", &self.picture);
+        members.required("amount", &self.amount);
+        members.required("count", &self.count);
+        members.optional("category_id", &self.category_id);
+        members
+    }
+}
 impl serde::Serialize for Goods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Goods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("name", &value.name);
-            members.required("picture", &value.picture);
-            members.required("amount", &value.amount);
-            members.required("count", &value.count);
-            members.optional("category_id", &value.category_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Goods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Goods, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("picture", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("count", &mut slots.3);
-            fields.optional("category_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(Goods {
-                        name: f0,
-                        picture: f1,
-                        amount: f2,
-                        count: f3,
-                        category_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先用后付商品信息
@@ -1071,32 +1102,35 @@ impl crate::runtime::Validate for ShoppingInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for ShoppingInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required_objects("goods", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(ShoppingInfo { goods: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_objects("goods", &self.goods);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("goods", &value.goods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfo, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("goods", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(ShoppingInfo { goods: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户评估用户分层的应答
@@ -1170,120 +1204,118 @@ pub struct AssessUserRiskLevelResponse {
     /// Wire: `risk_level_version`, `number (decimal)`, optional.
     pub risk_level_version: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for AssessUserRiskLevelResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.optional("authorization_code", &mut slots.4);
+        fields.required("authorization_state", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.optional("cancel_authorization_time", &mut slots.7);
+        fields.optional("authorization_success_time", &mut slots.8);
+        fields.optional("sub_mchid", &mut slots.9);
+        fields.optional("sub_appid", &mut slots.10);
+        fields.optional("sub_openid", &mut slots.11);
+        fields.optional("user_label", &mut slots.12);
+        fields.optional("channel_id", &mut slots.13);
+        fields.optional("user_risk_level", &mut slots.14);
+        fields.optional("risk_level_version", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+            ) => {
+                Ok(AssessUserRiskLevelResponse {
+                    service_id: f0,
+                    appid: f1,
+                    mchid: f2,
+                    openid: f3,
+                    authorization_code: f4,
+                    authorization_state: f5,
+                    notify_url: f6,
+                    cancel_authorization_time: f7,
+                    authorization_success_time: f8,
+                    sub_mchid: f9,
+                    sub_appid: f10,
+                    sub_openid: f11,
+                    user_label: f12,
+                    channel_id: f13,
+                    user_risk_level: f14,
+                    risk_level_version: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("openid", &self.openid);
+        members.optional("authorization_code", &self.authorization_code);
+        members.required("authorization_state", &self.authorization_state);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("cancel_authorization_time", &self.cancel_authorization_time);
+        members.optional("authorization_success_time", &self.authorization_success_time);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.optional("sub_openid", &self.sub_openid);
+        members.optional("user_label", &self.user_label);
+        members.optional("channel_id", &self.channel_id);
+        members.optional("user_risk_level", &self.user_risk_level);
+        members.optional("risk_level_version", &self.risk_level_version);
+        members
+    }
+}
 impl serde::Serialize for AssessUserRiskLevelResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssessUserRiskLevelResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("openid", &value.openid);
-            members.optional("authorization_code", &value.authorization_code);
-            members.required("authorization_state", &value.authorization_state);
-            members.optional("notify_url", &value.notify_url);
-            members
-                .optional("cancel_authorization_time", &value.cancel_authorization_time);
-            members
-                .optional(
-                    "authorization_success_time",
-                    &value.authorization_success_time,
-                );
-            members.optional("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.optional("sub_openid", &value.sub_openid);
-            members.optional("user_label", &value.user_label);
-            members.optional("channel_id", &value.channel_id);
-            members.optional("user_risk_level", &value.user_risk_level);
-            members.optional("risk_level_version", &value.risk_level_version);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssessUserRiskLevelResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssessUserRiskLevelResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.optional("authorization_code", &mut slots.4);
-            fields.required("authorization_state", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.optional("cancel_authorization_time", &mut slots.7);
-            fields.optional("authorization_success_time", &mut slots.8);
-            fields.optional("sub_mchid", &mut slots.9);
-            fields.optional("sub_appid", &mut slots.10);
-            fields.optional("sub_openid", &mut slots.11);
-            fields.optional("user_label", &mut slots.12);
-            fields.optional("channel_id", &mut slots.13);
-            fields.optional("user_risk_level", &mut slots.14);
-            fields.optional("risk_level_version", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                ) => {
-                    Ok(AssessUserRiskLevelResponse {
-                        service_id: f0,
-                        appid: f1,
-                        mchid: f2,
-                        openid: f3,
-                        authorization_code: f4,
-                        authorization_state: f5,
-                        notify_url: f6,
-                        cancel_authorization_time: f7,
-                        authorization_success_time: f8,
-                        sub_mchid: f9,
-                        sub_appid: f10,
-                        sub_openid: f11,
-                        user_label: f12,
-                        channel_id: f13,
-                        user_risk_level: f14,
-                        risk_level_version: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询与用户授权记录（授权协议号）API的应答
@@ -1337,97 +1369,93 @@ pub struct QueryPermissionByAuthorizationCodeResponse {
     /// Wire: `risk_level_version`, `number (decimal)`, optional.
     pub risk_level_version: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for QueryPermissionByAuthorizationCodeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.required("authorization_code", &mut slots.4);
+        fields.required("authorization_state", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.optional("cancel_authorization_time", &mut slots.7);
+        fields.optional("authorization_success_time", &mut slots.8);
+        fields.optional("user_risk_level", &mut slots.9);
+        fields.optional("risk_level_version", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(QueryPermissionByAuthorizationCodeResponse {
+                    service_id: f0,
+                    appid: f1,
+                    mchid: f2,
+                    openid: f3,
+                    authorization_code: f4,
+                    authorization_state: f5,
+                    notify_url: f6,
+                    cancel_authorization_time: f7,
+                    authorization_success_time: f8,
+                    user_risk_level: f9,
+                    risk_level_version: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("openid", &self.openid);
+        members.required("authorization_code", &self.authorization_code);
+        members.required("authorization_state", &self.authorization_state);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("cancel_authorization_time", &self.cancel_authorization_time);
+        members.optional("authorization_success_time", &self.authorization_success_time);
+        members.optional("user_risk_level", &self.user_risk_level);
+        members.optional("risk_level_version", &self.risk_level_version);
+        members
+    }
+}
 impl serde::Serialize for QueryPermissionByAuthorizationCodeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryPermissionByAuthorizationCodeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("openid", &value.openid);
-            members.required("authorization_code", &value.authorization_code);
-            members.required("authorization_state", &value.authorization_state);
-            members.optional("notify_url", &value.notify_url);
-            members
-                .optional("cancel_authorization_time", &value.cancel_authorization_time);
-            members
-                .optional(
-                    "authorization_success_time",
-                    &value.authorization_success_time,
-                );
-            members.optional("user_risk_level", &value.user_risk_level);
-            members.optional("risk_level_version", &value.risk_level_version);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByAuthorizationCodeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByAuthorizationCodeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.required("authorization_code", &mut slots.4);
-            fields.required("authorization_state", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.optional("cancel_authorization_time", &mut slots.7);
-            fields.optional("authorization_success_time", &mut slots.8);
-            fields.optional("user_risk_level", &mut slots.9);
-            fields.optional("risk_level_version", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(QueryPermissionByAuthorizationCodeResponse {
-                        service_id: f0,
-                        appid: f1,
-                        mchid: f2,
-                        openid: f3,
-                        authorization_code: f4,
-                        authorization_state: f5,
-                        notify_url: f6,
-                        cancel_authorization_time: f7,
-                        authorization_success_time: f8,
-                        user_risk_level: f9,
-                        risk_level_version: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询与用户授权记录（openid）API的应答
@@ -1477,68 +1505,66 @@ pub struct QueryPermissionByOpenidResponse {
     /// Wire: `risk_level_version`, `number (decimal)`, optional.
     pub risk_level_version: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for QueryPermissionByOpenidResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.optional("authorization_code", &mut slots.4);
+        fields.required("authorization_state", &mut slots.5);
+        fields.optional("cancel_authorization_time", &mut slots.6);
+        fields.optional("authorization_success_time", &mut slots.7);
+        fields.optional("user_risk_level", &mut slots.8);
+        fields.optional("risk_level_version", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), f6, f7, f8, f9) => {
+                Ok(QueryPermissionByOpenidResponse {
+                    service_id: f0,
+                    appid: f1,
+                    mchid: f2,
+                    openid: f3,
+                    authorization_code: f4,
+                    authorization_state: f5,
+                    cancel_authorization_time: f6,
+                    authorization_success_time: f7,
+                    user_risk_level: f8,
+                    risk_level_version: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.optional("openid", &self.openid);
+        members.optional("authorization_code", &self.authorization_code);
+        members.required("authorization_state", &self.authorization_state);
+        members.optional("cancel_authorization_time", &self.cancel_authorization_time);
+        members.optional("authorization_success_time", &self.authorization_success_time);
+        members.optional("user_risk_level", &self.user_risk_level);
+        members.optional("risk_level_version", &self.risk_level_version);
+        members
+    }
+}
 impl serde::Serialize for QueryPermissionByOpenidResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryPermissionByOpenidResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.optional("openid", &value.openid);
-            members.optional("authorization_code", &value.authorization_code);
-            members.required("authorization_state", &value.authorization_state);
-            members
-                .optional("cancel_authorization_time", &value.cancel_authorization_time);
-            members
-                .optional(
-                    "authorization_success_time",
-                    &value.authorization_success_time,
-                );
-            members.optional("user_risk_level", &value.user_risk_level);
-            members.optional("risk_level_version", &value.risk_level_version);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByOpenidResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByOpenidResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.optional("authorization_code", &mut slots.4);
-            fields.required("authorization_state", &mut slots.5);
-            fields.optional("cancel_authorization_time", &mut slots.6);
-            fields.optional("authorization_success_time", &mut slots.7);
-            fields.optional("user_risk_level", &mut slots.8);
-            fields.optional("risk_level_version", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), f6, f7, f8, f9) => {
-                    Ok(QueryPermissionByOpenidResponse {
-                        service_id: f0,
-                        appid: f1,
-                        mchid: f2,
-                        openid: f3,
-                        authorization_code: f4,
-                        authorization_state: f5,
-                        cancel_authorization_time: f6,
-                        authorization_success_time: f7,
-                        user_risk_level: f8,
-                        risk_level_version: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付分计划明细列表
@@ -1581,46 +1607,48 @@ impl PlanDetailList {
     }
 }
 impl crate::runtime::Validate for PlanDetailList {}
+impl crate::runtime::Object for PlanDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("original_price", &mut slots.0);
+        fields.optional("plan_discount_description", &mut slots.1);
+        fields.required("actual_price", &mut slots.2);
+        fields.required("plan_detail_name", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(PlanDetailList {
+                    original_price: f0,
+                    plan_discount_description: f1,
+                    actual_price: f2,
+                    plan_detail_name: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("original_price", &self.original_price);
+        members.optional("plan_discount_description", &self.plan_discount_description);
+        members.required("actual_price", &self.actual_price);
+        members.required("plan_detail_name", &self.plan_detail_name);
+        members
+    }
+}
 impl serde::Serialize for PlanDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PlanDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("original_price", &value.original_price);
-            members
-                .optional("plan_discount_description", &value.plan_discount_description);
-            members.required("actual_price", &value.actual_price);
-            members.required("plan_detail_name", &value.plan_detail_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PlanDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PlanDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("original_price", &mut slots.0);
-            fields.optional("plan_discount_description", &mut slots.1);
-            fields.required("actual_price", &mut slots.2);
-            fields.required("plan_detail_name", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(PlanDetailList {
-                        original_price: f0,
-                        plan_discount_description: f1,
-                        actual_price: f2,
-                        plan_detail_name: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 支付分计划明细列表
@@ -1650,49 +1678,51 @@ pub struct CreatePayscorePlanPlanDetailList {
     /// Wire: `actual_price`, `number (decimal)`, required.
     pub actual_price: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for CreatePayscorePlanPlanDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("plan_detail_no", &mut slots.0);
+        fields.required("plan_detail_name", &mut slots.1);
+        fields.required("original_price", &mut slots.2);
+        fields.optional("plan_discount_description", &mut slots.3);
+        fields.required("actual_price", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(CreatePayscorePlanPlanDetailList {
+                    plan_detail_no: f0,
+                    plan_detail_name: f1,
+                    original_price: f2,
+                    plan_discount_description: f3,
+                    actual_price: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("plan_detail_no", &self.plan_detail_no);
+        members.required("plan_detail_name", &self.plan_detail_name);
+        members.required("original_price", &self.original_price);
+        members.optional("plan_discount_description", &self.plan_discount_description);
+        members.required("actual_price", &self.actual_price);
+        members
+    }
+}
 impl serde::Serialize for CreatePayscorePlanPlanDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayscorePlanPlanDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("plan_detail_no", &value.plan_detail_no);
-            members.required("plan_detail_name", &value.plan_detail_name);
-            members.required("original_price", &value.original_price);
-            members
-                .optional("plan_discount_description", &value.plan_discount_description);
-            members.required("actual_price", &value.actual_price);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayscorePlanPlanDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayscorePlanPlanDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("plan_detail_no", &mut slots.0);
-            fields.required("plan_detail_name", &mut slots.1);
-            fields.required("original_price", &mut slots.2);
-            fields.optional("plan_discount_description", &mut slots.3);
-            fields.required("actual_price", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(CreatePayscorePlanPlanDetailList {
-                        plan_detail_no: f0,
-                        plan_detail_name: f1,
-                        original_price: f2,
-                        plan_discount_description: f3,
-                        actual_price: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建支付分计划的应答
@@ -1758,105 +1788,108 @@ pub struct CreatePayscorePlanResponse {
     /// Wire: `stop_time`, `datetime (RFC 3339)`, optional.
     pub stop_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CreatePayscorePlanResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("plan_id", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("merchant_plan_no", &mut slots.4);
+        fields.required("plan_name", &mut slots.5);
+        fields.required("plan_duration", &mut slots.6);
+        fields.required("plan_state", &mut slots.7);
+        fields.required("total_original_price", &mut slots.8);
+        fields.required("deduction_quantity", &mut slots.9);
+        fields.required("total_actual_price", &mut slots.10);
+        fields.optional_objects("plan_detail_list", &mut slots.11);
+        fields.optional("stop_mchid", &mut slots.12);
+        fields.optional("stop_time", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(CreatePayscorePlanResponse {
+                    plan_id: f0,
+                    service_id: f1,
+                    mchid: f2,
+                    appid: f3,
+                    merchant_plan_no: f4,
+                    plan_name: f5,
+                    plan_duration: f6,
+                    plan_state: f7,
+                    total_original_price: f8,
+                    deduction_quantity: f9,
+                    total_actual_price: f10,
+                    plan_detail_list: f11,
+                    stop_mchid: f12,
+                    stop_time: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("plan_id", &self.plan_id);
+        members.required("service_id", &self.service_id);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("merchant_plan_no", &self.merchant_plan_no);
+        members.required("plan_name", &self.plan_name);
+        members.required("plan_duration", &self.plan_duration);
+        members.required("plan_state", &self.plan_state);
+        members.required("total_original_price", &self.total_original_price);
+        members.required("deduction_quantity", &self.deduction_quantity);
+        members.required("total_actual_price", &self.total_actual_price);
+        members.optional_objects("plan_detail_list", &self.plan_detail_list);
+        members.optional("stop_mchid", &self.stop_mchid);
+        members.optional("stop_time", &self.stop_time);
+        members
+    }
+}
 impl serde::Serialize for CreatePayscorePlanResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayscorePlanResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("plan_id", &value.plan_id);
-            members.required("service_id", &value.service_id);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("merchant_plan_no", &value.merchant_plan_no);
-            members.required("plan_name", &value.plan_name);
-            members.required("plan_duration", &value.plan_duration);
-            members.required("plan_state", &value.plan_state);
-            members.required("total_original_price", &value.total_original_price);
-            members.required("deduction_quantity", &value.deduction_quantity);
-            members.required("total_actual_price", &value.total_actual_price);
-            members.optional("plan_detail_list", &value.plan_detail_list);
-            members.optional("stop_mchid", &value.stop_mchid);
-            members.optional("stop_time", &value.stop_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayscorePlanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayscorePlanResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("plan_id", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("merchant_plan_no", &mut slots.4);
-            fields.required("plan_name", &mut slots.5);
-            fields.required("plan_duration", &mut slots.6);
-            fields.required("plan_state", &mut slots.7);
-            fields.required("total_original_price", &mut slots.8);
-            fields.required("deduction_quantity", &mut slots.9);
-            fields.required("total_actual_price", &mut slots.10);
-            fields.optional("plan_detail_list", &mut slots.11);
-            fields.optional("stop_mchid", &mut slots.12);
-            fields.optional("stop_time", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(CreatePayscorePlanResponse {
-                        plan_id: f0,
-                        service_id: f1,
-                        mchid: f2,
-                        appid: f3,
-                        merchant_plan_no: f4,
-                        plan_name: f5,
-                        plan_duration: f6,
-                        plan_state: f7,
-                        total_original_price: f8,
-                        deduction_quantity: f9,
-                        total_actual_price: f10,
-                        plan_detail_list: f11,
-                        stop_mchid: f12,
-                        stop_time: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -1914,41 +1947,44 @@ impl PostPayments {
     }
 }
 impl crate::runtime::Validate for PostPayments {}
+impl crate::runtime::Object for PostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(PostPayments {
+            name: f0,
+            amount: f1,
+            description: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for PostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PostPayments) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(PostPayments {
-                name: f0,
-                amount: f1,
-                description: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠
@@ -2006,41 +2042,44 @@ impl PostDiscounts {
     }
 }
 impl crate::runtime::Validate for PostDiscounts {}
+impl crate::runtime::Object for PostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(PostDiscounts {
+            name: f0,
+            description: f1,
+            amount: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for PostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PostDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(PostDiscounts {
-                name: f0,
-                description: f1,
-                amount: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务风险金
@@ -2062,42 +2101,45 @@ pub struct RiskFund {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for RiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(RiskFund {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for RiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RiskFund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RiskFund, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(RiskFund {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单品列表
@@ -2127,48 +2169,51 @@ pub struct GoodsDetail {
     /// Wire: `goods_remark`, `string`, optional.
     pub goods_remark: Option<String>,
 }
+impl crate::runtime::Object for GoodsDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("goods_id", &mut slots.0);
+        fields.optional("quantity", &mut slots.1);
+        fields.optional("unit_price", &mut slots.2);
+        fields.optional("discount_amount", &mut slots.3);
+        fields.optional("goods_remark", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(GoodsDetail {
+                    goods_id: f0,
+                    quantity: f1,
+                    unit_price: f2,
+                    discount_amount: f3,
+                    goods_remark: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("goods_id", &self.goods_id);
+        members.optional("quantity", &self.quantity);
+        members.optional("unit_price", &self.unit_price);
+        members.optional("discount_amount", &self.discount_amount);
+        members.optional("goods_remark", &self.goods_remark);
+        members
+    }
+}
 impl serde::Serialize for GoodsDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &GoodsDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("goods_id", &value.goods_id);
-            members.optional("quantity", &value.quantity);
-            members.optional("unit_price", &value.unit_price);
-            members.optional("discount_amount", &value.discount_amount);
-            members.optional("goods_remark", &value.goods_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for GoodsDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<GoodsDetail, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("goods_id", &mut slots.0);
-            fields.optional("quantity", &mut slots.1);
-            fields.optional("unit_price", &mut slots.2);
-            fields.optional("discount_amount", &mut slots.3);
-            fields.optional("goods_remark", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(GoodsDetail {
-                        goods_id: f0,
-                        quantity: f1,
-                        unit_price: f2,
-                        discount_amount: f3,
-                        goods_remark: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 优惠功能
@@ -2222,78 +2267,81 @@ pub struct PromotionDetail {
     /// Wire: `goods_detail`, `array[object GoodsDetail]`, optional.
     pub goods_detail: Option<Vec<GoodsDetail>>,
 }
+impl crate::runtime::Object for PromotionDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("coupon_id", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("scope", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.optional("stock_id", &mut slots.5);
+        fields.optional("wechatpay_contribute", &mut slots.6);
+        fields.optional("merchant_contribute", &mut slots.7);
+        fields.optional("other_contribute", &mut slots.8);
+        fields.optional("currency", &mut slots.9);
+        fields.optional_objects("goods_detail", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
+                Ok(PromotionDetail {
+                    coupon_id: f0,
+                    name: f1,
+                    scope: f2,
+                    type_: f3,
+                    amount: f4,
+                    stock_id: f5,
+                    wechatpay_contribute: f6,
+                    merchant_contribute: f7,
+                    other_contribute: f8,
+                    currency: f9,
+                    goods_detail: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("coupon_id", &self.coupon_id);
+        members.optional("name", &self.name);
+        members.optional("scope", &self.scope);
+        members.optional("type", &self.type_);
+        members.required("amount", &self.amount);
+        members.optional("stock_id", &self.stock_id);
+        members.optional("wechatpay_contribute", &self.wechatpay_contribute);
+        members.optional("merchant_contribute", &self.merchant_contribute);
+        members.optional("other_contribute", &self.other_contribute);
+        members.optional("currency", &self.currency);
+        members.optional_objects("goods_detail", &self.goods_detail);
+        members
+    }
+}
 impl serde::Serialize for PromotionDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PromotionDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("coupon_id", &value.coupon_id);
-            members.optional("name", &value.name);
-            members.optional("scope", &value.scope);
-            members.optional("type", &value.type_);
-            members.required("amount", &value.amount);
-            members.optional("stock_id", &value.stock_id);
-            members.optional("wechatpay_contribute", &value.wechatpay_contribute);
-            members.optional("merchant_contribute", &value.merchant_contribute);
-            members.optional("other_contribute", &value.other_contribute);
-            members.optional("currency", &value.currency);
-            members.optional("goods_detail", &value.goods_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PromotionDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PromotionDetail, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("coupon_id", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("scope", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.optional("stock_id", &mut slots.5);
-            fields.optional("wechatpay_contribute", &mut slots.6);
-            fields.optional("merchant_contribute", &mut slots.7);
-            fields.optional("other_contribute", &mut slots.8);
-            fields.optional("currency", &mut slots.9);
-            fields.optional("goods_detail", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, Some(f4), f5, f6, f7, f8, f9, f10) => {
-                    Ok(PromotionDetail {
-                        coupon_id: f0,
-                        name: f1,
-                        scope: f2,
-                        type_: f3,
-                        amount: f4,
-                        stock_id: f5,
-                        wechatpay_contribute: f6,
-                        merchant_contribute: f7,
-                        other_contribute: f8,
-                        currency: f9,
-                        goods_detail: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款明细列表
@@ -2327,47 +2375,50 @@ pub struct Details {
     /// Wire: `promotion_detail`, `array[object PromotionDetail]`, optional.
     pub promotion_detail: Option<Vec<PromotionDetail>>,
 }
+impl crate::runtime::Object for Details {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.optional("seq", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("paid_type", &mut slots.2);
+        fields.optional("paid_time", &mut slots.3);
+        fields.optional("transaction_id", &mut slots.4);
+        fields.optional_objects("promotion_detail", &mut slots.5);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5) = slots;
+        Ok(Details {
+            seq: f0,
+            amount: f1,
+            paid_type: f2,
+            paid_time: f3,
+            transaction_id: f4,
+            promotion_detail: f5,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.optional("seq", &self.seq);
+        members.optional("amount", &self.amount);
+        members.optional("paid_type", &self.paid_type);
+        members.optional("paid_time", &self.paid_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional_objects("promotion_detail", &self.promotion_detail);
+        members
+    }
+}
 impl serde::Serialize for Details {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Details) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.optional("seq", &value.seq);
-            members.optional("amount", &value.amount);
-            members.optional("paid_type", &value.paid_type);
-            members.optional("paid_time", &value.paid_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("promotion_detail", &value.promotion_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Details {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Details, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.optional("seq", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("paid_type", &mut slots.2);
-            fields.optional("paid_time", &mut slots.3);
-            fields.optional("transaction_id", &mut slots.4);
-            fields.optional("promotion_detail", &mut slots.5);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5) = slots;
-            Ok(Details {
-                seq: f0,
-                amount: f1,
-                paid_type: f2,
-                paid_time: f3,
-                transaction_id: f4,
-                promotion_detail: f5,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款信息
@@ -2401,51 +2452,54 @@ pub struct Collection {
     /// Wire: `bank_type`, `string`, optional.
     pub bank_type: Option<String>,
 }
+impl crate::runtime::Object for Collection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("state", &mut slots.0);
+        fields.optional("total_amount", &mut slots.1);
+        fields.optional("paying_amount", &mut slots.2);
+        fields.optional("paid_amount", &mut slots.3);
+        fields.optional_objects("details", &mut slots.4);
+        fields.optional("bank_type", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(Collection {
+                    state: f0,
+                    total_amount: f1,
+                    paying_amount: f2,
+                    paid_amount: f3,
+                    details: f4,
+                    bank_type: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("state", &self.state);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("paying_amount", &self.paying_amount);
+        members.optional("paid_amount", &self.paid_amount);
+        members.optional_objects("details", &self.details);
+        members.optional("bank_type", &self.bank_type);
+        members
+    }
+}
 impl serde::Serialize for Collection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Collection) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("state", &value.state);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("paying_amount", &value.paying_amount);
-            members.optional("paid_amount", &value.paid_amount);
-            members.optional("details", &value.details);
-            members.optional("bank_type", &value.bank_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Collection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Collection, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("state", &mut slots.0);
-            fields.optional("total_amount", &mut slots.1);
-            fields.optional("paying_amount", &mut slots.2);
-            fields.optional("paid_amount", &mut slots.3);
-            fields.optional("details", &mut slots.4);
-            fields.optional("bank_type", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(Collection {
-                        state: f0,
-                        total_amount: f1,
-                        paying_amount: f2,
-                        paid_amount: f3,
-                        details: f4,
-                        bank_type: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间
@@ -2503,41 +2557,44 @@ impl TimeRange {
     }
 }
 impl crate::runtime::Validate for TimeRange {}
+impl crate::runtime::Object for TimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_time_remark", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(TimeRange {
+            start_time: f0,
+            end_time: f1,
+            start_time_remark: f2,
+            end_time_remark: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for TimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TimeRange) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_time_remark", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(TimeRange {
-                start_time: f0,
-                end_time: f1,
-                start_time_remark: f2,
-                end_time_remark: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务位置
@@ -2575,35 +2632,38 @@ impl Location {
     }
 }
 impl crate::runtime::Validate for Location {}
+impl crate::runtime::Object for Location {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("start_location", &mut slots.0);
+        fields.optional("end_location", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(Location {
+            start_location: f0,
+            end_location: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("start_location", &self.start_location);
+        members.optional("end_location", &self.end_location);
+        members
+    }
+}
 impl serde::Serialize for Location {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Location) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("start_location", &value.start_location);
-            members.optional("end_location", &value.end_location);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Location {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Location, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("start_location", &mut slots.0);
-            fields.optional("end_location", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(Location {
-                start_location: f0,
-                end_location: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询支付分订单API的应答
@@ -2689,130 +2749,133 @@ pub struct QueryServiceOrderResponse {
     /// Wire: `order_id`, `string`, optional.
     pub order_id: Option<String>,
 }
+impl crate::runtime::Object for QueryServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("service_introduction", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("state_description", &mut slots.6);
+        fields.optional_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.optional_object("risk_fund", &mut slots.9);
+        fields.optional("total_amount", &mut slots.10);
+        fields.optional("need_collection", &mut slots.11);
+        fields.optional_object("collection", &mut slots.12);
+        fields.optional_object("time_range", &mut slots.13);
+        fields.optional_object("location", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.required("notify_url", &mut slots.16);
+        fields.optional("openid", &mut slots.17);
+        fields.optional("order_id", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                Some(f16),
+                f17,
+                f18,
+            ) => {
+                Ok(QueryServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    service_introduction: f4,
+                    state: f5,
+                    state_description: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    risk_fund: f9,
+                    total_amount: f10,
+                    need_collection: f11,
+                    collection: f12,
+                    time_range: f13,
+                    location: f14,
+                    attach: f15,
+                    notify_url: f16,
+                    openid: f17,
+                    order_id: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("need_collection", &self.need_collection);
+        members.optional_object("collection", &self.collection);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for QueryServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("need_collection", &value.need_collection);
-            members.optional("collection", &value.collection);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("service_introduction", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("state_description", &mut slots.6);
-            fields.optional("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.optional("risk_fund", &mut slots.9);
-            fields.optional("total_amount", &mut slots.10);
-            fields.optional("need_collection", &mut slots.11);
-            fields.optional("collection", &mut slots.12);
-            fields.optional("time_range", &mut slots.13);
-            fields.optional("location", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.required("notify_url", &mut slots.16);
-            fields.optional("openid", &mut slots.17);
-            fields.optional("order_id", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    Some(f16),
-                    f17,
-                    f18,
-                ) => {
-                    Ok(QueryServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        service_introduction: f4,
-                        state: f5,
-                        state_description: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        risk_fund: f9,
-                        total_amount: f10,
-                        need_collection: f11,
-                        collection: f12,
-                        time_range: f13,
-                        location: f14,
-                        attach: f15,
-                        notify_url: f16,
-                        openid: f17,
-                        order_id: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -2865,45 +2928,48 @@ impl CreateServiceOrderPostPayments {
     }
 }
 impl crate::runtime::Validate for CreateServiceOrderPostPayments {}
+impl crate::runtime::Object for CreateServiceOrderPostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CreateServiceOrderPostPayments {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderPostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderPostPayments) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderPostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderPostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CreateServiceOrderPostPayments {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠
@@ -2941,42 +3007,45 @@ impl CreateServiceOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CreateServiceOrderPostDiscounts {}
+impl crate::runtime::Object for CreateServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.optional("count", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(CreateServiceOrderPostDiscounts {
+                    name: f0,
+                    description: f1,
+                    count: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderPostDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.optional("count", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(CreateServiceOrderPostDiscounts {
-                        name: f0,
-                        description: f1,
-                        count: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间段
@@ -3029,45 +3098,48 @@ impl CreateServiceOrderTimeRange {
     }
 }
 impl crate::runtime::Validate for CreateServiceOrderTimeRange {}
+impl crate::runtime::Object for CreateServiceOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.optional("end_time", &mut slots.1);
+        fields.optional("start_time_remark", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CreateServiceOrderTimeRange {
+                    start_time: f0,
+                    end_time: f1,
+                    start_time_remark: f2,
+                    end_time_remark: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_time", &self.start_time);
+        members.optional("end_time", &self.end_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderTimeRange) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_time", &value.start_time);
-            members.optional("end_time", &value.end_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.optional("end_time", &mut slots.1);
-            fields.optional("start_time_remark", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CreateServiceOrderTimeRange {
-                        start_time: f0,
-                        end_time: f1,
-                        start_time_remark: f2,
-                        end_time_remark: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务风险金
@@ -3105,42 +3177,45 @@ impl CreateServiceOrderRiskFund {
     }
 }
 impl crate::runtime::Validate for CreateServiceOrderRiskFund {}
+impl crate::runtime::Object for CreateServiceOrderRiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(CreateServiceOrderRiskFund {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderRiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderRiskFund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderRiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderRiskFund, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(CreateServiceOrderRiskFund {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 设备信息
@@ -3188,38 +3263,41 @@ impl Device {
     }
 }
 impl crate::runtime::Validate for Device {}
+impl crate::runtime::Object for Device {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("start_device_id", &mut slots.0);
+        fields.optional("end_device_id", &mut slots.1);
+        fields.optional("materiel_no", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(Device {
+            start_device_id: f0,
+            end_device_id: f1,
+            materiel_no: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("start_device_id", &self.start_device_id);
+        members.optional("end_device_id", &self.end_device_id);
+        members.optional("materiel_no", &self.materiel_no);
+        members
+    }
+}
 impl serde::Serialize for Device {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Device) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("start_device_id", &value.start_device_id);
-            members.optional("end_device_id", &value.end_device_id);
-            members.optional("materiel_no", &value.materiel_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Device {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Device, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("start_device_id", &mut slots.0);
-            fields.optional("end_device_id", &mut slots.1);
-            fields.optional("materiel_no", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(Device {
-                start_device_id: f0,
-                end_device_id: f1,
-                materiel_no: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建支付分订单API的应答
@@ -3293,115 +3371,118 @@ pub struct CreateServiceOrderResponse {
     /// Wire: `package`, `string`, required.
     pub package: String,
 }
+impl crate::runtime::Object for CreateServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("service_introduction", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("state_description", &mut slots.6);
+        fields.optional_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.optional_object("risk_fund", &mut slots.9);
+        fields.optional_object("time_range", &mut slots.10);
+        fields.optional_object("location", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.optional("notify_url", &mut slots.13);
+        fields.required("order_id", &mut slots.14);
+        fields.required("package", &mut slots.15);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+            ) => {
+                Ok(CreateServiceOrderResponse {
+                    appid: f0,
+                    mchid: f1,
+                    out_order_no: f2,
+                    service_id: f3,
+                    service_introduction: f4,
+                    state: f5,
+                    state_description: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    risk_fund: f9,
+                    time_range: f10,
+                    location: f11,
+                    attach: f12,
+                    notify_url: f13,
+                    order_id: f14,
+                    package: f15,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(16);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.required("order_id", &self.order_id);
+        members.required("package", &self.package);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(16);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.required("order_id", &value.order_id);
-            members.required("package", &value.package);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("service_introduction", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("state_description", &mut slots.6);
-            fields.optional("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.optional("risk_fund", &mut slots.9);
-            fields.optional("time_range", &mut slots.10);
-            fields.optional("location", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.optional("notify_url", &mut slots.13);
-            fields.required("order_id", &mut slots.14);
-            fields.required("package", &mut slots.15);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                ) => {
-                    Ok(CreateServiceOrderResponse {
-                        appid: f0,
-                        mchid: f1,
-                        out_order_no: f2,
-                        service_id: f3,
-                        service_introduction: f4,
-                        state: f5,
-                        state_description: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        risk_fund: f9,
-                        time_range: f10,
-                        location: f11,
-                        attach: f12,
-                        notify_url: f13,
-                        order_id: f14,
-                        package: f15,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -3459,43 +3540,44 @@ impl CreateAndCompleteServiceOrderPostPayments {
     }
 }
 impl crate::runtime::Validate for CreateAndCompleteServiceOrderPostPayments {}
+impl crate::runtime::Object for CreateAndCompleteServiceOrderPostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreateAndCompleteServiceOrderPostPayments {
+            name: f0,
+            amount: f1,
+            description: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreateAndCompleteServiceOrderPostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAndCompleteServiceOrderPostPayments,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAndCompleteServiceOrderPostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAndCompleteServiceOrderPostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreateAndCompleteServiceOrderPostPayments {
-                name: f0,
-                amount: f1,
-                description: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费商户优惠
@@ -3553,43 +3635,44 @@ impl CreateAndCompleteServiceOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CreateAndCompleteServiceOrderPostDiscounts {}
+impl crate::runtime::Object for CreateAndCompleteServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreateAndCompleteServiceOrderPostDiscounts {
+            name: f0,
+            description: f1,
+            amount: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreateAndCompleteServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAndCompleteServiceOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAndCompleteServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAndCompleteServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreateAndCompleteServiceOrderPostDiscounts {
-                name: f0,
-                description: f1,
-                amount: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间段
@@ -3647,43 +3730,44 @@ impl CreateAndCompleteServiceOrderTimeRange {
     }
 }
 impl crate::runtime::Validate for CreateAndCompleteServiceOrderTimeRange {}
+impl crate::runtime::Object for CreateAndCompleteServiceOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("start_time", &mut slots.0);
+        fields.optional("start_time_remark", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CreateAndCompleteServiceOrderTimeRange {
+            start_time: f0,
+            start_time_remark: f1,
+            end_time: f2,
+            end_time_remark: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("start_time", &self.start_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time", &self.end_time);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for CreateAndCompleteServiceOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAndCompleteServiceOrderTimeRange,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("start_time", &value.start_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time", &value.end_time);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAndCompleteServiceOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAndCompleteServiceOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("start_time", &mut slots.0);
-            fields.optional("start_time_remark", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CreateAndCompleteServiceOrderTimeRange {
-                start_time: f0,
-                start_time_remark: f1,
-                end_time: f2,
-                end_time_remark: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创单结单合并API的应答
@@ -3753,112 +3837,113 @@ pub struct CreateAndCompleteServiceOrderResponse {
     /// Wire: `total_amount`, `integer`, optional.
     pub total_amount: Option<i64>,
 }
+impl crate::runtime::Object for CreateAndCompleteServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.optional_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required_object("time_range", &mut slots.5);
+        fields.optional_object("location", &mut slots.6);
+        fields.required("service_introduction", &mut slots.7);
+        fields.required("mchid", &mut slots.8);
+        fields.required("order_id", &mut slots.9);
+        fields.required("state", &mut slots.10);
+        fields.required("state_description", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.optional("notify_url", &mut slots.13);
+        fields.optional("total_amount", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(CreateAndCompleteServiceOrderResponse {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    time_range: f5,
+                    location: f6,
+                    service_introduction: f7,
+                    mchid: f8,
+                    order_id: f9,
+                    state: f10,
+                    state_description: f11,
+                    attach: f12,
+                    notify_url: f13,
+                    total_amount: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("mchid", &self.mchid);
+        members.required("order_id", &self.order_id);
+        members.required("state", &self.state);
+        members.required("state_description", &self.state_description);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("total_amount", &self.total_amount);
+        members
+    }
+}
 impl serde::Serialize for CreateAndCompleteServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAndCompleteServiceOrderResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("mchid", &value.mchid);
-            members.required("order_id", &value.order_id);
-            members.required("state", &value.state);
-            members.required("state_description", &value.state_description);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("total_amount", &value.total_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAndCompleteServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAndCompleteServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.optional("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("time_range", &mut slots.5);
-            fields.optional("location", &mut slots.6);
-            fields.required("service_introduction", &mut slots.7);
-            fields.required("mchid", &mut slots.8);
-            fields.required("order_id", &mut slots.9);
-            fields.required("state", &mut slots.10);
-            fields.required("state_description", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.optional("notify_url", &mut slots.13);
-            fields.optional("total_amount", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(CreateAndCompleteServiceOrderResponse {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        time_range: f5,
-                        location: f6,
-                        service_introduction: f7,
-                        mchid: f8,
-                        order_id: f9,
-                        state: f10,
-                        state_description: f11,
-                        attach: f12,
-                        notify_url: f13,
-                        total_amount: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠
@@ -3908,47 +3993,48 @@ impl CompleteServiceOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CompleteServiceOrderPostDiscounts {}
+impl crate::runtime::Object for CompleteServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3) => {
+                Ok(CompleteServiceOrderPostDiscounts {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.optional("description", &self.description);
+        members.required("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CompleteServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CompleteServiceOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.optional("description", &value.description);
-            members.required("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3) => {
-                    Ok(CompleteServiceOrderPostDiscounts {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 实际服务位置
@@ -3974,32 +4060,35 @@ impl CompleteServiceOrderLocation {
     }
 }
 impl crate::runtime::Validate for CompleteServiceOrderLocation {}
+impl crate::runtime::Object for CompleteServiceOrderLocation {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("end_location", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(CompleteServiceOrderLocation {
+            end_location: f0,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("end_location", &self.end_location);
+        members
+    }
+}
 impl serde::Serialize for CompleteServiceOrderLocation {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompleteServiceOrderLocation) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("end_location", &value.end_location);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteServiceOrderLocation {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteServiceOrderLocation, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("end_location", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(CompleteServiceOrderLocation {
-                end_location: f0,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 完结支付分订单API的应答
@@ -4069,110 +4158,113 @@ pub struct CompleteServiceOrderResponse {
     /// Wire: `need_collection`, `boolean`, optional.
     pub need_collection: Option<bool>,
 }
+impl crate::runtime::Object for CompleteServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("service_introduction", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("state_description", &mut slots.6);
+        fields.required("total_amount", &mut slots.7);
+        fields.optional_objects("post_payments", &mut slots.8);
+        fields.optional_objects("post_discounts", &mut slots.9);
+        fields.required_object("risk_fund", &mut slots.10);
+        fields.optional_object("time_range", &mut slots.11);
+        fields.optional_object("location", &mut slots.12);
+        fields.optional("order_id", &mut slots.13);
+        fields.optional("need_collection", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(CompleteServiceOrderResponse {
+                    appid: f0,
+                    mchid: f1,
+                    out_order_no: f2,
+                    service_id: f3,
+                    service_introduction: f4,
+                    state: f5,
+                    state_description: f6,
+                    total_amount: f7,
+                    post_payments: f8,
+                    post_discounts: f9,
+                    risk_fund: f10,
+                    time_range: f11,
+                    location: f12,
+                    order_id: f13,
+                    need_collection: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.required("total_amount", &self.total_amount);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("order_id", &self.order_id);
+        members.optional("need_collection", &self.need_collection);
+        members
+    }
+}
 impl serde::Serialize for CompleteServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompleteServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.required("total_amount", &value.total_amount);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("order_id", &value.order_id);
-            members.optional("need_collection", &value.need_collection);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("service_introduction", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("state_description", &mut slots.6);
-            fields.required("total_amount", &mut slots.7);
-            fields.optional("post_payments", &mut slots.8);
-            fields.optional("post_discounts", &mut slots.9);
-            fields.required("risk_fund", &mut slots.10);
-            fields.optional("time_range", &mut slots.11);
-            fields.optional("location", &mut slots.12);
-            fields.optional("order_id", &mut slots.13);
-            fields.optional("need_collection", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(CompleteServiceOrderResponse {
-                        appid: f0,
-                        mchid: f1,
-                        out_order_no: f2,
-                        service_id: f3,
-                        service_introduction: f4,
-                        state: f5,
-                        state_description: f6,
-                        total_amount: f7,
-                        post_payments: f8,
-                        post_discounts: f9,
-                        risk_fund: f10,
-                        time_range: f11,
-                        location: f12,
-                        order_id: f13,
-                        need_collection: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款明细列表
@@ -4202,44 +4294,47 @@ pub struct CollectionDetails {
     /// Wire: `transaction_id`, `string`, optional.
     pub transaction_id: Option<String>,
 }
+impl crate::runtime::Object for CollectionDetails {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("seq", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("paid_type", &mut slots.2);
+        fields.optional("paid_time", &mut slots.3);
+        fields.optional("transaction_id", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(CollectionDetails {
+            seq: f0,
+            amount: f1,
+            paid_type: f2,
+            paid_time: f3,
+            transaction_id: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("seq", &self.seq);
+        members.optional("amount", &self.amount);
+        members.optional("paid_type", &self.paid_type);
+        members.optional("paid_time", &self.paid_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members
+    }
+}
 impl serde::Serialize for CollectionDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CollectionDetails) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("seq", &value.seq);
-            members.optional("amount", &value.amount);
-            members.optional("paid_type", &value.paid_type);
-            members.optional("paid_time", &value.paid_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CollectionDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CollectionDetails, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("seq", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("paid_type", &mut slots.2);
-            fields.optional("paid_time", &mut slots.3);
-            fields.optional("transaction_id", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(CollectionDetails {
-                seq: f0,
-                amount: f1,
-                paid_type: f2,
-                paid_time: f3,
-                transaction_id: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款信息
@@ -4273,51 +4368,54 @@ pub struct ModifyServiceOrderCollection {
     /// Wire: `bank_type`, `string`, optional.
     pub bank_type: Option<String>,
 }
+impl crate::runtime::Object for ModifyServiceOrderCollection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("state", &mut slots.0);
+        fields.optional("total_amount", &mut slots.1);
+        fields.optional("paying_amount", &mut slots.2);
+        fields.optional("paid_amount", &mut slots.3);
+        fields.optional_objects("details", &mut slots.4);
+        fields.optional("bank_type", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(ModifyServiceOrderCollection {
+                    state: f0,
+                    total_amount: f1,
+                    paying_amount: f2,
+                    paid_amount: f3,
+                    details: f4,
+                    bank_type: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("state", &self.state);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("paying_amount", &self.paying_amount);
+        members.optional("paid_amount", &self.paid_amount);
+        members.optional_objects("details", &self.details);
+        members.optional("bank_type", &self.bank_type);
+        members
+    }
+}
 impl serde::Serialize for ModifyServiceOrderCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyServiceOrderCollection) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("state", &value.state);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("paying_amount", &value.paying_amount);
-            members.optional("paid_amount", &value.paid_amount);
-            members.optional("details", &value.details);
-            members.optional("bank_type", &value.bank_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyServiceOrderCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyServiceOrderCollection, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("state", &mut slots.0);
-            fields.optional("total_amount", &mut slots.1);
-            fields.optional("paying_amount", &mut slots.2);
-            fields.optional("paid_amount", &mut slots.3);
-            fields.optional("details", &mut slots.4);
-            fields.optional("bank_type", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(ModifyServiceOrderCollection {
-                        state: f0,
-                        total_amount: f1,
-                        paying_amount: f2,
-                        paid_amount: f3,
-                        details: f4,
-                        bank_type: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 修改订单金额API的应答
@@ -4399,125 +4497,128 @@ pub struct ModifyServiceOrderResponse {
     /// Wire: `order_id`, `string`, optional.
     pub order_id: Option<String>,
 }
+impl crate::runtime::Object for ModifyServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("service_introduction", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("state_description", &mut slots.6);
+        fields.required_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.optional_object("risk_fund", &mut slots.9);
+        fields.optional("total_amount", &mut slots.10);
+        fields.optional("need_collection", &mut slots.11);
+        fields.optional_object("collection", &mut slots.12);
+        fields.optional_object("time_range", &mut slots.13);
+        fields.optional_object("location", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("notify_url", &mut slots.16);
+        fields.optional("order_id", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+            ) => {
+                Ok(ModifyServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    service_introduction: f4,
+                    state: f5,
+                    state_description: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    risk_fund: f9,
+                    total_amount: f10,
+                    need_collection: f11,
+                    collection: f12,
+                    time_range: f13,
+                    location: f14,
+                    attach: f15,
+                    notify_url: f16,
+                    order_id: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("need_collection", &self.need_collection);
+        members.optional_object("collection", &self.collection);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for ModifyServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("need_collection", &value.need_collection);
-            members.optional("collection", &value.collection);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("service_introduction", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("state_description", &mut slots.6);
-            fields.required("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.optional("risk_fund", &mut slots.9);
-            fields.optional("total_amount", &mut slots.10);
-            fields.optional("need_collection", &mut slots.11);
-            fields.optional("collection", &mut slots.12);
-            fields.optional("time_range", &mut slots.13);
-            fields.optional("location", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("notify_url", &mut slots.16);
-            fields.optional("order_id", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                ) => {
-                    Ok(ModifyServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        service_introduction: f4,
-                        state: f5,
-                        state_description: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        risk_fund: f9,
-                        total_amount: f10,
-                        need_collection: f11,
-                        collection: f12,
-                        time_range: f13,
-                        location: f14,
-                        attach: f15,
-                        notify_url: f16,
-                        order_id: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户发起催收扣款API的应答
@@ -4547,48 +4648,51 @@ pub struct PayServiceOrderResponse {
     /// Wire: `order_id`, `string`, required.
     pub order_id: String,
 }
+impl crate::runtime::Object for PayServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("order_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
+                Ok(PayServiceOrderResponse {
+                    appid: f0,
+                    mchid: f1,
+                    out_order_no: f2,
+                    service_id: f3,
+                    order_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("appid", &self.appid);
+        members.optional("mchid", &self.mchid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for PayServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("appid", &value.appid);
-            members.optional("mchid", &value.mchid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayServiceOrderResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("order_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), Some(f4)) => {
-                    Ok(PayServiceOrderResponse {
-                        appid: f0,
-                        mchid: f1,
-                        out_order_no: f2,
-                        service_id: f3,
-                        order_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 内容信息详情
@@ -4611,36 +4715,39 @@ impl SyncServiceOrderDetail {
     }
 }
 impl crate::runtime::Validate for SyncServiceOrderDetail {}
+impl crate::runtime::Object for SyncServiceOrderDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("paid_time", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(SyncServiceOrderDetail {
+                    paid_time: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("paid_time", &self.paid_time);
+        members
+    }
+}
 impl serde::Serialize for SyncServiceOrderDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncServiceOrderDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("paid_time", &value.paid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncServiceOrderDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncServiceOrderDetail, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("paid_time", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(SyncServiceOrderDetail {
-                        paid_time: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠
@@ -4662,38 +4769,41 @@ pub struct SyncServiceOrderPostDiscounts {
     /// Wire: `amount`, `number (decimal)`, optional.
     pub amount: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for SyncServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(SyncServiceOrderPostDiscounts {
+            name: f0,
+            description: f1,
+            amount: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("name", &self.name);
+        members.optional("description", &self.description);
+        members.optional("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for SyncServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncServiceOrderPostDiscounts) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("name", &value.name);
-            members.optional("description", &value.description);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(SyncServiceOrderPostDiscounts {
-                name: f0,
-                description: f1,
-                amount: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款明细列表
@@ -4719,41 +4829,44 @@ pub struct CollectionDetails2 {
     /// Wire: `transaction_id`, `string`, optional.
     pub transaction_id: Option<String>,
 }
+impl crate::runtime::Object for CollectionDetails2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("amount", &mut slots.0);
+        fields.optional("paid_type", &mut slots.1);
+        fields.optional("paid_time", &mut slots.2);
+        fields.optional("transaction_id", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(CollectionDetails2 {
+            amount: f0,
+            paid_type: f1,
+            paid_time: f2,
+            transaction_id: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("amount", &self.amount);
+        members.optional("paid_type", &self.paid_type);
+        members.optional("paid_time", &self.paid_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members
+    }
+}
 impl serde::Serialize for CollectionDetails2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CollectionDetails2) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("amount", &value.amount);
-            members.optional("paid_type", &value.paid_type);
-            members.optional("paid_time", &value.paid_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CollectionDetails2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CollectionDetails2, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("amount", &mut slots.0);
-            fields.optional("paid_type", &mut slots.1);
-            fields.optional("paid_time", &mut slots.2);
-            fields.optional("transaction_id", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(CollectionDetails2 {
-                amount: f0,
-                paid_type: f1,
-                paid_time: f2,
-                transaction_id: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 收款信息
@@ -4787,51 +4900,54 @@ pub struct SyncServiceOrderCollection {
     /// Wire: `bank_type`, `string`, optional.
     pub bank_type: Option<String>,
 }
+impl crate::runtime::Object for SyncServiceOrderCollection {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("state", &mut slots.0);
+        fields.optional("total_amount", &mut slots.1);
+        fields.optional("paying_amount", &mut slots.2);
+        fields.optional("paid_amount", &mut slots.3);
+        fields.optional_objects("details", &mut slots.4);
+        fields.optional("bank_type", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(SyncServiceOrderCollection {
+                    state: f0,
+                    total_amount: f1,
+                    paying_amount: f2,
+                    paid_amount: f3,
+                    details: f4,
+                    bank_type: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("state", &self.state);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("paying_amount", &self.paying_amount);
+        members.optional("paid_amount", &self.paid_amount);
+        members.optional_objects("details", &self.details);
+        members.optional("bank_type", &self.bank_type);
+        members
+    }
+}
 impl serde::Serialize for SyncServiceOrderCollection {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncServiceOrderCollection) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("state", &value.state);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("paying_amount", &value.paying_amount);
-            members.optional("paid_amount", &value.paid_amount);
-            members.optional("details", &value.details);
-            members.optional("bank_type", &value.bank_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncServiceOrderCollection {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncServiceOrderCollection, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("state", &mut slots.0);
-            fields.optional("total_amount", &mut slots.1);
-            fields.optional("paying_amount", &mut slots.2);
-            fields.optional("paid_amount", &mut slots.3);
-            fields.optional("details", &mut slots.4);
-            fields.optional("bank_type", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(SyncServiceOrderCollection {
-                        state: f0,
-                        total_amount: f1,
-                        paying_amount: f2,
-                        paid_amount: f3,
-                        details: f4,
-                        bank_type: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 同步服务订单信息API的应答
@@ -4917,130 +5033,133 @@ pub struct SyncServiceOrderResponse {
     /// Wire: `order_id`, `string`, required.
     pub order_id: String,
 }
+impl crate::runtime::Object for SyncServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("service_introduction", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("state_description", &mut slots.6);
+        fields.optional_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.optional_object("risk_fund", &mut slots.9);
+        fields.optional("total_amount", &mut slots.10);
+        fields.optional("need_collection", &mut slots.11);
+        fields.optional_object("collection", &mut slots.12);
+        fields.optional_object("time_range", &mut slots.13);
+        fields.optional_object("location", &mut slots.14);
+        fields.optional("attach", &mut slots.15);
+        fields.optional("notify_url", &mut slots.16);
+        fields.required("openid", &mut slots.17);
+        fields.required("order_id", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                Some(f17),
+                Some(f18),
+            ) => {
+                Ok(SyncServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    service_introduction: f4,
+                    state: f5,
+                    state_description: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    risk_fund: f9,
+                    total_amount: f10,
+                    need_collection: f11,
+                    collection: f12,
+                    time_range: f13,
+                    location: f14,
+                    attach: f15,
+                    notify_url: f16,
+                    openid: f17,
+                    order_id: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("need_collection", &self.need_collection);
+        members.optional_object("collection", &self.collection);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.required("openid", &self.openid);
+        members.required("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for SyncServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncServiceOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("need_collection", &value.need_collection);
-            members.optional("collection", &value.collection);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.required("openid", &value.openid);
-            members.required("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("service_introduction", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("state_description", &mut slots.6);
-            fields.optional("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.optional("risk_fund", &mut slots.9);
-            fields.optional("total_amount", &mut slots.10);
-            fields.optional("need_collection", &mut slots.11);
-            fields.optional("collection", &mut slots.12);
-            fields.optional("time_range", &mut slots.13);
-            fields.optional("location", &mut slots.14);
-            fields.optional("attach", &mut slots.15);
-            fields.optional("notify_url", &mut slots.16);
-            fields.required("openid", &mut slots.17);
-            fields.required("order_id", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    Some(f17),
-                    Some(f18),
-                ) => {
-                    Ok(SyncServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        service_introduction: f4,
-                        state: f5,
-                        state_description: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        risk_fund: f9,
-                        total_amount: f10,
-                        need_collection: f11,
-                        collection: f12,
-                        time_range: f13,
-                        location: f14,
-                        attach: f15,
-                        notify_url: f16,
-                        openid: f17,
-                        order_id: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.post_payments
@@ -5093,47 +5212,48 @@ impl CreatePayOnDeliveryOrderPostPayments {
     }
 }
 impl crate::runtime::Validate for CreatePayOnDeliveryOrderPostPayments {}
+impl crate::runtime::Object for CreatePayOnDeliveryOrderPostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CreatePayOnDeliveryOrderPostPayments {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderPostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderPostPayments,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderPostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderPostPayments, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CreatePayOnDeliveryOrderPostPayments {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// (converted) the object at request.post_discounts
@@ -5183,47 +5303,48 @@ impl CreatePayOnDeliveryOrderPostDiscounts {
     }
 }
 impl crate::runtime::Validate for CreatePayOnDeliveryOrderPostDiscounts {}
+impl crate::runtime::Object for CreatePayOnDeliveryOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("description", &mut slots.1);
+        fields.optional("amount", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(CreatePayOnDeliveryOrderPostDiscounts {
+                    name: f0,
+                    description: f1,
+                    amount: f2,
+                    count: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("name", &self.name);
+        members.required("description", &self.description);
+        members.optional("amount", &self.amount);
+        members.optional("count", &self.count);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("name", &value.name);
-            members.required("description", &value.description);
-            members.optional("amount", &value.amount);
-            members.optional("count", &value.count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("description", &mut slots.1);
-            fields.optional("amount", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(CreatePayOnDeliveryOrderPostDiscounts {
-                        name: f0,
-                        description: f1,
-                        amount: f2,
-                        count: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务时间段
@@ -5276,47 +5397,48 @@ impl CreatePayOnDeliveryOrderTimeRange {
     }
 }
 impl crate::runtime::Validate for CreatePayOnDeliveryOrderTimeRange {}
+impl crate::runtime::Object for CreatePayOnDeliveryOrderTimeRange {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("start_time", &mut slots.0);
+        fields.optional("start_time_remark", &mut slots.1);
+        fields.optional("end_time", &mut slots.2);
+        fields.optional("end_time_remark", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(CreatePayOnDeliveryOrderTimeRange {
+                    start_time: f0,
+                    start_time_remark: f1,
+                    end_time: f2,
+                    end_time_remark: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("start_time", &self.start_time);
+        members.optional("start_time_remark", &self.start_time_remark);
+        members.optional("end_time", &self.end_time);
+        members.optional("end_time_remark", &self.end_time_remark);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderTimeRange {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderTimeRange,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("start_time", &value.start_time);
-            members.optional("start_time_remark", &value.start_time_remark);
-            members.optional("end_time", &value.end_time);
-            members.optional("end_time_remark", &value.end_time_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderTimeRange {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderTimeRange, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("start_time", &mut slots.0);
-            fields.optional("start_time_remark", &mut slots.1);
-            fields.optional("end_time", &mut slots.2);
-            fields.optional("end_time_remark", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(CreatePayOnDeliveryOrderTimeRange {
-                        start_time: f0,
-                        start_time_remark: f1,
-                        end_time: f2,
-                        end_time_remark: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 订单风险金
@@ -5359,42 +5481,45 @@ impl crate::runtime::Validate for CreatePayOnDeliveryOrderRiskFund {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderRiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(CreatePayOnDeliveryOrderRiskFund {
+                    name: f0,
+                    amount: f1,
+                    description: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("name", &self.name);
+        members.required("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderRiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderRiskFund) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("name", &value.name);
-            members.required("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderRiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderRiskFund, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(CreatePayOnDeliveryOrderRiskFund {
-                        name: f0,
-                        amount: f1,
-                        description: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单详跳转链接
@@ -5449,38 +5574,41 @@ impl crate::runtime::Validate for JumpLink {
         Ok(())
     }
 }
+impl crate::runtime::Object for JumpLink {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("jump_link_type", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("path", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(JumpLink {
+            jump_link_type: f0,
+            appid: f1,
+            path: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("jump_link_type", &self.jump_link_type);
+        members.optional("appid", &self.appid);
+        members.optional("path", &self.path);
+        members
+    }
+}
 impl serde::Serialize for JumpLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &JumpLink) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("jump_link_type", &value.jump_link_type);
-            members.optional("appid", &value.appid);
-            members.optional("path", &value.path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for JumpLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<JumpLink, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("jump_link_type", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("path", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(JumpLink {
-                jump_link_type: f0,
-                appid: f1,
-                path: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商品列表
@@ -5528,48 +5656,51 @@ impl ShoppingInfoGoods {
     }
 }
 impl crate::runtime::Validate for ShoppingInfoGoods {}
+impl crate::runtime::Object for ShoppingInfoGoods {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("name", &mut slots.0);
+        fields.required("picture", &mut slots.1);
+        fields.required("amount", &mut slots.2);
+        fields.required("count", &mut slots.3);
+        fields.optional("category_id", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(ShoppingInfoGoods {
+                    name: f0,
+                    picture: f1,
+                    amount: f2,
+                    count: f3,
+                    category_id: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("name", &self.name);
+        members.required("picture", &self.picture);
+        members.required("amount", &self.amount);
+        members.required("count", &self.count);
+        members.optional("category_id", &self.category_id);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfoGoods {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfoGoods) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("name", &value.name);
-            members.required("picture", &value.picture);
-            members.required("amount", &value.amount);
-            members.required("count", &value.count);
-            members.optional("category_id", &value.category_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfoGoods {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfoGoods, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("name", &mut slots.0);
-            fields.required("picture", &mut slots.1);
-            fields.required("amount", &mut slots.2);
-            fields.required("count", &mut slots.3);
-            fields.optional("category_id", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(ShoppingInfoGoods {
-                        name: f0,
-                        picture: f1,
-                        amount: f2,
-                        count: f3,
-                        category_id: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先用后付购物详情
@@ -5621,44 +5752,45 @@ impl crate::runtime::Validate for CreatePayOnDeliveryOrderShoppingInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderShoppingInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("real_merchant_appid", &mut slots.0);
+        fields.required_object("jump_link", &mut slots.1);
+        fields.required_objects("goods", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(CreatePayOnDeliveryOrderShoppingInfo {
+                    real_merchant_appid: f0,
+                    jump_link: f1,
+                    goods: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("real_merchant_appid", &self.real_merchant_appid);
+        members.required_object("jump_link", &self.jump_link);
+        members.required_objects("goods", &self.goods);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderShoppingInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderShoppingInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("real_merchant_appid", &value.real_merchant_appid);
-            members.required("jump_link", &value.jump_link);
-            members.required("goods", &value.goods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderShoppingInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderShoppingInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("real_merchant_appid", &mut slots.0);
-            fields.required("jump_link", &mut slots.1);
-            fields.required("goods", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(CreatePayOnDeliveryOrderShoppingInfo {
-                        real_merchant_appid: f0,
-                        jump_link: f1,
-                        goods: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 单详跳转链接
@@ -5680,42 +5812,45 @@ pub struct ShoppingInfoJumpLink {
     /// Wire: `path`, `string`, optional.
     pub path: Option<String>,
 }
+impl crate::runtime::Object for ShoppingInfoJumpLink {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("jump_link_type", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("path", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(ShoppingInfoJumpLink {
+                    jump_link_type: f0,
+                    appid: f1,
+                    path: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("jump_link_type", &self.jump_link_type);
+        members.optional("appid", &self.appid);
+        members.optional("path", &self.path);
+        members
+    }
+}
 impl serde::Serialize for ShoppingInfoJumpLink {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ShoppingInfoJumpLink) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("jump_link_type", &value.jump_link_type);
-            members.optional("appid", &value.appid);
-            members.optional("path", &value.path);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ShoppingInfoJumpLink {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ShoppingInfoJumpLink, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("jump_link_type", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("path", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(ShoppingInfoJumpLink {
-                        jump_link_type: f0,
-                        appid: f1,
-                        path: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 先用后付购物详情
@@ -5737,44 +5872,45 @@ pub struct CreatePayOnDeliveryOrderShoppingInfo2 {
     /// Wire: `goods`, `array[object Goods]`, required.
     pub goods: Vec<Goods>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderShoppingInfo2 {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("real_merchant_appid", &mut slots.0);
+        fields.required_object("jump_link", &mut slots.1);
+        fields.required_objects("goods", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2)) => {
+                Ok(CreatePayOnDeliveryOrderShoppingInfo2 {
+                    real_merchant_appid: f0,
+                    jump_link: f1,
+                    goods: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("real_merchant_appid", &self.real_merchant_appid);
+        members.required_object("jump_link", &self.jump_link);
+        members.required_objects("goods", &self.goods);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderShoppingInfo2 {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreatePayOnDeliveryOrderShoppingInfo2,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("real_merchant_appid", &value.real_merchant_appid);
-            members.required("jump_link", &value.jump_link);
-            members.required("goods", &value.goods);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderShoppingInfo2 {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderShoppingInfo2, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("real_merchant_appid", &mut slots.0);
-            fields.required("jump_link", &mut slots.1);
-            fields.required("goods", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2)) => {
-                    Ok(CreatePayOnDeliveryOrderShoppingInfo2 {
-                        real_merchant_appid: f0,
-                        jump_link: f1,
-                        goods: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建先用后付订单的应答
@@ -5852,120 +5988,123 @@ pub struct CreatePayOnDeliveryOrderResponse {
     /// Wire: `shopping_info`, `object CreatePayOnDeliveryOrderShoppingInfo2`, optional.
     pub shopping_info: Option<CreatePayOnDeliveryOrderShoppingInfo2>,
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_order_no", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.required("service_introduction", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("state_description", &mut slots.6);
+        fields.optional_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.optional_object("risk_fund", &mut slots.9);
+        fields.optional_object("time_range", &mut slots.10);
+        fields.optional_object("location", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.optional("notify_url", &mut slots.13);
+        fields.required("order_id", &mut slots.14);
+        fields.required("package", &mut slots.15);
+        fields.optional_object("shopping_info", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                Some(f14),
+                Some(f15),
+                f16,
+            ) => {
+                Ok(CreatePayOnDeliveryOrderResponse {
+                    appid: f0,
+                    mchid: f1,
+                    out_order_no: f2,
+                    service_id: f3,
+                    service_introduction: f4,
+                    state: f5,
+                    state_description: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    risk_fund: f9,
+                    time_range: f10,
+                    location: f11,
+                    attach: f12,
+                    notify_url: f13,
+                    order_id: f14,
+                    package: f15,
+                    shopping_info: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.required("order_id", &self.order_id);
+        members.required("package", &self.package);
+        members.optional_object("shopping_info", &self.shopping_info);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.required("order_id", &value.order_id);
-            members.required("package", &value.package);
-            members.optional("shopping_info", &value.shopping_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_order_no", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.required("service_introduction", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("state_description", &mut slots.6);
-            fields.optional("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.optional("risk_fund", &mut slots.9);
-            fields.optional("time_range", &mut slots.10);
-            fields.optional("location", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.optional("notify_url", &mut slots.13);
-            fields.required("order_id", &mut slots.14);
-            fields.required("package", &mut slots.15);
-            fields.optional("shopping_info", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                ) => {
-                    Ok(CreatePayOnDeliveryOrderResponse {
-                        appid: f0,
-                        mchid: f1,
-                        out_order_no: f2,
-                        service_id: f3,
-                        service_introduction: f4,
-                        state: f5,
-                        state_description: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        risk_fund: f9,
-                        time_range: f10,
-                        location: f11,
-                        attach: f12,
-                        notify_url: f13,
-                        order_id: f14,
-                        package: f15,
-                        shopping_info: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 后付费项目
@@ -5987,40 +6126,41 @@ pub struct CreateSignPlanServiceOrderPostPayments {
     /// Wire: `description`, `string`, optional.
     pub description: Option<String>,
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderPostPayments {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.optional("description", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(CreateSignPlanServiceOrderPostPayments {
+            name: f0,
+            amount: f1,
+            description: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members.optional("description", &self.description);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderPostPayments {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderPostPayments,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members.optional("description", &value.description);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderPostPayments {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderPostPayments, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.optional("description", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(CreateSignPlanServiceOrderPostPayments {
-                name: f0,
-                amount: f1,
-                description: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户优惠
@@ -6038,37 +6178,38 @@ pub struct CreateSignPlanServiceOrderPostDiscounts {
     /// Wire: `amount`, `number (decimal)`, optional.
     pub amount: Option<crate::runtime::Decimal>,
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderPostDiscounts {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("name", &mut slots.0);
+        fields.optional("amount", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(CreateSignPlanServiceOrderPostDiscounts {
+            name: f0,
+            amount: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("name", &self.name);
+        members.optional("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderPostDiscounts {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderPostDiscounts,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("name", &value.name);
-            members.optional("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderPostDiscounts {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderPostDiscounts, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("name", &mut slots.0);
-            fields.optional("amount", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(CreateSignPlanServiceOrderPostDiscounts {
-                name: f0,
-                amount: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务风险金
@@ -6082,38 +6223,39 @@ pub struct CreateSignPlanServiceOrderRiskFund {
     /// Wire: `amount`, `number (decimal)`, required.
     pub amount: crate::runtime::Decimal,
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderRiskFund {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("amount", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateSignPlanServiceOrderRiskFund {
+                    amount: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderRiskFund {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderRiskFund,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderRiskFund {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderRiskFund, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("amount", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateSignPlanServiceOrderRiskFund {
-                        amount: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建用户的签约计划详情对应的服务订单的应答
@@ -6183,112 +6325,113 @@ pub struct CreateSignPlanServiceOrderResponse {
     /// Wire: `order_id`, `string`, optional.
     pub order_id: Option<String>,
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("service_introduction", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("state_description", &mut slots.6);
+        fields.optional_objects("post_payments", &mut slots.7);
+        fields.optional_objects("post_discounts", &mut slots.8);
+        fields.optional_object("risk_fund", &mut slots.9);
+        fields.optional_object("time_range", &mut slots.10);
+        fields.optional_object("location", &mut slots.11);
+        fields.optional("attach", &mut slots.12);
+        fields.optional("notify_url", &mut slots.13);
+        fields.optional("order_id", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+            ) => {
+                Ok(CreateSignPlanServiceOrderResponse {
+                    out_order_no: f0,
+                    service_id: f1,
+                    appid: f2,
+                    mchid: f3,
+                    service_introduction: f4,
+                    state: f5,
+                    state_description: f6,
+                    post_payments: f7,
+                    post_discounts: f8,
+                    risk_fund: f9,
+                    time_range: f10,
+                    location: f11,
+                    attach: f12,
+                    notify_url: f13,
+                    order_id: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("mchid", &self.mchid);
+        members.required("service_introduction", &self.service_introduction);
+        members.required("state", &self.state);
+        members.optional("state_description", &self.state_description);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.optional_object("risk_fund", &self.risk_fund);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("order_id", &self.order_id);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("mchid", &value.mchid);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("state", &value.state);
-            members.optional("state_description", &value.state_description);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.optional("risk_fund", &value.risk_fund);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("order_id", &value.order_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("service_introduction", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("state_description", &mut slots.6);
-            fields.optional("post_payments", &mut slots.7);
-            fields.optional("post_discounts", &mut slots.8);
-            fields.optional("risk_fund", &mut slots.9);
-            fields.optional("time_range", &mut slots.10);
-            fields.optional("location", &mut slots.11);
-            fields.optional("attach", &mut slots.12);
-            fields.optional("notify_url", &mut slots.13);
-            fields.optional("order_id", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                ) => {
-                    Ok(CreateSignPlanServiceOrderResponse {
-                        out_order_no: f0,
-                        service_id: f1,
-                        appid: f2,
-                        mchid: f3,
-                        service_introduction: f4,
-                        state: f5,
-                        state_description: f6,
-                        post_payments: f7,
-                        post_discounts: f8,
-                        risk_fund: f9,
-                        time_range: f10,
-                        location: f11,
-                        attach: f12,
-                        notify_url: f13,
-                        order_id: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约计划对应的计划详情列表的商户侧单号信息
@@ -6316,39 +6459,42 @@ impl SignPlanDetail {
     }
 }
 impl crate::runtime::Validate for SignPlanDetail {}
+impl crate::runtime::Object for SignPlanDetail {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("plan_detail_no", &mut slots.0);
+        fields.required("merchant_plan_detail_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(SignPlanDetail {
+                    plan_detail_no: f0,
+                    merchant_plan_detail_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("plan_detail_no", &self.plan_detail_no);
+        members.required("merchant_plan_detail_no", &self.merchant_plan_detail_no);
+        members
+    }
+}
 impl serde::Serialize for SignPlanDetail {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SignPlanDetail) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("plan_detail_no", &value.plan_detail_no);
-            members.required("merchant_plan_detail_no", &value.merchant_plan_detail_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SignPlanDetail {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SignPlanDetail, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("plan_detail_no", &mut slots.0);
-            fields.required("merchant_plan_detail_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(SignPlanDetail {
-                        plan_detail_no: f0,
-                        merchant_plan_detail_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 签约计划明细列表
@@ -6406,96 +6552,98 @@ pub struct SignedDetailList {
     /// Wire: `cancel_time`, `string`, optional.
     pub cancel_time: Option<String>,
 }
+impl crate::runtime::Object for SignedDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("plan_detail_no", &mut slots.0);
+        fields.required("original_price", &mut slots.1);
+        fields.optional("plan_discount_description", &mut slots.2);
+        fields.required("actual_price", &mut slots.3);
+        fields.required("plan_detail_state", &mut slots.4);
+        fields.optional("order_id", &mut slots.5);
+        fields.required("merchant_plan_detail_no", &mut slots.6);
+        fields.required("plan_detail_name", &mut slots.7);
+        fields.optional("actual_pay_price", &mut slots.8);
+        fields.optional("use_time", &mut slots.9);
+        fields.optional("complete_time", &mut slots.10);
+        fields.optional("cancel_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(SignedDetailList {
+                    plan_detail_no: f0,
+                    original_price: f1,
+                    plan_discount_description: f2,
+                    actual_price: f3,
+                    plan_detail_state: f4,
+                    order_id: f5,
+                    merchant_plan_detail_no: f6,
+                    plan_detail_name: f7,
+                    actual_pay_price: f8,
+                    use_time: f9,
+                    complete_time: f10,
+                    cancel_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("plan_detail_no", &self.plan_detail_no);
+        members.required("original_price", &self.original_price);
+        members.optional("plan_discount_description", &self.plan_discount_description);
+        members.required("actual_price", &self.actual_price);
+        members.required("plan_detail_state", &self.plan_detail_state);
+        members.optional("order_id", &self.order_id);
+        members.required("merchant_plan_detail_no", &self.merchant_plan_detail_no);
+        members.required("plan_detail_name", &self.plan_detail_name);
+        members.optional("actual_pay_price", &self.actual_pay_price);
+        members.optional("use_time", &self.use_time);
+        members.optional("complete_time", &self.complete_time);
+        members.optional("cancel_time", &self.cancel_time);
+        members
+    }
+}
 impl serde::Serialize for SignedDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SignedDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("plan_detail_no", &value.plan_detail_no);
-            members.required("original_price", &value.original_price);
-            members
-                .optional("plan_discount_description", &value.plan_discount_description);
-            members.required("actual_price", &value.actual_price);
-            members.required("plan_detail_state", &value.plan_detail_state);
-            members.optional("order_id", &value.order_id);
-            members.required("merchant_plan_detail_no", &value.merchant_plan_detail_no);
-            members.required("plan_detail_name", &value.plan_detail_name);
-            members.optional("actual_pay_price", &value.actual_pay_price);
-            members.optional("use_time", &value.use_time);
-            members.optional("complete_time", &value.complete_time);
-            members.optional("cancel_time", &value.cancel_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SignedDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SignedDetailList, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("plan_detail_no", &mut slots.0);
-            fields.required("original_price", &mut slots.1);
-            fields.optional("plan_discount_description", &mut slots.2);
-            fields.required("actual_price", &mut slots.3);
-            fields.required("plan_detail_state", &mut slots.4);
-            fields.optional("order_id", &mut slots.5);
-            fields.required("merchant_plan_detail_no", &mut slots.6);
-            fields.required("plan_detail_name", &mut slots.7);
-            fields.optional("actual_pay_price", &mut slots.8);
-            fields.optional("use_time", &mut slots.9);
-            fields.optional("complete_time", &mut slots.10);
-            fields.optional("cancel_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(SignedDetailList {
-                        plan_detail_no: f0,
-                        original_price: f1,
-                        plan_discount_description: f2,
-                        actual_price: f3,
-                        plan_detail_state: f4,
-                        order_id: f5,
-                        merchant_plan_detail_no: f6,
-                        plan_detail_name: f7,
-                        actual_pay_price: f8,
-                        use_time: f9,
-                        complete_time: f10,
-                        cancel_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户的签约计划
@@ -6585,135 +6733,138 @@ pub struct SignPlan {
     /// Wire: `sign_time`, `datetime (RFC 3339)`, optional.
     pub sign_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for SignPlan {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sign_plan_id", &mut slots.0);
+        fields.optional("openid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("mchid", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.required("merchant_sign_plan_no", &mut slots.5);
+        fields.required("merchant_callback_url", &mut slots.6);
+        fields.required("plan_id", &mut slots.7);
+        fields.required("going_detail_no", &mut slots.8);
+        fields.required("sign_state", &mut slots.9);
+        fields.optional("cancel_sign_time", &mut slots.10);
+        fields.optional("cancel_sign_type", &mut slots.11);
+        fields.optional("cancel_reason", &mut slots.12);
+        fields.required("plan_name", &mut slots.13);
+        fields.required("plan_over_time", &mut slots.14);
+        fields.required("total_origin_price", &mut slots.15);
+        fields.required("deduction_quantity", &mut slots.16);
+        fields.required("total_actual_price", &mut slots.17);
+        fields.optional_objects("signed_detail_list", &mut slots.18);
+        fields.optional("sign_time", &mut slots.19);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+                f12,
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                Some(f16),
+                Some(f17),
+                f18,
+                f19,
+            ) => {
+                Ok(SignPlan {
+                    sign_plan_id: f0,
+                    openid: f1,
+                    service_id: f2,
+                    mchid: f3,
+                    appid: f4,
+                    merchant_sign_plan_no: f5,
+                    merchant_callback_url: f6,
+                    plan_id: f7,
+                    going_detail_no: f8,
+                    sign_state: f9,
+                    cancel_sign_time: f10,
+                    cancel_sign_type: f11,
+                    cancel_reason: f12,
+                    plan_name: f13,
+                    plan_over_time: f14,
+                    total_origin_price: f15,
+                    deduction_quantity: f16,
+                    total_actual_price: f17,
+                    signed_detail_list: f18,
+                    sign_time: f19,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(20);
+        members.required("sign_plan_id", &self.sign_plan_id);
+        members.optional("openid", &self.openid);
+        members.required("service_id", &self.service_id);
+        members.required("mchid", &self.mchid);
+        members.required("appid", &self.appid);
+        members.required("merchant_sign_plan_no", &self.merchant_sign_plan_no);
+        members.required("merchant_callback_url", &self.merchant_callback_url);
+        members.required("plan_id", &self.plan_id);
+        members.required("going_detail_no", &self.going_detail_no);
+        members.required("sign_state", &self.sign_state);
+        members.optional("cancel_sign_time", &self.cancel_sign_time);
+        members.optional("cancel_sign_type", &self.cancel_sign_type);
+        members.optional("cancel_reason", &self.cancel_reason);
+        members.required("plan_name", &self.plan_name);
+        members.required("plan_over_time", &self.plan_over_time);
+        members.required("total_origin_price", &self.total_origin_price);
+        members.required("deduction_quantity", &self.deduction_quantity);
+        members.required("total_actual_price", &self.total_actual_price);
+        members.optional_objects("signed_detail_list", &self.signed_detail_list);
+        members.optional("sign_time", &self.sign_time);
+        members
+    }
+}
 impl serde::Serialize for SignPlan {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SignPlan) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(20);
-            members.required("sign_plan_id", &value.sign_plan_id);
-            members.optional("openid", &value.openid);
-            members.required("service_id", &value.service_id);
-            members.required("mchid", &value.mchid);
-            members.required("appid", &value.appid);
-            members.required("merchant_sign_plan_no", &value.merchant_sign_plan_no);
-            members.required("merchant_callback_url", &value.merchant_callback_url);
-            members.required("plan_id", &value.plan_id);
-            members.required("going_detail_no", &value.going_detail_no);
-            members.required("sign_state", &value.sign_state);
-            members.optional("cancel_sign_time", &value.cancel_sign_time);
-            members.optional("cancel_sign_type", &value.cancel_sign_type);
-            members.optional("cancel_reason", &value.cancel_reason);
-            members.required("plan_name", &value.plan_name);
-            members.required("plan_over_time", &value.plan_over_time);
-            members.required("total_origin_price", &value.total_origin_price);
-            members.required("deduction_quantity", &value.deduction_quantity);
-            members.required("total_actual_price", &value.total_actual_price);
-            members.optional("signed_detail_list", &value.signed_detail_list);
-            members.optional("sign_time", &value.sign_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SignPlan {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SignPlan, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sign_plan_id", &mut slots.0);
-            fields.optional("openid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("mchid", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.required("merchant_sign_plan_no", &mut slots.5);
-            fields.required("merchant_callback_url", &mut slots.6);
-            fields.required("plan_id", &mut slots.7);
-            fields.required("going_detail_no", &mut slots.8);
-            fields.required("sign_state", &mut slots.9);
-            fields.optional("cancel_sign_time", &mut slots.10);
-            fields.optional("cancel_sign_type", &mut slots.11);
-            fields.optional("cancel_reason", &mut slots.12);
-            fields.required("plan_name", &mut slots.13);
-            fields.required("plan_over_time", &mut slots.14);
-            fields.required("total_origin_price", &mut slots.15);
-            fields.required("deduction_quantity", &mut slots.16);
-            fields.required("total_actual_price", &mut slots.17);
-            fields.optional("signed_detail_list", &mut slots.18);
-            fields.optional("sign_time", &mut slots.19);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                    f12,
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    Some(f16),
-                    Some(f17),
-                    f18,
-                    f19,
-                ) => {
-                    Ok(SignPlan {
-                        sign_plan_id: f0,
-                        openid: f1,
-                        service_id: f2,
-                        mchid: f3,
-                        appid: f4,
-                        merchant_sign_plan_no: f5,
-                        merchant_callback_url: f6,
-                        plan_id: f7,
-                        going_detail_no: f8,
-                        sign_state: f9,
-                        cancel_sign_time: f10,
-                        cancel_sign_type: f11,
-                        cancel_reason: f12,
-                        plan_name: f13,
-                        plan_over_time: f14,
-                        total_origin_price: f15,
-                        deduction_quantity: f16,
-                        total_actual_price: f17,
-                        signed_detail_list: f18,
-                        sign_time: f19,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建用户的签约计划的应答
@@ -6731,39 +6882,42 @@ pub struct CreateUserSignPlanResponse {
     /// Wire: `package`, `string`, required.
     pub package: String,
 }
+impl crate::runtime::Object for CreateUserSignPlanResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("sign_plan", &mut slots.0);
+        fields.required("package", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateUserSignPlanResponse {
+                    sign_plan: f0,
+                    package: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("sign_plan", &self.sign_plan);
+        members.required("package", &self.package);
+        members
+    }
+}
 impl serde::Serialize for CreateUserSignPlanResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateUserSignPlanResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sign_plan", &value.sign_plan);
-            members.required("package", &value.package);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserSignPlanResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserSignPlanResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sign_plan", &mut slots.0);
-            fields.required("package", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateUserSignPlanResponse {
-                        sign_plan: f0,
-                        package: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询用户授权状态API的应答
@@ -6789,44 +6943,47 @@ pub struct QueryUserServiceStateResponse {
     /// Wire: `use_service_state`, `enum UseServiceState`, required.
     pub use_service_state: UseServiceState,
 }
+impl crate::runtime::Object for QueryUserServiceStateResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.optional("openid", &mut slots.2);
+        fields.required("use_service_state", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(QueryUserServiceStateResponse {
+                    appid: f0,
+                    service_id: f1,
+                    openid: f2,
+                    use_service_state: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.optional("openid", &self.openid);
+        members.required("use_service_state", &self.use_service_state);
+        members
+    }
+}
 impl serde::Serialize for QueryUserServiceStateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryUserServiceStateResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.optional("openid", &value.openid);
-            members.required("use_service_state", &value.use_service_state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserServiceStateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserServiceStateResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.optional("openid", &mut slots.2);
-            fields.required("use_service_state", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(QueryUserServiceStateResponse {
-                        appid: f0,
-                        service_id: f1,
-                        openid: f2,
-                        use_service_state: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

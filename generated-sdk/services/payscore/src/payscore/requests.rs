@@ -53,40 +53,43 @@ impl crate::runtime::Validate for DownloadMerchantBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for DownloadMerchantBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("bill_date", &mut slots.0);
+        fields.optional("tar_type", &mut slots.1);
+        fields.required("encryption_algorithm", &mut slots.2);
+        fields.required("service_id", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3)) => {
+                Ok(DownloadMerchantBillRequest {
+                    bill_date: f0,
+                    tar_type: f1,
+                    encryption_algorithm: f2,
+                    service_id: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadMerchantBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadMerchantBillRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadMerchantBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadMerchantBillRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("bill_date", &mut slots.0);
-            fields.optional("tar_type", &mut slots.1);
-            fields.required("encryption_algorithm", &mut slots.2);
-            fields.required("service_id", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3)) => {
-                    Ok(DownloadMerchantBillRequest {
-                        bill_date: f0,
-                        tar_type: f1,
-                        encryption_algorithm: f2,
-                        service_id: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_payafter_order` (查询先享后付订单): `GET /v3/payscore/payafter-orders`.
@@ -136,36 +139,39 @@ impl QueryPayafterOrderRequest {
     }
 }
 impl crate::runtime::Validate for QueryPayafterOrderRequest {}
+impl crate::runtime::Object for QueryPayafterOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("service_id", &mut slots.0);
+        fields.optional("out_order_no", &mut slots.1);
+        fields.optional("query_id", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(QueryPayafterOrderRequest {
+            service_id: f0,
+            out_order_no: f1,
+            query_id: f2,
+            appid: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPayafterOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPayafterOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPayafterOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPayafterOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("service_id", &mut slots.0);
-            fields.optional("out_order_no", &mut slots.1);
-            fields.optional("query_id", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(QueryPayafterOrderRequest {
-                service_id: f0,
-                out_order_no: f1,
-                query_id: f2,
-                appid: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_payafter_order` (创建先享后付订单): `POST /v3/payscore/payafter-orders`.
@@ -368,125 +374,128 @@ impl crate::runtime::Validate for CreatePayafterOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayafterOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("out_order_no", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.optional("service_start_time", &mut slots.3);
+        fields.optional("service_end_time", &mut slots.4);
+        fields.optional("service_start_location", &mut slots.5);
+        fields.optional("service_end_location", &mut slots.6);
+        fields.optional("service_introduction", &mut slots.7);
+        fields.optional_objects("fees", &mut slots.8);
+        fields.optional_objects("discounts", &mut slots.9);
+        fields.optional("risk_amount", &mut slots.10);
+        fields.optional("attach", &mut slots.11);
+        fields.optional("need_user_confirm", &mut slots.12);
+        fields.optional("openid", &mut slots.13);
+        fields.optional("name", &mut slots.14);
+        fields.optional("phone", &mut slots.15);
+        fields.optional("userid", &mut slots.16);
+        fields.optional("address", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+            ) => {
+                Ok(CreatePayafterOrderRequest {
+                    appid: f0,
+                    out_order_no: f1,
+                    service_id: f2,
+                    service_start_time: f3,
+                    service_end_time: f4,
+                    service_start_location: f5,
+                    service_end_location: f6,
+                    service_introduction: f7,
+                    fees: f8,
+                    discounts: f9,
+                    risk_amount: f10,
+                    attach: f11,
+                    need_user_confirm: f12,
+                    openid: f13,
+                    name: f14,
+                    phone: f15,
+                    userid: f16,
+                    address: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("appid", &self.appid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.optional("service_start_time", &self.service_start_time);
+        members.optional("service_end_time", &self.service_end_time);
+        members.optional("service_start_location", &self.service_start_location);
+        members.optional("service_end_location", &self.service_end_location);
+        members.optional("service_introduction", &self.service_introduction);
+        members.optional_objects("fees", &self.fees);
+        members.optional_objects("discounts", &self.discounts);
+        members.optional("risk_amount", &self.risk_amount);
+        members.optional("attach", &self.attach);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.optional("openid", &self.openid);
+        members.optional("name", &self.name);
+        members.optional("phone", &self.phone);
+        members.optional("userid", &self.userid);
+        members.optional("address", &self.address);
+        members
+    }
+}
 impl serde::Serialize for CreatePayafterOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayafterOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("appid", &value.appid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.optional("service_start_time", &value.service_start_time);
-            members.optional("service_end_time", &value.service_end_time);
-            members.optional("service_start_location", &value.service_start_location);
-            members.optional("service_end_location", &value.service_end_location);
-            members.optional("service_introduction", &value.service_introduction);
-            members.optional("fees", &value.fees);
-            members.optional("discounts", &value.discounts);
-            members.optional("risk_amount", &value.risk_amount);
-            members.optional("attach", &value.attach);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.optional("openid", &value.openid);
-            members.optional("name", &value.name);
-            members.optional("phone", &value.phone);
-            members.optional("userid", &value.userid);
-            members.optional("address", &value.address);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayafterOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayafterOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("out_order_no", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.optional("service_start_time", &mut slots.3);
-            fields.optional("service_end_time", &mut slots.4);
-            fields.optional("service_start_location", &mut slots.5);
-            fields.optional("service_end_location", &mut slots.6);
-            fields.optional("service_introduction", &mut slots.7);
-            fields.optional("fees", &mut slots.8);
-            fields.optional("discounts", &mut slots.9);
-            fields.optional("risk_amount", &mut slots.10);
-            fields.optional("attach", &mut slots.11);
-            fields.optional("need_user_confirm", &mut slots.12);
-            fields.optional("openid", &mut slots.13);
-            fields.optional("name", &mut slots.14);
-            fields.optional("phone", &mut slots.15);
-            fields.optional("userid", &mut slots.16);
-            fields.optional("address", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                ) => {
-                    Ok(CreatePayafterOrderRequest {
-                        appid: f0,
-                        out_order_no: f1,
-                        service_id: f2,
-                        service_start_time: f3,
-                        service_end_time: f4,
-                        service_start_location: f5,
-                        service_end_location: f6,
-                        service_introduction: f7,
-                        fees: f8,
-                        discounts: f9,
-                        risk_amount: f10,
-                        attach: f11,
-                        need_user_confirm: f12,
-                        openid: f13,
-                        name: f14,
-                        phone: f15,
-                        userid: f16,
-                        address: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_payafter_order` (撤销先享后付订单): `POST /v3/payscore/payafter-orders/{out_order_no}/cancel`.
@@ -522,44 +531,47 @@ impl CancelPayafterOrderRequest {
     }
 }
 impl crate::runtime::Validate for CancelPayafterOrderRequest {}
+impl crate::runtime::Object for CancelPayafterOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CancelPayafterOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for CancelPayafterOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelPayafterOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelPayafterOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelPayafterOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CancelPayafterOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `complete_payafter_order` (完结先享后付订单): `POST /v3/payscore/payafter-orders/{out_order_no}/complete`.
@@ -713,100 +725,88 @@ impl crate::runtime::Validate for CompletePayafterOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CompletePayafterOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.optional("finish_type", &mut slots.3);
+        fields.optional("cancel_reason", &mut slots.4);
+        fields.optional("real_service_start_time", &mut slots.5);
+        fields.optional("real_service_end_time", &mut slots.6);
+        fields.optional("real_service_end_location", &mut slots.7);
+        fields.optional_objects("fees", &mut slots.8);
+        fields.optional_objects("discounts", &mut slots.9);
+        fields.optional("total_amount", &mut slots.10);
+        fields.optional("finish_ticket", &mut slots.11);
+        fields.optional("profit_sharing", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) => {
+                Ok(CompletePayafterOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    finish_type: f3,
+                    cancel_reason: f4,
+                    real_service_start_time: f5,
+                    real_service_end_time: f6,
+                    real_service_end_location: f7,
+                    fees: f8,
+                    discounts: f9,
+                    total_amount: f10,
+                    finish_ticket: f11,
+                    profit_sharing: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.optional("finish_type", &self.finish_type);
+        members.optional("cancel_reason", &self.cancel_reason);
+        members.optional("real_service_start_time", &self.real_service_start_time);
+        members.optional("real_service_end_time", &self.real_service_end_time);
+        members.optional("real_service_end_location", &self.real_service_end_location);
+        members.optional_objects("fees", &self.fees);
+        members.optional_objects("discounts", &self.discounts);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("finish_ticket", &self.finish_ticket);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members
+    }
+}
 impl serde::Serialize for CompletePayafterOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompletePayafterOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.optional("finish_type", &value.finish_type);
-            members.optional("cancel_reason", &value.cancel_reason);
-            members.optional("real_service_start_time", &value.real_service_start_time);
-            members.optional("real_service_end_time", &value.real_service_end_time);
-            members
-                .optional("real_service_end_location", &value.real_service_end_location);
-            members.optional("fees", &value.fees);
-            members.optional("discounts", &value.discounts);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("finish_ticket", &value.finish_ticket);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompletePayafterOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompletePayafterOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.optional("finish_type", &mut slots.3);
-            fields.optional("cancel_reason", &mut slots.4);
-            fields.optional("real_service_start_time", &mut slots.5);
-            fields.optional("real_service_end_time", &mut slots.6);
-            fields.optional("real_service_end_location", &mut slots.7);
-            fields.optional("fees", &mut slots.8);
-            fields.optional("discounts", &mut slots.9);
-            fields.optional("total_amount", &mut slots.10);
-            fields.optional("finish_ticket", &mut slots.11);
-            fields.optional("profit_sharing", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(CompletePayafterOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        finish_type: f3,
-                        cancel_reason: f4,
-                        real_service_start_time: f5,
-                        real_service_end_time: f6,
-                        real_service_end_location: f7,
-                        fees: f8,
-                        discounts: f9,
-                        total_amount: f10,
-                        finish_ticket: f11,
-                        profit_sharing: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_payafter_order` (支付分订单同步): `POST /v3/payscore/payafter-orders/{out_order_no}/sync`.
@@ -880,47 +880,50 @@ impl crate::runtime::Validate for SyncPayafterOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncPayafterOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("service_id", &mut slots.2);
+        fields.optional("type", &mut slots.3);
+        fields.optional_object("detail", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4) => {
+                Ok(SyncPayafterOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    type_: f3,
+                    detail: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional("appid", &self.appid);
+        members.optional("service_id", &self.service_id);
+        members.optional("type", &self.type_);
+        members.optional_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for SyncPayafterOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncPayafterOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("appid", &value.appid);
-            members.optional("service_id", &value.service_id);
-            members.optional("type", &value.type_);
-            members.optional("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncPayafterOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncPayafterOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("service_id", &mut slots.2);
-            fields.optional("type", &mut slots.3);
-            fields.optional("detail", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4) => {
-                    Ok(SyncPayafterOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        type_: f3,
-                        detail: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_permission` (商户预授权API): `POST /v3/payscore/permissions`.
@@ -963,45 +966,48 @@ impl CreatePermissionRequest {
     }
 }
 impl crate::runtime::Validate for CreatePermissionRequest {}
+impl crate::runtime::Object for CreatePermissionRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("authorization_code", &mut slots.2);
+        fields.optional("notify_url", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(CreatePermissionRequest {
+                    service_id: f0,
+                    appid: f1,
+                    authorization_code: f2,
+                    notify_url: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("authorization_code", &self.authorization_code);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreatePermissionRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePermissionRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("authorization_code", &value.authorization_code);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePermissionRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePermissionRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("authorization_code", &mut slots.2);
-            fields.optional("notify_url", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(CreatePermissionRequest {
-                        service_id: f0,
-                        appid: f1,
-                        authorization_code: f2,
-                        notify_url: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `assess_user_risk_level` (商户评估用户分层): `POST /v3/payscore/permissions/assess-user-risk-level`.
@@ -1069,48 +1075,51 @@ impl crate::runtime::Validate for AssessUserRiskLevelRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for AssessUserRiskLevelRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.optional("authorization_code", &mut slots.2);
+        fields.optional("openid", &mut slots.3);
+        fields.optional_object("shopping_info", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(AssessUserRiskLevelRequest {
+                    service_id: f0,
+                    appid: f1,
+                    authorization_code: f2,
+                    openid: f3,
+                    shopping_info: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.optional("authorization_code", &self.authorization_code);
+        members.optional("openid", &self.openid);
+        members.optional_object("shopping_info", &self.shopping_info);
+        members
+    }
+}
 impl serde::Serialize for AssessUserRiskLevelRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AssessUserRiskLevelRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.optional("authorization_code", &value.authorization_code);
-            members.optional("openid", &value.openid);
-            members.optional("shopping_info", &value.shopping_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AssessUserRiskLevelRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AssessUserRiskLevelRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.optional("authorization_code", &mut slots.2);
-            fields.optional("openid", &mut slots.3);
-            fields.optional("shopping_info", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(AssessUserRiskLevelRequest {
-                        service_id: f0,
-                        appid: f1,
-                        authorization_code: f2,
-                        openid: f3,
-                        shopping_info: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_permission_by_authorization_code` (查询与用户授权记录（授权协议号）API): `GET /v3/payscore/permissions/authorization-code/{authorization_code}`.
@@ -1136,38 +1145,39 @@ impl QueryPermissionByAuthorizationCodeRequest {
     }
 }
 impl crate::runtime::Validate for QueryPermissionByAuthorizationCodeRequest {}
+impl crate::runtime::Object for QueryPermissionByAuthorizationCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("authorization_code", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryPermissionByAuthorizationCodeRequest {
+                    authorization_code: f0,
+                    service_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPermissionByAuthorizationCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryPermissionByAuthorizationCodeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByAuthorizationCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByAuthorizationCodeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("authorization_code", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryPermissionByAuthorizationCodeRequest {
-                        authorization_code: f0,
-                        service_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_permission_by_authorization_code` (解除用户授权关系（授权协议号）API): `POST /v3/payscore/permissions/authorization-code/{authorization_code}/terminate`.
@@ -1200,43 +1210,44 @@ impl TerminatePermissionByAuthorizationCodeRequest {
     }
 }
 impl crate::runtime::Validate for TerminatePermissionByAuthorizationCodeRequest {}
+impl crate::runtime::Object for TerminatePermissionByAuthorizationCodeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("authorization_code", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("reason", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TerminatePermissionByAuthorizationCodeRequest {
+                    authorization_code: f0,
+                    service_id: f1,
+                    reason: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("service_id", &self.service_id);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for TerminatePermissionByAuthorizationCodeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminatePermissionByAuthorizationCodeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("service_id", &value.service_id);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminatePermissionByAuthorizationCodeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminatePermissionByAuthorizationCodeRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("authorization_code", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("reason", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TerminatePermissionByAuthorizationCodeRequest {
-                        authorization_code: f0,
-                        service_id: f1,
-                        reason: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_permission_by_openid` (查询与用户授权记录（openid）API): `GET /v3/payscore/permissions/openid/{openid}`.
@@ -1263,38 +1274,41 @@ impl QueryPermissionByOpenidRequest {
     }
 }
 impl crate::runtime::Validate for QueryPermissionByOpenidRequest {}
+impl crate::runtime::Object for QueryPermissionByOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryPermissionByOpenidRequest {
+                    openid: f0,
+                    service_id: f1,
+                    appid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPermissionByOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPermissionByOpenidRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPermissionByOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPermissionByOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryPermissionByOpenidRequest {
-                        openid: f0,
-                        service_id: f1,
-                        appid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_permission_by_openid` (解除用户授权关系（openid）API): `POST /v3/payscore/permissions/openid/{openid}/terminate`.
@@ -1332,46 +1346,47 @@ impl TerminatePermissionByOpenidRequest {
     }
 }
 impl crate::runtime::Validate for TerminatePermissionByOpenidRequest {}
+impl crate::runtime::Object for TerminatePermissionByOpenidRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(TerminatePermissionByOpenidRequest {
+                    openid: f0,
+                    service_id: f1,
+                    appid: f2,
+                    reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for TerminatePermissionByOpenidRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TerminatePermissionByOpenidRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminatePermissionByOpenidRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminatePermissionByOpenidRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(TerminatePermissionByOpenidRequest {
-                        openid: f0,
-                        service_id: f1,
-                        appid: f2,
-                        reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_payscore_plan` (创建支付分计划): `POST /v3/payscore/plan/payscore-plans`.
@@ -1454,70 +1469,73 @@ impl crate::runtime::Validate for CreatePayscorePlanRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayscorePlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("plan_name", &mut slots.2);
+        fields.required("plan_duration", &mut slots.3);
+        fields.required("deduction_quantity", &mut slots.4);
+        fields.required("total_original_price", &mut slots.5);
+        fields.required("total_actual_price", &mut slots.6);
+        fields.optional_objects("plan_detail_list", &mut slots.7);
+        fields.required("merchant_plan_no", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+            ) => {
+                Ok(CreatePayscorePlanRequest {
+                    service_id: f0,
+                    appid: f1,
+                    plan_name: f2,
+                    plan_duration: f3,
+                    deduction_quantity: f4,
+                    total_original_price: f5,
+                    total_actual_price: f6,
+                    plan_detail_list: f7,
+                    merchant_plan_no: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("service_id", &self.service_id);
+        members.required("appid", &self.appid);
+        members.required("plan_name", &self.plan_name);
+        members.required("plan_duration", &self.plan_duration);
+        members.required("deduction_quantity", &self.deduction_quantity);
+        members.required("total_original_price", &self.total_original_price);
+        members.required("total_actual_price", &self.total_actual_price);
+        members.optional_objects("plan_detail_list", &self.plan_detail_list);
+        members.required("merchant_plan_no", &self.merchant_plan_no);
+        members
+    }
+}
 impl serde::Serialize for CreatePayscorePlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayscorePlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("service_id", &value.service_id);
-            members.required("appid", &value.appid);
-            members.required("plan_name", &value.plan_name);
-            members.required("plan_duration", &value.plan_duration);
-            members.required("deduction_quantity", &value.deduction_quantity);
-            members.required("total_original_price", &value.total_original_price);
-            members.required("total_actual_price", &value.total_actual_price);
-            members.optional("plan_detail_list", &value.plan_detail_list);
-            members.required("merchant_plan_no", &value.merchant_plan_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayscorePlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayscorePlanRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("plan_name", &mut slots.2);
-            fields.required("plan_duration", &mut slots.3);
-            fields.required("deduction_quantity", &mut slots.4);
-            fields.required("total_original_price", &mut slots.5);
-            fields.required("total_actual_price", &mut slots.6);
-            fields.optional("plan_detail_list", &mut slots.7);
-            fields.required("merchant_plan_no", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                ) => {
-                    Ok(CreatePayscorePlanRequest {
-                        service_id: f0,
-                        appid: f1,
-                        plan_name: f2,
-                        plan_duration: f3,
-                        deduction_quantity: f4,
-                        total_original_price: f5,
-                        total_actual_price: f6,
-                        plan_detail_list: f7,
-                        merchant_plan_no: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_payscore_plan` (查询支付分计划): `GET /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}`.
@@ -1538,34 +1556,37 @@ impl QueryPayscorePlanRequest {
     }
 }
 impl crate::runtime::Validate for QueryPayscorePlanRequest {}
+impl crate::runtime::Object for QueryPayscorePlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("merchant_plan_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryPayscorePlanRequest {
+                    merchant_plan_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryPayscorePlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryPayscorePlanRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryPayscorePlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryPayscorePlanRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("merchant_plan_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryPayscorePlanRequest {
-                        merchant_plan_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `stop_payscore_plan` (停止支付分计划): `POST /v3/payscore/plan/payscore-plans/merchant-plan-no/{merchant_plan_no}/stop`.
@@ -1586,34 +1607,37 @@ impl StopPayscorePlanRequest {
     }
 }
 impl crate::runtime::Validate for StopPayscorePlanRequest {}
+impl crate::runtime::Object for StopPayscorePlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("merchant_plan_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(StopPayscorePlanRequest {
+                    merchant_plan_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for StopPayscorePlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &StopPayscorePlanRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StopPayscorePlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StopPayscorePlanRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("merchant_plan_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(StopPayscorePlanRequest {
-                        merchant_plan_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_service_order` (查询支付分订单API): `GET /v3/payscore/serviceorder`.
@@ -1665,40 +1689,43 @@ impl crate::runtime::Validate for QueryServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("out_order_no", &mut slots.0);
+        fields.optional("query_id", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, f1, Some(f2), Some(f3)) => {
+                Ok(QueryServiceOrderRequest {
+                    out_order_no: f0,
+                    query_id: f1,
+                    service_id: f2,
+                    appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryServiceOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("out_order_no", &mut slots.0);
-            fields.optional("query_id", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, f1, Some(f2), Some(f3)) => {
-                    Ok(QueryServiceOrderRequest {
-                        out_order_no: f0,
-                        query_id: f1,
-                        service_id: f2,
-                        appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_service_order` (创建支付分订单API): `POST /v3/payscore/serviceorder`.
@@ -1886,105 +1913,108 @@ impl crate::runtime::Validate for CreateServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("service_introduction", &mut slots.3);
+        fields.optional_objects("post_payments", &mut slots.4);
+        fields.optional_objects("post_discounts", &mut slots.5);
+        fields.required_object("time_range", &mut slots.6);
+        fields.optional_object("location", &mut slots.7);
+        fields.required_object("risk_fund", &mut slots.8);
+        fields.optional("attach", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.optional("openid", &mut slots.11);
+        fields.optional("need_user_confirm", &mut slots.12);
+        fields.optional_object("device", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(CreateServiceOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    service_introduction: f3,
+                    post_payments: f4,
+                    post_discounts: f5,
+                    time_range: f6,
+                    location: f7,
+                    risk_fund: f8,
+                    attach: f9,
+                    notify_url: f10,
+                    openid: f11,
+                    need_user_confirm: f12,
+                    device: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("service_introduction", &self.service_introduction);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.optional_object("device", &self.device);
+        members
+    }
+}
 impl serde::Serialize for CreateServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("service_introduction", &value.service_introduction);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.required("risk_fund", &value.risk_fund);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.optional("device", &value.device);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("service_introduction", &mut slots.3);
-            fields.optional("post_payments", &mut slots.4);
-            fields.optional("post_discounts", &mut slots.5);
-            fields.required("time_range", &mut slots.6);
-            fields.optional("location", &mut slots.7);
-            fields.required("risk_fund", &mut slots.8);
-            fields.optional("attach", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.optional("openid", &mut slots.11);
-            fields.optional("need_user_confirm", &mut slots.12);
-            fields.optional("device", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(CreateServiceOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        service_introduction: f3,
-                        post_payments: f4,
-                        post_discounts: f5,
-                        time_range: f6,
-                        location: f7,
-                        risk_fund: f8,
-                        attach: f9,
-                        notify_url: f10,
-                        openid: f11,
-                        need_user_confirm: f12,
-                        device: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_and_complete_service_order` (创单结单合并API): `POST /v3/payscore/serviceorder/direct-complete`.
@@ -2166,107 +2196,108 @@ impl crate::runtime::Validate for CreateAndCompleteServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateAndCompleteServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.optional_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required_object("time_range", &mut slots.5);
+        fields.optional_object("location", &mut slots.6);
+        fields.optional("service_introduction", &mut slots.7);
+        fields.optional("attach", &mut slots.8);
+        fields.optional("notify_url", &mut slots.9);
+        fields.optional("openid", &mut slots.10);
+        fields.optional("total_amount", &mut slots.11);
+        fields.optional("profit_sharing", &mut slots.12);
+        fields.optional("goods_tag", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(CreateAndCompleteServiceOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    time_range: f5,
+                    location: f6,
+                    service_introduction: f7,
+                    attach: f8,
+                    notify_url: f9,
+                    openid: f10,
+                    total_amount: f11,
+                    profit_sharing: f12,
+                    goods_tag: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("service_introduction", &self.service_introduction);
+        members.optional("attach", &self.attach);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("goods_tag", &self.goods_tag);
+        members
+    }
+}
 impl serde::Serialize for CreateAndCompleteServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAndCompleteServiceOrderRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("service_introduction", &value.service_introduction);
-            members.optional("attach", &value.attach);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("goods_tag", &value.goods_tag);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAndCompleteServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAndCompleteServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.optional("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("time_range", &mut slots.5);
-            fields.optional("location", &mut slots.6);
-            fields.optional("service_introduction", &mut slots.7);
-            fields.optional("attach", &mut slots.8);
-            fields.optional("notify_url", &mut slots.9);
-            fields.optional("openid", &mut slots.10);
-            fields.optional("total_amount", &mut slots.11);
-            fields.optional("profit_sharing", &mut slots.12);
-            fields.optional("goods_tag", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(CreateAndCompleteServiceOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        time_range: f5,
-                        location: f6,
-                        service_introduction: f7,
-                        attach: f8,
-                        notify_url: f9,
-                        openid: f10,
-                        total_amount: f11,
-                        profit_sharing: f12,
-                        goods_tag: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_service_order` (取消支付分订单API): `POST /v3/payscore/serviceorder/{out_order_no}/cancel`.
@@ -2310,44 +2341,47 @@ impl crate::runtime::Validate for CancelServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CancelServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CancelServiceOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for CancelServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CancelServiceOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `complete_service_order` (完结支付分订单API): `POST /v3/payscore/serviceorder/{out_order_no}/complete`.
@@ -2496,89 +2530,92 @@ impl crate::runtime::Validate for CompleteServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CompleteServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.optional_object("time_range", &mut slots.6);
+        fields.optional_object("location", &mut slots.7);
+        fields.optional("profit_sharing", &mut slots.8);
+        fields.optional("goods_tag", &mut slots.9);
+        fields.optional_object("device", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(CompleteServiceOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    total_amount: f5,
+                    time_range: f6,
+                    location: f7,
+                    profit_sharing: f8,
+                    goods_tag: f9,
+                    device: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.optional_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members.optional("goods_tag", &self.goods_tag);
+        members.optional_object("device", &self.device);
+        members
+    }
+}
 impl serde::Serialize for CompleteServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompleteServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.optional("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members.optional("goods_tag", &value.goods_tag);
-            members.optional("device", &value.device);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.optional("time_range", &mut slots.6);
-            fields.optional("location", &mut slots.7);
-            fields.optional("profit_sharing", &mut slots.8);
-            fields.optional("goods_tag", &mut slots.9);
-            fields.optional("device", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(CompleteServiceOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        total_amount: f5,
-                        time_range: f6,
-                        location: f7,
-                        profit_sharing: f8,
-                        goods_tag: f9,
-                        device: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `modify_service_order` (修改订单金额API): `POST /v3/payscore/serviceorder/{out_order_no}/modify`.
@@ -2675,56 +2712,59 @@ impl crate::runtime::Validate for ModifyServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ModifyServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required_objects("post_payments", &mut slots.3);
+        fields.optional_objects("post_discounts", &mut slots.4);
+        fields.required("total_amount", &mut slots.5);
+        fields.required("reason", &mut slots.6);
+        fields.optional_object("device", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6), f7) => {
+                Ok(ModifyServiceOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    post_payments: f3,
+                    post_discounts: f4,
+                    total_amount: f5,
+                    reason: f6,
+                    device: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.required("reason", &self.reason);
+        members.optional_object("device", &self.device);
+        members
+    }
+}
 impl serde::Serialize for ModifyServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ModifyServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.required("reason", &value.reason);
-            members.optional("device", &value.device);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ModifyServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ModifyServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("post_payments", &mut slots.3);
-            fields.optional("post_discounts", &mut slots.4);
-            fields.required("total_amount", &mut slots.5);
-            fields.required("reason", &mut slots.6);
-            fields.optional("device", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5), Some(f6), f7) => {
-                    Ok(ModifyServiceOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        post_payments: f3,
-                        post_discounts: f4,
-                        total_amount: f5,
-                        reason: f6,
-                        device: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pay_service_order` (商户发起催收扣款API): `POST /v3/payscore/serviceorder/{out_order_no}/pay`.
@@ -2765,41 +2805,44 @@ impl PayServiceOrderRequest {
     }
 }
 impl crate::runtime::Validate for PayServiceOrderRequest {}
+impl crate::runtime::Object for PayServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("service_id", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(PayServiceOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("appid", &self.appid);
+        members.optional("service_id", &self.service_id);
+        members
+    }
+}
 impl serde::Serialize for PayServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("appid", &value.appid);
-            members.optional("service_id", &value.service_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("service_id", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(PayServiceOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_pending_message` (下发服务费用待处理消息): `POST /v3/payscore/serviceorder/{out_order_no}/send-pendingmessage`.
@@ -2871,50 +2914,53 @@ impl crate::runtime::Validate for SendPendingMessageRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendPendingMessageRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required_objects("post_payments", &mut slots.2);
+        fields.optional_objects("post_discounts", &mut slots.3);
+        fields.required("total_amount", &mut slots.4);
+        fields.required("prepaid_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
+                Ok(SendPendingMessageRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    post_payments: f2,
+                    post_discounts: f3,
+                    total_amount: f4,
+                    prepaid_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("service_id", &self.service_id);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.required("prepaid_time", &self.prepaid_time);
+        members
+    }
+}
 impl serde::Serialize for SendPendingMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendPendingMessageRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("service_id", &value.service_id);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.required("prepaid_time", &value.prepaid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendPendingMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendPendingMessageRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("post_payments", &mut slots.2);
-            fields.optional("post_discounts", &mut slots.3);
-            fields.required("total_amount", &mut slots.4);
-            fields.required("prepaid_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
-                    Ok(SendPendingMessageRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        post_payments: f2,
-                        post_discounts: f3,
-                        total_amount: f4,
-                        prepaid_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `send_prepaid_message` (下发服务预扣费消息): `POST /v3/payscore/serviceorder/{out_order_no}/send-prepaidmessage`.
@@ -2986,50 +3032,53 @@ impl crate::runtime::Validate for SendPrepaidMessageRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SendPrepaidMessageRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required_objects("post_payments", &mut slots.2);
+        fields.optional_objects("post_discounts", &mut slots.3);
+        fields.required("total_amount", &mut slots.4);
+        fields.required("prepaid_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
+                Ok(SendPrepaidMessageRequest {
+                    out_order_no: f0,
+                    service_id: f1,
+                    post_payments: f2,
+                    post_discounts: f3,
+                    total_amount: f4,
+                    prepaid_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("service_id", &self.service_id);
+        members.required_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required("total_amount", &self.total_amount);
+        members.required("prepaid_time", &self.prepaid_time);
+        members
+    }
+}
 impl serde::Serialize for SendPrepaidMessageRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SendPrepaidMessageRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("service_id", &value.service_id);
-            members.required("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("total_amount", &value.total_amount);
-            members.required("prepaid_time", &value.prepaid_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SendPrepaidMessageRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SendPrepaidMessageRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("post_payments", &mut slots.2);
-            fields.optional("post_discounts", &mut slots.3);
-            fields.required("total_amount", &mut slots.4);
-            fields.required("prepaid_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4), Some(f5)) => {
-                    Ok(SendPrepaidMessageRequest {
-                        out_order_no: f0,
-                        service_id: f1,
-                        post_payments: f2,
-                        post_discounts: f3,
-                        total_amount: f4,
-                        prepaid_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `sync_service_order` (同步服务订单信息API): `POST /v3/payscore/serviceorder/{out_order_no}/sync`.
@@ -3081,47 +3130,50 @@ impl crate::runtime::Validate for SyncServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for SyncServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required_object("detail", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(SyncServiceOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    type_: f3,
+                    detail: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("type", &self.type_);
+        members.required_object("detail", &self.detail);
+        members
+    }
+}
 impl serde::Serialize for SyncServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SyncServiceOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("type", &value.type_);
-            members.required("detail", &value.detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SyncServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SyncServiceOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("detail", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(SyncServiceOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        type_: f3,
-                        detail: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_pay_on_delivery_order` (创建先用后付订单): `POST /v3/payscore/servicepayondeliveryorder`.
@@ -3295,110 +3347,113 @@ impl crate::runtime::Validate for CreatePayOnDeliveryOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreatePayOnDeliveryOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("service_introduction", &mut slots.3);
+        fields.optional_objects("post_payments", &mut slots.4);
+        fields.optional_objects("post_discounts", &mut slots.5);
+        fields.required_object("time_range", &mut slots.6);
+        fields.optional_object("location", &mut slots.7);
+        fields.required_object("risk_fund", &mut slots.8);
+        fields.optional("attach", &mut slots.9);
+        fields.required("notify_url", &mut slots.10);
+        fields.optional("openid", &mut slots.11);
+        fields.optional("need_user_confirm", &mut slots.12);
+        fields.optional("mchid", &mut slots.13);
+        fields.required_object("shopping_info", &mut slots.14);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                Some(f6),
+                f7,
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                Some(f14),
+            ) => {
+                Ok(CreatePayOnDeliveryOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    service_introduction: f3,
+                    post_payments: f4,
+                    post_discounts: f5,
+                    time_range: f6,
+                    location: f7,
+                    risk_fund: f8,
+                    attach: f9,
+                    notify_url: f10,
+                    openid: f11,
+                    need_user_confirm: f12,
+                    mchid: f13,
+                    shopping_info: f14,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(15);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("service_introduction", &self.service_introduction);
+        members.optional_objects("post_payments", &self.post_payments);
+        members.optional_objects("post_discounts", &self.post_discounts);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.required_object("risk_fund", &self.risk_fund);
+        members.optional("attach", &self.attach);
+        members.required("notify_url", &self.notify_url);
+        members.optional("openid", &self.openid);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.optional("mchid", &self.mchid);
+        members.required_object("shopping_info", &self.shopping_info);
+        members
+    }
+}
 impl serde::Serialize for CreatePayOnDeliveryOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreatePayOnDeliveryOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(15);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("service_introduction", &value.service_introduction);
-            members.optional("post_payments", &value.post_payments);
-            members.optional("post_discounts", &value.post_discounts);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.required("risk_fund", &value.risk_fund);
-            members.optional("attach", &value.attach);
-            members.required("notify_url", &value.notify_url);
-            members.optional("openid", &value.openid);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.optional("mchid", &value.mchid);
-            members.required("shopping_info", &value.shopping_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreatePayOnDeliveryOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreatePayOnDeliveryOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("service_introduction", &mut slots.3);
-            fields.optional("post_payments", &mut slots.4);
-            fields.optional("post_discounts", &mut slots.5);
-            fields.required("time_range", &mut slots.6);
-            fields.optional("location", &mut slots.7);
-            fields.required("risk_fund", &mut slots.8);
-            fields.optional("attach", &mut slots.9);
-            fields.required("notify_url", &mut slots.10);
-            fields.optional("openid", &mut slots.11);
-            fields.optional("need_user_confirm", &mut slots.12);
-            fields.optional("mchid", &mut slots.13);
-            fields.required("shopping_info", &mut slots.14);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    Some(f14),
-                ) => {
-                    Ok(CreatePayOnDeliveryOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        service_introduction: f3,
-                        post_payments: f4,
-                        post_discounts: f5,
-                        time_range: f6,
-                        location: f7,
-                        risk_fund: f8,
-                        attach: f9,
-                        notify_url: f10,
-                        openid: f11,
-                        need_user_confirm: f12,
-                        mchid: f13,
-                        shopping_info: f14,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_sign_plan_service_order` (创建用户的签约计划详情对应的服务订单): `POST /v3/payscore/sign-plan/serviceorder`.
@@ -3497,92 +3552,93 @@ impl crate::runtime::Validate for CreateSignPlanServiceOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSignPlanServiceOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("service_id", &mut slots.0);
+        fields.required("sign_plan_id", &mut slots.1);
+        fields.required("plan_detail_no", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.required("notify_url", &mut slots.5);
+        fields.required("service_introduction", &mut slots.6);
+        fields.required_object("time_range", &mut slots.7);
+        fields.optional_object("location", &mut slots.8);
+        fields.optional("attach", &mut slots.9);
+        fields.required("out_trade_no", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                Some(f10),
+            ) => {
+                Ok(CreateSignPlanServiceOrderRequest {
+                    service_id: f0,
+                    sign_plan_id: f1,
+                    plan_detail_no: f2,
+                    appid: f3,
+                    openid: f4,
+                    notify_url: f5,
+                    service_introduction: f6,
+                    time_range: f7,
+                    location: f8,
+                    attach: f9,
+                    out_trade_no: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("service_id", &self.service_id);
+        members.required("sign_plan_id", &self.sign_plan_id);
+        members.required("plan_detail_no", &self.plan_detail_no);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("notify_url", &self.notify_url);
+        members.required("service_introduction", &self.service_introduction);
+        members.required_object("time_range", &self.time_range);
+        members.optional_object("location", &self.location);
+        members.optional("attach", &self.attach);
+        members.required("out_trade_no", &self.out_trade_no);
+        members
+    }
+}
 impl serde::Serialize for CreateSignPlanServiceOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateSignPlanServiceOrderRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("service_id", &value.service_id);
-            members.required("sign_plan_id", &value.sign_plan_id);
-            members.required("plan_detail_no", &value.plan_detail_no);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("notify_url", &value.notify_url);
-            members.required("service_introduction", &value.service_introduction);
-            members.required("time_range", &value.time_range);
-            members.optional("location", &value.location);
-            members.optional("attach", &value.attach);
-            members.required("out_trade_no", &value.out_trade_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSignPlanServiceOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSignPlanServiceOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("service_id", &mut slots.0);
-            fields.required("sign_plan_id", &mut slots.1);
-            fields.required("plan_detail_no", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.required("notify_url", &mut slots.5);
-            fields.required("service_introduction", &mut slots.6);
-            fields.required("time_range", &mut slots.7);
-            fields.optional("location", &mut slots.8);
-            fields.optional("attach", &mut slots.9);
-            fields.required("out_trade_no", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    Some(f10),
-                ) => {
-                    Ok(CreateSignPlanServiceOrderRequest {
-                        service_id: f0,
-                        sign_plan_id: f1,
-                        plan_detail_no: f2,
-                        appid: f3,
-                        openid: f4,
-                        notify_url: f5,
-                        service_introduction: f6,
-                        time_range: f7,
-                        location: f8,
-                        attach: f9,
-                        out_trade_no: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_user_sign_plan` (创建用户的签约计划): `POST /v3/payscore/sign-plan/user-sign-plans`.
@@ -3649,62 +3705,57 @@ impl crate::runtime::Validate for CreateUserSignPlanRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateUserSignPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("service_id", &mut slots.0);
+        fields.required("plan_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("merchant_sign_plan_no", &mut slots.4);
+        fields.required("notify_url", &mut slots.5);
+        fields.required_objects("sign_plan_detail", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(CreateUserSignPlanRequest {
+                    service_id: f0,
+                    plan_id: f1,
+                    appid: f2,
+                    openid: f3,
+                    merchant_sign_plan_no: f4,
+                    notify_url: f5,
+                    sign_plan_detail: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("service_id", &self.service_id);
+        members.required("plan_id", &self.plan_id);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("merchant_sign_plan_no", &self.merchant_sign_plan_no);
+        members.required("notify_url", &self.notify_url);
+        members.required_objects("sign_plan_detail", &self.sign_plan_detail);
+        members
+    }
+}
 impl serde::Serialize for CreateUserSignPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateUserSignPlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("service_id", &value.service_id);
-            members.required("plan_id", &value.plan_id);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("merchant_sign_plan_no", &value.merchant_sign_plan_no);
-            members.required("notify_url", &value.notify_url);
-            members.required("sign_plan_detail", &value.sign_plan_detail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserSignPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserSignPlanRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("service_id", &mut slots.0);
-            fields.required("plan_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("merchant_sign_plan_no", &mut slots.4);
-            fields.required("notify_url", &mut slots.5);
-            fields.required("sign_plan_detail", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(CreateUserSignPlanRequest {
-                        service_id: f0,
-                        plan_id: f1,
-                        appid: f2,
-                        openid: f3,
-                        merchant_sign_plan_no: f4,
-                        notify_url: f5,
-                        sign_plan_detail: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_sign_plan` (查询用户的签约计划): `GET /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}`.
@@ -3725,34 +3776,37 @@ impl QueryUserSignPlanRequest {
     }
 }
 impl crate::runtime::Validate for QueryUserSignPlanRequest {}
+impl crate::runtime::Object for QueryUserSignPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("merchant_sign_plan_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryUserSignPlanRequest {
+                    merchant_sign_plan_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserSignPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserSignPlanRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserSignPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserSignPlanRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("merchant_sign_plan_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryUserSignPlanRequest {
-                        merchant_sign_plan_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `stop_user_sign_plan` (直连商户取消用户的签约计划): `POST /v3/payscore/sign-plan/user-sign-plans/merchant-sign-plan-no/{merchant_sign_plan_no}/stop`.
@@ -3778,38 +3832,41 @@ impl StopUserSignPlanRequest {
     }
 }
 impl crate::runtime::Validate for StopUserSignPlanRequest {}
+impl crate::runtime::Object for StopUserSignPlanRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("merchant_sign_plan_no", &mut slots.0);
+        fields.required("stop_reason", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(StopUserSignPlanRequest {
+                    merchant_sign_plan_no: f0,
+                    stop_reason: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("stop_reason", &self.stop_reason);
+        members
+    }
+}
 impl serde::Serialize for StopUserSignPlanRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StopUserSignPlanRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("stop_reason", &value.stop_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StopUserSignPlanRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StopUserSignPlanRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("merchant_sign_plan_no", &mut slots.0);
-            fields.required("stop_reason", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(StopUserSignPlanRequest {
-                        merchant_sign_plan_no: f0,
-                        stop_reason: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_smart_retail_order` (查询智慧零售订单): `GET /v3/payscore/smartretail-orders`.
@@ -3859,36 +3916,39 @@ impl QuerySmartRetailOrderRequest {
     }
 }
 impl crate::runtime::Validate for QuerySmartRetailOrderRequest {}
+impl crate::runtime::Object for QuerySmartRetailOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("service_id", &mut slots.0);
+        fields.optional("out_order_no", &mut slots.1);
+        fields.optional("query_id", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(QuerySmartRetailOrderRequest {
+            service_id: f0,
+            out_order_no: f1,
+            query_id: f2,
+            appid: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySmartRetailOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySmartRetailOrderRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySmartRetailOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySmartRetailOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("service_id", &mut slots.0);
-            fields.optional("out_order_no", &mut slots.1);
-            fields.optional("query_id", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(QuerySmartRetailOrderRequest {
-                service_id: f0,
-                out_order_no: f1,
-                query_id: f2,
-                appid: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_smart_retail_order` (创建智慧零售订单): `POST /v3/payscore/smartretail-orders`.
@@ -4051,105 +4111,108 @@ impl crate::runtime::Validate for CreateSmartRetailOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateSmartRetailOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("out_order_no", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.optional("service_start_time", &mut slots.3);
+        fields.optional("service_end_time", &mut slots.4);
+        fields.optional("service_start_location", &mut slots.5);
+        fields.optional("service_end_location", &mut slots.6);
+        fields.optional("service_introduction", &mut slots.7);
+        fields.optional_objects("fees", &mut slots.8);
+        fields.optional_objects("discounts", &mut slots.9);
+        fields.optional("risk_amount", &mut slots.10);
+        fields.optional("attach", &mut slots.11);
+        fields.optional("need_user_confirm", &mut slots.12);
+        fields.optional("openid", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                f12,
+                f13,
+            ) => {
+                Ok(CreateSmartRetailOrderRequest {
+                    appid: f0,
+                    out_order_no: f1,
+                    service_id: f2,
+                    service_start_time: f3,
+                    service_end_time: f4,
+                    service_start_location: f5,
+                    service_end_location: f6,
+                    service_introduction: f7,
+                    fees: f8,
+                    discounts: f9,
+                    risk_amount: f10,
+                    attach: f11,
+                    need_user_confirm: f12,
+                    openid: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("appid", &self.appid);
+        members.required("out_order_no", &self.out_order_no);
+        members.required("service_id", &self.service_id);
+        members.optional("service_start_time", &self.service_start_time);
+        members.optional("service_end_time", &self.service_end_time);
+        members.optional("service_start_location", &self.service_start_location);
+        members.optional("service_end_location", &self.service_end_location);
+        members.optional("service_introduction", &self.service_introduction);
+        members.optional_objects("fees", &self.fees);
+        members.optional_objects("discounts", &self.discounts);
+        members.optional("risk_amount", &self.risk_amount);
+        members.optional("attach", &self.attach);
+        members.optional("need_user_confirm", &self.need_user_confirm);
+        members.optional("openid", &self.openid);
+        members
+    }
+}
 impl serde::Serialize for CreateSmartRetailOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateSmartRetailOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("appid", &value.appid);
-            members.required("out_order_no", &value.out_order_no);
-            members.required("service_id", &value.service_id);
-            members.optional("service_start_time", &value.service_start_time);
-            members.optional("service_end_time", &value.service_end_time);
-            members.optional("service_start_location", &value.service_start_location);
-            members.optional("service_end_location", &value.service_end_location);
-            members.optional("service_introduction", &value.service_introduction);
-            members.optional("fees", &value.fees);
-            members.optional("discounts", &value.discounts);
-            members.optional("risk_amount", &value.risk_amount);
-            members.optional("attach", &value.attach);
-            members.optional("need_user_confirm", &value.need_user_confirm);
-            members.optional("openid", &value.openid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateSmartRetailOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateSmartRetailOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("out_order_no", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.optional("service_start_time", &mut slots.3);
-            fields.optional("service_end_time", &mut slots.4);
-            fields.optional("service_start_location", &mut slots.5);
-            fields.optional("service_end_location", &mut slots.6);
-            fields.optional("service_introduction", &mut slots.7);
-            fields.optional("fees", &mut slots.8);
-            fields.optional("discounts", &mut slots.9);
-            fields.optional("risk_amount", &mut slots.10);
-            fields.optional("attach", &mut slots.11);
-            fields.optional("need_user_confirm", &mut slots.12);
-            fields.optional("openid", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                    f13,
-                ) => {
-                    Ok(CreateSmartRetailOrderRequest {
-                        appid: f0,
-                        out_order_no: f1,
-                        service_id: f2,
-                        service_start_time: f3,
-                        service_end_time: f4,
-                        service_start_location: f5,
-                        service_end_location: f6,
-                        service_introduction: f7,
-                        fees: f8,
-                        discounts: f9,
-                        risk_amount: f10,
-                        attach: f11,
-                        need_user_confirm: f12,
-                        openid: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_smart_retail_order` (撤销智慧零售订单): `POST /v3/payscore/smartretail-orders/{out_order_no}/cancel`.
@@ -4185,44 +4248,47 @@ impl CancelSmartRetailOrderRequest {
     }
 }
 impl crate::runtime::Validate for CancelSmartRetailOrderRequest {}
+impl crate::runtime::Object for CancelSmartRetailOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.required("reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CancelSmartRetailOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for CancelSmartRetailOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelSmartRetailOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelSmartRetailOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelSmartRetailOrderRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.required("reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CancelSmartRetailOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `complete_smart_retail_order` (完结智慧零售订单): `POST /v3/payscore/smartretail-orders/{out_order_no}/complete`.
@@ -4376,100 +4442,88 @@ impl crate::runtime::Validate for CompleteSmartRetailOrderRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CompleteSmartRetailOrderRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_order_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("service_id", &mut slots.2);
+        fields.optional("finish_type", &mut slots.3);
+        fields.optional("cancel_reason", &mut slots.4);
+        fields.optional("real_service_start_time", &mut slots.5);
+        fields.optional("real_service_end_time", &mut slots.6);
+        fields.optional("real_service_end_location", &mut slots.7);
+        fields.optional_objects("fees", &mut slots.8);
+        fields.optional_objects("discounts", &mut slots.9);
+        fields.optional("total_amount", &mut slots.10);
+        fields.optional("finish_ticket", &mut slots.11);
+        fields.optional("profit_sharing", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6, f7, f8, f9, f10, f11, f12) => {
+                Ok(CompleteSmartRetailOrderRequest {
+                    out_order_no: f0,
+                    appid: f1,
+                    service_id: f2,
+                    finish_type: f3,
+                    cancel_reason: f4,
+                    real_service_start_time: f5,
+                    real_service_end_time: f6,
+                    real_service_end_location: f7,
+                    fees: f8,
+                    discounts: f9,
+                    total_amount: f10,
+                    finish_ticket: f11,
+                    profit_sharing: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.required("service_id", &self.service_id);
+        members.optional("finish_type", &self.finish_type);
+        members.optional("cancel_reason", &self.cancel_reason);
+        members.optional("real_service_start_time", &self.real_service_start_time);
+        members.optional("real_service_end_time", &self.real_service_end_time);
+        members.optional("real_service_end_location", &self.real_service_end_location);
+        members.optional_objects("fees", &self.fees);
+        members.optional_objects("discounts", &self.discounts);
+        members.optional("total_amount", &self.total_amount);
+        members.optional("finish_ticket", &self.finish_ticket);
+        members.optional("profit_sharing", &self.profit_sharing);
+        members
+    }
+}
 impl serde::Serialize for CompleteSmartRetailOrderRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CompleteSmartRetailOrderRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.required("service_id", &value.service_id);
-            members.optional("finish_type", &value.finish_type);
-            members.optional("cancel_reason", &value.cancel_reason);
-            members.optional("real_service_start_time", &value.real_service_start_time);
-            members.optional("real_service_end_time", &value.real_service_end_time);
-            members
-                .optional("real_service_end_location", &value.real_service_end_location);
-            members.optional("fees", &value.fees);
-            members.optional("discounts", &value.discounts);
-            members.optional("total_amount", &value.total_amount);
-            members.optional("finish_ticket", &value.finish_ticket);
-            members.optional("profit_sharing", &value.profit_sharing);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CompleteSmartRetailOrderRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CompleteSmartRetailOrderRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_order_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("service_id", &mut slots.2);
-            fields.optional("finish_type", &mut slots.3);
-            fields.optional("cancel_reason", &mut slots.4);
-            fields.optional("real_service_start_time", &mut slots.5);
-            fields.optional("real_service_end_time", &mut slots.6);
-            fields.optional("real_service_end_location", &mut slots.7);
-            fields.optional("fees", &mut slots.8);
-            fields.optional("discounts", &mut slots.9);
-            fields.optional("total_amount", &mut slots.10);
-            fields.optional("finish_ticket", &mut slots.11);
-            fields.optional("profit_sharing", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    f12,
-                ) => {
-                    Ok(CompleteSmartRetailOrderRequest {
-                        out_order_no: f0,
-                        appid: f1,
-                        service_id: f2,
-                        finish_type: f3,
-                        cancel_reason: f4,
-                        real_service_start_time: f5,
-                        real_service_end_time: f6,
-                        real_service_end_location: f7,
-                        fees: f8,
-                        discounts: f9,
-                        total_amount: f10,
-                        finish_ticket: f11,
-                        profit_sharing: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_service_state` (查询用户授权状态API): `GET /v3/payscore/user-service-state`.
@@ -4496,38 +4550,41 @@ impl QueryUserServiceStateRequest {
     }
 }
 impl crate::runtime::Validate for QueryUserServiceStateRequest {}
+impl crate::runtime::Object for QueryUserServiceStateRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryUserServiceStateRequest {
+                    appid: f0,
+                    service_id: f1,
+                    openid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserServiceStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryUserServiceStateRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserServiceStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserServiceStateRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryUserServiceStateRequest {
-                        appid: f0,
-                        service_id: f1,
-                        openid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `terminate_user_service` (商户解除用户授权关系API): `POST /v3/payscore/users/{openid}/permissions/{service_id}/terminate`.
@@ -4561,42 +4618,45 @@ impl TerminateUserServiceRequest {
     }
 }
 impl crate::runtime::Validate for TerminateUserServiceRequest {}
+impl crate::runtime::Object for TerminateUserServiceRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("service_id", &mut slots.1);
+        fields.required("appid", &mut slots.2);
+        fields.required("reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(TerminateUserServiceRequest {
+                    openid: f0,
+                    service_id: f1,
+                    appid: f2,
+                    reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("appid", &self.appid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for TerminateUserServiceRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TerminateUserServiceRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("appid", &value.appid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TerminateUserServiceRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TerminateUserServiceRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("service_id", &mut slots.1);
-            fields.required("appid", &mut slots.2);
-            fields.required("reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(TerminateUserServiceRequest {
-                        openid: f0,
-                        service_id: f1,
-                        appid: f2,
-                        reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

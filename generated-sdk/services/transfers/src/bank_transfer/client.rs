@@ -68,7 +68,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理明细电子回单API
@@ -105,7 +105,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -113,7 +113,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询汇总电子回单受理结果API
@@ -159,7 +159,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 受理汇总电子回单API
@@ -196,7 +196,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_SUMMARY_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -204,7 +204,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起批量转账API
@@ -241,7 +241,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TRANSFER_BATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -249,7 +249,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付批次单号查询批次单API
@@ -307,7 +307,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付明细单号查询明细单API
@@ -357,7 +357,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 银行批次单号查询批次单API
@@ -415,7 +415,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 银行明细单号查询明细单API
@@ -465,7 +465,7 @@ impl<'a, T: Transport> BankTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -41,54 +41,57 @@ pub struct QueryDetailReceiptResponse {
     /// Wire: `download_url`, `string`, optional.
     pub download_url: Option<String>,
 }
+impl crate::runtime::Object for QueryDetailReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("receipt_no", &mut slots.2);
+        fields.optional("receipt_state", &mut slots.3);
+        fields.optional("hash_type", &mut slots.4);
+        fields.optional("hash_value", &mut slots.5);
+        fields.optional("download_url", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
+                Ok(QueryDetailReceiptResponse {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                    receipt_no: f2,
+                    receipt_state: f3,
+                    hash_type: f4,
+                    hash_value: f5,
+                    download_url: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("receipt_no", &self.receipt_no);
+        members.optional("receipt_state", &self.receipt_state);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for QueryDetailReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDetailReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("receipt_no", &value.receipt_no);
-            members.optional("receipt_state", &value.receipt_state);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("receipt_no", &mut slots.2);
-            fields.optional("receipt_state", &mut slots.3);
-            fields.optional("hash_type", &mut slots.4);
-            fields.optional("hash_value", &mut slots.5);
-            fields.optional("download_url", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
-                    Ok(QueryDetailReceiptResponse {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                        receipt_no: f2,
-                        receipt_state: f3,
-                        hash_type: f4,
-                        hash_value: f5,
-                        download_url: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询汇总电子回单受理结果API的应答
@@ -130,57 +133,60 @@ pub struct QuerySummaryReceiptResponse {
     /// Wire: `update_time`, `string`, optional.
     pub update_time: Option<String>,
 }
+impl crate::runtime::Object for QuerySummaryReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("receipt_no", &mut slots.1);
+        fields.optional("receipt_state", &mut slots.2);
+        fields.optional("hash_type", &mut slots.3);
+        fields.optional("hash_value", &mut slots.4);
+        fields.optional("download_url", &mut slots.5);
+        fields.optional("create_time", &mut slots.6);
+        fields.optional("update_time", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
+                Ok(QuerySummaryReceiptResponse {
+                    out_batch_no: f0,
+                    receipt_no: f1,
+                    receipt_state: f2,
+                    hash_type: f3,
+                    hash_value: f4,
+                    download_url: f5,
+                    create_time: f6,
+                    update_time: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("receipt_no", &self.receipt_no);
+        members.optional("receipt_state", &self.receipt_state);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for QuerySummaryReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QuerySummaryReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("receipt_no", &value.receipt_no);
-            members.optional("receipt_state", &value.receipt_state);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySummaryReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySummaryReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("receipt_no", &mut slots.1);
-            fields.optional("receipt_state", &mut slots.2);
-            fields.optional("hash_type", &mut slots.3);
-            fields.optional("hash_value", &mut slots.4);
-            fields.optional("download_url", &mut slots.5);
-            fields.optional("create_time", &mut slots.6);
-            fields.optional("update_time", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
-                    Ok(QuerySummaryReceiptResponse {
-                        out_batch_no: f0,
-                        receipt_no: f1,
-                        receipt_state: f2,
-                        hash_type: f3,
-                        hash_value: f4,
-                        download_url: f5,
-                        create_time: f6,
-                        update_time: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细列表
@@ -233,51 +239,54 @@ impl TransferDetailList {
     }
 }
 impl crate::runtime::Validate for TransferDetailList {}
+impl crate::runtime::Object for TransferDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_detail_no", &mut slots.0);
+        fields.required("transfer_amount", &mut slots.1);
+        fields.required("transfer_remark", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("user_name", &mut slots.4);
+        fields.optional("user_id_card", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(TransferDetailList {
+                    out_detail_no: f0,
+                    transfer_amount: f1,
+                    transfer_remark: f2,
+                    openid: f3,
+                    user_name: f4,
+                    user_id_card: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("openid", &self.openid);
+        members.required("user_name", &self.user_name);
+        members.optional("user_id_card", &self.user_id_card);
+        members
+    }
+}
 impl serde::Serialize for TransferDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("openid", &value.openid);
-            members.required("user_name", &value.user_name);
-            members.optional("user_id_card", &value.user_id_card);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_detail_no", &mut slots.0);
-            fields.required("transfer_amount", &mut slots.1);
-            fields.required("transfer_remark", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("user_name", &mut slots.4);
-            fields.optional("user_id_card", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(TransferDetailList {
-                        out_detail_no: f0,
-                        transfer_amount: f1,
-                        transfer_remark: f2,
-                        openid: f3,
-                        user_name: f4,
-                        user_id_card: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起批量转账API的应答
@@ -299,42 +308,45 @@ pub struct CreateTransferBatchResponse {
     /// Wire: `create_time`, `string`, required.
     pub create_time: String,
 }
+impl crate::runtime::Object for CreateTransferBatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(CreateTransferBatchResponse {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    create_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransferBatchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(CreateTransferBatchResponse {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        create_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细单列表
@@ -360,47 +372,48 @@ pub struct QueryTransferBatchByBatchIdTransferDetailList {
     /// Wire: `fail_reason`, `enum FailReason`, optional.
     pub fail_reason: Option<FailReason>,
 }
+impl crate::runtime::Object for QueryTransferBatchByBatchIdTransferDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("detail_id", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("detail_state", &mut slots.2);
+        fields.optional("fail_reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(QueryTransferBatchByBatchIdTransferDetailList {
+                    detail_id: f0,
+                    out_detail_no: f1,
+                    detail_state: f2,
+                    fail_reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("detail_id", &self.detail_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_state", &self.detail_state);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBatchByBatchIdTransferDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBatchByBatchIdTransferDetailList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("detail_id", &value.detail_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_state", &value.detail_state);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdTransferDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByBatchIdTransferDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("detail_id", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("detail_state", &mut slots.2);
-            fields.optional("fail_reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(QueryTransferBatchByBatchIdTransferDetailList {
-                        detail_id: f0,
-                        out_detail_no: f1,
-                        detail_state: f2,
-                        fail_reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付批次单号查询批次单API的应答
@@ -506,158 +519,158 @@ pub struct QueryTransferBatchByBatchIdResponse {
     /// Wire: `transfer_detail_list`, `array[object QueryTransferBatchByBatchIdTransferDetailList]`, required.
     pub transfer_detail_list: Vec<QueryTransferBatchByBatchIdTransferDetailList>,
 }
+impl crate::runtime::Object for QueryTransferBatchByBatchIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("bank_sp_mchid", &mut slots.0);
+        fields.required("platform_mchid", &mut slots.1);
+        fields.required("specialized_payment_mchid", &mut slots.2);
+        fields.required("sponsor_mchid", &mut slots.3);
+        fields.required("user_authorized_mchid", &mut slots.4);
+        fields.required("user_authorized_appid", &mut slots.5);
+        fields.required("out_batch_no", &mut slots.6);
+        fields.required("batch_id", &mut slots.7);
+        fields.required("transfer_scene", &mut slots.8);
+        fields.required("batch_name", &mut slots.9);
+        fields.required("batch_remark", &mut slots.10);
+        fields.optional("attach_remark", &mut slots.11);
+        fields.required("transfer_purpose", &mut slots.12);
+        fields.required("batch_state", &mut slots.13);
+        fields.optional("close_reason", &mut slots.14);
+        fields.required("total_amount", &mut slots.15);
+        fields.required("total_count", &mut slots.16);
+        fields.optional("create_time", &mut slots.17);
+        fields.optional("update_time", &mut slots.18);
+        fields.optional("success_amount", &mut slots.19);
+        fields.optional("success_count", &mut slots.20);
+        fields.optional("fail_amount", &mut slots.21);
+        fields.optional("fail_count", &mut slots.22);
+        fields.required_objects("transfer_detail_list", &mut slots.23);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                f11,
+                Some(f12),
+                Some(f13),
+                f14,
+                Some(f15),
+                Some(f16),
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+                f22,
+                Some(f23),
+            ) => {
+                Ok(QueryTransferBatchByBatchIdResponse {
+                    bank_sp_mchid: f0,
+                    platform_mchid: f1,
+                    specialized_payment_mchid: f2,
+                    sponsor_mchid: f3,
+                    user_authorized_mchid: f4,
+                    user_authorized_appid: f5,
+                    out_batch_no: f6,
+                    batch_id: f7,
+                    transfer_scene: f8,
+                    batch_name: f9,
+                    batch_remark: f10,
+                    attach_remark: f11,
+                    transfer_purpose: f12,
+                    batch_state: f13,
+                    close_reason: f14,
+                    total_amount: f15,
+                    total_count: f16,
+                    create_time: f17,
+                    update_time: f18,
+                    success_amount: f19,
+                    success_count: f20,
+                    fail_amount: f21,
+                    fail_count: f22,
+                    transfer_detail_list: f23,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(24);
+        members.required("bank_sp_mchid", &self.bank_sp_mchid);
+        members.required("platform_mchid", &self.platform_mchid);
+        members.required("specialized_payment_mchid", &self.specialized_payment_mchid);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.required("user_authorized_mchid", &self.user_authorized_mchid);
+        members.required("user_authorized_appid", &self.user_authorized_appid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("transfer_scene", &self.transfer_scene);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.optional("attach_remark", &self.attach_remark);
+        members.required("transfer_purpose", &self.transfer_purpose);
+        members.required("batch_state", &self.batch_state);
+        members.optional("close_reason", &self.close_reason);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_count", &self.total_count);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("success_amount", &self.success_amount);
+        members.optional("success_count", &self.success_count);
+        members.optional("fail_amount", &self.fail_amount);
+        members.optional("fail_count", &self.fail_count);
+        members.required_objects("transfer_detail_list", &self.transfer_detail_list);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBatchByBatchIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBatchByBatchIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(24);
-            members.required("bank_sp_mchid", &value.bank_sp_mchid);
-            members.required("platform_mchid", &value.platform_mchid);
-            members
-                .required("specialized_payment_mchid", &value.specialized_payment_mchid);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.required("user_authorized_mchid", &value.user_authorized_mchid);
-            members.required("user_authorized_appid", &value.user_authorized_appid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("transfer_scene", &value.transfer_scene);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.optional("attach_remark", &value.attach_remark);
-            members.required("transfer_purpose", &value.transfer_purpose);
-            members.required("batch_state", &value.batch_state);
-            members.optional("close_reason", &value.close_reason);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_count", &value.total_count);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("success_amount", &value.success_amount);
-            members.optional("success_count", &value.success_count);
-            members.optional("fail_amount", &value.fail_amount);
-            members.optional("fail_count", &value.fail_count);
-            members.required("transfer_detail_list", &value.transfer_detail_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByBatchIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("bank_sp_mchid", &mut slots.0);
-            fields.required("platform_mchid", &mut slots.1);
-            fields.required("specialized_payment_mchid", &mut slots.2);
-            fields.required("sponsor_mchid", &mut slots.3);
-            fields.required("user_authorized_mchid", &mut slots.4);
-            fields.required("user_authorized_appid", &mut slots.5);
-            fields.required("out_batch_no", &mut slots.6);
-            fields.required("batch_id", &mut slots.7);
-            fields.required("transfer_scene", &mut slots.8);
-            fields.required("batch_name", &mut slots.9);
-            fields.required("batch_remark", &mut slots.10);
-            fields.optional("attach_remark", &mut slots.11);
-            fields.required("transfer_purpose", &mut slots.12);
-            fields.required("batch_state", &mut slots.13);
-            fields.optional("close_reason", &mut slots.14);
-            fields.required("total_amount", &mut slots.15);
-            fields.required("total_count", &mut slots.16);
-            fields.optional("create_time", &mut slots.17);
-            fields.optional("update_time", &mut slots.18);
-            fields.optional("success_amount", &mut slots.19);
-            fields.optional("success_count", &mut slots.20);
-            fields.optional("fail_amount", &mut slots.21);
-            fields.optional("fail_count", &mut slots.22);
-            fields.required("transfer_detail_list", &mut slots.23);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    Some(f15),
-                    Some(f16),
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                    f22,
-                    Some(f23),
-                ) => {
-                    Ok(QueryTransferBatchByBatchIdResponse {
-                        bank_sp_mchid: f0,
-                        platform_mchid: f1,
-                        specialized_payment_mchid: f2,
-                        sponsor_mchid: f3,
-                        user_authorized_mchid: f4,
-                        user_authorized_appid: f5,
-                        out_batch_no: f6,
-                        batch_id: f7,
-                        transfer_scene: f8,
-                        batch_name: f9,
-                        batch_remark: f10,
-                        attach_remark: f11,
-                        transfer_purpose: f12,
-                        batch_state: f13,
-                        close_reason: f14,
-                        total_amount: f15,
-                        total_count: f16,
-                        create_time: f17,
-                        update_time: f18,
-                        success_amount: f19,
-                        success_count: f20,
-                        fail_amount: f21,
-                        fail_count: f22,
-                        transfer_detail_list: f23,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付明细单号查询明细单API的应答
@@ -755,147 +768,147 @@ pub struct QueryTransferDetailByDetailIdResponse {
     /// Wire: `bank_card_number_tail`, `string`, optional.
     pub bank_card_number_tail: Option<String>,
 }
+impl crate::runtime::Object for QueryTransferDetailByDetailIdResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("bank_sp_mchid", &mut slots.0);
+        fields.required("platform_mchid", &mut slots.1);
+        fields.required("specialized_payment_mchid", &mut slots.2);
+        fields.required("sponsor_mchid", &mut slots.3);
+        fields.required("user_authorized_mchid", &mut slots.4);
+        fields.required("user_authorized_appid", &mut slots.5);
+        fields.required("out_batch_no", &mut slots.6);
+        fields.required("batch_id", &mut slots.7);
+        fields.required("transfer_scene", &mut slots.8);
+        fields.required("out_detail_no", &mut slots.9);
+        fields.required("detail_id", &mut slots.10);
+        fields.required("openid", &mut slots.11);
+        fields.required("username", &mut slots.12);
+        fields.required("transfer_amount", &mut slots.13);
+        fields.required("transfer_remark", &mut slots.14);
+        fields.required("detail_state", &mut slots.15);
+        fields.optional("fail_reason", &mut slots.16);
+        fields.optional("initiate_time", &mut slots.17);
+        fields.required("update_time", &mut slots.18);
+        fields.required("account_type", &mut slots.19);
+        fields.optional("bank_name", &mut slots.20);
+        fields.optional("bank_card_number_tail", &mut slots.21);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                Some(f14),
+                Some(f15),
+                f16,
+                f17,
+                Some(f18),
+                Some(f19),
+                f20,
+                f21,
+            ) => {
+                Ok(QueryTransferDetailByDetailIdResponse {
+                    bank_sp_mchid: f0,
+                    platform_mchid: f1,
+                    specialized_payment_mchid: f2,
+                    sponsor_mchid: f3,
+                    user_authorized_mchid: f4,
+                    user_authorized_appid: f5,
+                    out_batch_no: f6,
+                    batch_id: f7,
+                    transfer_scene: f8,
+                    out_detail_no: f9,
+                    detail_id: f10,
+                    openid: f11,
+                    username: f12,
+                    transfer_amount: f13,
+                    transfer_remark: f14,
+                    detail_state: f15,
+                    fail_reason: f16,
+                    initiate_time: f17,
+                    update_time: f18,
+                    account_type: f19,
+                    bank_name: f20,
+                    bank_card_number_tail: f21,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(22);
+        members.required("bank_sp_mchid", &self.bank_sp_mchid);
+        members.required("platform_mchid", &self.platform_mchid);
+        members.required("specialized_payment_mchid", &self.specialized_payment_mchid);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.required("user_authorized_mchid", &self.user_authorized_mchid);
+        members.required("user_authorized_appid", &self.user_authorized_appid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("transfer_scene", &self.transfer_scene);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_id", &self.detail_id);
+        members.required("openid", &self.openid);
+        members.required("username", &self.username);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("detail_state", &self.detail_state);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("initiate_time", &self.initiate_time);
+        members.required("update_time", &self.update_time);
+        members.required("account_type", &self.account_type);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_card_number_tail", &self.bank_card_number_tail);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferDetailByDetailIdResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferDetailByDetailIdResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(22);
-            members.required("bank_sp_mchid", &value.bank_sp_mchid);
-            members.required("platform_mchid", &value.platform_mchid);
-            members
-                .required("specialized_payment_mchid", &value.specialized_payment_mchid);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.required("user_authorized_mchid", &value.user_authorized_mchid);
-            members.required("user_authorized_appid", &value.user_authorized_appid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("transfer_scene", &value.transfer_scene);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_id", &value.detail_id);
-            members.required("openid", &value.openid);
-            members.required("username", &value.username);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("detail_state", &value.detail_state);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("initiate_time", &value.initiate_time);
-            members.required("update_time", &value.update_time);
-            members.required("account_type", &value.account_type);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_card_number_tail", &value.bank_card_number_tail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByDetailIdResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByDetailIdResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("bank_sp_mchid", &mut slots.0);
-            fields.required("platform_mchid", &mut slots.1);
-            fields.required("specialized_payment_mchid", &mut slots.2);
-            fields.required("sponsor_mchid", &mut slots.3);
-            fields.required("user_authorized_mchid", &mut slots.4);
-            fields.required("user_authorized_appid", &mut slots.5);
-            fields.required("out_batch_no", &mut slots.6);
-            fields.required("batch_id", &mut slots.7);
-            fields.required("transfer_scene", &mut slots.8);
-            fields.required("out_detail_no", &mut slots.9);
-            fields.required("detail_id", &mut slots.10);
-            fields.required("openid", &mut slots.11);
-            fields.required("username", &mut slots.12);
-            fields.required("transfer_amount", &mut slots.13);
-            fields.required("transfer_remark", &mut slots.14);
-            fields.required("detail_state", &mut slots.15);
-            fields.optional("fail_reason", &mut slots.16);
-            fields.optional("initiate_time", &mut slots.17);
-            fields.required("update_time", &mut slots.18);
-            fields.required("account_type", &mut slots.19);
-            fields.optional("bank_name", &mut slots.20);
-            fields.optional("bank_card_number_tail", &mut slots.21);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    Some(f14),
-                    Some(f15),
-                    f16,
-                    f17,
-                    Some(f18),
-                    Some(f19),
-                    f20,
-                    f21,
-                ) => {
-                    Ok(QueryTransferDetailByDetailIdResponse {
-                        bank_sp_mchid: f0,
-                        platform_mchid: f1,
-                        specialized_payment_mchid: f2,
-                        sponsor_mchid: f3,
-                        user_authorized_mchid: f4,
-                        user_authorized_appid: f5,
-                        out_batch_no: f6,
-                        batch_id: f7,
-                        transfer_scene: f8,
-                        out_detail_no: f9,
-                        detail_id: f10,
-                        openid: f11,
-                        username: f12,
-                        transfer_amount: f13,
-                        transfer_remark: f14,
-                        detail_state: f15,
-                        fail_reason: f16,
-                        initiate_time: f17,
-                        update_time: f18,
-                        account_type: f19,
-                        bank_name: f20,
-                        bank_card_number_tail: f21,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

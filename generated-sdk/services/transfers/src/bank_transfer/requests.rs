@@ -24,36 +24,39 @@ impl QueryDetailReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QueryDetailReceiptRequest {}
+impl crate::runtime::Object for QueryDetailReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryDetailReceiptRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDetailReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDetailReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryDetailReceiptRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_detail_receipt` (受理明细电子回单API): `POST /v3/bank-batch-transfer/receipt/detail-receipts`.
@@ -81,39 +84,42 @@ impl ApplyDetailReceiptRequest {
     }
 }
 impl crate::runtime::Validate for ApplyDetailReceiptRequest {}
+impl crate::runtime::Object for ApplyDetailReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplyDetailReceiptRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("out_detail_no", &self.out_detail_no);
+        members
+    }
+}
 impl serde::Serialize for ApplyDetailReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyDetailReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("out_detail_no", &value.out_detail_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyDetailReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyDetailReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplyDetailReceiptRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_summary_receipt` (查询汇总电子回单受理结果API): `GET /v3/bank-batch-transfer/receipt/summary-receipts`.
@@ -134,34 +140,37 @@ impl QuerySummaryReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QuerySummaryReceiptRequest {}
+impl crate::runtime::Object for QuerySummaryReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySummaryReceiptRequest {
+                    out_batch_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySummaryReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QuerySummaryReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySummaryReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySummaryReceiptRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySummaryReceiptRequest {
-                        out_batch_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_summary_receipt` (受理汇总电子回单API): `POST /v3/bank-batch-transfer/receipt/summary-receipts`.
@@ -184,36 +193,39 @@ impl ApplySummaryReceiptRequest {
     }
 }
 impl crate::runtime::Validate for ApplySummaryReceiptRequest {}
+impl crate::runtime::Object for ApplySummaryReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ApplySummaryReceiptRequest {
+                    out_batch_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("out_batch_no", &self.out_batch_no);
+        members
+    }
+}
 impl serde::Serialize for ApplySummaryReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplySummaryReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("out_batch_no", &value.out_batch_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySummaryReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySummaryReceiptRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ApplySummaryReceiptRequest {
-                        out_batch_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_transfer_batch` (发起批量转账API): `POST /v3/bank-transfer/batches`.
@@ -326,106 +338,108 @@ impl crate::runtime::Validate for CreateTransferBatchRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateTransferBatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("platform_mchid", &mut slots.0);
+        fields.required("specialized_payment_mchid", &mut slots.1);
+        fields.required("sponsor_mchid", &mut slots.2);
+        fields.required("user_authorized_mchid", &mut slots.3);
+        fields.required("user_authorized_appid", &mut slots.4);
+        fields.required("out_batch_no", &mut slots.5);
+        fields.required("batch_name", &mut slots.6);
+        fields.required("batch_remark", &mut slots.7);
+        fields.optional("attach_remark", &mut slots.8);
+        fields.required("total_amount", &mut slots.9);
+        fields.required("total_count", &mut slots.10);
+        fields.required("transfer_scene", &mut slots.11);
+        fields.required("transfer_purpose", &mut slots.12);
+        fields.optional_objects("transfer_detail_list", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                f13,
+            ) => {
+                Ok(CreateTransferBatchRequest {
+                    platform_mchid: f0,
+                    specialized_payment_mchid: f1,
+                    sponsor_mchid: f2,
+                    user_authorized_mchid: f3,
+                    user_authorized_appid: f4,
+                    out_batch_no: f5,
+                    batch_name: f6,
+                    batch_remark: f7,
+                    attach_remark: f8,
+                    total_amount: f9,
+                    total_count: f10,
+                    transfer_scene: f11,
+                    transfer_purpose: f12,
+                    transfer_detail_list: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("platform_mchid", &self.platform_mchid);
+        members.required("specialized_payment_mchid", &self.specialized_payment_mchid);
+        members.required("sponsor_mchid", &self.sponsor_mchid);
+        members.required("user_authorized_mchid", &self.user_authorized_mchid);
+        members.required("user_authorized_appid", &self.user_authorized_appid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.optional("attach_remark", &self.attach_remark);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_count", &self.total_count);
+        members.required("transfer_scene", &self.transfer_scene);
+        members.required("transfer_purpose", &self.transfer_purpose);
+        members.optional_objects("transfer_detail_list", &self.transfer_detail_list);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransferBatchRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("platform_mchid", &value.platform_mchid);
-            members
-                .required("specialized_payment_mchid", &value.specialized_payment_mchid);
-            members.required("sponsor_mchid", &value.sponsor_mchid);
-            members.required("user_authorized_mchid", &value.user_authorized_mchid);
-            members.required("user_authorized_appid", &value.user_authorized_appid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.optional("attach_remark", &value.attach_remark);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_count", &value.total_count);
-            members.required("transfer_scene", &value.transfer_scene);
-            members.required("transfer_purpose", &value.transfer_purpose);
-            members.optional("transfer_detail_list", &value.transfer_detail_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBatchRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("platform_mchid", &mut slots.0);
-            fields.required("specialized_payment_mchid", &mut slots.1);
-            fields.required("sponsor_mchid", &mut slots.2);
-            fields.required("user_authorized_mchid", &mut slots.3);
-            fields.required("user_authorized_appid", &mut slots.4);
-            fields.required("out_batch_no", &mut slots.5);
-            fields.required("batch_name", &mut slots.6);
-            fields.required("batch_remark", &mut slots.7);
-            fields.optional("attach_remark", &mut slots.8);
-            fields.required("total_amount", &mut slots.9);
-            fields.required("total_count", &mut slots.10);
-            fields.required("transfer_scene", &mut slots.11);
-            fields.required("transfer_purpose", &mut slots.12);
-            fields.optional("transfer_detail_list", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                ) => {
-                    Ok(CreateTransferBatchRequest {
-                        platform_mchid: f0,
-                        specialized_payment_mchid: f1,
-                        sponsor_mchid: f2,
-                        user_authorized_mchid: f3,
-                        user_authorized_appid: f4,
-                        out_batch_no: f5,
-                        batch_name: f6,
-                        batch_remark: f7,
-                        attach_remark: f8,
-                        total_amount: f9,
-                        total_count: f10,
-                        transfer_scene: f11,
-                        transfer_purpose: f12,
-                        transfer_detail_list: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_batch_by_batch_id` (微信支付批次单号查询批次单API): `GET /v3/bank-transfer/batches/batch-id/{batch_id}`.
@@ -482,44 +496,45 @@ impl crate::runtime::Validate for QueryTransferBatchByBatchIdRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransferBatchByBatchIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("need_query_detail", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.optional("detail_state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryTransferBatchByBatchIdRequest {
+                    batch_id: f0,
+                    need_query_detail: f1,
+                    offset: f2,
+                    limit: f3,
+                    detail_state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBatchByBatchIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBatchByBatchIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByBatchIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByBatchIdRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("need_query_detail", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.optional("detail_state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryTransferBatchByBatchIdRequest {
-                        batch_id: f0,
-                        need_query_detail: f1,
-                        offset: f2,
-                        limit: f3,
-                        detail_state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_detail_by_detail_id` (微信支付明细单号查询明细单API): `GET /v3/bank-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`.
@@ -545,38 +560,39 @@ impl QueryTransferDetailByDetailIdRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferDetailByDetailIdRequest {}
+impl crate::runtime::Object for QueryTransferDetailByDetailIdRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("detail_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransferDetailByDetailIdRequest {
+                    batch_id: f0,
+                    detail_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferDetailByDetailIdRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferDetailByDetailIdRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByDetailIdRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByDetailIdRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("detail_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransferDetailByDetailIdRequest {
-                        batch_id: f0,
-                        detail_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_batch_by_out_batch_no` (银行批次单号查询批次单API): `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}`.
@@ -633,44 +649,45 @@ impl crate::runtime::Validate for QueryTransferBatchByOutBatchNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransferBatchByOutBatchNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("need_query_detail", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.optional("detail_state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryTransferBatchByOutBatchNoRequest {
+                    out_batch_no: f0,
+                    need_query_detail: f1,
+                    offset: f2,
+                    limit: f3,
+                    detail_state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBatchByOutBatchNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBatchByOutBatchNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByOutBatchNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByOutBatchNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("need_query_detail", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.optional("detail_state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryTransferBatchByOutBatchNoRequest {
-                        out_batch_no: f0,
-                        need_query_detail: f1,
-                        offset: f2,
-                        limit: f3,
-                        detail_state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_detail_by_out_detail_no` (银行明细单号查询明细单API): `GET /v3/bank-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`.
@@ -696,37 +713,38 @@ impl QueryTransferDetailByOutDetailNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferDetailByOutDetailNoRequest {}
+impl crate::runtime::Object for QueryTransferDetailByOutDetailNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransferDetailByOutDetailNoRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferDetailByOutDetailNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferDetailByOutDetailNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByOutDetailNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByOutDetailNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransferDetailByOutDetailNoRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -78,7 +78,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 创建可用商户范围
@@ -117,7 +117,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_AVAILABLE_MERCHANT_RANGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -125,7 +125,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询商户标识列表
@@ -177,7 +177,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 添加商户标识
@@ -216,7 +216,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ADD_MERCHANT_IDENTIFIER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -224,7 +224,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 删除商户标识
@@ -266,7 +266,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_MERCHANT_IDENTIFIER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -274,7 +274,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请企业商户企业支付出资凭证
@@ -311,7 +311,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_FUNDING_PROOF,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -319,7 +319,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请企业商户企业支付业务账单
@@ -356,7 +356,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_TRADE_BILL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -364,7 +364,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 使用商户卡号查询企业支付额度卡
@@ -416,7 +416,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 企业商户为员工下发企业支付额度卡
@@ -455,7 +455,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::ISSUE_QUOTA_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -463,7 +463,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 企业商户查询企业支付额度卡
@@ -513,7 +513,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 企业商户作废员工企业支付额度卡
@@ -554,7 +554,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_QUOTA_CARD,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -562,7 +562,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 企业商户获取指定额度卡支付链接
@@ -616,7 +616,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 企业商户发起解除员工企业支付授权
@@ -657,7 +657,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::REVOKE_EMPLOYEE_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -665,7 +665,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起门店主体匹配
@@ -702,7 +702,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::START_STORE_ENTITY_MATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -710,7 +710,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询门店主体匹配结果
@@ -757,7 +757,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 企业商户查询企业员工开通授权状态
@@ -808,7 +808,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 企业商户发起员工开通企业支付授权
@@ -849,7 +849,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_EMPLOYEE_AUTHORIZATION_URL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -857,7 +857,7 @@ impl<'a, T: Transport> EnterprisePaymentClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

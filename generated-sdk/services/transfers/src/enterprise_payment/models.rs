@@ -20,35 +20,38 @@ pub struct RangeList {
     /// Wire: `identifier_type`, `enum IdentifierType`, optional.
     pub identifier_type: Option<IdentifierType>,
 }
+impl crate::runtime::Object for RangeList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("range_id", &mut slots.0);
+        fields.optional("identifier_type", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(RangeList {
+            range_id: f0,
+            identifier_type: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("range_id", &self.range_id);
+        members.optional("identifier_type", &self.identifier_type);
+        members
+    }
+}
 impl serde::Serialize for RangeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RangeList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("range_id", &value.range_id);
-            members.optional("identifier_type", &value.identifier_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RangeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RangeList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("range_id", &mut slots.0);
-            fields.optional("identifier_type", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(RangeList {
-                range_id: f0,
-                identifier_type: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询可用商户范围列表的应答
@@ -66,41 +69,42 @@ pub struct ListAvailableMerchantRangesResponse {
     /// Wire: `range_list`, `array[object RangeList]`, required.
     pub range_list: Vec<RangeList>,
 }
+impl crate::runtime::Object for ListAvailableMerchantRangesResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required_objects("range_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ListAvailableMerchantRangesResponse {
+                    sp_mchid: f0,
+                    range_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required_objects("range_list", &self.range_list);
+        members
+    }
+}
 impl serde::Serialize for ListAvailableMerchantRangesResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListAvailableMerchantRangesResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("range_list", &value.range_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAvailableMerchantRangesResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListAvailableMerchantRangesResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("range_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ListAvailableMerchantRangesResponse {
-                        sp_mchid: f0,
-                        range_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 创建可用商户范围的应答
@@ -114,38 +118,39 @@ pub struct CreateAvailableMerchantRangeResponse {
     /// Wire: `range_id`, `string`, required.
     pub range_id: String,
 }
+impl crate::runtime::Object for CreateAvailableMerchantRangeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("range_id", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CreateAvailableMerchantRangeResponse {
+                    range_id: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("range_id", &self.range_id);
+        members
+    }
+}
 impl serde::Serialize for CreateAvailableMerchantRangeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAvailableMerchantRangeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("range_id", &value.range_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAvailableMerchantRangeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAvailableMerchantRangeResponse, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("range_id", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CreateAvailableMerchantRangeResponse {
-                        range_id: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询商户标识列表的应答
@@ -175,48 +180,51 @@ pub struct ListMerchantIdentifiersResponse {
     /// Wire: `data`, `array[string]`, required.
     pub data: Vec<String>,
 }
+impl crate::runtime::Object for ListMerchantIdentifiersResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("offset", &mut slots.0);
+        fields.required("limit", &mut slots.1);
+        fields.required("count", &mut slots.2);
+        fields.required("total_count", &mut slots.3);
+        fields.required("data", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ListMerchantIdentifiersResponse {
+                    offset: f0,
+                    limit: f1,
+                    count: f2,
+                    total_count: f3,
+                    data: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.required("count", &self.count);
+        members.required("total_count", &self.total_count);
+        members.required("data", &self.data);
+        members
+    }
+}
 impl serde::Serialize for ListMerchantIdentifiersResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListMerchantIdentifiersResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.required("count", &value.count);
-            members.required("total_count", &value.total_count);
-            members.required("data", &value.data);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMerchantIdentifiersResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMerchantIdentifiersResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("offset", &mut slots.0);
-            fields.required("limit", &mut slots.1);
-            fields.required("count", &mut slots.2);
-            fields.required("total_count", &mut slots.3);
-            fields.required("data", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ListMerchantIdentifiersResponse {
-                        offset: f0,
-                        limit: f1,
-                        count: f2,
-                        total_count: f3,
-                        data: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请企业商户企业支付出资凭证的应答
@@ -270,90 +278,93 @@ pub struct ApplyFundingProofResponse {
     /// Wire: `updated_time`, `datetime (RFC 3339)`, required.
     pub updated_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for ApplyFundingProofResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("out_operation_id", &mut slots.1);
+        fields.required("operation_id", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("start_date", &mut slots.4);
+        fields.required("end_date", &mut slots.5);
+        fields.required("entity_name", &mut slots.6);
+        fields.required("proof_id", &mut slots.7);
+        fields.required("download_url", &mut slots.8);
+        fields.required("create_time", &mut slots.9);
+        fields.required("updated_time", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+            ) => {
+                Ok(ApplyFundingProofResponse {
+                    sp_mchid: f0,
+                    out_operation_id: f1,
+                    operation_id: f2,
+                    sub_mchid: f3,
+                    start_date: f4,
+                    end_date: f5,
+                    entity_name: f6,
+                    proof_id: f7,
+                    download_url: f8,
+                    create_time: f9,
+                    updated_time: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("out_operation_id", &self.out_operation_id);
+        members.required("operation_id", &self.operation_id);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("start_date", &self.start_date);
+        members.required("end_date", &self.end_date);
+        members.required("entity_name", &self.entity_name);
+        members.required("proof_id", &self.proof_id);
+        members.required("download_url", &self.download_url);
+        members.required("create_time", &self.create_time);
+        members.required("updated_time", &self.updated_time);
+        members
+    }
+}
 impl serde::Serialize for ApplyFundingProofResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyFundingProofResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("out_operation_id", &value.out_operation_id);
-            members.required("operation_id", &value.operation_id);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("start_date", &value.start_date);
-            members.required("end_date", &value.end_date);
-            members.required("entity_name", &value.entity_name);
-            members.required("proof_id", &value.proof_id);
-            members.required("download_url", &value.download_url);
-            members.required("create_time", &value.create_time);
-            members.required("updated_time", &value.updated_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyFundingProofResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyFundingProofResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("out_operation_id", &mut slots.1);
-            fields.required("operation_id", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("start_date", &mut slots.4);
-            fields.required("end_date", &mut slots.5);
-            fields.required("entity_name", &mut slots.6);
-            fields.required("proof_id", &mut slots.7);
-            fields.required("download_url", &mut slots.8);
-            fields.required("create_time", &mut slots.9);
-            fields.required("updated_time", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                ) => {
-                    Ok(ApplyFundingProofResponse {
-                        sp_mchid: f0,
-                        out_operation_id: f1,
-                        operation_id: f2,
-                        sub_mchid: f3,
-                        start_date: f4,
-                        end_date: f5,
-                        entity_name: f6,
-                        proof_id: f7,
-                        download_url: f8,
-                        create_time: f9,
-                        updated_time: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请企业商户企业支付业务账单的应答
@@ -383,48 +394,51 @@ pub struct ApplyTradeBillResponse {
     /// Wire: `download_url`, `string`, required.
     pub download_url: String,
 }
+impl crate::runtime::Object for ApplyTradeBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("date", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.required("download_url", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ApplyTradeBillResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    date: f2,
+                    type_: f3,
+                    download_url: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("date", &self.date);
+        members.required("type", &self.type_);
+        members.required("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for ApplyTradeBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyTradeBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("date", &value.date);
-            members.required("type", &value.type_);
-            members.required("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTradeBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTradeBillResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("date", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.required("download_url", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ApplyTradeBillResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        date: f2,
-                        type_: f3,
-                        download_url: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 使用商户卡号查询企业支付额度卡的应答
@@ -510,132 +524,133 @@ pub struct QueryQuotaCardByOutCardNoResponse {
     /// Wire: `card_remark`, `string`, optional.
     pub card_remark: Option<String>,
 }
+impl crate::runtime::Object for QueryQuotaCardByOutCardNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("card_no", &mut slots.2);
+        fields.required("out_card_no", &mut slots.3);
+        fields.required("employee_id", &mut slots.4);
+        fields.required("card_template_id", &mut slots.5);
+        fields.required("card_rule", &mut slots.6);
+        fields.required("refund_rule", &mut slots.7);
+        fields.required("amount", &mut slots.8);
+        fields.required("remain_amount", &mut slots.9);
+        fields.required("effective_end_time", &mut slots.10);
+        fields.required("effective_begin_time", &mut slots.11);
+        fields.required("card_state", &mut slots.12);
+        fields.required("card_name", &mut slots.13);
+        fields.optional("reason", &mut slots.14);
+        fields.optional("card_usage_time", &mut slots.15);
+        fields.optional("transaction_id", &mut slots.16);
+        fields.optional("card_disabled_time", &mut slots.17);
+        fields.optional("card_remark", &mut slots.18);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+            ) => {
+                Ok(QueryQuotaCardByOutCardNoResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    card_no: f2,
+                    out_card_no: f3,
+                    employee_id: f4,
+                    card_template_id: f5,
+                    card_rule: f6,
+                    refund_rule: f7,
+                    amount: f8,
+                    remain_amount: f9,
+                    effective_end_time: f10,
+                    effective_begin_time: f11,
+                    card_state: f12,
+                    card_name: f13,
+                    reason: f14,
+                    card_usage_time: f15,
+                    transaction_id: f16,
+                    card_disabled_time: f17,
+                    card_remark: f18,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(19);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("card_no", &self.card_no);
+        members.required("out_card_no", &self.out_card_no);
+        members.required("employee_id", &self.employee_id);
+        members.required("card_template_id", &self.card_template_id);
+        members.required("card_rule", &self.card_rule);
+        members.required("refund_rule", &self.refund_rule);
+        members.required("amount", &self.amount);
+        members.required("remain_amount", &self.remain_amount);
+        members.required("effective_end_time", &self.effective_end_time);
+        members.required("effective_begin_time", &self.effective_begin_time);
+        members.required("card_state", &self.card_state);
+        members.required("card_name", &self.card_name);
+        members.optional("reason", &self.reason);
+        members.optional("card_usage_time", &self.card_usage_time);
+        members.optional("transaction_id", &self.transaction_id);
+        members.optional("card_disabled_time", &self.card_disabled_time);
+        members.optional("card_remark", &self.card_remark);
+        members
+    }
+}
 impl serde::Serialize for QueryQuotaCardByOutCardNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryQuotaCardByOutCardNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(19);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("card_no", &value.card_no);
-            members.required("out_card_no", &value.out_card_no);
-            members.required("employee_id", &value.employee_id);
-            members.required("card_template_id", &value.card_template_id);
-            members.required("card_rule", &value.card_rule);
-            members.required("refund_rule", &value.refund_rule);
-            members.required("amount", &value.amount);
-            members.required("remain_amount", &value.remain_amount);
-            members.required("effective_end_time", &value.effective_end_time);
-            members.required("effective_begin_time", &value.effective_begin_time);
-            members.required("card_state", &value.card_state);
-            members.required("card_name", &value.card_name);
-            members.optional("reason", &value.reason);
-            members.optional("card_usage_time", &value.card_usage_time);
-            members.optional("transaction_id", &value.transaction_id);
-            members.optional("card_disabled_time", &value.card_disabled_time);
-            members.optional("card_remark", &value.card_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQuotaCardByOutCardNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQuotaCardByOutCardNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("card_no", &mut slots.2);
-            fields.required("out_card_no", &mut slots.3);
-            fields.required("employee_id", &mut slots.4);
-            fields.required("card_template_id", &mut slots.5);
-            fields.required("card_rule", &mut slots.6);
-            fields.required("refund_rule", &mut slots.7);
-            fields.required("amount", &mut slots.8);
-            fields.required("remain_amount", &mut slots.9);
-            fields.required("effective_end_time", &mut slots.10);
-            fields.required("effective_begin_time", &mut slots.11);
-            fields.required("card_state", &mut slots.12);
-            fields.required("card_name", &mut slots.13);
-            fields.optional("reason", &mut slots.14);
-            fields.optional("card_usage_time", &mut slots.15);
-            fields.optional("transaction_id", &mut slots.16);
-            fields.optional("card_disabled_time", &mut slots.17);
-            fields.optional("card_remark", &mut slots.18);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                ) => {
-                    Ok(QueryQuotaCardByOutCardNoResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        card_no: f2,
-                        out_card_no: f3,
-                        employee_id: f4,
-                        card_template_id: f5,
-                        card_rule: f6,
-                        refund_rule: f7,
-                        amount: f8,
-                        remain_amount: f9,
-                        effective_end_time: f10,
-                        effective_begin_time: f11,
-                        card_state: f12,
-                        card_name: f13,
-                        reason: f14,
-                        card_usage_time: f15,
-                        transaction_id: f16,
-                        card_disabled_time: f17,
-                        card_remark: f18,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 企业商户为员工下发企业支付额度卡的应答
@@ -673,62 +688,57 @@ pub struct IssueQuotaCardResponse {
     /// Wire: `effective_end_time`, `datetime (RFC 3339)`, required.
     pub effective_end_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for IssueQuotaCardResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("out_card_no", &mut slots.2);
+        fields.required("employee_id", &mut slots.3);
+        fields.required("card_no", &mut slots.4);
+        fields.required("effective_begin_time", &mut slots.5);
+        fields.required("effective_end_time", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), Some(f6)) => {
+                Ok(IssueQuotaCardResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    out_card_no: f2,
+                    employee_id: f3,
+                    card_no: f4,
+                    effective_begin_time: f5,
+                    effective_end_time: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_card_no", &self.out_card_no);
+        members.required("employee_id", &self.employee_id);
+        members.required("card_no", &self.card_no);
+        members.required("effective_begin_time", &self.effective_begin_time);
+        members.required("effective_end_time", &self.effective_end_time);
+        members
+    }
+}
 impl serde::Serialize for IssueQuotaCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IssueQuotaCardResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_card_no", &value.out_card_no);
-            members.required("employee_id", &value.employee_id);
-            members.required("card_no", &value.card_no);
-            members.required("effective_begin_time", &value.effective_begin_time);
-            members.required("effective_end_time", &value.effective_end_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueQuotaCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueQuotaCardResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("out_card_no", &mut slots.2);
-            fields.required("employee_id", &mut slots.3);
-            fields.required("card_no", &mut slots.4);
-            fields.required("effective_begin_time", &mut slots.5);
-            fields.required("effective_end_time", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                ) => {
-                    Ok(IssueQuotaCardResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        out_card_no: f2,
-                        employee_id: f3,
-                        card_no: f4,
-                        effective_begin_time: f5,
-                        effective_end_time: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 企业商户作废员工企业支付额度卡的应答
@@ -762,51 +772,54 @@ pub struct CancelQuotaCardResponse {
     /// Wire: `card_disabled_time`, `datetime (RFC 3339)`, optional.
     pub card_disabled_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CancelQuotaCardResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("employee_id", &mut slots.2);
+        fields.required("card_no", &mut slots.3);
+        fields.required("card_state", &mut slots.4);
+        fields.optional("card_disabled_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(CancelQuotaCardResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    employee_id: f2,
+                    card_no: f3,
+                    card_state: f4,
+                    card_disabled_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("employee_id", &self.employee_id);
+        members.required("card_no", &self.card_no);
+        members.required("card_state", &self.card_state);
+        members.optional("card_disabled_time", &self.card_disabled_time);
+        members
+    }
+}
 impl serde::Serialize for CancelQuotaCardResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelQuotaCardResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("employee_id", &value.employee_id);
-            members.required("card_no", &value.card_no);
-            members.required("card_state", &value.card_state);
-            members.optional("card_disabled_time", &value.card_disabled_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelQuotaCardResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelQuotaCardResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("employee_id", &mut slots.2);
-            fields.required("card_no", &mut slots.3);
-            fields.required("card_state", &mut slots.4);
-            fields.optional("card_disabled_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(CancelQuotaCardResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        employee_id: f2,
-                        card_no: f3,
-                        card_state: f4,
-                        card_disabled_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 企业商户获取指定额度卡支付链接的应答
@@ -852,70 +865,63 @@ pub struct QueryQuotaCardPaymentUrlResponse {
     /// Wire: `mp_business_type`, `string`, optional.
     pub mp_business_type: Option<String>,
 }
+impl crate::runtime::Object for QueryQuotaCardPaymentUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("employee_id", &mut slots.2);
+        fields.required("card_no", &mut slots.3);
+        fields.required("expire_time", &mut slots.4);
+        fields.required("payment_url", &mut slots.5);
+        fields.optional("application_type", &mut slots.6);
+        fields.optional("mp_query", &mut slots.7);
+        fields.optional("mp_business_type", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5), f6, f7, f8) => {
+                Ok(QueryQuotaCardPaymentUrlResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    employee_id: f2,
+                    card_no: f3,
+                    expire_time: f4,
+                    payment_url: f5,
+                    application_type: f6,
+                    mp_query: f7,
+                    mp_business_type: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("employee_id", &self.employee_id);
+        members.required("card_no", &self.card_no);
+        members.required("expire_time", &self.expire_time);
+        members.required("payment_url", &self.payment_url);
+        members.optional("application_type", &self.application_type);
+        members.optional("mp_query", &self.mp_query);
+        members.optional("mp_business_type", &self.mp_business_type);
+        members
+    }
+}
 impl serde::Serialize for QueryQuotaCardPaymentUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryQuotaCardPaymentUrlResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("employee_id", &value.employee_id);
-            members.required("card_no", &value.card_no);
-            members.required("expire_time", &value.expire_time);
-            members.required("payment_url", &value.payment_url);
-            members.optional("application_type", &value.application_type);
-            members.optional("mp_query", &value.mp_query);
-            members.optional("mp_business_type", &value.mp_business_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQuotaCardPaymentUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQuotaCardPaymentUrlResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("employee_id", &mut slots.2);
-            fields.required("card_no", &mut slots.3);
-            fields.required("expire_time", &mut slots.4);
-            fields.required("payment_url", &mut slots.5);
-            fields.optional("application_type", &mut slots.6);
-            fields.optional("mp_query", &mut slots.7);
-            fields.optional("mp_business_type", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                ) => {
-                    Ok(QueryQuotaCardPaymentUrlResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        employee_id: f2,
-                        card_no: f3,
-                        expire_time: f4,
-                        payment_url: f5,
-                        application_type: f6,
-                        mp_query: f7,
-                        mp_business_type: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 企业商户发起解除员工企业支付授权的应答
@@ -949,57 +955,54 @@ pub struct RevokeEmployeeAuthorizationResponse {
     /// Wire: `reason`, `string`, required.
     pub reason: String,
 }
+impl crate::runtime::Object for RevokeEmployeeAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("user_id", &mut slots.2);
+        fields.required("authorization_state", &mut slots.3);
+        fields.required("authorization_revoked_time", &mut slots.4);
+        fields.required("reason", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(RevokeEmployeeAuthorizationResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    user_id: f2,
+                    authorization_state: f3,
+                    authorization_revoked_time: f4,
+                    reason: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("user_id", &self.user_id);
+        members.required("authorization_state", &self.authorization_state);
+        members.required("authorization_revoked_time", &self.authorization_revoked_time);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for RevokeEmployeeAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &RevokeEmployeeAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("user_id", &value.user_id);
-            members.required("authorization_state", &value.authorization_state);
-            members
-                .required(
-                    "authorization_revoked_time",
-                    &value.authorization_revoked_time,
-                );
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeEmployeeAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeEmployeeAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("user_id", &mut slots.2);
-            fields.required("authorization_state", &mut slots.3);
-            fields.required("authorization_revoked_time", &mut slots.4);
-            fields.required("reason", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(RevokeEmployeeAuthorizationResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        user_id: f2,
-                        authorization_state: f3,
-                        authorization_revoked_time: f4,
-                        reason: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 主体匹配明细列表
@@ -1037,42 +1040,45 @@ impl crate::runtime::Validate for MatchDetails {
         Ok(())
     }
 }
+impl crate::runtime::Object for MatchDetails {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("organization_code", &mut slots.0);
+        fields.required("store_name", &mut slots.1);
+        fields.required("product_type", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(MatchDetails {
+                    organization_code: f0,
+                    store_name: f1,
+                    product_type: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("organization_code", &self.organization_code);
+        members.required("store_name", &self.store_name);
+        members.required("product_type", &self.product_type);
+        members
+    }
+}
 impl serde::Serialize for MatchDetails {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MatchDetails) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("organization_code", &value.organization_code);
-            members.required("store_name", &value.store_name);
-            members.required("product_type", &value.product_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MatchDetails {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MatchDetails, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("organization_code", &mut slots.0);
-            fields.required("store_name", &mut slots.1);
-            fields.required("product_type", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(MatchDetails {
-                        organization_code: f0,
-                        store_name: f1,
-                        product_type: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起门店主体匹配的应答
@@ -1102,48 +1108,51 @@ pub struct StartStoreEntityMatchResponse {
     /// Wire: `state`, `enum State`, required.
     pub state: State,
 }
+impl crate::runtime::Object for StartStoreEntityMatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("out_batch_id", &mut slots.1);
+        fields.required("batch_id", &mut slots.2);
+        fields.required("time", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(StartStoreEntityMatchResponse {
+                    sp_mchid: f0,
+                    out_batch_id: f1,
+                    batch_id: f2,
+                    time: f3,
+                    state: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("out_batch_id", &self.out_batch_id);
+        members.required("batch_id", &self.batch_id);
+        members.required("time", &self.time);
+        members.required("state", &self.state);
+        members
+    }
+}
 impl serde::Serialize for StartStoreEntityMatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StartStoreEntityMatchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("out_batch_id", &value.out_batch_id);
-            members.required("batch_id", &value.batch_id);
-            members.required("time", &value.time);
-            members.required("state", &value.state);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StartStoreEntityMatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StartStoreEntityMatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("out_batch_id", &mut slots.1);
-            fields.required("batch_id", &mut slots.2);
-            fields.required("time", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(StartStoreEntityMatchResponse {
-                        sp_mchid: f0,
-                        out_batch_id: f1,
-                        batch_id: f2,
-                        time: f3,
-                        state: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 主体匹配明细列表
@@ -1165,42 +1174,45 @@ pub struct MatchResults {
     /// Wire: `has_valid_mchid`, `boolean`, required.
     pub has_valid_mchid: bool,
 }
+impl crate::runtime::Object for MatchResults {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("organization_code", &mut slots.0);
+        fields.required("store_name", &mut slots.1);
+        fields.required("has_valid_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(MatchResults {
+                    organization_code: f0,
+                    store_name: f1,
+                    has_valid_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("organization_code", &self.organization_code);
+        members.required("store_name", &self.store_name);
+        members.required("has_valid_mchid", &self.has_valid_mchid);
+        members
+    }
+}
 impl serde::Serialize for MatchResults {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MatchResults) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("organization_code", &value.organization_code);
-            members.required("store_name", &value.store_name);
-            members.required("has_valid_mchid", &value.has_valid_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MatchResults {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MatchResults, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("organization_code", &mut slots.0);
-            fields.required("store_name", &mut slots.1);
-            fields.required("has_valid_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(MatchResults {
-                        organization_code: f0,
-                        store_name: f1,
-                        has_valid_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询门店主体匹配结果的应答
@@ -1230,48 +1242,51 @@ pub struct QueryStoreEntityMatchResponse {
     /// Wire: `match_results`, `array[object MatchResults]`, optional.
     pub match_results: Option<Vec<MatchResults>>,
 }
+impl crate::runtime::Object for QueryStoreEntityMatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("out_batch_id", &mut slots.1);
+        fields.required("batch_id", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.optional_objects("match_results", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
+                Ok(QueryStoreEntityMatchResponse {
+                    sp_mchid: f0,
+                    out_batch_id: f1,
+                    batch_id: f2,
+                    state: f3,
+                    match_results: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("out_batch_id", &self.out_batch_id);
+        members.required("batch_id", &self.batch_id);
+        members.required("state", &self.state);
+        members.optional_objects("match_results", &self.match_results);
+        members
+    }
+}
 impl serde::Serialize for QueryStoreEntityMatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryStoreEntityMatchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("out_batch_id", &value.out_batch_id);
-            members.required("batch_id", &value.batch_id);
-            members.required("state", &value.state);
-            members.optional("match_results", &value.match_results);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStoreEntityMatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStoreEntityMatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("out_batch_id", &mut slots.1);
-            fields.required("batch_id", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.optional("match_results", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4) => {
-                    Ok(QueryStoreEntityMatchResponse {
-                        sp_mchid: f0,
-                        out_batch_id: f1,
-                        batch_id: f2,
-                        state: f3,
-                        match_results: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信授权关系列表
@@ -1297,49 +1312,48 @@ pub struct EmployeeList {
     /// Wire: `authorization_revoked_time`, `datetime (RFC 3339)`, required.
     pub authorization_revoked_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for EmployeeList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("employee_id", &mut slots.0);
+        fields.required("authorization_state", &mut slots.1);
+        fields.required("authorization_time", &mut slots.2);
+        fields.required("authorization_revoked_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(EmployeeList {
+                    employee_id: f0,
+                    authorization_state: f1,
+                    authorization_time: f2,
+                    authorization_revoked_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("employee_id", &self.employee_id);
+        members.required("authorization_state", &self.authorization_state);
+        members.required("authorization_time", &self.authorization_time);
+        members.required("authorization_revoked_time", &self.authorization_revoked_time);
+        members
+    }
+}
 impl serde::Serialize for EmployeeList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &EmployeeList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("employee_id", &value.employee_id);
-            members.required("authorization_state", &value.authorization_state);
-            members.required("authorization_time", &value.authorization_time);
-            members
-                .required(
-                    "authorization_revoked_time",
-                    &value.authorization_revoked_time,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for EmployeeList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<EmployeeList, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("employee_id", &mut slots.0);
-            fields.required("authorization_state", &mut slots.1);
-            fields.required("authorization_time", &mut slots.2);
-            fields.required("authorization_revoked_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(EmployeeList {
-                        employee_id: f0,
-                        authorization_state: f1,
-                        authorization_time: f2,
-                        authorization_revoked_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 企业商户查询企业员工开通授权状态的应答
@@ -1365,47 +1379,48 @@ pub struct QueryEmployeeAuthorizationStateResponse {
     /// Wire: `employee_list`, `array[object EmployeeList]`, optional.
     pub employee_list: Option<Vec<EmployeeList>>,
 }
+impl crate::runtime::Object for QueryEmployeeAuthorizationStateResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("user_id", &mut slots.2);
+        fields.optional_objects("employee_list", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(QueryEmployeeAuthorizationStateResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    user_id: f2,
+                    employee_list: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("user_id", &self.user_id);
+        members.optional_objects("employee_list", &self.employee_list);
+        members
+    }
+}
 impl serde::Serialize for QueryEmployeeAuthorizationStateResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryEmployeeAuthorizationStateResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("user_id", &value.user_id);
-            members.optional("employee_list", &value.employee_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEmployeeAuthorizationStateResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEmployeeAuthorizationStateResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("user_id", &mut slots.2);
-            fields.optional("employee_list", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(QueryEmployeeAuthorizationStateResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        user_id: f2,
-                        employee_list: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 企业商户发起员工开通企业支付授权的应答
@@ -1447,58 +1462,59 @@ pub struct CreateEmployeeAuthorizationUrlResponse {
     /// Wire: `mp_business_type`, `string`, optional.
     pub mp_business_type: Option<String>,
 }
+impl crate::runtime::Object for CreateEmployeeAuthorizationUrlResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("user_id", &mut slots.2);
+        fields.optional("authorization_url", &mut slots.3);
+        fields.optional("expire_time", &mut slots.4);
+        fields.required("application_type", &mut slots.5);
+        fields.optional("mp_query", &mut slots.6);
+        fields.optional("mp_business_type", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), f6, f7) => {
+                Ok(CreateEmployeeAuthorizationUrlResponse {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    user_id: f2,
+                    authorization_url: f3,
+                    expire_time: f4,
+                    application_type: f5,
+                    mp_query: f6,
+                    mp_business_type: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("user_id", &self.user_id);
+        members.optional("authorization_url", &self.authorization_url);
+        members.optional("expire_time", &self.expire_time);
+        members.required("application_type", &self.application_type);
+        members.optional("mp_query", &self.mp_query);
+        members.optional("mp_business_type", &self.mp_business_type);
+        members
+    }
+}
 impl serde::Serialize for CreateEmployeeAuthorizationUrlResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateEmployeeAuthorizationUrlResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("user_id", &value.user_id);
-            members.optional("authorization_url", &value.authorization_url);
-            members.optional("expire_time", &value.expire_time);
-            members.required("application_type", &value.application_type);
-            members.optional("mp_query", &value.mp_query);
-            members.optional("mp_business_type", &value.mp_business_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmployeeAuthorizationUrlResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateEmployeeAuthorizationUrlResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("user_id", &mut slots.2);
-            fields.optional("authorization_url", &mut slots.3);
-            fields.optional("expire_time", &mut slots.4);
-            fields.required("application_type", &mut slots.5);
-            fields.optional("mp_query", &mut slots.6);
-            fields.optional("mp_business_type", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, Some(f5), f6, f7) => {
-                    Ok(CreateEmployeeAuthorizationUrlResponse {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        user_id: f2,
-                        authorization_url: f3,
-                        expire_time: f4,
-                        application_type: f5,
-                        mp_query: f6,
-                        mp_business_type: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

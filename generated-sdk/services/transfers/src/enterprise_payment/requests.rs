@@ -19,36 +19,37 @@ impl ListAvailableMerchantRangesRequest {
     }
 }
 impl crate::runtime::Validate for ListAvailableMerchantRangesRequest {}
+impl crate::runtime::Object for ListAvailableMerchantRangesRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ListAvailableMerchantRangesRequest {
+                    sp_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListAvailableMerchantRangesRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListAvailableMerchantRangesRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAvailableMerchantRangesRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListAvailableMerchantRangesRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ListAvailableMerchantRangesRequest {
-                        sp_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_available_merchant_range` (创建可用商户范围): `POST /v3/webizpay/avail-mch-ranges`.
@@ -83,41 +84,42 @@ impl crate::runtime::Validate for CreateAvailableMerchantRangeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateAvailableMerchantRangeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("identifier_type", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CreateAvailableMerchantRangeRequest {
+                    sp_mchid: f0,
+                    identifier_type: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("identifier_type", &self.identifier_type);
+        members
+    }
+}
 impl serde::Serialize for CreateAvailableMerchantRangeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateAvailableMerchantRangeRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("identifier_type", &value.identifier_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateAvailableMerchantRangeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateAvailableMerchantRangeRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("identifier_type", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CreateAvailableMerchantRangeRequest {
-                        sp_mchid: f0,
-                        identifier_type: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_merchant_identifiers` (查询商户标识列表): `GET /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`.
@@ -147,40 +149,43 @@ impl ListMerchantIdentifiersRequest {
     }
 }
 impl crate::runtime::Validate for ListMerchantIdentifiersRequest {}
+impl crate::runtime::Object for ListMerchantIdentifiersRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("range_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListMerchantIdentifiersRequest {
+                    range_id: f0,
+                    sp_mchid: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListMerchantIdentifiersRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListMerchantIdentifiersRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMerchantIdentifiersRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMerchantIdentifiersRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("range_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListMerchantIdentifiersRequest {
-                        range_id: f0,
-                        sp_mchid: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `add_merchant_identifier` (添加商户标识): `POST /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers`.
@@ -211,41 +216,44 @@ impl AddMerchantIdentifierRequest {
     }
 }
 impl crate::runtime::Validate for AddMerchantIdentifierRequest {}
+impl crate::runtime::Object for AddMerchantIdentifierRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("range_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("merchant_identifier", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AddMerchantIdentifierRequest {
+                    range_id: f0,
+                    sp_mchid: f1,
+                    merchant_identifier: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("merchant_identifier", &self.merchant_identifier);
+        members
+    }
+}
 impl serde::Serialize for AddMerchantIdentifierRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AddMerchantIdentifierRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("merchant_identifier", &value.merchant_identifier);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AddMerchantIdentifierRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AddMerchantIdentifierRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("range_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("merchant_identifier", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AddMerchantIdentifierRequest {
-                        range_id: f0,
-                        sp_mchid: f1,
-                        merchant_identifier: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_merchant_identifier` (删除商户标识): `DELETE /v3/webizpay/avail-mch-ranges/{range_id}/merchant-identifiers/{merchant_identifier}`.
@@ -274,40 +282,43 @@ impl DeleteMerchantIdentifierRequest {
     }
 }
 impl crate::runtime::Validate for DeleteMerchantIdentifierRequest {}
+impl crate::runtime::Object for DeleteMerchantIdentifierRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("range_id", &mut slots.0);
+        fields.required("merchant_identifier", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(DeleteMerchantIdentifierRequest {
+                    range_id: f0,
+                    merchant_identifier: f1,
+                    sp_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sp_mchid", &self.sp_mchid);
+        members
+    }
+}
 impl serde::Serialize for DeleteMerchantIdentifierRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteMerchantIdentifierRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sp_mchid", &value.sp_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteMerchantIdentifierRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteMerchantIdentifierRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("range_id", &mut slots.0);
-            fields.required("merchant_identifier", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(DeleteMerchantIdentifierRequest {
-                        range_id: f0,
-                        merchant_identifier: f1,
-                        sp_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_funding_proof` (申请企业商户企业支付出资凭证): `POST /v3/webizpay/bill/proof`.
@@ -360,51 +371,54 @@ impl ApplyFundingProofRequest {
     }
 }
 impl crate::runtime::Validate for ApplyFundingProofRequest {}
+impl crate::runtime::Object for ApplyFundingProofRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("start_date", &mut slots.2);
+        fields.required("end_date", &mut slots.3);
+        fields.optional("entity_name", &mut slots.4);
+        fields.required("out_operation_id", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
+                Ok(ApplyFundingProofRequest {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    start_date: f2,
+                    end_date: f3,
+                    entity_name: f4,
+                    out_operation_id: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("start_date", &self.start_date);
+        members.required("end_date", &self.end_date);
+        members.optional("entity_name", &self.entity_name);
+        members.required("out_operation_id", &self.out_operation_id);
+        members
+    }
+}
 impl serde::Serialize for ApplyFundingProofRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyFundingProofRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("start_date", &value.start_date);
-            members.required("end_date", &value.end_date);
-            members.optional("entity_name", &value.entity_name);
-            members.required("out_operation_id", &value.out_operation_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyFundingProofRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyFundingProofRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("start_date", &mut slots.2);
-            fields.required("end_date", &mut slots.3);
-            fields.optional("entity_name", &mut slots.4);
-            fields.required("out_operation_id", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, Some(f5)) => {
-                    Ok(ApplyFundingProofRequest {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        start_date: f2,
-                        end_date: f3,
-                        entity_name: f4,
-                        out_operation_id: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_trade_bill` (申请企业商户企业支付业务账单): `POST /v3/webizpay/bill/trade-bill`.
@@ -447,45 +461,48 @@ impl crate::runtime::Validate for ApplyTradeBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyTradeBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("date", &mut slots.2);
+        fields.required("type", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ApplyTradeBillRequest {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    date: f2,
+                    type_: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("date", &self.date);
+        members.required("type", &self.type_);
+        members
+    }
+}
 impl serde::Serialize for ApplyTradeBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyTradeBillRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("date", &value.date);
-            members.required("type", &value.type_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyTradeBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyTradeBillRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("date", &mut slots.2);
-            fields.required("type", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ApplyTradeBillRequest {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        date: f2,
-                        type_: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_quota_card_by_out_card_no` (使用商户卡号查询企业支付额度卡): `GET /v3/webizpay/employees/{employee_id}/out-quota-cards/{out_card_no}`.
@@ -515,42 +532,43 @@ impl QueryQuotaCardByOutCardNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryQuotaCardByOutCardNoRequest {}
+impl crate::runtime::Object for QueryQuotaCardByOutCardNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("employee_id", &mut slots.0);
+        fields.required("out_card_no", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(QueryQuotaCardByOutCardNoRequest {
+                    employee_id: f0,
+                    out_card_no: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryQuotaCardByOutCardNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryQuotaCardByOutCardNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQuotaCardByOutCardNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQuotaCardByOutCardNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("employee_id", &mut slots.0);
-            fields.required("out_card_no", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(QueryQuotaCardByOutCardNoRequest {
-                        employee_id: f0,
-                        out_card_no: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `issue_quota_card` (企业商户为员工下发企业支付额度卡): `POST /v3/webizpay/employees/{employee_id}/quota-cards`.
@@ -626,73 +644,76 @@ impl IssueQuotaCardRequest {
     }
 }
 impl crate::runtime::Validate for IssueQuotaCardRequest {}
+impl crate::runtime::Object for IssueQuotaCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("employee_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("card_template_id", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.required("card_name", &mut slots.5);
+        fields.required("out_card_no", &mut slots.6);
+        fields.required("effective_end_time", &mut slots.7);
+        fields.optional("card_remark", &mut slots.8);
+        fields.optional("avail_mch_range_id", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+            ) => {
+                Ok(IssueQuotaCardRequest {
+                    employee_id: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                    card_template_id: f3,
+                    amount: f4,
+                    card_name: f5,
+                    out_card_no: f6,
+                    effective_end_time: f7,
+                    card_remark: f8,
+                    avail_mch_range_id: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("card_template_id", &self.card_template_id);
+        members.required("amount", &self.amount);
+        members.required("card_name", &self.card_name);
+        members.required("out_card_no", &self.out_card_no);
+        members.required("effective_end_time", &self.effective_end_time);
+        members.optional("card_remark", &self.card_remark);
+        members.optional("avail_mch_range_id", &self.avail_mch_range_id);
+        members
+    }
+}
 impl serde::Serialize for IssueQuotaCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &IssueQuotaCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("card_template_id", &value.card_template_id);
-            members.required("amount", &value.amount);
-            members.required("card_name", &value.card_name);
-            members.required("out_card_no", &value.out_card_no);
-            members.required("effective_end_time", &value.effective_end_time);
-            members.optional("card_remark", &value.card_remark);
-            members.optional("avail_mch_range_id", &value.avail_mch_range_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for IssueQuotaCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<IssueQuotaCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("employee_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("card_template_id", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("card_name", &mut slots.5);
-            fields.required("out_card_no", &mut slots.6);
-            fields.required("effective_end_time", &mut slots.7);
-            fields.optional("card_remark", &mut slots.8);
-            fields.optional("avail_mch_range_id", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                ) => {
-                    Ok(IssueQuotaCardRequest {
-                        employee_id: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                        card_template_id: f3,
-                        amount: f4,
-                        card_name: f5,
-                        out_card_no: f6,
-                        effective_end_time: f7,
-                        card_remark: f8,
-                        avail_mch_range_id: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_quota_card` (企业商户查询企业支付额度卡): `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}`.
@@ -722,40 +743,43 @@ impl QueryQuotaCardRequest {
     }
 }
 impl crate::runtime::Validate for QueryQuotaCardRequest {}
+impl crate::runtime::Object for QueryQuotaCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("employee_id", &mut slots.0);
+        fields.required("card_no", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(QueryQuotaCardRequest {
+                    employee_id: f0,
+                    card_no: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryQuotaCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryQuotaCardRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQuotaCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQuotaCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("employee_id", &mut slots.0);
-            fields.required("card_no", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(QueryQuotaCardRequest {
-                        employee_id: f0,
-                        card_no: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_quota_card` (企业商户作废员工企业支付额度卡): `POST /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/cancel`.
@@ -794,46 +818,49 @@ impl CancelQuotaCardRequest {
     }
 }
 impl crate::runtime::Validate for CancelQuotaCardRequest {}
+impl crate::runtime::Object for CancelQuotaCardRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("employee_id", &mut slots.0);
+        fields.required("card_no", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("reason", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(CancelQuotaCardRequest {
+                    employee_id: f0,
+                    card_no: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    reason: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("reason", &self.reason);
+        members
+    }
+}
 impl serde::Serialize for CancelQuotaCardRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelQuotaCardRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("reason", &value.reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelQuotaCardRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelQuotaCardRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("employee_id", &mut slots.0);
-            fields.required("card_no", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("reason", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(CancelQuotaCardRequest {
-                        employee_id: f0,
-                        card_no: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        reason: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_quota_card_payment_url` (企业商户获取指定额度卡支付链接): `GET /v3/webizpay/employees/{employee_id}/quota-cards/{card_no}/payment-url`.
@@ -871,42 +898,45 @@ impl crate::runtime::Validate for QueryQuotaCardPaymentUrlRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryQuotaCardPaymentUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("employee_id", &mut slots.0);
+        fields.required("card_no", &mut slots.1);
+        fields.required("sp_mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("application_type", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(QueryQuotaCardPaymentUrlRequest {
+                    employee_id: f0,
+                    card_no: f1,
+                    sp_mchid: f2,
+                    sub_mchid: f3,
+                    application_type: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryQuotaCardPaymentUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryQuotaCardPaymentUrlRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQuotaCardPaymentUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQuotaCardPaymentUrlRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("employee_id", &mut slots.0);
-            fields.required("card_no", &mut slots.1);
-            fields.required("sp_mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("application_type", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(QueryQuotaCardPaymentUrlRequest {
-                        employee_id: f0,
-                        card_no: f1,
-                        sp_mchid: f2,
-                        sub_mchid: f3,
-                        application_type: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `revoke_employee_authorization` (企业商户发起解除员工企业支付授权): `POST /v3/webizpay/employees/{employee_id}/revoke`.
@@ -939,43 +969,44 @@ impl RevokeEmployeeAuthorizationRequest {
     }
 }
 impl crate::runtime::Validate for RevokeEmployeeAuthorizationRequest {}
+impl crate::runtime::Object for RevokeEmployeeAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("employee_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(RevokeEmployeeAuthorizationRequest {
+                    employee_id: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for RevokeEmployeeAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &RevokeEmployeeAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RevokeEmployeeAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RevokeEmployeeAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("employee_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(RevokeEmployeeAuthorizationRequest {
-                        employee_id: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `start_store_entity_match` (发起门店主体匹配): `POST /v3/webizpay/stores/entity-matches`.
@@ -1028,42 +1059,45 @@ impl crate::runtime::Validate for StartStoreEntityMatchRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for StartStoreEntityMatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("out_batch_id", &mut slots.1);
+        fields.optional_objects("match_details", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(StartStoreEntityMatchRequest {
+                    sp_mchid: f0,
+                    out_batch_id: f1,
+                    match_details: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("out_batch_id", &self.out_batch_id);
+        members.optional_objects("match_details", &self.match_details);
+        members
+    }
+}
 impl serde::Serialize for StartStoreEntityMatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &StartStoreEntityMatchRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("out_batch_id", &value.out_batch_id);
-            members.optional("match_details", &value.match_details);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for StartStoreEntityMatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<StartStoreEntityMatchRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("out_batch_id", &mut slots.1);
-            fields.optional("match_details", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(StartStoreEntityMatchRequest {
-                        sp_mchid: f0,
-                        out_batch_id: f1,
-                        match_details: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_store_entity_match` (查询门店主体匹配结果): `GET /v3/webizpay/stores/entity-matches/{batch_id}`.
@@ -1087,36 +1121,39 @@ impl QueryStoreEntityMatchRequest {
     }
 }
 impl crate::runtime::Validate for QueryStoreEntityMatchRequest {}
+impl crate::runtime::Object for QueryStoreEntityMatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryStoreEntityMatchRequest {
+                    batch_id: f0,
+                    sp_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryStoreEntityMatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryStoreEntityMatchRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryStoreEntityMatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryStoreEntityMatchRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryStoreEntityMatchRequest {
-                        batch_id: f0,
-                        sp_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_employee_authorization_state` (企业商户查询企业员工开通授权状态): `GET /v3/webizpay/users/{user_id}/authorization-state`.
@@ -1145,40 +1182,41 @@ impl QueryEmployeeAuthorizationStateRequest {
     }
 }
 impl crate::runtime::Validate for QueryEmployeeAuthorizationStateRequest {}
+impl crate::runtime::Object for QueryEmployeeAuthorizationStateRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("user_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(QueryEmployeeAuthorizationStateRequest {
+                    user_id: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryEmployeeAuthorizationStateRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryEmployeeAuthorizationStateRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryEmployeeAuthorizationStateRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryEmployeeAuthorizationStateRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("user_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(QueryEmployeeAuthorizationStateRequest {
-                        user_id: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_employee_authorization_url` (企业商户发起员工开通企业支付授权): `POST /v3/webizpay/users/{user_id}/authorization-url`.
@@ -1221,45 +1259,46 @@ impl crate::runtime::Validate for CreateEmployeeAuthorizationUrlRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateEmployeeAuthorizationUrlRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("user_id", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("application_type", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CreateEmployeeAuthorizationUrlRequest {
+                    user_id: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                    application_type: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("application_type", &self.application_type);
+        members
+    }
+}
 impl serde::Serialize for CreateEmployeeAuthorizationUrlRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateEmployeeAuthorizationUrlRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("application_type", &value.application_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateEmployeeAuthorizationUrlRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateEmployeeAuthorizationUrlRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("user_id", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("application_type", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CreateEmployeeAuthorizationUrlRequest {
-                        user_id: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                        application_type: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

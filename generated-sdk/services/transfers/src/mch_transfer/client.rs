@@ -71,7 +71,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_RECEIPT_BY_OUT_BILL_NO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -79,7 +79,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户单号查询电子回单
@@ -129,7 +129,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信单号申请电子回单
@@ -170,7 +170,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_RECEIPT_BY_TRANSFER_BILL_NO,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -178,7 +178,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信单号查询电子回单
@@ -228,7 +228,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起转账
@@ -282,7 +282,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TRANSFER_BILL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -290,7 +290,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户单号查询转账单
@@ -354,7 +354,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销转账
@@ -414,7 +414,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起转账并完成自动收款授权
@@ -462,7 +462,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TRANSFER_BILL_WITH_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -470,7 +470,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 用户授权后转账
@@ -517,7 +517,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TRANSFER_WITH_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -525,7 +525,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信转账单号查询转账单
@@ -578,7 +578,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起转账到QQ钱包
@@ -617,7 +617,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_QQ_WALLET_TRANSFER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -625,7 +625,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询转账到QQ钱包的结果
@@ -671,7 +671,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销转账到QQ钱包
@@ -720,7 +720,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请免确认收款授权
@@ -763,7 +763,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_USER_CONFIRM_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -771,7 +771,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户单号查询自动收款授权
@@ -828,7 +828,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除免确认收款授权
@@ -883,7 +883,7 @@ impl<'a, T: Transport> MchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

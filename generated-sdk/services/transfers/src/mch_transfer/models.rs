@@ -23,39 +23,42 @@ pub struct ApplyReceiptByOutBillNoResponse {
     /// Wire: `create_time`, `string`, required.
     pub create_time: String,
 }
+impl crate::runtime::Object for ApplyReceiptByOutBillNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("state", &mut slots.0);
+        fields.required("create_time", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplyReceiptByOutBillNoResponse {
+                    state: f0,
+                    create_time: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for ApplyReceiptByOutBillNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyReceiptByOutBillNoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyReceiptByOutBillNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyReceiptByOutBillNoResponse, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("state", &mut slots.0);
-            fields.required("create_time", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplyReceiptByOutBillNoResponse {
-                        state: f0,
-                        create_time: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户单号查询电子回单的应答
@@ -93,54 +96,57 @@ pub struct QueryReceiptByOutBillNoResponse {
     /// Wire: `fail_reason`, `string`, optional.
     pub fail_reason: Option<String>,
 }
+impl crate::runtime::Object for QueryReceiptByOutBillNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("state", &mut slots.0);
+        fields.required("create_time", &mut slots.1);
+        fields.required("update_time", &mut slots.2);
+        fields.optional("hash_type", &mut slots.3);
+        fields.optional("hash_value", &mut slots.4);
+        fields.optional("download_url", &mut slots.5);
+        fields.optional("fail_reason", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
+                Ok(QueryReceiptByOutBillNoResponse {
+                    state: f0,
+                    create_time: f1,
+                    update_time: f2,
+                    hash_type: f3,
+                    hash_value: f4,
+                    download_url: f5,
+                    fail_reason: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for QueryReceiptByOutBillNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryReceiptByOutBillNoResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReceiptByOutBillNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReceiptByOutBillNoResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("state", &mut slots.0);
-            fields.required("create_time", &mut slots.1);
-            fields.required("update_time", &mut slots.2);
-            fields.optional("hash_type", &mut slots.3);
-            fields.optional("hash_value", &mut slots.4);
-            fields.optional("download_url", &mut slots.5);
-            fields.optional("fail_reason", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, f4, f5, f6) => {
-                    Ok(QueryReceiptByOutBillNoResponse {
-                        state: f0,
-                        create_time: f1,
-                        update_time: f2,
-                        hash_type: f3,
-                        hash_value: f4,
-                        download_url: f5,
-                        fail_reason: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账场景报备信息
@@ -168,39 +174,42 @@ impl TransferSceneReportInfos {
     }
 }
 impl crate::runtime::Validate for TransferSceneReportInfos {}
+impl crate::runtime::Object for TransferSceneReportInfos {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("info_type", &mut slots.0);
+        fields.required("info_content", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TransferSceneReportInfos {
+                    info_type: f0,
+                    info_content: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("info_type", &self.info_type);
+        members.required("info_content", &self.info_content);
+        members
+    }
+}
 impl serde::Serialize for TransferSceneReportInfos {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferSceneReportInfos) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("info_type", &value.info_type);
-            members.required("info_content", &value.info_content);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferSceneReportInfos {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferSceneReportInfos, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("info_type", &mut slots.0);
-            fields.required("info_content", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TransferSceneReportInfos {
-                        info_type: f0,
-                        info_content: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户收款样式
@@ -226,32 +235,35 @@ impl crate::runtime::Validate for UserRecvStyle {
         Ok(())
     }
 }
+impl crate::runtime::Object for UserRecvStyle {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("type", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(UserRecvStyle { type_: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("type", &self.type_);
+        members
+    }
+}
 impl serde::Serialize for UserRecvStyle {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &UserRecvStyle) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("type", &value.type_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for UserRecvStyle {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<UserRecvStyle, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("type", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(UserRecvStyle { type_: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起转账的应答
@@ -285,51 +297,54 @@ pub struct CreateTransferBillResponse {
     /// Wire: `package_info`, `string`, optional.
     pub package_info: Option<String>,
 }
+impl crate::runtime::Object for CreateTransferBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.required("transfer_bill_no", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.optional("fail_reason", &mut slots.4);
+        fields.optional("package_info", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(CreateTransferBillResponse {
+                    out_bill_no: f0,
+                    transfer_bill_no: f1,
+                    create_time: f2,
+                    state: f3,
+                    fail_reason: f4,
+                    package_info: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("create_time", &self.create_time);
+        members.required("state", &self.state);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransferBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("create_time", &value.create_time);
-            members.required("state", &value.state);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBillResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.required("transfer_bill_no", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.optional("fail_reason", &mut slots.4);
-            fields.optional("package_info", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(CreateTransferBillResponse {
-                        out_bill_no: f0,
-                        transfer_bill_no: f1,
-                        create_time: f2,
-                        state: f3,
-                        fail_reason: f4,
-                        package_info: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户单号查询转账单的应答
@@ -387,97 +402,98 @@ pub struct QueryTransferBillByOutBillNoResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, required.
     pub update_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryTransferBillByOutBillNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mch_id", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.required("transfer_amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.optional("fail_reason", &mut slots.7);
+        fields.optional("openid", &mut slots.8);
+        fields.optional("user_name", &mut slots.9);
+        fields.required("create_time", &mut slots.10);
+        fields.required("update_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(QueryTransferBillByOutBillNoResponse {
+                    mch_id: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    appid: f3,
+                    state: f4,
+                    transfer_amount: f5,
+                    transfer_remark: f6,
+                    fail_reason: f7,
+                    openid: f8,
+                    user_name: f9,
+                    create_time: f10,
+                    update_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("mch_id", &self.mch_id);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("appid", &self.appid);
+        members.required("state", &self.state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBillByOutBillNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBillByOutBillNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("mch_id", &value.mch_id);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("appid", &value.appid);
-            members.required("state", &value.state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBillByOutBillNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBillByOutBillNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mch_id", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.required("transfer_amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.optional("fail_reason", &mut slots.7);
-            fields.optional("openid", &mut slots.8);
-            fields.optional("user_name", &mut slots.9);
-            fields.required("create_time", &mut slots.10);
-            fields.required("update_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(QueryTransferBillByOutBillNoResponse {
-                        mch_id: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        appid: f3,
-                        state: f4,
-                        transfer_amount: f5,
-                        transfer_remark: f6,
-                        fail_reason: f7,
-                        openid: f8,
-                        user_name: f9,
-                        create_time: f10,
-                        update_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销转账的应答
@@ -503,45 +519,48 @@ pub struct CancelTransferBillResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, required.
     pub update_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CancelTransferBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.required("transfer_bill_no", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("update_time", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CancelTransferBillResponse {
+                    out_bill_no: f0,
+                    transfer_bill_no: f1,
+                    state: f2,
+                    update_time: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("state", &self.state);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for CancelTransferBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelTransferBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("state", &value.state);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelTransferBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelTransferBillResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.required("transfer_bill_no", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("update_time", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CancelTransferBillResponse {
-                        out_bill_no: f0,
-                        transfer_bill_no: f1,
-                        state: f2,
-                        update_time: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自动收款授权信息
@@ -574,43 +593,45 @@ impl AuthorizationInfo {
     }
 }
 impl crate::runtime::Validate for AuthorizationInfo {}
+impl crate::runtime::Object for AuthorizationInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("user_display_name", &mut slots.0);
+        fields.required("out_authorization_no", &mut slots.1);
+        fields.required("authorization_notify_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AuthorizationInfo {
+                    user_display_name: f0,
+                    out_authorization_no: f1,
+                    authorization_notify_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("user_display_name", &self.user_display_name);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("authorization_notify_url", &self.authorization_notify_url);
+        members
+    }
+}
 impl serde::Serialize for AuthorizationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AuthorizationInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("user_display_name", &value.user_display_name);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members
-                .required("authorization_notify_url", &value.authorization_notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthorizationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AuthorizationInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("user_display_name", &mut slots.0);
-            fields.required("out_authorization_no", &mut slots.1);
-            fields.required("authorization_notify_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AuthorizationInfo {
-                        user_display_name: f0,
-                        out_authorization_no: f1,
-                        authorization_notify_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起转账并完成自动收款授权的应答
@@ -648,56 +669,57 @@ pub struct CreateTransferBillWithAuthorizationResponse {
     /// Wire: `out_authorization_no`, `string`, optional.
     pub out_authorization_no: Option<String>,
 }
+impl crate::runtime::Object for CreateTransferBillWithAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.required("transfer_bill_no", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.optional("package_info", &mut slots.4);
+        fields.optional("user_display_name", &mut slots.5);
+        fields.optional("out_authorization_no", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
+                Ok(CreateTransferBillWithAuthorizationResponse {
+                    out_bill_no: f0,
+                    transfer_bill_no: f1,
+                    create_time: f2,
+                    state: f3,
+                    package_info: f4,
+                    user_display_name: f5,
+                    out_authorization_no: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("create_time", &self.create_time);
+        members.required("state", &self.state);
+        members.optional("package_info", &self.package_info);
+        members.optional("user_display_name", &self.user_display_name);
+        members.optional("out_authorization_no", &self.out_authorization_no);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBillWithAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateTransferBillWithAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("create_time", &value.create_time);
-            members.required("state", &value.state);
-            members.optional("package_info", &value.package_info);
-            members.optional("user_display_name", &value.user_display_name);
-            members.optional("out_authorization_no", &value.out_authorization_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBillWithAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBillWithAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.required("transfer_bill_no", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.optional("package_info", &mut slots.4);
-            fields.optional("user_display_name", &mut slots.5);
-            fields.optional("out_authorization_no", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6) => {
-                    Ok(CreateTransferBillWithAuthorizationResponse {
-                        out_bill_no: f0,
-                        transfer_bill_no: f1,
-                        create_time: f2,
-                        state: f3,
-                        package_info: f4,
-                        user_display_name: f5,
-                        out_authorization_no: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 用户授权后转账的应答
@@ -755,97 +777,98 @@ pub struct TransferWithAuthorizationResponse {
     /// Wire: `update_time`, `string`, optional.
     pub update_time: Option<String>,
 }
+impl crate::runtime::Object for TransferWithAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mch_id", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.required("transfer_amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.optional("fail_reason", &mut slots.7);
+        fields.optional("openid", &mut slots.8);
+        fields.optional("user_name", &mut slots.9);
+        fields.required("create_time", &mut slots.10);
+        fields.optional("update_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                f11,
+            ) => {
+                Ok(TransferWithAuthorizationResponse {
+                    mch_id: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    appid: f3,
+                    state: f4,
+                    transfer_amount: f5,
+                    transfer_remark: f6,
+                    fail_reason: f7,
+                    openid: f8,
+                    user_name: f9,
+                    create_time: f10,
+                    update_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("mch_id", &self.mch_id);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.optional("appid", &self.appid);
+        members.required("state", &self.state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for TransferWithAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TransferWithAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("mch_id", &value.mch_id);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.optional("appid", &value.appid);
-            members.required("state", &value.state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferWithAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferWithAuthorizationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mch_id", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.required("transfer_amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.optional("fail_reason", &mut slots.7);
-            fields.optional("openid", &mut slots.8);
-            fields.optional("user_name", &mut slots.9);
-            fields.required("create_time", &mut slots.10);
-            fields.optional("update_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(TransferWithAuthorizationResponse {
-                        mch_id: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        appid: f3,
-                        state: f4,
-                        transfer_amount: f5,
-                        transfer_remark: f6,
-                        fail_reason: f7,
-                        openid: f8,
-                        user_name: f9,
-                        create_time: f10,
-                        update_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信转账单号查询转账单的应答
@@ -903,97 +926,98 @@ pub struct QueryTransferBillByTransferBillNoResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, required.
     pub update_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for QueryTransferBillByTransferBillNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mch_id", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.required("transfer_amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.optional("fail_reason", &mut slots.7);
+        fields.optional("openid", &mut slots.8);
+        fields.optional("user_name", &mut slots.9);
+        fields.required("create_time", &mut slots.10);
+        fields.required("update_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                Some(f10),
+                Some(f11),
+            ) => {
+                Ok(QueryTransferBillByTransferBillNoResponse {
+                    mch_id: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    appid: f3,
+                    state: f4,
+                    transfer_amount: f5,
+                    transfer_remark: f6,
+                    fail_reason: f7,
+                    openid: f8,
+                    user_name: f9,
+                    create_time: f10,
+                    update_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("mch_id", &self.mch_id);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("appid", &self.appid);
+        members.required("state", &self.state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBillByTransferBillNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBillByTransferBillNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("mch_id", &value.mch_id);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("appid", &value.appid);
-            members.required("state", &value.state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBillByTransferBillNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBillByTransferBillNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mch_id", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.required("transfer_amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.optional("fail_reason", &mut slots.7);
-            fields.optional("openid", &mut slots.8);
-            fields.optional("user_name", &mut slots.9);
-            fields.required("create_time", &mut slots.10);
-            fields.required("update_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                ) => {
-                    Ok(QueryTransferBillByTransferBillNoResponse {
-                        mch_id: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        appid: f3,
-                        state: f4,
-                        transfer_amount: f5,
-                        transfer_remark: f6,
-                        fail_reason: f7,
-                        openid: f8,
-                        user_name: f9,
-                        create_time: f10,
-                        update_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起转账到QQ钱包的应答
@@ -1055,100 +1079,103 @@ pub struct CreateQqWalletTransferResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, optional.
     pub update_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CreateQqWalletTransferResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.required("transfer_amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.optional("openid", &mut slots.7);
+        fields.optional("user_qq", &mut slots.8);
+        fields.optional("user_name", &mut slots.9);
+        fields.optional("fail_reason", &mut slots.10);
+        fields.required("create_time", &mut slots.11);
+        fields.optional("update_time", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                f12,
+            ) => {
+                Ok(CreateQqWalletTransferResponse {
+                    mchid: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    appid: f3,
+                    state: f4,
+                    transfer_amount: f5,
+                    transfer_remark: f6,
+                    openid: f7,
+                    user_qq: f8,
+                    user_name: f9,
+                    fail_reason: f10,
+                    create_time: f11,
+                    update_time: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("mchid", &self.mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.optional("appid", &self.appid);
+        members.required("state", &self.state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("openid", &self.openid);
+        members.optional("user_qq", &self.user_qq);
+        members.optional("user_name", &self.user_name);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for CreateQqWalletTransferResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateQqWalletTransferResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("mchid", &value.mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.optional("appid", &value.appid);
-            members.required("state", &value.state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("openid", &value.openid);
-            members.optional("user_qq", &value.user_qq);
-            members.optional("user_name", &value.user_name);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateQqWalletTransferResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateQqWalletTransferResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.required("transfer_amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.optional("openid", &mut slots.7);
-            fields.optional("user_qq", &mut slots.8);
-            fields.optional("user_name", &mut slots.9);
-            fields.optional("fail_reason", &mut slots.10);
-            fields.required("create_time", &mut slots.11);
-            fields.optional("update_time", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                ) => {
-                    Ok(CreateQqWalletTransferResponse {
-                        mchid: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        appid: f3,
-                        state: f4,
-                        transfer_amount: f5,
-                        transfer_remark: f6,
-                        openid: f7,
-                        user_qq: f8,
-                        user_name: f9,
-                        fail_reason: f10,
-                        create_time: f11,
-                        update_time: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销转账到QQ钱包的应答
@@ -1210,100 +1237,103 @@ pub struct CancelQqWalletTransferResponse {
     /// Wire: `update_time`, `datetime (RFC 3339)`, required.
     pub update_time: crate::runtime::DateTime,
 }
+impl crate::runtime::Object for CancelQqWalletTransferResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.optional("mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.required("state", &mut slots.4);
+        fields.optional("transfer_amount", &mut slots.5);
+        fields.optional("transfer_remark", &mut slots.6);
+        fields.optional("fail_reason", &mut slots.7);
+        fields.optional("openid", &mut slots.8);
+        fields.optional("user_qq", &mut slots.9);
+        fields.optional("user_name", &mut slots.10);
+        fields.optional("create_time", &mut slots.11);
+        fields.required("update_time", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                f0,
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+                Some(f12),
+            ) => {
+                Ok(CancelQqWalletTransferResponse {
+                    mchid: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    appid: f3,
+                    state: f4,
+                    transfer_amount: f5,
+                    transfer_remark: f6,
+                    fail_reason: f7,
+                    openid: f8,
+                    user_qq: f9,
+                    user_name: f10,
+                    create_time: f11,
+                    update_time: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.optional("mchid", &self.mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.optional("appid", &self.appid);
+        members.required("state", &self.state);
+        members.optional("transfer_amount", &self.transfer_amount);
+        members.optional("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("user_qq", &self.user_qq);
+        members.optional("user_name", &self.user_name);
+        members.optional("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for CancelQqWalletTransferResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelQqWalletTransferResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.optional("mchid", &value.mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.optional("appid", &value.appid);
-            members.required("state", &value.state);
-            members.optional("transfer_amount", &value.transfer_amount);
-            members.optional("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("user_qq", &value.user_qq);
-            members.optional("user_name", &value.user_name);
-            members.optional("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelQqWalletTransferResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelQqWalletTransferResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.optional("mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.required("state", &mut slots.4);
-            fields.optional("transfer_amount", &mut slots.5);
-            fields.optional("transfer_remark", &mut slots.6);
-            fields.optional("fail_reason", &mut slots.7);
-            fields.optional("openid", &mut slots.8);
-            fields.optional("user_qq", &mut slots.9);
-            fields.optional("user_name", &mut slots.10);
-            fields.optional("create_time", &mut slots.11);
-            fields.required("update_time", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    f0,
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                    Some(f12),
-                ) => {
-                    Ok(CancelQqWalletTransferResponse {
-                        mchid: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        appid: f3,
-                        state: f4,
-                        transfer_amount: f5,
-                        transfer_remark: f6,
-                        fail_reason: f7,
-                        openid: f8,
-                        user_qq: f9,
-                        user_name: f10,
-                        create_time: f11,
-                        update_time: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 场景信息
@@ -1358,38 +1388,41 @@ impl crate::runtime::Validate for SceneInfo {
         Ok(())
     }
 }
+impl crate::runtime::Object for SceneInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.optional("client_ip", &mut slots.0);
+        fields.optional("device_id", &mut slots.1);
+        fields.optional("device_type", &mut slots.2);
+        fields.finish()?;
+        let (f0, f1, f2) = slots;
+        Ok(SceneInfo {
+            client_ip: f0,
+            device_id: f1,
+            device_type: f2,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.optional("client_ip", &self.client_ip);
+        members.optional("device_id", &self.device_id);
+        members.optional("device_type", &self.device_type);
+        members
+    }
+}
 impl serde::Serialize for SceneInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &SceneInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.optional("client_ip", &value.client_ip);
-            members.optional("device_id", &value.device_id);
-            members.optional("device_type", &value.device_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for SceneInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<SceneInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.optional("client_ip", &mut slots.0);
-            fields.optional("device_id", &mut slots.1);
-            fields.optional("device_type", &mut slots.2);
-            fields.finish()?;
-            let (f0, f1, f2) = slots;
-            Ok(SceneInfo {
-                client_ip: f0,
-                device_id: f1,
-                device_type: f2,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请免确认收款授权的应答
@@ -1415,47 +1448,48 @@ pub struct CreateUserConfirmAuthorizationResponse {
     /// Wire: `package_info`, `string`, required.
     pub package_info: String,
 }
+impl crate::runtime::Object for CreateUserConfirmAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.required("package_info", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CreateUserConfirmAuthorizationResponse {
+                    out_authorization_no: f0,
+                    state: f1,
+                    create_time: f2,
+                    package_info: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.required("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for CreateUserConfirmAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateUserConfirmAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.required("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserConfirmAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserConfirmAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.required("package_info", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CreateUserConfirmAuthorizationResponse {
-                        out_authorization_no: f0,
-                        state: f1,
-                        create_time: f2,
-                        package_info: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自动收款授权的关闭信息
@@ -1473,39 +1507,42 @@ pub struct CloseInfo {
     /// Wire: `close_reason`, `enum CloseReason`, required.
     pub close_reason: CloseReason,
 }
+impl crate::runtime::Object for CloseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("close_time", &mut slots.0);
+        fields.required("close_reason", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CloseInfo {
+                    close_time: f0,
+                    close_reason: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("close_time", &self.close_time);
+        members.required("close_reason", &self.close_reason);
+        members
+    }
+}
 impl serde::Serialize for CloseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("close_time", &value.close_time);
-            members.required("close_reason", &value.close_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("close_time", &mut slots.0);
-            fields.required("close_reason", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CloseInfo {
-                        close_time: f0,
-                        close_reason: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户单号查询自动收款授权的应答
@@ -1563,97 +1600,98 @@ pub struct QueryUserConfirmAuthorizationResponse {
     /// Wire: `package_info`, `string`, optional.
     pub package_info: Option<String>,
 }
+impl crate::runtime::Object for QueryUserConfirmAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("user_display_name", &mut slots.3);
+        fields.optional("authorization_id", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("authorize_time", &mut slots.6);
+        fields.optional_object("close_info", &mut slots.7);
+        fields.optional("transfer_scene_id", &mut slots.8);
+        fields.optional("user_recv_perception", &mut slots.9);
+        fields.optional("create_time", &mut slots.10);
+        fields.optional("package_info", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(QueryUserConfirmAuthorizationResponse {
+                    out_authorization_no: f0,
+                    appid: f1,
+                    openid: f2,
+                    user_display_name: f3,
+                    authorization_id: f4,
+                    state: f5,
+                    authorize_time: f6,
+                    close_info: f7,
+                    transfer_scene_id: f8,
+                    user_recv_perception: f9,
+                    create_time: f10,
+                    package_info: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("user_display_name", &self.user_display_name);
+        members.optional("authorization_id", &self.authorization_id);
+        members.required("state", &self.state);
+        members.optional("authorize_time", &self.authorize_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.optional("create_time", &self.create_time);
+        members.optional("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for QueryUserConfirmAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryUserConfirmAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("user_display_name", &value.user_display_name);
-            members.optional("authorization_id", &value.authorization_id);
-            members.required("state", &value.state);
-            members.optional("authorize_time", &value.authorize_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.optional("create_time", &value.create_time);
-            members.optional("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserConfirmAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserConfirmAuthorizationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("user_display_name", &mut slots.3);
-            fields.optional("authorization_id", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("authorize_time", &mut slots.6);
-            fields.optional("close_info", &mut slots.7);
-            fields.optional("transfer_scene_id", &mut slots.8);
-            fields.optional("user_recv_perception", &mut slots.9);
-            fields.optional("create_time", &mut slots.10);
-            fields.optional("package_info", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(QueryUserConfirmAuthorizationResponse {
-                        out_authorization_no: f0,
-                        appid: f1,
-                        openid: f2,
-                        user_display_name: f3,
-                        authorization_id: f4,
-                        state: f5,
-                        authorize_time: f6,
-                        close_info: f7,
-                        transfer_scene_id: f8,
-                        user_recv_perception: f9,
-                        create_time: f10,
-                        package_info: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自动收款授权的关闭信息
@@ -1671,41 +1709,42 @@ pub struct CloseUserConfirmAuthorizationCloseInfo {
     /// Wire: `close_reason`, `enum CloseInfoCloseReason`, required.
     pub close_reason: CloseInfoCloseReason,
 }
+impl crate::runtime::Object for CloseUserConfirmAuthorizationCloseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("close_time", &mut slots.0);
+        fields.required("close_reason", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CloseUserConfirmAuthorizationCloseInfo {
+                    close_time: f0,
+                    close_reason: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("close_time", &self.close_time);
+        members.required("close_reason", &self.close_reason);
+        members
+    }
+}
 impl serde::Serialize for CloseUserConfirmAuthorizationCloseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CloseUserConfirmAuthorizationCloseInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("close_time", &value.close_time);
-            members.required("close_reason", &value.close_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseUserConfirmAuthorizationCloseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseUserConfirmAuthorizationCloseInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("close_time", &mut slots.0);
-            fields.required("close_reason", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CloseUserConfirmAuthorizationCloseInfo {
-                        close_time: f0,
-                        close_reason: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 解除免确认收款授权的应答
@@ -1759,92 +1798,93 @@ pub struct CloseUserConfirmAuthorizationResponse {
     /// Wire: `create_time`, `datetime (RFC 3339)`, optional.
     pub create_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for CloseUserConfirmAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("user_display_name", &mut slots.3);
+        fields.optional("authorization_id", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.optional("authorize_time", &mut slots.6);
+        fields.optional_object("close_info", &mut slots.7);
+        fields.optional("transfer_scene_id", &mut slots.8);
+        fields.optional("user_recv_perception", &mut slots.9);
+        fields.optional("create_time", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                f6,
+                f7,
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(CloseUserConfirmAuthorizationResponse {
+                    out_authorization_no: f0,
+                    appid: f1,
+                    openid: f2,
+                    user_display_name: f3,
+                    authorization_id: f4,
+                    state: f5,
+                    authorize_time: f6,
+                    close_info: f7,
+                    transfer_scene_id: f8,
+                    user_recv_perception: f9,
+                    create_time: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("user_display_name", &self.user_display_name);
+        members.optional("authorization_id", &self.authorization_id);
+        members.required("state", &self.state);
+        members.optional("authorize_time", &self.authorize_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.optional("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for CloseUserConfirmAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CloseUserConfirmAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("user_display_name", &value.user_display_name);
-            members.optional("authorization_id", &value.authorization_id);
-            members.required("state", &value.state);
-            members.optional("authorize_time", &value.authorize_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.optional("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseUserConfirmAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseUserConfirmAuthorizationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("user_display_name", &mut slots.3);
-            fields.optional("authorization_id", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.optional("authorize_time", &mut slots.6);
-            fields.optional("close_info", &mut slots.7);
-            fields.optional("transfer_scene_id", &mut slots.8);
-            fields.optional("user_recv_perception", &mut slots.9);
-            fields.optional("create_time", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(CloseUserConfirmAuthorizationResponse {
-                        out_authorization_no: f0,
-                        appid: f1,
-                        openid: f2,
-                        user_display_name: f3,
-                        authorization_id: f4,
-                        state: f5,
-                        authorize_time: f6,
-                        close_info: f7,
-                        transfer_scene_id: f8,
-                        user_recv_perception: f9,
-                        create_time: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商家转账回调通知解密后的资源
@@ -1890,55 +1930,58 @@ pub struct TransferBillNotificationResource {
     /// Wire: `update_time`, `datetime (RFC 3339)`, optional.
     pub update_time: Option<crate::runtime::DateTime>,
 }
+impl crate::runtime::Object for TransferBillNotificationResource {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.optional("mchid", &mut slots.0);
+        fields.optional("out_bill_no", &mut slots.1);
+        fields.optional("transfer_bill_no", &mut slots.2);
+        fields.optional("state", &mut slots.3);
+        fields.optional("transfer_amount", &mut slots.4);
+        fields.optional("openid", &mut slots.5);
+        fields.optional("fail_reason", &mut slots.6);
+        fields.optional("create_time", &mut slots.7);
+        fields.optional("update_time", &mut slots.8);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
+        Ok(TransferBillNotificationResource {
+            mchid: f0,
+            out_bill_no: f1,
+            transfer_bill_no: f2,
+            state: f3,
+            transfer_amount: f4,
+            openid: f5,
+            fail_reason: f6,
+            create_time: f7,
+            update_time: f8,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.optional("mchid", &self.mchid);
+        members.optional("out_bill_no", &self.out_bill_no);
+        members.optional("transfer_bill_no", &self.transfer_bill_no);
+        members.optional("state", &self.state);
+        members.optional("transfer_amount", &self.transfer_amount);
+        members.optional("openid", &self.openid);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for TransferBillNotificationResource {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferBillNotificationResource) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.optional("mchid", &value.mchid);
-            members.optional("out_bill_no", &value.out_bill_no);
-            members.optional("transfer_bill_no", &value.transfer_bill_no);
-            members.optional("state", &value.state);
-            members.optional("transfer_amount", &value.transfer_amount);
-            members.optional("openid", &value.openid);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferBillNotificationResource {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferBillNotificationResource, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.optional("mchid", &mut slots.0);
-            fields.optional("out_bill_no", &mut slots.1);
-            fields.optional("transfer_bill_no", &mut slots.2);
-            fields.optional("state", &mut slots.3);
-            fields.optional("transfer_amount", &mut slots.4);
-            fields.optional("openid", &mut slots.5);
-            fields.optional("fail_reason", &mut slots.6);
-            fields.optional("create_time", &mut slots.7);
-            fields.optional("update_time", &mut slots.8);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4, f5, f6, f7, f8) = slots;
-            Ok(TransferBillNotificationResource {
-                mchid: f0,
-                out_bill_no: f1,
-                transfer_bill_no: f2,
-                state: f3,
-                transfer_amount: f4,
-                openid: f5,
-                fail_reason: f6,
-                create_time: f7,
-                update_time: f8,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -30,36 +30,39 @@ impl crate::runtime::Validate for ApplyReceiptByOutBillNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyReceiptByOutBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ApplyReceiptByOutBillNoRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("out_bill_no", &self.out_bill_no);
+        members
+    }
+}
 impl serde::Serialize for ApplyReceiptByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyReceiptByOutBillNoRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("out_bill_no", &value.out_bill_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyReceiptByOutBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyReceiptByOutBillNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ApplyReceiptByOutBillNoRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_receipt_by_out_bill_no` (商户单号查询电子回单): `GET /v3/fund-app/mch-transfer/elecsign/out-bill-no/{out_bill_no}`.
@@ -85,34 +88,37 @@ impl crate::runtime::Validate for QueryReceiptByOutBillNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryReceiptByOutBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryReceiptByOutBillNoRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReceiptByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryReceiptByOutBillNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReceiptByOutBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReceiptByOutBillNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryReceiptByOutBillNoRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_receipt_by_transfer_bill_no` (微信单号申请电子回单): `POST /v3/fund-app/mch-transfer/elecsign/transfer-bill-no`.
@@ -145,38 +151,39 @@ impl crate::runtime::Validate for ApplyReceiptByTransferBillNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyReceiptByTransferBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("transfer_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ApplyReceiptByTransferBillNoRequest {
+                    transfer_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members
+    }
+}
 impl serde::Serialize for ApplyReceiptByTransferBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyReceiptByTransferBillNoRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyReceiptByTransferBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyReceiptByTransferBillNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("transfer_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ApplyReceiptByTransferBillNoRequest {
-                        transfer_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_receipt_by_transfer_bill_no` (微信单号查询电子回单): `GET /v3/fund-app/mch-transfer/elecsign/transfer-bill-no/{transfer_bill_no}`.
@@ -207,36 +214,37 @@ impl crate::runtime::Validate for QueryReceiptByTransferBillNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryReceiptByTransferBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("transfer_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryReceiptByTransferBillNoRequest {
+                    transfer_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReceiptByTransferBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryReceiptByTransferBillNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReceiptByTransferBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReceiptByTransferBillNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("transfer_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryReceiptByTransferBillNoRequest {
-                        transfer_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_transfer_bill` (发起转账): `POST /v3/fund-app/mch-transfer/transfer-bills`.
@@ -358,94 +366,97 @@ impl crate::runtime::Validate for CreateTransferBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateTransferBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.optional("user_name", &mut slots.3);
+        fields.required("transfer_amount", &mut slots.4);
+        fields.required("transfer_remark", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.optional("user_recv_perception", &mut slots.7);
+        fields.required("transfer_scene_id", &mut slots.8);
+        fields.required_objects("transfer_scene_report_infos", &mut slots.9);
+        fields.optional_object("user_recv_style", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+            ) => {
+                Ok(CreateTransferBillRequest {
+                    appid: f0,
+                    out_bill_no: f1,
+                    openid: f2,
+                    user_name: f3,
+                    transfer_amount: f4,
+                    transfer_remark: f5,
+                    notify_url: f6,
+                    user_recv_perception: f7,
+                    transfer_scene_id: f8,
+                    transfer_scene_report_infos: f9,
+                    user_recv_style: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("appid", &self.appid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+            .required_objects(
+                "transfer_scene_report_infos",
+                &self.transfer_scene_report_infos,
+            );
+        members.optional_object("user_recv_style", &self.user_recv_style);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransferBillRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("appid", &value.appid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-                .required(
-                    "transfer_scene_report_infos",
-                    &value.transfer_scene_report_infos,
-                );
-            members.optional("user_recv_style", &value.user_recv_style);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBillRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.optional("user_name", &mut slots.3);
-            fields.required("transfer_amount", &mut slots.4);
-            fields.required("transfer_remark", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.optional("user_recv_perception", &mut slots.7);
-            fields.required("transfer_scene_id", &mut slots.8);
-            fields.required("transfer_scene_report_infos", &mut slots.9);
-            fields.optional("user_recv_style", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                ) => {
-                    Ok(CreateTransferBillRequest {
-                        appid: f0,
-                        out_bill_no: f1,
-                        openid: f2,
-                        user_name: f3,
-                        transfer_amount: f4,
-                        transfer_remark: f5,
-                        notify_url: f6,
-                        user_recv_perception: f7,
-                        transfer_scene_id: f8,
-                        transfer_scene_report_infos: f9,
-                        user_recv_style: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_bill_by_out_bill_no` (商户单号查询转账单): `GET /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}`.
@@ -471,36 +482,37 @@ impl crate::runtime::Validate for QueryTransferBillByOutBillNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransferBillByOutBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryTransferBillByOutBillNoRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBillByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBillByOutBillNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBillByOutBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBillByOutBillNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryTransferBillByOutBillNoRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_transfer_bill` (撤销转账): `POST /v3/fund-app/mch-transfer/transfer-bills/out-bill-no/{out_bill_no}/cancel`.
@@ -526,34 +538,37 @@ impl crate::runtime::Validate for CancelTransferBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CancelTransferBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CancelTransferBillRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CancelTransferBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &CancelTransferBillRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelTransferBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelTransferBillRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CancelTransferBillRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_transfer_bill_with_authorization` (发起转账并完成自动收款授权): `POST /v3/fund-app/mch-transfer/transfer-bills/pre-transfer-with-authorization`.
@@ -690,101 +705,102 @@ impl crate::runtime::Validate for CreateTransferBillWithAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateTransferBillWithAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.optional("user_name", &mut slots.3);
+        fields.required("transfer_amount", &mut slots.4);
+        fields.required("transfer_remark", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.optional("user_recv_perception", &mut slots.7);
+        fields.required("transfer_scene_id", &mut slots.8);
+        fields.required_objects("transfer_scene_report_infos", &mut slots.9);
+        fields.optional_object("authorization_info", &mut slots.10);
+        fields.optional("sponsor_mchid", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                f10,
+                f11,
+            ) => {
+                Ok(CreateTransferBillWithAuthorizationRequest {
+                    appid: f0,
+                    out_bill_no: f1,
+                    openid: f2,
+                    user_name: f3,
+                    transfer_amount: f4,
+                    transfer_remark: f5,
+                    notify_url: f6,
+                    user_recv_perception: f7,
+                    transfer_scene_id: f8,
+                    transfer_scene_report_infos: f9,
+                    authorization_info: f10,
+                    sponsor_mchid: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+            .required_objects(
+                "transfer_scene_report_infos",
+                &self.transfer_scene_report_infos,
+            );
+        members.optional_object("authorization_info", &self.authorization_info);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBillWithAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateTransferBillWithAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-                .required(
-                    "transfer_scene_report_infos",
-                    &value.transfer_scene_report_infos,
-                );
-            members.optional("authorization_info", &value.authorization_info);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBillWithAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBillWithAuthorizationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.optional("user_name", &mut slots.3);
-            fields.required("transfer_amount", &mut slots.4);
-            fields.required("transfer_remark", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.optional("user_recv_perception", &mut slots.7);
-            fields.required("transfer_scene_id", &mut slots.8);
-            fields.required("transfer_scene_report_infos", &mut slots.9);
-            fields.optional("authorization_info", &mut slots.10);
-            fields.optional("sponsor_mchid", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CreateTransferBillWithAuthorizationRequest {
-                        appid: f0,
-                        out_bill_no: f1,
-                        openid: f2,
-                        user_name: f3,
-                        transfer_amount: f4,
-                        transfer_remark: f5,
-                        notify_url: f6,
-                        user_recv_perception: f7,
-                        transfer_scene_id: f8,
-                        transfer_scene_report_infos: f9,
-                        authorization_info: f10,
-                        sponsor_mchid: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `transfer_with_authorization` (用户授权后转账): `POST /v3/fund-app/mch-transfer/transfer-bills/transfer`.
@@ -920,99 +936,102 @@ impl crate::runtime::Validate for TransferWithAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for TransferWithAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("appid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.optional("user_name", &mut slots.2);
+        fields.required("transfer_amount", &mut slots.3);
+        fields.required("transfer_remark", &mut slots.4);
+        fields.optional("notify_url", &mut slots.5);
+        fields.optional("user_recv_perception", &mut slots.6);
+        fields.required("transfer_scene_id", &mut slots.7);
+        fields.required_objects("transfer_scene_report_infos", &mut slots.8);
+        fields.optional("authorization_id", &mut slots.9);
+        fields.optional("sponsor_mchid", &mut slots.10);
+        fields.optional("out_authorization_no", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                f2,
+                Some(f3),
+                Some(f4),
+                f5,
+                f6,
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(TransferWithAuthorizationRequest {
+                    appid: f0,
+                    out_bill_no: f1,
+                    user_name: f2,
+                    transfer_amount: f3,
+                    transfer_remark: f4,
+                    notify_url: f5,
+                    user_recv_perception: f6,
+                    transfer_scene_id: f7,
+                    transfer_scene_report_infos: f8,
+                    authorization_id: f9,
+                    sponsor_mchid: f10,
+                    out_authorization_no: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("appid", &self.appid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("user_name", &self.user_name);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+            .required_objects(
+                "transfer_scene_report_infos",
+                &self.transfer_scene_report_infos,
+            );
+        members.optional("authorization_id", &self.authorization_id);
+        members.optional("sponsor_mchid", &self.sponsor_mchid);
+        members.optional("out_authorization_no", &self.out_authorization_no);
+        members
+    }
+}
 impl serde::Serialize for TransferWithAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferWithAuthorizationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("appid", &value.appid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("user_name", &value.user_name);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-                .required(
-                    "transfer_scene_report_infos",
-                    &value.transfer_scene_report_infos,
-                );
-            members.optional("authorization_id", &value.authorization_id);
-            members.optional("sponsor_mchid", &value.sponsor_mchid);
-            members.optional("out_authorization_no", &value.out_authorization_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferWithAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferWithAuthorizationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("appid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.optional("user_name", &mut slots.2);
-            fields.required("transfer_amount", &mut slots.3);
-            fields.required("transfer_remark", &mut slots.4);
-            fields.optional("notify_url", &mut slots.5);
-            fields.optional("user_recv_perception", &mut slots.6);
-            fields.required("transfer_scene_id", &mut slots.7);
-            fields.required("transfer_scene_report_infos", &mut slots.8);
-            fields.optional("authorization_id", &mut slots.9);
-            fields.optional("sponsor_mchid", &mut slots.10);
-            fields.optional("out_authorization_no", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    f2,
-                    Some(f3),
-                    Some(f4),
-                    f5,
-                    f6,
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(TransferWithAuthorizationRequest {
-                        appid: f0,
-                        out_bill_no: f1,
-                        user_name: f2,
-                        transfer_amount: f3,
-                        transfer_remark: f4,
-                        notify_url: f5,
-                        user_recv_perception: f6,
-                        transfer_scene_id: f7,
-                        transfer_scene_report_infos: f8,
-                        authorization_id: f9,
-                        sponsor_mchid: f10,
-                        out_authorization_no: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_bill_by_transfer_bill_no` (微信转账单号查询转账单): `GET /v3/fund-app/mch-transfer/transfer-bills/transfer-bill-no/{transfer_bill_no}`.
@@ -1043,36 +1062,37 @@ impl crate::runtime::Validate for QueryTransferBillByTransferBillNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransferBillByTransferBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("transfer_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryTransferBillByTransferBillNoRequest {
+                    transfer_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBillByTransferBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBillByTransferBillNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBillByTransferBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBillByTransferBillNoRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("transfer_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryTransferBillByTransferBillNoRequest {
-                        transfer_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_qq_wallet_transfer` (发起转账到QQ钱包): `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills`.
@@ -1171,78 +1191,81 @@ impl crate::runtime::Validate for CreateQqWalletTransferRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateQqWalletTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.optional("user_qq", &mut slots.3);
+        fields.optional("user_name", &mut slots.4);
+        fields.required("transfer_amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.optional("notify_url", &mut slots.7);
+        fields.required("transfer_scene_id", &mut slots.8);
+        fields.required_objects("transfer_scene_report_infos", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(CreateQqWalletTransferRequest {
+                    appid: f0,
+                    out_bill_no: f1,
+                    openid: f2,
+                    user_qq: f3,
+                    user_name: f4,
+                    transfer_amount: f5,
+                    transfer_remark: f6,
+                    notify_url: f7,
+                    transfer_scene_id: f8,
+                    transfer_scene_report_infos: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("appid", &self.appid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("openid", &self.openid);
+        members.optional("user_qq", &self.user_qq);
+        members.optional("user_name", &self.user_name);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("notify_url", &self.notify_url);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+            .required_objects(
+                "transfer_scene_report_infos",
+                &self.transfer_scene_report_infos,
+            );
+        members
+    }
+}
 impl serde::Serialize for CreateQqWalletTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateQqWalletTransferRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("appid", &value.appid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("openid", &value.openid);
-            members.optional("user_qq", &value.user_qq);
-            members.optional("user_name", &value.user_name);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("notify_url", &value.notify_url);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-                .required(
-                    "transfer_scene_report_infos",
-                    &value.transfer_scene_report_infos,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateQqWalletTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateQqWalletTransferRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.optional("user_qq", &mut slots.3);
-            fields.optional("user_name", &mut slots.4);
-            fields.required("transfer_amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.optional("notify_url", &mut slots.7);
-            fields.required("transfer_scene_id", &mut slots.8);
-            fields.required("transfer_scene_report_infos", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(CreateQqWalletTransferRequest {
-                        appid: f0,
-                        out_bill_no: f1,
-                        openid: f2,
-                        user_qq: f3,
-                        user_name: f4,
-                        transfer_amount: f5,
-                        transfer_remark: f6,
-                        notify_url: f7,
-                        transfer_scene_id: f8,
-                        transfer_scene_report_infos: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_qq_wallet_transfer` (查询转账到QQ钱包的结果): `GET /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}`.
@@ -1263,34 +1286,37 @@ impl QueryQqWalletTransferRequest {
     }
 }
 impl crate::runtime::Validate for QueryQqWalletTransferRequest {}
+impl crate::runtime::Object for QueryQqWalletTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryQqWalletTransferRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryQqWalletTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryQqWalletTransferRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryQqWalletTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryQqWalletTransferRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryQqWalletTransferRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_qq_wallet_transfer` (撤销转账到QQ钱包): `POST /v3/fund-app/mch-transfer/transfer-to-qq-wallet-bills/{out_bill_no}/cancel`.
@@ -1311,34 +1337,37 @@ impl CancelQqWalletTransferRequest {
     }
 }
 impl crate::runtime::Validate for CancelQqWalletTransferRequest {}
+impl crate::runtime::Object for CancelQqWalletTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CancelQqWalletTransferRequest {
+                    out_bill_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CancelQqWalletTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &CancelQqWalletTransferRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelQqWalletTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelQqWalletTransferRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CancelQqWalletTransferRequest {
-                        out_bill_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_user_confirm_authorization` (申请免确认收款授权): `POST /v3/fund-app/mch-transfer/user-confirm-authorization`.
@@ -1442,60 +1471,60 @@ impl crate::runtime::Validate for CreateUserConfirmAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateUserConfirmAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("transfer_scene_id", &mut slots.3);
+        fields.required("user_display_name", &mut slots.4);
+        fields.optional("user_recv_perception", &mut slots.5);
+        fields.required("authorization_notify_url", &mut slots.6);
+        fields.optional_object("scene_info", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, Some(f6), f7) => {
+                Ok(CreateUserConfirmAuthorizationRequest {
+                    out_authorization_no: f0,
+                    appid: f1,
+                    openid: f2,
+                    transfer_scene_id: f3,
+                    user_display_name: f4,
+                    user_recv_perception: f5,
+                    authorization_notify_url: f6,
+                    scene_info: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.required("user_display_name", &self.user_display_name);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.required("authorization_notify_url", &self.authorization_notify_url);
+        members.optional_object("scene_info", &self.scene_info);
+        members
+    }
+}
 impl serde::Serialize for CreateUserConfirmAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateUserConfirmAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.required("user_display_name", &value.user_display_name);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members
-                .required("authorization_notify_url", &value.authorization_notify_url);
-            members.optional("scene_info", &value.scene_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserConfirmAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserConfirmAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("transfer_scene_id", &mut slots.3);
-            fields.required("user_display_name", &mut slots.4);
-            fields.optional("user_recv_perception", &mut slots.5);
-            fields.required("authorization_notify_url", &mut slots.6);
-            fields.optional("scene_info", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, Some(f6), f7) => {
-                    Ok(CreateUserConfirmAuthorizationRequest {
-                        out_authorization_no: f0,
-                        appid: f1,
-                        openid: f2,
-                        transfer_scene_id: f3,
-                        user_display_name: f4,
-                        user_recv_perception: f5,
-                        authorization_notify_url: f6,
-                        scene_info: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_confirm_authorization` (商户单号查询自动收款授权): `GET /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}`.
@@ -1534,38 +1563,39 @@ impl crate::runtime::Validate for QueryUserConfirmAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryUserConfirmAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.optional("is_display_authorization", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(QueryUserConfirmAuthorizationRequest {
+                    out_authorization_no: f0,
+                    is_display_authorization: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserConfirmAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryUserConfirmAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserConfirmAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserConfirmAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.optional("is_display_authorization", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(QueryUserConfirmAuthorizationRequest {
-                        out_authorization_no: f0,
-                        is_display_authorization: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_user_confirm_authorization` (解除免确认收款授权): `POST /v3/fund-app/mch-transfer/user-confirm-authorization/out-authorization-no/{out_authorization_no}/close`.
@@ -1596,35 +1626,36 @@ impl crate::runtime::Validate for CloseUserConfirmAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CloseUserConfirmAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CloseUserConfirmAuthorizationRequest {
+                    out_authorization_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CloseUserConfirmAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &CloseUserConfirmAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseUserConfirmAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseUserConfirmAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CloseUserConfirmAuthorizationRequest {
-                        out_authorization_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

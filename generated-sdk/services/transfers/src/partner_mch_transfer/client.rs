@@ -63,7 +63,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -71,7 +71,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询单笔转账电子回单
@@ -118,7 +118,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请子商户商家转账授权
@@ -157,7 +157,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_SUB_MERCHANT_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -165,7 +165,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询子商户商家转账授权状态
@@ -213,7 +213,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起转账
@@ -250,7 +250,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TRANSFER_BILL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -258,7 +258,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户单号查询转账单
@@ -310,7 +310,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 撤销转账
@@ -352,7 +352,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CANCEL_TRANSFER_BILL,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -360,7 +360,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起转账并完成自动收款授权
@@ -402,7 +402,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TRANSFER_BILL_WITH_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -410,7 +410,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 转账（用户自动收款）
@@ -449,7 +449,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::TRANSFER_WITH_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -457,7 +457,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 申请免确认收款授权
@@ -499,7 +499,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_USER_CONFIRM_AUTHORIZATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -507,7 +507,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商户单号查询自动收款授权
@@ -558,7 +558,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 解除免确认收款授权
@@ -610,7 +610,7 @@ impl<'a, T: Transport> PartnerMchTransferClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -47,57 +47,60 @@ pub struct ApplyReceiptResponse {
     /// Wire: `download_url`, `string`, optional.
     pub download_url: Option<String>,
 }
+impl crate::runtime::Object for ApplyReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("create_time", &mut slots.3);
+        fields.optional("update_time", &mut slots.4);
+        fields.optional("hash_type", &mut slots.5);
+        fields.optional("hash_value", &mut slots.6);
+        fields.optional("download_url", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7) => {
+                Ok(ApplyReceiptResponse {
+                    sub_mchid: f0,
+                    out_bill_no: f1,
+                    state: f2,
+                    create_time: f3,
+                    update_time: f4,
+                    hash_type: f5,
+                    hash_value: f6,
+                    download_url: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for ApplyReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("create_time", &mut slots.3);
-            fields.optional("update_time", &mut slots.4);
-            fields.optional("hash_type", &mut slots.5);
-            fields.optional("hash_value", &mut slots.6);
-            fields.optional("download_url", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5, f6, f7) => {
-                    Ok(ApplyReceiptResponse {
-                        sub_mchid: f0,
-                        out_bill_no: f1,
-                        state: f2,
-                        create_time: f3,
-                        update_time: f4,
-                        hash_type: f5,
-                        hash_value: f6,
-                        download_url: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请子商户商家转账授权的应答
@@ -127,50 +130,51 @@ pub struct ApplySubMerchantAuthorizationResponse {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for ApplySubMerchantAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_apply_no", &mut slots.1);
+        fields.required("state", &mut slots.2);
+        fields.required("accept_time", &mut slots.3);
+        fields.required("update_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(ApplySubMerchantAuthorizationResponse {
+                    sub_mchid: f0,
+                    out_apply_no: f1,
+                    state: f2,
+                    accept_time: f3,
+                    update_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_apply_no", &self.out_apply_no);
+        members.required("state", &self.state);
+        members.required("accept_time", &self.accept_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for ApplySubMerchantAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplySubMerchantAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_apply_no", &value.out_apply_no);
-            members.required("state", &value.state);
-            members.required("accept_time", &value.accept_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySubMerchantAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySubMerchantAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_apply_no", &mut slots.1);
-            fields.required("state", &mut slots.2);
-            fields.required("accept_time", &mut slots.3);
-            fields.required("update_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(ApplySubMerchantAuthorizationResponse {
-                        sub_mchid: f0,
-                        out_apply_no: f1,
-                        state: f2,
-                        accept_time: f3,
-                        update_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询子商户商家转账授权状态的应答
@@ -200,51 +204,51 @@ pub struct QuerySubMerchantAuthorizationResponse {
     /// Wire: `cancel_authorization_time`, `string`, optional.
     pub cancel_authorization_time: Option<String>,
 }
+impl crate::runtime::Object for QuerySubMerchantAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.optional_object("apply_order", &mut slots.2);
+        fields.optional("authorization_time", &mut slots.3);
+        fields.optional("cancel_authorization_time", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QuerySubMerchantAuthorizationResponse {
+                    sub_mchid: f0,
+                    state: f1,
+                    apply_order: f2,
+                    authorization_time: f3,
+                    cancel_authorization_time: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("state", &self.state);
+        members.optional_object("apply_order", &self.apply_order);
+        members.optional("authorization_time", &self.authorization_time);
+        members.optional("cancel_authorization_time", &self.cancel_authorization_time);
+        members
+    }
+}
 impl serde::Serialize for QuerySubMerchantAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QuerySubMerchantAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("state", &value.state);
-            members.optional("apply_order", &value.apply_order);
-            members.optional("authorization_time", &value.authorization_time);
-            members
-                .optional("cancel_authorization_time", &value.cancel_authorization_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.optional("apply_order", &mut slots.2);
-            fields.optional("authorization_time", &mut slots.3);
-            fields.optional("cancel_authorization_time", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QuerySubMerchantAuthorizationResponse {
-                        sub_mchid: f0,
-                        state: f1,
-                        apply_order: f2,
-                        authorization_time: f3,
-                        cancel_authorization_time: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账场景报备信息
@@ -272,39 +276,42 @@ impl TransferSceneReportInfos {
     }
 }
 impl crate::runtime::Validate for TransferSceneReportInfos {}
+impl crate::runtime::Object for TransferSceneReportInfos {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("info_type", &mut slots.0);
+        fields.required("info_content", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(TransferSceneReportInfos {
+                    info_type: f0,
+                    info_content: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("info_type", &self.info_type);
+        members.required("info_content", &self.info_content);
+        members
+    }
+}
 impl serde::Serialize for TransferSceneReportInfos {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferSceneReportInfos) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("info_type", &value.info_type);
-            members.required("info_content", &value.info_content);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferSceneReportInfos {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferSceneReportInfos, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("info_type", &mut slots.0);
-            fields.required("info_content", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(TransferSceneReportInfos {
-                        info_type: f0,
-                        info_content: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起转账的应答
@@ -334,48 +341,51 @@ pub struct CreateTransferBillResponse {
     /// Wire: `package_info`, `string`, required.
     pub package_info: String,
 }
+impl crate::runtime::Object for CreateTransferBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.required("create_time", &mut slots.3);
+        fields.required("package_info", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(CreateTransferBillResponse {
+                    sub_mchid: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    create_time: f3,
+                    package_info: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("create_time", &self.create_time);
+        members.required("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransferBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("create_time", &value.create_time);
-            members.required("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBillResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.required("create_time", &mut slots.3);
-            fields.required("package_info", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(CreateTransferBillResponse {
-                        sub_mchid: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        create_time: f3,
-                        package_info: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户单号查询转账单的应答
@@ -437,102 +447,103 @@ pub struct QueryTransferBillByOutBillNoResponse {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for QueryTransferBillByOutBillNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.required("transfer_bill_no", &mut slots.3);
+        fields.required("appid", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.required("transfer_amount", &mut slots.6);
+        fields.required("transfer_remark", &mut slots.7);
+        fields.optional("fail_reason", &mut slots.8);
+        fields.optional("openid", &mut slots.9);
+        fields.optional("user_name", &mut slots.10);
+        fields.required("create_time", &mut slots.11);
+        fields.required("update_time", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                Some(f12),
+            ) => {
+                Ok(QueryTransferBillByOutBillNoResponse {
+                    sub_mchid: f0,
+                    mchid: f1,
+                    out_bill_no: f2,
+                    transfer_bill_no: f3,
+                    appid: f4,
+                    state: f5,
+                    transfer_amount: f6,
+                    transfer_remark: f7,
+                    fail_reason: f8,
+                    openid: f9,
+                    user_name: f10,
+                    create_time: f11,
+                    update_time: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("mchid", &self.mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("appid", &self.appid);
+        members.required("state", &self.state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBillByOutBillNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBillByOutBillNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("mchid", &value.mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("appid", &value.appid);
-            members.required("state", &value.state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBillByOutBillNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBillByOutBillNoResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.required("transfer_bill_no", &mut slots.3);
-            fields.required("appid", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.required("transfer_amount", &mut slots.6);
-            fields.required("transfer_remark", &mut slots.7);
-            fields.optional("fail_reason", &mut slots.8);
-            fields.optional("openid", &mut slots.9);
-            fields.optional("user_name", &mut slots.10);
-            fields.required("create_time", &mut slots.11);
-            fields.required("update_time", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                ) => {
-                    Ok(QueryTransferBillByOutBillNoResponse {
-                        sub_mchid: f0,
-                        mchid: f1,
-                        out_bill_no: f2,
-                        transfer_bill_no: f3,
-                        appid: f4,
-                        state: f5,
-                        transfer_amount: f6,
-                        transfer_remark: f7,
-                        fail_reason: f8,
-                        openid: f9,
-                        user_name: f10,
-                        create_time: f11,
-                        update_time: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 撤销转账的应答
@@ -586,90 +597,93 @@ pub struct CancelTransferBillResponse {
     /// Wire: `update_time`, `string`, required.
     pub update_time: String,
 }
+impl crate::runtime::Object for CancelTransferBillResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.required("transfer_bill_no", &mut slots.2);
+        fields.required("state", &mut slots.3);
+        fields.optional("transfer_amount", &mut slots.4);
+        fields.optional("transfer_remark", &mut slots.5);
+        fields.optional("fail_reason", &mut slots.6);
+        fields.optional("openid", &mut slots.7);
+        fields.optional("user_name", &mut slots.8);
+        fields.optional("create_time", &mut slots.9);
+        fields.required("update_time", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                f5,
+                f6,
+                f7,
+                f8,
+                f9,
+                Some(f10),
+            ) => {
+                Ok(CancelTransferBillResponse {
+                    sub_mchid: f0,
+                    out_bill_no: f1,
+                    transfer_bill_no: f2,
+                    state: f3,
+                    transfer_amount: f4,
+                    transfer_remark: f5,
+                    fail_reason: f6,
+                    openid: f7,
+                    user_name: f8,
+                    create_time: f9,
+                    update_time: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.required("state", &self.state);
+        members.optional("transfer_amount", &self.transfer_amount);
+        members.optional("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.optional("create_time", &self.create_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for CancelTransferBillResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelTransferBillResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.required("state", &value.state);
-            members.optional("transfer_amount", &value.transfer_amount);
-            members.optional("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.optional("create_time", &value.create_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelTransferBillResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelTransferBillResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.required("transfer_bill_no", &mut slots.2);
-            fields.required("state", &mut slots.3);
-            fields.optional("transfer_amount", &mut slots.4);
-            fields.optional("transfer_remark", &mut slots.5);
-            fields.optional("fail_reason", &mut slots.6);
-            fields.optional("openid", &mut slots.7);
-            fields.optional("user_name", &mut slots.8);
-            fields.optional("create_time", &mut slots.9);
-            fields.required("update_time", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    f5,
-                    f6,
-                    f7,
-                    f8,
-                    f9,
-                    Some(f10),
-                ) => {
-                    Ok(CancelTransferBillResponse {
-                        sub_mchid: f0,
-                        out_bill_no: f1,
-                        transfer_bill_no: f2,
-                        state: f3,
-                        transfer_amount: f4,
-                        transfer_remark: f5,
-                        fail_reason: f6,
-                        openid: f7,
-                        user_name: f8,
-                        create_time: f9,
-                        update_time: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自动收款授权信息
@@ -702,43 +716,45 @@ impl AuthorizationInfo {
     }
 }
 impl crate::runtime::Validate for AuthorizationInfo {}
+impl crate::runtime::Object for AuthorizationInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("user_display_name", &mut slots.0);
+        fields.required("out_authorization_no", &mut slots.1);
+        fields.required("authorization_notify_url", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(AuthorizationInfo {
+                    user_display_name: f0,
+                    out_authorization_no: f1,
+                    authorization_notify_url: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("user_display_name", &self.user_display_name);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("authorization_notify_url", &self.authorization_notify_url);
+        members
+    }
+}
 impl serde::Serialize for AuthorizationInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AuthorizationInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("user_display_name", &value.user_display_name);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members
-                .required("authorization_notify_url", &value.authorization_notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthorizationInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AuthorizationInfo, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("user_display_name", &mut slots.0);
-            fields.required("out_authorization_no", &mut slots.1);
-            fields.required("authorization_notify_url", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(AuthorizationInfo {
-                        user_display_name: f0,
-                        out_authorization_no: f1,
-                        authorization_notify_url: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账（用户自动收款）的应答
@@ -800,102 +816,103 @@ pub struct TransferWithAuthorizationResponse {
     /// Wire: `update_time`, `string`, optional.
     pub update_time: Option<String>,
 }
+impl crate::runtime::Object for TransferWithAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("mchid", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.required("transfer_bill_no", &mut slots.3);
+        fields.optional("appid", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.required("transfer_amount", &mut slots.6);
+        fields.required("transfer_remark", &mut slots.7);
+        fields.optional("fail_reason", &mut slots.8);
+        fields.optional("openid", &mut slots.9);
+        fields.optional("user_name", &mut slots.10);
+        fields.required("create_time", &mut slots.11);
+        fields.optional("update_time", &mut slots.12);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                Some(f11),
+                f12,
+            ) => {
+                Ok(TransferWithAuthorizationResponse {
+                    sub_mchid: f0,
+                    mchid: f1,
+                    out_bill_no: f2,
+                    transfer_bill_no: f3,
+                    appid: f4,
+                    state: f5,
+                    transfer_amount: f6,
+                    transfer_remark: f7,
+                    fail_reason: f8,
+                    openid: f9,
+                    user_name: f10,
+                    create_time: f11,
+                    update_time: f12,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(13);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("mchid", &self.mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("transfer_bill_no", &self.transfer_bill_no);
+        members.optional("appid", &self.appid);
+        members.required("state", &self.state);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.optional("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for TransferWithAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TransferWithAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(13);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("mchid", &value.mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("transfer_bill_no", &value.transfer_bill_no);
-            members.optional("appid", &value.appid);
-            members.required("state", &value.state);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.optional("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferWithAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferWithAuthorizationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("mchid", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.required("transfer_bill_no", &mut slots.3);
-            fields.optional("appid", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.required("transfer_amount", &mut slots.6);
-            fields.required("transfer_remark", &mut slots.7);
-            fields.optional("fail_reason", &mut slots.8);
-            fields.optional("openid", &mut slots.9);
-            fields.optional("user_name", &mut slots.10);
-            fields.required("create_time", &mut slots.11);
-            fields.optional("update_time", &mut slots.12);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    Some(f11),
-                    f12,
-                ) => {
-                    Ok(TransferWithAuthorizationResponse {
-                        sub_mchid: f0,
-                        mchid: f1,
-                        out_bill_no: f2,
-                        transfer_bill_no: f3,
-                        appid: f4,
-                        state: f5,
-                        transfer_amount: f6,
-                        transfer_remark: f7,
-                        fail_reason: f8,
-                        openid: f9,
-                        user_name: f10,
-                        create_time: f11,
-                        update_time: f12,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请免确认收款授权的应答
@@ -921,47 +938,48 @@ pub struct CreateUserConfirmAuthorizationResponse {
     /// Wire: `package_info`, `string`, required.
     pub package_info: String,
 }
+impl crate::runtime::Object for CreateUserConfirmAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.required("state", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.required("package_info", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(CreateUserConfirmAuthorizationResponse {
+                    out_authorization_no: f0,
+                    state: f1,
+                    create_time: f2,
+                    package_info: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("state", &self.state);
+        members.required("create_time", &self.create_time);
+        members.required("package_info", &self.package_info);
+        members
+    }
+}
 impl serde::Serialize for CreateUserConfirmAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateUserConfirmAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members.required("state", &value.state);
-            members.required("create_time", &value.create_time);
-            members.required("package_info", &value.package_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserConfirmAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserConfirmAuthorizationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.required("state", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.required("package_info", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(CreateUserConfirmAuthorizationResponse {
-                        out_authorization_no: f0,
-                        state: f1,
-                        create_time: f2,
-                        package_info: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自动收款授权的关闭信息
@@ -979,39 +997,42 @@ pub struct CloseInfo {
     /// Wire: `close_reason`, `enum CloseReason`, required.
     pub close_reason: CloseReason,
 }
+impl crate::runtime::Object for CloseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("close_time", &mut slots.0);
+        fields.required("close_reason", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CloseInfo {
+                    close_time: f0,
+                    close_reason: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("close_time", &self.close_time);
+        members.required("close_reason", &self.close_reason);
+        members
+    }
+}
 impl serde::Serialize for CloseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CloseInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("close_time", &value.close_time);
-            members.required("close_reason", &value.close_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("close_time", &mut slots.0);
-            fields.required("close_reason", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CloseInfo {
-                        close_time: f0,
-                        close_reason: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商户单号查询自动收款授权的应答
@@ -1065,92 +1086,93 @@ pub struct QueryUserConfirmAuthorizationResponse {
     /// Wire: `create_time`, `string`, optional.
     pub create_time: Option<String>,
 }
+impl crate::runtime::Object for QueryUserConfirmAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("user_display_name", &mut slots.3);
+        fields.required("authorization_id", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.required("authorize_time", &mut slots.6);
+        fields.optional_object("close_info", &mut slots.7);
+        fields.optional("transfer_scene_id", &mut slots.8);
+        fields.optional("user_recv_perception", &mut slots.9);
+        fields.optional("create_time", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(QueryUserConfirmAuthorizationResponse {
+                    out_authorization_no: f0,
+                    appid: f1,
+                    openid: f2,
+                    user_display_name: f3,
+                    authorization_id: f4,
+                    state: f5,
+                    authorize_time: f6,
+                    close_info: f7,
+                    transfer_scene_id: f8,
+                    user_recv_perception: f9,
+                    create_time: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("user_display_name", &self.user_display_name);
+        members.required("authorization_id", &self.authorization_id);
+        members.required("state", &self.state);
+        members.required("authorize_time", &self.authorize_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.optional("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for QueryUserConfirmAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryUserConfirmAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("user_display_name", &value.user_display_name);
-            members.required("authorization_id", &value.authorization_id);
-            members.required("state", &value.state);
-            members.required("authorize_time", &value.authorize_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.optional("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserConfirmAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserConfirmAuthorizationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("user_display_name", &mut slots.3);
-            fields.required("authorization_id", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.required("authorize_time", &mut slots.6);
-            fields.optional("close_info", &mut slots.7);
-            fields.optional("transfer_scene_id", &mut slots.8);
-            fields.optional("user_recv_perception", &mut slots.9);
-            fields.optional("create_time", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(QueryUserConfirmAuthorizationResponse {
-                        out_authorization_no: f0,
-                        appid: f1,
-                        openid: f2,
-                        user_display_name: f3,
-                        authorization_id: f4,
-                        state: f5,
-                        authorize_time: f6,
-                        close_info: f7,
-                        transfer_scene_id: f8,
-                        user_recv_perception: f9,
-                        create_time: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 自动收款授权的关闭信息
@@ -1168,41 +1190,42 @@ pub struct CloseUserConfirmAuthorizationCloseInfo {
     /// Wire: `close_reason`, `enum CloseInfoCloseReason`, required.
     pub close_reason: CloseInfoCloseReason,
 }
+impl crate::runtime::Object for CloseUserConfirmAuthorizationCloseInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("close_time", &mut slots.0);
+        fields.required("close_reason", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CloseUserConfirmAuthorizationCloseInfo {
+                    close_time: f0,
+                    close_reason: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("close_time", &self.close_time);
+        members.required("close_reason", &self.close_reason);
+        members
+    }
+}
 impl serde::Serialize for CloseUserConfirmAuthorizationCloseInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CloseUserConfirmAuthorizationCloseInfo,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("close_time", &value.close_time);
-            members.required("close_reason", &value.close_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseUserConfirmAuthorizationCloseInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseUserConfirmAuthorizationCloseInfo, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("close_time", &mut slots.0);
-            fields.required("close_reason", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CloseUserConfirmAuthorizationCloseInfo {
-                        close_time: f0,
-                        close_reason: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 解除免确认收款授权的应答
@@ -1256,91 +1279,92 @@ pub struct CloseUserConfirmAuthorizationResponse {
     /// Wire: `create_time`, `string`, optional.
     pub create_time: Option<String>,
 }
+impl crate::runtime::Object for CloseUserConfirmAuthorizationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("user_display_name", &mut slots.3);
+        fields.required("authorization_id", &mut slots.4);
+        fields.required("state", &mut slots.5);
+        fields.required("authorize_time", &mut slots.6);
+        fields.optional_object("close_info", &mut slots.7);
+        fields.optional("transfer_scene_id", &mut slots.8);
+        fields.optional("user_recv_perception", &mut slots.9);
+        fields.optional("create_time", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                f9,
+                f10,
+            ) => {
+                Ok(CloseUserConfirmAuthorizationResponse {
+                    out_authorization_no: f0,
+                    appid: f1,
+                    openid: f2,
+                    user_display_name: f3,
+                    authorization_id: f4,
+                    state: f5,
+                    authorize_time: f6,
+                    close_info: f7,
+                    transfer_scene_id: f8,
+                    user_recv_perception: f9,
+                    create_time: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("user_display_name", &self.user_display_name);
+        members.required("authorization_id", &self.authorization_id);
+        members.required("state", &self.state);
+        members.required("authorize_time", &self.authorize_time);
+        members.optional_object("close_info", &self.close_info);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.optional("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for CloseUserConfirmAuthorizationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CloseUserConfirmAuthorizationResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("user_display_name", &value.user_display_name);
-            members.required("authorization_id", &value.authorization_id);
-            members.required("state", &value.state);
-            members.required("authorize_time", &value.authorize_time);
-            members.optional("close_info", &value.close_info);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.optional("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseUserConfirmAuthorizationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseUserConfirmAuthorizationResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("user_display_name", &mut slots.3);
-            fields.required("authorization_id", &mut slots.4);
-            fields.required("state", &mut slots.5);
-            fields.required("authorize_time", &mut slots.6);
-            fields.optional("close_info", &mut slots.7);
-            fields.optional("transfer_scene_id", &mut slots.8);
-            fields.optional("user_recv_perception", &mut slots.9);
-            fields.optional("create_time", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    f9,
-                    f10,
-                ) => {
-                    Ok(CloseUserConfirmAuthorizationResponse {
-                        out_authorization_no: f0,
-                        appid: f1,
-                        openid: f2,
-                        user_display_name: f3,
-                        authorization_id: f4,
-                        state: f5,
-                        authorize_time: f6,
-                        close_info: f7,
-                        transfer_scene_id: f8,
-                        user_recv_perception: f9,
-                        create_time: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -28,39 +28,42 @@ impl ApplyReceiptRequest {
     }
 }
 impl crate::runtime::Validate for ApplyReceiptRequest {}
+impl crate::runtime::Object for ApplyReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_bill_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplyReceiptRequest {
+                    sub_mchid: f0,
+                    out_bill_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members
+    }
+}
 impl serde::Serialize for ApplyReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_bill_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplyReceiptRequest {
-                        sub_mchid: f0,
-                        out_bill_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_receipt` (查询单笔转账电子回单): `GET /v3/fund-app/mch-transfer/partner/electronic-receipts/{out_bill_no}`.
@@ -84,36 +87,39 @@ impl QueryReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QueryReceiptRequest {}
+impl crate::runtime::Object for QueryReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryReceiptRequest {
+                    out_bill_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryReceiptRequest {
-                        out_bill_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_sub_merchant_authorization` (申请子商户商家转账授权): `POST /v3/fund-app/mch-transfer/partner/sub-mch-authorizations`.
@@ -143,41 +149,42 @@ impl ApplySubMerchantAuthorizationRequest {
     }
 }
 impl crate::runtime::Validate for ApplySubMerchantAuthorizationRequest {}
+impl crate::runtime::Object for ApplySubMerchantAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("out_apply_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(ApplySubMerchantAuthorizationRequest {
+                    sub_mchid: f0,
+                    out_apply_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_apply_no", &self.out_apply_no);
+        members
+    }
+}
 impl serde::Serialize for ApplySubMerchantAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplySubMerchantAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_apply_no", &value.out_apply_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplySubMerchantAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplySubMerchantAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("out_apply_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(ApplySubMerchantAuthorizationRequest {
-                        sub_mchid: f0,
-                        out_apply_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_sub_merchant_authorization` (查询子商户商家转账授权状态): `GET /v3/fund-app/mch-transfer/partner/sub-mch-authorizations/{sub_mchid}`.
@@ -198,36 +205,37 @@ impl QuerySubMerchantAuthorizationRequest {
     }
 }
 impl crate::runtime::Validate for QuerySubMerchantAuthorizationRequest {}
+impl crate::runtime::Object for QuerySubMerchantAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QuerySubMerchantAuthorizationRequest {
+                    sub_mchid: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QuerySubMerchantAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QuerySubMerchantAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QuerySubMerchantAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QuerySubMerchantAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QuerySubMerchantAuthorizationRequest {
-                        sub_mchid: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_transfer_bill` (发起转账): `POST /v3/fund-app/mch-transfer/partner/transfer-bills`.
@@ -331,94 +339,97 @@ impl crate::runtime::Validate for CreateTransferBillRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateTransferBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.optional("user_name", &mut slots.4);
+        fields.required("transfer_amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.optional("notify_url", &mut slots.7);
+        fields.optional("user_recv_perception", &mut slots.8);
+        fields.required("transfer_scene_id", &mut slots.9);
+        fields.required_objects("transfer_scene_report_infos", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+            ) => {
+                Ok(CreateTransferBillRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    out_bill_no: f2,
+                    openid: f3,
+                    user_name: f4,
+                    transfer_amount: f5,
+                    transfer_remark: f6,
+                    notify_url: f7,
+                    user_recv_perception: f8,
+                    transfer_scene_id: f9,
+                    transfer_scene_report_infos: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+            .required_objects(
+                "transfer_scene_report_infos",
+                &self.transfer_scene_report_infos,
+            );
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransferBillRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-                .required(
-                    "transfer_scene_report_infos",
-                    &value.transfer_scene_report_infos,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBillRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.optional("user_name", &mut slots.4);
-            fields.required("transfer_amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.optional("notify_url", &mut slots.7);
-            fields.optional("user_recv_perception", &mut slots.8);
-            fields.required("transfer_scene_id", &mut slots.9);
-            fields.required("transfer_scene_report_infos", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                ) => {
-                    Ok(CreateTransferBillRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        out_bill_no: f2,
-                        openid: f3,
-                        user_name: f4,
-                        transfer_amount: f5,
-                        transfer_remark: f6,
-                        notify_url: f7,
-                        user_recv_perception: f8,
-                        transfer_scene_id: f9,
-                        transfer_scene_report_infos: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_bill_by_out_bill_no` (商户单号查询转账单): `GET /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}`.
@@ -444,38 +455,39 @@ impl QueryTransferBillByOutBillNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferBillByOutBillNoRequest {}
+impl crate::runtime::Object for QueryTransferBillByOutBillNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransferBillByOutBillNoRequest {
+                    out_bill_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBillByOutBillNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBillByOutBillNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBillByOutBillNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBillByOutBillNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransferBillByOutBillNoRequest {
-                        out_bill_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `cancel_transfer_bill` (撤销转账): `POST /v3/fund-app/mch-transfer/partner/transfer-bills/out-bill-no/{out_bill_no}/cancel`.
@@ -501,38 +513,41 @@ impl CancelTransferBillRequest {
     }
 }
 impl crate::runtime::Validate for CancelTransferBillRequest {}
+impl crate::runtime::Object for CancelTransferBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_bill_no", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(CancelTransferBillRequest {
+                    out_bill_no: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for CancelTransferBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CancelTransferBillRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CancelTransferBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CancelTransferBillRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_bill_no", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(CancelTransferBillRequest {
-                        out_bill_no: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_transfer_bill_with_authorization` (发起转账并完成自动收款授权): `POST /v3/fund-app/mch-transfer/partner/transfer-bills/pre-transfer-with-authorization`.
@@ -654,101 +669,102 @@ impl crate::runtime::Validate for CreateTransferBillWithAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateTransferBillWithAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.optional("user_name", &mut slots.4);
+        fields.required("transfer_amount", &mut slots.5);
+        fields.required("transfer_remark", &mut slots.6);
+        fields.optional("notify_url", &mut slots.7);
+        fields.optional("user_recv_perception", &mut slots.8);
+        fields.required("transfer_scene_id", &mut slots.9);
+        fields.required_objects("transfer_scene_report_infos", &mut slots.10);
+        fields.optional_object("authorization_info", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+            ) => {
+                Ok(CreateTransferBillWithAuthorizationRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    out_bill_no: f2,
+                    openid: f3,
+                    user_name: f4,
+                    transfer_amount: f5,
+                    transfer_remark: f6,
+                    notify_url: f7,
+                    user_recv_perception: f8,
+                    transfer_scene_id: f9,
+                    transfer_scene_report_infos: f10,
+                    authorization_info: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.required("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+            .required_objects(
+                "transfer_scene_report_infos",
+                &self.transfer_scene_report_infos,
+            );
+        members.optional_object("authorization_info", &self.authorization_info);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBillWithAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateTransferBillWithAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.required("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-                .required(
-                    "transfer_scene_report_infos",
-                    &value.transfer_scene_report_infos,
-                );
-            members.optional("authorization_info", &value.authorization_info);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBillWithAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBillWithAuthorizationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.optional("user_name", &mut slots.4);
-            fields.required("transfer_amount", &mut slots.5);
-            fields.required("transfer_remark", &mut slots.6);
-            fields.optional("notify_url", &mut slots.7);
-            fields.optional("user_recv_perception", &mut slots.8);
-            fields.required("transfer_scene_id", &mut slots.9);
-            fields.required("transfer_scene_report_infos", &mut slots.10);
-            fields.optional("authorization_info", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                ) => {
-                    Ok(CreateTransferBillWithAuthorizationRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        out_bill_no: f2,
-                        openid: f3,
-                        user_name: f4,
-                        transfer_amount: f5,
-                        transfer_remark: f6,
-                        notify_url: f7,
-                        user_recv_perception: f8,
-                        transfer_scene_id: f9,
-                        transfer_scene_report_infos: f10,
-                        authorization_info: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `transfer_with_authorization` (转账（用户自动收款）): `POST /v3/fund-app/mch-transfer/partner/transfer-bills/transfer`.
@@ -852,94 +868,97 @@ impl crate::runtime::Validate for TransferWithAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for TransferWithAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("out_bill_no", &mut slots.2);
+        fields.optional("user_name", &mut slots.3);
+        fields.required("transfer_amount", &mut slots.4);
+        fields.required("transfer_remark", &mut slots.5);
+        fields.optional("notify_url", &mut slots.6);
+        fields.optional("user_recv_perception", &mut slots.7);
+        fields.required("transfer_scene_id", &mut slots.8);
+        fields.required_objects("transfer_scene_report_infos", &mut slots.9);
+        fields.required("authorization_id", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                f6,
+                f7,
+                Some(f8),
+                Some(f9),
+                Some(f10),
+            ) => {
+                Ok(TransferWithAuthorizationRequest {
+                    sub_mchid: f0,
+                    appid: f1,
+                    out_bill_no: f2,
+                    user_name: f3,
+                    transfer_amount: f4,
+                    transfer_remark: f5,
+                    notify_url: f6,
+                    user_recv_perception: f7,
+                    transfer_scene_id: f8,
+                    transfer_scene_report_infos: f9,
+                    authorization_id: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("appid", &self.appid);
+        members.required("out_bill_no", &self.out_bill_no);
+        members.optional("user_name", &self.user_name);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("notify_url", &self.notify_url);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members
+            .required_objects(
+                "transfer_scene_report_infos",
+                &self.transfer_scene_report_infos,
+            );
+        members.required("authorization_id", &self.authorization_id);
+        members
+    }
+}
 impl serde::Serialize for TransferWithAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferWithAuthorizationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("appid", &value.appid);
-            members.required("out_bill_no", &value.out_bill_no);
-            members.optional("user_name", &value.user_name);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("notify_url", &value.notify_url);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members
-                .required(
-                    "transfer_scene_report_infos",
-                    &value.transfer_scene_report_infos,
-                );
-            members.required("authorization_id", &value.authorization_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferWithAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferWithAuthorizationRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("out_bill_no", &mut slots.2);
-            fields.optional("user_name", &mut slots.3);
-            fields.required("transfer_amount", &mut slots.4);
-            fields.required("transfer_remark", &mut slots.5);
-            fields.optional("notify_url", &mut slots.6);
-            fields.optional("user_recv_perception", &mut slots.7);
-            fields.required("transfer_scene_id", &mut slots.8);
-            fields.required("transfer_scene_report_infos", &mut slots.9);
-            fields.required("authorization_id", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    f7,
-                    Some(f8),
-                    Some(f9),
-                    Some(f10),
-                ) => {
-                    Ok(TransferWithAuthorizationRequest {
-                        sub_mchid: f0,
-                        appid: f1,
-                        out_bill_no: f2,
-                        user_name: f3,
-                        transfer_amount: f4,
-                        transfer_remark: f5,
-                        notify_url: f6,
-                        user_recv_perception: f7,
-                        transfer_scene_id: f8,
-                        transfer_scene_report_infos: f9,
-                        authorization_id: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_user_confirm_authorization` (申请免确认收款授权): `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations`.
@@ -1004,56 +1023,57 @@ impl crate::runtime::Validate for CreateUserConfirmAuthorizationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for CreateUserConfirmAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.required("appid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("transfer_scene_id", &mut slots.3);
+        fields.required("user_display_name", &mut slots.4);
+        fields.optional("user_recv_perception", &mut slots.5);
+        fields.required("notify_url", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, Some(f6)) => {
+                Ok(CreateUserConfirmAuthorizationRequest {
+                    out_authorization_no: f0,
+                    appid: f1,
+                    openid: f2,
+                    transfer_scene_id: f3,
+                    user_display_name: f4,
+                    user_recv_perception: f5,
+                    notify_url: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("out_authorization_no", &self.out_authorization_no);
+        members.required("appid", &self.appid);
+        members.required("openid", &self.openid);
+        members.required("transfer_scene_id", &self.transfer_scene_id);
+        members.required("user_display_name", &self.user_display_name);
+        members.optional("user_recv_perception", &self.user_recv_perception);
+        members.required("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for CreateUserConfirmAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &CreateUserConfirmAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("out_authorization_no", &value.out_authorization_no);
-            members.required("appid", &value.appid);
-            members.required("openid", &value.openid);
-            members.required("transfer_scene_id", &value.transfer_scene_id);
-            members.required("user_display_name", &value.user_display_name);
-            members.optional("user_recv_perception", &value.user_recv_perception);
-            members.required("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateUserConfirmAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateUserConfirmAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.required("appid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("transfer_scene_id", &mut slots.3);
-            fields.required("user_display_name", &mut slots.4);
-            fields.optional("user_recv_perception", &mut slots.5);
-            fields.required("notify_url", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5, Some(f6)) => {
-                    Ok(CreateUserConfirmAuthorizationRequest {
-                        out_authorization_no: f0,
-                        appid: f1,
-                        openid: f2,
-                        transfer_scene_id: f3,
-                        user_display_name: f4,
-                        user_recv_perception: f5,
-                        notify_url: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_user_confirm_authorization` (商户单号查询自动收款授权): `GET /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}`.
@@ -1074,36 +1094,37 @@ impl QueryUserConfirmAuthorizationRequest {
     }
 }
 impl crate::runtime::Validate for QueryUserConfirmAuthorizationRequest {}
+impl crate::runtime::Object for QueryUserConfirmAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryUserConfirmAuthorizationRequest {
+                    out_authorization_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryUserConfirmAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryUserConfirmAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryUserConfirmAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryUserConfirmAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryUserConfirmAuthorizationRequest {
-                        out_authorization_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `close_user_confirm_authorization` (解除免确认收款授权): `POST /v3/fund-app/mch-transfer/partner/user-confirm-authorizations/{out_authorization_no}/close`.
@@ -1124,35 +1145,36 @@ impl CloseUserConfirmAuthorizationRequest {
     }
 }
 impl crate::runtime::Validate for CloseUserConfirmAuthorizationRequest {}
+impl crate::runtime::Object for CloseUserConfirmAuthorizationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_authorization_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(CloseUserConfirmAuthorizationRequest {
+                    out_authorization_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for CloseUserConfirmAuthorizationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &CloseUserConfirmAuthorizationRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CloseUserConfirmAuthorizationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CloseUserConfirmAuthorizationRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_authorization_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(CloseUserConfirmAuthorizationRequest {
-                        out_authorization_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -74,7 +74,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 特约商户银行来账查询
@@ -128,7 +128,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起批量转账API
@@ -174,7 +174,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INITIATE_TRANSFER_BATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
@@ -182,7 +182,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, self.transport.sensitive_encryptor()),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付批次单号查询批次单API
@@ -240,7 +240,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信支付明细单号查询明细单API
@@ -290,7 +290,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家批次单号查询批次单API
@@ -348,7 +348,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家明细单号查询明细单API
@@ -398,7 +398,7 @@ impl<'a, T: Transport> PartnerTransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -52,74 +52,77 @@ pub struct Data {
     /// Wire: `recharge_remark`, `string`, required.
     pub recharge_remark: String,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("account_type", &mut slots.1);
+        fields.required("income_record_type", &mut slots.2);
+        fields.required("income_record_id", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.required("success_time", &mut slots.5);
+        fields.required("bank_name", &mut slots.6);
+        fields.required("bank_account_name", &mut slots.7);
+        fields.required("bank_account_number", &mut slots.8);
+        fields.required("recharge_remark", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(Data {
+                    mchid: f0,
+                    account_type: f1,
+                    income_record_type: f2,
+                    income_record_id: f3,
+                    amount: f4,
+                    success_time: f5,
+                    bank_name: f6,
+                    bank_account_name: f7,
+                    bank_account_number: f8,
+                    recharge_remark: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("mchid", &self.mchid);
+        members.required("account_type", &self.account_type);
+        members.required("income_record_type", &self.income_record_type);
+        members.required("income_record_id", &self.income_record_id);
+        members.required("amount", &self.amount);
+        members.required("success_time", &self.success_time);
+        members.required("bank_name", &self.bank_name);
+        members.required("bank_account_name", &self.bank_account_name);
+        members.required("bank_account_number", &self.bank_account_number);
+        members.required("recharge_remark", &self.recharge_remark);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("mchid", &value.mchid);
-            members.required("account_type", &value.account_type);
-            members.required("income_record_type", &value.income_record_type);
-            members.required("income_record_id", &value.income_record_id);
-            members.required("amount", &value.amount);
-            members.required("success_time", &value.success_time);
-            members.required("bank_name", &value.bank_name);
-            members.required("bank_account_name", &value.bank_account_name);
-            members.required("bank_account_number", &value.bank_account_number);
-            members.required("recharge_remark", &value.recharge_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("account_type", &mut slots.1);
-            fields.required("income_record_type", &mut slots.2);
-            fields.required("income_record_id", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("success_time", &mut slots.5);
-            fields.required("bank_name", &mut slots.6);
-            fields.required("bank_account_name", &mut slots.7);
-            fields.required("bank_account_number", &mut slots.8);
-            fields.required("recharge_remark", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(Data {
-                        mchid: f0,
-                        account_type: f1,
-                        income_record_type: f2,
-                        income_record_id: f3,
-                        amount: f4,
-                        success_time: f5,
-                        bank_name: f6,
-                        bank_account_name: f7,
-                        bank_account_number: f8,
-                        recharge_remark: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 分页链接
@@ -141,42 +144,45 @@ pub struct Links {
     /// Wire: `self`, `string`, required.
     pub self_: String,
 }
+impl crate::runtime::Object for Links {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("next", &mut slots.0);
+        fields.required("prev", &mut slots.1);
+        fields.required("self", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(Links {
+                    next: f0,
+                    prev: f1,
+                    self_: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("next", &self.next);
+        members.required("prev", &self.prev);
+        members.required("self", &self.self_);
+        members
+    }
+}
 impl serde::Serialize for Links {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Links) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("next", &value.next);
-            members.required("prev", &value.prev);
-            members.required("self", &value.self_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Links {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Links, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("next", &mut slots.0);
-            fields.required("prev", &mut slots.1);
-            fields.required("self", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(Links {
-                        next: f0,
-                        prev: f1,
-                        self_: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 服务商银行来账查询的应答
@@ -206,50 +212,51 @@ pub struct ListMerchantIncomeRecordsResponse {
     /// Wire: `links`, `object Links`, required.
     pub links: Links,
 }
+impl crate::runtime::Object for ListMerchantIncomeRecordsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.required_object("links", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(ListMerchantIncomeRecordsResponse {
+                    total_count: f0,
+                    offset: f1,
+                    limit: f2,
+                    data: f3,
+                    links: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional_objects("data", &self.data);
+        members.required_object("links", &self.links);
+        members
+    }
+}
 impl serde::Serialize for ListMerchantIncomeRecordsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListMerchantIncomeRecordsResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("data", &value.data);
-            members.required("links", &value.links);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMerchantIncomeRecordsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMerchantIncomeRecordsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.required("links", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(ListMerchantIncomeRecordsResponse {
-                        total_count: f0,
-                        offset: f1,
-                        limit: f2,
-                        data: f3,
-                        links: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 银行来账记录列表
@@ -299,74 +306,77 @@ pub struct ListSubMerchantIncomeRecordsData {
     /// Wire: `recharge_remark`, `string`, required.
     pub recharge_remark: String,
 }
+impl crate::runtime::Object for ListSubMerchantIncomeRecordsData {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("account_type", &mut slots.1);
+        fields.required("income_record_type", &mut slots.2);
+        fields.required("income_record_id", &mut slots.3);
+        fields.required("amount", &mut slots.4);
+        fields.required("success_time", &mut slots.5);
+        fields.required("bank_name", &mut slots.6);
+        fields.required("bank_account_name", &mut slots.7);
+        fields.required("bank_account_number", &mut slots.8);
+        fields.required("recharge_remark", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+            ) => {
+                Ok(ListSubMerchantIncomeRecordsData {
+                    sub_mchid: f0,
+                    account_type: f1,
+                    income_record_type: f2,
+                    income_record_id: f3,
+                    amount: f4,
+                    success_time: f5,
+                    bank_name: f6,
+                    bank_account_name: f7,
+                    bank_account_number: f8,
+                    recharge_remark: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("account_type", &self.account_type);
+        members.required("income_record_type", &self.income_record_type);
+        members.required("income_record_id", &self.income_record_id);
+        members.required("amount", &self.amount);
+        members.required("success_time", &self.success_time);
+        members.required("bank_name", &self.bank_name);
+        members.required("bank_account_name", &self.bank_account_name);
+        members.required("bank_account_number", &self.bank_account_number);
+        members.required("recharge_remark", &self.recharge_remark);
+        members
+    }
+}
 impl serde::Serialize for ListSubMerchantIncomeRecordsData {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListSubMerchantIncomeRecordsData) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("account_type", &value.account_type);
-            members.required("income_record_type", &value.income_record_type);
-            members.required("income_record_id", &value.income_record_id);
-            members.required("amount", &value.amount);
-            members.required("success_time", &value.success_time);
-            members.required("bank_name", &value.bank_name);
-            members.required("bank_account_name", &value.bank_account_name);
-            members.required("bank_account_number", &value.bank_account_number);
-            members.required("recharge_remark", &value.recharge_remark);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSubMerchantIncomeRecordsData {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSubMerchantIncomeRecordsData, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("account_type", &mut slots.1);
-            fields.required("income_record_type", &mut slots.2);
-            fields.required("income_record_id", &mut slots.3);
-            fields.required("amount", &mut slots.4);
-            fields.required("success_time", &mut slots.5);
-            fields.required("bank_name", &mut slots.6);
-            fields.required("bank_account_name", &mut slots.7);
-            fields.required("bank_account_number", &mut slots.8);
-            fields.required("recharge_remark", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                ) => {
-                    Ok(ListSubMerchantIncomeRecordsData {
-                        sub_mchid: f0,
-                        account_type: f1,
-                        income_record_type: f2,
-                        income_record_id: f3,
-                        amount: f4,
-                        success_time: f5,
-                        bank_name: f6,
-                        bank_account_name: f7,
-                        bank_account_number: f8,
-                        recharge_remark: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 特约商户银行来账查询的应答
@@ -396,50 +406,51 @@ pub struct ListSubMerchantIncomeRecordsResponse {
     /// Wire: `links`, `object Links`, required.
     pub links: Links,
 }
+impl crate::runtime::Object for ListSubMerchantIncomeRecordsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("total_count", &mut slots.0);
+        fields.required("offset", &mut slots.1);
+        fields.required("limit", &mut slots.2);
+        fields.optional_objects("data", &mut slots.3);
+        fields.required_object("links", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(ListSubMerchantIncomeRecordsResponse {
+                    total_count: f0,
+                    offset: f1,
+                    limit: f2,
+                    data: f3,
+                    links: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members.optional_objects("data", &self.data);
+        members.required_object("links", &self.links);
+        members
+    }
+}
 impl serde::Serialize for ListSubMerchantIncomeRecordsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ListSubMerchantIncomeRecordsResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members.optional("data", &value.data);
-            members.required("links", &value.links);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSubMerchantIncomeRecordsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSubMerchantIncomeRecordsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("total_count", &mut slots.0);
-            fields.required("offset", &mut slots.1);
-            fields.required("limit", &mut slots.2);
-            fields.optional("data", &mut slots.3);
-            fields.required("links", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(ListSubMerchantIncomeRecordsResponse {
-                        total_count: f0,
-                        offset: f1,
-                        limit: f2,
-                        data: f3,
-                        links: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细列表
@@ -518,51 +529,54 @@ impl crate::runtime::EncryptSensitive for TransferDetailList {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for TransferDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_detail_no", &mut slots.0);
+        fields.required("transfer_amount", &mut slots.1);
+        fields.required("transfer_remark", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("user_name", &mut slots.4);
+        fields.optional("user_id_card", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(TransferDetailList {
+                    out_detail_no: f0,
+                    transfer_amount: f1,
+                    transfer_remark: f2,
+                    openid: f3,
+                    user_name: f4,
+                    user_id_card: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("openid", &self.openid);
+        members.required("user_name", &self.user_name);
+        members.optional("user_id_card", &self.user_id_card);
+        members
+    }
+}
 impl serde::Serialize for TransferDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("openid", &value.openid);
-            members.required("user_name", &value.user_name);
-            members.optional("user_id_card", &value.user_id_card);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_detail_no", &mut slots.0);
-            fields.required("transfer_amount", &mut slots.1);
-            fields.required("transfer_remark", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("user_name", &mut slots.4);
-            fields.optional("user_id_card", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(TransferDetailList {
-                        out_detail_no: f0,
-                        transfer_amount: f1,
-                        transfer_remark: f2,
-                        openid: f3,
-                        user_name: f4,
-                        user_id_card: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起批量转账API的应答
@@ -584,42 +598,45 @@ pub struct InitiateTransferBatchResponse {
     /// Wire: `create_time`, `string`, required.
     pub create_time: String,
 }
+impl crate::runtime::Object for InitiateTransferBatchResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(InitiateTransferBatchResponse {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    create_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for InitiateTransferBatchResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InitiateTransferBatchResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InitiateTransferBatchResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InitiateTransferBatchResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(InitiateTransferBatchResponse {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        create_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细单列表
@@ -641,44 +658,45 @@ pub struct TransferBatchEntityTransferDetailList {
     /// Wire: `detail_status`, `string`, required.
     pub detail_status: String,
 }
+impl crate::runtime::Object for TransferBatchEntityTransferDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("detail_id", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("detail_status", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TransferBatchEntityTransferDetailList {
+                    detail_id: f0,
+                    out_detail_no: f1,
+                    detail_status: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("detail_id", &self.detail_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_status", &self.detail_status);
+        members
+    }
+}
 impl serde::Serialize for TransferBatchEntityTransferDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TransferBatchEntityTransferDetailList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("detail_id", &value.detail_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_status", &value.detail_status);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferBatchEntityTransferDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferBatchEntityTransferDetailList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("detail_id", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("detail_status", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TransferBatchEntityTransferDetailList {
-                        detail_id: f0,
-                        out_detail_no: f1,
-                        detail_status: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付批次单号查询批次单API的应答
@@ -780,150 +798,153 @@ pub struct TransferBatchEntity {
     /// Wire: `transfer_scene`, `enum TransferScene`, optional.
     pub transfer_scene: Option<TransferScene>,
 }
+impl crate::runtime::Object for TransferBatchEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("out_batch_no", &mut slots.2);
+        fields.required("batch_id", &mut slots.3);
+        fields.optional("sub_appid", &mut slots.4);
+        fields.required("batch_status", &mut slots.5);
+        fields.required("batch_type", &mut slots.6);
+        fields.required("authorization_type", &mut slots.7);
+        fields.required("batch_name", &mut slots.8);
+        fields.required("batch_remark", &mut slots.9);
+        fields.optional("close_reason", &mut slots.10);
+        fields.required("total_amount", &mut slots.11);
+        fields.required("total_num", &mut slots.12);
+        fields.optional("create_time", &mut slots.13);
+        fields.optional("update_time", &mut slots.14);
+        fields.optional("success_amount", &mut slots.15);
+        fields.optional("success_num", &mut slots.16);
+        fields.optional("fail_amount", &mut slots.17);
+        fields.optional("fail_num", &mut slots.18);
+        fields.optional_objects("transfer_detail_list", &mut slots.19);
+        fields.optional("sp_appid", &mut slots.20);
+        fields.optional("transfer_purpose", &mut slots.21);
+        fields.optional("transfer_scene", &mut slots.22);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                f4,
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+                Some(f11),
+                Some(f12),
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+                f18,
+                f19,
+                f20,
+                f21,
+                f22,
+            ) => {
+                Ok(TransferBatchEntity {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    out_batch_no: f2,
+                    batch_id: f3,
+                    sub_appid: f4,
+                    batch_status: f5,
+                    batch_type: f6,
+                    authorization_type: f7,
+                    batch_name: f8,
+                    batch_remark: f9,
+                    close_reason: f10,
+                    total_amount: f11,
+                    total_num: f12,
+                    create_time: f13,
+                    update_time: f14,
+                    success_amount: f15,
+                    success_num: f16,
+                    fail_amount: f17,
+                    fail_num: f18,
+                    transfer_detail_list: f19,
+                    sp_appid: f20,
+                    transfer_purpose: f21,
+                    transfer_scene: f22,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(23);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("batch_status", &self.batch_status);
+        members.required("batch_type", &self.batch_type);
+        members.required("authorization_type", &self.authorization_type);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.optional("close_reason", &self.close_reason);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("success_amount", &self.success_amount);
+        members.optional("success_num", &self.success_num);
+        members.optional("fail_amount", &self.fail_amount);
+        members.optional("fail_num", &self.fail_num);
+        members.optional_objects("transfer_detail_list", &self.transfer_detail_list);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("transfer_purpose", &self.transfer_purpose);
+        members.optional("transfer_scene", &self.transfer_scene);
+        members
+    }
+}
 impl serde::Serialize for TransferBatchEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferBatchEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(23);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("batch_status", &value.batch_status);
-            members.required("batch_type", &value.batch_type);
-            members.required("authorization_type", &value.authorization_type);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.optional("close_reason", &value.close_reason);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("success_amount", &value.success_amount);
-            members.optional("success_num", &value.success_num);
-            members.optional("fail_amount", &value.fail_amount);
-            members.optional("fail_num", &value.fail_num);
-            members.optional("transfer_detail_list", &value.transfer_detail_list);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("transfer_purpose", &value.transfer_purpose);
-            members.optional("transfer_scene", &value.transfer_scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferBatchEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferBatchEntity, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("out_batch_no", &mut slots.2);
-            fields.required("batch_id", &mut slots.3);
-            fields.optional("sub_appid", &mut slots.4);
-            fields.required("batch_status", &mut slots.5);
-            fields.required("batch_type", &mut slots.6);
-            fields.required("authorization_type", &mut slots.7);
-            fields.required("batch_name", &mut slots.8);
-            fields.required("batch_remark", &mut slots.9);
-            fields.optional("close_reason", &mut slots.10);
-            fields.required("total_amount", &mut slots.11);
-            fields.required("total_num", &mut slots.12);
-            fields.optional("create_time", &mut slots.13);
-            fields.optional("update_time", &mut slots.14);
-            fields.optional("success_amount", &mut slots.15);
-            fields.optional("success_num", &mut slots.16);
-            fields.optional("fail_amount", &mut slots.17);
-            fields.optional("fail_num", &mut slots.18);
-            fields.optional("transfer_detail_list", &mut slots.19);
-            fields.optional("sp_appid", &mut slots.20);
-            fields.optional("transfer_purpose", &mut slots.21);
-            fields.optional("transfer_scene", &mut slots.22);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    f4,
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                    Some(f11),
-                    Some(f12),
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                    f18,
-                    f19,
-                    f20,
-                    f21,
-                    f22,
-                ) => {
-                    Ok(TransferBatchEntity {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        out_batch_no: f2,
-                        batch_id: f3,
-                        sub_appid: f4,
-                        batch_status: f5,
-                        batch_type: f6,
-                        authorization_type: f7,
-                        batch_name: f8,
-                        batch_remark: f9,
-                        close_reason: f10,
-                        total_amount: f11,
-                        total_num: f12,
-                        create_time: f13,
-                        update_time: f14,
-                        success_amount: f15,
-                        success_num: f16,
-                        fail_amount: f17,
-                        fail_num: f18,
-                        transfer_detail_list: f19,
-                        sp_appid: f20,
-                        transfer_purpose: f21,
-                        transfer_scene: f22,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信支付明细单号查询明细单API的应答
@@ -1024,119 +1045,122 @@ impl std::fmt::Debug for TransferDetailEntity {
             .finish()
     }
 }
+impl crate::runtime::Object for TransferDetailEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("batch_id", &mut slots.2);
+        fields.optional("appid", &mut slots.3);
+        fields.required("out_detail_no", &mut slots.4);
+        fields.required("detail_id", &mut slots.5);
+        fields.required("detail_status", &mut slots.6);
+        fields.required("transfer_amount", &mut slots.7);
+        fields.required("transfer_remark", &mut slots.8);
+        fields.optional("fail_reason", &mut slots.9);
+        fields.required("openid", &mut slots.10);
+        fields.required("username", &mut slots.11);
+        fields.required("initiate_time", &mut slots.12);
+        fields.required("update_time", &mut slots.13);
+        fields.optional("account_type", &mut slots.14);
+        fields.optional("bank_name", &mut slots.15);
+        fields.optional("bank_card_number_tail", &mut slots.16);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                Some(f11),
+                Some(f12),
+                Some(f13),
+                f14,
+                f15,
+                f16,
+            ) => {
+                Ok(TransferDetailEntity {
+                    sp_mchid: f0,
+                    out_batch_no: f1,
+                    batch_id: f2,
+                    appid: f3,
+                    out_detail_no: f4,
+                    detail_id: f5,
+                    detail_status: f6,
+                    transfer_amount: f7,
+                    transfer_remark: f8,
+                    fail_reason: f9,
+                    openid: f10,
+                    username: f11,
+                    initiate_time: f12,
+                    update_time: f13,
+                    account_type: f14,
+                    bank_name: f15,
+                    bank_card_number_tail: f16,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(17);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.optional("appid", &self.appid);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_id", &self.detail_id);
+        members.required("detail_status", &self.detail_status);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("openid", &self.openid);
+        members.required("username", &self.username);
+        members.required("initiate_time", &self.initiate_time);
+        members.required("update_time", &self.update_time);
+        members.optional("account_type", &self.account_type);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_card_number_tail", &self.bank_card_number_tail);
+        members
+    }
+}
 impl serde::Serialize for TransferDetailEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferDetailEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(17);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.optional("appid", &value.appid);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_id", &value.detail_id);
-            members.required("detail_status", &value.detail_status);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("openid", &value.openid);
-            members.required("username", &value.username);
-            members.required("initiate_time", &value.initiate_time);
-            members.required("update_time", &value.update_time);
-            members.optional("account_type", &value.account_type);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_card_number_tail", &value.bank_card_number_tail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferDetailEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferDetailEntity, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("batch_id", &mut slots.2);
-            fields.optional("appid", &mut slots.3);
-            fields.required("out_detail_no", &mut slots.4);
-            fields.required("detail_id", &mut slots.5);
-            fields.required("detail_status", &mut slots.6);
-            fields.required("transfer_amount", &mut slots.7);
-            fields.required("transfer_remark", &mut slots.8);
-            fields.optional("fail_reason", &mut slots.9);
-            fields.required("openid", &mut slots.10);
-            fields.required("username", &mut slots.11);
-            fields.required("initiate_time", &mut slots.12);
-            fields.required("update_time", &mut slots.13);
-            fields.optional("account_type", &mut slots.14);
-            fields.optional("bank_name", &mut slots.15);
-            fields.optional("bank_card_number_tail", &mut slots.16);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    Some(f11),
-                    Some(f12),
-                    Some(f13),
-                    f14,
-                    f15,
-                    f16,
-                ) => {
-                    Ok(TransferDetailEntity {
-                        sp_mchid: f0,
-                        out_batch_no: f1,
-                        batch_id: f2,
-                        appid: f3,
-                        out_detail_no: f4,
-                        detail_id: f5,
-                        detail_status: f6,
-                        transfer_amount: f7,
-                        transfer_remark: f8,
-                        fail_reason: f9,
-                        openid: f10,
-                        username: f11,
-                        initiate_time: f12,
-                        update_time: f13,
-                        account_type: f14,
-                        bank_name: f15,
-                        bank_card_number_tail: f16,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

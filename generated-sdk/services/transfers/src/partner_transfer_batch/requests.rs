@@ -43,42 +43,43 @@ impl crate::runtime::Validate for ListMerchantIncomeRecordsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListMerchantIncomeRecordsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("account_type", &mut slots.0);
+        fields.required("date", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, Some(f3)) => {
+                Ok(ListMerchantIncomeRecordsRequest {
+                    account_type: f0,
+                    date: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListMerchantIncomeRecordsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListMerchantIncomeRecordsRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListMerchantIncomeRecordsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListMerchantIncomeRecordsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("account_type", &mut slots.0);
-            fields.required("date", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, Some(f3)) => {
-                    Ok(ListMerchantIncomeRecordsRequest {
-                        account_type: f0,
-                        date: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_sub_merchant_income_records` (特约商户银行来账查询): `GET /v3/merchantfund/partner/income-records`.
@@ -123,44 +124,45 @@ impl crate::runtime::Validate for ListSubMerchantIncomeRecordsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListSubMerchantIncomeRecordsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("sub_mchid", &mut slots.0);
+        fields.required("account_type", &mut slots.1);
+        fields.required("date", &mut slots.2);
+        fields.optional("offset", &mut slots.3);
+        fields.required("limit", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
+                Ok(ListSubMerchantIncomeRecordsRequest {
+                    sub_mchid: f0,
+                    account_type: f1,
+                    date: f2,
+                    offset: f3,
+                    limit: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListSubMerchantIncomeRecordsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &ListSubMerchantIncomeRecordsRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListSubMerchantIncomeRecordsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListSubMerchantIncomeRecordsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("sub_mchid", &mut slots.0);
-            fields.required("account_type", &mut slots.1);
-            fields.required("date", &mut slots.2);
-            fields.optional("offset", &mut slots.3);
-            fields.required("limit", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3, Some(f4)) => {
-                    Ok(ListSubMerchantIncomeRecordsRequest {
-                        sub_mchid: f0,
-                        account_type: f1,
-                        date: f2,
-                        offset: f3,
-                        limit: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `initiate_transfer_batch` (发起批量转账API): `POST /v3/partner-transfer/batches`.
@@ -305,95 +307,98 @@ impl crate::runtime::EncryptSensitive for InitiateTransferBatchRequest {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for InitiateTransferBatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.required("authorization_type", &mut slots.2);
+        fields.required("out_batch_no", &mut slots.3);
+        fields.required("batch_name", &mut slots.4);
+        fields.required("batch_remark", &mut slots.5);
+        fields.required("total_amount", &mut slots.6);
+        fields.required("total_num", &mut slots.7);
+        fields.optional_objects("transfer_detail_list", &mut slots.8);
+        fields.optional("sp_appid", &mut slots.9);
+        fields.optional("transfer_purpose", &mut slots.10);
+        fields.optional("transfer_scene", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(InitiateTransferBatchRequest {
+                    sub_mchid: f0,
+                    sub_appid: f1,
+                    authorization_type: f2,
+                    out_batch_no: f3,
+                    batch_name: f4,
+                    batch_remark: f5,
+                    total_amount: f6,
+                    total_num: f7,
+                    transfer_detail_list: f8,
+                    sp_appid: f9,
+                    transfer_purpose: f10,
+                    transfer_scene: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("authorization_type", &self.authorization_type);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.optional_objects("transfer_detail_list", &self.transfer_detail_list);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("transfer_purpose", &self.transfer_purpose);
+        members.optional("transfer_scene", &self.transfer_scene);
+        members
+    }
+}
 impl serde::Serialize for InitiateTransferBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InitiateTransferBatchRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("authorization_type", &value.authorization_type);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.optional("transfer_detail_list", &value.transfer_detail_list);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("transfer_purpose", &value.transfer_purpose);
-            members.optional("transfer_scene", &value.transfer_scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InitiateTransferBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InitiateTransferBatchRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.required("authorization_type", &mut slots.2);
-            fields.required("out_batch_no", &mut slots.3);
-            fields.required("batch_name", &mut slots.4);
-            fields.required("batch_remark", &mut slots.5);
-            fields.required("total_amount", &mut slots.6);
-            fields.required("total_num", &mut slots.7);
-            fields.optional("transfer_detail_list", &mut slots.8);
-            fields.optional("sp_appid", &mut slots.9);
-            fields.optional("transfer_purpose", &mut slots.10);
-            fields.optional("transfer_scene", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(InitiateTransferBatchRequest {
-                        sub_mchid: f0,
-                        sub_appid: f1,
-                        authorization_type: f2,
-                        out_batch_no: f3,
-                        batch_name: f4,
-                        batch_remark: f5,
-                        total_amount: f6,
-                        total_num: f7,
-                        transfer_detail_list: f8,
-                        sp_appid: f9,
-                        transfer_purpose: f10,
-                        transfer_scene: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_batch_by_no` (微信支付批次单号查询批次单API): `GET /v3/partner-transfer/batches/batch-id/{batch_id}`.
@@ -448,42 +453,45 @@ impl crate::runtime::Validate for QueryTransferBatchByNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransferBatchByNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("need_query_detail", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.optional("detail_status", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryTransferBatchByNoRequest {
+                    batch_id: f0,
+                    need_query_detail: f1,
+                    offset: f2,
+                    limit: f3,
+                    detail_status: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBatchByNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryTransferBatchByNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("need_query_detail", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.optional("detail_status", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryTransferBatchByNoRequest {
-                        batch_id: f0,
-                        need_query_detail: f1,
-                        offset: f2,
-                        limit: f3,
-                        detail_status: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_detail_by_no` (微信支付明细单号查询明细单API): `GET /v3/partner-transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`.
@@ -507,36 +515,39 @@ impl QueryTransferDetailByNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferDetailByNoRequest {}
+impl crate::runtime::Object for QueryTransferDetailByNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("detail_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransferDetailByNoRequest {
+                    batch_id: f0,
+                    detail_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferDetailByNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryTransferDetailByNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("detail_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransferDetailByNoRequest {
-                        batch_id: f0,
-                        detail_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_batch_by_out_no` (商家批次单号查询批次单API): `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}`.
@@ -594,44 +605,45 @@ impl crate::runtime::Validate for QueryTransferBatchByOutNoRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryTransferBatchByOutNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("need_query_detail", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.optional("detail_status", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryTransferBatchByOutNoRequest {
+                    out_batch_no: f0,
+                    need_query_detail: f1,
+                    offset: f2,
+                    limit: f3,
+                    detail_status: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBatchByOutNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBatchByOutNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByOutNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByOutNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("need_query_detail", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.optional("detail_status", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryTransferBatchByOutNoRequest {
-                        out_batch_no: f0,
-                        need_query_detail: f1,
-                        offset: f2,
-                        limit: f3,
-                        detail_status: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_detail_by_out_no` (商家明细单号查询明细单API): `GET /v3/partner-transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`.
@@ -657,37 +669,38 @@ impl QueryTransferDetailByOutNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferDetailByOutNoRequest {}
+impl crate::runtime::Object for QueryTransferDetailByOutNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransferDetailByOutNoRequest {
+                    out_batch_no: f0,
+                    out_detail_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferDetailByOutNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferDetailByOutNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByOutNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByOutNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransferDetailByOutNoRequest {
-                        out_batch_no: f0,
-                        out_detail_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -84,7 +84,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微工卡核身预下单API
@@ -123,7 +123,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRE_ORDER_AUTHENTICATION,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -131,7 +131,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微工卡核身预下单（流程中完成授权）
@@ -177,7 +177,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PRE_ORDER_AUTHENTICATION_WITH_AUTH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
@@ -185,7 +185,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, self.transport.sensitive_encryptor()),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 获取核身结果API
@@ -232,7 +232,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询微工卡授权关系API
@@ -285,7 +285,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 生成授权token API
@@ -331,7 +331,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TOKEN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
@@ -339,7 +339,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, self.transport.sensitive_encryptor()),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起批量转账API
@@ -385,7 +385,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_TRANSFER_BATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
@@ -393,7 +393,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, self.transport.sensitive_encryptor()),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 生成投保结果API
@@ -430,7 +430,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::CREATE_INSURANCE_RESULT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -477,7 +477,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::VALIDATE_AUTHENTICATION_TOKEN,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -485,7 +485,7 @@ impl<'a, T: Transport> PayrollCardClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -49,74 +49,77 @@ pub struct Data {
     /// Wire: `authenticate_number`, `string`, required.
     pub authenticate_number: String,
 }
+impl crate::runtime::Object for Data {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None, None);
+        fields.required("mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("authenticate_scene", &mut slots.3);
+        fields.required("authenticate_source", &mut slots.4);
+        fields.required("project_name", &mut slots.5);
+        fields.required("employer_name", &mut slots.6);
+        fields.required("authenticate_state", &mut slots.7);
+        fields.optional("authenticate_time", &mut slots.8);
+        fields.required("authenticate_number", &mut slots.9);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+            ) => {
+                Ok(Data {
+                    mchid: f0,
+                    sub_mchid: f1,
+                    openid: f2,
+                    authenticate_scene: f3,
+                    authenticate_source: f4,
+                    project_name: f5,
+                    employer_name: f6,
+                    authenticate_state: f7,
+                    authenticate_time: f8,
+                    authenticate_number: f9,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(10);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("openid", &self.openid);
+        members.required("authenticate_scene", &self.authenticate_scene);
+        members.required("authenticate_source", &self.authenticate_source);
+        members.required("project_name", &self.project_name);
+        members.required("employer_name", &self.employer_name);
+        members.required("authenticate_state", &self.authenticate_state);
+        members.optional("authenticate_time", &self.authenticate_time);
+        members.required("authenticate_number", &self.authenticate_number);
+        members
+    }
+}
 impl serde::Serialize for Data {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Data) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(10);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("openid", &value.openid);
-            members.required("authenticate_scene", &value.authenticate_scene);
-            members.required("authenticate_source", &value.authenticate_source);
-            members.required("project_name", &value.project_name);
-            members.required("employer_name", &value.employer_name);
-            members.required("authenticate_state", &value.authenticate_state);
-            members.optional("authenticate_time", &value.authenticate_time);
-            members.required("authenticate_number", &value.authenticate_number);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Data {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Data, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None, None);
-            fields.required("mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("authenticate_scene", &mut slots.3);
-            fields.required("authenticate_source", &mut slots.4);
-            fields.required("project_name", &mut slots.5);
-            fields.required("employer_name", &mut slots.6);
-            fields.required("authenticate_state", &mut slots.7);
-            fields.optional("authenticate_time", &mut slots.8);
-            fields.required("authenticate_number", &mut slots.9);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                ) => {
-                    Ok(Data {
-                        mchid: f0,
-                        sub_mchid: f1,
-                        openid: f2,
-                        authenticate_scene: f3,
-                        authenticate_source: f4,
-                        project_name: f5,
-                        employer_name: f6,
-                        authenticate_state: f7,
-                        authenticate_time: f8,
-                        authenticate_number: f9,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询核身记录API的应答
@@ -142,45 +145,48 @@ pub struct ListAuthenticationsResponse {
     /// Wire: `limit`, `integer`, required.
     pub limit: i64,
 }
+impl crate::runtime::Object for ListAuthenticationsResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional_objects("data", &mut slots.0);
+        fields.required("total_count", &mut slots.1);
+        fields.required("offset", &mut slots.2);
+        fields.required("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (f0, Some(f1), Some(f2), Some(f3)) => {
+                Ok(ListAuthenticationsResponse {
+                    data: f0,
+                    total_count: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.optional_objects("data", &self.data);
+        members.required("total_count", &self.total_count);
+        members.required("offset", &self.offset);
+        members.required("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for ListAuthenticationsResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ListAuthenticationsResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.optional("data", &value.data);
-            members.required("total_count", &value.total_count);
-            members.required("offset", &value.offset);
-            members.required("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAuthenticationsResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListAuthenticationsResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("data", &mut slots.0);
-            fields.required("total_count", &mut slots.1);
-            fields.required("offset", &mut slots.2);
-            fields.required("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (f0, Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ListAuthenticationsResponse {
-                        data: f0,
-                        total_count: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微工卡核身预下单API的应答
@@ -214,51 +220,54 @@ pub struct PreOrderAuthenticationResponse {
     /// Wire: `expires_in`, `integer`, required.
     pub expires_in: i64,
 }
+impl crate::runtime::Object for PreOrderAuthenticationResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("authenticate_number", &mut slots.0);
+        fields.required("openid", &mut slots.1);
+        fields.required("mchid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("token", &mut slots.4);
+        fields.required("expires_in", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
+                Ok(PreOrderAuthenticationResponse {
+                    authenticate_number: f0,
+                    openid: f1,
+                    mchid: f2,
+                    sub_mchid: f3,
+                    token: f4,
+                    expires_in: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("authenticate_number", &self.authenticate_number);
+        members.required("openid", &self.openid);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("token", &self.token);
+        members.required("expires_in", &self.expires_in);
+        members
+    }
+}
 impl serde::Serialize for PreOrderAuthenticationResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreOrderAuthenticationResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("authenticate_number", &value.authenticate_number);
-            members.required("openid", &value.openid);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("token", &value.token);
-            members.required("expires_in", &value.expires_in);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreOrderAuthenticationResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreOrderAuthenticationResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("authenticate_number", &mut slots.0);
-            fields.required("openid", &mut slots.1);
-            fields.required("mchid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("token", &mut slots.4);
-            fields.required("expires_in", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), Some(f5)) => {
-                    Ok(PreOrderAuthenticationResponse {
-                        authenticate_number: f0,
-                        openid: f1,
-                        mchid: f2,
-                        sub_mchid: f3,
-                        token: f4,
-                        expires_in: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 获取核身结果API的应答
@@ -312,94 +321,93 @@ pub struct AuthenticationEntity {
     /// Wire: `authenticate_failed_reason`, `string`, optional.
     pub authenticate_failed_reason: Option<String>,
 }
+impl crate::runtime::Object for AuthenticationEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("openid", &mut slots.2);
+        fields.required("authenticate_scene", &mut slots.3);
+        fields.required("authenticate_source", &mut slots.4);
+        fields.required("project_name", &mut slots.5);
+        fields.required("employer_name", &mut slots.6);
+        fields.required("authenticate_state", &mut slots.7);
+        fields.optional("authenticate_time", &mut slots.8);
+        fields.required("authenticate_number", &mut slots.9);
+        fields.optional("authenticate_failed_reason", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                f10,
+            ) => {
+                Ok(AuthenticationEntity {
+                    mchid: f0,
+                    sub_mchid: f1,
+                    openid: f2,
+                    authenticate_scene: f3,
+                    authenticate_source: f4,
+                    project_name: f5,
+                    employer_name: f6,
+                    authenticate_state: f7,
+                    authenticate_time: f8,
+                    authenticate_number: f9,
+                    authenticate_failed_reason: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("openid", &self.openid);
+        members.required("authenticate_scene", &self.authenticate_scene);
+        members.required("authenticate_source", &self.authenticate_source);
+        members.required("project_name", &self.project_name);
+        members.required("employer_name", &self.employer_name);
+        members.required("authenticate_state", &self.authenticate_state);
+        members.optional("authenticate_time", &self.authenticate_time);
+        members.required("authenticate_number", &self.authenticate_number);
+        members.optional("authenticate_failed_reason", &self.authenticate_failed_reason);
+        members
+    }
+}
 impl serde::Serialize for AuthenticationEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &AuthenticationEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("openid", &value.openid);
-            members.required("authenticate_scene", &value.authenticate_scene);
-            members.required("authenticate_source", &value.authenticate_source);
-            members.required("project_name", &value.project_name);
-            members.required("employer_name", &value.employer_name);
-            members.required("authenticate_state", &value.authenticate_state);
-            members.optional("authenticate_time", &value.authenticate_time);
-            members.required("authenticate_number", &value.authenticate_number);
-            members
-                .optional(
-                    "authenticate_failed_reason",
-                    &value.authenticate_failed_reason,
-                );
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for AuthenticationEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<AuthenticationEntity, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("openid", &mut slots.2);
-            fields.required("authenticate_scene", &mut slots.3);
-            fields.required("authenticate_source", &mut slots.4);
-            fields.required("project_name", &mut slots.5);
-            fields.required("employer_name", &mut slots.6);
-            fields.required("authenticate_state", &mut slots.7);
-            fields.optional("authenticate_time", &mut slots.8);
-            fields.required("authenticate_number", &mut slots.9);
-            fields.optional("authenticate_failed_reason", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    f10,
-                ) => {
-                    Ok(AuthenticationEntity {
-                        mchid: f0,
-                        sub_mchid: f1,
-                        openid: f2,
-                        authenticate_scene: f3,
-                        authenticate_source: f4,
-                        project_name: f5,
-                        employer_name: f6,
-                        authenticate_state: f7,
-                        authenticate_time: f8,
-                        authenticate_number: f9,
-                        authenticate_failed_reason: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询微工卡授权关系API的应答
@@ -433,51 +441,54 @@ pub struct RelationEntity {
     /// Wire: `deauthorize_time`, `string`, optional.
     pub deauthorize_time: Option<String>,
 }
+impl crate::runtime::Object for RelationEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("authorize_state", &mut slots.3);
+        fields.optional("authorize_time", &mut slots.4);
+        fields.optional("deauthorize_time", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(RelationEntity {
+                    openid: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    authorize_state: f3,
+                    authorize_time: f4,
+                    deauthorize_time: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("openid", &self.openid);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("authorize_state", &self.authorize_state);
+        members.optional("authorize_time", &self.authorize_time);
+        members.optional("deauthorize_time", &self.deauthorize_time);
+        members
+    }
+}
 impl serde::Serialize for RelationEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RelationEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("openid", &value.openid);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("authorize_state", &value.authorize_state);
-            members.optional("authorize_time", &value.authorize_time);
-            members.optional("deauthorize_time", &value.deauthorize_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RelationEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RelationEntity, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("authorize_state", &mut slots.3);
-            fields.optional("authorize_time", &mut slots.4);
-            fields.optional("deauthorize_time", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(RelationEntity {
-                        openid: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        authorize_state: f3,
-                        authorize_time: f4,
-                        deauthorize_time: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 生成授权token API的应答
@@ -507,48 +518,51 @@ pub struct TokenEntity {
     /// Wire: `expires_in`, `integer`, required.
     pub expires_in: i64,
 }
+impl crate::runtime::Object for TokenEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("mchid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.required("token", &mut slots.3);
+        fields.required("expires_in", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(TokenEntity {
+                    openid: f0,
+                    mchid: f1,
+                    sub_mchid: f2,
+                    token: f3,
+                    expires_in: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("openid", &self.openid);
+        members.required("mchid", &self.mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("token", &self.token);
+        members.required("expires_in", &self.expires_in);
+        members
+    }
+}
 impl serde::Serialize for TokenEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TokenEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("openid", &value.openid);
-            members.required("mchid", &value.mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("token", &value.token);
-            members.required("expires_in", &value.expires_in);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TokenEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TokenEntity, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("mchid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.required("token", &mut slots.3);
-            fields.required("expires_in", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(TokenEntity {
-                        openid: f0,
-                        mchid: f1,
-                        sub_mchid: f2,
-                        token: f3,
-                        expires_in: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细列表
@@ -613,48 +627,51 @@ impl crate::runtime::EncryptSensitive for TransferDetailList {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for TransferDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_detail_no", &mut slots.0);
+        fields.required("transfer_amount", &mut slots.1);
+        fields.required("transfer_remark", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.required("user_name", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
+                Ok(TransferDetailList {
+                    out_detail_no: f0,
+                    transfer_amount: f1,
+                    transfer_remark: f2,
+                    openid: f3,
+                    user_name: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("openid", &self.openid);
+        members.required("user_name", &self.user_name);
+        members
+    }
+}
 impl serde::Serialize for TransferDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("openid", &value.openid);
-            members.required("user_name", &value.user_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_detail_no", &mut slots.0);
-            fields.required("transfer_amount", &mut slots.1);
-            fields.required("transfer_remark", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.required("user_name", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4)) => {
-                    Ok(TransferDetailList {
-                        out_detail_no: f0,
-                        transfer_amount: f1,
-                        transfer_remark: f2,
-                        openid: f3,
-                        user_name: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起批量转账API的应答
@@ -676,42 +693,45 @@ pub struct TransferBatchEntity {
     /// Wire: `create_time`, `string`, required.
     pub create_time: String,
 }
+impl crate::runtime::Object for TransferBatchEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TransferBatchEntity {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    create_time: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("create_time", &self.create_time);
+        members
+    }
+}
 impl serde::Serialize for TransferBatchEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferBatchEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("create_time", &value.create_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferBatchEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferBatchEntity, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TransferBatchEntity {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        create_time: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 校验核身结果API的应答
@@ -737,47 +757,47 @@ pub struct ValidateAuthenticationTokenResponse {
     /// Wire: `fail_reason`, `string`, optional.
     pub fail_reason: Option<String>,
 }
+impl crate::runtime::Object for ValidateAuthenticationTokenResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("result", &mut slots.0);
+        fields.optional("authenticate_success_time", &mut slots.1);
+        fields.optional("openid", &mut slots.2);
+        fields.optional("fail_reason", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(ValidateAuthenticationTokenResponse {
+                    result: f0,
+                    authenticate_success_time: f1,
+                    openid: f2,
+                    fail_reason: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("result", &self.result);
+        members.optional("authenticate_success_time", &self.authenticate_success_time);
+        members.optional("openid", &self.openid);
+        members.optional("fail_reason", &self.fail_reason);
+        members
+    }
+}
 impl serde::Serialize for ValidateAuthenticationTokenResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ValidateAuthenticationTokenResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("result", &value.result);
-            members
-                .optional("authenticate_success_time", &value.authenticate_success_time);
-            members.optional("openid", &value.openid);
-            members.optional("fail_reason", &value.fail_reason);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidateAuthenticationTokenResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ValidateAuthenticationTokenResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("result", &mut slots.0);
-            fields.optional("authenticate_success_time", &mut slots.1);
-            fields.optional("openid", &mut slots.2);
-            fields.optional("fail_reason", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(ValidateAuthenticationTokenResponse {
-                        result: f0,
-                        authenticate_success_time: f1,
-                        openid: f2,
-                        fail_reason: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

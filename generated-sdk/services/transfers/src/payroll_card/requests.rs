@@ -67,48 +67,51 @@ impl ListAuthenticationsRequest {
     }
 }
 impl crate::runtime::Validate for ListAuthenticationsRequest {}
+impl crate::runtime::Object for ListAuthenticationsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("authenticate_date", &mut slots.4);
+        fields.optional("authenticate_state", &mut slots.5);
+        fields.optional("offset", &mut slots.6);
+        fields.optional("limit", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), f5, f6, f7) => {
+                Ok(ListAuthenticationsRequest {
+                    openid: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    authenticate_date: f4,
+                    authenticate_state: f5,
+                    offset: f6,
+                    limit: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListAuthenticationsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListAuthenticationsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListAuthenticationsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListAuthenticationsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("authenticate_date", &mut slots.4);
-            fields.optional("authenticate_state", &mut slots.5);
-            fields.optional("offset", &mut slots.6);
-            fields.optional("limit", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), f5, f6, f7) => {
-                    Ok(ListAuthenticationsRequest {
-                        openid: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        authenticate_date: f4,
-                        authenticate_state: f5,
-                        offset: f6,
-                        limit: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pre_order_authentication` (微工卡核身预下单API): `POST /v3/payroll-card/authentications/pre-order`.
@@ -188,57 +191,60 @@ impl crate::runtime::Validate for PreOrderAuthenticationRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PreOrderAuthenticationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("authenticate_number", &mut slots.4);
+        fields.required("project_name", &mut slots.5);
+        fields.required("employer_name", &mut slots.6);
+        fields.optional("authenticate_type", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), f3, Some(f4), Some(f5), Some(f6), f7) => {
+                Ok(PreOrderAuthenticationRequest {
+                    openid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    authenticate_number: f4,
+                    project_name: f5,
+                    employer_name: f6,
+                    authenticate_type: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("openid", &self.openid);
+        members.optional("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("authenticate_number", &self.authenticate_number);
+        members.required("project_name", &self.project_name);
+        members.required("employer_name", &self.employer_name);
+        members.optional("authenticate_type", &self.authenticate_type);
+        members
+    }
+}
 impl serde::Serialize for PreOrderAuthenticationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PreOrderAuthenticationRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("openid", &value.openid);
-            members.optional("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("authenticate_number", &value.authenticate_number);
-            members.required("project_name", &value.project_name);
-            members.required("employer_name", &value.employer_name);
-            members.optional("authenticate_type", &value.authenticate_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreOrderAuthenticationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreOrderAuthenticationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("authenticate_number", &mut slots.4);
-            fields.required("project_name", &mut slots.5);
-            fields.required("employer_name", &mut slots.6);
-            fields.optional("authenticate_type", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), f3, Some(f4), Some(f5), Some(f6), f7) => {
-                    Ok(PreOrderAuthenticationRequest {
-                        openid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        authenticate_number: f4,
-                        project_name: f5,
-                        employer_name: f6,
-                        authenticate_type: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `pre_order_authentication_with_auth` (微工卡核身预下单（流程中完成授权）): `POST /v3/payroll-card/authentications/pre-order-with-auth`.
@@ -366,92 +372,93 @@ impl crate::runtime::EncryptSensitive for PreOrderAuthenticationWithAuthRequest 
         Ok(copy)
     }
 }
+impl crate::runtime::Object for PreOrderAuthenticationWithAuthRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("openid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.required("sub_mchid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.required("authenticate_number", &mut slots.4);
+        fields.required("project_name", &mut slots.5);
+        fields.required("employer_name", &mut slots.6);
+        fields.required("user_name", &mut slots.7);
+        fields.required("id_card_number", &mut slots.8);
+        fields.required("employment_type", &mut slots.9);
+        fields.optional("authenticate_type", &mut slots.10);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                f3,
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                Some(f9),
+                f10,
+            ) => {
+                Ok(PreOrderAuthenticationWithAuthRequest {
+                    openid: f0,
+                    appid: f1,
+                    sub_mchid: f2,
+                    sub_appid: f3,
+                    authenticate_number: f4,
+                    project_name: f5,
+                    employer_name: f6,
+                    user_name: f7,
+                    id_card_number: f8,
+                    employment_type: f9,
+                    authenticate_type: f10,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(11);
+        members.required("openid", &self.openid);
+        members.optional("appid", &self.appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("authenticate_number", &self.authenticate_number);
+        members.required("project_name", &self.project_name);
+        members.required("employer_name", &self.employer_name);
+        members.required("user_name", &self.user_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.required("employment_type", &self.employment_type);
+        members.optional("authenticate_type", &self.authenticate_type);
+        members
+    }
+}
 impl serde::Serialize for PreOrderAuthenticationWithAuthRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &PreOrderAuthenticationWithAuthRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(11);
-            members.required("openid", &value.openid);
-            members.optional("appid", &value.appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("authenticate_number", &value.authenticate_number);
-            members.required("project_name", &value.project_name);
-            members.required("employer_name", &value.employer_name);
-            members.required("user_name", &value.user_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.required("employment_type", &value.employment_type);
-            members.optional("authenticate_type", &value.authenticate_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PreOrderAuthenticationWithAuthRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PreOrderAuthenticationWithAuthRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("openid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.required("sub_mchid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.required("authenticate_number", &mut slots.4);
-            fields.required("project_name", &mut slots.5);
-            fields.required("employer_name", &mut slots.6);
-            fields.required("user_name", &mut slots.7);
-            fields.required("id_card_number", &mut slots.8);
-            fields.required("employment_type", &mut slots.9);
-            fields.optional("authenticate_type", &mut slots.10);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    f3,
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    Some(f9),
-                    f10,
-                ) => {
-                    Ok(PreOrderAuthenticationWithAuthRequest {
-                        openid: f0,
-                        appid: f1,
-                        sub_mchid: f2,
-                        sub_appid: f3,
-                        authenticate_number: f4,
-                        project_name: f5,
-                        employer_name: f6,
-                        user_name: f7,
-                        id_card_number: f8,
-                        employment_type: f9,
-                        authenticate_type: f10,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_authentication` (获取核身结果API): `GET /v3/payroll-card/authentications/{authenticate_number}`.
@@ -475,36 +482,39 @@ impl QueryAuthenticationRequest {
     }
 }
 impl crate::runtime::Validate for QueryAuthenticationRequest {}
+impl crate::runtime::Object for QueryAuthenticationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("authenticate_number", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryAuthenticationRequest {
+                    authenticate_number: f0,
+                    sub_mchid: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryAuthenticationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryAuthenticationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryAuthenticationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryAuthenticationRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("authenticate_number", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryAuthenticationRequest {
-                        authenticate_number: f0,
-                        sub_mchid: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_relation` (查询微工卡授权关系API): `GET /v3/payroll-card/relations/{openid}`.
@@ -544,40 +554,43 @@ impl QueryRelationRequest {
     }
 }
 impl crate::runtime::Validate for QueryRelationRequest {}
+impl crate::runtime::Object for QueryRelationRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.optional("appid", &mut slots.2);
+        fields.optional("sub_appid", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3) => {
+                Ok(QueryRelationRequest {
+                    openid: f0,
+                    sub_mchid: f1,
+                    appid: f2,
+                    sub_appid: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryRelationRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryRelationRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryRelationRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryRelationRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.optional("appid", &mut slots.2);
-            fields.optional("sub_appid", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3) => {
-                    Ok(QueryRelationRequest {
-                        openid: f0,
-                        sub_mchid: f1,
-                        appid: f2,
-                        sub_appid: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_token` (生成授权token API): `POST /v3/payroll-card/tokens`.
@@ -678,54 +691,57 @@ impl crate::runtime::EncryptSensitive for CreateTokenRequest {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for CreateTokenRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("openid", &mut slots.0);
+        fields.optional("appid", &mut slots.1);
+        fields.optional("sub_appid", &mut slots.2);
+        fields.required("sub_mchid", &mut slots.3);
+        fields.required("user_name", &mut slots.4);
+        fields.required("id_card_number", &mut slots.5);
+        fields.optional("employment_type", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5), f6) => {
+                Ok(CreateTokenRequest {
+                    openid: f0,
+                    appid: f1,
+                    sub_appid: f2,
+                    sub_mchid: f3,
+                    user_name: f4,
+                    id_card_number: f5,
+                    employment_type: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("openid", &self.openid);
+        members.optional("appid", &self.appid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("user_name", &self.user_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.optional("employment_type", &self.employment_type);
+        members
+    }
+}
 impl serde::Serialize for CreateTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTokenRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("openid", &value.openid);
-            members.optional("appid", &value.appid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("user_name", &value.user_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.optional("employment_type", &value.employment_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTokenRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("openid", &mut slots.0);
-            fields.optional("appid", &mut slots.1);
-            fields.optional("sub_appid", &mut slots.2);
-            fields.required("sub_mchid", &mut slots.3);
-            fields.required("user_name", &mut slots.4);
-            fields.required("id_card_number", &mut slots.5);
-            fields.optional("employment_type", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, Some(f3), Some(f4), Some(f5), f6) => {
-                    Ok(CreateTokenRequest {
-                        openid: f0,
-                        appid: f1,
-                        sub_appid: f2,
-                        sub_mchid: f3,
-                        user_name: f4,
-                        id_card_number: f5,
-                        employment_type: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_transfer_batch` (发起批量转账API): `POST /v3/payroll-card/transfer-batches`.
@@ -862,95 +878,98 @@ impl crate::runtime::EncryptSensitive for CreateTransferBatchRequest {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for CreateTransferBatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("sub_mchid", &mut slots.0);
+        fields.optional("sub_appid", &mut slots.1);
+        fields.required("authorization_type", &mut slots.2);
+        fields.required("out_batch_no", &mut slots.3);
+        fields.required("batch_name", &mut slots.4);
+        fields.required("batch_remark", &mut slots.5);
+        fields.required("total_amount", &mut slots.6);
+        fields.required("total_num", &mut slots.7);
+        fields.required_objects("transfer_detail_list", &mut slots.8);
+        fields.optional("sp_appid", &mut slots.9);
+        fields.optional("employment_type", &mut slots.10);
+        fields.optional("employment_scene", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                f1,
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(CreateTransferBatchRequest {
+                    sub_mchid: f0,
+                    sub_appid: f1,
+                    authorization_type: f2,
+                    out_batch_no: f3,
+                    batch_name: f4,
+                    batch_remark: f5,
+                    total_amount: f6,
+                    total_num: f7,
+                    transfer_detail_list: f8,
+                    sp_appid: f9,
+                    employment_type: f10,
+                    employment_scene: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.optional("sub_appid", &self.sub_appid);
+        members.required("authorization_type", &self.authorization_type);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.required_objects("transfer_detail_list", &self.transfer_detail_list);
+        members.optional("sp_appid", &self.sp_appid);
+        members.optional("employment_type", &self.employment_type);
+        members.optional("employment_scene", &self.employment_scene);
+        members
+    }
+}
 impl serde::Serialize for CreateTransferBatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateTransferBatchRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.optional("sub_appid", &value.sub_appid);
-            members.required("authorization_type", &value.authorization_type);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.required("transfer_detail_list", &value.transfer_detail_list);
-            members.optional("sp_appid", &value.sp_appid);
-            members.optional("employment_type", &value.employment_type);
-            members.optional("employment_scene", &value.employment_scene);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateTransferBatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateTransferBatchRequest, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("sub_mchid", &mut slots.0);
-            fields.optional("sub_appid", &mut slots.1);
-            fields.required("authorization_type", &mut slots.2);
-            fields.required("out_batch_no", &mut slots.3);
-            fields.required("batch_name", &mut slots.4);
-            fields.required("batch_remark", &mut slots.5);
-            fields.required("total_amount", &mut slots.6);
-            fields.required("total_num", &mut slots.7);
-            fields.required("transfer_detail_list", &mut slots.8);
-            fields.optional("sp_appid", &mut slots.9);
-            fields.optional("employment_type", &mut slots.10);
-            fields.optional("employment_scene", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    f1,
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(CreateTransferBatchRequest {
-                        sub_mchid: f0,
-                        sub_appid: f1,
-                        authorization_type: f2,
-                        out_batch_no: f3,
-                        batch_name: f4,
-                        batch_remark: f5,
-                        total_amount: f6,
-                        total_num: f7,
-                        transfer_detail_list: f8,
-                        sp_appid: f9,
-                        employment_type: f10,
-                        employment_scene: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `create_insurance_result` (生成投保结果API): `POST /v3/payroll-card/wesure/insurance`.
@@ -1013,74 +1032,73 @@ impl CreateInsuranceResultRequest {
     }
 }
 impl crate::runtime::Validate for CreateInsuranceResultRequest {}
+impl crate::runtime::Object for CreateInsuranceResultRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("wesure_order_no", &mut slots.1);
+        fields.required("token", &mut slots.2);
+        fields.required("insurance_company_order_no", &mut slots.3);
+        fields.required("openid", &mut slots.4);
+        fields.required("insure_state", &mut slots.5);
+        fields.required("insure_effect_time", &mut slots.6);
+        fields.required("insure_invalid_time", &mut slots.7);
+        fields.required("insurance_company_name", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+            ) => {
+                Ok(CreateInsuranceResultRequest {
+                    sp_mchid: f0,
+                    wesure_order_no: f1,
+                    token: f2,
+                    insurance_company_order_no: f3,
+                    openid: f4,
+                    insure_state: f5,
+                    insure_effect_time: f6,
+                    insure_invalid_time: f7,
+                    insurance_company_name: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("wesure_order_no", &self.wesure_order_no);
+        members.required("token", &self.token);
+        members.required("insurance_company_order_no", &self.insurance_company_order_no);
+        members.required("openid", &self.openid);
+        members.required("insure_state", &self.insure_state);
+        members.required("insure_effect_time", &self.insure_effect_time);
+        members.required("insure_invalid_time", &self.insure_invalid_time);
+        members.required("insurance_company_name", &self.insurance_company_name);
+        members
+    }
+}
 impl serde::Serialize for CreateInsuranceResultRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &CreateInsuranceResultRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("wesure_order_no", &value.wesure_order_no);
-            members.required("token", &value.token);
-            members
-                .required(
-                    "insurance_company_order_no",
-                    &value.insurance_company_order_no,
-                );
-            members.required("openid", &value.openid);
-            members.required("insure_state", &value.insure_state);
-            members.required("insure_effect_time", &value.insure_effect_time);
-            members.required("insure_invalid_time", &value.insure_invalid_time);
-            members.required("insurance_company_name", &value.insurance_company_name);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for CreateInsuranceResultRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<CreateInsuranceResultRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("wesure_order_no", &mut slots.1);
-            fields.required("token", &mut slots.2);
-            fields.required("insurance_company_order_no", &mut slots.3);
-            fields.required("openid", &mut slots.4);
-            fields.required("insure_state", &mut slots.5);
-            fields.required("insure_effect_time", &mut slots.6);
-            fields.required("insure_invalid_time", &mut slots.7);
-            fields.required("insurance_company_name", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                ) => {
-                    Ok(CreateInsuranceResultRequest {
-                        sp_mchid: f0,
-                        wesure_order_no: f1,
-                        token: f2,
-                        insurance_company_order_no: f3,
-                        openid: f4,
-                        insure_state: f5,
-                        insure_effect_time: f6,
-                        insure_invalid_time: f7,
-                        insurance_company_name: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `validate_authentication_token` (校验核身结果API): `POST /v3/payroll-card/wesure/token-validations`.
@@ -1142,52 +1160,53 @@ impl crate::runtime::Validate for ValidateAuthenticationTokenRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ValidateAuthenticationTokenRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("sp_mchid", &mut slots.0);
+        fields.required("sub_mchid", &mut slots.1);
+        fields.required("token", &mut slots.2);
+        fields.required("user_name", &mut slots.3);
+        fields.required("id_card_number", &mut slots.4);
+        fields.optional("authenticate_type", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
+                Ok(ValidateAuthenticationTokenRequest {
+                    sp_mchid: f0,
+                    sub_mchid: f1,
+                    token: f2,
+                    user_name: f3,
+                    id_card_number: f4,
+                    authenticate_type: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.required("sub_mchid", &self.sub_mchid);
+        members.required("token", &self.token);
+        members.required("user_name", &self.user_name);
+        members.required("id_card_number", &self.id_card_number);
+        members.optional("authenticate_type", &self.authenticate_type);
+        members
+    }
+}
 impl serde::Serialize for ValidateAuthenticationTokenRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ValidateAuthenticationTokenRequest,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.required("sub_mchid", &value.sub_mchid);
-            members.required("token", &value.token);
-            members.required("user_name", &value.user_name);
-            members.required("id_card_number", &value.id_card_number);
-            members.optional("authenticate_type", &value.authenticate_type);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ValidateAuthenticationTokenRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ValidateAuthenticationTokenRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("sp_mchid", &mut slots.0);
-            fields.required("sub_mchid", &mut slots.1);
-            fields.required("token", &mut slots.2);
-            fields.required("user_name", &mut slots.3);
-            fields.required("id_card_number", &mut slots.4);
-            fields.optional("authenticate_type", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), Some(f4), f5) => {
-                    Ok(ValidateAuthenticationTokenRequest {
-                        sp_mchid: f0,
-                        sub_mchid: f1,
-                        token: f2,
-                        user_name: f3,
-                        id_card_number: f4,
-                        authenticate_type: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

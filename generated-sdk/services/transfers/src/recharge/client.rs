@@ -56,7 +56,7 @@ impl<'a, T: Transport> RechargeClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_BANK_TRANSFER_RECHARGE,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -64,7 +64,7 @@ impl<'a, T: Transport> RechargeClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询银行转账充值结果
@@ -112,7 +112,7 @@ impl<'a, T: Transport> RechargeClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -37,35 +37,38 @@ impl RechargeAmount {
     }
 }
 impl crate::runtime::Validate for RechargeAmount {}
+impl crate::runtime::Object for RechargeAmount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional("amount", &mut slots.0);
+        fields.optional("currency", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(RechargeAmount {
+            amount: f0,
+            currency: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional("amount", &self.amount);
+        members.optional("currency", &self.currency);
+        members
+    }
+}
 impl serde::Serialize for RechargeAmount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &RechargeAmount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("amount", &value.amount);
-            members.optional("currency", &value.currency);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for RechargeAmount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<RechargeAmount, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("amount", &mut slots.0);
-            fields.optional("currency", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(RechargeAmount {
-                amount: f0,
-                currency: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 银行账户
@@ -95,44 +98,47 @@ pub struct TransferInAccount {
     /// Wire: `bank_account_no`, `string`, optional.
     pub bank_account_no: Option<String>,
 }
+impl crate::runtime::Object for TransferInAccount {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("bank_name", &mut slots.0);
+        fields.optional("bank_address_code", &mut slots.1);
+        fields.optional("bank_code", &mut slots.2);
+        fields.optional("bank_account_name", &mut slots.3);
+        fields.optional("bank_account_no", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(TransferInAccount {
+            bank_name: f0,
+            bank_address_code: f1,
+            bank_code: f2,
+            bank_account_name: f3,
+            bank_account_no: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_address_code", &self.bank_address_code);
+        members.optional("bank_code", &self.bank_code);
+        members.optional("bank_account_name", &self.bank_account_name);
+        members.optional("bank_account_no", &self.bank_account_no);
+        members
+    }
+}
 impl serde::Serialize for TransferInAccount {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferInAccount) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_address_code", &value.bank_address_code);
-            members.optional("bank_code", &value.bank_code);
-            members.optional("bank_account_name", &value.bank_account_name);
-            members.optional("bank_account_no", &value.bank_account_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferInAccount {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferInAccount, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("bank_name", &mut slots.0);
-            fields.optional("bank_address_code", &mut slots.1);
-            fields.optional("bank_code", &mut slots.2);
-            fields.optional("bank_account_name", &mut slots.3);
-            fields.optional("bank_account_no", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(TransferInAccount {
-                bank_name: f0,
-                bank_address_code: f1,
-                bank_code: f2,
-                bank_account_name: f3,
-                bank_account_no: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 申请银行转账充值的应答
@@ -154,44 +160,45 @@ pub struct ApplyBankTransferRechargeResponse {
     /// Wire: `transfer_in_account`, `object TransferInAccount`, required.
     pub transfer_in_account: TransferInAccount,
 }
+impl crate::runtime::Object for ApplyBankTransferRechargeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("recharge_id", &mut slots.0);
+        fields.required("out_recharge_no", &mut slots.1);
+        fields.required_object("transfer_in_account", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(ApplyBankTransferRechargeResponse {
+                    recharge_id: f0,
+                    out_recharge_no: f1,
+                    transfer_in_account: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("recharge_id", &self.recharge_id);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.required_object("transfer_in_account", &self.transfer_in_account);
+        members
+    }
+}
 impl serde::Serialize for ApplyBankTransferRechargeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &ApplyBankTransferRechargeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("recharge_id", &value.recharge_id);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.required("transfer_in_account", &value.transfer_in_account);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBankTransferRechargeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBankTransferRechargeResponse, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("recharge_id", &mut slots.0);
-            fields.required("out_recharge_no", &mut slots.1);
-            fields.required("transfer_in_account", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(ApplyBankTransferRechargeResponse {
-                        recharge_id: f0,
-                        out_recharge_no: f1,
-                        transfer_in_account: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账充值的付款信息
@@ -221,44 +228,47 @@ pub struct BankTransferInfo {
     /// Wire: `bank_card_tail`, `string`, optional.
     pub bank_card_tail: Option<String>,
 }
+impl crate::runtime::Object for BankTransferInfo {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.optional("memo", &mut slots.0);
+        fields.optional("return_time", &mut slots.1);
+        fields.optional("return_reason", &mut slots.2);
+        fields.optional("bank_name", &mut slots.3);
+        fields.optional("bank_card_tail", &mut slots.4);
+        fields.finish()?;
+        let (f0, f1, f2, f3, f4) = slots;
+        Ok(BankTransferInfo {
+            memo: f0,
+            return_time: f1,
+            return_reason: f2,
+            bank_name: f3,
+            bank_card_tail: f4,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(5);
+        members.optional("memo", &self.memo);
+        members.optional("return_time", &self.return_time);
+        members.optional("return_reason", &self.return_reason);
+        members.optional("bank_name", &self.bank_name);
+        members.optional("bank_card_tail", &self.bank_card_tail);
+        members
+    }
+}
 impl serde::Serialize for BankTransferInfo {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &BankTransferInfo) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(5);
-            members.optional("memo", &value.memo);
-            members.optional("return_time", &value.return_time);
-            members.optional("return_reason", &value.return_reason);
-            members.optional("bank_name", &value.bank_name);
-            members.optional("bank_card_tail", &value.bank_card_tail);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for BankTransferInfo {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<BankTransferInfo, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.optional("memo", &mut slots.0);
-            fields.optional("return_time", &mut slots.1);
-            fields.optional("return_reason", &mut slots.2);
-            fields.optional("bank_name", &mut slots.3);
-            fields.optional("bank_card_tail", &mut slots.4);
-            fields.finish()?;
-            let (f0, f1, f2, f3, f4) = slots;
-            Ok(BankTransferInfo {
-                memo: f0,
-                return_time: f1,
-                return_reason: f2,
-                bank_name: f3,
-                bank_card_tail: f4,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 查询银行转账充值结果的应答
@@ -316,96 +326,97 @@ pub struct QueryBankTransferRechargeResponse {
     /// Wire: `close_time`, `string`, optional.
     pub close_time: Option<String>,
 }
+impl crate::runtime::Object for QueryBankTransferRechargeResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("recharge_id", &mut slots.1);
+        fields.required("out_recharge_no", &mut slots.2);
+        fields.required("account_type", &mut slots.3);
+        fields.required("recharge_state", &mut slots.4);
+        fields.required("recharge_scene", &mut slots.5);
+        fields.optional("recharge_state_desc", &mut slots.6);
+        fields.required_object("recharge_amount", &mut slots.7);
+        fields.optional_object("bank_transfer_info", &mut slots.8);
+        fields.optional("accept_time", &mut slots.9);
+        fields.optional("success_time", &mut slots.10);
+        fields.optional("close_time", &mut slots.11);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                f6,
+                Some(f7),
+                f8,
+                f9,
+                f10,
+                f11,
+            ) => {
+                Ok(QueryBankTransferRechargeResponse {
+                    mchid: f0,
+                    recharge_id: f1,
+                    out_recharge_no: f2,
+                    account_type: f3,
+                    recharge_state: f4,
+                    recharge_scene: f5,
+                    recharge_state_desc: f6,
+                    recharge_amount: f7,
+                    bank_transfer_info: f8,
+                    accept_time: f9,
+                    success_time: f10,
+                    close_time: f11,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(12);
+        members.required("mchid", &self.mchid);
+        members.required("recharge_id", &self.recharge_id);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.required("account_type", &self.account_type);
+        members.required("recharge_state", &self.recharge_state);
+        members.required("recharge_scene", &self.recharge_scene);
+        members.optional("recharge_state_desc", &self.recharge_state_desc);
+        members.required_object("recharge_amount", &self.recharge_amount);
+        members.optional_object("bank_transfer_info", &self.bank_transfer_info);
+        members.optional("accept_time", &self.accept_time);
+        members.optional("success_time", &self.success_time);
+        members.optional("close_time", &self.close_time);
+        members
+    }
+}
 impl serde::Serialize for QueryBankTransferRechargeResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryBankTransferRechargeResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(12);
-            members.required("mchid", &value.mchid);
-            members.required("recharge_id", &value.recharge_id);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.required("account_type", &value.account_type);
-            members.required("recharge_state", &value.recharge_state);
-            members.required("recharge_scene", &value.recharge_scene);
-            members.optional("recharge_state_desc", &value.recharge_state_desc);
-            members.required("recharge_amount", &value.recharge_amount);
-            members.optional("bank_transfer_info", &value.bank_transfer_info);
-            members.optional("accept_time", &value.accept_time);
-            members.optional("success_time", &value.success_time);
-            members.optional("close_time", &value.close_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBankTransferRechargeResponse, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("recharge_id", &mut slots.1);
-            fields.required("out_recharge_no", &mut slots.2);
-            fields.required("account_type", &mut slots.3);
-            fields.required("recharge_state", &mut slots.4);
-            fields.required("recharge_scene", &mut slots.5);
-            fields.optional("recharge_state_desc", &mut slots.6);
-            fields.required("recharge_amount", &mut slots.7);
-            fields.optional("bank_transfer_info", &mut slots.8);
-            fields.optional("accept_time", &mut slots.9);
-            fields.optional("success_time", &mut slots.10);
-            fields.optional("close_time", &mut slots.11);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    f6,
-                    Some(f7),
-                    f8,
-                    f9,
-                    f10,
-                    f11,
-                ) => {
-                    Ok(QueryBankTransferRechargeResponse {
-                        mchid: f0,
-                        recharge_id: f1,
-                        out_recharge_no: f2,
-                        account_type: f3,
-                        recharge_state: f4,
-                        recharge_scene: f5,
-                        recharge_state_desc: f6,
-                        recharge_amount: f7,
-                        bank_transfer_info: f8,
-                        accept_time: f9,
-                        success_time: f10,
-                        close_time: f11,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

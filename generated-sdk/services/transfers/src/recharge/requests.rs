@@ -48,45 +48,48 @@ impl crate::runtime::Validate for ApplyBankTransferRechargeRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyBankTransferRechargeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_recharge_no", &mut slots.0);
+        fields.required("recharge_scene", &mut slots.1);
+        fields.required("account_type", &mut slots.2);
+        fields.required_object("recharge_amount", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3)) => {
+                Ok(ApplyBankTransferRechargeRequest {
+                    out_recharge_no: f0,
+                    recharge_scene: f1,
+                    account_type: f2,
+                    recharge_amount: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_recharge_no", &self.out_recharge_no);
+        members.required("recharge_scene", &self.recharge_scene);
+        members.required("account_type", &self.account_type);
+        members.required_object("recharge_amount", &self.recharge_amount);
+        members
+    }
+}
 impl serde::Serialize for ApplyBankTransferRechargeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyBankTransferRechargeRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_recharge_no", &value.out_recharge_no);
-            members.required("recharge_scene", &value.recharge_scene);
-            members.required("account_type", &value.account_type);
-            members.required("recharge_amount", &value.recharge_amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBankTransferRechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBankTransferRechargeRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_recharge_no", &mut slots.0);
-            fields.required("recharge_scene", &mut slots.1);
-            fields.required("account_type", &mut slots.2);
-            fields.required("recharge_amount", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3)) => {
-                    Ok(ApplyBankTransferRechargeRequest {
-                        out_recharge_no: f0,
-                        recharge_scene: f1,
-                        account_type: f2,
-                        recharge_amount: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_bank_transfer_recharge` (查询银行转账充值结果): `GET /v3/recharge/bank-transfer-recharges/out-recharge-no/{out_recharge_no}`.
@@ -107,35 +110,36 @@ impl QueryBankTransferRechargeRequest {
     }
 }
 impl crate::runtime::Validate for QueryBankTransferRechargeRequest {}
+impl crate::runtime::Object for QueryBankTransferRechargeRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_recharge_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryBankTransferRechargeRequest {
+                    out_recharge_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBankTransferRechargeRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryBankTransferRechargeRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBankTransferRechargeRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBankTransferRechargeRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_recharge_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryBankTransferRechargeRequest {
-                        out_recharge_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -72,7 +72,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 转账明细电子回单受理API
@@ -109,7 +109,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_DETAIL_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -117,7 +117,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 发起批量转账API
@@ -163,7 +163,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::INITIATE_BATCH_TRANSFER,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
@@ -171,7 +171,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request, self.transport.sensitive_encryptor()),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信批次单号查询批次单API
@@ -229,7 +229,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 微信明细单号查询明细单API
@@ -279,7 +279,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家批次单号查询批次单API
@@ -337,7 +337,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 商家明细单号查询明细单API
@@ -387,7 +387,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 转账电子回单申请受理API
@@ -424,7 +424,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::APPLY_BATCH_RECEIPT,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -432,7 +432,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 查询转账电子回单API
@@ -478,7 +478,7 @@ impl<'a, T: Transport> TransferBatchClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// 下载电子回单API

@@ -41,57 +41,60 @@ pub struct QueryDetailReceiptResponse {
     /// Wire: `download_url`, `string`, optional.
     pub download_url: Option<String>,
 }
+impl crate::runtime::Object for QueryDetailReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("accept_type", &mut slots.0);
+        fields.optional("out_batch_no", &mut slots.1);
+        fields.required("out_detail_no", &mut slots.2);
+        fields.required("signature_no", &mut slots.3);
+        fields.optional("signature_status", &mut slots.4);
+        fields.optional("hash_type", &mut slots.5);
+        fields.optional("hash_value", &mut slots.6);
+        fields.optional("download_url", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2), Some(f3), f4, f5, f6, f7) => {
+                Ok(QueryDetailReceiptResponse {
+                    accept_type: f0,
+                    out_batch_no: f1,
+                    out_detail_no: f2,
+                    signature_no: f3,
+                    signature_status: f4,
+                    hash_type: f5,
+                    hash_value: f6,
+                    download_url: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("accept_type", &self.accept_type);
+        members.optional("out_batch_no", &self.out_batch_no);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("signature_no", &self.signature_no);
+        members.optional("signature_status", &self.signature_status);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members
+    }
+}
 impl serde::Serialize for QueryDetailReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &QueryDetailReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("accept_type", &value.accept_type);
-            members.optional("out_batch_no", &value.out_batch_no);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("signature_no", &value.signature_no);
-            members.optional("signature_status", &value.signature_status);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("accept_type", &mut slots.0);
-            fields.optional("out_batch_no", &mut slots.1);
-            fields.required("out_detail_no", &mut slots.2);
-            fields.required("signature_no", &mut slots.3);
-            fields.optional("signature_status", &mut slots.4);
-            fields.optional("hash_type", &mut slots.5);
-            fields.optional("hash_value", &mut slots.6);
-            fields.optional("download_url", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2), Some(f3), f4, f5, f6, f7) => {
-                    Ok(QueryDetailReceiptResponse {
-                        accept_type: f0,
-                        out_batch_no: f1,
-                        out_detail_no: f2,
-                        signature_no: f3,
-                        signature_status: f4,
-                        hash_type: f5,
-                        hash_value: f6,
-                        download_url: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细列表
@@ -173,51 +176,54 @@ impl crate::runtime::EncryptSensitive for TransferDetailList {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for TransferDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("out_detail_no", &mut slots.0);
+        fields.required("transfer_amount", &mut slots.1);
+        fields.required("transfer_remark", &mut slots.2);
+        fields.required("openid", &mut slots.3);
+        fields.optional("user_name", &mut slots.4);
+        fields.optional("user_id_card", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
+                Ok(TransferDetailList {
+                    out_detail_no: f0,
+                    transfer_amount: f1,
+                    transfer_remark: f2,
+                    openid: f3,
+                    user_name: f4,
+                    user_id_card: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.required("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.optional("user_id_card", &self.user_id_card);
+        members
+    }
+}
 impl serde::Serialize for TransferDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferDetailList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.required("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.optional("user_id_card", &value.user_id_card);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferDetailList, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("out_detail_no", &mut slots.0);
-            fields.required("transfer_amount", &mut slots.1);
-            fields.required("transfer_remark", &mut slots.2);
-            fields.required("openid", &mut slots.3);
-            fields.optional("user_name", &mut slots.4);
-            fields.optional("user_id_card", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), Some(f3), f4, f5) => {
-                    Ok(TransferDetailList {
-                        out_detail_no: f0,
-                        transfer_amount: f1,
-                        transfer_remark: f2,
-                        openid: f3,
-                        user_name: f4,
-                        user_id_card: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 发起批量转账API的应答
@@ -243,45 +249,48 @@ pub struct InitiateBatchTransferResponse {
     /// Wire: `batch_status`, `enum BatchStatus`, optional.
     pub batch_status: Option<BatchStatus>,
 }
+impl crate::runtime::Object for InitiateBatchTransferResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("batch_id", &mut slots.1);
+        fields.required("create_time", &mut slots.2);
+        fields.optional("batch_status", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2), f3) => {
+                Ok(InitiateBatchTransferResponse {
+                    out_batch_no: f0,
+                    batch_id: f1,
+                    create_time: f2,
+                    batch_status: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("create_time", &self.create_time);
+        members.optional("batch_status", &self.batch_status);
+        members
+    }
+}
 impl serde::Serialize for InitiateBatchTransferResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InitiateBatchTransferResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("create_time", &value.create_time);
-            members.optional("batch_status", &value.batch_status);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InitiateBatchTransferResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InitiateBatchTransferResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("batch_id", &mut slots.1);
-            fields.required("create_time", &mut slots.2);
-            fields.optional("batch_status", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2), f3) => {
-                    Ok(InitiateBatchTransferResponse {
-                        out_batch_no: f0,
-                        batch_id: f1,
-                        create_time: f2,
-                        batch_status: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账批次单
@@ -363,125 +372,128 @@ pub struct TransferBatch {
     /// Wire: `transfer_scene_id`, `string`, optional.
     pub transfer_scene_id: Option<String>,
 }
+impl crate::runtime::Object for TransferBatch {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("batch_id", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("batch_status", &mut slots.4);
+        fields.required("batch_type", &mut slots.5);
+        fields.required("batch_name", &mut slots.6);
+        fields.required("batch_remark", &mut slots.7);
+        fields.optional("close_reason", &mut slots.8);
+        fields.required("total_amount", &mut slots.9);
+        fields.required("total_num", &mut slots.10);
+        fields.optional("create_time", &mut slots.11);
+        fields.optional("update_time", &mut slots.12);
+        fields.optional("success_amount", &mut slots.13);
+        fields.optional("success_num", &mut slots.14);
+        fields.optional("fail_amount", &mut slots.15);
+        fields.optional("fail_num", &mut slots.16);
+        fields.optional("transfer_scene_id", &mut slots.17);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                f8,
+                Some(f9),
+                Some(f10),
+                f11,
+                f12,
+                f13,
+                f14,
+                f15,
+                f16,
+                f17,
+            ) => {
+                Ok(TransferBatch {
+                    mchid: f0,
+                    out_batch_no: f1,
+                    batch_id: f2,
+                    appid: f3,
+                    batch_status: f4,
+                    batch_type: f5,
+                    batch_name: f6,
+                    batch_remark: f7,
+                    close_reason: f8,
+                    total_amount: f9,
+                    total_num: f10,
+                    create_time: f11,
+                    update_time: f12,
+                    success_amount: f13,
+                    success_num: f14,
+                    fail_amount: f15,
+                    fail_num: f16,
+                    transfer_scene_id: f17,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(18);
+        members.required("mchid", &self.mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("appid", &self.appid);
+        members.required("batch_status", &self.batch_status);
+        members.required("batch_type", &self.batch_type);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.optional("close_reason", &self.close_reason);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members.optional("success_amount", &self.success_amount);
+        members.optional("success_num", &self.success_num);
+        members.optional("fail_amount", &self.fail_amount);
+        members.optional("fail_num", &self.fail_num);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members
+    }
+}
 impl serde::Serialize for TransferBatch {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferBatch) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(18);
-            members.required("mchid", &value.mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("appid", &value.appid);
-            members.required("batch_status", &value.batch_status);
-            members.required("batch_type", &value.batch_type);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.optional("close_reason", &value.close_reason);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members.optional("success_amount", &value.success_amount);
-            members.optional("success_num", &value.success_num);
-            members.optional("fail_amount", &value.fail_amount);
-            members.optional("fail_num", &value.fail_num);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferBatch {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferBatch, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("batch_id", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("batch_status", &mut slots.4);
-            fields.required("batch_type", &mut slots.5);
-            fields.required("batch_name", &mut slots.6);
-            fields.required("batch_remark", &mut slots.7);
-            fields.optional("close_reason", &mut slots.8);
-            fields.required("total_amount", &mut slots.9);
-            fields.required("total_num", &mut slots.10);
-            fields.optional("create_time", &mut slots.11);
-            fields.optional("update_time", &mut slots.12);
-            fields.optional("success_amount", &mut slots.13);
-            fields.optional("success_num", &mut slots.14);
-            fields.optional("fail_amount", &mut slots.15);
-            fields.optional("fail_num", &mut slots.16);
-            fields.optional("transfer_scene_id", &mut slots.17);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    f8,
-                    Some(f9),
-                    Some(f10),
-                    f11,
-                    f12,
-                    f13,
-                    f14,
-                    f15,
-                    f16,
-                    f17,
-                ) => {
-                    Ok(TransferBatch {
-                        mchid: f0,
-                        out_batch_no: f1,
-                        batch_id: f2,
-                        appid: f3,
-                        batch_status: f4,
-                        batch_type: f5,
-                        batch_name: f6,
-                        batch_remark: f7,
-                        close_reason: f8,
-                        total_amount: f9,
-                        total_num: f10,
-                        create_time: f11,
-                        update_time: f12,
-                        success_amount: f13,
-                        success_num: f14,
-                        fail_amount: f15,
-                        fail_num: f16,
-                        transfer_scene_id: f17,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账明细单列表
@@ -503,44 +515,45 @@ pub struct TransferBatchEntityTransferDetailList {
     /// Wire: `detail_status`, `string`, required.
     pub detail_status: String,
 }
+impl crate::runtime::Object for TransferBatchEntityTransferDetailList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("detail_id", &mut slots.0);
+        fields.required("out_detail_no", &mut slots.1);
+        fields.required("detail_status", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), Some(f2)) => {
+                Ok(TransferBatchEntityTransferDetailList {
+                    detail_id: f0,
+                    out_detail_no: f1,
+                    detail_status: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("detail_id", &self.detail_id);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_status", &self.detail_status);
+        members
+    }
+}
 impl serde::Serialize for TransferBatchEntityTransferDetailList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &TransferBatchEntityTransferDetailList,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("detail_id", &value.detail_id);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_status", &value.detail_status);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferBatchEntityTransferDetailList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferBatchEntityTransferDetailList, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("detail_id", &mut slots.0);
-            fields.required("out_detail_no", &mut slots.1);
-            fields.required("detail_status", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), Some(f2)) => {
-                    Ok(TransferBatchEntityTransferDetailList {
-                        detail_id: f0,
-                        out_detail_no: f1,
-                        detail_status: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信批次单号查询批次单API的应答
@@ -558,39 +571,42 @@ pub struct TransferBatchEntity {
     /// Wire: `transfer_detail_list`, `array[object TransferBatchEntityTransferDetailList]`, optional.
     pub transfer_detail_list: Option<Vec<TransferBatchEntityTransferDetailList>>,
 }
+impl crate::runtime::Object for TransferBatchEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required_object("transfer_batch", &mut slots.0);
+        fields.optional_objects("transfer_detail_list", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1) => {
+                Ok(TransferBatchEntity {
+                    transfer_batch: f0,
+                    transfer_detail_list: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required_object("transfer_batch", &self.transfer_batch);
+        members.optional_objects("transfer_detail_list", &self.transfer_detail_list);
+        members
+    }
+}
 impl serde::Serialize for TransferBatchEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferBatchEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("transfer_batch", &value.transfer_batch);
-            members.optional("transfer_detail_list", &value.transfer_detail_list);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferBatchEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferBatchEntity, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("transfer_batch", &mut slots.0);
-            fields.optional("transfer_detail_list", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1) => {
-                    Ok(TransferBatchEntity {
-                        transfer_batch: f0,
-                        transfer_detail_list: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 微信明细单号查询明细单API的应答
@@ -676,105 +692,108 @@ impl std::fmt::Debug for TransferDetailEntity {
             .finish()
     }
 }
+impl crate::runtime::Object for TransferDetailEntity {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+            None,
+        );
+        fields.required("mchid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("batch_id", &mut slots.2);
+        fields.required("appid", &mut slots.3);
+        fields.required("out_detail_no", &mut slots.4);
+        fields.required("detail_id", &mut slots.5);
+        fields.required("detail_status", &mut slots.6);
+        fields.required("transfer_amount", &mut slots.7);
+        fields.required("transfer_remark", &mut slots.8);
+        fields.optional("fail_reason", &mut slots.9);
+        fields.required("openid", &mut slots.10);
+        fields.optional("user_name", &mut slots.11);
+        fields.required("initiate_time", &mut slots.12);
+        fields.required("update_time", &mut slots.13);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                Some(f7),
+                Some(f8),
+                f9,
+                Some(f10),
+                f11,
+                Some(f12),
+                Some(f13),
+            ) => {
+                Ok(TransferDetailEntity {
+                    mchid: f0,
+                    out_batch_no: f1,
+                    batch_id: f2,
+                    appid: f3,
+                    out_detail_no: f4,
+                    detail_id: f5,
+                    detail_status: f6,
+                    transfer_amount: f7,
+                    transfer_remark: f8,
+                    fail_reason: f9,
+                    openid: f10,
+                    user_name: f11,
+                    initiate_time: f12,
+                    update_time: f13,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(14);
+        members.required("mchid", &self.mchid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_id", &self.batch_id);
+        members.required("appid", &self.appid);
+        members.required("out_detail_no", &self.out_detail_no);
+        members.required("detail_id", &self.detail_id);
+        members.required("detail_status", &self.detail_status);
+        members.required("transfer_amount", &self.transfer_amount);
+        members.required("transfer_remark", &self.transfer_remark);
+        members.optional("fail_reason", &self.fail_reason);
+        members.required("openid", &self.openid);
+        members.optional("user_name", &self.user_name);
+        members.required("initiate_time", &self.initiate_time);
+        members.required("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for TransferDetailEntity {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &TransferDetailEntity) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(14);
-            members.required("mchid", &value.mchid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_id", &value.batch_id);
-            members.required("appid", &value.appid);
-            members.required("out_detail_no", &value.out_detail_no);
-            members.required("detail_id", &value.detail_id);
-            members.required("detail_status", &value.detail_status);
-            members.required("transfer_amount", &value.transfer_amount);
-            members.required("transfer_remark", &value.transfer_remark);
-            members.optional("fail_reason", &value.fail_reason);
-            members.required("openid", &value.openid);
-            members.optional("user_name", &value.user_name);
-            members.required("initiate_time", &value.initiate_time);
-            members.required("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for TransferDetailEntity {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<TransferDetailEntity, serde_json::Error> {
-            let mut slots = (
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-                None,
-            );
-            fields.required("mchid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("batch_id", &mut slots.2);
-            fields.required("appid", &mut slots.3);
-            fields.required("out_detail_no", &mut slots.4);
-            fields.required("detail_id", &mut slots.5);
-            fields.required("detail_status", &mut slots.6);
-            fields.required("transfer_amount", &mut slots.7);
-            fields.required("transfer_remark", &mut slots.8);
-            fields.optional("fail_reason", &mut slots.9);
-            fields.required("openid", &mut slots.10);
-            fields.optional("user_name", &mut slots.11);
-            fields.required("initiate_time", &mut slots.12);
-            fields.required("update_time", &mut slots.13);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    Some(f7),
-                    Some(f8),
-                    f9,
-                    Some(f10),
-                    f11,
-                    Some(f12),
-                    Some(f13),
-                ) => {
-                    Ok(TransferDetailEntity {
-                        mchid: f0,
-                        out_batch_no: f1,
-                        batch_id: f2,
-                        appid: f3,
-                        out_detail_no: f4,
-                        detail_id: f5,
-                        detail_status: f6,
-                        transfer_amount: f7,
-                        transfer_remark: f8,
-                        fail_reason: f9,
-                        openid: f10,
-                        user_name: f11,
-                        initiate_time: f12,
-                        update_time: f13,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 商家批次单号查询批次单API的应答
@@ -800,47 +819,48 @@ pub struct QueryTransferBatchByOutNoResponse {
     /// Wire: `limit`, `integer`, optional.
     pub limit: Option<i64>,
 }
+impl crate::runtime::Object for QueryTransferBatchByOutNoResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.required_object("transfer_batch", &mut slots.0);
+        fields.optional_objects("transfer_detail_list", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3) => {
+                Ok(QueryTransferBatchByOutNoResponse {
+                    transfer_batch: f0,
+                    transfer_detail_list: f1,
+                    offset: f2,
+                    limit: f3,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(4);
+        members.required_object("transfer_batch", &self.transfer_batch);
+        members.optional_objects("transfer_detail_list", &self.transfer_detail_list);
+        members.optional("offset", &self.offset);
+        members.optional("limit", &self.limit);
+        members
+    }
+}
 impl serde::Serialize for QueryTransferBatchByOutNoResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            value: &QueryTransferBatchByOutNoResponse,
-        ) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(4);
-            members.required("transfer_batch", &value.transfer_batch);
-            members.optional("transfer_detail_list", &value.transfer_detail_list);
-            members.optional("offset", &value.offset);
-            members.optional("limit", &value.limit);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByOutNoResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByOutNoResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.required("transfer_batch", &mut slots.0);
-            fields.optional("transfer_detail_list", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3) => {
-                    Ok(QueryTransferBatchByOutNoResponse {
-                        transfer_batch: f0,
-                        transfer_detail_list: f1,
-                        offset: f2,
-                        limit: f3,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 转账电子回单申请受理API的应答
@@ -882,56 +902,59 @@ pub struct ApplyBatchReceiptResponse {
     /// Wire: `update_time`, `string`, optional.
     pub update_time: Option<String>,
 }
+impl crate::runtime::Object for ApplyBatchReceiptResponse {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("signature_no", &mut slots.1);
+        fields.optional("signature_status", &mut slots.2);
+        fields.optional("hash_type", &mut slots.3);
+        fields.optional("hash_value", &mut slots.4);
+        fields.optional("download_url", &mut slots.5);
+        fields.optional("create_time", &mut slots.6);
+        fields.optional("update_time", &mut slots.7);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
+                Ok(ApplyBatchReceiptResponse {
+                    out_batch_no: f0,
+                    signature_no: f1,
+                    signature_status: f2,
+                    hash_type: f3,
+                    hash_value: f4,
+                    download_url: f5,
+                    create_time: f6,
+                    update_time: f7,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(8);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("signature_no", &self.signature_no);
+        members.optional("signature_status", &self.signature_status);
+        members.optional("hash_type", &self.hash_type);
+        members.optional("hash_value", &self.hash_value);
+        members.optional("download_url", &self.download_url);
+        members.optional("create_time", &self.create_time);
+        members.optional("update_time", &self.update_time);
+        members
+    }
+}
 impl serde::Serialize for ApplyBatchReceiptResponse {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyBatchReceiptResponse) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(8);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("signature_no", &value.signature_no);
-            members.optional("signature_status", &value.signature_status);
-            members.optional("hash_type", &value.hash_type);
-            members.optional("hash_value", &value.hash_value);
-            members.optional("download_url", &value.download_url);
-            members.optional("create_time", &value.create_time);
-            members.optional("update_time", &value.update_time);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBatchReceiptResponse {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBatchReceiptResponse, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("signature_no", &mut slots.1);
-            fields.optional("signature_status", &mut slots.2);
-            fields.optional("hash_type", &mut slots.3);
-            fields.optional("hash_value", &mut slots.4);
-            fields.optional("download_url", &mut slots.5);
-            fields.optional("create_time", &mut slots.6);
-            fields.optional("update_time", &mut slots.7);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4, f5, f6, f7) => {
-                    Ok(ApplyBatchReceiptResponse {
-                        out_batch_no: f0,
-                        signature_no: f1,
-                        signature_status: f2,
-                        hash_type: f3,
-                        hash_value: f4,
-                        download_url: f5,
-                        create_time: f6,
-                        update_time: f7,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -37,38 +37,41 @@ impl crate::runtime::Validate for QueryDetailReceiptRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for QueryDetailReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("accept_type", &mut slots.0);
+        fields.optional("out_batch_no", &mut slots.1);
+        fields.required("out_detail_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(QueryDetailReceiptRequest {
+                    accept_type: f0,
+                    out_batch_no: f1,
+                    out_detail_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryDetailReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryDetailReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryDetailReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryDetailReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("accept_type", &mut slots.0);
-            fields.optional("out_batch_no", &mut slots.1);
-            fields.required("out_detail_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(QueryDetailReceiptRequest {
-                        accept_type: f0,
-                        out_batch_no: f1,
-                        out_detail_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_detail_receipt` (转账明细电子回单受理API): `POST /v3/transfer-detail/electronic-receipts`.
@@ -111,42 +114,45 @@ impl crate::runtime::Validate for ApplyDetailReceiptRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ApplyDetailReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("accept_type", &mut slots.0);
+        fields.optional("out_batch_no", &mut slots.1);
+        fields.required("out_detail_no", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(ApplyDetailReceiptRequest {
+                    accept_type: f0,
+                    out_batch_no: f1,
+                    out_detail_no: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("accept_type", &self.accept_type);
+        members.optional("out_batch_no", &self.out_batch_no);
+        members.required("out_detail_no", &self.out_detail_no);
+        members
+    }
+}
 impl serde::Serialize for ApplyDetailReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyDetailReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("accept_type", &value.accept_type);
-            members.optional("out_batch_no", &value.out_batch_no);
-            members.required("out_detail_no", &value.out_detail_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyDetailReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyDetailReceiptRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("accept_type", &mut slots.0);
-            fields.optional("out_batch_no", &mut slots.1);
-            fields.required("out_detail_no", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(ApplyDetailReceiptRequest {
-                        accept_type: f0,
-                        out_batch_no: f1,
-                        out_detail_no: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `initiate_batch_transfer` (发起批量转账API): `POST /v3/transfer/batches`.
@@ -251,70 +257,73 @@ impl crate::runtime::EncryptSensitive for InitiateBatchTransferRequest {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for InitiateBatchTransferRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None, None, None);
+        fields.required("appid", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.required("batch_name", &mut slots.2);
+        fields.required("batch_remark", &mut slots.3);
+        fields.required("total_amount", &mut slots.4);
+        fields.required("total_num", &mut slots.5);
+        fields.required_objects("transfer_detail_list", &mut slots.6);
+        fields.optional("transfer_scene_id", &mut slots.7);
+        fields.optional("notify_url", &mut slots.8);
+        fields.finish()?;
+        match slots {
+            (
+                Some(f0),
+                Some(f1),
+                Some(f2),
+                Some(f3),
+                Some(f4),
+                Some(f5),
+                Some(f6),
+                f7,
+                f8,
+            ) => {
+                Ok(InitiateBatchTransferRequest {
+                    appid: f0,
+                    out_batch_no: f1,
+                    batch_name: f2,
+                    batch_remark: f3,
+                    total_amount: f4,
+                    total_num: f5,
+                    transfer_detail_list: f6,
+                    transfer_scene_id: f7,
+                    notify_url: f8,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(9);
+        members.required("appid", &self.appid);
+        members.required("out_batch_no", &self.out_batch_no);
+        members.required("batch_name", &self.batch_name);
+        members.required("batch_remark", &self.batch_remark);
+        members.required("total_amount", &self.total_amount);
+        members.required("total_num", &self.total_num);
+        members.required_objects("transfer_detail_list", &self.transfer_detail_list);
+        members.optional("transfer_scene_id", &self.transfer_scene_id);
+        members.optional("notify_url", &self.notify_url);
+        members
+    }
+}
 impl serde::Serialize for InitiateBatchTransferRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &InitiateBatchTransferRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(9);
-            members.required("appid", &value.appid);
-            members.required("out_batch_no", &value.out_batch_no);
-            members.required("batch_name", &value.batch_name);
-            members.required("batch_remark", &value.batch_remark);
-            members.required("total_amount", &value.total_amount);
-            members.required("total_num", &value.total_num);
-            members.required("transfer_detail_list", &value.transfer_detail_list);
-            members.optional("transfer_scene_id", &value.transfer_scene_id);
-            members.optional("notify_url", &value.notify_url);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for InitiateBatchTransferRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<InitiateBatchTransferRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None, None, None);
-            fields.required("appid", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.required("batch_name", &mut slots.2);
-            fields.required("batch_remark", &mut slots.3);
-            fields.required("total_amount", &mut slots.4);
-            fields.required("total_num", &mut slots.5);
-            fields.required("transfer_detail_list", &mut slots.6);
-            fields.optional("transfer_scene_id", &mut slots.7);
-            fields.optional("notify_url", &mut slots.8);
-            fields.finish()?;
-            match slots {
-                (
-                    Some(f0),
-                    Some(f1),
-                    Some(f2),
-                    Some(f3),
-                    Some(f4),
-                    Some(f5),
-                    Some(f6),
-                    f7,
-                    f8,
-                ) => {
-                    Ok(InitiateBatchTransferRequest {
-                        appid: f0,
-                        out_batch_no: f1,
-                        batch_name: f2,
-                        batch_remark: f3,
-                        total_amount: f4,
-                        total_num: f5,
-                        transfer_detail_list: f6,
-                        transfer_scene_id: f7,
-                        notify_url: f8,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_batch_by_no` (微信批次单号查询批次单API): `GET /v3/transfer/batches/batch-id/{batch_id}`.
@@ -362,42 +371,45 @@ impl QueryTransferBatchByNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferBatchByNoRequest {}
+impl crate::runtime::Object for QueryTransferBatchByNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("need_query_detail", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.optional("detail_status", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryTransferBatchByNoRequest {
+                    batch_id: f0,
+                    need_query_detail: f1,
+                    offset: f2,
+                    limit: f3,
+                    detail_status: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBatchByNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryTransferBatchByNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("need_query_detail", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.optional("detail_status", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryTransferBatchByNoRequest {
-                        batch_id: f0,
-                        need_query_detail: f1,
-                        offset: f2,
-                        limit: f3,
-                        detail_status: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_detail_by_no` (微信明细单号查询明细单API): `GET /v3/transfer/batches/batch-id/{batch_id}/details/detail-id/{detail_id}`.
@@ -421,36 +433,39 @@ impl QueryTransferDetailByNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferDetailByNoRequest {}
+impl crate::runtime::Object for QueryTransferDetailByNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("batch_id", &mut slots.0);
+        fields.required("detail_id", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransferDetailByNoRequest {
+                    batch_id: f0,
+                    detail_id: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferDetailByNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryTransferDetailByNoRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("batch_id", &mut slots.0);
-            fields.required("detail_id", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransferDetailByNoRequest {
-                        batch_id: f0,
-                        detail_id: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_batch_by_out_no` (商家批次单号查询批次单API): `GET /v3/transfer/batches/out-batch-no/{out_batch_no}`.
@@ -498,44 +513,45 @@ impl QueryTransferBatchByOutNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferBatchByOutNoRequest {}
+impl crate::runtime::Object for QueryTransferBatchByOutNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.required("need_query_detail", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("limit", &mut slots.3);
+        fields.optional("detail_status", &mut slots.4);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2, f3, f4) => {
+                Ok(QueryTransferBatchByOutNoRequest {
+                    out_batch_no: f0,
+                    need_query_detail: f1,
+                    offset: f2,
+                    limit: f3,
+                    detail_status: f4,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferBatchByOutNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferBatchByOutNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferBatchByOutNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferBatchByOutNoRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None, None);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.required("need_query_detail", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("limit", &mut slots.3);
-            fields.optional("detail_status", &mut slots.4);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2, f3, f4) => {
-                    Ok(QueryTransferBatchByOutNoRequest {
-                        out_batch_no: f0,
-                        need_query_detail: f1,
-                        offset: f2,
-                        limit: f3,
-                        detail_status: f4,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_transfer_detail_by_out_no` (商家明细单号查询明细单API): `GET /v3/transfer/batches/out-batch-no/{out_batch_no}/details/out-detail-no/{out_detail_no}`.
@@ -561,38 +577,39 @@ impl QueryTransferDetailByOutNoRequest {
     }
 }
 impl crate::runtime::Validate for QueryTransferDetailByOutNoRequest {}
+impl crate::runtime::Object for QueryTransferDetailByOutNoRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("out_detail_no", &mut slots.0);
+        fields.required("out_batch_no", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(QueryTransferDetailByOutNoRequest {
+                    out_detail_no: f0,
+                    out_batch_no: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryTransferDetailByOutNoRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(
-            _value: &QueryTransferDetailByOutNoRequest,
-        ) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryTransferDetailByOutNoRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryTransferDetailByOutNoRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("out_detail_no", &mut slots.0);
-            fields.required("out_batch_no", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(QueryTransferDetailByOutNoRequest {
-                        out_detail_no: f0,
-                        out_batch_no: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `apply_batch_receipt` (转账电子回单申请受理API): `POST /v3/transfer/bill-receipt`.
@@ -615,36 +632,39 @@ impl ApplyBatchReceiptRequest {
     }
 }
 impl crate::runtime::Validate for ApplyBatchReceiptRequest {}
+impl crate::runtime::Object for ApplyBatchReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(ApplyBatchReceiptRequest {
+                    out_batch_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("out_batch_no", &self.out_batch_no);
+        members
+    }
+}
 impl serde::Serialize for ApplyBatchReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ApplyBatchReceiptRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("out_batch_no", &value.out_batch_no);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ApplyBatchReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ApplyBatchReceiptRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(ApplyBatchReceiptRequest {
-                        out_batch_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `query_batch_receipt` (查询转账电子回单API): `GET /v3/transfer/bill-receipt/{out_batch_no}`.
@@ -665,34 +685,37 @@ impl QueryBatchReceiptRequest {
     }
 }
 impl crate::runtime::Validate for QueryBatchReceiptRequest {}
+impl crate::runtime::Object for QueryBatchReceiptRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("out_batch_no", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(QueryBatchReceiptRequest {
+                    out_batch_no: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for QueryBatchReceiptRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &QueryBatchReceiptRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for QueryBatchReceiptRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<QueryBatchReceiptRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("out_batch_no", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(QueryBatchReceiptRequest {
-                        out_batch_no: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_voucher_file` (下载电子回单API): `GET /v3/transferdownload/elecvoucherfile`.
@@ -716,36 +739,39 @@ impl DownloadVoucherFileRequest {
     }
 }
 impl crate::runtime::Validate for DownloadVoucherFileRequest {}
+impl crate::runtime::Object for DownloadVoucherFileRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.required("token", &mut slots.0);
+        fields.required("source", &mut slots.1);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1)) => {
+                Ok(DownloadVoucherFileRequest {
+                    token: f0,
+                    source: f1,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadVoucherFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadVoucherFileRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadVoucherFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadVoucherFileRequest, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.required("token", &mut slots.0);
-            fields.required("source", &mut slots.1);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1)) => {
-                    Ok(DownloadVoucherFileRequest {
-                        token: f0,
-                        source: f1,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_receipt_file` (下载电子回单API): `GET /v3/transferdownload/signfile`.
@@ -764,33 +790,36 @@ impl DownloadReceiptFileRequest {
     }
 }
 impl crate::runtime::Validate for DownloadReceiptFileRequest {}
+impl crate::runtime::Object for DownloadReceiptFileRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("token", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(DownloadReceiptFileRequest {
+                    token: f0,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadReceiptFileRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadReceiptFileRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadReceiptFileRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadReceiptFileRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("token", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(DownloadReceiptFileRequest {
-                        token: f0,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }

@@ -54,7 +54,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::PAY,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -118,7 +118,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
     /// Every item of [`Self::list_things`], fetched page by page: `offset` starts at 0 unless set, `count` is the documented maximum 20 unless set.
@@ -168,7 +168,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::DELETE_THINGS,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: None,
             })
@@ -268,7 +268,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
             Ok(ApiRequest {
                 operation: &operations::MATCH,
                 path_and_query: target.finish(),
-                body: Some(crate::runtime::encode_json(request)?),
+                body: Some(crate::runtime::encode_json_object(request)?),
                 upload: None,
                 wechatpay_serial: Some(encryptor.serial().to_owned()),
             })
@@ -318,7 +318,7 @@ impl<'a, T: Transport> ObstacleClient<'a, T> {
         crate::runtime::Call::new(
             self.transport,
             prepare(request),
-            crate::runtime::decode_json,
+            crate::runtime::decode_json_object,
         )
     }
 }

@@ -155,54 +155,57 @@ impl crate::runtime::EncryptSensitive for Option_ {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for Option_ {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("3ds_info", &mut slots.1);
+        fields.optional("outTradeNo", &mut slots.2);
+        fields.optional_object("gen", &mut slots.3);
+        fields.optional_object("owner", &mut slots.4);
+        fields.optional("witnesses", &mut slots.5);
+        fields.optional("grid", &mut slots.6);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5, f6) => {
+                Ok(Option_ {
+                    type_: f0,
+                    field_3ds_info: f1,
+                    out_trade_no: f2,
+                    gen_: f3,
+                    owner: f4,
+                    witnesses: f5,
+                    grid: f6,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(7);
+        members.required("type", &self.type_);
+        members.optional("3ds_info", &self.field_3ds_info);
+        members.optional("outTradeNo", &self.out_trade_no);
+        members.optional_object("gen", &self.gen_);
+        members.optional_object("owner", &self.owner);
+        members.optional("witnesses", &self.witnesses);
+        members.optional("grid", &self.grid);
+        members
+    }
+}
 impl serde::Serialize for Option_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Option_) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(7);
-            members.required("type", &value.type_);
-            members.optional("3ds_info", &value.field_3ds_info);
-            members.optional("outTradeNo", &value.out_trade_no);
-            members.optional("gen", &value.gen_);
-            members.optional("owner", &value.owner);
-            members.optional("witnesses", &value.witnesses);
-            members.optional("grid", &value.grid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Option_ {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Option_, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("3ds_info", &mut slots.1);
-            fields.optional("outTradeNo", &mut slots.2);
-            fields.optional("gen", &mut slots.3);
-            fields.optional("owner", &mut slots.4);
-            fields.optional("witnesses", &mut slots.5);
-            fields.optional("grid", &mut slots.6);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5, f6) => {
-                    Ok(Option_ {
-                        type_: f0,
-                        field_3ds_info: f1,
-                        out_trade_no: f2,
-                        gen_: f3,
-                        owner: f4,
-                        witnesses: f5,
-                        grid: f6,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 敏感信息的持有人
@@ -268,42 +271,45 @@ impl crate::runtime::EncryptSensitive for Owner {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for Owner {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("id_card_number", &mut slots.0);
+        fields.optional("name", &mut slots.1);
+        fields.optional("city", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2) => {
+                Ok(Owner {
+                    id_card_number: f0,
+                    name: f1,
+                    city: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(3);
+        members.required("id_card_number", &self.id_card_number);
+        members.optional("name", &self.name);
+        members.optional("city", &self.city);
+        members
+    }
+}
 impl serde::Serialize for Owner {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Owner) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(3);
-            members.required("id_card_number", &value.id_card_number);
-            members.optional("name", &value.name);
-            members.optional("city", &value.city);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Owner {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Owner, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("id_card_number", &mut slots.0);
-            fields.optional("name", &mut slots.1);
-            fields.optional("city", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2) => {
-                    Ok(Owner {
-                        id_card_number: f0,
-                        name: f1,
-                        city: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// One listed thing.
@@ -337,51 +343,54 @@ pub struct Thing {
     /// Wire: `level`, `enum Level`, optional.
     pub level: Option<Level>,
 }
+impl crate::runtime::Object for Thing {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None, None, None);
+        fields.required("id", &mut slots.0);
+        fields.optional("rate", &mut slots.1);
+        fields.optional("position", &mut slots.2);
+        fields.optional("track", &mut slots.3);
+        fields.optional("extra", &mut slots.4);
+        fields.optional("level", &mut slots.5);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, f2, f3, f4, f5) => {
+                Ok(Thing {
+                    id: f0,
+                    rate: f1,
+                    position: f2,
+                    track: f3,
+                    extra: f4,
+                    level: f5,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(6);
+        members.required("id", &self.id);
+        members.optional("rate", &self.rate);
+        members.optional("position", &self.position);
+        members.optional("track", &self.track);
+        members.optional("extra", &self.extra);
+        members.optional("level", &self.level);
+        members
+    }
+}
 impl serde::Serialize for Thing {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Thing) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(6);
-            members.required("id", &value.id);
-            members.optional("rate", &value.rate);
-            members.optional("position", &value.position);
-            members.optional("track", &value.track);
-            members.optional("extra", &value.extra);
-            members.optional("level", &value.level);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Thing {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Thing, serde_json::Error> {
-            let mut slots = (None, None, None, None, None, None);
-            fields.required("id", &mut slots.0);
-            fields.optional("rate", &mut slots.1);
-            fields.optional("position", &mut slots.2);
-            fields.optional("track", &mut slots.3);
-            fields.optional("extra", &mut slots.4);
-            fields.optional("level", &mut slots.5);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, f2, f3, f4, f5) => {
-                    Ok(Thing {
-                        id: f0,
-                        rate: f1,
-                        position: f2,
-                        track: f3,
-                        extra: f4,
-                        level: f5,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// One page of things.
@@ -399,35 +408,38 @@ pub struct ThingList {
     /// Wire: `total_count`, `integer`, optional.
     pub total_count: Option<i64>,
 }
+impl crate::runtime::Object for ThingList {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None);
+        fields.optional_objects("things", &mut slots.0);
+        fields.optional("total_count", &mut slots.1);
+        fields.finish()?;
+        let (f0, f1) = slots;
+        Ok(ThingList {
+            things: f0,
+            total_count: f1,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.optional_objects("things", &self.things);
+        members.optional("total_count", &self.total_count);
+        members
+    }
+}
 impl serde::Serialize for ThingList {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &ThingList) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.optional("things", &value.things);
-            members.optional("total_count", &value.total_count);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ThingList {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ThingList, serde_json::Error> {
-            let mut slots = (None, None);
-            fields.optional("things", &mut slots.0);
-            fields.optional("total_count", &mut slots.1);
-            fields.finish()?;
-            let (f0, f1) = slots;
-            Ok(ThingList {
-                things: f0,
-                total_count: f1,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// A type named Self.
@@ -462,30 +474,33 @@ impl crate::runtime::Validate for Self_ {
         Ok(())
     }
 }
+impl crate::runtime::Object for Self_ {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.optional("self", &mut slots.0);
+        fields.finish()?;
+        let (f0,) = slots;
+        Ok(Self_ { self_: f0 })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.optional("self", &self.self_);
+        members
+    }
+}
 impl serde::Serialize for Self_ {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &Self_) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.optional("self", &value.self_);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for Self_ {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<Self_, serde_json::Error> {
-            let mut slots = (None,);
-            fields.optional("self", &mut slots.0);
-            fields.finish()?;
-            let (f0,) = slots;
-            Ok(Self_ { self_: f0 })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// What 批量删除 answered: one variant per documented success status.
@@ -511,7 +526,7 @@ impl DeleteThingsOutcome {
         response: crate::runtime::ApiResponse,
     ) -> Result<Self, crate::runtime::Error> {
         match response.status {
-            202 => crate::runtime::decode_json(response).map(Self::Accepted),
+            202 => crate::runtime::decode_json_object(response).map(Self::Accepted),
             _ => crate::runtime::decode_empty(response).map(|()| Self::NoContent),
         }
     }

@@ -31,38 +31,41 @@ impl crate::runtime::Validate for PayRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for PayRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("amount", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => {
+                Ok(PayRequest {
+                    amount: f0,
+                    mode: fields.rest()?,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.flatten(&self.mode);
+        members.required("amount", &self.amount);
+        members
+    }
+}
 impl serde::Serialize for PayRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.flatten(&value.mode);
-            members.required("amount", &value.amount);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("amount", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => {
-                    Ok(PayRequest {
-                        amount: f0,
-                        mode: fields.rest()?,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The merchant modes of `pay`: exactly one, chosen by the variant.
@@ -127,32 +130,35 @@ impl crate::runtime::Validate for PayDirect {
         Ok(())
     }
 }
+impl crate::runtime::Object for PayDirect {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("mchid", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(PayDirect { mchid: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("mchid", &self.mchid);
+        members
+    }
+}
 impl serde::Serialize for PayDirect {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayDirect) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("mchid", &value.mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayDirect {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayDirect, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("mchid", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(PayDirect { mchid: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// 机构模式 (`institution`) of `pay`: the fields only this merchant mode sends.
@@ -188,41 +194,44 @@ impl PayInstitution {
     }
 }
 impl crate::runtime::Validate for PayInstitution {}
+impl crate::runtime::Object for PayInstitution {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("sp_appid", &mut slots.0);
+        fields.required("sp_mchid", &mut slots.1);
+        fields.optional("sub_mchid", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), Some(f1), f2) => {
+                Ok(PayInstitution {
+                    sp_appid: f0,
+                    sp_mchid: f1,
+                    sub_mchid: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(2);
+        members.required("sp_mchid", &self.sp_mchid);
+        members.optional("sub_mchid", &self.sub_mchid);
+        members
+    }
+}
 impl serde::Serialize for PayInstitution {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &PayInstitution) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(2);
-            members.required("sp_mchid", &value.sp_mchid);
-            members.optional("sub_mchid", &value.sub_mchid);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for PayInstitution {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<PayInstitution, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("sp_appid", &mut slots.0);
-            fields.required("sp_mchid", &mut slots.1);
-            fields.optional("sub_mchid", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), Some(f1), f2) => {
-                    Ok(PayInstitution {
-                        sp_appid: f0,
-                        sp_mchid: f1,
-                        sub_mchid: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `list_things` (列出): `GET /v3/things`.
@@ -292,36 +301,39 @@ impl crate::runtime::Validate for ListThingsRequest {
         Ok(())
     }
 }
+impl crate::runtime::Object for ListThingsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None, None);
+        fields.optional("level", &mut slots.0);
+        fields.optional("levels", &mut slots.1);
+        fields.optional("offset", &mut slots.2);
+        fields.optional("count", &mut slots.3);
+        fields.finish()?;
+        let (f0, f1, f2, f3) = slots;
+        Ok(ListThingsRequest {
+            level: f0,
+            levels: f1,
+            offset: f2,
+            count: f3,
+        })
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for ListThingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &ListThingsRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for ListThingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<ListThingsRequest, serde_json::Error> {
-            let mut slots = (None, None, None, None);
-            fields.optional("level", &mut slots.0);
-            fields.optional("levels", &mut slots.1);
-            fields.optional("offset", &mut slots.2);
-            fields.optional("count", &mut slots.3);
-            fields.finish()?;
-            let (f0, f1, f2, f3) = slots;
-            Ok(ListThingsRequest {
-                level: f0,
-                levels: f1,
-                offset: f2,
-                count: f3,
-            })
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `delete_things` (批量删除): `DELETE /v3/things`.
@@ -342,32 +354,35 @@ impl DeleteThingsRequest {
     }
 }
 impl crate::runtime::Validate for DeleteThingsRequest {}
+impl crate::runtime::Object for DeleteThingsRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("ids", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(DeleteThingsRequest { ids: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required("ids", &self.ids);
+        members
+    }
+}
 impl serde::Serialize for DeleteThingsRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &DeleteThingsRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("ids", &value.ids);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DeleteThingsRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DeleteThingsRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("ids", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(DeleteThingsRequest { ids: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `download_bill` (下载): `GET /v3/bills`.
@@ -388,30 +403,33 @@ impl DownloadBillRequest {
     }
 }
 impl crate::runtime::Validate for DownloadBillRequest {}
+impl crate::runtime::Object for DownloadBillRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None,);
+        fields.required("date", &mut slots.0);
+        fields.finish()?;
+        match slots {
+            (Some(f0),) => Ok(DownloadBillRequest { date: f0 }),
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for DownloadBillRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &DownloadBillRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for DownloadBillRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<DownloadBillRequest, serde_json::Error> {
-            let mut slots = (None,);
-            fields.required("date", &mut slots.0);
-            fields.finish()?;
-            match slots {
-                (Some(f0),) => Ok(DownloadBillRequest { date: f0 }),
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `match_` (关键字操作): `POST /v3/things/{type}/do`.
@@ -475,40 +493,43 @@ impl crate::runtime::EncryptSensitive for MatchRequest {
         Ok(copy)
     }
 }
+impl crate::runtime::Object for MatchRequest {
+    fn build(fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        let mut slots = (None, None, None);
+        fields.required("type", &mut slots.0);
+        fields.optional("async", &mut slots.1);
+        fields.required_object("option", &mut slots.2);
+        fields.finish()?;
+        match slots {
+            (Some(f0), f1, Some(f2)) => {
+                Ok(MatchRequest {
+                    type_: f0,
+                    async_: f1,
+                    option: f2,
+                })
+            }
+            _ => Err(crate::runtime::Fields::incomplete()),
+        }
+    }
+    fn members(&self) -> crate::runtime::Members {
+        let mut members = crate::runtime::Members::with_capacity(1);
+        members.required_object("option", &self.option);
+        members
+    }
+}
 impl serde::Serialize for MatchRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(value: &MatchRequest) -> crate::runtime::Members {
-            let mut members = crate::runtime::Members::with_capacity(1);
-            members.required("option", &value.option);
-            members
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for MatchRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            fields: &mut crate::runtime::Fields,
-        ) -> Result<MatchRequest, serde_json::Error> {
-            let mut slots = (None, None, None);
-            fields.required("type", &mut slots.0);
-            fields.optional("async", &mut slots.1);
-            fields.required("option", &mut slots.2);
-            fields.finish()?;
-            match slots {
-                (Some(f0), f1, Some(f2)) => {
-                    Ok(MatchRequest {
-                        type_: f0,
-                        async_: f1,
-                        option: f2,
-                    })
-                }
-                _ => Err(crate::runtime::Fields::incomplete()),
-            }
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
 /// The request of `fetch_self` (读取): `GET /v3/self`.
@@ -524,23 +545,26 @@ impl FetchSelfRequest {
     }
 }
 impl crate::runtime::Validate for FetchSelfRequest {}
+impl crate::runtime::Object for FetchSelfRequest {
+    fn build(_fields: &mut crate::runtime::Fields) -> Result<Self, serde_json::Error> {
+        Ok(FetchSelfRequest {})
+    }
+    fn members(&self) -> crate::runtime::Members {
+        crate::runtime::Members::default()
+    }
+}
 impl serde::Serialize for FetchSelfRequest {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        fn members(_value: &FetchSelfRequest) -> crate::runtime::Members {
-            crate::runtime::Members::default()
-        }
-        crate::runtime::encode_object(members(self), serializer)
+        crate::runtime::encode_object(crate::runtime::Object::members(self), serializer)
     }
 }
 impl<'de> serde::Deserialize<'de> for FetchSelfRequest {
     fn deserialize<D: serde::Deserializer<'de>>(
         deserializer: D,
     ) -> Result<Self, D::Error> {
-        fn build(
-            _fields: &mut crate::runtime::Fields,
-        ) -> Result<FetchSelfRequest, serde_json::Error> {
-            Ok(FetchSelfRequest {})
-        }
-        crate::runtime::decode_object(deserializer, build)
+        crate::runtime::decode_object(
+            deserializer,
+            <Self as crate::runtime::Object>::build,
+        )
     }
 }
